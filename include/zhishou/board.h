@@ -1,0 +1,37 @@
+/* board: the snapshot a duty leader reads: the gala clock, counters since
+ * the gala began, the open exposures by level and deadline, who is on duty.
+ * Shared by `zhishou board` and the console's dashboard. */
+#ifndef ZHISHOU_BOARD_H
+#define ZHISHOU_BOARD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "zhishou/ctx.h"
+
+enum gala_phase { GALA_NONE, GALA_BEFORE, GALA_DURING, GALA_AFTER };
+
+struct board_gala {
+	enum gala_phase phase;
+	char name[128];
+	int64_t starts_at, ends_at;
+};
+
+struct board_counts {
+	int64_t total;
+	int64_t by_kind[3];       /* vocab_kind order */
+	int64_t by_channel[16];   /* vocab_channel order */
+	int64_t linked;
+	int64_t unresolved;       /* received since the gala began, still open */
+	int64_t all_unresolved;   /* over all time (tally) */
+	int64_t all_total;
+	int64_t exposures_open, exposures_overdue;
+};
+
+/* The gala that frames "tonight": the one running, else the last one that
+ * started, else the next one. */
+int board_gala(struct zs_ctx *c, struct board_gala *g, struct zs_error *err);
+
+/* Counts of intakes received in [since, now]. */
+int board_counts(struct zs_ctx *c, int64_t since, struct board_counts *out, struct zs_error *err);
+
+#endif

@@ -1,0 +1,33 @@
+/* config: the bureau's settings, from an INI file (inih).
+ *
+ * Everything a bureau may reasonably differ on (zone, file mode, windows,
+ * default shift, deadline hour) lives here with a default, never in code. */
+#ifndef ZHISHOU_CONFIG_H
+#define ZHISHOU_CONFIG_H
+
+#include <stdbool.h>
+#include "zhishou/error.h"
+
+struct config {
+	char timezone[64];       /* [general] timezone = Asia/Shanghai */
+	unsigned db_mode;        /* [database] mode = 0660 */
+	char db_group[64];       /* [database] group = (none) */
+	int busy_ms;             /* [database] busy_timeout_ms = 5000 */
+	int dup_window_hours;    /* [intake] duplicate_window_hours = 72 */
+	double dup_similarity;   /* [intake] duplicate_similarity = 0.5 */
+	int deadline_hour;       /* [exposure] deadline_hour = 8 (next morning) */
+	char shift_start[8];     /* [roster] shift_start = 19:00 */
+	char shift_end[8];       /* [roster] shift_end = 23:30 */
+	bool ambiguous_wide;     /* [display] ambiguous_wide = false */
+	char bureau[128];        /* [report] bureau = 填报单位 */
+	char path[1024];         /* the file read, or "" */
+};
+
+void config_defaults(struct config *c);
+
+/* Read path into c (over the defaults).  A missing file is not an error
+ * when !must_exist.  Unknown keys and bad values are errors naming the
+ * line. */
+int config_load(struct config *c, const char *path, bool must_exist, struct zs_error *err);
+
+#endif

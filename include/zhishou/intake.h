@@ -1,0 +1,69 @@
+/* intake: complaints, tips and inquiries as the night logs them.
+ *
+ * Validates what an operator or a file gives (the same rules for the
+ * console form, `log add` and `log import`), writes the intake and its audit
+ * row in one transaction, and finds possible duplicates and matching
+ * exposures. */
+#ifndef ZHISHOU_INTAKE_H
+#define ZHISHOU_INTAKE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "zhishou/ctx.h"
+
+/* What was typed; NULL or "" means not given. */
+struct intake_input {
+	const char *at, *channel, *kind, *caller, *phone, *subject, *uscc, *category;
+	const char *text, *ref, *exposure;
+};
+
+/* Limits in characters (code points). */
+enum {
+	INTAKE_MAX_CALLER = 50, INTAKE_MAX_SUBJECT = 100, INTAKE_MAX_TEXT = 4000,
+	INTAKE_MAX_REF = 64, INTAKE_MAX_NOTE = 2000,
+};
+
+struct intake_hints {
+	int64_t dup_of;              /* possible duplicate of this intake, 0 if none */
+	char dup_reason[256];
+	int64_t suggest_exposure;    /* matching open exposure, 0 if none */
+	char suggest_title[256];
+};
+
+/* Turn input into a validated, sanitised record (not stored).  Errors name
+ * the field and what is wrong (ZS_EINPUT). */
+int intake_from_input(struct zs_ctx *c, const struct intake_input *in, struct intake *out,
+		      struct zs_error *err);
+
+/* Duplicate and exposure hints for a record not yet stored (or stored: its
+ * own id is skipped). */
+int intake_hints(struct zs_ctx *c, const struct intake *i, struct intake_hints *h, struct zs_error *err);
+
+/* Validate, store and audit one intake; fills *id and, if h, the hints. */
+int intake_add(struct zs_ctx *c, const struct intake_input *in, int64_t *id,
+	       struct intake_hints *h, struct zs_error *err);
+
+/* Store an already validated record inside the caller's transaction. */
+int intake_insert_validated(struct zs_ctx *c, struct intake *i, bool audit, struct zs_error *err);
+
+struct intake_change {
+	const char *status, *transfer, *note, *recovered, *exposure, *duplicate_of;
+};
+int intake_update(struct zs_ctx *c, int64_t id, const struct intake_change *ch, struct zs_error *err);
+
+struct import_result {
+	int64_t added, first_id, last_id;
+	int64_t skipped_ref;   /* already present (same channel and reference) */
+};
+/* CSV or JSON Lines (by content), all or nothing.  Bad rows are reported in
+ * err with their line numbers (up to a few dozen). */
+int intake_import(struct zs_ctx *c, const char *path, struct import_result *res, struct zs_error *err);
+
+/* Money as typed in yuan ("12.5", "1,200", "120元") into fen. */
+bool money_parse(const char *s, int64_t *fen);
+
+/* JSON text of an intake with stable English keys (for audit and --format
+ * json); mask hides caller and phone.  malloc'd. */
+char *intake_json(const struct intake *i, bool mask);
+
+#endif

@@ -1,0 +1,92 @@
+/* model: the records of the night as C structs, shared by store and core.
+ *
+ * Strings are malloc'd and owned by the struct (free with the *_clear
+ * functions); ids of 0 mean "none".  Instants are Unix seconds. */
+#ifndef ZHISHOU_MODEL_H
+#define ZHISHOU_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct unit {
+	int64_t id;
+	char *name;
+	char *kind;
+};
+
+struct gala {
+	int64_t id;
+	char *name;
+	int64_t starts_at, ends_at;
+};
+
+struct roster_entry {
+	int64_t id;
+	char *duty_date;   /* YYYY-MM-DD */
+	int64_t unit_id;
+	char *unit;        /* unit name (read side) */
+	char *name, *title, *landline, *mobile;
+	int64_t shift_start, shift_end;
+	bool is_leader;
+};
+
+struct intake {
+	int64_t id;
+	int64_t received_at;
+	char *channel, *kind, *caller, *phone, *subject, *uscc, *category;
+	char *summary, *ref, *handling, *status, *notes, *created_by;
+	int64_t exposure_id;
+	char *exposure_title;     /* read side */
+	int64_t transfer_unit_id;
+	char *transfer_unit;      /* read side */
+	int64_t duplicate_of;
+	int64_t recovered_fen;    /* money recovered, in fen (0.01 yuan) */
+	int64_t created_at, updated_at;
+};
+
+struct exposure {
+	int64_t id;
+	int64_t aired_at;
+	char *title, *industry, *companies, *keywords, *local, *assist_units;
+	int64_t lead_unit_id;
+	char *lead_unit;          /* read side */
+	int level;                /* 1 特别重大 … 4 一般 */
+	char *status;
+	int64_t deadline;
+	int64_t created_at, updated_at;
+	char *created_by;
+	int64_t linked;           /* read side: linked intakes */
+};
+
+struct exposure_action {
+	int64_t id, exposure_id, at;
+	char *kind;
+	int64_t count;
+	char *note, *by_user;
+};
+
+struct exposure_instruction {
+	int64_t id, exposure_id, at;
+	char *text, *by_user;
+};
+
+struct audit_row {
+	int64_t id, at, entity_id;
+	char *unix_user, *entity, *action, *fields, *before, *after;
+	char *prev_hash, *hash;
+};
+
+void unit_clear(struct unit *u);
+void gala_clear(struct gala *g);
+void roster_entry_clear(struct roster_entry *r);
+void intake_clear(struct intake *i);
+void exposure_clear(struct exposure *e);
+void exposure_action_clear(struct exposure_action *a);
+void exposure_instruction_clear(struct exposure_instruction *a);
+void audit_row_clear(struct audit_row *a);
+
+/* Deep copies (for before/after comparisons); false on allocation failure. */
+bool intake_copy(struct intake *dst, const struct intake *src);
+bool exposure_copy(struct exposure *dst, const struct exposure *src);
+
+#endif

@@ -1,0 +1,37 @@
+/* output: listings as an aligned table, TSV, CSV or JSON.
+ *
+ * Tables align Chinese by display columns (text.h), never by bytes; JSON
+ * uses the stable English keys of the columns.  Every cell is sanitised
+ * again on the way out, so nothing printed can move a terminal's cursor. */
+#ifndef ZHISHOU_OUTPUT_H
+#define ZHISHOU_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum out_format { OUT_TABLE, OUT_TSV, OUT_CSV, OUT_JSON };
+
+bool out_parse_format(const char *s, enum out_format *f);
+
+struct out_col {
+	const char *key;     /* JSON key */
+	const char *zh, *en; /* table/TSV/CSV header */
+	int maxw;            /* table: cut to this many columns (0: no limit) */
+	bool right;          /* table: right-align */
+};
+
+struct out;
+
+struct out *out_new(FILE *fp, enum out_format f, const struct out_col *cols, int ncols);
+void out_str(struct out *o, const char *s);   /* NULL prints as empty / null */
+void out_int(struct out *o, int64_t v);
+void out_null(struct out *o);
+void out_end_row(struct out *o);
+/* Print what is buffered, close the JSON array, free o.  Returns rows. */
+int64_t out_finish(struct out *o);
+
+/* Print one line of text safely (sanitised) followed by a newline. */
+void out_line(FILE *fp, const char *s);
+
+#endif

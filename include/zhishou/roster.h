@@ -1,0 +1,31 @@
+/* roster: units and the evening duty roster (晚间值班表).
+ *
+ * Imports the sheet units send in (CSV from Excel/WPS, any encoding they
+ * produce), all or nothing, naming every bad row; answers "who is on duty
+ * now". */
+#ifndef ZHISHOU_ROSTER_H
+#define ZHISHOU_ROSTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "zhishou/ctx.h"
+
+typedef void (*roster_bad_cb)(size_t line, const char *why, void *ud);
+
+struct roster_result {
+	size_t rows, added, replaced, bad, units_created;
+	const char *encoding;
+};
+
+/* skip_bad: import the good rows and report the bad ones; otherwise any
+ * bad row means nothing is imported (ZS_EINPUT). */
+int roster_import(struct zs_ctx *c, const char *path, bool skip_bad, roster_bad_cb bad, void *ud,
+		  struct roster_result *res, struct zs_error *err);
+
+/* The unit called name, created (with a kind guessed from the name) if new. */
+int roster_unit_ensure(struct zs_ctx *c, const char *name, int64_t *id, bool *created, struct zs_error *err);
+
+/* 所, 队, 中心 or 科室 from how a unit is named. */
+const char *roster_unit_kind_for(const char *name);
+
+#endif

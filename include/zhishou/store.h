@@ -1,0 +1,133 @@
+/* store: the only module that speaks SQL (and includes sqlite3.h).
+ *
+ * Owns the database file: its creation mode, the migrations, transactions
+ * with bounded retry, prepared statements, and the audit chain.  Every read
+ * that feeds a screen is keyset-paginated and streams rows to a callback so
+ * memory never grows with the database. */
+#ifndef ZHISHOU_STORE_H
+#define ZHISHOU_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "zhishou/error.h"
+#include "zhishou/model.h"
+
+struct store;
+
+struct store_options {
+	unsigned mode;        /* file mode for a new database, e.g. 0660 */
+	bool create;          /* create the file if missing */
+	bool readonly;
+	const char *unix_user;/* who, for the audit (from the OS) */
+	int busy_ms;          /* busy_timeout */
+};
+
+/* The newest schema version this program knows. */
+int store_schema_version(void);
+
+/* Open (and, with create, create) a database, check it is zhishou's, and
+ * migrate an older one.  A newer one is refused. */
+int store_open(const char *path, const struct store_options *opt,
+	       struct store **out, struct zs_error *err);
+void store_close(struct store *st);
+const char *store_path(const struct store *st);
+const char *store_user(const struct store *st);
+
+/* Write transactions: BEGIN IMMEDIATE with a bounded retry on SQLITE_BUSY. */
+int store_begin(struct store *st, struct zs_error *err);
+int store_commit(struct store *st, struct zs_error *err);
+void store_rollback(struct store *st);
+
+/* Changes whenever another connection commits (PRAGMA data_version). */
+int64_t store_data_version(struct store *st);
+
+/* settings */
+char *store_setting_get(struct store *st, const char *key); /* malloc'd or NULL */
+int store_setting_set(struct store *st, const char *key, const char *value, struct zs_error *err);
+
+/* units */
+int store_unit_find(struct store *st, const char *name, int64_t *id);  /* ZS_ENOTFOUND if none */
+int store_unit_insert(struct store *st, const char *name, const char *kind, int64_t *id, struct zs_error *err);
+typedef int (*store_unit_cb)(const struct unit *u, void *ud);
+int store_unit_each(struct store *st, store_unit_cb cb, void *ud, struct zs_error *err);
+char *store_unit_name(struct store *st, int64_t id);   /* malloc'd or NULL */
+
+/* galas */
+int store_gala_insert(struct store *st, struct gala *g, struct zs_error *err);
+typedef int (*store_gala_cb)(const struct gala *g, void *ud);
+int store_gala_each(struct store *st, store_gala_cb cb, void *ud, struct zs_error *err);
+
+/* roster: insert or replace the entry for (date, unit, name) */
+int store_roster_upsert(struct store *st, struct roster_entry *r, bool *replaced, struct zs_error *err);
+typedef int (*store_roster_cb)(const struct roster_entry *r, void *ud);
+/* date (may be NULL) filters by duty date; at != 0 keeps those on shift at
+ * that instant.  Ordered by unit, leader first, name. */
+int store_roster_each(struct store *st, const char *date, int64_t at,
+		      store_roster_cb cb, void *ud, struct zs_error *err);
+
+/* intakes */
+struct intake_filter {
+	const char *channel, *kind, *status;  /* codes or NULL */
+	bool unresolved;
+	int64_t exposure_id;                  /* 0: any */
+	int64_t since, until;                 /* 0: open-ended; [since, until) */
+	const char *fts;                      /* FTS5 MATCH expression or NULL */
+	const char *like[4];                  /* LIKE patterns (escaped with \) or NULL */
+	int64_t before_id;                    /* keyset: ids below this; 0: newest */
+	int limit;                            /* 0: no limit (exports) */
+};
+typedef int (*store_intake_cb)(const struct intake *i, void *ud);
+int store_intake_insert(struct store *st, struct intake *in, struct zs_error *err);
+int store_intake_get(struct store *st, int64_t id, struct intake *out, struct zs_error *err);
+int store_intake_update(struct store *st, const struct intake *in, struct zs_error *err);
+int store_intake_each(struct store *st, const struct intake_filter *f,
+		      store_intake_cb cb, void *ud, struct zs_error *err);
+/* Earlier intakes (received in [since, before]) with the same phone, or the
+ * same subject; newest first, at most limit. */
+int store_intake_same_phone(struct store *st, const char *phone, int64_t since, int64_t until,
+			    int limit, store_intake_cb cb, void *ud, struct zs_error *err);
+int store_intake_same_subject(struct store *st, const char *subject, int64_t since, int64_t until,
+			      int limit, store_intake_cb cb, void *ud, struct zs_error *err);
+/* Is there already an intake with this channel and external reference? */
+int store_intake_find_ref(struct store *st, const char *channel, const char *ref, int64_t *id);
+
+/* Counts for the board: one call per (channel, kind, status, linked) group
+ * of intakes received in [since, until), read from the covering index. */
+typedef int (*store_count_cb)(const char *channel, const char *kind, const char *status,
+			      bool linked, int64_t n, void *ud);
+int store_intake_count_groups(struct store *st, int64_t since, int64_t until,
+			      store_count_cb cb, void *ud, struct zs_error *err);
+/* Totals per status over all time, kept by triggers (no scan). */
+typedef int (*store_tally_cb)(const char *status, int64_t n, void *ud);
+int store_intake_tally(struct store *st, store_tally_cb cb, void *ud, struct zs_error *err);
+/* Intakes linked to one exposure (index range). */
+int64_t store_intake_linked_count(struct store *st, int64_t exposure_id);
+
+/* exposures */
+int store_exposure_insert(struct store *st, struct exposure *e, struct zs_error *err);
+int store_exposure_get(struct store *st, int64_t id, struct exposure *out, struct zs_error *err);
+int store_exposure_update(struct store *st, const struct exposure *e, struct zs_error *err);
+typedef int (*store_exposure_cb)(const struct exposure *e, void *ud);
+/* open_only: not finished; ordered by level (1 first) then deadline. */
+int store_exposure_each(struct store *st, bool open_only, const char *fts, const char *like,
+			store_exposure_cb cb, void *ud, struct zs_error *err);
+int store_action_insert(struct store *st, struct exposure_action *a, struct zs_error *err);
+typedef int (*store_action_cb)(const struct exposure_action *a, void *ud);
+int store_action_each(struct store *st, int64_t exposure_id, store_action_cb cb, void *ud,
+		      struct zs_error *err);
+int store_instruction_insert(struct store *st, struct exposure_instruction *a, struct zs_error *err);
+typedef int (*store_instruction_cb)(const struct exposure_instruction *a, void *ud);
+int store_instruction_each(struct store *st, int64_t exposure_id, store_instruction_cb cb,
+			   void *ud, struct zs_error *err);
+
+/* audit: append one row to the hash chain (inside the caller's transaction). */
+int store_audit(struct store *st, const char *entity, int64_t entity_id, const char *action,
+		const char *fields, const char *before, const char *after, struct zs_error *err);
+typedef int (*store_audit_cb)(const struct audit_row *a, void *ud);
+/* entity NULL: all rows; entity_id 0: every id of that entity.  Oldest first. */
+int store_audit_each(struct store *st, const char *entity, int64_t entity_id,
+		     int64_t after_id, int limit, store_audit_cb cb, void *ud, struct zs_error *err);
+/* The hash a row should carry, given its fields and prev_hash (hex). */
+void store_audit_hash(const struct audit_row *a, char out[65]);
+
+#endif

@@ -1,0 +1,75 @@
+/* text: UTF-8 decoding, sanitising and display width.
+ *
+ * Owns every decision about how many terminal columns a piece of text takes
+ * and what outside text may contain.  Nothing else in zhishou counts bytes
+ * to align columns.  Pure functions, no locale dependency: widths come from
+ * our own tables so a server with only C.UTF-8 aligns Chinese correctly. */
+#ifndef ZHISHOU_TEXT_H
+#define ZHISHOU_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* East Asian Ambiguous characters (· “ ” — … box drawing, Greek, ①…) take
+ * 2 columns when set (many Chinese terminals), 1 otherwise (default). */
+void text_set_ambiguous_wide(bool wide);
+bool text_ambiguous_wide(void);
+
+/* Decode one code point at s (at most len bytes).  Returns bytes consumed
+ * (>= 1 when len >= 1); an invalid or truncated sequence consumes 1 byte and
+ * yields U+FFFD.  Overlongs, surrogates and > U+10FFFF are invalid. */
+size_t text_decode(const char *s, size_t len, uint32_t *cp);
+
+/* Append the UTF-8 encoding of cp to out (must have room for 4 bytes);
+ * returns bytes written. */
+size_t text_encode(uint32_t cp, char *out);
+
+bool text_valid_utf8(const char *s, size_t len);
+
+/* Columns one code point takes: 0 for combining marks, zero-width and
+ * controls; 2 for CJK, fullwidth and emoji; ambiguous ones per setting. */
+int text_cp_width(uint32_t cp);
+
+/* Display columns of a UTF-8 string (invalid bytes count as U+FFFD). */
+int text_width(const char *s);
+int text_width_n(const char *s, size_t len);
+
+/* Number of code points. */
+size_t text_length(const char *s);
+
+enum {
+	TEXT_KEEP_NEWLINES = 1 << 0, /* keep \n (multi-line summaries); \r\n -> \n */
+};
+
+/* Sanitise text from outside before it is stored or drawn.  Returns a new
+ * malloc'd NUL-terminated string (NULL only on allocation failure):
+ *  - invalid UTF-8 bytes become U+FFFD;
+ *  - C0 controls, DEL and C1 controls (U+0080-U+009F) are removed, except
+ *    TAB which becomes a space and \n which is kept with TEXT_KEEP_NEWLINES
+ *    (otherwise a space); so "ESC[2J" becomes the visible "[2J";
+ *  - bidi controls U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C are
+ *    removed; so are U+2028/U+2029 (line/paragraph separators);
+ *  - a NUL inside len ends nothing: it is removed like any C0 control.
+ * Leading and trailing ASCII spaces are NOT trimmed (see text_trim). */
+char *text_sanitize(const char *s, size_t len, unsigned flags);
+
+/* Trim ASCII whitespace and U+3000 (ideographic space) at both ends, in place. */
+char *text_trim(char *s);
+
+/* Bytes of the longest prefix of s that fits in cols columns without
+ * splitting a character (a combining mark stays with its base). *used gets
+ * the columns that prefix takes (may be NULL). */
+size_t text_fit(const char *s, int cols, int *used);
+
+/* Write s into out (size outsz) cut to at most cols columns: if s is wider,
+ * it is cut at a character boundary and ends with "…" (the ellipsis counts
+ * its own width, 1 or 2 per the ambiguous setting), then, if pad, padded
+ * with spaces to exactly cols columns.  Newlines and tabs in s are shown as
+ * spaces.  Returns the columns written.  out is always NUL-terminated. */
+int text_fit_cols(const char *s, int cols, bool pad, char *out, size_t outsz);
+
+/* Same as text_fit_cols with pad, but right-aligned (numbers in tables). */
+int text_fit_cols_right(const char *s, int cols, char *out, size_t outsz);
+
+#endif

@@ -1,0 +1,61 @@
+/* The command-line face: one file per noun, one cmd_entry per command. */
+#ifndef ZHISHOU_CLI_H
+#define ZHISHOU_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include "zhishou/config.h"
+#include "zhishou/ctx.h"
+#include "zhishou/output.h"
+
+struct cli {
+	struct zs_ctx ctx;
+	struct config cfg;
+	const char *db_path;
+	char user[64];
+	bool demo_clock;       /* the database is a demo night with its own clock */
+};
+
+enum {
+	CMD_NO_DB = 1 << 0,    /* the command opens (or creates) the store itself */
+	CMD_READONLY = 1 << 1, /* only reads */
+};
+
+struct cmd_entry {
+	const char *name;      /* "log add" */
+	const char *usage;     /* options, after the name */
+	const char *help_zh, *help_en;
+	int flags;
+	int (*exec)(struct cli *cli, int argc, char **argv);
+};
+
+extern const struct cmd_entry cmd_init_entry, cmd_board_entry, cmd_search_entry, cmd_audit_entry,
+	cmd_audit_verify_entry, cmd_roster_import_entry, cmd_roster_list_entry, cmd_unit_list_entry,
+	cmd_unit_add_entry, cmd_log_add_entry, cmd_log_import_entry, cmd_log_list_entry,
+	cmd_log_show_entry, cmd_log_update_entry, cmd_expose_add_entry, cmd_expose_list_entry,
+	cmd_expose_show_entry, cmd_expose_update_entry, cmd_expose_action_entry,
+	cmd_expose_instruct_entry;
+
+/* Print "zhishou: msg" to stderr and return the exit status for the error. */
+int cli_error(const struct zs_error *err);
+/* Print a usage error naming the command and return 2. */
+int cli_usage(const struct cmd_entry *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* getopt_long over argv (argv[0] is the command); calls back for each
+ * option; reports unknown options and missing values in the user's
+ * language.  Returns 0, or the exit status to stop with.  On success
+ * *first_arg is the index of the first positional argument. */
+typedef int (*cli_opt_cb)(int opt, const char *arg, void *ud);
+int cli_options(const struct cmd_entry *cmd, int argc, char **argv, const struct option *opts,
+		cli_opt_cb cb, void *ud, int *first_arg);
+
+/* --format for listings. */
+int cli_format(const struct cmd_entry *cmd, const char *arg, enum out_format *f);
+
+/* The open database for the command (after main opened it). */
+static inline struct zs_ctx *cli_ctx(struct cli *c) { return &c->ctx; }
+
+/* Set up "now": ZHISHOU_NOW (tests), the demo night's clock, or the real time. */
+void cli_set_now(struct cli *c);
+
+#endif

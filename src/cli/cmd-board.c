@@ -1,0 +1,246 @@
+/* zhishou board: the leader's snapshot, readable on a phone. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "zhishou/board.h"
+#include "zhishou/codes.h"
+#include "zhishou/i18n.h"
+#include "zhishou/text.h"
+#include "zhishou/timeutil.h"
+
+struct board_opts {
+	bool json;
+};
+
+static int opt_cb(int opt, const char *arg, void *ud)
+{
+	struct board_opts *o = ud;
+	if (opt == 'f') {
+		if (!strcmp(arg, "json"))
+			o->json = true;
+		else if (strcmp(arg, "text"))
+			return cli_usage(&cmd_board_entry, TR("--format 只能是 text 或 json，不是「%s」",
+							      "--format must be text or json, not \"%s\""), arg);
+	}
+	return 0;
+}
+
+static const char *phase_text(const struct board_gala *g, int64_t now, char *buf, size_t n)
+{
+	char d[64];
+	bool en = i18n_get() == LANG_EN;
+	switch (g->phase) {
+	case GALA_NONE:
+		snprintf(buf, n, "%s", TR("未设晚会时间", "no gala scheduled"));
+		break;
+	case GALA_BEFORE:
+		snprintf(buf, n, TR("%s 距开始 %s", "%s starts in %s"), g->name,
+			 time_format_duration(g->starts_at - now, en, d, sizeof d));
+		break;
+	case GALA_DURING:
+		snprintf(buf, n, TR("%s 进行中，已开始 %s", "%s on air for %s"), g->name,
+			 time_format_duration(now - g->starts_at, en, d, sizeof d));
+		break;
+	case GALA_AFTER:
+		snprintf(buf, n, TR("%s 已结束", "%s has ended"), g->name);
+		break;
+	}
+	return buf;
+}
+
+struct text_ctx {
+	int64_t now;
+	json_t *arr;
+	int n;
+	int64_t last_unit;
+	bool leader_seen;
+};
+
+static const char *left_text(int64_t deadline, int64_t now, char *buf, size_t n)
+{
+	char d[64];
+	bool en = i18n_get() == LANG_EN;
+	if (deadline <= now)
+		snprintf(buf, n, TR("已超时 %s", "OVERDUE by %s"), time_format_duration(now - deadline, en, d, sizeof d));
+	else
+		snprintf(buf, n, TR("剩 %s", "%s left"), time_format_duration(deadline - now, en, d, sizeof d));
+	return buf;
+}
+
+static int exposure_text(const struct exposure *e, void *ud)
+{
+	struct text_ctx *t = ud;
+	char aired[16], left[64], title[256], line[1024];
+	text_fit_cols(e->title, 36, false, title, sizeof title);
+	snprintf(line, sizeof line, "%s[%s] #%lld %s %s  %s\n    %s：%s  %s：%s  %s：%s  %s：%lld",
+		 e->deadline <= t->now ? "!" : " ", vocab_label(&vocab_level, (char[]){ (char)('0' + e->level), 0 }),
+		 (long long)e->id, time_format(e->aired_at, TIME_CLOCK, aired, sizeof aired), title,
+		 left_text(e->deadline, t->now, left, sizeof left),
+		 TR("本地", "local"), vocab_label(&vocab_local, e->local),
+		 TR("牵头", "lead"), *e->lead_unit ? e->lead_unit : TR("未定", "none"),
+		 TR("状态", "status"), vocab_label(&vocab_exposure_status, e->status),
+		 TR("关联", "linked"), (long long)e->linked);
+	out_line(stdout, line);
+	t->n++;
+	return 0;
+}
+
+static int exposure_json_cb(const struct exposure *e, void *ud)
+{
+	struct text_ctx *t = ud;
+	char iso[40];
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_integer(e->id));
+	json_object_set_new(o, "level", json_integer(e->level));
+	json_object_set_new(o, "aired_at", json_string(time_format(e->aired_at, TIME_ISO, iso, sizeof iso)));
+	json_object_set_new(o, "title", json_string(e->title));
+	json_object_set_new(o, "local", json_string(e->local));
+	json_object_set_new(o, "lead_unit", *e->lead_unit ? json_string(e->lead_unit) : json_null());
+	json_object_set_new(o, "status", json_string(e->status));
+	json_object_set_new(o, "linked", json_integer(e->linked));
+	json_object_set_new(o, "deadline", json_string(time_format(e->deadline, TIME_ISO, iso, sizeof iso)));
+	json_object_set_new(o, "seconds_left", json_integer(e->deadline - t->now));
+	json_object_set_new(o, "overdue", json_boolean(e->deadline <= t->now));
+	json_array_append_new(t->arr, o);
+	return 0;
+}
+
+static int duty_text(const struct roster_entry *r, void *ud)
+{
+	struct text_ctx *t = ud;
+	char line[512];
+	if (r->unit_id != t->last_unit) {
+		snprintf(line, sizeof line, "  %s", r->unit);
+		out_line(stdout, line);
+		t->last_unit = r->unit_id;
+	}
+	snprintf(line, sizeof line, "    %s%s %s %s", r->is_leader ? TR("带班 ", "lead ") : "", r->name, r->title,
+		 *r->mobile ? r->mobile : r->landline);
+	out_line(stdout, line);
+	t->n++;
+	return 0;
+}
+
+static int duty_json(const struct roster_entry *r, void *ud)
+{
+	struct text_ctx *t = ud;
+	json_array_append_new(t->arr, json_pack("{s:s, s:s, s:s, s:b, s:s, s:s}", "unit", r->unit, "name", r->name,
+						"title", r->title, "leader", r->is_leader, "mobile", r->mobile,
+						"landline", r->landline));
+	return 0;
+}
+
+static int exec(struct cli *cli, int argc, char **argv)
+{
+	struct board_opts o = { 0 };
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int first, r = cli_options(&cmd_board_entry, argc, argv, opts, opt_cb, &o, &first);
+	if (r)
+		return r;
+	if (first < argc)
+		return cli_usage(&cmd_board_entry, TR("多余的参数：%s", "unexpected argument: %s"), argv[first]);
+	struct zs_ctx *c = cli_ctx(cli);
+	struct zs_error err = { 0 };
+	struct board_gala g;
+	struct board_counts b;
+	if ((r = board_gala(c, &g, &err)))
+		return cli_error(&err);
+	/* Counters run from the gala's start; before any gala, from midnight. */
+	int64_t since = g.phase == GALA_DURING || g.phase == GALA_AFTER ? g.starts_at : 0;
+	if (!since) {
+		int y, m, d, hh, mm, ss;
+		time_to_local(c->now, &y, &m, &d, &hh, &mm, &ss);
+		since = time_from_local(y, m, d, 0);
+	}
+	if ((r = board_counts(c, since, &b, &err)))
+		return cli_error(&err);
+	char now[32], sincebuf[32], phase[256];
+	time_format(c->now, TIME_FULL, now, sizeof now);
+	time_format(since, TIME_FULL, sincebuf, sizeof sincebuf);
+	phase_text(&g, c->now, phase, sizeof phase);
+
+	if (o.json) {
+		json_t *root = json_object(), *kinds = json_object(), *chans = json_object();
+		json_object_set_new(root, "now", json_string(time_format(c->now, TIME_ISO, now, sizeof now)));
+		json_object_set_new(root, "demo", json_boolean(cli->demo_clock));
+		static const char *const phases[] = { "none", "before", "during", "after" };
+		json_object_set_new(root, "gala", json_pack("{s:s, s:s}", "name", g.name, "phase", phases[g.phase]));
+		json_object_set_new(root, "since", json_string(time_format(since, TIME_ISO, sincebuf, sizeof sincebuf)));
+		for (size_t i = 0; i < vocab_kind.n; i++)
+			json_object_set_new(kinds, vocab_kind.items[i].code, json_integer(b.by_kind[i]));
+		for (size_t i = 0; i < vocab_channel.n; i++)
+			json_object_set_new(chans, vocab_channel.items[i].code, json_integer(b.by_channel[i]));
+		json_object_set_new(root, "counts",
+				    json_pack("{s:I, s:o, s:o, s:I, s:I, s:I, s:I, s:I}", "total", (json_int_t)b.total,
+					      "by_kind", kinds, "by_channel", chans, "linked", (json_int_t)b.linked,
+					      "unresolved", (json_int_t)b.unresolved, "all_unresolved",
+					      (json_int_t)b.all_unresolved, "exposures_open", (json_int_t)b.exposures_open,
+					      "exposures_overdue", (json_int_t)b.exposures_overdue));
+		struct text_ctx t = { .now = c->now, .arr = json_array() };
+		if ((r = store_exposure_each(c->st, true, NULL, NULL, exposure_json_cb, &t, &err)))
+			return cli_error(&err);
+		json_object_set_new(root, "exposures", t.arr);
+		t.arr = json_array();
+		if ((r = store_roster_each(c->st, NULL, c->now, duty_json, &t, &err)))
+			return cli_error(&err);
+		json_object_set_new(root, "on_duty", t.arr);
+		char *s = json_dumps(root, JSON_INDENT(2));
+		puts(s);
+		free(s);
+		json_decref(root);
+		return 0;
+	}
+
+	char line[1024];
+	snprintf(line, sizeof line, "%s  %s%s", TR("值守看板", "Duty board"), now, cli->demo_clock ? TR("（演示）", " (demo)") : "");
+	out_line(stdout, line);
+	out_line(stdout, phase);
+	snprintf(line, sizeof line, TR("\n自 %s 起受理 %lld 件：投诉 %lld，举报 %lld，咨询 %lld",
+				       "\nSince %s: %lld received: %lld complaints, %lld tips, %lld inquiries"),
+		 sincebuf, (long long)b.total, (long long)b.by_kind[0], (long long)b.by_kind[1], (long long)b.by_kind[2]);
+	out_line(stdout, line);
+	size_t n = snprintf(line, sizeof line, "%s", TR("渠道：", "Channels: "));
+	int shown = 0;
+	for (size_t i = 0; i < vocab_channel.n && n < sizeof line - 64; i++)
+		if (b.by_channel[i]) {
+			n += snprintf(line + n, sizeof line - n, "%s%s %lld", shown++ ? TR("，", ", ") : "",
+				      vocab_label(&vocab_channel, vocab_channel.items[i].code), (long long)b.by_channel[i]);
+		}
+	if (!shown)
+		snprintf(line + n, sizeof line - n, "%s", TR("无", "none"));
+	out_line(stdout, line);
+	snprintf(line, sizeof line, TR("关联曝光问题 %lld 件；其中未办结 %lld 件；全部未办结 %lld 件",
+				       "Linked to exposures %lld; still open %lld; open overall %lld"),
+		 (long long)b.linked, (long long)b.unresolved, (long long)b.all_unresolved);
+	out_line(stdout, line);
+
+	snprintf(line, sizeof line, TR("\n曝光问题（未结 %lld，超时 %lld）：", "\nExposures (open %lld, overdue %lld):"),
+		 (long long)b.exposures_open, (long long)b.exposures_overdue);
+	out_line(stdout, line);
+	struct text_ctx t = { .now = c->now };
+	if ((r = store_exposure_each(c->st, true, NULL, NULL, exposure_text, &t, &err)))
+		return cli_error(&err);
+	if (!t.n)
+		out_line(stdout, TR("  （无）", "  (none)"));
+	out_line(stdout, TR("\n正在值班：", "\nOn duty now:"));
+	t.n = 0;
+	t.last_unit = 0;
+	if ((r = store_roster_each(c->st, NULL, c->now, duty_text, &t, &err)))
+		return cli_error(&err);
+	if (!t.n)
+		out_line(stdout, TR("  （此刻没有排班）", "  (nobody rostered now)"));
+	return 0;
+}
+
+const struct cmd_entry cmd_board_entry = {
+	"board", "[--format text|json]",
+	"看板快照：晚会时钟、受理计数、未结曝光问题、正在值班",
+	"snapshot: gala clock, counts, open exposures, who is on duty",
+	CMD_READONLY, exec,
+};

@@ -1,0 +1,315 @@
+/* zhishou expose add|list|show|update|action|instruct: the escalation board. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "zhishou/codes.h"
+#include "zhishou/exposure.h"
+#include "zhishou/fields.h"
+#include "zhishou/i18n.h"
+#include "zhishou/text.h"
+#include "zhishou/timeutil.h"
+
+struct expose_opts {
+	const struct cmd_entry *cmd;
+	struct exposure_input in;
+	const char *kind, *count, *note, *text;
+	bool all;
+	enum out_format fmt;
+};
+
+static int opt_cb(int opt, const char *arg, void *ud)
+{
+	struct expose_opts *o = ud;
+	switch (opt) {
+	case 't': o->in.title = arg; o->text = arg; break;
+	case 'a': o->in.aired = arg; break;
+	case 'i': o->in.industry = arg; break;
+	case 'c': o->in.companies = arg; break;
+	case 'k': o->in.keywords = arg; break;
+	case 'L': o->in.local = arg; break;
+	case 'l': o->in.lead = arg; break;
+	case 'A': o->in.assist = arg; break;
+	case 'v': o->in.level = arg; break;
+	case 's': o->in.status = arg; break;
+	case 'd': o->in.deadline = arg; break;
+	case 'K': o->kind = arg; break;
+	case 'n': o->count = arg; break;
+	case 'N': o->note = arg; break;
+	case 'x': o->all = true; break;
+	case 'f': return cli_format(o->cmd, arg, &o->fmt);
+	}
+	return 0;
+}
+
+#define EXPOSURE_OPTS \
+	{ "title", required_argument, NULL, 't' }, { "aired", required_argument, NULL, 'a' }, \
+	{ "industry", required_argument, NULL, 'i' }, { "companies", required_argument, NULL, 'c' }, \
+	{ "keywords", required_argument, NULL, 'k' }, { "local", required_argument, NULL, 'L' }, \
+	{ "lead", required_argument, NULL, 'l' }, { "assist", required_argument, NULL, 'A' }, \
+	{ "level", required_argument, NULL, 'v' }, { "status", required_argument, NULL, 's' }, \
+	{ "deadline", required_argument, NULL, 'd' }
+
+static int one_id(const struct cmd_entry *cmd, int first, int argc, char **argv, int64_t *id)
+{
+	if (first != argc - 1)
+		return cli_usage(cmd, "%s", TR("需要一个曝光问题编号", "needs one exposure id"));
+	struct zs_error err = { 0 };
+	if (field_id(argv[first], FIELD("曝光问题编号", "exposure id"), id, &err))
+		return cli_error(&err);
+	return 0;
+}
+
+static int add_exec(struct cli *cli, int argc, char **argv)
+{
+	struct expose_opts o = { .cmd = &cmd_expose_add_entry };
+	static const struct option opts[] = { EXPOSURE_OPTS, { NULL, 0, NULL, 0 } };
+	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	if (r)
+		return r;
+	if (first < argc)
+		return cli_usage(o.cmd, TR("多余的参数：%s", "unexpected argument: %s"), argv[first]);
+	struct zs_error err = { 0 };
+	int64_t id;
+	if (exposure_add(cli_ctx(cli), &o.in, &id, &err))
+		return cli_error(&err);
+	printf("%lld\n", (long long)id);
+	return 0;
+}
+
+static int update_exec(struct cli *cli, int argc, char **argv)
+{
+	struct expose_opts o = { .cmd = &cmd_expose_update_entry };
+	static const struct option opts[] = { EXPOSURE_OPTS, { NULL, 0, NULL, 0 } };
+	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	int64_t id;
+	if (r || (r = one_id(o.cmd, first, argc, argv, &id)))
+		return r;
+	struct zs_error err = { 0 };
+	if (exposure_update(cli_ctx(cli), id, &o.in, &err))
+		return cli_error(&err);
+	char line[64];
+	snprintf(line, sizeof line, TR("已更新曝光问题 #%lld", "updated exposure #%lld"), (long long)id);
+	out_line(stdout, line);
+	return 0;
+}
+
+static const struct out_col list_cols[] = {
+	{ "id", "编号", "id", 0, true },
+	{ "level", "级别", "level", 0, false },
+	{ "aired_at", "曝光时间", "aired", 0, false },
+	{ "title", "标题", "title", 30, false },
+	{ "local", "本地", "local", 0, false },
+	{ "lead_unit", "牵头单位", "lead", 14, false },
+	{ "status", "状态", "status", 0, false },
+	{ "linked", "关联", "linked", 0, true },
+	{ "deadline", "时限", "deadline", 0, false },
+	{ "overdue", "超时", "overdue", 0, false },
+};
+
+struct list_ctx {
+	struct out *out;
+	enum out_format fmt;
+	int64_t now;
+};
+
+static int list_cb(const struct exposure *e, void *ud)
+{
+	struct list_ctx *l = ud;
+	bool json = l->fmt == OUT_JSON;
+	char t[40], lv[2] = { (char)('0' + e->level), 0 };
+	out_int(l->out, e->id);
+	if (json)
+		out_int(l->out, e->level);
+	else
+		out_str(l->out, vocab_label(&vocab_level, lv));
+	out_str(l->out, time_format(e->aired_at, json ? TIME_ISO : TIME_SHORT, t, sizeof t));
+	out_str(l->out, e->title);
+	out_str(l->out, json ? e->local : vocab_label(&vocab_local, e->local));
+	out_str(l->out, e->lead_unit);
+	out_str(l->out, json ? e->status : vocab_label(&vocab_exposure_status, e->status));
+	out_int(l->out, e->linked);
+	out_str(l->out, time_format(e->deadline, json ? TIME_ISO : TIME_SHORT, t, sizeof t));
+	bool overdue = e->deadline <= l->now && !exposure_status_is_closed(e->status);
+	out_str(l->out, json ? (overdue ? "yes" : "no") : (overdue ? TR("已超时", "OVERDUE") : ""));
+	out_end_row(l->out);
+	return 0;
+}
+
+static int list_exec(struct cli *cli, int argc, char **argv)
+{
+	struct expose_opts o = { .cmd = &cmd_expose_list_entry };
+	static const struct option opts[] = {
+		{ "all", no_argument, NULL, 'x' }, { "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 },
+	};
+	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	if (r)
+		return r;
+	if (first < argc)
+		return cli_usage(o.cmd, TR("多余的参数：%s", "unexpected argument: %s"), argv[first]);
+	struct zs_error err = { 0 };
+	struct list_ctx l = { out_new(stdout, o.fmt, list_cols, sizeof list_cols / sizeof *list_cols), o.fmt, cli->ctx.now };
+	r = store_exposure_each(cli->ctx.st, !o.all, NULL, NULL, list_cb, &l, &err);
+	out_finish(l.out);
+	return r ? cli_error(&err) : 0;
+}
+
+static void kv(const char *label, const char *value)
+{
+	char line[4096];
+	snprintf(line, sizeof line, "%s：%s", label, value && *value ? value : "—");
+	out_line(stdout, line);
+}
+
+static int action_cb(const struct exposure_action *a, void *ud)
+{
+	(void)ud;
+	char t[32], line[4096];
+	snprintf(line, sizeof line, "  %s %s %lld %s（%s）", time_format(a->at, TIME_SHORT, t, sizeof t),
+		 vocab_label(&vocab_action, a->kind), (long long)a->count, a->note, a->by_user);
+	out_line(stdout, line);
+	return 0;
+}
+
+static int instruction_cb(const struct exposure_instruction *a, void *ud)
+{
+	(void)ud;
+	char t[32], line[4096];
+	snprintf(line, sizeof line, "  %s %s（%s）", time_format(a->at, TIME_SHORT, t, sizeof t), a->text, a->by_user);
+	out_line(stdout, line);
+	return 0;
+}
+
+static int linked_cb(const struct intake *i, void *ud)
+{
+	(void)ud;
+	char t[32], line[1024];
+	snprintf(line, sizeof line, "  #%lld %s %s %s %s", (long long)i->id, time_format(i->received_at, TIME_SHORT, t, sizeof t),
+		 vocab_label(&vocab_status, i->status), i->subject, i->summary);
+	char cut[256];
+	text_fit_cols(line, 76, false, cut, sizeof cut);
+	out_line(stdout, cut);
+	return 0;
+}
+
+static int show_exec(struct cli *cli, int argc, char **argv)
+{
+	struct expose_opts o = { .cmd = &cmd_expose_show_entry };
+	static const struct option opts[] = { { "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 } };
+	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	int64_t id;
+	if (r || (r = one_id(o.cmd, first, argc, argv, &id)))
+		return r;
+	struct zs_error err = { 0 };
+	struct exposure e;
+	r = store_exposure_get(cli->ctx.st, id, &e, &err);
+	if (r == ZS_ENOTFOUND)
+		r = zs_fail(&err, ZS_ENOTFOUND, TR("没有编号为 %lld 的曝光问题", "no exposure with id %lld"), (long long)id);
+	if (r)
+		return cli_error(&err);
+	if (o.fmt == OUT_JSON) {
+		char *s = exposure_json(&e);
+		puts(s ? s : "{}");
+		free(s);
+		exposure_clear(&e);
+		return 0;
+	}
+	char t[40], buf[256], lv[2] = { (char)('0' + e.level), 0 };
+	snprintf(buf, sizeof buf, "#%lld", (long long)e.id);
+	kv(TR("编号", "id"), buf);
+	kv(TR("标题", "title"), e.title);
+	kv(TR("曝光时间", "aired"), time_format(e.aired_at, TIME_FULL, t, sizeof t));
+	kv(TR("行业", "industry"), e.industry);
+	kv(TR("涉事企业", "companies"), e.companies);
+	kv(TR("关键词", "keywords"), e.keywords);
+	kv(TR("本地涉及", "local"), vocab_label(&vocab_local, e.local));
+	kv(TR("牵头单位", "lead unit"), e.lead_unit);
+	kv(TR("协办单位", "assisting"), e.assist_units);
+	kv(TR("级别", "level"), vocab_label(&vocab_level, lv));
+	kv(TR("状态", "status"), vocab_label(&vocab_exposure_status, e.status));
+	time_format(e.deadline, TIME_FULL, t, sizeof t);
+	snprintf(buf, sizeof buf, "%s%s", t, e.deadline <= cli->ctx.now && !exposure_status_is_closed(e.status) ? TR("（已超时）", " (OVERDUE)") : "");
+	kv(TR("时限", "deadline"), buf);
+	out_line(stdout, TR("措施：", "actions:"));
+	r = store_action_each(cli->ctx.st, id, action_cb, NULL, &err);
+	out_line(stdout, TR("批示：", "instructions:"));
+	if (!r)
+		r = store_instruction_each(cli->ctx.st, id, instruction_cb, NULL, &err);
+	snprintf(buf, sizeof buf, TR("关联登记（%lld 件，最新 20 件）：", "linked intakes (%lld, newest 20):"), (long long)e.linked);
+	out_line(stdout, buf);
+	struct intake_filter f = { .exposure_id = id, .limit = 20 };
+	if (!r)
+		r = store_intake_each(cli->ctx.st, &f, linked_cb, NULL, &err);
+	exposure_clear(&e);
+	return r ? cli_error(&err) : 0;
+}
+
+static int action_exec(struct cli *cli, int argc, char **argv)
+{
+	struct expose_opts o = { .cmd = &cmd_expose_action_entry };
+	static const struct option opts[] = {
+		{ "kind", required_argument, NULL, 'K' }, { "count", required_argument, NULL, 'n' },
+		{ "note", required_argument, NULL, 'N' }, { NULL, 0, NULL, 0 },
+	};
+	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	int64_t id;
+	if (r || (r = one_id(o.cmd, first, argc, argv, &id)))
+		return r;
+	struct zs_error err = { 0 };
+	if (exposure_add_action(cli_ctx(cli), id, o.kind, o.count, o.note, &err))
+		return cli_error(&err);
+	char line[128];
+	snprintf(line, sizeof line, TR("已记录措施：#%lld", "action recorded: #%lld"), (long long)id);
+	out_line(stdout, line);
+	return 0;
+}
+
+static int instruct_exec(struct cli *cli, int argc, char **argv)
+{
+	struct expose_opts o = { .cmd = &cmd_expose_instruct_entry };
+	static const struct option opts[] = { { "text", required_argument, NULL, 't' }, { NULL, 0, NULL, 0 } };
+	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	int64_t id;
+	if (r || (r = one_id(o.cmd, first, argc, argv, &id)))
+		return r;
+	struct zs_error err = { 0 };
+	if (exposure_instruct(cli_ctx(cli), id, o.text, &err))
+		return cli_error(&err);
+	char line[128];
+	snprintf(line, sizeof line, TR("已记录批示：#%lld", "instruction recorded: #%lld"), (long long)id);
+	out_line(stdout, line);
+	return 0;
+}
+
+const struct cmd_entry cmd_expose_add_entry = {
+	"expose add",
+	"--title T [--aired TIME] [--industry I] [--companies 'A;B'] [--keywords 'k1;k2'] [--local unknown|yes|no] "
+	"[--lead UNIT] [--assist 'U1;U2'] [--level 1-4] [--status S] [--deadline TIME]",
+	"登记一个晚会曝光问题（默认时限：次日 08:00）", "log a problem the gala exposed (deadline: 08:00 next morning)",
+	0, add_exec,
+};
+const struct cmd_entry cmd_expose_list_entry = {
+	"expose list", "[--all] [--format table|tsv|csv|json]",
+	"列出未结的曝光问题，按级别、时限排序（--all 含已办结）", "list open exposures by level then deadline (--all: every one)",
+	CMD_READONLY, list_exec,
+};
+const struct cmd_entry cmd_expose_show_entry = {
+	"expose show", "ID [--format table|json]", "查看曝光问题：措施、批示、关联登记", "show an exposure: actions, instructions, linked intakes",
+	CMD_READONLY, show_exec,
+};
+const struct cmd_entry cmd_expose_update_entry = {
+	"expose update", "ID [--title T] [--level 1-4] [--lead UNIT] [--status S] [--local yes|no|unknown] [--deadline TIME] [...]",
+	"修改曝光问题：级别、牵头单位、状态、本地涉及、时限等", "change an exposure: level, lead unit, status, local involvement, deadline ...",
+	0, update_exec,
+};
+const struct cmd_entry cmd_expose_action_entry = {
+	"expose action", "ID --kind officers|checked|interview|seizure|case|report|notice [--count N] [--note T]",
+	"记录处置措施（出动执法人员、检查经营者、约谈、查封扣押、立案、上报、发布通告）",
+	"record an action (officers sent, businesses checked, interview, seizure, case, report, notice)",
+	0, action_exec,
+};
+const struct cmd_entry cmd_expose_instruct_entry = {
+	"expose instruct", "ID --text T", "记录领导批示", "record a leader's instruction",
+	0, instruct_exec,
+};

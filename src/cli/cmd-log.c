@@ -1,0 +1,364 @@
+/* zhishou log add|import|list|show|update: the intake log. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "zhishou/codes.h"
+#include "zhishou/fields.h"
+#include "zhishou/i18n.h"
+#include "zhishou/intake.h"
+#include "zhishou/search.h"
+#include "zhishou/timeutil.h"
+#include "zhishou/validate.h"
+
+struct log_opts {
+	const struct cmd_entry *cmd;
+	struct intake_input in;
+	struct intake_change ch;
+	enum out_format fmt;
+	bool unresolved;
+	const char *channel, *kind, *status, *exposure, *since, *until, *search, *limit, *before;
+};
+
+static int opt_cb(int opt, const char *arg, void *ud)
+{
+	struct log_opts *o = ud;
+	switch (opt) {
+	case 'c': o->in.channel = o->channel = arg; break;
+	case 'k': o->in.kind = o->kind = arg; break;
+	case 't': o->in.text = arg; break;
+	case 'a': o->in.at = arg; break;
+	case 'n': o->in.caller = arg; break;
+	case 'p': o->in.phone = arg; break;
+	case 's': o->in.subject = arg; break;
+	case 'u': o->in.uscc = arg; break;
+	case 'x': o->in.category = arg; break;
+	case 'r': o->in.ref = arg; break;
+	case 'e': o->in.exposure = o->exposure = o->ch.exposure = arg; break;
+	case 'S': o->status = o->ch.status = arg; break;
+	case 'T': o->ch.transfer = arg; break;
+	case 'N': o->ch.note = arg; break;
+	case 'R': o->ch.recovered = arg; break;
+	case 'D': o->ch.duplicate_of = arg; break;
+	case 'U': o->unresolved = true; break;
+	case 'b': o->since = arg; break;
+	case 'B': o->until = arg; break;
+	case 'q': o->search = arg; break;
+	case 'l': o->limit = arg; break;
+	case 'K': o->before = arg; break;
+	case 'f': return cli_format(o->cmd, arg, &o->fmt);
+	}
+	return 0;
+}
+
+static int no_args(const struct cmd_entry *cmd, int first, int argc, char **argv)
+{
+	if (first < argc)
+		return cli_usage(cmd, TR("多余的参数：%s", "unexpected argument: %s"), argv[first]);
+	return 0;
+}
+
+static void print_hints(const struct intake_hints *h)
+{
+	char line[1024];
+	if (h->dup_of) {
+		snprintf(line, sizeof line, TR("可能重复：与第 %lld 件相似（%s）", "possible duplicate of #%lld (%s)"),
+			 (long long)h->dup_of, h->dup_reason);
+		out_line(stdout, line);
+	}
+	if (h->suggest_exposure) {
+		snprintf(line, sizeof line, TR("建议关联曝光问题 #%lld：%s（zhishou log update ID --exposure %lld）",
+					       "suggested exposure #%lld: %s (zhishou log update ID --exposure %lld)"),
+			 (long long)h->suggest_exposure, h->suggest_title, (long long)h->suggest_exposure);
+		out_line(stdout, line);
+	}
+}
+
+static int add_exec(struct cli *cli, int argc, char **argv)
+{
+	struct log_opts o = { .cmd = &cmd_log_add_entry };
+	static const struct option opts[] = {
+		{ "channel", required_argument, NULL, 'c' }, { "kind", required_argument, NULL, 'k' },
+		{ "text", required_argument, NULL, 't' }, { "at", required_argument, NULL, 'a' },
+		{ "caller", required_argument, NULL, 'n' }, { "phone", required_argument, NULL, 'p' },
+		{ "subject", required_argument, NULL, 's' }, { "uscc", required_argument, NULL, 'u' },
+		{ "category", required_argument, NULL, 'x' }, { "ref", required_argument, NULL, 'r' },
+		{ "exposure", required_argument, NULL, 'e' }, { NULL, 0, NULL, 0 },
+	};
+	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	if (r || (r = no_args(o.cmd, first, argc, argv)))
+		return r;
+	struct zs_error err = { 0 };
+	struct intake_hints h;
+	int64_t id = 0;
+	if (intake_add(cli_ctx(cli), &o.in, &id, &h, &err))
+		return cli_error(&err);
+	printf("%lld\n", (long long)id);
+	print_hints(&h);
+	return 0;
+}
+
+static int import_exec(struct cli *cli, int argc, char **argv)
+{
+	struct log_opts o = { .cmd = &cmd_log_import_entry };
+	static const struct option opts[] = { { NULL, 0, NULL, 0 } };
+	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	if (r)
+		return r;
+	if (first != argc - 1)
+		return cli_usage(o.cmd, "%s", TR("需要一个文件", "needs one file"));
+	struct zs_error err = { 0 };
+	struct import_result res;
+	if (intake_import(cli_ctx(cli), argv[first], &res, &err))
+		return cli_error(&err);
+	printf(TR("已导入 %lld 件（编号 %lld-%lld），已存在而跳过 %lld 件\n",
+		  "imported %lld intakes (ids %lld-%lld), %lld already present and skipped\n"),
+	       (long long)res.added, (long long)res.first_id, (long long)res.last_id, (long long)res.skipped_ref);
+	return 0;
+}
+
+static const struct out_col list_cols[] = {
+	{ "id", "编号", "id", 0, true },
+	{ "received_at", "受理时间", "received", 0, false },
+	{ "channel", "渠道", "channel", 10, false },
+	{ "kind", "类别", "kind", 0, false },
+	{ "caller", "来电人", "caller", 8, false },
+	{ "phone", "号码", "phone", 0, false },
+	{ "subject", "被投诉主体", "business", 18, false },
+	{ "status", "状态", "status", 0, false },
+	{ "exposure_id", "曝光", "exp", 0, true },
+	{ "summary", "内容摘要", "summary", 30, false },
+};
+
+struct list_ctx {
+	struct out *out;
+	enum out_format fmt;
+};
+
+static int list_cb(const struct intake *i, void *ud)
+{
+	struct list_ctx *l = ud;
+	struct out *o = l->out;
+	bool json = l->fmt == OUT_JSON;
+	char t[40], m[64];
+	out_int(o, i->id);
+	out_str(o, time_format(i->received_at, json ? TIME_ISO : TIME_SHORT, t, sizeof t));
+	out_str(o, json ? i->channel : vocab_label(&vocab_channel, i->channel));
+	out_str(o, json ? i->kind : vocab_label(&vocab_kind, i->kind));
+	/* Lists never show a caller whole: privacy by default. */
+	name_mask(i->caller, m, sizeof m);
+	out_str(o, m);
+	phone_mask(i->phone, m, sizeof m);
+	out_str(o, *i->phone ? m : "");
+	out_str(o, i->subject);
+	out_str(o, json ? i->status : vocab_label(&vocab_status, i->status));
+	if (i->exposure_id)
+		out_int(o, i->exposure_id);
+	else
+		out_null(o);
+	out_str(o, i->summary);
+	out_end_row(o);
+	return 0;
+}
+
+static int list_exec(struct cli *cli, int argc, char **argv)
+{
+	struct log_opts o = { .cmd = &cmd_log_list_entry };
+	static const struct option opts[] = {
+		{ "unresolved", no_argument, NULL, 'U' }, { "channel", required_argument, NULL, 'c' },
+		{ "kind", required_argument, NULL, 'k' }, { "status", required_argument, NULL, 'S' },
+		{ "exposure", required_argument, NULL, 'e' }, { "since", required_argument, NULL, 'b' },
+		{ "until", required_argument, NULL, 'B' }, { "search", required_argument, NULL, 'q' },
+		{ "limit", required_argument, NULL, 'l' }, { "before", required_argument, NULL, 'K' },
+		{ "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 },
+	};
+	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	if (r || (r = no_args(o.cmd, first, argc, argv)))
+		return r;
+	struct zs_ctx *c = cli_ctx(cli);
+	struct zs_error err = { 0 };
+	struct intake_filter f = { .unresolved = o.unresolved, .limit = 50 };
+	struct search_query q = { 0 };
+	int rc = 0;
+	if (o.channel && field_code(o.channel, &vocab_channel, &f.channel, &err))
+		goto fail;
+	if (o.kind && field_code(o.kind, &vocab_kind, &f.kind, &err))
+		goto fail;
+	if (o.status && field_code(o.status, &vocab_status, &f.status, &err))
+		goto fail;
+	if (o.exposure && field_id(o.exposure, FIELD("曝光问题编号", "exposure id"), &f.exposure_id, &err))
+		goto fail;
+	if (o.since && field_time(o.since, FIELD("--since", "--since"), c->now, &f.since, &err))
+		goto fail;
+	if (o.until && field_time(o.until, FIELD("--until", "--until"), c->now, &f.until, &err))
+		goto fail;
+	if (o.before && field_id(o.before, FIELD("--before", "--before"), &f.before_id, &err))
+		goto fail;
+	if (o.limit) {
+		int64_t n;
+		if (field_count(o.limit, FIELD("--limit", "--limit"), 100000000, &n, &err))
+			goto fail;
+		f.limit = (int)n;   /* 0: everything */
+	}
+	if (o.search) {
+		if (search_parse(o.search, &q, &err))
+			goto fail;
+		f.fts = q.fts;
+		for (int k = 0; k < SEARCH_MAX_SHORT; k++)
+			f.like[k] = q.like[k];
+	}
+	struct list_ctx l = { out_new(stdout, o.fmt, list_cols, sizeof list_cols / sizeof *list_cols), o.fmt };
+	r = store_intake_each(c->st, &f, list_cb, &l, &err);
+	out_finish(l.out);
+	search_free(&q);
+	return r ? cli_error(&err) : 0;
+fail:
+	search_free(&q);
+	rc = cli_error(&err);
+	return rc;
+}
+
+static void field_line(const char *label, const char *value)
+{
+	char line[8192];
+	snprintf(line, sizeof line, "%-s：%s", label, value && *value ? value : "—");
+	out_line(stdout, line);
+}
+
+struct audit_print {
+	int n;
+};
+
+static int history_cb(const struct audit_row *a, void *ud)
+{
+	struct audit_print *p = ud;
+	char t[32], line[4096];
+	snprintf(line, sizeof line, "  %s %s %s %s %s", time_format(a->at, TIME_SHORT, t, sizeof t), a->unix_user,
+		 a->action, a->fields, a->after);
+	out_line(stdout, line);
+	p->n++;
+	return 0;
+}
+
+static int show_exec(struct cli *cli, int argc, char **argv)
+{
+	struct log_opts o = { .cmd = &cmd_log_show_entry };
+	static const struct option opts[] = { { "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 } };
+	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	if (r)
+		return r;
+	if (first != argc - 1)
+		return cli_usage(o.cmd, "%s", TR("需要一个登记编号", "needs one intake id"));
+	struct zs_error err = { 0 };
+	int64_t id;
+	if (field_id(argv[first], FIELD("登记编号", "intake id"), &id, &err))
+		return cli_error(&err);
+	struct intake i;
+	r = store_intake_get(cli->ctx.st, id, &i, &err);
+	if (r == ZS_ENOTFOUND)
+		r = zs_fail(&err, ZS_ENOTFOUND, TR("没有编号为 %lld 的登记", "no intake with id %lld"), (long long)id);
+	if (r)
+		return cli_error(&err);
+	if (o.fmt == OUT_JSON) {
+		char *s = intake_json(&i, false);
+		puts(s ? s : "{}");
+		free(s);
+		intake_clear(&i);
+		return 0;
+	}
+	char t[40], buf[256];
+	snprintf(buf, sizeof buf, "#%lld", (long long)i.id);
+	field_line(TR("编号", "id"), buf);
+	field_line(TR("受理时间", "received"), time_format(i.received_at, TIME_FULL, t, sizeof t));
+	field_line(TR("渠道", "channel"), vocab_label(&vocab_channel, i.channel));
+	field_line(TR("类别", "kind"), vocab_label(&vocab_kind, i.kind));
+	field_line(TR("分类", "category"), *i.category ? vocab_label(&vocab_category, i.category) : "");
+	field_line(TR("来电人", "caller"), i.caller);
+	field_line(TR("来电号码", "phone"), i.phone);
+	field_line(TR("被投诉主体", "business"), i.subject);
+	field_line(TR("统一社会信用代码", "USCC"), i.uscc);
+	field_line(TR("工单号", "reference"), i.ref);
+	field_line(TR("状态", "status"), vocab_label(&vocab_status, i.status));
+	field_line(TR("处理方式", "handling"), *i.handling ? vocab_label(&vocab_handling, i.handling) : "");
+	field_line(TR("承办单位", "unit"), i.transfer_unit);
+	if (i.duplicate_of)
+		snprintf(buf, sizeof buf, "#%lld", (long long)i.duplicate_of);
+	field_line(TR("重复于", "duplicate of"), i.duplicate_of ? buf : "");
+	if (i.exposure_id)
+		snprintf(buf, sizeof buf, "#%lld %s", (long long)i.exposure_id, i.exposure_title);
+	field_line(TR("关联曝光", "exposure"), i.exposure_id ? buf : "");
+	snprintf(buf, sizeof buf, "%lld.%02lld", (long long)(i.recovered_fen / 100), (long long)(i.recovered_fen % 100));
+	field_line(TR("挽回损失（元）", "recovered (yuan)"), buf);
+	field_line(TR("登记人", "logged by"), i.created_by);
+	field_line(TR("内容摘要", "summary"), i.summary);
+	field_line(TR("备注", "notes"), i.notes);
+	out_line(stdout, TR("经过：", "history:"));
+	struct audit_print p = { 0 };
+	r = store_audit_each(cli->ctx.st, "intake", id, 0, 0, history_cb, &p, &err);
+	intake_clear(&i);
+	return r ? cli_error(&err) : 0;
+}
+
+static int update_exec(struct cli *cli, int argc, char **argv)
+{
+	struct log_opts o = { .cmd = &cmd_log_update_entry };
+	static const struct option opts[] = {
+		{ "status", required_argument, NULL, 'S' }, { "transfer", required_argument, NULL, 'T' },
+		{ "note", required_argument, NULL, 'N' }, { "recovered", required_argument, NULL, 'R' },
+		{ "exposure", required_argument, NULL, 'e' }, { "duplicate-of", required_argument, NULL, 'D' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	if (r)
+		return r;
+	if (first != argc - 1)
+		return cli_usage(o.cmd, "%s", TR("需要一个登记编号", "needs one intake id"));
+	struct zs_error err = { 0 };
+	int64_t id;
+	if (field_id(argv[first], FIELD("登记编号", "intake id"), &id, &err) ||
+	    intake_update(cli_ctx(cli), id, &o.ch, &err))
+		return cli_error(&err);
+	struct intake i;
+	if (store_intake_get(cli->ctx.st, id, &i, &err) == ZS_OK) {
+		char line[256];
+		snprintf(line, sizeof line, TR("已更新 #%lld：%s", "updated #%lld: %s"), (long long)id,
+			 vocab_label(&vocab_status, i.status));
+		out_line(stdout, line);
+		intake_clear(&i);
+	}
+	return 0;
+}
+
+const struct cmd_entry cmd_log_add_entry = {
+	"log add",
+	"--channel C --kind K --text T [--at TIME] [--caller N] [--phone P] [--subject S] [--uscc U] "
+	"[--category X] [--ref R] [--exposure ID]",
+	"登记一件投诉、举报或咨询；输出编号和可能的重复件、建议关联的曝光问题",
+	"log a complaint, tip or inquiry; prints its id and any duplicate or exposure suggestion",
+	0, add_exec,
+};
+const struct cmd_entry cmd_log_import_entry = {
+	"log import", "FILE",
+	"批量导入登记（CSV 表头 received_at,channel,kind,caller,phone,subject,uscc,category,summary,ref 或中文表头；或 JSON Lines），全部成功才写入",
+	"import intakes (CSV with header received_at,channel,kind,caller,phone,subject,uscc,category,summary,ref, or JSON Lines); all or nothing",
+	0, import_exec,
+};
+const struct cmd_entry cmd_log_list_entry = {
+	"log list",
+	"[--unresolved] [--channel C] [--kind K] [--status S] [--exposure ID] [--since T] [--until T] "
+	"[--search Q] [--limit N] [--before ID] [--format table|tsv|csv|json]",
+	"列出登记，最新的在前（默认 50 件；--before 翻页）",
+	"list intakes, newest first (50 by default; --before pages)",
+	CMD_READONLY, list_exec,
+};
+const struct cmd_entry cmd_log_show_entry = {
+	"log show", "ID [--format table|json]", "查看一件登记的全部内容和经过", "show one intake in full with its history",
+	CMD_READONLY, show_exec,
+};
+const struct cmd_entry cmd_log_update_entry = {
+	"log update", "ID [--status S] [--transfer UNIT] [--note T] [--recovered YUAN] [--exposure ID] [--duplicate-of ID]",
+	"修改登记：状态、转办、备注、挽回损失、关联曝光、标记重复件",
+	"change an intake: status, transfer, note, money recovered, exposure link, duplicate",
+	0, update_exec,
+};

@@ -1,0 +1,213 @@
+/* zhishou roster import|list, unit list|add. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "zhishou/codes.h"
+#include "zhishou/fields.h"
+#include "zhishou/i18n.h"
+#include "zhishou/roster.h"
+#include "zhishou/timeutil.h"
+
+struct roster_opts {
+	bool skip_bad, now;
+	const char *date;
+	enum out_format fmt;
+	const struct cmd_entry *cmd;
+};
+
+static int opt_cb(int opt, const char *arg, void *ud)
+{
+	struct roster_opts *o = ud;
+	switch (opt) {
+	case 's': o->skip_bad = true; break;
+	case 'n': o->now = true; break;
+	case 'd': o->date = arg; break;
+	case 'f': return cli_format(o->cmd, arg, &o->fmt);
+	}
+	return 0;
+}
+
+static void bad_row(size_t line, const char *why, void *ud)
+{
+	(void)ud;
+	char msg[1200];
+	snprintf(msg, sizeof msg, TR("第 %zu 行：%s", "line %zu: %s"), line, why);
+	out_line(stderr, msg);
+}
+
+static int import_exec(struct cli *cli, int argc, char **argv)
+{
+	struct roster_opts o = { .cmd = &cmd_roster_import_entry };
+	static const struct option opts[] = {
+		{ "skip-bad", no_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	if (r)
+		return r;
+	if (first != argc - 1)
+		return cli_usage(o.cmd, "%s", TR("需要一个文件", "needs one file"));
+	struct zs_error err = { 0 };
+	struct roster_result res;
+	if (roster_import(cli_ctx(cli), argv[first], o.skip_bad, bad_row, NULL, &res, &err))
+		return cli_error(&err);
+	printf(TR("已导入值班表 %s（%s）：新增 %zu 人次，更新 %zu 人次，新建单位 %zu 个%s\n",
+		  "imported roster %s (%s): %zu added, %zu updated, %zu new units%s\n"),
+	       argv[first], res.encoding, res.added, res.replaced, res.units_created,
+	       res.bad ? TR("，跳过错误行", ", bad rows skipped") : "");
+	return res.bad ? 0 : 0;
+}
+
+static const struct out_col roster_cols[] = {
+	{ "date", "日期", "date", 0, false },
+	{ "unit", "单位", "unit", 20, false },
+	{ "name", "姓名", "name", 10, false },
+	{ "title", "职务", "title", 12, false },
+	{ "leader", "带班", "leader", 0, false },
+	{ "landline", "固定电话", "landline", 0, false },
+	{ "mobile", "移动电话", "mobile", 0, false },
+	{ "shift_start", "开始", "start", 0, false },
+	{ "shift_end", "结束", "end", 0, false },
+};
+
+static int list_cb(const struct roster_entry *r, void *ud)
+{
+	struct out *o = ud;
+	char a[40], b[40];
+	bool json = false;
+	(void)json;
+	out_str(o, r->duty_date);
+	out_str(o, r->unit);
+	out_str(o, r->name);
+	out_str(o, r->title);
+	out_str(o, r->is_leader ? TR("是", "yes") : "");
+	out_str(o, r->landline);
+	out_str(o, r->mobile);
+	out_str(o, time_format(r->shift_start, TIME_SHORT, a, sizeof a));
+	out_str(o, time_format(r->shift_end, TIME_SHORT, b, sizeof b));
+	out_end_row(o);
+	return 0;
+}
+
+static int list_exec(struct cli *cli, int argc, char **argv)
+{
+	struct roster_opts o = { .cmd = &cmd_roster_list_entry };
+	static const struct option opts[] = {
+		{ "date", required_argument, NULL, 'd' },
+		{ "now", no_argument, NULL, 'n' },
+		{ "format", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	if (r)
+		return r;
+	if (first < argc)
+		return cli_usage(o.cmd, TR("多余的参数：%s", "unexpected argument: %s"), argv[first]);
+	char date[16];
+	if (o.date) {
+		int y, m, d;
+		if (!date_parse(o.date, &y, &m, &d))
+			return cli_usage(o.cmd, TR("日期「%s」不对（应为 2026-03-15）", "date \"%s\" is wrong (e.g. 2026-03-15)"), o.date);
+		snprintf(date, sizeof date, "%04d-%02d-%02d", y, m, d);
+	}
+	struct zs_error err = { 0 };
+	struct out *out = out_new(stdout, o.fmt, roster_cols, sizeof roster_cols / sizeof *roster_cols);
+	r = store_roster_each(cli->ctx.st, o.date ? date : NULL, o.now ? cli->ctx.now : 0, list_cb, out, &err);
+	out_finish(out);
+	return r ? cli_error(&err) : 0;
+}
+
+const struct cmd_entry cmd_roster_import_entry = {
+	"roster import", "FILE [--skip-bad]",
+	"导入晚间值班表（Excel/WPS 另存的 CSV：UTF-8、带 BOM 或 GBK 均可）",
+	"import the evening duty roster (CSV from Excel/WPS: UTF-8, BOM or GBK)",
+	0, import_exec,
+};
+
+const struct cmd_entry cmd_roster_list_entry = {
+	"roster list", "[--date YYYY-MM-DD] [--now] [--format table|tsv|csv|json]",
+	"列出值班表；--now 只列此刻在岗的人",
+	"list the roster; --now: only those on duty now",
+	CMD_READONLY, list_exec,
+};
+
+static const struct out_col unit_cols[] = {
+	{ "id", "编号", "id", 0, true },
+	{ "name", "单位", "unit", 0, false },
+	{ "kind", "类型", "kind", 0, false },
+};
+
+static int unit_cb(const struct unit *u, void *ud)
+{
+	struct out *o = ud;
+	out_int(o, u->id);
+	out_str(o, u->name);
+	out_str(o, vocab_label(&vocab_unit_kind, u->kind));
+	out_end_row(o);
+	return 0;
+}
+
+static int unit_list_exec(struct cli *cli, int argc, char **argv)
+{
+	struct roster_opts o = { .cmd = &cmd_unit_list_entry };
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	if (r)
+		return r;
+	if (first < argc)
+		return cli_usage(o.cmd, TR("多余的参数：%s", "unexpected argument: %s"), argv[first]);
+	struct zs_error err = { 0 };
+	struct out *out = out_new(stdout, o.fmt, unit_cols, 3);
+	r = store_unit_each(cli->ctx.st, unit_cb, out, &err);
+	out_finish(out);
+	return r ? cli_error(&err) : 0;
+}
+
+static int unit_add_exec(struct cli *cli, int argc, char **argv)
+{
+	struct roster_opts o = { .cmd = &cmd_unit_add_entry };
+	static const struct option opts[] = { { NULL, 0, NULL, 0 } };
+	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	if (r)
+		return r;
+	if (first != argc - 1)
+		return cli_usage(o.cmd, "%s", TR("需要一个单位名称", "needs one unit name"));
+	struct zs_error err = { 0 };
+	char *name = NULL;
+	if (field_text(argv[first], FIELD("单位名称", "unit name"), 64, false, true, &name, &err))
+		return cli_error(&err);
+	int64_t id;
+	bool created = false;
+	r = store_begin(cli->ctx.st, &err);
+	if (!r)
+		r = roster_unit_ensure(cli_ctx(cli), name, &id, &created, &err);
+	if (!r)
+		r = store_commit(cli->ctx.st, &err);
+	if (r) {
+		store_rollback(cli->ctx.st);
+		free(name);
+		return cli_error(&err);
+	}
+	char line[512];
+	snprintf(line, sizeof line, created ? TR("已添加单位 %lld %s", "added unit %lld %s")
+					    : TR("单位已存在：%lld %s", "unit exists: %lld %s"),
+		 (long long)id, name);
+	out_line(stdout, line);
+	free(name);
+	return 0;
+}
+
+const struct cmd_entry cmd_unit_list_entry = {
+	"unit list", "[--format table|tsv|csv|json]", "列出单位（科室、所、队、中心）", "list units",
+	CMD_READONLY, unit_list_exec,
+};
+
+const struct cmd_entry cmd_unit_add_entry = {
+	"unit add", "NAME", "添加单位（类型按名称判断：…所、…队、…中心、…科）", "add a unit (kind guessed from its name)",
+	0, unit_add_exec,
+};

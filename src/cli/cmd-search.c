@@ -1,0 +1,117 @@
+/* zhishou search Q: intakes and exposures, Chinese from one character. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "zhishou/codes.h"
+#include "zhishou/fields.h"
+#include "zhishou/i18n.h"
+#include "zhishou/search.h"
+#include "zhishou/timeutil.h"
+#include "zhishou/validate.h"
+
+struct search_opts {
+	enum out_format fmt;
+	const char *limit;
+};
+
+static int opt_cb(int opt, const char *arg, void *ud)
+{
+	struct search_opts *o = ud;
+	if (opt == 'f')
+		return cli_format(&cmd_search_entry, arg, &o->fmt);
+	if (opt == 'l')
+		o->limit = arg;
+	return 0;
+}
+
+static const struct out_col cols[] = {
+	{ "type", "类型", "type", 0, false },
+	{ "id", "编号", "id", 0, true },
+	{ "time", "时间", "time", 0, false },
+	{ "status", "状态", "status", 0, false },
+	{ "title", "主体/标题", "business/title", 24, false },
+	{ "text", "内容", "text", 40, false },
+};
+
+struct sctx {
+	struct out *out;
+	const struct search_query *q;
+	bool json;
+};
+
+static int exposure_cb(const struct exposure *e, void *ud)
+{
+	struct sctx *s = ud;
+	const char *fields[] = { e->title, e->industry, e->companies, e->keywords };
+	if (!search_match_all(s->q, fields, 4))
+		return 0;
+	char t[40];
+	out_str(s->out, s->json ? "exposure" : TR("曝光", "exposure"));
+	out_int(s->out, e->id);
+	out_str(s->out, time_format(e->aired_at, s->json ? TIME_ISO : TIME_SHORT, t, sizeof t));
+	out_str(s->out, s->json ? e->status : vocab_label(&vocab_exposure_status, e->status));
+	out_str(s->out, e->title);
+	out_str(s->out, e->companies);
+	out_end_row(s->out);
+	return 0;
+}
+
+static int intake_cb(const struct intake *i, void *ud)
+{
+	struct sctx *s = ud;
+	char t[40];
+	out_str(s->out, s->json ? "intake" : TR("登记", "intake"));
+	out_int(s->out, i->id);
+	out_str(s->out, time_format(i->received_at, s->json ? TIME_ISO : TIME_SHORT, t, sizeof t));
+	out_str(s->out, s->json ? i->status : vocab_label(&vocab_status, i->status));
+	out_str(s->out, i->subject);
+	out_str(s->out, i->summary);
+	out_end_row(s->out);
+	return 0;
+}
+
+static int exec(struct cli *cli, int argc, char **argv)
+{
+	struct search_opts o = { OUT_TABLE, NULL };
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' }, { "limit", required_argument, NULL, 'l' }, { NULL, 0, NULL, 0 },
+	};
+	int first, r = cli_options(&cmd_search_entry, argc, argv, opts, opt_cb, &o, &first);
+	if (r)
+		return r;
+	if (first >= argc)
+		return cli_usage(&cmd_search_entry, "%s", TR("需要搜索词", "needs search terms"));
+	/* Several words on the command line are one query. */
+	char q[1024] = "";
+	for (int i = first; i < argc; i++) {
+		size_t l = strlen(q);
+		snprintf(q + l, sizeof q - l, "%s%s", l ? " " : "", argv[i]);
+	}
+	struct zs_error err = { 0 };
+	struct search_query sq;
+	if (search_parse(q, &sq, &err))
+		return cli_error(&err);
+	int64_t limit = 50;
+	if (o.limit && field_count(o.limit, FIELD("--limit", "--limit"), 100000, &limit, &err)) {
+		search_free(&sq);
+		return cli_error(&err);
+	}
+	struct sctx s = { out_new(stdout, o.fmt, cols, 6), &sq, o.fmt == OUT_JSON };
+	r = store_exposure_each(cli->ctx.st, false, sq.fts, NULL, exposure_cb, &s, &err);
+	struct intake_filter f = { .fts = sq.fts, .limit = (int)limit };
+	for (int k = 0; k < SEARCH_MAX_SHORT; k++)
+		f.like[k] = sq.like[k];
+	if (!r)
+		r = store_intake_each(cli->ctx.st, &f, intake_cb, &s, &err);
+	out_finish(s.out);
+	search_free(&sq);
+	return r ? cli_error(&err) : 0;
+}
+
+const struct cmd_entry cmd_search_entry = {
+	"search", "Q [--limit N] [--format table|tsv|csv|json]",
+	"搜索登记和曝光问题（中文一个字起；多个词须同时出现）",
+	"search intakes and exposures (Chinese from one character; all words must match)",
+	CMD_READONLY, exec,
+};

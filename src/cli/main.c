@@ -1,0 +1,325 @@
+/* zhishou: the duty-night console.  Without a command it opens the console;
+ * with one it runs that command against the same database and exits. */
+#include <errno.h>
+#include <locale.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "zhishou/codes.h"
+#include "zhishou/i18n.h"
+#include "zhishou/store.h"
+#include "zhishou/text.h"
+#include "zhishou/timeutil.h"
+
+#ifndef ZHISHOU_VERSION
+#define ZHISHOU_VERSION "0.1.0"
+#endif
+
+static const struct cmd_entry *const commands[] = {
+	&cmd_init_entry,
+	&cmd_board_entry,
+	&cmd_roster_import_entry,
+	&cmd_roster_list_entry,
+	&cmd_unit_list_entry,
+	&cmd_unit_add_entry,
+	&cmd_log_add_entry,
+	&cmd_log_import_entry,
+	&cmd_log_list_entry,
+	&cmd_log_show_entry,
+	&cmd_log_update_entry,
+	&cmd_expose_add_entry,
+	&cmd_expose_list_entry,
+	&cmd_expose_show_entry,
+	&cmd_expose_update_entry,
+	&cmd_expose_action_entry,
+	&cmd_expose_instruct_entry,
+	&cmd_search_entry,
+	&cmd_audit_entry,
+	&cmd_audit_verify_entry,
+	NULL,
+};
+
+int cli_error(const struct zs_error *err)
+{
+	out_line(stderr, err->msg[0] ? err->msg : TR("未知错误", "unknown error"));
+	return zs_exit_status(err->code ? err->code : ZS_EFAIL);
+}
+
+int cli_usage(const struct cmd_entry *cmd, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	char line[2048];
+	snprintf(line, sizeof line, "%s\n%s zhishou %s %s", msg, TR("用法：", "usage:"), cmd->name, cmd->usage);
+	out_line(stderr, line);
+	return 2;
+}
+
+int cli_options(const struct cmd_entry *cmd, int argc, char **argv, const struct option *opts, cli_opt_cb cb,
+		void *ud, int *first_arg)
+{
+	/* Build the short option string from the long options' letters. */
+	char shorts[128] = ":";
+	size_t n = 1;
+	for (const struct option *o = opts; o->name && n < sizeof shorts - 3; o++)
+		if (o->val > 0 && o->val < 128) {
+			shorts[n++] = (char)o->val;
+			if (o->has_arg == required_argument)
+				shorts[n++] = ':';
+		}
+	shorts[n] = '\0';
+	optind = 0;
+	opterr = 0;
+	int opt, idx;
+	while ((opt = getopt_long(argc, argv, shorts, opts, &idx)) != -1) {
+		if (opt == '?')
+			return cli_usage(cmd, TR("未知选项：%s", "unknown option: %s"), argv[optind - 1]);
+		if (opt == ':')
+			return cli_usage(cmd, TR("选项 %s 需要一个值", "option %s needs a value"), argv[optind - 1]);
+		int r = cb(opt, optarg, ud);
+		if (r)
+			return r;
+	}
+	*first_arg = optind;
+	return 0;
+}
+
+int cli_format(const struct cmd_entry *cmd, const char *arg, enum out_format *f)
+{
+	if (!out_parse_format(arg, f))
+		return cli_usage(cmd, TR("--format 只能是 table、tsv、csv 或 json，不是「%s」",
+					 "--format must be table, tsv, csv or json, not \"%s\""), arg);
+	return 0;
+}
+
+void cli_set_now(struct cli *c)
+{
+	const char *fixed = getenv("ZHISHOU_NOW");
+	int64_t now = time_now();
+	if (fixed && *fixed) {
+		int64_t t;
+		if (time_parse(fixed, now, &t, NULL, 0)) {
+			c->ctx.now = t;
+			return;
+		}
+	}
+	c->ctx.now = now;
+	if (!c->ctx.st)
+		return;
+	/* A demo night replays 15 March from the moment it was created on. */
+	char *epoch = store_setting_get(c->ctx.st, "demo_epoch");
+	char *created = store_setting_get(c->ctx.st, "demo_created");
+	if (epoch && created) {
+		c->ctx.now = strtoll(epoch, NULL, 10) + (now - strtoll(created, NULL, 10));
+		c->demo_clock = true;
+	}
+	free(epoch);
+	free(created);
+}
+
+static void usage(FILE *fp)
+{
+	fprintf(fp, "%s\n\n", TR("zhishou —— 3·15 晚会值守台", "zhishou — the 3·15 duty-night console"));
+	fprintf(fp, "%s zhishou [--db PATH] [--config PATH] [--lang zh|en] [%s]\n\n", TR("用法：", "usage:"),
+		TR("命令 …", "command ..."));
+	fprintf(fp, "%s\n", TR("不带命令时打开值守台界面。命令：", "Without a command, opens the console. Commands:"));
+	for (int i = 0; commands[i]; i++)
+		fprintf(fp, "  %-16s %s\n", commands[i]->name, TR(commands[i]->help_zh, commands[i]->help_en));
+	fprintf(fp, "\n%s\n", TR("每个命令加 --help 查看选项。数据库默认为 $ZHISHOU_DB 或 $XDG_DATA_HOME/zhishou/zhishou.db。",
+				 "Add --help to a command for its options. Database: $ZHISHOU_DB or $XDG_DATA_HOME/zhishou/zhishou.db."));
+}
+
+static const struct cmd_entry *find_command(int argc, char **argv, int *words)
+{
+	if (argc < 1)
+		return NULL;
+	for (int i = 0; commands[i]; i++) {
+		const char *name = commands[i]->name, *sp = strchr(name, ' ');
+		if (!sp) {
+			if (!strcmp(argv[0], name)) {
+				*words = 1;
+				/* "audit verify" is longer and listed after "audit". */
+				if (argc >= 2 && !strcmp(name, "audit") && !strcmp(argv[1], "verify"))
+					continue;
+				return commands[i];
+			}
+			continue;
+		}
+		size_t l = (size_t)(sp - name);
+		if (argc >= 2 && strlen(argv[0]) == l && !strncmp(argv[0], name, l) && !strcmp(argv[1], sp + 1)) {
+			*words = 2;
+			return commands[i];
+		}
+	}
+	return NULL;
+}
+
+static int default_db(char *buf, size_t n)
+{
+	const char *env = getenv("ZHISHOU_DB");
+	if (env && *env)
+		return snprintf(buf, n, "%s", env) < (int)n ? 0 : -1;
+	const char *xdg = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+	if (xdg && *xdg)
+		snprintf(buf, n, "%s/zhishou/zhishou.db", xdg);
+	else if (home && *home)
+		snprintf(buf, n, "%s/.local/share/zhishou/zhishou.db", home);
+	else
+		return -1;
+	return 0;
+}
+
+static void default_config(char *buf, size_t n)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+	buf[0] = '\0';
+	if (xdg && *xdg)
+		snprintf(buf, n, "%s/zhishou/zhishou.conf", xdg);
+	else if (home && *home)
+		snprintf(buf, n, "%s/.config/zhishou/zhishou.conf", home);
+	if (!buf[0] || access(buf, F_OK) != 0)
+		snprintf(buf, n, "/etc/zhishou/zhishou.conf");
+}
+
+/* Identity comes from the operating system, never from a flag. */
+static void unix_user(char *buf, size_t n)
+{
+	struct passwd *pw = getpwuid(getuid());
+	if (pw && pw->pw_name)
+		snprintf(buf, n, "%s", pw->pw_name);
+	else
+		snprintf(buf, n, "uid%u", (unsigned)getuid());
+}
+
+int main(int argc, char **argv)
+{
+	/* Chinese must work where only C.UTF-8 exists: widths come from our own
+	 * tables, but curses and stdio want a UTF-8 locale. */
+	if (!setlocale(LC_ALL, "") || !strstr(setlocale(LC_CTYPE, NULL), "UTF-8")) {
+		if (!setlocale(LC_ALL, "C.UTF-8") && !setlocale(LC_ALL, "C.utf8"))
+			fprintf(stderr, "zhishou: no UTF-8 locale (C.UTF-8) on this system; Chinese may not display\n");
+	}
+	struct cli cli = { 0 };
+	config_defaults(&cli.cfg);
+	const char *db = NULL, *config = NULL, *lang = NULL;
+	bool help = false, version = false;
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "lang", required_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	opterr = 0;
+	int opt;
+	/* '+': stop at the command word; its own options follow it. */
+	while ((opt = getopt_long(argc, argv, "+:d:c:l:hV", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'd': db = optarg; break;
+		case 'c': config = optarg; break;
+		case 'l': lang = optarg; break;
+		case 'h': help = true; break;
+		case 'V': version = true; break;
+		case ':':
+			fprintf(stderr, "zhishou: %s %s\n", argv[optind - 1], TR("需要一个值", "needs a value"));
+			return 2;
+		default:
+			fprintf(stderr, "zhishou: %s %s\n", TR("未知选项", "unknown option"), argv[optind - 1]);
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (lang) {
+		enum lang l;
+		if (!i18n_parse(lang, &l)) {
+			fprintf(stderr, "zhishou: --lang 只能是 zh 或 en / --lang must be zh or en\n");
+			return 2;
+		}
+		i18n_set(l);
+	}
+	if (version) {
+		printf("zhishou %s\n", ZHISHOU_VERSION);
+		return 0;
+	}
+	codes_init();
+	struct zs_error err = { 0 };
+	char cfgpath[4096];
+	if (config)
+		snprintf(cfgpath, sizeof cfgpath, "%s", config);
+	else
+		default_config(cfgpath, sizeof cfgpath);
+	if (config_load(&cli.cfg, cfgpath, config != NULL, &err))
+		return cli_error(&err);
+	if (!time_set_zone(cli.cfg.timezone)) {
+		fprintf(stderr, "zhishou: %s %s\n", TR("未知时区", "unknown time zone"), cli.cfg.timezone);
+		return 2;
+	}
+	text_set_ambiguous_wide(cli.cfg.ambiguous_wide);
+	unix_user(cli.user, sizeof cli.user);
+
+	argc -= optind;
+	argv += optind;
+	if (help && argc == 0) {
+		usage(stdout);
+		return 0;
+	}
+	char dbbuf[4096];
+	if (db) {
+		cli.db_path = db;
+	} else if (default_db(dbbuf, sizeof dbbuf) == 0) {
+		cli.db_path = dbbuf;
+	} else {
+		fprintf(stderr, "zhishou: %s\n", TR("不知道数据库在哪里：请用 --db 指定或设置 ZHISHOU_DB",
+						     "no database path: use --db or set ZHISHOU_DB"));
+		return 2;
+	}
+	cli.ctx.cfg = &cli.cfg;
+
+	if (argc == 0) {
+		/* The curses console is the next piece of work (issue: the console);
+		 * until it lands, say so plainly and show what can be done. */
+		usage(stdout);
+		return 0;
+	}
+
+	int words = 0;
+	const struct cmd_entry *cmd = find_command(argc, argv, &words);
+	if (!cmd) {
+		fprintf(stderr, "zhishou: %s「%s%s%s」\n", TR("未知命令", "unknown command"), argv[0],
+			argc > 1 ? " " : "", argc > 1 ? argv[1] : "");
+		usage(stderr);
+		return 2;
+	}
+	argc -= words - 1;
+	argv += words - 1;
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			help = true;
+	if (help) {
+		printf("%s zhishou %s %s\n%s\n", TR("用法：", "usage:"), cmd->name, cmd->usage,
+		       TR(cmd->help_zh, cmd->help_en));
+		return 0;
+	}
+	if (!(cmd->flags & CMD_NO_DB)) {
+		struct store_options so = { .mode = cli.cfg.db_mode, .create = false,
+					    .readonly = false, .unix_user = cli.user, .busy_ms = cli.cfg.busy_ms };
+		if (store_open(cli.db_path, &so, &cli.ctx.st, &err))
+			return cli_error(&err);
+	}
+	cli_set_now(&cli);
+	int rc = cmd->exec(&cli, argc, argv);
+	store_close(cli.ctx.st);
+	return rc;
+}

@@ -1,0 +1,109 @@
+/* The leader's snapshot: gala clock and counters. */
+#include <stdio.h>
+#include <string.h>
+
+#include "zhishou/board.h"
+#include "zhishou/codes.h"
+
+struct gala_pick {
+	int64_t now;
+	struct board_gala *g;
+	bool have_past;
+};
+
+static int gala_cb(const struct gala *x, void *ud)
+{
+	struct gala_pick *p = ud;
+	if (x->starts_at <= p->now) {
+		/* Galas are visited oldest first: the last started one wins. */
+		p->have_past = true;
+		p->g->starts_at = x->starts_at;
+		p->g->ends_at = x->ends_at;
+		snprintf(p->g->name, sizeof p->g->name, "%s", x->name);
+		p->g->phase = x->ends_at > p->now ? GALA_DURING : GALA_AFTER;
+		return 0;
+	}
+	if (!p->have_past || p->g->phase == GALA_AFTER) {
+		/* A coming gala tonight matters more than last night's. */
+		if (p->have_past && x->starts_at - p->now > 24 * 3600)
+			return 1;
+		p->g->starts_at = x->starts_at;
+		p->g->ends_at = x->ends_at;
+		snprintf(p->g->name, sizeof p->g->name, "%s", x->name);
+		p->g->phase = GALA_BEFORE;
+	}
+	return 1;
+}
+
+int board_gala(struct zs_ctx *c, struct board_gala *g, struct zs_error *err)
+{
+	memset(g, 0, sizeof *g);
+	struct gala_pick p = { c->now, g, false };
+	int r = store_gala_each(c->st, gala_cb, &p, err);
+	return r == 1 ? ZS_OK : r;
+}
+
+struct count_acc {
+	struct board_counts *b;
+};
+
+static int count_cb(const char *channel, const char *kind, const char *status, bool linked, int64_t n, void *ud)
+{
+	struct board_counts *b = ud;
+	b->total += n;
+	int k = vocab_find(&vocab_kind, kind);
+	if (k >= 0 && k < 3)
+		b->by_kind[k] += n;
+	int ch = vocab_find(&vocab_channel, channel);
+	if (ch >= 0 && ch < 16)
+		b->by_channel[ch] += n;
+	if (linked)
+		b->linked += n;
+	if (status_is_open(status))
+		b->unresolved += n;
+	return 0;
+}
+
+static int tally_cb(const char *status, int64_t n, void *ud)
+{
+	struct board_counts *b = ud;
+	b->all_total += n;
+	if (status_is_open(status))
+		b->all_unresolved += n;
+	return 0;
+}
+
+static int exposure_cb(const struct exposure *e, void *ud)
+{
+	struct board_counts *b = ud;
+	b->exposures_open++;
+	(void)e;
+	return 0;
+}
+
+struct overdue {
+	int64_t now, n;
+};
+
+static int overdue_cb(const struct exposure *e, void *ud)
+{
+	struct overdue *o = ud;
+	if (e->deadline <= o->now)
+		o->n++;
+	return 0;
+}
+
+int board_counts(struct zs_ctx *c, int64_t since, struct board_counts *out, struct zs_error *err)
+{
+	memset(out, 0, sizeof *out);
+	int r = store_intake_count_groups(c->st, since, c->now + 1, count_cb, out, err);
+	if (!r)
+		r = store_intake_tally(c->st, tally_cb, out, err);
+	if (!r)
+		r = store_exposure_each(c->st, true, NULL, NULL, exposure_cb, out, err);
+	struct overdue o = { c->now, 0 };
+	if (!r)
+		r = store_exposure_each(c->st, true, NULL, NULL, overdue_cb, &o, err);
+	out->exposures_overdue = o.n;
+	return r;
+}

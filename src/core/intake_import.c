@@ -1,0 +1,252 @@
+/* log import: a night's (or a year's) intakes from CSV or JSON Lines.
+ *
+ * All or nothing in one transaction.  One audit row records the import (the
+ * file, its format, the count and the id range) rather than one per row: the
+ * rows themselves are the record of what arrived, and every later change to
+ * any of them is audited one by one. */
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "zhishou/csvfile.h"
+#include "zhishou/i18n.h"
+#include "zhishou/intake.h"
+
+enum { F_AT, F_CHANNEL, F_KIND, F_CALLER, F_PHONE, F_SUBJECT, F_USCC, F_CATEGORY, F_SUMMARY, F_REF, F_N };
+
+static const char *const keys[F_N][4] = {
+	{ "received_at", "受理时间", "时间", NULL },
+	{ "channel", "渠道", NULL },
+	{ "kind", "类别", "类型", NULL },
+	{ "caller", "来电人", "姓名", NULL },
+	{ "phone", "来电号码", "电话", NULL },
+	{ "subject", "被投诉主体", "主体", NULL },
+	{ "uscc", "统一社会信用代码", NULL },
+	{ "category", "分类", NULL },
+	{ "summary", "内容摘要", "内容", NULL },
+	{ "ref", "工单号", "编号", NULL },
+};
+
+#define MAX_REPORTED 50
+
+struct importer {
+	struct zs_ctx *c;
+	struct import_result *res;
+	size_t bad;
+	char report[MAX_REPORTED * 160];
+	size_t rlen;
+};
+
+static void note_bad(struct importer *im, size_t line, const char *why)
+{
+	im->bad++;
+	if (im->bad > MAX_REPORTED)
+		return;
+	int n = snprintf(im->report + im->rlen, sizeof im->report - im->rlen,
+			 TR("\n  第 %zu 行：%s", "\n  line %zu: %s"), line, why);
+	if (n > 0 && (size_t)n < sizeof im->report - im->rlen)
+		im->rlen += (size_t)n;
+}
+
+/* Returns ZS_OK, or a failure that stops the import (not a bad row). */
+static int import_one(struct importer *im, size_t line, const struct intake_input *in)
+{
+	struct intake i;
+	struct zs_error rowerr = { 0 };
+	if (!in->at || !*in->at) {
+		note_bad(im, line, TR("受理时间不能为空", "received time is required"));
+		return ZS_OK;
+	}
+	int r = intake_from_input(im->c, in, &i, &rowerr);
+	if (r == ZS_EINPUT) {
+		note_bad(im, line, rowerr.msg);
+		return ZS_OK;
+	}
+	if (r)
+		return r;
+	int64_t existing;
+	if (*i.ref && store_intake_find_ref(im->c->st, i.channel, i.ref, &existing) == ZS_OK) {
+		im->res->skipped_ref++;
+		intake_clear(&i);
+		return ZS_OK;
+	}
+	struct zs_error e2;
+	r = intake_insert_validated(im->c, &i, false, &e2);
+	if (!r) {
+		if (!im->res->first_id)
+			im->res->first_id = i.id;
+		im->res->last_id = i.id;
+		im->res->added++;
+	}
+	intake_clear(&i);
+	return r;
+}
+
+static int import_csv(struct importer *im, const char *path, struct zs_error *err)
+{
+	struct csv_table t;
+	char why[512];
+	if (!csv_read_file(path, &t, why, sizeof why))
+		return zs_fail(err, ZS_EINPUT, "%s", why);
+	int col[F_N];
+	for (int k = 0; k < F_N; k++)
+		col[k] = csv_find_column(&t, keys[k]);
+	static const int required[] = { F_AT, F_CHANNEL, F_KIND, F_SUMMARY };
+	for (size_t k = 0; k < sizeof required / sizeof *required; k++)
+		if (col[required[k]] < 0) {
+			csv_table_free(&t);
+			return zs_fail(err, ZS_EINPUT, TR("%s：表头缺少“%s”（或“%s”）一栏",
+							  "%s: header lacks the \"%s\" (or \"%s\") column"),
+				       path, keys[required[k]][0], keys[required[k]][1]);
+		}
+	int r = ZS_OK;
+	for (size_t n = 1; n < t.nrecords && !r; n++) {
+		const struct csv_record *rec = &t.records[n];
+		const char *v[F_N];
+		for (int k = 0; k < F_N; k++)
+			v[k] = col[k] >= 0 && (size_t)col[k] < rec->nfields ? rec->fields[col[k]] : NULL;
+		struct intake_input in = { .at = v[F_AT], .channel = v[F_CHANNEL], .kind = v[F_KIND],
+					   .caller = v[F_CALLER], .phone = v[F_PHONE], .subject = v[F_SUBJECT],
+					   .uscc = v[F_USCC], .category = v[F_CATEGORY], .text = v[F_SUMMARY],
+					   .ref = v[F_REF] };
+		r = import_one(im, rec->line, &in);
+	}
+	if (!r && t.nrecords <= 1)
+		r = zs_fail(err, ZS_EINPUT, TR("%s 只有表头，没有数据", "%s has a header but no rows"), path);
+	csv_table_free(&t);
+	return r;
+}
+
+static const char *json_field(json_t *o, int k, char *num, size_t numsz, bool *wrong_type)
+{
+	json_t *v = NULL;
+	for (int j = 0; keys[k][j] && !v; j++)
+		v = json_object_get(o, keys[k][j]);
+	if (!v || json_is_null(v))
+		return NULL;
+	if (json_is_string(v))
+		return json_string_value(v);
+	if (json_is_integer(v)) {
+		snprintf(num, numsz, "%lld", (long long)json_integer_value(v));
+		return num;
+	}
+	*wrong_type = true;
+	return NULL;
+}
+
+static int import_jsonl(struct importer *im, const char *path, FILE *f, struct zs_error *err)
+{
+	char *line = NULL;
+	size_t cap = 0, lineno = 0, rows = 0;
+	ssize_t len;
+	int r = ZS_OK;
+	while (!r && (len = getline(&line, &cap, f)) >= 0) {
+		lineno++;
+		if (len > 16 * 1024 * 1024) {
+			note_bad(im, lineno, TR("一行超过 16 MB", "line longer than 16 MB"));
+			continue;
+		}
+		size_t l = (size_t)len;
+		while (l && (line[l - 1] == '\n' || line[l - 1] == '\r' || line[l - 1] == ' '))
+			line[--l] = '\0';
+		const char *p = line;
+		if (lineno == 1 && !strncmp(p, "\xEF\xBB\xBF", 3))
+			p += 3;
+		if (!*p)
+			continue;
+		rows++;
+		json_error_t je;
+		json_t *o = json_loadb(p, strlen(p), JSON_REJECT_DUPLICATES, &je);
+		if (!o || !json_is_object(o)) {
+			char why[256];
+			snprintf(why, sizeof why, TR("不是 JSON 对象：%s", "not a JSON object: %s"), o ? "" : je.text);
+			note_bad(im, lineno, why);
+			json_decref(o);
+			continue;
+		}
+		char nums[F_N][32];
+		const char *v[F_N];
+		bool wrong = false;
+		for (int k = 0; k < F_N; k++)
+			v[k] = json_field(o, k, nums[k], sizeof nums[k], &wrong);
+		if (wrong) {
+			note_bad(im, lineno, TR("字段类型不对（应为字符串）", "a field has the wrong type (expected a string)"));
+		} else {
+			struct intake_input in = { .at = v[F_AT], .channel = v[F_CHANNEL], .kind = v[F_KIND],
+						   .caller = v[F_CALLER], .phone = v[F_PHONE], .subject = v[F_SUBJECT],
+						   .uscc = v[F_USCC], .category = v[F_CATEGORY], .text = v[F_SUMMARY],
+						   .ref = v[F_REF] };
+			r = import_one(im, lineno, &in);
+		}
+		json_decref(o);
+	}
+	free(line);
+	if (!r && ferror(f))
+		r = zs_fail(err, ZS_EFAIL, TR("读取 %s 出错：%s", "error reading %s: %s"), path, strerror(errno));
+	if (!r && !rows && !im->bad)
+		r = zs_fail(err, ZS_EINPUT, TR("%s 没有数据", "%s has no rows"), path);
+	return r;
+}
+
+int intake_import(struct zs_ctx *c, const char *path, struct import_result *res, struct zs_error *err)
+{
+	memset(res, 0, sizeof *res);
+	struct importer *im = calloc(1, sizeof *im);
+	if (!im)
+		return zs_fail(err, ZS_EFAIL, "out of memory");
+	im->c = c;
+	im->res = res;
+	/* JSON Lines if the first non-blank byte (after a BOM) is '{'. */
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		free(im);
+		return zs_fail(err, ZS_EINPUT, TR("无法打开文件 %s：%s", "cannot open %s: %s"), path, strerror(errno));
+	}
+	struct stat sb;
+	if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		fclose(f);
+		free(im);
+		return zs_fail(err, ZS_EINPUT, TR("%s 是目录，不是文件", "%s is a directory"), path);
+	}
+	unsigned char head[64];
+	size_t n = fread(head, 1, sizeof head, f);
+	size_t k = 0;
+	if (n >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF)
+		k = 3;
+	while (k < n && (head[k] == ' ' || head[k] == '\n' || head[k] == '\r' || head[k] == '\t'))
+		k++;
+	bool jsonl = k < n && head[k] == '{';
+	int r = store_begin(c->st, err);
+	if (!r) {
+		if (jsonl) {
+			rewind(f);
+			r = import_jsonl(im, path, f, err);
+		} else {
+			r = import_csv(im, path, err);
+		}
+	}
+	fclose(f);
+	if (!r && im->bad)
+		r = zs_fail(err, ZS_EINPUT, TR("%zu 行有错，没有导入任何一行：%s%s", "%zu bad rows, nothing imported:%s%s"),
+			    im->bad, im->report, im->bad > MAX_REPORTED ? TR("\n  ……", "\n  ...") : "");
+	if (!r) {
+		json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I}", "file", path, "format", jsonl ? "jsonl" : "csv",
+				      "added", (json_int_t)res->added, "first_id", (json_int_t)res->first_id,
+				      "last_id", (json_int_t)res->last_id, "skipped_existing", (json_int_t)res->skipped_ref);
+		char *after = json_dumps(o, JSON_COMPACT);
+		r = store_audit(c->st, "intake", 0, "import", "", "", after, err);
+		free(after);
+		json_decref(o);
+	}
+	if (!r)
+		r = store_commit(c->st, err);
+	if (r) {
+		store_rollback(c->st);
+		memset(res, 0, sizeof *res);
+	}
+	free(im);
+	return r;
+}

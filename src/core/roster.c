@@ -1,0 +1,222 @@
+/* Duty roster import and units. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "zhishou/csvfile.h"
+#include "zhishou/fields.h"
+#include "zhishou/i18n.h"
+#include "zhishou/roster.h"
+#include "zhishou/text.h"
+#include "zhishou/timeutil.h"
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+	return a >= b && !strcmp(s + a - b, suffix);
+}
+
+const char *roster_unit_kind_for(const char *name)
+{
+	if (ends_with(name, "所"))
+		return "所";
+	if (ends_with(name, "队"))
+		return "队";
+	if (ends_with(name, "中心"))
+		return "中心";
+	if (ends_with(name, "科") || ends_with(name, "室") || ends_with(name, "处"))
+		return "科室";
+	return "其他";
+}
+
+int roster_unit_ensure(struct zs_ctx *c, const char *name, int64_t *id, bool *created, struct zs_error *err)
+{
+	if (created)
+		*created = false;
+	int r = store_unit_find(c->st, name, id);
+	if (r != ZS_ENOTFOUND)
+		return r;
+	r = store_unit_insert(c->st, name, roster_unit_kind_for(name), id, err);
+	if (!r) {
+		json_t *o = json_pack("{s:s, s:s}", "name", name, "kind", roster_unit_kind_for(name));
+		char *after = json_dumps(o, JSON_COMPACT);
+		r = store_audit(c->st, "unit", *id, "create", "", "", after, err);
+		free(after);
+		json_decref(o);
+		if (created)
+			*created = true;
+	}
+	return r;
+}
+
+static const char *const COL_DATE[] = { "日期", "值班日期", "date", NULL };
+static const char *const COL_UNIT[] = { "单位", "填报单位", "值班单位", "unit", NULL };
+static const char *const COL_NAME[] = { "姓名", "值班人", "name", NULL };
+static const char *const COL_TITLE[] = { "职务", "title", NULL };
+static const char *const COL_LAND[] = { "固定电话", "办公电话", "landline", NULL };
+static const char *const COL_MOBILE[] = { "移动电话", "手机", "mobile", NULL };
+static const char *const COL_START[] = { "开始", "开始时间", "start", NULL };
+static const char *const COL_END[] = { "结束", "结束时间", "end", NULL };
+static const char *const COL_LEADER[] = { "带班", "带班领导", "leader", NULL };
+
+static const char *cell(const struct csv_record *r, int col)
+{
+	return col >= 0 && (size_t)col < r->nfields ? r->fields[col] : "";
+}
+
+static int parse_leader(const char *v, bool *out)
+{
+	char *s = text_sanitize(v, strlen(v), 0);
+	if (!s)
+		return -1;
+	text_trim(s);
+	static const char *const yes[] = { "是", "Y", "y", "yes", "1", "带班", "带班领导", "√", "✓", "true", NULL };
+	static const char *const no[] = { "", "否", "N", "n", "no", "0", "false", NULL };
+	int r = -1;
+	for (int i = 0; yes[i]; i++)
+		if (!strcmp(s, yes[i]))
+			r = 1;
+	for (int i = 0; no[i]; i++)
+		if (!strcmp(s, no[i]))
+			r = 0;
+	free(s);
+	if (r >= 0)
+		*out = r == 1;
+	return r;
+}
+
+struct row_ctx {
+	struct zs_ctx *c;
+	int col[9];
+};
+
+/* Validate one record into e; on failure write the reason into why. */
+static int parse_row(struct row_ctx *rc, const struct csv_record *rec, struct roster_entry *e, char **unit,
+		     struct zs_error *err)
+{
+	int r;
+	int y, m, d;
+	char date[16], *tmp = NULL;
+	if ((r = field_text(cell(rec, rc->col[0]), FIELD("日期", "date"), 20, false, true, &tmp, err)))
+		return r;
+	if (!date_parse(tmp, &y, &m, &d)) {
+		r = zs_fail(err, ZS_EINPUT, TR("日期「%s」不对（应为 2026-03-15）", "date \"%s\" is wrong (e.g. 2026-03-15)"), tmp);
+		free(tmp);
+		return r;
+	}
+	free(tmp);
+	snprintf(date, sizeof date, "%04d-%02d-%02d", y, m, d);
+	e->duty_date = strdup(date);
+	if ((r = field_text(cell(rec, rc->col[1]), FIELD("单位", "unit"), 64, false, true, unit, err)) ||
+	    (r = field_text(cell(rec, rc->col[2]), FIELD("姓名", "name"), 30, false, true, &e->name, err)) ||
+	    (r = field_text(cell(rec, rc->col[3]), FIELD("职务", "title"), 30, false, false, &e->title, err)) ||
+	    (r = field_phone(cell(rec, rc->col[4]), FIELD("固定电话", "landline"), false, true, &e->landline, err)) ||
+	    (r = field_phone(cell(rec, rc->col[5]), FIELD("移动电话", "mobile"), true, false, &e->mobile, err)))
+		return r;
+	if (!*e->landline && !*e->mobile)
+		return zs_fail(err, ZS_EINPUT, TR("固定电话和移动电话至少填一个", "give a landline or a mobile"));
+	int start, end;
+	const char *s = cell(rec, rc->col[6]), *t = cell(rec, rc->col[7]);
+	char *cs = text_sanitize(s, strlen(s), 0), *ct = text_sanitize(t, strlen(t), 0);
+	if (cs)
+		text_trim(cs);
+	if (ct)
+		text_trim(ct);
+	bool ok_s = cs && clock_parse(*cs ? cs : rc->c->cfg->shift_start, &start);
+	bool ok_t = ct && clock_parse(*ct ? ct : rc->c->cfg->shift_end, &end);
+	if (!ok_s)
+		r = zs_fail(err, ZS_EINPUT, TR("开始时间「%s」不对（应为 19:00）", "start \"%s\" is wrong (e.g. 19:00)"), cs ? cs : "");
+	else if (!ok_t)
+		r = zs_fail(err, ZS_EINPUT, TR("结束时间「%s」不对（应为 23:30）", "end \"%s\" is wrong (e.g. 23:30)"), ct ? ct : "");
+	free(cs);
+	free(ct);
+	if (r)
+		return r;
+	e->shift_start = time_from_local(y, m, d, start);
+	/* A shift that ends at or before it starts runs past midnight. */
+	e->shift_end = time_from_local(y, m, d, end <= start ? end + 24 * 3600 : end);
+	if (rc->col[8] >= 0) {
+		if (parse_leader(cell(rec, rc->col[8]), &e->is_leader) < 0)
+			return zs_fail(err, ZS_EINPUT, TR("带班一栏应填“是”或“否”", "leader must be yes or no"));
+	} else {
+		e->is_leader = strstr(e->title, "带班") != NULL;
+	}
+	return ZS_OK;
+}
+
+int roster_import(struct zs_ctx *c, const char *path, bool skip_bad, roster_bad_cb bad, void *ud,
+		  struct roster_result *res, struct zs_error *err)
+{
+	memset(res, 0, sizeof *res);
+	struct csv_table t;
+	char why[512];
+	if (!csv_read_file(path, &t, why, sizeof why))
+		return zs_fail(err, ZS_EINPUT, "%s", why);
+	res->encoding = csv_encoding_name(t.encoding);
+	struct row_ctx rc = { .c = c };
+	const char *const *cols[9] = { COL_DATE, COL_UNIT, COL_NAME, COL_TITLE, COL_LAND, COL_MOBILE,
+				       COL_START, COL_END, COL_LEADER };
+	for (int i = 0; i < 9; i++)
+		rc.col[i] = csv_find_column(&t, cols[i]);
+	for (int i = 0; i < 6; i++)
+		if (rc.col[i] < 0) {
+			csv_table_free(&t);
+			return zs_fail(err, ZS_EINPUT, TR("%s：第 1 行表头缺少“%s”一栏（需要：日期、单位、姓名、职务、固定电话、移动电话）",
+							  "%s: header lacks the \"%s\" column (needed: 日期, 单位, 姓名, 职务, 固定电话, 移动电话)"),
+				       path, cols[i][0]);
+		}
+	int r = store_begin(c->st, err);
+	if (r) {
+		csv_table_free(&t);
+		return r;
+	}
+	for (size_t k = 1; k < t.nrecords && !r; k++) {
+		const struct csv_record *rec = &t.records[k];
+		struct roster_entry e = { 0 };
+		char *unit = NULL;
+		struct zs_error rowerr = { 0 };
+		res->rows++;
+		int pr = parse_row(&rc, rec, &e, &unit, &rowerr);
+		if (pr == ZS_OK) {
+			bool created = false, replaced = false;
+			r = roster_unit_ensure(c, unit, &e.unit_id, &created, err);
+			if (!r)
+				r = store_roster_upsert(c->st, &e, &replaced, err);
+			if (!r) {
+				res->units_created += created;
+				if (replaced)
+					res->replaced++;
+				else
+					res->added++;
+			}
+		} else if (pr == ZS_EINPUT) {
+			res->bad++;
+			if (bad)
+				bad(rec->line, rowerr.msg, ud);
+		} else {
+			r = zs_fail(err, pr, "%s", rowerr.msg);
+		}
+		free(unit);
+		roster_entry_clear(&e);
+	}
+	if (!r && res->rows == 0)
+		r = zs_fail(err, ZS_EINPUT, TR("%s 只有表头，没有值班人员", "%s has a header but no rows"), path);
+	if (!r && res->bad && !skip_bad)
+		r = zs_fail(err, ZS_EINPUT, TR("%zu 行有错，没有导入任何一行（改正后重试，或用 --skip-bad 只导入正确的行）",
+					       "%zu bad rows; nothing imported (fix them, or use --skip-bad)"), res->bad);
+	if (!r) {
+		json_t *o = json_pack("{s:s, s:I, s:I, s:I}", "file", path, "added", (json_int_t)res->added,
+				      "replaced", (json_int_t)res->replaced, "bad", (json_int_t)res->bad);
+		char *after = json_dumps(o, JSON_COMPACT);
+		r = store_audit(c->st, "roster", 0, "import", "", "", after, err);
+		free(after);
+		json_decref(o);
+	}
+	if (!r)
+		r = store_commit(c->st, err);
+	if (r)
+		store_rollback(c->st);
+	csv_table_free(&t);
+	return r;
+}

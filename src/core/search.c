@@ -1,0 +1,103 @@
+/* Query parsing for mixed FTS5 trigram and LIKE search. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "zhishou/fields.h"
+#include "zhishou/i18n.h"
+#include "zhishou/search.h"
+#include "zhishou/text.h"
+
+void search_free(struct search_query *q)
+{
+	free(q->fts);
+	for (int i = 0; i < SEARCH_MAX_SHORT; i++)
+		free(q->like[i]);
+	for (int i = 0; i < q->nterms; i++)
+		free(q->terms[i]);
+	memset(q, 0, sizeof *q);
+}
+
+static char *like_pattern(const char *t)
+{
+	size_t n = strlen(t);
+	char *p = malloc(2 * n + 3), *o = p;
+	if (!p)
+		return NULL;
+	*o++ = '%';
+	for (const char *s = t; *s; s++) {
+		if (*s == '%' || *s == '_' || *s == '\\')
+			*o++ = '\\';
+		*o++ = *s;
+	}
+	*o++ = '%';
+	*o = '\0';
+	return p;
+}
+
+int search_parse(const char *q, struct search_query *out, struct zs_error *err)
+{
+	memset(out, 0, sizeof *out);
+	char *clean = NULL;
+	int r = field_text(q, FIELD("搜索词", "search terms"), 200, false, true, &clean, err);
+	if (r)
+		return r;
+	/* Fullwidth spaces separate terms as ASCII ones do. */
+	for (char *p; (p = strstr(clean, "\xE3\x80\x80"));) {
+		p[0] = ' ';
+		memmove(p + 1, p + 3, strlen(p + 3) + 1);
+	}
+	size_t fts_len = 0;
+	int nshort = 0;
+	char *save = NULL;
+	for (char *t = strtok_r(clean, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+		if (out->nterms == 16) {
+			r = zs_fail(err, ZS_EINPUT, TR("搜索词太多（最多 16 个）", "too many search terms (at most 16)"));
+			break;
+		}
+		out->terms[out->nterms++] = strdup(t);
+		if (text_length(t) >= 3) {
+			/* A quoted FTS5 string: the term matches as a substring. */
+			size_t need = fts_len + 2 * strlen(t) + 10;
+			char *f = realloc(out->fts, need);
+			if (!f) {
+				r = zs_fail(err, ZS_EFAIL, "out of memory");
+				break;
+			}
+			out->fts = f;
+			if (fts_len) {
+				memcpy(f + fts_len, " AND ", 5);
+				fts_len += 5;
+			}
+			f[fts_len++] = '"';
+			for (const char *s = t; *s; s++) {
+				if (*s == '"')
+					f[fts_len++] = '"';
+				f[fts_len++] = *s;
+			}
+			f[fts_len++] = '"';
+			f[fts_len] = '\0';
+		} else {
+			if (nshort == SEARCH_MAX_SHORT) {
+				r = zs_fail(err, ZS_EINPUT, TR("一至两个字的搜索词最多 4 个", "at most 4 search terms of 1-2 characters"));
+				break;
+			}
+			out->like[nshort++] = like_pattern(t);
+		}
+	}
+	free(clean);
+	if (r)
+		search_free(out);
+	return r;
+}
+
+bool search_match_all(const struct search_query *q, const char *const *fields, int nfields)
+{
+	for (int t = 0; t < q->nterms; t++) {
+		bool found = false;
+		for (int f = 0; f < nfields && !found; f++)
+			found = fields[f] && strcasestr(fields[f], q->terms[t]);
+		if (!found)
+			return false;
+	}
+	return true;
+}

@@ -1,0 +1,133 @@
+/* The audit chain: append-only rows, each hashed over the previous hash. */
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store_internal.h"
+
+static void feed(EVP_MD_CTX *c, const char *s)
+{
+	/* Length-prefixed so that moving text between fields changes the hash. */
+	size_t n = s ? strlen(s) : 0;
+	char len[24];
+	int k = snprintf(len, sizeof len, "%zu:", n);
+	EVP_DigestUpdate(c, len, (size_t)k);
+	if (n)
+		EVP_DigestUpdate(c, s, n);
+}
+
+void store_audit_hash(const struct audit_row *a, char out[65])
+{
+	char num[64];
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	EVP_DigestInit_ex(c, EVP_sha256(), NULL);
+	feed(c, a->prev_hash);
+	snprintf(num, sizeof num, "%lld", (long long)a->id);
+	feed(c, num);
+	snprintf(num, sizeof num, "%lld", (long long)a->at);
+	feed(c, num);
+	feed(c, a->unix_user);
+	feed(c, a->entity);
+	snprintf(num, sizeof num, "%lld", (long long)a->entity_id);
+	feed(c, num);
+	feed(c, a->action);
+	feed(c, a->fields);
+	feed(c, a->before);
+	feed(c, a->after);
+	EVP_DigestFinal_ex(c, md, &mdlen);
+	EVP_MD_CTX_free(c);
+	for (unsigned i = 0; i < mdlen && i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	out[64] = '\0';
+}
+
+int store_audit(struct store *st, const char *entity, int64_t entity_id, const char *action,
+		const char *fields, const char *before, const char *after, struct zs_error *err)
+{
+	static const char last_sql[] = "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1";
+	static const char ins_sql[] =
+		"INSERT INTO audit(id, at, unix_user, entity, entity_id, action, fields, before, after, prev_hash, hash) "
+		"VALUES (?,?,?,?,?,?,?,?,?,?,?)";
+	sqlite3_stmt *s = store_prep(st, last_sql, err);
+	if (!s)
+		return ZS_EFAIL;
+	/* The caller holds the write lock (BEGIN IMMEDIATE), so the last row
+	 * cannot change under us and the chain stays linear. */
+	char prev[65] = "0000000000000000000000000000000000000000000000000000000000000000";
+	int64_t id = 1;
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		id = sqlite3_column_int64(s, 0) + 1;
+		const unsigned char *h = sqlite3_column_text(s, 1);
+		snprintf(prev, sizeof prev, "%s", h ? (const char *)h : "");
+	} else if (rc != SQLITE_DONE) {
+		sqlite3_reset(s);
+		return store_sqlerr(st, err, "audit");
+	}
+	sqlite3_reset(s);
+
+	struct audit_row a = {
+		.id = id, .at = (int64_t)time(NULL), .entity_id = entity_id,
+		.unix_user = st->user, .entity = (char *)entity, .action = (char *)action,
+		.fields = (char *)(fields ? fields : ""), .before = (char *)(before ? before : ""),
+		.after = (char *)(after ? after : ""), .prev_hash = prev,
+	};
+	char hash[65];
+	store_audit_hash(&a, hash);
+
+	s = store_prep(st, ins_sql, err);
+	if (!s)
+		return ZS_EFAIL;
+	sqlite3_bind_int64(s, 1, a.id);
+	sqlite3_bind_int64(s, 2, a.at);
+	store_bind_text(s, 3, a.unix_user);
+	store_bind_text(s, 4, a.entity);
+	sqlite3_bind_int64(s, 5, a.entity_id);
+	store_bind_text(s, 6, a.action);
+	store_bind_text(s, 7, a.fields);
+	store_bind_text(s, 8, a.before);
+	store_bind_text(s, 9, a.after);
+	store_bind_text(s, 10, prev);
+	store_bind_text(s, 11, hash);
+	return store_step_done(st, s, err, "audit");
+}
+
+int store_audit_each(struct store *st, const char *entity, int64_t entity_id, int64_t after_id,
+		     int limit, store_audit_cb cb, void *ud, struct zs_error *err)
+{
+	static const char sql[] =
+		"SELECT id, at, unix_user, entity, entity_id, action, fields, before, after, prev_hash, hash "
+		"FROM audit WHERE id > ?1 AND (?2 IS NULL OR entity = ?2) AND (?3 = 0 OR entity_id = ?3) "
+		"ORDER BY id LIMIT ?4";
+	sqlite3_stmt *s = store_prep(st, sql, err);
+	if (!s)
+		return ZS_EFAIL;
+	sqlite3_bind_int64(s, 1, after_id);
+	if (entity)
+		store_bind_text(s, 2, entity);
+	sqlite3_bind_int64(s, 3, entity_id);
+	sqlite3_bind_int64(s, 4, limit > 0 ? limit : -1);
+	int rc, r = ZS_OK;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct audit_row a = {
+			.id = sqlite3_column_int64(s, 0), .at = sqlite3_column_int64(s, 1),
+			.unix_user = store_col_text(s, 2), .entity = store_col_text(s, 3),
+			.entity_id = sqlite3_column_int64(s, 4), .action = store_col_text(s, 5),
+			.fields = store_col_text(s, 6), .before = store_col_text(s, 7),
+			.after = store_col_text(s, 8), .prev_hash = store_col_text(s, 9),
+			.hash = store_col_text(s, 10),
+		};
+		r = cb(&a, ud);
+		audit_row_clear(&a);
+		if (r)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		r = store_sqlerr(st, err, "audit");
+	sqlite3_reset(s);
+	return r;
+}

@@ -1,0 +1,347 @@
+/* The database file: creation, identity, migrations, transactions. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "store_internal.h"
+#include "zhishou/embedded.h"
+#include "zhishou/i18n.h"
+
+/* 'zhsh': marks a file as ours, so another program's SQLite file is refused. */
+#define ZHISHOU_APP_ID 0x7a687368
+
+static const char *const migrations[] = {
+	"migrations/001_night.sql",
+};
+#define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+int store_schema_version(void) { return NMIGRATIONS; }
+
+const char *store_path(const struct store *st) { return st->path; }
+const char *store_user(const struct store *st) { return st->user; }
+
+int store_sqlerr(struct store *st, struct zs_error *err, const char *what)
+{
+	int rc = sqlite3_errcode(st->db);
+	if (rc == SQLITE_FULL)
+		return zs_fail(err, ZS_EFAIL, TR("磁盘已满，%s 未能写入：%s", "disk full, %s not written: %s"),
+			       what, sqlite3_errmsg(st->db));
+	if (rc == SQLITE_READONLY)
+		return zs_fail(err, ZS_EFAIL, TR("数据库只读，%s 未能写入：%s", "database is read-only, %s not written: %s"),
+			       what, sqlite3_errmsg(st->db));
+	if (rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB)
+		return zs_fail(err, ZS_EFAIL, TR("数据库文件已损坏（%s）：%s", "database file is damaged (%s): %s"),
+			       what, sqlite3_errmsg(st->db));
+	return zs_fail(err, ZS_EFAIL, TR("数据库错误（%s）：%s", "database error (%s): %s"), what,
+		       sqlite3_errmsg(st->db));
+}
+
+sqlite3_stmt *store_prep(struct store *st, const char *sql, struct zs_error *err)
+{
+	for (int i = 0; i < st->ncache; i++)
+		if (st->cache[i].sql == sql) {
+			sqlite3_reset(st->cache[i].stmt);
+			sqlite3_clear_bindings(st->cache[i].stmt);
+			return st->cache[i].stmt;
+		}
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
+		store_sqlerr(st, err, "prepare");
+		return NULL;
+	}
+	if (st->ncache < STORE_STMT_CACHE) {
+		st->cache[st->ncache].sql = sql;
+		st->cache[st->ncache].stmt = s;
+		st->ncache++;
+	}
+	/* Past the cache size a statement would leak; the cache is sized for
+	 * every static query in src/store/, so this does not happen. */
+	return s;
+}
+
+sqlite3_stmt *store_prep_once(struct store *st, const char *sql, struct zs_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		store_sqlerr(st, err, "prepare");
+		return NULL;
+	}
+	return s;
+}
+
+char *store_col_text(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+	return strdup(t ? (const char *)t : "");
+}
+
+void store_bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	sqlite3_bind_text(s, i, v ? v : "", -1, SQLITE_TRANSIENT);
+}
+
+void store_bind_opt_id(sqlite3_stmt *s, int i, int64_t id)
+{
+	if (id > 0)
+		sqlite3_bind_int64(s, i, id);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+int store_step_done(struct store *st, sqlite3_stmt *s, struct zs_error *err, const char *what)
+{
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return store_sqlerr(st, err, what);
+	return ZS_OK;
+}
+
+static int exec(struct store *st, const char *sql, struct zs_error *err, const char *what)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		int r = zs_fail(err, ZS_EFAIL, TR("数据库错误（%s）：%s", "database error (%s): %s"), what,
+				msg ? msg : sqlite3_errmsg(st->db));
+		sqlite3_free(msg);
+		return r;
+	}
+	return ZS_OK;
+}
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	nanosleep(&ts, NULL);
+}
+
+/* busy_timeout covers most waits; this loop covers what it cannot (a
+ * BEGIN IMMEDIATE that meets a checkpoint or a lock held past the timeout),
+ * so an operator never sees "database is locked". */
+static int exec_retry(struct store *st, const char *sql, struct zs_error *err, const char *what)
+{
+	for (int attempt = 0;; attempt++) {
+		int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+		if (rc == SQLITE_OK)
+			return ZS_OK;
+		if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || attempt >= 50)
+			return store_sqlerr(st, err, what);
+		sleep_ms(5 + (attempt * 7) % 50);
+	}
+}
+
+int store_begin(struct store *st, struct zs_error *err)
+{
+	return exec_retry(st, "BEGIN IMMEDIATE", err, "BEGIN");
+}
+
+int store_commit(struct store *st, struct zs_error *err)
+{
+	int r = exec_retry(st, "COMMIT", err, "COMMIT");
+	if (r != ZS_OK)
+		store_rollback(st);
+	return r;
+}
+
+void store_rollback(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int64_t store_data_version(struct store *st)
+{
+	sqlite3_stmt *s = store_prep(st, "PRAGMA data_version", NULL);
+	int64_t v = -1;
+	if (s && sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	if (s)
+		sqlite3_reset(s);
+	return v;
+}
+
+static int pragma_int(struct store *st, const char *sql, int *out)
+{
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return sqlite3_errcode(st->db);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int(s, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* Create the file ourselves with the configured mode (umask would narrow
+ * it) so that every Unix user of the duty group can open it.  SQLite gives
+ * the -wal and -shm files the same mode as the database. */
+static int create_file(const char *path, unsigned mode, struct zs_error *err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, (mode_t)mode);
+	if (fd < 0) {
+		if (errno == EEXIST)
+			return ZS_OK;
+		return zs_fail(err, ZS_EFAIL, TR("无法创建数据库文件 %s：%s", "cannot create database file %s: %s"),
+			       path, strerror(errno));
+	}
+	if (fchmod(fd, (mode_t)mode) != 0) {
+		int e = errno;
+		close(fd);
+		unlink(path);
+		return zs_fail(err, ZS_EFAIL, TR("无法设置数据库文件权限 %s：%s", "cannot set mode of %s: %s"),
+			       path, strerror(e));
+	}
+	close(fd);
+	return ZS_OK;
+}
+
+static int migrate(struct store *st, struct zs_error *err)
+{
+	int version = 0, app = 0;
+	if (pragma_int(st, "PRAGMA user_version", &version) != SQLITE_OK ||
+	    pragma_int(st, "PRAGMA application_id", &app) != SQLITE_OK) {
+		if (sqlite3_errcode(st->db) == SQLITE_NOTADB)
+			return zs_fail(err, ZS_EINPUT, TR("%s 不是 zhishou 数据库（不是 SQLite 文件）",
+							  "%s is not a zhishou database (not an SQLite file)"),
+				       st->path);
+		return store_sqlerr(st, err, "open");
+	}
+	if (app != ZHISHOU_APP_ID) {
+		int tables = 0;
+		pragma_int(st, "SELECT count(*) FROM sqlite_master", &tables);
+		if (app != 0 || tables > 0)
+			return zs_fail(err, ZS_EINPUT, TR("%s 不是 zhishou 数据库（是别的程序的 SQLite 文件）",
+							  "%s is not a zhishou database (another program's SQLite file)"),
+				       st->path);
+	}
+	if (version > NMIGRATIONS)
+		return zs_fail(err, ZS_EFAIL,
+			       TR("数据库 %s 来自更新版本的 zhishou（结构版本 %d，本程序只支持到 %d），请升级 zhishou 后再打开",
+				  "database %s comes from a newer zhishou (schema %d, this program knows up to %d); upgrade zhishou"),
+			       st->path, version, NMIGRATIONS);
+	for (int v = version; v < NMIGRATIONS; v++) {
+		const struct embedded_file *f = embedded_find(migrations[v]);
+		if (!f)
+			return zs_fail(err, ZS_EFAIL, "missing embedded %s", migrations[v]);
+		int r = store_begin(st, err);
+		if (r)
+			return r;
+		r = exec(st, f->data, err, migrations[v]);
+		if (!r) {
+			char sql[96];
+			/* user_version cannot be bound; v is our own integer. */
+			snprintf(sql, sizeof sql, "PRAGMA application_id = %d; PRAGMA user_version = %d",
+				 ZHISHOU_APP_ID, v + 1);
+			r = exec(st, sql, err, "user_version");
+		}
+		if (!r)
+			r = store_commit(st, err);
+		if (r) {
+			store_rollback(st);
+			return r;
+		}
+	}
+	return ZS_OK;
+}
+
+int store_open(const char *path, const struct store_options *opt, struct store **out,
+	       struct zs_error *err)
+{
+	*out = NULL;
+	struct stat sb;
+	bool exists = stat(path, &sb) == 0;
+	if (exists && S_ISDIR(sb.st_mode))
+		return zs_fail(err, ZS_EINPUT, TR("%s 是目录，不是数据库文件", "%s is a directory, not a database file"), path);
+	if (!exists && !opt->create)
+		return zs_fail(err, ZS_EINPUT, TR("数据库 %s 不存在；先运行 zhishou init", "database %s does not exist; run zhishou init first"), path);
+	if (!exists && opt->readonly)
+		return zs_fail(err, ZS_EINPUT, TR("数据库 %s 不存在", "database %s does not exist"), path);
+	if (!exists) {
+		int r = create_file(path, opt->mode ? opt->mode : 0660, err);
+		if (r)
+			return r;
+	}
+
+	struct store *st = calloc(1, sizeof *st);
+	if (!st)
+		return zs_fail(err, ZS_EFAIL, "out of memory");
+	st->path = strdup(path);
+	st->user = strdup(opt->unix_user ? opt->unix_user : "?");
+	int flags = (opt->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
+		    SQLITE_OPEN_NOMUTEX;
+	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
+		zs_fail(err, ZS_EFAIL, TR("无法打开数据库 %s：%s", "cannot open database %s: %s"), path,
+			st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		store_close(st);
+		return err ? err->code : ZS_EFAIL;
+	}
+	sqlite3_busy_timeout(st->db, opt->busy_ms > 0 ? opt->busy_ms : 5000);
+	sqlite3_extended_result_codes(st->db, 0);
+
+	struct zs_error local;
+	if (!err)
+		err = &local;
+	int r = migrate(st, err);
+	if (!r && !opt->readonly)
+		r = exec(st, "PRAGMA journal_mode=WAL", err, "journal_mode");
+	if (!r)
+		r = exec(st, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON", err, "pragma");
+	if (r) {
+		/* A failed first open must not leave an empty file that a later
+		 * run would take for a database. */
+		bool was_new = !exists;
+		store_close(st);
+		if (was_new)
+			unlink(path);
+		return r;
+	}
+	*out = st;
+	return ZS_OK;
+}
+
+void store_close(struct store *st)
+{
+	if (!st)
+		return;
+	for (int i = 0; i < st->ncache; i++)
+		sqlite3_finalize(st->cache[i].stmt);
+	if (st->db)
+		sqlite3_close(st->db);
+	free(st->path);
+	free(st->user);
+	free(st);
+}
+
+char *store_setting_get(struct store *st, const char *key)
+{
+	static const char sql[] = "SELECT value FROM setting WHERE key = ?";
+	sqlite3_stmt *s = store_prep(st, sql, NULL);
+	if (!s)
+		return NULL;
+	store_bind_text(s, 1, key);
+	char *v = NULL;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = store_col_text(s, 0);
+	sqlite3_reset(s);
+	return v;
+}
+
+int store_setting_set(struct store *st, const char *key, const char *value, struct zs_error *err)
+{
+	static const char sql[] =
+		"INSERT INTO setting(key, value) VALUES (?, ?) "
+		"ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+	sqlite3_stmt *s = store_prep(st, sql, err);
+	if (!s)
+		return ZS_EFAIL;
+	store_bind_text(s, 1, key);
+	store_bind_text(s, 2, value);
+	return store_step_done(st, s, err, "setting");
+}

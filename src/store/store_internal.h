@@ -1,0 +1,35 @@
+/* Private to src/store/: the connection and helpers shared by its files. */
+#ifndef ZHISHOU_STORE_INTERNAL_H
+#define ZHISHOU_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+#include "zhishou/store.h"
+
+#define STORE_STMT_CACHE 48
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	char *user;
+	struct {
+		const char *sql;   /* cached by the address of a static string */
+		sqlite3_stmt *stmt;
+	} cache[STORE_STMT_CACHE];
+	int ncache;
+};
+
+/* A prepared, reset statement for a static SQL string; NULL on error (err set). */
+sqlite3_stmt *store_prep(struct store *st, const char *sql, struct zs_error *err);
+/* A one-off statement (for SQL assembled from constant fragments). */
+sqlite3_stmt *store_prep_once(struct store *st, const char *sql, struct zs_error *err);
+
+int store_sqlerr(struct store *st, struct zs_error *err, const char *what);
+
+char *store_col_text(sqlite3_stmt *s, int i);   /* malloc'd, "" for NULL */
+void store_bind_text(sqlite3_stmt *s, int i, const char *v); /* NULL -> '' */
+void store_bind_opt_id(sqlite3_stmt *s, int i, int64_t id);  /* 0 -> NULL */
+
+/* Run one statement to completion; returns ZS_OK or error. */
+int store_step_done(struct store *st, sqlite3_stmt *s, struct zs_error *err, const char *what);
+
+#endif

@@ -1,0 +1,143 @@
+/* Settings from an INI file through inih. */
+#include <errno.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "zhishou/config.h"
+#include "zhishou/i18n.h"
+
+void config_defaults(struct config *c)
+{
+	memset(c, 0, sizeof *c);
+	snprintf(c->timezone, sizeof c->timezone, "Asia/Shanghai");
+	c->db_mode = 0660;
+	c->busy_ms = 5000;
+	c->dup_window_hours = 72;
+	c->dup_similarity = 0.5;
+	c->deadline_hour = 8;
+	snprintf(c->shift_start, sizeof c->shift_start, "19:00");
+	snprintf(c->shift_end, sizeof c->shift_end, "23:30");
+}
+
+struct load {
+	struct config *c;
+	char why[256];
+	int bad;
+};
+
+static bool parse_int(const char *v, int lo, int hi, int *out)
+{
+	char *end;
+	errno = 0;
+	long n = strtol(v, &end, 10);
+	if (errno || end == v || *end || n < lo || n > hi)
+		return false;
+	*out = (int)n;
+	return true;
+}
+
+static bool parse_bool(const char *v, bool *out)
+{
+	if (!strcasecmp(v, "true") || !strcasecmp(v, "yes") || !strcmp(v, "1") || !strcasecmp(v, "on")) {
+		*out = true;
+		return true;
+	}
+	if (!strcasecmp(v, "false") || !strcasecmp(v, "no") || !strcmp(v, "0") || !strcasecmp(v, "off")) {
+		*out = false;
+		return true;
+	}
+	return false;
+}
+
+/* Debian's inih passes no line number; returning 0 makes ini_parse report
+ * the line of the first bad setting, which config_load puts in the message. */
+static int handler(void *ud, const char *section, const char *name, const char *value)
+{
+	struct load *l = ud;
+	struct config *c = l->c;
+	bool ok = true;
+#define IS(s, k) (!strcmp(section, s) && !strcmp(name, k))
+	if (IS("general", "timezone")) {
+		ok = strlen(value) < sizeof c->timezone;
+		if (ok)
+			snprintf(c->timezone, sizeof c->timezone, "%s", value);
+	} else if (IS("database", "mode")) {
+		char *end;
+		unsigned long m = strtoul(value, &end, 8);
+		/* A shared duty database must never be readable by everyone. */
+		ok = end != value && !*end && m <= 0777 && !(m & 0007) && (m & 0600) == 0600;
+		if (ok)
+			c->db_mode = (unsigned)m;
+	} else if (IS("database", "group")) {
+		ok = strlen(value) < sizeof c->db_group;
+		if (ok)
+			snprintf(c->db_group, sizeof c->db_group, "%s", value);
+	} else if (IS("database", "busy_timeout_ms")) {
+		ok = parse_int(value, 100, 600000, &c->busy_ms);
+	} else if (IS("intake", "duplicate_window_hours")) {
+		ok = parse_int(value, 0, 24 * 366, &c->dup_window_hours);
+	} else if (IS("intake", "duplicate_similarity")) {
+		char *end;
+		double d = strtod(value, &end);
+		ok = end != value && !*end && d > 0 && d <= 1;
+		if (ok)
+			c->dup_similarity = d;
+	} else if (IS("exposure", "deadline_hour")) {
+		ok = parse_int(value, 0, 23, &c->deadline_hour);
+	} else if (IS("roster", "shift_start") || IS("roster", "shift_end")) {
+		char *dst = !strcmp(name, "shift_start") ? c->shift_start : c->shift_end;
+		int h, m;
+		ok = sscanf(value, "%d:%d", &h, &m) == 2 && h >= 0 && h <= 24 && m >= 0 && m < 60 &&
+		     strlen(value) <= 5;
+		if (ok)
+			snprintf(dst, sizeof c->shift_start, "%02d:%02d", h, m);
+	} else if (IS("display", "ambiguous_wide")) {
+		ok = parse_bool(value, &c->ambiguous_wide);
+	} else if (IS("report", "bureau")) {
+		ok = strlen(value) < sizeof c->bureau;
+		if (ok)
+			snprintf(c->bureau, sizeof c->bureau, "%s", value);
+	} else if (!strncmp(section, "robot.", 6) || !strncmp(section, "feed.", 5) ||
+		   !strcmp(section, "relay")) {
+		/* Read by the relay (src/net/), which owns those sections. */
+	} else {
+		if (!l->bad)
+			snprintf(l->why, sizeof l->why, TR("未知设置 [%s] %s", "unknown setting [%s] %s"), section, name);
+		l->bad = 1;
+		return 0;
+	}
+#undef IS
+	if (!ok && !l->bad) {
+		snprintf(l->why, sizeof l->why, TR("[%s] %s 的值「%.60s」不合法", "bad value \"%.60s\" for [%s] %s"),
+			 i18n_get() == LANG_EN ? value : section, i18n_get() == LANG_EN ? section : name,
+			 i18n_get() == LANG_EN ? name : value);
+		l->bad = 1;
+	}
+	return ok;
+}
+
+int config_load(struct config *c, const char *path, bool must_exist, struct zs_error *err)
+{
+	struct stat sb;
+	if (stat(path, &sb) != 0) {
+		if (!must_exist && errno == ENOENT)
+			return ZS_OK;
+		return zs_fail(err, ZS_EINPUT, TR("无法读取配置文件 %s：%s", "cannot read config %s: %s"), path,
+			       strerror(errno));
+	}
+	snprintf(c->path, sizeof c->path, "%s", path);
+	struct load l = { .c = c };
+	int rc = ini_parse(path, handler, &l);
+	if (l.bad)
+		return zs_fail(err, ZS_EINPUT, TR("配置文件 %s 第 %d 行：%s", "config %s line %d: %s"), path, rc, l.why);
+	if (rc < 0)
+		return zs_fail(err, ZS_EINPUT, TR("无法读取配置文件 %s", "cannot read config %s"), path);
+	if (rc > 0)
+		return zs_fail(err, ZS_EINPUT, TR("配置文件 %s 第 %d 行格式不对", "config %s line %d: syntax error"),
+			       path, rc);
+	return ZS_OK;
+}

@@ -1,0 +1,235 @@
+/* Listings in four formats. */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "zhishou/i18n.h"
+#include "zhishou/output.h"
+#include "zhishou/text.h"
+
+struct cell {
+	char *s;      /* sanitised text, NULL for null */
+	bool is_int;
+	int64_t i;
+};
+
+struct out {
+	FILE *fp;
+	enum out_format f;
+	const struct out_col *cols;
+	int ncols;
+	/* table: all rows are buffered to measure widths; other formats stream */
+	struct cell *cells;
+	size_t ncells, cap;
+	int col;
+	int64_t rows;
+	json_t *row;
+};
+
+bool out_parse_format(const char *s, enum out_format *f)
+{
+	static const struct { const char *name; enum out_format f; } map[] = {
+		{ "table", OUT_TABLE }, { "tsv", OUT_TSV }, { "csv", OUT_CSV }, { "json", OUT_JSON },
+	};
+	for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+		if (!strcmp(s, map[i].name)) {
+			*f = map[i].f;
+			return true;
+		}
+	return false;
+}
+
+static void put_csv(FILE *fp, const char *s)
+{
+	if (!strpbrk(s, ",\"\n\r")) {
+		fputs(s, fp);
+		return;
+	}
+	fputc('"', fp);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', fp);
+		fputc(*s, fp);
+	}
+	fputc('"', fp);
+}
+
+static void put_tsv(FILE *fp, const char *s)
+{
+	for (; *s; s++)
+		fputc(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s, fp);
+}
+
+static void header(struct out *o)
+{
+	if (o->f != OUT_TSV && o->f != OUT_CSV)
+		return;
+	for (int c = 0; c < o->ncols; c++) {
+		if (c)
+			fputc(o->f == OUT_TSV ? '\t' : ',', o->fp);
+		const char *h = TR(o->cols[c].zh, o->cols[c].en);
+		if (o->f == OUT_CSV)
+			put_csv(o->fp, h);
+		else
+			put_tsv(o->fp, h);
+	}
+	fputc('\n', o->fp);
+}
+
+struct out *out_new(FILE *fp, enum out_format f, const struct out_col *cols, int ncols)
+{
+	struct out *o = calloc(1, sizeof *o);
+	if (!o)
+		return NULL;
+	o->fp = fp;
+	o->f = f;
+	o->cols = cols;
+	o->ncols = ncols;
+	if (f == OUT_JSON)
+		fputc('[', fp);
+	header(o);
+	return o;
+}
+
+static void add(struct out *o, const char *s, bool is_int, int64_t i)
+{
+	if (o->col >= o->ncols)
+		return;
+	char *clean = NULL;
+	if (s) {
+		clean = text_sanitize(s, strlen(s), o->f == OUT_JSON || o->f == OUT_CSV ? TEXT_KEEP_NEWLINES : 0);
+		if (!clean)
+			clean = strdup("");
+	}
+	const struct out_col *c = &o->cols[o->col];
+	switch (o->f) {
+	case OUT_JSON:
+		if (!o->row)
+			o->row = json_object();
+		json_object_set_new(o->row, c->key, is_int ? json_integer(i) : clean ? json_string(clean) : json_null());
+		free(clean);
+		break;
+	case OUT_TSV:
+	case OUT_CSV:
+		if (o->col)
+			fputc(o->f == OUT_TSV ? '\t' : ',', o->fp);
+		if (is_int) {
+			fprintf(o->fp, "%lld", (long long)i);
+		} else if (clean) {
+			if (o->f == OUT_CSV)
+				put_csv(o->fp, clean);
+			else
+				put_tsv(o->fp, clean);
+		}
+		free(clean);
+		break;
+	case OUT_TABLE:
+		if (o->ncells == o->cap) {
+			size_t cap = o->cap ? o->cap * 2 : 256;
+			struct cell *n = realloc(o->cells, cap * sizeof *n);
+			if (!n) {
+				free(clean);
+				return;
+			}
+			o->cells = n;
+			o->cap = cap;
+		}
+		if (is_int) {
+			char buf[32];
+			snprintf(buf, sizeof buf, "%lld", (long long)i);
+			clean = strdup(buf);
+		}
+		o->cells[o->ncells++] = (struct cell){ clean, is_int, i };
+		break;
+	}
+	o->col++;
+}
+
+void out_str(struct out *o, const char *s) { add(o, s, false, 0); }
+void out_int(struct out *o, int64_t v) { add(o, NULL, true, v); }
+void out_null(struct out *o) { add(o, NULL, false, 0); }
+
+void out_end_row(struct out *o)
+{
+	while (o->col < o->ncols)
+		out_null(o);
+	if (o->f == OUT_JSON) {
+		char *s = json_dumps(o->row, JSON_COMPACT);
+		fprintf(o->fp, "%s\n%s", o->rows ? "," : "", s ? s : "{}");
+		free(s);
+		json_decref(o->row);
+		o->row = NULL;
+	} else if (o->f != OUT_TABLE) {
+		fputc('\n', o->fp);
+	}
+	o->col = 0;
+	o->rows++;
+}
+
+static void print_table(struct out *o)
+{
+	int w[64] = { 0 };
+	int n = o->ncols < 64 ? o->ncols : 64;
+	for (int c = 0; c < n; c++)
+		w[c] = text_width(TR(o->cols[c].zh, o->cols[c].en));
+	for (size_t k = 0; k < o->ncells; k++) {
+		int c = (int)(k % (size_t)o->ncols);
+		if (c >= n)
+			continue;
+		int cw = o->cells[k].s ? text_width(o->cells[k].s) : 0;
+		if (o->cols[c].maxw && cw > o->cols[c].maxw)
+			cw = o->cols[c].maxw;
+		if (cw > w[c])
+			w[c] = cw;
+	}
+	char buf[4096];
+	for (int c = 0; c < n; c++) {
+		bool last = c == n - 1;
+		text_fit_cols(TR(o->cols[c].zh, o->cols[c].en), w[c], !last, buf, sizeof buf);
+		fprintf(o->fp, "%s%s", buf, last ? "\n" : "  ");
+	}
+	for (int c = 0; c < n; c++) {
+		for (int i = 0; i < w[c]; i++)
+			fputc('-', o->fp);
+		fputs(c == n - 1 ? "\n" : "  ", o->fp);
+	}
+	for (size_t k = 0; k < o->ncells; k++) {
+		int c = (int)(k % (size_t)o->ncols);
+		if (c >= n)
+			continue;
+		bool last = c == n - 1;
+		const char *s = o->cells[k].s ? o->cells[k].s : "";
+		if (o->cols[c].right)
+			text_fit_cols_right(s, w[c], buf, sizeof buf);
+		else
+			text_fit_cols(s, w[c], !last, buf, sizeof buf);
+		fprintf(o->fp, "%s%s", buf, last ? "\n" : "  ");
+	}
+	if (o->rows == 0)
+		fprintf(o->fp, "%s\n", TR("（没有符合条件的记录）", "(no matching records)"));
+}
+
+int64_t out_finish(struct out *o)
+{
+	if (!o)
+		return 0;
+	if (o->col)
+		out_end_row(o);
+	if (o->f == OUT_TABLE)
+		print_table(o);
+	if (o->f == OUT_JSON)
+		fputs("]\n", o->fp);
+	for (size_t k = 0; k < o->ncells; k++)
+		free(o->cells[k].s);
+	free(o->cells);
+	int64_t rows = o->rows;
+	free(o);
+	return rows;
+}
+
+void out_line(FILE *fp, const char *s)
+{
+	char *clean = text_sanitize(s, strlen(s), TEXT_KEEP_NEWLINES);
+	fprintf(fp, "%s\n", clean ? clean : "");
+	free(clean);
+}
