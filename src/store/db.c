@@ -255,9 +255,11 @@ int store_open(const char *path, const struct store_options *opt, struct store *
 	       struct zs_error *err)
 {
 	*out = NULL;
+	/* ":memory:" is a private database for tests (newsboat does the same). */
+	bool memory = !strcmp(path, ":memory:");
 	struct stat sb;
-	bool exists = stat(path, &sb) == 0;
-	if (exists && S_ISDIR(sb.st_mode))
+	bool exists = memory || stat(path, &sb) == 0;
+	if (!memory && exists && S_ISDIR(sb.st_mode))
 		return zs_fail(err, ZS_EINPUT, TR("%s 是目录，不是数据库文件", "%s is a directory, not a database file"), path);
 	if (!exists && !opt->create)
 		return zs_fail(err, ZS_EINPUT, TR("数据库 %s 不存在；先运行 zhishou init", "database %s does not exist; run zhishou init first"), path);
@@ -289,7 +291,7 @@ int store_open(const char *path, const struct store_options *opt, struct store *
 	if (!err)
 		err = &local;
 	int r = migrate(st, err);
-	if (!r && !opt->readonly)
+	if (!r && !opt->readonly && !memory)
 		r = exec(st, "PRAGMA journal_mode=WAL", err, "journal_mode");
 	if (!r)
 		r = exec(st, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON", err, "pragma");

@@ -1,0 +1,408 @@
+/* Store and core against an in-memory or temp-file database. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <sqlite3.h>   /* only to forge foreign/newer databases */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "zhishou/audit.h"
+#include "zhishou/board.h"
+#include "zhishou/codes.h"
+#include "zhishou/exposure.h"
+#include "zhishou/intake.h"
+#include "zhishou/search.h"
+#include "zhishou/store.h"
+#include "zhishou/timeutil.h"
+
+struct fx {
+	struct config cfg;
+	struct zs_ctx c;
+};
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	config_defaults(&f->cfg);
+	struct store_options so = { .mode = 0660, .create = true, .unix_user = "tester" };
+	struct zs_error err = { 0 };
+	if (store_open(":memory:", &so, &f->c.st, &err) != ZS_OK) {
+		fprintf(stderr, "%s\n", err.msg);
+		return -1;
+	}
+	f->c.cfg = &f->cfg;
+	f->c.now = time_from_local(2026, 3, 15, 21 * 3600);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	store_close(f->c.st);
+	free(f);
+	return 0;
+}
+
+static int64_t add(struct fx *f, const char *channel, const char *kind, const char *phone, const char *subject,
+		   const char *text, struct intake_hints *h)
+{
+	struct intake_input in = { .channel = channel, .kind = kind, .phone = phone, .subject = subject, .text = text };
+	struct zs_error err = { 0 };
+	int64_t id = 0;
+	int r = intake_add(&f->c, &in, &id, h, &err);
+	if (r)
+		fprintf(stderr, "add: %s\n", err.msg);
+	assert_int_equal(r, ZS_OK);
+	return id;
+}
+
+static void test_validation_names_field(void **state)
+{
+	struct fx *f = *state;
+	struct intake i;
+	struct zs_error err = { 0 };
+	struct intake_input in = { .channel = "12315热线", .kind = "投诉", .text = "", .phone = "" };
+	assert_int_equal(intake_from_input(&f->c, &in, &i, &err), ZS_EINPUT);
+	assert_non_null(strstr(err.msg, "内容摘要"));
+
+	in.text = "内容";
+	in.phone = "1381234567";   /* 10 digits */
+	assert_int_equal(intake_from_input(&f->c, &in, &i, &err), ZS_EINPUT);
+	assert_non_null(strstr(err.msg, "来电号码"));
+
+	in.phone = "138-1234-5678";
+	in.channel = "电报";
+	assert_int_equal(intake_from_input(&f->c, &in, &i, &err), ZS_EINPUT);
+	assert_non_null(strstr(err.msg, "12315热线"));   /* lists the choices */
+
+	in.channel = "12315-hotline";
+	in.uscc = "91350100M000100Y44";
+	assert_int_equal(intake_from_input(&f->c, &in, &i, &err), ZS_EINPUT);
+	assert_non_null(strstr(err.msg, "校验位"));
+
+	in.uscc = "91350100m000100y43";   /* lowercase is accepted and normalised */
+	in.text = "\x1b[2J\x1b]0;pwned\x07\xe2\x80\xae" "退款";
+	assert_int_equal(intake_from_input(&f->c, &in, &i, &err), ZS_OK);
+	assert_string_equal(i.uscc, "91350100M000100Y43");
+	assert_string_equal(i.phone, "13812345678");
+	assert_string_equal(i.channel, "12315-hotline");
+	assert_string_equal(i.kind, "complaint");
+	assert_null(strchr(i.summary, '\x1b'));
+	assert_null(strstr(i.summary, "\xe2\x80\xae"));
+	assert_non_null(strstr(i.summary, "[2J"));
+	intake_clear(&i);
+
+	in.at = "2026-03-16 09:00";   /* the future, relative to c.now */
+	assert_int_equal(intake_from_input(&f->c, &in, &i, &err), ZS_EINPUT);
+}
+
+static void test_duplicate_and_suggestion(void **state)
+{
+	struct fx *f = *state;
+	struct exposure_input ein = { .title = "土坑酸菜", .companies = "鑫旺食品；老坛香", .keywords = "土坑、腌制" };
+	struct zs_error err = { 0 };
+	int64_t eid;
+	assert_int_equal(exposure_add(&f->c, &ein, &eid, &err), ZS_OK);
+
+	struct intake_hints h;
+	int64_t a = add(f, "12315-hotline", "complaint", "13812345678", "幸福超市", "买的酸菜发霉了，要求退款", &h);
+	assert_int_equal(h.dup_of, 0);
+	assert_int_equal(h.suggest_exposure, 0);
+
+	add(f, "weibo", "complaint", "13812345678", "", "又打电话问退款的事", &h);
+	assert_int_equal(h.dup_of, a);   /* same phone */
+
+	add(f, "web", "complaint", "", "幸福超市", "买的酸菜发霉了，要求退钱", &h);
+	assert_int_equal(h.dup_of, a);   /* same business, similar text */
+
+	add(f, "web", "complaint", "", "幸福超市", "店员态度恶劣，拒绝开发票", &h);
+	assert_int_equal(h.dup_of, 0);   /* same business, different matter */
+
+	add(f, "8890", "tip", "", "鑫旺食品有限公司", "举报其酸菜卫生差", &h);
+	assert_int_equal(h.suggest_exposure, eid);
+	add(f, "8890", "tip", "", "某小作坊", "用土坑腌制咸菜", &h);
+	assert_int_equal(h.suggest_exposure, eid);   /* by keyword */
+}
+
+static void test_status_transitions(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(store_unit_insert(f->c.st, "12315投诉举报中心", "中心", &(int64_t){ 0 }, NULL), ZS_OK);
+	int64_t id = add(f, "12315-hotline", "complaint", "", "", "测试", NULL);
+	struct zs_error err = { 0 };
+	struct intake_change ch = { .status = "已受理" };
+	assert_int_equal(intake_update(&f->c, id, &ch, &err), ZS_OK);
+	ch = (struct intake_change){ .transfer = "12315投诉举报中心" };
+	assert_int_equal(intake_update(&f->c, id, &ch, &err), ZS_OK);
+	ch = (struct intake_change){ .status = "closed", .recovered = "1,200.5元" };
+	assert_int_equal(intake_update(&f->c, id, &ch, &err), ZS_OK);
+	ch = (struct intake_change){ .status = "新登记" };
+	assert_int_equal(intake_update(&f->c, id, &ch, &err), ZS_EINPUT);
+	assert_non_null(strstr(err.msg, "已办结"));
+	assert_non_null(strstr(err.msg, "新登记"));
+
+	struct intake i;
+	assert_int_equal(store_intake_get(f->c.st, id, &i, &err), ZS_OK);
+	assert_string_equal(i.status, "closed");
+	assert_string_equal(i.handling, "transfer");
+	assert_string_equal(i.transfer_unit, "12315投诉举报中心");
+	assert_int_equal(i.recovered_fen, 120050);
+	intake_clear(&i);
+
+	ch = (struct intake_change){ .transfer = "不存在的科" };
+	assert_int_equal(intake_update(&f->c, id, &ch, &err), ZS_EINPUT);
+	ch = (struct intake_change){ .status = "duplicate" };   /* needs --duplicate-of */
+	assert_int_equal(intake_update(&f->c, id, &ch, &err), ZS_EINPUT);
+	assert_false(status_transition_ok("rejected", "accepted"));
+	assert_true(status_transition_ok("transferred", "accepted"));
+}
+
+static void test_duplicate_points_at_root(void **state)
+{
+	struct fx *f = *state;
+	int64_t a = add(f, "web", "complaint", "", "", "原件", NULL);
+	int64_t b = add(f, "web", "complaint", "", "", "重复一", NULL);
+	int64_t c = add(f, "web", "complaint", "", "", "重复二", NULL);
+	char sa[16], sb[16];
+	snprintf(sa, sizeof sa, "%lld", (long long)a);
+	snprintf(sb, sizeof sb, "%lld", (long long)b);
+	struct zs_error err = { 0 };
+	struct intake_change ch = { .duplicate_of = sa };
+	assert_int_equal(intake_update(&f->c, b, &ch, &err), ZS_OK);
+	ch.duplicate_of = sb;
+	assert_int_equal(intake_update(&f->c, c, &ch, &err), ZS_OK);
+	struct intake i;
+	assert_int_equal(store_intake_get(f->c.st, c, &i, &err), ZS_OK);
+	assert_int_equal(i.duplicate_of, a);
+	assert_string_equal(i.status, "duplicate");
+	intake_clear(&i);
+	char sc[16];
+	snprintf(sc, sizeof sc, "%lld", (long long)c);
+	ch.duplicate_of = sc;   /* the original cannot become its own duplicate's duplicate */
+	assert_int_equal(intake_update(&f->c, a, &ch, &err), ZS_EINPUT);
+}
+
+static void test_money_parse(void **state)
+{
+	(void)state;
+	int64_t fen;
+	assert_true(money_parse("35.5", &fen));
+	assert_int_equal(fen, 3550);
+	assert_true(money_parse("1,200", &fen));
+	assert_int_equal(fen, 120000);
+	assert_true(money_parse("120元", &fen));
+	assert_int_equal(fen, 12000);
+	assert_true(money_parse("0.07", &fen));
+	assert_int_equal(fen, 7);
+	assert_false(money_parse("-5", &fen));
+	assert_false(money_parse("1.234", &fen));
+	assert_false(money_parse("abc", &fen));
+	assert_false(money_parse("", &fen));
+}
+
+static void test_audit_chain(void **state)
+{
+	struct fx *f = *state;
+	int64_t id = add(f, "web", "complaint", "", "", "审计", NULL);
+	struct intake_change ch = { .note = "已联系来电人" };
+	struct zs_error err = { 0 };
+	assert_int_equal(intake_update(&f->c, id, &ch, &err), ZS_OK);
+	struct audit_verdict v;
+	assert_int_equal(audit_verify(&f->c, &v, &err), ZS_OK);
+	assert_int_equal(v.rows, 2);
+	assert_int_equal(v.first_bad, 0);
+	/* A change that fails writes no audit row. */
+	ch = (struct intake_change){ .status = "rejected" };
+	assert_int_equal(intake_update(&f->c, id, &ch, &err), ZS_OK);
+	ch = (struct intake_change){ .status = "closed" };
+	assert_int_equal(intake_update(&f->c, id, &ch, &err), ZS_EINPUT);
+	assert_int_equal(audit_verify(&f->c, &v, &err), ZS_OK);
+	assert_int_equal(v.rows, 3);
+}
+
+static void test_board_counts(void **state)
+{
+	struct fx *f = *state;
+	add(f, "web", "complaint", "", "", "一", NULL);
+	add(f, "8890", "tip", "", "", "二", NULL);
+	struct intake_input in = { .channel = "web", .kind = "inquiry", .text = "昨天的", .at = "2026-03-14 20:00" };
+	int64_t id;
+	struct zs_error err = { 0 };
+	assert_int_equal(intake_add(&f->c, &in, &id, NULL, &err), ZS_OK);
+	struct board_counts b;
+	assert_int_equal(board_counts(&f->c, time_from_local(2026, 3, 15, 20 * 3600), &b, &err), ZS_OK);
+	assert_int_equal(b.total, 2);
+	assert_int_equal(b.by_kind[0], 1);
+	assert_int_equal(b.by_kind[1], 1);
+	assert_int_equal(b.by_kind[2], 0);
+	assert_int_equal(b.by_channel[vocab_find(&vocab_channel, "8890")], 1);
+	assert_int_equal(b.all_total, 3);
+	assert_int_equal(b.all_unresolved, 3);
+	struct intake_change ch = { .status = "closed" };
+	assert_int_equal(intake_update(&f->c, id, &ch, &err), ZS_OK);
+	assert_int_equal(board_counts(&f->c, time_from_local(2026, 3, 15, 20 * 3600), &b, &err), ZS_OK);
+	assert_int_equal(b.all_unresolved, 2);   /* the tally follows status changes */
+}
+
+struct collect {
+	int n;
+	int64_t ids[16];
+};
+
+static int collect_cb(const struct intake *i, void *ud)
+{
+	struct collect *c = ud;
+	if (c->n < 16)
+		c->ids[c->n] = i->id;
+	c->n++;
+	return 0;
+}
+
+static int search_n(struct fx *f, const char *q)
+{
+	struct search_query sq;
+	struct zs_error err = { 0 };
+	assert_int_equal(search_parse(q, &sq, &err), ZS_OK);
+	struct intake_filter flt = { .fts = sq.fts };
+	for (int k = 0; k < SEARCH_MAX_SHORT; k++)
+		flt.like[k] = sq.like[k];
+	struct collect c = { 0 };
+	assert_int_equal(store_intake_each(f->c.st, &flt, collect_cb, &c, &err), ZS_OK);
+	search_free(&sq);
+	return c.n;
+}
+
+static void test_search(void **state)
+{
+	struct fx *f = *state;
+	add(f, "web", "complaint", "", "鑫旺食品", "酸菜有异味，要求退款", NULL);
+	add(f, "web", "complaint", "", "佳味坊", "面包过期，要求退款", NULL);
+	add(f, "web", "complaint", "", "安泰达", "100%纯棉是假的", NULL);
+	assert_int_equal(search_n(f, "退款"), 2);        /* 2 chars: LIKE */
+	assert_int_equal(search_n(f, "酸"), 1);          /* 1 char */
+	assert_int_equal(search_n(f, "有异味"), 1);      /* 3 chars: FTS trigram */
+	assert_int_equal(search_n(f, "退款 有异味"), 1); /* mixed, both required */
+	assert_int_equal(search_n(f, "退款　面包"), 1);  /* fullwidth space */
+	assert_int_equal(search_n(f, "%"), 1);           /* LIKE wildcards are literal */
+	assert_int_equal(search_n(f, "_"), 0);
+	assert_int_equal(search_n(f, "\"引号\""), 0);    /* quotes cannot break the MATCH */
+	struct search_query sq;
+	struct zs_error err = { 0 };
+	assert_int_equal(search_parse("   ", &sq, &err), ZS_EINPUT);
+	assert_int_equal(search_parse("a b c d e", &sq, &err), ZS_EINPUT);
+}
+
+static void test_keyset_pages(void **state)
+{
+	struct fx *f = *state;
+	for (int i = 0; i < 7; i++)
+		add(f, "web", "complaint", "", "", "分页", NULL);
+	struct intake_filter flt = { .limit = 3 };
+	struct collect c = { 0 };
+	struct zs_error err = { 0 };
+	assert_int_equal(store_intake_each(f->c.st, &flt, collect_cb, &c, &err), ZS_OK);
+	assert_int_equal(c.n, 3);
+	assert_int_equal(c.ids[0], 7);
+	flt.before_id = c.ids[2];
+	c.n = 0;
+	assert_int_equal(store_intake_each(f->c.st, &flt, collect_cb, &c, &err), ZS_OK);
+	assert_int_equal(c.ids[0], 4);
+	assert_int_equal(c.ids[2], 2);
+}
+
+static void test_default_deadline(void **state)
+{
+	struct fx *f = *state;
+	int64_t aired = time_from_local(2026, 3, 15, 20 * 3600 + 30 * 60);
+	assert_int_equal(exposure_default_deadline(&f->c, aired), time_from_local(2026, 3, 16, 8 * 3600));
+	aired = time_from_local(2026, 3, 16, 1 * 3600);
+	assert_int_equal(exposure_default_deadline(&f->c, aired), time_from_local(2026, 3, 16, 8 * 3600));
+	struct exposure_input in = { .title = "x", .level = "5" };
+	int64_t id;
+	struct zs_error err = { 0 };
+	assert_int_equal(exposure_add(&f->c, &in, &id, &err), ZS_EINPUT);
+	in.level = "较大";
+	in.local = "no";
+	assert_int_equal(exposure_add(&f->c, &in, &id, &err), ZS_OK);
+	struct exposure_input up = { .local = "no" };
+	assert_int_equal(exposure_update(&f->c, id, &up, &err), ZS_EINPUT);   /* nothing changed */
+	struct exposure e;
+	assert_int_equal(store_exposure_get(f->c.st, id, &e, &err), ZS_OK);
+	assert_int_equal(e.level, 3);
+	exposure_clear(&e);
+}
+
+static void test_file_mode_and_identity(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/zhishou-test-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[256];
+	snprintf(path, sizeof path, "%s/a.db", dir);
+	mode_t old = umask(077);
+	struct store_options so = { .mode = 0660, .create = true, .unix_user = "tester" };
+	struct store *st = NULL;
+	struct zs_error err = { 0 };
+	assert_int_equal(store_open(path, &so, &st, &err), ZS_OK);
+	umask(old);
+	struct stat sb;
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0660);
+	store_close(st);
+
+	/* A newer schema is refused, naming both versions. */
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	so.create = false;
+	assert_int_not_equal(store_open(path, &so, &st, &err), ZS_OK);
+	assert_non_null(strstr(err.msg, "99"));
+
+	/* Another program's SQLite file is not ours. */
+	snprintf(path, sizeof path, "%s/other.db", dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t(x)", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_open(path, &so, &st, &err), ZS_EINPUT);
+	assert_non_null(strstr(err.msg, "不是 zhishou 数据库"));
+
+	/* Nor is a text file. */
+	snprintf(path, sizeof path, "%s/text.db", dir);
+	FILE *fp = fopen(path, "w");
+	fputs("hello, this is not a database at all, just some text\n", fp);
+	fclose(fp);
+	assert_int_equal(store_open(path, &so, &st, &err), ZS_EINPUT);
+
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+int main(void)
+{
+	setenv("TZ", "America/New_York", 1);
+	time_set_zone("Asia/Shanghai");
+	codes_init();
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_validation_names_field, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_duplicate_and_suggestion, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_status_transitions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_duplicate_points_at_root, setup, teardown),
+		cmocka_unit_test(test_money_parse),
+		cmocka_unit_test_setup_teardown(test_audit_chain, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_board_counts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_search, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_keyset_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_default_deadline, setup, teardown),
+		cmocka_unit_test(test_file_mode_and_identity),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
