@@ -16,6 +16,7 @@ struct store;
 
 struct store_options {
 	unsigned mode;        /* file mode for a new database, e.g. 0660 */
+	const char *group;    /* group owning a new database (NULL: the creator's) */
 	bool create;          /* create the file if missing */
 	bool readonly;
 	const char *unix_user;/* who, for the audit (from the OS) */

@@ -62,7 +62,7 @@ static int exec(struct cli *cli, int argc, char **argv)
 	bool existed = access(cli->db_path, F_OK) == 0;
 	if (!existed && make_parent(cli->db_path, &err))
 		return cli_error(&err);
-	struct store_options so = { .mode = cli->cfg.db_mode, .create = true, .unix_user = cli->user,
+	struct store_options so = { .mode = cli->cfg.db_mode, .group = cli->cfg.db_group, .create = true, .unix_user = cli->user,
 				    .busy_ms = cli->cfg.busy_ms };
 	if (store_open(cli->db_path, &so, &cli->ctx.st, &err))
 		return cli_error(&err);

@@ -112,9 +112,13 @@ static int import_exec(struct cli *cli, int argc, char **argv)
 	struct import_result res;
 	if (intake_import(cli_ctx(cli), argv[first], &res, &err))
 		return cli_error(&err);
-	printf(TR("已导入 %lld 件（编号 %lld-%lld），已存在而跳过 %lld 件\n",
-		  "imported %lld intakes (ids %lld-%lld), %lld already present and skipped\n"),
-	       (long long)res.added, (long long)res.first_id, (long long)res.last_id, (long long)res.skipped_ref);
+	if (res.added)
+		printf(TR("已导入 %lld 件（编号 %lld-%lld），已存在而跳过 %lld 件\n",
+			  "imported %lld intakes (ids %lld-%lld), %lld already present and skipped\n"),
+		       (long long)res.added, (long long)res.first_id, (long long)res.last_id, (long long)res.skipped_ref);
+	else
+		printf(TR("没有新增：%lld 件已存在（渠道和工单号相同）\n", "nothing new: %lld already present (same channel and reference)\n"),
+		       (long long)res.skipped_ref);
 	return 0;
 }
 

@@ -1,6 +1,7 @@
 /* The database file: creation, identity, migrations, transactions. */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,8 +183,15 @@ static int pragma_int(struct store *st, const char *sql, int *out)
 /* Create the file ourselves with the configured mode (umask would narrow
  * it) so that every Unix user of the duty group can open it.  SQLite gives
  * the -wal and -shm files the same mode as the database. */
-static int create_file(const char *path, unsigned mode, struct zs_error *err)
+static int create_file(const char *path, unsigned mode, const char *group, struct zs_error *err)
 {
+	gid_t gid = (gid_t)-1;
+	if (group && *group) {
+		struct group *g = getgrnam(group);
+		if (!g)
+			return zs_fail(err, ZS_EINPUT, TR("配置的用户组 %s 不存在", "configured group %s does not exist"), group);
+		gid = g->gr_gid;
+	}
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, (mode_t)mode);
 	if (fd < 0) {
 		if (errno == EEXIST)
@@ -191,7 +199,7 @@ static int create_file(const char *path, unsigned mode, struct zs_error *err)
 		return zs_fail(err, ZS_EFAIL, TR("无法创建数据库文件 %s：%s", "cannot create database file %s: %s"),
 			       path, strerror(errno));
 	}
-	if (fchmod(fd, (mode_t)mode) != 0) {
+	if ((gid != (gid_t)-1 && fchown(fd, (uid_t)-1, gid) != 0) || fchmod(fd, (mode_t)mode) != 0) {
 		int e = errno;
 		close(fd);
 		unlink(path);
@@ -266,7 +274,7 @@ int store_open(const char *path, const struct store_options *opt, struct store *
 	if (!exists && opt->readonly)
 		return zs_fail(err, ZS_EINPUT, TR("数据库 %s 不存在", "database %s does not exist"), path);
 	if (!exists) {
-		int r = create_file(path, opt->mode ? opt->mode : 0660, err);
+		int r = create_file(path, opt->mode ? opt->mode : 0660, opt->group, err);
 		if (r)
 			return r;
 	}

@@ -24,7 +24,15 @@ struct out {
 	int col;
 	int64_t rows;
 	json_t *row;
+	int w[64];          /* table: column widths, fixed once measured */
+	bool measured;
 };
+
+/* A table measures its widths on the first rows and then streams, so an
+ * export of a million rows never holds more than this many in memory. */
+#define TABLE_MEASURE_ROWS 500
+
+static void print_table(struct out *o);
 
 bool out_parse_format(const char *s, enum out_format *f)
 {
@@ -164,34 +172,40 @@ void out_end_row(struct out *o)
 	}
 	o->col = 0;
 	o->rows++;
+	if (o->f == OUT_TABLE && o->rows % TABLE_MEASURE_ROWS == 0)
+		print_table(o);
 }
 
+/* Print the buffered rows; the first call measures widths and prints the header. */
 static void print_table(struct out *o)
 {
-	int w[64] = { 0 };
+	int *w = o->w;
 	int n = o->ncols < 64 ? o->ncols : 64;
-	for (int c = 0; c < n; c++)
-		w[c] = text_width(TR(o->cols[c].zh, o->cols[c].en));
-	for (size_t k = 0; k < o->ncells; k++) {
-		int c = (int)(k % (size_t)o->ncols);
-		if (c >= n)
-			continue;
-		int cw = o->cells[k].s ? text_width(o->cells[k].s) : 0;
-		if (o->cols[c].maxw && cw > o->cols[c].maxw)
-			cw = o->cols[c].maxw;
-		if (cw > w[c])
-			w[c] = cw;
-	}
 	char buf[4096];
-	for (int c = 0; c < n; c++) {
-		bool last = c == n - 1;
-		text_fit_cols(TR(o->cols[c].zh, o->cols[c].en), w[c], !last, buf, sizeof buf);
-		fprintf(o->fp, "%s%s", buf, last ? "\n" : "  ");
-	}
-	for (int c = 0; c < n; c++) {
-		for (int i = 0; i < w[c]; i++)
-			fputc('-', o->fp);
-		fputs(c == n - 1 ? "\n" : "  ", o->fp);
+	if (!o->measured) {
+		for (int c = 0; c < n; c++)
+			w[c] = text_width(TR(o->cols[c].zh, o->cols[c].en));
+		for (size_t k = 0; k < o->ncells; k++) {
+			int c = (int)(k % (size_t)o->ncols);
+			if (c >= n)
+				continue;
+			int cw = o->cells[k].s ? text_width(o->cells[k].s) : 0;
+			if (o->cols[c].maxw && cw > o->cols[c].maxw)
+				cw = o->cols[c].maxw;
+			if (cw > w[c])
+				w[c] = cw;
+		}
+		for (int c = 0; c < n; c++) {
+			bool last = c == n - 1;
+			text_fit_cols(TR(o->cols[c].zh, o->cols[c].en), w[c], !last, buf, sizeof buf);
+			fprintf(o->fp, "%s%s", buf, last ? "\n" : "  ");
+		}
+		for (int c = 0; c < n; c++) {
+			for (int i = 0; i < w[c]; i++)
+				fputc('-', o->fp);
+			fputs(c == n - 1 ? "\n" : "  ", o->fp);
+		}
+		o->measured = true;
 	}
 	for (size_t k = 0; k < o->ncells; k++) {
 		int c = (int)(k % (size_t)o->ncols);
@@ -204,9 +218,9 @@ static void print_table(struct out *o)
 		else
 			text_fit_cols(s, w[c], !last, buf, sizeof buf);
 		fprintf(o->fp, "%s%s", buf, last ? "\n" : "  ");
+		free(o->cells[k].s);
 	}
-	if (o->rows == 0)
-		fprintf(o->fp, "%s\n", TR("（没有符合条件的记录）", "(no matching records)"));
+	o->ncells = 0;
 }
 
 int64_t out_finish(struct out *o)
@@ -215,12 +229,13 @@ int64_t out_finish(struct out *o)
 		return 0;
 	if (o->col)
 		out_end_row(o);
-	if (o->f == OUT_TABLE)
+	if (o->f == OUT_TABLE) {
 		print_table(o);
+		if (o->rows == 0)
+			fprintf(o->fp, "%s\n", TR("（没有符合条件的记录）", "(no matching records)"));
+	}
 	if (o->f == OUT_JSON)
 		fputs("]\n", o->fp);
-	for (size_t k = 0; k < o->ncells; k++)
-		free(o->cells[k].s);
 	free(o->cells);
 	int64_t rows = o->rows;
 	free(o);
