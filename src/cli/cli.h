@@ -14,6 +14,7 @@ struct cli {
 	const char *db_path;
 	char user[64];
 	bool demo_clock;       /* the database is a demo night with its own clock */
+	int64_t clock_offset;  /* ctx.now = real time + offset (demo night, tests) */
 };
 
 enum {

@@ -16,6 +16,7 @@
 #include "zhishou/store.h"
 #include "zhishou/text.h"
 #include "zhishou/timeutil.h"
+#include "zhishou/tui.h"
 
 #ifndef ZHISHOU_VERSION
 #define ZHISHOU_VERSION "0.1.0"
@@ -109,6 +110,7 @@ void cli_set_now(struct cli *c)
 		int64_t t;
 		if (time_parse(fixed, now, &t, NULL, 0)) {
 			c->ctx.now = t;
+			c->clock_offset = t - now;
 			return;
 		}
 	}
@@ -120,6 +122,7 @@ void cli_set_now(struct cli *c)
 	char *created = store_setting_get(c->ctx.st, "demo_created");
 	if (epoch && created) {
 		c->ctx.now = strtoll(epoch, NULL, 10) + (now - strtoll(created, NULL, 10));
+		c->clock_offset = c->ctx.now - now;
 		c->demo_clock = true;
 	}
 	free(epoch);
@@ -288,10 +291,15 @@ int main(int argc, char **argv)
 	cli.ctx.cfg = &cli.cfg;
 
 	if (argc == 0) {
-		/* The curses console is the next piece of work (issue: the console);
-		 * until it lands, say so plainly and show what can be done. */
-		usage(stdout);
-		return 0;
+		struct store_options so = { .mode = cli.cfg.db_mode, .unix_user = cli.user, .busy_ms = cli.cfg.busy_ms };
+		if (store_open(cli.db_path, &so, &cli.ctx.st, &err))
+			return cli_error(&err);
+		cli_set_now(&cli);
+		struct tui_options to = { .db_path = cli.db_path, .user = cli.user, .demo_clock = cli.demo_clock,
+					  .clock_offset = cli.clock_offset, .draft_dir = getenv("ZHISHOU_STATE_DIR") };
+		int rc = tui_run(&cli.ctx, &to);
+		store_close(cli.ctx.st);
+		return rc;
 	}
 
 	int words = 0;

@@ -1,0 +1,603 @@
+/* The dashboard: header and clocks, counters, the escalation board, the
+ * live log and who is on duty.  Reads through core/store, never SQL. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui_internal.h"
+#include "zhishou/codes.h"
+#include "zhishou/exposure.h"
+#include "zhishou/i18n.h"
+#include "zhishou/text.h"
+#include "zhishou/timeutil.h"
+
+#define MAX_EXPOSURES 64
+#define MAX_LOG 256
+#define MAX_DUTY 96
+#define FRESH_SECONDS 8    /* how long a just-arrived entry stays marked */
+
+struct log_row {
+	int64_t id, at, exposure_id;
+	char channel[20], kind[12], status[16];
+	char subject[160], summary[320], caller[64];
+};
+
+struct exp_row {
+	int64_t id, aired, deadline, linked;
+	int level;
+	char title[256], local[12], status[16], lead[96];
+};
+
+struct duty_row {
+	char unit[96], name[48], title[48], mobile[24];
+	bool leader;
+};
+
+enum pane { PANE_BOARD, PANE_LOG, PANE_DUTY, PANE_N };
+
+struct dashboard {
+	struct board_counts counts;
+	int64_t since;
+	struct exp_row exps[MAX_EXPOSURES];
+	int nexp, exp_sel, exp_top;
+	struct log_row log[MAX_LOG];
+	int nlog, log_sel;
+	int64_t top_id;          /* 0: following the newest; else the id shown first */
+	int64_t newest_id;       /* newest id in the database at the last load */
+	int64_t seen_newest;     /* newest id when the user scrolled away */
+	struct { int64_t id, at; } fresh[64];
+	int nfresh;
+	struct duty_row duty[MAX_DUTY];
+	int nduty;
+	enum pane focus;
+	int log_rows;            /* rows the log pane had at the last paint */
+	bool loaded;
+};
+
+static const struct key_binding dash_keys[] = {
+	{ 'n', false, "n", "新登记（投诉/举报/咨询）", "new intake" },
+	{ 'e', false, "e", "按当前播出时间登记曝光问题", "stamp a new exposure at the current time" },
+	{ '\r', false, "Enter", "打开所选条目的详情", "open the selected item" },
+	{ '\t', false, "Tab", "在曝光、登记、值班三栏间切换", "cycle focus: board, log, duty" },
+	{ 'j', false, "↓/j", "下一条", "next row" },
+	{ 'k', false, "↑/k", "上一条", "previous row" },
+	{ ' ', false, "PgDn/空格", "向下翻页（看更早的登记）", "page down (older intakes)" },
+	{ 'b', false, "PgUp/b", "向上翻页", "page up" },
+	{ 'g', false, "Home/g", "回到最新", "back to the newest" },
+	{ 'r', false, "r", "值班表", "duty roster" },
+	{ '/', false, "/", "搜索登记和曝光问题", "search intakes and exposures" },
+	{ 'X', false, "X", "丢弃未保存的登记草稿", "discard the unsaved intake draft" },
+	{ '?', false, "?", "帮助（所有按键）", "help (every key)" },
+	{ 12, false, "Ctrl-L", "重画屏幕", "redraw the screen" },
+	{ 'q', false, "q", "退出", "quit" },
+};
+const struct key_table dash_key_table = { "看板", "Dashboard", dash_keys, sizeof dash_keys / sizeof *dash_keys };
+
+struct dashboard *dashboard_new(struct tui *t)
+{
+	(void)t;
+	return calloc(1, sizeof(struct dashboard));
+}
+
+void dashboard_free(struct dashboard *d)
+{
+	free(d);
+}
+
+static void copy(char *dst, size_t n, const char *src)
+{
+	snprintf(dst, n, "%s", src ? src : "");
+}
+
+static int exp_cb(const struct exposure *e, void *ud)
+{
+	struct dashboard *d = ud;
+	if (d->nexp >= MAX_EXPOSURES)
+		return 1;
+	struct exp_row *r = &d->exps[d->nexp++];
+	r->id = e->id;
+	r->aired = e->aired_at;
+	r->deadline = e->deadline;
+	r->linked = e->linked;
+	r->level = e->level;
+	copy(r->title, sizeof r->title, e->title);
+	copy(r->local, sizeof r->local, e->local);
+	copy(r->status, sizeof r->status, e->status);
+	copy(r->lead, sizeof r->lead, e->lead_unit);
+	return 0;
+}
+
+static int log_cb(const struct intake *i, void *ud)
+{
+	struct dashboard *d = ud;
+	if (d->nlog >= MAX_LOG)
+		return 1;
+	struct log_row *r = &d->log[d->nlog++];
+	r->id = i->id;
+	r->at = i->received_at;
+	r->exposure_id = i->exposure_id;
+	copy(r->channel, sizeof r->channel, i->channel);
+	copy(r->kind, sizeof r->kind, i->kind);
+	copy(r->status, sizeof r->status, i->status);
+	copy(r->subject, sizeof r->subject, i->subject);
+	copy(r->summary, sizeof r->summary, i->summary);
+	copy(r->caller, sizeof r->caller, i->caller);
+	return 0;
+}
+
+static int newest_cb(const struct intake *i, void *ud)
+{
+	*(int64_t *)ud = i->id;
+	return 1;
+}
+
+static int duty_cb(const struct roster_entry *e, void *ud)
+{
+	struct dashboard *d = ud;
+	if (d->nduty >= MAX_DUTY)
+		return 1;
+	struct duty_row *r = &d->duty[d->nduty++];
+	copy(r->unit, sizeof r->unit, e->unit);
+	copy(r->name, sizeof r->name, e->name);
+	copy(r->title, sizeof r->title, e->title);
+	copy(r->mobile, sizeof r->mobile, *e->mobile ? e->mobile : e->landline);
+	r->leader = e->is_leader;
+	return 0;
+}
+
+static bool is_fresh(struct tui *t, struct dashboard *d, int64_t id)
+{
+	for (int i = 0; i < d->nfresh; i++)
+		if (d->fresh[i].id == id)
+			return time_now() - d->fresh[i].at < FRESH_SECONDS;
+	(void)t;
+	return false;
+}
+
+static void load_log(struct tui *t, struct dashboard *d)
+{
+	struct zs_error err = { 0 };
+	int64_t newest = 0;
+	struct intake_filter nf = { .limit = 1 };
+	store_intake_each(t->c->st, &nf, newest_cb, &newest, &err);
+	/* Mark what arrived since the last load, for a few seconds. */
+	if (d->loaded && newest > d->newest_id) {
+		int64_t first = d->newest_id + 1;
+		if (newest - first > 63)
+			first = newest - 63;
+		for (int64_t id = first; id <= newest; id++) {
+			int slot = d->nfresh < 64 ? d->nfresh++ : (int)(id % 64);
+			d->fresh[slot].id = id;
+			d->fresh[slot].at = time_now();
+		}
+	}
+	d->newest_id = newest;
+	int want = d->log_rows > 0 ? d->log_rows : 40;
+	if (want > MAX_LOG)
+		want = MAX_LOG;
+	struct intake_filter f = { .limit = want, .before_id = d->top_id ? d->top_id + 1 : 0 };
+	d->nlog = 0;
+	store_intake_each(t->c->st, &f, log_cb, d, &err);
+}
+
+static void load(struct tui *t, struct dashboard *d)
+{
+	struct zs_error err = { 0 };
+	board_gala(t->c, &t->gala, &err);
+	d->since = t->gala.phase == GALA_DURING || t->gala.phase == GALA_AFTER ? t->gala.starts_at : 0;
+	if (!d->since) {
+		int y, m, dd, hh, mm, ss;
+		time_to_local(t->c->now, &y, &m, &dd, &hh, &mm, &ss);
+		d->since = time_from_local(y, m, dd, 0);
+	}
+	board_counts(t->c, d->since, &d->counts, &err);
+	d->nexp = 0;
+	store_exposure_each(t->c->st, true, NULL, NULL, exp_cb, d, &err);
+	if (d->exp_sel >= d->nexp)
+		d->exp_sel = d->nexp ? d->nexp - 1 : 0;
+	load_log(t, d);
+	d->nduty = 0;
+	store_roster_each(t->c->st, NULL, t->c->now, duty_cb, d, &err);
+	d->loaded = true;
+}
+
+static void on_data_changed(struct tui *t, void *self)
+{
+	load(t, self);
+}
+
+static const char *level_short(int level)
+{
+	static const char *const zh[] = { "", "特大", "重大", "较大", "一般" };
+	static const char *const en[] = { "", "I", "II", "III", "IV" };
+	return level >= 1 && level <= 4 ? TR(zh[level], en[level]) : "?";
+}
+
+static void paint_header(struct tui *t, struct dashboard *d)
+{
+	char left[512], right[256], clock[32], gala[256], dur[64];
+	bool en = i18n_get() == LANG_EN;
+	const struct board_gala *g = &t->gala;
+	switch (g->phase) {
+	case GALA_NONE:
+		snprintf(gala, sizeof gala, "%s", TR("未设晚会时间", "no gala scheduled"));
+		break;
+	case GALA_BEFORE:
+		snprintf(gala, sizeof gala, TR("%s 倒计时 %s", "%s in %s"), g->name,
+			 time_format_duration(g->starts_at - t->c->now, en, dur, sizeof dur));
+		break;
+	case GALA_DURING:
+		snprintf(gala, sizeof gala, TR("%s 已播 %s", "%s on air %s"), g->name,
+			 time_format_duration(t->c->now - g->starts_at, en, dur, sizeof dur));
+		break;
+	case GALA_AFTER:
+		snprintf(gala, sizeof gala, TR("%s 已结束", "%s ended"), g->name);
+		break;
+	}
+	snprintf(left, sizeof left, " %s  %s", TR("值守台", "zhishou"), gala);
+	const char *slash = strrchr(t->opt->db_path, '/');
+	snprintf(right, sizeof right, "%s%s  %s  %s ", time_format(t->c->now, TIME_SECONDS, clock, sizeof clock) + 11,
+		 t->opt->demo_clock ? TR("（演示）", "(demo)") : "", t->opt->user, slash ? slash + 1 : t->opt->db_path);
+	int rw = text_width(right);
+	tui_fill(t, 0, 0, t->cols, C_HEADER);
+	tui_text(t, 0, 0, t->cols - rw, left, C_HEADER);
+	tui_text(t, 0, t->cols - rw, rw, right, C_HEADER);
+	(void)d;
+}
+
+static void paint_counters(struct tui *t, struct dashboard *d)
+{
+	const struct board_counts *b = &d->counts;
+	char since[16], line[1024];
+	time_format(d->since, TIME_CLOCK, since, sizeof since);
+	snprintf(line, sizeof line,
+		 TR("%s起受理 %lld：投诉 %lld 举报 %lld 咨询 %lld │ 关联曝光 %lld │ 未结 %lld（历来 %lld）",
+		    "since %s: %lld in: %lld complaints %lld tips %lld inquiries | linked %lld | open %lld (all %lld)"),
+		 since, (long long)b->total, (long long)b->by_kind[0], (long long)b->by_kind[1], (long long)b->by_kind[2],
+		 (long long)b->linked, (long long)b->unresolved, (long long)b->all_unresolved);
+	if (t->ascii_lines)
+		for (char *p; (p = strstr(line, "│"));) {
+			*p = '|';
+			memmove(p + 1, p + 3, strlen(p + 3) + 1);
+		}
+	tui_text(t, 1, 0, t->cols, line, C_NORMAL);
+	size_t n = 0;
+	line[0] = '\0';
+	for (size_t i = 0; i < vocab_channel.n && n < sizeof line - 64; i++)
+		if (b->by_channel[i])
+			n += (size_t)snprintf(line + n, sizeof line - n, "%s%s %lld", n ? "  " : "",
+					      vocab_label(&vocab_channel, vocab_channel.items[i].code), (long long)b->by_channel[i]);
+	tui_text(t, 2, 0, t->cols, n ? line : TR("（尚无受理）", "(nothing received yet)"), C_DIM);
+}
+
+static void paint_board(struct tui *t, struct dashboard *d, int y, int h, int w)
+{
+	char title[256];
+	if (d->counts.exposures_overdue)
+		snprintf(title, sizeof title, TR("晚会曝光问题（未结 %d，超时 %lld）", "Exposures (open %d, overdue %lld)"), d->nexp,
+			 (long long)d->counts.exposures_overdue);
+	else
+		snprintf(title, sizeof title, TR("晚会曝光问题（未结 %d）", "Exposures (open %d)"), d->nexp);
+	tui_hline(t, y, 0, w);
+	tui_text(t, y, 2, text_width(title) + 2, title, d->focus == PANE_BOARD ? C_HEADER : C_TITLE);
+	if (!d->nexp) {
+		tui_text(t, y + 1, 1, w - 1, TR("（暂无未结的曝光问题；按 e 登记）", "(no open exposures; press e to log one)"), C_DIM);
+		return;
+	}
+	int rows = h - 1;
+	if (d->exp_sel < d->exp_top)
+		d->exp_top = d->exp_sel;
+	if (d->exp_sel >= d->exp_top + rows)
+		d->exp_top = d->exp_sel - rows + 1;
+	bool wide = w >= 110;
+	int lead_w = wide ? 16 : 0;
+	/* mark level time title local [lead] status linked left */
+	int title_w = w - (1 + 5 + 6 + 7 + (wide ? lead_w + 1 : 0) + 9 + 5 + 15);
+	for (int k = 0; k < rows && d->exp_top + k < d->nexp; k++) {
+		const struct exp_row *e = &d->exps[d->exp_top + k];
+		int yy = y + 1 + k, x = 0;
+		bool overdue = e->deadline <= t->c->now;
+		bool sel = d->focus == PANE_BOARD && d->exp_top + k == d->exp_sel;
+		enum tui_color col = sel ? C_SELECTED : overdue ? C_OVERDUE : C_NORMAL;
+		char buf[128], left[64], dur[48];
+		if (sel)
+			tui_fill(t, yy, 0, w, C_SELECTED);
+		/* Overdue is marked by a "!" as well as colour (vt100, colour-blind). */
+		x += tui_text(t, yy, x, 1, overdue ? "!" : " ", col);
+		x += tui_text(t, yy, x, 5, level_short(e->level), col);
+		x += tui_text(t, yy, x, 6, time_format(e->aired, TIME_CLOCK, buf, sizeof buf), col);
+		x += tui_text(t, yy, x, title_w, e->title, col);
+		x += tui_text(t, yy, x, 1, " ", col);
+		x += tui_text(t, yy, x, 7, vocab_label(&vocab_local, e->local), col);
+		if (wide) {
+			x += tui_text(t, yy, x, lead_w, *e->lead ? e->lead : TR("牵头未定", "no lead"), col);
+			x += tui_text(t, yy, x, 1, " ", col);
+		}
+		x += tui_text(t, yy, x, 9, vocab_label(&vocab_exposure_status, e->status), col);
+		snprintf(buf, sizeof buf, "%lld", (long long)e->linked);
+		x += tui_text_right(t, yy, x, 4, buf, col);
+		x += tui_text(t, yy, x, 1, " ", col);
+		bool en = i18n_get() == LANG_EN;
+		if (overdue)
+			snprintf(left, sizeof left, TR("超时%s", "late %s"), time_format_duration(t->c->now - e->deadline, en, dur, sizeof dur));
+		else
+			snprintf(left, sizeof left, TR("剩%s", "%s left"), time_format_duration(e->deadline - t->c->now, en, dur, sizeof dur));
+		tui_text(t, yy, x, w - x, left, col);
+	}
+}
+
+static void paint_log(struct tui *t, struct dashboard *d, int y, int h, int w)
+{
+	char title[256];
+	int64_t above = d->top_id ? d->newest_id - d->seen_newest : 0;
+	if (above > 0)
+		snprintf(title, sizeof title, TR("受理登记  ↑ 上方有 %lld 条新登记（按 g 回到最新）", "Intake log  ↑ %lld new above (g: newest)"),
+			 (long long)above);
+	else
+		snprintf(title, sizeof title, "%s", d->top_id ? TR("受理登记（已向下翻阅）", "Intake log (scrolled)") : TR("受理登记（最新在上）", "Intake log (newest first)"));
+	tui_hline(t, y, 0, w);
+	tui_text(t, y, 2, text_width(title) + 2, title, d->focus == PANE_LOG ? C_HEADER : C_TITLE);
+	d->log_rows = h - 1;
+	bool wide = w >= 110;
+	int subj_w = wide ? 22 : 14, ch_w = wide ? 12 : 10;
+	for (int k = 0; k < h - 1 && k < d->nlog; k++) {
+		const struct log_row *r = &d->log[k];
+		int yy = y + 1 + k, x = 0;
+		bool sel = d->focus == PANE_LOG && k == d->log_sel;
+		bool fresh = is_fresh(t, d, r->id);
+		enum tui_color col = sel ? C_SELECTED : fresh ? C_NEW : C_NORMAL;
+		char buf[64];
+		if (sel)
+			tui_fill(t, yy, 0, w, C_SELECTED);
+		x += tui_text(t, yy, x, 1, fresh ? "+" : " ", col);
+		x += tui_text(t, yy, x, 6, time_format(r->at, TIME_CLOCK, buf, sizeof buf), col);
+		if (wide) {
+			snprintf(buf, sizeof buf, "#%lld", (long long)r->id);
+			x += tui_text(t, yy, x, 8, buf, col);
+		}
+		x += tui_text(t, yy, x, ch_w, vocab_label(&vocab_channel, r->channel), col);
+		x += tui_text(t, yy, x, 5, vocab_label(&vocab_kind, r->kind), col);
+		x += tui_text(t, yy, x, subj_w, *r->subject ? r->subject : "—", col);
+		x += tui_text(t, yy, x, 1, " ", col);
+		int status_w = 9;
+		x += tui_text(t, yy, x, w - x - status_w - 1, r->summary, col);
+		x += tui_text(t, yy, x, 1, " ", col);
+		tui_text(t, yy, x, status_w, vocab_label(&vocab_status, r->status),
+			 sel ? C_SELECTED : strcmp(r->status, "new") ? col : C_TITLE);
+	}
+	if (!d->nlog)
+		tui_text(t, y + 1, 1, w - 1, TR("（还没有登记；按 n 新登记）", "(no intakes yet; press n to log one)"), C_DIM);
+}
+
+static void paint_duty_column(struct tui *t, struct dashboard *d, int y, int h, int x0, int w)
+{
+	tui_hline(t, y, x0, w);
+	tui_text(t, y, x0 + 2, 10, TR("正在值班", "On duty"), d->focus == PANE_DUTY ? C_HEADER : C_TITLE);
+	int yy = y + 1;
+	const char *unit = "";
+	for (int i = 0; i < d->nduty && yy < y + h; i++) {
+		const struct duty_row *r = &d->duty[i];
+		if (strcmp(unit, r->unit)) {
+			tui_text(t, yy++, x0 + 1, w - 1, r->unit, C_TITLE);
+			unit = r->unit;
+			if (yy >= y + h)
+				break;
+		}
+		char line[256];
+		snprintf(line, sizeof line, "%s%s %s", r->leader ? TR("带班 ", "lead ") : "     ", r->name, r->mobile);
+		tui_text(t, yy++, x0 + 2, w - 2, line, r->leader ? C_NORMAL : C_DIM);
+	}
+	if (!d->nduty)
+		tui_text(t, yy, x0 + 1, w - 1, TR("（此刻没有排班）", "(nobody rostered now)"), C_DIM);
+}
+
+/* At 80 columns: the duty leaders of each unit on a few lines. */
+static void paint_duty_lines(struct tui *t, struct dashboard *d, int y, int h)
+{
+	tui_hline(t, y, 0, t->cols);
+	tui_text(t, y, 2, 18, TR("正在值班（带班）", "On duty (leaders)"), d->focus == PANE_DUTY ? C_HEADER : C_TITLE);
+	char line[1024] = "";
+	size_t n = 0;
+	int yy = y + 1;
+	for (int i = 0; i < d->nduty; i++) {
+		const struct duty_row *r = &d->duty[i];
+		if (!r->leader)
+			continue;
+		char item[256];
+		snprintf(item, sizeof item, "%s %s %s", r->unit, r->name, r->mobile);
+		if (n && text_width(line) + 3 + text_width(item) > t->cols - 1) {
+			if (yy >= y + h)
+				break;
+			tui_text(t, yy++, 1, t->cols - 1, line, C_NORMAL);
+			n = 0;
+			line[0] = '\0';
+		}
+		n += (size_t)snprintf(line + n, sizeof line - n, "%s%s", n ? " │ " : "", item);
+	}
+	if (n && yy < y + h)
+		tui_text(t, yy, 1, t->cols - 1, line, C_NORMAL);
+	if (!d->nduty)
+		tui_text(t, yy, 1, t->cols - 1, TR("（此刻没有排班）", "(nobody rostered now)"), C_DIM);
+}
+
+static void paint_hints(struct tui *t)
+{
+	tui_text(t, t->rows - 1, 0, t->cols,
+		 TR("n 新登记  e 曝光  Enter 详情  Tab 切换  / 搜索  r 值班表  ? 帮助  q 退出",
+		    "n new  e exposure  Enter open  Tab focus  / search  r roster  ? help  q quit"),
+		 C_HINT);
+}
+
+static void paint(struct tui *t, void *self)
+{
+	struct dashboard *d = self;
+	if (!d->loaded)
+		load(t, d);
+	paint_header(t, d);
+	paint_counters(t, d);
+	bool side = t->cols >= 120;
+	int side_w = side ? 36 : 0;
+	int w = t->cols - (side ? side_w + 1 : 0);
+	int y = 3;
+	int board_h = 1 + (d->nexp < 3 ? 3 : d->nexp);
+	int max_board = t->rows >= 40 ? 12 : 6;
+	if (board_h > max_board)
+		board_h = max_board;
+	int duty_h = side ? 0 : 3;
+	int log_h = t->rows - 1 - y - board_h - duty_h;
+	paint_board(t, d, y, board_h, w);
+	int old_rows = d->log_rows;
+	paint_log(t, d, y + board_h, log_h, w);
+	if (d->log_rows > old_rows && d->nlog < d->log_rows && d->nlog == old_rows) {
+		load_log(t, d);   /* the window grew: fill the new rows */
+		paint_log(t, d, y + board_h, log_h, w);
+	}
+	if (side)
+		paint_duty_column(t, d, y, t->rows - 1 - y, w + 1, side_w);
+	else
+		paint_duty_lines(t, d, y + board_h + log_h, duty_h);
+	paint_hints(t);
+}
+
+static void scroll_log(struct tui *t, struct dashboard *d, int delta)
+{
+	int rows = d->log_rows > 0 ? d->log_rows : 10;
+	if (delta > 0) {
+		/* older: the page starts below the last row shown */
+		if (d->nlog < rows)
+			return;
+		if (!d->top_id)
+			d->seen_newest = d->newest_id;
+		d->top_id = d->log[d->nlog - 1].id - 1;
+		if (d->top_id < 1)
+			d->top_id = 1;
+	} else {
+		if (!d->top_id)
+			return;
+		/* newer: find the id `rows` above the current top */
+		int64_t top = d->top_id + rows;
+		if (top >= d->newest_id)
+			top = 0;
+		d->top_id = top;
+	}
+	d->log_sel = 0;
+	load_log(t, d);
+}
+
+static void open_selected(struct tui *t, struct dashboard *d)
+{
+	if (d->focus == PANE_BOARD && d->nexp)
+		exposure_detail_open(t, d->exps[d->exp_sel].id);
+	else if (d->focus == PANE_LOG && d->nlog)
+		intake_detail_open(t, d->log[d->log_sel].id);
+	else if (d->focus == PANE_DUTY)
+		roster_view_open(t);
+}
+
+static void stamp_exposure_done(struct tui *t, void *ud, const char *title)
+{
+	(void)ud;
+	if (!title)
+		return;
+	struct exposure_input in = { .title = title };
+	struct zs_error err = { 0 };
+	int64_t id;
+	if (exposure_add(t->c, &in, &id, &err)) {
+		tui_message(t, true, "%s", err.msg);
+		return;
+	}
+	tui_message(t, false, TR("已登记曝光问题 #%lld，请补充企业、关键词、牵头单位和级别", "Exposure #%lld logged: add companies, keywords, lead unit and level"),
+		    (long long)id);
+	exposure_detail_open(t, id);
+}
+
+static bool on_key(struct tui *t, void *self, int key, bool fkey)
+{
+	struct dashboard *d = self;
+	if (fkey) {
+		switch (key) {
+		case KEY_DOWN: key = 'j'; break;
+		case KEY_UP: key = 'k'; break;
+		case KEY_NPAGE: key = ' '; break;
+		case KEY_PPAGE: key = 'b'; break;
+		case KEY_HOME: key = 'g'; break;
+		case KEY_ENTER: key = '\r'; break;
+		case KEY_BTAB: d->focus = (d->focus + PANE_N - 1) % PANE_N; return true;
+		case KEY_F(1): key = '?'; break;
+		default: return false;
+		}
+	}
+	switch (key) {
+	case 'q':
+	case 3:   /* Ctrl-C in raw mode */
+		t->quit = true;
+		return true;
+	case '\t':
+		d->focus = (d->focus + 1) % PANE_N;
+		return true;
+	case 'j':
+		if (d->focus == PANE_BOARD && d->exp_sel + 1 < d->nexp)
+			d->exp_sel++;
+		else if (d->focus == PANE_LOG) {
+			if (d->log_sel + 1 < d->nlog && d->log_sel + 1 < d->log_rows)
+				d->log_sel++;
+			else
+				scroll_log(t, d, 1);
+		}
+		return true;
+	case 'k':
+		if (d->focus == PANE_BOARD && d->exp_sel > 0)
+			d->exp_sel--;
+		else if (d->focus == PANE_LOG) {
+			if (d->log_sel > 0)
+				d->log_sel--;
+			else if (d->top_id) {
+				scroll_log(t, d, -1);
+				d->log_sel = d->nlog ? d->nlog - 1 : 0;
+			}
+		}
+		return true;
+	case ' ':
+		d->focus = PANE_LOG;
+		scroll_log(t, d, 1);
+		return true;
+	case 'b':
+		d->focus = PANE_LOG;
+		scroll_log(t, d, -1);
+		return true;
+	case 'g':
+		d->top_id = 0;
+		d->log_sel = 0;
+		load_log(t, d);
+		return true;
+	case '\r':
+	case '\n':
+		open_selected(t, d);
+		return true;
+	case 'n':
+		form_open(t, form_has_draft(t));
+		return true;
+	case 'X':
+		if (form_has_draft(t)) {
+			form_discard_draft(t);
+			tui_message(t, false, "%s", TR("已丢弃草稿", "Draft discarded"));
+		}
+		return true;
+	case 'e':
+		prompt_open(t, TR("曝光问题标题（按当前播出时间登记）：", "Exposure title (stamped now): "), "",
+			    stamp_exposure_done, NULL);
+		return true;
+	case 'r':
+		roster_view_open(t);
+		return true;
+	case '/':
+		search_view_open(t);
+		return true;
+	case '?':
+		tui_push(t, &view_help, NULL);
+		return true;
+	}
+	return false;
+}
+
+const struct view view_dashboard = { "dashboard", paint, on_key, on_data_changed, NULL };

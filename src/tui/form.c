@@ -1,0 +1,485 @@
+/* The new-intake form: a view with its own key table, never a blocking loop.
+ *
+ * Fields are checked as they are typed (message beside the field); the
+ * duplicate warning and the exposure suggestion come from the core before
+ * saving.  Every change is written to a draft file at once, so a closed
+ * terminal or a dropped SSH link loses nothing; the draft is offered back at
+ * the next start. */
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lineedit.h"
+#include "tui_internal.h"
+#include "zhishou/codes.h"
+#include "zhishou/fields.h"
+#include "zhishou/i18n.h"
+#include "zhishou/intake.h"
+#include "zhishou/text.h"
+#include "zhishou/timeutil.h"
+#include "zhishou/validate.h"
+
+enum field_kind { F_TEXT, F_PICK };
+
+enum {
+	FI_AT, FI_CHANNEL, FI_KIND, FI_CATEGORY, FI_CALLER, FI_PHONE, FI_SUBJECT, FI_USCC, FI_TEXT, FI_REF,
+	FI_EXPOSURE, FI_N
+};
+
+struct field_def {
+	const char *key;          /* draft JSON key */
+	const char *zh, *en;
+	enum field_kind kind;
+	const struct vocab *vocab;
+	size_t max_chars;
+	bool required;
+};
+
+static const struct field_def defs[FI_N] = {
+	[FI_AT] = { "at", "受理时间", "Received", F_TEXT, NULL, 32, true },
+	[FI_CHANNEL] = { "channel", "渠道", "Channel", F_PICK, &vocab_channel, 0, true },
+	[FI_KIND] = { "kind", "类别", "Kind", F_PICK, &vocab_kind, 0, true },
+	[FI_CATEGORY] = { "category", "分类", "Category", F_PICK, &vocab_category, 0, false },
+	[FI_CALLER] = { "caller", "来电人", "Caller", F_TEXT, NULL, INTAKE_MAX_CALLER, false },
+	[FI_PHONE] = { "phone", "来电号码", "Phone", F_TEXT, NULL, 32, false },
+	[FI_SUBJECT] = { "subject", "被投诉主体", "Business", F_TEXT, NULL, INTAKE_MAX_SUBJECT, false },
+	[FI_USCC] = { "uscc", "信用代码", "USCC", F_TEXT, NULL, 18, false },
+	[FI_TEXT] = { "text", "内容摘要", "Summary", F_TEXT, NULL, INTAKE_MAX_TEXT, true },
+	[FI_REF] = { "ref", "工单号", "Reference", F_TEXT, NULL, INTAKE_MAX_REF, false },
+	[FI_EXPOSURE] = { "exposure", "关联曝光", "Exposure", F_TEXT, NULL, 12, false },
+};
+
+struct form {
+	struct lineedit edit[FI_N];
+	int pick[FI_N];            /* index into the vocabulary; -1 = none */
+	int focus;
+	char msg[FI_N][1100];       /* validation message beside each field */
+	struct intake_hints hints;
+	bool open;
+	char draft_path[1024];
+	char pref_path[1024];
+};
+
+static const struct key_binding form_keys[] = {
+	{ '\t', false, "Tab/↓", "下一栏", "next field" },
+	{ KEY_BTAB, true, "Shift-Tab/↑", "上一栏", "previous field" },
+	{ KEY_LEFT, true, "←/→", "选择渠道、类别、分类（也可按数字键）", "pick channel, kind, category (or digits)" },
+	{ 19, false, "Ctrl-S/F2", "保存登记", "save the intake" },
+	{ 5, false, "Ctrl-E/F3", "关联建议的曝光问题", "link the suggested exposure" },
+	{ 27, false, "Esc", "离开表单，保留草稿", "leave the form, keep the draft" },
+	{ 21, false, "Ctrl-U", "清空本栏", "clear this field" },
+};
+const struct key_table form_key_table = { "新登记表单", "New-intake form", form_keys, sizeof form_keys / sizeof *form_keys };
+
+static void state_dir(struct tui *t, char *buf, size_t n)
+{
+	if (t->opt->draft_dir && *t->opt->draft_dir) {
+		snprintf(buf, n, "%s", t->opt->draft_dir);
+		return;
+	}
+	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	if (xdg && *xdg)
+		snprintf(buf, n, "%s/zhishou", xdg);
+	else
+		snprintf(buf, n, "%s/.local/state/zhishou", home && *home ? home : "/tmp");
+}
+
+static void mkdirs(const char *dir)
+{
+	char tmp[1024];
+	snprintf(tmp, sizeof tmp, "%s", dir);
+	for (char *p = tmp + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(tmp, 0700);
+			*p = '/';
+		}
+	mkdir(tmp, 0700);
+}
+
+/* One draft per user and database: FNV-1a of the database path. */
+static void draft_paths(struct tui *t, struct form *f)
+{
+	char dir[900];
+	state_dir(t, dir, sizeof dir);
+	uint32_t h = 2166136261u;
+	for (const char *p = t->opt->db_path; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	snprintf(f->draft_path, sizeof f->draft_path, "%s/draft-%08x.json", dir, h);
+	snprintf(f->pref_path, sizeof f->pref_path, "%s/last-channel-%08x", dir, h);
+}
+
+struct form *form_new(struct tui *t)
+{
+	struct form *f = calloc(1, sizeof *f);
+	if (!f)
+		return NULL;
+	for (int i = 0; i < FI_N; i++) {
+		f->pick[i] = -1;
+		f->edit[i].max_chars = defs[i].max_chars;
+	}
+	draft_paths(t, f);
+	return f;
+}
+
+void form_free(struct form *f)
+{
+	free(f);
+}
+
+bool form_has_draft(struct tui *t)
+{
+	return t->form && access(t->form->draft_path, F_OK) == 0;
+}
+
+void form_discard_draft(struct tui *t)
+{
+	unlink(t->form->draft_path);
+}
+
+static const char *pick_code(const struct form *f, int i)
+{
+	const struct vocab *v = defs[i].vocab;
+	return f->pick[i] >= 0 && (size_t)f->pick[i] < v->n ? v->items[f->pick[i]].code : NULL;
+}
+
+/* Written to a temporary file and renamed: a kill mid-write leaves the
+ * previous draft, never half of one. */
+static void save_draft(struct form *f)
+{
+	char dir[1024];
+	snprintf(dir, sizeof dir, "%s", f->draft_path);
+	char *slash = strrchr(dir, '/');
+	if (slash) {
+		*slash = '\0';
+		mkdirs(dir);
+	}
+	json_t *o = json_object();
+	for (int i = 0; i < FI_N; i++) {
+		if (defs[i].kind == F_PICK) {
+			const char *c = pick_code(f, i);
+			json_object_set_new(o, defs[i].key, c ? json_string(c) : json_null());
+		} else {
+			json_object_set_new(o, defs[i].key, json_string(f->edit[i].buf));
+		}
+	}
+	json_object_set_new(o, "focus", json_integer(f->focus));
+	char tmp[1100];
+	snprintf(tmp, sizeof tmp, "%s.tmp", f->draft_path);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		char *s = json_dumps(o, JSON_COMPACT);
+		size_t n = s ? strlen(s) : 0;
+		bool ok = s && write(fd, s, n) == (ssize_t)n;
+		ok = fsync(fd) == 0 && ok;
+		close(fd);
+		free(s);
+		if (ok)
+			rename(tmp, f->draft_path);
+		else
+			unlink(tmp);
+	}
+	json_decref(o);
+}
+
+static bool load_draft(struct form *f)
+{
+	json_error_t je;
+	json_t *o = json_load_file(f->draft_path, 0, &je);
+	if (!o)
+		return false;
+	for (int i = 0; i < FI_N; i++) {
+		json_t *v = json_object_get(o, defs[i].key);
+		const char *s = json_is_string(v) ? json_string_value(v) : NULL;
+		if (defs[i].kind == F_PICK)
+			f->pick[i] = s ? vocab_find(defs[i].vocab, s) : -1;
+		else {
+			/* A draft file is outside text too. */
+			char *clean = text_sanitize(s ? s : "", s ? strlen(s) : 0, 0);
+			le_set(&f->edit[i], clean);
+			free(clean);
+		}
+	}
+	json_t *fo = json_object_get(o, "focus");
+	f->focus = json_is_integer(fo) && json_integer_value(fo) >= 0 && json_integer_value(fo) < FI_N ? (int)json_integer_value(fo) : 0;
+	json_decref(o);
+	return true;
+}
+
+static void clear_form(struct tui *t, struct form *f)
+{
+	for (int i = 0; i < FI_N; i++) {
+		le_clear(&f->edit[i]);
+		f->pick[i] = -1;
+		f->msg[i][0] = '\0';
+	}
+	memset(&f->hints, 0, sizeof f->hints);
+	char now[32];
+	le_set(&f->edit[FI_AT], time_format(t->c->now, TIME_FULL, now, sizeof now));
+	/* The channel defaults to the one this operator used last. */
+	char last[64] = "";
+	FILE *fp = fopen(f->pref_path, "r");
+	if (fp) {
+		if (fgets(last, sizeof last, fp))
+			last[strcspn(last, "\n")] = '\0';
+		fclose(fp);
+	}
+	f->pick[FI_CHANNEL] = vocab_find(&vocab_channel, *last ? last : "12315-hotline");
+	if (f->pick[FI_CHANNEL] < 0)
+		f->pick[FI_CHANNEL] = 0;
+	f->pick[FI_KIND] = 0;
+	f->focus = FI_CALLER;
+}
+
+static void input_of(const struct form *f, struct intake_input *in)
+{
+	memset(in, 0, sizeof *in);
+	in->at = f->edit[FI_AT].buf;
+	in->channel = pick_code(f, FI_CHANNEL);
+	in->kind = pick_code(f, FI_KIND);
+	in->category = pick_code(f, FI_CATEGORY);
+	in->caller = f->edit[FI_CALLER].buf;
+	in->phone = f->edit[FI_PHONE].buf;
+	in->subject = f->edit[FI_SUBJECT].buf;
+	in->uscc = f->edit[FI_USCC].buf;
+	in->text = f->edit[FI_TEXT].buf;
+	in->ref = f->edit[FI_REF].buf;
+	in->exposure = f->edit[FI_EXPOSURE].buf;
+}
+
+/* Check one field the way the core will, and keep its message. */
+static void check_field(struct tui *t, struct form *f, int i)
+{
+	struct zs_error err = { 0 };
+	char *out = NULL;
+	const char *v = f->edit[i].buf;
+	f->msg[i][0] = '\0';
+	switch (i) {
+	case FI_AT: {
+		int64_t at;
+		if (field_time(v, FIELD("时间", "time"), t->c->now, &at, &err) == ZS_OK && at > t->c->now + 3600)
+			zs_fail(&err, ZS_EINPUT, "%s", TR("晚于现在", "in the future"));
+		break;
+	}
+	case FI_PHONE: field_phone(v, FIELD("号码", "phone"), false, false, &out, &err); break;
+	case FI_USCC:
+		/* Only judge a code once all 18 characters are there. */
+		if (text_length(v) >= 18)
+			field_uscc(v, &out, &err);
+		break;
+	case FI_EXPOSURE:
+		if (*v) {
+			int64_t id;
+			field_id(v, FIELD("编号", "id"), &id, &err);
+		}
+		break;
+	default:
+		break;
+	}
+	free(out);
+	if (err.code)
+		snprintf(f->msg[i], sizeof f->msg[i], "%s", err.msg);
+}
+
+/* Duplicate warning and exposure suggestion, from the core, as typed. */
+static void refresh_hints(struct tui *t, struct form *f)
+{
+	memset(&f->hints, 0, sizeof f->hints);
+	struct intake probe = { 0 };
+	char phone[64] = "";
+	if (!phone_normalize(f->edit[FI_PHONE].buf, phone, sizeof phone) || !phone_is_valid(phone))
+		phone[0] = '\0';
+	char *subject = text_sanitize(f->edit[FI_SUBJECT].buf, f->edit[FI_SUBJECT].len, 0);
+	char *summary = text_sanitize(f->edit[FI_TEXT].buf, f->edit[FI_TEXT].len, 0);
+	if (subject)
+		text_trim(subject);
+	probe.phone = phone;
+	probe.subject = subject;
+	probe.summary = summary;
+	probe.received_at = t->c->now;
+	int64_t eid = 0;
+	if (*f->edit[FI_EXPOSURE].buf)
+		field_id(f->edit[FI_EXPOSURE].buf, FIELD("", ""), &eid, NULL);
+	probe.exposure_id = eid;
+	struct zs_error err = { 0 };
+	if (*phone || (subject && *subject) || (summary && *summary))
+		intake_hints(t->c, &probe, &f->hints, &err);
+	free(subject);
+	free(summary);
+}
+
+void form_open(struct tui *t, bool restore_draft)
+{
+	struct form *f = t->form;
+	if (!f)
+		return;
+	if (!f->open) {
+		clear_form(t, f);
+		if (restore_draft && load_draft(f))
+			tui_message(t, false, "%s", TR("已恢复未保存的草稿", "Unsaved draft restored"));
+		for (int i = 0; i < FI_N; i++)
+			check_field(t, f, i);
+		refresh_hints(t, f);
+	}
+	f->open = true;
+	tui_push(t, &view_form, f);
+}
+
+static void paint(struct tui *t, void *self)
+{
+	struct form *f = self;
+	tui_fill(t, 0, 0, t->cols, C_HEADER);
+	tui_text(t, 0, 1, t->cols - 2, TR("新登记：投诉 / 举报 / 咨询", "New intake: complaint / tip / inquiry"), C_HEADER);
+	int label_w = i18n_get() == LANG_EN ? 11 : 12;
+	int value_w = t->cols >= 120 ? 60 : 40;
+	int msg_x = label_w + value_w + 2;
+	int y = 2;
+	for (int i = 0; i < FI_N; i++, y++) {
+		bool focus = f->focus == i;
+		char label[64];
+		snprintf(label, sizeof label, "%s%s", defs[i].required ? "*" : " ", TR(defs[i].zh, defs[i].en));
+		tui_text(t, y, 0, label_w, label, focus ? C_TITLE : C_NORMAL);
+		if (defs[i].kind == F_PICK) {
+			const struct vocab *v = defs[i].vocab;
+			char buf[256];
+			const char *cur = f->pick[i] >= 0 ? TR(v->items[f->pick[i]].zh, v->items[f->pick[i]].en) : TR("（未选）", "(none)");
+			snprintf(buf, sizeof buf, "< %s >", cur);
+			tui_text(t, y, label_w, value_w, buf, focus ? C_SELECTED : C_NORMAL);
+			if (focus) {
+				/* The short list of choices, numbered for one-key picking. */
+				char list[1024];
+				size_t n = 0;
+				for (size_t k = 0; k < v->n && k < 9 && n < sizeof list - 64; k++)
+					n += (size_t)snprintf(list + n, sizeof list - n, "%zu %s  ", k + 1, TR(v->items[k].zh, v->items[k].en));
+				if (v->n > 9)
+					snprintf(list + n, sizeof list - n, "%s", TR("←→ 更多", "←→ more"));
+				tui_text(t, y, msg_x, t->cols - msg_x, list, C_HINT);
+				t->cursor_on = false;
+			}
+		} else {
+			int cx = le_draw(t, &f->edit[i], y, label_w, value_w, focus ? C_SELECTED : C_NORMAL);
+			if (focus) {
+				t->cursor_y = y;
+				t->cursor_x = cx;
+				t->cursor_on = true;
+			}
+			if (f->msg[i][0])
+				tui_text(t, y, msg_x, t->cols - msg_x, f->msg[i], C_WARN);
+		}
+	}
+	y++;
+	if (f->hints.dup_of) {
+		char line[512];
+		snprintf(line, sizeof line, TR("! 可能重复：第 %lld 件（%s）", "! Possible duplicate of #%lld (%s)"), (long long)f->hints.dup_of,
+			 f->hints.dup_reason);
+		tui_text(t, y++, 1, t->cols - 2, line, C_WARN);
+	}
+	if (f->hints.suggest_exposure) {
+		char line[512];
+		snprintf(line, sizeof line, TR("建议关联曝光问题 #%lld「%s」：按 Ctrl-E 关联", "Suggested exposure #%lld \"%s\": Ctrl-E links it"),
+			 (long long)f->hints.suggest_exposure, f->hints.suggest_title);
+		tui_text(t, y++, 1, t->cols - 2, line, C_OK);
+	}
+	tui_text(t, t->rows - 1, 0, t->cols,
+		 TR("Tab/↑↓ 换栏  ←→/数字 选择  Ctrl-S/F2 保存  Ctrl-E 关联曝光  Esc 离开（保留草稿）",
+		    "Tab/arrows move  left/right/digits pick  Ctrl-S/F2 save  Ctrl-E link  Esc leave (draft kept)"),
+		 C_HINT);
+}
+
+static void save(struct tui *t, struct form *f)
+{
+	struct intake_input in;
+	input_of(f, &in);
+	struct zs_error err = { 0 };
+	int64_t id = 0;
+	if (intake_add(t->c, &in, &id, NULL, &err)) {
+		tui_message(t, true, "%s", err.msg);
+		return;
+	}
+	FILE *fp = fopen(f->pref_path, "w");
+	if (fp) {
+		fprintf(fp, "%s\n", in.channel);
+		fclose(fp);
+	}
+	unlink(f->draft_path);
+	f->open = false;
+	tui_pop(t);
+	tui_message(t, false, TR("已登记 #%lld", "Logged #%lld"), (long long)id);
+}
+
+static bool on_key(struct tui *t, void *self, int key, bool fkey)
+{
+	struct form *f = self;
+	if ((!fkey && key == 19) || (fkey && key == KEY_F(2))) {
+		save(t, f);
+		return true;
+	}
+	if (!fkey && key == 27) {
+		tui_pop(t);
+		tui_message(t, false, "%s", TR("草稿已保留：按 n 继续", "Draft kept: press n to continue"));
+		return true;
+	}
+	if ((!fkey && key == 5) || (fkey && key == KEY_F(3))) {
+		if (f->hints.suggest_exposure) {
+			char buf[32];
+			snprintf(buf, sizeof buf, "%lld", (long long)f->hints.suggest_exposure);
+			le_set(&f->edit[FI_EXPOSURE], buf);
+			check_field(t, f, FI_EXPOSURE);
+			refresh_hints(t, f);
+			save_draft(f);
+		}
+		return true;
+	}
+	if ((!fkey && (key == '\t' || key == '\r' || key == '\n')) || (fkey && (key == KEY_DOWN || key == KEY_ENTER))) {
+		f->focus = (f->focus + 1) % FI_N;
+		return true;
+	}
+	if (fkey && (key == KEY_BTAB || key == KEY_UP)) {
+		f->focus = (f->focus + FI_N - 1) % FI_N;
+		return true;
+	}
+	int i = f->focus;
+	if (defs[i].kind == F_PICK) {
+		const struct vocab *v = defs[i].vocab;
+		int n = (int)v->n, before = f->pick[i];
+		if (fkey && key == KEY_RIGHT)
+			f->pick[i] = (f->pick[i] + 1) % n;
+		else if ((fkey && key == KEY_LEFT))
+			f->pick[i] = f->pick[i] <= 0 ? n - 1 : f->pick[i] - 1;
+		else if (!fkey && key == ' ')
+			f->pick[i] = (f->pick[i] + 1) % n;
+		else if (!fkey && key >= '1' && key <= '9' && key - '1' < n)
+			f->pick[i] = key - '1';
+		else if (!fkey && (key == 127 || key == 8) && !defs[i].required)
+			f->pick[i] = -1;
+		else
+			return false;
+		if (f->pick[i] != before)
+			save_draft(f);
+		return true;
+	}
+	bool changed;
+	if (!le_key(&f->edit[i], key, fkey, &changed))
+		return false;
+	if (changed) {
+		check_field(t, f, i);
+		if (i == FI_PHONE || i == FI_SUBJECT || i == FI_TEXT || i == FI_EXPOSURE)
+			refresh_hints(t, f);
+		save_draft(f);
+	}
+	return true;
+}
+
+static void on_data_changed(struct tui *t, void *self)
+{
+	struct form *f = self;
+	if (f->open)
+		refresh_hints(t, f);
+}
+
+const struct view view_form = { "form", paint, on_key, on_data_changed, NULL };

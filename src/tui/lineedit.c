@@ -1,0 +1,121 @@
+/* A single-line editor that counts in characters and columns, not bytes. */
+#include <string.h>
+
+#include "lineedit.h"
+#include "tui_internal.h"
+#include "zhishou/text.h"
+
+void le_set(struct lineedit *e, const char *s)
+{
+	snprintf(e->buf, sizeof e->buf, "%s", s ? s : "");
+	e->len = strlen(e->buf);
+	e->caret = e->len;
+}
+
+void le_clear(struct lineedit *e)
+{
+	e->buf[0] = '\0';
+	e->len = e->caret = 0;
+}
+
+static size_t prev_char(const struct lineedit *e, size_t at)
+{
+	if (!at)
+		return 0;
+	size_t p = at - 1;
+	while (p > 0 && ((unsigned char)e->buf[p] & 0xC0) == 0x80)
+		p--;
+	return p;
+}
+
+static size_t next_char(const struct lineedit *e, size_t at)
+{
+	if (at >= e->len)
+		return e->len;
+	uint32_t cp;
+	return at + text_decode(e->buf + at, e->len - at, &cp);
+}
+
+static void delete_range(struct lineedit *e, size_t from, size_t to)
+{
+	memmove(e->buf + from, e->buf + to, e->len - to + 1);
+	e->len -= to - from;
+	if (e->caret > to)
+		e->caret -= to - from;
+	else if (e->caret > from)
+		e->caret = from;
+}
+
+bool le_key(struct lineedit *e, int key, bool fkey, bool *changed)
+{
+	*changed = false;
+	if (fkey) {
+		switch (key) {
+		case KEY_LEFT: e->caret = prev_char(e, e->caret); return true;
+		case KEY_RIGHT: e->caret = next_char(e, e->caret); return true;
+		case KEY_HOME: e->caret = 0; return true;
+		case KEY_END: e->caret = e->len; return true;
+		case KEY_BACKSPACE:
+			if (!e->caret)
+				return true;
+			delete_range(e, prev_char(e, e->caret), e->caret);
+			*changed = true;
+			return true;
+		case KEY_DC:
+			if (e->caret < e->len) {
+				delete_range(e, e->caret, next_char(e, e->caret));
+				*changed = true;
+			}
+			return true;
+		}
+		return false;
+	}
+	switch (key) {
+	case 1: e->caret = 0; return true;        /* Ctrl-A */
+	case 5: e->caret = e->len; return true;   /* Ctrl-E */
+	case 127:
+	case 8:                                    /* Backspace as DEL or ^H */
+		if (e->caret) {
+			delete_range(e, prev_char(e, e->caret), e->caret);
+			*changed = true;
+		}
+		return true;
+	case 21:                                   /* Ctrl-U: clear */
+		le_clear(e);
+		*changed = true;
+		return true;
+	case 11:                                   /* Ctrl-K: to end */
+		e->buf[e->caret] = '\0';
+		e->len = e->caret;
+		*changed = true;
+		return true;
+	}
+	/* Control characters never enter a field (a paste of escape sequences
+	 * included); everything printable, Chinese from the IME too, does. */
+	if (key < 0x20 || key == 0x7F || (key >= 0x80 && key < 0xA0) || key > 0x10FFFF ||
+	    (key >= 0x202A && key <= 0x202E) || (key >= 0x2066 && key <= 0x2069) || key == 0x200E ||
+	    key == 0x200F || key == 0x061C)
+		return false;
+	if (e->max_chars && text_length(e->buf) >= e->max_chars)
+		return true;
+	char enc[4];
+	size_t n = text_encode((uint32_t)key, enc);
+	if (e->len + n >= sizeof e->buf)
+		return true;
+	memmove(e->buf + e->caret + n, e->buf + e->caret, e->len - e->caret + 1);
+	memcpy(e->buf + e->caret, enc, n);
+	e->len += n;
+	e->caret += n;
+	*changed = true;
+	return true;
+}
+
+int le_draw(struct tui *t, const struct lineedit *e, int y, int x, int w, int color)
+{
+	/* Scroll so that the caret stays visible with one column to spare. */
+	size_t start = 0;
+	while (text_width_n(e->buf + start, e->caret - start) > w - 1 && start < e->caret)
+		start = next_char(e, start);
+	tui_text(t, y, x, w, e->buf + start, (enum tui_color)color);
+	return x + text_width_n(e->buf + start, e->caret - start);
+}

@@ -1,0 +1,276 @@
+/* The console's one loop (ncmpc): poll() on the keyboard and a self-pipe for
+ * signals, with a timeout that wakes it for the clock and for commits made
+ * by other processes.  Each turn handles keys and signals, reloads what
+ * changed, and paints once. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tui_internal.h"
+#include "zhishou/i18n.h"
+#include "zhishou/text.h"
+#include "zhishou/timeutil.h"
+
+/* How often to ask SQLite whether another process committed: cheap, and
+ * keeps cross-console propagation well under 300 ms. */
+#define DATA_POLL_MS 150
+
+static int sig_pipe[2] = { -1, -1 };
+static volatile sig_atomic_t got_term;
+
+static void on_signal(int sig)
+{
+	/* Only async-signal-safe work here: note it and wake the loop. */
+	got_term = sig;
+	int saved = errno;
+	if (sig_pipe[1] >= 0) {
+		ssize_t n = write(sig_pipe[1], "s", 1);
+		(void)n;
+	}
+	errno = saved;
+}
+
+int64_t tui_now(struct tui *t)
+{
+	return time_now() + t->opt->clock_offset;
+}
+
+void tui_push(struct tui *t, const struct view *v, void *self)
+{
+	if (t->depth >= TUI_MAX_VIEWS)
+		return;
+	t->stack[t->depth].v = v;
+	t->stack[t->depth].self = self;
+	t->depth++;
+	t->dirty = true;
+}
+
+void tui_pop(struct tui *t)
+{
+	if (t->depth <= 1)
+		return;
+	t->depth--;
+	const struct view *v = t->stack[t->depth].v;
+	if (v->on_close)
+		v->on_close(t, t->stack[t->depth].self);
+	t->dirty = true;
+	clear();
+}
+
+void tui_message(struct tui *t, bool error, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(t->message, sizeof t->message, fmt, ap);
+	va_end(ap);
+	t->message_error = error;
+	t->message_until = time_now() + (error ? 8 : 4);
+	t->dirty = true;
+}
+
+static void init_colors(struct tui *t)
+{
+	t->colors = has_colors() && getenv("NO_COLOR") == NULL;
+	if (!t->colors)
+		return;
+	start_color();
+	use_default_colors();
+	init_pair(1, COLOR_WHITE, COLOR_BLUE);   /* header bar */
+	init_pair(2, COLOR_RED, -1);             /* overdue */
+	init_pair(3, COLOR_GREEN, -1);           /* new, ok */
+	init_pair(4, COLOR_YELLOW, -1);          /* warnings in forms */
+	init_pair(5, COLOR_CYAN, -1);            /* key hints */
+}
+
+static void paint(struct tui *t)
+{
+	erase();
+	getmaxyx(stdscr, t->rows, t->cols);
+	t->cursor_on = false;
+	if (t->cols < TUI_MIN_COLS || t->rows < TUI_MIN_ROWS) {
+		char msg[256];
+		snprintf(msg, sizeof msg, TR("窗口太小：至少需要 80×24，现在是 %d×%d。请把终端窗口拉大。",
+					     "Window too small: at least 80x24 needed, now %dx%d. Please enlarge the terminal."),
+			 t->cols, t->rows);
+		int w = t->cols > 2 ? t->cols - 2 : t->cols;
+		int lines = text_width(msg) / (w > 0 ? w : 1) + 1;
+		int y = t->rows / 2 - lines / 2;
+		/* Wrap by columns so the whole message stays readable. */
+		const char *p = msg;
+		while (*p && y < t->rows && w > 0) {
+			size_t n = text_fit(p, w, NULL);
+			if (!n)
+				break;
+			char line[512];
+			snprintf(line, sizeof line, "%.*s", (int)n, p);
+			tui_text(t, y < 0 ? 0 : y, 1, w, line, C_WARN);
+			y++;
+			p += n;
+		}
+		curs_set(0);
+		refresh();
+		return;
+	}
+	/* Views below the top are covered; only the top one paints. */
+	const struct view *v = t->stack[t->depth - 1].v;
+	v->paint(t, t->stack[t->depth - 1].self);
+	if (t->message[0] && time_now() < t->message_until)
+		tui_text(t, t->rows - 1, 0, t->cols, t->message, t->message_error ? C_OVERDUE : C_OK);
+	else
+		t->message[0] = '\0';
+	/* The terminal's input method follows the real cursor. */
+	if (t->cursor_on) {
+		curs_set(1);
+		move(t->cursor_y, t->cursor_x);
+	} else {
+		curs_set(0);
+	}
+	refresh();
+}
+
+static void check_data(struct tui *t)
+{
+	int64_t v = store_data_version(t->c->st);
+	if (v == t->data_version)
+		return;
+	t->data_version = v;
+	for (int i = 0; i < t->depth; i++)
+		if (t->stack[i].v->on_data_changed)
+			t->stack[i].v->on_data_changed(t, t->stack[i].self);
+	t->dirty = true;
+}
+
+static void handle_key(struct tui *t, int key, bool fkey)
+{
+	if (fkey && key == KEY_RESIZE) {
+		clear();
+		t->dirty = true;
+		return;
+	}
+	if (!fkey && key == 12) {   /* Ctrl-L: redraw everything */
+		clearok(curscr, TRUE);
+		t->dirty = true;
+		return;
+	}
+	if (t->cols < TUI_MIN_COLS || t->rows < TUI_MIN_ROWS) {
+		if (!fkey && (key == 'q' || key == 3))
+			t->quit = true;
+		return;
+	}
+	const struct view *v = t->stack[t->depth - 1].v;
+	if (v->on_key(t, t->stack[t->depth - 1].self, key, fkey))
+		t->dirty = true;
+}
+
+int tui_run(struct zs_ctx *c, const struct tui_options *opt)
+{
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "%s\n", TR("zhishou：值守台需要在终端里运行（命令行用法见 zhishou --help）",
+					   "zhishou: the console needs a terminal (see zhishou --help for commands)"));
+		return 2;
+	}
+	struct tui *t = calloc(1, sizeof *t);
+	if (!t)
+		return 1;
+	t->c = c;
+	t->opt = opt;
+	t->ascii_lines = text_ambiguous_wide();
+	if (pipe(sig_pipe) == 0) {
+		fcntl(sig_pipe[0], F_SETFL, O_NONBLOCK);
+		fcntl(sig_pipe[1], F_SETFL, O_NONBLOCK);
+		fcntl(sig_pipe[0], F_SETFD, FD_CLOEXEC);
+		fcntl(sig_pipe[1], F_SETFD, FD_CLOEXEC);
+	}
+	struct sigaction sa = { 0 };
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+
+	/* Esc must leave a form at once, not after a second. */
+	setenv("ESCDELAY", "25", 0);
+	if (!initscr()) {
+		fprintf(stderr, "zhishou: cannot initialise the terminal (TERM=%s)\n", getenv("TERM") ? getenv("TERM") : "");
+		free(t);
+		return 1;
+	}
+	raw();            /* Ctrl-S reaches us, not XOFF */
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	init_colors(t);
+	getmaxyx(stdscr, t->rows, t->cols);
+	t->data_version = store_data_version(c->st);
+	c->now = tui_now(t);
+
+	t->dash = dashboard_new(t);
+	t->form = form_new(t);
+	tui_push(t, &view_dashboard, t->dash);
+	if (form_has_draft(t))
+		tui_message(t, false, "%s", TR("发现上次未保存的登记草稿：按 n 继续编辑，按 X 丢弃",
+					       "An unsaved intake draft was found: press n to continue it, X to discard it"));
+	t->dirty = true;
+
+	int64_t last_data_check = 0;
+	while (!t->quit && !got_term) {
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		int64_t mono_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+		c->now = tui_now(t);
+		if (c->now != t->last_second) {
+			/* The clocks and "time left" tick once a second. */
+			t->last_second = c->now;
+			t->dirty = true;
+		}
+		if (mono_ms - last_data_check >= DATA_POLL_MS) {
+			last_data_check = mono_ms;
+			check_data(t);
+		}
+		if (t->dirty) {
+			paint(t);
+			t->dirty = false;
+		}
+		struct pollfd fds[2] = {
+			{ .fd = STDIN_FILENO, .events = POLLIN },
+			{ .fd = sig_pipe[0], .events = POLLIN },
+		};
+		int n = poll(fds, sig_pipe[0] >= 0 ? 2 : 1, DATA_POLL_MS);
+		if (n < 0 && errno != EINTR)
+			break;
+		if (n > 0 && (fds[1].revents & POLLIN)) {
+			char buf[16];
+			while (read(sig_pipe[0], buf, sizeof buf) > 0)
+				;
+		}
+		if (n > 0 && (fds[0].revents & (POLLHUP | POLLERR)))
+			break;   /* the terminal went away: the draft is already on disk */
+		/* Drain every key that arrived (a paste, an IME commit) before painting. */
+		wint_t ch;
+		int kr;
+		while ((kr = wget_wch(stdscr, &ch)) != ERR) {
+			handle_key(t, (int)ch, kr == KEY_CODE_YES);
+			if (t->quit)
+				break;
+		}
+	}
+	endwin();
+	for (int i = t->depth - 1; i >= 0; i--)
+		if (t->stack[i].v->on_close)
+			t->stack[i].v->on_close(t, t->stack[i].self);
+	form_free(t->form);
+	dashboard_free(t->dash);
+	close(sig_pipe[0]);
+	close(sig_pipe[1]);
+	sig_pipe[0] = sig_pipe[1] = -1;
+	free(t);
+	return 0;
+}

@@ -1,0 +1,625 @@
+#!/usr/bin/env python3
+"""The commands: output against expected files, and their behaviour.
+
+Golden tests run on one small hand-built night (zs.NIGHT_STEPS); behaviour
+tests each get a fresh database."""
+
+import json
+import os
+import re
+import sqlite3
+import subprocess
+import unittest
+
+import zs
+from zs import Env, ZsTestCase, assert_golden, check_table, normalise
+
+
+class Golden(unittest.TestCase):
+    """Listings and views of the hand-built night, compared with expected/."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.env = Env()
+        cls.transcript = zs.build_night(cls.env)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.env.cleanup()
+
+    def out(self, *args, now=None, lang=None):
+        r = self.env.run(*args, now=now, lang=lang)
+        self.assertEqual(r.rc, 0, repr(r))
+        self.assertEqual(r.err, "", repr(r))
+        return r.out
+
+    def golden(self, name, *args, table=False, **kw):
+        text = self.out(*args, **kw)
+        if table:
+            check_table(self, text, name + ": ")
+        assert_golden(self, name, normalise(text))
+        return text
+
+    def test_night_transcript(self):
+        # Every command's confirmation, the ids log add prints, its
+        # duplicate warning and exposure suggestions.
+        assert_golden(self, "night_transcript.txt", self.transcript)
+
+    def test_log_list_table(self):
+        self.golden("log_list_table.txt", "log", "list", table=True)
+
+    def test_log_list_table_en(self):
+        self.golden("log_list_table_en.txt", "log", "list", table=True, lang="en")
+
+    def test_log_list_tsv(self):
+        self.golden("log_list_tsv.txt", "log", "list", "--format", "tsv")
+
+    def test_log_list_csv(self):
+        self.golden("log_list_csv.txt", "log", "list", "--format", "csv")
+
+    def test_log_list_json(self):
+        text = self.golden("log_list_json.txt", "log", "list", "--format", "json")
+        rows = json.loads(text)
+        self.assertEqual([r["id"] for r in rows], [6, 5, 4, 3, 2, 1])
+        # Lists never show a caller or a phone whole.
+        by_id = {r["id"]: r for r in rows}
+        self.assertEqual(by_id[1]["caller"], "王**")
+        self.assertEqual(by_id[1]["phone"], "138****8000")
+        self.assertEqual(by_id[4]["caller"], "李*")
+        self.assertEqual(by_id[4]["phone"], "022****4321")
+        self.assertEqual(by_id[5]["caller"], "欧***")
+        self.assertEqual(by_id[5]["phone"], "139****5678")
+        for r in rows:
+            self.assertNotIn("13800138000", json.dumps(r, ensure_ascii=False))
+
+    def test_log_show(self):
+        text = self.golden("log_show_1.txt", "log", "show", "1")
+        self.assertIn("来电人：王小明", text)      # shown whole to the operator
+        self.assertIn("挽回损失（元）：35.50", text)
+
+    def test_log_show_json(self):
+        text = self.golden("log_show_1_json.txt", "log", "show", "1", "--format", "json")
+        i = json.loads(text)
+        self.assertEqual(i["status"], "closed")
+        self.assertEqual(i["recovered_fen"], 3550)
+        self.assertEqual(i["transfer_unit"], "执法稽查队")
+
+    def test_log_show_duplicate(self):
+        self.golden("log_show_2.txt", "log", "show", "2")
+
+    def test_expose_list(self):
+        self.golden("expose_list.txt", "expose", "list", table=True)
+
+    def test_expose_list_all(self):
+        self.golden("expose_list_all.txt", "expose", "list", "--all", table=True)
+
+    def test_expose_list_json(self):
+        self.golden("expose_list_json.txt", "expose", "list", "--all", "--format", "json")
+
+    def test_expose_show(self):
+        text = self.golden("expose_show_1.txt", "expose", "show", "1")
+        self.assertIn("出动执法人员 12 出动执法人员检查酸菜经营户", text)
+        self.assertIn("连夜排查，明早8点前报结果", text)
+
+    def test_expose_show_no_local(self):
+        text = self.golden("expose_show_2.txt", "expose", "show", "2")
+        self.assertIn("状态：本地无涉", text)
+
+    def test_expose_show_overdue(self):
+        text = self.golden("expose_show_3.txt", "expose", "show", "3")
+        self.assertIn("已超时", text)
+
+    def test_board_text(self):
+        self.golden("board.txt", "board")
+
+    def test_board_json(self):
+        text = self.golden("board_json.txt", "board", "--format", "json")
+        b = json.loads(text)
+        self.assertEqual(b["counts"]["total"], 6)
+        self.assertEqual(b["counts"]["by_kind"], {"complaint": 3, "tip": 2, "inquiry": 1})
+        self.assertEqual([e["id"] for e in b["exposures"]], [1, 3])
+        self.assertEqual(b["counts"]["exposures_overdue"], 1)
+        self.assertEqual(len(b["on_duty"]), 4)
+
+    def test_board_linked_line_is_consistent(self):
+        # "关联曝光问题 A 件；其中未办结 B 件": "其中" (of which) makes B a
+        # part of A, so B can never exceed A.  (The count is of everything
+        # received since the gala that is still open, linked or not.)
+        text = self.out("board")
+        m = re.search(r"关联曝光问题 (\d+) 件；其中未办结 (\d+) 件", text)
+        if m:
+            self.assertLessEqual(int(m.group(2)), int(m.group(1)),
+                                 "board says %r: more open items \"of which\" than linked ones" % m.group(0))
+
+    def test_roster_list(self):
+        self.golden("roster_list.txt", "roster", "list", table=True)
+
+    def test_roster_list_date_tsv(self):
+        self.golden("roster_list_0314_tsv.txt", "roster", "list", "--date", "2026-03-14", "--format", "tsv")
+
+    def test_roster_list_now(self):
+        text = self.golden("roster_list_now.txt", "roster", "list", "--now", table=True)
+        self.assertNotIn("孙强", text)   # 14 March
+
+    def test_roster_list_now_after_midnight(self):
+        # 王芳's shift of 15 March runs 18:30 to 01:00 on the 16th.
+        text = self.golden("roster_list_now_0030.txt", "roster", "list", "--now", now="2026-03-16 00:30",
+                           table=True)
+        self.assertIn("王芳", text)
+        self.assertNotIn("张建国", text)
+
+    def test_unit_list(self):
+        self.golden("unit_list.txt", "unit", "list", table=True)
+
+    def test_search_one_char(self):
+        text = self.golden("search_1char.txt", "search", "酸", table=True)
+        self.assertIn("土坑酸菜", text)
+
+    def test_search_two_chars(self):
+        self.golden("search_2char.txt", "search", "退费", table=True)
+
+    def test_search_three_plus_chars(self):
+        self.golden("search_3char.txt", "search", "人脸识别", table=True)
+
+    def test_search_mixed(self):
+        # a 3+ character term (FTS trigram) with a 2-character one (LIKE)
+        text = self.golden("search_mixed.txt", "search", "土坑酸菜", "退货", table=True)
+        self.assertIn("买到土坑酸菜，要求退货", text)
+        self.assertNotIn("曝光", text.split("\n", 2)[2])
+
+    def test_search_json(self):
+        self.golden("search_json.txt", "search", "酸菜", "--format", "json")
+
+    def test_audit_intake(self):
+        self.golden("audit_intake_1_tsv.txt", "audit", "--entity", "intake", "--id", "1", "--format", "tsv")
+
+    def test_audit_exposure(self):
+        self.golden("audit_exposure_1_tsv.txt", "audit", "--entity", "exposure", "--id", "1", "--format", "tsv")
+
+    def test_audit_table_aligned(self):
+        check_table(self, self.out("audit", "--entity", "intake"))
+
+    def test_audit_verify(self):
+        self.golden("audit_verify.txt", "audit", "verify")
+
+
+class LogBehaviour(ZsTestCase):
+    def setUp(self):
+        super().setUp()
+        self.init()
+
+    def test_add_prints_id_then_duplicate_then_suggestion(self):
+        e = self.env
+        e.ok("expose", "add", "--title", "土坑酸菜", "--companies", "老坛酸菜甲公司;乙食品有限公司", "--aired", "20:15")
+        i1, h1 = e.add("--channel", "12315-hotline", "--kind", "complaint", "--text", "第一次来电",
+                       "--phone", "13800138000", "--at", "21:00")
+        self.assertEqual(i1, 1)
+        self.assertEqual(h1, [])
+        i2, h2 = e.add("--channel", "web", "--kind", "complaint", "--text", "投诉老坛酸菜甲公司",
+                       "--phone", "138 0013 8000", "--subject", "老坛酸菜甲公司", "--at", "21:10")
+        self.assertEqual(i2, 2)
+        self.assertEqual(len(h2), 2, h2)
+        self.assertIn("可能重复", h2[0])
+        self.assertIn("第 1 件", h2[0])
+        self.assertIn("138****8000", h2[0])          # masked even here
+        self.assertIn("建议关联曝光问题 #1", h2[1])
+        self.assertIn("--exposure 1", h2[1])
+        # A warning, not a refusal: both are stored, neither linked yet.
+        self.assertEqual([r["id"] for r in e.intakes()], [2, 1])
+        self.assertIsNone(e.intake(2)["exposure_id"])
+
+    def test_duplicate_same_business_similar_text(self):
+        e = self.env
+        e.add("--channel", "web", "--kind", "投诉", "--text", "在甲超市买到过期面包，要求退款",
+              "--subject", "甲超市", "--at", "21:00")
+        _, hints = e.add("--channel", "email", "--kind", "投诉", "--text", "在甲超市买到的面包过期了，要求退款",
+                         "--subject", "甲超市", "--at", "21:10")
+        self.assertEqual(len(hints), 1, hints)
+        self.assertIn("与第 1 件相似", hints[0])
+        _, hints = e.add("--channel", "email", "--kind", "投诉", "--text", "停车收费太贵", "--subject", "甲超市",
+                         "--at", "21:11")
+        self.assertEqual(hints, [])
+
+    def test_duplicate_window_configurable(self):
+        e = self.env
+        with open(e.config_path, "w") as f:
+            f.write("[intake]\nduplicate_window_hours = 1\n")
+        e.add("--channel", "web", "--kind", "tip", "--text", "a", "--phone", "13800138000", "--at", "2026-03-15 19:00")
+        _, hints = e.add("--channel", "web", "--kind", "tip", "--text", "b", "--phone", "13800138000")
+        self.assertEqual(hints, [])
+        _, hints = e.add("--channel", "web", "--kind", "tip", "--text", "c", "--phone", "13800138000")
+        self.assertEqual(len(hints), 1)
+
+    def test_status_chain_and_impossible_transition(self):
+        e = self.env
+        e.ok("unit", "add", "执法稽查队")
+        e.add("--channel", "web", "--kind", "投诉", "--text", "x")
+        self.assertEqual(e.intake(1)["status"], "new")
+        r = e.ok("log", "update", "1", "--status", "accepted")
+        self.assertIn("已受理", r.out)
+        e.ok("log", "update", "1", "--status", "transferred", "--transfer", "执法稽查队")
+        i = e.intake(1)
+        self.assertEqual((i["status"], i["handling"], i["transfer_unit"]), ("transferred", "transfer", "执法稽查队"))
+        e.ok("log", "update", "1", "--status", "已办结")
+        self.assertEqual(e.intake(1)["status"], "closed")
+        audit_before = e.audit_rows()
+        r = e.run("log", "update", "1", "--status", "new")
+        self.assertFails(r, 2, "已办结", "新登记")
+        self.assertEqual(r.out, "")
+        self.assertEqual(e.intake(1)["status"], "closed")
+        self.assertEqual(e.audit_rows(), audit_before)
+
+    def test_impossible_transition_message_in_english(self):
+        e = self.env
+        e.add("--channel", "web", "--kind", "投诉", "--text", "x")
+        e.ok("log", "update", "1", "--status", "closed")
+        r = e.run("log", "update", "1", "--status", "new", lang="en")
+        self.assertFails(r, 2, "closed", "new")
+
+    def test_transferred_needs_unit(self):
+        e = self.env
+        e.add("--channel", "web", "--kind", "投诉", "--text", "x")
+        r = e.run("log", "update", "1", "--status", "transferred")
+        self.assertFails(r, 2, "--transfer")
+        self.assertEqual(e.intake(1)["status"], "new")
+
+    def test_closed_directly_is_direct_handling(self):
+        e = self.env
+        e.add("--channel", "web", "--kind", "投诉", "--text", "x")
+        e.ok("log", "update", "1", "--status", "closed")
+        self.assertEqual(e.intake(1)["handling"], "direct")
+
+    def test_duplicate_of_recovered_note_exposure(self):
+        e = self.env
+        e.ok("expose", "add", "--title", "某问题", "--aired", "20:00")
+        e.add("--channel", "web", "--kind", "投诉", "--text", "原件")
+        e.add("--channel", "web", "--kind", "投诉", "--text", "重复")
+        e.add("--channel", "web", "--kind", "投诉", "--text", "又一件重复")
+        e.ok("log", "update", "2", "--duplicate-of", "1")
+        i = e.intake(2)
+        self.assertEqual((i["status"], i["duplicate_of"]), ("duplicate", 1))
+        # Duplicates point at the root, never at another duplicate.
+        e.ok("log", "update", "3", "--duplicate-of", "#2")
+        self.assertEqual(e.intake(3)["duplicate_of"], 1)
+        e.ok("log", "update", "1", "--recovered", "35.5")
+        self.assertEqual(e.intake(1)["recovered_fen"], 3550)
+        e.ok("log", "update", "1", "--recovered", "1,200元")
+        self.assertEqual(e.intake(1)["recovered_fen"], 120000)
+        e.ok("log", "update", "1", "--note", "第一条备注")
+        e.ok("log", "update", "1", "--note", "第二条备注")
+        notes = e.intake(1)["notes"].split("\n")
+        self.assertEqual(len(notes), 2, notes)
+        self.assertEqual(notes[0], "[03-15 21:40 %s] 第一条备注" % zs.OS_USER)
+        self.assertTrue(notes[1].endswith("] 第二条备注"))
+        e.ok("log", "update", "1", "--exposure", "1")
+        self.assertEqual(e.intake(1)["exposure_id"], 1)
+        self.assertEqual([r["id"] for r in e.ok("log", "list", "--exposure", "1", "--format", "json").json()], [1])
+        self.assertIn("关联登记（1 件", e.ok("expose", "show", "1").out)
+        e.ok("log", "update", "1", "--exposure", "none")
+        self.assertIsNone(e.intake(1)["exposure_id"])
+
+    def test_add_with_exposure_links(self):
+        e = self.env
+        e.ok("expose", "add", "--title", "某问题", "--aired", "20:00", "--companies", "甲公司有限")
+        iid, hints = e.add("--channel", "web", "--kind", "投诉", "--text", "x", "--subject", "甲公司有限", "--exposure", "1")
+        self.assertEqual(hints, [])   # already linked: nothing to suggest
+        self.assertEqual(e.intake(iid)["exposure_id"], 1)
+
+    def test_every_change_is_audited_with_the_os_user(self):
+        e = self.env
+        fake = {"USER": "mallory", "LOGNAME": "mallory", "ZHISHOU_USER": "mallory"}
+        e.ok("unit", "add", "执法稽查队", env=fake)
+        e.ok("expose", "add", "--title", "某问题", "--aired", "20:00", env=fake)
+        e.ok("log", "add", "--channel", "web", "--kind", "投诉", "--text", "x", env=fake)
+        e.ok("log", "update", "1", "--status", "accepted", env=fake)
+        e.ok("log", "update", "1", "--transfer", "执法稽查队", env=fake)
+        e.ok("log", "update", "1", "--note", "备注", env=fake)
+        e.ok("log", "update", "1", "--recovered", "10", env=fake)
+        e.ok("log", "update", "1", "--exposure", "1", env=fake)
+        e.ok("expose", "update", "1", "--level", "2", env=fake)
+        e.ok("expose", "action", "1", "--kind", "interview", "--count", "1", env=fake)
+        e.ok("expose", "instruct", "1", "--text", "速办", env=fake)
+        rows = e.audit("--entity", "intake", "--id", "1")
+        self.assertEqual([r["action"] for r in rows], ["create"] + ["update"] * 5)
+        self.assertEqual([r["fields"] for r in rows[1:]],
+                         ["status", "status,handling,transfer_unit_id", "notes", "recovered_fen", "exposure_id"])
+        self.assertEqual(json.loads(rows[1]["before"]), {"status": "new"})
+        self.assertEqual(json.loads(rows[1]["after"]), {"status": "accepted"})
+        created = json.loads(rows[0]["after"])
+        self.assertEqual((created["id"], created["summary"]), (1, "x"))
+        xrows = e.audit("--entity", "exposure", "--id", "1")
+        self.assertEqual([r["action"] for r in xrows], ["create", "update", "action", "instruct"])
+        self.assertEqual(json.loads(xrows[1]["after"]), {"level": 2})
+        urows = e.audit("--entity", "unit")
+        self.assertEqual(len(urows), 1)
+        for r in e.audit():
+            self.assertEqual(r["unix_user"], zs.OS_USER, r)
+            self.assertRegex(r["at"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$")
+        self.assertEqual(e.audit_rows(), 11)
+
+    def test_update_that_changes_nothing_writes_no_empty_audit_row(self):
+        # Transferring again to the unit it is already with changes nothing;
+        # the audit must not gain a row with no fields and "{}" -> "{}".
+        e = self.env
+        e.ok("unit", "add", "执法稽查队")
+        e.add("--channel", "web", "--kind", "投诉", "--text", "x")
+        e.ok("log", "update", "1", "--transfer", "执法稽查队")
+        before = e.audit_rows()
+        e.run("log", "update", "1", "--transfer", "执法稽查队")
+        for r in e.audit("--entity", "intake", "--id", "1"):
+            if r["action"] == "update":
+                self.assertNotEqual(r["fields"], "", "audit row with no changed fields: %r" % r)
+        self.assertEqual(e.audit_rows(), before)
+
+    def test_list_filters(self):
+        e = self.env
+        e.add("--channel", "12315-hotline", "--kind", "complaint", "--text", "酸菜有问题", "--at", "20:00")
+        e.add("--channel", "weibo", "--kind", "tip", "--text", "直播间假货", "--at", "20:30")
+        e.add("--channel", "8890", "--kind", "inquiry", "--text", "咨询退费", "--at", "21:00")
+        e.ok("log", "update", "1", "--status", "closed")
+
+        def ids(*args):
+            return [r["id"] for r in e.ok("log", "list", "--format", "json", *args).json()]
+
+        self.assertEqual(ids(), [3, 2, 1])
+        self.assertEqual(ids("--unresolved"), [3, 2])
+        self.assertEqual(ids("--channel", "政务微博"), [2])
+        self.assertEqual(ids("--kind", "咨询"), [3])
+        self.assertEqual(ids("--status", "closed"), [1])
+        self.assertEqual(ids("--since", "20:15", "--until", "20:45"), [2])
+        self.assertEqual(ids("--search", "酸菜"), [1])
+        self.assertEqual(ids("--search", "直播间假货"), [2])
+        self.assertEqual(ids("--limit", "2"), [3, 2])
+        self.assertEqual(ids("--limit", "2", "--before", "2"), [1])
+        self.assertEqual(ids("--limit", "0"), [3, 2, 1])
+
+    def test_empty_list(self):
+        r = self.env.ok("log", "list")
+        self.assertIn("没有符合条件的记录", r.out)
+        self.assertEqual(self.env.ok("log", "list", "--format", "json").json(), [])
+        self.assertEqual(self.env.ok("log", "list", "--format", "csv").out.count("\n"), 1)
+
+    def test_csv_quotes_and_tsv_flattens(self):
+        e = self.env
+        e.add("--channel", "web", "--kind", "tip", "--text", "第一行,逗号\n第二行\t\"引号\"")
+        csv_out = e.ok("log", "list", "--format", "csv").out
+        import csv
+        import io
+        rows = list(csv.reader(io.StringIO(csv_out)))
+        self.assertEqual(len(rows), 2)
+        self.assertEqual(rows[1][-1], "第一行,逗号\n第二行 \"引号\"")
+        tsv = e.ok("log", "list", "--format", "tsv").out.split("\n")
+        self.assertEqual(len(tsv), 3)   # header, one row, trailing ""
+        self.assertEqual(len(tsv[1].split("\t")), 10)
+
+    def test_display_zone_is_independent_of_server_tz(self):
+        e = self.env
+        e.add("--channel", "web", "--kind", "tip", "--text", "x", "--at", "2026-03-15 21:05")
+        outs = set()
+        for tz in ("UTC", "America/New_York", "Asia/Kolkata", "Asia/Shanghai", "Pacific/Auckland"):
+            outs.add(e.ok("log", "list", "--format", "json", env={"TZ": tz}).out)
+        self.assertEqual(len(outs), 1, outs)
+        row = json.loads(outs.pop())[0]
+        self.assertEqual(row["received_at"], "2026-03-15T21:05:00+08:00")
+        # A configured zone changes the display.
+        with open(e.config_path, "w") as f:
+            f.write("[general]\ntimezone = Asia/Tokyo\n")
+        row = e.ok("log", "list", "--format", "json").json()[0]
+        self.assertEqual(row["received_at"], "2026-03-15T22:05:00+09:00")
+
+    def test_json_listings_do_not_depend_on_language(self):
+        # "json uses stable English keys": a script must get the same JSON
+        # whatever --lang is.  (roster list and unit list translate values.)
+        e = self.env
+        e.write("r.csv", zs.ROSTER_CSV)
+        e.ok("roster", "import", e.path("r.csv"))
+        e.ok("expose", "add", "--title", "某问题", "--aired", "20:00", "--lead", "执法稽查队")
+        e.add("--channel", "web", "--kind", "tip", "--text", "酸菜")
+        for cmd in (("log", "list"), ("expose", "list", "--all"), ("roster", "list"), ("unit", "list"),
+                    ("search", "酸菜"), ("audit", "--entity", "intake")):
+            zh = e.ok(*cmd, "--format", "json", lang="zh").out
+            en = e.ok(*cmd, "--format", "json", lang="en").out
+            if cmd[0] == "audit":
+                zh, en = re.sub(r'"at":"[^"]*"', "", zh), re.sub(r'"at":"[^"]*"', "", en)
+            self.assertEqual(zh, en, "JSON of `%s` changes with --lang" % " ".join(cmd))
+
+    def test_roster_json_times_are_unambiguous(self):
+        # Other JSON carries ISO 8601 times with the offset; roster shift
+        # times must too (not "03-15 19:00": no year, no zone).
+        e = self.env
+        e.write("r.csv", zs.ROSTER_CSV)
+        e.ok("roster", "import", e.path("r.csv"))
+        rows = e.ok("roster", "list", "--format", "json").json()
+        self.assertEqual(len(rows), 5)
+        for r in rows:
+            for k in ("shift_start", "shift_end"):
+                self.assertRegex(r[k], r"^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?\+08:00$", r)
+
+    def test_init_again_is_harmless(self):
+        e = self.env
+        e.add("--channel", "web", "--kind", "tip", "--text", "x")
+        r = e.ok("init")
+        self.assertIn("已是最新结构", r.out)
+        self.assertEqual(len(e.intakes()), 1)
+
+
+class ExposureBehaviour(ZsTestCase):
+    def setUp(self):
+        super().setUp()
+        self.init()
+        self.env.ok("unit", "add", "食品经营监管科")
+        self.env.ok("unit", "add", "执法稽查队")
+
+    def test_add_defaults(self):
+        e = self.env
+        r = e.ok("expose", "add", "--title", "某问题", "--aired", "20:15")
+        self.assertEqual(r.out, "1\n")
+        x = e.exposure(1)
+        self.assertEqual((x["level"], x["status"], x["local"]), (4, "aired", "unknown"))
+        self.assertEqual(x["deadline"], "2026-03-16T08:00:00+08:00")     # 08:00 next morning
+        self.assertEqual(x["aired_at"], "2026-03-15T20:15:00+08:00")
+
+    def test_deadline_hour_configurable(self):
+        e = self.env
+        with open(e.config_path, "w") as f:
+            f.write("[exposure]\ndeadline_hour = 9\n")
+        e.ok("expose", "add", "--title", "某问题", "--aired", "20:15")
+        self.assertEqual(e.exposure(1)["deadline"], "2026-03-16T09:00:00+08:00")
+
+    def test_update_level_lead_status_local(self):
+        e = self.env
+        e.ok("expose", "add", "--title", "某问题", "--aired", "20:15", "--lead", "食品经营监管科")
+        e.ok("expose", "update", "1", "--level", "1", "--lead", "执法稽查队", "--status", "处置中")
+        x = e.exposure(1)
+        self.assertEqual((x["level"], x["lead_unit"], x["status"]), (1, "执法稽查队", "handling"))
+        e.ok("expose", "update", "1", "--local", "no")
+        self.assertEqual(e.exposure(1)["status"], "no-local")
+        self.assertEqual(e.exposure(1)["local"], "no")
+        # closed: gone from the open list, still in --all
+        self.assertEqual(e.ok("expose", "list", "--format", "json").json(), [])
+        self.assertEqual(len(e.ok("expose", "list", "--all", "--format", "json").json()), 1)
+        rows = e.audit("--entity", "exposure", "--id", "1")
+        self.assertEqual(rows[-1]["fields"], "local,status")
+
+    def test_action_and_instruct_in_show(self):
+        e = self.env
+        e.ok("expose", "add", "--title", "某问题", "--aired", "20:15")
+        r = e.ok("expose", "action", "1", "--kind", "seizure", "--count", "3", "--note", "查封冷库")
+        self.assertIn("#1", r.out)
+        e.ok("expose", "action", "1", "--kind", "report", "--note", "已报市局")
+        e.ok("expose", "instruct", "1", "--text", "依法从严查处")
+        show = e.ok("expose", "show", "1").out
+        self.assertIn("查封扣押 3 查封冷库（%s）" % zs.OS_USER, show)
+        self.assertIn("上报 0 已报市局", show)
+        self.assertIn("依法从严查处（%s）" % zs.OS_USER, show)
+
+    def test_overdue_in_list_and_board(self):
+        e = self.env
+        e.ok("expose", "add", "--title", "早已到期", "--aired", "20:00", "--deadline", "21:00")
+        e.ok("expose", "add", "--title", "还有时间", "--aired", "20:00", "--level", "1")
+        rows = e.ok("expose", "list", "--format", "json").json()
+        self.assertEqual([r["id"] for r in rows], [2, 1])          # level first
+        self.assertEqual([r["overdue"] for r in rows], ["no", "yes"])
+        b = e.ok("board", "--format", "json").json()
+        self.assertEqual(b["counts"]["exposures_overdue"], 1)
+        self.assertEqual([x["overdue"] for x in b["exposures"]], [False, True])
+        self.assertIn("已超时 40分", e.ok("board").out)
+
+
+class GlobalOptions(ZsTestCase):
+    def test_version(self):
+        r = self.env.run("--version", db=False)
+        self.assertEqual(r.rc, 0)
+        self.assertRegex(r.out, r"^zhishou \d+\.\d+\.\d+\n$")
+
+    def test_help(self):
+        r = self.env.run("--help", db=False)
+        self.assertEqual(r.rc, 0, repr(r))
+        self.assertEqual(r.err, "")
+        for cmd in ("init", "board", "roster import", "roster list", "log add", "log import", "log list",
+                    "log show", "log update", "expose add", "expose list", "expose show", "expose update",
+                    "expose action", "expose instruct", "search", "audit", "audit verify"):
+            self.assertIn("  " + cmd + " ", r.out)
+
+    def test_help_english(self):
+        r = self.env.run("--lang", "en", "--help", db=False)
+        self.assertEqual(r.rc, 0)
+        self.assertIn("usage:", r.out)
+        self.assertNotIn("用法", r.out)
+
+    def test_each_command_help(self):
+        for cmd in (["init"], ["board"], ["roster", "import"], ["roster", "list"], ["unit", "add"],
+                    ["log", "add"], ["log", "import"], ["log", "list"], ["log", "show"], ["log", "update"],
+                    ["expose", "add"], ["expose", "list"], ["expose", "show"], ["expose", "update"],
+                    ["expose", "action"], ["expose", "instruct"], ["search"], ["audit"], ["audit", "verify"]):
+            # works without any database
+            r = self.env.run(*cmd, "--help")
+            self.assertEqual(r.rc, 0, repr(r))
+            self.assertTrue(r.out.startswith("用法： zhishou " + " ".join(cmd)), repr(r))
+        self.assertFalse(os.path.exists(self.env.db))
+
+    def test_lang_en_switches_messages(self):
+        e = self.env
+        e.ok("init")
+        r = e.run("log", "add", "--channel", "tv", "--kind", "tip", "--text", "x", lang="en")
+        self.assertFails(r, 2, "unknown channel", "choose one of")
+        self.assertNotRegex(r.err, r"[\u4e00-\u9fff]{2}渠道")
+        r = e.run("log", "add", "--channel", "tv", "--kind", "tip", "--text", "x")
+        self.assertFails(r, 2, "未知的渠道")
+        out = e.ok("log", "list", lang="en").out
+        self.assertTrue(out.startswith("id"), out)
+        self.assertIn("no matching records", out)
+
+    def test_default_language_is_chinese_whatever_the_locale(self):
+        e = self.env
+        e.ok("init")
+        for loc in ("C.UTF-8", "C", "POSIX", "en_US.UTF-8"):
+            r = e.run("log", "list", env={"LANG": loc, "LC_ALL": loc})
+            self.assertEqual(r.rc, 0, repr(r))
+            self.assertTrue(r.out.startswith("编号"), repr(r))
+
+    def test_bad_lang(self):
+        r = self.env.run("--lang", "fr", "log", "list")
+        self.assertFails(r, 2, "--lang")
+
+    def test_database_from_environment(self):
+        e = self.env
+        r = e.run("init", db=False, env={"ZHISHOU_DB": e.path("env.db")})
+        self.assertEqual(r.rc, 0, repr(r))
+        self.assertTrue(os.path.exists(e.path("env.db")))
+        # else $XDG_DATA_HOME/zhishou/zhishou.db
+        r = e.run("init", db=False)
+        self.assertEqual(r.rc, 0, repr(r))
+        self.assertTrue(os.path.exists(os.path.join(e.dir, "data", "zhishou", "zhishou.db")))
+
+    def test_demo_night(self):
+        e = self.env
+        r = e.run("init", "--demo", env={"ZHISHOU_NOW": None})
+        self.assertEqual(r.rc, 0, repr(r))
+        b = e.ok("board", "--format", "json", env={"ZHISHOU_NOW": None}).json()
+        self.assertTrue(b["demo"])
+        self.assertGreater(b["counts"]["total"], 100)
+        self.assertGreaterEqual(len(b["exposures"]), 3)
+        self.assertTrue(b["on_duty"])
+        self.assertGreater(e.audit_rows(), 100)
+        # never into an existing real night
+        other = e.path("real.db")
+        e.ok("init", db=other)
+        r = e.run("init", "--demo", db=other)
+        self.assertFails(r, 2, "已存在")
+
+
+class AuditChain(ZsTestCase):
+    def setUp(self):
+        super().setUp()
+        self.init()
+        for n in range(3):
+            self.env.add("--channel", "web", "--kind", "tip", "--text", "第%d件" % n)
+
+    def test_audit_rows_cannot_be_changed(self):
+        con = sqlite3.connect(self.env.db)
+        with self.assertRaises(sqlite3.DatabaseError):
+            con.execute("UPDATE audit SET unix_user = 'mallory'")
+        with self.assertRaises(sqlite3.DatabaseError):
+            con.execute("DELETE FROM audit")
+        con.close()
+        self.assertEqual(self.env.audit_rows(), 3)
+
+    def test_verify_names_a_tampered_row(self):
+        con = sqlite3.connect(self.env.db)
+        con.execute("DROP TRIGGER audit_no_update")
+        con.execute("UPDATE audit SET after = replace(after, '第1件', '第9件') WHERE id = 2")
+        con.commit()
+        con.close()
+        r = self.env.run("audit", "verify")
+        self.assertFails(r, 1, "2")
+        self.assertEqual(r.out, "")
+
+    def test_audit_bad_options(self):
+        self.assertFails(self.env.run("audit", "--entity", "person"), 2, "intake")
+        self.assertFails(self.env.run("audit", "--id", "1"), 2, "--entity")
+        self.assertFails(self.env.run("audit", "--entity", "intake", "--id", "x"), 2, "--id")
+
+
+if __name__ == "__main__":
+    unittest.main()

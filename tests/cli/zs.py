@@ -1,0 +1,357 @@
+"""Helpers for the zhishou command-line tests.
+
+Every test runs the real binary ($ZHISHOU_BIN, else build/zhishou next to the
+source tree) against a database in a private temporary directory, with:
+
+  * ZHISHOU_NOW fixed ("2026-03-15 21:40", the CCTV gala night), so output
+    does not depend on the wall clock;
+  * TZ=America/New_York, so any use of the server's time zone instead of the
+    configured display zone (Asia/Shanghai) shows up as wrong times;
+  * LANG/LC_ALL=C.UTF-8 (Chinese must work with only that locale);
+  * HOME and XDG_* inside the temp dir, and an empty config file there, so no
+    real configuration (~/.config, /etc/zhishou) is ever read.
+
+Golden files live in tests/cli/expected/; ZHISHOU_UPDATE_GOLDEN=1 rewrites
+them from the current output (read them before committing!).
+"""
+
+import json
+import os
+import pwd
+import re
+import shutil
+import subprocess
+import tempfile
+import unicodedata
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCE_ROOT = os.path.dirname(os.path.dirname(HERE))
+EXPECTED_DIR = os.path.join(HERE, "expected")
+
+BIN = os.environ.get("ZHISHOU_BIN") or os.path.join(SOURCE_ROOT, "build", "zhishou")
+NOW = "2026-03-15 21:40"
+UPDATE_GOLDEN = os.environ.get("ZHISHOU_UPDATE_GOLDEN") == "1"
+
+# The Unix user as the operating system knows it (what the audit must record,
+# whatever $USER or $LOGNAME say).
+OS_USER = pwd.getpwuid(os.getuid()).pw_name
+
+# A valid USCC (GB 32100-2015) and the same code with a wrong check character.
+USCC_OK = "91350100M000100Y43"
+USCC_BAD = "91350100M000100Y44"
+
+# 0x7a687368, 'zhsh': the SQLite application_id that marks a zhishou database.
+APP_ID = 0x7A687368
+
+
+class Result:
+    def __init__(self, args, rc, out, err):
+        self.args, self.rc, self.out, self.err = args, rc, out, err
+
+    def __repr__(self):
+        return "zhishou %s -> rc=%d\n--- stdout ---\n%s--- stderr ---\n%s" % (
+            " ".join(a if isinstance(a, str) else repr(a) for a in self.args),
+            self.rc, self.out, self.err)
+
+    def json(self):
+        return json.loads(self.out)
+
+
+class Env:
+    """A private directory with a database path and a clean environment."""
+
+    def __init__(self, now=NOW, lang=None):
+        self.dir = tempfile.mkdtemp(prefix="zhishou-cli-")
+        self.db = os.path.join(self.dir, "night.db")
+        self.now = now
+        self.lang = lang
+        cfgdir = os.path.join(self.dir, "config", "zhishou")
+        os.makedirs(cfgdir)
+        self.config_path = os.path.join(cfgdir, "zhishou.conf")
+        # Present (and empty) so /etc/zhishou/zhishou.conf is never consulted.
+        with open(self.config_path, "w") as f:
+            f.write("")
+        os.makedirs(os.path.join(self.dir, "data"))
+
+    def cleanup(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def path(self, name):
+        return os.path.join(self.dir, name)
+
+    def write(self, name, data):
+        """Write str (as UTF-8) or bytes; returns the full path."""
+        p = self.path(name)
+        with open(p, "wb") as f:
+            f.write(data.encode("utf-8") if isinstance(data, str) else data)
+        return p
+
+    def environ(self, now=None, extra=None):
+        e = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": self.dir,
+            "XDG_CONFIG_HOME": os.path.join(self.dir, "config"),
+            "XDG_DATA_HOME": os.path.join(self.dir, "data"),
+            "XDG_CACHE_HOME": os.path.join(self.dir, "cache"),
+            "XDG_STATE_HOME": os.path.join(self.dir, "state"),
+            "TZ": "America/New_York",
+            "LANG": "C.UTF-8",
+            "LC_ALL": "C.UTF-8",
+            "ZHISHOU_NOW": self.now if now is None else now,
+        }
+        for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "MALLOC_PERTURB_"):
+            if k in os.environ:
+                e[k] = os.environ[k]
+        if extra:
+            e.update(extra)
+        return {k: v for k, v in e.items() if v is not None}
+
+    def run(self, *args, db=True, now=None, env=None, umask=None, timeout=60, lang=None):
+        """Run zhishou; args may be str or bytes.  db=False leaves out --db,
+        db="path" uses another database."""
+        argv = [BIN]
+        lang = lang or self.lang
+        if lang:
+            argv += ["--lang", lang]
+        if db is True:
+            argv += ["--db", self.db]
+        elif db:
+            argv += ["--db", db]
+        argv += list(args)
+        pre = None
+        if umask is not None:
+            def pre():
+                os.umask(umask)
+        p = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, env=self.environ(now, env),
+                           preexec_fn=pre, timeout=timeout, cwd=self.dir)
+        # Every byte zhishou prints must be valid UTF-8.
+        return Result(list(args), p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8"))
+
+    # --- reading state back ---------------------------------------------
+
+    def ok(self, *args, **kw):
+        r = self.run(*args, **kw)
+        if r.rc != 0:
+            raise AssertionError("command failed:\n%r" % r)
+        return r
+
+    def intakes(self):
+        return self.ok("log", "list", "--limit", "0", "--format", "json").json()
+
+    def intake(self, iid):
+        return self.ok("log", "show", str(iid), "--format", "json").json()
+
+    def exposure(self, eid):
+        return self.ok("expose", "show", str(eid), "--format", "json").json()
+
+    def audit(self, *args):
+        return self.ok("audit", "--limit", "0", "--format", "json", *args).json()
+
+    def audit_rows(self):
+        """Number of audit rows, from `audit verify` (which must pass)."""
+        r = self.run("audit", "verify")
+        if r.rc != 0:
+            raise AssertionError("audit verify failed:\n%r" % r)
+        m = re.search(r"(\d+)", r.out)
+        if not m:
+            raise AssertionError("audit verify printed no count:\n%r" % r)
+        return int(m.group(1))
+
+    def add(self, *args):
+        """log add; returns (id, hint lines)."""
+        r = self.ok("log", "add", *args)
+        lines = r.out.splitlines()
+        return int(lines[0]), lines[1:]
+
+
+# --- display width -----------------------------------------------------------
+
+def cell_width(ch):
+    if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def display_width(s):
+    return sum(cell_width(c) for c in s)
+
+
+def cells(line):
+    """The line as a list of terminal cells; a wide character fills its first
+    cell and leaves None in the second."""
+    out = []
+    for ch in line:
+        w = cell_width(ch)
+        if w == 0:
+            continue
+        out.append(ch)
+        if w == 2:
+            out.append(None)
+    return out
+
+
+def check_table(testcase, text, msg=""):
+    """A `table` listing: header, a dash rule, rows.  The dash rule gives the
+    columns; in every line each column gap (two spaces) must fall exactly on
+    the same display columns, i.e. Chinese is aligned by display width, not by
+    bytes or characters, and no line is wider than the rule."""
+    lines = text.rstrip("\n").split("\n")
+    testcase.assertGreaterEqual(len(lines), 3, msg + "\n" + text)
+    rule = lines[1]
+    testcase.assertTrue(set(rule) <= {"-", " "} and "-" in rule, "no dash rule:\n" + text)
+    spans = [(m.start(), m.end()) for m in re.finditer(r"-+", rule)]
+    for gap_start in [e for _, e in spans[:-1]]:
+        testcase.assertEqual(rule[gap_start:gap_start + 2], "  ")
+    for ln in [lines[0]] + lines[2:]:
+        if ln.startswith("（") or ln.startswith("("):
+            continue   # "no matching records"
+        c = cells(ln)
+        testcase.assertLessEqual(len(c), len(rule) + 0, "%sline wider than the rule:\n%s\n%s" % (msg, ln, text))
+        for (_, end), (nxt, _) in zip(spans, spans[1:]):
+            gap = c[end:nxt]
+            if len(c) <= end:
+                break
+            testcase.assertEqual(gap, [" "] * (nxt - end),
+                                 "%scolumn gap at display column %d not blank in:\n%s\nwhole table:\n%s"
+                                 % (msg, end, ln, text))
+
+
+# --- golden files -------------------------------------------------------------
+
+def normalise(text, user=OS_USER):
+    """Make output that records who and when (audit times are the real clock,
+    by design) comparable: the Unix user becomes <user>, audit times <at>."""
+    u = re.escape(user)
+    # notes: "[03-15 21:40 root] ..."
+    text = re.sub(r"\[(\d\d-\d\d \d\d:\d\d) %s\]" % u, r"[\1 <user>]", text)
+    # log show history: "  11-22 20:12 root create ..."
+    text = re.sub(r"(?m)^  \d\d-\d\d \d\d:\d\d %s " % u, "  <at> <user> ", text)
+    # expose show actions/instructions: "...（root）"
+    text = re.sub(r"（%s）$" % u, "（<user>）", text, flags=re.M)
+    # log show "登记人：root"
+    text = re.sub(r"(?m)^(登记人|logged by)：%s$" % u, r"\1：<user>", text)
+    # audit tsv: seq, time, user, ...
+    text = re.sub(r"(?m)^(\d+)\t\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\t%s\t" % u, r"\1\t<at>\t<user>\t", text)
+    return text
+
+
+def assert_golden(testcase, name, actual):
+    path = os.path.join(EXPECTED_DIR, name)
+    if UPDATE_GOLDEN:
+        os.makedirs(EXPECTED_DIR, exist_ok=True)
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write(actual)
+        return
+    if not os.path.exists(path):
+        testcase.fail("missing golden file %s (run with ZHISHOU_UPDATE_GOLDEN=1, then read it)" % path)
+    with open(path, encoding="utf-8", newline="") as f:
+        expected = f.read()
+    testcase.maxDiff = None
+    testcase.assertEqual(expected, actual, "output differs from %s" % path)
+
+
+# --- characters that must never be stored ------------------------------------
+
+BIDI = set("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def bad_chars(s, allow_newline=False):
+    """Control characters (C0, DEL, C1) and bidi controls in s."""
+    out = []
+    for ch in s:
+        o = ord(ch)
+        if ch == "\n" and allow_newline:
+            continue
+        if o < 0x20 or 0x7F <= o <= 0x9F or ch in BIDI:
+            out.append(ch)
+    return out
+
+
+class ZsTestCase(unittest.TestCase):
+    """A fresh Env per test."""
+
+    def setUp(self):
+        self.assertTrue(os.access(BIN, os.X_OK), "zhishou binary not found at %s (set ZHISHOU_BIN)" % BIN)
+        self.env = Env()
+        self.addCleanup(self.env.cleanup)
+
+    def init(self):
+        self.env.ok("init")
+
+    def assertFails(self, r, rc, *needles, stream="err"):
+        """Exit status rc, nothing on stdout for a failure, each needle in stderr."""
+        self.assertEqual(r.rc, rc, repr(r))
+        text = r.err if stream == "err" else r.out
+        self.assertTrue(r.err.strip(), "no message on stderr:\n%r" % r)
+        for n in needles:
+            self.assertIn(n, text, repr(r))
+
+
+# --- the small hand-built night used by the golden tests ----------------------
+
+ROSTER_CSV = (
+    "日期,填报单位,姓名,职务,固定电话,移动电话,开始,结束,带班\n"
+    "2026-03-15,执法稽查队,张建国,副队长,022-87654321,13812345678,19:00,23:30,是\n"
+    "2026-03-15,执法稽查队,李明,科员,,13912345678,19:00,23:30,否\n"
+    "2026-03-15,食品经营监管科,王芳,科长,0571-8765432转123,15012345678,18:30,01:00,是\n"
+    "2026-03-15,12315投诉举报中心,赵敏,\"值班员,接线\",,18612345678,20:00,23:00,\n"
+    "2026-03-14,执法稽查队,孙强,队长,,13712345678,19:00,21:00,是\n"
+)
+
+NIGHT_STEPS = [
+    ("init",),
+    ("unit", "add", "执法稽查队"),
+    ("unit", "add", "食品经营监管科"),
+    ("roster", "import", "@roster.csv"),
+    ("expose", "add", "--title", "某品牌酸菜供应商土坑腌制", "--aired", "20:15", "--industry", "食品",
+     "--companies", "老坛酸菜甲公司;乙食品有限公司", "--keywords", "土坑酸菜;酸菜",
+     "--lead", "食品经营监管科", "--level", "2"),
+    ("expose", "add", "--title", "4S店人脸识别偷采顾客信息", "--aired", "2026-03-15 20:40",
+     "--companies", "丙汽车销售服务有限公司", "--keywords", "人脸识别", "--level", "3"),
+    ("expose", "add", "--title", "过期面包更换标签二次销售", "--aired", "20:55", "--industry", "食品",
+     "--companies", "丁烘焙连锁", "--deadline", "2026-03-15 21:30"),
+    ("log", "add", "--channel", "12315-hotline", "--kind", "投诉", "--text", "买到土坑酸菜，要求退货",
+     "--at", "21:05", "--caller", "王小明", "--phone", "13800138000", "--subject", "老坛酸菜甲公司",
+     "--category", "food"),
+    ("log", "add", "--channel", "12315热线", "--kind", "complaint", "--text", "同一人再次来电，酸菜问题",
+     "--at", "21:10", "--caller", "王小明", "--phone", "138-0013-8000"),
+    ("log", "add", "--channel", "weibo", "--kind", "举报", "--text", "网友举报4S店偷拍人脸",
+     "--at", "21:20", "--subject", "丙汽车销售服务有限公司", "--uscc", USCC_OK, "--ref", "WB-001"),
+    ("log", "add", "--channel", "8890", "--kind", "咨询", "--text", "咨询预付卡退费流程", "--at", "21:30",
+     "--caller", "李四", "--phone", "02287654321", "--ref", "8890-2026-0001", "--category", "prepaid"),
+    ("log", "add", "--channel", "12345", "--kind", "投诉", "--text", "乙食品有限公司的酸菜包有异味",
+     "--at", "21:35", "--caller", "欧阳娜娜", "--phone", "+86 139 1234 5678",
+     "--subject", "乙食品有限公司", "--exposure", "1"),
+    ("log", "add", "--channel", "wechat", "--kind", "举报", "--text", "直播间卖假冒化妆品",
+     "--at", "21:38", "--subject", "某某直播间", "--category", "cosmetics"),
+    ("log", "update", "1", "--status", "accepted"),
+    ("log", "update", "1", "--status", "transferred", "--transfer", "执法稽查队"),
+    ("log", "update", "1", "--status", "closed", "--recovered", "35.5", "--note", "已退货退款"),
+    ("log", "update", "1", "--note", "回访满意"),
+    ("log", "update", "2", "--duplicate-of", "1"),
+    ("log", "update", "3", "--exposure", "2"),
+    ("log", "update", "4", "--status", "handling", "--note", "已告知退费流程"),
+    ("log", "update", "6", "--status", "rejected"),
+    ("expose", "update", "2", "--local", "no"),
+    ("expose", "update", "1", "--level", "1", "--status", "排查中", "--lead", "执法稽查队", "--local", "yes"),
+    ("expose", "action", "1", "--kind", "officers", "--count", "12", "--note", "出动执法人员检查酸菜经营户"),
+    ("expose", "action", "1", "--kind", "checked", "--count", "30"),
+    ("expose", "instruct", "1", "--text", "连夜排查，明早8点前报结果"),
+]
+
+
+def build_night(env):
+    """Run NIGHT_STEPS; returns the transcript (command, then its stdout)."""
+    env.write("roster.csv", ROSTER_CSV)
+    transcript = []
+    for step in NIGHT_STEPS:
+        args = [env.path(a[1:]) if a.startswith("@") else a for a in step]
+        r = env.run(*args)
+        if r.rc != 0 or r.err:
+            raise AssertionError("night step failed:\n%r" % r)
+        shown = " ".join(a if not a.startswith("@") else a[1:] for a in step)
+        out = r.out.replace(env.dir + "/", "")
+        transcript.append("$ zhishou %s\n%s" % (shown, out))
+    return normalise("".join(transcript))
