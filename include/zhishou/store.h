@@ -41,6 +41,9 @@ void store_rollback(struct store *st);
 
 /* Changes whenever another connection commits (PRAGMA data_version). */
 int64_t store_data_version(struct store *st);
+/* Rows this connection has changed so far (its own commits do not move
+ * data_version). */
+int64_t store_local_changes(struct store *st);
 
 /* settings */
 char *store_setting_get(struct store *st, const char *key); /* malloc'd or NULL */

@@ -166,6 +166,11 @@ int64_t store_data_version(struct store *st)
 	return v;
 }
 
+int64_t store_local_changes(struct store *st)
+{
+	return sqlite3_total_changes64(st->db);
+}
+
 static int pragma_int(struct store *st, const char *sql, int *out)
 {
 	sqlite3_stmt *s = NULL;

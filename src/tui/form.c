@@ -134,12 +134,13 @@ void form_free(struct form *f)
 
 bool form_has_draft(struct tui *t)
 {
-	return t->form && access(t->form->draft_path, F_OK) == 0;
+	return t->form && (t->form->open || access(t->form->draft_path, F_OK) == 0);
 }
 
 void form_discard_draft(struct tui *t)
 {
 	unlink(t->form->draft_path);
+	t->form->open = false;   /* the next n starts a clean form */
 }
 
 static const char *pick_code(const struct form *f, int i)
@@ -252,38 +253,58 @@ static void input_of(const struct form *f, struct intake_input *in)
 	in->exposure = f->edit[FI_EXPOSURE].buf;
 }
 
-/* Check one field the way the core will, and keep its message. */
+/* Check one field the way the core will.  The message beside a field must
+ * fit in the columns left at 80x24, so it is short; the core's full message
+ * appears in the status line if a save is refused. */
 static void check_field(struct tui *t, struct form *f, int i)
 {
 	struct zs_error err = { 0 };
 	char *out = NULL;
 	const char *v = f->edit[i].buf;
+	const char *msg = NULL;
 	f->msg[i][0] = '\0';
 	switch (i) {
 	case FI_AT: {
 		int64_t at;
-		if (field_time(v, FIELD("时间", "time"), t->c->now, &at, &err) == ZS_OK && at > t->c->now + 3600)
-			zs_fail(&err, ZS_EINPUT, "%s", TR("晚于现在", "in the future"));
+		if (field_time(v, FIELD("时间", "time"), t->c->now, &at, &err))
+			msg = TR("时间不对，如 21:05", "bad time, e.g. 21:05");
+		else if (at > t->c->now + 3600)
+			msg = TR("晚于现在", "in the future");
 		break;
 	}
-	case FI_PHONE: field_phone(v, FIELD("号码", "phone"), false, false, &out, &err); break;
+	case FI_PHONE:
+		if (field_phone(v, FIELD("号码", "phone"), false, false, &out, &err))
+			msg = TR("应为11位手机或区号+号码", "11-digit mobile or landline");
+		break;
 	case FI_USCC:
 		/* Only judge a code once all 18 characters are there. */
-		if (text_length(v) >= 18)
-			field_uscc(v, &out, &err);
+		if (text_length(v) >= 18 && field_uscc(v, &out, &err)) {
+			char buf[64] = "";
+			uscc_normalize(v, buf, sizeof buf);
+			char want = strlen(buf) == 18 ? uscc_check_char(buf) : 0;
+			if (want)
+				snprintf(f->msg[i], sizeof f->msg[i], TR("校验位应为 %c", "check char should be %c"), want);
+			else
+				msg = TR("含不允许的字符", "invalid characters");
+		}
+		break;
+	case FI_TEXT:
+		if (!*v)
+			msg = TR("必填", "required");
 		break;
 	case FI_EXPOSURE:
 		if (*v) {
 			int64_t id;
-			field_id(v, FIELD("编号", "id"), &id, &err);
+			if (field_id(v, FIELD("编号", "id"), &id, &err))
+				msg = TR("应为曝光问题编号", "an exposure id");
 		}
 		break;
 	default:
 		break;
 	}
 	free(out);
-	if (err.code)
-		snprintf(f->msg[i], sizeof f->msg[i], "%s", err.msg);
+	if (msg)
+		snprintf(f->msg[i], sizeof f->msg[i], "%s", msg);
 }
 
 /* Duplicate warning and exposure suggestion, from the core, as typed. */
@@ -336,7 +357,7 @@ static void paint(struct tui *t, void *self)
 	tui_fill(t, 0, 0, t->cols, C_HEADER);
 	tui_text(t, 0, 1, t->cols - 2, TR("新登记：投诉 / 举报 / 咨询", "New intake: complaint / tip / inquiry"), C_HEADER);
 	int label_w = i18n_get() == LANG_EN ? 11 : 12;
-	int value_w = t->cols >= 120 ? 60 : 40;
+	int value_w = t->cols >= 120 ? 60 : 38;
 	int msg_x = label_w + value_w + 2;
 	int y = 2;
 	for (int i = 0; i < FI_N; i++, y++) {

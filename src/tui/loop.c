@@ -137,10 +137,11 @@ static void paint(struct tui *t)
 
 static void check_data(struct tui *t)
 {
-	int64_t v = store_data_version(t->c->st);
-	if (v == t->data_version)
+	int64_t v = store_data_version(t->c->st), mine = store_local_changes(t->c->st);
+	if (v == t->data_version && mine == t->local_changes)
 		return;
 	t->data_version = v;
+	t->local_changes = mine;
 	for (int i = 0; i < t->depth; i++)
 		if (t->stack[i].v->on_data_changed)
 			t->stack[i].v->on_data_changed(t, t->stack[i].self);
@@ -231,7 +232,8 @@ int tui_run(struct zs_ctx *c, const struct tui_options *opt)
 			t->last_second = c->now;
 			t->dirty = true;
 		}
-		if (mono_ms - last_data_check >= DATA_POLL_MS) {
+		/* Our own writes show at once; others' within DATA_POLL_MS. */
+		if (mono_ms - last_data_check >= DATA_POLL_MS || store_local_changes(c->st) != t->local_changes) {
 			last_data_check = mono_ms;
 			check_data(t);
 		}

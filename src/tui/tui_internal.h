@@ -48,7 +48,7 @@ struct tui {
 	const struct tui_options *opt;
 	int rows, cols;
 	bool quit, dirty, too_small, colors, ascii_lines;
-	int64_t data_version;
+	int64_t data_version, local_changes;
 	int64_t last_second;
 	struct {
 		const struct view *v;
