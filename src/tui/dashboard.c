@@ -511,6 +511,13 @@ static void stamp_exposure_done(struct tui *t, void *ud, const char *title)
 	exposure_detail_open(t, id);
 }
 
+static void quit_done(struct tui *t, void *ud, const char *answer)
+{
+	(void)ud;
+	if (answer && (!strcmp(answer, "y") || !strcmp(answer, "Y") || !strcmp(answer, "是") || !strcmp(answer, "yes")))
+		t->quit = true;
+}
+
 static bool on_key(struct tui *t, void *self, int key, bool fkey)
 {
 	struct dashboard *d = self;
@@ -530,7 +537,13 @@ static bool on_key(struct tui *t, void *self, int key, bool fkey)
 	switch (key) {
 	case 'q':
 	case 3:   /* Ctrl-C in raw mode */
-		t->quit = true;
+		/* The draft is on disk either way, but a half-typed complaint
+		 * deserves a second look before the operator walks away. */
+		if (form_has_draft(t))
+			prompt_open(t, TR("有未保存的登记草稿（下次启动可恢复），仍要退出吗？y/n ", "An unsaved draft exists (kept for next time). Quit anyway? y/n "),
+				    "", quit_done, NULL);
+		else
+			t->quit = true;
 		return true;
 	case '\t':
 		d->focus = (d->focus + 1) % PANE_N;

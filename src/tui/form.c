@@ -66,8 +66,9 @@ struct form {
 };
 
 static const struct key_binding form_keys[] = {
-	{ '\t', false, "Tab/↓", "下一栏", "next field" },
-	{ KEY_BTAB, true, "Shift-Tab/↑", "上一栏", "previous field" },
+	{ '\t', false, "Tab/↓/Ctrl-N", "下一栏", "next field" },
+	{ KEY_BTAB, true, "Shift-Tab/↑/Ctrl-P", "上一栏", "previous field" },
+	{ ' ', false, "空格/1-9", "选择下一项 / 第几项（渠道、类别、分类）", "next choice / choice N (channel, kind, category)" },
 	{ KEY_LEFT, true, "←/→", "选择渠道、类别、分类（也可按数字键）", "pick channel, kind, category (or digits)" },
 	{ 19, false, "Ctrl-S/F2", "保存登记", "save the intake" },
 	{ 5, false, "Ctrl-E/F3", "关联建议的曝光问题", "link the suggested exposure" },
@@ -456,11 +457,12 @@ static bool on_key(struct tui *t, void *self, int key, bool fkey)
 		}
 		return true;
 	}
-	if ((!fkey && (key == '\t' || key == '\r' || key == '\n')) || (fkey && (key == KEY_DOWN || key == KEY_ENTER))) {
+	/* Ctrl-N / Ctrl-P stand in for Tab / Shift-Tab where a client eats them. */
+	if ((!fkey && (key == '\t' || key == '\r' || key == '\n' || key == 14)) || (fkey && (key == KEY_DOWN || key == KEY_ENTER))) {
 		f->focus = (f->focus + 1) % FI_N;
 		return true;
 	}
-	if (fkey && (key == KEY_BTAB || key == KEY_UP)) {
+	if ((fkey && (key == KEY_BTAB || key == KEY_UP)) || (!fkey && key == 16)) {
 		f->focus = (f->focus + FI_N - 1) % FI_N;
 		return true;
 	}
