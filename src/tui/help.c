@@ -21,8 +21,8 @@ static void paint(struct tui *t, void *self)
 		for (int i = 0; i < kt->n; i++, y++) {
 			if (y < 1 || y >= t->rows - 1)
 				continue;
-			tui_text(t, y, 3, 14, kt->keys[i].label, C_HINT);
-			tui_text(t, y, 18, t->cols - 19, TR(kt->keys[i].zh, kt->keys[i].en), C_NORMAL);
+			tui_text(t, y, 3, 20, kt->keys[i].label, C_HINT);
+			tui_text(t, y, 24, t->cols - 25, TR(kt->keys[i].zh, kt->keys[i].en), C_NORMAL);
 		}
 		y++;
 	}
