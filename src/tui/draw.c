@@ -34,14 +34,18 @@ attr_t tui_attr(struct tui *t, enum tui_color c)
 	return A_NORMAL;
 }
 
-int tui_text(struct tui *t, int y, int x, int w, const char *s, enum tui_color c)
+/* Fit s into w columns (left or right aligned) and put it at (y, x). */
+static int put(struct tui *t, int y, int x, int w, const char *s, enum tui_color c, bool right)
 {
 	if (w <= 0 || y < 0 || y >= t->rows || x >= t->cols)
 		return 0;
 	if (x + w > t->cols)
 		w = t->cols - x;
 	char buf[2048];
-	text_fit_cols(s ? s : "", w, true, buf, sizeof buf);
+	if (right)
+		text_fit_cols_right(s ? s : "", w, buf, sizeof buf);
+	else
+		text_fit_cols(s ? s : "", w, true, buf, sizeof buf);
 	attr_t a = tui_attr(t, c);
 	attron(a);
 	mvaddstr(y, x, buf);
@@ -49,19 +53,14 @@ int tui_text(struct tui *t, int y, int x, int w, const char *s, enum tui_color c
 	return w;
 }
 
+int tui_text(struct tui *t, int y, int x, int w, const char *s, enum tui_color c)
+{
+	return put(t, y, x, w, s, c, false);
+}
+
 int tui_text_right(struct tui *t, int y, int x, int w, const char *s, enum tui_color c)
 {
-	if (w <= 0 || y < 0 || y >= t->rows || x >= t->cols)
-		return 0;
-	if (x + w > t->cols)
-		w = t->cols - x;
-	char buf[2048];
-	text_fit_cols_right(s ? s : "", w, buf, sizeof buf);
-	attr_t a = tui_attr(t, c);
-	attron(a);
-	mvaddstr(y, x, buf);
-	attroff(a);
-	return w;
+	return put(t, y, x, w, s, c, true);
 }
 
 void tui_fill(struct tui *t, int y, int x, int w, enum tui_color c)

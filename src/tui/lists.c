@@ -234,20 +234,15 @@ static bool on_key(struct tui *t, void *self, int key, bool fkey)
 	return false;
 }
 
-static void on_data_changed(struct tui *t, void *self)
+/* New data and closing both drop the rows; paint loads them again. */
+static void drop_rows(struct tui *t, void *self)
 {
 	(void)t;
 	clear_rows(self);
 }
 
-static void on_close(struct tui *t, void *self)
-{
-	(void)t;
-	clear_rows(self);
-}
-
-const struct view view_roster = { "roster", paint, on_key, on_data_changed, on_close };
-const struct view view_search = { "search", paint, on_key, on_data_changed, on_close };
+const struct view view_roster = { "roster", paint, on_key, drop_rows, drop_rows };
+const struct view view_search = { "search", paint, on_key, drop_rows, drop_rows };
 
 void roster_view_open(struct tui *t)
 {
