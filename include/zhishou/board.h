@@ -31,6 +31,10 @@ struct board_counts {
  * started, else the next one. */
 int board_gala(struct zs_ctx *c, struct board_gala *g, struct zs_error *err);
 
+/* Schedule a gala (name, start, end as typed); audited. */
+int gala_add(struct zs_ctx *c, const char *name, const char *start, const char *end, int64_t *id,
+	     struct zs_error *err);
+
 /* Counts of intakes received in [since, now]. */
 int board_counts(struct zs_ctx *c, int64_t since, struct board_counts *out, struct zs_error *err);
 

@@ -27,6 +27,7 @@ struct out *out_new(FILE *fp, enum out_format f, const struct out_col *cols, int
 void out_str(struct out *o, const char *s);   /* NULL prints as empty / null */
 void out_int(struct out *o, int64_t v);
 void out_null(struct out *o);
+void out_bool(struct out *o, bool v);   /* JSON true/false; text 1/0 */
 void out_end_row(struct out *o);
 /* Print what is buffered, close the JSON array, free o.  Returns rows. */
 int64_t out_finish(struct out *o);

@@ -24,7 +24,9 @@ int64_t time_now(void);
  *   the same followed by "Z" or "+08:00"/"+0800"/"-05:00" (explicit offset)
  *   "YYYY-MM-DD" (00:00 that day)
  *   "MM-DD HH:MM" (the year of now)
- *   "HH:MM[:SS]" (that time on now's date in the display zone)
+ *   "HH:MM[:SS]" (the occurrence of that clock time nearest to now, within
+ *                 12 hours either way: at 00:10, "23:50" is last night; at
+ *                 22:00, "08:00" is tomorrow morning)
  *   an all-digit Unix time of 9+ digits
  * Impossible values (month 13, 2026-02-30, 25:00, 12:61) are errors, not
  * normalised.  Returns true on success; on failure writes a Chinese reason

@@ -60,7 +60,7 @@ static int row_cb(const struct audit_row *a, void *ud)
 	return 0;
 }
 
-static const char *const entities[] = { "intake", "exposure", "roster", "unit", NULL };
+static const char *const entities[] = { "intake", "exposure", "roster", "unit", "gala", NULL };
 
 static int exec(struct cli *cli, int argc, char **argv)
 {
@@ -81,8 +81,8 @@ static int exec(struct cli *cli, int argc, char **argv)
 		for (int i = 0; entities[i]; i++)
 			ok |= !strcmp(o.entity, entities[i]);
 		if (!ok)
-			return cli_usage(&cmd_audit_entry, TR("--entity 只能是 intake、exposure、roster 或 unit，不是「%s」",
-							      "--entity must be intake, exposure, roster or unit, not \"%s\""), o.entity);
+			return cli_usage(&cmd_audit_entry, TR("--entity 只能是 intake、exposure、roster、unit 或 gala，不是「%s」",
+							      "--entity must be intake, exposure, roster, unit or gala, not \"%s\""), o.entity);
 	}
 	int64_t id = 0, limit = 200, after = 0;
 	if (o.id && !o.entity)

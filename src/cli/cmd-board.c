@@ -215,8 +215,8 @@ static int exec(struct cli *cli, int argc, char **argv)
 	if (!shown)
 		snprintf(line + n, sizeof line - n, "%s", TR("无", "none"));
 	out_line(stdout, line);
-	snprintf(line, sizeof line, TR("关联曝光问题 %lld 件；其中未办结 %lld 件；全部未办结 %lld 件",
-				       "Linked to exposures %lld; still open %lld; open overall %lld"),
+	snprintf(line, sizeof line, TR("关联曝光问题 %lld 件；晚会以来未办结 %lld 件；历来未办结 %lld 件",
+				       "Linked to exposures %lld; open since the gala %lld; open overall %lld"),
 		 (long long)b.linked, (long long)b.unresolved, (long long)b.all_unresolved);
 	out_line(stdout, line);
 

@@ -72,21 +72,30 @@ static const struct out_col roster_cols[] = {
 	{ "shift_end", "结束", "end", 0, false },
 };
 
+struct list_ctx {
+	struct out *out;
+	bool json;
+};
+
 static int list_cb(const struct roster_entry *r, void *ud)
 {
-	struct out *o = ud;
+	struct list_ctx *l = ud;
+	struct out *o = l->out;
 	char a[40], b[40];
-	bool json = false;
-	(void)json;
+	/* JSON keeps the same values whatever --lang says. */
+	enum time_fmt tf = l->json ? TIME_ISO : TIME_SHORT;
 	out_str(o, r->duty_date);
 	out_str(o, r->unit);
 	out_str(o, r->name);
 	out_str(o, r->title);
-	out_str(o, r->is_leader ? TR("是", "yes") : "");
+	if (l->json)
+		out_bool(o, r->is_leader);
+	else
+		out_str(o, r->is_leader ? TR("是", "yes") : "");
 	out_str(o, r->landline);
 	out_str(o, r->mobile);
-	out_str(o, time_format(r->shift_start, TIME_SHORT, a, sizeof a));
-	out_str(o, time_format(r->shift_end, TIME_SHORT, b, sizeof b));
+	out_str(o, time_format(r->shift_start, tf, a, sizeof a));
+	out_str(o, time_format(r->shift_end, tf, b, sizeof b));
 	out_end_row(o);
 	return 0;
 }
@@ -113,9 +122,9 @@ static int list_exec(struct cli *cli, int argc, char **argv)
 		snprintf(date, sizeof date, "%04d-%02d-%02d", y, m, d);
 	}
 	struct zs_error err = { 0 };
-	struct out *out = out_new(stdout, o.fmt, roster_cols, sizeof roster_cols / sizeof *roster_cols);
-	r = store_roster_each(cli->ctx.st, o.date ? date : NULL, o.now ? cli->ctx.now : 0, list_cb, out, &err);
-	out_finish(out);
+	struct list_ctx l = { out_new(stdout, o.fmt, roster_cols, sizeof roster_cols / sizeof *roster_cols), o.fmt == OUT_JSON };
+	r = store_roster_each(cli->ctx.st, o.date ? date : NULL, o.now ? cli->ctx.now : 0, list_cb, &l, &err);
+	out_finish(l.out);
 	return r ? cli_error(&err) : 0;
 }
 
@@ -141,11 +150,11 @@ static const struct out_col unit_cols[] = {
 
 static int unit_cb(const struct unit *u, void *ud)
 {
-	struct out *o = ud;
-	out_int(o, u->id);
-	out_str(o, u->name);
-	out_str(o, vocab_label(&vocab_unit_kind, u->kind));
-	out_end_row(o);
+	struct list_ctx *l = ud;
+	out_int(l->out, u->id);
+	out_str(l->out, u->name);
+	out_str(l->out, l->json ? u->kind : vocab_label(&vocab_unit_kind, u->kind));
+	out_end_row(l->out);
 	return 0;
 }
 
@@ -162,9 +171,9 @@ static int unit_list_exec(struct cli *cli, int argc, char **argv)
 	if (first < argc)
 		return cli_usage(o.cmd, TR("多余的参数：%s", "unexpected argument: %s"), argv[first]);
 	struct zs_error err = { 0 };
-	struct out *out = out_new(stdout, o.fmt, unit_cols, 3);
-	r = store_unit_each(cli->ctx.st, unit_cb, out, &err);
-	out_finish(out);
+	struct list_ctx l = { out_new(stdout, o.fmt, unit_cols, 3), o.fmt == OUT_JSON };
+	r = store_unit_each(cli->ctx.st, unit_cb, &l, &err);
+	out_finish(l.out);
 	return r ? cli_error(&err) : 0;
 }
 

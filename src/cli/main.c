@@ -25,6 +25,8 @@
 static const struct cmd_entry *const commands[] = {
 	&cmd_init_entry,
 	&cmd_board_entry,
+	&cmd_gala_add_entry,
+	&cmd_gala_list_entry,
 	&cmd_roster_import_entry,
 	&cmd_roster_list_entry,
 	&cmd_unit_list_entry,
@@ -329,5 +331,11 @@ int main(int argc, char **argv)
 	cli_set_now(&cli);
 	int rc = cmd->exec(&cli, argc, argv);
 	store_close(cli.ctx.st);
+	/* An export to a full disk or a closed pipe must not look like success. */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "zhishou: %s：%s\n", TR("输出写入失败", "could not write the output"), strerror(errno));
+		if (rc == 0)
+			rc = 1;
+	}
 	return rc;
 }

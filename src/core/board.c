@@ -2,8 +2,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <jansson.h>
+#include <stdlib.h>
+
 #include "zhishou/board.h"
 #include "zhishou/codes.h"
+#include "zhishou/fields.h"
+#include "zhishou/i18n.h"
+#include "zhishou/timeutil.h"
 
 struct gala_pick {
 	int64_t now;
@@ -105,5 +111,39 @@ int board_counts(struct zs_ctx *c, int64_t since, struct board_counts *out, stru
 	if (!r)
 		r = store_exposure_each(c->st, true, NULL, NULL, overdue_cb, &o, err);
 	out->exposures_overdue = o.n;
+	return r;
+}
+
+int gala_add(struct zs_ctx *c, const char *name, const char *start, const char *end, int64_t *id,
+	     struct zs_error *err)
+{
+	struct gala g = { 0 };
+	int r = field_text(name, FIELD("晚会名称", "gala name"), 60, false, true, &g.name, err);
+	if (!r)
+		r = field_time(start, FIELD("开始时间", "start"), c->now, &g.starts_at, err);
+	if (!r)
+		r = field_time(end, FIELD("结束时间", "end"), g.starts_at, &g.ends_at, err);
+	if (!r && g.ends_at <= g.starts_at)
+		r = zs_fail(err, ZS_EINPUT, TR("结束时间必须晚于开始时间", "the end must be after the start"));
+	if (!r && g.ends_at - g.starts_at > 12 * 3600)
+		r = zs_fail(err, ZS_EINPUT, TR("晚会超过 12 小时，请检查时间", "a gala longer than 12 hours: check the times"));
+	if (!r && !(r = store_begin(c->st, err))) {
+		r = store_gala_insert(c->st, &g, err);
+		if (!r) {
+			char a[40], b[40];
+			json_t *o = json_pack("{s:s, s:s, s:s}", "name", g.name, "starts_at",
+					      time_format(g.starts_at, TIME_ISO, a, sizeof a), "ends_at",
+					      time_format(g.ends_at, TIME_ISO, b, sizeof b));
+			char *after = json_dumps(o, JSON_COMPACT);
+			r = store_audit(c->st, "gala", g.id, "create", "", "", after, err);
+			free(after);
+			json_decref(o);
+		}
+		r = r ? r : store_commit(c->st, err);
+		if (r)
+			store_rollback(c->st);
+	}
+	*id = g.id;
+	gala_clear(&g);
 	return r;
 }

@@ -563,6 +563,15 @@ int intake_update(struct zs_ctx *c, int64_t id, const struct intake_change *ch, 
 		diff_int(&d, "recovered_fen", before.recovered_fen, after.recovered_fen);
 		diff_int(&d, "exposure_id", before.exposure_id, after.exposure_id);
 		diff_str(&d, "notes", before.notes, after.notes);
+		/* Nothing changed (the same transfer twice): no write, no audit row. */
+		if (!*d.fields) {
+			json_decref(d.before);
+			json_decref(d.after);
+			intake_clear(&before);
+			intake_clear(&after);
+			store_rollback(c->st);
+			return ZS_OK;
+		}
 		char *b = json_dumps(d.before, JSON_COMPACT), *a = json_dumps(d.after, JSON_COMPACT);
 		r = store_audit(c->st, "intake", id, "update", d.fields, b, a, err);
 		free(b);

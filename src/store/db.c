@@ -215,7 +215,9 @@ static int create_file(const char *path, unsigned mode, const char *group, struc
 	return ZS_OK;
 }
 
-static int migrate(struct store *st, struct zs_error *err)
+/* Is this file ours (or empty)?  Reads only, so a text file or another
+ * program's database is refused before anything is written to it. */
+static int check_identity(struct store *st, struct zs_error *err)
 {
 	int version = 0, app = 0;
 	if (pragma_int(st, "PRAGMA user_version", &version) != SQLITE_OK ||
@@ -239,19 +241,45 @@ static int migrate(struct store *st, struct zs_error *err)
 			       TR("数据库 %s 来自更新版本的 zhishou（结构版本 %d，本程序只支持到 %d），请升级 zhishou 后再打开",
 				  "database %s comes from a newer zhishou (schema %d, this program knows up to %d); upgrade zhishou"),
 			       st->path, version, NMIGRATIONS);
-	for (int v = version; v < NMIGRATIONS; v++) {
-		const struct embedded_file *f = embedded_find(migrations[v]);
-		if (!f)
-			return zs_fail(err, ZS_EFAIL, "missing embedded %s", migrations[v]);
+	return ZS_OK;
+}
+
+/* Each step runs in its own write transaction and reads the version inside
+ * it, so several processes opening a new database at once apply every step
+ * exactly once. */
+static int migrate(struct store *st, bool readonly, struct zs_error *err)
+{
+	for (;;) {
+		int version = 0;
+		if (pragma_int(st, "PRAGMA user_version", &version) != SQLITE_OK)
+			return store_sqlerr(st, err, "user_version");
+		if (version >= NMIGRATIONS)
+			return ZS_OK;
+		if (readonly)
+			return zs_fail(err, ZS_EFAIL, TR("数据库 %s 需要升级结构，但以只读方式打开", "database %s needs migrating but is open read-only"),
+				       st->path);
 		int r = store_begin(st, err);
 		if (r)
 			return r;
-		r = exec(st, f->data, err, migrations[v]);
+		if (pragma_int(st, "PRAGMA user_version", &version) != SQLITE_OK) {
+			store_rollback(st);
+			return store_sqlerr(st, err, "user_version");
+		}
+		if (version >= NMIGRATIONS) {
+			store_rollback(st);
+			return ZS_OK;
+		}
+		const struct embedded_file *f = embedded_find(migrations[version]);
+		if (!f) {
+			store_rollback(st);
+			return zs_fail(err, ZS_EFAIL, "missing embedded %s", migrations[version]);
+		}
+		r = exec(st, f->data, err, migrations[version]);
 		if (!r) {
 			char sql[96];
-			/* user_version cannot be bound; v is our own integer. */
+			/* user_version cannot be bound; version is our own integer. */
 			snprintf(sql, sizeof sql, "PRAGMA application_id = %d; PRAGMA user_version = %d",
-				 ZHISHOU_APP_ID, v + 1);
+				 ZHISHOU_APP_ID, version + 1);
 			r = exec(st, sql, err, "user_version");
 		}
 		if (!r)
@@ -261,7 +289,6 @@ static int migrate(struct store *st, struct zs_error *err)
 			return r;
 		}
 	}
-	return ZS_OK;
 }
 
 int store_open(const char *path, const struct store_options *opt, struct store **out,
@@ -303,18 +330,18 @@ int store_open(const char *path, const struct store_options *opt, struct store *
 	struct zs_error local;
 	if (!err)
 		err = &local;
-	int r = migrate(st, err);
+	int r = check_identity(st, err);
 	if (!r && !opt->readonly && !memory)
-		r = exec(st, "PRAGMA journal_mode=WAL", err, "journal_mode");
+		r = exec_retry(st, "PRAGMA journal_mode=WAL", err, "journal_mode");
 	if (!r)
 		r = exec(st, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON", err, "pragma");
+	if (!r)
+		r = migrate(st, opt->readonly, err);
 	if (r) {
-		/* A failed first open must not leave an empty file that a later
-		 * run would take for a database. */
-		bool was_new = !exists;
+		/* The file is left alone even if we created it: another process
+		 * may be opening it at the same moment, and an empty file is
+		 * simply migrated by the next open. */
 		store_close(st);
-		if (was_new)
-			unlink(path);
 		return r;
 	}
 	*out = st;

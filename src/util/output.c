@@ -157,6 +157,18 @@ void out_str(struct out *o, const char *s) { add(o, s, false, 0); }
 void out_int(struct out *o, int64_t v) { add(o, NULL, true, v); }
 void out_null(struct out *o) { add(o, NULL, false, 0); }
 
+void out_bool(struct out *o, bool v)
+{
+	if (o->f == OUT_JSON && o->col < o->ncols) {
+		if (!o->row)
+			o->row = json_object();
+		json_object_set_new(o->row, o->cols[o->col].key, json_boolean(v));
+		o->col++;
+		return;
+	}
+	add(o, NULL, true, v ? 1 : 0);
+}
+
 void out_end_row(struct out *o)
 {
 	while (o->col < o->ncols)

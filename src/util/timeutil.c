@@ -701,7 +701,8 @@ bool time_parse(const char *s, int64_t now, int64_t *out, char *err,
 		return false;
 	}
 	if (!have_date) {
-		/* A clock alone: that time on now's date in the display zone. */
+		/* A clock alone: first on now's date in the display zone (moved to
+		 * the nearest day below). */
 		time_to_local(now, &y, &m, &d, NULL, NULL, NULL);
 	}
 
@@ -713,6 +714,18 @@ bool time_parse(const char *s, int64_t now, int64_t *out, char *err,
 		set_err(err, errsz, "该时刻在本时区不存在（夏令时调整）：%04d-%02d-%02d %02d:%02d",
 			y, m, d, h, mi);
 		return false;
+	}
+	/* A clock alone means the occurrence nearest to now: on a duty night
+	 * "23:50" typed at 00:10 is last night, and a deadline of "08:00" typed
+	 * at 22:00 is tomorrow morning. */
+	if (!have_date && !off) {
+		int64_t alt;
+		if (result - now > 12 * 3600 &&
+		    local_to_instant(y, m, d - 1, (int64_t)h * 3600 + mi * 60 + sec, true, &alt))
+			result = alt;
+		else if (now - result > 12 * 3600 &&
+			 local_to_instant(y, m, d + 1, (int64_t)h * 3600 + mi * 60 + sec, true, &alt))
+			result = alt;
 	}
 	if (out)
 		*out = result;

@@ -208,6 +208,17 @@ class LogBehaviour(ZsTestCase):
         self.assertEqual([r["id"] for r in e.intakes()], [2, 1])
         self.assertIsNone(e.intake(2)["exposure_id"])
 
+    def test_suggestion_by_keyword_only_for_open_exposures(self):
+        e = self.env
+        e.ok("expose", "add", "--title", "过期面包换标签", "--companies", "丁烘焙连锁", "--keywords", "过期面包",
+             "--aired", "20:00")
+        _, hints = e.add("--channel", "web", "--kind", "tip", "--text", "买到过期面包")
+        self.assertEqual(len(hints), 1, hints)
+        self.assertIn("#1", hints[0])
+        e.ok("expose", "update", "1", "--local", "no")          # closed: 本地无涉
+        _, hints = e.add("--channel", "web", "--kind", "tip", "--text", "又买到过期面包", "--subject", "丁烘焙连锁")
+        self.assertEqual(hints, [])
+
     def test_duplicate_same_business_similar_text(self):
         e = self.env
         e.add("--channel", "web", "--kind", "投诉", "--text", "在甲超市买到过期面包，要求退款",
@@ -417,11 +428,12 @@ class LogBehaviour(ZsTestCase):
         e.add("--channel", "web", "--kind", "tip", "--text", "酸菜")
         for cmd in (("log", "list"), ("expose", "list", "--all"), ("roster", "list"), ("unit", "list"),
                     ("search", "酸菜"), ("audit", "--entity", "intake")):
-            zh = e.ok(*cmd, "--format", "json", lang="zh").out
-            en = e.ok(*cmd, "--format", "json", lang="en").out
-            if cmd[0] == "audit":
-                zh, en = re.sub(r'"at":"[^"]*"', "", zh), re.sub(r'"at":"[^"]*"', "", en)
-            self.assertEqual(zh, en, "JSON of `%s` changes with --lang" % " ".join(cmd))
+            with self.subTest(command=" ".join(cmd)):
+                zh = e.ok(*cmd, "--format", "json", lang="zh").out
+                en = e.ok(*cmd, "--format", "json", lang="en").out
+                if cmd[0] == "audit":
+                    zh, en = re.sub(r'"at":"[^"]*"', "", zh), re.sub(r'"at":"[^"]*"', "", en)
+                self.assertEqual(zh, en, "JSON of `%s` changes with --lang" % " ".join(cmd))
 
     def test_roster_json_times_are_unambiguous(self):
         # Other JSON carries ISO 8601 times with the offset; roster shift
@@ -434,6 +446,30 @@ class LogBehaviour(ZsTestCase):
         for r in rows:
             for k in ("shift_start", "shift_end"):
                 self.assertRegex(r[k], r"^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?\+08:00$", r)
+
+    def test_clock_time_just_after_midnight_means_last_night(self):
+        # The duty night runs past midnight.  At 00:10 on 16 March an operator
+        # logging a call that came in at "23:50" means 15 March 23:50, not a
+        # time 23 hours ahead (refused as "in the future"); the same for an
+        # exposure aired at "23:30" and for --since.
+        e = self.env
+        after_midnight = "2026-03-16 00:10"
+        r = e.run("log", "add", "--channel", "web", "--kind", "tip", "--text", "午夜前的来电", "--at", "23:50",
+                  now=after_midnight)
+        self.assertEqual(r.rc, 0, repr(r))
+        self.assertEqual(e.intake(1)["received_at"], "2026-03-15T23:50:00+08:00")
+        r = e.run("expose", "add", "--title", "深夜曝光", "--aired", "23:30", now=after_midnight)
+        self.assertEqual(r.rc, 0, repr(r))
+        x = e.exposure(1)
+        self.assertEqual(x["aired_at"], "2026-03-15T23:30:00+08:00")
+        self.assertEqual(x["deadline"], "2026-03-16T08:00:00+08:00")
+        rows = e.ok("log", "list", "--since", "23:00", "--format", "json", now=after_midnight).json()
+        self.assertEqual([i["id"] for i in rows], [1])
+        # while a time earlier than now stays today
+        r = e.run("log", "add", "--channel", "web", "--kind", "tip", "--text", "午夜后", "--at", "00:05",
+                  now=after_midnight)
+        self.assertEqual(r.rc, 0, repr(r))
+        self.assertEqual(e.intake(2)["received_at"], "2026-03-16T00:05:00+08:00")
 
     def test_init_again_is_harmless(self):
         e = self.env
@@ -557,6 +593,23 @@ class GlobalOptions(ZsTestCase):
             r = e.run("log", "list", env={"LANG": loc, "LC_ALL": loc})
             self.assertEqual(r.rc, 0, repr(r))
             self.assertTrue(r.out.startswith("编号"), repr(r))
+
+    def test_write_error_on_stdout_is_reported(self):
+        # An export to a full disk must not end "successfully" with a
+        # truncated file.
+        if not os.path.exists("/dev/full"):
+            self.skipTest("no /dev/full")
+        e = self.env
+        e.ok("init")
+        for n in range(3):
+            e.add("--channel", "web", "--kind", "tip", "--text", "第%d件" % n)
+        for args in (["log", "list", "--format", "csv"], ["log", "list"], ["board", "--format", "json"],
+                     ["audit", "--format", "json"]):
+            with self.subTest(command=" ".join(args)), open("/dev/full", "w") as full:
+                p = subprocess.run([zs.BIN, "--db", e.db] + args, stdout=full, stderr=subprocess.PIPE,
+                                   env=e.environ(), timeout=60)
+                self.assertNotEqual(p.returncode, 0, "exit 0 although nothing could be written")
+                self.assertTrue(p.stderr.strip(), "no message about the failed write")
 
     def test_bad_lang(self):
         r = self.env.run("--lang", "fr", "log", "list")

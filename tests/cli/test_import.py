@@ -175,6 +175,19 @@ class RosterImport(ZsTestCase):
         self.assertEqual(sorted(x["name"] for x in self.roster()), ["张建国", "赵敏"])
         self.assertIsNotNone(self.env.audit_rows())
 
+    def test_blank_rows_from_excel_are_ignored(self):
+        text = ("日期,单位,姓名,职务,固定电话,移动电话\r\n"
+                "2026-03-15,执法稽查队,李明,科员,,13912345678\r\n"
+                "\r\n,,,,,\r\n,,,,,\r\n")
+        r = self.imp("blank.csv", text)
+        self.assertEqual(r.rc, 0, repr(r))
+        self.assertEqual(len(self.roster()), 1)
+
+    def test_header_cells_trimmed_and_quoted(self):
+        r = self.imp("sp.csv", ' 日期 ,"单位", 姓名,职务,固定电话,移动电话\n2026-03-15,A所,乙,科员,,13512345679\n')
+        self.assertEqual(r.rc, 0, repr(r))
+        self.assertEqual(self.roster()[0]["unit"], "A所")
+
     def test_text_is_sanitised(self):
         text = HEADER + "\n2026-03-15,执法稽查队,\x1b[31m张建国\u202e,副队长\x07,,13812345678,,,\n"
         r = self.imp("esc.csv", text)
@@ -250,6 +263,11 @@ class LogImport(ZsTestCase):
         self.assertEqual((i["channel"], i["kind"], i["phone"]), ("web", "complaint", "01012345678"))
         self.assertEqual(self.env.intake(3)["channel"], "letter")
         self.assertEqual(self.env.intake(1)["ref"], "WB-7")
+
+    def test_blank_rows_are_ignored(self):
+        r = self.imp("lb.csv", "received_at,channel,kind,summary\r\n2026-03-15 20:00,web,tip,a\r\n,,,\r\n\r\n")
+        self.assertEqual(r.rc, 0, repr(r))
+        self.assertEqual(len(self.env.intakes()), 1)
 
     def test_reimport_same_channel_and_ref_is_skipped(self):
         text = (LOG_HEADER + "\n"

@@ -35,7 +35,10 @@ UPDATE_GOLDEN = os.environ.get("ZHISHOU_UPDATE_GOLDEN") == "1"
 
 # The Unix user as the operating system knows it (what the audit must record,
 # whatever $USER or $LOGNAME say).
-OS_USER = pwd.getpwuid(os.getuid()).pw_name
+try:
+    OS_USER = pwd.getpwuid(os.getuid()).pw_name
+except KeyError:
+    OS_USER = "uid%d" % os.getuid()
 
 # A valid USCC (GB 32100-2015) and the same code with a wrong check character.
 USCC_OK = "91350100M000100Y43"
@@ -100,7 +103,8 @@ class Env:
             "LC_ALL": "C.UTF-8",
             "ZHISHOU_NOW": self.now if now is None else now,
         }
-        for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "MALLOC_PERTURB_"):
+        for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "MSAN_OPTIONS", "MALLOC_PERTURB_",
+                  "LD_LIBRARY_PATH", "LD_PRELOAD"):
             if k in os.environ:
                 e[k] = os.environ[k]
         if extra:
@@ -257,12 +261,12 @@ def assert_golden(testcase, name, actual):
 BIDI = set("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
-def bad_chars(s, allow_newline=False):
+def bad_chars(s, allow_newline=False, allow_tab=False):
     """Control characters (C0, DEL, C1) and bidi controls in s."""
     out = []
     for ch in s:
         o = ord(ch)
-        if ch == "\n" and allow_newline:
+        if (ch == "\n" and allow_newline) or (ch == "\t" and allow_tab):
             continue
         if o < 0x20 or 0x7F <= o <= 0x9F or ch in BIDI:
             out.append(ch)
