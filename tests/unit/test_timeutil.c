@@ -144,12 +144,18 @@ static void test_parse_relative(void **state)
 	parse_is("20:00:00", NOW, T0);
 	parse_is("8:00", NOW, T0 - 12 * 3600);
 	parse_is("08:00", NOW, T0 - 12 * 3600);
-	parse_is("0:00", NOW, T0 - 20 * 3600);
+	/* A clock alone is the occurrence nearest to now (within 12 hours). */
+	parse_is("0:00", NOW, T0 + 4 * 3600);
 	parse_is("24:00", NOW, T0 + 4 * 3600);
 	parse_is("20点", NOW, T0);
 	parse_is("20时15分", NOW, T0 + 900);
-	/* The date is now's date in the display zone, not in UTC. */
-	parse_is("20:00", after_midnight, T0 + 24 * 3600);
+	/* After midnight, last night's times are meant, not tonight's. */
+	parse_is("20:00", after_midnight, T0);
+	parse_is("23:50", after_midnight, T0 + 3 * 3600 + 50 * 60);
+	/* A deadline typed in the evening for the morning is tomorrow's. */
+	parse_is("08:00", T0 + 2 * 3600, T0 + 12 * 3600);
+	/* The local date decides, not UTC's: 02:00 at 01:00 is this night. */
+	parse_is("02:00", after_midnight, T0 + 6 * 3600);
 	/* MM-DD takes now's year in the display zone. */
 	parse_is("03-15 20:00", NOW, T0);
 	parse_is("3/15 20:00", NOW, T0);
