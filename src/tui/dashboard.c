@@ -61,7 +61,7 @@ static const struct key_binding dash_keys[] = {
 	{ '\t', false, "Tab", "在曝光、登记、值班三栏间切换", "cycle focus: board, log, duty" },
 	{ 'j', false, "↓/j", "下一条", "next row" },
 	{ 'k', false, "↑/k", "上一条", "previous row" },
-	{ ' ', false, "PgDn/空格", "向下翻页（看更早的登记）", "page down (older intakes)" },
+	{ ' ', false, "PgDn/Space", "向下翻页（看更早的登记）", "page down (older intakes)" },
 	{ 'b', false, "PgUp/b", "向上翻页", "page up" },
 	{ 'g', false, "Home/g", "回到最新", "back to the newest" },
 	{ 'r', false, "r", "值班表", "duty roster" },
@@ -69,7 +69,7 @@ static const struct key_binding dash_keys[] = {
 	{ 'X', false, "X", "丢弃未保存的登记草稿", "discard the unsaved intake draft" },
 	{ '?', false, "?", "帮助（所有按键）", "help (every key)" },
 	{ 12, false, "Ctrl-L", "重画屏幕", "redraw the screen" },
-	{ 'q', false, "q", "退出", "quit" },
+	{ 'q', false, "q/Ctrl-C", "退出（有草稿时先问）", "quit (asks first if a draft is open)" },
 };
 const struct key_table dash_key_table = { "看板", "Dashboard", dash_keys, sizeof dash_keys / sizeof *dash_keys };
 
@@ -289,10 +289,10 @@ static void paint_board(struct tui *t, struct dashboard *d, int y, int h, int w)
 		d->exp_top = d->exp_sel;
 	if (d->exp_sel >= d->exp_top + rows)
 		d->exp_top = d->exp_sel - rows + 1;
-	bool wide = w >= 110;
-	int lead_w = wide ? 16 : 0;
+	bool wide = w >= 110, en = i18n_get() == LANG_EN;
+	int lead_w = wide ? 17 : 0, local_w = 8, status_w = en ? 12 : 9;
 	/* mark level time title local [lead] status linked left */
-	int title_w = w - (1 + 5 + 6 + 7 + (wide ? lead_w + 1 : 0) + 9 + 5 + 15);
+	int title_w = w - (1 + 5 + 6 + local_w + lead_w + status_w + 5 + 15);
 	for (int k = 0; k < rows && d->exp_top + k < d->nexp; k++) {
 		const struct exp_row *e = &d->exps[d->exp_top + k];
 		int yy = y + 1 + k, x = 0;
@@ -304,20 +304,16 @@ static void paint_board(struct tui *t, struct dashboard *d, int y, int h, int w)
 			tui_fill(t, yy, 0, w, C_SELECTED);
 		/* Overdue is marked by a "!" as well as colour (vt100, colour-blind). */
 		x += tui_text(t, yy, x, 1, overdue ? "!" : " ", col);
-		x += tui_text(t, yy, x, 5, level_short(e->level), col);
-		x += tui_text(t, yy, x, 6, time_format(e->aired, TIME_CLOCK, buf, sizeof buf), col);
-		x += tui_text(t, yy, x, title_w, e->title, col);
-		x += tui_text(t, yy, x, 1, " ", col);
-		x += tui_text(t, yy, x, 7, vocab_label(&vocab_local, e->local), col);
-		if (wide) {
-			x += tui_text(t, yy, x, lead_w, *e->lead ? e->lead : TR("牵头未定", "no lead"), col);
-			x += tui_text(t, yy, x, 1, " ", col);
-		}
-		x += tui_text(t, yy, x, 9, vocab_label(&vocab_exposure_status, e->status), col);
+		x += tui_cell(t, yy, x, 5, level_short(e->level), col);
+		x += tui_cell(t, yy, x, 6, time_format(e->aired, TIME_CLOCK, buf, sizeof buf), col);
+		x += tui_cell(t, yy, x, title_w, e->title, col);
+		x += tui_cell(t, yy, x, local_w, vocab_label(&vocab_local, e->local), col);
+		if (wide)
+			x += tui_cell(t, yy, x, lead_w, *e->lead ? e->lead : TR("牵头未定", "no lead"), col);
+		x += tui_cell(t, yy, x, status_w, vocab_label(&vocab_exposure_status, e->status), col);
 		snprintf(buf, sizeof buf, "%lld", (long long)e->linked);
 		x += tui_text_right(t, yy, x, 4, buf, col);
 		x += tui_text(t, yy, x, 1, " ", col);
-		bool en = i18n_get() == LANG_EN;
 		if (overdue)
 			snprintf(left, sizeof left, TR("超时%s", "late %s"), time_format_duration(t->c->now - e->deadline, en, dur, sizeof dur));
 		else
@@ -338,8 +334,9 @@ static void paint_log(struct tui *t, struct dashboard *d, int y, int h, int w)
 	tui_hline(t, y, 0, w);
 	tui_text(t, y, 2, text_width(title) + 2, title, d->focus == PANE_LOG ? C_HEADER : C_TITLE);
 	d->log_rows = h - 1;
-	bool wide = w >= 110;
-	int subj_w = wide ? 22 : 14, ch_w = wide ? 12 : 10;
+	bool wide = w >= 110, en = i18n_get() == LANG_EN;
+	int subj_w = wide ? 23 : 15, ch_w = en ? (wide ? 16 : 12) : (wide ? 12 : 10), kind_w = en ? 10 : 5;
+	int status_w = en ? 13 : 9;
 	for (int k = 0; k < h - 1 && k < d->nlog; k++) {
 		const struct log_row *r = &d->log[k];
 		int yy = y + 1 + k, x = 0;
@@ -350,18 +347,15 @@ static void paint_log(struct tui *t, struct dashboard *d, int y, int h, int w)
 		if (sel)
 			tui_fill(t, yy, 0, w, C_SELECTED);
 		x += tui_text(t, yy, x, 1, fresh ? "+" : " ", col);
-		x += tui_text(t, yy, x, 6, time_format(r->at, TIME_CLOCK, buf, sizeof buf), col);
+		x += tui_cell(t, yy, x, 6, time_format(r->at, TIME_CLOCK, buf, sizeof buf), col);
 		if (wide) {
 			snprintf(buf, sizeof buf, "#%lld", (long long)r->id);
-			x += tui_text(t, yy, x, 8, buf, col);
+			x += tui_cell(t, yy, x, 8, buf, col);
 		}
-		x += tui_text(t, yy, x, ch_w, vocab_label(&vocab_channel, r->channel), col);
-		x += tui_text(t, yy, x, 5, vocab_label(&vocab_kind, r->kind), col);
-		x += tui_text(t, yy, x, subj_w, *r->subject ? r->subject : "—", col);
-		x += tui_text(t, yy, x, 1, " ", col);
-		int status_w = 9;
-		x += tui_text(t, yy, x, w - x - status_w - 1, r->summary, col);
-		x += tui_text(t, yy, x, 1, " ", col);
+		x += tui_cell(t, yy, x, ch_w, vocab_label(&vocab_channel, r->channel), col);
+		x += tui_cell(t, yy, x, kind_w, vocab_label(&vocab_kind, r->kind), col);
+		x += tui_cell(t, yy, x, subj_w, *r->subject ? r->subject : "—", col);
+		x += tui_cell(t, yy, x, w - x - status_w, r->summary, col);
 		tui_text(t, yy, x, status_w, vocab_label(&vocab_status, r->status),
 			 sel ? C_SELECTED : strcmp(r->status, "new") ? col : C_TITLE);
 	}
@@ -412,7 +406,7 @@ static void paint_duty_lines(struct tui *t, struct dashboard *d, int y, int h)
 			n = 0;
 			line[0] = '\0';
 		}
-		n += (size_t)snprintf(line + n, sizeof line - n, "%s%s", n ? " │ " : "", item);
+		n += (size_t)snprintf(line + n, sizeof line - n, "%s%s", n ? (t->ascii_lines ? " | " : " │ ") : "", item);
 	}
 	if (n && yy < y + h)
 		tui_text(t, yy, 1, t->cols - 1, line, C_NORMAL);

@@ -63,6 +63,15 @@ int tui_text_right(struct tui *t, int y, int x, int w, const char *s, enum tui_c
 	return put(t, y, x, w, s, c, true);
 }
 
+int tui_cell(struct tui *t, int y, int x, int w, const char *s, enum tui_color c)
+{
+	if (w <= 1)
+		return tui_text(t, y, x, w, s, c);
+	tui_text(t, y, x, w - 1, s, c);
+	tui_text(t, y, x + w - 1, 1, " ", c);
+	return w;
+}
+
 void tui_fill(struct tui *t, int y, int x, int w, enum tui_color c)
 {
 	tui_text(t, y, x, w, "", c);

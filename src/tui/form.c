@@ -68,7 +68,7 @@ struct form {
 static const struct key_binding form_keys[] = {
 	{ '\t', false, "Tab/↓/Ctrl-N", "下一栏", "next field" },
 	{ KEY_BTAB, true, "Shift-Tab/↑/Ctrl-P", "上一栏", "previous field" },
-	{ ' ', false, "空格/1-9", "选择下一项 / 第几项（渠道、类别、分类）", "next choice / choice N (channel, kind, category)" },
+	{ ' ', false, "Space/1-9", "选择下一项 / 第几项（渠道、类别、分类）", "next choice / choice N (channel, kind, category)" },
 	{ KEY_LEFT, true, "←/→", "选择渠道、类别、分类（也可按数字键）", "pick channel, kind, category (or digits)" },
 	{ 19, false, "Ctrl-S/F2", "保存登记", "save the intake" },
 	{ 5, false, "Ctrl-E/F3", "关联建议的曝光问题", "link the suggested exposure" },

@@ -11,7 +11,7 @@ static void paint(struct tui *t, void *self)
 {
 	(void)self;
 	tui_fill(t, 0, 0, t->cols, C_HEADER);
-	tui_text(t, 0, 1, t->cols - 2, TR("帮助：所有按键（Esc 或 q 返回，↑↓ 滚动）", "Help: every key (Esc or q to go back, arrows help_scroll)"), C_HEADER);
+	tui_text(t, 0, 1, t->cols - 2, TR("帮助：所有按键（Esc 或 q 返回，↑↓ 滚动）", "Help: every key (Esc or q to go back, arrows scroll)"), C_HEADER);
 	int y = 2 - help_scroll;
 	for (int k = 0; tui_key_tables[k]; k++) {
 		const struct key_table *kt = tui_key_tables[k];

@@ -139,7 +139,7 @@ static void load_search(struct tui *t, struct list *l)
 }
 
 static const struct key_binding list_keys[] = {
-	{ '/', false, "/ 或 f", "筛选 / 重新搜索", "filter / search again" },
+	{ '/', false, "/, f", "筛选 / 重新搜索", "filter / search again" },
 	{ '\r', false, "Enter", "打开所选（搜索结果）", "open the selected result" },
 	{ 27, false, "Esc/q", "返回", "back" },
 };
@@ -265,7 +265,8 @@ void search_view_open(struct tui *t)
 }
 
 extern const struct key_table dash_key_table, form_key_table, intake_key_table, exposure_key_table,
-	prompt_key_table;
+	prompt_key_table, edit_key_table;
 const struct key_table *const tui_key_tables[] = {
-	&dash_key_table, &form_key_table, &intake_key_table, &exposure_key_table, &list_key_table, &prompt_key_table, NULL,
+	&dash_key_table, &form_key_table, &intake_key_table, &exposure_key_table, &list_key_table, &prompt_key_table,
+	&edit_key_table, NULL,
 };

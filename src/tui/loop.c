@@ -170,6 +170,47 @@ static void handle_key(struct tui *t, int key, bool fkey)
 		t->dirty = true;
 }
 
+/* After an ESC: if the bytes of a sequence follow at once, it was a key the
+ * terminal description does not know (Home as ESC [ 1 ~ under TERM=xterm,
+ * say), not the Esc key.  Known ones become their KEY_* code; the rest are
+ * swallowed so they cannot close a form.  Returns false for a lone Esc. */
+static bool read_escape(int *key, bool *fkey)
+{
+	wint_t ch;
+	int kr = wget_wch(stdscr, &ch);
+	if (kr == ERR)
+		return false;
+	if (kr == KEY_CODE_YES || (ch != '[' && ch != 'O')) {
+		/* Esc then another key (Alt-x): the Esc goes first. */
+		unget_wch(ch);
+		return false;
+	}
+	char seq[16];
+	size_t n = 0;
+	seq[n++] = (char)ch;
+	while (n < sizeof seq - 1 && (kr = wget_wch(stdscr, &ch)) != ERR && kr != KEY_CODE_YES) {
+		seq[n++] = (char)ch;
+		if (ch >= 0x40 && ch <= 0x7E && n > 1)
+			break;
+	}
+	seq[n] = '\0';
+	static const struct { const char *seq; int key; } known[] = {
+		{ "[1~", KEY_HOME }, { "[7~", KEY_HOME }, { "[H", KEY_HOME }, { "OH", KEY_HOME },
+		{ "[4~", KEY_END }, { "[8~", KEY_END }, { "[F", KEY_END }, { "OF", KEY_END },
+		{ "[3~", KEY_DC }, { "[5~", KEY_PPAGE }, { "[6~", KEY_NPAGE },
+		{ "[A", KEY_UP }, { "OA", KEY_UP }, { "[B", KEY_DOWN }, { "OB", KEY_DOWN },
+		{ "[C", KEY_RIGHT }, { "OC", KEY_RIGHT }, { "[D", KEY_LEFT }, { "OD", KEY_LEFT },
+		{ "[Z", KEY_BTAB }, { "OP", KEY_F(1) }, { "OQ", KEY_F(2) }, { "OR", KEY_F(3) },
+		{ "[12~", KEY_F(2) }, { "[13~", KEY_F(3) }, { "[11~", KEY_F(1) },
+	};
+	*key = 0;
+	*fkey = true;
+	for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+		if (!strcmp(seq, known[i].seq))
+			*key = known[i].key;
+	return true;
+}
+
 int tui_run(struct zs_ctx *c, const struct tui_options *opt)
 {
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -259,6 +300,15 @@ int tui_run(struct zs_ctx *c, const struct tui_options *opt)
 		wint_t ch;
 		int kr;
 		while ((kr = wget_wch(stdscr, &ch)) != ERR) {
+			if (kr != KEY_CODE_YES && ch == 27) {
+				int key;
+				bool fkey;
+				if (read_escape(&key, &fkey)) {
+					if (key)
+						handle_key(t, key, fkey);
+					continue;
+				}
+			}
 			handle_key(t, (int)ch, kr == KEY_CODE_YES);
 			if (t->quit)
 				break;

@@ -18,10 +18,21 @@ static struct prompt the_prompt;
 
 static const struct key_binding prompt_keys[] = {
 	{ '\r', false, "Enter", "确定", "accept" },
-	{ 27, false, "Esc", "取消", "cancel" },
-	{ 21, false, "Ctrl-U", "清空", "clear the line" },
+	{ 27, false, "Esc/Ctrl-G", "取消", "cancel" },
 };
-const struct key_table prompt_key_table = { "输入框", "Prompts", prompt_keys, 3 };
+const struct key_table prompt_key_table = { "输入框", "Prompts", prompt_keys, 2 };
+
+/* Editing keys of every text field and prompt (lineedit.c). */
+static const struct key_binding edit_keys[] = {
+	{ KEY_LEFT, true, "Left/Right", "移动光标（按字）", "move the caret (by character)" },
+	{ KEY_HOME, true, "Home/Ctrl-A", "到行首", "to the start" },
+	{ KEY_END, true, "End", "到行尾（输入框里 Ctrl-E 也可）", "to the end (Ctrl-E too, in prompts)" },
+	{ KEY_BACKSPACE, true, "Backspace", "删除前一个字", "delete the character before" },
+	{ KEY_DC, true, "Delete", "删除后一个字", "delete the character after" },
+	{ 21, false, "Ctrl-U", "清空", "clear the field" },
+	{ 11, false, "Ctrl-K", "删到行尾", "delete to the end" },
+};
+const struct key_table edit_key_table = { "文字输入", "Text fields", edit_keys, sizeof edit_keys / sizeof *edit_keys };
 
 void prompt_open(struct tui *t, const char *question, const char *initial, prompt_done_cb done, void *ud)
 {
@@ -31,6 +42,7 @@ void prompt_open(struct tui *t, const char *question, const char *initial, promp
 	p->edit.max_chars = 4000;
 	p->done = done;
 	p->ud = ud;
+	t->message[0] = '\0';   /* a status message must not cover the prompt */
 	tui_push(t, &view_prompt, p);
 }
 
@@ -42,9 +54,10 @@ static void paint(struct tui *t, void *self)
 		t->stack[t->depth - 2].v->paint(t, t->stack[t->depth - 2].self);
 	int y = t->rows - 2;
 	tui_fill(t, y, 0, t->cols, C_HEADER);
+	/* The question is what matters; the answer needs only a few columns. */
 	int qw = text_width(p->question);
-	if (qw > t->cols / 2)
-		qw = t->cols / 2;
+	if (qw > t->cols - 12)
+		qw = t->cols - 12;
 	tui_text(t, y, 0, qw, p->question, C_HEADER);
 	t->cursor_x = le_draw(t, &p->edit, y, qw, t->cols - qw, C_HEADER);
 	t->cursor_y = y;

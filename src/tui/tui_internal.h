@@ -77,6 +77,8 @@ int64_t tui_now(struct tui *t);
 attr_t tui_attr(struct tui *t, enum tui_color c);
 /* Write s at (y, x) fitted to w columns (padded with spaces); returns columns used. */
 int tui_text(struct tui *t, int y, int x, int w, const char *s, enum tui_color c);
+/* A table cell: s in w-1 columns and a space, so labels never run together. */
+int tui_cell(struct tui *t, int y, int x, int w, const char *s, enum tui_color c);
 int tui_text_right(struct tui *t, int y, int x, int w, const char *s, enum tui_color c);
 void tui_fill(struct tui *t, int y, int x, int w, enum tui_color c);
 void tui_hline(struct tui *t, int y, int x, int w);

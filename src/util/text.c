@@ -555,7 +555,9 @@ static size_t draw_bytes(uint32_t cp)
 
 	if (cp == '\t' || cp == '\n')
 		return 1;
-	if (is_control(cp))
+	/* Bidi overrides are dropped too: text that reached the database some
+	 * other way must not reorder what is drawn after it. */
+	if (is_control(cp) || is_stripped_format(cp))
 		return 0;
 	return text_encode(cp, tmp);
 }
@@ -656,7 +658,7 @@ static void sink_cluster(struct sink *k, const char *s, const struct cluster *c)
 			s += decode_z(s, &cp);
 			if (cp == '\t' || cp == '\n')
 				k->buf[k->len++] = ' ';
-			else if (!is_control(cp))
+			else if (!is_control(cp) && !is_stripped_format(cp))
 				k->len += text_encode(cp, k->buf + k->len);
 		}
 	} else {

@@ -1,0 +1,1234 @@
+#!/usr/bin/env python3
+"""The console, driven through a real tmux (issue 3).
+
+Every test starts the real binary ($ZHISHOU_BIN, else build/zhishou) in a
+private tmux server on a copy of one demo night (`init --demo`, made once per
+run: the demo clock starts at 15 March 21:40 and runs), with its own state
+directory (where the unsaved form draft lives) and an environment built from
+nothing (`env -i`): LANG=C.UTF-8, TZ=America/New_York (so a console that
+shows the server's zone instead of the configured Asia/Shanghai shows wrong
+times), HOME/XDG inside the test directory and an empty config file, so no
+real configuration is read.
+
+Waits poll the screen with a deadline; nothing sleeps a fixed time except
+where the test is about time passing.
+"""
+
+import glob
+import json
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import tmuxdrv  # noqa: E402
+from tmuxdrv import col_of, dwidth, has_cjk, slice_cols  # noqa: E402
+
+SOURCE_ROOT = os.path.dirname(os.path.dirname(HERE))
+BIN = os.environ.get("ZHISHOU_BIN") or os.path.join(SOURCE_ROOT, "build", "zhishou")
+TUI_SRC = os.path.join(SOURCE_ROOT, "src", "tui")
+
+STATUSES_ZH = ["新登记", "已受理", "已转办", "办理中", "已办结", "不予受理", "重复件"]
+CLOCK_RE = re.compile(r"(\d\d):(\d\d):(\d\d)")
+LOG_ROW_RE = re.compile(r"^[ +]\d\d:\d\d ")
+
+_module_dir = None
+_template_db = None
+
+
+def setUpModule():
+    global _module_dir, _template_db
+    if not tmuxdrv.TMUX:
+        return
+    _module_dir = tempfile.mkdtemp(prefix="zhishou-tui-")
+    _template_db = os.path.join(_module_dir, "template.db")
+    env = base_env(_module_dir)
+    p = subprocess.run([BIN, "--db", _template_db, "init", "--demo"], env=env,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+    if p.returncode != 0:
+        raise RuntimeError("init --demo failed: %s" % p.stderr.decode())
+    # Copied per test: everything must be in the main file, no WAL left behind.
+    wal = _template_db + "-wal"
+    if os.path.exists(wal) and os.path.getsize(wal) > 0:
+        raise RuntimeError("template database left a WAL behind")
+
+
+def tearDownModule():
+    if _module_dir:
+        shutil.rmtree(_module_dir, ignore_errors=True)
+
+
+def base_env(d):
+    cfg = os.path.join(d, "config", "zhishou")
+    os.makedirs(cfg, exist_ok=True)
+    conf = os.path.join(cfg, "zhishou.conf")
+    if not os.path.exists(conf):
+        open(conf, "w").close()
+    return {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "HOME": d,
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "TZ": "America/New_York",
+        "XDG_CONFIG_HOME": os.path.join(d, "config"),
+        "XDG_DATA_HOME": os.path.join(d, "data"),
+        "XDG_STATE_HOME": os.path.join(d, "xdgstate"),
+        "ZHISHOU_STATE_DIR": os.path.join(d, "state"),
+    }
+
+
+# --- reading the dashboard ----------------------------------------------
+
+def find_line(lines, text, start=0):
+    for i in range(start, len(lines)):
+        if text in lines[i]:
+            return i
+    return -1
+
+
+def log_rows(lines, width=None):
+    """The rows of the live log (left pane only when width is given)."""
+    t = find_line(lines, "受理登记")
+    if t < 0:
+        t = find_line(lines, "Intake log")
+    assert t >= 0, "no log pane:\n" + "\n".join(lines)
+    rows = []
+    for l in lines[t + 1:]:
+        part = slice_cols(l, 0, width) if width else l
+        if not LOG_ROW_RE.match(part):
+            break
+        rows.append(part.rstrip())
+    return rows
+
+
+def board_rows(lines):
+    t = find_line(lines, "晚会曝光问题")
+    end = find_line(lines, "受理登记", t + 1)
+    return lines[t + 1:end]
+
+
+def header_clock(lines):
+    m = CLOCK_RE.search(lines[0])
+    assert m, "no clock in the header: %r" % lines[0]
+    return int(m.group(1)) * 3600 + int(m.group(2)) * 60 + int(m.group(3))
+
+
+def sgr_params(s):
+    """Every SGR parameter in a capture -e line, as integers."""
+    out = []
+    for m in re.finditer(r"\x1b\[([\d;:]*)m", s):
+        for p in re.split(r"[;:]", m.group(1)):
+            out.append(int(p) if p else 0)
+    return out
+
+
+def mask_clock(lines):
+    """The header and the time-left column tick; mask them to compare layouts."""
+    out = []
+    for l in lines:
+        l = CLOCK_RE.sub("hh:mm:ss", l)
+        l = re.sub(r"已播 \S+", "已播 …", l)
+        l = re.sub(r"(剩|超时)\d[\d小时分秒]*", r"\1…", l)
+        out.append(l)
+    return out
+
+
+# --- key tables from the source ------------------------------------------
+
+_BINDING_RE = re.compile(
+    r'\{\s*([^,{}]+?)\s*,\s*(true|false)\s*,\s*"((?:[^"\\]|\\.)*)"\s*,\s*"((?:[^"\\]|\\.)*)"\s*,\s*"((?:[^"\\]|\\.)*)"\s*\}')
+_ARRAY_RE = re.compile(r"static const struct key_binding (\w+)\[\] = \{(.*?)\n\};", re.S)
+_TABLE_RE = re.compile(r'const struct key_table (\w+) = \{\s*"([^"]*)",\s*"([^"]*)",\s*(\w+),')
+
+
+def source_key_tables():
+    """{table var: (zh, en, [(label, zh, en), …])} from src/tui/*.c."""
+    arrays, tables = {}, {}
+    for path in glob.glob(os.path.join(TUI_SRC, "*.c")):
+        with open(path, encoding="utf-8") as f:
+            src = f.read()
+        for m in _ARRAY_RE.finditer(src):
+            arrays[m.group(1)] = [(b.group(3), b.group(4), b.group(5)) for b in _BINDING_RE.finditer(m.group(2))]
+        for m in _TABLE_RE.finditer(src):
+            tables[m.group(1)] = (m.group(2), m.group(3), m.group(4))
+    return {name: (zh, en, arrays[arr]) for name, (zh, en, arr) in tables.items()}
+
+
+def collect_help(t):
+    """Every (label, text) pair help shows, scrolling to the end."""
+    pairs, headings = set(), set()
+    prev = None
+    for _ in range(120):
+        lines = t.capture()
+        for l in lines[1:-1]:
+            if l.startswith(" ") and not l.startswith("   ") and l.strip():
+                headings.add(l.strip())
+            # "   label   what it does": a label never holds two spaces in a row
+            m = re.match(r"^   (\S(?:.*?\S)?)\s{2,}(\S.*)$", l)
+            if m:
+                pairs.add((m.group(1), m.group(2).strip()))
+        if lines == prev:
+            break
+        prev = lines
+        t.keys("j")
+    return pairs, headings
+
+
+def label_tokens(label):
+    toks = {label}
+    for part in re.split(r"/| 或 ", label):
+        if part:
+            toks.add(part.strip())
+    return toks
+
+
+@unittest.skipUnless(tmuxdrv.TMUX, "tmux is not installed")
+class ConsoleTest(unittest.TestCase):
+    maxDiff = None
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="zhishou-tui-")
+        self.addCleanup(shutil.rmtree, self.dir, True)
+        self.db = os.path.join(self.dir, "night.db")
+        shutil.copy(_template_db, self.db)
+        self.env = base_env(self.dir)
+        self.state = self.env["ZHISHOU_STATE_DIR"]
+
+    # --- helpers -------------------------------------------------------
+    def zs(self, *args, check=True):
+        p = subprocess.run([BIN, "--db", self.db] + list(args), env=self.env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
+        out, err = p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+        if check and p.returncode != 0:
+            self.fail("zhishou %s -> %d\n%s%s" % (" ".join(args), p.returncode, out, err))
+        return out
+
+    def zs_json(self, *args):
+        return json.loads(self.zs(*(list(args) + ["--format", "json"])))
+
+    def log_add(self, text, **kw):
+        args = ["log", "add", "--channel", kw.pop("channel", "12315-hotline"),
+                "--kind", kw.pop("kind", "complaint"), "--text", text]
+        for k, v in kw.items():
+            args += ["--" + k, v]
+        out = self.zs(*args)
+        return int(out.split()[0])
+
+    def newest(self):
+        return self.zs_json("log", "list", "--limit", "1")[0]
+
+    def console(self, width=80, height=24, term="xterm-256color", lang=None, env=None, wait=True):
+        argv = [BIN, "--db", self.db]
+        if lang:
+            argv += ["--lang", lang]
+        e = dict(self.env, TERM=term)
+        if env:
+            e.update(env)
+        t = tmuxdrv.Term(argv, e, width, height, workdir=self.dir)
+        self.addCleanup(t.close)
+        if wait:
+            t.wait_for("Exposures" if lang == "en" else "晚会曝光问题")
+        return t
+
+    def drafts(self):
+        return glob.glob(os.path.join(self.state, "draft-*.json"))
+
+    def field_line(self, lines, label):
+        """Index of the form row whose label (column 1) is `label`."""
+        for i, l in enumerate(lines):
+            if l[1:].startswith(label):
+                return i
+        self.fail("no form field %s:\n%s" % (label, "\n".join(lines)))
+
+
+class Dashboard(ConsoleTest):
+    def check_header(self, lines, width):
+        head = lines[0]
+        self.assertTrue(head.startswith(" 值守台"), head)
+        self.assertIn("央视3·15晚会", head)
+        self.assertIn("已播", head)
+        self.assertIn("（演示）", head)
+        self.assertIn("night.db", head)
+        # the demo clock, in the configured zone (not TZ=America/New_York)
+        clock = header_clock(lines)
+        self.assertTrue(21 * 3600 + 40 * 60 <= clock < 21 * 3600 + 45 * 60, head)
+        # right part flush with the right edge (the bar ends with one space)
+        self.assertEqual(dwidth(head.rstrip()), width - 1, head)
+
+    def check_counters(self, lines):
+        b = self.zs_json("board")["counts"]
+        self.assertIn("20:00起受理 %d：" % b["total"], lines[1])
+        self.assertIn("投诉 %d 举报 %d 咨询 %d" % (b["by_kind"]["complaint"], b["by_kind"]["tip"],
+                                                b["by_kind"]["inquiry"]), lines[1])
+        self.assertIn("关联曝光 %d" % b["linked"], lines[1])
+        self.assertIn("未结 %d" % b["unresolved"], lines[1])
+        self.assertIn("12315热线 %d" % b["by_channel"]["12315-hotline"], lines[2])
+        return b
+
+    def check_board(self, lines, b):
+        rows = board_rows(lines)
+        self.assertIn("超时 %d" % b["exposures_overdue"], lines[find_line(lines, "晚会曝光问题")])
+        overdue = [r for r in rows if "过期面包" in r]
+        self.assertEqual(len(overdue), 1, rows)
+        self.assertTrue(overdue[0].startswith("!"), overdue[0])
+        self.assertIn("超时", overdue[0])
+        for r in rows:
+            if "酸菜" in r or "共享充电宝" in r:
+                self.assertTrue(r.startswith(" "), r)   # not overdue: no mark
+                self.assertIn("剩", r)
+        # level then deadline: as the command lists them
+        titles = [e["title"] for e in self.zs_json("expose", "list")]
+        shown = [t for t in titles if any(t[:6] in r for r in rows)]
+        self.assertEqual(shown, titles[:len(rows)])
+
+    def check_log_newest_first(self, rows):
+        newest = self.zs_json("log", "list", "--limit", str(len(rows)))
+        self.assertEqual(len(newest), len(rows))
+        for row, it in zip(rows, newest):
+            self.assertEqual(row[1:6], it["received_at"][11:16], (row, it))
+            subj = it["subject"] or "—"
+            shown = row.split()[3] if not row[6:].lstrip().startswith("#") else row.split()[4]
+            self.assertTrue(subj.startswith(shown.rstrip("…")), (row, it))
+
+    def test_80x24_demo_night(self):
+        t = self.console(80, 24)
+        lines = t.wait_stable()
+        self.assertEqual(len(lines), 24)
+        self.check_header(lines, 80)
+        b = self.check_counters(lines)
+        self.check_board(lines, b)
+        rows = log_rows(lines)
+        self.assertGreaterEqual(len(rows), 8, lines)
+        self.check_log_newest_first(rows)
+        # on duty: leaders by unit
+        d = find_line(lines, "正在值班")
+        self.assertGreater(d, find_line(lines, "受理登记"))
+        duty = "\n".join(lines[d + 1:23])
+        leaders = [r for r in self.zs_json("roster", "list", "--now") if r["leader"]]
+        self.assertTrue(leaders)
+        self.assertIn(leaders[0]["name"], duty)
+        self.assertIn(leaders[0]["mobile"], duty)
+        self.assertTrue(lines[23].startswith("n 新登记"), lines[23])
+        self.assertIn("? 帮助", lines[23])
+
+    def test_80x24_columns_align_with_chinese(self):
+        t = self.console(80, 24)
+        rows = log_rows(t.wait_stable())
+        self.assertGreaterEqual(len(rows), 8)
+        status_cols, kind_cols = set(), set()
+        for r in rows:
+            m = re.search("(%s)$" % "|".join(STATUSES_ZH), r)
+            self.assertTrue(m, r)
+            status_cols.add(col_of(r, m.start()))
+            k = re.search(r"(投诉|举报|咨询) ", r)
+            kind_cols.add(col_of(r, k.start()))
+            # the business column (14 wide from column 22) is followed by one
+            # space at column 36 and the summary starts exactly at column 37:
+            # no wide character straddles a column boundary
+            self.assertEqual(slice_cols(r, 36, 37), " ", r)
+            self.assertEqual(dwidth(slice_cols(r, 0, 37)), 37, r)
+            self.assertEqual(dwidth(slice_cols(r, 0, 22)), 22, r)
+            # a cut business name ends with an ellipsis
+            subj = slice_cols(r, 22, 36).rstrip()
+            self.assertLessEqual(dwidth(subj), 14, r)
+            self.assertLessEqual(dwidth(r), 80, r)
+        self.assertEqual(status_cols, {71}, rows)
+        self.assertEqual(kind_cols, {17}, rows)
+        self.assertTrue(any(slice_cols(r, 22, 36).rstrip().endswith("…") for r in rows), rows)
+        # the board's columns line up too
+        brows = board_rows(t.capture())
+        locals_ = set()
+        for r in brows:
+            m = re.search(r"(涉及|待查|不涉及) ", r)
+            self.assertTrue(m, r)
+            locals_.add(col_of(r, m.start()))
+        self.assertEqual(len(locals_), 1, brows)
+
+    def test_160x48_shows_more(self):
+        small = self.console(80, 24)
+        n_small = len(log_rows(small.wait_stable()))
+        small.close()
+        t = self.console(160, 48)
+        lines = t.wait_stable()
+        self.assertEqual(len(lines), 48)
+        self.check_header(lines, 160)
+        b = self.check_counters(lines)
+        for code, n in b["by_channel"].items():
+            if n:
+                # every channel fits on the wide counters line
+                self.assertRegex(lines[2], r"\S+ %d\b" % n)
+        self.check_board([slice_cols(l, 0, 123) for l in lines], b)
+        rows = log_rows(lines, 123)
+        self.assertGreater(len(rows), n_small, "160x48 shows no more log rows than 80x24")
+        self.assertGreaterEqual(len(rows), 30)
+        self.check_log_newest_first(rows)
+        self.assertTrue(all(re.match(r"^ \d\d:\d\d #\d+ ", r) for r in rows), rows)   # ids when wide
+        # wide board: the lead unit column
+        self.assertTrue(any("食品安全监管科" in r for r in board_rows(lines)))
+        # right column: on duty, with cadres as well as leaders
+        self.assertIn("正在值班", slice_cols(lines[3], 120))
+        right = "\n".join(slice_cols(l, 124) for l in lines[4:47])
+        now = self.zs_json("roster", "list", "--now")
+        cadres = [r for r in now if not r["leader"]]
+        self.assertTrue(cadres)
+        self.assertIn(cadres[0]["name"], right)
+        self.assertIn(cadres[0]["unit"], right)
+        self.assertIn("带班 " + [r for r in now if r["leader"]][0]["name"], right)
+        # status column aligned on the wide layout too
+        cols = set()
+        for r in rows:
+            m = re.search("(%s)$" % "|".join(STATUSES_ZH), r)
+            self.assertTrue(m, r)
+            cols.add(col_of(r, m.start()))
+        self.assertEqual(len(cols), 1, rows)
+
+    def test_ambiguous_wide_setting_uses_ascii_lines(self):
+        with open(os.path.join(self.env["XDG_CONFIG_HOME"], "zhishou", "zhishou.conf"), "w") as f:
+            f.write("[display]\nambiguous_wide = true\n")
+        t = self.console(80, 24)
+        lines = t.wait_stable()
+        self.assertTrue(lines[3].startswith("--"), lines[3])
+        self.assertIn(" | ", lines[1])
+        self.assertNotIn("│", "\n".join(lines))
+        plain = t.capture(escapes=True)
+        self.assertNotIn("\x0e", "\n".join(plain))   # no ACS line drawing either
+
+
+class Form(ConsoleTest):
+    def test_typing_a_chinese_intake(self):
+        t = self.console(80, 24)
+        t.keys("n")
+        lines = t.wait_for("新登记：投诉 / 举报 / 咨询")
+        at_row = self.field_line(lines, "受理时间")
+        value_col = col_of(lines[at_row], lines[at_row].index("2026-03-15 21:4"))
+        self.assertEqual(value_col, 12)
+        self.assertIn("< 12315热线 >", lines[self.field_line(lines, "渠道")])
+        self.assertIn("< 投诉 >", lines[self.field_line(lines, "类别")])
+        # the caret starts in the caller field
+        row = self.field_line(lines, "来电人")
+        self.assertEqual(t.cursor(), (value_col, row))
+        t.type("王先生")
+        t.wait_for("王先生")
+        self.assertEqual(t.cursor(), (value_col + 2 * 3, row))
+        # arrows move a whole character: two columns over Chinese
+        t.keys("Left")
+        t.wait_until(lambda l: t.cursor() == (value_col + 2 * 2, row), what="caret one character left")
+        t.keys("Right")
+        t.wait_until(lambda l: t.cursor() == (value_col + 2 * 3, row), what="caret back at the end")
+        t.keys("Tab")               # phone
+        t.keys("Tab")               # business
+        t.type("惠万家生鲜超市")
+        lines = t.wait_for("惠万家生鲜超市")
+        row = self.field_line(lines, "被投诉主体")
+        self.assertEqual(t.cursor(), (value_col + 2 * 7, row))
+        t.keys("Tab", "Tab")        # USCC, summary
+        summary = "买到过期牛奶3盒，要求退款"
+        t.type(summary)
+        lines = t.wait_for(summary)
+        row = self.field_line(lines, "内容摘要")
+        self.assertEqual(t.cursor(), (value_col + dwidth(summary), row))
+        t.keys("C-s")
+        lines = t.wait_for("已登记 #")
+        new_id = int(re.search(r"已登记 #(\d+)", "\n".join(lines)).group(1))
+        it = self.newest()
+        self.assertEqual(it["id"], new_id)
+        self.assertEqual(it["summary"], summary)
+        self.assertEqual(it["subject"], "惠万家生鲜超市")
+        self.assertEqual(it["channel"], "12315-hotline")
+        self.assertEqual(it["kind"], "complaint")
+        self.assertEqual(it["status"], "new")
+        self.assertEqual(self.zs_json("log", "show", str(new_id))["caller"], "王先生")
+        # back on the dashboard, the new entry on top, marked as new
+        rows = log_rows(t.wait_for("最新在上"))
+        self.assertTrue(rows[0].startswith("+"), rows[0])
+        self.assertIn("惠万家生鲜", rows[0])
+        self.assertEqual(self.drafts(), [])
+
+    def test_caret_follows_long_chinese_text(self):
+        t = self.console(80, 24)
+        t.keys("n")
+        t.wait_for("新登记：投诉")
+        t.keys("Tab", "Tab", "Tab", "Tab")     # to the summary
+        text = "晚会曝光的老坛酸菜我在便民超市买过三袋现在要求退款并赔偿损失"
+        t.type(text)
+        lines = t.wait_for("赔偿损失")
+        row = self.field_line(lines, "内容摘要")
+        x, y = t.cursor()
+        self.assertEqual(y, row)
+        shown = slice_cols(lines[row], 12, x)
+        self.assertTrue(text.endswith(shown), (shown, lines[row]))
+        self.assertEqual(dwidth(shown), x - 12)          # no half character before the caret
+        self.assertLessEqual(x, 12 + 38 - 1)             # the caret stays inside the field
+        # two characters left: what is left of the caret is still the text up to there
+        t.keys("Left", "Left")
+
+        def moved(lines):
+            x2, y2 = t.cursor()
+            before = slice_cols(lines[row], 12, x2)
+            return y2 == row and x2 > 12 and before and text[:-2].endswith(before) and dwidth(before) == x2 - 12
+        t.wait_until(moved, what="caret two characters left")
+
+    def test_picking_channel_F2_last_channel_and_draft_keys(self):
+        t = self.console(80, 24)
+        t.keys("n")
+        t.wait_for("新登记：投诉")
+        t.keys("BTab", "BTab", "BTab")          # caller -> category -> kind -> channel
+        lines = t.wait_for("1 12315热线")        # the numbered short list beside the field
+        t.keys("3")
+        t.wait_for("< 8890转办 >")
+        t.keys("Tab")
+        t.keys("2")
+        t.wait_for("< 举报 >")
+        # kind -> category -> caller -> phone -> business -> USCC -> summary
+        t.keys("Down", "C-n", "Tab", "Tab", "Tab", "Tab")
+        lines = t.wait_until(lambda l: t.cursor()[1] == self.field_line(l, "内容摘要"), what="caret in the summary")
+        t.type("举报虚假宣传")
+        t.wait_for("举报虚假宣传")
+        t.keys("F2")
+        t.wait_for("已登记 #")
+        it = self.newest()
+        self.assertEqual((it["channel"], it["kind"], it["summary"]), ("8890", "tip", "举报虚假宣传"))
+        # the next form starts on this operator's last channel
+        t.keys("n")
+        lines = t.wait_for("新登记：投诉")
+        self.assertIn("< 8890转办 >", lines[self.field_line(lines, "渠道")])
+        self.assertIn("< 投诉 >", lines[self.field_line(lines, "类别")])
+        t.type("张")
+        t.wait_for("张")
+        # Esc leaves the form and keeps the draft; X discards it
+        t.keys("Escape")
+        t.wait_for("草稿已保留")
+        self.assertEqual(len(self.drafts()), 1)
+        t.keys("X")
+        t.wait_for("已丢弃草稿")
+        self.assertEqual(self.drafts(), [])
+        t.keys("n")
+        lines = t.wait_for("新登记：投诉")
+        self.assertNotIn("张", lines[self.field_line(lines, "来电人")])
+
+    def test_unknown_key_sequence_does_not_leave_the_form(self):
+        """Home as PuTTY and tmux send it (ESC [ 1 ~), which xterm's terminfo
+        does not know: it must not count as Esc and throw the operator out of
+        the form, nor type "[1~" anywhere."""
+        t = self.console(80, 24, term="xterm-256color")
+        t.keys("n")
+        t.wait_for("新登记：投诉")
+        t.type("王先生")
+        t.wait_for("王先生")
+        t.tmux("send-keys", "-t", "zs", "-H", "1b", "5b", "31", "7e")     # Home (PuTTY, tmux)
+        t.tmux("send-keys", "-t", "zs", "-H", "1b", "5b", "34", "7e")     # End
+        time.sleep(0.3)
+        lines = t.capture()
+        self.assertIn("新登记：投诉", lines[0], "an unknown key sequence left the form")
+        self.assertNotIn("[1~", "\n".join(lines))
+        self.assertEqual(slice_cols(lines[self.field_line(lines, "来电人")], 12).strip(), "王先生")
+
+    def test_bad_phone_and_uscc_messages_beside_the_field(self):
+        last = self.newest()["id"]
+        t = self.console(80, 24)
+        t.keys("n")
+        t.wait_for("新登记：投诉")
+        t.keys("Tab")
+        t.type("1390000")
+        lines = t.wait_for("应为11位手机")
+        row = self.field_line(lines, "来电号码")
+        self.assertIn("应为11位手机或区号+号码", lines[row])
+        self.assertGreaterEqual(col_of(lines[row], lines[row].index("应为")), 12 + 38)
+        self.assertLessEqual(dwidth(lines[row].rstrip()), 80)   # fits at 80 columns
+        t.type("1111")
+        lines = t.wait_gone("应为11位手机")
+        self.assertIn("13900001111", lines[row])
+        # a landline with area code is fine, letters are not
+        t.keys("C-u")
+        t.type("abc")
+        t.wait_for("应为11位手机")
+        t.keys("C-u")
+        t.type("022-27301153")
+        t.wait_gone("应为11位手机")
+        # USCC: judged once complete; the right check character is named
+        t.keys("Tab", "Tab")
+        t.type("91350100M000100Y4")
+        time.sleep(0.2)
+        self.assertNotIn("校验位", t.text())
+        t.type("4")
+        lines = t.wait_for("校验位应为 3")
+        self.assertIn("校验位应为 3", lines[self.field_line(lines, "信用代码")])
+        t.keys("BSpace")
+        t.type("3")
+        t.wait_gone("校验位应为")
+        # the summary is required: saving without it is refused, form stays
+        lines = t.capture()
+        self.assertIn("必填", lines[self.field_line(lines, "内容摘要")])
+        t.keys("C-s")
+        time.sleep(0.3)
+        lines = t.capture()
+        self.assertIn("新登记：投诉", lines[0])     # still in the form
+        self.assertNotEqual(lines[-1].strip(), "")     # with the reason on the last line
+        self.assertEqual(self.newest()["id"], last)
+
+    def test_duplicate_warning_and_exposure_suggestion(self):
+        earlier = self.log_add("昨天来电反映酸菜有异味", phone="13900001111", subject="便民超市")
+        xin = [e for e in self.zs_json("expose", "list", "--all")
+               if "鑫旺食品有限公司" in self.zs_json("expose", "show", str(e["id"]))["companies"]]
+        self.assertTrue(xin, "the demo night links 鑫旺食品有限公司 to an exposure")
+        t = self.console(80, 24)
+        t.keys("n")
+        t.wait_for("新登记：投诉")
+        t.keys("Tab")
+        t.type("13900001111")
+        lines = t.wait_for("可能重复")
+        self.assertIn("! 可能重复：第 %d 件" % earlier, "\n".join(lines))
+        t.keys("Tab")
+        t.type("鑫旺食品有限公司")
+        lines = t.wait_for("建议关联曝光问题")
+        text = "\n".join(lines)
+        sid = int(re.search(r"建议关联曝光问题 #(\d+)", text).group(1))
+        self.assertIn(sid, [e["id"] for e in xin])
+        self.assertIn("Ctrl-E", text)
+        row = self.field_line(lines, "关联曝光")
+        self.assertEqual(slice_cols(lines[row], 12).strip(), "")
+        t.keys("C-e")
+        t.wait_until(lambda l: slice_cols(l[row], 12).strip() == str(sid), what="exposure field = %d" % sid)
+        t.keys("Tab", "Tab")
+        t.type("看了晚会，买的酸菜就是这家的")
+        t.wait_for("这家的")
+        t.keys("C-s")
+        lines = t.wait_for("已登记 #")
+        new_id = int(re.search(r"已登记 #(\d+)", "\n".join(lines)).group(1))
+        it = self.zs_json("log", "show", str(new_id))
+        self.assertEqual(it["exposure_id"], sid)
+        self.assertEqual(it["phone"], "13900001111")
+        self.assertEqual(it["subject"], "鑫旺食品有限公司")
+
+    def test_typing_not_blocked_by_a_long_write_elsewhere(self):
+        t = self.console(80, 24)
+        t.keys("n")
+        t.wait_for("新登记：投诉")
+        t.keys("Tab", "Tab", "Tab", "Tab")
+        con = sqlite3.connect(self.db, timeout=5, isolation_level=None)
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            con.execute("UPDATE intake SET notes = notes WHERE id = 1")
+            for word in ("数据库", "正忙", "照样打字"):
+                start = time.monotonic()
+                t.type(word)
+                t.wait_for(word, timeout=2)
+                self.assertLess(time.monotonic() - start, 0.5, "typing froze during a write elsewhere")
+        finally:
+            con.execute("ROLLBACK")
+            con.close()
+
+
+class Draft(ConsoleTest):
+    def test_draft_survives_a_killed_console(self):
+        t = self.console(80, 24)
+        t.keys("n")
+        t.wait_for("新登记：投诉")
+        t.type("李女士")
+        t.keys("Tab", "Tab", "Tab", "Tab")
+        t.type("草稿里的投诉内容")
+        t.wait_for("草稿里的投诉内容")
+        deadline = time.monotonic() + 2
+        while time.monotonic() < deadline:
+            d = self.drafts()
+            if d:
+                with open(d[0], encoding="utf-8") as f:
+                    if "草稿里的投诉内容" in f.read():
+                        break
+            time.sleep(0.02)
+        else:
+            self.fail("no draft on disk: %s" % (os.listdir(self.state) if os.path.isdir(self.state) else "no state dir"))
+        self.assertEqual(os.stat(d[0]).st_mode & 0o077, 0, "the draft is readable by others")
+        os.kill(t.pid(), 9)
+        t.wait_dead()
+        t.close()
+        t2 = self.console(80, 24, wait=False)
+        t2.wait_for("发现上次未保存的登记草稿")
+        t2.keys("n")
+        lines = t2.wait_for("草稿里的投诉内容")
+        self.assertIn("李女士", lines[self.field_line(lines, "来电人")])
+        self.assertIn("已恢复未保存的草稿", "\n".join(lines))
+        row = self.field_line(lines, "内容摘要")
+        self.assertEqual(t2.cursor(), (12 + dwidth("草稿里的投诉内容"), row))   # caret where it was
+        t2.keys("C-s")
+        t2.wait_for("已登记 #")
+        self.assertEqual(self.drafts(), [])
+        it = self.newest()
+        self.assertEqual(it["summary"], "草稿里的投诉内容")
+
+    def test_draft_survives_the_terminal_going_away(self):
+        t = self.console(80, 24)
+        t.keys("n")
+        t.wait_for("新登记：投诉")
+        t.keys("Tab", "Tab", "Tab", "Tab")
+        t.type("断线前打的字")
+        t.wait_for("断线前打的字")
+        pid = t.pid()
+        t.kill_server()               # the terminal closes: SIGHUP
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.02)
+        else:
+            self.fail("the console kept running after its terminal went away")
+        self.assertEqual(len(self.drafts()), 1)
+        t2 = self.console(80, 24, wait=False)
+        t2.wait_for("发现上次未保存的登记草稿")
+        t2.keys("n")
+        t2.wait_for("断线前打的字")
+
+
+class Live(ConsoleTest):
+    def test_command_entry_appears_in_two_consoles(self):
+        a = self.console(80, 24)
+        b = self.console(160, 48)
+        a.wait_stable(quiet=0.2)
+        self.log_add("两台值守台同时看到这一条", subject="同步测试商店")
+        start = time.monotonic()
+        seen = {}
+        while len(seen) < 2 and time.monotonic() - start < 3:
+            for name, term in (("a", a), ("b", b)):
+                if name not in seen and "两台值守台同时看到" in term.text():
+                    seen[name] = time.monotonic() - start
+            time.sleep(0.02)
+        self.assertEqual(set(seen), {"a", "b"}, "the new entry did not appear in both consoles")
+        self.assertLess(max(seen.values()), 1.0, seen)
+        for term, w in ((a, None), (b, 123)):
+            rows = log_rows(term.capture(), w)
+            self.assertIn("两台值守台同时看到", rows[0])
+            self.assertTrue(rows[0].startswith("+"), rows[0])
+        # the counters follow too
+        self.assertIn("受理 %d：" % self.zs_json("board")["counts"]["total"], a.capture()[1])
+
+    def test_new_entries_do_not_move_what_is_being_read(self):
+        t = self.console(80, 24)
+        t.wait_stable(quiet=0.2)
+        first = log_rows(t.capture())
+        t.keys("NPage")
+        lines = t.wait_for("已向下翻阅")
+        reading = log_rows(lines)
+        self.assertNotEqual(reading[0], first[0])
+        self.assertLess(reading[0][1:6], first[-1][1:6] + "~")   # older rows
+        self.log_add("翻阅时新来的第一条")
+        lines = t.wait_for("上方有 1 条新登记", timeout=2)
+        self.assertEqual(log_rows(lines), reading)
+        self.assertNotIn("翻阅时新来的", "\n".join(lines))
+        self.log_add("翻阅时新来的第二条")
+        lines = t.wait_for("上方有 2 条新登记", timeout=2)
+        self.assertEqual(log_rows(lines), reading)
+        t.keys(" ")                   # a page further back: still counted
+        lines = t.wait_until(lambda l: log_rows(l) != reading, what="next page")
+        self.assertIn("上方有 2 条新登记", "\n".join(lines))
+        t.keys("g")
+        lines = t.wait_for("最新在上")
+        rows = log_rows(lines)
+        self.assertIn("翻阅时新来的第二条", rows[0])
+        self.assertIn("翻阅时新来的第一条", rows[1])
+        self.assertNotIn("上方有", "\n".join(lines))
+
+    def test_fresh_mark_goes_away(self):
+        t = self.console(80, 24)
+        self.log_add("过几秒就不再标新")
+        lines = t.wait_for("过几秒就不再标新", timeout=2)
+        self.assertTrue(log_rows(lines)[0].startswith("+"))
+        t.wait_until(lambda l: log_rows(l)[0].startswith(" "), timeout=12, what="the + mark to go")
+
+
+class Terminal(ConsoleTest):
+    def test_resize_storm(self):
+        t = self.console(80, 24)
+        sizes = [(200, 60), (60, 20), (80, 24), (120, 40), (81, 23), (79, 25), (160, 48), (80, 24)]
+        for _ in range(6):
+            for w, h in sizes:
+                t.resize(w, h)
+            t.keys("j")
+        self.assertFalse(t.dead(), "the console died in the resize storm")
+        t.resize(60, 20)
+        lines = t.wait_for("窗口太小")
+        self.assertIn("60×20", "\n".join(lines))
+        self.assertNotIn("晚会曝光问题", "\n".join(lines))
+        t.resize(80, 23)
+        t.wait_for("80×23")
+        t.resize(80, 24)
+        t.wait_for("晚会曝光问题")
+        for w, h in sizes * 3:
+            t.resize(w, h)
+        t.resize(120, 40)
+        self.assertEqual(t.size(), (120, 40))
+        t.wait_for("晚会曝光问题")
+        stormed = mask_clock(t.wait_stable())
+        # what a fresh console shows at the same size (same view state: the
+        # storm sent j on the board, a fresh one gets as many)
+        t.keys("C-l")
+        time.sleep(0.3)
+        redrawn = mask_clock(t.wait_stable())
+        self.assertEqual(stormed, redrawn, "Ctrl-L changed the screen: garbage was left")
+        self.assertEqual(dwidth(t.capture()[0].rstrip()), 119)
+        self.assertTrue(t.capture()[39].startswith("n 新登记"))
+        self.assertFalse(t.dead())
+        fresh = self.console(120, 40)
+        for _ in range(6):
+            fresh.keys("j")
+        want = mask_clock(fresh.wait_stable())
+        self.assertEqual(stormed, want)
+
+    def test_hostile_text_from_the_command_is_harmless(self):
+        t = self.console(80, 24)
+        before = t.wait_stable(quiet=0.2)
+        title = t.title()
+        self.log_add("\x1b[2J\x1b]0;PWNED\x07\x1b[31m红\x1b[0m\u202e反转", subject="\x1b[H\x9b2J")
+        lines = t.wait_for("[2J", timeout=2)
+        self.check_harmless(t, lines, before, title)
+
+    def test_hostile_text_in_the_database_is_harmless(self):
+        """Text that reached the database some other way (a feed, a relay)."""
+        iid = self.log_add("待替换")
+        t = self.console(80, 24)
+        before = t.wait_stable(quiet=0.2)
+        title = t.title()
+        con = sqlite3.connect(self.db, timeout=5)
+        con.execute("UPDATE intake SET summary = CAST(? AS TEXT), subject = CAST(? AS TEXT) WHERE id = ?",
+                    (b"\x1b[2J\x1b]0;PWNED\x07\x1b[31m\xe7\xba\xa2\x1b[0m\xe2\x80\xae\xe5\x8f\x8d\xe8\xbd\xac\r\n\x08\x08",
+                     b"\x1b[H\x9b2J\xff\xfe", iid))
+        con.commit()
+        con.close()
+        lines = t.wait_for("[2J", timeout=2)
+        self.check_harmless(t, lines, before, title, fresh=False)
+        # and in the detail view
+        t.keys("Tab", "Enter")
+        lines = t.wait_for("登记 #%d" % iid)
+        self.assertIn("[2J", "\n".join(lines))
+        self.assertNotIn("PWNED", t.title())
+        self.assertTrue(lines[0].startswith(" 登记 #%d" % iid), lines[0])
+
+    def check_harmless(self, t, lines, before, title, fresh=True):
+        self.assertEqual(lines[0][:20], before[0][:20])          # header intact
+        self.assertEqual(lines[23], before[23])                  # hints intact
+        self.assertEqual(find_line(lines, "受理登记"), find_line(before, "受理登记"))
+        self.assertEqual(len(log_rows(lines)), len(log_rows(before)))
+        row = [l for l in log_rows(lines) if "[2J" in l][0]
+        if fresh:
+            self.assertTrue(row.startswith("+"), row)
+        self.assertIn("红", row)
+        self.assertNotIn("\x1b", "\n".join(lines))
+        self.assertLessEqual(dwidth(row), 80)
+        esc_row = [l for l in t.capture(escapes=True) if "[2J" in l][0]
+        params = sgr_params(esc_row)
+        self.assertNotIn(31, params, "the complaint turned the screen red")
+        self.assertNotIn("PWNED", t.title())
+        self.assertEqual(t.title(), title)
+        # nothing was cleared or moved: the board is where it was
+        later = t.capture()
+        self.assertTrue(later[0].startswith(" 值守台"))
+        self.assertEqual(board_rows(later), board_rows(before))
+        # no bidi override reaches the terminal (it would reverse the rest of the row)
+        self.assertNotIn("\u202e", "\n".join(later), "U+202E RIGHT-TO-LEFT OVERRIDE drawn: " + row)
+
+    def test_term_variants(self):
+        for term in ("xterm-256color", "screen-256color", "tmux-256color", "xterm", "vt100"):
+            with self.subTest(term=term):
+                t = self.console(80, 24, term=term)
+                lines = t.wait_stable(quiet=0.15)
+                self.assertTrue(lines[0].startswith(" 值守台"), lines[0])
+                self.assertIn("正在值班", "\n".join(lines))
+                over = [i for i, l in enumerate(lines) if "过期面包" in l]
+                self.assertEqual(len(over), 1)
+                self.assertTrue(lines[over[0]].startswith("!"))
+                esc = t.capture(escapes=True)[over[0]]
+                params = sgr_params(esc)
+                if term == "vt100":
+                    self.assertFalse([p for p in params if 30 <= p <= 49 and p not in (39, 49)],
+                                     "colour sent to a vt100: %r" % esc)
+                    self.assertTrue(4 in params or 1 in params or 7 in params,
+                                    "overdue is not bold/underlined on a vt100: %r" % esc)
+                else:
+                    self.assertIn(31, params, "overdue is not red with TERM=%s: %r" % (term, esc))
+                t.keys("q")
+                self.assertEqual(t.wait_dead(), 0)
+                t.close()
+
+    def test_below_minimum_at_start(self):
+        t = self.console(70, 20, wait=False)
+        lines = t.wait_for("窗口太小")
+        self.assertIn("70×20", "\n".join(lines))
+        t.keys("n")                     # keys do nothing but q
+        time.sleep(0.2)
+        self.assertNotIn("新登记：", t.text())
+        t.resize(80, 24)
+        t.wait_for("晚会曝光问题")
+        self.assertNotIn("新登记：", t.text())
+        t.resize(70, 20)
+        t.wait_for("窗口太小")
+        t.keys("q")                     # q still quits
+        self.assertEqual(t.wait_dead(), 0)
+
+    def test_resize_in_the_form_keeps_text_and_caret(self):
+        t = self.console(80, 24)
+        t.keys("n")
+        t.wait_for("新登记：投诉")
+        t.type("王先生")
+        t.wait_for("王先生")
+        for w, h in ((120, 40), (60, 20), (200, 60), (80, 24)):
+            t.resize(w, h)
+        t.resize(120, 40)
+        lines = t.wait_for("新登记：投诉")
+        row = self.field_line(lines, "来电人")
+        t.wait_until(lambda l: t.cursor() == (12 + 6, row), what="caret after 王先生")
+        t.type("李")
+        lines = t.wait_for("王先生李")
+        self.assertEqual(t.cursor(), (12 + 8, row))
+        self.assertFalse(t.dead())
+
+
+class Views(ConsoleTest):
+    def open_overdue_exposure(self, t):
+        rows = board_rows(t.wait_stable(quiet=0.15))
+        k = [i for i, r in enumerate(rows) if "过期面包" in r][0]
+        for _ in range(k):
+            t.keys("j")
+        t.keys("Enter")
+        eid = [e["id"] for e in self.zs_json("expose", "list") if "过期面包" in e["title"]][0]
+        return eid, t.wait_for("曝光问题 #%d" % eid)
+
+    def test_exposure_detail_timeline_and_instruction(self):
+        t = self.console(80, 24)
+        eid, lines = self.open_overdue_exposure(t)
+        text = "\n".join(lines)
+        shown = self.zs("expose", "show", str(eid))
+        self.assertIn("过期面包更换标签二次销售", text)
+        self.assertIn("已超时", text)
+        self.assertIn("处置经过", text)
+        self.assertIn("出动执法人员", text)          # an action
+        self.assertIn("检查经营者", text)
+        self.assertIn("批示", text)                  # an instruction
+        linked = re.search(r"关联登记（(\d+) 件", shown).group(1)
+        self.assertIn("关联登记 %s 件" % linked, text)
+        first_linked = re.search(r"#(\d+) 03-15", shown).group(1)
+        self.assertIn("#%s " % first_linked, text)
+        t.keys("i")
+        t.wait_for("写批示：")
+        words = "22点前报告复查结果"
+        t.type(words)
+        t.wait_for(words)
+        t.keys("Enter")
+        lines = t.wait_for("已保存")
+        self.assertTrue(any("批示：" + words in l for l in lines), "\n".join(lines))
+        self.assertIn(words, self.zs("expose", "show", str(eid)))
+        # Enter on the selected linked intake opens it
+        t.keys("Enter")
+        lines = t.wait_for("登记 #%s" % first_linked)
+        self.assertIn("内容摘要", "\n".join(lines))
+        t.keys("Escape")
+        t.wait_for("曝光问题 #%d" % eid)
+        t.keys("Escape")
+        t.wait_for("晚会曝光问题")
+
+    def test_exposure_level_change(self):
+        t = self.console(80, 24)
+        eid, lines = self.open_overdue_exposure(t)
+        t.keys("v")
+        t.wait_for("改级别")
+        t.type("2")
+        t.keys("Enter")
+        t.wait_for("级别：重大")
+        self.assertEqual([e["level"] for e in self.zs_json("expose", "list") if e["id"] == eid], [2])
+
+    def test_intake_status_change_and_refusal(self):
+        iid = self.log_add("状态变更测试用的投诉", subject="测试商店")
+        t = self.console(80, 24)
+        t.keys("Tab")
+        t.wait_stable(quiet=0.15)
+        t.keys("Enter")
+        lines = t.wait_for("登记 #%d" % iid)
+        self.assertIn("新登记", lines[1])
+        t.keys("s")
+        t.wait_for("改状态")
+        t.type("已受理")
+        t.keys("Enter")
+        lines = t.wait_for("已保存")
+        self.assertIn("已受理", lines[1])
+        self.assertEqual(self.zs_json("log", "show", str(iid))["status"], "accepted")
+        t.keys("s")
+        t.wait_for("改状态")
+        t.type("已办结")
+        t.keys("Enter")
+        t.wait_until(lambda l: "已办结" in l[1], what="closed")
+        t.keys("s")
+        t.wait_for("改状态")
+        t.type("新登记")
+        t.keys("Enter")
+        lines = t.wait_for("不能把状态从「已办结」改为「新登记」")
+        self.assertIn("已办结", lines[1])
+        self.assertEqual(self.zs_json("log", "show", str(iid))["status"], "closed")
+        # history shows the changes
+        self.assertIn("经过", "\n".join(lines))
+
+    def test_stamp_a_new_exposure(self):
+        t = self.console(80, 24)
+        clock = header_clock(t.wait_stable(quiet=0.1))
+        t.keys("e")
+        t.wait_for("曝光问题标题")
+        title = "直播间虚假宣传保健品功效"
+        t.type(title)
+        t.keys("Enter")
+        lines = t.wait_for("已登记曝光问题 #")
+        eid = int(re.search(r"已登记曝光问题 #(\d+)", "\n".join(lines)).group(1))
+        self.assertIn("曝光问题 #%d" % eid, lines[0])
+        self.assertIn(title, "\n".join(lines))
+        got = [e for e in self.zs_json("expose", "list") if e["id"] == eid]
+        self.assertEqual(len(got), 1)
+        self.assertEqual(got[0]["title"], title)
+        m = re.match(r"2026-03-15T(\d\d):(\d\d)(?::(\d\d))?\+08:00", got[0]["aired_at"])
+        self.assertTrue(m, got[0]["aired_at"])
+        aired = int(m.group(1)) * 3600 + int(m.group(2)) * 60 + int(m.group(3) or 0)
+        self.assertLessEqual(abs(aired - clock), 90, (got[0]["aired_at"], clock))
+        t.keys("Escape")
+        lines = t.wait_for("晚会曝光问题（未结 6")
+        # on the board (scrolling down to it if it is below the fold)
+        for _ in range(6):
+            if any(title[:8] in r for r in board_rows(t.capture())):
+                break
+            t.keys("j")
+        t.wait_until(lambda l: any(title[:8] in r for r in board_rows(l)), what="the new exposure on the board")
+
+    def test_roster_by_unit_and_filter(self):
+        t = self.console(80, 24)
+        t.keys("r")
+        lines = t.wait_for("今晚值班表")
+        roster = self.zs_json("roster", "list")
+        unit_of = {r["name"]: r["unit"] for r in roster}
+        units = {r["unit"] for r in roster}
+        current, checked = None, 0
+        for l in lines[1:-1]:
+            if not l.strip():
+                continue
+            if not l.startswith(" "):
+                self.assertIn(l.strip(), units)
+                current = l.strip()
+            else:
+                name = l.split()[1] if l.split()[0] == "带班" else l.split()[0]
+                self.assertEqual(unit_of.get(name), current, l)
+                checked += 1
+        self.assertGreater(checked, 5)
+        self.assertIn("在岗", "\n".join(lines))
+        t.keys("/")
+        t.wait_for("筛选：")
+        t.type("消费者协会")
+        t.keys("Enter")
+        lines = t.wait_for("筛选：消费者协会")
+        heads = [l.strip() for l in lines[1:-1] if l.strip() and not l.startswith(" ")]
+        self.assertEqual(heads, ["消费者协会"])
+        t.keys("Escape")
+        t.wait_for("晚会曝光问题")
+
+    def check_results(self, lines, want):
+        self.assertTrue(want)
+        hits = [l for l in lines[1:-1] if l.strip()]
+        got = [(("exposure" if l.startswith("曝光") else "intake"), int(re.search(r"#(\d+)", l).group(1))) for l in hits]
+        self.assertEqual(got, [(w["type"], w["id"]) for w in want][:len(got)])
+
+    def test_search_short_and_long_chinese(self):
+        t = self.console(80, 24)
+        t.keys("/")
+        t.wait_for("搜索（中文一个字起")
+        t.type("酸")
+        t.keys("Enter")
+        lines = t.wait_for("搜索「酸」")
+        n = int(re.search(r"搜索「酸」：(\d+) 条", lines[0]).group(1))
+        want = self.zs_json("search", "酸", "--limit", "500")
+        self.assertEqual(n, len(want))
+        self.check_results(lines, want)
+        t.keys("/")
+        t.wait_for("搜索：")
+        t.keys("C-u")
+        t.type("翻新机")
+        t.keys("Enter")
+        lines = t.wait_for("搜索「翻新机」")
+        want = self.zs_json("search", "翻新机", "--limit", "500")
+        self.assertEqual(int(re.search(r"：(\d+) 条", lines[0]).group(1)), len(want))
+        self.check_results(lines, want)
+        hits = [l for l in lines[1:-1] if l.strip()]
+        k = [i for i, l in enumerate(hits) if l.startswith("登记 #")][0]
+        want = re.match(r"登记 #(\d+)", hits[k]).group(1)
+        for _ in range(k):
+            t.keys("j")
+        t.keys("Enter")
+        lines = t.wait_for("登记 #%s" % want)
+        self.assertTrue(lines[0].startswith(" 登记 #%s" % want))
+        t.keys("Escape")
+        t.wait_for("搜索「翻新机」")
+
+
+class Help(ConsoleTest):
+    def test_help_lists_every_binding(self):
+        t = self.console(80, 24)
+        t.keys("?")
+        t.wait_for("帮助：所有按键")
+        pairs, headings = collect_help(t)
+        tables = source_key_tables()
+        self.assertGreaterEqual(len(tables), 6, tables.keys())
+        labels = {l for l, _ in pairs}
+        for name, (tzh, _ten, keys) in tables.items():
+            self.assertIn(tzh, headings, name)
+            for label, zh, _en in keys:
+                self.assertIn(label, labels, "help does not list %s (%s)" % (label, name))
+                texts = [x for l, x in pairs if l == label]
+                self.assertTrue(any(zh.startswith(x.rstrip("…")) for x in texts),
+                                "help text for %s is not %r: %r" % (label, zh, texts))
+        tokens = set()
+        for l in labels:
+            tokens |= label_tokens(l)
+        for key in ("n", "e", "Enter", "Tab", "r", "/", "q", "Ctrl-S", "Ctrl-E", "Esc",
+                    "s", "t", "a", "i", "v", "X", "?", "Ctrl-L", "F2"):
+            self.assertIn(key, tokens, "help does not list %s" % key)
+        t.keys("Escape")
+        t.wait_for("晚会曝光问题")
+        self.assertNotIn("帮助：所有按键", t.text())
+        # ? from the form's sibling: F1 opens help as well, q closes it
+        t.keys("F1")
+        t.wait_for("帮助：所有按键")
+        t.keys("q")
+        t.wait_for("晚会曝光问题")
+        self.assertFalse(t.dead())
+
+    def test_help_lists_keys_handled_outside_the_tables(self):
+        """Keys the views act on but no key table names: help cannot show them."""
+        t = self.console(80, 24)
+        t.keys("?")
+        t.wait_for("帮助：所有按键")
+        pairs, _ = collect_help(t)
+        tokens = set()
+        for l, _x in pairs:
+            tokens |= label_tokens(l)
+        missing = [k for k in ("Shift-Tab",    # dashboard: focus backwards
+                               "Ctrl-C",       # dashboard: quit
+                               "Ctrl-A", "Ctrl-K", "Home", "End", "Delete")   # every text field
+                   if not any(k in tok for tok in tokens)]
+        self.assertEqual(missing, [], "bindings missing from help")
+
+
+class English(ConsoleTest):
+    def test_lang_en_dashboard_and_form(self):
+        t = self.console(80, 24, lang="en")
+        lines = t.wait_stable(quiet=0.15)
+        text = "\n".join(lines)
+        self.assertTrue(lines[0].startswith(" zhishou"), lines[0])
+        self.assertIn("(demo)", lines[0])
+        self.assertIn("on air", lines[0])
+        self.assertIn("Exposures (open 5, overdue 1)", text)
+        self.assertIn("Intake log (newest first)", text)
+        self.assertIn("On duty", text)
+        self.assertTrue(lines[23].startswith("n new"), lines[23])
+        for label in ("受理登记", "晚会曝光问题", "正在值班", "值守台", "帮助", "新登记", "已受理", "超时", "剩",
+                      "演示", "已播", "起受理", "带班"):
+            self.assertNotIn(label, text)
+        self.assertFalse(has_cjk(lines[1]), lines[1])     # counters
+        self.assertFalse(has_cjk(lines[2]), lines[2])     # channels
+        self.assertFalse(has_cjk(lines[23]), lines[23])   # hints
+        for r in log_rows(lines):
+            self.assertRegex(r, r"(new|accepted|transferred|in progress|closed|not accepted|duplicate)$")
+
+    def test_lang_en_columns_do_not_run_together(self):
+        t = self.console(80, 24, lang="en")
+        lines = t.wait_stable(quiet=0.15)
+        over = [r for r in board_rows_en(lines) if "过期面包" in r][0]
+        # local involvement, then status: two words, not "unknownchecking"
+        self.assertRegex(over, r"\bunknown +checking\b")
+        for r in log_rows(lines):
+            # time, channel, kind: each column set off by a space
+            self.assertRegex(r, r"^[ +]\d\d:\d\d \S.* (complaint|tip|inquiry|compl…|inqu…|comp…) ", r)
+        over = [r for r in board_rows_en(lines) if "过期面包" in r]
+        self.assertTrue(over[0].startswith("!"))
+        self.assertIn("late", over[0])
+        t.keys("n")
+        lines = t.wait_for("New intake")
+        form = "\n".join(lines)
+        for label in ("Received", "Channel", "Kind", "Caller", "Phone", "Business", "Summary"):
+            self.assertIn(label, form)
+        self.assertFalse(has_cjk(form), form)
+        t.keys("Tab")
+        t.type("123")
+        t.wait_for("11-digit mobile")
+
+    def test_lang_en_help(self):
+        t = self.console(80, 24, lang="en")
+        t.keys("?")
+        lines = t.wait_for("Help: every key")
+        self.assertIn("new intake", "\n".join(lines))
+        title = lines[0].strip()
+        pairs, headings = collect_help(t)
+        problems = sorted(l for l, x in pairs if has_cjk(l) or has_cjk(x)) + sorted(h for h in headings if has_cjk(h))
+        if title != "Help: every key (Esc or q to go back, arrows scroll)":
+            problems.append("title: " + title)
+        self.assertEqual(problems, [], "Chinese or wrong words in the English help")
+
+
+def board_rows_en(lines):
+    t = find_line(lines, "Exposures")
+    end = find_line(lines, "Intake log", t + 1)
+    return lines[t + 1:end]
+
+
+class Quit(ConsoleTest):
+    def test_q_quits_with_status_0(self):
+        t = self.console(80, 24)
+        t.keys("q")
+        self.assertEqual(t.wait_dead(), 0)
+
+    def test_q_with_a_draft_asks_first(self):
+        """With a draft, q asks "quit anyway? y/n": n stays, y quits and keeps the draft."""
+        t = self.console(80, 24)
+        t.keys("n")
+        t.wait_for("新登记：投诉")
+        t.type("没写完")
+        t.wait_for("没写完")
+        t.keys("Escape")
+        t.wait_for("草稿已保留")
+        t.keys("q")
+        t.wait_for("有未保存的登记草稿")
+        t.type("n")
+        t.keys("Enter")
+        t.wait_gone("有未保存的登记草稿")
+        time.sleep(0.2)
+        self.assertFalse(t.dead())
+        t.keys("q")
+        t.wait_for("有未保存的登记草稿")
+        t.type("y")
+        t.keys("Enter")
+        self.assertEqual(t.wait_dead(), 0)
+        self.assertEqual(len(self.drafts()), 1)
+        # offered back next time
+        t2 = self.console(80, 24, wait=False)
+        t2.wait_for("发现上次未保存的登记草稿")
+
+    def test_q_with_a_draft_question_is_readable(self):
+        """The quit question must show in full: what it asks and that y/n answers it."""
+        t = self.console(80, 24)
+        t.keys("n")
+        t.wait_for("新登记：投诉")
+        t.type("没写完")
+        t.wait_for("没写完")
+        t.keys("Escape")
+        t.wait_for("草稿已保留")
+        t.keys("q")
+        lines = t.wait_for("有未保存的登记草稿")
+        text = "\n".join(lines[-2:])
+        self.assertIn("仍要退出吗", text)
+        self.assertIn("y/n", text)
+
+
+if __name__ == "__main__":
+    if not tmuxdrv.TMUX:
+        print("tmux is not installed: console tests skipped")
+        sys.exit(77)            # meson: skipped
+    unittest.main(verbosity=2)
