@@ -285,6 +285,15 @@ static void paint_board(struct tui *t, struct dashboard *d, int y, int h, int w)
 		return;
 	}
 	int rows = h - 1;
+	/* More open problems than rows: say so, and where to find them. */
+	if (d->nexp > rows) {
+		char more[96];
+		int below = d->nexp - rows - d->exp_top;
+		snprintf(more, sizeof more, TR(" 还有 %d 项：Tab 选中后 ↑↓ 滚动 ", " %d more: Tab here, then arrows "), below > 0 ? below : d->nexp - rows);
+		int mw = text_width(more);
+		if (mw < w - text_width(title) - 6)
+			tui_text(t, y, w - mw - 1, mw, more, C_WARN);
+	}
 	if (d->exp_sel < d->exp_top)
 		d->exp_top = d->exp_sel;
 	if (d->exp_sel >= d->exp_top + rows)
