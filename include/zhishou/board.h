@@ -31,6 +31,12 @@ struct board_counts {
  * started, else the next one. */
 int board_gala(struct zs_ctx *c, struct board_gala *g, struct zs_error *err);
 
+/* Where "tonight's" counters start: the gala's start while it runs and for
+ * a day after it ended (the morning shift still reads the night), otherwise
+ * local midnight.  Keeps the counted range to about a day, whatever the
+ * size of the database. */
+int64_t board_since(const struct zs_ctx *c, const struct board_gala *g);
+
 /* Schedule a gala (name, start, end as typed); audited. */
 int gala_add(struct zs_ctx *c, const char *name, const char *start, const char *end, int64_t *id,
 	     struct zs_error *err);

@@ -92,6 +92,18 @@ int store_intake_same_phone(struct store *st, const char *phone, int64_t since, 
 			    int limit, store_intake_cb cb, void *ud, struct zs_error *err);
 int store_intake_same_subject(struct store *st, const char *subject, int64_t since, int64_t until,
 			      int limit, store_intake_cb cb, void *ud, struct zs_error *err);
+/* Bulk import: validated rows are staged in a TEMP table and moved into
+ * intake with one INSERT ... SELECT per batch, so SQLite pays the per-
+ * statement costs (statement journal, FTS flush) once per batch, not per
+ * row.  Inside the caller's transaction. */
+int store_stage_begin(struct store *st, struct zs_error *err);
+/* *dup: the same channel and reference were already staged (not added). */
+int store_stage_add(struct store *st, const struct intake *in, bool *dup, struct zs_error *err);
+/* Move the staged rows in; rows whose channel and reference already exist
+ * are left out (*skipped).  Ids given are contiguous: [*first, *last]. */
+int store_stage_flush(struct store *st, int64_t *first, int64_t *last, int64_t *added, int64_t *skipped,
+		      struct zs_error *err);
+
 /* Is there already an intake with this channel and external reference? */
 int store_intake_find_ref(struct store *st, const char *channel, const char *ref, int64_t *id);
 

@@ -151,13 +151,7 @@ static int exec(struct cli *cli, int argc, char **argv)
 	struct board_counts b;
 	if ((r = board_gala(c, &g, &err)))
 		return cli_error(&err);
-	/* Counters run from the gala's start; before any gala, from midnight. */
-	int64_t since = g.phase == GALA_DURING || g.phase == GALA_AFTER ? g.starts_at : 0;
-	if (!since) {
-		int y, m, d, hh, mm, ss;
-		time_to_local(c->now, &y, &m, &d, &hh, &mm, &ss);
-		since = time_from_local(y, m, d, 0);
-	}
+	int64_t since = board_since(c, &g);
 	if ((r = board_counts(c, since, &b, &err)))
 		return cli_error(&err);
 	char now[32], sincebuf[32], phase[256];

@@ -147,3 +147,12 @@ int gala_add(struct zs_ctx *c, const char *name, const char *start, const char *
 	gala_clear(&g);
 	return r;
 }
+
+int64_t board_since(const struct zs_ctx *c, const struct board_gala *g)
+{
+	if (g->phase == GALA_DURING || (g->phase == GALA_AFTER && c->now - g->ends_at < 24 * 3600))
+		return g->starts_at;
+	int y, m, d, hh, mm, ss;
+	time_to_local(c->now, &y, &m, &d, &hh, &mm, &ss);
+	return time_from_local(y, m, d, 0);
+}

@@ -31,11 +31,14 @@ static const char *const keys[F_N][4] = {
 };
 
 #define MAX_REPORTED 50
+/* Rows staged before they are moved into intake in one statement: large
+ * enough to amortise the statement, small enough to keep memory flat. */
+#define IMPORT_BATCH 20000
 
 struct importer {
 	struct zs_ctx *c;
 	struct import_result *res;
-	size_t bad;
+	size_t bad, staged;
 	char report[MAX_REPORTED * 160];
 	size_t rlen;
 };
@@ -49,6 +52,28 @@ static void note_bad(struct importer *im, size_t line, const char *why)
 			 TR("\n  第 %zu 行：%s", "\n  line %zu: %s"), line, why);
 	if (n > 0 && (size_t)n < sizeof im->report - im->rlen)
 		im->rlen += (size_t)n;
+}
+
+/* Move the staged rows in.  Once a bad row is seen nothing will be kept,
+ * so staging just stops growing. */
+static int flush(struct importer *im, struct zs_error *err)
+{
+	int64_t first, last, added, skipped;
+	im->staged = 0;
+	if (im->bad) {
+		int r = store_stage_begin(im->c->st, err);
+		return r;
+	}
+	int r = store_stage_flush(im->c->st, &first, &last, &added, &skipped, err);
+	if (r)
+		return r;
+	if (added && !im->res->first_id)
+		im->res->first_id = first;
+	if (added)
+		im->res->last_id = last;
+	im->res->added += added;
+	im->res->skipped_ref += skipped;
+	return ZS_OK;
 }
 
 /* Returns ZS_OK, or a failure that stops the import (not a bad row). */
@@ -67,22 +92,17 @@ static int import_one(struct importer *im, size_t line, const struct intake_inpu
 	}
 	if (r)
 		return r;
-	int64_t existing;
-	if (*i.ref && store_intake_find_ref(im->c->st, i.channel, i.ref, &existing) == ZS_OK) {
-		im->res->skipped_ref++;
-		intake_clear(&i);
-		return ZS_OK;
-	}
+	bool dup = false;
 	struct zs_error e2;
-	r = intake_insert_validated(im->c, &i, false, &e2);
-	if (!r) {
-		if (!im->res->first_id)
-			im->res->first_id = i.id;
-		im->res->last_id = i.id;
-		im->res->added++;
-	}
+	r = store_stage_add(im->c->st, &i, &dup, &e2);
 	intake_clear(&i);
-	return r;
+	if (r)
+		return r;
+	if (dup)
+		im->res->skipped_ref++;   /* the same 工单号 twice in one file */
+	else if (++im->staged >= IMPORT_BATCH)
+		return flush(im, &e2);
+	return ZS_OK;
 }
 
 static int import_csv(struct importer *im, const char *path, struct zs_error *err)
@@ -220,6 +240,8 @@ int intake_import(struct zs_ctx *c, const char *path, struct import_result *res,
 		k++;
 	bool jsonl = k < n && head[k] == '{';
 	int r = store_begin(c->st, err);
+	if (!r)
+		r = store_stage_begin(c->st, err);
 	if (!r) {
 		if (jsonl) {
 			rewind(f);
@@ -229,6 +251,8 @@ int intake_import(struct zs_ctx *c, const char *path, struct import_result *res,
 		}
 	}
 	fclose(f);
+	if (!r)
+		r = flush(im, err);
 	if (!r && im->bad)
 		r = zs_fail(err, ZS_EINPUT, TR("%zu 行有错，没有导入任何一行：%s%s", "%zu bad rows, nothing imported:%s%s"),
 			    im->bad, im->report, im->bad > MAX_REPORTED ? TR("\n  ……", "\n  ...") : "");

@@ -171,6 +171,31 @@ int64_t store_local_changes(struct store *st)
 	return sqlite3_total_changes64(st->db);
 }
 
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* SQLite's default handler sleeps in steps of up to 100 ms, so with eight
+ * writers on two cores a waiter oversleeps the moment the lock is free.
+ * Short, randomised sleeps keep the tail latency of one add low without
+ * making waiters collide in step. */
+static int busy_handler(void *ud, int count)
+{
+	struct store *st = ud;
+	int64_t now = mono_ms();
+	if (count == 0)
+		st->busy_since_ms = now;
+	if (now - st->busy_since_ms >= st->busy_ms)
+		return 0;
+	st->rng = st->rng * 1103515245u + 12345u;
+	int ms = 1 + (int)((st->rng >> 16) % (count < 10 ? 3u : 8u));
+	sleep_ms(ms);
+	return 1;
+}
+
 static int pragma_int(struct store *st, const char *sql, int *out)
 {
 	sqlite3_stmt *s = NULL;
@@ -219,23 +244,33 @@ static int create_file(const char *path, unsigned mode, const char *group, struc
  * program's database is refused before anything is written to it. */
 static int check_identity(struct store *st, struct zs_error *err)
 {
-	int version = 0, app = 0;
-	if (pragma_int(st, "PRAGMA user_version", &version) != SQLITE_OK ||
-	    pragma_int(st, "PRAGMA application_id", &app) != SQLITE_OK) {
+	/* One statement, one snapshot: another process may be committing the
+	 * first migration while we look, and the version, the id and the
+	 * tables must all be read from the same state. */
+	static const char sql[] =
+		"SELECT (SELECT user_version FROM pragma_user_version), "
+		"(SELECT application_id FROM pragma_application_id), count(*) FROM sqlite_master";
+	int version = 0, app = 0, tables = 0;
+	sqlite3_stmt *s = NULL;
+	int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		version = sqlite3_column_int(s, 0);
+		app = sqlite3_column_int(s, 1);
+		tables = sqlite3_column_int(s, 2);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_OK) {
 		if (sqlite3_errcode(st->db) == SQLITE_NOTADB)
 			return zs_fail(err, ZS_EINPUT, TR("%s 不是 zhishou 数据库（不是 SQLite 文件）",
 							  "%s is not a zhishou database (not an SQLite file)"),
 				       st->path);
 		return store_sqlerr(st, err, "open");
 	}
-	if (app != ZHISHOU_APP_ID) {
-		int tables = 0;
-		pragma_int(st, "SELECT count(*) FROM sqlite_master", &tables);
-		if (app != 0 || tables > 0)
-			return zs_fail(err, ZS_EINPUT, TR("%s 不是 zhishou 数据库（是别的程序的 SQLite 文件）",
-							  "%s is not a zhishou database (another program's SQLite file)"),
-				       st->path);
-	}
+	if (app != ZHISHOU_APP_ID && (app != 0 || tables > 0))
+		return zs_fail(err, ZS_EINPUT, TR("%s 不是 zhishou 数据库（是别的程序的 SQLite 文件）",
+						  "%s is not a zhishou database (another program's SQLite file)"),
+			       st->path);
 	if (version > NMIGRATIONS)
 		return zs_fail(err, ZS_EFAIL,
 			       TR("数据库 %s 来自更新版本的 zhishou（结构版本 %d，本程序只支持到 %d），请升级 zhishou 后再打开",
@@ -324,7 +359,9 @@ int store_open(const char *path, const struct store_options *opt, struct store *
 		store_close(st);
 		return err ? err->code : ZS_EFAIL;
 	}
-	sqlite3_busy_timeout(st->db, opt->busy_ms > 0 ? opt->busy_ms : 5000);
+	st->busy_ms = opt->busy_ms > 0 ? opt->busy_ms : 5000;
+	st->rng = (uint32_t)getpid() ^ (uint32_t)mono_ms();
+	sqlite3_busy_handler(st->db, busy_handler, st);
 	sqlite3_extended_result_codes(st->db, 0);
 
 	struct zs_error local;
@@ -334,7 +371,10 @@ int store_open(const char *path, const struct store_options *opt, struct store *
 	if (!r && !opt->readonly && !memory)
 		r = exec_retry(st, "PRAGMA journal_mode=WAL", err, "journal_mode");
 	if (!r)
-		r = exec(st, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON", err, "pragma");
+		/* temp_store=MEMORY: statement journals of multi-page writes (and the
+		 * import's staging table) stay off the disk. */
+		r = exec(st, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY", err,
+			 "pragma");
 	if (!r)
 		r = migrate(st, opt->readonly, err);
 	if (r) {

@@ -76,6 +76,91 @@ int store_intake_insert(struct store *st, struct intake *in, struct zs_error *er
 	return r;
 }
 
+int store_stage_begin(struct store *st, struct zs_error *err)
+{
+	static const char *const sql[] = {
+		"CREATE TEMP TABLE IF NOT EXISTS stage(received_at, channel, kind, caller, phone, subject, uscc, "
+		"category, summary, ref, created_at, created_by)",
+		"CREATE UNIQUE INDEX IF NOT EXISTS temp.stage_ref ON stage(channel, ref) WHERE ref <> ''",
+		"DELETE FROM temp.stage",
+	};
+	for (size_t i = 0; i < sizeof sql / sizeof *sql; i++) {
+		sqlite3_stmt *s = store_prep(st, sql[i], err);
+		if (!s)
+			return ZS_EFAIL;
+		int r = store_step_done(st, s, err, "stage");
+		if (r)
+			return r;
+	}
+	return ZS_OK;
+}
+
+int store_stage_add(struct store *st, const struct intake *in, bool *dup, struct zs_error *err)
+{
+	static const char sql[] =
+		"INSERT OR IGNORE INTO temp.stage(received_at, channel, kind, caller, phone, subject, uscc, "
+		"category, summary, ref, created_at, created_by) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)";
+	sqlite3_stmt *s = store_prep(st, sql, err);
+	if (!s)
+		return ZS_EFAIL;
+	sqlite3_bind_int64(s, 1, in->received_at);
+	store_bind_text(s, 2, in->channel);
+	store_bind_text(s, 3, in->kind);
+	store_bind_text(s, 4, in->caller);
+	store_bind_text(s, 5, in->phone);
+	store_bind_text(s, 6, in->subject);
+	store_bind_text(s, 7, in->uscc);
+	store_bind_text(s, 8, in->category);
+	store_bind_text(s, 9, in->summary);
+	store_bind_text(s, 10, in->ref);
+	sqlite3_bind_int64(s, 11, in->created_at);
+	store_bind_text(s, 12, st->user);
+	int r = store_step_done(st, s, err, "stage");
+	if (!r)
+		*dup = sqlite3_changes(st->db) == 0;
+	return r;
+}
+
+int store_stage_flush(struct store *st, int64_t *first, int64_t *last, int64_t *added, int64_t *skipped,
+		      struct zs_error *err)
+{
+	static const char count_sql[] = "SELECT count(*) FROM temp.stage";
+	static const char move_sql[] =
+		"INSERT INTO intake(received_at, channel, kind, caller, phone, subject, uscc, category, summary, ref, "
+		"status, created_at, created_by, updated_at) "
+		"SELECT received_at, channel, kind, caller, phone, subject, uscc, category, summary, ref, 'new', "
+		"created_at, created_by, created_at FROM temp.stage s "
+		"WHERE s.ref = '' OR NOT EXISTS (SELECT 1 FROM intake i WHERE i.channel = s.channel AND i.ref = s.ref "
+		"AND i.ref <> '') ORDER BY s.rowid";
+	static const char clear_sql[] = "DELETE FROM temp.stage";
+	*first = *last = *added = *skipped = 0;
+	sqlite3_stmt *s = store_prep(st, count_sql, err);
+	if (!s)
+		return ZS_EFAIL;
+	int64_t staged = 0;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		staged = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (!staged)
+		return ZS_OK;
+	s = store_prep(st, move_sql, err);
+	if (!s)
+		return ZS_EFAIL;
+	int r = store_step_done(st, s, err, "import");
+	if (r)
+		return r;
+	/* The caller holds the write lock and intake ids are max+1 each, so
+	 * the rows just moved have contiguous ids ending at the last one. */
+	*added = sqlite3_changes(st->db);
+	*skipped = staged - *added;
+	if (*added) {
+		*last = sqlite3_last_insert_rowid(st->db);
+		*first = *last - *added + 1;
+	}
+	s = store_prep(st, clear_sql, err);
+	return s ? store_step_done(st, s, err, "stage") : ZS_EFAIL;
+}
+
 int store_intake_get(struct store *st, int64_t id, struct intake *out, struct zs_error *err)
 {
 	static const char sql[] = "SELECT " INTAKE_COLS "FROM intake i" INTAKE_JOINS "WHERE i.id = ?";
@@ -296,29 +381,73 @@ int store_intake_find_ref(struct store *st, const char *channel, const char *ref
 	return r;
 }
 
+/* Counted here rather than with GROUP BY: SQLite would sort the night's
+ * rows in a temporary B-tree, which costs three times the index scan. The
+ * distinct (channel, kind, status, linked) groups are few; a small hash
+ * table of them is enough. */
+#define GROUP_SLOTS 1024
+
+struct group {
+	uint32_t hash;
+	bool used, linked;
+	char channel[24], kind[16], status[16];
+	int64_t n;
+};
+
+static uint32_t fnv(uint32_t h, const unsigned char *s)
+{
+	for (; s && *s; s++)
+		h = (h ^ *s) * 16777619u;
+	return (h ^ 0xff) * 16777619u;
+}
+
 int store_intake_count_groups(struct store *st, int64_t since, int64_t until, store_count_cb cb, void *ud,
 			      struct zs_error *err)
 {
 	static const char sql[] =
-		"SELECT channel, kind, status, exposure_id IS NOT NULL, count(*) FROM intake "
-		"INDEXED BY intake_board WHERE received_at >= ?1 AND received_at < ?2 "
-		"GROUP BY channel, kind, status, exposure_id IS NOT NULL";
+		"SELECT channel, kind, status, exposure_id IS NOT NULL FROM intake "
+		"INDEXED BY intake_board WHERE received_at >= ?1 AND received_at < ?2";
 	sqlite3_stmt *s = store_prep(st, sql, err);
 	if (!s)
 		return ZS_EFAIL;
+	struct group *g = calloc(GROUP_SLOTS, sizeof *g);
+	if (!g)
+		return zs_fail(err, ZS_EFAIL, "out of memory");
 	sqlite3_bind_int64(s, 1, since);
 	sqlite3_bind_int64(s, 2, until);
 	int rc, r = ZS_OK;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		r = cb((const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 1),
-		       (const char *)sqlite3_column_text(s, 2), sqlite3_column_int(s, 3) != 0,
-		       sqlite3_column_int64(s, 4), ud);
-		if (r)
-			break;
+		const unsigned char *ch = sqlite3_column_text(s, 0), *kind = sqlite3_column_text(s, 1),
+				    *status = sqlite3_column_text(s, 2);
+		bool linked = sqlite3_column_int(s, 3) != 0;
+		uint32_t h = fnv(fnv(fnv(2166136261u, ch), kind), status) ^ (linked ? 0x9e3779b9u : 0);
+		for (uint32_t k = 0; k < GROUP_SLOTS; k++) {
+			struct group *x = &g[(h + k) % GROUP_SLOTS];
+			if (!x->used) {
+				x->used = true;
+				x->hash = h;
+				x->linked = linked;
+				snprintf(x->channel, sizeof x->channel, "%s", ch ? (const char *)ch : "");
+				snprintf(x->kind, sizeof x->kind, "%s", kind ? (const char *)kind : "");
+				snprintf(x->status, sizeof x->status, "%s", status ? (const char *)status : "");
+				x->n = 1;
+				break;
+			}
+			if (x->hash == h && x->linked == linked && !strcmp(x->channel, ch ? (const char *)ch : "") &&
+			    !strcmp(x->kind, kind ? (const char *)kind : "") &&
+			    !strcmp(x->status, status ? (const char *)status : "")) {
+				x->n++;
+				break;
+			}
+		}
 	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	if (rc != SQLITE_DONE)
 		r = store_sqlerr(st, err, "count");
 	sqlite3_reset(s);
+	for (int k = 0; k < GROUP_SLOTS && !r; k++)
+		if (g[k].used)
+			r = cb(g[k].channel, g[k].kind, g[k].status, g[k].linked, g[k].n, ud);
+	free(g);
 	return r;
 }
 

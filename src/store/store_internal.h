@@ -3,6 +3,7 @@
 #define ZHISHOU_STORE_INTERNAL_H
 
 #include <sqlite3.h>
+#include <stdint.h>
 #include "zhishou/store.h"
 
 #define STORE_STMT_CACHE 48
@@ -16,6 +17,9 @@ struct store {
 		sqlite3_stmt *stmt;
 	} cache[STORE_STMT_CACHE];
 	int ncache;
+	int busy_ms;           /* how long a writer waits for the lock in all */
+	int64_t busy_since_ms; /* when the current wait began */
+	uint32_t rng;
 };
 
 /* A prepared, reset statement for a static SQL string; NULL on error (err set). */

@@ -184,12 +184,7 @@ static void load(struct tui *t, struct dashboard *d)
 {
 	struct zs_error err = { 0 };
 	board_gala(t->c, &t->gala, &err);
-	d->since = t->gala.phase == GALA_DURING || t->gala.phase == GALA_AFTER ? t->gala.starts_at : 0;
-	if (!d->since) {
-		int y, m, dd, hh, mm, ss;
-		time_to_local(t->c->now, &y, &m, &dd, &hh, &mm, &ss);
-		d->since = time_from_local(y, m, dd, 0);
-	}
+	d->since = board_since(t->c, &t->gala);
 	board_counts(t->c, d->since, &d->counts, &err);
 	d->nexp = 0;
 	store_exposure_each(t->c->st, true, NULL, NULL, exp_cb, d, &err);
