@@ -1,0 +1,577 @@
+#!/usr/bin/env bash
+# zhishou benchmarks: build, generate a year of intakes, measure, report.
+#
+#   tests/bench/run.sh [SECTION ...]
+#
+# SECTIONs (default: all, in this order):
+#   gen      generate N intakes as CSV (tests/bench/gen_intakes)
+#   import   `zhishou log import` next to the sqlite3 CLI's .import of the same
+#            CSV into a table with the same FTS5 trigram index (rows/s, ratio),
+#            plus two diagnostics: the CLI loading the full zhishou schema in
+#            one INSERT ... SELECT, and zhishou with PRAGMA temp_store=MEMORY
+#            injected (IMPORT_DIAG=0 skips them)
+#   queries  in-process medians at N intakes (tests/bench/bench_queries) and
+#            EXPLAIN QUERY PLAN of the SQL behind them
+#   board    `zhishou board` as a whole process (hyperfine if installed)
+#   rss      peak RSS of `board` and `log list` at 1,000 and at N intakes
+#   writers  WRITERS processes x ADDS `zhishou log add` against one database
+#
+# Environment:
+#   N=1000000        intakes in the big database
+#   BENCH_DIR=DIR    where data and databases go (kept; reused when the same
+#                    N was already imported there).  Default: a temporary
+#                    directory, removed at the end unless KEEP=1
+#   RUNS=20          timed runs per in-process query and per hyperfine command
+#   WRITERS=8 ADDS=2000
+#   NIGHT="2025-03-15 22:30"  "now" for the board on the gala night
+#   LATE="2025-12-31 23:00"   "now" months after the gala
+#   IMPORT_CHUNK=200000  rows per file when the CSV is over zhishou's 64 MiB
+#                    import limit
+#   BUILD_DIR=build  the meson build directory
+#
+# Examples:
+#   tests/bench/run.sh                         # everything at 1,000,000
+#   N=100000 tests/bench/run.sh import         # a quick import comparison
+#   N=100000 BENCH_DIR=/tmp/zb tests/bench/run.sh queries board
+#
+# Benchmarks report; they never fail a build and are not meson tests.  The
+# exit status is non-zero only when the benchmark itself could not run.
+# The fixture: after the import the big database is aged with plain SQL so
+# it looks like a year later (statuses settled except December, a third of
+# the gala night's intakes linked to its exposures); galas, units, roster
+# and exposures are added first (galas by SQL: no command makes them).
+
+set -u
+export LC_ALL=C.UTF-8
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${BUILD_DIR:-$ROOT/build}
+case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
+N=${N:-1000000}
+RUNS=${RUNS:-20}
+WRITERS=${WRITERS:-8}
+ADDS=${ADDS:-2000}
+NIGHT=${NIGHT:-2025-03-15 22:30}
+LATE=${LATE:-2025-12-31 23:00}
+N_SMALL=1000
+IMPORT_DIAG=${IMPORT_DIAG:-1}
+TERM3=预制菜
+TERM2=酸菜
+
+if [ $# -eq 0 ]; then
+	set -- gen import queries board rss writers
+fi
+for s in "$@"; do
+	case $s in
+	gen | import | queries | board | rss | writers) ;;
+	all) set -- gen import queries board rss writers; break ;;
+	-h | --help) sed -n '2,/^$/p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) echo "run.sh: unknown section \"$s\" (gen import queries board rss writers)" >&2; exit 2 ;;
+	esac
+done
+want() { case " $SECTIONS " in *" $1 "*) return 0 ;; esac; return 1; }
+SECTIONS=" $* "
+
+if [ -n "${BENCH_DIR:-}" ]; then
+	mkdir -p "$BENCH_DIR" || exit 1
+	BENCH_DIR=$(cd "$BENCH_DIR" && pwd)
+else
+	BENCH_DIR=$(mktemp -d "${TMPDIR:-/tmp}/zhishou-bench.XXXXXX") || exit 1
+	if [ "${KEEP:-0}" != 1 ]; then
+		trap 'rm -rf "$BENCH_DIR"' EXIT
+	fi
+fi
+BIN=$BENCH_DIR/bin
+mkdir -p "$BIN"
+SUMMARY=$BENCH_DIR/summary.tsv
+: >"$SUMMARY"
+
+say() { printf '%s\n' "$*"; }
+hr() { say ""; say "== $* =="; }
+die() { echo "run.sh: $*" >&2; exit 1; }
+# summary ROW: what, figure, target, verdict
+summary() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$SUMMARY"; }
+now_ns() { date +%s%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b - a) / 1e9 }'; }
+rate() { awk -v n="$1" -v s="$2" 'BEGIN { r = s > 0 ? n / s : 0; printf "%.0f", r }'; }
+# verdict VALUE OP LIMIT: "met" or "MISSED"
+verdict() { awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN { ok = op == "<" ? v + 0 < l + 0 : v + 0 >= l + 0; r = ok ? "met" : "MISSED"; print r }'; }
+# maxrss FILE: "Maximum resident set size" of /usr/bin/time -v, in KiB
+maxrss() { awk -F': ' '/Maximum resident set size/ { print $2 }' "$1"; }
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+
+for tool in sqlite3 python3; do
+	command -v $tool >/dev/null || die "needs $tool (Debian package $tool)"
+done
+[ -x /usr/bin/time ] || die "needs /usr/bin/time (Debian package time)"
+
+# ---------------------------------------------------------------- build
+hr "build"
+ninja -C "$BUILD" >"$BENCH_DIR/build.log" 2>&1 || { cat "$BENCH_DIR/build.log"; die "ninja -C $BUILD failed"; }
+# A snapshot of the program: others may rebuild $BUILD while this runs.
+cp "$BUILD/zhishou" "$BIN/zhishou" || die "no $BUILD/zhishou"
+ZS=$BIN/zhishou
+BB=$BUILD/tests/bench
+if [ -x "$BB/gen_intakes" ] && [ -x "$BB/bench_queries" ] && [ -x "$BB/bench_writers" ] &&
+	[ -e "$BB/libtempstore_shim.so" ]; then
+	cp "$BB/gen_intakes" "$BB/bench_queries" "$BB/bench_writers" "$BB/libtempstore_shim.so" "$BIN/"
+	say "bench programs from $BB (meson)"
+else
+	# tests/meson.build does not (yet) include subdir('bench'): build here.
+	CC=${CC:-cc}
+	LIBS=$(pkg-config --libs sqlite3 libcrypto jansson inih) || die "pkg-config failed"
+	SRC=$ROOT/tests/bench
+	$CC -std=c11 -O2 -Wall -Wextra -o "$BIN/gen_intakes" "$SRC/gen_intakes.c" &&
+		$CC -std=c11 -O2 -Wall -Wextra -D_GNU_SOURCE -I"$ROOT/include" -o "$BIN/bench_queries" \
+			"$SRC/bench_queries.c" "$BUILD/libzhishou.a" $LIBS -lcsv &&
+		$CC -std=c11 -O2 -Wall -Wextra -D_GNU_SOURCE -o "$BIN/bench_writers" "$SRC/bench_writers.c" &&
+		$CC -std=c11 -O2 -Wall -Wextra -shared -fPIC -o "$BIN/libtempstore_shim.so" \
+			"$SRC/tempstore_shim.c" -ldl ||
+		die "building the bench programs failed"
+	say "bench programs built with $CC into $BIN (meson has no tests/bench yet)"
+fi
+say "zhishou $("$ZS" --version 2>&1 | head -1); sqlite3 CLI $(sqlite3 --version | cut -d' ' -f1);" \
+	"library $(sqlite3 :memory: 'select sqlite_version()'); $(nproc) cores"
+say "data in $BENCH_DIR"
+
+CONF=$BENCH_DIR/bench.conf
+printf '[general]\ntimezone = Asia/Shanghai\n' >"$CONF"
+zs() { "$ZS" --config "$CONF" --db "$@"; }
+
+# ---------------------------------------------------------------- data
+csv_for() { echo "$BENCH_DIR/intakes-$1.csv"; }
+gen_csv() { # N
+	local out t0 t1
+	out=$(csv_for "$1")
+	if [ -s "$out" ]; then return 0; fi
+	rm -f "$out".part-*
+	t0=$(now_ns)
+	"$BIN/gen_intakes" "$1" "$out.tmp" && mv "$out.tmp" "$out" || die "gen_intakes failed"
+	t1=$(now_ns)
+	say "generated $1 intakes in $(secs "$t0" "$t1") s: $out ($(du -m "$out" | cut -f1) MB)"
+}
+
+# The night around the intakes: galas, units and roster, six exposures.
+setup_night() { # DB
+	local db=$1
+	zs "$db" init >/dev/null || die "init $db failed"
+	sqlite3 "$db" "INSERT INTO gala(name, starts_at, ends_at) VALUES
+		('本地3·15晚会', unixepoch('2025-03-14 19:30') - 28800, unixepoch('2025-03-14 21:00') - 28800),
+		('央视3·15晚会', unixepoch('2025-03-15 20:00') - 28800, unixepoch('2025-03-15 22:10') - 28800);" ||
+		die "galas"
+	cat >"$BENCH_DIR/roster.csv" <<-'EOF'
+	日期,单位,姓名,职务,固定电话,移动电话,开始,结束,带班
+	2025-03-15,消费者权益保护科,周明远,科长,022-87654321,13912340001,19:00,23:30,是
+	2025-03-15,消费者权益保护科,林晓燕,科员,022-87654322,13912340002,19:00,23:30,
+	2025-03-15,执法稽查队,赵志强,队长,022-87654330,13912340003,19:00,23:30,
+	2025-03-15,执法稽查队,钱建华,队员,022-87654331,13912340004,19:00,23:30,
+	2025-03-15,食品安全科,孙海燕,副科长,022-87654340,13912340005,19:00,23:30,
+	2025-03-15,广告监管科,李文博,科员,022-87654350,13912340006,19:00,23:30,
+	2025-03-15,12315投诉举报中心,吴佳怡,主任,022-12315000,13912340007,19:00,23:30,
+	2025-03-15,城关市场监管所,郑浩然,所长,022-87654360,13912340008,19:00,23:30,
+	EOF
+	zs "$db" roster import "$BENCH_DIR/roster.csv" >/dev/null || die "roster import failed"
+	local t
+	while IFS='|' read -r t kw co lead lvl aired; do
+		zs "$db" expose add --title "$t" --keywords "$kw" --companies "$co" --lead "$lead" --level "$lvl" \
+			--aired "$aired" >/dev/null || die "expose add $t failed"
+	done <<-'EOF'
+	预付卡商家关门跑路 会员余额难退|预付卡;跑路;退费|云溪星辰健身服务有限公司|消费者权益保护科|2|2025-03-15 20:12
+	直播间燕窝以次充好|燕窝;直播|东港嘉禾电子商务有限公司|广告监管科|3|2025-03-15 20:31
+	散装熟食过期翻新再售|过期;熟食;翻新|南湖优品超市|食品安全科|2|2025-03-15 20:48
+	二手车隐瞒事故车况|二手车;事故车|滨海瑞丰汽车销售服务有限公司|执法稽查队|3|2025-03-15 21:05
+	医美机构无证开展注射|医美;注射;无证|北辰佳美美容美发店|执法稽查队|1|2025-03-15 21:22
+	外卖后厨卫生脏乱|外卖;后厨;卫生|江城福满楼餐饮管理有限公司|城关市场监管所|4|2025-03-15 21:40
+	EOF
+}
+
+# Ages a freshly imported database to "a year later" (see the header).
+age_fixture() { # DB
+	sqlite3 "$1" >/dev/null <<-'EOF' || die "ageing $1 failed"
+	BEGIN;
+	UPDATE intake SET status = CASE WHEN id % 211 = 0 THEN 'handling' WHEN id % 23 = 0 THEN 'rejected'
+	                                ELSE 'closed' END,
+	                  handling = 'direct', updated_at = received_at + 3 * 86400
+	 WHERE received_at < unixepoch('2025-12-01') - 28800;
+	UPDATE intake SET status = CASE id % 5 WHEN 0 THEN 'new' WHEN 1 THEN 'accepted' WHEN 2 THEN 'transferred'
+	                                WHEN 3 THEN 'handling' ELSE 'closed' END
+	 WHERE received_at >= unixepoch('2025-12-01') - 28800;
+	UPDATE intake SET exposure_id = 1 + (id / 3) % 6
+	 WHERE received_at >= unixepoch('2025-03-15 20:00') - 28800
+	   AND received_at < unixepoch('2025-03-16 08:00') - 28800 AND id % 3 = 0;
+	COMMIT;
+	ANALYZE;
+	PRAGMA wal_checkpoint(TRUNCATE);
+	EOF
+	true
+}
+
+db_for() { echo "$BENCH_DIR/zhishou-$1.db"; }
+
+# The CSV as zhishou can take it: `log import` refuses files over 64 MiB
+# (src/util/csvfile.c), so a larger file is split, untimed, into parts of
+# IMPORT_CHUNK rows, each with the header (the generator never puts a
+# newline inside a field, so lines are records).  Sets PARTS.
+split_csv() { # N
+	local csv
+	csv=$(csv_for "$1")
+	if [ "$(stat -c %s "$csv")" -le $((60 * 1024 * 1024)) ]; then
+		PARTS=$csv
+		return
+	fi
+	local chunk=${IMPORT_CHUNK:-200000}
+	if ! ls "$csv".part-* >/dev/null 2>&1; then
+		awk -v chunk="$chunk" -v base="$csv.part-" '
+			NR == 1 { header = $0; next }
+			(NR - 2) % chunk == 0 { if (out) close(out); out = sprintf("%s%03d.csv", base, (NR - 2) / chunk); print header > out }
+			{ print > out }' "$csv" || die "splitting $csv"
+	fi
+	PARTS=$(ls "$csv".part-*.csv)
+}
+
+# import_zhishou N DB [LD_PRELOAD]: a fresh night, then the timed import
+# (one `zhishou log import` per part).  Sets IMPORT_S, IMPORT_RSS, IMPORT_PARTS.
+import_zhishou() {
+	local n=$1 db=$2 pre=${3:-} t0 t1 part rc r
+	split_csv "$n"
+	rm -f "$db" "$db-wal" "$db-shm"
+	setup_night "$db"
+	sync
+	IMPORT_RSS=0 IMPORT_PARTS=0
+	: >"$BENCH_DIR/import.out"
+	t0=$(now_ns)
+	for part in $PARTS; do
+		if [ -n "$pre" ]; then
+			LD_PRELOAD=$pre /usr/bin/time -v -o "$BENCH_DIR/import.time" "$ZS" --config "$CONF" --db "$db" \
+				log import "$part" >>"$BENCH_DIR/import.out" 2>"$BENCH_DIR/import.err"
+		else
+			/usr/bin/time -v -o "$BENCH_DIR/import.time" "$ZS" --config "$CONF" --db "$db" \
+				log import "$part" >>"$BENCH_DIR/import.out" 2>"$BENCH_DIR/import.err"
+		fi
+		rc=$?
+		[ $rc -eq 0 ] || { cat "$BENCH_DIR/import.err"; die "zhishou log import $part failed ($rc)"; }
+		r=$(maxrss "$BENCH_DIR/import.time")
+		[ "$r" -gt "$IMPORT_RSS" ] && IMPORT_RSS=$r
+		IMPORT_PARTS=$((IMPORT_PARTS + 1))
+	done
+	t1=$(now_ns)
+	IMPORT_S=$(secs "$t0" "$t1")
+	local got
+	got=$(sqlite3 "$db" "SELECT count(*) FROM intake")
+	[ "$got" -eq "$n" ] || die "imported $got intakes, expected $n"
+}
+
+ensure_fixture() { # N: the aged database, imported untimed if need be
+	local n=$1 db
+	db=$(db_for "$n")
+	if [ -e "$db.ready" ] && [ -e "$db" ]; then return 0; fi
+	gen_csv "$n"
+	say "building the $n-intake database (import untimed: run the import section for figures)"
+	import_zhishou "$n" "$db"
+	age_fixture "$db"
+	touch "$db.ready"
+}
+
+# ---------------------------------------------------------------- gen
+if want gen; then
+	hr "gen: $N intakes"
+	out=$(csv_for "$N")
+	rm -f "$out" "$out".part-*
+	gen_csv "$N"
+	python3 - "$out" "$TERM3" <<-'EOF'
+	import csv, sys
+	n = term = refs = uscc = 0; lens = []
+	with open(sys.argv[1], newline='', encoding='utf-8') as f:
+	    for row in csv.DictReader(f):
+	        n += 1; s = row['summary']; lens.append(len(s))
+	        term += sys.argv[2] in s; refs += bool(row['ref']); uscc += bool(row['uscc'])
+	lens.sort()
+	print(f"rows {n}; summary chars min {lens[0]} median {lens[n // 2]} max {lens[-1]}; "
+	      f"with ref {refs} ({100 * refs / n:.1f}%), with USCC {uscc} ({100 * uscc / n:.1f}%), "
+	      f"'{sys.argv[2]}' in {term} ({100 * term / n:.2f}%)")
+	EOF
+fi
+
+# ---------------------------------------------------------------- import
+if want import; then
+	hr "import: $N intakes"
+	gen_csv "$N"
+	csv=$(csv_for "$N")
+	db=$(db_for "$N")
+	rm -f "$db.ready"
+
+	import_zhishou "$N" "$db"
+	zs_s=$IMPORT_S zs_rss=$IMPORT_RSS
+	zs_rate=$(rate "$N" "$zs_s")
+	say "zhishou log import:       $zs_s s  $zs_rate rows/s  (peak RSS $(mib "$zs_rss") MiB)"
+	if [ "$IMPORT_PARTS" -gt 1 ]; then
+		say "  the CSV is $(du -m "$csv" | cut -f1) MB and log import refuses files over 64 MiB: imported as" \
+			"$IMPORT_PARTS files of up to ${IMPORT_CHUNK:-200000} rows, one process and transaction each"
+	fi
+	sed 's/^/  /' "$BENCH_DIR/import.out"
+
+	# The sqlite3 CLI: a table with the CSV's columns, the same external-
+	# content FTS5 trigram index and insert trigger, WAL and synchronous
+	# NORMAL as zhishou uses.
+	cli=$BENCH_DIR/cli-import.db
+	rm -f "$cli" "$cli-wal" "$cli-shm"
+	sqlite3 "$cli" >/dev/null <<-'EOF' || die "CLI schema"
+	PRAGMA journal_mode=WAL;
+	CREATE TABLE intake(received_at TEXT, channel TEXT, kind TEXT, caller TEXT, phone TEXT, subject TEXT,
+	                    uscc TEXT, category TEXT, summary TEXT, ref TEXT);
+	CREATE VIRTUAL TABLE intake_fts USING fts5(subject, summary, ref, content='intake', content_rowid='rowid',
+	                                           tokenize='trigram');
+	CREATE TRIGGER intake_fts_ins AFTER INSERT ON intake BEGIN
+		INSERT INTO intake_fts(rowid, subject, summary, ref) VALUES (NEW.rowid, NEW.subject, NEW.summary, NEW.ref);
+	END;
+	EOF
+	sync
+	t0=$(now_ns)
+	/usr/bin/time -v -o "$BENCH_DIR/cli.time" sqlite3 -cmd 'PRAGMA synchronous=NORMAL' -cmd '.mode csv' \
+		"$cli" ".import --skip 1 '$csv' intake" >"$BENCH_DIR/cli.out" 2>&1 || die "CLI .import failed"
+	t1=$(now_ns)
+	cli_s=$(secs "$t0" "$t1")
+	cli_rate=$(rate "$N" "$cli_s")
+	got=$(sqlite3 "$cli" "SELECT count(*) FROM intake")
+	say "sqlite3 CLI .import:      $cli_s s  $cli_rate rows/s  (peak RSS $(mib "$(maxrss "$BENCH_DIR/cli.time")") MiB, $got rows)"
+	ratio=$(awk -v a="$zs_rate" -v b="$cli_rate" 'BEGIN { r = b > 0 ? a / b : 0; printf "%.2f", r }')
+	verdict=$(verdict "$ratio" ">=" 0.7)
+	say "ratio zhishou / CLI:      $ratio  (target >= 0.70: $verdict)"
+	summary "log import rows/s (zhishou | CLI .import)" "$zs_rate | $cli_rate" "" "$([ "$IMPORT_PARTS" -gt 1 ] && echo "zhishou: $IMPORT_PARTS files (64 MiB limit)")"
+	summary "import ratio zhishou/CLI" "$ratio" ">= 0.70" "$verdict"
+	summary "log import peak RSS" "$(mib "$zs_rss") MiB" "" ""
+	rm -f "$cli" "$cli-wal" "$cli-shm"
+
+	if [ "$IMPORT_DIAG" = 1 ]; then
+		say ""
+		say "diagnostics (not the target):"
+		# The CLI loading the whole zhishou schema (9 indexes, tally and FTS
+		# triggers, CHECKs) in one INSERT ... SELECT from a TEMP staging table.
+		full=$BENCH_DIR/cli-full.db
+		rm -f "$full" "$full-wal" "$full-shm"
+		zs "$full" init >/dev/null || die "init $full"
+		sync
+		t0=$(now_ns)
+		sqlite3 -cmd 'PRAGMA synchronous=NORMAL' "$full" >"$BENCH_DIR/full.out" 2>&1 <<-EOF || die "CLI full-schema load failed"
+		.mode csv
+		CREATE TEMP TABLE stage(received_at TEXT, channel TEXT, kind TEXT, caller TEXT, phone TEXT, subject TEXT,
+		                        uscc TEXT, category TEXT, summary TEXT, ref TEXT);
+		BEGIN IMMEDIATE;
+		.import --skip 1 '$csv' stage
+		INSERT INTO intake(received_at, channel, kind, caller, phone, subject, uscc, category, summary, ref,
+		                   status, created_at, created_by, updated_at)
+		SELECT unixepoch(received_at) - 28800, channel, kind, caller, phone, subject, uscc, category, summary, ref,
+		       'new', unixepoch(), 'bench', unixepoch() FROM stage;
+		COMMIT;
+		EOF
+		t1=$(now_ns)
+		full_s=$(secs "$t0" "$t1")
+		say "  sqlite3 CLI, full zhishou schema, one INSERT...SELECT: $full_s s  $(rate "$N" "$full_s") rows/s"
+		summary "diag: CLI full schema, one INSERT..SELECT" "$(rate "$N" "$full_s") rows/s" "" ""
+		rm -f "$full" "$full-wal" "$full-shm"
+
+		# zhishou itself, with the statement journal kept in memory.
+		import_zhishou "$N" "$BENCH_DIR/shim.db" "$BIN/libtempstore_shim.so"
+		say "  zhishou log import + PRAGMA temp_store=MEMORY (LD_PRELOAD shim): $IMPORT_S s  $(rate "$N" "$IMPORT_S") rows/s"
+		summary "diag: zhishou import, temp_store=MEMORY" "$(rate "$N" "$IMPORT_S") rows/s" "" ""
+		rm -f "$BENCH_DIR/shim.db" "$BENCH_DIR/shim.db-wal" "$BENCH_DIR/shim.db-shm"
+
+		# Where the writes go: one row's statement journal, by file.
+		small=$BENCH_DIR/strace.db
+		head -n 2001 "$csv" >"$BENCH_DIR/head2000.csv"
+		if command -v strace >/dev/null; then
+			rm -f "$small" "$small-wal" "$small-shm"
+			setup_night "$small"
+			strace -f -e trace=openat,pwrite64 -o "$BENCH_DIR/strace.txt" "$ZS" --config "$CONF" --db "$small" \
+				log import "$BENCH_DIR/head2000.csv" >/dev/null 2>&1
+			awk '
+				/openat\(/ && / = [0-9]+$/ { split($0, a, "\""); fd = $NF; name[fd] = a[2] }
+				/pwrite64\(/ { split($0, a, /[(,]/); n[a[2]]++ }
+				END { for (fd in n) printf "  pwrite64 to %s: %d\n", (fd in name ? name[fd] : "fd " fd), n[fd] }
+			' "$BENCH_DIR/strace.txt" | sort -t: -k2 -nr | sed 's/^/  /'
+			say "  (2,000 rows imported under strace; etilqs_* is SQLite's temporary statement journal)"
+			rm -f "$small" "$small-wal" "$small-shm"
+		fi
+	fi
+
+	say ""
+	say "ageing the fixture (statuses, exposure links; plain SQL, untimed)"
+	t0=$(now_ns)
+	age_fixture "$db"
+	say "  aged in $(secs "$t0" "$(now_ns)") s; database $(du -m "$db" | cut -f1) MB"
+	touch "$db.ready"
+fi
+
+# ---------------------------------------------------------------- queries
+if want queries; then
+	hr "queries in-process at $N intakes (median of $RUNS runs)"
+	ensure_fixture "$N"
+	db=$(db_for "$N")
+	"$BIN/bench_queries" "$db" --runs "$RUNS" --now "$NIGHT" --late "$LATE" --search "$TERM3" --short "$TERM2" \
+		>"$BENCH_DIR/queries.tsv" || die "bench_queries failed"
+	awk -F'\t' 'NR == 1 { printf "%-44s %9s %9s %9s %9s %9s %8s\n", "query", "median", "p95", "min", "max", "first", "rows"; next }
+		{ printf "%-44s %9.3f %9.3f %9.3f %9.3f %9.3f %8s\n", $1, $2, $3, $4, $5, $6, $7 }' "$BENCH_DIR/queries.tsv"
+	say "(milliseconds; board rows = intakes counted)"
+	while IFS=$'\t' read -r q med p95 _ _ _ _; do
+		case $q in
+		"newest page"* | "unresolved page"* | "board counts (gala night)" | "search 3 chars"*)
+			v=$(verdict "$med" "<" 10)
+			summary "in-process: $q" "median $med ms, p95 $p95 ms" "< 10 ms" "$v" ;;
+		"board counts (late"* | "search 2 chars"* | "page mid-year"*)
+			summary "in-process: $q" "median $med ms, p95 $p95 ms" "(none)" "" ;;
+		esac
+	done <"$BENCH_DIR/queries.tsv"
+
+	say ""
+	say "data behind them:"
+	night_s=$(sqlite3 :memory: "SELECT unixepoch('${NIGHT}') - 28800")
+	late_s=$(sqlite3 :memory: "SELECT unixepoch('${LATE}') - 28800")
+	gala_s=$(sqlite3 :memory: "SELECT unixepoch('2025-03-15 20:00') - 28800")
+	sqlite3 "$db" <<-EOF
+	SELECT '  intakes ' || count(*) FROM intake;
+	SELECT '  unresolved (tally) ' || sum(n) FROM intake_tally WHERE status IN ('new','accepted','transferred','handling');
+	SELECT '  rows counted by the board on the gala night: ' || count(*) FROM intake WHERE received_at >= $gala_s AND received_at < $night_s + 1;
+	SELECT '  rows counted by the board at ${LATE}: ' || count(*) FROM intake WHERE received_at >= $gala_s AND received_at < $late_s + 1;
+	SELECT '  rows matching "${TERM3}" (FTS): ' || count(*) FROM intake_fts WHERE intake_fts MATCH '"${TERM3}"';
+	EOF
+
+	say ""
+	say "EXPLAIN QUERY PLAN (the SQL of src/store/intake.c):"
+	COLS="i.id, i.received_at, i.channel, i.kind, i.caller, i.phone, i.subject, i.uscc, i.category, i.summary, i.ref, i.handling, i.status, i.notes, i.created_by, i.exposure_id, e.title, i.transfer_unit_id, u.name, i.duplicate_of, i.recovered_fen, i.created_at, i.updated_at"
+	JOINS="LEFT JOIN exposure e ON e.id = i.exposure_id LEFT JOIN unit u ON u.id = i.transfer_unit_id"
+	eqp() { say "-- $1"; sqlite3 "$db" "EXPLAIN QUERY PLAN $2" | sed 's/^/   /'; }
+	eqp "newest page" "SELECT $COLS FROM intake i $JOINS WHERE 1 ORDER BY i.id DESC LIMIT 50"
+	eqp "unresolved page" "SELECT $COLS FROM intake i $JOINS WHERE 1 AND i.status IN ('new','accepted','transferred','handling') ORDER BY i.id DESC LIMIT 50"
+	eqp "board counts" "SELECT channel, kind, status, exposure_id IS NOT NULL, count(*) FROM intake INDEXED BY intake_board WHERE received_at >= $gala_s AND received_at < $night_s GROUP BY channel, kind, status, exposure_id IS NOT NULL"
+	eqp "board: open exposures with linked counts" "SELECT x.id, (SELECT count(*) FROM intake i WHERE i.exposure_id = x.id) FROM exposure x LEFT JOIN unit u ON u.id = x.lead_unit_id WHERE (1 = 0 OR x.status NOT IN ('closed','no-local')) ORDER BY x.level, x.deadline, x.id"
+	eqp "search 3 chars" "SELECT $COLS FROM intake_fts f JOIN intake i ON i.id = f.rowid $JOINS WHERE intake_fts MATCH '\"${TERM3}\"' ORDER BY f.rowid DESC LIMIT 50"
+	eqp "search 2 chars" "SELECT $COLS FROM intake i $JOINS WHERE 1 AND (i.subject LIKE '%${TERM2}%' ESCAPE '\\' OR i.summary LIKE '%${TERM2}%' ESCAPE '\\' OR i.ref LIKE '%${TERM2}%' ESCAPE '\\') ORDER BY i.id DESC LIMIT 50"
+fi
+
+# ---------------------------------------------------------------- board
+# hyperfine_median LABEL ENV... -- CMD...: prints the median in ms
+proc_median() {
+	local json=$BENCH_DIR/hf.json
+	if command -v hyperfine >/dev/null; then
+		hyperfine -N --warmup 3 --runs "$RUNS" --export-json "$json" "$1" >/dev/null 2>&1 || return 1
+		python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("%.1f %.1f %.1f" % (r["median"]*1e3, r["min"]*1e3, r["max"]*1e3))' "$json"
+	else
+		python3 - "$RUNS" "$1" <<-'EOF'
+		import shlex, statistics, subprocess, sys, time
+		runs, cmd = int(sys.argv[1]), shlex.split(sys.argv[2])
+		for _ in range(3):
+		    subprocess.run(cmd, stdout=subprocess.DEVNULL, check=True)
+		t = []
+		for _ in range(runs):
+		    t0 = time.perf_counter(); subprocess.run(cmd, stdout=subprocess.DEVNULL, check=True)
+		    t.append((time.perf_counter() - t0) * 1e3)
+		print("%.1f %.1f %.1f" % (statistics.median(t), min(t), max(t)))
+		EOF
+	fi
+}
+
+if want board; then
+	hr "zhishou board as a whole process (median of $RUNS runs, $(command -v hyperfine >/dev/null && echo hyperfine -N || echo python loop))"
+	ensure_fixture "$N"
+	ensure_fixture "$N_SMALL"
+	db=$(db_for "$N")
+	sdb=$(db_for "$N_SMALL")
+	printf '%-52s %10s %10s %10s\n' "command" "median ms" "min" "max"
+	bline() { # label now-or-empty db [args]: empty now = the real clock
+		local label=$1 nowv=$2 d=$3 r
+		shift 3
+		if [ -n "$nowv" ]; then
+			r=$(ZHISHOU_NOW=$nowv proc_median "$ZS --config $CONF --db $d $*") || die "timing $label failed"
+		else
+			r=$(unset ZHISHOU_NOW; proc_median "$ZS --config $CONF --db $d $*") || die "timing $label failed"
+		fi
+		set -- $r
+		printf '%-52s %10s %10s %10s\n' "$label" "$1" "$2" "$3"
+		BOARD_MED=$1
+	}
+	bline "zhishou --version (process floor, no database)" "" "$db" --version
+	bline "board, $N_SMALL intakes, gala night" "$NIGHT" "$sdb" board
+	bline "board, $N intakes, gala night ($NIGHT)" "$NIGHT" "$db" board
+	v=$(verdict "$BOARD_MED" "<" 50)
+	summary "zhishou board process, $N, gala night" "median $BOARD_MED ms" "< 50 ms" "$v"
+	bline "board, $N intakes, late ($LATE)" "$LATE" "$db" board
+	summary "zhishou board process, $N, $LATE" "median $BOARD_MED ms" "(none)" ""
+	bline "board, $N intakes, real clock (today)" "" "$db" board
+	summary "zhishou board process, $N, real clock" "median $BOARD_MED ms" "(none)" ""
+	bline "log list, $N intakes" "$NIGHT" "$db" log list
+	summary "zhishou log list process, $N" "median $BOARD_MED ms" "(none)" ""
+fi
+
+# ---------------------------------------------------------------- rss
+if want rss; then
+	hr "peak RSS (/usr/bin/time -v, largest of 3 runs)"
+	ensure_fixture "$N_SMALL"
+	ensure_fixture "$N"
+	printf '%-40s %14s %14s\n' "command" "$N_SMALL intakes" "$N intakes"
+	rss_of() { # db args...
+		local d=$1 best=0 k r
+		shift
+		for k in 1 2 3; do
+			ZHISHOU_NOW=$NIGHT /usr/bin/time -v -o "$BENCH_DIR/rss.time" "$ZS" --config "$CONF" --db "$d" "$@" \
+				>/dev/null 2>"$BENCH_DIR/rss.err" || { cat "$BENCH_DIR/rss.err" >&2; die "$* failed"; }
+			r=$(maxrss "$BENCH_DIR/rss.time")
+			[ "$r" -gt "$best" ] && best=$r
+		done
+		echo "$best"
+	}
+	for cmd in "board" "log list" "log list --unresolved" "log list --search $TERM3"; do
+		# shellcheck disable=SC2086
+		a=$(rss_of "$(db_for "$N_SMALL")" $cmd)
+		# shellcheck disable=SC2086
+		b=$(rss_of "$(db_for "$N")" $cmd)
+		printf '%-40s %10s MiB %10s MiB\n' "$cmd" "$(mib "$a")" "$(mib "$b")"
+		case $cmd in
+		board | "log list")
+			v=$(awk -v a="$a" -v b="$b" 'BEGIN { ok = b < 16384 && b - a < 2048; r = ok ? "met" : "MISSED"; print r }')
+			summary "peak RSS $cmd ($N_SMALL | $N)" "$(mib "$a") | $(mib "$b") MiB" "< 16 MiB, about equal" "$v" ;;
+		esac
+	done
+	say "(about equal: within 2 MiB)"
+fi
+
+# ---------------------------------------------------------------- writers
+if want writers; then
+	hr "concurrent writers: $WRITERS processes x $ADDS log add"
+	wdb=$BENCH_DIR/writers.db
+	rm -f "$wdb" "$wdb-wal" "$wdb-shm"
+	zs "$wdb" init >/dev/null || die "init $wdb"
+	mkdir -p "$BENCH_DIR/writers-err"
+	# The adds read the real clock.
+	(unset ZHISHOU_NOW; "$BIN/bench_writers" "$ZS" "$wdb" "$WRITERS" "$ADDS" "$BENCH_DIR/writers-err" "$CONF") \
+		>"$BENCH_DIR/writers.tsv" || die "bench_writers failed"
+	declare -A W
+	while IFS=$'\t' read -r k v; do W[$k]=$v; done <"$BENCH_DIR/writers.tsv"
+	total=$((WRITERS * ADDS))
+	intakes=$(sqlite3 "$wdb" "SELECT count(*) FROM intake")
+	creates=$(sqlite3 "$wdb" "SELECT count(*) FROM audit WHERE entity = 'intake' AND action = 'create'")
+	audits=$(sqlite3 "$wdb" "SELECT count(*) FROM audit")
+	tally=$(sqlite3 "$wdb" "SELECT coalesce(sum(n), 0) FROM intake_tally")
+	verify=$(zs "$wdb" audit verify 2>&1)
+	vrc=$?
+	say "total time            ${W[total_s]} s  (${W[adds_per_s]} adds/s)"
+	say "one add, latency      p50 ${W[lat_p50_ms]} ms  p90 ${W[lat_p90_ms]} ms  p99 ${W[lat_p99_ms]} ms  (min ${W[lat_min_ms]}, max ${W[lat_max_ms]})"
+	say "failed adds           ${W[failed]};  bytes on stderr ${W[stderr_bytes]}"
+	say "intakes               $intakes (expected $total)"
+	say "audit 'create' rows   $creates (expected $total); all audit rows $audits; tally $tally"
+	say "audit verify          exit $vrc: $(echo "$verify" | head -1)"
+	ok=MISSED
+	if [ "$intakes" -eq "$total" ] && [ "$creates" -eq "$total" ] && [ "${W[failed]}" -eq 0 ] &&
+		[ "${W[stderr_bytes]}" -eq 0 ] && [ $vrc -eq 0 ]; then ok=met; fi
+	summary "writers ${WRITERS}x$ADDS: total time" "${W[total_s]} s (${W[adds_per_s]} adds/s)" "" ""
+	summary "writers: one add p50 / p99" "${W[lat_p50_ms]} / ${W[lat_p99_ms]} ms" "" ""
+	summary "writers: counts, no errors, chain" "$intakes intakes, $creates creates, ${W[failed]} failed, ${W[stderr_bytes]} B stderr, verify $vrc" "exactly $total, none" "$ok"
+fi
+
+# ---------------------------------------------------------------- summary
+hr "summary (N=$N)"
+if [ -s "$SUMMARY" ]; then
+	awk -F'\t' '{ printf "%-48s %-40s %-22s %s\n", $1, $2, $3, $4 }' "$SUMMARY"
+fi
+say ""
+say "data: $BENCH_DIR$(trap -p EXIT | grep -q rm && echo ' (removed now; KEEP=1 or BENCH_DIR=... keeps it)')"
+exit 0
