@@ -29,12 +29,49 @@ struct csv_table {
  * Returns true on success; on failure fills err with a Chinese reason
  * (e.g. "文件为空", "不是文本文件（含二进制数据）",
  * "第 12 行：引号未闭合", "编码无法识别：既不是 UTF-8 也不是 GB18030")
- * and leaves *out empty.  Max 64 MiB buffer. */
+ * and leaves *out empty.  Max 64 MiB buffer, 1,048,576 records (Excel's
+ * limit), and per record 16384 columns and 16 MiB per field. */
 bool csv_parse_buffer(const char *buf, size_t len, struct csv_table *out,
 		      char *err, size_t errsz);
 
-/* Read a file and parse it; err names the file on open/read errors. */
+/* Read a file and parse it; err names the file on open/read errors.
+ * Same limits as csv_parse_buffer (the file must be at most 64 MiB). */
 bool csv_read_file(const char *path, struct csv_table *out, char *err, size_t errsz);
+
+/* ------------------------------------------------------------ streaming */
+
+/* Called once per record (the header included, as record 1) with the
+ * fields of that record only; return 0 to go on, non-zero to stop
+ * (csv_stream_file then returns false with err set to "").  rec and its
+ * fields are valid only during the call (the bytes may be edited in place,
+ * the pointers must not be kept or freed). */
+typedef int (*csv_record_cb)(const struct csv_record *rec, void *ud);
+
+/* Read path in chunks (1 MiB) and call cb for each record as it is parsed;
+ * memory stays bounded (one chunk, its decoded text and the current record)
+ * whatever the file's size: there is no total-size or record-count limit,
+ * only the per-record ones (16384 columns, 16 MiB per field, 64 MiB per
+ * record: "第 N 行：..." errors).  Fields, blank-record skipping, CRLF, line
+ * numbers and messages are those of csv_read_file.
+ *
+ * Encoding: a UTF-8 BOM means UTF-8; otherwise the first chunk decides
+ * (valid UTF-8 -> UTF-8, a character cut by the chunk end being completed
+ * first; else GB18030, converted chunk by chunk).  Bad bytes found after the
+ * first chunk are reported with their line, e.g.
+ * "第 N 行：含有无效的 UTF-8 字节（文件前部是 UTF-8）" (or "... GB18030 ...",
+ * or "第 N 行：不是文本文件（含二进制数据）" for a NUL byte); records before
+ * that line have already been passed to cb, so callers should apply them
+ * only once csv_stream_file returned true (e.g. inside a transaction).
+ *
+ * Returns true on success.  On failure fills err (naming the file on
+ * open/read errors); if cb returned non-zero, returns false with err "".
+ * *encoding (may be NULL) gets the detected encoding. */
+bool csv_stream_file(const char *path, csv_record_cb cb, void *ud, enum csv_encoding *encoding,
+		     char *err, size_t errsz);
+
+/* Tests only: read csv_stream_file's chunks of this many bytes (minimum 4)
+ * instead of 1 MiB; 0 restores the default.  Not thread-safe. */
+void csv_set_chunk_size_for_tests(size_t bytes);
 
 void csv_table_free(struct csv_table *t);
 
