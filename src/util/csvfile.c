@@ -69,6 +69,7 @@
 #define CSV_MIN_CHUNK 4            /* room for a BOM / UTF-16 mark in chunk 1 */
 #define RAW_SLACK 16               /* carried-over bytes + completion of chunk 1 */
 #define LIBCSV_BLK_MIN 4096        /* libcsv grows its field buffer by blk_size */
+#define PIECE_MAX ((size_t)64 * 1024) /* bytes per csv_parse call */
 #define LIBCSV_BLK_MAX ((size_t)4 * 1024 * 1024)
 
 /* libcsv parser states (struct csv_parser.pstate). */
@@ -428,23 +429,31 @@ static bool is_sp(unsigned char ch)
 	return ch == ' ' || ch == '\t';
 }
 
+/* Feed one piece (no '\n' inside, or just "\n").  libcsv is a push parser,
+ * so a piece may be handed over in parts: at most PIECE_MAX bytes at a
+ * time, so that a long field is bounded and its buffer grown between them. */
 static void parse_piece(struct parser *c, const unsigned char *s, size_t n)
 {
-	if (c->p.pstate == LIBCSV_ROW_NOT_BEGUN)
-		c->rec_line = c->line;
-	if (csv_parse(&c->p, s, n, on_field, on_record, c) != n) {
-		fail(c, PE_NOMEM); /* non-strict libcsv fails only for memory */
-		return;
+	while (n > 0 && c->err == PE_OK) {
+		size_t part = n < PIECE_MAX ? n : PIECE_MAX;
+		if (c->p.pstate == LIBCSV_ROW_NOT_BEGUN)
+			c->rec_line = c->line;
+		if (csv_parse(&c->p, s, part, on_field, on_record, c) != part) {
+			fail(c, PE_NOMEM); /* non-strict libcsv fails only for memory */
+			return;
+		}
+		s += part;
+		n -= part;
+		/* The field being built lives in libcsv's buffer. */
+		if (c->p.entry_pos > CSV_MAX_FIELD_BYTES)
+			fail(c, PE_FIELD);
+		/* libcsv grows that buffer by blk_size at a time: make the
+		 * growth geometric (up to LIBCSV_BLK_MAX steps). */
+		if (c->p.entry_size > c->p.blk_size && c->p.blk_size < LIBCSV_BLK_MAX)
+			csv_set_blk_size(&c->p, c->p.entry_size < LIBCSV_BLK_MAX
+							 ? c->p.entry_size
+							 : LIBCSV_BLK_MAX);
 	}
-	/* The field being built lives in libcsv's buffer: bound it here, at
-	 * most one piece (<= one chunk) past the limit. */
-	if (c->p.entry_pos > CSV_MAX_FIELD_BYTES)
-		fail(c, PE_FIELD);
-	/* libcsv grows that buffer by blk_size at a time: make the growth
-	 * geometric so a long field does not cost a realloc per 4 KiB. */
-	if (c->p.entry_size > c->p.blk_size && c->p.blk_size < LIBCSV_BLK_MAX)
-		csv_set_blk_size(&c->p, c->p.entry_size < LIBCSV_BLK_MAX ? c->p.entry_size
-									 : LIBCSV_BLK_MAX);
 }
 
 static void hold_spaces(struct parser *c, const unsigned char *s, size_t n)
