@@ -14,6 +14,7 @@
 #include "zhishou/csvfile.h"
 #include "zhishou/i18n.h"
 #include "zhishou/intake.h"
+#include "zhishou/text.h"
 
 enum { F_AT, F_CHANNEL, F_KIND, F_CALLER, F_PHONE, F_SUBJECT, F_USCC, F_CATEGORY, F_SUMMARY, F_REF, F_N };
 
@@ -105,39 +106,83 @@ static int import_one(struct importer *im, size_t line, const struct intake_inpu
 	return ZS_OK;
 }
 
+/* Header names are matched trimmed (spaces, a stray BOM, U+3000). */
+static bool header_is(const char *field, const char *name)
+{
+	char *copy = strdup(field);
+	if (!copy)
+		return false;
+	char *p = copy;
+	if (!strncmp(p, "\xEF\xBB\xBF", 3))
+		p += 3;
+	text_trim(p);
+	bool same = !strcmp(p, name);
+	free(copy);
+	return same;
+}
+
+struct csv_import {
+	struct importer *im;
+	int col[F_N];
+	bool have_header;
+	int64_t rows;
+	int stop;              /* a failure that is not a bad row */
+	struct zs_error *err;
+	const char *path;
+};
+
+static int csv_record(const struct csv_record *rec, void *ud)
+{
+	struct csv_import *ci = ud;
+	if (!ci->have_header) {
+		ci->have_header = true;
+		for (int k = 0; k < F_N; k++) {
+			ci->col[k] = -1;
+			for (size_t f = 0; f < rec->nfields && ci->col[k] < 0; f++)
+				for (int j = 0; keys[k][j] && ci->col[k] < 0; j++)
+					if (header_is(rec->fields[f], keys[k][j]))
+						ci->col[k] = (int)f;
+		}
+		static const int required[] = { F_AT, F_CHANNEL, F_KIND, F_SUMMARY };
+		for (size_t k = 0; k < sizeof required / sizeof *required; k++)
+			if (ci->col[required[k]] < 0) {
+				ci->stop = zs_fail(ci->err, ZS_EINPUT, TR("%s：表头缺少“%s”（或“%s”）一栏",
+									  "%s: header lacks the \"%s\" (or \"%s\") column"),
+						   ci->path, keys[required[k]][0], keys[required[k]][1]);
+				return 1;
+			}
+		return 0;
+	}
+	const char *v[F_N];
+	for (int k = 0; k < F_N; k++)
+		v[k] = ci->col[k] >= 0 && (size_t)ci->col[k] < rec->nfields ? rec->fields[ci->col[k]] : NULL;
+	struct intake_input in = { .at = v[F_AT], .channel = v[F_CHANNEL], .kind = v[F_KIND],
+				   .caller = v[F_CALLER], .phone = v[F_PHONE], .subject = v[F_SUBJECT],
+				   .uscc = v[F_USCC], .category = v[F_CATEGORY], .text = v[F_SUMMARY],
+				   .ref = v[F_REF] };
+	ci->rows++;
+	int r = import_one(ci->im, rec->line, &in);
+	if (r) {
+		ci->stop = r;
+		return 1;
+	}
+	return 0;
+}
+
+/* The file is streamed: a year's export (a million rows, hundreds of MB)
+ * imports with memory bounded by one record and one staging batch. */
 static int import_csv(struct importer *im, const char *path, struct zs_error *err)
 {
-	struct csv_table t;
+	struct csv_import ci = { .im = im, .err = err, .path = path };
 	char why[512];
-	if (!csv_read_file(path, &t, why, sizeof why))
+	if (!csv_stream_file(path, csv_record, &ci, NULL, why, sizeof why)) {
+		if (ci.stop)
+			return ci.stop;
 		return zs_fail(err, ZS_EINPUT, "%s", why);
-	int col[F_N];
-	for (int k = 0; k < F_N; k++)
-		col[k] = csv_find_column(&t, keys[k]);
-	static const int required[] = { F_AT, F_CHANNEL, F_KIND, F_SUMMARY };
-	for (size_t k = 0; k < sizeof required / sizeof *required; k++)
-		if (col[required[k]] < 0) {
-			csv_table_free(&t);
-			return zs_fail(err, ZS_EINPUT, TR("%s：表头缺少“%s”（或“%s”）一栏",
-							  "%s: header lacks the \"%s\" (or \"%s\") column"),
-				       path, keys[required[k]][0], keys[required[k]][1]);
-		}
-	int r = ZS_OK;
-	for (size_t n = 1; n < t.nrecords && !r; n++) {
-		const struct csv_record *rec = &t.records[n];
-		const char *v[F_N];
-		for (int k = 0; k < F_N; k++)
-			v[k] = col[k] >= 0 && (size_t)col[k] < rec->nfields ? rec->fields[col[k]] : NULL;
-		struct intake_input in = { .at = v[F_AT], .channel = v[F_CHANNEL], .kind = v[F_KIND],
-					   .caller = v[F_CALLER], .phone = v[F_PHONE], .subject = v[F_SUBJECT],
-					   .uscc = v[F_USCC], .category = v[F_CATEGORY], .text = v[F_SUMMARY],
-					   .ref = v[F_REF] };
-		r = import_one(im, rec->line, &in);
 	}
-	if (!r && t.nrecords <= 1)
-		r = zs_fail(err, ZS_EINPUT, TR("%s 只有表头，没有数据", "%s has a header but no rows"), path);
-	csv_table_free(&t);
-	return r;
+	if (!ci.rows)
+		return zs_fail(err, ZS_EINPUT, TR("%s 只有表头，没有数据", "%s has a header but no rows"), path);
+	return ZS_OK;
 }
 
 static const char *json_field(json_t *o, int k, char *num, size_t numsz, bool *wrong_type)
