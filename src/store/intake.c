@@ -41,6 +41,22 @@ static void read_row(sqlite3_stmt *s, struct intake *i)
 	i->updated_at = sqlite3_column_int64(s, 22);
 }
 
+/* The ten fields an operator or a file gives, bound from parameter `at` on
+ * (insert, staging and update list them in the same order). */
+static void bind_given(sqlite3_stmt *s, int at, const struct intake *in)
+{
+	sqlite3_bind_int64(s, at, in->received_at);
+	store_bind_text(s, at + 1, in->channel);
+	store_bind_text(s, at + 2, in->kind);
+	store_bind_text(s, at + 3, in->caller);
+	store_bind_text(s, at + 4, in->phone);
+	store_bind_text(s, at + 5, in->subject);
+	store_bind_text(s, at + 6, in->uscc);
+	store_bind_text(s, at + 7, in->category);
+	store_bind_text(s, at + 8, in->summary);
+	store_bind_text(s, at + 9, in->ref);
+}
+
 int store_intake_insert(struct store *st, struct intake *in, struct zs_error *err)
 {
 	static const char sql[] =
@@ -51,16 +67,7 @@ int store_intake_insert(struct store *st, struct intake *in, struct zs_error *er
 	sqlite3_stmt *s = store_prep(st, sql, err);
 	if (!s)
 		return ZS_EFAIL;
-	sqlite3_bind_int64(s, 1, in->received_at);
-	store_bind_text(s, 2, in->channel);
-	store_bind_text(s, 3, in->kind);
-	store_bind_text(s, 4, in->caller);
-	store_bind_text(s, 5, in->phone);
-	store_bind_text(s, 6, in->subject);
-	store_bind_text(s, 7, in->uscc);
-	store_bind_text(s, 8, in->category);
-	store_bind_text(s, 9, in->summary);
-	store_bind_text(s, 10, in->ref);
+	bind_given(s, 1, in);
 	store_bind_opt_id(s, 11, in->exposure_id);
 	store_bind_text(s, 12, in->handling);
 	store_bind_opt_id(s, 13, in->transfer_unit_id);
@@ -103,16 +110,7 @@ int store_stage_add(struct store *st, const struct intake *in, bool *dup, struct
 	sqlite3_stmt *s = store_prep(st, sql, err);
 	if (!s)
 		return ZS_EFAIL;
-	sqlite3_bind_int64(s, 1, in->received_at);
-	store_bind_text(s, 2, in->channel);
-	store_bind_text(s, 3, in->kind);
-	store_bind_text(s, 4, in->caller);
-	store_bind_text(s, 5, in->phone);
-	store_bind_text(s, 6, in->subject);
-	store_bind_text(s, 7, in->uscc);
-	store_bind_text(s, 8, in->category);
-	store_bind_text(s, 9, in->summary);
-	store_bind_text(s, 10, in->ref);
+	bind_given(s, 1, in);
 	sqlite3_bind_int64(s, 11, in->created_at);
 	store_bind_text(s, 12, st->user);
 	int r = store_step_done(st, s, err, "stage");
@@ -191,16 +189,7 @@ int store_intake_update(struct store *st, const struct intake *in, struct zs_err
 	if (!s)
 		return ZS_EFAIL;
 	sqlite3_bind_int64(s, 1, in->id);
-	sqlite3_bind_int64(s, 2, in->received_at);
-	store_bind_text(s, 3, in->channel);
-	store_bind_text(s, 4, in->kind);
-	store_bind_text(s, 5, in->caller);
-	store_bind_text(s, 6, in->phone);
-	store_bind_text(s, 7, in->subject);
-	store_bind_text(s, 8, in->uscc);
-	store_bind_text(s, 9, in->category);
-	store_bind_text(s, 10, in->summary);
-	store_bind_text(s, 11, in->ref);
+	bind_given(s, 2, in);
 	store_bind_opt_id(s, 12, in->exposure_id);
 	store_bind_text(s, 13, in->handling);
 	store_bind_opt_id(s, 14, in->transfer_unit_id);
