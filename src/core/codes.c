@@ -189,7 +189,8 @@ bool exposure_status_is_closed(const char *code)
 
 /* The work-order lifecycle of 12345/12315: accept, transfer, handle, close;
  * a transferred item may come back (退单) to accepted; a closed one may be
- * reopened; a merged duplicate may be un-merged.  Nothing returns to 新登记. */
+ * reopened; repeats are merged (并单) at any open stage and a merged one may
+ * be un-merged.  Nothing returns to 新登记. */
 bool status_transition_ok(const char *from, const char *to)
 {
 	static const struct { const char *from, *to; } ok[] = {
@@ -198,8 +199,8 @@ bool status_transition_ok(const char *from, const char *to)
 		{ "accepted", "transferred" }, { "accepted", "handling" }, { "accepted", "closed" },
 		{ "accepted", "duplicate" }, { "accepted", "rejected" },
 		{ "transferred", "accepted" }, { "transferred", "handling" }, { "transferred", "closed" },
-		{ "transferred", "transferred" },
-		{ "handling", "transferred" }, { "handling", "closed" },
+		{ "transferred", "transferred" }, { "transferred", "duplicate" },
+		{ "handling", "transferred" }, { "handling", "closed" }, { "handling", "duplicate" },
 		{ "closed", "handling" },
 		{ "duplicate", "accepted" },
 	};

@@ -975,6 +975,63 @@ class Views(ConsoleTest):
         # history shows the changes
         self.assertIn("经过", "\n".join(lines))
 
+    def act(self, t, key, question, answer):
+        t.keys(key)
+        t.wait_for(question)
+        t.type(answer)
+        t.keys("Enter")
+        return t.wait_for("已保存")
+
+    def test_intake_actions_transfer_link_duplicate_note_money(self):
+        orig = self.log_add("原件：面包过期要求退款", subject="测试面包店")
+        iid = self.log_add("详情操作测试用的投诉", subject="测试商店")
+        eid = self.zs_json("expose", "list")[0]["id"]
+        t = self.console(80, 24)
+        t.keys("Tab")
+        t.wait_stable(quiet=0.15)
+        t.keys("Enter")
+        t.wait_for("登记 #%d" % iid)
+        self.act(t, "a", "加备注", "已电话联系来电人")
+        self.act(t, "m", "挽回经济损失", "35.5")
+        self.act(t, "l", "关联曝光问题", str(eid))
+        lines = self.act(t, "t", "转办到单位", "食品安全监管科")
+        self.assertIn("已转办", lines[1])
+        got = self.zs_json("log", "show", str(iid))
+        self.assertEqual(got["status"], "transferred")
+        self.assertEqual(got["transfer_unit"], "食品安全监管科")
+        self.assertEqual(got["exposure_id"], eid)
+        self.assertEqual(got["recovered_fen"], 3550)
+        self.assertIn("已电话联系来电人", got["notes"])
+        # an unknown unit is refused with the core's message, nothing changes
+        t.keys("t")
+        t.wait_for("转办到单位")
+        t.type("不存在的科")
+        t.keys("Enter")
+        t.wait_for("未知单位「不存在的科」")
+        self.assertEqual(self.zs_json("log", "show", str(iid))["transfer_unit"], "食品安全监管科")
+        self.act(t, "d", "标记为重复件", str(orig))
+        got = self.zs_json("log", "show", str(iid))
+        self.assertEqual(got["status"], "duplicate")
+        self.assertEqual(got["duplicate_of"], orig)
+
+    def test_exposure_actions_action_lead_local(self):
+        t = self.console(80, 24)
+        eid, lines = self.open_overdue_exposure(t)
+        lines = self.act(t, "a", "记录措施", "checked 12 检查超市十二家")
+        self.assertTrue(any("检查经营者 12 检查超市十二家" in l for l in lines), "\n".join(lines))
+        self.act(t, "L", "设牵头单位", "综合行政执法支队")
+        lines = self.act(t, "o", "本地涉及", "不涉及")
+        shown = self.zs_json("expose", "show", str(eid))
+        self.assertEqual(shown["lead_unit"], "综合行政执法支队")
+        self.assertEqual(shown["local"], "no")
+        self.assertEqual(shown["status"], "no-local")   # nothing local closes it
+        # a bad action kind is refused and names the choices
+        t.keys("a")
+        t.wait_for("记录措施")
+        t.type("dance 3")
+        t.keys("Enter")
+        t.wait_for("未知的措施「dance」")
+
     def test_stamp_a_new_exposure(self):
         t = self.console(80, 24)
         clock = header_clock(t.wait_stable(quiet=0.1))
