@@ -354,7 +354,7 @@ static void paint_log(struct tui *t, struct dashboard *d, int y, int h, int w)
 		x += tui_cell(t, yy, x, 6, time_format(r->at, TIME_CLOCK, buf, sizeof buf), col);
 		if (wide) {
 			snprintf(buf, sizeof buf, "#%lld", (long long)r->id);
-			x += tui_cell(t, yy, x, 8, buf, col);
+			x += tui_cell(t, yy, x, 9, buf, col);   /* #1000000 and a space */
 		}
 		x += tui_cell(t, yy, x, ch_w, vocab_label(&vocab_channel, r->channel), col);
 		x += tui_cell(t, yy, x, kind_w, vocab_label(&vocab_kind, r->kind), col);
@@ -461,12 +461,14 @@ static void scroll_log(struct tui *t, struct dashboard *d, int delta)
 {
 	int rows = d->log_rows > 0 ? d->log_rows : 10;
 	if (delta > 0) {
-		/* older: the page starts below the last row shown */
-		if (d->nlog < rows)
+		/* older: the page starts below the last row shown (more may be
+		 * loaded than shown, before the first paint knows the height) */
+		int shown = d->nlog < rows ? d->nlog : rows;
+		if (shown < rows)
 			return;
 		if (!d->top_id)
 			d->seen_newest = d->newest_id;
-		d->top_id = d->log[d->nlog - 1].id - 1;
+		d->top_id = d->log[shown - 1].id - 1;
 		if (d->top_id < 1)
 			d->top_id = 1;
 	} else {

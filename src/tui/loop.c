@@ -60,8 +60,9 @@ void tui_pop(struct tui *t)
 	const struct view *v = t->stack[t->depth].v;
 	if (v->on_close)
 		v->on_close(t, t->stack[t->depth].self);
+	/* erase() in the next paint and ncurses' diff redraw only what the
+	 * closed view covered; clear() here would repaint the whole screen. */
 	t->dirty = true;
-	clear();
 }
 
 void tui_message(struct tui *t, bool error, const char *fmt, ...)

@@ -15,6 +15,11 @@
 #   board    `zhishou board` as a whole process (hyperfine if installed)
 #   rss      peak RSS of `board` and `log list` at 1,000 and at N intakes
 #   writers  WRITERS processes x ADDS `zhishou log add` against one database
+#   tui      the console under pseudo-terminals (tests/bench/tui_bench.py,
+#            needs python3-pyte; installed with apt-get when run as root):
+#            first complete frame, key press -> screen while scrolling and
+#            typing, bytes per new intake next to a full repaint, peak RSS at
+#            1,000 and at N, propagation to TUI_CONSOLES open consoles
 #
 # Environment:
 #   N=1000000        intakes in the big database
@@ -23,6 +28,9 @@
 #                    directory, removed at the end unless KEEP=1
 #   RUNS=20          timed runs per in-process query and per hyperfine command
 #   WRITERS=8 ADDS=2000
+#   TUI_RUNS=10 TUI_CONSOLES=10 TUI_ADDS=50  first-frame runs per database;
+#                    consoles and adds for the propagation figure
+#   TUI_PARTS=first,keys,bytes,rss,prop  which console figures
 #   NIGHT="2025-03-15 22:30"  "now" for the board on the gala night
 #   LATE="2025-12-31 23:00"   "now" months after the gala
 #   IMPORT_CHUNK=200000  rows per file when the CSV is over zhishou's 64 MiB
@@ -59,14 +67,14 @@ TERM3=预制菜
 TERM2=酸菜
 
 if [ $# -eq 0 ]; then
-	set -- gen import queries board rss writers
+	set -- gen import queries board rss writers tui
 fi
 for s in "$@"; do
 	case $s in
-	gen | import | queries | board | rss | writers) ;;
-	all) set -- gen import queries board rss writers; break ;;
+	gen | import | queries | board | rss | writers | tui) ;;
+	all) set -- gen import queries board rss writers tui; break ;;
 	-h | --help) sed -n '2,/^$/p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-	*) echo "run.sh: unknown section \"$s\" (gen import queries board rss writers)" >&2; exit 2 ;;
+	*) echo "run.sh: unknown section \"$s\" (gen import queries board rss writers tui)" >&2; exit 2 ;;
 	esac
 done
 want() { case " $SECTIONS " in *" $1 "*) return 0 ;; esac; return 1; }
@@ -565,6 +573,43 @@ if want writers; then
 	summary "writers ${WRITERS}x$ADDS: total time" "${W[total_s]} s (${W[adds_per_s]} adds/s)" "" ""
 	summary "writers: one add p50 / p99" "${W[lat_p50_ms]} / ${W[lat_p99_ms]} ms" "" ""
 	summary "writers: counts, no errors, chain" "$intakes intakes, $creates creates, ${W[failed]} failed, ${W[stderr_bytes]} B stderr, verify $vrc" "exactly $total, none" "$ok"
+fi
+
+# ---------------------------------------------------------------- tui
+# The console on pseudo-terminals this script's Python owns (no tmux): a
+# terminal emulator (pyte) decides when the expected picture is on screen.
+# Runs on copies of the fixtures: it adds intakes with `zhishou log add`.
+if want tui; then
+	hr "console (tests/bench/tui_bench.py): 160x48 unless said, TERM=xterm-256color, now $NIGHT"
+	TUI_PY=/usr/bin/python3   # python3-pyte is a Debian package: the system Python
+	if ! "$TUI_PY" -c 'import pyte' 2>/dev/null; then
+		if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+			say "installing python3-pyte with apt-get"
+			{ apt-get install -y python3-pyte || { apt-get update && apt-get install -y python3-pyte; }; } \
+				>"$BENCH_DIR/apt.log" 2>&1
+		fi
+		"$TUI_PY" -c 'import pyte' 2>/dev/null || die "the tui section needs python3-pyte (apt-get install python3-pyte)"
+	fi
+	ensure_fixture "$N_SMALL"
+	ensure_fixture "$N"
+	for n in "$N_SMALL" "$N"; do
+		src=$(db_for "$n")
+		dst=$BENCH_DIR/tui-$n.db
+		sqlite3 "$src" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null || die "checkpoint $src"
+		rm -f "$dst" "$dst-wal" "$dst-shm"
+		cp --reflink=auto "$src" "$dst" || die "copying $src"
+	done
+	sync   # the copies' writeback must not run during the measurements
+	say "load: $(cut -d' ' -f1-3 /proc/loadavg) (the figures are wall-clock times on $(nproc) cores)"
+	"$TUI_PY" "$ROOT/tests/bench/tui_bench.py" --bin "$ZS" --config "$CONF" --now "$NIGHT" \
+		--db-big "$BENCH_DIR/tui-$N.db" --db-small "$BENCH_DIR/tui-$N_SMALL.db" --big-label "$N" --small-label "$N_SMALL" \
+		--runs "${TUI_RUNS:-10}" --consoles "${TUI_CONSOLES:-10}" --adds "${TUI_ADDS:-50}" \
+		--sections "${TUI_PARTS:-first,keys,bytes,rss,prop}" --summary "$SUMMARY" --out "$BENCH_DIR" ||
+		die "tui_bench.py failed"
+	say "(every sample: $BENCH_DIR/tui-samples.tsv; raw bytes of one update and of Ctrl-L: tui-*.raw, cat -v)"
+	for n in "$N_SMALL" "$N"; do
+		rm -f "$BENCH_DIR/tui-$n.db" "$BENCH_DIR/tui-$n.db-wal" "$BENCH_DIR/tui-$n.db-shm"
+	done
 fi
 
 # ---------------------------------------------------------------- summary
