@@ -1,6 +1,7 @@
 /* Details: an intake's full record and history, an exposure's timeline and
  * linked intakes, each with its actions (through prompts, never a nested
  * input loop). */
+#include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,6 +130,56 @@ static int linked_cb(const struct intake *i, void *ud)
 	return 0;
 }
 
+/* Changes of status, level, lead unit … come from the audit trail. */
+static int change_cb(const struct audit_row *a, void *ud)
+{
+	struct detail *d = ud;
+	if (strcmp(a->action, "update") && strcmp(a->action, "create"))
+		return 0;
+	char tm[32];
+	if (!strcmp(a->action, "create"))
+		add(d, C_DIM, "  %s %s（%s）", time_format(a->at, TIME_SHORT, tm, sizeof tm), TR("登记", "logged"), a->unix_user);
+	else {
+		/* {"status":"case","level":2} → 状态：已立案 级别：重大 */
+		char what[1024] = "";
+		size_t n = 0;
+		json_error_t je;
+		json_t *o = json_loads(a->after, 0, &je);
+		const char *key;
+		json_t *v;
+		json_object_foreach(o, key, v) {
+			char val[256];
+			if (json_is_string(v))
+				snprintf(val, sizeof val, "%s", json_string_value(v));
+			else if (json_is_integer(v))
+				snprintf(val, sizeof val, "%lld", (long long)json_integer_value(v));
+			else
+				snprintf(val, sizeof val, "—");
+			const char *label = key, *shown = val;
+			if (!strcmp(key, "status")) {
+				label = TR("状态", "status");
+				shown = vocab_label(&vocab_exposure_status, val);
+			} else if (!strcmp(key, "level")) {
+				label = TR("级别", "level");
+				shown = vocab_label(&vocab_level, val);
+			} else if (!strcmp(key, "local")) {
+				label = TR("本地涉及", "local");
+				shown = vocab_label(&vocab_local, val);
+			} else if (!strcmp(key, "lead_unit")) {
+				label = TR("牵头单位", "lead unit");
+			} else if (!strcmp(key, "deadline")) {
+				label = TR("时限", "deadline");
+			}
+			n += (size_t)snprintf(what + n, sizeof what - n, "%s%s：%s", n ? "  " : "", label, shown);
+			if (n >= sizeof what)
+				break;
+		}
+		json_decref(o);
+		add(d, C_DIM, "  %s %s（%s）", time_format(a->at, TIME_SHORT, tm, sizeof tm), what, a->unix_user);
+	}
+	return 0;
+}
+
 static void load_exposure(struct tui *t, struct detail *d)
 {
 	clear_lines(d);
@@ -154,6 +205,8 @@ static void load_exposure(struct tui *t, struct detail *d)
 	add(d, C_TITLE, "%s", TR("处置经过（措施与批示）", "Timeline (actions and instructions)"));
 	store_action_each(t->c->st, d->id, action_cb, d, &err);
 	store_instruction_each(t->c->st, d->id, instruction_cb, d, &err);
+	add(d, C_TITLE, "%s", TR("变更记录（状态、级别、牵头单位…）", "Changes (status, level, lead unit ...)"));
+	store_audit_each(t->c->st, "exposure", d->id, 0, 0, change_cb, d, &err);
 	add(d, C_TITLE, TR("关联登记 %lld 件（最新 30 件）", "Linked intakes: %lld (newest 30)"), (long long)e.linked);
 	struct intake_filter f = { .exposure_id = d->id, .limit = 30 };
 	store_intake_each(t->c->st, &f, linked_cb, d, &err);
