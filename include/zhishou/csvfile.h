@@ -77,6 +77,9 @@ void csv_table_free(struct csv_table *t);
 
 /* Index of the header column whose trimmed name equals one of names
  * (NULL-terminated list), or -1. */
+/* The same for one header record (streaming readers get no table). */
+int csv_record_find_column(const struct csv_record *header, const char *const *names);
+
 int csv_find_column(const struct csv_table *t, const char *const *names);
 
 const char *csv_encoding_name(enum csv_encoding e);

@@ -14,7 +14,6 @@
 #include "zhishou/csvfile.h"
 #include "zhishou/i18n.h"
 #include "zhishou/intake.h"
-#include "zhishou/text.h"
 
 enum { F_AT, F_CHANNEL, F_KIND, F_CALLER, F_PHONE, F_SUBJECT, F_USCC, F_CATEGORY, F_SUMMARY, F_REF, F_N };
 
@@ -106,21 +105,6 @@ static int import_one(struct importer *im, size_t line, const struct intake_inpu
 	return ZS_OK;
 }
 
-/* Header names are matched trimmed (spaces, a stray BOM, U+3000). */
-static bool header_is(const char *field, const char *name)
-{
-	char *copy = strdup(field);
-	if (!copy)
-		return false;
-	char *p = copy;
-	if (!strncmp(p, "\xEF\xBB\xBF", 3))
-		p += 3;
-	text_trim(p);
-	bool same = !strcmp(p, name);
-	free(copy);
-	return same;
-}
-
 struct csv_import {
 	struct importer *im;
 	int col[F_N];
@@ -136,13 +120,8 @@ static int csv_record(const struct csv_record *rec, void *ud)
 	struct csv_import *ci = ud;
 	if (!ci->have_header) {
 		ci->have_header = true;
-		for (int k = 0; k < F_N; k++) {
-			ci->col[k] = -1;
-			for (size_t f = 0; f < rec->nfields && ci->col[k] < 0; f++)
-				for (int j = 0; keys[k][j] && ci->col[k] < 0; j++)
-					if (header_is(rec->fields[f], keys[k][j]))
-						ci->col[k] = (int)f;
-		}
+		for (int k = 0; k < F_N; k++)
+			ci->col[k] = csv_record_find_column(rec, keys[k]);
 		static const int required[] = { F_AT, F_CHANNEL, F_KIND, F_SUMMARY };
 		for (size_t k = 0; k < sizeof required / sizeof *required; k++)
 			if (ci->col[required[k]] < 0) {

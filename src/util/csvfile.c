@@ -1169,11 +1169,10 @@ void csv_table_free(struct csv_table *t)
 	t->nrecords = 0;
 }
 
-int csv_find_column(const struct csv_table *t, const char *const *names)
+int csv_record_find_column(const struct csv_record *h, const char *const *names)
 {
-	if (t == NULL || names == NULL || t->nrecords == 0 || t->records == NULL)
+	if (h == NULL || names == NULL)
 		return -1;
-	const struct csv_record *h = &t->records[0];
 	/* Names are tried in the caller's order (first = preferred); for one
 	 * name the left-most matching column wins. */
 	for (const char *const *n = names; *n != NULL; n++) {
@@ -1190,6 +1189,13 @@ int csv_find_column(const struct csv_table *t, const char *const *names)
 		}
 	}
 	return -1;
+}
+
+int csv_find_column(const struct csv_table *t, const char *const *names)
+{
+	if (t == NULL || t->nrecords == 0 || t->records == NULL)
+		return -1;
+	return csv_record_find_column(&t->records[0], names);
 }
 
 const char *csv_encoding_name(enum csv_encoding e)
