@@ -49,10 +49,6 @@ int board_gala(struct zs_ctx *c, struct board_gala *g, struct zs_error *err)
 	return r == 1 ? ZS_OK : r;
 }
 
-struct count_acc {
-	struct board_counts *b;
-};
-
 static int count_cb(const char *channel, const char *kind, const char *status, bool linked, int64_t n, void *ud)
 {
 	struct board_counts *b = ud;
@@ -79,23 +75,17 @@ static int tally_cb(const char *status, int64_t n, void *ud)
 	return 0;
 }
 
-static int exposure_cb(const struct exposure *e, void *ud)
-{
-	struct board_counts *b = ud;
-	b->exposures_open++;
-	(void)e;
-	return 0;
-}
-
-struct overdue {
-	int64_t now, n;
+struct open_exposures {
+	struct board_counts *b;
+	int64_t now;
 };
 
-static int overdue_cb(const struct exposure *e, void *ud)
+static int exposure_cb(const struct exposure *e, void *ud)
 {
-	struct overdue *o = ud;
+	struct open_exposures *o = ud;
+	o->b->exposures_open++;
 	if (e->deadline <= o->now)
-		o->n++;
+		o->b->exposures_overdue++;
 	return 0;
 }
 
@@ -105,12 +95,10 @@ int board_counts(struct zs_ctx *c, int64_t since, struct board_counts *out, stru
 	int r = store_intake_count_groups(c->st, since, c->now + 1, count_cb, out, err);
 	if (!r)
 		r = store_intake_tally(c->st, tally_cb, out, err);
+	/* One walk over the open exposures counts both open and overdue. */
+	struct open_exposures o = { out, c->now };
 	if (!r)
-		r = store_exposure_each(c->st, true, NULL, NULL, exposure_cb, out, err);
-	struct overdue o = { c->now, 0 };
-	if (!r)
-		r = store_exposure_each(c->st, true, NULL, NULL, overdue_cb, &o, err);
-	out->exposures_overdue = o.n;
+		r = store_exposure_each(c->st, true, NULL, NULL, exposure_cb, &o, err);
 	return r;
 }
 
