@@ -43,9 +43,6 @@ int intake_hints(struct zs_ctx *c, const struct intake *i, struct intake_hints *
 int intake_add(struct zs_ctx *c, const struct intake_input *in, int64_t *id,
 	       struct intake_hints *h, struct zs_error *err);
 
-/* Store an already validated record inside the caller's transaction. */
-int intake_insert_validated(struct zs_ctx *c, struct intake *i, bool audit, struct zs_error *err);
-
 struct intake_change {
 	const char *status, *transfer, *note, *recovered, *exposure, *duplicate_of;
 };

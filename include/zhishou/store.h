@@ -104,8 +104,6 @@ int store_stage_add(struct store *st, const struct intake *in, bool *dup, struct
 int store_stage_flush(struct store *st, int64_t *first, int64_t *last, int64_t *added, int64_t *skipped,
 		      struct zs_error *err);
 
-/* Is there already an intake with this channel and external reference? */
-int store_intake_find_ref(struct store *st, const char *channel, const char *ref, int64_t *id);
 
 /* Counts for the board: one call per (channel, kind, status, linked) group
  * of intakes received in [since, until), read from the covering index. */

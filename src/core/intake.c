@@ -303,10 +303,11 @@ char *intake_json(const struct intake *i, bool mask)
 	return s;
 }
 
-int intake_insert_validated(struct zs_ctx *c, struct intake *i, bool audit, struct zs_error *err)
+/* Store a validated record and its audit row, inside the caller's transaction. */
+static int insert_audited(struct zs_ctx *c, struct intake *i, struct zs_error *err)
 {
 	int r = store_intake_insert(c->st, i, err);
-	if (r || !audit)
+	if (r)
 		return r;
 	char *after = intake_json(i, false);
 	if (!after)
@@ -328,7 +329,7 @@ int intake_add(struct zs_ctx *c, const struct intake_input *in, int64_t *id, str
 		return r;
 	}
 	if (!(r = store_begin(c->st, err))) {
-		r = intake_insert_validated(c, &i, true, err);
+		r = insert_audited(c, &i, err);
 		r = r ? r : store_commit(c->st, err);
 		if (r)
 			store_rollback(c->st);

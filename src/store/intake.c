@@ -353,23 +353,6 @@ int store_intake_same_subject(struct store *st, const char *subject, int64_t sin
 	return each_stmt(st, s, cb, ud, err);
 }
 
-int store_intake_find_ref(struct store *st, const char *channel, const char *ref, int64_t *id)
-{
-	static const char sql[] = "SELECT id FROM intake WHERE channel = ? AND ref = ? AND ref <> '' LIMIT 1";
-	sqlite3_stmt *s = store_prep(st, sql, NULL);
-	if (!s)
-		return ZS_EFAIL;
-	store_bind_text(s, 1, channel);
-	store_bind_text(s, 2, ref);
-	int r = ZS_ENOTFOUND;
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		*id = sqlite3_column_int64(s, 0);
-		r = ZS_OK;
-	}
-	sqlite3_reset(s);
-	return r;
-}
-
 /* Counted here rather than with GROUP BY: SQLite would sort the night's
  * rows in a temporary B-tree, which costs three times the index scan. The
  * distinct (channel, kind, status, linked) groups are few; a small hash
