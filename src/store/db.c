@@ -50,18 +50,24 @@ sqlite3_stmt *store_prep(struct store *st, const char *sql, struct zs_error *err
 			sqlite3_clear_bindings(st->cache[i].stmt);
 			return st->cache[i].stmt;
 		}
+	if (st->ncache == st->capcache) {
+		int cap = st->capcache ? st->capcache * 2 : 64;
+		struct stmt_slot *n = realloc(st->cache, (size_t)cap * sizeof *n);
+		if (!n) {
+			zs_fail(err, ZS_EFAIL, "out of memory");
+			return NULL;
+		}
+		st->cache = n;
+		st->capcache = cap;
+	}
 	sqlite3_stmt *s = NULL;
 	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
 		store_sqlerr(st, err, "prepare");
 		return NULL;
 	}
-	if (st->ncache < STORE_STMT_CACHE) {
-		st->cache[st->ncache].sql = sql;
-		st->cache[st->ncache].stmt = s;
-		st->ncache++;
-	}
-	/* Past the cache size a statement would leak; the cache is sized for
-	 * every static query in src/store/, so this does not happen. */
+	st->cache[st->ncache].sql = sql;
+	st->cache[st->ncache].stmt = s;
+	st->ncache++;
 	return s;
 }
 
@@ -394,6 +400,7 @@ void store_close(struct store *st)
 		return;
 	for (int i = 0; i < st->ncache; i++)
 		sqlite3_finalize(st->cache[i].stmt);
+	free(st->cache);
 	if (st->db)
 		sqlite3_close(st->db);
 	free(st->path);

@@ -6,17 +6,15 @@
 #include <stdint.h>
 #include "zhishou/store.h"
 
-#define STORE_STMT_CACHE 48
-
 struct store {
 	sqlite3 *db;
 	char *path;
 	char *user;
-	struct {
+	struct stmt_slot {
 		const char *sql;   /* cached by the address of a static string */
 		sqlite3_stmt *stmt;
-	} cache[STORE_STMT_CACHE];
-	int ncache;
+	} *cache;                  /* grows: every static query is prepared once */
+	int ncache, capcache;
 	int busy_ms;           /* how long a writer waits for the lock in all */
 	int64_t busy_since_ms; /* when the current wait began */
 	uint32_t rng;
