@@ -112,9 +112,8 @@ static int handler(void *ud, const char *section, const char *name, const char *
 	}
 #undef IS
 	if (!ok && !l->bad) {
-		snprintf(l->why, sizeof l->why, TR("[%s] %s 的值「%.60s」不合法", "bad value \"%.60s\" for [%s] %s"),
-			 i18n_get() == LANG_EN ? value : section, i18n_get() == LANG_EN ? section : name,
-			 i18n_get() == LANG_EN ? name : value);
+		snprintf(l->why, sizeof l->why, TR("[%s] %s 的值「%.60s」不合法", "[%s] %s: bad value \"%.60s\""), section,
+			 name, value);
 		l->bad = 1;
 	}
 	return ok;
