@@ -244,22 +244,23 @@ static void drop_rows(struct tui *t, void *self)
 const struct view view_roster = { "roster", paint, on_key, drop_rows, drop_rows };
 const struct view view_search = { "search", paint, on_key, drop_rows, drop_rows };
 
+static void list_open(struct tui *t, struct list *l, bool search, const struct view *v)
+{
+	l->search = search;
+	l->filter[0] = '\0';
+	l->sel = l->top = 0;
+	clear_rows(l);
+	tui_push(t, v, l);
+}
+
 void roster_view_open(struct tui *t)
 {
-	roster_list.search = false;
-	roster_list.filter[0] = '\0';
-	roster_list.sel = roster_list.top = 0;
-	clear_rows(&roster_list);
-	tui_push(t, &view_roster, &roster_list);
+	list_open(t, &roster_list, false, &view_roster);
 }
 
 void search_view_open(struct tui *t)
 {
-	search_list.search = true;
-	search_list.filter[0] = '\0';
-	search_list.sel = search_list.top = 0;
-	clear_rows(&search_list);
-	tui_push(t, &view_search, &search_list);
+	list_open(t, &search_list, true, &view_search);
 	prompt_open(t, TR("搜索（中文一个字起，多个词空格隔开）：", "Search (Chinese from 1 character; words separated by spaces): "), "",
 		    filter_done, &search_list);
 }
