@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "zhishou/demo.h"
+#include "zhishou/fsutil.h"
 #include "zhishou/i18n.h"
 #include "zhishou/timeutil.h"
 
@@ -24,25 +25,18 @@ static int opt_cb(int opt, const char *arg, void *ud)
 	return 0;
 }
 
-/* mkdir -p for the directory that will hold the database. */
+/* The directory that will hold the database, with its parents. */
 static int make_parent(const char *path, struct zs_error *err)
 {
-	char dir[4096];
+	char dir[4096], failed[4096];
 	snprintf(dir, sizeof dir, "%s", path);
 	char *slash = strrchr(dir, '/');
 	if (!slash || slash == dir)
 		return ZS_OK;
 	*slash = '\0';
-	for (char *p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0770) != 0 && errno != EEXIST)
-			return zs_fail(err, ZS_EFAIL, TR("无法创建目录 %s：%s", "cannot create directory %s: %s"), dir, strerror(errno));
-		*p = '/';
-	}
-	if (mkdir(dir, 0770) != 0 && errno != EEXIST)
-		return zs_fail(err, ZS_EFAIL, TR("无法创建目录 %s：%s", "cannot create directory %s: %s"), dir, strerror(errno));
+	int e = fs_mkdirs(dir, 0770, failed, sizeof failed);
+	if (e)
+		return zs_fail(err, ZS_EFAIL, TR("无法创建目录 %s：%s", "cannot create directory %s: %s"), failed, strerror(e));
 	return ZS_OK;
 }
 

@@ -18,6 +18,7 @@
 #include "tui_internal.h"
 #include "zhishou/codes.h"
 #include "zhishou/fields.h"
+#include "zhishou/fsutil.h"
 #include "zhishou/i18n.h"
 #include "zhishou/intake.h"
 #include "zhishou/text.h"
@@ -90,19 +91,6 @@ static void state_dir(struct tui *t, char *buf, size_t n)
 		snprintf(buf, n, "%s/.local/state/zhishou", home && *home ? home : "/tmp");
 }
 
-static void mkdirs(const char *dir)
-{
-	char tmp[1024];
-	snprintf(tmp, sizeof tmp, "%s", dir);
-	for (char *p = tmp + 1; *p; p++)
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(tmp, 0700);
-			*p = '/';
-		}
-	mkdir(tmp, 0700);
-}
-
 /* One draft per user and database: FNV-1a of the database path. */
 static void draft_paths(struct tui *t, struct form *f)
 {
@@ -159,7 +147,7 @@ static void save_draft(struct form *f)
 	char *slash = strrchr(dir, '/');
 	if (slash) {
 		*slash = '\0';
-		mkdirs(dir);
+		fs_mkdirs(dir, 0700, NULL, 0);   /* a failure shows as the draft not saving */
 	}
 	json_t *o = json_object();
 	for (int i = 0; i < FI_N; i++) {
