@@ -157,9 +157,21 @@ static bool is_fresh(struct tui *t, struct dashboard *d, int64_t id)
 static void load_log(struct tui *t, struct dashboard *d)
 {
 	struct zs_error err = { 0 };
+	int want = d->log_rows > 0 ? d->log_rows : 40;
+	if (want > MAX_LOG)
+		want = MAX_LOG;
+	struct intake_filter f = { .limit = want, .before_id = d->top_id ? d->top_id + 1 : 0 };
+	d->nlog = 0;
+	store_intake_each(t->c->st, &f, log_cb, d, &err);
+	/* Following the newest, the page's first row is the newest intake;
+	 * only a scrolled-back view needs to ask for it separately. */
 	int64_t newest = 0;
-	struct intake_filter nf = { .limit = 1 };
-	store_intake_each(t->c->st, &nf, newest_cb, &newest, &err);
+	if (!d->top_id) {
+		newest = d->nlog ? d->log[0].id : 0;
+	} else {
+		struct intake_filter nf = { .limit = 1 };
+		store_intake_each(t->c->st, &nf, newest_cb, &newest, &err);
+	}
 	/* Mark what arrived since the last load, for a few seconds. */
 	if (d->loaded && newest > d->newest_id) {
 		int64_t first = d->newest_id + 1;
@@ -172,12 +184,6 @@ static void load_log(struct tui *t, struct dashboard *d)
 		}
 	}
 	d->newest_id = newest;
-	int want = d->log_rows > 0 ? d->log_rows : 40;
-	if (want > MAX_LOG)
-		want = MAX_LOG;
-	struct intake_filter f = { .limit = want, .before_id = d->top_id ? d->top_id + 1 : 0 };
-	d->nlog = 0;
-	store_intake_each(t->c->st, &f, log_cb, d, &err);
 }
 
 static void load(struct tui *t, struct dashboard *d)
