@@ -76,6 +76,32 @@ struct audit_row {
 	char *prev_hash, *hash;
 };
 
+/* An event for the chat robots (the outbox) and one robot's delivery of it. */
+struct outbox_event {
+	int64_t id, created_at, exposure_id;
+	char *event;              /* exposure_new, level_raised … (see 002_relay.sql) */
+	char *payload;            /* JSON facts: no caller, phone or complaint text */
+};
+
+struct delivery {
+	int64_t id, outbox_id, attempts, next_at_ms, sent_at;
+	char *robot, *state, *last_error;
+	struct outbox_event ev;   /* read side */
+};
+
+/* A feed record that could not be used. */
+struct quarantine_row {
+	int64_t id, first_at, last_at, seen;
+	char *feed, *order_no, *reason, *raw;
+};
+
+struct relay_lease {
+	char host[256];
+	int64_t pid;
+	char unix_user[64];
+	int64_t acquired_at, expires_at;
+};
+
 void unit_clear(struct unit *u);
 void gala_clear(struct gala *g);
 void roster_entry_clear(struct roster_entry *r);
@@ -84,6 +110,9 @@ void exposure_clear(struct exposure *e);
 void exposure_action_clear(struct exposure_action *a);
 void exposure_instruction_clear(struct exposure_instruction *a);
 void audit_row_clear(struct audit_row *a);
+void outbox_event_clear(struct outbox_event *e);
+void delivery_clear(struct delivery *d);
+void quarantine_row_clear(struct quarantine_row *q);
 
 /* Deep copies (for before/after comparisons); false on allocation failure. */
 bool intake_copy(struct intake *dst, const struct intake *src);

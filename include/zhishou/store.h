@@ -134,6 +134,61 @@ typedef int (*store_instruction_cb)(const struct exposure_instruction *a, void *
 int store_instruction_each(struct store *st, int64_t exposure_id, store_instruction_cb cb,
 			   void *ud, struct zs_error *err);
 
+/* outbox: events for the chat robots, added in the caller's transaction.
+ * dedupe (may be NULL) makes an event of time once: *added is false when an
+ * event with that key exists. */
+int store_outbox_add(struct store *st, int64_t at, const char *event, int64_t exposure_id,
+		     const char *dedupe, const char *payload, bool *added, struct zs_error *err);
+typedef int (*store_outbox_cb)(const struct outbox_event *e, void *ud);
+/* Events with id > after_id, oldest first, at most limit. */
+int store_outbox_each_after(struct store *st, int64_t after_id, int limit, store_outbox_cb cb, void *ud,
+			    struct zs_error *err);
+
+int64_t store_outbox_last_id(struct store *st);
+
+/* deliveries: one per (event, robot) */
+int store_delivery_add(struct store *st, int64_t outbox_id, const char *robot, int64_t next_at_ms,
+		       struct zs_error *err);
+/* The oldest pending delivery for robot, with its event; ZS_ENOTFOUND if none. */
+int store_delivery_next(struct store *st, const char *robot, struct delivery *out, struct zs_error *err);
+/* Record an attempt's outcome: state pending (retry at next_at_ms), sent or failed. */
+int store_delivery_record(struct store *st, int64_t id, const char *state, int64_t attempts,
+			  int64_t next_at_ms, const char *last_error, int64_t sent_at, struct zs_error *err);
+typedef int (*store_delivery_cb)(const struct delivery *d, void *ud);
+/* Newest first; failed_only keeps state 'failed'; before_id 0: from the newest. */
+int store_delivery_each(struct store *st, bool failed_only, int64_t before_id, int limit,
+			store_delivery_cb cb, void *ud, struct zs_error *err);
+int64_t store_delivery_count(struct store *st, const char *state);
+/* Failed deliveries back to pending, due at now_ms: one (id) or all (id 0).
+ * ZS_ENOTFOUND if id is not a failed delivery. */
+int store_delivery_retry(struct store *st, int64_t id, int64_t now_ms, int64_t *n, struct zs_error *err);
+/* Send times (sent_at) of robot's deliveries since t, oldest first, at most max. */
+int store_delivery_sent_since(struct store *st, const char *robot, int64_t since, int64_t *times, int max,
+			      int *n, struct zs_error *err);
+
+/* The relay's lease (one row). */
+int store_lease_get(struct store *st, struct relay_lease *out, struct zs_error *err); /* ZS_ENOTFOUND */
+int store_lease_put(struct store *st, const struct relay_lease *l, struct zs_error *err);
+int store_lease_drop(struct store *st, const char *host, int64_t pid, struct zs_error *err);
+
+/* Digest marks: the linked total last reported per exposure. */
+int store_digest_mark_get(struct store *st, int64_t exposure_id, int64_t *linked, int64_t *at);
+int store_digest_mark_set(struct store *st, int64_t exposure_id, int64_t linked, int64_t at,
+			  struct zs_error *err);
+
+/* Feed quarantine: a record seen again bumps seen/last_at. */
+int store_quarantine_add(struct store *st, const char *feed, const char *order_no, const char *reason,
+			 const char *raw, int64_t at, struct zs_error *err);
+typedef int (*store_quarantine_cb)(const struct quarantine_row *q, void *ud);
+/* Newest first; feed NULL: all feeds. */
+int store_quarantine_each(struct store *st, const char *feed, int64_t before_id, int limit,
+			  store_quarantine_cb cb, void *ud, struct zs_error *err);
+int64_t store_quarantine_count(struct store *st);
+
+/* Feed state: a poll's outcome (error "" when it worked); added adds up. */
+int store_feed_state_record(struct store *st, const char *feed, int64_t at, const char *error,
+			    int64_t added, struct zs_error *err);
+
 /* audit: append one row to the hash chain (inside the caller's transaction). */
 int store_audit(struct store *st, const char *entity, int64_t entity_id, const char *action,
 		const char *fields, const char *before, const char *after, struct zs_error *err);

@@ -45,6 +45,10 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_search_entry,
 	&cmd_audit_entry,
 	&cmd_audit_verify_entry,
+	&cmd_relay_entry,
+	&cmd_outbox_list_entry,
+	&cmd_outbox_retry_entry,
+	&cmd_feed_quarantine_entry,
 	NULL,
 };
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "zhishou/alert.h"
 #include "zhishou/codes.h"
 #include "zhishou/exposure.h"
 #include "zhishou/fields.h"
@@ -159,6 +160,7 @@ int exposure_add(struct zs_ctx *c, const struct exposure_input *in, int64_t *id,
 			char *after = exposure_json(&e);
 			r = store_audit(c->st, "exposure", e.id, "create", "", "", after, err);
 			free(after);
+			r = r ? r : alert_exposure_new(c, &e, err);
 		}
 		r = r ? r : store_commit(c->st, err);
 		if (r)
@@ -219,6 +221,7 @@ int exposure_update(struct zs_ctx *c, int64_t id, const struct exposure_input *i
 			r = store_audit(c->st, "exposure", id, "update", fields, sb, sa, err);
 			free(sb);
 			free(sa);
+			r = r ? r : alert_exposure_changed(c, &before, &after, err);
 		}
 		json_decref(jb);
 		json_decref(ja);

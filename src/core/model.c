@@ -38,6 +38,22 @@ void audit_row_clear(struct audit_row *a)
 	FREE(a->before); FREE(a->after); FREE(a->prev_hash); FREE(a->hash);
 }
 
+void outbox_event_clear(struct outbox_event *e)
+{
+	FREE(e->event); FREE(e->payload);
+}
+
+void delivery_clear(struct delivery *d)
+{
+	FREE(d->robot); FREE(d->state); FREE(d->last_error);
+	outbox_event_clear(&d->ev);
+}
+
+void quarantine_row_clear(struct quarantine_row *q)
+{
+	FREE(q->feed); FREE(q->order_no); FREE(q->reason); FREE(q->raw);
+}
+
 static bool dup(char **dst, const char *src)
 {
 	*dst = src ? strdup(src) : NULL;

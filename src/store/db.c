@@ -18,6 +18,7 @@
 
 static const char *const migrations[] = {
 	"migrations/001_night.sql",
+	"migrations/002_relay.sql",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -1,0 +1,212 @@
+/* zhishou outbox list|retry and feed quarantine: what the relay did. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "zhishou/alert.h"
+#include "zhishou/i18n.h"
+#include "zhishou/timeutil.h"
+
+struct outbox_opts {
+	bool failed, all;
+	const char *feed;
+	int limit;
+	enum out_format fmt;
+	const struct cmd_entry *cmd;
+};
+
+static int opt_cb(int opt, const char *arg, void *ud)
+{
+	struct outbox_opts *o = ud;
+	switch (opt) {
+	case 'F': o->failed = true; break;
+	case 'a': o->all = true; break;
+	case 'n': o->feed = arg; break;
+	case 'l': {
+		char *end;
+		long n = strtol(arg, &end, 10);
+		if (*end || end == arg || n < 1 || n > 1000000)
+			return cli_usage(o->cmd, "%s", TR("--limit 应为 1 到 1000000", "--limit must be 1 to 1000000"));
+		o->limit = (int)n;
+		break;
+	}
+	case 'f': return cli_format(o->cmd, arg, &o->fmt);
+	}
+	return 0;
+}
+
+static const struct out_col delivery_cols[] = {
+	{ "id", "编号", "id", 0, true },
+	{ "outbox_id", "事件号", "event id", 0, true },
+	{ "event", "事件", "event", 12, false },
+	{ "exposure_id", "曝光", "exposure", 0, true },
+	{ "robot", "机器人", "robot", 16, false },
+	{ "state", "状态", "state", 0, false },
+	{ "attempts", "次数", "tries", 0, true },
+	{ "created_at", "发生", "happened", 0, false },
+	{ "sent_at", "送达", "sent", 0, false },
+	{ "last_error", "错误", "error", 40, false },
+};
+
+struct list_ctx {
+	struct out *out;
+	bool json;
+};
+
+static const char *state_label(const char *s)
+{
+	if (!strcmp(s, "pending"))
+		return TR("待发", "pending");
+	if (!strcmp(s, "sent"))
+		return TR("已送达", "sent");
+	if (!strcmp(s, "failed"))
+		return TR("失败", "failed");
+	return s;
+}
+
+static void out_time(struct list_ctx *l, int64_t t)
+{
+	char b[40];
+	if (!t)
+		out_null(l->out);
+	else
+		out_str(l->out, time_format(t, l->json ? TIME_ISO : TIME_SHORT, b, sizeof b));
+}
+
+static int delivery_cb(const struct delivery *d, void *ud)
+{
+	struct list_ctx *l = ud;
+	out_int(l->out, d->id);
+	out_int(l->out, d->outbox_id);
+	out_str(l->out, l->json ? d->ev.event : alert_event_label(d->ev.event));
+	if (d->ev.exposure_id)
+		out_int(l->out, d->ev.exposure_id);
+	else
+		out_null(l->out);
+	out_str(l->out, d->robot);
+	out_str(l->out, l->json ? d->state : state_label(d->state));
+	out_int(l->out, d->attempts);
+	out_time(l, d->ev.created_at);
+	out_time(l, d->sent_at);
+	out_str(l->out, d->last_error);
+	out_end_row(l->out);
+	return 0;
+}
+
+static int list_exec(struct cli *cli, int argc, char **argv)
+{
+	struct outbox_opts o = { .cmd = &cmd_outbox_list_entry, .limit = 200 };
+	static const struct option opts[] = {
+		{ "failed", no_argument, NULL, 'F' }, { "limit", required_argument, NULL, 'l' },
+		{ "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 },
+	};
+	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	if (r)
+		return r;
+	if (first < argc)
+		return cli_usage(o.cmd, TR("多余的参数：%s", "unexpected argument: %s"), argv[first]);
+	struct zs_error err = { 0 };
+	struct list_ctx l = { out_new(stdout, o.fmt, delivery_cols, 10), o.fmt == OUT_JSON };
+	r = store_delivery_each(cli->ctx.st, o.failed, 0, o.limit, delivery_cb, &l, &err);
+	out_finish(l.out);
+	return r ? cli_error(&err) : 0;
+}
+
+static int retry_exec(struct cli *cli, int argc, char **argv)
+{
+	struct outbox_opts o = { .cmd = &cmd_outbox_retry_entry };
+	static const struct option opts[] = { { "all", no_argument, NULL, 'a' }, { NULL, 0, NULL, 0 } };
+	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	if (r)
+		return r;
+	int64_t id = 0;
+	if (o.all == (first < argc))
+		return cli_usage(o.cmd, "%s", TR("给一个编号或 --all", "give one id or --all"));
+	if (first < argc) {
+		char *end;
+		id = strtoll(argv[first], &end, 10);
+		if (*end || end == argv[first] || id <= 0)
+			return cli_usage(o.cmd, TR("编号「%s」不对", "bad id \"%s\""), argv[first]);
+		if (first + 1 < argc)
+			return cli_usage(o.cmd, TR("多余的参数：%s", "unexpected argument: %s"), argv[first + 1]);
+	}
+	struct zs_error err = { 0 };
+	int64_t n = 0;
+	r = store_begin(cli->ctx.st, &err);
+	if (!r)
+		r = store_delivery_retry(cli->ctx.st, id, time_now() * 1000, &n, &err);
+	if (r == ZS_ENOTFOUND)
+		zs_fail(&err, ZS_ENOTFOUND, TR("编号 %lld 不是发送失败的消息（用 outbox list --failed 查看）",
+					       "%lld is not a failed delivery (see outbox list --failed)"), (long long)id);
+	if (!r)
+		r = store_commit(cli->ctx.st, &err);
+	if (r) {
+		store_rollback(cli->ctx.st);
+		return cli_error(&err);
+	}
+	printf(TR("%lld 条消息已放回待发，relay 会马上重发\n", "%lld deliveries put back; the relay sends them now\n"),
+	       (long long)n);
+	return 0;
+}
+
+static const struct out_col quarantine_cols[] = {
+	{ "id", "编号", "id", 0, true },
+	{ "feed", "接入", "feed", 12, false },
+	{ "order_no", "工单号", "order no", 20, false },
+	{ "reason", "原因", "reason", 30, false },
+	{ "seen", "次数", "seen", 0, true },
+	{ "first_at", "首次", "first", 0, false },
+	{ "last_at", "最近", "last", 0, false },
+	{ "raw", "原始记录", "raw record", 40, false },
+};
+
+static int quarantine_cb(const struct quarantine_row *q, void *ud)
+{
+	struct list_ctx *l = ud;
+	out_int(l->out, q->id);
+	out_str(l->out, q->feed);
+	out_str(l->out, q->order_no);
+	out_str(l->out, q->reason);
+	out_int(l->out, q->seen);
+	out_time(l, q->first_at);
+	out_time(l, q->last_at);
+	out_str(l->out, q->raw);
+	out_end_row(l->out);
+	return 0;
+}
+
+static int quarantine_exec(struct cli *cli, int argc, char **argv)
+{
+	struct outbox_opts o = { .cmd = &cmd_feed_quarantine_entry, .limit = 200 };
+	static const struct option opts[] = {
+		{ "feed", required_argument, NULL, 'n' }, { "limit", required_argument, NULL, 'l' },
+		{ "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 },
+	};
+	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	if (r)
+		return r;
+	if (first < argc)
+		return cli_usage(o.cmd, TR("多余的参数：%s", "unexpected argument: %s"), argv[first]);
+	struct zs_error err = { 0 };
+	struct list_ctx l = { out_new(stdout, o.fmt, quarantine_cols, 8), o.fmt == OUT_JSON };
+	r = store_quarantine_each(cli->ctx.st, o.feed, 0, o.limit, quarantine_cb, &l, &err);
+	out_finish(l.out);
+	return r ? cli_error(&err) : 0;
+}
+
+const struct cmd_entry cmd_outbox_list_entry = {
+	"outbox list", "[--failed] [--limit N] [--format table|tsv|csv|json]",
+	"列出发往聊天机器人的消息及其送达情况（新的在前）", "list messages for the chat robots and their delivery (newest first)",
+	CMD_READONLY, list_exec,
+};
+const struct cmd_entry cmd_outbox_retry_entry = {
+	"outbox retry", "ID | --all",
+	"把发送失败的消息放回待发", "put failed deliveries back in the queue",
+	0, retry_exec,
+};
+const struct cmd_entry cmd_feed_quarantine_entry = {
+	"feed quarantine", "[--feed NAME] [--limit N] [--format table|tsv|csv|json]",
+	"列出 8890 接入中无法使用的记录及原因", "list 8890 feed records that could not be used, with the reason",
+	CMD_READONLY, quarantine_exec,
+};

@@ -1,0 +1,117 @@
+/* zhishou relay [--once|--check]: the process that talks to the network. */
+#include <curl/curl.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "zhishou/i18n.h"
+#include "zhishou/relay.h"
+
+struct relay_opts {
+	bool once, check;
+};
+
+static int opt_cb(int opt, const char *arg, void *ud)
+{
+	struct relay_opts *o = ud;
+	(void)arg;
+	if (opt == 'o')
+		o->once = true;
+	else if (opt == 'k')
+		o->check = true;
+	return 0;
+}
+
+static const char *events_text(unsigned ev, char *buf, size_t n)
+{
+	if (ev == (1u << RELAY_NEVENTS) - 1)
+		return TR("全部事件", "all events");
+	buf[0] = '\0';
+	for (int i = 0; i < RELAY_NEVENTS; i++) {
+		if (!(ev & (1u << i)))
+			continue;
+		size_t l = strlen(buf);
+		snprintf(buf + l, n - l, "%s%s", l ? "," : "", relay_event_names[i]);
+	}
+	return buf;
+}
+
+/* What the relay will do, without any secret or token. */
+static void describe(const struct relay_conf *rc)
+{
+	char ev[256];
+	for (int i = 0; i < rc->nrobots; i++) {
+		const struct robot_conf *r = &rc->robots[i];
+		printf(TR("机器人 %s（%s）：%s；%s；密钥%s；每分钟最多 %d 条%s\n",
+			  "robot %s (%s): %s; %s; secret %s; at most %d a minute%s\n"),
+		       r->name, r->type_set ? robot_type_name(r->type) : "?", events_text(r->events, ev, sizeof ev),
+		       r->at_leader ? TR("@牵头单位值班领导", "@ the lead unit's duty leader") : TR("不@人", "no @"),
+		       r->secret && *r->secret ? TR("已设置", "set") : TR("未设置", "not set"), r->per_minute,
+		       r->per_second > 0 ? TR("，每秒最多若干条", ", with a per-second limit") : "");
+	}
+	for (int i = 0; i < rc->nfeeds; i++) {
+		const struct feed_conf *f = &rc->feeds[i];
+		printf(TR("接入 %s：每 %d 秒取一次%s\n", "feed %s: polled every %d s%s\n"), f->name, f->interval,
+		       f->header ? TR("，带请求头", ", with a header") : "");
+	}
+	printf(TR("摘要每 %d 分钟；时限前 %d 分钟提醒；失败重试 %d 次（间隔最长 %d 秒）\n",
+		  "digest every %d min; deadline warning %d min before; %d attempts (backoff up to %d s)\n"),
+	       rc->digest_minutes, rc->deadline_warn_minutes, rc->retries, rc->retry_max_seconds);
+}
+
+static int exec(struct cli *cli, int argc, char **argv)
+{
+	struct relay_opts o = { 0 };
+	static const struct option opts[] = {
+		{ "once", no_argument, NULL, 'o' },
+		{ "check", no_argument, NULL, 'k' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int first, r = cli_options(&cmd_relay_entry, argc, argv, opts, opt_cb, &o, &first);
+	if (r)
+		return r;
+	if (first < argc)
+		return cli_usage(&cmd_relay_entry, TR("多余的参数：%s", "unexpected argument: %s"), argv[first]);
+	if (o.once && o.check)
+		return cli_usage(&cmd_relay_entry, "%s", TR("--once 和 --check 只能选一个", "use --once or --check, not both"));
+	struct relay_conf rc;
+	struct zs_error err = { 0 };
+	if (relay_conf_load(cli->cfg.path[0] ? cli->cfg.path : NULL, &rc, &err))
+		return cli_error(&err);
+	if (rc.nproblems) {
+		for (int i = 0; i < rc.nproblems; i++)
+			fprintf(stderr, "zhishou: %s\n", rc.problems[i]);
+		fprintf(stderr, "zhishou: %s\n", TR("配置有误，relay 不启动", "the configuration is wrong; the relay does not start"));
+		relay_conf_clear(&rc);
+		return 2;
+	}
+	if (o.check) {
+		describe(&rc);
+		printf("%s\n", TR("配置无误。", "The configuration is fine."));
+		relay_conf_clear(&rc);
+		return 0;
+	}
+	struct store_options so = { .mode = cli->cfg.db_mode, .group = cli->cfg.db_group, .unix_user = cli->user,
+				    .busy_ms = cli->cfg.busy_ms };
+	if (store_open(cli->db_path, &so, &cli->ctx.st, &err)) {
+		relay_conf_clear(&rc);
+		return cli_error(&err);
+	}
+	cli_set_now(cli);
+	struct relay_options ro = { .once = o.once, .clock_offset = cli->clock_offset, .db_path = cli->db_path,
+				    .unix_user = cli->user };
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	r = relay_run(cli_ctx(cli), &rc, &ro, &err);
+	curl_global_cleanup();
+	relay_conf_clear(&rc);
+	return r ? cli_error(&err) : 0;
+}
+
+const struct cmd_entry cmd_relay_entry = {
+	"relay", "[--once | --check]",
+	"把提醒发到钉钉、企业微信、飞书机器人，并接收 8890 工单（前台运行，日志写到标准错误；"
+	"--once 做完眼下该做的就退出；--check 只检查配置）",
+	"post alerts to DingTalk, WeCom and Feishu robots and take in 8890 orders (foreground, logs to "
+	"stderr; --once does what is due and exits; --check only checks the configuration)",
+	CMD_NO_DB, exec,
+};
