@@ -24,6 +24,11 @@ int alert_exposure_changed(struct zs_ctx *c, const struct exposure *before, cons
  * *made counts the events written. */
 int alert_time_events(struct zs_ctx *c, int64_t warn_s, int64_t digest_s, int *made, struct zs_error *err);
 
+/* Put failed deliveries back in the queue: one (id) or all (id 0); the
+ * relay sends them at once.  ZS_ENOTFOUND with a message when id is not a
+ * failed delivery. */
+int alert_retry(struct zs_ctx *c, int64_t id, int64_t *n, struct zs_error *err);
+
 /* "新曝光" for exposure_new … (current language); the code if unknown. */
 const char *alert_event_label(const char *event);
 

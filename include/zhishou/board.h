@@ -25,6 +25,8 @@ struct board_counts {
 	int64_t all_unresolved;   /* over all time (tally) */
 	int64_t all_total;
 	int64_t exposures_open, exposures_overdue;
+	int64_t deliveries_failed;  /* robot messages that will not go without help */
+	int64_t feed_quarantined;   /* 8890 records that could not be used */
 };
 
 /* The gala that frames "tonight": the one running, else the last one that

@@ -170,6 +170,9 @@ static int exec(struct cli *cli, int argc, char **argv)
 			json_object_set_new(kinds, vocab_kind.items[i].code, json_integer(b.by_kind[i]));
 		for (size_t i = 0; i < vocab_channel.n; i++)
 			json_object_set_new(chans, vocab_channel.items[i].code, json_integer(b.by_channel[i]));
+		json_object_set_new(root, "relay", json_pack("{s:I, s:I}", "deliveries_failed",
+							     (json_int_t)b.deliveries_failed, "feed_quarantined",
+							     (json_int_t)b.feed_quarantined));
 		json_object_set_new(root, "counts",
 				    json_pack("{s:I, s:o, s:o, s:I, s:I, s:I, s:I, s:I}", "total", (json_int_t)b.total,
 					      "by_kind", kinds, "by_channel", chans, "linked", (json_int_t)b.linked,
@@ -213,6 +216,12 @@ static int exec(struct cli *cli, int argc, char **argv)
 				       "Linked to exposures %lld; open since the gala %lld; open overall %lld"),
 		 (long long)b.linked, (long long)b.unresolved, (long long)b.all_unresolved);
 	out_line(stdout, line);
+	if (b.deliveries_failed || b.feed_quarantined) {
+		snprintf(line, sizeof line, TR("！发往聊天机器人失败 %lld 条（zhishou outbox list --failed）；8890 接入隔离 %lld 条（zhishou feed quarantine）",
+					       "! %lld robot messages failed (zhishou outbox list --failed); %lld 8890 records quarantined (zhishou feed quarantine)"),
+			 (long long)b.deliveries_failed, (long long)b.feed_quarantined);
+		out_line(stdout, line);
+	}
 
 	snprintf(line, sizeof line, TR("\n曝光问题（未结 %lld，超时 %lld）：", "\nExposures (open %lld, overdue %lld):"),
 		 (long long)b.exposures_open, (long long)b.exposures_overdue);

@@ -133,18 +133,8 @@ static int retry_exec(struct cli *cli, int argc, char **argv)
 	}
 	struct zs_error err = { 0 };
 	int64_t n = 0;
-	r = store_begin(cli->ctx.st, &err);
-	if (!r)
-		r = store_delivery_retry(cli->ctx.st, id, time_now() * 1000, &n, &err);
-	if (r == ZS_ENOTFOUND)
-		zs_fail(&err, ZS_ENOTFOUND, TR("编号 %lld 不是发送失败的消息（用 outbox list --failed 查看）",
-					       "%lld is not a failed delivery (see outbox list --failed)"), (long long)id);
-	if (!r)
-		r = store_commit(cli->ctx.st, &err);
-	if (r) {
-		store_rollback(cli->ctx.st);
+	if (alert_retry(cli_ctx(cli), id, &n, &err))
 		return cli_error(&err);
-	}
 	printf(TR("%lld 条消息已放回待发，relay 会马上重发\n", "%lld deliveries put back; the relay sends them now\n"),
 	       (long long)n);
 	return 0;

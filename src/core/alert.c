@@ -7,6 +7,7 @@
 #include "zhishou/alert.h"
 #include "zhishou/codes.h"
 #include "zhishou/i18n.h"
+#include "zhishou/timeutil.h"
 
 const char *alert_event_label(const char *event)
 {
@@ -152,4 +153,21 @@ int alert_settle(struct zs_ctx *c, struct zs_error *err)
 	int r = store_setting_set(c->st, ALERT_FANOUT_KEY, id, err);
 	struct scan s = { .c = c, .err = err };
 	return r ? r : store_exposure_each(c->st, true, NULL, NULL, settle_one, &s, err);
+}
+
+int alert_retry(struct zs_ctx *c, int64_t id, int64_t *n, struct zs_error *err)
+{
+	*n = 0;
+	int r = store_begin(c->st, err);
+	if (r)
+		return r;
+	/* Due at real time, which is the relay's scheduling clock. */
+	r = store_delivery_retry(c->st, id, time_now() * 1000, n, err);
+	if (r == ZS_ENOTFOUND)
+		zs_fail(err, ZS_ENOTFOUND, TR("编号 %lld 不是发送失败的消息（用 outbox list --failed 查看）",
+					      "%lld is not a failed delivery (see outbox list --failed)"), (long long)id);
+	r = r ? r : store_commit(c->st, err);
+	if (r)
+		store_rollback(c->st);
+	return r;
 }

@@ -99,6 +99,8 @@ int board_counts(struct zs_ctx *c, int64_t since, struct board_counts *out, stru
 	struct open_exposures o = { out, c->now };
 	if (!r)
 		r = store_exposure_each(c->st, true, NULL, NULL, exposure_cb, &o, err);
+	out->deliveries_failed = store_delivery_count(c->st, "failed");
+	out->feed_quarantined = store_quarantine_count(c->st);
 	return r;
 }
 

@@ -361,9 +361,10 @@ int feed_import_page(struct zs_ctx *c, const char *feed, const struct feed_map *
 	 * when the field is sanitised); duplicate keys are left to jansson (the
 	 * last wins) rather than refusing every order on the page for one. */
 	json_error_t je;
-	json_t *root = len ? json_loadb(body, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &je) : NULL;
+	size_t bom = len >= 3 && !memcmp(body, "\xEF\xBB\xBF", 3) ? 3 : 0;
+	json_t *root = len > bom ? json_loadb(body + bom, len - bom, JSON_DECODE_ANY | JSON_ALLOW_NUL, &je) : NULL;
 	if (!root) {
-		if (!len)
+		if (len <= bom)
 			memset(&je, 0, sizeof je);
 		return not_a_page(body ? body : "", len, &je, err);
 	}

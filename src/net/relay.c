@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/inotify.h>
 #include <time.h>
 #include <unistd.h>
@@ -89,9 +90,19 @@ static int64_t real_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Two clocks: scheduling (backoff, rate windows, signatures' timestamps,
+ * which the platforms check against their own clocks) runs on real time;
+ * the night's facts (events, deadlines, who is on duty) on the night's
+ * clock, which a demo night or a test may shift. */
 static int64_t now_ms(const struct relay *r)
 {
-	return real_ms() + r->o->clock_offset * 1000;
+	(void)r;
+	return real_ms();
+}
+
+static int64_t night_now(const struct relay *r)
+{
+	return real_ms() / 1000 + r->o->clock_offset;
 }
 
 static void logf_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -224,7 +235,7 @@ static int fan_out(struct relay *r, struct zs_error *err)
 static int time_events(struct relay *r, struct zs_error *err)
 {
 	int made = 0;
-	r->c->now = now_ms(r) / 1000;
+	r->c->now = night_now(r);
 	int rc = alert_time_events(r->c, (int64_t)r->rc->deadline_warn_minutes * 60,
 				   (int64_t)r->rc->digest_minutes * 60, &made, err);
 	if (!rc && made)
@@ -300,7 +311,7 @@ static int robot_start(struct relay *r, int i, struct delivery *d, int64_t now)
 		if (store_exposure_get(r->c->st, d->ev.exposure_id, &e, &err) == ZS_OK) {
 			lead.unit_id = e.lead_unit_id;
 			if (lead.unit_id)
-				store_roster_each(r->c->st, NULL, now / 1000, leader_cb, &lead, &err);
+				store_roster_each(r->c->st, NULL, night_now(r), leader_cb, &lead, &err);
 			exposure_clear(&e);
 		}
 	}
@@ -396,7 +407,7 @@ static void robot_done(struct relay *r, struct transfer *t, CURLcode code)
 	const char *state = "sent";
 	int64_t next = now, sent_at = 0;
 	if (v == ROBOT_OK) {
-		sent_at = now / 1000;
+		sent_at = night_now(r);
 		logf_(TR("已发送 %s → %s（事件 %lld，第 %lld 次）", "sent %s to %s (event %lld, attempt %lld)"),
 		      t->d.ev.event, rb->name, (long long)t->d.ev.id, (long long)attempts);
 	} else if (v == ROBOT_RETRY && attempts < r->rc->retries) {
@@ -472,7 +483,7 @@ static void feed_finish(struct relay *r, int i, const char *error)
 	struct feed_run *fr = &r->feeds[i];
 	const struct feed_conf *fc = &r->rc->feeds[i];
 	struct zs_error err = { 0 };
-	r->c->now = now_ms(r) / 1000;
+	r->c->now = night_now(r);
 	if (!store_begin(r->c->st, &err)) {
 		if (store_feed_state_record(r->c->st, fc->name, r->c->now, error ? error : "", fr->added, &err) ||
 		    store_commit(r->c->st, &err))
@@ -487,6 +498,24 @@ static void feed_finish(struct relay *r, int i, const char *error)
 		      fc->name, (long long)fr->added, (long long)fr->existing, (long long)fr->quarantined, fr->pages);
 	fr->next_ms = now_ms(r) + (int64_t)fc->interval * 1000;
 	fr->done_once = true;
+}
+
+/* Length of "scheme://host[:port]" at the start of url. */
+static size_t origin_len(const char *url)
+{
+	const char *p = strstr(url, "://");
+	if (!p)
+		return 0;
+	p += 3;
+	return (size_t)(p - url) + strcspn(p, "/?#");
+}
+
+/* A next page on the configured feed's own server only: a platform must
+ * not be able to point the relay at another (internal) address. */
+static bool same_origin(const char *next, const char *base)
+{
+	size_t n = origin_len(base);
+	return n && origin_len(next) == n && !strncasecmp(next, base, n);
 }
 
 static void feed_done(struct relay *r, struct transfer *t, CURLcode code)
@@ -506,7 +535,7 @@ static void feed_done(struct relay *r, struct transfer *t, CURLcode code)
 	}
 	struct feed_page page = { 0 };
 	struct zs_error err = { 0 };
-	r->c->now = now_ms(r) / 1000;
+	r->c->now = night_now(r);
 	if (feed_import_page(r->c, fc->name, &fc->map, t->body.data ? t->body.data : "", t->body.len, &page, &err)) {
 		feed_finish(r, i, err.msg);
 		return;
@@ -514,8 +543,11 @@ static void feed_done(struct relay *r, struct transfer *t, CURLcode code)
 	fr->added += page.added;
 	fr->existing += page.existing;
 	fr->quarantined += page.quarantined;
-	bool more = page.next && (!strncasecmp(page.next, "https://", 8) || !strncasecmp(page.next, "http://", 7)) &&
-		    strcmp(page.next, fr->url) && fr->pages < MAX_PAGES;
+	bool more = page.next && same_origin(page.next, fc->url) && strcmp(page.next, fr->url) &&
+		    fr->pages < MAX_PAGES;
+	if (page.next && !same_origin(page.next, fc->url))
+		logf_(TR("接入 %s：下一页地址不在同一服务器上，不去取", "feed %s: the next page is on another server; not fetched"),
+		      fc->name);
 	if (more && !r->stopping) {
 		free(fr->url);
 		fr->url = page.next;
@@ -634,7 +666,6 @@ static int setup(struct relay *r, struct zs_error *err)
 	r->feeds = calloc((size_t)r->rc->nfeeds + 1, sizeof *r->feeds);
 	if (!r->robots || !r->feeds)
 		return zs_fail(err, ZS_EFAIL, "out of memory");
-	int64_t now = now_ms(r);
 	for (int i = 0; i < r->rc->nrobots; i++) {
 		struct robot_run *rr = &r->robots[i];
 		const struct robot_conf *rb = &r->rc->robots[i];
@@ -646,9 +677,9 @@ static int setup(struct relay *r, struct zs_error *err)
 		/* A restart must not reset the rate window. */
 		int64_t *times = calloc((size_t)rr->cap, sizeof *times);
 		int n = 0;
-		if (times && store_delivery_sent_since(r->c->st, rb->name, now / 1000 - 60, times, rr->cap, &n, err) == 0)
+		if (times && store_delivery_sent_since(r->c->st, rb->name, night_now(r) - 60, times, rr->cap, &n, err) == 0)
 			for (int k = 0; k < n; k++)
-				rate_note(rr, times[k] * 1000);
+				rate_note(rr, (times[k] - r->o->clock_offset) * 1000);
 		free(times);
 	}
 	if (pipe2(r->sigpipe, O_NONBLOCK | O_CLOEXEC) != 0)

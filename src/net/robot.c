@@ -479,7 +479,9 @@ static json_t *payload_object(const struct robot_event *ev)
 {
 	if (!ev->payload)
 		return NULL;
-	json_t *p = json_loads(ev->payload, 0, NULL);
+	/* A NUL inside a string is let in, then removed by text_sanitize like
+	 * any control, rather than losing the whole event to it. */
+	json_t *p = json_loads(ev->payload, JSON_ALLOW_NUL, NULL);
 	if (p && !json_is_object(p)) {
 		json_decref(p);
 		p = NULL;
@@ -570,7 +572,8 @@ void robot_request_clear(struct robot_request *r)
 	memset(r, 0, sizeof *r);
 }
 
-/* Set o[k] = v; *ok becomes false if v is NULL (out of memory) or not set. */
+/* Set o[k] = v, v's reference passing to o (or freed if o is NULL); *ok
+ * becomes false if v is NULL (out of memory) or was not set. */
 static void put(json_t *o, const char *k, json_t *v, bool *ok)
 {
 	if (!v || json_object_set_new(o, k, v))
@@ -637,15 +640,11 @@ static int build_dingtalk(const char *url, const char *secret, const struct robo
 	if (!o || !t || !at || !have_text || mention.oom)
 		ok = false;
 	put(t, "content", jstr_take(buf_take(&content)), &ok);
-	json_incref(t);
 	put(o, "msgtype", json_string("text"), &ok);
 	put(o, "text", t, &ok);
 	put(at, "atMobiles", at_list, &ok);
 	put(at, "isAtAll", json_false(), &ok);
-	json_incref(at);
 	put(o, "at", at, &ok);
-	json_decref(t);
-	json_decref(at);
 	out->body = dump(o, ok);
 
 	if (secret && *secret) {
@@ -685,10 +684,8 @@ static int build_wecom(const char *url, const struct robot_event *ev, struct rob
 			put(t, "mentioned_mobile_list", list, &ok);
 		else
 			json_decref(list);
-		json_incref(t);
 		put(o, "msgtype", json_string("text"), &ok);
 		put(o, "text", t, &ok);
-		json_decref(t);
 		free(out->body);
 		out->body = dump(o, ok);
 		if (!out->body)
@@ -727,9 +724,7 @@ static int build_feishu(const char *url, const char *secret, const struct robot_
 	}
 	put(o, "msg_type", json_string("text"), &ok);
 	put(c, "text", jstr_take(robot_event_text(ev, FEISHU_TEXT_MAX)), &ok);
-	json_incref(c);
 	put(o, "content", c, &ok);
-	json_decref(c);
 	out->body = dump(o, ok);
 	out->url = strdup(url);
 	return out->body && out->url ? ZS_OK : ZS_EFAIL;
@@ -839,7 +834,8 @@ int robot_build(enum robot_type t, const char *url, const char *secret, const st
 
 /* What a platform said in a JSON answer. */
 struct answer {
-	bool json;       /* the body is a JSON object */
+	bool json;       /* the body is JSON */
+	bool object;     /* … and an object */
 	bool has_code;
 	int64_t code;
 	const char *msg; /* inside the parsed body; NULL if none */
@@ -851,9 +847,10 @@ static void read_answer(enum robot_type t, json_t *j, struct answer *a)
 	static const char *const fs_codes[] = { "code", "StatusCode", NULL };
 	static const char *const msgs[] = { "errmsg", "msg", "StatusMessage", "message", "error", NULL };
 	memset(a, 0, sizeof *a);
+	a->json = j != NULL;
 	if (!json_is_object(j))
 		return;
-	a->json = true;
+	a->object = true;
 	const char *const *codes = t == ROBOT_DINGTALK || t == ROBOT_WECOM ? dt_codes
 				   : t == ROBOT_FEISHU			     ? fs_codes
 									     : NULL;
@@ -936,7 +933,7 @@ enum robot_verdict robot_classify(enum robot_type t, long http_status, const cha
 
 	char start[BODY_START + 1];
 	body_start(body, len, start, sizeof start);
-	json_t *j = len ? json_loadb(body, len, 0, NULL) : NULL;
+	json_t *j = len ? json_loadb(body, len, JSON_DECODE_ANY, NULL) : NULL;
 	struct answer a;
 	read_answer(t, j, &a);
 	enum robot_verdict v;
@@ -945,7 +942,7 @@ enum robot_verdict robot_classify(enum robot_type t, long http_status, const cha
 		if (!a.json) {
 			set_why(why, why_size, "平台回复不是 JSON：%s", start);
 			v = ROBOT_FAIL;
-		} else if (!a.has_code) {
+		} else if (!a.object || !a.has_code) {
 			/* Neither delivered for sure nor worth repeating blindly. */
 			set_why(why, why_size, "平台回复无法识别：%s", start);
 			v = ROBOT_FAIL;

@@ -66,6 +66,7 @@ static const struct key_binding dash_keys[] = {
 	{ 'g', false, "Home/g", "回到最新", "back to the newest" },
 	{ 'r', false, "r", "值班表", "duty roster" },
 	{ '/', false, "/", "搜索登记和曝光问题", "search intakes and exposures" },
+	{ 'o', false, "o", "外发与接入（失败的机器人提醒、8890 隔离记录）", "relay (failed robot alerts, quarantined 8890 records)" },
 	{ 'X', false, "X", "丢弃未保存的登记草稿", "discard the unsaved intake draft" },
 	{ '?', false, "?", "帮助（所有按键）", "help (every key)" },
 	{ 12, false, "Ctrl-L", "重画屏幕", "redraw the screen" },
@@ -268,7 +269,22 @@ static void paint_counters(struct tui *t, struct dashboard *d)
 		if (b->by_channel[i])
 			n += (size_t)snprintf(line + n, sizeof line - n, "%s%s %lld", n ? "  " : "",
 					      vocab_label(&vocab_channel, vocab_channel.items[i].code), (long long)b->by_channel[i]);
-	tui_text(t, 2, 0, t->cols, n ? line : TR("（尚无受理）", "(nothing received yet)"), C_DIM);
+	/* Alerts that did not reach the leaders' group must not go unnoticed. */
+	char warn[160] = "";
+	if (b->deliveries_failed || b->feed_quarantined) {
+		if (b->deliveries_failed)
+			snprintf(warn, sizeof warn, TR(" 提醒发送失败 %lld（o）", " %lld alerts failed (o)"),
+				 (long long)b->deliveries_failed);
+		else
+			snprintf(warn, sizeof warn, TR(" 8890 隔离 %lld（o）", " 8890 quarantined %lld (o)"),
+				 (long long)b->feed_quarantined);
+	}
+	int ww = text_width(warn);
+	if (ww >= t->cols)
+		ww = 0;
+	tui_text(t, 2, 0, t->cols - ww, n ? line : TR("（尚无受理）", "(nothing received yet)"), C_DIM);
+	if (ww)
+		tui_text(t, 2, t->cols - ww, ww, warn, b->deliveries_failed ? C_OVERDUE : C_WARN);
 }
 
 static void paint_board(struct tui *t, struct dashboard *d, int y, int h, int w)
@@ -611,6 +627,9 @@ static bool on_key(struct tui *t, void *self, int key, bool fkey)
 		return true;
 	case '/':
 		search_view_open(t);
+		return true;
+	case 'o':
+		relay_view_open(t);
 		return true;
 	case '?':
 		tui_push(t, &view_help, NULL);

@@ -110,6 +110,7 @@ typedef void (*prompt_done_cb)(struct tui *t, void *ud, const char *answer);
 void prompt_open(struct tui *t, const char *question, const char *initial, prompt_done_cb done, void *ud);
 
 void roster_view_open(struct tui *t);
+void relay_view_open(struct tui *t);
 void search_view_open(struct tui *t);
 
 #endif
