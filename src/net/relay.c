@@ -211,7 +211,9 @@ static int fan_out(struct relay *r, struct zs_error *err)
 {
 	for (;;) {
 		char *cur = store_setting_get(r->c->st, ALERT_FANOUT_KEY);
-		struct fan f = { .r = r, .last = cur ? strtoll(cur, NULL, 10) : 0, .at_ms = now_ms(r), .err = err };
+		/* Due at once (0), not "now": a clock read later in the same turn
+		 * must not find a new delivery not yet due. */
+		struct fan f = { .r = r, .last = cur ? strtoll(cur, NULL, 10) : 0, .at_ms = 0, .err = err };
 		free(cur);
 		int rc = store_begin(r->c->st, err);
 		if (rc)
@@ -774,7 +776,7 @@ int relay_run(struct zs_ctx *c, const struct relay_conf *rc, const struct relay_
 		for (int i = 0; i < rc->nfeeds && !r.stopping; i++)
 			if (!r.feeds[i].t && now >= r.feeds[i].next_ms && !(o->once && r.feeds[i].done_once))
 				feed_poll_begin(&r, i);
-		if (o->once && !once_busy(&r, now))
+		if (o->once && !once_busy(&r, now_ms(&r)))
 			break;
 		if (r.stopping && (!r.inflight || now >= stop_deadline))
 			break;
