@@ -1132,6 +1132,47 @@ class Views(ConsoleTest):
         t.wait_for("搜索「翻新机」")
 
 
+class Relay(ConsoleTest):
+    """The relay's troubles are visible at the console: a failed alert is
+    counted on the dashboard (live), listed on the relay page (o) with the
+    platform's error, and can be resent from there."""
+
+    def fail_one(self):
+        import sqlite3
+        db = sqlite3.connect(self.db)
+        eid, oid = db.execute("SELECT exposure_id, id FROM outbox ORDER BY id DESC LIMIT 1").fetchone()
+        db.execute("INSERT INTO delivery(outbox_id, robot, state, attempts, next_at_ms, last_error) "
+                   "VALUES (?, 'leaders', 'failed', 8, 0, '错误码 310000：sign not match')", (oid,))
+        db.execute("INSERT INTO feed_quarantine(feed, order_no, reason, raw, first_at, last_at) "
+                   "VALUES ('city', 'GD0001', '缺少内容 content', '{\"order_no\":\"GD0001\"}', 0, 0)")
+        db.commit()
+        db.close()
+
+    def test_failed_alert_counted_listed_and_resent(self):
+        t = self.console(80, 24)
+        self.assertNotIn("提醒发送失败", "\n".join(t.capture()))
+        self.fail_one()
+        lines = t.wait_for("提醒发送失败 1（o）")
+        t.keys("o")
+        lines = t.wait_for("发送失败的提醒（1 条")
+        text = "\n".join(lines)
+        self.assertIn("leaders", text)
+        self.assertIn("sign not match", text)
+        self.assertIn("GD0001", text)
+        self.assertIn("缺少内容 content", text)
+        sel = [i for i, l in enumerate(lines) if "sign not match" in l][0]
+        t.keys("j")
+        t.keys("R")
+        t.wait_for("发送失败的提醒（0 条")
+        state = self.zs_json("outbox", "list")[0]["state"]
+        self.assertEqual(state, "pending")
+        t.keys("Escape")
+        lines = t.wait_for("晚会曝光问题")
+        self.assertNotIn("提醒发送失败", "\n".join(lines))
+        self.assertIn("8890 隔离 1（o）", "\n".join(lines))
+        self.assertGreater(sel, 0)
+
+
 class Help(ConsoleTest):
     def test_help_lists_every_binding(self):
         t = self.console(80, 24)
