@@ -131,8 +131,11 @@ static bool holder_alive(const struct relay *r, const struct relay_lease *l)
 	return !(kill((pid_t)l->pid, 0) != 0 && errno == ESRCH);
 }
 
-static int lease_take(struct relay *r, bool renew, struct zs_error *err)
+/* Take (or renew) the lease.  *held: another relay has it (as opposed to
+ * a database error, which a renewal rides out). */
+static int lease_take(struct relay *r, bool renew, bool *held, struct zs_error *err)
 {
+	*held = false;
 	int64_t now = time_now();
 	int rc = store_begin(r->c->st, err);
 	if (rc)
@@ -142,6 +145,7 @@ static int lease_take(struct relay *r, bool renew, struct zs_error *err)
 	bool mine = rc == ZS_OK && l.pid == (int64_t)getpid() && !strcmp(l.host, r->host);
 	if (rc == ZS_OK && !mine && (renew || (l.expires_at > now && holder_alive(r, &l)))) {
 		store_rollback(r->c->st);
+		*held = true;
 		char until[40];
 		time_format(l.expires_at, TIME_SECONDS, until, sizeof until);
 		return zs_fail(err, ZS_EFAIL,
@@ -738,9 +742,10 @@ int relay_run(struct zs_ctx *c, const struct relay_conf *rc, const struct relay_
 	      struct zs_error *err)
 {
 	struct relay r = { .c = c, .rc = rc, .o = o, .inotify = -1, .sigpipe = { -1, -1 } };
+	bool held = false;
 	int ret = setup(&r, err);
 	if (!ret)
-		ret = lease_take(&r, false, err);
+		ret = lease_take(&r, false, &held, err);
 	if (ret) {
 		teardown(&r);
 		return ret;
@@ -763,13 +768,19 @@ int relay_run(struct zs_ctx *c, const struct relay_conf *rc, const struct relay_
 			r.next_time_events_ms = now + TIME_EVENTS_EVERY_MS;
 		}
 		if (!o->once && now >= r.next_lease_ms) {
-			if (lease_take(&r, true, &e)) {
+			if (lease_take(&r, true, &held, &e)) {
 				logf_("%s", e.msg);
-				ret = ZS_EFAIL;
-				*err = e;
-				break;
+				if (held) {
+					/* Someone took over while this one stalled: two
+					 * relays must never send side by side. */
+					ret = ZS_EFAIL;
+					*err = e;
+					break;
+				}
+				r.next_lease_ms = now + 1000;
+			} else {
+				r.next_lease_ms = now + (int64_t)rc->lease_seconds * 1000 / 3;
 			}
-			r.next_lease_ms = now + (int64_t)rc->lease_seconds * 1000 / 3;
 		}
 		for (int i = 0; i < rc->nrobots; i++)
 			robot_pump(&r, i, now);
