@@ -133,6 +133,7 @@ static const struct out_col list_cols[] = {
 	{ "status", "状态", "status", 0, false },
 	{ "exposure_id", "曝光", "exp", 0, true },
 	{ "summary", "内容摘要", "summary", 30, false },
+	{ "ref", "工单号", "order no", 20, false },
 };
 
 struct list_ctx {
@@ -162,6 +163,7 @@ static int list_cb(const struct intake *i, void *ud)
 	else
 		out_null(o);
 	out_str(o, i->summary);
+	out_str(o, i->ref);
 	out_end_row(o);
 	return 0;
 }

@@ -398,10 +398,10 @@ class LogBehaviour(ZsTestCase):
         import io
         rows = list(csv.reader(io.StringIO(csv_out)))
         self.assertEqual(len(rows), 2)
-        self.assertEqual(rows[1][-1], "第一行,逗号\n第二行 \"引号\"")
+        self.assertEqual(rows[1][rows[0].index("内容摘要")], "第一行,逗号\n第二行 \"引号\"")
         tsv = e.ok("log", "list", "--format", "tsv").out.split("\n")
         self.assertEqual(len(tsv), 3)   # header, one row, trailing ""
-        self.assertEqual(len(tsv[1].split("\t")), 10)
+        self.assertEqual(len(tsv[1].split("\t")), 11)
 
     def test_display_zone_is_independent_of_server_tz(self):
         e = self.env
