@@ -25,6 +25,11 @@ struct config {
 
 void config_defaults(struct config *c);
 
+/* Value parsers shared by every section's reader (config.c, relayconf.c):
+ * a whole number in [lo, hi]; yes/no/true/false/on/off/1/0. */
+bool config_parse_int(const char *v, long lo, long hi, long *out);
+bool config_parse_bool(const char *v, bool *out);
+
 /* Read path into c (over the defaults).  A missing file is not an error
  * when !must_exist.  Unknown keys and bad values are errors naming the
  * line. */

@@ -36,6 +36,15 @@ static int opt_cb(int opt, const char *arg, void *ud)
 	return 0;
 }
 
+/* Options of a listing, which takes no positional argument. */
+static int listing_options(struct outbox_opts *o, int argc, char **argv, const struct option *opts)
+{
+	int first, r = cli_options(o->cmd, argc, argv, opts, opt_cb, o, &first);
+	if (!r && first < argc)
+		r = cli_usage(o->cmd, TR("多余的参数：%s", "unexpected argument: %s"), argv[first]);
+	return r;
+}
+
 static const struct out_col delivery_cols[] = {
 	{ "id", "编号", "id", 0, true },
 	{ "outbox_id", "事件号", "event id", 0, true },
@@ -101,11 +110,9 @@ static int list_exec(struct cli *cli, int argc, char **argv)
 		{ "failed", no_argument, NULL, 'F' }, { "limit", required_argument, NULL, 'l' },
 		{ "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 },
 	};
-	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	int r = listing_options(&o, argc, argv, opts);
 	if (r)
 		return r;
-	if (first < argc)
-		return cli_usage(o.cmd, TR("多余的参数：%s", "unexpected argument: %s"), argv[first]);
 	struct zs_error err = { 0 };
 	struct list_ctx l = { out_new(stdout, o.fmt, delivery_cols, 10), o.fmt == OUT_JSON };
 	r = store_delivery_each(cli->ctx.st, o.failed, 0, o.limit, delivery_cb, &l, &err);
@@ -173,11 +180,9 @@ static int quarantine_exec(struct cli *cli, int argc, char **argv)
 		{ "feed", required_argument, NULL, 'n' }, { "limit", required_argument, NULL, 'l' },
 		{ "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 },
 	};
-	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	int r = listing_options(&o, argc, argv, opts);
 	if (r)
 		return r;
-	if (first < argc)
-		return cli_usage(o.cmd, TR("多余的参数：%s", "unexpected argument: %s"), argv[first]);
 	struct zs_error err = { 0 };
 	struct list_ctx l = { out_new(stdout, o.fmt, quarantine_cols, 8), o.fmt == OUT_JSON };
 	r = store_quarantine_each(cli->ctx.st, o.feed, 0, o.limit, quarantine_cb, &l, &err);

@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "zhishou/config.h"
 #include "zhishou/i18n.h"
 #include "zhishou/relayconf.h"
 
@@ -77,26 +78,6 @@ static struct feed_conf *feed(struct relay_conf *rc, const char *name)
 	return f;
 }
 
-static bool int_in(const char *v, long lo, long hi, long *out)
-{
-	char *end;
-	errno = 0;
-	long n = strtol(v, &end, 10);
-	if (errno || end == v || *end || n < lo || n > hi)
-		return false;
-	*out = n;
-	return true;
-}
-
-static bool bool_of(const char *v, bool *out)
-{
-	if (!strcasecmp(v, "yes") || !strcasecmp(v, "true") || !strcmp(v, "1") || !strcasecmp(v, "on"))
-		return (*out = true);
-	if (!strcasecmp(v, "no") || !strcasecmp(v, "false") || !strcmp(v, "0") || !strcasecmp(v, "off"))
-		return !(*out = false);
-	return false;
-}
-
 static bool http_url(const char *v)
 {
 	return !strncasecmp(v, "https://", 8) || !strncasecmp(v, "http://", 7);
@@ -127,7 +108,7 @@ static void relay_key(struct relay_conf *rc, const char *name, const char *value
 	for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
 		if (strcmp(name, ints[i].key))
 			continue;
-		if (int_in(value, ints[i].lo, ints[i].hi, &n))
+		if (config_parse_int(value, ints[i].lo, ints[i].hi, &n))
 			*(int *)((char *)rc + ints[i].off) = (int)n;
 		else
 			problem(rc, TR("[relay] %s 应为 %ld 到 %ld 之间的整数", "[relay] %s must be a whole number from %ld to %ld"),
@@ -135,7 +116,7 @@ static void relay_key(struct relay_conf *rc, const char *name, const char *value
 		return;
 	}
 	if (!strcmp(name, "max_response_bytes")) {
-		if (int_in(value, 1024, 1L << 30, &n))
+		if (config_parse_int(value, 1024, 1L << 30, &n))
 			rc->max_response_bytes = n;
 		else
 			problem(rc, TR("[relay] max_response_bytes 应为 1024 到 1073741824 之间的整数",
@@ -174,10 +155,10 @@ static void robot_key(struct relay_conf *rc, struct robot_conf *r, const char *n
 		}
 		free(copy);
 	} else if (!strcmp(name, "at_leader")) {
-		if (!bool_of(value, &r->at_leader))
+		if (!config_parse_bool(value, &r->at_leader))
 			problem(rc, TR("[robot.%s] at_leader 应为 yes 或 no", "[robot.%s] at_leader must be yes or no"), r->name);
 	} else if (!strcmp(name, "per_minute") || !strcmp(name, "per_second")) {
-		if (int_in(value, 0, 10000, &n))
+		if (config_parse_int(value, 0, 10000, &n))
 			*(name[4] == 'm' ? &r->per_minute : &r->per_second) = (int)n;
 		else
 			problem(rc, TR("[robot.%s] %s 应为 0 到 10000 的整数", "[robot.%s] %s must be from 0 to 10000"),
@@ -195,7 +176,7 @@ static void feed_key(struct relay_conf *rc, struct feed_conf *f, const char *nam
 	} else if (!strcmp(name, "header")) {
 		set_str(&f->header, value);
 	} else if (!strcmp(name, "interval")) {
-		if (int_in(value, 5, 86400, &n))
+		if (config_parse_int(value, 5, 86400, &n))
 			f->interval = (int)n;
 		else
 			problem(rc, TR("[feed.%s] interval 应为 5 到 86400 秒", "[feed.%s] interval must be 5 to 86400 seconds"),

@@ -6,6 +6,20 @@
 
 #include "store_internal.h"
 
+/* The one integer a static query yields (with an optional text parameter),
+ * or -1. */
+static int64_t scalar(struct store *st, const char *sql, const char *param)
+{
+	sqlite3_stmt *s = store_prep(st, sql, NULL);
+	if (!s)
+		return -1;
+	if (param)
+		store_bind_text(s, 1, param);
+	int64_t n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
+	sqlite3_reset(s);
+	return n;
+}
+
 int store_outbox_add(struct store *st, int64_t at, const char *event, int64_t exposure_id,
 		     const char *dedupe, const char *payload, bool *added, struct zs_error *err)
 {
@@ -66,12 +80,7 @@ int store_outbox_each_after(struct store *st, int64_t after_id, int limit, store
 int64_t store_outbox_last_id(struct store *st)
 {
 	static const char sql[] = "SELECT coalesce(max(id), 0) FROM outbox";
-	sqlite3_stmt *s = store_prep(st, sql, NULL);
-	if (!s)
-		return -1;
-	int64_t n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
-	sqlite3_reset(s);
-	return n;
+	return scalar(st, sql, NULL);
 }
 
 int store_delivery_add(struct store *st, int64_t outbox_id, const char *robot, int64_t next_at_ms,
@@ -179,13 +188,7 @@ int store_delivery_each(struct store *st, bool failed_only, int64_t before_id, i
 int64_t store_delivery_count(struct store *st, const char *state)
 {
 	static const char sql[] = "SELECT count(*) FROM delivery WHERE state = ?";
-	sqlite3_stmt *s = store_prep(st, sql, NULL);
-	if (!s)
-		return -1;
-	store_bind_text(s, 1, state);
-	int64_t n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
-	sqlite3_reset(s);
-	return n;
+	return scalar(st, sql, state);
 }
 
 int store_delivery_retry(struct store *st, int64_t id, int64_t now_ms, int64_t *n, struct zs_error *err)
@@ -368,12 +371,7 @@ int store_quarantine_each(struct store *st, const char *feed, int64_t before_id,
 int64_t store_quarantine_count(struct store *st)
 {
 	static const char sql[] = "SELECT count(*) FROM feed_quarantine";
-	sqlite3_stmt *s = store_prep(st, sql, NULL);
-	if (!s)
-		return -1;
-	int64_t n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
-	sqlite3_reset(s);
-	return n;
+	return scalar(st, sql, NULL);
 }
 
 int store_feed_state_record(struct store *st, const char *feed, int64_t at, const char *error,

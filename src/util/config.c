@@ -29,18 +29,27 @@ struct load {
 	int bad;
 };
 
-static bool parse_int(const char *v, int lo, int hi, int *out)
+bool config_parse_int(const char *v, long lo, long hi, long *out)
 {
 	char *end;
 	errno = 0;
 	long n = strtol(v, &end, 10);
 	if (errno || end == v || *end || n < lo || n > hi)
 		return false;
+	*out = n;
+	return true;
+}
+
+static bool parse_int(const char *v, int lo, int hi, int *out)
+{
+	long n;
+	if (!config_parse_int(v, lo, hi, &n))
+		return false;
 	*out = (int)n;
 	return true;
 }
 
-static bool parse_bool(const char *v, bool *out)
+bool config_parse_bool(const char *v, bool *out)
 {
 	if (!strcasecmp(v, "true") || !strcasecmp(v, "yes") || !strcmp(v, "1") || !strcasecmp(v, "on")) {
 		*out = true;
@@ -96,7 +105,7 @@ static int handler(void *ud, const char *section, const char *name, const char *
 		if (ok)
 			snprintf(dst, sizeof c->shift_start, "%02d:%02d", h, m);
 	} else if (IS("display", "ambiguous_wide")) {
-		ok = parse_bool(value, &c->ambiguous_wide);
+		ok = config_parse_bool(value, &c->ambiguous_wide);
 	} else if (IS("report", "bureau")) {
 		ok = strlen(value) < sizeof c->bureau;
 		if (ok)
