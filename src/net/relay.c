@@ -25,7 +25,9 @@ enum {
 	SAFETY_TICK_MS = 5 * 1000,         /* data_version check if inotify misses */
 	STOP_GRACE_MS = 5 * 1000,          /* let a message in flight finish */
 	MAX_PAGES = 1000,                  /* a feed's `next` chain per poll */
+	RECHECKS = 3,
 };
+static const int recheck_ms[RECHECKS] = { 5, 25, 100 };
 
 struct transfer {
 	CURL *h;
@@ -66,6 +68,7 @@ struct relay {
 	char wal_name[256];
 	int64_t data_version, local_changes;
 	int64_t next_time_events_ms, next_lease_ms, next_safety_ms;
+	int rechecks;                      /* quick data_version checks still to do */
 	char host[256];
 	bool stopping;
 	struct http_limits lim;
@@ -795,7 +798,7 @@ int relay_run(struct zs_ctx *c, const struct relay_conf *rc, const struct relay_
 		/* Sleep until the next thing is due. */
 		int64_t wake = now + 3600 * 1000;
 		if (!o->once)
-			wake = min64(wake, min64(r.next_lease_ms, now + SAFETY_TICK_MS));
+			wake = min64(wake, min64(r.next_lease_ms, r.next_safety_ms));
 		wake = min64(wake, r.next_time_events_ms);
 		for (int i = 0; i < rc->nrobots; i++)
 			if (!r.robots[i].t && r.robots[i].wake_ms)
@@ -818,7 +821,13 @@ int relay_run(struct zs_ctx *c, const struct relay_conf *rc, const struct relay_
 		if (r.inotify >= 0)
 			extra[nextra++] = (struct curl_waitfd){ .fd = r.inotify, .events = CURL_WAIT_POLLIN };
 		int nfds = 0;
-		curl_multi_poll(r.multi, extra, nextra, (int)min64(wait, 60000), &nfds);
+		if (curl_multi_poll(r.multi, extra, nextra, (int)min64(wait, 60000), &nfds) != CURLM_OK) {
+			/* Never spin: sleep on the signal pipe alone instead. */
+			struct pollfd pf = { .fd = r.sigpipe[0], .events = POLLIN };
+			extra[0].revents = poll(&pf, 1, (int)min64(wait, 1000)) > 0 ? CURL_WAIT_POLLIN : 0;
+			if (nextra > 1)
+				extra[1].revents = 0;
+		}
 		int running = 0;
 		curl_multi_perform(r.multi, &running);
 		reap(&r);
@@ -831,10 +840,18 @@ int relay_run(struct zs_ctx *c, const struct relay_conf *rc, const struct relay_
 		}
 		bool wal = nextra > 1 && extra[1].revents && wal_touched(&r);
 		now = now_ms(&r);
+		/* The WAL is written before the commit is published in the
+		 * wal-index (-shm, which inotify does not see): a check right at
+		 * the write can miss it, so look again a few times shortly after. */
+		if (wal)
+			r.rechecks = RECHECKS;
 		if (wal || now >= r.next_safety_ms) {
 			if (data_changed(&r))
 				changed = true;
-			r.next_safety_ms = now + SAFETY_TICK_MS;
+			if (r.rechecks > 0)
+				r.next_safety_ms = now + recheck_ms[RECHECKS - r.rechecks--];
+			else
+				r.next_safety_ms = now + SAFETY_TICK_MS;
 		}
 	}
 	if (r.inflight)

@@ -20,6 +20,15 @@
 #            first complete frame, key press -> screen while scrolling and
 #            typing, bytes per new intake next to a full repaint, peak RSS at
 #            1,000 and at N, propagation to TUI_CONSOLES open consoles
+#   relay    `zhishou relay` against a webhook robot and an 8890 feed served
+#            on 127.0.0.1 by tests/bench/relay_bench.py (stdlib Python):
+#            commit -> POST latency of RELAY_EVENTS exposures committed at
+#            RELAY_RATE a second by tests/bench/bench_relay (p50/p90/p99/max,
+#            missing and duplicate deliveries); idle cost over IDLE_SECONDS
+#            (CPU, wakeups, peak RSS) on a fresh database and on the latency
+#            run's; import of FEED_ORDERS orders in pages of 500 by `relay
+#            --once` (orders/s, exact count, a second --once adds 0).
+#            Independent of N
 #
 # Environment:
 #   N=1000000        intakes in the big database
@@ -31,6 +40,9 @@
 #   TUI_RUNS=10 TUI_CONSOLES=10 TUI_ADDS=50  first-frame runs per database;
 #                    consoles and adds for the propagation figure
 #   TUI_PARTS=first,keys,bytes,rss,prop  which console figures
+#   RELAY_EVENTS=1000 RELAY_RATE=20 IDLE_SECONDS=60 FEED_ORDERS=10000
+#                    relay figures (RELAY_RATE: commits a second);
+#   RELAY_PARTS=latency,idle,feed  which of them
 #   NIGHT="2025-03-15 22:30"  "now" for the board on the gala night
 #   LATE="2025-12-31 23:00"   "now" months after the gala
 #   IMPORT_CHUNK=200000  rows per file when the CSV is over zhishou's 64 MiB
@@ -41,6 +53,7 @@
 #   tests/bench/run.sh                         # everything at 1,000,000
 #   N=100000 tests/bench/run.sh import         # a quick import comparison
 #   N=100000 BENCH_DIR=/tmp/zb tests/bench/run.sh queries board
+#   IDLE_SECONDS=20 tests/bench/run.sh relay    # the relay, a shorter idle
 #
 # Benchmarks report; they never fail a build and are not meson tests.  The
 # exit status is non-zero only when the benchmark itself could not run.
@@ -67,14 +80,14 @@ TERM3=预制菜
 TERM2=酸菜
 
 if [ $# -eq 0 ]; then
-	set -- gen import queries board rss writers tui
+	set -- gen import queries board rss writers tui relay
 fi
 for s in "$@"; do
 	case $s in
-	gen | import | queries | board | rss | writers | tui) ;;
-	all) set -- gen import queries board rss writers tui; break ;;
+	gen | import | queries | board | rss | writers | tui | relay) ;;
+	all) set -- gen import queries board rss writers tui relay; break ;;
 	-h | --help) sed -n '2,/^$/p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-	*) echo "run.sh: unknown section \"$s\" (gen import queries board rss writers tui)" >&2; exit 2 ;;
+	*) echo "run.sh: unknown section \"$s\" (gen import queries board rss writers tui relay)" >&2; exit 2 ;;
 	esac
 done
 want() { case " $SECTIONS " in *" $1 "*) return 0 ;; esac; return 1; }
@@ -121,8 +134,8 @@ cp "$BUILD/zhishou" "$BIN/zhishou" || die "no $BUILD/zhishou"
 ZS=$BIN/zhishou
 BB=$BUILD/tests/bench
 if [ -x "$BB/gen_intakes" ] && [ -x "$BB/bench_queries" ] && [ -x "$BB/bench_writers" ] &&
-	[ -e "$BB/libtempstore_shim.so" ]; then
-	cp "$BB/gen_intakes" "$BB/bench_queries" "$BB/bench_writers" "$BB/libtempstore_shim.so" "$BIN/"
+	[ -x "$BB/bench_relay" ] && [ -e "$BB/libtempstore_shim.so" ]; then
+	cp "$BB/gen_intakes" "$BB/bench_queries" "$BB/bench_writers" "$BB/bench_relay" "$BB/libtempstore_shim.so" "$BIN/"
 	say "bench programs from $BB (meson)"
 else
 	# tests/meson.build does not (yet) include subdir('bench'): build here.
@@ -133,6 +146,8 @@ else
 		$CC -std=c11 -O2 -Wall -Wextra -D_GNU_SOURCE -I"$ROOT/include" -o "$BIN/bench_queries" \
 			"$SRC/bench_queries.c" "$BUILD/libzhishou.a" $LIBS -lcsv &&
 		$CC -std=c11 -O2 -Wall -Wextra -D_GNU_SOURCE -o "$BIN/bench_writers" "$SRC/bench_writers.c" &&
+		$CC -std=c11 -O2 -Wall -Wextra -D_GNU_SOURCE -I"$ROOT/include" -o "$BIN/bench_relay" \
+			"$SRC/bench_relay.c" "$BUILD/libzhishou.a" $LIBS -lcsv -ldl &&
 		$CC -std=c11 -O2 -Wall -Wextra -shared -fPIC -o "$BIN/libtempstore_shim.so" \
 			"$SRC/tempstore_shim.c" -ldl ||
 		die "building the bench programs failed"
@@ -610,6 +625,21 @@ if want tui; then
 	for n in "$N_SMALL" "$N"; do
 		rm -f "$BENCH_DIR/tui-$n.db" "$BENCH_DIR/tui-$n.db-wal" "$BENCH_DIR/tui-$n.db-shm"
 	done
+fi
+
+# ---------------------------------------------------------------- relay
+# The relay against a robot and a feed on 127.0.0.1 (tests/bench/relay_bench.py
+# serves both and runs everything); real clock, databases of its own.
+if want relay; then
+	hr "relay (tests/bench/relay_bench.py): ${RELAY_EVENTS:-1000} events at ${RELAY_RATE:-20}/s, idle ${IDLE_SECONDS:-60} s," \
+		"${FEED_ORDERS:-10000} feed orders"
+	say "load: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores; latencies are wall-clock)"
+	(unset ZHISHOU_NOW; python3 "$ROOT/tests/bench/relay_bench.py" --bin "$ZS" --driver "$BIN/bench_relay" \
+		--out "$BENCH_DIR/relay" --events "${RELAY_EVENTS:-1000}" --rate "${RELAY_RATE:-20}" \
+		--idle-seconds "${IDLE_SECONDS:-60}" --idle-loaded --feed-orders "${FEED_ORDERS:-10000}" --page-size 500 \
+		--parts "${RELAY_PARTS:-latency,idle,feed}" --summary "$SUMMARY") ||
+		die "relay_bench.py failed"
+	say "(every latency sample: $BENCH_DIR/relay/relay-latency.tsv; the relays' stderr: relay/relay-*.err)"
 fi
 
 # ---------------------------------------------------------------- summary
