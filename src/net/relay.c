@@ -413,6 +413,13 @@ static void robot_done(struct relay *r, struct transfer *t, CURLcode code)
 	}
 	int64_t now = now_ms(r);
 	int64_t attempts = t->d.attempts + 1;
+	/* The window counts from when the answer came, not when the request
+	 * left: the platform counts arrivals, and an arrival lies between the
+	 * two, so the next request cannot land inside the platform's window
+	 * however the network delays this one. */
+	struct robot_run *rr = &r->robots[t->idx];
+	if (rr->n)
+		rr->sent_ms[(rr->head + rr->n - 1) % rr->cap] = now;
 	const char *state = "sent";
 	int64_t next = now, sent_at = 0;
 	if (v == ROBOT_OK) {
