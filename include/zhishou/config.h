@@ -20,6 +20,14 @@ struct config {
 	char shift_end[8];       /* [roster] shift_end = 23:30 */
 	bool ambiguous_wide;     /* [display] ambiguous_wide = false */
 	char bureau[128];        /* [report] bureau = 填报单位 */
+	/* [rules]: statutory time limits in working days.  Defaults from SAMR
+	 * Order 20 (《市场监督管理投诉举报处理暂行办法》, in force 2020-01-01,
+	 * amended 2022); rules change (Order 121 is reported to replace it
+	 * from 2026-04-15), so they are settings with their source named. */
+	int accept_workdays;     /* accept_workdays = 7 (art. 14: decide whether to accept) */
+	int tip_check_workdays;  /* tip_check_workdays = 15 (check a tip) */
+	int mediation_workdays;  /* mediation_workdays = 45 (art. 21: mediation ends) */
+	char rules_source[256];  /* source = 总局令第20号 … */
 	char path[1024];         /* the file read, or "" */
 };
 

@@ -102,6 +102,14 @@ struct relay_lease {
 	int64_t acquired_at, expires_at;
 };
 
+/* A shift handover (交接班): signed by the outgoing shift, accepted by the
+ * incoming one. */
+struct handover {
+	int64_t id, signed_at, accepted_at;   /* accepted_at 0: not yet */
+	char *signed_by, *names, *note, *snapshot;
+	char *accepted_by, *accept_names, *dispute;
+};
+
 void unit_clear(struct unit *u);
 void gala_clear(struct gala *g);
 void roster_entry_clear(struct roster_entry *r);
@@ -113,6 +121,7 @@ void audit_row_clear(struct audit_row *a);
 void outbox_event_clear(struct outbox_event *e);
 void delivery_clear(struct delivery *d);
 void quarantine_row_clear(struct quarantine_row *q);
+void handover_clear(struct handover *h);
 
 /* Deep copies (for before/after comparisons); false on allocation failure. */
 bool intake_copy(struct intake *dst, const struct intake *src);

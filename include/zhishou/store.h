@@ -39,6 +39,10 @@ int store_begin(struct store *st, struct zs_error *err);
 int store_commit(struct store *st, struct zs_error *err);
 void store_rollback(struct store *st);
 
+/* A read transaction: several reads see one snapshot. */
+int store_read_begin(struct store *st, struct zs_error *err);
+void store_read_end(struct store *st);
+
 /* Changes whenever another connection commits (PRAGMA data_version). */
 int64_t store_data_version(struct store *st);
 /* Rows this connection has changed so far (its own commits do not move
@@ -188,6 +192,45 @@ int64_t store_quarantine_count(struct store *st);
 /* Feed state: a poll's outcome (error "" when it worked); added adds up. */
 int store_feed_state_record(struct store *st, const char *feed, int64_t at, const char *error,
 			    int64_t added, struct zs_error *err);
+
+/* handovers */
+int store_handover_insert(struct store *st, struct handover *h, struct zs_error *err);
+/* Record acceptance of handover id (only if not yet accepted): ZS_ENOTFOUND
+ * when there is no such unaccepted handover. */
+int store_handover_accept(struct store *st, int64_t id, int64_t at, const char *names, const char *dispute,
+			  struct zs_error *err);
+/* The newest handover; ZS_ENOTFOUND if none. */
+int store_handover_last(struct store *st, struct handover *out, struct zs_error *err);
+typedef int (*store_handover_cb)(const struct handover *h, void *ud);
+/* Newest first, at most limit. */
+int store_handover_each(struct store *st, int limit, store_handover_cb cb, void *ud, struct zs_error *err);
+/* When an intake's status first became `status` (from the audit), or 0. */
+int64_t store_intake_status_since(struct store *st, int64_t intake_id, const char *status);
+
+/* The statistics report (src/store/report.c).  Intakes received in
+ * [since, until) grouped by (handling, status): count and sum of
+ * recovered_fen (a range on intake_board's received_at prefix). */
+typedef int (*store_handling_cb)(const char *handling, const char *status, int64_t n, int64_t recovered_fen,
+				 void *ud);
+int store_report_handling_groups(struct store *st, int64_t since, int64_t until, store_handling_cb cb, void *ud,
+				 struct zs_error *err);
+/* Sum of exposure_action.count per kind for actions at [since, until). */
+typedef int (*store_action_sum_cb)(const char *kind, int64_t sum, void *ud);
+int store_report_action_sums(struct store *st, int64_t since, int64_t until, store_action_sum_cb cb, void *ud,
+			     struct zs_error *err);
+/* Exposures aired in [since, until). */
+int store_report_exposures_aired(struct store *st, int64_t since, int64_t until, int64_t *n, struct zs_error *err);
+/* Hand-entered rows (report_value) of one template and year. */
+typedef int (*store_report_value_cb)(const char *row_key, const char *value, int64_t set_at, const char *set_by,
+				     void *ud);
+int store_report_value_each(struct store *st, const char *tmpl, int year, store_report_value_cb cb, void *ud,
+			    struct zs_error *err);
+/* *value malloc'd; ZS_ENOTFOUND when the row has no value. */
+int store_report_value_get(struct store *st, const char *tmpl, int year, const char *row_key, char **value,
+			   struct zs_error *err);
+/* Insert or replace (set_by is the store's Unix user); in the caller's transaction. */
+int store_report_value_set(struct store *st, const char *tmpl, int year, const char *row_key, const char *value,
+			   int64_t at, struct zs_error *err);
 
 /* audit: append one row to the hash chain (inside the caller's transaction). */
 int store_audit(struct store *st, const char *entity, int64_t entity_id, const char *action,

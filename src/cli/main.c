@@ -49,6 +49,10 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_outbox_list_entry,
 	&cmd_outbox_retry_entry,
 	&cmd_feed_quarantine_entry,
+	&cmd_review_entry,
+	&cmd_handover_sign_entry,
+	&cmd_handover_accept_entry,
+	&cmd_handover_list_entry,
 	NULL,
 };
 

@@ -54,6 +54,12 @@ void quarantine_row_clear(struct quarantine_row *q)
 	FREE(q->feed); FREE(q->order_no); FREE(q->reason); FREE(q->raw);
 }
 
+void handover_clear(struct handover *h)
+{
+	FREE(h->signed_by); FREE(h->names); FREE(h->note); FREE(h->snapshot);
+	FREE(h->accepted_by); FREE(h->accept_names); FREE(h->dispute);
+}
+
 static bool dup(char **dst, const char *src)
 {
 	*dst = src ? strdup(src) : NULL;

@@ -19,6 +19,7 @@
 static const char *const migrations[] = {
 	"migrations/001_night.sql",
 	"migrations/002_relay.sql",
+	"migrations/003_morning.sql",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -146,6 +147,17 @@ static int exec_retry(struct store *st, const char *sql, struct zs_error *err, c
 int store_begin(struct store *st, struct zs_error *err)
 {
 	return exec_retry(st, "BEGIN IMMEDIATE", err, "BEGIN");
+}
+
+int store_read_begin(struct store *st, struct zs_error *err)
+{
+	return exec_retry(st, "BEGIN", err, "BEGIN");
+}
+
+void store_read_end(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
 }
 
 int store_commit(struct store *st, struct zs_error *err)

@@ -66,6 +66,7 @@ static const struct key_binding dash_keys[] = {
 	{ 'g', false, "Home/g", "回到最新", "back to the newest" },
 	{ 'r', false, "r", "值班表", "duty roster" },
 	{ '/', false, "/", "搜索登记和曝光问题", "search intakes and exposures" },
+	{ 'm', false, "m", "早班回顾：未办结事项、交接班", "morning review: open items, handover" },
 	{ 'o', false, "o", "外发与接入（失败的机器人提醒、8890 隔离记录）", "relay (failed robot alerts, quarantined 8890 records)" },
 	{ 'X', false, "X", "丢弃未保存的登记草稿", "discard the unsaved intake draft" },
 	{ '?', false, "?", "帮助（所有按键）", "help (every key)" },
@@ -630,6 +631,9 @@ static bool on_key(struct tui *t, void *self, int key, bool fkey)
 		return true;
 	case 'o':
 		relay_view_open(t);
+		return true;
+	case 'm':
+		review_view_open(t);
 		return true;
 	case '?':
 		tui_push(t, &view_help, NULL);

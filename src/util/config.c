@@ -21,6 +21,11 @@ void config_defaults(struct config *c)
 	c->deadline_hour = 8;
 	snprintf(c->shift_start, sizeof c->shift_start, "19:00");
 	snprintf(c->shift_end, sizeof c->shift_end, "23:30");
+	c->accept_workdays = 7;
+	c->tip_check_workdays = 15;
+	c->mediation_workdays = 45;
+	snprintf(c->rules_source, sizeof c->rules_source, "%s",
+		 "《市场监督管理投诉举报处理暂行办法》（总局令第20号，2020-01-01施行，2022年修订）");
 }
 
 struct load {
@@ -106,6 +111,16 @@ static int handler(void *ud, const char *section, const char *name, const char *
 			snprintf(dst, sizeof c->shift_start, "%02d:%02d", h, m);
 	} else if (IS("display", "ambiguous_wide")) {
 		ok = config_parse_bool(value, &c->ambiguous_wide);
+	} else if (IS("rules", "accept_workdays")) {
+		ok = parse_int(value, 1, 365, &c->accept_workdays);
+	} else if (IS("rules", "tip_check_workdays")) {
+		ok = parse_int(value, 1, 365, &c->tip_check_workdays);
+	} else if (IS("rules", "mediation_workdays")) {
+		ok = parse_int(value, 1, 365, &c->mediation_workdays);
+	} else if (IS("rules", "source")) {
+		ok = strlen(value) < sizeof c->rules_source;
+		if (ok)
+			snprintf(c->rules_source, sizeof c->rules_source, "%s", value);
 	} else if (IS("report", "bureau")) {
 		ok = strlen(value) < sizeof c->bureau;
 		if (ok)

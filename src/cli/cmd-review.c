@@ -1,0 +1,220 @@
+/* zhishou review: what is still open, by unit, overdue first. */
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "zhishou/codes.h"
+#include "zhishou/i18n.h"
+#include "zhishou/review.h"
+#include "zhishou/timeutil.h"
+
+enum review_format { R_TEXT, R_MD, R_JSON };
+
+struct review_opts {
+	enum review_format fmt;
+};
+
+static int opt_cb(int opt, const char *arg, void *ud)
+{
+	struct review_opts *o = ud;
+	if (opt != 'f')
+		return 0;
+	if (!strcmp(arg, "text"))
+		o->fmt = R_TEXT;
+	else if (!strcmp(arg, "md"))
+		o->fmt = R_MD;
+	else if (!strcmp(arg, "json"))
+		o->fmt = R_JSON;
+	else
+		return cli_usage(&cmd_review_entry, TR("--format 只能是 text、md 或 json", "--format must be text, md or json"));
+	return 0;
+}
+
+static const char *what_label(const struct review_item *it)
+{
+	return it->exposure ? TR("曝光", "exposure") : vocab_label(&vocab_kind, it->kind);
+}
+
+static const char *status_label(const struct review_item *it)
+{
+	return it->exposure ? vocab_label(&vocab_exposure_status, it->status) : vocab_label(&vocab_status, it->status);
+}
+
+static const char *unit_label(const struct review_item *it)
+{
+	return *it->unit ? it->unit : TR("值班室（未分派）", "duty desk (not assigned)");
+}
+
+static void handover_line(const struct review *rv, char *line, size_t n)
+{
+	const struct handover *h = &rv->last;
+	char a[40], b[40];
+	if (!h->id) {
+		snprintf(line, n, "%s", TR("最近交接：还没有人签交接班", "Last handover: none signed yet"));
+		return;
+	}
+	int k = snprintf(line, n, TR("最近交接：#%lld %s 由 %s 签字", "Last handover: #%lld %s signed by %s"), (long long)h->id,
+			 time_format(h->signed_at, TIME_SHORT, a, sizeof a), h->names);
+	if (h->accepted_at)
+		k += snprintf(line + k, n - (size_t)k, TR("；%s 由 %s 接班确认", "; accepted %s by %s"),
+			      time_format(h->accepted_at, TIME_SHORT, b, sizeof b), h->accept_names);
+	else
+		k += snprintf(line + k, n - (size_t)k, "%s", TR("；尚未接班确认", "; not yet accepted"));
+	if (*h->dispute && k < (int)n)
+		snprintf(line + k, n - (size_t)k, TR("；异议：%s", "; disputed: %s"), h->dispute);
+}
+
+static void due_text(const struct review_item *it, char *buf, size_t n)
+{
+	char t[40];
+	if (!it->next) {
+		snprintf(buf, n, "%s", TR("无法定时限", "no statutory limit"));
+		return;
+	}
+	if (!it->due) {
+		snprintf(buf, n, "%s", it->next);
+		return;
+	}
+	snprintf(buf, n, "%s%s %s%s", it->overdue ? TR("已超时 ", "OVERDUE ") : "", it->next,
+		 time_format(it->due, TIME_SHORT, t, sizeof t),
+		 it->due_estimated ? TR("（估算：所跨年份无放假安排）", " (estimate: no holiday calendar for that year)") : "");
+}
+
+/* A pipe in a title must not open a new Markdown cell. */
+static const char *md_cell(const char *s, char *buf, size_t n)
+{
+	size_t k = 0;
+	for (; *s && k + 3 < n; s++) {
+		if (*s == '|')
+			buf[k++] = '\\';
+		buf[k++] = *s;
+	}
+	buf[k] = '\0';
+	return buf;
+}
+
+static int print_text(const struct review *rv, bool md, const struct config *cfg)
+{
+	char line[2048], now[40], due[256], last[40];
+	snprintf(line, sizeof line, md ? TR("# 值班回顾  %s", "# Review  %s") : TR("值班回顾  %s", "Review  %s"),
+		 time_format(rv->now, TIME_FULL, now, sizeof now));
+	out_line(stdout, line);
+	if (md)
+		out_line(stdout, "");
+	handover_line(rv, line, sizeof line);
+	out_line(stdout, line);
+	snprintf(line, sizeof line,
+		 TR("未办结：登记 %zu 件，曝光问题 %zu 个；已超时 %zu；上次交接后有变化 %zu（标 ●）",
+		    "Open: %zu intakes, %zu exposures; %zu overdue; %zu changed since the last handover (marked ●)"),
+		 rv->intakes, rv->exposures, rv->overdue, rv->changed);
+	out_line(stdout, line);
+	snprintf(line, sizeof line, TR("时限依据：%s：受理 %d 个工作日，举报核查 %d 个，调解 %d 个",
+				       "Time limits: %s: accept %d working days, tip check %d, mediation %d"),
+		 cfg->rules_source, cfg->accept_workdays, cfg->tip_check_workdays, cfg->mediation_workdays);
+	out_line(stdout, line);
+	const char *unit = NULL;
+	for (size_t i = 0; i < rv->n; i++) {
+		const struct review_item *it = &rv->items[i];
+		if (!unit || strcmp(unit, it->unit)) {
+			unit = it->unit;
+			out_line(stdout, "");
+			snprintf(line, sizeof line, md ? "## %s" : "【%s】", unit_label(it));
+			out_line(stdout, line);
+			if (md) {
+				out_line(stdout, "");
+				out_line(stdout, TR("| | 事项 | 状态 | 最近所做 | 下一步与时限 |", "| | item | status | done last | due next |"));
+				out_line(stdout, "|---|---|---|---|---|");
+			}
+		}
+		due_text(it, due, sizeof due);
+		time_format(it->last_at, TIME_SHORT, last, sizeof last);
+		if (md) {
+			char title[512], done[512];
+			snprintf(line, sizeof line, "| %s%s | %s #%lld %s | %s | %s（%s） | %s |", it->overdue ? "!" : "",
+				 it->changed ? "●" : "", what_label(it), (long long)it->id, md_cell(it->title, title, sizeof title),
+				 status_label(it), md_cell(it->last, done, sizeof done), last, due);
+			out_line(stdout, line);
+		} else {
+			snprintf(line, sizeof line, " %s%s %s #%lld %s  %s  %s", it->overdue ? "!" : " ", it->changed ? "●" : " ",
+				 what_label(it), (long long)it->id, it->title, status_label(it), due);
+			out_line(stdout, line);
+			snprintf(line, sizeof line, TR("      最近：%s（%s）", "      last: %s (%s)"), it->last, last);
+			out_line(stdout, line);
+		}
+	}
+	if (!rv->n) {
+		out_line(stdout, "");
+		out_line(stdout, TR("没有未办结的事项。", "Nothing is open."));
+	}
+	return 0;
+}
+
+static json_t *time_or_null(int64_t t)
+{
+	char b[40];
+	return t ? json_string(time_format(t, TIME_ISO, b, sizeof b)) : json_null();
+}
+
+static int print_json(const struct review *rv)
+{
+	json_t *root = json_object(), *items = json_array();
+	json_object_set_new(root, "now", time_or_null(rv->now));
+	if (rv->last.id) {
+		const struct handover *h = &rv->last;
+		json_object_set_new(root, "last_handover",
+				    json_pack("{s:I, s:o, s:s, s:s, s:s, s:o, s:s, s:s}", "id", (json_int_t)h->id, "signed_at",
+					      time_or_null(h->signed_at), "signed_by", h->signed_by, "names", h->names, "note",
+					      h->note, "accepted_at", time_or_null(h->accepted_at), "accept_names",
+					      h->accept_names, "dispute", h->dispute));
+	} else {
+		json_object_set_new(root, "last_handover", json_null());
+	}
+	json_object_set_new(root, "counts",
+			    json_pack("{s:I, s:I, s:I, s:I}", "intakes", (json_int_t)rv->intakes, "exposures",
+				      (json_int_t)rv->exposures, "overdue", (json_int_t)rv->overdue, "changed",
+				      (json_int_t)rv->changed));
+	for (size_t i = 0; i < rv->n; i++) {
+		const struct review_item *it = &rv->items[i];
+		json_t *o = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:b, s:b, s:b}", "type",
+				      it->exposure ? "exposure" : "intake", "id", (json_int_t)it->id, "kind", it->kind,
+				      "status", it->status, "title", it->title, "unit", it->unit, "last", it->last,
+				      "last_at", time_or_null(it->last_at), "next", it->next ? json_string(it->next) : json_null(),
+				      "due", time_or_null(it->due), "due_estimated", it->due_estimated, "overdue", it->overdue,
+				      "changed", it->changed);
+		if (it->exposure)
+			json_object_set_new(o, "level", json_integer(it->level));
+		json_array_append_new(items, o);
+	}
+	json_object_set_new(root, "items", items);
+	int r = json_dumpf(root, stdout, JSON_INDENT(1)) == 0 ? 0 : 1;
+	putchar('\n');
+	json_decref(root);
+	return r;
+}
+
+static int exec(struct cli *cli, int argc, char **argv)
+{
+	struct review_opts o = { R_TEXT };
+	static const struct option opts[] = { { "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 } };
+	int first, r = cli_options(&cmd_review_entry, argc, argv, opts, opt_cb, &o, &first);
+	if (r)
+		return r;
+	if (first < argc)
+		return cli_usage(&cmd_review_entry, TR("多余的参数：%s", "unexpected argument: %s"), argv[first]);
+	struct review rv;
+	struct zs_error err = { 0 };
+	if (review_build(cli_ctx(cli), &rv, &err))
+		return cli_error(&err);
+	r = o.fmt == R_JSON ? print_json(&rv) : print_text(&rv, o.fmt == R_MD, &cli->cfg);
+	review_clear(&rv);
+	return r;
+}
+
+const struct cmd_entry cmd_review_entry = {
+	"review", "[--format text|md|json]",
+	"早班回顾：所有未办结的登记和曝光问题，按承办单位分组，超时的在前，再按时限；标出上次交接后的变化",
+	"the morning review: every open intake and exposure by unit, overdue first, then by deadline; "
+	"marks what changed since the last handover",
+	CMD_READONLY, exec,
+};

@@ -1,0 +1,109 @@
+/* Shift handovers: sign, accept. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "zhishou/fields.h"
+#include "zhishou/handover.h"
+#include "zhishou/i18n.h"
+#include "zhishou/review.h"
+#include "zhishou/timeutil.h"
+
+enum { HANDOVER_MAX_NAMES = 200, HANDOVER_MAX_NOTE = 2000 };
+
+int handover_sign(struct zs_ctx *c, const char *names, const char *note, int64_t *id, struct zs_error *err)
+{
+	struct handover h = { .signed_at = c->now };
+	int r = field_text(names, FIELD("值班人员", "names on duty"), HANDOVER_MAX_NAMES, false, true, &h.names, err);
+	if (!r)
+		r = field_text(note, FIELD("交班说明", "note"), HANDOVER_MAX_NOTE, true, false, &h.note, err);
+	if (r) {
+		handover_clear(&h);
+		return r;
+	}
+	/* The snapshot is what the review shows at this moment: counts and
+	 * the ids still open, so the morning can tell what moved since. */
+	struct review rv;
+	if ((r = review_build(c, &rv, err))) {
+		handover_clear(&h);
+		return r;
+	}
+	json_t *exps = json_array(), *overdue = json_array();
+	for (size_t i = 0; i < rv.n; i++) {
+		if (rv.items[i].exposure)
+			json_array_append_new(exps, json_integer(rv.items[i].id));
+		if (rv.items[i].overdue)
+			json_array_append_new(overdue, json_pack("{s:s, s:I}", "type", rv.items[i].exposure ? "exposure" : "intake",
+								 "id", (json_int_t)rv.items[i].id));
+	}
+	json_t *snap = json_pack("{s:I, s:I, s:I, s:o, s:o}", "open_intakes", (json_int_t)rv.intakes, "open_exposures",
+				 (json_int_t)rv.exposures, "overdue_count", (json_int_t)rv.overdue, "exposures", exps,
+				 "overdue", overdue);
+	h.snapshot = json_dumps(snap, JSON_COMPACT);
+	json_decref(snap);
+	size_t n_int = rv.intakes, n_exp = rv.exposures;
+	review_clear(&rv);
+	if (!(r = store_begin(c->st, err))) {
+		r = store_handover_insert(c->st, &h, err);
+		if (!r) {
+			json_t *a = json_pack("{s:s, s:s, s:I, s:I}", "names", h.names, "note", h.note, "open_intakes",
+					      (json_int_t)n_int, "open_exposures", (json_int_t)n_exp);
+			char *after = json_dumps(a, JSON_COMPACT);
+			json_decref(a);
+			r = store_audit(c->st, "handover", h.id, "sign", "", "", after, err);
+			free(after);
+		}
+		if (!r) {
+			/* Names of officers on duty and counts only: no caller data. */
+			json_t *p = json_pack("{s:s, s:b, s:I, s:I}", "by", h.names, "note_given", *h.note != '\0',
+					      "open_intakes", (json_int_t)n_int, "open_exposures", (json_int_t)n_exp);
+			char *ps = json_dumps(p, JSON_COMPACT);
+			json_decref(p);
+			r = store_outbox_add(c->st, c->now, "handover_signed", 0, NULL, ps, NULL, err);
+			free(ps);
+		}
+		r = r ? r : store_commit(c->st, err);
+		if (r)
+			store_rollback(c->st);
+	}
+	*id = h.id;
+	handover_clear(&h);
+	return r;
+}
+
+int handover_accept(struct zs_ctx *c, const char *names, const char *dispute, int64_t *id, struct zs_error *err)
+{
+	char *n = NULL, *d = NULL;
+	int r = field_text(names, FIELD("接班人员", "names taking over"), HANDOVER_MAX_NAMES, false, true, &n, err);
+	if (!r)
+		r = field_text(dispute, FIELD("异议", "disputed"), HANDOVER_MAX_NOTE, true, false, &d, err);
+	if (!r && !(r = store_begin(c->st, err))) {
+		struct handover h = { 0 };
+		r = store_handover_last(c->st, &h, err);
+		if (r == ZS_ENOTFOUND) {
+			r = zs_fail(err, ZS_EINPUT, "%s", TR("还没有人签交接班（先 handover sign）", "nobody has signed a handover yet (handover sign first)"));
+		} else if (!r && h.accepted_at) {
+			char t[40];
+			r = zs_fail(err, ZS_EINPUT, TR("最近一次交接（#%lld）已由 %s（%s）于 %s 接班确认", "the last handover (#%lld) was accepted by %s (%s) at %s"),
+				    (long long)h.id, h.accept_names, h.accepted_by, time_format(h.accepted_at, TIME_FULL, t, sizeof t));
+		} else if (!r) {
+			r = store_handover_accept(c->st, h.id, c->now, n, d, err);
+			*id = h.id;
+		}
+		if (!r) {
+			json_t *a = json_pack("{s:s, s:s}", "names", n, "dispute", d);
+			char *after = json_dumps(a, JSON_COMPACT);
+			json_decref(a);
+			r = store_audit(c->st, "handover", h.id, "accept", "", "", after, err);
+			free(after);
+		}
+		handover_clear(&h);
+		r = r ? r : store_commit(c->st, err);
+		if (r)
+			store_rollback(c->st);
+	}
+	free(n);
+	free(d);
+	return r;
+}
