@@ -34,6 +34,12 @@ void store_close(struct store *st);
 const char *store_path(const struct store *st);
 const char *store_user(const struct store *st);
 
+/* The night's clock: audit rows are stamped with *now (the context's
+ * "now", kept by its owner) instead of the real time.  In production the
+ * two are the same; a demo night or a test replays its own clock, and its
+ * history must read in that clock, not in today's date. */
+void store_set_clock(struct store *st, const int64_t *now);
+
 /* Write transactions: BEGIN IMMEDIATE with a bounded retry on SQLITE_BUSY. */
 int store_begin(struct store *st, struct zs_error *err);
 int store_commit(struct store *st, struct zs_error *err);

@@ -81,6 +81,8 @@ static int exec(struct cli *cli, int argc, char **argv)
 		int year, m, d, hh, mm, ss;
 		time_to_local(time_now(), &year, &m, &d, &hh, &mm, &ss);
 		cli->ctx.now = demo_now(year);
+		/* The demo's history happens on its own evening. */
+		store_set_clock(cli->ctx.st, &cli->ctx.now);
 		r = demo_fill(&cli->ctx, year, &err);
 		if (!r) {
 			char v[32];

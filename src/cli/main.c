@@ -49,6 +49,10 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_outbox_list_entry,
 	&cmd_outbox_retry_entry,
 	&cmd_feed_quarantine_entry,
+	/* "report set" and "report list" before "report": two words match first. */
+	&cmd_report_set_entry,
+	&cmd_report_list_entry,
+	&cmd_report_entry,
 	&cmd_review_entry,
 	&cmd_handover_sign_entry,
 	&cmd_handover_accept_entry,
@@ -121,6 +125,8 @@ void cli_set_now(struct cli *c)
 		if (time_parse(fixed, now, &t, NULL, 0)) {
 			c->ctx.now = t;
 			c->clock_offset = t - now;
+			if (c->ctx.st)
+				store_set_clock(c->ctx.st, &c->ctx.now);
 			return;
 		}
 	}
@@ -134,6 +140,7 @@ void cli_set_now(struct cli *c)
 		c->ctx.now = strtoll(epoch, NULL, 10) + (now - strtoll(created, NULL, 10));
 		c->clock_offset = c->ctx.now - now;
 		c->demo_clock = true;
+		store_set_clock(c->ctx.st, &c->ctx.now);
 	}
 	free(epoch);
 	free(created);

@@ -71,7 +71,7 @@ int store_audit(struct store *st, const char *entity, int64_t entity_id, const c
 	sqlite3_reset(s);
 
 	struct audit_row a = {
-		.id = id, .at = (int64_t)time(NULL), .entity_id = entity_id,
+		.id = id, .at = st->now ? *st->now : (int64_t)time(NULL), .entity_id = entity_id,
 		.unix_user = st->user, .entity = (char *)entity, .action = (char *)action,
 		.fields = (char *)(fields ? fields : ""), .before = (char *)(before ? before : ""),
 		.after = (char *)(after ? after : ""), .prev_hash = prev,

@@ -149,6 +149,11 @@ int store_begin(struct store *st, struct zs_error *err)
 	return exec_retry(st, "BEGIN IMMEDIATE", err, "BEGIN");
 }
 
+void store_set_clock(struct store *st, const int64_t *now)
+{
+	st->now = now;
+}
+
 int store_read_begin(struct store *st, struct zs_error *err)
 {
 	return exec_retry(st, "BEGIN", err, "BEGIN");

@@ -18,6 +18,7 @@ struct store {
 	int busy_ms;           /* how long a writer waits for the lock in all */
 	int64_t busy_since_ms; /* when the current wait began */
 	uint32_t rng;
+	const int64_t *now;    /* the night's clock for the audit's "at" (NULL: real time) */
 };
 
 /* A prepared, reset statement for a static SQL string; NULL on error (err set). */

@@ -163,9 +163,9 @@ class Env:
             raise AssertionError("audit verify printed no count:\n%r" % r)
         return int(m.group(1))
 
-    def add(self, *args):
+    def add(self, *args, **kw):
         """log add; returns (id, hint lines)."""
-        r = self.ok("log", "add", *args)
+        r = self.ok("log", "add", *args, **kw)
         lines = r.out.splitlines()
         return int(lines[0]), lines[1:]
 

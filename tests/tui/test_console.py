@@ -1173,6 +1173,51 @@ class Relay(ConsoleTest):
         self.assertGreater(sel, 0)
 
 
+class Morning(ConsoleTest):
+    """The review view (m) lists what is open by unit, overdue first, and
+    the handover is signed (S) and accepted (A) from it."""
+
+    def test_review_sign_and_accept(self):
+        t = self.console(80, 24)
+        t.keys("m")
+        lines = t.wait_for("早班回顾")
+        want = json.loads(self.zs("review", "--format", "json"))
+        self.assertIn("未办结 登记 %d 件、曝光 %d 个" % (want["counts"]["intakes"], want["counts"]["exposures"]), lines[0])
+        self.assertIn("还没有签", lines[1])
+        # The first unit heading and the most urgent item (overdue) lead.
+        self.assertTrue(lines[2].startswith("【"), lines[2])
+        first = want["items"][0]
+        self.assertIn("#%d" % first["id"], lines[3])
+        if first["overdue"]:
+            self.assertTrue(lines[3].startswith("!"), lines[3])
+        t.keys("S")
+        t.wait_for("在班人员")
+        t.type("张三、李四")
+        t.keys("Enter")
+        t.wait_for("交班说明")
+        t.type("夜班无异常")
+        t.keys("Enter")
+        lines = t.wait_for("尚未接班确认")
+        self.assertIn("张三、李四", lines[1])
+        t.keys("A")
+        t.wait_for("接班人员")
+        t.type("王五")
+        t.keys("Enter")
+        t.wait_for("有异议之处")
+        t.type("曝光问题数量待核")
+        t.keys("Enter")
+        lines = t.wait_for("王五 接班")
+        self.assertIn("异议", lines[1])
+        hs = self.zs_json("handover", "list")
+        self.assertEqual(hs[0]["names"], "张三、李四")
+        self.assertEqual(hs[0]["accept_names"], "王五")
+        self.assertEqual(hs[0]["dispute"], "曝光问题数量待核")
+        # Enter on an item opens its details.
+        t.keys("j")
+        t.keys("Enter")
+        t.wait_for("#%d" % first["id"])
+
+
 class Help(ConsoleTest):
     def test_help_lists_every_binding(self):
         t = self.console(80, 24)

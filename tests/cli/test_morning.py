@@ -1,0 +1,262 @@
+#!/usr/bin/env python3
+"""The morning: the review (what is open, by unit, overdue first, statutory
+working-day deadlines) and the handover between shifts."""
+
+import json
+import sqlite3
+import unittest
+
+from zs import Env
+
+
+def review(env, now=None):
+    return env.ok("review", "--format", "json", now=now).json()
+
+
+def item(rv, typ, iid):
+    for it in rv["items"]:
+        if it["type"] == typ and it["id"] == iid:
+            return it
+    raise AssertionError("%s %s not in the review" % (typ, iid))
+
+
+class Deadlines(unittest.TestCase):
+    """Statutory limits count working days by the State Council schedule."""
+
+    def setUp(self):
+        self.env = Env()
+        self.env.ok("init")
+
+    def tearDown(self):
+        self.env.cleanup()
+
+    def add(self, kind, at, now):
+        return self.env.add("--channel", "12315-hotline", "--kind", kind, "--text", "内容", "--at", at, now=now)[0]
+
+    def test_complaint_accept_within_7_working_days(self):
+        now = "2026-03-15 22:00"
+        cid = self.add("complaint", "2026-03-15 21:05", now)
+        it = item(review(self.env, now), "intake", cid)
+        self.assertEqual(it["due"], "2026-03-24T23:59:59+08:00")
+        self.assertEqual(it["next"], "决定是否受理")
+        self.assertFalse(it["due_estimated"])
+        self.assertFalse(it["overdue"])
+
+    def test_across_the_spring_festival_and_a_make_up_workday(self):
+        # Fri 13 Feb 2026: Sat 14 Feb is a make-up workday, 15-23 Feb off,
+        # Sat 28 Feb a make-up workday: 7 working days end on Mon 2 Mar.
+        now = "2026-02-13 10:00"
+        cid = self.add("complaint", "2026-02-13 09:00", now)
+        tid = self.add("tip", "2026-02-13 09:30", now)
+        rv = review(self.env, now)
+        self.assertEqual(item(rv, "intake", cid)["due"], "2026-03-02T23:59:59+08:00")
+        # 15 working days: 14, 24-28 Feb (6), 2-6 Mar (11), 9-12 Mar (15).
+        self.assertEqual(item(rv, "intake", tid)["due"], "2026-03-12T23:59:59+08:00")
+        self.assertEqual(item(rv, "intake", tid)["next"], "核查举报")
+
+    def test_across_qingming_and_labour_day(self):
+        now = "2026-04-03 10:00"
+        cid = self.add("complaint", "2026-04-03 09:00", now)
+        # 4-6 Apr off: 7, 8, 9, 10, 13, 14, 15 Apr.
+        self.assertEqual(item(review(self.env, now), "intake", cid)["due"], "2026-04-15T23:59:59+08:00")
+        now = "2026-04-28 10:00"
+        cid = self.add("complaint", "2026-04-28 09:00", now)
+        # 29, 30 Apr, (1-5 May off), 6, 7, 8, Sat 9 May make-up, 11 May.
+        self.assertEqual(item(review(self.env, now), "intake", cid)["due"], "2026-05-11T23:59:59+08:00")
+
+    def test_mediation_counts_from_acceptance(self):
+        now = "2026-03-16 09:00"
+        cid = self.add("complaint", "2026-03-15 21:00", now)
+        self.env.ok("log", "update", str(cid), "--status", "accepted", now="2026-03-20 10:00")
+        it = item(review(self.env, "2026-03-20 11:00"), "intake", cid)
+        self.assertEqual(it["next"], "调解终结")
+        # 45 working days from Fri 20 Mar 2026: 23 Mar-3 Apr (10), 7-10 Apr
+        # (14; Qingming 4-6 Apr off), 13-30 Apr (28), 6-8 May (31; Labour Day
+        # 1-5 May off), Sat 9 May worked (32), 11-22 May (42), 25-27 May (45).
+        self.assertEqual(it["due"], "2026-05-27T23:59:59+08:00")
+
+    def test_inquiry_has_no_statutory_limit(self):
+        now = "2026-03-15 22:00"
+        qid = self.add("inquiry", "2026-03-15 21:00", now)
+        it = item(review(self.env, now), "intake", qid)
+        self.assertIsNone(it["due"])
+        self.assertIsNone(it["next"])
+
+    def test_year_without_calendar_is_said(self):
+        now = "2027-03-15 22:00"
+        cid = self.add("complaint", "2027-03-15 21:00", now)
+        it = item(review(self.env, now), "intake", cid)
+        self.assertTrue(it["due_estimated"])
+        text = self.env.ok("review", now=now).out
+        self.assertIn("估算", text)
+
+    def test_limits_come_from_configuration(self):
+        with open(self.env.config_path, "w") as f:
+            f.write("[rules]\naccept_workdays = 3\nsource = 总局令第121号（测试）\n")
+        now = "2026-03-15 22:00"
+        cid = self.add("complaint", "2026-03-15 21:05", now)
+        self.assertEqual(item(review(self.env, now), "intake", cid)["due"], "2026-03-18T23:59:59+08:00")
+        self.assertIn("总局令第121号（测试）", self.env.ok("review", now=now).out)
+        with open(self.env.config_path, "w") as f:
+            f.write("[rules]\naccept_workdays = 0\n")
+        r = self.env.run("review")
+        self.assertEqual(r.rc, 2, r)
+        self.assertIn("accept_workdays", r.err)
+
+
+class Review(unittest.TestCase):
+    def setUp(self):
+        self.env = e = Env()
+        e.ok("init")
+        e.ok("unit", "add", "食品安全监管科")
+        e.ok("unit", "add", "执法稽查队")
+
+    def tearDown(self):
+        self.env.cleanup()
+
+    def test_order_and_groups(self):
+        e = self.env
+        now = "2026-03-16 07:50"
+        # An exposure past its deadline; one due later; intakes of two units.
+        late = e.ok("expose", "add", "--title", "已超时的问题", "--aired", "2026-03-15 20:00", "--deadline",
+                    "2026-03-16 06:00", "--lead", "执法稽查队", now=now).out.strip()
+        later = e.ok("expose", "add", "--title", "早上八点前", "--aired", "2026-03-15 20:30", "--lead", "食品安全监管科",
+                     now=now).out.strip()
+        old = e.add("--channel", "web", "--kind", "complaint", "--text", "二月的投诉", "--at", "2026-02-02 10:00",
+                    now=now)[0]
+        new = e.add("--channel", "web", "--kind", "tip", "--text", "昨晚的举报", "--at", "2026-03-15 21:00", now=now)[0]
+        e.ok("log", "update", str(new), "--transfer", "食品安全监管科", now=now)
+        closed = e.add("--channel", "web", "--kind", "complaint", "--text", "已办结", now=now)[0]
+        e.ok("log", "update", str(closed), "--status", "closed", "--note", "办结", now=now)
+        rv = review(e, now)
+        ids = [(it["type"], it["id"]) for it in rv["items"]]
+        self.assertNotIn(("intake", closed), ids)
+        self.assertEqual(rv["counts"]["intakes"], 2)
+        self.assertEqual(rv["counts"]["exposures"], 2)
+        # Overdue items lead; each unit's items stay together.
+        overdue = [it["overdue"] for it in rv["items"]]
+        self.assertTrue(overdue[0])
+        units = [it["unit"] for it in rv["items"]]
+        seen = []
+        for u in units:
+            if not seen or seen[-1] != u:
+                self.assertNotIn(u, seen, units)
+                seen.append(u)
+        self.assertTrue(item(rv, "exposure", int(late))["overdue"])
+        self.assertTrue(item(rv, "intake", old)["overdue"])      # 7 working days from 2 Feb
+        self.assertFalse(item(rv, "exposure", int(later))["overdue"])
+        self.assertEqual(item(rv, "intake", new)["unit"], "食品安全监管科")
+        # Within a unit: overdue first, then by due.
+        for u in set(units):
+            its = [it for it in rv["items"] if it["unit"] == u]
+            keys = [(not it["overdue"], it["due"] is None, it["due"] or "") for it in its]
+            self.assertEqual(keys, sorted(keys), u)
+        # Units ordered by their most urgent item.
+        heads = []
+        for it in rv["items"]:
+            if not heads or heads[-1]["unit"] != it["unit"]:
+                heads.append(it)
+        hk = [(not h["overdue"], h["due"] is None, h["due"] or "") for h in heads]
+        self.assertEqual(hk, sorted(hk))
+        text = e.ok("review", now=now).out
+        self.assertIn("【执法稽查队】", text)
+        self.assertIn("已超时", text)
+        md = e.ok("review", "--format", "md", now=now).out
+        self.assertIn("## 食品安全监管科", md)
+        self.assertIn("| ! |", md)
+
+    def test_last_done_is_shown(self):
+        e = self.env
+        now = "2026-03-15 22:00"
+        eid = e.ok("expose", "add", "--title", "土坑酸菜", now=now).out.strip()
+        e.ok("expose", "action", eid, "--kind", "officers", "--count", "12", "--note", "连夜排查", now="2026-03-15 22:10")
+        iid = e.add("--channel", "web", "--kind", "complaint", "--text", "x", now=now)[0]
+        e.ok("log", "update", str(iid), "--note", "已电话回访", now="2026-03-15 22:20")
+        rv = review(e, "2026-03-15 22:30")
+        self.assertIn("连夜排查", item(rv, "exposure", int(eid))["last"])
+        self.assertEqual(item(rv, "exposure", int(eid))["last_at"], "2026-03-15T22:10:00+08:00")
+        self.assertIn("已电话回访", item(rv, "intake", iid)["last"])
+
+    def test_pipes_in_titles_do_not_break_markdown(self):
+        e = self.env
+        e.ok("expose", "add", "--title", "A|B 问题")
+        md = e.ok("review", "--format", "md").out
+        row = [l for l in md.splitlines() if "A" in l and "问题" in l][0]
+        self.assertIn("A\\|B", row)
+
+    def test_bad_format(self):
+        r = self.env.run("review", "--format", "xml")
+        self.assertEqual(r.rc, 2, r)
+        self.assertIn("--format", r.err)
+
+
+class Handover(unittest.TestCase):
+    def setUp(self):
+        self.env = e = Env()
+        e.ok("init")
+        self.eid = e.ok("expose", "add", "--title", "问题甲", now="2026-03-15 21:00").out.strip()
+        self.a = e.add("--channel", "web", "--kind", "complaint", "--text", "甲", "--caller", "欧阳娜娜",
+                       "--phone", "13912345678", now="2026-03-15 21:10")[0]
+        self.b = e.add("--channel", "web", "--kind", "tip", "--text", "乙", now="2026-03-15 21:20")[0]
+
+    def tearDown(self):
+        self.env.cleanup()
+
+    def test_sign_accept_and_what_changed(self):
+        e = self.env
+        r = e.run("handover", "accept", "--names", "王五", now="2026-03-16 07:00")
+        self.assertEqual(r.rc, 2, r)
+        self.assertIn("handover sign", r.err)
+        e.ok("handover", "sign", "--names", "张三、李四", "--note", "曝光问题甲仍在排查", now="2026-03-16 07:30")
+        rv = review(e, "2026-03-16 07:31")
+        self.assertEqual(rv["last_handover"]["names"], "张三、李四")
+        self.assertIsNone(rv["last_handover"]["accepted_at"])
+        self.assertEqual(rv["counts"]["changed"], 0)
+        # Something moves after the signing: it is marked.
+        e.ok("log", "update", str(self.b), "--note", "已联系举报人", now="2026-03-16 07:40")
+        rv = review(e, "2026-03-16 07:45")
+        self.assertTrue(item(rv, "intake", self.b)["changed"])
+        self.assertFalse(item(rv, "intake", self.a)["changed"])
+        self.assertIn("●", e.ok("review", now="2026-03-16 07:45").out)
+        e.ok("handover", "accept", "--names", "王五", "--dispute", "问题甲的检查数量待核", now="2026-03-16 07:50")
+        rv = review(e, "2026-03-16 07:51")
+        self.assertEqual(rv["last_handover"]["accept_names"], "王五")
+        self.assertEqual(rv["last_handover"]["dispute"], "问题甲的检查数量待核")
+        self.assertEqual(rv["last_handover"]["accepted_at"], "2026-03-16T07:50:00+08:00")
+        r = e.run("handover", "accept", "--names", "赵六", now="2026-03-16 07:55")
+        self.assertEqual(r.rc, 2, r)
+        self.assertIn("王五", r.err)
+        audit = e.audit("--entity", "handover")
+        self.assertEqual([a["action"] for a in audit], ["sign", "accept"])
+        lst = e.ok("handover", "list", "--format", "json").json()
+        self.assertEqual(len(lst), 1)
+        snap = sqlite3.connect(e.db).execute("SELECT snapshot FROM handover").fetchone()[0]
+        snap = json.loads(snap)
+        self.assertEqual(snap["open_intakes"], 2)
+        self.assertEqual(snap["exposures"], [int(self.eid)])
+
+    def test_signing_tells_the_groups_without_caller_data(self):
+        e = self.env
+        e.ok("handover", "sign", "--names", "张三", now="2026-03-16 07:30")
+        db = sqlite3.connect(e.db)
+        ev, payload = db.execute("SELECT event, payload FROM outbox ORDER BY id DESC LIMIT 1").fetchone()
+        self.assertEqual(ev, "handover_signed")
+        self.assertNotIn("欧阳", payload)
+        self.assertNotIn("13912345678", payload)
+        self.assertEqual(json.loads(payload)["by"], "张三")
+
+    def test_refusals_write_nothing(self):
+        e = self.env
+        before = e.audit_rows()
+        for args, needle in ((("handover", "sign"), "值班人员"), (("handover", "sign", "--names", "  "), "值班人员"),
+                             (("handover", "sign", "--names", "张" * 201), "值班人员"),
+                             (("handover", "sign", "--names", "张三", "extra"), "extra")):
+            r = e.run(*args)
+            self.assertEqual(r.rc, 2, r)
+            self.assertIn(needle, r.err)
+        self.assertEqual(e.audit_rows(), before)
+        self.assertEqual(e.ok("handover", "list", "--format", "json").json(), [])
+
+
+if __name__ == "__main__":
+    unittest.main()
