@@ -1,6 +1,7 @@
 /* zhishou review: what is still open, by unit, overdue first. */
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -158,7 +159,7 @@ static json_t *time_or_null(int64_t t)
 
 static int print_json(const struct review *rv)
 {
-	json_t *root = json_object(), *items = json_array();
+	json_t *root = json_object();
 	json_object_set_new(root, "now", time_or_null(rv->now));
 	if (rv->last.id) {
 		const struct handover *h = &rv->last;
@@ -174,6 +175,16 @@ static int print_json(const struct review *rv)
 			    json_pack("{s:I, s:I, s:I, s:I}", "intakes", (json_int_t)rv->intakes, "exposures",
 				      (json_int_t)rv->exposures, "overdue", (json_int_t)rv->overdue, "changed",
 				      (json_int_t)rv->changed));
+	/* The head, then one item at a time: a review of tens of thousands of
+	 * open items must not become one tree in memory. */
+	json_object_set_new(root, "items", json_array());
+	char *head = json_dumps(root, JSON_COMPACT);
+	json_decref(root);
+	if (!head)
+		return 1;
+	/* head ends with "[]}": print up to the '[' and stream the array. */
+	fwrite(head, 1, strlen(head) - 2, stdout);
+	free(head);
 	for (size_t i = 0; i < rv->n; i++) {
 		const struct review_item *it = &rv->items[i];
 		json_t *o = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:b, s:b, s:b}", "type",
@@ -184,13 +195,12 @@ static int print_json(const struct review *rv)
 				      "changed", it->changed);
 		if (it->exposure)
 			json_object_set_new(o, "level", json_integer(it->level));
-		json_array_append_new(items, o);
+		fputs(i ? ",\n" : "\n", stdout);
+		json_dumpf(o, stdout, JSON_COMPACT);
+		json_decref(o);
 	}
-	json_object_set_new(root, "items", items);
-	int r = json_dumpf(root, stdout, JSON_INDENT(1)) == 0 ? 0 : 1;
-	putchar('\n');
-	json_decref(root);
-	return r;
+	fputs("\n]}\n", stdout);
+	return ferror(stdout) ? 1 : 0;
 }
 
 static int exec(struct cli *cli, int argc, char **argv)

@@ -423,6 +423,26 @@ int64_t workday_deadline(int64_t t, int n, bool *known)
 	struct civil_date d, r;
 
 	time_to_local(t, &d.y, &d.m, &d.d, NULL, NULL, NULL);
-	r = workday_add(d, n, known);
+	/* A review asks for the same few (day, n) pairs tens of thousands of
+	 * times: remember the last answers (direct-mapped by day and n). */
+	static struct {
+		int y, m, d, n;
+		struct civil_date r;
+		bool known, used;
+	} memo[512];
+	unsigned h = ((unsigned)(d.y * 372 + d.m * 31 + d.d) * 31u + (unsigned)n) % 512u;
+	if (memo[h].used && memo[h].y == d.y && memo[h].m == d.m && memo[h].d == d.d && memo[h].n == n) {
+		*known = memo[h].known;
+		r = memo[h].r;
+	} else {
+		r = workday_add(d, n, known);
+		memo[h].y = d.y;
+		memo[h].m = d.m;
+		memo[h].d = d.d;
+		memo[h].n = n;
+		memo[h].r = r;
+		memo[h].known = *known;
+		memo[h].used = true;
+	}
 	return time_from_local(r.y, r.m, r.d, 86399);
 }
