@@ -20,6 +20,8 @@ struct config {
 	char shift_end[8];       /* [roster] shift_end = 23:30 */
 	bool ambiguous_wide;     /* [display] ambiguous_wide = false */
 	char bureau[128];        /* [report] bureau = 填报单位 */
+	char filler[64];         /* [report] filler = 填报人 */
+	char phone[64];          /* [report] phone = 联系电话 */
 	/* [rules]: statutory time limits in working days.  Defaults from SAMR
 	 * Order 20 (《市场监督管理投诉举报处理暂行办法》, in force 2020-01-01,
 	 * amended 2022); rules change (Order 121 is reported to replace it

@@ -125,6 +125,14 @@ static int handler(void *ud, const char *section, const char *name, const char *
 		ok = strlen(value) < sizeof c->bureau;
 		if (ok)
 			snprintf(c->bureau, sizeof c->bureau, "%s", value);
+	} else if (IS("report", "filler")) {
+		ok = strlen(value) < sizeof c->filler;
+		if (ok)
+			snprintf(c->filler, sizeof c->filler, "%s", value);
+	} else if (IS("report", "phone")) {
+		ok = strlen(value) < sizeof c->phone;
+		if (ok)
+			snprintf(c->phone, sizeof c->phone, "%s", value);
 	} else if (!strncmp(section, "robot.", 6) || !strncmp(section, "feed.", 5) ||
 		   !strcmp(section, "relay")) {
 		/* Read by the relay (src/net/), which owns those sections. */

@@ -1,0 +1,565 @@
+/* The statistics table on paper: XLSX (libxlsxwriter), CSV for Excel/WPS,
+ * Markdown and aligned text for pasting into OA.
+ *
+ * Every format lays the table out on the same grid, the one the XLSX sheet
+ * has (rows top to bottom):
+ *   title (merged across)
+ *   填报单位：…  |  填报日期：…   (left half, right half)
+ *   统计时段：… 至 …
+ *   the template's column titles (a run of equal titles is one merged cell)
+ *   one line per row; 序号 and 类别 only on the first row of their section
+ *   填报人：…  |  联系电话：…
+ *   footnotes
+ * so a CSV read back cell by cell equals the sheet read back cell by cell.
+ *
+ * A file is written next to its destination under a temporary name and
+ * renamed over it once complete: a failure leaves nothing half-written. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <xlsxwriter.h>
+
+#include "zhishou/i18n.h"
+#include "zhishou/report.h"
+#include "zhishou/text.h"
+#include "zhishou/timeutil.h"
+
+bool report_parse_format(const char *s, enum report_format *f)
+{
+	static const struct {
+		const char *name;
+		enum report_format f;
+	} names[] = {
+		{ "xlsx", REPORT_XLSX }, { "csv", REPORT_CSV }, { "md", REPORT_MD },
+		{ "markdown", REPORT_MD }, { "txt", REPORT_TXT }, { "text", REPORT_TXT },
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (!strcmp(s, names[i].name)) {
+			*f = names[i].f;
+			return true;
+		}
+	return false;
+}
+
+/* --- the grid ------------------------------------------------------------ */
+
+#define CELL_MAX 512
+
+static bool first_of_group(const struct report *r, int i)
+{
+	return i == 0 || r->t.rows[i].no != r->t.rows[i - 1].no;
+}
+
+/* Rows from i that share row i's section number. */
+static int group_len(const struct report *r, int i)
+{
+	int n = 1;
+	while (i + n < r->t.nrows && r->t.rows[i + n].no == r->t.rows[i].no)
+		n++;
+	return n;
+}
+
+/* The text of table row i, column j (as the grid has it). */
+static const char *cell(const struct report *r, int i, int j, char *buf, size_t n)
+{
+	const struct report_row *row = &r->t.rows[i];
+	switch (r->t.cols[j].field) {
+	case RF_NO:
+		if (!first_of_group(r, i))
+			return "";
+		snprintf(buf, n, "%d", row->no);
+		return buf;
+	case RF_SECTION:
+		return first_of_group(r, i) ? row->section : "";
+	case RF_LABEL: return row->label;
+	case RF_UNIT: return row->unit;
+	case RF_VALUE: return report_value_text(&r->values[i], buf, n);
+	case RF_NOTE: return row->note;
+	}
+	return "";
+}
+
+/* A column title, or "" when it continues the run of the one before. */
+static const char *col_title(const struct report *r, int j)
+{
+	if (j > 0 && !strcmp(r->t.cols[j].title, r->t.cols[j - 1].title))
+		return "";
+	return r->t.cols[j].title;
+}
+
+/* The header and footer lines split the width in two halves. */
+static int left_end(const struct report *r)
+{
+	return (r->t.ncols + 1) / 2 - 1;
+}
+
+static void header_texts(const struct report *r, char *unit, char *date, char *period, char *filler, char *phone,
+			 size_t n)
+{
+	char a[40], b[40];
+	snprintf(unit, n, "填报单位：%s", r->unit);
+	snprintf(date, n, "%s：%s", r->t.date_label, r->date);
+	snprintf(period, n, "统计时段：%s 至 %s", time_format(r->since, TIME_FULL, a, sizeof a),
+		 time_format(r->shown_until, TIME_FULL, b, sizeof b));
+	snprintf(filler, n, "填报人：%s", r->filler);
+	snprintf(phone, n, "联系电话：%s", r->phone);
+}
+
+/* --- files --------------------------------------------------------------- */
+
+struct tmpfile {
+	char *path;   /* the temporary name */
+	int fd;
+};
+
+static int tmp_create(const char *dest, struct tmpfile *t, struct zs_error *err)
+{
+	t->path = NULL;
+	t->fd = -1;
+	const char *slash = strrchr(dest, '/');
+	size_t dl = slash ? (size_t)(slash - dest) + 1 : 0;
+	const char *base = slash ? slash + 1 : dest;
+	if (!*base)
+		return zs_fail(err, ZS_EINPUT, TR("-o 要给出文件名，不是目录：%s", "-o needs a file name, not a directory: %s"),
+			       dest);
+	size_t n = strlen(dest) + 16;
+	if (!(t->path = malloc(n)))
+		return zs_fail(err, ZS_EFAIL, "out of memory");
+	snprintf(t->path, n, "%.*s.%s.XXXXXX", (int)dl, dest, base);
+	t->fd = mkstemp(t->path);
+	if (t->fd < 0) {
+		int e = errno;
+		free(t->path);
+		t->path = NULL;
+		char dir[4096];
+		snprintf(dir, sizeof dir, "%.*s", dl ? (int)dl : 1, dl ? dest : ".");
+		return zs_fail(err, ZS_EFAIL, TR("无法在目录 %s 写入报表：%s", "cannot write the report in %s: %s"), dir,
+			       strerror(e));
+	}
+	/* The permissions a plain new file would get. */
+	mode_t um = umask(0);
+	umask(um);
+	if (fchmod(t->fd, 0666 & ~um) != 0) {
+		/* not fatal: the file stays private (0600) */
+	}
+	return ZS_OK;
+}
+
+static void tmp_discard(struct tmpfile *t)
+{
+	if (t->fd >= 0)
+		close(t->fd);
+	if (t->path)
+		unlink(t->path);
+	free(t->path);
+	t->path = NULL;
+	t->fd = -1;
+}
+
+/* fsync the (closed) temporary file and move it over dest. */
+static int tmp_commit(struct tmpfile *t, const char *dest, struct zs_error *err)
+{
+	int fd = open(t->path, O_RDONLY);
+	bool ok = fd >= 0 && fsync(fd) == 0;
+	int e = errno;
+	if (fd >= 0)
+		close(fd);
+	if (ok && rename(t->path, dest) != 0) {
+		ok = false;
+		e = errno;
+	}
+	if (!ok) {
+		unlink(t->path);
+		free(t->path);
+		t->path = NULL;
+		return zs_fail(err, ZS_EFAIL, TR("无法写入 %s：%s", "cannot write %s: %s"), dest, strerror(e));
+	}
+	free(t->path);
+	t->path = NULL;
+	return ZS_OK;
+}
+
+/* --- CSV --------------------------------------------------------------- */
+
+static void csv_cell(FILE *fp, const char *s, bool first)
+{
+	if (!first)
+		fputc(',', fp);
+	/* Hand-typed text that Excel would take for a formula is kept text. */
+	bool formula = (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@') && !report_is_number(s + 1);
+	if (!formula && !strpbrk(s, ",\"\r\n")) {
+		fputs(s, fp);
+		return;
+	}
+	fputc('"', fp);
+	if (formula)
+		fputc('\'', fp);
+	for (const char *c = s; *c; c++) {
+		if (*c == '"')
+			fputc('"', fp);
+		fputc(*c, fp);
+	}
+	fputc('"', fp);
+}
+
+/* One grid line: text at the given columns, the rest empty. */
+static void csv_line(FILE *fp, int ncols, const char *a, int acol, const char *b, int bcol)
+{
+	for (int j = 0; j < ncols; j++)
+		csv_cell(fp, j == acol ? a : (b && j == bcol) ? b : "", j == 0);
+	fputs("\r\n", fp);
+}
+
+static void write_csv(const struct report *r, FILE *fp)
+{
+	char unit[CELL_MAX], date[CELL_MAX], period[CELL_MAX], filler[CELL_MAX], phone[CELL_MAX], buf[CELL_MAX];
+	header_texts(r, unit, date, period, filler, phone, CELL_MAX);
+	int nc = r->t.ncols, half = left_end(r) + 1;
+	fputs("\xEF\xBB\xBF", fp);
+	csv_line(fp, nc, r->title, 0, NULL, 0);
+	csv_line(fp, nc, unit, 0, date, half);
+	csv_line(fp, nc, period, 0, NULL, 0);
+	for (int j = 0; j < nc; j++)
+		csv_cell(fp, col_title(r, j), j == 0);
+	fputs("\r\n", fp);
+	for (int i = 0; i < r->t.nrows; i++) {
+		for (int j = 0; j < nc; j++)
+			csv_cell(fp, cell(r, i, j, buf, sizeof buf), j == 0);
+		fputs("\r\n", fp);
+	}
+	csv_line(fp, nc, filler, 0, phone, half);
+	for (int k = 0; k < r->t.nfootnotes; k++)
+		csv_line(fp, nc, r->footnotes[k], 0, NULL, 0);
+}
+
+/* --- Markdown ------------------------------------------------------------ */
+
+static void md_cell(FILE *fp, const char *s)
+{
+	fputs(" ", fp);
+	for (const char *c = s; *c; c++) {
+		if (*c == '|' || *c == '\\' || *c == '*' || *c == '_' || *c == '`')
+			fputc('\\', fp);
+		fputc(*c, fp);
+	}
+	fputs(" |", fp);
+}
+
+static void write_md(const struct report *r, FILE *fp)
+{
+	char unit[CELL_MAX], date[CELL_MAX], period[CELL_MAX], filler[CELL_MAX], phone[CELL_MAX], buf[CELL_MAX];
+	header_texts(r, unit, date, period, filler, phone, CELL_MAX);
+	fprintf(fp, "# %s\n\n", r->title);
+	/* Two trailing spaces: a line break inside the paragraph. */
+	fprintf(fp, "%s　　%s  \n%s\n\n", unit, date, period);
+	fputs("|", fp);
+	for (int j = 0; j < r->t.ncols; j++)
+		md_cell(fp, col_title(r, j));
+	fputs("\n|", fp);
+	for (int j = 0; j < r->t.ncols; j++)
+		fputs(r->t.cols[j].field == RF_VALUE ? " ---: |" : " --- |", fp);
+	fputs("\n", fp);
+	for (int i = 0; i < r->t.nrows; i++) {
+		fputs("|", fp);
+		for (int j = 0; j < r->t.ncols; j++)
+			md_cell(fp, cell(r, i, j, buf, sizeof buf));
+		fputs("\n", fp);
+	}
+	fprintf(fp, "\n%s　　%s\n", filler, phone);
+	for (int k = 0; k < r->t.nfootnotes; k++)
+		fprintf(fp, "\n%s\n", r->footnotes[k]);
+}
+
+/* --- aligned text ---------------------------------------------------------- */
+
+static void pad(FILE *fp, int n)
+{
+	for (int i = 0; i < n; i++)
+		fputc(' ', fp);
+}
+
+static void write_txt(const struct report *r, FILE *fp)
+{
+	char unit[CELL_MAX], date[CELL_MAX], period[CELL_MAX], filler[CELL_MAX], phone[CELL_MAX], buf[CELL_MAX];
+	header_texts(r, unit, date, period, filler, phone, CELL_MAX);
+	int nc = r->t.ncols, w[16] = { 0 };
+	for (int j = 0; j < nc; j++) {
+		w[j] = text_width(col_title(r, j));
+		for (int i = 0; i < r->t.nrows; i++) {
+			int x = text_width(cell(r, i, j, buf, sizeof buf));
+			if (x > w[j])
+				w[j] = x;
+		}
+		if (w[j] < 2)
+			w[j] = 2;
+	}
+	int total = 0;
+	for (int j = 0; j < nc; j++)
+		total += w[j] + (j ? 2 : 0);
+	int tw = text_width(r->title);
+	pad(fp, tw < total ? (total - tw) / 2 : 0);
+	fprintf(fp, "%s\n", r->title);
+	int uw = text_width(unit), dw = text_width(date);
+	fprintf(fp, "%s", unit);
+	pad(fp, uw + 4 + dw < total ? total - uw - dw : 4);
+	fprintf(fp, "%s\n%s\n\n", date, period);
+	for (int j = 0; j < nc; j++) {
+		const char *t = col_title(r, j);
+		fputs(j ? "  " : "", fp);
+		fputs(t, fp);
+		if (j < nc - 1)
+			pad(fp, w[j] - text_width(t));
+	}
+	fputs("\n", fp);
+	for (int j = 0; j < nc; j++) {
+		fputs(j ? "  " : "", fp);
+		for (int k = 0; k < w[j]; k++)
+			fputc('-', fp);
+	}
+	fputs("\n", fp);
+	for (int i = 0; i < r->t.nrows; i++) {
+		/* Drop trailing blanks: find the last non-empty cell. */
+		int last = 0;
+		for (int j = 0; j < nc; j++)
+			if (*cell(r, i, j, buf, sizeof buf))
+				last = j;
+		for (int j = 0; j <= last; j++) {
+			const char *s = cell(r, i, j, buf, sizeof buf);
+			int x = text_width(s);
+			fputs(j ? "  " : "", fp);
+			if (r->t.cols[j].field == RF_VALUE) {
+				pad(fp, w[j] - x);
+				fputs(s, fp);
+			} else {
+				fputs(s, fp);
+				if (j < last)
+					pad(fp, w[j] - x);
+			}
+		}
+		fputs("\n", fp);
+	}
+	fprintf(fp, "\n%s    %s\n", filler, phone);
+	for (int k = 0; k < r->t.nfootnotes; k++)
+		fprintf(fp, "%s\n", r->footnotes[k]);
+}
+
+/* --- XLSX --------------------------------------------------------------- */
+
+struct xfmt {
+	lxw_format *title, *head, *head_left, *head_right, *th, *text, *center, *count, *wan, *number, *foot;
+};
+
+static lxw_format *fmt(lxw_workbook *wb, double size, bool bold, uint8_t align, bool border)
+{
+	lxw_format *f = workbook_add_format(wb);
+	format_set_font_name(f, "宋体");
+	format_set_font_size(f, size);
+	if (bold)
+		format_set_bold(f);
+	format_set_align(f, align);
+	format_set_align(f, LXW_ALIGN_VERTICAL_CENTER);
+	if (border) {
+		format_set_border(f, LXW_BORDER_THIN);
+		format_set_text_wrap(f);
+	}
+	return f;
+}
+
+static double col_width(int cols)
+{
+	/* Display columns -> Excel width (one unit is about one '0'). */
+	double w = cols * 1.1 + 2;
+	return w < 6 ? 6 : w > 60 ? 60 : w;
+}
+
+static lxw_error merge_or_write(lxw_worksheet *ws, int row, int c0, int c1, const char *s, lxw_format *f)
+{
+	if (c1 > c0)
+		return worksheet_merge_range(ws, (lxw_row_t)row, (lxw_col_t)c0, (lxw_row_t)row, (lxw_col_t)c1, s, f);
+	return worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)c0, s, f);
+}
+
+static lxw_error xlsx_value(lxw_worksheet *ws, int row, int col, const struct report_value *v, struct xfmt *x)
+{
+	switch (v->kind) {
+	case RV_COUNT:
+		return worksheet_write_number(ws, (lxw_row_t)row, (lxw_col_t)col, (double)v->n, x->count);
+	case RV_WAN:
+		return worksheet_write_number(ws, (lxw_row_t)row, (lxw_col_t)col, (double)v->n / 100.0, x->wan);
+	case RV_NUMBER:
+		return worksheet_write_number(ws, (lxw_row_t)row, (lxw_col_t)col, strtod(v->text, NULL), x->number);
+	case RV_TEXT:
+		return worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col, v->text, x->center);
+	default:
+		return worksheet_write_blank(ws, (lxw_row_t)row, (lxw_col_t)col, x->center);
+	}
+}
+
+static int write_xlsx(const struct report *r, const char *file, struct zs_error *err)
+{
+	lxw_workbook *wb = workbook_new(file);
+	if (!wb)
+		return zs_fail(err, ZS_EFAIL, TR("无法创建 XLSX 文件", "cannot create the XLSX file"));
+	lxw_doc_properties props = { .title = r->title, .author = r->filler, .company = r->unit,
+				     .comments = "zhishou" };
+	workbook_set_properties(wb, &props);
+	lxw_worksheet *ws = workbook_add_worksheet(wb, "统计表");
+	struct xfmt x = {
+		.title = fmt(wb, 16, true, LXW_ALIGN_CENTER, false),
+		.head_left = fmt(wb, 11, false, LXW_ALIGN_LEFT, false),
+		.head_right = fmt(wb, 11, false, LXW_ALIGN_RIGHT, false),
+		.th = fmt(wb, 11, true, LXW_ALIGN_CENTER, true),
+		.text = fmt(wb, 11, false, LXW_ALIGN_LEFT, true),
+		.center = fmt(wb, 11, false, LXW_ALIGN_CENTER, true),
+		.count = fmt(wb, 11, false, LXW_ALIGN_CENTER, true),
+		.wan = fmt(wb, 11, false, LXW_ALIGN_CENTER, true),
+		.number = fmt(wb, 11, false, LXW_ALIGN_CENTER, true),
+		.foot = fmt(wb, 10, false, LXW_ALIGN_LEFT, false),
+	};
+	format_set_num_format(x.count, "0");
+	format_set_num_format(x.wan, "0.00");
+	format_set_text_wrap(x.foot);
+	format_set_align(x.foot, LXW_ALIGN_VERTICAL_TOP);
+
+	char unit[CELL_MAX], date[CELL_MAX], period[CELL_MAX], filler[CELL_MAX], phone[CELL_MAX], buf[CELL_MAX];
+	header_texts(r, unit, date, period, filler, phone, CELL_MAX);
+	int nc = r->t.ncols, last = nc - 1, half = left_end(r);
+	lxw_error e = LXW_NO_ERROR;
+	int row = 0;
+#define X(call) do { lxw_error e_ = (call); if (e_ && !e) e = e_; } while (0)
+	X(merge_or_write(ws, row, 0, last, r->title, x.title));
+	X(worksheet_set_row(ws, (lxw_row_t)row, 32, NULL));
+	row++;
+	X(merge_or_write(ws, row, 0, half, unit, x.head_left));
+	X(merge_or_write(ws, row, half + 1, last, date, x.head_right));
+	row++;
+	X(merge_or_write(ws, row, 0, last, period, x.head_left));
+	row++;
+	/* Column titles: a run of equal titles is one merged cell. */
+	for (int j = 0; j < nc;) {
+		int k = j;
+		while (k + 1 < nc && !strcmp(r->t.cols[k + 1].title, r->t.cols[j].title))
+			k++;
+		X(merge_or_write(ws, row, j, k, r->t.cols[j].title, x.th));
+		j = k + 1;
+	}
+	X(worksheet_set_row(ws, (lxw_row_t)row, 22, NULL));
+	row++;
+	for (int i = 0; i < r->t.nrows; i++, row++) {
+		for (int j = 0; j < nc; j++) {
+			enum report_field f = r->t.cols[j].field;
+			if (f == RF_VALUE) {
+				X(xlsx_value(ws, row, j, &r->values[i], &x));
+			} else if (f == RF_NO || f == RF_SECTION) {
+				if (!first_of_group(r, i))
+					continue;
+				int n = group_len(r, i);
+				const char *s = cell(r, i, j, buf, sizeof buf);
+				if (n > 1)
+					X(worksheet_merge_range(ws, (lxw_row_t)row, (lxw_col_t)j, (lxw_row_t)(row + n - 1),
+								(lxw_col_t)j, s, x.center));
+				/* merge_range writes text: 序号 stays a number. */
+				if (f == RF_NO)
+					X(worksheet_write_number(ws, (lxw_row_t)row, (lxw_col_t)j, r->t.rows[i].no, x.center));
+				else if (n == 1)
+					X(worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)j, s, x.center));
+			} else {
+				const char *s = cell(r, i, j, buf, sizeof buf);
+				X(worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)j, s,
+							 f == RF_LABEL ? x.text : x.center));
+			}
+		}
+		X(worksheet_set_row(ws, (lxw_row_t)row, 20, NULL));
+	}
+	X(merge_or_write(ws, row, 0, half, filler, x.head_left));
+	X(merge_or_write(ws, row, half + 1, last, phone, x.head_left));
+	X(worksheet_set_row(ws, (lxw_row_t)row, 24, NULL));
+	row++;
+
+	/* Widths that fit the Chinese labels. */
+	double total = 0;
+	for (int j = 0; j < nc; j++) {
+		int w = text_width(col_title(r, j));
+		for (int i = 0; i < r->t.nrows; i++) {
+			int cw = text_width(cell(r, i, j, buf, sizeof buf));
+			if (cw > w)
+				w = cw;
+		}
+		double width = col_width(w);
+		total += width;
+		X(worksheet_set_column(ws, (lxw_col_t)j, (lxw_col_t)j, width, NULL));
+	}
+	for (int k = 0; k < r->t.nfootnotes; k++, row++) {
+		X(merge_or_write(ws, row, 0, last, r->footnotes[k], x.foot));
+		int lines = (int)(text_width(r->footnotes[k]) * 1.1 / (total > 1 ? total : 1)) + 1;
+		X(worksheet_set_row(ws, (lxw_row_t)row, 15.0 * lines, NULL));
+	}
+#undef X
+	worksheet_set_paper(ws, 9);   /* A4 */
+	worksheet_set_portrait(ws);
+	worksheet_fit_to_pages(ws, 1, 0);
+	worksheet_center_horizontally(ws);
+	worksheet_set_margins(ws, 0.6, 0.6, 0.75, 0.75);
+	lxw_error ce = workbook_close(wb);   /* writes the file and frees wb */
+	if (e || ce)
+		return zs_fail(err, ZS_EFAIL, TR("XLSX 写入失败：%s", "could not write the XLSX: %s"),
+			       lxw_strerror(e ? e : ce));
+	return ZS_OK;
+}
+
+/* --- entry ------------------------------------------------------------- */
+
+static void write_text(const struct report *r, enum report_format f, FILE *fp)
+{
+	switch (f) {
+	case REPORT_CSV: write_csv(r, fp); break;
+	case REPORT_MD: write_md(r, fp); break;
+	default: write_txt(r, fp); break;
+	}
+}
+
+int report_write(const struct report *r, enum report_format f, const char *path, FILE *fp, struct zs_error *err)
+{
+	if (!path) {
+		if (f == REPORT_XLSX)
+			return zs_fail(err, ZS_EINPUT, TR("XLSX 要用 -o 指定输出文件", "xlsx needs -o FILE"));
+		write_text(r, f, fp);
+		return ZS_OK;
+	}
+	struct tmpfile t;
+	int rc = tmp_create(path, &t, err);
+	if (rc)
+		return rc;
+	if (f == REPORT_XLSX) {
+		/* libxlsxwriter writes the file by name at workbook_close. */
+		close(t.fd);
+		t.fd = -1;
+		rc = write_xlsx(r, t.path, err);
+	} else {
+		FILE *out = fdopen(t.fd, "w");
+		if (!out) {
+			rc = zs_fail(err, ZS_EFAIL, TR("无法写入 %s：%s", "cannot write %s: %s"), path, strerror(errno));
+		} else {
+			t.fd = -1;
+			write_text(r, f, out);
+			bool bad = ferror(out);
+			int e = errno;
+			if (fclose(out) != 0 && !bad) {
+				bad = true;
+				e = errno;
+			}
+			if (bad)
+				rc = zs_fail(err, ZS_EFAIL, TR("无法写入 %s：%s", "cannot write %s: %s"), path, strerror(e));
+		}
+	}
+	if (rc) {
+		tmp_discard(&t);
+		return rc;
+	}
+	return tmp_commit(&t, path, err);
+}
