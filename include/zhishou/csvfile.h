@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 enum csv_encoding { CSV_UTF8, CSV_UTF8_BOM, CSV_GB18030 };
 
@@ -83,5 +84,10 @@ int csv_record_find_column(const struct csv_record *header, const char *const *n
 int csv_find_column(const struct csv_table *t, const char *const *names);
 
 const char *csv_encoding_name(enum csv_encoding e);
+
+/* Write one CSV field (RFC 4180 quoting), preceded by a comma unless
+ * first.  Text Excel would take for a formula (= + - @ not followed by a
+ * number) is quoted with a leading ' so it stays text. */
+void csv_write_cell(FILE *fp, const char *s, bool first);
 
 #endif

@@ -9,4 +9,16 @@
  * is written to failed (may be NULL). */
 int fs_mkdirs(const char *dir, unsigned mode, char *failed, size_t failedsz);
 
+/* A file written whole or not at all: create a temporary file beside dest
+ * (mode as a new file would get), write to fd, close it, then commit
+ * (fsync, rename over dest) or discard (unlink). */
+struct fs_tmpfile {
+	char *path;   /* the temporary name */
+	int fd;
+};
+struct zs_error;
+int fs_tmp_create(const char *dest, struct fs_tmpfile *t, struct zs_error *err);
+int fs_tmp_commit(struct fs_tmpfile *t, const char *dest, struct zs_error *err);
+void fs_tmp_discard(struct fs_tmpfile *t);
+
 #endif

@@ -36,6 +36,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_log_list_entry,
 	&cmd_log_show_entry,
 	&cmd_log_update_entry,
+	&cmd_log_export_entry,
 	&cmd_expose_add_entry,
 	&cmd_expose_list_entry,
 	&cmd_expose_show_entry,

@@ -25,6 +25,8 @@
 #include <xlsxwriter.h>
 
 #include "zhishou/i18n.h"
+#include "zhishou/csvfile.h"
+#include "zhishou/fsutil.h"
 #include "zhishou/report.h"
 #include "zhishou/text.h"
 #include "zhishou/timeutil.h"
@@ -112,106 +114,13 @@ static void header_texts(const struct report *r, char *unit, char *date, char *p
 
 /* --- files --------------------------------------------------------------- */
 
-struct tmpfile {
-	char *path;   /* the temporary name */
-	int fd;
-};
-
-static int tmp_create(const char *dest, struct tmpfile *t, struct zs_error *err)
-{
-	t->path = NULL;
-	t->fd = -1;
-	const char *slash = strrchr(dest, '/');
-	size_t dl = slash ? (size_t)(slash - dest) + 1 : 0;
-	const char *base = slash ? slash + 1 : dest;
-	if (!*base)
-		return zs_fail(err, ZS_EINPUT, TR("-o 要给出文件名，不是目录：%s", "-o needs a file name, not a directory: %s"),
-			       dest);
-	size_t n = strlen(dest) + 16;
-	if (!(t->path = malloc(n)))
-		return zs_fail(err, ZS_EFAIL, "out of memory");
-	snprintf(t->path, n, "%.*s.%s.XXXXXX", (int)dl, dest, base);
-	t->fd = mkstemp(t->path);
-	if (t->fd < 0) {
-		int e = errno;
-		free(t->path);
-		t->path = NULL;
-		char dir[4096];
-		snprintf(dir, sizeof dir, "%.*s", dl ? (int)dl : 1, dl ? dest : ".");
-		return zs_fail(err, ZS_EFAIL, TR("无法在目录 %s 写入报表：%s", "cannot write the report in %s: %s"), dir,
-			       strerror(e));
-	}
-	/* The permissions a plain new file would get. */
-	mode_t um = umask(0);
-	umask(um);
-	if (fchmod(t->fd, 0666 & ~um) != 0) {
-		/* not fatal: the file stays private (0600) */
-	}
-	return ZS_OK;
-}
-
-static void tmp_discard(struct tmpfile *t)
-{
-	if (t->fd >= 0)
-		close(t->fd);
-	if (t->path)
-		unlink(t->path);
-	free(t->path);
-	t->path = NULL;
-	t->fd = -1;
-}
-
-/* fsync the (closed) temporary file and move it over dest. */
-static int tmp_commit(struct tmpfile *t, const char *dest, struct zs_error *err)
-{
-	int fd = open(t->path, O_RDONLY);
-	bool ok = fd >= 0 && fsync(fd) == 0;
-	int e = errno;
-	if (fd >= 0)
-		close(fd);
-	if (ok && rename(t->path, dest) != 0) {
-		ok = false;
-		e = errno;
-	}
-	if (!ok) {
-		unlink(t->path);
-		free(t->path);
-		t->path = NULL;
-		return zs_fail(err, ZS_EFAIL, TR("无法写入 %s：%s", "cannot write %s: %s"), dest, strerror(e));
-	}
-	free(t->path);
-	t->path = NULL;
-	return ZS_OK;
-}
-
 /* --- CSV --------------------------------------------------------------- */
-
-static void csv_cell(FILE *fp, const char *s, bool first)
-{
-	if (!first)
-		fputc(',', fp);
-	/* Hand-typed text that Excel would take for a formula is kept text. */
-	bool formula = (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@') && !report_is_number(s + 1);
-	if (!formula && !strpbrk(s, ",\"\r\n")) {
-		fputs(s, fp);
-		return;
-	}
-	fputc('"', fp);
-	if (formula)
-		fputc('\'', fp);
-	for (const char *c = s; *c; c++) {
-		if (*c == '"')
-			fputc('"', fp);
-		fputc(*c, fp);
-	}
-	fputc('"', fp);
-}
 
 /* One grid line: text at the given columns, the rest empty. */
 static void csv_line(FILE *fp, int ncols, const char *a, int acol, const char *b, int bcol)
 {
 	for (int j = 0; j < ncols; j++)
-		csv_cell(fp, j == acol ? a : (b && j == bcol) ? b : "", j == 0);
+		csv_write_cell(fp, j == acol ? a : (b && j == bcol) ? b : "", j == 0);
 	fputs("\r\n", fp);
 }
 
@@ -225,11 +134,11 @@ static void write_csv(const struct report *r, FILE *fp)
 	csv_line(fp, nc, unit, 0, date, half);
 	csv_line(fp, nc, period, 0, NULL, 0);
 	for (int j = 0; j < nc; j++)
-		csv_cell(fp, col_title(r, j), j == 0);
+		csv_write_cell(fp, col_title(r, j), j == 0);
 	fputs("\r\n", fp);
 	for (int i = 0; i < r->t.nrows; i++) {
 		for (int j = 0; j < nc; j++)
-			csv_cell(fp, cell(r, i, j, buf, sizeof buf), j == 0);
+			csv_write_cell(fp, cell(r, i, j, buf, sizeof buf), j == 0);
 		fputs("\r\n", fp);
 	}
 	csv_line(fp, nc, filler, 0, phone, half);
@@ -531,8 +440,8 @@ int report_write(const struct report *r, enum report_format f, const char *path,
 		write_text(r, f, fp);
 		return ZS_OK;
 	}
-	struct tmpfile t;
-	int rc = tmp_create(path, &t, err);
+	struct fs_tmpfile t;
+	int rc = fs_tmp_create(path, &t, err);
 	if (rc)
 		return rc;
 	if (f == REPORT_XLSX) {
@@ -558,8 +467,8 @@ int report_write(const struct report *r, enum report_format f, const char *path,
 		}
 	}
 	if (rc) {
-		tmp_discard(&t);
+		fs_tmp_discard(&t);
 		return rc;
 	}
-	return tmp_commit(&t, path, err);
+	return fs_tmp_commit(&t, path, err);
 }

@@ -1210,3 +1210,38 @@ const char *csv_encoding_name(enum csv_encoding e)
 	}
 	return "未知编码";
 }
+
+/* Digits with at most one '.', as a number Excel would read. */
+static bool plain_number(const char *s)
+{
+	bool digit = false, dot = false;
+	for (; *s; s++) {
+		if (*s >= '0' && *s <= '9')
+			digit = true;
+		else if (*s == '.' && !dot)
+			dot = true;
+		else
+			return false;
+	}
+	return digit;
+}
+
+void csv_write_cell(FILE *fp, const char *s, bool first)
+{
+	if (!first)
+		fputc(',', fp);
+	bool formula = (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@') && !plain_number(s + 1);
+	if (!formula && !strpbrk(s, ",\"\r\n")) {
+		fputs(s, fp);
+		return;
+	}
+	fputc('"', fp);
+	if (formula)
+		fputc('\'', fp);
+	for (const char *c = s; *c; c++) {
+		if (*c == '"')
+			fputc('"', fp);
+		fputc(*c, fp);
+	}
+	fputc('"', fp);
+}

@@ -1,9 +1,16 @@
 /* File-system helpers. */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "zhishou/error.h"
 #include "zhishou/fsutil.h"
+#include "zhishou/i18n.h"
 
 int fs_mkdirs(const char *dir, unsigned mode, char *failed, size_t failedsz)
 {
@@ -25,4 +32,71 @@ int fs_mkdirs(const char *dir, unsigned mode, char *failed, size_t failedsz)
 			return 0;
 		*p = c;
 	}
+}
+
+int fs_tmp_create(const char *dest, struct fs_tmpfile *t, struct zs_error *err)
+{
+	t->path = NULL;
+	t->fd = -1;
+	const char *slash = strrchr(dest, '/');
+	size_t dl = slash ? (size_t)(slash - dest) + 1 : 0;
+	const char *base = slash ? slash + 1 : dest;
+	if (!*base)
+		return zs_fail(err, ZS_EINPUT, TR("-o 要给出文件名，不是目录：%s", "-o needs a file name, not a directory: %s"),
+			       dest);
+	size_t n = strlen(dest) + 16;
+	if (!(t->path = malloc(n)))
+		return zs_fail(err, ZS_EFAIL, "out of memory");
+	snprintf(t->path, n, "%.*s.%s.XXXXXX", (int)dl, dest, base);
+	t->fd = mkstemp(t->path);
+	if (t->fd < 0) {
+		int e = errno;
+		free(t->path);
+		t->path = NULL;
+		char dir[4096];
+		snprintf(dir, sizeof dir, "%.*s", dl ? (int)dl : 1, dl ? dest : ".");
+		return zs_fail(err, ZS_EFAIL, TR("无法在目录 %s 写入文件：%s", "cannot write in %s: %s"), dir,
+			       strerror(e));
+	}
+	/* The permissions a plain new file would get. */
+	mode_t um = umask(0);
+	umask(um);
+	if (fchmod(t->fd, 0666 & ~um) != 0) {
+		/* not fatal: the file stays private (0600) */
+	}
+	return ZS_OK;
+}
+
+void fs_tmp_discard(struct fs_tmpfile *t)
+{
+	if (t->fd >= 0)
+		close(t->fd);
+	if (t->path)
+		unlink(t->path);
+	free(t->path);
+	t->path = NULL;
+	t->fd = -1;
+}
+
+/* fsync the (closed) temporary file and move it over dest. */
+int fs_tmp_commit(struct fs_tmpfile *t, const char *dest, struct zs_error *err)
+{
+	int fd = open(t->path, O_RDONLY);
+	bool ok = fd >= 0 && fsync(fd) == 0;
+	int e = errno;
+	if (fd >= 0)
+		close(fd);
+	if (ok && rename(t->path, dest) != 0) {
+		ok = false;
+		e = errno;
+	}
+	if (!ok) {
+		unlink(t->path);
+		free(t->path);
+		t->path = NULL;
+		return zs_fail(err, ZS_EFAIL, TR("无法写入 %s：%s", "cannot write %s: %s"), dest, strerror(e));
+	}
+	free(t->path);
+	t->path = NULL;
+	return ZS_OK;
 }

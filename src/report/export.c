@@ -1,0 +1,195 @@
+/* The night's intakes as XLSX or CSV, masked unless asked otherwise. */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+#include "zhishou/codes.h"
+#include "zhishou/csvfile.h"
+#include "zhishou/export.h"
+#include "zhishou/fsutil.h"
+#include "zhishou/i18n.h"
+#include "zhishou/text.h"
+#include "zhishou/timeutil.h"
+#include "zhishou/validate.h"
+
+/* Column headers (Chinese: the sheet goes to Chinese offices) and widths
+ * in display columns. */
+static const struct {
+	const char *title;
+	int width;
+} cols[] = {
+	{ "编号", 8 }, { "受理时间", 17 }, { "渠道", 11 }, { "类别", 6 }, { "来电人", 10 },
+	{ "来电号码", 14 }, { "被投诉主体", 24 }, { "统一社会信用代码", 20 }, { "分类", 10 },
+	{ "内容摘要", 48 }, { "工单号", 18 }, { "关联曝光", 24 }, { "处理方式", 10 }, { "转办单位", 16 },
+	{ "状态", 8 }, { "挽回经济损失（元）", 12 }, { "备注", 40 },
+};
+enum { NCOLS = sizeof cols / sizeof cols[0], COL_ID = 0, COL_MONEY = 15 };
+
+struct writer {
+	const struct export_params *p;
+	FILE *csv;
+	lxw_workbook *wb;
+	lxw_worksheet *ws;
+	lxw_format *text, *money;
+	int64_t rows;
+	bool failed;
+};
+
+/* The cells of one intake as text, masked unless with_pii. */
+static void cells(const struct intake *i, bool pii, char out[NCOLS][64], const char *v[NCOLS])
+{
+	snprintf(out[0], 64, "%lld", (long long)i->id);
+	v[0] = out[0];
+	v[1] = time_format(i->received_at, TIME_FULL, out[1], 64);
+	v[2] = vocab_label(&vocab_channel, i->channel);
+	v[3] = vocab_label(&vocab_kind, i->kind);
+	if (pii) {
+		v[4] = i->caller;
+		v[5] = i->phone;
+	} else {
+		name_mask(i->caller, out[4], 64);
+		phone_mask(i->phone, out[5], 64);
+		v[4] = out[4];
+		v[5] = *i->phone ? out[5] : "";
+	}
+	v[6] = i->subject;
+	v[7] = i->uscc;
+	v[8] = *i->category ? vocab_label(&vocab_category, i->category) : "";
+	v[9] = i->summary;
+	v[10] = i->ref;
+	v[11] = i->exposure_title ? i->exposure_title : "";
+	v[12] = *i->handling ? vocab_label(&vocab_handling, i->handling) : "";
+	v[13] = i->transfer_unit ? i->transfer_unit : "";
+	v[14] = vocab_label(&vocab_status, i->status);
+	snprintf(out[15], 64, "%lld.%02lld", (long long)(i->recovered_fen / 100), (long long)(i->recovered_fen % 100));
+	v[15] = i->recovered_fen ? out[15] : "";
+	v[16] = i->notes;
+}
+
+static int row_cb(const struct intake *i, void *ud)
+{
+	struct writer *w = ud;
+	char buf[NCOLS][64];
+	const char *v[NCOLS];
+	cells(i, w->p->with_pii, buf, v);
+	if (w->csv) {
+		for (int j = 0; j < NCOLS; j++)
+			csv_write_cell(w->csv, v[j], j == 0);
+		fputs("\r\n", w->csv);
+		w->failed |= ferror(w->csv) != 0;
+	} else {
+		lxw_row_t r = (lxw_row_t)(w->rows + 1);
+		lxw_error e = worksheet_write_number(w->ws, r, COL_ID, (double)i->id, NULL);
+		for (int j = 1; j < NCOLS && !e; j++) {
+			if (j == COL_MONEY && i->recovered_fen)
+				e = worksheet_write_number(w->ws, r, j, (double)i->recovered_fen / 100.0, w->money);
+			else if (*v[j])
+				e = worksheet_write_string(w->ws, r, j, v[j], w->text);
+		}
+		w->failed |= e != LXW_NO_ERROR;
+	}
+	w->rows++;
+	return w->failed ? ZS_EFAIL : 0;
+}
+
+static int audit(struct zs_ctx *c, const struct export_params *p, int64_t rows, struct zs_error *err)
+{
+	char a[40], b[40];
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:b, s:I}", "format", p->format == EXPORT_XLSX ? "xlsx" : "csv",
+			      "file", p->path ? p->path : "(stdout)", "from", time_format(p->since, TIME_ISO, a, sizeof a),
+			      "until", time_format(p->until, TIME_ISO, b, sizeof b), "with_pii", p->with_pii, "rows",
+			      (json_int_t)rows);
+	char *after = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	int r = store_begin(c->st, err);
+	r = r ? r : store_audit(c->st, "intake", 0, "export", p->with_pii ? "caller,phone" : "", "", after, err);
+	r = r ? r : store_commit(c->st, err);
+	if (r)
+		store_rollback(c->st);
+	free(after);
+	return r;
+}
+
+int export_intakes(struct zs_ctx *c, const struct export_params *p, int64_t *rows, struct zs_error *err)
+{
+	*rows = 0;
+	if (p->format == EXPORT_XLSX && !p->path)
+		return zs_fail(err, ZS_EINPUT, "%s", TR("XLSX 要用 -o 指定文件", "XLSX needs -o FILE"));
+	struct writer w = { .p = p };
+	struct fs_tmpfile tmp = { .fd = -1 };
+	int r = ZS_OK;
+	if (p->path && (r = fs_tmp_create(p->path, &tmp, err)))
+		return r;
+	if (p->format == EXPORT_CSV) {
+		w.csv = p->path ? fdopen(tmp.fd, "wb") : p->fp;
+		if (!w.csv) {
+			fs_tmp_discard(&tmp);
+			return zs_fail(err, ZS_EFAIL, "fdopen failed");
+		}
+		if (p->path)
+			tmp.fd = -1;   /* owned by the FILE now */
+		fputs("\xEF\xBB\xBF", w.csv);   /* Excel and WPS read UTF-8 only with a BOM */
+		for (int j = 0; j < NCOLS; j++)
+			csv_write_cell(w.csv, cols[j].title, j == 0);
+		fputs("\r\n", w.csv);
+	} else {
+		close(tmp.fd);
+		tmp.fd = -1;
+		lxw_workbook_options opt = { .constant_memory = LXW_TRUE };
+		w.wb = workbook_new_opt(tmp.path, &opt);
+		w.ws = w.wb ? workbook_add_worksheet(w.wb, TR("登记", "intakes")) : NULL;
+		if (!w.ws) {
+			if (w.wb)
+				workbook_close(w.wb);
+			fs_tmp_discard(&tmp);
+			return zs_fail(err, ZS_EFAIL, "%s", TR("无法创建 XLSX 文件", "cannot create the XLSX file"));
+		}
+		lxw_format *head = workbook_add_format(w.wb);
+		format_set_bold(head);
+		format_set_bg_color(head, 0xDDEBF7);
+		format_set_border(head, LXW_BORDER_THIN);
+		w.text = workbook_add_format(w.wb);
+		format_set_text_wrap(w.text);
+		format_set_align(w.text, LXW_ALIGN_VERTICAL_TOP);
+		w.money = workbook_add_format(w.wb);
+		format_set_num_format(w.money, "0.00");
+		for (int j = 0; j < NCOLS; j++) {
+			int tw = text_width(cols[j].title) + 2;
+			worksheet_set_column(w.ws, j, j, (tw > cols[j].width ? tw : cols[j].width) * 1.1, NULL);
+			worksheet_write_string(w.ws, 0, j, cols[j].title, head);
+		}
+		worksheet_freeze_panes(w.ws, 1, 0);
+		worksheet_set_landscape(w.ws);
+		worksheet_set_paper(w.ws, 9);   /* A4 */
+		worksheet_repeat_rows(w.ws, 0, 0);
+	}
+	struct intake_filter f = { .since = p->since, .until = p->until };
+	r = store_intake_each(c->st, &f, row_cb, &w, err);
+	if (!r && w.failed)
+		r = zs_fail(err, ZS_EFAIL, TR("写入导出文件出错", "error writing the export"));
+	if (w.wb) {
+		if (!r) {
+			worksheet_autofilter(w.ws, 0, 0, (lxw_row_t)w.rows, NCOLS - 1);
+		}
+		lxw_error e = workbook_close(w.wb);
+		if (!r && e != LXW_NO_ERROR)
+			r = zs_fail(err, ZS_EFAIL, TR("无法写入 XLSX：%s", "cannot write the XLSX: %s"), lxw_strerror(e));
+	} else if (p->path) {
+		if (fclose(w.csv) != 0 && !r)
+			r = zs_fail(err, ZS_EFAIL, TR("写入导出文件出错", "error writing the export"));
+	}
+	if (p->path) {
+		if (r)
+			fs_tmp_discard(&tmp);
+		else
+			r = fs_tmp_commit(&tmp, p->path, err);
+	}
+	/* An export is recorded once it exists: with or without the callers'
+	 * data, by whom, how many rows. */
+	if (!r)
+		r = audit(c, p, w.rows, err);
+	*rows = w.rows;
+	return r;
+}

@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""zhishou log export: the night's intakes as XLSX (read back with openpyxl)
+and CSV (BOM, round trip); callers masked unless --with-pii, which is
+audited; bad input leaves no file."""
+
+import os
+import sys
+
+try:
+    import openpyxl  # noqa: F401
+except ImportError:
+    # Debian's python3-openpyxl belongs to /usr/bin/python3 (see test_report.py).
+    if os.path.exists("/usr/bin/python3") and os.path.realpath(sys.executable) != os.path.realpath(
+            "/usr/bin/python3") and not os.environ.get("ZHISHOU_EXPORT_REEXEC"):
+        os.environ["ZHISHOU_EXPORT_REEXEC"] = "1"
+        os.execv("/usr/bin/python3", ["/usr/bin/python3"] + sys.argv)
+    sys.stderr.write("test_export.py needs openpyxl: install python3-openpyxl\n")
+    sys.exit(1)
+
+import csv  # noqa: E402
+import io  # noqa: E402
+import json  # noqa: E402
+import unittest  # noqa: E402
+
+import openpyxl  # noqa: E402,F811
+
+from zs import Env  # noqa: E402
+
+NOW = "2026-03-15 23:00"
+CALLERS = [("欧阳娜娜", "13912345678"), ("张三", "13800138000"), ("", "")]
+
+
+class Export(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.env = e = Env(now=NOW)
+        e.ok("init")
+        e.ok("gala", "add", "--name", "央视3·15晚会", "--start", "2026-03-15 20:00", "--end", "2026-03-15 22:30")
+        e.ok("unit", "add", "食品安全监管科")
+        eid = e.ok("expose", "add", "--title", "土坑酸菜").out.strip()
+        # One before the gala (outside the default period).
+        e.add("--channel", "web", "--kind", "complaint", "--text", "下午的投诉", "--at", "2026-03-15 15:00",
+              "--caller", "早到者", "--phone", "13700001111")
+        cls.ids = []
+        for k, (name, phone) in enumerate(CALLERS):
+            args = ["--channel", "12315-hotline", "--kind", "complaint", "--text", "酸菜,有\"引号\"\n第二行",
+                    "--at", "2026-03-15 21:%02d" % (10 + k), "--subject", "=HYPERLINK(\"x\")"]
+            if name:
+                args += ["--caller", name, "--phone", phone]
+            cls.ids.append(e.add(*args)[0])
+        e.ok("log", "update", str(cls.ids[0]), "--exposure", eid, "--recovered", "120.5")
+        e.ok("log", "update", str(cls.ids[1]), "--transfer", "食品安全监管科", "--note", "已转")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.env.cleanup()
+
+    def exports(self):
+        return [a for a in self.env.audit("--entity", "intake") if a["action"] == "export"]
+
+    def test_xlsx_masked_by_default(self):
+        e = self.env
+        out = e.path("登记.xlsx")
+        r = e.ok("log", "export", "-o", out)
+        self.assertIn("已导出 3 件", r.err)
+        ws = openpyxl.load_workbook(out).active
+        rows = list(ws.iter_rows(values_only=True))
+        self.assertEqual(rows[0][:6], ("编号", "受理时间", "渠道", "类别", "来电人", "来电号码"))
+        self.assertEqual(len(rows), 4)               # the gala night only
+        by_id = {row[0]: row for row in rows[1:]}
+        self.assertEqual(set(by_id), set(self.ids))
+        a = by_id[self.ids[0]]
+        self.assertEqual(a[4], "欧***")
+        self.assertEqual(a[5], "139****5678")
+        self.assertEqual(a[11], "土坑酸菜")
+        self.assertEqual(a[15], 120.5)
+        self.assertEqual(by_id[self.ids[1]][13], "食品安全监管科")
+        self.assertEqual(by_id[self.ids[2]][4], None)
+        self.assertEqual(a[9], "酸菜,有\"引号\"\n第二行")
+        for row in rows:
+            for needle in ("欧阳娜娜", "13912345678", "13800138000", "早到者"):
+                self.assertNotIn(needle, [str(v) for v in row])
+        self.assertEqual(ws.freeze_panes, "A2")
+        last = self.exports()[-1]
+        after = json.loads(last["after"])
+        self.assertFalse(after["with_pii"])
+        self.assertEqual(after["rows"], 3)
+
+    def test_csv_bom_round_trip_and_period(self):
+        e = self.env
+        raw = e.run("log", "export", "--format", "csv", "--from", "2026-03-15 00:00").out.encode("utf-8")
+        self.assertTrue(raw.startswith(b"\xef\xbb\xbf"))
+        rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+        self.assertEqual(rows[0][0], "编号")
+        self.assertEqual(len(rows), 5)              # with the afternoon one
+        self.assertIn("早**", [r[4] for r in rows[1:]])
+        row = [r for r in rows if r[0] == str(self.ids[0])][0]
+        self.assertEqual(row[9], "酸菜,有\"引号\"\n第二行")
+        # A subject Excel would run as a formula stays text.
+        self.assertEqual(row[6], "'=HYPERLINK(\"x\")")
+        self.assertEqual(row[15], "120.50")
+
+    def test_with_pii_is_whole_and_audited(self):
+        e = self.env
+        out = e.path("全文.csv")
+        before = len(self.exports())
+        r = e.ok("log", "export", "-o", out, "--with-pii")
+        self.assertIn("审计", r.err)
+        with open(out, encoding="utf-8-sig", newline="") as f:
+            rows = list(csv.reader(f))
+        self.assertIn("欧阳娜娜", [r[4] for r in rows])
+        self.assertIn("13912345678", [r[5] for r in rows])
+        ex = self.exports()
+        self.assertEqual(len(ex), before + 1)
+        self.assertTrue(json.loads(ex[-1]["after"])["with_pii"])
+        self.assertEqual(ex[-1]["unix_user"], __import__("zs").OS_USER)
+
+    def test_bad_input_leaves_nothing(self):
+        e = self.env
+        before = len(self.exports())
+        cases = [
+            (("log", "export", "--format", "xlsx"), 2, "-o"),
+            (("log", "export", "--format", "pdf"), 2, "--format"),
+            (("log", "export", "--from", "明天下午"), 2, "--from"),
+            (("log", "export", "--from", "2026-03-15 22:00", "--until", "2026-03-15 21:00"), 2, "--until"),
+            (("log", "export", "-o", e.path("nodir/x.xlsx")), 1, "nodir"),
+            (("log", "export", "-o", e.path("x.csv"), "extra"), 2, "extra"),
+        ]
+        for args, rc, needle in cases:
+            r = e.run(*args)
+            self.assertEqual(r.rc, rc, r)
+            self.assertIn(needle, r.err)
+        self.assertEqual(len(self.exports()), before)
+        left = [n for n in os.listdir(e.dir) if n.startswith(".x") or n == "x.csv"]
+        self.assertEqual(left, [])
+
+
+if __name__ == "__main__":
+    unittest.main()
