@@ -67,6 +67,7 @@ static const struct key_binding dash_keys[] = {
 	{ 'r', false, "r", "值班表", "duty roster" },
 	{ '/', false, "/", "搜索登记和曝光问题", "search intakes and exposures" },
 	{ 'm', false, "m", "早班回顾：未办结事项、交接班", "morning review: open items, handover" },
+	{ 'p', false, "p", "统计表：看各行数值，填写手填行", "statistics table: see the rows, fill in hand rows" },
 	{ 'o', false, "o", "外发与接入（失败的机器人提醒、8890 隔离记录）", "relay (failed robot alerts, quarantined 8890 records)" },
 	{ 'X', false, "X", "丢弃未保存的登记草稿", "discard the unsaved intake draft" },
 	{ '?', false, "?", "帮助（所有按键）", "help (every key)" },
@@ -634,6 +635,9 @@ static bool on_key(struct tui *t, void *self, int key, bool fkey)
 		return true;
 	case 'm':
 		review_view_open(t);
+		return true;
+	case 'p':
+		report_view_open(t);
 		return true;
 	case '?':
 		tui_push(t, &view_help, NULL);

@@ -376,9 +376,9 @@ void relay_view_open(struct tui *t)
 }
 
 extern const struct key_table dash_key_table, form_key_table, intake_key_table, exposure_key_table,
-	prompt_key_table, edit_key_table, review_key_table;
+	prompt_key_table, edit_key_table, review_key_table, report_key_table;
 const struct key_table *const tui_key_tables[] = {
 	&dash_key_table, &form_key_table, &intake_key_table, &exposure_key_table, &list_key_table, &review_key_table,
-	&prompt_key_table,
+	&report_key_table, &prompt_key_table,
 	&edit_key_table, NULL,
 };

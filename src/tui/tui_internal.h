@@ -112,6 +112,7 @@ void prompt_open(struct tui *t, const char *question, const char *initial, promp
 void roster_view_open(struct tui *t);
 void relay_view_open(struct tui *t);
 void review_view_open(struct tui *t);
+void report_view_open(struct tui *t);
 void search_view_open(struct tui *t);
 
 #endif

@@ -1218,6 +1218,35 @@ class Morning(ConsoleTest):
         t.wait_for("#%d" % first["id"])
 
 
+class StatisticsTable(ConsoleTest):
+    """The statistics table (p) shows the rows the report files; a hand row
+    is filled in with Enter, a computed one refuses."""
+
+    def test_fill_in_a_hand_row(self):
+        rows = self.zs_json("report", "list", "default")
+        keys = [r["key"] for r in rows]
+        k = keys.index("law_events")
+        t = self.console(80, 24)
+        t.keys("p")
+        lines = t.wait_for("统计表（default）")
+        # A computed row cannot be typed over.
+        t.keys("Enter")
+        t.wait_for("不能手填")
+        for _ in range(k):
+            t.keys("j")
+        t.keys("Enter")
+        t.wait_for("组织普法活动（场次）")
+        t.type("3")
+        t.keys("Enter")
+        lines = t.wait_for("已填写「组织普法活动」")
+        row = [l for l in lines if "组织普法活动" in l][0]
+        self.assertTrue(row.rstrip().endswith("3"), row)
+        got = [r for r in self.zs_json("report", "list", "default") if r["key"] == "law_events"][0]
+        self.assertEqual(got["value"], "3")
+        audit = self.zs_json("audit", "--entity", "report")
+        self.assertEqual(audit[-1]["action"], "set")
+
+
 class Help(ConsoleTest):
     def test_help_lists_every_binding(self):
         t = self.console(80, 24)
