@@ -29,6 +29,10 @@
 #            run's; import of FEED_ORDERS orders in pages of 500 by `relay
 #            --once` (orders/s, exact count, a second --once adds 0).
 #            Independent of N
+#   morning  `zhishou review` (text and json) and `zhishou report --format
+#            xlsx` at 1,000 and at N intakes on the gala night (NIGHT) and
+#            the morning after: whole-process time (median of RUNS) and
+#            peak RSS; also `log export --format xlsx` of the night
 #
 # Environment:
 #   N=1000000        intakes in the big database
@@ -84,10 +88,10 @@ if [ $# -eq 0 ]; then
 fi
 for s in "$@"; do
 	case $s in
-	gen | import | queries | board | rss | writers | tui | relay) ;;
-	all) set -- gen import queries board rss writers tui relay; break ;;
+	gen | import | queries | board | rss | writers | tui | relay | morning) ;;
+	all) set -- gen import queries board rss writers tui relay morning; break ;;
 	-h | --help) sed -n '2,/^$/p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-	*) echo "run.sh: unknown section \"$s\" (gen import queries board rss writers tui relay)" >&2; exit 2 ;;
+	*) echo "run.sh: unknown section \"$s\" (gen import queries board rss writers tui relay morning)" >&2; exit 2 ;;
 	esac
 done
 want() { case " $SECTIONS " in *" $1 "*) return 0 ;; esac; return 1; }
@@ -555,6 +559,44 @@ if want rss; then
 		esac
 	done
 	say "(about equal: within 2 MiB)"
+fi
+
+# ---------------------------------------------------------------- morning
+if want morning; then
+	hr "the morning: review, report, export (median of $RUNS runs; peak RSS of the largest)"
+	ensure_fixture "$N_SMALL"
+	ensure_fixture "$N"
+	MORNING=${MORNING:-$(date -d "$NIGHT 1 day" '+%Y-%m-%d 07:50' 2>/dev/null || echo "$NIGHT")}
+	time_of() { # db args... -> "median_ms max_rss_kib"
+		local d=$1 k t best=0 r
+		shift
+		: >"$BENCH_DIR/morning.times"
+		for k in $(seq "$RUNS"); do
+			ZHISHOU_NOW=$MORNING /usr/bin/time -f '%e %M' -o "$BENCH_DIR/morning.time" "$ZS" --config "$CONF" \
+				--db "$d" "$@" >/dev/null 2>"$BENCH_DIR/morning.err" || { cat "$BENCH_DIR/morning.err" >&2; die "$* failed"; }
+			read -r t r <"$BENCH_DIR/morning.time"
+			echo "$t" >>"$BENCH_DIR/morning.times"
+			[ "$r" -gt "$best" ] && best=$r
+		done
+		echo "$(sort -n "$BENCH_DIR/morning.times" | awk '{ a[NR] = $1 } END { printf "%.0f", a[int((NR + 1) / 2)] * 1000 }') $best"
+	}
+	printf '%-44s %22s %22s\n' "command (now $MORNING)" "$N_SMALL intakes" "$N intakes"
+	out=$BENCH_DIR/morning-out
+	mkdir -p "$out"
+	for cmd in "review" "review --format json" "report --format xlsx -o $out/report.xlsx" \
+		"log export --format xlsx -o $out/night.xlsx"; do
+		# shellcheck disable=SC2086
+		read -r ta ra <<<"$(time_of "$(db_for "$N_SMALL")" $cmd)"
+		# shellcheck disable=SC2086
+		read -r tb rb <<<"$(time_of "$(db_for "$N")" $cmd)"
+		printf '%-44s %10s ms %7s MiB %10s ms %7s MiB\n' "${cmd%% -o *}" "$ta" "$(mib "$ra")" "$tb" "$(mib "$rb")"
+		summary "${cmd%% -o *} ($N_SMALL | $N)" "$ta | $tb ms, $(mib "$ra") | $(mib "$rb") MiB" \
+			"$([ "${cmd%% *}" = report ] && echo '< 300 ms' || echo '-')" \
+			"$([ "${cmd%% *}" = report ] && { [ "$tb" -lt 300 ] && echo met || echo MISSED; } || echo '')"
+	done
+	n_open=$(ZHISHOU_NOW=$MORNING "$ZS" --config "$CONF" --db "$(db_for "$N")" review --format json |
+		python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["counts"]["intakes"], d["counts"]["exposures"])')
+	say "open at $N intakes (intakes, exposures): $n_open"
 fi
 
 # ---------------------------------------------------------------- writers
