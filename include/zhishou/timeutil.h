@@ -63,4 +63,12 @@ char *time_format(int64_t t, enum time_fmt fmt, char *buf, size_t bufsz);
  * caller says "overdue"). */
 char *time_format_duration(int64_t secs, bool english, char *buf, size_t bufsz);
 
+/* Civil calendar arithmetic (proleptic Gregorian; day 0 = 1970-01-01),
+ * shared with the working-day calendar: floor division and modulo, days of
+ * y-m-d, y-m-d of a day. */
+int64_t time_floor_div(int64_t a, int64_t b);
+int64_t time_floor_mod(int64_t a, int64_t b);
+int64_t time_days_from_civil(int64_t y, int m, int d);
+void time_civil_from_days(int64_t z, int64_t *y, int *m, int *d);
+
 #endif

@@ -28,20 +28,6 @@ static bool loaded;
 
 /* ---- civil date arithmetic (proleptic Gregorian, day 0 = 1970-01-01) ---- */
 
-static int64_t floor_div(int64_t a, int64_t b)
-{
-	int64_t q = a / b;
-
-	if ((a % b != 0) && ((a < 0) != (b < 0)))
-		q--;
-	return q;
-}
-
-static int64_t floor_mod(int64_t a, int64_t b)
-{
-	return a - floor_div(a, b) * b;
-}
-
 static bool leap(int64_t y)
 {
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -54,41 +40,15 @@ static int month_days(int64_t y, int m)
 	return m == 2 && leap(y) ? 29 : md[m - 1];
 }
 
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = floor_div(y, 400);
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
-{
-	int64_t era, doe, yoe, doy, mp;
-
-	z += 719468;
-	era = floor_div(z, 146097);
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = yoe + era * 400 + (*m <= 2);
-}
 
 /* The day number of a civil date; an out-of-range month or day is carried
  * (2026-13-01 is 2027-01-01, 2026-02-30 is 2026-03-02). */
 static int64_t day_of(struct civil_date c)
 {
-	int64_t y = (int64_t)c.y + floor_div((int64_t)c.m - 1, 12);
-	int m = (int)floor_mod((int64_t)c.m - 1, 12) + 1;
+	int64_t y = (int64_t)c.y + time_floor_div((int64_t)c.m - 1, 12);
+	int m = (int)time_floor_mod((int64_t)c.m - 1, 12) + 1;
 
-	return days_from_civil(y, m, 1) + (int64_t)c.d - 1;
+	return time_days_from_civil(y, m, 1) + (int64_t)c.d - 1;
 }
 
 static struct civil_date date_of(int64_t z)
@@ -96,7 +56,7 @@ static struct civil_date date_of(int64_t z)
 	struct civil_date c;
 	int64_t y;
 
-	civil_from_days(z, &y, &c.m, &c.d);
+	time_civil_from_days(z, &y, &c.m, &c.d);
 	c.y = y > INT_MAX ? INT_MAX : y < INT_MIN ? INT_MIN : (int)y;
 	return c;
 }
@@ -106,14 +66,14 @@ static int64_t year_of(int64_t z)
 	int64_t y;
 	int m, d;
 
-	civil_from_days(z, &y, &m, &d);
+	time_civil_from_days(z, &y, &m, &d);
 	return y;
 }
 
 /* 0 = Monday ... 6 = Sunday (1970-01-01 was a Thursday). */
 static int weekday(int64_t z)
 {
-	return (int)floor_mod(z + 3, 7);
+	return (int)time_floor_mod(z + 3, 7);
 }
 
 /* Mondays-to-Fridays from some fixed origin up to and including day z:
@@ -121,9 +81,9 @@ static int weekday(int64_t z)
 static int64_t weekdays_through(int64_t z)
 {
 	int64_t s = z + 3;   /* 0 = a Monday */
-	int64_t r = floor_mod(s, 7);
+	int64_t r = time_floor_mod(s, 7);
 
-	return 5 * floor_div(s, 7) + (r + 1 < 5 ? r + 1 : 5);
+	return 5 * time_floor_div(s, 7) + (r + 1 < 5 ? r + 1 : 5);
 }
 
 /* ---- loading the embedded calendars ------------------------------------ */
@@ -237,7 +197,7 @@ static bool parse_calendar(const struct embedded_file *f, int year,
 				 s, (size_t)(e - s));
 			return false;
 		}
-		doy = days_from_civil(y, m, d) - days_from_civil(y, 1, 1);
+		doy = time_days_from_civil(y, m, d) - time_days_from_civil(y, 1, 1);
 		if (cal->kind[doy]) {
 			bad_line(f->name, lineno, "date listed twice", s, (size_t)(e - s));
 			return false;
@@ -309,7 +269,7 @@ static bool day_is_workday(int64_t z, bool *known)
 {
 	int64_t y = year_of(z);
 	const struct cal_year *cal = calendar(y);
-	int k = cal ? cal->kind[z - days_from_civil(y, 1, 1)] : DAY_PLAIN;
+	int k = cal ? cal->kind[z - time_days_from_civil(y, 1, 1)] : DAY_PLAIN;
 
 	if (known)
 		*known = cal != NULL;
@@ -351,7 +311,7 @@ static int64_t between_days(int64_t a, int64_t b, bool *known)
 
 		if (cal->year < ya || cal->year > yb)
 			continue;
-		jan1 = days_from_civil(cal->year, 1, 1);
+		jan1 = time_days_from_civil(cal->year, 1, 1);
 		len = leap(cal->year) ? 366 : 365;
 		for (int64_t i2 = 0; i2 < len; i2++) {
 			int64_t z = jan1 + i2;

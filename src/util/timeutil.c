@@ -21,7 +21,7 @@
 
 /* ---- calendar arithmetic (proleptic Gregorian, no libc) ---------------- */
 
-static int64_t floor_div(int64_t a, int64_t b)
+int64_t time_floor_div(int64_t a, int64_t b)
 {
 	int64_t q = a / b;
 	if ((a % b != 0) && ((a < 0) != (b < 0)))
@@ -29,31 +29,31 @@ static int64_t floor_div(int64_t a, int64_t b)
 	return q;
 }
 
-static int64_t floor_mod(int64_t a, int64_t b)
+int64_t time_floor_mod(int64_t a, int64_t b)
 {
-	return a - floor_div(a, b) * b;
+	return a - time_floor_div(a, b) * b;
 }
 
 /* Days since 1970-01-01 of y-m-d (m 1..12, d 1..31). H. Hinnant's
  * algorithm. */
-static int64_t days_from_civil(int64_t y, int m, int d)
+int64_t time_days_from_civil(int64_t y, int m, int d)
 {
 	int64_t era, yoe, doy, doe;
 
 	y -= m <= 2;
-	era = floor_div(y, 400);
+	era = time_floor_div(y, 400);
 	yoe = y - era * 400;
 	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
 	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
 	return era * 146097 + doe - 719468;
 }
 
-static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+void time_civil_from_days(int64_t z, int64_t *y, int *m, int *d)
 {
 	int64_t era, doe, yoe, doy, mp;
 
 	z += 719468;
-	era = floor_div(z, 146097);
+	era = time_floor_div(z, 146097);
 	doe = z - era * 146097;
 	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
 	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
@@ -177,8 +177,8 @@ static void local_fields(int64_t t, int64_t *y, int *m, int *d, int *hh,
 		*mm = tm.tm_min;
 		*ss = tm.tm_sec;
 	} else {
-		int64_t days = floor_div(t, 86400), rem = floor_mod(t, 86400);
-		civil_from_days(days, y, m, d);
+		int64_t days = time_floor_div(t, 86400), rem = time_floor_mod(t, 86400);
+		time_civil_from_days(days, y, m, d);
 		*hh = (int)(rem / 3600);
 		*mm = (int)(rem / 60 % 60);
 		*ss = (int)(rem % 60);
@@ -190,14 +190,14 @@ static void local_fields(int64_t t, int64_t *y, int *m, int *d, int *hh,
 static bool local_to_instant(int64_t y, int m, int d, int64_t secs, bool exact,
 			     int64_t *out)
 {
-	int64_t days = days_from_civil(y, m, d) + floor_div(secs, 86400);
-	int64_t rem = floor_mod(secs, 86400);
+	int64_t days = time_days_from_civil(y, m, d) + time_floor_div(secs, 86400);
+	int64_t rem = time_floor_mod(secs, 86400);
 	int64_t yy;
 	int mo, dd;
 	struct tm tm, back;
 	time_t t;
 
-	civil_from_days(days, &yy, &mo, &dd);
+	time_civil_from_days(days, &yy, &mo, &dd);
 	if (yy - 1900 < -100000 || yy - 1900 > 100000)
 		return false;
 	memset(&tm, 0, sizeof tm);
@@ -225,14 +225,14 @@ int64_t time_from_local(int y, int m, int d, int secs)
 {
 	/* Out-of-range month/day/secs are carried arithmetically, so
 	 * (y, m, d + 1, 0) is the next midnight and secs 86400 is 24:00. */
-	int64_t yy = (int64_t)y + floor_div((int64_t)m - 1, 12);
-	int mm = (int)floor_mod((int64_t)m - 1, 12) + 1;
-	int64_t days = days_from_civil(yy, mm, 1) + (int64_t)d - 1;
+	int64_t yy = (int64_t)y + time_floor_div((int64_t)m - 1, 12);
+	int mm = (int)time_floor_mod((int64_t)m - 1, 12) + 1;
+	int64_t days = time_days_from_civil(yy, mm, 1) + (int64_t)d - 1;
 	int64_t dy;
 	int dm, dd;
 	int64_t out = 0;
 
-	civil_from_days(days, &dy, &dm, &dd);
+	time_civil_from_days(days, &dy, &dm, &dd);
 	if (!local_to_instant(dy, dm, dd, secs, false, &out))
 		return 0;
 	return out;
@@ -707,7 +707,7 @@ bool time_parse(const char *s, int64_t now, int64_t *out, char *err,
 	}
 
 	if (off) {
-		result = days_from_civil(y, m, d) * 86400 + h * 3600 + mi * 60 +
+		result = time_days_from_civil(y, m, d) * 86400 + h * 3600 + mi * 60 +
 			 sec - sign * (oh * 3600 + om * 60);
 	} else if (!local_to_instant(y, m, d, (int64_t)h * 3600 + mi * 60 + sec,
 				     true, &result)) {
@@ -759,7 +759,7 @@ char *time_format(int64_t t, enum time_fmt fmt, char *buf, size_t bufsz)
 		break;
 	case TIME_ISO:
 		/* The offset is what the local fields say minus the instant. */
-		off = days_from_civil(y, m, d) * 86400 + hh * 3600 + mm * 60 +
+		off = time_days_from_civil(y, m, d) * 86400 + hh * 3600 + mm * 60 +
 		      ss - t;
 		sign = off < 0 ? '-' : '+';
 		if (off < 0)

@@ -6,23 +6,15 @@ audited; bad input leaves no file."""
 import os
 import sys
 
-try:
-    import openpyxl  # noqa: F401
-except ImportError:
-    # Debian's python3-openpyxl belongs to /usr/bin/python3 (see test_report.py).
-    if os.path.exists("/usr/bin/python3") and os.path.realpath(sys.executable) != os.path.realpath(
-            "/usr/bin/python3") and not os.environ.get("ZHISHOU_EXPORT_REEXEC"):
-        os.environ["ZHISHOU_EXPORT_REEXEC"] = "1"
-        os.execv("/usr/bin/python3", ["/usr/bin/python3"] + sys.argv)
-    sys.stderr.write("test_export.py needs openpyxl: install python3-openpyxl\n")
-    sys.exit(1)
+from zs import require_debian_module  # noqa: E402
+
+openpyxl = require_debian_module("openpyxl", "python3-openpyxl")
 
 import csv  # noqa: E402
 import io  # noqa: E402
 import json  # noqa: E402
 import unittest  # noqa: E402
 
-import openpyxl  # noqa: E402,F811
 
 from zs import Env  # noqa: E402
 

@@ -12,17 +12,9 @@ module to the same grid as the sheet."""
 import os
 import sys
 
-try:
-    import openpyxl  # noqa: F401
-except ImportError:
-    # Debian's python3-openpyxl belongs to /usr/bin/python3; the python3 first
-    # on PATH may be another one (pyenv).
-    if os.path.exists("/usr/bin/python3") and os.path.realpath(sys.executable) != os.path.realpath(
-            "/usr/bin/python3") and not os.environ.get("ZHISHOU_REPORT_REEXEC"):
-        os.environ["ZHISHOU_REPORT_REEXEC"] = "1"
-        os.execv("/usr/bin/python3", ["/usr/bin/python3"] + sys.argv)
-    sys.stderr.write("test_report.py needs openpyxl: install python3-openpyxl (apt-get install python3-openpyxl)\n")
-    sys.exit(1)
+from zs import require_debian_module  # noqa: E402
+
+openpyxl = require_debian_module("openpyxl", "python3-openpyxl")
 
 import csv  # noqa: E402
 import datetime  # noqa: E402
@@ -31,7 +23,6 @@ import re  # noqa: E402
 import unittest  # noqa: E402
 from decimal import ROUND_HALF_UP, Decimal  # noqa: E402
 
-import openpyxl  # noqa: E402,F811
 
 from zs import Env, check_table, display_width  # noqa: E402
 

@@ -48,6 +48,25 @@ USCC_BAD = "91350100M000100Y44"
 APP_ID = 0x7A687368
 
 
+def require_debian_module(name, package):
+    """Import module `name`, which Debian ships for /usr/bin/python3
+    (python3-openpyxl ...): the python3 first on PATH may be another one
+    (pyenv), so re-run the test under /usr/bin/python3 once; fail (never
+    skip) when it is missing there too."""
+    import importlib
+    import sys
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        flag = "ZHISHOU_REEXEC_" + name.upper()
+        if os.path.exists("/usr/bin/python3") and os.path.realpath(sys.executable) != os.path.realpath(
+                "/usr/bin/python3") and not os.environ.get(flag):
+            os.environ[flag] = "1"
+            os.execv("/usr/bin/python3", ["/usr/bin/python3"] + sys.argv)
+        sys.stderr.write("%s needs %s: install %s (apt-get install %s)\n" % (sys.argv[0], name, package, package))
+        sys.exit(1)
+
+
 class Result:
     def __init__(self, args, rc, out, err):
         self.args, self.rc, self.out, self.err = args, rc, out, err
