@@ -30,6 +30,7 @@ struct config {
 	int tip_check_workdays;  /* tip_check_workdays = 15 (check a tip) */
 	int mediation_workdays;  /* mediation_workdays = 45 (art. 21: mediation ends) */
 	char rules_source[256];  /* source = 总局令第20号 … */
+	bool unknown_readonly;   /* [access] unknown = refuse | readonly: Unix users who are not members */
 	char path[1024];         /* the file read, or "" */
 };
 

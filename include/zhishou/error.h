@@ -10,6 +10,7 @@ enum zs_status {
 	ZS_EFAIL = 1,     /* the system failed: disk, database, memory */
 	ZS_EINPUT = 2,    /* the user's input is wrong: exit 2 */
 	ZS_ENOTFOUND = 3, /* no such record: exit 2 as well */
+	ZS_EPERM = 4,     /* the user's role does not allow it: exit 3 */
 };
 
 struct zs_error {

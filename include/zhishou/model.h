@@ -110,6 +110,15 @@ struct handover {
 	char *accepted_by, *accept_names, *dispute;
 };
 
+/* A member of the duty console: a Unix user with a role. */
+struct member {
+	char *unix_user, *name, *role;   /* role: operator, leader, admin */
+	int64_t unit_id;
+	char *unit;                      /* read side */
+	int64_t added_at;
+	char *added_by;
+};
+
 void unit_clear(struct unit *u);
 void gala_clear(struct gala *g);
 void roster_entry_clear(struct roster_entry *r);
@@ -122,6 +131,7 @@ void outbox_event_clear(struct outbox_event *e);
 void delivery_clear(struct delivery *d);
 void quarantine_row_clear(struct quarantine_row *q);
 void handover_clear(struct handover *h);
+void member_clear(struct member *m);
 
 /* Deep copies (for before/after comparisons); false on allocation failure. */
 bool intake_copy(struct intake *dst, const struct intake *src);

@@ -199,6 +199,15 @@ int64_t store_quarantine_count(struct store *st);
 int store_feed_state_record(struct store *st, const char *feed, int64_t at, const char *error,
 			    int64_t added, struct zs_error *err);
 
+/* members */
+int store_member_get(struct store *st, const char *unix_user, struct member *out, struct zs_error *err); /* ZS_ENOTFOUND */
+/* Insert, or with update replace name/role/unit of an existing one (ZS_ENOTFOUND if absent). */
+int store_member_put(struct store *st, const struct member *m, bool update, struct zs_error *err);
+int store_member_delete(struct store *st, const char *unix_user, struct zs_error *err); /* ZS_ENOTFOUND */
+typedef int (*store_member_cb)(const struct member *m, void *ud);
+int store_member_each(struct store *st, store_member_cb cb, void *ud, struct zs_error *err);
+int64_t store_member_count(struct store *st, const char *role);
+
 /* handovers */
 int store_handover_insert(struct store *st, struct handover *h, struct zs_error *err);
 /* Record acceptance of handover id (only if not yet accepted): ZS_ENOTFOUND

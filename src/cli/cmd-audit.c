@@ -60,7 +60,7 @@ static int row_cb(const struct audit_row *a, void *ud)
 	return 0;
 }
 
-static const char *const entities[] = { "intake", "exposure", "roster", "unit", "gala", "handover", "report", NULL };
+static const char *const entities[] = { "intake", "exposure", "roster", "unit", "gala", "handover", "report", "member", NULL };
 
 static int exec(struct cli *cli, int argc, char **argv)
 {
@@ -81,8 +81,8 @@ static int exec(struct cli *cli, int argc, char **argv)
 		for (int i = 0; entities[i]; i++)
 			ok |= !strcmp(o.entity, entities[i]);
 		if (!ok)
-			return cli_usage(&cmd_audit_entry, TR("--entity 只能是 intake、exposure、roster、unit、gala、handover 或 report，不是「%s」",
-							      "--entity must be intake, exposure, roster, unit, gala, handover or report, not \"%s\""), o.entity);
+			return cli_usage(&cmd_audit_entry, TR("--entity 只能是 intake、exposure、roster、unit、gala、handover、report 或 member，不是「%s」",
+							      "--entity must be intake, exposure, roster, unit, gala, handover, report or member, not \"%s\""), o.entity);
 	}
 	int64_t id = 0, limit = 200, after = 0;
 	if (o.id && !o.entity)
@@ -119,7 +119,7 @@ static int verify_exec(struct cli *cli, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_audit_entry = {
-	"audit", "[--entity intake|exposure|roster|unit|gala|handover|report [--id N]] [--after SEQ] [--limit N] [--format ...]",
+	"audit", "[--entity intake|exposure|roster|unit|gala|handover|report|member [--id N]] [--after SEQ] [--limit N] [--format ...]",
 	"查看审计记录（谁、何时、改了什么）", "show the audit trail (who, when, what changed)",
 	CMD_READONLY, exec,
 };

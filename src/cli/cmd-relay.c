@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "zhishou/i18n.h"
+#include "zhishou/member.h"
 #include "zhishou/relay.h"
 
 struct relay_opts {
@@ -98,6 +99,12 @@ static int exec(struct cli *cli, int argc, char **argv)
 		return cli_error(&err);
 	}
 	cli_set_now(cli);
+	/* The relay writes (8890 orders, delivery records): its Unix user must
+	 * be a member, as any operator. */
+	if (role_require(cli_ctx(cli), ROLE_OPERATOR, "运行 relay", "running the relay", &err)) {
+		relay_conf_clear(&rc);
+		return cli_error(&err);
+	}
 	struct relay_options ro = { .once = o.once, .clock_offset = cli->clock_offset, .db_path = cli->db_path,
 				    .unix_user = cli->user };
 	curl_global_init(CURL_GLOBAL_DEFAULT);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "zhishou/member.h"
 #include "zhishou/codes.h"
 #include "zhishou/i18n.h"
 #include "zhishou/store.h"
@@ -55,6 +56,10 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_report_list_entry,
 	&cmd_report_entry,
 	&cmd_review_entry,
+	&cmd_member_add_entry,
+	&cmd_member_update_entry,
+	&cmd_member_remove_entry,
+	&cmd_member_list_entry,
 	&cmd_handover_sign_entry,
 	&cmd_handover_accept_entry,
 	&cmd_handover_list_entry,
@@ -313,6 +318,12 @@ int main(int argc, char **argv)
 		if (store_open(cli.db_path, &so, &cli.ctx.st, &err))
 			return cli_error(&err);
 		cli_set_now(&cli);
+		/* The console writes: a non-member may at most read (by config). */
+		if (member_role(&cli.ctx) == ROLE_NONE && !cli.cfg.unknown_readonly) {
+			member_unknown_error(&cli.ctx, &err);
+			store_close(cli.ctx.st);
+			return cli_error(&err);
+		}
 		struct tui_options to = { .db_path = cli.db_path, .user = cli.user, .demo_clock = cli.demo_clock,
 					  .clock_offset = cli.clock_offset, .draft_dir = getenv("ZHISHOU_STATE_DIR") };
 		int rc = tui_run(&cli.ctx, &to);
@@ -345,6 +356,13 @@ int main(int argc, char **argv)
 			return cli_error(&err);
 	}
 	cli_set_now(&cli);
+	/* Not a member: refused, or (by configuration) only reading commands. */
+	if (cli.ctx.st && member_role(&cli.ctx) == ROLE_NONE &&
+	    (!cli.cfg.unknown_readonly || !(cmd->flags & CMD_READONLY))) {
+		member_unknown_error(&cli.ctx, &err);
+		store_close(cli.ctx.st);
+		return cli_error(&err);
+	}
 	int rc = cmd->exec(&cli, argc, argv);
 	store_close(cli.ctx.st);
 	/* An export to a full disk or a closed pipe must not look like success. */

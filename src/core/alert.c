@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "zhishou/member.h"
 #include "zhishou/alert.h"
 #include "zhishou/codes.h"
 #include "zhishou/i18n.h"
@@ -157,6 +158,9 @@ int alert_settle(struct zs_ctx *c, struct zs_error *err)
 
 int alert_retry(struct zs_ctx *c, int64_t id, int64_t *n, struct zs_error *err)
 {
+	int rr_ = role_require(c, ROLE_OPERATOR, "重发提醒", "resending alerts", err);
+	if (rr_)
+		return rr_;
 	*n = 0;
 	int r = store_begin(c->st, err);
 	if (r)

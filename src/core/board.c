@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 
+#include "zhishou/member.h"
 #include "zhishou/board.h"
 #include "zhishou/codes.h"
 #include "zhishou/fields.h"
@@ -107,6 +108,9 @@ int board_counts(struct zs_ctx *c, int64_t since, struct board_counts *out, stru
 int gala_add(struct zs_ctx *c, const char *name, const char *start, const char *end, int64_t *id,
 	     struct zs_error *err)
 {
+	int rr_ = role_require(c, ROLE_ADMIN, "登记晚会", "scheduling a gala", err);
+	if (rr_)
+		return rr_;
 	struct gala g = { 0 };
 	int r = field_text(name, FIELD("晚会名称", "gala name"), 60, false, true, &g.name, err);
 	if (!r)

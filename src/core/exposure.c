@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "zhishou/member.h"
 #include "zhishou/alert.h"
 #include "zhishou/codes.h"
 #include "zhishou/exposure.h"
@@ -133,8 +134,21 @@ static int apply(struct zs_ctx *c, struct exposure *e, const struct exposure_inp
 	return ZS_OK;
 }
 
+/* Level, lead unit, status and deadline are a leader's call; the rest
+ * (title, companies, keywords …) any operator may record. */
+static int require_for(struct zs_ctx *c, const struct exposure_input *in, struct zs_error *err)
+{
+	if (given(in->level) || given(in->lead) || given(in->status) || given(in->deadline))
+		return role_require(c, ROLE_LEADER, "设定曝光问题的级别、牵头单位、状态或时限",
+				    "setting an exposure's level, lead unit, status or deadline", err);
+	return role_require(c, ROLE_OPERATOR, "登记曝光问题", "recording an exposure", err);
+}
+
 int exposure_add(struct zs_ctx *c, const struct exposure_input *in, int64_t *id, struct zs_error *err)
 {
+	int rr_ = require_for(c, in, err);
+	if (rr_)
+		return rr_;
 	struct exposure e = { 0 };
 	e.aired_at = c->now;
 	e.level = 4;
@@ -181,6 +195,9 @@ static int load(struct zs_ctx *c, int64_t id, struct exposure *e, struct zs_erro
 
 int exposure_update(struct zs_ctx *c, int64_t id, const struct exposure_input *in, struct zs_error *err)
 {
+	int rr_ = require_for(c, in, err);
+	if (rr_)
+		return rr_;
 	int r = store_begin(c->st, err);
 	if (r)
 		return r;
@@ -241,6 +258,9 @@ int exposure_update(struct zs_ctx *c, int64_t id, const struct exposure_input *i
 int exposure_add_action(struct zs_ctx *c, int64_t id, const char *kind, const char *count, const char *note,
 			struct zs_error *err)
 {
+	int rr_ = role_require(c, ROLE_OPERATOR, "记录处置措施", "recording an action", err);
+	if (rr_)
+		return rr_;
 	struct exposure_action a = { .exposure_id = id, .at = c->now };
 	const char *code;
 	int r;
@@ -281,6 +301,9 @@ int exposure_add_action(struct zs_ctx *c, int64_t id, const char *kind, const ch
 
 int exposure_instruct(struct zs_ctx *c, int64_t id, const char *text, struct zs_error *err)
 {
+	int rr_ = role_require(c, ROLE_LEADER, "批示", "writing an instruction", err);
+	if (rr_)
+		return rr_;
 	struct exposure_instruction a = { .exposure_id = id, .at = c->now };
 	int r = field_text(text, FIELD("批示", "instruction"), EXPOSURE_MAX_NOTE, true, true, &a.text, err);
 	if (r)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "zhishou/member.h"
 #include "zhishou/fields.h"
 #include "zhishou/handover.h"
 #include "zhishou/i18n.h"
@@ -14,6 +15,9 @@ enum { HANDOVER_MAX_NAMES = 200, HANDOVER_MAX_NOTE = 2000 };
 
 int handover_sign(struct zs_ctx *c, const char *names, const char *note, int64_t *id, struct zs_error *err)
 {
+	int rr_ = role_require(c, ROLE_OPERATOR, "交班签字", "signing a handover", err);
+	if (rr_)
+		return rr_;
 	struct handover h = { .signed_at = c->now };
 	int r = field_text(names, FIELD("值班人员", "names on duty"), HANDOVER_MAX_NAMES, false, true, &h.names, err);
 	if (!r)
@@ -74,6 +78,9 @@ int handover_sign(struct zs_ctx *c, const char *names, const char *note, int64_t
 
 int handover_accept(struct zs_ctx *c, const char *names, const char *dispute, int64_t *id, struct zs_error *err)
 {
+	int rr_ = role_require(c, ROLE_OPERATOR, "接班确认", "accepting a handover", err);
+	if (rr_)
+		return rr_;
 	char *n = NULL, *d = NULL;
 	int r = field_text(names, FIELD("接班人员", "names taking over"), HANDOVER_MAX_NAMES, false, true, &n, err);
 	if (!r)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "zhishou/member.h"
 #include "zhishou/codes.h"
 #include "zhishou/fields.h"
 #include "zhishou/i18n.h"
@@ -320,6 +321,9 @@ static int insert_audited(struct zs_ctx *c, struct intake *i, struct zs_error *e
 int intake_add(struct zs_ctx *c, const struct intake_input *in, int64_t *id, struct intake_hints *h,
 	       struct zs_error *err)
 {
+	int rr_ = role_require(c, ROLE_OPERATOR, "登记投诉举报", "logging an intake", err);
+	if (rr_)
+		return rr_;
 	struct intake i;
 	int r = intake_from_input(c, in, &i, err);
 	if (r)
@@ -530,6 +534,9 @@ static int apply_change(struct zs_ctx *c, struct intake *i, const struct intake_
 
 int intake_update(struct zs_ctx *c, int64_t id, const struct intake_change *ch, struct zs_error *err)
 {
+	int rr_ = role_require(c, ROLE_OPERATOR, "修改登记", "updating an intake", err);
+	if (rr_)
+		return rr_;
 	if (!given(ch->status) && !given(ch->transfer) && !given(ch->note) && !given(ch->recovered) &&
 	    !given(ch->exposure) && !given(ch->duplicate_of))
 		return zs_fail(err, ZS_EINPUT, TR("没有要修改的内容（--status、--transfer、--note、--recovered、--exposure、--duplicate-of）",

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "zhishou/member.h"
 #include "zhishou/csvfile.h"
 #include "zhishou/i18n.h"
 #include "zhishou/intake.h"
@@ -237,6 +238,9 @@ static int import_jsonl(struct importer *im, const char *path, FILE *f, struct z
 
 int intake_import(struct zs_ctx *c, const char *path, struct import_result *res, struct zs_error *err)
 {
+	int rr_ = role_require(c, ROLE_OPERATOR, "导入登记", "importing intakes", err);
+	if (rr_)
+		return rr_;
 	memset(res, 0, sizeof *res);
 	struct importer *im = calloc(1, sizeof *im);
 	if (!im)

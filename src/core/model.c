@@ -60,6 +60,11 @@ void handover_clear(struct handover *h)
 	FREE(h->accepted_by); FREE(h->accept_names); FREE(h->dispute);
 }
 
+void member_clear(struct member *m)
+{
+	FREE(m->unix_user); FREE(m->name); FREE(m->role); FREE(m->unit); FREE(m->added_by);
+}
+
 static bool dup(char **dst, const char *src)
 {
 	*dst = src ? strdup(src) : NULL;

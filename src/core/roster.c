@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "zhishou/member.h"
 #include "zhishou/csvfile.h"
 #include "zhishou/fields.h"
 #include "zhishou/i18n.h"
@@ -32,6 +33,9 @@ const char *roster_unit_kind_for(const char *name)
 
 int roster_unit_ensure(struct zs_ctx *c, const char *name, int64_t *id, bool *created, struct zs_error *err)
 {
+	int rr_ = role_require(c, ROLE_ADMIN, "添加单位", "adding a unit", err);
+	if (rr_)
+		return rr_;
 	if (created)
 		*created = false;
 	int r = store_unit_find(c->st, name, id);
@@ -148,6 +152,9 @@ static int parse_row(struct row_ctx *rc, const struct csv_record *rec, struct ro
 int roster_import(struct zs_ctx *c, const char *path, bool skip_bad, roster_bad_cb bad, void *ud,
 		  struct roster_result *res, struct zs_error *err)
 {
+	int rr_ = role_require(c, ROLE_ADMIN, "导入值班表", "importing the roster", err);
+	if (rr_)
+		return rr_;
 	memset(res, 0, sizeof *res);
 	struct csv_table t;
 	char why[512];

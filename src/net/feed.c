@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "zhishou/member.h"
 #include "zhishou/codes.h"
 #include "zhishou/feed.h"
 #include "zhishou/i18n.h"
@@ -346,6 +347,9 @@ static int audit_page(struct page_run *pr, int64_t new_quarantined, int64_t firs
 int feed_import_page(struct zs_ctx *c, const char *feed, const struct feed_map *m, const char *body,
 		     size_t len, struct feed_page *res, struct zs_error *err)
 {
+	int rr_ = role_require(c, ROLE_OPERATOR, "接收 8890 工单", "taking in 8890 orders", err);
+	if (rr_)
+		return rr_;
 	memset(res, 0, sizeof *res);
 	struct feed_map defaults;
 	if (!m) {

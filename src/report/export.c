@@ -10,6 +10,7 @@
 #include "zhishou/export.h"
 #include "zhishou/fsutil.h"
 #include "zhishou/i18n.h"
+#include "zhishou/member.h"
 #include "zhishou/text.h"
 #include "zhishou/timeutil.h"
 #include "zhishou/validate.h"
@@ -115,6 +116,10 @@ static int audit(struct zs_ctx *c, const struct export_params *p, int64_t rows, 
 int export_intakes(struct zs_ctx *c, const struct export_params *p, int64_t *rows, struct zs_error *err)
 {
 	*rows = 0;
+	int rr_ = p->with_pii ? role_require(c, ROLE_ADMIN, "导出来电人信息（--with-pii）", "exporting callers' data (--with-pii)", err)
+			      : role_require(c, ROLE_OPERATOR, "导出登记", "exporting intakes", err);
+	if (rr_)
+		return rr_;
 	if (p->format == EXPORT_XLSX && !p->path)
 		return zs_fail(err, ZS_EINPUT, "%s", TR("XLSX 要用 -o 指定文件", "XLSX needs -o FILE"));
 	struct writer w = { .p = p };

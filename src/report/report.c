@@ -24,6 +24,7 @@
 
 #include <jansson.h>
 
+#include "zhishou/member.h"
 #include "zhishou/codes.h"
 #include "zhishou/embedded.h"
 #include "zhishou/fields.h"
@@ -800,6 +801,9 @@ static bool negative_number(const char *s)
 int report_set(struct zs_ctx *c, const char *tmpl, const char *row, const char *value, int year, bool *changed,
 	       char *label_out, size_t label_sz, struct zs_error *err)
 {
+	int rr_ = role_require(c, ROLE_LEADER, "填写统计表", "filling in the statistics table", err);
+	if (rr_)
+		return rr_;
 	*changed = false;
 	struct report_template t;
 	int r = report_template_load(tmpl, &t, err);

@@ -20,6 +20,7 @@ static const char *const migrations[] = {
 	"migrations/001_night.sql",
 	"migrations/002_relay.sql",
 	"migrations/003_morning.sql",
+	"migrations/004_members.sql",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -306,6 +307,18 @@ static int check_identity(struct store *st, struct zs_error *err)
 /* Each step runs in its own write transaction and reads the version inside
  * it, so several processes opening a new database at once apply every step
  * exactly once. */
+static int bootstrap_admin(struct store *st, struct zs_error *err)
+{
+	static const char sql[] =
+		"INSERT INTO member(unix_user, name, role, added_at, added_by) VALUES (?1, ?1, 'admin', ?2, ?1)";
+	sqlite3_stmt *s = store_prep(st, sql, err);
+	if (!s)
+		return ZS_EFAIL;
+	store_bind_text(s, 1, st->user);
+	sqlite3_bind_int64(s, 2, (int64_t)time(NULL));
+	return store_step_done(st, s, err, "member");
+}
+
 static int migrate(struct store *st, bool readonly, struct zs_error *err)
 {
 	for (;;) {
@@ -334,6 +347,11 @@ static int migrate(struct store *st, bool readonly, struct zs_error *err)
 			return zs_fail(err, ZS_EFAIL, "missing embedded %s", migrations[version]);
 		}
 		r = exec(st, f->data, err, migrations[version]);
+		/* Whoever creates the members table (by creating or migrating the
+		 * database) is its first admin: someone must be able to add the
+		 * others. */
+		if (!r && !strcmp(migrations[version], "migrations/004_members.sql"))
+			r = bootstrap_admin(st, err);
 		if (!r) {
 			char sql[96];
 			/* user_version cannot be bound; version is our own integer. */

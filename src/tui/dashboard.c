@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "tui_internal.h"
+#include "zhishou/member.h"
 #include "zhishou/codes.h"
 #include "zhishou/exposure.h"
 #include "zhishou/i18n.h"
@@ -240,8 +241,10 @@ static void paint_header(struct tui *t, struct dashboard *d)
 	}
 	snprintf(left, sizeof left, " %s  %s", TR("值守台", "zhishou"), gala);
 	const char *slash = strrchr(t->opt->db_path, '/');
-	snprintf(right, sizeof right, "%s%s  %s  %s ", time_format(t->c->now, TIME_SECONDS, clock, sizeof clock) + 11,
-		 t->opt->demo_clock ? TR("（演示）", "(demo)") : "", t->opt->user, slash ? slash + 1 : t->opt->db_path);
+	enum role role = member_role(t->c);
+	snprintf(right, sizeof right, "%s%s  %s·%s  %s ", time_format(t->c->now, TIME_SECONDS, clock, sizeof clock) + 11,
+		 t->opt->demo_clock ? TR("（演示）", "(demo)") : "", t->opt->user,
+		 role == ROLE_NONE ? TR("只读", "read-only") : role_label(role), slash ? slash + 1 : t->opt->db_path);
 	int rw = text_width(right);
 	tui_fill(t, 0, 0, t->cols, C_HEADER);
 	tui_text(t, 0, 0, t->cols - rw, left, C_HEADER);

@@ -111,6 +111,10 @@ static int handler(void *ud, const char *section, const char *name, const char *
 			snprintf(dst, sizeof c->shift_start, "%02d:%02d", h, m);
 	} else if (IS("display", "ambiguous_wide")) {
 		ok = config_parse_bool(value, &c->ambiguous_wide);
+	} else if (IS("access", "unknown")) {
+		ok = !strcmp(value, "refuse") || !strcmp(value, "readonly");
+		if (ok)
+			c->unknown_readonly = !strcmp(value, "readonly");
 	} else if (IS("rules", "accept_workdays")) {
 		ok = parse_int(value, 1, 365, &c->accept_workdays);
 	} else if (IS("rules", "tip_check_workdays")) {

@@ -30,6 +30,7 @@ int zs_exit_status(int code)
 	case ZS_OK: return 0;
 	case ZS_EINPUT:
 	case ZS_ENOTFOUND: return 2;
+	case ZS_EPERM: return 3;
 	default: return 1;
 	}
 }

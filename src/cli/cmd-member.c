@@ -1,0 +1,147 @@
+/* zhishou member add|list|update|remove: who may use the console, as what. */
+#include <stdio.h>
+
+#include "cli.h"
+#include "zhishou/i18n.h"
+#include "zhishou/member.h"
+#include "zhishou/timeutil.h"
+
+struct member_opts {
+	struct member_input in;
+	enum out_format fmt;
+	const struct cmd_entry *cmd;
+};
+
+static int opt_cb(int opt, const char *arg, void *ud)
+{
+	struct member_opts *o = ud;
+	switch (opt) {
+	case 'u': o->in.unix_user = arg; break;
+	case 'n': o->in.name = arg; break;
+	case 'r': o->in.role = arg; break;
+	case 'U': o->in.unit = arg; break;
+	case 'f': return cli_format(o->cmd, arg, &o->fmt);
+	}
+	return 0;
+}
+
+static const struct option write_opts[] = {
+	{ "unix", required_argument, NULL, 'u' }, { "name", required_argument, NULL, 'n' },
+	{ "role", required_argument, NULL, 'r' }, { "unit", required_argument, NULL, 'U' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int write_exec(struct cli *cli, int argc, char **argv, const struct cmd_entry *cmd,
+		      int (*fn)(struct zs_ctx *, const struct member_input *, struct zs_error *), const char *done_zh,
+		      const char *done_en)
+{
+	struct member_opts o = { .cmd = cmd };
+	int first, r = cli_options(cmd, argc, argv, write_opts, opt_cb, &o, &first);
+	if (r)
+		return r;
+	if (first < argc)
+		return cli_usage(cmd, TR("多余的参数：%s", "unexpected argument: %s"), argv[first]);
+	struct zs_error err = { 0 };
+	if (fn(cli_ctx(cli), &o.in, &err))
+		return cli_error(&err);
+	printf(TR(done_zh, done_en), o.in.unix_user);
+	putchar('\n');
+	return 0;
+}
+
+static int add_exec(struct cli *cli, int argc, char **argv)
+{
+	return write_exec(cli, argc, argv, &cmd_member_add_entry, member_add, "已添加成员 %s", "member %s added");
+}
+
+static int update_exec(struct cli *cli, int argc, char **argv)
+{
+	return write_exec(cli, argc, argv, &cmd_member_update_entry, member_update, "已更新成员 %s", "member %s updated");
+}
+
+static int remove_exec(struct cli *cli, int argc, char **argv)
+{
+	const struct cmd_entry *cmd = &cmd_member_remove_entry;
+	struct member_opts o = { .cmd = cmd };
+	int first, r = cli_options(cmd, argc, argv, write_opts, opt_cb, &o, &first);
+	if (r)
+		return r;
+	if (!o.in.unix_user && first < argc)
+		o.in.unix_user = argv[first++];
+	if (first < argc)
+		return cli_usage(cmd, TR("多余的参数：%s", "unexpected argument: %s"), argv[first]);
+	struct zs_error err = { 0 };
+	if (member_remove(cli_ctx(cli), o.in.unix_user, &err))
+		return cli_error(&err);
+	printf(TR("已删除成员 %s\n", "member %s removed\n"), o.in.unix_user);
+	return 0;
+}
+
+static const struct out_col cols[] = {
+	{ "unix_user", "Unix 用户", "Unix user", 0, false },
+	{ "name", "姓名", "name", 0, false },
+	{ "role", "角色", "role", 0, false },
+	{ "unit", "单位", "unit", 0, false },
+	{ "added_at", "加入时间", "added", 0, false },
+	{ "added_by", "添加人", "added by", 0, false },
+};
+
+struct list_ctx {
+	struct out *out;
+	bool json;
+};
+
+static int list_cb(const struct member *m, void *ud)
+{
+	struct list_ctx *l = ud;
+	char t[40];
+	enum role r = ROLE_NONE;
+	role_parse(m->role, &r);
+	out_str(l->out, m->unix_user);
+	out_str(l->out, m->name);
+	out_str(l->out, l->json ? m->role : role_label(r));
+	if (*m->unit)
+		out_str(l->out, m->unit);
+	else
+		out_null(l->out);
+	out_str(l->out, time_format(m->added_at, l->json ? TIME_ISO : TIME_SHORT, t, sizeof t));
+	out_str(l->out, m->added_by);
+	out_end_row(l->out);
+	return 0;
+}
+
+static int list_exec(struct cli *cli, int argc, char **argv)
+{
+	struct member_opts o = { .cmd = &cmd_member_list_entry };
+	static const struct option opts[] = { { "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 } };
+	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	if (r)
+		return r;
+	if (first < argc)
+		return cli_usage(o.cmd, TR("多余的参数：%s", "unexpected argument: %s"), argv[first]);
+	struct zs_error err = { 0 };
+	struct list_ctx l = { out_new(stdout, o.fmt, cols, sizeof cols / sizeof *cols), o.fmt == OUT_JSON };
+	r = store_member_each(cli->ctx.st, list_cb, &l, &err);
+	out_finish(l.out);
+	return r ? cli_error(&err) : 0;
+}
+
+const struct cmd_entry cmd_member_add_entry = {
+	"member add", "--unix USER --name 姓名 --role operator|leader|admin [--unit 单位]",
+	"添加成员（管理员）：值班员登记和办理，带班领导另可定级、定牵头单位、批示，管理员另可管成员和值班表",
+	"add a member (admins): operators log and handle, leaders also set levels, lead units and instruct, "
+	"admins also manage members and rosters",
+	0, add_exec,
+};
+const struct cmd_entry cmd_member_update_entry = {
+	"member update", "--unix USER [--name 姓名] [--role ROLE] [--unit 单位]", "修改成员（管理员）",
+	"change a member (admins)", 0, update_exec,
+};
+const struct cmd_entry cmd_member_remove_entry = {
+	"member remove", "USER", "删除成员（管理员；最后一个管理员不能删）", "remove a member (admins; not the last admin)",
+	0, remove_exec,
+};
+const struct cmd_entry cmd_member_list_entry = {
+	"member list", "[--format table|tsv|csv|json]", "列出成员及其角色", "list members and their roles",
+	CMD_READONLY, list_exec,
+};
