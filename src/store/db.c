@@ -368,6 +368,26 @@ static int migrate(struct store *st, bool readonly, struct zs_error *err)
 	}
 }
 
+/* Callers' phones and tip-givers live here: a database (or its -wal/-shm)
+ * that every user may read or write is refused, with the fix.  Checked
+ * after the identity check, so another program's file is called that. */
+static int check_modes(const char *path, struct zs_error *err)
+{
+	static const char *const suffix[] = { "", "-wal", "-shm" };
+	for (int k = 0; k < 3; k++) {
+		char p[4200];
+		struct stat ss;
+		snprintf(p, sizeof p, "%s%s", path, suffix[k]);
+		if (stat(p, &ss) == 0 && (ss.st_mode & 0006))
+			return zs_fail(err, ZS_EINPUT,
+				       TR("%s 对所有用户可%s（权限 %04o）；值守数据含来电人信息，请执行：chmod o-rwx %s*",
+					  "%s can be %s by every user (mode %04o); it holds callers' data: run chmod o-rwx %s*"),
+				       p, (ss.st_mode & 0002) ? TR("写", "written") : TR("读", "read"),
+				       (unsigned)(ss.st_mode & 07777), path);
+	}
+	return ZS_OK;
+}
+
 int store_open(const char *path, const struct store_options *opt, struct store **out,
 	       struct zs_error *err)
 {
@@ -410,6 +430,8 @@ int store_open(const char *path, const struct store_options *opt, struct store *
 	if (!err)
 		err = &local;
 	int r = check_identity(st, err);
+	if (!r && !memory)
+		r = check_modes(path, err);
 	if (!r && !opt->readonly && !memory)
 		r = exec_retry(st, "PRAGMA journal_mode=WAL", err, "journal_mode");
 	if (!r)

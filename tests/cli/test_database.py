@@ -59,6 +59,23 @@ class FileMode(ZsTestCase):
         self.env.ok("init")
         self.assertEqual(mode_of(self.env.db), 0o600)
 
+    def test_world_readable_database_is_refused_with_the_fix(self):
+        self.env.ok("init")
+        n = len(self.env.intakes())
+        for suffix, mode, word in (("", 0o644, "读"), ("", 0o662, "写"), ("-wal", 0o604, "读")):
+            path = self.env.db + suffix
+            if not os.path.exists(path):
+                open(path, "ab").close()
+            old = mode_of(path)
+            os.chmod(path, mode)
+            for args in (("log", "list"), ("log", "add", "--channel", "web", "--kind", "tip", "--text", "x")):
+                r = self.env.run(*args)
+                self.assertEqual(r.rc, 2, repr(r))
+                self.assertIn("chmod o-rwx", r.err)
+                self.assertIn(word, r.err)
+            os.chmod(path, old)
+        self.assertEqual(len(self.env.intakes()), n)
+
 
 if __name__ == "__main__":
     unittest.main()
