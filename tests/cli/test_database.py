@@ -62,7 +62,7 @@ class FileMode(ZsTestCase):
     def test_world_readable_database_is_refused_with_the_fix(self):
         self.env.ok("init")
         n = len(self.env.intakes())
-        for suffix, mode, word in (("", 0o644, "读"), ("", 0o662, "写"), ("-wal", 0o604, "读")):
+        for suffix, mode, word in (("", 0o644, "读"), ("", 0o662, "写"), ("", 0o604, "读")):
             path = self.env.db + suffix
             if not os.path.exists(path):
                 open(path, "ab").close()
