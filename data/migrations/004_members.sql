@@ -13,3 +13,8 @@ CREATE TABLE member (
 -- A tip (举报) may be marked confidential: its tip-giver is then visible
 -- only to the member who recorded it and to admins.
 ALTER TABLE intake ADD COLUMN confidential INTEGER NOT NULL DEFAULT 0 CHECK (confidential IN (0,1));
+
+-- The audit chain's head (last id and hash), kept in the same transaction
+-- as every audit row, so rows cut off the end of the chain show too.
+INSERT OR REPLACE INTO setting(key, value)
+	SELECT 'audit_head', id || ' ' || hash FROM audit ORDER BY id DESC LIMIT 1;

@@ -247,6 +247,9 @@ int store_report_value_get(struct store *st, const char *tmpl, int year, const c
 int store_report_value_set(struct store *st, const char *tmpl, int year, const char *row_key, const char *value,
 			   int64_t at, struct zs_error *err);
 
+/* The setting holding the audit chain's head: "ID HASH". */
+#define AUDIT_HEAD_KEY "audit_head"
+
 /* audit: append one row to the hash chain (inside the caller's transaction). */
 int store_audit(struct store *st, const char *entity, int64_t entity_id, const char *action,
 		const char *fields, const char *before, const char *after, struct zs_error *err);

@@ -1,5 +1,6 @@
 /* Verifying the audit chain. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "zhishou/audit.h"
@@ -42,5 +43,29 @@ int audit_verify(struct zs_ctx *c, struct audit_verdict *v, struct zs_error *err
 	memset(v, 0, sizeof *v);
 	struct walk w = { v, 0, "0000000000000000000000000000000000000000000000000000000000000000" };
 	int r = store_audit_each(c->st, NULL, 0, 0, 0, verify_cb, &w, err);
-	return r == 1 ? ZS_OK : r;
+	if (r == 1)
+		return ZS_OK;
+	if (r)
+		return r;
+	/* Whole inside; now its end must be where the anchor says. */
+	char *head = store_setting_get(c->st, AUDIT_HEAD_KEY);
+	char want[96] = "";
+	if (w.prev_id)
+		snprintf(want, sizeof want, "%lld %s", (long long)w.prev_id, w.prev_hash);
+	if ((head || w.prev_id) && (!head || strcmp(head, want))) {
+		long long hid = head ? strtoll(head, NULL, 10) : 0;
+		v->first_bad = w.prev_id + 1 > hid ? w.prev_id : w.prev_id + 1;
+		if (!head)
+			snprintf(v->why, sizeof v->why, "%s", TR("审计链的末端锚点不见了", "the audit chain's head anchor is missing"));
+		else if (hid > w.prev_id)
+			snprintf(v->why, sizeof v->why, TR("审计链末尾被截掉：第 %lld 条起缺失（应到第 %lld 条）",
+							   "the end of the chain was cut off: rows from %lld are missing (it should reach %lld)"),
+				 (long long)w.prev_id + 1, hid);
+		else
+			snprintf(v->why, sizeof v->why, TR("最后一条（第 %lld 条）与末端锚点（第 %lld 条）不符",
+							   "the last row (%lld) does not match the head anchor (%lld)"),
+				 (long long)w.prev_id, hid);
+	}
+	free(head);
+	return ZS_OK;
 }

@@ -93,7 +93,14 @@ int store_audit(struct store *st, const char *entity, int64_t entity_id, const c
 	store_bind_text(s, 9, a.after);
 	store_bind_text(s, 10, prev);
 	store_bind_text(s, 11, hash);
-	return store_step_done(st, s, err, "audit");
+	int r = store_step_done(st, s, err, "audit");
+	if (r)
+		return r;
+	/* The head, in the same transaction: a chain cut short no longer
+	 * ends where the anchor says it does. */
+	char head[96];
+	snprintf(head, sizeof head, "%lld %s", (long long)a.id, hash);
+	return store_setting_set(st, AUDIT_HEAD_KEY, head, err);
 }
 
 int store_audit_each(struct store *st, const char *entity, int64_t entity_id, int64_t after_id,

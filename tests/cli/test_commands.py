@@ -668,6 +668,39 @@ class AuditChain(ZsTestCase):
         self.assertFails(r, 1, "2")
         self.assertEqual(r.out, "")
 
+    def tamper(self, sql):
+        """Change the audit table the way someone with the file would: the
+        sqlite3 command-line tool, triggers dropped first."""
+        p = subprocess.run(["sqlite3", self.env.db, "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; " + sql],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.assertEqual(p.returncode, 0, p.stderr.decode())
+
+    def test_verify_finds_each_kind_of_tampering(self):
+        # The chain: init's rows? no: 3 intake creates (ids 1..3).
+        self.assertEqual(self.env.audit_rows(), 3)
+        cases = [
+            ("edit", "UPDATE audit SET unix_user = 'mallory' WHERE id = 2", "2"),
+            ("delete inside", "DELETE FROM audit WHERE id = 2", "2"),
+            ("delete the last", "DELETE FROM audit WHERE id = 3", "3"),
+            ("delete all", "DELETE FROM audit", "1"),
+            ("reorder", "UPDATE audit SET id = 100 WHERE id = 1; UPDATE audit SET id = 1 WHERE id = 2; "
+                        "UPDATE audit SET id = 2 WHERE id = 100", "1"),
+            ("append a forged row", "INSERT INTO audit(id, at, unix_user, entity, entity_id, action, fields, before, "
+                                   "after, prev_hash, hash) SELECT 4, at, unix_user, entity, entity_id, action, fields, "
+                                   "before, after, hash, hash FROM audit WHERE id = 3", "4"),
+        ]
+        import shutil
+        pristine = self.env.db + ".pristine"
+        shutil.copy(self.env.db, pristine)
+        for name, sql, row in cases:
+            shutil.copy(pristine, self.env.db)
+            self.tamper(sql)
+            r = self.env.run("audit", "verify")
+            self.assertFails(r, 1, row)
+            self.assertEqual(r.out, "", name)
+        shutil.copy(pristine, self.env.db)
+        self.assertEqual(self.env.audit_rows(), 3)
+
     def test_audit_bad_options(self):
         self.assertFails(self.env.run("audit", "--entity", "person"), 2, "intake")
         self.assertFails(self.env.run("audit", "--id", "1"), 2, "--entity")
