@@ -41,6 +41,7 @@ struct intake {
 	char *transfer_unit;      /* read side */
 	int64_t duplicate_of;
 	int64_t recovered_fen;    /* money recovered, in fen (0.01 yuan) */
+	bool confidential;        /* a tip whose tip-giver only the recorder and admins see */
 	int64_t created_at, updated_at;
 };
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "zhishou/member.h"
 #include "zhishou/audit.h"
 #include "zhishou/fields.h"
 #include "zhishou/i18n.h"
@@ -90,6 +91,10 @@ static int exec(struct cli *cli, int argc, char **argv)
 	if ((o.id && field_id(o.id, FIELD("--id", "--id"), &id, &err)) ||
 	    (o.limit && field_count(o.limit, FIELD("--limit", "--limit"), 100000000, &limit, &err)) ||
 	    (o.after && field_count(o.after, FIELD("--after", "--after"), INT64_MAX, &after, &err)))
+		return cli_error(&err);
+	/* The audit keeps callers whole (it must be complete): reading it is
+	 * an admin's, as seeing every caller is. */
+	if (role_require(cli_ctx(cli), ROLE_ADMIN, "查看审计记录（含来电人信息）", "reading the audit (it holds callers' data)", &err))
 		return cli_error(&err);
 	struct actx x = { out_new(stdout, o.fmt, cols, 9), o.fmt == OUT_JSON };
 	r = store_audit_each(cli->ctx.st, o.entity, id, after, (int)limit, row_cb, &x, &err);

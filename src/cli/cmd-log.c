@@ -36,6 +36,7 @@ static int opt_cb(int opt, const char *arg, void *ud)
 	case 'x': o->in.category = arg; break;
 	case 'r': o->in.ref = arg; break;
 	case 'e': o->in.exposure = o->exposure = o->ch.exposure = arg; break;
+	case 'C': o->in.confidential = true; break;
 	case 'S': o->status = o->ch.status = arg; break;
 	case 'T': o->ch.transfer = arg; break;
 	case 'N': o->ch.note = arg; break;
@@ -84,7 +85,8 @@ static int add_exec(struct cli *cli, int argc, char **argv)
 		{ "caller", required_argument, NULL, 'n' }, { "phone", required_argument, NULL, 'p' },
 		{ "subject", required_argument, NULL, 's' }, { "uscc", required_argument, NULL, 'u' },
 		{ "category", required_argument, NULL, 'x' }, { "ref", required_argument, NULL, 'r' },
-		{ "exposure", required_argument, NULL, 'e' }, { NULL, 0, NULL, 0 },
+		{ "exposure", required_argument, NULL, 'e' }, { "confidential", no_argument, NULL, 'C' },
+		{ NULL, 0, NULL, 0 },
 	};
 	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
 	if (r || (r = no_args(o.cmd, first, argc, argv)))
@@ -151,11 +153,17 @@ static int list_cb(const struct intake *i, void *ud)
 	out_str(o, time_format(i->received_at, json ? TIME_ISO : TIME_SHORT, t, sizeof t));
 	out_str(o, json ? i->channel : vocab_label(&vocab_channel, i->channel));
 	out_str(o, json ? i->kind : vocab_label(&vocab_kind, i->kind));
-	/* Lists never show a caller whole: privacy by default. */
-	name_mask(i->caller, m, sizeof m);
-	out_str(o, m);
-	phone_mask(i->phone, m, sizeof m);
-	out_str(o, *i->phone ? m : "");
+	/* Lists never show a caller whole: privacy by default; a confidential
+	 * tip-giver not even masked. */
+	if (i->confidential) {
+		out_str(o, TR("（保密）", "(confidential)"));
+		out_str(o, "");
+	} else {
+		name_mask(i->caller, m, sizeof m);
+		out_str(o, m);
+		phone_mask(i->phone, m, sizeof m);
+		out_str(o, *i->phone ? m : "");
+	}
 	out_str(o, i->subject);
 	out_str(o, json ? i->status : vocab_label(&vocab_status, i->status));
 	if (i->exposure_id)
@@ -240,8 +248,10 @@ static int history_cb(const struct audit_row *a, void *ud)
 {
 	struct audit_print *p = ud;
 	char t[32], line[4096];
+	/* The create row holds the caller whole; the fields above already
+	 * show what this member may see. */
 	snprintf(line, sizeof line, "  %s %s %s %s %s", time_format(a->at, TIME_SHORT, t, sizeof t), a->unix_user,
-		 a->action, a->fields, a->after);
+		 a->action, a->fields, strcmp(a->action, "create") ? a->after : "");
 	out_line(stdout, line);
 	p->n++;
 	return 0;
@@ -266,6 +276,13 @@ static int show_exec(struct cli *cli, int argc, char **argv)
 		r = zs_fail(&err, ZS_ENOTFOUND, TR("没有编号为 %lld 的登记", "no intake with id %lld"), (long long)id);
 	if (r)
 		return cli_error(&err);
+	/* Whole only for whom it is meant (admins, the recorder, the unit
+	 * handling a tip not marked confidential); such a view is audited. */
+	bool revealed = false;
+	if (intake_for_detail(cli_ctx(cli), &i, true, &revealed, &err)) {
+		intake_clear(&i);
+		return cli_error(&err);
+	}
 	if (o.fmt == OUT_JSON) {
 		char *s = intake_json(&i, false);
 		puts(s ? s : "{}");
@@ -282,6 +299,8 @@ static int show_exec(struct cli *cli, int argc, char **argv)
 	field_line(TR("分类", "category"), *i.category ? vocab_label(&vocab_category, i.category) : "");
 	field_line(TR("来电人", "caller"), i.caller);
 	field_line(TR("来电号码", "phone"), i.phone);
+	if (i.confidential)
+		field_line(TR("保密", "confidential"), TR("保密举报：举报人信息只有登记人和管理员可见", "confidential tip: only the recorder and admins see the tip-giver"));
 	field_line(TR("被投诉主体", "business"), i.subject);
 	field_line(TR("统一社会信用代码", "USCC"), i.uscc);
 	field_line(TR("工单号", "reference"), i.ref);
@@ -339,7 +358,7 @@ static int update_exec(struct cli *cli, int argc, char **argv)
 const struct cmd_entry cmd_log_add_entry = {
 	"log add",
 	"--channel C --kind K --text T [--at TIME] [--caller N] [--phone P] [--subject S] [--uscc U] "
-	"[--category X] [--ref R] [--exposure ID]",
+	"[--category X] [--ref R] [--exposure ID] [--confidential]",
 	"登记一件投诉、举报或咨询；输出编号和可能的重复件、建议关联的曝光问题",
 	"log a complaint, tip or inquiry; prints its id and any duplicate or exposure suggestion",
 	0, add_exec,

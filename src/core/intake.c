@@ -50,6 +50,11 @@ int intake_from_input(struct zs_ctx *c, const struct intake_input *in, struct in
 	if ((r = field_code(in->kind, &vocab_kind, &code, err)))
 		goto fail;
 	o->kind = strdup(code);
+	if (in->confidential && strcmp(code, "tip")) {
+		r = zs_fail(err, ZS_EINPUT, "%s", TR("只有举报可以标为保密（--confidential）", "only a tip can be marked confidential"));
+		goto fail;
+	}
+	o->confidential = in->confidential;
 	if (given(in->category)) {
 		if ((r = field_code(in->category, &vocab_category, &code, err)))
 			goto fail;
@@ -299,6 +304,7 @@ char *intake_json(const struct intake *i, bool mask)
 	json_object_set_new(o, "duplicate_of", i->duplicate_of ? json_integer(i->duplicate_of) : json_null());
 	json_object_set_new(o, "recovered_fen", json_integer(i->recovered_fen));
 	json_object_set_new(o, "notes", json_string(i->notes));
+	json_object_set_new(o, "confidential", json_boolean(i->confidential));
 	char *s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII * 0);
 	json_decref(o);
 	return s;
@@ -591,6 +597,48 @@ int intake_update(struct zs_ctx *c, int64_t id, const struct intake_change *ch, 
 	intake_clear(&after);
 	if (!r)
 		r = store_commit(c->st, err);
+	if (r)
+		store_rollback(c->st);
+	return r;
+}
+
+bool intake_may_reveal(struct zs_ctx *c, const struct intake *i)
+{
+	enum role role = member_role(c);
+	if (role == ROLE_ADMIN || !strcmp(i->created_by ? i->created_by : "", store_user(c->st)))
+		return true;
+	if (i->confidential || !i->transfer_unit_id || role == ROLE_NONE)
+		return false;
+	struct member m;
+	bool same = false;
+	if (store_member_get(c->st, store_user(c->st), &m, NULL) == ZS_OK) {
+		same = m.unit_id && m.unit_id == i->transfer_unit_id;
+		member_clear(&m);
+	}
+	return same;
+}
+
+int intake_for_detail(struct zs_ctx *c, struct intake *i, bool record, bool *revealed, struct zs_error *err)
+{
+	*revealed = (*i->caller || *i->phone) && intake_may_reveal(c, i);
+	if (!*revealed) {
+		char m[128];
+		name_mask(i->caller, m, sizeof m);
+		free(i->caller);
+		i->caller = strdup(m);
+		phone_mask(i->phone, m, sizeof m);
+		if (*i->phone) {
+			free(i->phone);
+			i->phone = strdup(m);
+		}
+		return ZS_OK;
+	}
+	if (!record)
+		return ZS_OK;
+	/* Who looked at a caller's identity, and when, is on the record. */
+	int r = store_begin(c->st, err);
+	r = r ? r : store_audit(c->st, "intake", i->id, "view", "caller,phone", "", "", err);
+	r = r ? r : store_commit(c->st, err);
 	if (r)
 		store_rollback(c->st);
 	return r;

@@ -46,7 +46,11 @@ static void cells(const struct intake *i, bool pii, char out[NCOLS][64], const c
 	v[1] = time_format(i->received_at, TIME_FULL, out[1], 64);
 	v[2] = vocab_label(&vocab_channel, i->channel);
 	v[3] = vocab_label(&vocab_kind, i->kind);
-	if (pii) {
+	if (i->confidential) {
+		/* A confidential tip-giver is never exported, --with-pii or not. */
+		v[4] = "（保密）";
+		v[5] = "";
+	} else if (pii) {
 		v[4] = i->caller;
 		v[5] = i->phone;
 	} else {

@@ -9,7 +9,7 @@
 	"i.id, i.received_at, i.channel, i.kind, i.caller, i.phone, i.subject, i.uscc, " \
 	"i.category, i.summary, i.ref, i.handling, i.status, i.notes, i.created_by, " \
 	"i.exposure_id, e.title, i.transfer_unit_id, u.name, i.duplicate_of, i.recovered_fen, " \
-	"i.created_at, i.updated_at "
+	"i.created_at, i.updated_at, i.confidential "
 #define INTAKE_JOINS \
 	" LEFT JOIN exposure e ON e.id = i.exposure_id LEFT JOIN unit u ON u.id = i.transfer_unit_id "
 
@@ -39,6 +39,7 @@ static void read_row(sqlite3_stmt *s, struct intake *i)
 	i->recovered_fen = sqlite3_column_int64(s, 20);
 	i->created_at = sqlite3_column_int64(s, 21);
 	i->updated_at = sqlite3_column_int64(s, 22);
+	i->confidential = sqlite3_column_int(s, 23) != 0;
 }
 
 /* The ten fields an operator or a file gives, bound from parameter `at` on
@@ -62,8 +63,8 @@ int store_intake_insert(struct store *st, struct intake *in, struct zs_error *er
 	static const char sql[] =
 		"INSERT INTO intake(received_at, channel, kind, caller, phone, subject, uscc, category, "
 		"summary, ref, exposure_id, handling, transfer_unit_id, status, duplicate_of, "
-		"recovered_fen, notes, created_at, created_by, updated_at) "
-		"VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?18)";
+		"recovered_fen, notes, created_at, created_by, updated_at, confidential) "
+		"VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?18,?20)";
 	sqlite3_stmt *s = store_prep(st, sql, err);
 	if (!s)
 		return ZS_EFAIL;
@@ -77,6 +78,7 @@ int store_intake_insert(struct store *st, struct intake *in, struct zs_error *er
 	store_bind_text(s, 17, in->notes);
 	sqlite3_bind_int64(s, 18, in->created_at);
 	store_bind_text(s, 19, st->user);
+	sqlite3_bind_int(s, 20, in->confidential ? 1 : 0);
 	int r = store_step_done(st, s, err, "intake");
 	if (!r)
 		in->id = sqlite3_last_insert_rowid(st->db);

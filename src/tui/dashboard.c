@@ -20,7 +20,7 @@
 struct log_row {
 	int64_t id, at, exposure_id;
 	char channel[20], kind[12], status[16];
-	char subject[160], summary[320], caller[64];
+	char subject[160], summary[320];
 };
 
 struct exp_row {
@@ -125,7 +125,6 @@ static int log_cb(const struct intake *i, void *ud)
 	copy(r->status, sizeof r->status, i->status);
 	copy(r->subject, sizeof r->subject, i->subject);
 	copy(r->summary, sizeof r->summary, i->summary);
-	copy(r->caller, sizeof r->caller, i->caller);
 	return 0;
 }
 

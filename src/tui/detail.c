@@ -25,6 +25,7 @@ struct detail {
 	int n, scroll;
 	int64_t linked[64];   /* exposure: ids of the linked intakes shown */
 	int nlinked, sel;
+	bool viewed;          /* a whole view of the caller was audited for this opening */
 };
 
 static struct detail details[2];   /* an intake opened from an exposure, and that exposure */
@@ -74,6 +75,12 @@ static void load_intake(struct tui *t, struct detail *d)
 		add(d, C_OVERDUE, TR("找不到登记 #%lld", "intake #%lld not found"), (long long)d->id);
 		return;
 	}
+	/* Masked unless this member may see the caller; the first whole view
+	 * of each opening is audited, repaints are not. */
+	bool revealed = false;
+	if (intake_for_detail(t->c, &i, !d->viewed, &revealed, &err))
+		tui_message(t, true, "%s", err.msg);
+	d->viewed = true;
 	char tm[32];
 	add(d, C_TITLE, "#%lld  %s  %s  %s", (long long)i.id, vocab_label(&vocab_channel, i.channel), vocab_label(&vocab_kind, i.kind),
 	    vocab_label(&vocab_status, i.status));

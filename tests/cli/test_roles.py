@@ -173,6 +173,61 @@ class Roles(unittest.TestCase):
         finally:
             self.allowed("adm", "member", "update", "--unix", self.root, "--role", "admin")
 
+    def test_privacy_of_callers(self):
+        import json
+        import sqlite3
+        # Recorded by the operator; transferred to the leader's unit.
+        iid = self.zs("op", "log", "add", "--channel", "12315-hotline", "--kind", "complaint", "--text", "隐私测试",
+                      "--caller", "欧阳娜娜", "--phone", "13912345678").stdout.decode().split()[0]
+        self.zs("op", "log", "update", iid, "--transfer", "食品安全监管科")
+        tip = self.zs("op", "log", "add", "--channel", "web", "--kind", "tip", "--text", "保密举报", "--caller", "钱某某",
+                      "--phone", "13700001234", "--confidential").stdout.decode().split()[0]
+        self.zs("op", "log", "update", tip, "--transfer", "食品安全监管科")
+
+        def show(who, i):
+            return json.loads(self.zs(who, "log", "show", i, "--format", "json").stdout)
+
+        def views(i):
+            con = sqlite3.connect(self.db)
+            try:
+                return con.execute("SELECT unix_user FROM audit WHERE entity='intake' AND entity_id=? AND action='view'",
+                                   (int(i),)).fetchall()
+            finally:
+                con.close()
+
+        self.zs(None, "member", "add", "--unix", USERS["stranger"], "--name", "另一值班员", "--role", "operator")
+        try:
+            # Another operator: masked, nothing recorded.
+            s = show("stranger", iid)
+            self.assertEqual((s["caller"], s["phone"]), ("欧***", "139****5678"))
+            self.assertEqual(views(iid), [])
+            # The recorder, and the unit handling it: whole, and recorded.
+            self.assertEqual(show("op", iid)["phone"], "13912345678")
+            self.assertEqual(show("lead", iid)["caller"], "欧阳娜娜")
+            self.assertEqual(sorted(v[0] for v in views(iid)), sorted([USERS["op"], USERS["lead"]]))
+            # A confidential tip: not even the handling unit; the recorder and admins do.
+            self.assertNotIn("钱某某", json.dumps(show("lead", tip), ensure_ascii=False))
+            self.assertEqual(show("op", tip)["caller"], "钱某某")
+            self.assertEqual(show("adm", tip)["phone"], "13700001234")
+            # Never in a list or an export, whoever asks.
+            for who in ("op", "adm"):
+                out = self.zs(who, "log", "list", "--format", "json").stdout.decode()
+                self.assertNotIn("钱", out)
+                self.assertNotIn("欧阳娜娜", out)
+            path = os.path.join(self.dir, "pii-all.csv")
+            self.zs("adm", "log", "export", "-o", path, "--with-pii")
+            with open(path, encoding="utf-8-sig") as f:
+                text = f.read()
+            self.assertIn("欧阳娜娜", text)
+            self.assertNotIn("钱某某", text)
+            self.assertNotIn("13700001234", text)
+            # The audit holds callers whole: admins only.
+            self.refused("lead", "audit", "--entity", "intake")
+            self.zs("adm", "audit", "--entity", "intake")
+            self.zs("op", "audit", "verify")
+        finally:
+            self.zs(None, "member", "remove", USERS["stranger"])
+
     def test_bad_member_input(self):
         for args, needle in (((("member", "add", "--unix", "nosuchuser%s" % TAG, "--name", "x", "--role", "operator")), "没有 Unix 用户"),
                              (("member", "add", "--unix", USERS["stranger"], "--name", "x", "--role", "chief"), "chief"),
