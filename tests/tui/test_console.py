@@ -813,6 +813,46 @@ class Terminal(ConsoleTest):
         self.assertNotIn("PWNED", t.title())
         self.assertTrue(lines[0].startswith(" 登记 #%d" % iid), lines[0])
 
+    def test_hostile_text_from_the_8890_feed_is_harmless(self):
+        """The same through the relay: an 8890 order full of escapes (clear
+        screen, cursor moves, window title, OSC 52 clipboard, 8-bit CSI,
+        bidi override, DEL)."""
+        import http.server
+        import threading
+        hostile = ("\x1b[2J\x1b]0;PWNED\x07\x1b]52;c;UFdORUQ=\x07\x1b[31m红\x1b[0m\u009b2J\u202e反转\x7f")
+        page = json.dumps({"orders": [{"order_no": "GD-HOSTILE-1", "content": hostile,
+                                       "subject": "\x1b[H\u009b2J商户", "kind": "投诉"}], "next": None}).encode()
+
+        class H(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(page)))
+                self.end_headers()
+                self.wfile.write(page)
+
+            def log_message(self, *a):
+                pass
+
+        srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+        threading.Thread(target=srv.serve_forever, daemon=True).start()
+        self.addCleanup(srv.server_close)
+        self.addCleanup(srv.shutdown)
+        conf = os.path.join(self.dir, "relay.conf")
+        with open(conf, "w") as f:
+            f.write("[feed.city]\nurl = http://127.0.0.1:%d/orders\n" % srv.server_address[1])
+        os.chmod(conf, 0o600)
+        t = self.console(80, 24)
+        before = t.wait_stable(quiet=0.2)
+        title = t.title()
+        self.zs("--config", conf, "relay", "--once")
+        lines = t.wait_for("[2J", timeout=3)
+        self.check_harmless(t, lines, before, title)
+        self.assertNotIn("PWNED", t.title())
+        # OSC 52 must not have reached the terminal's clipboard (tmux buffers).
+        bufs = t.tmux("list-buffers", check=False)
+        self.assertNotIn("PWNED", bufs or "")
+
     def check_harmless(self, t, lines, before, title, fresh=True):
         self.assertEqual(lines[0][:20], before[0][:20])          # header intact
         self.assertEqual(lines[23], before[23])                  # hints intact
