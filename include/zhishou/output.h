@@ -32,6 +32,9 @@ void out_end_row(struct out *o);
 /* Print what is buffered, close the JSON array, free o.  Returns rows. */
 int64_t out_finish(struct out *o);
 
+/* Drop o after a failure: nothing more is printed. */
+void out_abort(struct out *o);
+
 /* Print one line of text safely (sanitised) followed by a newline. */
 void out_line(FILE *fp, const char *s);
 

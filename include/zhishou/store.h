@@ -40,10 +40,18 @@ const char *store_user(const struct store *st);
  * history must read in that clock, not in today's date. */
 void store_set_clock(struct store *st, const int64_t *now);
 
+/* The file this store opened is no longer at its path (deleted or
+ * replaced); writes are then refused. */
+bool store_file_gone(struct store *st);
+
 /* Write transactions: BEGIN IMMEDIATE with a bounded retry on SQLITE_BUSY. */
 int store_begin(struct store *st, struct zs_error *err);
 int store_commit(struct store *st, struct zs_error *err);
 void store_rollback(struct store *st);
+
+/* PRAGMA quick_check: why is "" when the file is sound, else its first
+ * complaint.  ZS_EFAIL only when the check itself cannot run. */
+int store_quick_check(struct store *st, char *why, size_t n, struct zs_error *err);
 
 /* A read transaction: several reads see one snapshot. */
 int store_read_begin(struct store *st, struct zs_error *err);

@@ -98,8 +98,12 @@ static int exec(struct cli *cli, int argc, char **argv)
 		return cli_error(&err);
 	struct actx x = { out_new(stdout, o.fmt, cols, 9), o.fmt == OUT_JSON };
 	r = store_audit_each(cli->ctx.st, o.entity, id, after, (int)limit, row_cb, &x, &err);
+	if (r) {
+		out_abort(x.out);
+		return cli_error(&err);
+	}
 	out_finish(x.out);
-	return r ? cli_error(&err) : 0;
+	return 0;
 }
 
 static int verify_exec(struct cli *cli, int argc, char **argv)

@@ -151,8 +151,12 @@ static int list_exec(struct cli *cli, int argc, char **argv)
 	struct zs_error err = { 0 };
 	struct list_ctx l = { out_new(stdout, o.fmt, list_cols, sizeof list_cols / sizeof *list_cols), o.fmt, cli->ctx.now };
 	r = store_exposure_each(cli->ctx.st, !o.all, NULL, NULL, list_cb, &l, &err);
+	if (r) {
+		out_abort(l.out);
+		return cli_error(&err);
+	}
 	out_finish(l.out);
-	return r ? cli_error(&err) : 0;
+	return 0;
 }
 
 static void kv(const char *label, const char *value)

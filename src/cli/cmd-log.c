@@ -224,7 +224,10 @@ static int list_exec(struct cli *cli, int argc, char **argv)
 	}
 	struct list_ctx l = { out_new(stdout, o.fmt, list_cols, sizeof list_cols / sizeof *list_cols), o.fmt };
 	r = store_intake_each(c->st, &f, list_cb, &l, &err);
-	out_finish(l.out);
+	if (r)
+		out_abort(l.out);
+	else
+		out_finish(l.out);
 	search_free(&q);
 	return r ? cli_error(&err) : 0;
 fail:

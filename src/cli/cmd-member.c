@@ -122,8 +122,12 @@ static int list_exec(struct cli *cli, int argc, char **argv)
 	struct zs_error err = { 0 };
 	struct list_ctx l = { out_new(stdout, o.fmt, cols, sizeof cols / sizeof *cols), o.fmt == OUT_JSON };
 	r = store_member_each(cli->ctx.st, list_cb, &l, &err);
+	if (r) {
+		out_abort(l.out);
+		return cli_error(&err);
+	}
 	out_finish(l.out);
-	return r ? cli_error(&err) : 0;
+	return 0;
 }
 
 const struct cmd_entry cmd_member_add_entry = {

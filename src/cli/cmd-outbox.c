@@ -116,8 +116,12 @@ static int list_exec(struct cli *cli, int argc, char **argv)
 	struct zs_error err = { 0 };
 	struct list_ctx l = { out_new(stdout, o.fmt, delivery_cols, 10), o.fmt == OUT_JSON };
 	r = store_delivery_each(cli->ctx.st, o.failed, 0, o.limit, delivery_cb, &l, &err);
+	if (r) {
+		out_abort(l.out);
+		return cli_error(&err);
+	}
 	out_finish(l.out);
-	return r ? cli_error(&err) : 0;
+	return 0;
 }
 
 static int retry_exec(struct cli *cli, int argc, char **argv)
@@ -186,8 +190,12 @@ static int quarantine_exec(struct cli *cli, int argc, char **argv)
 	struct zs_error err = { 0 };
 	struct list_ctx l = { out_new(stdout, o.fmt, quarantine_cols, 8), o.fmt == OUT_JSON };
 	r = store_quarantine_each(cli->ctx.st, o.feed, 0, o.limit, quarantine_cb, &l, &err);
+	if (r) {
+		out_abort(l.out);
+		return cli_error(&err);
+	}
 	out_finish(l.out);
-	return r ? cli_error(&err) : 0;
+	return 0;
 }
 
 const struct cmd_entry cmd_outbox_list_entry = {

@@ -124,8 +124,12 @@ static int list_exec(struct cli *cli, int argc, char **argv)
 	struct zs_error err = { 0 };
 	struct list_ctx l = { out_new(stdout, o.fmt, roster_cols, sizeof roster_cols / sizeof *roster_cols), o.fmt == OUT_JSON };
 	r = store_roster_each(cli->ctx.st, o.date ? date : NULL, o.now ? cli->ctx.now : 0, list_cb, &l, &err);
+	if (r) {
+		out_abort(l.out);
+		return cli_error(&err);
+	}
 	out_finish(l.out);
-	return r ? cli_error(&err) : 0;
+	return 0;
 }
 
 const struct cmd_entry cmd_roster_import_entry = {
@@ -173,8 +177,12 @@ static int unit_list_exec(struct cli *cli, int argc, char **argv)
 	struct zs_error err = { 0 };
 	struct list_ctx l = { out_new(stdout, o.fmt, unit_cols, 3), o.fmt == OUT_JSON };
 	r = store_unit_each(cli->ctx.st, unit_cb, &l, &err);
+	if (r) {
+		out_abort(l.out);
+		return cli_error(&err);
+	}
 	out_finish(l.out);
-	return r ? cli_error(&err) : 0;
+	return 0;
 }
 
 static int unit_add_exec(struct cli *cli, int argc, char **argv)

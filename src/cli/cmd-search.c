@@ -104,7 +104,10 @@ static int exec(struct cli *cli, int argc, char **argv)
 		f.like[k] = sq.like[k];
 	if (!r)
 		r = store_intake_each(cli->ctx.st, &f, intake_cb, &s, &err);
-	out_finish(s.out);
+	if (r)
+		out_abort(s.out);
+	else
+		out_finish(s.out);
 	search_free(&sq);
 	return r ? cli_error(&err) : 0;
 }

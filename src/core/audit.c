@@ -6,6 +6,10 @@
 #include "zhishou/audit.h"
 #include "zhishou/i18n.h"
 
+/* Not an error code (ZS_EFAIL is 1): a database error must never read as
+ * "stopped at a bad row", nor as a whole chain. */
+enum { STOP_AT_BAD_ROW = 100 };
+
 struct walk {
 	struct audit_verdict *v;
 	int64_t prev_id;
@@ -35,15 +39,25 @@ static int verify_cb(const struct audit_row *a, void *ud)
 		return 0;
 	}
 	w->v->first_bad = a->id;
-	return 1;
+	return STOP_AT_BAD_ROW;
 }
 
 int audit_verify(struct zs_ctx *c, struct audit_verdict *v, struct zs_error *err)
 {
 	memset(v, 0, sizeof *v);
 	struct walk w = { v, 0, "0000000000000000000000000000000000000000000000000000000000000000" };
-	int r = store_audit_each(c->st, NULL, 0, 0, 0, verify_cb, &w, err);
-	if (r == 1)
+	/* A damaged file can hide rows from the walk: check the file first. */
+	char why[200];
+	int r = store_quick_check(c->st, why, sizeof why, err);
+	if (r)
+		return r;
+	if (why[0]) {
+		v->first_bad = -1;
+		snprintf(v->why, sizeof v->why, TR("数据库文件已损坏：%s", "the database file is damaged: %s"), why);
+		return ZS_OK;
+	}
+	r = store_audit_each(c->st, NULL, 0, 0, 0, verify_cb, &w, err);
+	if (r == STOP_AT_BAD_ROW)
 		return ZS_OK;
 	if (r)
 		return r;

@@ -353,9 +353,12 @@ bool money_parse(const char *s, int64_t *fen)
 {
 	char buf[64];
 	size_t n = 0;
-	for (const char *p = s; *p && n < sizeof buf - 1; p++) {
+	for (const char *p = s; *p; p++) {
 		if (*p == ',' || *p == ' ')
 			continue;
+		/* Longer than any sum of money: refused, never cut short. */
+		if (n >= sizeof buf - 1)
+			return false;
 		buf[n++] = *p;
 	}
 	buf[n] = '\0';

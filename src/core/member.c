@@ -156,13 +156,10 @@ static int write_member(struct zs_ctx *c, const struct member_input *in, bool up
 			r = found;
 		if (!r) {
 			if (update) {
+				/* m starts as the member as stored; before keeps its own copy. */
 				m = before;
 				memset(&before, 0, sizeof before);
 				store_member_get(c->st, user, &before, err);
-				m.unit = NULL;
-				m.added_by = NULL;
-				free(before.unit);
-				before.unit = NULL;
 			} else {
 				m.unix_user = strdup(user);
 				m.name = strdup(user);

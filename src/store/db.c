@@ -145,9 +145,44 @@ static int exec_retry(struct store *st, const char *sql, struct zs_error *err, c
 	}
 }
 
+bool store_file_gone(struct store *st)
+{
+	struct stat sb;
+	return st->has_file && (stat(st->path, &sb) != 0 || (uint64_t)sb.st_dev != st->dev || (uint64_t)sb.st_ino != st->ino);
+}
+
 int store_begin(struct store *st, struct zs_error *err)
 {
+	/* A process that opened the file before it was deleted (or replaced)
+	 * would write into an inode nobody will ever read again. */
+	if (store_file_gone(st))
+		return zs_fail(err, ZS_EFAIL,
+			       TR("数据库文件 %s 已被删除或替换：这一次没有保存（草稿仍在）；请重新启动值守台",
+				  "the database file %s was deleted or replaced: nothing was saved (a draft stays); restart zhishou"),
+			       st->path);
 	return exec_retry(st, "BEGIN IMMEDIATE", err, "BEGIN");
+}
+
+int store_quick_check(struct store *st, char *why, size_t n, struct zs_error *err)
+{
+	sqlite3_stmt *s = store_prep_once(st, "PRAGMA quick_check(1)", err);
+	why[0] = '\0';
+	if (!s) {
+		/* A file too damaged to even prepare on is damaged. */
+		snprintf(why, n, "%s", sqlite3_errmsg(st->db));
+		zs_clear(err);
+		return ZS_OK;
+	}
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(s, 0);
+		if (t && strcmp((const char *)t, "ok"))
+			snprintf(why, n, "%s", (const char *)t);
+	} else {
+		snprintf(why, n, "%s", sqlite3_errmsg(st->db));
+	}
+	sqlite3_finalize(s);
+	return ZS_OK;
 }
 
 void store_set_clock(struct store *st, const int64_t *now)
@@ -432,6 +467,14 @@ int store_open(const char *path, const struct store_options *opt, struct store *
 	int r = check_identity(st, err);
 	if (!r && !memory)
 		r = check_modes(path, err);
+	if (!r && !memory) {
+		struct stat fs;
+		if (stat(path, &fs) == 0) {
+			st->has_file = true;
+			st->dev = (uint64_t)fs.st_dev;
+			st->ino = (uint64_t)fs.st_ino;
+		}
+	}
 	if (!r && !opt->readonly && !memory)
 		r = exec_retry(st, "PRAGMA journal_mode=WAL", err, "journal_mode");
 	if (!r)

@@ -19,6 +19,8 @@ struct store {
 	int64_t busy_since_ms; /* when the current wait began */
 	uint32_t rng;
 	const int64_t *now;    /* the night's clock for the audit's "at" (NULL: real time) */
+	bool has_file;         /* a file on disk (not ":memory:") */
+	uint64_t dev, ino;     /* which file was opened: a write into a deleted or replaced one is refused */
 };
 
 /* A prepared, reset statement for a static SQL string; NULL on error (err set). */

@@ -138,6 +138,12 @@ static void paint(struct tui *t)
 
 static void check_data(struct tui *t)
 {
+	/* The file deleted or replaced under us: say so for as long as it
+	 * lasts (writes are refused by the store, drafts stay). */
+	if (store_file_gone(t->c->st))
+		tui_message(t, true, TR("数据库文件 %s 已被删除或替换：新登记不会保存，请重新启动值守台",
+					"the database file %s was deleted or replaced: nothing new is saved; restart zhishou"),
+			    store_path(t->c->st));
 	int64_t v = store_data_version(t->c->st), mine = store_local_changes(t->c->st);
 	if (v == t->data_version && mine == t->local_changes)
 		return;

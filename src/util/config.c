@@ -104,11 +104,13 @@ static int handler(void *ud, const char *section, const char *name, const char *
 		ok = parse_int(value, 0, 23, &c->deadline_hour);
 	} else if (IS("roster", "shift_start") || IS("roster", "shift_end")) {
 		char *dst = !strcmp(name, "shift_start") ? c->shift_start : c->shift_end;
-		int h, m;
-		ok = sscanf(value, "%d:%d", &h, &m) == 2 && h >= 0 && h <= 24 && m >= 0 && m < 60 &&
-		     strlen(value) <= 5;
+		/* Exactly H:MM or HH:MM, 00:00-24:00 (24:00 is the end of the day). */
+		size_t l = strlen(value);
+		int h = -1, m = -1;
+		ok = (l == 4 || l == 5) && value[l - 3] == ':' && strspn(value, "0123456789:") == l &&
+		     sscanf(value, "%d:%d", &h, &m) == 2 && h >= 0 && m >= 0 && m < 60 && (h < 24 || (h == 24 && m == 0));
 		if (ok)
-			snprintf(dst, sizeof c->shift_start, "%02d:%02d", h, m);
+			snprintf(dst, sizeof c->shift_start, "%02d:%02d", h % 100, m % 100);
 	} else if (IS("display", "ambiguous_wide")) {
 		ok = config_parse_bool(value, &c->ambiguous_wide);
 	} else if (IS("access", "unknown")) {

@@ -93,8 +93,8 @@ struct out *out_new(FILE *fp, enum out_format f, const struct out_col *cols, int
 	o->f = f;
 	o->cols = cols;
 	o->ncols = ncols;
-	if (f == OUT_JSON)
-		fputc('[', fp);
+	/* JSON's "[" waits for the first row (or the finish), so a listing
+	 * that fails before any row prints nothing at all. */
 	header(o);
 	return o;
 }
@@ -175,7 +175,7 @@ void out_end_row(struct out *o)
 		out_null(o);
 	if (o->f == OUT_JSON) {
 		char *s = json_dumps(o->row, JSON_COMPACT);
-		fprintf(o->fp, "%s\n%s", o->rows ? "," : "", s ? s : "{}");
+		fprintf(o->fp, "%s\n%s", o->rows ? "," : "[", s ? s : "{}");
 		free(s);
 		json_decref(o->row);
 		o->row = NULL;
@@ -247,11 +247,25 @@ int64_t out_finish(struct out *o)
 			fprintf(o->fp, "%s\n", TR("（没有符合条件的记录）", "(no matching records)"));
 	}
 	if (o->f == OUT_JSON)
-		fputs("]\n", o->fp);
+		fputs(o->rows ? "]\n" : "[]\n", o->fp);
 	free(o->cells);
 	int64_t rows = o->rows;
 	free(o);
 	return rows;
+}
+
+void out_abort(struct out *o)
+{
+	if (!o)
+		return;
+	/* A listing that failed half-way prints no closing "]" and no "no
+	 * records": a script must not mistake it for a whole (empty) answer. */
+	for (size_t k = 0; k < o->ncells; k++)
+		free(o->cells[k].s);
+	free(o->cells);
+	if (o->row)
+		json_decref(o->row);
+	free(o);
 }
 
 void out_line(FILE *fp, const char *s)

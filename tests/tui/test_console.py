@@ -1166,7 +1166,8 @@ class Views(ConsoleTest):
         for _ in range(k):
             t.keys("j")
         t.keys("Enter")
-        lines = t.wait_for("登记 #%s" % want)
+        # The results list also says "登记 #N": wait for the detail's title line.
+        lines = t.wait_until(lambda ls: ls and ls[0].startswith(" 登记 #%s" % want), what="the detail of #%s" % want)
         self.assertTrue(lines[0].startswith(" 登记 #%s" % want))
         t.keys("Escape")
         t.wait_for("搜索「翻新机」")

@@ -50,13 +50,13 @@ static char *text_of(const char *event, const char *payload)
 static void assert_has(const char *hay, const char *needle)
 {
 	if (!strstr(hay, needle))
-		fail_msg("\"%s\" not in \"%s\"", needle, hay);
+		fail_msg("\"%s\" not in \"%s\"", needle, hay ? hay : "(null)");
 }
 
 static void assert_lacks(const char *hay, const char *needle)
 {
 	if (strstr(hay, needle))
-		fail_msg("\"%s\" must not be in \"%s\"", needle, hay);
+		fail_msg("\"%s\" must not be in \"%s\"", needle, hay ? hay : "(null)");
 }
 
 static bool ends_with(const char *s, const char *end)
