@@ -114,6 +114,18 @@ static int exec(struct cli *cli, int argc, char **argv)
 		       cli->db_path, year);
 		return 0;
 	}
+	/* An existing file is checked whole: "up to date" must not be said of
+	 * a damaged one. */
+	if (existed) {
+		char why[200];
+		if (store_quick_check(cli->ctx.st, why, sizeof why, &err))
+			return cli_error(&err);
+		if (why[0]) {
+			zs_fail(&err, ZS_EFAIL, TR("数据库 %s 已损坏：%s；请从备份恢复", "database %s is damaged: %s; restore it from a backup"),
+				cli->db_path, why);
+			return cli_error(&err);
+		}
+	}
 	printf(existed ? TR("数据库 %s 已是最新结构（版本 %d）\n", "database %s is up to date (schema %d)\n")
 		       : TR("已创建数据库 %s（结构版本 %d）\n", "created database %s (schema %d)\n"),
 	       cli->db_path, store_schema_version());

@@ -617,7 +617,6 @@ class Corrupted(FaultCase):
     # SQLite itself calls malformed (pages 3..5), `init` says "已是最新结构"
     # and `audit verify` says "审计链完好", both exit 0 -- the two commands an
     # administrator runs to check a database after trouble.
-    @unittest.expectedFailure
     def test_init_reports_a_damaged_file(self):
         self.failed_clearly(self.run_on(self.unit_and_gala(), "init"), "损坏")
 
