@@ -16,6 +16,7 @@ struct intake_input {
 	const char *at, *channel, *kind, *caller, *phone, *subject, *uscc, *category;
 	const char *text, *ref, *exposure;
 	bool confidential;     /* a tip whose tip-giver stays with the recorder and admins */
+	const char *draft_token; /* the console draft this comes from (NULL: none); see intake_saved_draft */
 };
 
 /* Limits in characters (code points). */
@@ -40,9 +41,14 @@ int intake_from_input(struct zs_ctx *c, const struct intake_input *in, struct in
  * own id is skipped). */
 int intake_hints(struct zs_ctx *c, const struct intake *i, struct intake_hints *h, struct zs_error *err);
 
-/* Validate, store and audit one intake; fills *id and, if h, the hints. */
+/* Validate, store and audit one intake; fills *id and, if h, the hints.
+ * With in->draft_token, a draft already saved is not logged again: *id is
+ * the intake it became and the result ZS_EINPUT saying so. */
 int intake_add(struct zs_ctx *c, const struct intake_input *in, int64_t *id,
 	       struct intake_hints *h, struct zs_error *err);
+
+/* The intake a console draft (its token) was saved as; *id 0 if not yet. */
+int intake_saved_draft(struct zs_ctx *c, const char *token, int64_t *id, struct zs_error *err);
 
 struct intake_change {
 	const char *status, *transfer, *note, *recovered, *exposure, *duplicate_of;

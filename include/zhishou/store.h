@@ -135,6 +135,11 @@ int store_intake_tally(struct store *st, store_tally_cb cb, void *ud, struct zs_
 /* Intakes linked to one exposure (index range). */
 int64_t store_intake_linked_count(struct store *st, int64_t exposure_id);
 
+/* Console drafts saved as intakes (migration 005): the intake a draft's
+ * token was saved as (*intake_id 0 if none), and recording one. */
+int store_saved_draft_find(struct store *st, const char *token, int64_t *intake_id, struct zs_error *err);
+int store_saved_draft_insert(struct store *st, const char *token, int64_t intake_id, struct zs_error *err);
+
 /* exposures */
 int store_exposure_insert(struct store *st, struct exposure *e, struct zs_error *err);
 int store_exposure_get(struct store *st, int64_t id, struct exposure *out, struct zs_error *err);

@@ -338,15 +338,35 @@ int intake_add(struct zs_ctx *c, const struct intake_input *in, int64_t *id, str
 		intake_clear(&i);
 		return r;
 	}
+	int64_t saved = 0;
 	if (!(r = store_begin(c->st, err))) {
-		r = insert_audited(c, &i, err);
+		/* Looked up inside the write transaction: two consoles saving
+		 * the same draft cannot both pass. */
+		if (in->draft_token && *in->draft_token &&
+		    !(r = store_saved_draft_find(c->st, in->draft_token, &saved, err)) && saved)
+			r = zs_fail(err, ZS_EINPUT, TR("这份草稿已登记为 #%lld，没有重复登记",
+						       "this draft was already logged as #%lld; not logged again"),
+				    (long long)saved);
+		r = r ? r : insert_audited(c, &i, err);
+		if (!r && in->draft_token && *in->draft_token)
+			r = store_saved_draft_insert(c->st, in->draft_token, i.id, err);
 		r = r ? r : store_commit(c->st, err);
 		if (r)
 			store_rollback(c->st);
 	}
-	*id = i.id;
+	/* On failure *id is 0, or the intake this draft was saved as before:
+	 * never the id of a row rolled back. */
+	*id = r ? saved : i.id;
 	intake_clear(&i);
 	return r;
+}
+
+int intake_saved_draft(struct zs_ctx *c, const char *token, int64_t *id, struct zs_error *err)
+{
+	*id = 0;
+	if (!token || !*token)
+		return ZS_OK;
+	return store_saved_draft_find(c->st, token, id, err);
 }
 
 bool money_parse(const char *s, int64_t *fen)

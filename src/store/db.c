@@ -21,6 +21,7 @@ static const char *const migrations[] = {
 	"migrations/002_relay.sql",
 	"migrations/003_morning.sql",
 	"migrations/004_members.sql",
+	"migrations/005_saved_drafts.sql",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -456,3 +456,31 @@ int64_t store_intake_linked_count(struct store *st, int64_t exposure_id)
 	sqlite3_reset(s);
 	return n;
 }
+
+int store_saved_draft_find(struct store *st, const char *token, int64_t *intake_id, struct zs_error *err)
+{
+	static const char sql[] = "SELECT intake_id FROM saved_draft WHERE token = ?";
+	*intake_id = 0;
+	sqlite3_stmt *s = store_prep(st, sql, err);
+	if (!s)
+		return ZS_EFAIL;
+	store_bind_text(s, 1, token);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*intake_id = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_sqlerr(st, err, "saved_draft");
+	return ZS_OK;
+}
+
+int store_saved_draft_insert(struct store *st, const char *token, int64_t intake_id, struct zs_error *err)
+{
+	static const char sql[] = "INSERT INTO saved_draft(token, intake_id) VALUES (?, ?)";
+	sqlite3_stmt *s = store_prep(st, sql, err);
+	if (!s)
+		return ZS_EFAIL;
+	store_bind_text(s, 1, token);
+	sqlite3_bind_int64(s, 2, intake_id);
+	return store_step_done(st, s, err, "saved_draft");
+}

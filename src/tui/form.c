@@ -4,14 +4,18 @@
  * duplicate warning and the exposure suggestion come from the core before
  * saving.  Every change is written to a draft file at once, so a closed
  * terminal or a dropped SSH link loses nothing; the draft is offered back at
- * the next start. */
+ * the next start.  Each form carries a random token, saved with the intake
+ * (table saved_draft): a console killed after the save committed but before
+ * the draft was deleted does not offer that draft again, nor log it twice. */
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lineedit.h"
@@ -62,6 +66,7 @@ struct form {
 	char msg[FI_N][1100];       /* validation message beside each field */
 	struct intake_hints hints;
 	bool open;
+	char token[33];             /* this form's draft token: 32 hex digits */
 	char draft_path[1024];
 	char pref_path[1024];
 };
@@ -138,6 +143,35 @@ static const char *pick_code(const struct form *f, int i)
 	return f->pick[i] >= 0 && (size_t)f->pick[i] < v->n ? v->items[f->pick[i]].code : NULL;
 }
 
+static void new_token(struct form *f)
+{
+	unsigned char b[16];
+	size_t got = 0;
+	while (got < sizeof b) {
+		ssize_t n = getrandom(b + got, sizeof b - got, 0);
+		if (n < 0 && errno != EINTR)
+			break;
+		got += n > 0 ? (size_t)n : 0;
+	}
+	if (got < sizeof b) {
+		/* No kernel randomness (never on Linux >= 3.17): time and pid
+		 * still make a collision with another draft unlikely. */
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		snprintf(f->token, sizeof f->token, "%016llx%08x%08x", (unsigned long long)ts.tv_sec,
+			 (unsigned)ts.tv_nsec, (unsigned)getpid());
+		return;
+	}
+	for (size_t i = 0; i < sizeof b; i++)
+		snprintf(f->token + 2 * i, 3, "%02x", b[i]);
+}
+
+static bool token_ok(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	return n >= 16 && n <= 32 && strspn(s, "0123456789abcdef") == n;
+}
+
 /* Written to a temporary file and renamed: a kill mid-write leaves the
  * previous draft, never half of one. */
 static void save_draft(struct form *f)
@@ -159,6 +193,7 @@ static void save_draft(struct form *f)
 		}
 	}
 	json_object_set_new(o, "focus", json_integer(f->focus));
+	json_object_set_new(o, "token", json_string(f->token));
 	char tmp[1100];
 	snprintf(tmp, sizeof tmp, "%s.tmp", f->draft_path);
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -197,8 +232,42 @@ static bool load_draft(struct form *f)
 	}
 	json_t *fo = json_object_get(o, "focus");
 	f->focus = json_is_integer(fo) && json_integer_value(fo) >= 0 && json_integer_value(fo) < FI_N ? (int)json_integer_value(fo) : 0;
+	/* A draft from before tokens keeps the fresh one clear_form made. */
+	const char *tok = json_string_value(json_object_get(o, "token"));
+	if (token_ok(tok))
+		snprintf(f->token, sizeof f->token, "%s", tok);
 	json_decref(o);
 	return true;
+}
+
+/* The intake the draft on disk was saved as (0: not saved, or no draft). */
+static int64_t draft_saved_as(struct tui *t, struct form *f)
+{
+	json_t *o = json_load_file(f->draft_path, 0, NULL);
+	const char *tok = o ? json_string_value(json_object_get(o, "token")) : NULL;
+	int64_t id = 0;
+	struct zs_error err = { 0 };
+	if (token_ok(tok))
+		intake_saved_draft(t->c, tok, &id, &err);
+	json_decref(o);
+	return id;
+}
+
+/* At start: a draft left by a console killed right after its save committed
+ * is removed and said so; true if an unsaved draft is waiting. */
+bool form_draft_pending(struct tui *t)
+{
+	struct form *f = t->form;
+	if (!f || access(f->draft_path, F_OK) != 0)
+		return false;
+	int64_t id = draft_saved_as(t, f);
+	if (!id)
+		return true;
+	unlink(f->draft_path);
+	tui_message(t, false, TR("上次的草稿已登记为 #%lld（保存后程序中断），草稿已删除",
+				 "the last draft was already logged as #%lld (the program stopped after saving); draft removed"),
+		    (long long)id);
+	return false;
 }
 
 static void clear_form(struct tui *t, struct form *f)
@@ -209,6 +278,7 @@ static void clear_form(struct tui *t, struct form *f)
 		f->msg[i][0] = '\0';
 	}
 	memset(&f->hints, 0, sizeof f->hints);
+	new_token(f);
 	char now[32];
 	le_set(&f->edit[FI_AT], time_format(t->c->now, TIME_FULL, now, sizeof now));
 	/* The channel defaults to the one this operator used last. */
@@ -240,6 +310,7 @@ static void input_of(const struct form *f, struct intake_input *in)
 	in->text = f->edit[FI_TEXT].buf;
 	in->ref = f->edit[FI_REF].buf;
 	in->exposure = f->edit[FI_EXPOSURE].buf;
+	in->draft_token = f->token;
 }
 
 /* Check one field the way the core will.  The message beside a field must
@@ -409,6 +480,13 @@ static void save(struct tui *t, struct form *f)
 	int64_t id = 0;
 	if (intake_add(t->c, &in, &id, NULL, &err)) {
 		tui_message(t, true, "%s", err.msg);
+		if (!id)
+			return;
+		/* Saved before (another console of this user): nothing more to
+		 * keep; the message says which intake it is. */
+		unlink(f->draft_path);
+		f->open = false;
+		tui_pop(t);
 		return;
 	}
 	FILE *fp = fopen(f->pref_path, "w");

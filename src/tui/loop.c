@@ -264,7 +264,7 @@ int tui_run(struct zs_ctx *c, const struct tui_options *opt)
 	t->dash = dashboard_new(t);
 	t->form = form_new(t);
 	tui_push(t, &view_dashboard, t->dash);
-	if (form_has_draft(t))
+	if (form_draft_pending(t))
 		tui_message(t, false, "%s", TR("发现上次未保存的登记草稿：按 n 继续编辑，按 X 丢弃",
 					       "An unsaved intake draft was found: press n to continue it, X to discard it"));
 	t->dirty = true;

@@ -99,6 +99,7 @@ struct form *form_new(struct tui *t);
 void form_free(struct form *f);
 void form_open(struct tui *t, bool restore_draft);
 bool form_has_draft(struct tui *t);
+bool form_draft_pending(struct tui *t);
 void form_discard_draft(struct tui *t);
 
 /* details (detail.c) */

@@ -663,6 +663,56 @@ class Draft(ConsoleTest):
         it = self.newest()
         self.assertEqual(it["summary"], "草稿里的投诉内容")
 
+    def test_draft_of_a_saved_intake_is_not_offered_or_logged_again(self):
+        """A console killed between the save's commit and removing the draft
+        leaves a draft that was saved: the next console says which intake it
+        became and removes it; saving such a draft again is refused."""
+        t = self.console(80, 24)
+        t.keys("n")
+        t.wait_for("新登记：投诉")
+        t.keys("Tab", "Tab", "Tab", "Tab")
+        t.type("保存后被杀的草稿")
+        t.wait_for("保存后被杀的草稿")
+        self.assertEqual(len(self.drafts()), 1)
+        dpath = self.drafts()[0]
+        with open(dpath, encoding="utf-8") as f:
+            left = f.read()
+        self.assertRegex(json.loads(left)["token"], r"^[0-9a-f]{32}$")
+        t.keys("C-s")
+        t.wait_for("已登记 #")
+        new_id = self.newest()["id"]
+        t.keys("q")
+        t.wait_dead()
+        t.close()
+        # the kill's leftover: the draft as it was just before the save
+        self.assertEqual(self.drafts(), [])
+        with open(dpath, "w", encoding="utf-8") as f:
+            f.write(left)
+        t2 = self.console(80, 24, wait=False)
+        t2.wait_for("上次的草稿已登记为 #%d" % new_id)
+        self.assertNotIn("发现上次未保存", t2.text())
+        self.assertEqual(self.drafts(), [])
+        # Two consoles of one user share the draft: one saves, then the other
+        # (its form still open with the same draft) saves too.
+        t2.keys("n")
+        t2.wait_for("新登记：投诉")
+        t2.keys("Tab", "Tab", "Tab", "Tab")
+        t2.type("两个值守台同一草稿")
+        t2.wait_for("两个值守台同一草稿")
+        t3 = self.console(80, 24, wait=False)
+        t3.wait_for("发现上次未保存的登记草稿")
+        t3.keys("n")
+        t3.wait_for("两个值守台同一草稿")
+        t3.keys("C-s")
+        t3.wait_for("已登记 #")
+        first = self.newest()["id"]
+        t2.keys("C-s")
+        t2.wait_for("这份草稿已登记为 #%d，没有重复登记" % first)
+        t2.wait_for("晚会曝光问题")          # the form closed: nothing left to keep
+        self.assertEqual(self.newest()["id"], first)
+        self.assertEqual(sum(1 for i in self.zs_json("log", "list", "--limit", "100")
+                             if i["summary"] == "两个值守台同一草稿"), 1)
+
     def test_draft_survives_the_terminal_going_away(self):
         t = self.console(80, 24)
         t.keys("n")
