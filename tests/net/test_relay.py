@@ -685,6 +685,80 @@ class KilledMidSend(RelayCase):
         self.assertTrue(all(d["state"] == "sent" for d in rows), rows)
 
 
+class KilledAtRandom(RelayCase):
+    """Kill -9 of the relay at random moments (issue 6), fixed seed, 50 rounds.
+
+    Each round commits two exposures (one message each for two robots),
+    starts the relay and kills it a random 20-600 ms later.  Every answer
+    trickles (about 60 ms), so many kills land while a message is on the
+    wire.  After each kill the database is whole; each round may add at most
+    one duplicate arrival per robot (the message in flight at the last kill,
+    sent again).  At the end one relay delivers the rest: every message has
+    arrived at each robot and every delivery row is sent."""
+
+    ROUNDS = 50
+    SEED = 315
+
+    def arrivals(self, kind, titles):
+        recs = self.sends(kind)
+        return {t: sum(1 for r in recs if t in msg_text(r)) for t in titles}
+
+    def test_fifty_kills(self):
+        import random
+        import sqlite3
+        rng = random.Random(self.SEED)
+        self.init()
+        # Limits far above what 50 rounds send, so only the kills matter.
+        self.write_config([self.robot("wh", "webhook", per_minute="6000", per_second="100"),
+                           self.robot("wc", "wecom", per_minute="6000", per_second="100")],
+                          relay={"timeout": "10", "retry_max_seconds": "1"})
+        self.srv.push("slow", count=1000000, interval=0.004)
+        titles, dups_before = [], {"webhook": 0, "wecom": 0}
+        resent = {"webhook": 0, "wecom": 0}
+        for rnd in range(self.ROUNDS):
+            for k in range(2):
+                titles.append(title(rnd * 2 + k, "随机中断"))
+                self.expose(titles[-1])
+            r = self.start_relay()
+            time.sleep(rng.uniform(0.02, 0.6))
+            r.kill()
+            con = sqlite3.connect(self.env.db, timeout=10)
+            try:
+                self.assertEqual(con.execute("PRAGMA integrity_check").fetchall(), [("ok",)], "round %d" % rnd)
+            finally:
+                con.close()
+            time.sleep(0.1)          # the server records what was on the wire
+            for kind in dups_before:
+                c = self.arrivals(kind, titles)
+                dups = sum(n - 1 for n in c.values() if n > 1)
+                self.assertLessEqual(dups - dups_before[kind], 1,
+                                     "round %d, %s: more than the one message in flight sent again %s\n%s\n%s"
+                                     % (rnd, kind, c, self.evidence(self.sends(kind)), r.log()))
+                resent[kind] += dups - dups_before[kind]
+                dups_before[kind] = dups
+        last = self.start_relay()
+        # (wait_sent counts verdict "ok" only; every answer here is "forced:slow")
+        ok = self.srv.wait_for(lambda q: all(n >= 1 for k in ("webhook", "wecom")
+                                             for n in self.arrivals(k, titles).values()), 120, interval=0.2)
+        missing = {k: [t for t, n in self.arrivals(k, titles).items() if n == 0] for k in ("webhook", "wecom")}
+        self.assertTrue(ok, "not all delivered after 50 kills: missing %s\n%s\n%s"
+                        % (missing, self.outbox(), last.log()[-3000:]))
+        time.sleep(0.5)
+        self.assertEqual(last.stop(), 0, last.log())
+        for kind in dups_before:
+            c = self.arrivals(kind, titles)
+            self.assertTrue(all(n >= 1 for n in c.values()), c)
+            dups = sum(n - 1 for n in c.values() if n > 1)
+            self.assertLessEqual(dups - dups_before[kind], 1, c)
+            resent[kind] += dups - dups_before[kind]
+        rows = self.outbox()
+        self.assertEqual(len(rows), 2 * len(titles), rows)
+        self.assertTrue(all(d["state"] == "sent" for d in rows), [d for d in rows if d["state"] != "sent"])
+        # The kills did land mid-send (else this test proves nothing).
+        self.assertGreater(sum(resent.values()), 0, "no kill landed while a message was on the wire")
+        sys.stderr.write("\n%d kills; messages sent again (in flight at a kill): %s\n" % (self.ROUNDS, resent))
+
+
 class RateLimit(RelayCase):
     def windows(self, times_ms, span_s, tol_s):
         """The largest number of arrivals within any window of span_s - tol_s."""
