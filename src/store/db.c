@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,12 +31,57 @@ int store_schema_version(void) { return NMIGRATIONS; }
 const char *store_path(const struct store *st) { return st->path; }
 const char *store_user(const struct store *st) { return st->user; }
 
+/* What the filesystem holding the database says, for errors SQLite can
+ * only call "disk I/O error" or "unable to open database file" (opening a
+ * WAL database creates its -shm, which fails on a full or read-only disk). */
+enum fs_state { FS_OK, FS_FULL, FS_READONLY };
+
+static enum fs_state fs_state_of(const char *path)
+{
+	char dir[4096];
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, sizeof dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	struct statvfs vs;
+	if (statvfs(dir, &vs) != 0)
+		return FS_OK;
+	if (vs.f_flag & ST_RDONLY)
+		return FS_READONLY;
+	/* Less than a -shm file's first 32 KiB twice over. */
+	if ((unsigned long long)vs.f_bavail * vs.f_frsize < 64 * 1024)
+		return FS_FULL;
+	return FS_OK;
+}
+
+static int fs_readonly_fail(struct store *st, struct zs_error *err)
+{
+	return zs_fail(err, ZS_EFAIL,
+		       TR("数据库所在的文件系统是只读的（%s）：不能写入，已保存的记录没有变化；请系统管理员检查磁盘后重新挂载为可写",
+			  "the filesystem holding the database (%s) is read-only: nothing can be written and nothing saved has changed; "
+			  "ask the system administrator to check the disk and mount it read-write"),
+		       st->path);
+}
+
 int store_sqlerr(struct store *st, struct zs_error *err, const char *what)
 {
 	int rc = sqlite3_errcode(st->db);
-	if (rc == SQLITE_FULL)
-		return zs_fail(err, ZS_EFAIL, TR("磁盘已满，%s 未能写入：%s", "disk full, %s not written: %s"),
-			       what, sqlite3_errmsg(st->db));
+	enum fs_state fs = FS_OK;
+	if (strcmp(st->path, ":memory:"))
+		if (rc == SQLITE_FULL || rc == SQLITE_IOERR || rc == SQLITE_CANTOPEN || rc == SQLITE_READONLY)
+			fs = fs_state_of(st->path);
+	if (fs == FS_READONLY || st->fs_readonly)
+		return fs_readonly_fail(st, err);
+	if (rc == SQLITE_FULL || fs == FS_FULL)
+		return zs_fail(err, ZS_EFAIL,
+			       TR("磁盘已满（%s 所在的文件系统没有剩余空间）：这一次没有写入，已保存的记录不受影响；请腾出空间后重试",
+				  "disk full (no space left where %s is): nothing was written this time and nothing saved is affected; "
+				  "free some space and try again"),
+			       st->path);
 	if (rc == SQLITE_READONLY)
 		return zs_fail(err, ZS_EFAIL, TR("数据库只读，%s 未能写入：%s", "database is read-only, %s not written: %s"),
 			       what, sqlite3_errmsg(st->db));
@@ -161,6 +207,8 @@ int store_begin(struct store *st, struct zs_error *err)
 			       TR("数据库文件 %s 已被删除或替换：这一次没有保存（草稿仍在）；请重新启动值守台",
 				  "the database file %s was deleted or replaced: nothing was saved (a draft stays); restart zhishou"),
 			       st->path);
+	if (st->fs_readonly)
+		return fs_readonly_fail(st, err);
 	return exec_retry(st, "BEGIN IMMEDIATE", err, "BEGIN");
 }
 
@@ -424,6 +472,52 @@ static int check_modes(const char *path, struct zs_error *err)
 	return ZS_OK;
 }
 
+/* A WAL database on a filesystem mounted read-only, left closed (no -wal
+ * with content, no -shm): SQLite cannot create the -shm and will not open
+ * it.  Nothing can change the file there, so it is opened immutable (no
+ * locks, no -shm) and read-only: every read works, every write is refused
+ * saying why.  Not when a -wal holds commits: those are not in the file. */
+static bool reopen_immutable(struct store *st)
+{
+	if (fs_state_of(st->path) != FS_READONLY)
+		return false;
+	char wal[4200];
+	snprintf(wal, sizeof wal, "%s-wal", st->path);
+	struct stat ws;
+	if (stat(wal, &ws) == 0 && ws.st_size > 0)
+		return false;
+	/* A URI, so the path is percent-encoded (sqlite.org/uri.html). */
+	size_t n = strlen(st->path);
+	char *uri = malloc(3 * n + 32);
+	if (!uri)
+		return false;
+	char *o = uri + sprintf(uri, "file:");
+	for (const unsigned char *p = (const unsigned char *)st->path; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    strchr("/-_.~", *p))
+			*o++ = (char)*p;
+		else
+			o += sprintf(o, "%%%02X", *p);
+	}
+	strcpy(o, "?immutable=1");
+	sqlite3 *db = NULL;
+	int rc = sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+	free(uri);
+	if (rc != SQLITE_OK) {
+		sqlite3_close(db);
+		return false;
+	}
+	for (int i = 0; i < st->ncache; i++)
+		sqlite3_finalize(st->cache[i].stmt);
+	st->ncache = 0;
+	sqlite3_close(st->db);
+	st->db = db;
+	sqlite3_busy_handler(st->db, busy_handler, st);
+	sqlite3_extended_result_codes(st->db, 0);
+	st->fs_readonly = true;
+	return true;
+}
+
 int store_open(const char *path, const struct store_options *opt, struct store **out,
 	       struct zs_error *err)
 {
@@ -466,6 +560,8 @@ int store_open(const char *path, const struct store_options *opt, struct store *
 	if (!err)
 		err = &local;
 	int r = check_identity(st, err);
+	if (r && !memory && sqlite3_errcode(st->db) == SQLITE_CANTOPEN && reopen_immutable(st))
+		r = check_identity(st, err);
 	if (!r && !memory)
 		r = check_modes(path, err);
 	if (!r && !memory) {
@@ -476,7 +572,7 @@ int store_open(const char *path, const struct store_options *opt, struct store *
 			st->ino = (uint64_t)fs.st_ino;
 		}
 	}
-	if (!r && !opt->readonly && !memory)
+	if (!r && !opt->readonly && !memory && !st->fs_readonly)
 		r = exec_retry(st, "PRAGMA journal_mode=WAL", err, "journal_mode");
 	if (!r)
 		/* temp_store=MEMORY: statement journals of multi-page writes (and the
@@ -484,7 +580,7 @@ int store_open(const char *path, const struct store_options *opt, struct store *
 		r = exec(st, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY", err,
 			 "pragma");
 	if (!r)
-		r = migrate(st, opt->readonly, err);
+		r = migrate(st, opt->readonly || st->fs_readonly, err);
 	if (r) {
 		/* The file is left alone even if we created it: another process
 		 * may be opening it at the same moment, and an empty file is

@@ -20,6 +20,7 @@ struct store {
 	uint32_t rng;
 	const int64_t *now;    /* the night's clock for the audit's "at" (NULL: real time) */
 	bool has_file;         /* a file on disk (not ":memory:") */
+	bool fs_readonly;      /* opened immutable: its filesystem is mounted read-only */
 	uint64_t dev, ino;     /* which file was opened: a write into a deleted or replaced one is refused */
 };
 

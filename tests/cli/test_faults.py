@@ -12,9 +12,6 @@ and say why.  The console tests need tmux (tests/tui/tmuxdrv.py) and skip
 without it.  The corrupted files are copies of a small night with pages
 overwritten by fixed-seed garbage; nothing there needs root.
 
-Tests marked expectedFailure record program bugs that are still open; each
-says which.  When a bug is fixed its test "unexpectedly succeeds": drop the
-marker then.
 """
 
 import glob
@@ -275,11 +272,8 @@ class DiskFull(FaultCase):
         self.assertEqual(integrity(e.db), [("ok",)])
         e.add("--channel", "web", "--kind", "tip", "--text", "腾出空间后")
 
-    # BUG (full disk, no -shm yet): opening needs a new -shm file; SQLite
-    # reports SQLITE_IOERR (extended codes are off) and every command, even
-    # `log list`, says only "数据库错误（open）：disk I/O error" -- an
-    # operator reads a broken disk, not a full one.
-    @unittest.expectedFailure
+    # With no -shm yet, opening needs a new -shm file and SQLite says only
+    # "disk I/O error": zhishou asks the filesystem and says the disk is full.
     def test_full_disk_before_open_says_disk_full(self):
         e = self.env
         self._full_before_open()
@@ -287,7 +281,8 @@ class DiskFull(FaultCase):
             r = e.run(*args)
             self.assertTrue(r.rc == 0 or "磁盘已满" in r.err, "a read on a full disk:\n%r" % r)
         r = e.run("log", "add", "--channel", "web", "--kind", "tip", "--text", "满盘时")
-        self.failed_clearly(r, "磁盘已满")
+        self.failed_clearly(r, "磁盘已满", "腾出空间")
+        self.assertNotIn("I/O error", r.err)
 
 
 # --- 2. read-only database ------------------------------------------------------
@@ -365,18 +360,23 @@ class ReadOnly(FaultCase):
         for args in READS:
             self.assertEqual(self.env.ok(*args).out, self.reads_rw[args])
 
-    # BUG: on a read-only filesystem with no -wal/-shm, SQLite cannot open
-    # the WAL database (SQLITE_CANTOPEN) and every command, reading or
-    # writing, says "数据库错误（open）：unable to open database file": not
-    # that the database is read-only, in English, and reading is refused.
-    @unittest.expectedFailure
+    # With no -wal/-shm, SQLite cannot open the WAL database ("unable to
+    # open database file"); zhishou opens it immutable (nothing can change it
+    # there): reads work, writes say the filesystem is read-only.
     def test_readonly_filesystem_says_read_only(self):
         remount(self, self.mnt, "ro")
-        for args in READS + [SHOW_CALLER]:
+        for args in READS:
             r = self.env.run(*args)
-            self.assertTrue(r.rc == 0 or "只读" in r.err, "a read on a read-only filesystem:\n%r" % r)
-        for args in WRITES:
-            self.failed_clearly(self.env.run(*args), "只读")
+            self.assertEqual((r.rc, r.out), (0, self.reads_rw[args]), "a read on a read-only filesystem:\n%r" % r)
+        # Showing a caller whole is audited: refused when the audit cannot be written.
+        r = self.env.run(*SHOW_CALLER)
+        self.failed_clearly(r, "只读")
+        self.assertNotIn("13800138000", r.out)
+        for args in WRITES + [("log", "import", self.csv)]:
+            r = self.env.run(*args)
+            self.failed_clearly(r, "文件系统是只读的")
+            self.assertNotIn("unable to open", r.err)
+        self.assertEqual(side_files(self.env.db), [])
 
 
 # --- 3. database deleted under a running console -------------------------------
