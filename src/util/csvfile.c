@@ -19,7 +19,8 @@
  * Field semantics (lenient, like Excel):
  *   - unquoted fields are kept byte for byte, spaces included (the header
  *     promises "not trimmed"; callers trim);
- *   - quoted fields: the text between the quotes, "" -> ", CRLF -> LF;
+ *   - quoted fields: the text between the quotes, "" -> ", CRLF and a
+ *     bare CR -> LF;
  *     spaces/tabs outside the quotes (` "a, b" ,`) are dropped;
  *   - a quote inside an unquoted field is literal; a stray quote inside a
  *     quoted field is literal (libcsv's non-strict behaviour);
@@ -259,20 +260,6 @@ static const unsigned char *trim_blank(const unsigned char *s, size_t len, size_
 	return s;
 }
 
-static size_t count_newlines(const unsigned char *s, size_t n)
-{
-	size_t lines = 0;
-	const unsigned char *end = s + n;
-	while (s < end) {
-		const unsigned char *nl = memchr(s, '\n', (size_t)(end - s));
-		if (nl == NULL)
-			break;
-		lines++;
-		s = nl + 1;
-	}
-	return lines;
-}
-
 static bool grow(void **p, size_t *cap, size_t need, size_t elem)
 {
 	if (need <= *cap)
@@ -306,7 +293,10 @@ struct parser {
 	struct csv_parser p;
 	bool p_ready;     /* csv_init succeeded */
 
+	/* Lines end with LF, CRLF or a bare CR (Excel for Mac); a CR is a
+	 * line end once the next byte shows it is not the start of a CRLF. */
 	size_t line;      /* physical line of the next byte to be fed */
+	bool cr_pending;  /* the last byte fed was a CR: line is one short unless an LF follows */
 	size_t rec_line;  /* line the current record started on */
 
 	struct field_span *spans; /* fields of the current record */
@@ -329,6 +319,20 @@ struct parser {
 	enum parse_err err;
 	size_t err_line;
 };
+
+/* The line of the byte just after s[0..n), s being text not yet fed. */
+static size_t line_at(const struct parser *c, const unsigned char *s, size_t n)
+{
+	size_t line = c->line;
+	bool cr = c->cr_pending;
+	for (size_t i = 0; i < n; i++) {
+		if ((cr && s[i] != '\n') || s[i] == '\n')
+			line++;
+		cr = s[i] == '\r';
+	}
+	/* The byte after is a bad one (never an LF): a CR before it ended a line. */
+	return cr ? line + 1 : line;
+}
 
 static void fail(struct parser *c, enum parse_err e)
 {
@@ -367,7 +371,7 @@ static void on_field(void *s, size_t len, void *data)
 	for (size_t i = 0; i < len; i++) {
 		if (src[i] == '\r' && i + 1 < len && src[i + 1] == '\n')
 			continue; /* CRLF inside a quoted field -> LF */
-		dst[n++] = src[i];
+		dst[n++] = src[i] == '\r' ? '\n' : src[i];   /* a bare CR (Mac) too */
 	}
 	dst[n] = '\0';
 	c->spans[c->nspans].off = c->nbytes;
@@ -525,13 +529,18 @@ static void parser_feed(struct parser *c, const unsigned char *s, size_t n)
 				break;
 			}
 			csv_set_space_func(&c->p, skip ? space_yes : space_no);
-		} else if (ch != '\n') {
-			while (j < n && !is_sp(s[j]) && s[j] != '\n')
+		} else if (ch != '\n' && ch != '\r') {
+			while (j < n && !is_sp(s[j]) && s[j] != '\n' && s[j] != '\r')
 				j++;
 		}
+		if (c->cr_pending && ch != '\n')
+			c->line++;
+		c->cr_pending = false;
 		parse_piece(c, s + i, j - i);
 		if (ch == '\n')
 			c->line++;
+		else if (ch == '\r')
+			c->cr_pending = true;
 		i = j;
 	}
 }
@@ -695,9 +704,8 @@ static bool decode_gb18030(struct stream *st, const unsigned char *raw, size_t l
 			if (first) {
 				set_err(st->err, st->errsz, MSG_ENCODING);
 			} else {
-				size_t line = st->c.line +
-					      count_newlines((const unsigned char *)seg,
-							     (size_t)(src - seg));
+				size_t line = line_at(&st->c, (const unsigned char *)seg,
+						      (size_t)(src - seg));
 				set_err(st->err, st->errsz,
 					"第 %zu 行：含有无效的 GB18030 字节（文件前部是 GB18030）",
 					line);
@@ -737,7 +745,7 @@ static bool decode_utf8(struct stream *st, const unsigned char *raw, size_t len,
 	bool trunc;
 	size_t ok = utf8_scan(s, n, &trunc);
 	if (ok < n && !(trunc && !eof)) {
-		size_t line = st->c.line + count_newlines(s, ok);
+		size_t line = line_at(&st->c, s, ok);
 		if (st->enc == CSV_UTF8_BOM)
 			set_err(st->err, st->errsz,
 				"第 %zu 行：文件标明为 UTF-8（带 BOM），但含有无效的 UTF-8 字节", line);
@@ -788,7 +796,7 @@ static bool stream_push(struct stream *st, const unsigned char *raw, size_t len,
 			set_err(st->err, st->errsz, MSG_BINARY);
 		else
 			set_err(st->err, st->errsz, "第 %zu 行：" MSG_BINARY,
-				st->c.line + count_newlines(raw, (size_t)(nul - raw)));
+				line_at(&st->c, raw, (size_t)(nul - raw)));
 		return false;
 	}
 	if (st->ctl_scanned < BINARY_SCAN_BYTES) {

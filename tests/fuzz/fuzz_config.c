@@ -37,9 +37,9 @@ static void check_config(const struct config *c, int r, const struct zs_error *e
 	FZ_CHECK(c->accept_workdays >= 1 && c->accept_workdays <= 365 && c->tip_check_workdays >= 1 &&
 			 c->tip_check_workdays <= 365 && c->mediation_workdays >= 1 && c->mediation_workdays <= 365,
 		 "workdays out of range");
-	/* The shift times are used as clock_parse input by the roster. */
+	/* The shift times are used as clock_parse input by the roster (K1, fixed). */
 	int secs;
-	FZ_KNOWN("K1", clock_parse(c->shift_start, &secs) && clock_parse(c->shift_end, &secs),
+	FZ_CHECK(clock_parse(c->shift_start, &secs) && clock_parse(c->shift_end, &secs),
 		 "shift %s-%s does not parse back", c->shift_start, c->shift_end);
 }
 

@@ -879,6 +879,41 @@ static void test_stream_binary(void **state)
 	free(buf);
 }
 
+/* Excel for Mac writes bare CR line ends: each is a line (K3 of the fuzz
+ * run: every record used to be "line 1"), mixed with CRLF and LF, and a CR
+ * cut from its LF by a chunk boundary is still one line end. */
+static void test_bare_cr_line_ends(void **state)
+{
+	(void)state;
+	static const char data[] = "日期,单位\r2024-05-01,市局\r\r2024-05-02,\"区\r局\"\rx,y\r\nz,w\nlast,1\r";
+	static const size_t lines[] = { 1, 2, 4, 6, 7, 8 };
+	struct csv_table t;
+	PARSE_OK(data, &t);
+	assert_int_equal(t.nrecords, 6);
+	for (size_t r = 0; r < 6; r++)
+		assert_int_equal(t.records[r].line, lines[r]);
+	assert_string_equal(t.records[2].fields[1], "区\n局");
+	assert_string_equal(t.records[5].fields[1], "1");
+	csv_table_free(&t);
+	for (size_t chunk = 4; chunk <= 40; chunk++) {
+		struct sink s = { 0 };
+		char err[256];
+		assert_true(stream_data(data, sizeof data - 1, chunk, &s, NULL, err, sizeof err));
+		assert_int_equal(s.t.nrecords, 6);
+		for (size_t r = 0; r < 6; r++)
+			assert_int_equal(s.t.records[r].line, lines[r]);
+		csv_table_free(&s.t);
+	}
+	/* A bad byte after bare CRs names its own line. */
+	static const char bad[] = "\xEF\xBB\xBF" "a,b\rc,d\re,\xff\r";
+	char err[256] = "";
+	assert_false(csv_parse_buffer(bad, sizeof bad - 1, &t, err, sizeof err));
+	assert_non_null(strstr(err, "第 3 行"));
+	static const char badcrlf[] = "\xEF\xBB\xBF" "a,b\r\nc,d\r\n\xff\r\n";
+	assert_false(csv_parse_buffer(badcrlf, sizeof badcrlf - 1, &t, err, sizeof err));
+	assert_non_null(strstr(err, "第 3 行"));
+}
+
 static void test_stream_crlf(void **state)
 {
 	(void)state;
@@ -1126,6 +1161,7 @@ int main(void)
 		cmocka_unit_test(test_stream_empty),
 		cmocka_unit_test(test_stream_binary),
 		cmocka_unit_test(test_stream_crlf),
+		cmocka_unit_test(test_bare_cr_line_ends),
 		cmocka_unit_test(test_stream_quoted_newline_across_chunks),
 		cmocka_unit_test(test_stream_limits),
 		cmocka_unit_test(test_stream_open_errors),
