@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "zhishou/codes.h"
+#include "zhishou/handover.h"
 #include "zhishou/i18n.h"
 #include "zhishou/review.h"
 #include "zhishou/timeutil.h"
@@ -47,25 +48,6 @@ static const char *unit_label(const struct review_item *it)
 	return *it->unit ? it->unit : TR("值班室（未分派）", "duty desk (not assigned)");
 }
 
-static void handover_line(const struct review *rv, char *line, size_t n)
-{
-	const struct handover *h = &rv->last;
-	char a[40], b[40];
-	if (!h->id) {
-		snprintf(line, n, "%s", TR("最近交接：还没有人签交接班", "Last handover: none signed yet"));
-		return;
-	}
-	int k = snprintf(line, n, TR("最近交接：#%lld %s 由 %s 签字", "Last handover: #%lld %s signed by %s"), (long long)h->id,
-			 time_format(h->signed_at, TIME_SHORT, a, sizeof a), h->names);
-	if (h->accepted_at)
-		k += snprintf(line + k, n - (size_t)k, TR("；%s 由 %s 接班确认", "; accepted %s by %s"),
-			      time_format(h->accepted_at, TIME_SHORT, b, sizeof b), h->accept_names);
-	else
-		k += snprintf(line + k, n - (size_t)k, "%s", TR("；尚未接班确认", "; not yet accepted"));
-	if (*h->dispute && k < (int)n)
-		snprintf(line + k, n - (size_t)k, TR("；异议：%s", "; disputed: %s"), h->dispute);
-}
-
 static void due_text(const struct review_item *it, char *buf, size_t n)
 {
 	char t[40];
@@ -103,7 +85,7 @@ static int print_text(const struct review *rv, bool md, const struct config *cfg
 	out_line(stdout, line);
 	if (md)
 		out_line(stdout, "");
-	handover_line(rv, line, sizeof line);
+	handover_summary(&rv->last, line, sizeof line);
 	out_line(stdout, line);
 	snprintf(line, sizeof line,
 		 TR("未办结：登记 %zu 件，曝光问题 %zu 个；已超时 %zu；上次交接后有变化 %zu（标 ●）",

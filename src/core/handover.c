@@ -114,3 +114,23 @@ int handover_accept(struct zs_ctx *c, const char *names, const char *dispute, in
 	free(d);
 	return r;
 }
+
+void handover_summary(const struct handover *h, char *buf, size_t n)
+{
+	char a[40], b[40];
+	if (!h->id) {
+		snprintf(buf, n, "%s", TR("交接班：还没有人签", "Handover: none signed yet"));
+		return;
+	}
+	int k = snprintf(buf, n, TR("交接班 #%lld：%s 由 %s 签字", "Handover #%lld: %s signed by %s"), (long long)h->id,
+			 time_format(h->signed_at, TIME_SHORT, a, sizeof a), h->names);
+	if (k >= 0 && (size_t)k < n) {
+		if (h->accepted_at)
+			k += snprintf(buf + k, n - (size_t)k, TR("；%s 由 %s 接班确认", "; accepted %s by %s"),
+				      time_format(h->accepted_at, TIME_SHORT, b, sizeof b), h->accept_names);
+		else
+			k += snprintf(buf + k, n - (size_t)k, "%s", TR("；尚未接班确认", "; not yet accepted"));
+	}
+	if (*h->dispute && k >= 0 && (size_t)k < n)
+		snprintf(buf + k, n - (size_t)k, TR("；异议：%s", "; disputed: %s"), h->dispute);
+}

@@ -53,20 +53,15 @@ static void load(struct tui *t, struct review_view *v)
 	v->loaded = true;
 }
 
+/* The shared line, and the key that acts on it. */
 static void handover_text(const struct review *rv, char *line, size_t n)
 {
-	const struct handover *h = &rv->last;
-	char a[40], b[40];
-	if (!h->id)
-		snprintf(line, n, "%s", TR("交接班：还没有签（S 交班签字）", "Handover: none signed (S to sign)"));
-	else if (!h->accepted_at)
-		snprintf(line, n, TR("交接班 #%lld：%s %s 签字，尚未接班确认（A 接班）", "Handover #%lld: signed %s by %s, not accepted (A to accept)"),
-			 (long long)h->id, time_format(h->signed_at, TIME_SHORT, a, sizeof a), h->names);
-	else
-		snprintf(line, n, TR("交接班 #%lld：%s %s 签字；%s %s 接班%s%s", "Handover #%lld: signed %s by %s; accepted %s by %s%s%s"),
-			 (long long)h->id, time_format(h->signed_at, TIME_SHORT, a, sizeof a), h->names,
-			 time_format(h->accepted_at, TIME_SHORT, b, sizeof b), h->accept_names,
-			 *h->dispute ? TR("；异议：", "; disputed: ") : "", h->dispute);
+	handover_summary(&rv->last, line, n);
+	size_t k = strlen(line);
+	if (!rv->last.id)
+		snprintf(line + k, n - k, "%s", TR("（S 交班签字）", " (S to sign)"));
+	else if (!rv->last.accepted_at)
+		snprintf(line + k, n - k, "%s", TR("（A 接班）", " (A to accept)"));
 }
 
 static void paint(struct tui *t, void *self)

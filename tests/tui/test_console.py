@@ -1274,7 +1274,7 @@ class Morning(ConsoleTest):
         lines = t.wait_for("早班回顾")
         want = json.loads(self.zs("review", "--format", "json"))
         self.assertIn("未办结 登记 %d 件、曝光 %d 个" % (want["counts"]["intakes"], want["counts"]["exposures"]), lines[0])
-        self.assertIn("还没有签", lines[1])
+        self.assertIn("还没有人签", lines[1])
         # The first unit heading and the most urgent item (overdue) lead.
         self.assertTrue(lines[2].startswith("【"), lines[2])
         first = want["items"][0]
