@@ -117,14 +117,15 @@ static char *member_json(const struct member *m)
 }
 
 /* The last admin stays: otherwise nobody could ever add one again. */
-static int keep_an_admin(struct zs_ctx *c, const struct member *before, const char *new_role, struct zs_error *err)
+static int keep_an_admin(struct zs_ctx *c, const char *unix_user, bool was_admin, const char *new_role,
+			 struct zs_error *err)
 {
-	if (strcmp(before->role, "admin") || (new_role && !strcmp(new_role, "admin")))
+	if (!was_admin || (new_role && !strcmp(new_role, "admin")))
 		return ZS_OK;
 	if (store_member_count(c->st, "admin") <= 1)
 		return zs_fail(err, ZS_EINPUT, TR("%s 是最后一个管理员，不能降级或删除（先添加另一个管理员）",
 						  "%s is the last admin and cannot be demoted or removed (add another admin first)"),
-			       before->unix_user);
+			       unix_user);
 	return ZS_OK;
 }
 
@@ -146,21 +147,21 @@ static int write_member(struct zs_ctx *c, const struct member_input *in, bool up
 		return zs_fail(err, ZS_EINPUT, "%s", TR("缺少 --role（operator、leader 或 admin）", "missing --role (operator, leader or admin)"));
 	}
 	if (!(r = store_begin(c->st, err))) {
-		struct member before = { 0 }, m = { 0 };
-		int found = store_member_get(c->st, user, &before, err);
+		struct member m = { 0 };
+		int found = store_member_get(c->st, user, &m, err);
 		if (update && found == ZS_ENOTFOUND)
 			r = zs_fail(err, ZS_ENOTFOUND, TR("%s 不是成员", "%s is not a member"), user);
 		else if (!update && found == ZS_OK)
 			r = zs_fail(err, ZS_EINPUT, TR("%s 已是成员（要改用 member update）", "%s is already a member (use member update)"), user);
 		else if (found != ZS_OK && found != ZS_ENOTFOUND)
 			r = found;
+		/* For an update m starts as the member as stored: the audit's
+		 * "before" is taken from it first. */
+		char *b = !r && update ? member_json(&m) : NULL;
+		bool was_admin = !r && update && !strcmp(m.role, "admin");
 		if (!r) {
-			if (update) {
-				/* m starts as the member as stored; before keeps its own copy. */
-				m = before;
-				memset(&before, 0, sizeof before);
-				store_member_get(c->st, user, &before, err);
-			} else {
+			if (!update) {
+				member_clear(&m);
 				m.unix_user = strdup(user);
 				m.name = strdup(user);
 				m.role = strdup("operator");
@@ -168,16 +169,15 @@ static int write_member(struct zs_ctx *c, const struct member_input *in, bool up
 					r = zs_fail(err, ZS_EINPUT, TR("这台服务器上没有 Unix 用户 %s", "no Unix user %s on this server"), user);
 			}
 			r = r ? r : apply(c, &m, in, err);
-			r = r ? r : (update ? keep_an_admin(c, &before, m.role, err) : ZS_OK);
+			r = r ? r : keep_an_admin(c, user, was_admin, m.role, err);
 			r = r ? r : store_member_put(c->st, &m, update, err);
 			if (!r) {
-				char *b = update ? member_json(&before) : NULL, *a = member_json(&m);
+				char *a = member_json(&m);
 				r = store_audit(c->st, "member", 0, update ? "update" : "add", "", b ? b : "", a, err);
-				free(b);
 				free(a);
 			}
 		}
-		member_clear(&before);
+		free(b);
 		member_clear(&m);
 		r = r ? r : store_commit(c->st, err);
 		if (r)
@@ -209,7 +209,7 @@ int member_remove(struct zs_ctx *c, const char *unix_user, struct zs_error *err)
 		r = store_member_get(c->st, unix_user, &before, err);
 		if (r == ZS_ENOTFOUND)
 			r = zs_fail(err, ZS_ENOTFOUND, TR("%s 不是成员", "%s is not a member"), unix_user);
-		r = r ? r : keep_an_admin(c, &before, NULL, err);
+		r = r ? r : keep_an_admin(c, unix_user, !strcmp(before.role, "admin"), NULL, err);
 		r = r ? r : store_member_delete(c->st, unix_user, err);
 		if (!r) {
 			char *b = member_json(&before);
