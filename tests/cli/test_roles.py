@@ -5,6 +5,7 @@ runuser (as root, which CI is).  Without root the test cannot create users
 and says so (skips)."""
 
 import grp
+import json
 import os
 import pwd
 import shutil
@@ -160,6 +161,10 @@ class Roles(unittest.TestCase):
         audit = self.zs(None, "audit", "--entity", "member", "--format", "json").stdout.decode()
         for action in ('"add"', '"update"', '"remove"'):
             self.assertIn(action, audit)
+        upd = [r for r in json.loads(audit) if r["action"] == "update" and USERS["stranger"] in r["after"]]
+        self.assertEqual(len(upd), 1, audit)
+        self.assertEqual((json.loads(upd[0]["before"])["role"], json.loads(upd[0]["after"])["role"]),
+                         ("operator", "leader"))
 
     def test_last_admin_stays(self):
         # Two admins: root and adm.  Demoting one is fine, the last one not.
