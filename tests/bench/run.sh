@@ -33,6 +33,15 @@
 #            xlsx` at 1,000 and at N intakes on the gala night (NIGHT) and
 #            the morning after: whole-process time (median of RUNS) and
 #            peak RSS; also `log export --format xlsx` of the night
+#   soak     SOAK_WRITERS loops of `zhishou log add` back to back and
+#            SOAK_CONSOLES live consoles on ptys (tests/bench/soak.py, needs
+#            python3-pyte) for SOAK_SECONDS on a fresh demo night: adds/s,
+#            failed adds, write latency p50/p90/p99/max and p99 over time,
+#            every add in the database exactly once, integrity_check and
+#            audit verify, no error shown and every console alive, the last
+#            add on every screen, console RSS and CPU over time, database
+#            and -wal size.  Independent of N; 10 minutes by default, so only
+#            when named (or with `all`)
 #
 # Environment:
 #   N=1000000        intakes in the big database
@@ -51,6 +60,7 @@
 #   LATE="2025-12-31 23:00"   "now" months after the gala
 #   IMPORT_CHUNK=200000  rows per file when the CSV is over zhishou's 64 MiB
 #                    import limit
+#   SOAK_SECONDS=600 SOAK_WRITERS=10 SOAK_CONSOLES=20  the soak
 #   BUILD_DIR=build  the meson build directory
 #
 # Examples:
@@ -58,6 +68,7 @@
 #   N=100000 tests/bench/run.sh import         # a quick import comparison
 #   N=100000 BENCH_DIR=/tmp/zb tests/bench/run.sh queries board
 #   IDLE_SECONDS=20 tests/bench/run.sh relay    # the relay, a shorter idle
+#   SOAK_SECONDS=60 tests/bench/run.sh soak     # a one-minute soak
 #
 # Benchmarks report; they never fail a build and are not meson tests.  The
 # exit status is non-zero only when the benchmark itself could not run.
@@ -88,10 +99,10 @@ if [ $# -eq 0 ]; then
 fi
 for s in "$@"; do
 	case $s in
-	gen | import | queries | board | rss | writers | tui | relay | morning) ;;
-	all) set -- gen import queries board rss writers tui relay morning; break ;;
+	gen | import | queries | board | rss | writers | tui | relay | morning | soak) ;;
+	all) set -- gen import queries board rss writers tui relay morning soak; break ;;
 	-h | --help) sed -n '2,/^$/p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-	*) echo "run.sh: unknown section \"$s\" (gen import queries board rss writers tui relay morning)" >&2; exit 2 ;;
+	*) echo "run.sh: unknown section \"$s\" (gen import queries board rss writers tui relay morning soak)" >&2; exit 2 ;;
 	esac
 done
 want() { case " $SECTIONS " in *" $1 "*) return 0 ;; esac; return 1; }
@@ -682,6 +693,28 @@ if want relay; then
 		--parts "${RELAY_PARTS:-latency,idle,feed}" --summary "$SUMMARY") ||
 		die "relay_bench.py failed"
 	say "(every latency sample: $BENCH_DIR/relay/relay-latency.tsv; the relays' stderr: relay/relay-*.err)"
+fi
+
+# ---------------------------------------------------------------- soak
+# Writers and consoles together for minutes (tests/bench/soak.py runs it all);
+# a database of its own, the demo night's clock.  soak.py exits 1 when
+# something was lost or an error was shown: a finding, reported, not a
+# failure of this script.
+if want soak; then
+	SOAK_SECONDS=${SOAK_SECONDS:-600} SOAK_WRITERS=${SOAK_WRITERS:-10} SOAK_CONSOLES=${SOAK_CONSOLES:-20}
+	hr "soak (tests/bench/soak.py): $SOAK_WRITERS writers and $SOAK_CONSOLES consoles for $SOAK_SECONDS s"
+	/usr/bin/python3 -c 'import pyte' 2>/dev/null ||
+		die "the soak section needs python3-pyte for /usr/bin/python3 (apt-get install python3-pyte)"
+	say "load: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores; latencies are wall-clock)"
+	(unset ZHISHOU_NOW; /usr/bin/python3 "$ROOT/tests/bench/soak.py" --bin "$ZS" --config "$CONF" \
+		--out "$BENCH_DIR/soak" --seconds "$SOAK_SECONDS" --writers "$SOAK_WRITERS" --consoles "$SOAK_CONSOLES" \
+		--summary "$SUMMARY")
+	case $? in
+	0) ;;
+	1) say "(the soak found problems: see above)" ;;
+	*) die "soak.py failed" ;;
+	esac
+	say "(every 10 s sample: $BENCH_DIR/soak/soak-samples.tsv; every add: soak/soak-writer-*.tsv)"
 fi
 
 # ---------------------------------------------------------------- summary
