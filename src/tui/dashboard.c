@@ -157,7 +157,23 @@ static bool is_fresh(struct tui *t, struct dashboard *d, int64_t id)
 	return false;
 }
 
-static void load_log(struct tui *t, struct dashboard *d)
+/* A failed read leaves the last picture on the screen: say so, or an
+ * operator would take a stale board for a quiet night. */
+static void say_load_error(struct tui *t, const struct zs_error *err)
+{
+	if (err->code)
+		tui_message(t, true, TR("刷新失败，屏幕上的内容可能不是最新的：%s", "refresh failed, what is shown may be out of date: %s"),
+			    err->msg);
+}
+
+/* Keeps the first of several errors. */
+static void keep_first(struct zs_error *first, const struct zs_error *err)
+{
+	if (err->code && !first->code)
+		*first = *err;
+}
+
+static int load_log(struct tui *t, struct dashboard *d, struct zs_error *first)
 {
 	struct zs_error err = { 0 };
 	int want = d->log_rows > 0 ? d->log_rows : 40;
@@ -166,6 +182,7 @@ static void load_log(struct tui *t, struct dashboard *d)
 	struct intake_filter f = { .limit = want, .before_id = d->top_id ? d->top_id + 1 : 0 };
 	d->nlog = 0;
 	store_intake_each(t->c->st, &f, log_cb, d, &err);
+	keep_first(first, &err);
 	/* Following the newest, the page's first row is the newest intake;
 	 * only a scrolled-back view needs to ask for it separately. */
 	int64_t newest = 0;
@@ -173,7 +190,9 @@ static void load_log(struct tui *t, struct dashboard *d)
 		newest = d->nlog ? d->log[0].id : 0;
 	} else {
 		struct intake_filter nf = { .limit = 1 };
+		err.code = 0;
 		store_intake_each(t->c->st, &nf, newest_cb, &newest, &err);
+		keep_first(first, &err);
 	}
 	/* Mark what arrived since the last load, for a few seconds. */
 	if (d->loaded && newest > d->newest_id) {
@@ -187,21 +206,38 @@ static void load_log(struct tui *t, struct dashboard *d)
 		}
 	}
 	d->newest_id = newest;
+	return first->code;
 }
 
+static void reload_log(struct tui *t, struct dashboard *d)
+{
+	struct zs_error first = { 0 };
+	load_log(t, d, &first);
+	say_load_error(t, &first);
+}
+
+/* Each part is read even if another fails: show what can be shown. */
 static void load(struct tui *t, struct dashboard *d)
 {
-	struct zs_error err = { 0 };
+	struct zs_error first = { 0 }, err = { 0 };
 	board_gala(t->c, &t->gala, &err);
+	keep_first(&first, &err);
 	d->since = board_since(t->c, &t->gala);
+	err.code = 0;
 	board_counts(t->c, d->since, &d->counts, &err);
+	keep_first(&first, &err);
 	d->nexp = 0;
+	err.code = 0;
 	store_exposure_each(t->c->st, true, NULL, NULL, exp_cb, d, &err);
+	keep_first(&first, &err);
 	if (d->exp_sel >= d->nexp)
 		d->exp_sel = d->nexp ? d->nexp - 1 : 0;
-	load_log(t, d);
+	load_log(t, d, &first);
 	d->nduty = 0;
+	err.code = 0;
 	store_roster_each(t->c->st, NULL, t->c->now, duty_cb, d, &err);
+	keep_first(&first, &err);
+	say_load_error(t, &first);
 	d->loaded = true;
 }
 
@@ -473,7 +509,7 @@ static void paint(struct tui *t, void *self)
 	int old_rows = d->log_rows;
 	paint_log(t, d, y + board_h, log_h, w);
 	if (d->log_rows > old_rows && d->nlog < d->log_rows && d->nlog == old_rows) {
-		load_log(t, d);   /* the window grew: fill the new rows */
+		reload_log(t, d);   /* the window grew: fill the new rows */
 		paint_log(t, d, y + board_h, log_h, w);
 	}
 	if (side)
@@ -507,7 +543,7 @@ static void scroll_log(struct tui *t, struct dashboard *d, int delta)
 		d->top_id = top;
 	}
 	d->log_sel = 0;
-	load_log(t, d);
+	reload_log(t, d);
 }
 
 static void open_selected(struct tui *t, struct dashboard *d)
@@ -607,7 +643,7 @@ static bool on_key(struct tui *t, void *self, int key, bool fkey)
 	case 'g':
 		d->top_id = 0;
 		d->log_sel = 0;
-		load_log(t, d);
+		reload_log(t, d);
 		return true;
 	case '\r':
 	case '\n':

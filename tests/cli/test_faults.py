@@ -423,19 +423,17 @@ class DeletedUnderConsole(FaultCase):
         t.keys("?")                                   # still answers keys
         t.wait_for("帮助")
 
-    # BUG: nothing notices that the database file is gone (the console keeps
-    # its open descriptors to the unlinked inode): the dashboard goes on as
-    # if nothing happened, no message within 5 seconds.
+    # The console keeps its open descriptors to the unlinked inode: it must
+    # notice the file is gone and say so.
     def test_console_says_the_database_is_gone(self):
         t = self.console()
         self.delete_db()
         t.wait_until(lambda lines: any("数据库" in l for l in lines), timeout=5,
                      what="a message that the database is gone")
 
-    # BUG (data loss): after the file is deleted, Ctrl-S still says
-    # "已登记 #2" and deletes the draft; the intake went into the unlinked
-    # inode and is gone when the console exits.  It must refuse with a clear
-    # message and keep the draft.
+    # Saving into the unlinked inode would say "已登记" and lose the intake
+    # when the console exits: it must refuse with a clear message and keep
+    # the draft.
     def test_save_after_deletion_keeps_the_draft(self):
         t = self.console()
         self.delete_db()
@@ -451,6 +449,24 @@ class DeletedUnderConsole(FaultCase):
         self.assertNotIn("已登记", text, "claimed saved into a deleted database:\n" + text)
         self.assertTrue(self.draft_has("数据库删除后登记的投诉"), "the draft is gone:\n" + text)
         self.assertIn("数据库", text)
+
+
+    def test_failed_refresh_is_said(self):
+        """A read that fails when the console refreshes (here a table renamed
+        under it) leaves the last picture on the screen: the console must say
+        it may be out of date, not pass a stale board off as a quiet night."""
+        t = self.console()
+        con = sqlite3.connect(self.env.db)
+        con.execute("ALTER TABLE exposure RENAME TO exposure_gone")
+        con.commit()
+        lines = t.wait_for("刷新失败", timeout=5)
+        self.assertIn("可能不是最新的", lines[-1])
+        self.assertFalse(t.dead())
+        con.execute("ALTER TABLE exposure_gone RENAME TO exposure")
+        con.commit()
+        con.close()
+        self.env.add("--channel", "web", "--kind", "tip", "--text", "恢复之后的一件")
+        t.wait_for("恢复之后的一件", timeout=5)
 
 
 @unittest.skipUnless(tmuxdrv.TMUX, "tmux is not installed")
