@@ -53,7 +53,6 @@ for run.sh.  Exit status: 0 it ran and nothing was lost, no error was shown;
 2 bad arguments; 3 it could not run (no pyte, init failed, no console came up).
 """
 import argparse
-import errno
 import fcntl
 import json
 import os
@@ -71,7 +70,7 @@ import time
 
 # The emulator and the dashboard's picture, shared with the console
 # benchmarks (exits 3 without pyte).
-from tui_bench import Screen, Stream, has_header, has_hints, log_rows, pctl, row
+from tui_bench import Screen, Stream, has_header, has_hints, log_rows, pctl, read_pty, row
 
 now = time.perf_counter    # CLOCK_MONOTONIC: comparable across processes
 
@@ -340,14 +339,8 @@ class Console:
 
     def read(self, errors):
         while not self.eof:
-            try:
-                d = os.read(self.fd, 65536)
-            except BlockingIOError:
-                break
-            except OSError as e:
-                if e.errno != errno.EIO:
-                    raise
-                self.eof = True
+            d = read_pty(self.fd)
+            if d is None:
                 break
             if not d:
                 self.eof = True

@@ -168,6 +168,19 @@ class Proc:
         self.send_signal(signal.SIGKILL)
 
 
+def read_pty(fd):
+    """What a non-blocking pty master has now: bytes, None when nothing is
+    waiting, b"" when the console side is closed (EIO on Linux)."""
+    try:
+        return os.read(fd, 65536)
+    except BlockingIOError:
+        return None
+    except OSError as e:
+        if e.errno != errno.EIO:
+            raise
+        return b""
+
+
 class Console:
     def __init__(self, argv, env, cols, rows):
         self.cols, self.rows = cols, rows
@@ -196,14 +209,8 @@ class Console:
     def read(self):
         n = 0
         while not self.eof:
-            try:
-                d = os.read(self.fd, 65536)
-            except BlockingIOError:
-                break
-            except OSError as e:
-                if e.errno != errno.EIO:
-                    raise
-                self.eof = True
+            d = read_pty(self.fd)
+            if d is None:
                 break
             if not d:
                 self.eof = True
