@@ -15,6 +15,7 @@ struct cli {
 	char user[64];
 	bool demo_clock;       /* the database is a demo night with its own clock */
 	int64_t clock_offset;  /* ctx.now = real time + offset (demo night, tests) */
+	char **argv;           /* main's argv, as given (`zhishou relay` passes it on) */
 };
 
 enum {

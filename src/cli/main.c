@@ -236,7 +236,7 @@ int main(int argc, char **argv)
 		if (!setlocale(LC_ALL, "C.UTF-8") && !setlocale(LC_ALL, "C.utf8"))
 			fprintf(stderr, "zhishou: no UTF-8 locale (C.UTF-8) on this system; Chinese may not display\n");
 	}
-	struct cli cli = { 0 };
+	struct cli cli = { .argv = argv };
 	config_defaults(&cli.cfg);
 	const char *db = NULL, *config = NULL, *lang = NULL;
 	bool help = false, version = false;
