@@ -56,24 +56,24 @@ struct dashboard {
 };
 
 static const struct key_binding dash_keys[] = {
-	{ 'n', false, "n", "新登记（投诉/举报/咨询）", "new intake" },
-	{ 'e', false, "e", "按当前播出时间登记曝光问题", "stamp a new exposure at the current time" },
-	{ '\r', false, "Enter", "打开所选条目的详情", "open the selected item" },
-	{ '\t', false, "Tab", "在曝光、登记、值班三栏间切换", "cycle focus: board, log, duty" },
-	{ 'j', false, "↓/j", "下一条", "next row" },
-	{ 'k', false, "↑/k", "上一条", "previous row" },
-	{ ' ', false, "PgDn/Space", "向下翻页（看更早的登记）", "page down (older intakes)" },
-	{ 'b', false, "PgUp/b", "向上翻页", "page up" },
-	{ 'g', false, "Home/g", "回到最新", "back to the newest" },
-	{ 'r', false, "r", "值班表", "duty roster" },
-	{ '/', false, "/", "搜索登记和曝光问题", "search intakes and exposures" },
-	{ 'm', false, "m", "早班回顾：未办结事项、交接班", "morning review: open items, handover" },
-	{ 'p', false, "p", "统计表：看各行数值，填写手填行", "statistics table: see the rows, fill in hand rows" },
-	{ 'o', false, "o", "外发与接入（失败的机器人提醒、8890 隔离记录）", "relay (failed robot alerts, quarantined 8890 records)" },
-	{ 'X', false, "X", "丢弃未保存的登记草稿", "discard the unsaved intake draft" },
-	{ '?', false, "?", "帮助（所有按键）", "help (every key)" },
-	{ 12, false, "Ctrl-L", "重画屏幕", "redraw the screen" },
-	{ 'q', false, "q/Ctrl-C", "退出（有草稿时先问）", "quit (asks first if a draft is open)" },
+	{ 'n', false, "n", "新登记（投诉/举报/咨询）", "new intake", ROLE_OPERATOR },
+	{ 'e', false, "e", "按当前播出时间登记曝光问题", "stamp a new exposure at the current time", ROLE_OPERATOR },
+	{ '\r', false, "Enter", "打开所选条目的详情", "open the selected item", ROLE_NONE },
+	{ '\t', false, "Tab", "在曝光、登记、值班三栏间切换", "cycle focus: board, log, duty", ROLE_NONE },
+	{ 'j', false, "↓/j", "下一条", "next row", ROLE_NONE },
+	{ 'k', false, "↑/k", "上一条", "previous row", ROLE_NONE },
+	{ ' ', false, "PgDn/Space", "向下翻页（看更早的登记）", "page down (older intakes)", ROLE_NONE },
+	{ 'b', false, "PgUp/b", "向上翻页", "page up", ROLE_NONE },
+	{ 'g', false, "Home/g", "回到最新", "back to the newest", ROLE_NONE },
+	{ 'r', false, "r", "值班表", "duty roster", ROLE_NONE },
+	{ '/', false, "/", "搜索登记和曝光问题", "search intakes and exposures", ROLE_NONE },
+	{ 'm', false, "m", "早班回顾：未办结事项、交接班", "morning review: open items, handover", ROLE_NONE },
+	{ 'p', false, "p", "统计表：看各行数值，填写手填行", "statistics table: see the rows, fill in hand rows", ROLE_NONE },
+	{ 'o', false, "o", "外发与接入（失败的机器人提醒、8890 隔离记录）", "relay (failed robot alerts, quarantined 8890 records)", ROLE_NONE },
+	{ 'X', false, "X", "丢弃未保存的登记草稿", "discard the unsaved intake draft", ROLE_NONE },
+	{ '?', false, "?", "帮助（所有按键）", "help (every key)", ROLE_NONE },
+	{ 12, false, "Ctrl-L", "重画屏幕", "redraw the screen", ROLE_NONE },
+	{ 'q', false, "q/Ctrl-C", "退出（有草稿时先问）", "quit (asks first if a draft is open)", ROLE_NONE },
 };
 const struct key_table dash_key_table = { "看板", "Dashboard", dash_keys, sizeof dash_keys / sizeof *dash_keys };
 
@@ -483,8 +483,11 @@ static void paint_duty_lines(struct tui *t, struct dashboard *d, int y, int h)
 static void paint_hints(struct tui *t)
 {
 	tui_text(t, t->rows - 1, 0, t->cols,
-		 TR("n 新登记  e 曝光  Enter 详情  Tab 切换  / 搜索  r 值班表  ? 帮助  q 退出",
-		    "n new  e exposure  Enter open  Tab focus  / search  r roster  ? help  q quit"),
+		 tui_may(t, ROLE_OPERATOR)
+			 ? TR("n 新登记  e 曝光  Enter 详情  Tab 切换  / 搜索  r 值班表  ? 帮助  q 退出",
+			      "n new  e exposure  Enter open  Tab focus  / search  r roster  ? help  q quit")
+			 : TR("只读：Enter 详情  Tab 切换  / 搜索  r 值班表  ? 帮助  q 退出",
+			      "read-only: Enter open  Tab focus  / search  r roster  ? help  q quit"),
 		 C_HINT);
 }
 
@@ -596,6 +599,8 @@ static bool on_key(struct tui *t, void *self, int key, bool fkey)
 		default: return false;
 		}
 	}
+	if (tui_refuse_key(t, &dash_key_table, key))
+		return true;
 	switch (key) {
 	case 'q':
 	case 3:   /* Ctrl-C in raw mode */

@@ -229,29 +229,29 @@ static void reload(struct tui *t, struct detail *d)
 }
 
 static const struct key_binding intake_keys[] = {
-	{ 's', false, "s", "改状态（已受理、办理中、已办结…）", "change status" },
-	{ 't', false, "t", "转办到单位", "transfer to a unit" },
-	{ 'l', false, "l", "关联曝光问题（编号）", "link to an exposure (id)" },
-	{ 'd', false, "d", "标记为重复件（原件编号）", "mark as duplicate (original id)" },
-	{ 'a', false, "a", "加备注", "add a note" },
-	{ 'm', false, "m", "挽回经济损失（元）", "money recovered (yuan)" },
-	{ 27, false, "Esc/q", "返回", "back" },
+	{ 's', false, "s", "改状态（已受理、办理中、已办结…）", "change status", ROLE_OPERATOR },
+	{ 't', false, "t", "转办到单位", "transfer to a unit", ROLE_OPERATOR },
+	{ 'l', false, "l", "关联曝光问题（编号）", "link to an exposure (id)", ROLE_OPERATOR },
+	{ 'd', false, "d", "标记为重复件（原件编号）", "mark as duplicate (original id)", ROLE_OPERATOR },
+	{ 'a', false, "a", "加备注", "add a note", ROLE_OPERATOR },
+	{ 'm', false, "m", "挽回经济损失（元）", "money recovered (yuan)", ROLE_OPERATOR },
+	{ 27, false, "Esc/q", "返回", "back", ROLE_NONE },
 };
 const struct key_table intake_key_table = { "登记详情", "Intake detail", intake_keys, sizeof intake_keys / sizeof *intake_keys };
 
 static const struct key_binding exposure_keys[] = {
-	{ 'a', false, "a", "记录措施：类型 数量 说明（如 checked 12 检查超市）", "add action: kind count note (e.g. checked 12 ...)" },
-	{ 'i', false, "i", "写批示", "write an instruction" },
-	{ 's', false, "s", "改状态（排查中、处置中、已立案、已上报、已办结、本地无涉）", "change status" },
-	{ 'v', false, "v", "改级别（1 特别重大 … 4 一般）", "change level (1-4)" },
-	{ 'L', false, "L", "设牵头单位", "set the lead unit" },
-	{ 'o', false, "o", "本地涉及（涉及/不涉及/待查）", "local involvement (yes/no/unknown)" },
-	{ 'c', false, "c", "涉事企业（分号隔开）", "companies (separated by ;)" },
-	{ 'k', false, "k", "关键词（分号隔开）", "keywords (separated by ;)" },
-	{ 'n', false, "n", "行业", "industry" },
-	{ 'D', false, "D", "办结时限", "deadline" },
-	{ '\r', false, "Enter", "打开所选关联登记", "open the selected linked intake" },
-	{ 27, false, "Esc/q", "返回", "back" },
+	{ 'a', false, "a", "记录措施：类型 数量 说明（如 checked 12 检查超市）", "add action: kind count note (e.g. checked 12 ...)", ROLE_OPERATOR },
+	{ 'i', false, "i", "写批示", "write an instruction", ROLE_LEADER },
+	{ 's', false, "s", "改状态（排查中、处置中、已立案、已上报、已办结、本地无涉）", "change status", ROLE_LEADER },
+	{ 'v', false, "v", "改级别（1 特别重大 … 4 一般）", "change level (1-4)", ROLE_LEADER },
+	{ 'L', false, "L", "设牵头单位", "set the lead unit", ROLE_LEADER },
+	{ 'o', false, "o", "本地涉及（涉及/不涉及/待查）", "local involvement (yes/no/unknown)", ROLE_OPERATOR },
+	{ 'c', false, "c", "涉事企业（分号隔开）", "companies (separated by ;)", ROLE_OPERATOR },
+	{ 'k', false, "k", "关键词（分号隔开）", "keywords (separated by ;)", ROLE_OPERATOR },
+	{ 'n', false, "n", "行业", "industry", ROLE_OPERATOR },
+	{ 'D', false, "D", "办结时限", "deadline", ROLE_LEADER },
+	{ '\r', false, "Enter", "打开所选关联登记", "open the selected linked intake", ROLE_NONE },
+	{ 27, false, "Esc/q", "返回", "back", ROLE_NONE },
 };
 const struct key_table exposure_key_table = { "曝光问题详情", "Exposure detail", exposure_keys, sizeof exposure_keys / sizeof *exposure_keys };
 
@@ -277,8 +277,9 @@ static void paint(struct tui *t, void *self)
 	char hints[1024];
 	size_t n = 0;
 	for (int i = 0; i < kt->n && n < sizeof hints - 64; i++)
-		n += (size_t)snprintf(hints + n, sizeof hints - n, "%s %s  ", kt->keys[i].label,
-				      i18n_get() == LANG_EN ? kt->keys[i].en : kt->keys[i].zh);
+		if (tui_may(t, kt->keys[i].need))
+			n += (size_t)snprintf(hints + n, sizeof hints - n, "%s %s  ", kt->keys[i].label,
+					      i18n_get() == LANG_EN ? kt->keys[i].en : kt->keys[i].zh);
 	/* Only the short words before any "（" fit in the hint line. */
 	char shortened[1024];
 	size_t m = 0;
@@ -422,6 +423,8 @@ static bool on_key(struct tui *t, void *self, int key, bool fkey)
 		int k = kt->keys[i].key;
 		if (k != key || k == 27 || k == '\r')
 			continue;
+		if (tui_refuse_key(t, kt, key))
+			return true;
 		pending.d = d;
 		pending.action = key;
 		char q[256];

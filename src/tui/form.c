@@ -72,14 +72,14 @@ struct form {
 };
 
 static const struct key_binding form_keys[] = {
-	{ '\t', false, "Tab/↓/Ctrl-N", "下一栏", "next field" },
-	{ KEY_BTAB, true, "Shift-Tab/↑/Ctrl-P", "上一栏", "previous field" },
-	{ ' ', false, "Space/1-9", "选择下一项 / 第几项（渠道、类别、分类）", "next choice / choice N (channel, kind, category)" },
-	{ KEY_LEFT, true, "←/→", "选择渠道、类别、分类（也可按数字键）", "pick channel, kind, category (or digits)" },
-	{ 19, false, "Ctrl-S/F2", "保存登记", "save the intake" },
-	{ 5, false, "Ctrl-E/F3", "关联建议的曝光问题", "link the suggested exposure" },
-	{ 27, false, "Esc", "离开表单，保留草稿", "leave the form, keep the draft" },
-	{ 21, false, "Ctrl-U", "清空本栏", "clear this field" },
+	{ '\t', false, "Tab/↓/Ctrl-N", "下一栏", "next field", ROLE_NONE },
+	{ KEY_BTAB, true, "Shift-Tab/↑/Ctrl-P", "上一栏", "previous field", ROLE_NONE },
+	{ ' ', false, "Space/1-9", "选择下一项 / 第几项（渠道、类别、分类）", "next choice / choice N (channel, kind, category)", ROLE_NONE },
+	{ KEY_LEFT, true, "←/→", "选择渠道、类别、分类（也可按数字键）", "pick channel, kind, category (or digits)", ROLE_NONE },
+	{ 19, false, "Ctrl-S/F2", "保存登记", "save the intake", ROLE_NONE },
+	{ 5, false, "Ctrl-E/F3", "关联建议的曝光问题", "link the suggested exposure", ROLE_NONE },
+	{ 27, false, "Esc", "离开表单，保留草稿", "leave the form, keep the draft", ROLE_NONE },
+	{ 21, false, "Ctrl-U", "清空本栏", "clear this field", ROLE_NONE },
 };
 const struct key_table form_key_table = { "新登记表单", "New-intake form", form_keys, sizeof form_keys / sizeof *form_keys };
 

@@ -18,11 +18,17 @@ static void paint(struct tui *t, void *self)
 		if (y >= 1 && y < t->rows - 1)
 			tui_text(t, y, 1, t->cols - 2, TR(kt->zh, kt->en), C_TITLE);
 		y++;
-		for (int i = 0; i < kt->n; i++, y++) {
-			if (y < 1 || y >= t->rows - 1)
+		for (int i = 0; i < kt->n; i++) {
+			/* What the role cannot do is not offered. */
+			if (!tui_may(t, kt->keys[i].need))
 				continue;
+			if (y < 1 || y >= t->rows - 1) {
+				y++;
+				continue;
+			}
 			tui_text(t, y, 3, 20, kt->keys[i].label, C_HINT);
 			tui_text(t, y, 24, t->cols - 25, TR(kt->keys[i].zh, kt->keys[i].en), C_NORMAL);
+			y++;
 		}
 		y++;
 	}

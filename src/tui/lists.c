@@ -226,11 +226,11 @@ static void retry(struct tui *t, int64_t id)
 }
 
 static const struct key_binding list_keys[] = {
-	{ '/', false, "/, f", "筛选 / 重新搜索", "filter / search again" },
-	{ '\r', false, "Enter", "打开所选（搜索结果）", "open the selected result" },
-	{ 'R', false, "R", "重发所选的失败提醒（外发页）", "resend the selected failed alert (relay page)" },
-	{ 'A', false, "A", "重发全部失败提醒（外发页）", "resend every failed alert (relay page)" },
-	{ 27, false, "Esc/q", "返回", "back" },
+	{ '/', false, "/, f", "筛选 / 重新搜索", "filter / search again", ROLE_NONE },
+	{ '\r', false, "Enter", "打开所选（搜索结果）", "open the selected result", ROLE_NONE },
+	{ 'R', false, "R", "重发所选的失败提醒（外发页）", "resend the selected failed alert (relay page)", ROLE_OPERATOR },
+	{ 'A', false, "A", "重发全部失败提醒（外发页）", "resend every failed alert (relay page)", ROLE_OPERATOR },
+	{ 27, false, "Esc/q", "返回", "back", ROLE_NONE },
 };
 const struct key_table list_key_table = { "值班表、搜索与外发", "Roster, search and relay", list_keys,
 					  sizeof list_keys / sizeof *list_keys };
@@ -259,7 +259,8 @@ static void paint(struct tui *t, void *self)
 		tui_text(t, 1 + k, 0, t->cols, l->rows[i].text, i == l->sel ? C_SELECTED : l->rows[i].color);
 	}
 	tui_text(t, t->rows - 1, 0, t->cols,
-		 l->kind == LIST_RELAY ? TR("↑↓ 选择  R 重发所选  A 全部重发  Esc 返回", "arrows select  R resend  A resend all  Esc back") :
+		 l->kind == LIST_RELAY ? (tui_may(t, ROLE_OPERATOR) ? TR("↑↓ 选择  R 重发所选  A 全部重发  Esc 返回", "arrows select  R resend  A resend all  Esc back")
+							: TR("↑↓ 选择  Esc 返回", "arrows select  Esc back")) :
 		 l->search ? TR("↑↓ 选择  Enter 打开  / 重新搜索  Esc 返回", "arrows select  Enter open  / search again  Esc back")
 			   : TR("↑↓ 滚动  / 筛选（单位、姓名、电话）  Esc 返回", "arrows scroll  / filter (unit, name, phone)  Esc back"),
 		 C_HINT);
@@ -297,6 +298,8 @@ static bool on_key(struct tui *t, void *self, int key, bool fkey)
 		if (fkey)
 			return true;
 	}
+	if (l->kind == LIST_RELAY && tui_refuse_key(t, &list_key_table, key))
+		return true;
 	switch (key) {
 	case 27:
 	case 'q':

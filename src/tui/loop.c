@@ -65,6 +65,25 @@ void tui_pop(struct tui *t)
 	t->dirty = true;
 }
 
+bool tui_may(struct tui *t, int need)
+{
+	return need <= ROLE_NONE || (int)member_role(t->c) >= need;
+}
+
+bool tui_refuse_key(struct tui *t, const struct key_table *kt, int key)
+{
+	for (int i = 0; i < kt->n; i++) {
+		const struct key_binding *b = &kt->keys[i];
+		if (b->fkey || b->key != key || tui_may(t, b->need))
+			continue;
+		struct zs_error err = { 0 };
+		role_require(t->c, (enum role)b->need, b->zh, b->en, &err);
+		tui_message(t, true, "%s", err.msg);
+		return true;
+	}
+	return false;
+}
+
 void tui_message(struct tui *t, bool error, const char *fmt, ...)
 {
 	va_list ap;

@@ -17,20 +17,20 @@ struct prompt {
 static struct prompt the_prompt;
 
 static const struct key_binding prompt_keys[] = {
-	{ '\r', false, "Enter", "确定", "accept" },
-	{ 27, false, "Esc/Ctrl-G", "取消", "cancel" },
+	{ '\r', false, "Enter", "确定", "accept", ROLE_NONE },
+	{ 27, false, "Esc/Ctrl-G", "取消", "cancel", ROLE_NONE },
 };
 const struct key_table prompt_key_table = { "输入框", "Prompts", prompt_keys, 2 };
 
 /* Editing keys of every text field and prompt (lineedit.c). */
 static const struct key_binding edit_keys[] = {
-	{ KEY_LEFT, true, "Left/Right", "移动光标（按字）", "move the caret (by character)" },
-	{ KEY_HOME, true, "Home/Ctrl-A", "到行首", "to the start" },
-	{ KEY_END, true, "End", "到行尾（输入框里 Ctrl-E 也可）", "to the end (Ctrl-E too, in prompts)" },
-	{ KEY_BACKSPACE, true, "Backspace", "删除前一个字", "delete the character before" },
-	{ KEY_DC, true, "Delete", "删除后一个字", "delete the character after" },
-	{ 21, false, "Ctrl-U", "清空", "clear the field" },
-	{ 11, false, "Ctrl-K", "删到行尾", "delete to the end" },
+	{ KEY_LEFT, true, "Left/Right", "移动光标（按字）", "move the caret (by character)", ROLE_NONE },
+	{ KEY_HOME, true, "Home/Ctrl-A", "到行首", "to the start", ROLE_NONE },
+	{ KEY_END, true, "End", "到行尾（输入框里 Ctrl-E 也可）", "to the end (Ctrl-E too, in prompts)", ROLE_NONE },
+	{ KEY_BACKSPACE, true, "Backspace", "删除前一个字", "delete the character before", ROLE_NONE },
+	{ KEY_DC, true, "Delete", "删除后一个字", "delete the character after", ROLE_NONE },
+	{ 21, false, "Ctrl-U", "清空", "clear the field", ROLE_NONE },
+	{ 11, false, "Ctrl-K", "删到行尾", "delete to the end", ROLE_NONE },
 };
 const struct key_table edit_key_table = { "文字输入", "Text fields", edit_keys, sizeof edit_keys / sizeof *edit_keys };
 

@@ -74,8 +74,11 @@ static void paint(struct tui *t, void *self)
 		tui_text_right(t, y, t->cols - vw, vw - 1, *s ? s : (hand ? TR("（未填）", "(empty)") : "0"), c);
 	}
 	tui_text(t, t->rows - 1, 0, t->cols,
-		 TR("✎ 手填行：Enter 填写  t 换模板  灰色行由当晚数据算出  Esc 返回",
-		    "✎ hand rows: Enter to fill in  t template  grey rows are computed  Esc back"),
+		 tui_may(t, ROLE_LEADER)
+			 ? TR("✎ 手填行：Enter 填写  t 换模板  灰色行由当晚数据算出  Esc 返回",
+			      "✎ hand rows: Enter to fill in  t template  grey rows are computed  Esc back")
+			 : TR("✎ 手填行（带班领导填写）  t 换模板  灰色行由当晚数据算出  Esc 返回",
+			      "✎ hand rows (filled in by a leader)  t template  grey rows are computed  Esc back"),
 		 C_HINT);
 }
 
@@ -122,9 +125,9 @@ static int name_cb(const char *name, void *ud)
 }
 
 static const struct key_binding report_keys[] = {
-	{ '\r', false, "Enter", "填写所选的手填行（✎）", "fill in the selected hand row (✎)" },
-	{ 't', false, "t", "换一个统计表模板", "switch to another template" },
-	{ 27, false, "Esc/q", "返回", "back" },
+	{ '\r', false, "Enter", "填写所选的手填行（✎）", "fill in the selected hand row (✎)", ROLE_LEADER },
+	{ 't', false, "t", "换一个统计表模板", "switch to another template", ROLE_NONE },
+	{ 27, false, "Esc/q", "返回", "back", ROLE_NONE },
 };
 const struct key_table report_key_table = { "统计表", "Statistics table", report_keys,
 					    sizeof report_keys / sizeof *report_keys };
@@ -143,6 +146,8 @@ static bool on_key(struct tui *t, void *self, int key, bool fkey)
 		else
 			return false;
 	}
+	if (tui_refuse_key(t, &report_key_table, key))
+		return true;
 	switch (key) {
 	case 27:
 	case 'q':

@@ -110,7 +110,9 @@ static void paint(struct tui *t, void *self)
 		tui_text_right(t, y, t->cols - dw, dw, due, c);
 	}
 	tui_text(t, t->rows - 1, 0, t->cols,
-		 TR("↑↓ 选择  Enter 详情  S 交班签字  A 接班确认  Esc 返回", "arrows select  Enter details  S sign handover  A accept  Esc back"),
+		 tui_may(t, ROLE_OPERATOR)
+			 ? TR("↑↓ 选择  Enter 详情  S 交班签字  A 接班确认  Esc 返回", "arrows select  Enter details  S sign handover  A accept  Esc back")
+			 : TR("↑↓ 选择  Enter 详情  Esc 返回", "arrows select  Enter details  Esc back"),
 		 C_HINT);
 }
 
@@ -161,10 +163,10 @@ static void accept_names_done(struct tui *t, void *ud, const char *answer)
 }
 
 static const struct key_binding review_keys[] = {
-	{ '\r', false, "Enter", "打开所选事项的详情", "open the selected item" },
-	{ 'S', false, "S", "交班签字（在班人员、说明）", "sign the handover (names, note)" },
-	{ 'A', false, "A", "接班确认（接班人员、异议）", "accept the handover (names, disputes)" },
-	{ 27, false, "Esc/q", "返回", "back" },
+	{ '\r', false, "Enter", "打开所选事项的详情", "open the selected item", ROLE_NONE },
+	{ 'S', false, "S", "交班签字（在班人员、说明）", "sign the handover (names, note)", ROLE_OPERATOR },
+	{ 'A', false, "A", "接班确认（接班人员、异议）", "accept the handover (names, disputes)", ROLE_OPERATOR },
+	{ 27, false, "Esc/q", "返回", "back", ROLE_NONE },
 };
 const struct key_table review_key_table = { "早班回顾", "Morning review", review_keys,
 					    sizeof review_keys / sizeof *review_keys };
@@ -183,6 +185,8 @@ static bool on_key(struct tui *t, void *self, int key, bool fkey)
 		default: return false;
 		}
 	}
+	if (tui_refuse_key(t, &review_key_table, key))
+		return true;
 	switch (key) {
 	case 27:
 	case 'q':

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "zhishou/board.h"
+#include "zhishou/member.h"
 #include "zhishou/tui.h"
 
 #define TUI_MIN_COLS 80
@@ -31,6 +32,8 @@ struct key_binding {
 	bool fkey;             /* key is a KEY_* code */
 	const char *label;     /* how the key is written on screen: "n", "Ctrl-S" */
 	const char *zh, *en;   /* what it does */
+	int need;              /* enum role needed (ROLE_NONE: anyone).  The console hides
+				* what the role cannot do; the core refuses it anyway. */
 };
 
 struct key_table {
@@ -38,6 +41,13 @@ struct key_table {
 	const struct key_binding *keys;
 	int n;
 };
+
+/* Whether this console's user may do what a binding needs (their role is
+ * read from the database, so a change by an admin shows at once). */
+bool tui_may(struct tui *t, int need);
+/* A key of kt the role does not allow: says so (the core's message) and
+ * returns true; false for any other key. */
+bool tui_refuse_key(struct tui *t, const struct key_table *kt, int key);
 
 enum tui_color {
 	C_NORMAL, C_HEADER, C_TITLE, C_OVERDUE, C_NEW, C_SELECTED, C_DIM, C_OK, C_WARN, C_HINT,

@@ -143,7 +143,8 @@ def mask_clock(lines):
 # --- key tables from the source ------------------------------------------
 
 _BINDING_RE = re.compile(
-    r'\{\s*([^,{}]+?)\s*,\s*(true|false)\s*,\s*"((?:[^"\\]|\\.)*)"\s*,\s*"((?:[^"\\]|\\.)*)"\s*,\s*"((?:[^"\\]|\\.)*)"\s*\}')
+    r'\{\s*([^,{}]+?)\s*,\s*(true|false)\s*,\s*"((?:[^"\\]|\\.)*)"\s*,\s*"((?:[^"\\]|\\.)*)"\s*,\s*"((?:[^"\\]|\\.)*)"'
+    r'\s*,\s*(ROLE_\w+)\s*\}')
 _ARRAY_RE = re.compile(r"static const struct key_binding (\w+)\[\] = \{(.*?)\n\};", re.S)
 _TABLE_RE = re.compile(r'const struct key_table (\w+) = \{\s*"([^"]*)",\s*"([^"]*)",\s*(\w+),')
 
