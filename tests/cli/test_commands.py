@@ -701,6 +701,94 @@ class AuditChain(ZsTestCase):
         shutil.copy(pristine, self.env.db)
         self.assertEqual(self.env.audit_rows(), 3)
 
+    # The documented chain (README "Tamper evidence", store_audit_hash):
+    # SHA-256 over prev_hash, id, at, unix_user, entity, entity_id, action,
+    # fields, before, after, each fed as "<byte length>:<bytes>" (numbers in
+    # decimal), so moving text between fields changes the hash.
+    COLUMNS = "id, at, unix_user, entity, entity_id, action, fields, before, after, prev_hash, hash"
+
+    @staticmethod
+    def audit_hash(row):
+        import hashlib
+        h = hashlib.sha256()
+        for k in ("prev_hash", "id", "at", "unix_user", "entity", "entity_id", "action", "fields", "before",
+                  "after"):
+            b = str(row[k]).encode("utf-8")
+            h.update(b"%d:" % len(b))
+            h.update(b)
+        return h.hexdigest()
+
+    def audit_table(self):
+        con = sqlite3.connect(self.env.db)
+        con.row_factory = sqlite3.Row
+        try:
+            return [dict(r) for r in con.execute("SELECT %s FROM audit ORDER BY id" % self.COLUMNS)]
+        finally:
+            con.close()
+
+    def rewrite(self, row_id, **cols):
+        """Set columns of one audit row the way someone with the file could
+        (the triggers dropped first)."""
+        con = sqlite3.connect(self.env.db)
+        try:
+            con.execute("DROP TRIGGER IF EXISTS audit_no_update")
+            sets = ", ".join("%s = ?" % k for k in cols)
+            con.execute("UPDATE audit SET %s WHERE id = ?" % sets, list(cols.values()) + [row_id])
+            con.commit()
+        finally:
+            con.close()
+
+    def test_each_hash_is_the_documented_formula_over_the_previous_one(self):
+        """Every row's hash recomputed here from the documented bytes
+        matches, each row's prev_hash is the hash of the row before (the
+        first: 64 zeros), and the head anchor is the last id and hash."""
+        e = self.env
+        e.ok("log", "update", "2", "--status", "handling", "--note", "已联系，\"引号\"与换行\n第二行")
+        e.ok("expose", "add", "--title", "土坑酸菜", "--companies", "甲公司;乙公司")
+        rows = self.audit_table()
+        self.assertGreaterEqual(len(rows), 5)
+        self.assertTrue(any(r["before"] and r["fields"] for r in rows), rows)   # an update is covered too
+        prev = "0" * 64
+        for n, r in enumerate(rows, 1):
+            self.assertEqual(r["id"], n)
+            self.assertEqual(r["prev_hash"], prev, "row %d does not link to row %d" % (n, n - 1))
+            self.assertEqual(r["hash"], self.audit_hash(r), "row %d: hash is not the documented formula" % n)
+            prev = r["hash"]
+        con = sqlite3.connect(e.db)
+        head = con.execute("SELECT value FROM setting WHERE key = 'audit_head'").fetchone()[0]
+        con.close()
+        self.assertEqual(head, "%d %s" % (len(rows), prev))
+        r = e.ok("audit", "verify")
+        self.assertIn(str(len(rows)), r.out)
+
+    def test_row_rehashed_after_an_edit_breaks_the_next_link(self):
+        """Row 2 edited and given a correct new hash passes its own check;
+        row 3 still carries row 2's old hash as its prev_hash, so verify
+        must stop at row 3 on the link, not accept the chain."""
+        r2 = self.audit_table()[1]
+        self.assertIn("第1件", r2["after"])
+        r2["after"] = r2["after"].replace("第1件", "第9件")
+        self.rewrite(2, after=r2["after"], hash=self.audit_hash(r2))
+        r = self.env.run("audit", "verify")
+        self.assertFails(r, 1, "第 3 条与前一条的链接不符")
+        self.assertNotIn("第 2 条", r.err)
+        self.assertEqual(r.out, "")
+
+    def test_relinked_row_without_its_own_hash_is_caught(self):
+        """As above, and row 3's prev_hash pointed at row 2's new hash: the
+        link now holds, but row 3's hash covers the previous hash, so row
+        3 no longer matches its own hash."""
+        r2 = self.audit_table()[1]
+        self.assertIn("第1件", r2["after"])
+        r2["after"] = r2["after"].replace("第1件", "第9件")
+        new2 = self.audit_hash(r2)
+        self.rewrite(2, after=r2["after"], hash=new2)
+        self.rewrite(3, prev_hash=new2)
+        r = self.env.run("audit", "verify")
+        self.assertFails(r, 1, "第 3 条的内容与其哈希不符")
+        self.assertNotIn("第 2 条", r.err)
+        self.assertEqual(r.out, "")
+
     def test_audit_bad_options(self):
         self.assertFails(self.env.run("audit", "--entity", "person"), 2, "intake")
         self.assertFails(self.env.run("audit", "--id", "1"), 2, "--entity")

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """zhishou log export: the night's intakes as XLSX (read back with openpyxl)
 and CSV (BOM, round trip); callers masked unless --with-pii, which is
-audited; bad input leaves no file."""
+audited; a confidential tip-giver never leaves, masked or whole, with
+--with-pii or without; bad input leaves no file."""
 
 import os
 import sys
@@ -126,6 +127,69 @@ class Export(unittest.TestCase):
         left = [n for n in os.listdir(e.dir) if n.startswith(".x") or n == "x.csv"]
         self.assertEqual(left, [])
 
+
+class ConfidentialTip(unittest.TestCase):
+    """A tip marked --confidential: the export says （保密） where the caller
+    would be and leaves the phone cell empty.  Neither the tip-giver's name
+    nor the number appears anywhere, whole or masked (a masked "司***" or
+    "136****2222" still points at the informer)."""
+
+    NAME, PHONE = "司马守密", "13611112222"
+    # Whole, masked as the export masks other callers, and telling pieces.
+    SECRETS = (NAME, PHONE, "司***", "136****2222", "司马", "守密", "2222")
+
+    @classmethod
+    def setUpClass(cls):
+        cls.env = e = Env(now=NOW)
+        e.ok("init")
+        cls.tip = e.add("--channel", "12315-hotline", "--kind", "tip", "--confidential", "--caller", cls.NAME,
+                        "--phone", cls.PHONE, "--text", "内部员工举报仓库里有过期原料", "--at", "2026-03-15 21:10")[0]
+        # An ordinary caller in the same export, masked as usual.
+        cls.other = e.add("--channel", "12315-hotline", "--kind", "complaint", "--caller", "欧阳娜娜",
+                          "--phone", "13912345678", "--text", "酸菜有异味", "--at", "2026-03-15 21:20")[0]
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.env.cleanup()
+
+    def check(self, rows, label, other):
+        """The tip's caller cells are （保密） and empty, the other caller's
+        are `other`, and no cell anywhere holds any of SECRETS."""
+        self.assertEqual(rows[0][4:6], ["来电人", "来电号码"], label)
+        by_id = {r[0]: r for r in rows[1:]}
+        self.assertEqual(set(by_id), {str(self.tip), str(self.other)}, label)
+        tip = by_id[str(self.tip)]
+        self.assertEqual(tip[4:6], ["（保密）", ""], label)
+        self.assertEqual(tip[9], "内部员工举报仓库里有过期原料", label)
+        self.assertEqual(by_id[str(self.other)][4:6], list(other), label)
+        for row in rows:
+            for cell in row:
+                for secret in self.SECRETS:
+                    self.assertNotIn(secret, cell, "%s: the confidential tip-giver leaked (%r) in %r"
+                                     % (label, secret, row))
+
+    def csv_rows(self, *args):
+        r = self.env.ok("log", "export", "--format", "csv", *args)
+        return list(csv.reader(io.StringIO(r.out.encode("utf-8").decode("utf-8-sig"), newline="")))
+
+    def xlsx_rows(self, *args):
+        out = self.env.path("导出.xlsx")
+        self.env.ok("log", "export", "-o", out, *args)
+        ws = openpyxl.load_workbook(out).active
+        return [["" if v is None else str(v) for v in row] for row in ws.iter_rows(values_only=True)]
+
+    def test_plain_export_never_names_the_tip_giver(self):
+        """Without --with-pii: （保密）, not the masked name and number
+        other callers get."""
+        masked = ("欧***", "139****5678")
+        self.check(self.csv_rows(), "csv", masked)
+        self.check(self.xlsx_rows(), "xlsx", masked)
+
+    def test_with_pii_still_never_names_the_tip_giver(self):
+        """--with-pii shows other callers whole, never a confidential one."""
+        whole = ("欧阳娜娜", "13912345678")
+        self.check(self.csv_rows("--with-pii"), "csv --with-pii", whole)
+        self.check(self.xlsx_rows("--with-pii"), "xlsx --with-pii", whole)
 
 if __name__ == "__main__":
     unittest.main()

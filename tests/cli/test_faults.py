@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Faults (the "trust" issue): a full disk, a read-only database, the
-database deleted under a running console, a corrupted file.  Each time: a
-clear message, no further damage, nothing committed lost.
+database deleted or replaced (another file renamed over it) under a running
+console, a corrupted file.  Each time: a clear message, no further damage,
+nothing committed lost.
 
 The full disk and the read-only database are real filesystems: a small tmpfs
 mounted by the test (remounted bigger to free space, remounted read-only, or
@@ -449,6 +450,57 @@ class DeletedUnderConsole(FaultCase):
         self.assertNotIn("已登记", text, "claimed saved into a deleted database:\n" + text)
         self.assertTrue(self.draft_has("数据库删除后登记的投诉"), "the draft is gone:\n" + text)
         self.assertIn("数据库", text)
+
+    def replace_db(self):
+        """Put another database where night.db was, the way a restore from a
+        copy does (cp night.db new.db; ...; mv new.db night.db): a copy
+        with one more intake renamed over the file, and the old -wal/-shm
+        removed so nothing else ever reads them with the new file.  The
+        console keeps its descriptors to the old inode."""
+        new = self.env.path("replacement.db")
+        src = sqlite3.connect(self.env.db)
+        dst = sqlite3.connect(new)
+        src.backup(dst)
+        dst.close()
+        src.close()
+        os.chmod(new, 0o660)
+        self.env.add("--channel", "web", "--kind", "tip", "--text", "副本里的一件", db=new)
+        self.assertEqual(side_files(new), [])
+        old_ino = os.stat(self.env.db).st_ino
+        os.rename(new, self.env.db)
+        for p in side_files(self.env.db):
+            os.unlink(p)
+        self.assertNotEqual(os.stat(self.env.db).st_ino, old_ino)
+
+    # A file renamed over the database is a new inode at the same path: a
+    # check that only looks whether the path still exists misses it.
+    def test_console_says_the_database_was_replaced(self):
+        """Same message as for a deleted file, once it is replaced."""
+        t = self.console()
+        self.replace_db()
+        t.wait_until(lambda lines: any("已被删除或替换" in l for l in lines), timeout=5,
+                     what="a message that the database was deleted or replaced")
+        self.assertFalse(t.dead())
+
+    def test_save_after_replacement_keeps_the_draft(self):
+        """Ctrl-S into the replaced file's old inode would be lost: refused,
+        nothing saved in either file, the draft kept."""
+        t = self.console()
+        self.replace_db()
+        t.keys("n")
+        t.wait_for("新登记：投诉")
+        t.type("替换后来电的李女士")
+        t.keys("Tab", "Tab", "Tab", "Tab")
+        t.type("数据库替换后登记的投诉")
+        t.wait_for("数据库替换后登记的投诉")
+        t.keys("C-s")
+        lines = t.wait_stable(timeout=4, quiet=0.5)
+        text = "\n".join(lines)
+        self.assertNotIn("已登记", text, "claimed saved into a replaced database:\n" + text)
+        self.assertTrue(self.draft_has("数据库替换后登记的投诉"), "the draft is gone:\n" + text)
+        self.assertIn("已被删除或替换", text)
+        # The file now at the path is the replacement, untouched.
+        self.assertEqual(sorted(self.by_id().values()), ["删除之前的一件", "副本里的一件"])
 
 
     def test_failed_refresh_is_said(self):

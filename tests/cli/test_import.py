@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""roster import and log import: encodings, layouts, all-or-nothing."""
+"""roster import and log import: encodings, layouts, all-or-nothing (also
+past the first 20,000-row staging batch)."""
 
 import json
 import unittest
@@ -306,6 +307,24 @@ class LogImport(ZsTestCase):
         self.assertNotIn("第 2 行", r.err)
         self.assertNotIn("第 6 行", r.err)
         self.assertEqual(len(self.env.intakes()), 1)
+        self.assertEqual(self.env.audit_rows(), before)
+
+    def test_bad_row_after_a_full_staging_batch_imports_nothing(self):
+        """Rows are moved from staging into intake 20,000 at a time; a bad
+        row after the first batch has been moved must still undo it: the
+        whole import is one transaction, so nothing is added and no audit
+        row is written."""
+        self.env.add("--channel", "web", "--kind", "tip", "--text", "已有的一件")
+        before = self.env.audit_rows()
+        good = 20005                                   # one full batch (20,000) and 5 more
+        rows = ["2026-03-15 20:%02d,web,complaint,第%d件" % (k % 60, k) for k in range(good)]
+        text = "received_at,channel,kind,summary\n" + "\n".join(rows) + "\n2026-03-15 20:59,tv,complaint,坏渠道\n"
+        r = self.imp("big.csv", text)
+        self.assertFails(r, 2, "1 行有错，没有导入任何一行", "第 %d 行" % (good + 2), "tv")
+        self.assertEqual(r.out, "")
+        left = [x["summary"] for x in self.env.intakes()]
+        self.assertEqual(len(left), 1, "%d intakes after a failed import (first: %s)" % (len(left), left[:3]))
+        self.assertEqual(left, ["已有的一件"])
         self.assertEqual(self.env.audit_rows(), before)
 
     def test_json_lines_bad_line_numbers(self):
