@@ -291,6 +291,17 @@ class Refused(unittest.TestCase):
         self.refused(["--config", tz, "log", "list"], "Mars/Olympus")
         self.refused(["--config", self.env.path("missing.conf"), "log", "list"], "missing.conf")
 
+    def test_bad_shift_times_in_config(self):
+        # [roster] shift_start/shift_end are exactly H:MM or HH:MM within
+        # 00:00-24:00; anything else stops every command, naming the file,
+        # the line, the setting and the value.
+        for value in ("24:30", "+1:00", "9:5", "1:000", "09:60", "-1:00", "9：00", "0009:00"):
+            with self.subTest(value=value):
+                conf = self.env.write("shift.conf", "[roster]\nshift_start = 19:00\nshift_end = %s\n" % value)
+                for args in (["log", "list"], ["roster", "list"]):
+                    self.refused(["--config", conf] + args, "shift.conf", "第 3 行", "[roster] shift_end",
+                                 "「%s」" % value)
+
     # --- the database file ----------------------------------------------------
 
     def test_database_missing_is_not_created(self):
@@ -499,6 +510,20 @@ class Sanitised(ZsTestCase):
             out = e.ok(*args).out
             self.assertEqual(zs.bad_chars(out, allow_newline=True, allow_tab="tsv" in args), [],
                              "%s printed %r" % (args, out))
+
+    def test_shift_time_with_leading_space(self):
+        # The INI reader trims blanks around a value, so " 9:00" is read as
+        # 9:00 (never as another time, never as a bad value): a roster row
+        # without times then ends at 09:00 the next morning.
+        e = self.env
+        conf = e.write("shift.conf", "[roster]\nshift_end =  9:00\n")
+        e.ok("unit", "add", "食品安全监管科")
+        csv = e.write("roster.csv", "日期,单位,姓名,职务,固定电话,移动电话\n"
+                                    "2026-03-15,食品安全监管科,张三,科长,022-27300001,13800000001\n")
+        e.ok("--config", conf, "roster", "import", csv)
+        rows = e.ok("roster", "list", "--format", "json").json()
+        self.assertEqual([(r["shift_start"], r["shift_end"]) for r in rows],
+                         [("2026-03-15T19:00:00+08:00", "2026-03-16T09:00:00+08:00")])
 
     def test_length_limits_are_inclusive(self):
         e = self.env

@@ -245,6 +245,35 @@ class Handover(unittest.TestCase):
         self.assertNotIn("13912345678", payload)
         self.assertEqual(json.loads(payload)["by"], "张三")
 
+    def test_note_with_caller_data_stays_out_of_the_outbox(self):
+        # A note written in a hurry names a caller and a phone; the groups
+        # (third-party chat platforms) only hear that there is a note.
+        e = self.env
+        note = "欧阳娜娜 13912345678 来电称退款未到账，早班请回电"
+        e.ok("handover", "sign", "--names", "张三、李四", "--note", note, now="2026-03-16 07:30")
+        db = sqlite3.connect(e.db)
+        rows = db.execute("SELECT event, payload FROM outbox WHERE event = 'handover_signed'").fetchall()
+        db.close()
+        self.assertEqual(len(rows), 1, rows)
+        payload = rows[0][1]
+        for secret in ("欧阳娜娜", "欧阳", "13912345678", "退款未到账", "回电"):
+            self.assertNotIn(secret, payload)
+        p = json.loads(payload)
+        self.assertIs(p["note_given"], True, payload)
+        self.assertEqual(p["by"], "张三、李四")
+        self.assertFalse([k for k in p if k not in ("by", "note_given", "open_intakes", "open_exposures")], payload)
+        # The note itself is kept where it belongs: the handover, for the morning.
+        db = sqlite3.connect(e.db)
+        self.assertEqual(db.execute("SELECT note FROM handover").fetchone()[0], note)
+        db.close()
+        # Without a note the flag says so.
+        e.ok("handover", "accept", "--names", "王五", now="2026-03-16 07:40")
+        e.ok("handover", "sign", "--names", "王五", now="2026-03-16 19:00")
+        db = sqlite3.connect(e.db)
+        last = db.execute("SELECT payload FROM outbox WHERE event = 'handover_signed' ORDER BY id DESC").fetchone()[0]
+        db.close()
+        self.assertIs(json.loads(last)["note_given"], False, last)
+
     def test_refusals_write_nothing(self):
         e = self.env
         before = e.audit_rows()

@@ -13,14 +13,19 @@ that signature timestamps are within an hour of the real time.
 Every request the server saw is in srv.requests and in requests.jsonl in
 the test's directory (kept with ZHISHOU_KEEP=1)."""
 
+import grp
 import json
 import os
+import pwd
 import re
+import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
 import unittest
+import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -1064,6 +1069,120 @@ class SingleRelay(RelayCase):
         time.sleep(1.0)
         self.assertTrue(r3.alive(), r3.log())
         self.assertEqual(r3.stop(signal.SIGINT), 0, r3.log())
+
+
+    def test_lease_renewed_while_working(self):
+        # A lease of 5 s, a relay working for 12 s: it renews (every third of
+        # the lease), so its lease never lapses and a second relay is still
+        # refused, naming it.  Without renewal the second would take over.
+        self.init()
+        self.srv.set_feed("city", [{"orders": [], "next": None}])
+        self.write_config([self.robot("wh", "webhook"), self.feed()], relay={"lease_seconds": "5"})
+        r1 = self.start_relay()
+        polled = self.srv.wait_for(lambda q: [x for x in q if x["kind"] == "feed"], 15)
+        self.assertTrue(polled, "the first relay never polled:\n" + r1.log())
+        time.sleep(12)
+        self.assertTrue(r1.alive(), r1.log())
+        r = self.zs(*self.relay_args("--once"), timeout=30)
+        self.assertEqual(r.rc, 1, repr(r) + "\n" + r1.log())
+        self.assertIn(str(r1.pid), r.err, repr(r))
+        db = sqlite3.connect(self.env.db)
+        try:
+            pid, expires = db.execute("SELECT pid, expires_at FROM relay_lease").fetchone()
+        finally:
+            db.close()
+        self.assertEqual(pid, r1.pid)
+        self.assertGreater(expires, time.time(), "the running relay's lease has lapsed")
+        self.assertLessEqual(expires, time.time() + 5 + 1)   # never more than one lease ahead
+        self.assertTrue(r1.alive(), r1.log())
+        self.assertEqual(r1.stop(), 0, r1.log())
+
+
+RUNAS_TAG = uuid.uuid4().hex[:6]
+RUNAS_GROUP = "zsrg%s" % RUNAS_TAG
+RUNAS_USER = "zsrx%s" % RUNAS_TAG
+
+
+def _sys(*argv, check=True):
+    p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if check and p.returncode != 0:
+        raise AssertionError("%s -> %d\n%s%s" % (" ".join(argv), p.returncode, p.stdout.decode(),
+                                                 p.stderr.decode()))
+    return p
+
+
+@unittest.skipUnless(os.geteuid() == 0 and shutil.which("runuser") and shutil.which("useradd"),
+                     "needs root (runuser, useradd) to run the relay as another Unix user; CI runs as root")
+class NotAMember(RelayCase):
+    """The relay writes (8890 orders, deliveries): a Unix user who is not a
+    member of the duty console may not run it (as tests/cli/test_roles.py)."""
+
+    @classmethod
+    def setUpClass(cls):
+        _sys("groupadd", RUNAS_GROUP)
+        _sys("useradd", "-M", "-N", "-g", RUNAS_GROUP, "-s", "/bin/sh", RUNAS_USER)
+
+    @classmethod
+    def tearDownClass(cls):
+        _sys("userdel", RUNAS_USER, check=False)
+        _sys("groupdel", RUNAS_GROUP, check=False)
+
+    def as_stranger(self, *args, timeout=60):
+        """Run zhishou as the non-member, with the test's environment."""
+        argv = (["runuser", "-u", RUNAS_USER, "--", "env", "-i"] +
+                ["%s=%s" % kv for kv in self.env.environ().items()] + [BIN, "--db", self.env.db] + list(args))
+        p = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           cwd=self.env.dir, timeout=timeout)
+        return zs.Result(list(args), p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8"))
+
+    def share_with_stranger(self):
+        """The database (and its directory) writable by the stranger's group,
+        the config (secrets: mode 600) owned by the stranger, so what stops
+        it is the role, not a file's permissions."""
+        gid = grp.getgrnam(RUNAS_GROUP).gr_gid
+        os.chown(self.env.dir, 0, gid)
+        os.chmod(self.env.dir, 0o2770)
+        for name in os.listdir(self.env.dir):
+            p = self.env.path(name)
+            if name.startswith("night.db"):
+                os.chown(p, 0, gid)
+                os.chmod(p, 0o660)
+        os.chown(self.conf, pwd.getpwnam(RUNAS_USER).pw_uid, gid)
+        os.chmod(self.conf, 0o600)
+
+    def state(self):
+        db = sqlite3.connect(self.env.db)
+        try:
+            q = lambda sql: db.execute(sql).fetchall()
+            return {"deliveries": q("SELECT id, outbox_id, robot, state, attempts FROM delivery"),
+                    "intakes": q("SELECT id, channel, ref, status FROM intake"),
+                    "quarantine": q("SELECT id FROM feed_quarantine"),
+                    "lease": q("SELECT * FROM relay_lease"),
+                    "audit": q("SELECT count(*) FROM audit"),
+                    "settings": q("SELECT key, value FROM setting ORDER BY key")}
+        finally:
+            db.close()
+
+    def test_relay_once_refused_for_a_non_member(self):
+        self.init()
+        self.expose(title(1))
+        self.srv.set_feed("city", [{"orders": [{"order_no": "N1", "content": "工单内容 N1"}], "next": None}])
+        self.write_config([self.robot("wh", "webhook"), self.feed()])
+        self.share_with_stranger()
+        before = self.state()
+        r = self.as_stranger(*self.relay_args("--once"), timeout=90)
+        self.assertEqual(r.rc, 3, repr(r))
+        self.assertIn(RUNAS_USER, r.err, repr(r))
+        self.assertIn("member add", r.err, repr(r))
+        # Nothing delivered, fetched or logged; no lease taken.
+        self.assertEqual(self.state(), before)
+        self.assertEqual(self.srv.requests, [], self.evidence())
+        self.assertEqual(self.intakes_8890(), {})
+        self.assertEqual(self.outbox(), [])
+        # The same run by a member (root, the creator) does all of it.
+        self.once()
+        self.assertEqual(list(self.intakes_8890()), ["N1"])
+        self.assertTrue(self.wait_sent([title(1)], ["webhook"], 15), self.evidence())
 
 
 class Secrets(RelayCase):

@@ -12,11 +12,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "zhishou/alert.h"
 #include "zhishou/audit.h"
 #include "zhishou/board.h"
 #include "zhishou/codes.h"
 #include "zhishou/exposure.h"
+#include "zhishou/feed.h"
+#include "zhishou/handover.h"
 #include "zhishou/intake.h"
+#include "zhishou/member.h"
 #include "zhishou/search.h"
 #include "zhishou/store.h"
 #include "zhishou/timeutil.h"
@@ -205,6 +209,16 @@ static void test_money_parse(void **state)
 	assert_false(money_parse("1.234", &fen));
 	assert_false(money_parse("abc", &fen));
 	assert_false(money_parse("", &fen));
+	assert_true(money_parse("12.50元", &fen));
+	assert_int_equal(fen, 1250);
+	/* Longer than the parser's buffer (63 zeros then 1234): refused as a
+	 * whole, never cut short to the zeros that fit (which would read 0). */
+	char longer[68];
+	memset(longer, '0', 63);
+	strcpy(longer + 63, "1234");
+	fen = -1;
+	assert_false(money_parse(longer, &fen));
+	assert_int_equal(fen, -1);
 }
 
 static void test_audit_chain(void **state)
@@ -339,6 +353,203 @@ static void test_default_deadline(void **state)
 	exposure_clear(&e);
 }
 
+/* ---- roles: every write entry point checks the role itself ---------------- */
+
+/* Make the store's own user (the in-memory store's creator, an admin) a
+ * non-member (role NULL) or give it another role, through the store, so no
+ * core check is involved in setting the test up. */
+static void set_own_role(struct fx *f, const char *role)
+{
+	struct zs_error err = { 0 };
+	if (!role) {
+		assert_int_equal(store_member_delete(f->c.st, "tester", &err), ZS_OK);
+		assert_int_equal(member_role(&f->c), ROLE_NONE);
+		return;
+	}
+	struct member m = { .unix_user = "tester", .name = "测试员", .role = (char *)role };
+	assert_int_equal(store_member_put(f->c.st, &m, true, &err), ZS_OK);
+}
+
+static int count_audit(const struct audit_row *a, void *ud) { (void)a; (*(int64_t *)ud)++; return 0; }
+static int count_intake(const struct intake *i, void *ud) { (void)i; (*(int64_t *)ud)++; return 0; }
+static int count_action(const struct exposure_action *a, void *ud) { (void)a; (*(int64_t *)ud)++; return 0; }
+static int count_instruction(const struct exposure_instruction *a, void *ud) { (void)a; (*(int64_t *)ud)++; return 0; }
+
+/* Everything a refused write could have touched. */
+struct tally {
+	int64_t audit, intakes, actions, instructions, outbox, failed, pending, quarantine, handover_id,
+		handover_accepted;
+};
+
+static void tally_take(struct fx *f, int64_t eid, struct tally *t)
+{
+	struct zs_error err = { 0 };
+	memset(t, 0, sizeof *t);
+	assert_int_equal(store_audit_each(f->c.st, NULL, 0, 0, 0, count_audit, &t->audit, &err), ZS_OK);
+	struct intake_filter flt = { 0 };
+	assert_int_equal(store_intake_each(f->c.st, &flt, count_intake, &t->intakes, &err), ZS_OK);
+	assert_int_equal(store_action_each(f->c.st, eid, count_action, &t->actions, &err), ZS_OK);
+	assert_int_equal(store_instruction_each(f->c.st, eid, count_instruction, &t->instructions, &err),
+			 ZS_OK);
+	t->outbox = store_outbox_last_id(f->c.st);
+	t->failed = store_delivery_count(f->c.st, "failed");
+	t->pending = store_delivery_count(f->c.st, "pending");
+	t->quarantine = store_quarantine_count(f->c.st);
+	struct handover h;
+	if (store_handover_last(f->c.st, &h, &err) == ZS_OK) {
+		t->handover_id = h.id;
+		t->handover_accepted = h.accepted_at;
+		handover_clear(&h);
+	}
+}
+
+static void tally_same(const struct tally *a, const struct tally *b)
+{
+	assert_int_equal(a->audit, b->audit);
+	assert_int_equal(a->intakes, b->intakes);
+	assert_int_equal(a->actions, b->actions);
+	assert_int_equal(a->instructions, b->instructions);
+	assert_int_equal(a->outbox, b->outbox);
+	assert_int_equal(a->failed, b->failed);
+	assert_int_equal(a->pending, b->pending);
+	assert_int_equal(a->quarantine, b->quarantine);
+	assert_int_equal(a->handover_id, b->handover_id);
+	assert_int_equal(a->handover_accepted, b->handover_accepted);
+}
+
+/* The exposure as stored, as JSON (compared before and after). */
+static char *exposure_now(struct fx *f, int64_t eid)
+{
+	struct exposure e;
+	struct zs_error err = { 0 };
+	assert_int_equal(store_exposure_get(f->c.st, eid, &e, &err), ZS_OK);
+	char *s = exposure_json(&e);
+	exposure_clear(&e);
+	assert_non_null(s);
+	return s;
+}
+
+/* As admin: an intake, an exposure, a signed handover and a failed
+ * delivery, so that each refused write below would have something to do. */
+static int64_t night_for_roles(struct fx *f, int64_t *iid)
+{
+	struct zs_error err = { 0 };
+	assert_int_equal(store_unit_insert(f->c.st, "执法稽查队", "队", &(int64_t){ 0 }, &err), ZS_OK);
+	*iid = add(f, "web", "complaint", "", "", "已有的一件", NULL);
+	struct exposure_input ein = { .title = "土坑酸菜" };
+	int64_t eid;
+	assert_int_equal(exposure_add(&f->c, &ein, &eid, &err), ZS_OK);
+	int64_t hid;
+	assert_int_equal(handover_sign(&f->c, "张三", "", &hid, &err), ZS_OK);
+	assert_int_equal(store_begin(f->c.st, &err), ZS_OK);
+	assert_int_equal(store_outbox_add(f->c.st, f->c.now, "exposure_new", eid, NULL, "{}", NULL, &err), ZS_OK);
+	assert_int_equal(store_delivery_add(f->c.st, store_outbox_last_id(f->c.st), "wh", 0, &err), ZS_OK);
+	struct delivery d;
+	assert_int_equal(store_delivery_next(f->c.st, "wh", &d, &err), ZS_OK);
+	assert_int_equal(store_delivery_record(f->c.st, d.id, "failed", 5, 0, "HTTP 500", 0, &err), ZS_OK);
+	assert_int_equal(store_commit(f->c.st, &err), ZS_OK);
+	delivery_clear(&d);
+	assert_int_equal(store_delivery_count(f->c.st, "failed"), 1);
+	return eid;
+}
+
+static void test_non_member_writes_nothing(void **state)
+{
+	struct fx *f = *state;
+	int64_t iid;
+	int64_t eid = night_for_roles(f, &iid);
+	char csv[] = "/tmp/zhishou-test-import-XXXXXX";
+	int fd = mkstemp(csv);
+	assert_true(fd >= 0);
+	static const char rows[] = "received_at,channel,kind,summary\n"
+				   "2026-03-15 20:30,web,complaint,导入的一件\n2026-03-15 20:40,weibo,tip,导入的第二件\n";
+	assert_int_equal(write(fd, rows, sizeof rows - 1), (ssize_t)(sizeof rows - 1));
+	close(fd);
+
+	set_own_role(f, NULL);
+	struct tally before, after;
+	tally_take(f, eid, &before);
+	char *exp_before = exposure_now(f, eid);
+	struct intake ib;
+	struct zs_error err = { 0 };
+	assert_int_equal(store_intake_get(f->c.st, iid, &ib, &err), ZS_OK);
+
+	int64_t id = 0, n = 0;
+	struct intake_input in = { .channel = "web", .kind = "complaint", .text = "非成员登记" };
+	err = (struct zs_error){ 0 };
+	assert_int_equal(intake_add(&f->c, &in, &id, NULL, &err), ZS_EPERM);
+	assert_non_null(strstr(err.msg, "tester"));   /* says who is not a member */
+	struct intake_change ch = { .status = "closed", .note = "非成员修改" };
+	assert_int_equal(intake_update(&f->c, iid, &ch, &err), ZS_EPERM);
+	struct exposure_input ein = { .title = "非成员的曝光" };
+	assert_int_equal(exposure_add(&f->c, &ein, &id, &err), ZS_EPERM);
+	assert_int_equal(exposure_update(&f->c, eid, &ein, &err), ZS_EPERM);
+	assert_int_equal(exposure_add_action(&f->c, eid, "officers", "12", "连夜排查", &err), ZS_EPERM);
+	assert_int_equal(handover_sign(&f->c, "李四", "", &id, &err), ZS_EPERM);
+	assert_int_equal(handover_accept(&f->c, "王五", "", &id, &err), ZS_EPERM);
+	struct import_result res;
+	assert_int_equal(intake_import(&f->c, csv, &res, &err), ZS_EPERM);
+	assert_int_equal(alert_retry(&f->c, 0, &n, &err), ZS_EPERM);
+	assert_int_equal(n, 0);
+	static const char page[] = "{\"orders\":[{\"order_no\":\"P1\",\"content\":\"工单\"},{\"order_no\":\"P2\"}]}";
+	struct feed_page fp = { 0 };
+	assert_int_equal(feed_import_page(&f->c, "8890", NULL, page, strlen(page), &fp, &err), ZS_EPERM);
+	feed_page_clear(&fp);
+	unlink(csv);
+
+	tally_take(f, eid, &after);
+	tally_same(&before, &after);
+	char *exp_after = exposure_now(f, eid);
+	assert_string_equal(exp_before, exp_after);
+	free(exp_before);
+	free(exp_after);
+	struct intake ia;
+	assert_int_equal(store_intake_get(f->c.st, iid, &ia, &err), ZS_OK);
+	assert_string_equal(ia.status, ib.status);
+	intake_clear(&ia);
+	intake_clear(&ib);
+}
+
+static void test_operator_not_leader(void **state)
+{
+	struct fx *f = *state;
+	int64_t iid;
+	int64_t eid = night_for_roles(f, &iid);
+	set_own_role(f, "operator");
+	assert_int_equal(member_role(&f->c), ROLE_OPERATOR);
+	struct tally before, after;
+	tally_take(f, eid, &before);
+	char *exp_before = exposure_now(f, eid);
+
+	/* Each leader-only field alone, with a value that is otherwise fine. */
+	const struct exposure_input leader_only[] = {
+		{ .deadline = "2026-03-16 12:00" },
+		{ .level = "较大" },
+		{ .lead = "执法稽查队" },
+		{ .status = "handling" },
+		{ .title = "改个标题", .level = "1" },   /* mixed with a field an operator may set */
+	};
+	for (size_t k = 0; k < sizeof leader_only / sizeof leader_only[0]; k++) {
+		struct zs_error err = { 0 };
+		assert_int_equal(exposure_update(&f->c, eid, &leader_only[k], &err), ZS_EPERM);
+		assert_non_null(strstr(err.msg, "带班领导"));   /* names the role needed */
+	}
+	struct zs_error err = { 0 };
+	assert_int_equal(exposure_instruct(&f->c, eid, "务必今晚查清", &err), ZS_EPERM);
+	assert_non_null(strstr(err.msg, "带班领导"));
+
+	tally_take(f, eid, &after);
+	tally_same(&before, &after);
+	char *exp_after = exposure_now(f, eid);
+	assert_string_equal(exp_before, exp_after);
+	free(exp_after);
+	free(exp_before);
+
+	/* The operator is a member: what an operator may do still works. */
+	struct exposure_input up = { .keywords = "土坑" };
+	assert_int_equal(exposure_update(&f->c, eid, &up, &err), ZS_OK);
+}
+
 static void test_file_mode_and_identity(void **state)
 {
 	(void)state;
@@ -403,6 +614,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_keyset_pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_default_deadline, setup, teardown),
 		cmocka_unit_test(test_file_mode_and_identity),
+		cmocka_unit_test_setup_teardown(test_non_member_writes_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_operator_not_leader, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -394,6 +394,8 @@ static void test_sanitize_bidi(void **state)
 	SAN("\xE2\x80\x8E" "x\xE2\x80\x8F", 0, "x");		/* LRM, RLM */
 	SAN("x\xD8\x9C", 0, "x");				/* ALM 061C */
 	SAN("a\xE2\x80\xA8" "b\xE2\x80\xA9", 0, "ab");		/* 2028/2029 */
+	SAN("\xE2\x80\xAB" "x\xE2\x80\xAD", 0, "x");		/* 202B, 202D */
+	SAN("\xE2\x81\xA7" "x\xE2\x81\xA8", 0, "x");		/* 2067, 2068 */
 	/* neighbours survive */
 	SAN("\xE2\x80\xA9\xE2\x80\xAF", 0, "\xE2\x80\xAF");	/* U+202F */
 }
@@ -518,6 +520,40 @@ static void test_fit_cols_content(void **state)
 	check_fit("a😀b", 3, true, "a" ELL " ", 3);
 }
 
+/* Bidi and line-separator format characters never reach the terminal
+ * through a fitted cell (a U+202E in a company name would make the rest of
+ * the row read backwards), wherever they sit in the text. */
+#define FIT_DROPS(cp)                                          \
+	do {                                                   \
+		check_fit("a" cp "b", 4, true, "ab  ", 4);     \
+		check_fit(cp "a", 2, false, "a", 1);           \
+		check_fit("\xE4\xB8\xAD" cp "\xE6\x96\x87\xE5\xAD\x97", 3, true, \
+			  "\xE4\xB8\xAD" ELL, 3);             \
+		check_fit_right("7" cp, 3, "  7", 3);          \
+	} while (0)
+
+static void test_fit_cols_strips_format(void **state)
+{
+	(void)state;
+	FIT_DROPS("\xE2\x80\xAA");	/* U+202A LRE */
+	FIT_DROPS("\xE2\x80\xAB");	/* U+202B RLE */
+	FIT_DROPS("\xE2\x80\xAC");	/* U+202C PDF */
+	FIT_DROPS("\xE2\x80\xAD");	/* U+202D LRO */
+	FIT_DROPS("\xE2\x80\xAE");	/* U+202E RLO */
+	FIT_DROPS("\xE2\x81\xA6");	/* U+2066 LRI */
+	FIT_DROPS("\xE2\x81\xA7");	/* U+2067 RLI */
+	FIT_DROPS("\xE2\x81\xA8");	/* U+2068 FSI */
+	FIT_DROPS("\xE2\x81\xA9");	/* U+2069 PDI */
+	FIT_DROPS("\xE2\x80\x8E");	/* U+200E LRM */
+	FIT_DROPS("\xE2\x80\x8F");	/* U+200F RLM */
+	FIT_DROPS("\xD8\x9C");		/* U+061C ALM */
+	FIT_DROPS("\xE2\x80\xA8");	/* U+2028 LINE SEPARATOR */
+	FIT_DROPS("\xE2\x80\xA9");	/* U+2029 PARAGRAPH SEPARATOR */
+	/* neighbours are drawn: U+202F (narrow no-break space), ZWJ */
+	check_fit("a\xE2\x80\xAF" "b", 4, true, "a\xE2\x80\xAF" "b ", 4);
+	check_fit("a\xE2\x80\x8D" "b", 4, true, "a\xE2\x80\x8D" "b  ", 4);
+}
+
 static void test_fit_cols_small_buffer(void **state)
 {
 	char buf[16];
@@ -610,6 +646,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_fit_cols_ambiguous,
 					  reset_ambiguous),
 		cmocka_unit_test_teardown(test_fit_cols_content,
+					  reset_ambiguous),
+		cmocka_unit_test_teardown(test_fit_cols_strips_format,
 					  reset_ambiguous),
 		cmocka_unit_test(test_fit_cols_small_buffer),
 		cmocka_unit_test_teardown(test_fit_cols_right, reset_ambiguous),
