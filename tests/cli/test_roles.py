@@ -33,6 +33,17 @@ def run(*argv, check=True):
 class Roles(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
+        # unittest skips tearDownClass when setUpClass fails: clean up here
+        # then, or the users and the group outlive the run.
+        try:
+            cls._setup()
+        except BaseException:
+            cls.tearDownClass()
+            raise
+
+    @classmethod
+    def _setup(cls):
+        cls.dir = None
         run("groupadd", GROUP)
         for u in USERS.values():
             run("useradd", "-M", "-N", "-g", GROUP, "-s", "/bin/sh", u)
@@ -58,7 +69,8 @@ class Roles(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        shutil.rmtree(cls.dir, ignore_errors=True)
+        if cls.dir:
+            shutil.rmtree(cls.dir, ignore_errors=True)
         for u in USERS.values():
             run("userdel", u, check=False)
         run("groupdel", GROUP, check=False)
@@ -93,6 +105,15 @@ class Roles(unittest.TestCase):
         self.assertIn(needle, p.stderr.decode())
         return p
 
+    def exposures(self):
+        return json.loads(self.zs(None, "expose", "list", "--all", "--format", "json").stdout)
+
+    def deadline(self, eid):
+        return [e["deadline"] for e in self.exposures() if str(e["id"]) == str(eid)][0]
+
+    def members(self):
+        return [m["unix_user"] for m in json.loads(self.zs(None, "member", "list", "--format", "json").stdout)]
+
     def test_creator_is_admin_and_list(self):
         import json
         ms = json.loads(self.zs("op", "member", "list", "--format", "json").stdout)
@@ -121,6 +142,67 @@ class Roles(unittest.TestCase):
                     check=False)
         self.assertEqual(p.returncode, 3)
 
+    def test_stranger_cannot_open_the_console(self):
+        """No subcommand is the console: a non-member is refused before any
+        terminal is touched, with the same words as for a command."""
+        p = self.zs("stranger", check=False)
+        err = p.stderr.decode()
+        self.assertEqual(p.returncode, 3, err)
+        self.assertIn(USERS["stranger"], err)
+        self.assertIn("赵管理", err)
+        self.assertIn("member add", err)
+        self.assertNotIn("终端", err)            # not "the console needs a terminal"
+        self.assertEqual(p.stdout, b"")
+        # On a terminal too: refused before curses starts (no screen switch, no hang).
+        import pty
+        import select
+        import time
+        master, slave = pty.openpty()
+        try:
+            e = ["%s=%s" % kv for kv in {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": self.dir,
+                                          "LANG": "C.UTF-8", "TERM": "xterm", "TZ": "Asia/Shanghai"}.items()]
+            proc = subprocess.Popen(["runuser", "-u", USERS["stranger"], "--", "env", "-i"] + e +
+                                    [BIN, "--db", self.db, "--config", self.conf],
+                                    stdin=slave, stdout=slave, stderr=slave, cwd=self.dir, start_new_session=True)
+            os.close(slave)
+            slave = None
+            out = b""
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline:
+                r, _, _ = select.select([master], [], [], 0.1)
+                if r:
+                    try:
+                        chunk = os.read(master, 4096)
+                    except OSError:
+                        chunk = b""
+                    out += chunk
+                    if not chunk and proc.poll() is not None:
+                        break
+                elif proc.poll() is not None:
+                    break
+            if proc.poll() is None:
+                os.killpg(proc.pid, 9)
+                proc.wait()
+                self.fail("the console started for a non-member on a terminal:\n%r" % out)
+            self.assertEqual(proc.returncode, 3, out)
+            self.assertIn(USERS["stranger"].encode(), out)
+            self.assertNotIn(b"\x1b[?1049h", out)   # never switched to the alternate screen
+        finally:
+            os.close(master)
+            if slave is not None:
+                os.close(slave)
+
+    def test_only_admins_remove_members(self):
+        for who, target in (("op", USERS["lead"]), ("lead", USERS["op"]), ("lead", USERS["adm"]),
+                            ("op", USERS["adm"])):
+            with self.subTest(who=who, target=target):
+                self.refused(who, "member", "remove", target)
+                self.assertIn(target, self.members())
+        removed = [r for r in json.loads(self.zs(None, "audit", "--entity", "member", "--format", "json").stdout)
+                   if r["action"] == "remove" and (USERS["op"] in r["before"] or USERS["lead"] in r["before"]
+                                                   or USERS["adm"] in r["before"])]
+        self.assertEqual(removed, [])
+
     def test_operator(self):
         self.allowed("op", "log", "add", "--channel", "web", "--kind", "tip", "--text", "值班员登记的")
         self.allowed("op", "expose", "add", "--title", "值班员记录的问题")
@@ -130,6 +212,12 @@ class Roles(unittest.TestCase):
         self.refused("op", "expose", "update", self.eid, "--status", "checking")
         self.refused("op", "expose", "update", self.eid, "--lead", "食品安全监管科")
         self.refused("op", "expose", "add", "--title", "定级的问题", "--level", "2")
+        # The deadline is a leader's call too, when adding and when changing.
+        before = self.deadline(self.eid)
+        self.refused("op", "expose", "add", "--title", "定时限的问题", "--deadline", "2026-03-16 06:00")
+        self.refused("op", "expose", "update", self.eid, "--deadline", "2026-03-16 06:30")
+        self.assertEqual(self.deadline(self.eid), before)
+        self.assertNotIn("定时限的问题", [e["title"] for e in self.exposures()])
         self.refused("op", "expose", "instruct", self.eid, "--text", "批示")
         self.refused("op", "report", "set", "default", "law_events", "3")
         self.refused("op", "roster", "import", "roster.csv")
@@ -141,6 +229,11 @@ class Roles(unittest.TestCase):
     def test_leader(self):
         self.allowed("lead", "expose", "update", self.eid, "--level", "2")
         self.allowed("lead", "expose", "update", self.eid, "--lead", "食品安全监管科")
+        self.allowed("lead", "expose", "update", self.eid, "--deadline", "2026-03-16 07:00")
+        self.assertTrue(self.deadline(self.eid).startswith("2026-03-16T07:00"), self.deadline(self.eid))
+        eid = self.allowed("lead", "expose", "add", "--title", "带班定时限的问题",
+                           "--deadline", "2026-03-16 06:00").stdout.decode().strip()
+        self.assertTrue(self.deadline(eid).startswith("2026-03-16T06:00"), self.deadline(eid))
         self.allowed("lead", "expose", "instruct", self.eid, "--text", "今晚报情况")
         self.allowed("lead", "report", "set", "default", "law_events", "3")
         self.allowed("lead", "log", "add", "--channel", "web", "--kind", "tip", "--text", "带班领导登记的")
@@ -214,6 +307,18 @@ class Roles(unittest.TestCase):
             self.assertNotIn("钱某某", json.dumps(show("lead", tip), ensure_ascii=False))
             self.assertEqual(show("op", tip)["caller"], "钱某某")
             self.assertEqual(show("adm", tip)["phone"], "13700001234")
+            # Never a search term, whoever asks: the search looks at the
+            # business, the summary and the reference only (short terms by
+            # LIKE, three characters and more through the trigram index).
+            def found(who, q):
+                return [(r["type"], r["id"]) for r in
+                        json.loads(self.zs(who, "search", q, "--format", "json").stdout) if r["type"] == "intake"]
+            self.assertIn(("intake", int(iid)), found("op", "隐私"))        # the search itself works
+            self.assertIn(("intake", int(iid)), found("op", "隐私测试"))
+            for who, q in [("adm", q) for q in ("娜娜", "欧阳娜娜", "5678", "139", "13912345678", "钱某", "13700001234")] + \
+                          [("op", "娜娜"), ("op", "欧阳娜娜")]:
+                with self.subTest(who=who, q=q):
+                    self.assertEqual(found(who, q), [])
             # Never in a list or an export, whoever asks.
             for who in ("op", "adm"):
                 out = self.zs(who, "log", "list", "--format", "json").stdout.decode()

@@ -17,6 +17,7 @@ where the test is about time passing.
 import glob
 import json
 import os
+import pwd
 import re
 import shutil
 import sqlite3
@@ -927,6 +928,32 @@ class Terminal(ConsoleTest):
         # no bidi override reaches the terminal (it would reverse the rest of the row)
         self.assertNotIn("\u202e", "\n".join(later), "U+202E RIGHT-TO-LEFT OVERRIDE drawn: " + row)
 
+    def test_bidi_override_in_a_complaint_is_not_drawn(self):
+        """U+202E (RIGHT-TO-LEFT OVERRIDE) early in a complaint that reached
+        the database some other way: the log row and the detail show the
+        text around it, in order, without the control."""
+        iid = self.log_add("待替换")
+        t = self.console(80, 24)
+        t.wait_stable(quiet=0.2)
+        con = sqlite3.connect(self.db, timeout=5)
+        con.execute("UPDATE intake SET summary = ?, subject = ? WHERE id = ?",
+                    ("左边\u202e右边ABC之后", "商户\u202e甲乙", iid))
+        con.commit()
+        con.close()
+        lines = t.wait_for("ABC之后")
+        row = [r for r in log_rows(lines) if "ABC之后" in r]
+        self.assertEqual(len(row), 1, lines)
+        self.assertNotIn("\u202e", "\n".join(lines), "U+202E drawn in the log row: %r" % row[0])
+        self.assertIn("左边右边ABC之后", row[0])
+        self.assertLess(col_of(row[0], row[0].index("左边右边ABC之后")), 80)
+        self.assertIn("商户甲乙", row[0])
+        t.keys("Tab", "Enter")
+        lines = t.wait_for("登记 #%d" % iid)
+        text = "\n".join(lines)
+        self.assertNotIn("\u202e", text, "U+202E drawn in the detail")
+        self.assertIn("左边右边ABC之后", text)
+        self.assertIn("被投诉主体：商户甲乙", text)
+
     def test_term_variants(self):
         for term in ("xterm-256color", "screen-256color", "tmux-256color", "xterm", "vt100"):
             with self.subTest(term=term):
@@ -1483,6 +1510,250 @@ class English(ConsoleTest):
         if title != "Help: every key (Esc or q to go back, arrows scroll)":
             problems.append("title: " + title)
         self.assertEqual(problems, [], "Chinese or wrong words in the English help")
+
+
+class Roles(ConsoleTest):
+    """The console as different Unix users (the role comes from who runs it):
+    real users made by the test, the console started through runuser inside
+    tmux, and the database a duty group shares.  Needs root, which CI is."""
+
+    USERS = {}
+
+    @classmethod
+    def setUpClass(cls):
+        if os.geteuid() != 0 or not shutil.which("runuser") or not shutil.which("useradd"):
+            raise unittest.SkipTest("needs root (runuser, useradd) to run the console as other Unix users; CI runs as root")
+        import uuid
+        tag = uuid.uuid4().hex[:6]
+        cls.GROUP = "zstui%s" % tag
+        cls.USERS = {"op": "zsto%s" % tag, "op2": "zstp%s" % tag, "lead": "zstl%s" % tag, "stranger": "zstx%s" % tag}
+        subprocess.run(["groupadd", cls.GROUP], check=True)
+        cls._made = []
+        try:
+            for u in cls.USERS.values():
+                subprocess.run(["useradd", "-M", "-N", "-g", cls.GROUP, "-s", "/bin/sh", u], check=True)
+                cls._made.append(u)
+        except BaseException:
+            cls.tearDownClass()       # unittest would not: setUpClass failed
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        for u in getattr(cls, "_made", []):
+            subprocess.run(["userdel", u], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if getattr(cls, "_made", None) is not None:
+            subprocess.run(["groupdel", cls.GROUP], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def setUp(self):
+        super().setUp()
+        import grp
+        gid = grp.getgrnam(self.GROUP).gr_gid
+        # The duty group shares the directory and the database (as an
+        # installation would); everything else stays root's.
+        os.chown(self.dir, 0, gid)
+        os.chmod(self.dir, 0o2770)
+        os.chown(self.db, 0, gid)
+        os.chmod(self.db, 0o660)
+        self.conf = os.path.join(self.env["XDG_CONFIG_HOME"], "zhishou", "zhishou.conf")
+        with open(self.conf, "w") as f:
+            f.write("[database]\ngroup = %s\n" % self.GROUP)
+        os.chmod(self.conf, 0o644)
+        self.zs("member", "add", "--unix", self.USERS["op"], "--name", "王值班", "--role", "operator")
+        self.zs("member", "add", "--unix", self.USERS["op2"], "--name", "孙值班", "--role", "operator")
+        self.zs("member", "add", "--unix", self.USERS["lead"], "--name", "李带班", "--role", "leader",
+                "--unit", "食品安全监管科")
+
+    def user_env(self, who):
+        e = dict(self.env)
+        # Each user their own draft directory (drafts are per person).
+        state = os.path.join(self.dir, "state-" + who)
+        if not os.path.isdir(state):
+            os.mkdir(state, 0o700)
+            os.chown(state, pwd.getpwnam(self.USERS[who]).pw_uid, -1)
+        e["ZHISHOU_STATE_DIR"] = state
+        return e
+
+    def zs_as(self, who, *args):
+        e = self.user_env(who)
+        argv = ([shutil.which("runuser"), "-u", self.USERS[who], "--", "env", "-i"] + ["%s=%s" % kv for kv in sorted(e.items())] +
+                [BIN, "--db", self.db] + list(args))
+        p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30, cwd=self.dir)
+        if p.returncode != 0:
+            self.fail("as %s: zhishou %s -> %d\n%s" % (who, " ".join(args), p.returncode, p.stderr.decode()))
+        return p.stdout.decode()
+
+    def console_as(self, who, width=80, height=24):
+        e = dict(self.user_env(who), TERM="xterm-256color")
+        # runuser resets HOME, USER …: env inside it puts back exactly ours.
+        argv = ([shutil.which("runuser"), "-u", self.USERS[who], "--", "env", "-i"] + ["%s=%s" % kv for kv in sorted(e.items())] +
+                [BIN, "--db", self.db])
+        t = tmuxdrv.Term(argv, e, width, height, workdir=self.dir)
+        self.addCleanup(t.close)
+        t.wait_for("晚会曝光问题")
+        return t
+
+    def readonly_config(self):
+        with open(self.conf, "a") as f:
+            f.write("[access]\nunknown = readonly\n")
+
+    def views(self, iid):
+        con = sqlite3.connect(self.db, timeout=5)
+        try:
+            return [r[0] for r in con.execute(
+                "SELECT unix_user FROM audit WHERE entity='intake' AND entity_id=? AND action='view'", (iid,))]
+        finally:
+            con.close()
+
+    def level(self, eid):
+        return [e["level"] for e in self.zs_json("expose", "list", "--all") if e["id"] == eid][0]
+
+    def open_exposure(self, t, title="过期面包"):
+        rows = board_rows(t.wait_stable(quiet=0.15))
+        k = [i for i, r in enumerate(rows) if title in r][0]
+        for _ in range(k):
+            t.keys("j")
+        t.keys("Enter")
+        eid = [e["id"] for e in self.zs_json("expose", "list") if title in e["title"]][0]
+        lines = t.wait_for("曝光问题 #%d" % eid)
+        return eid, lines
+
+    def refusal(self, t, needle):
+        """The red status line with the core's refusal; returns its text."""
+        lines = t.wait_for(needle)
+        last = lines[-1]
+        self.assertIn(needle, last, "\n".join(lines))
+        self.assertIn(31, sgr_params(t.capture(escapes=True)[-1]), "the refusal is not red: %r" % last)
+        self.assertNotIn("Enter 确定", last)          # no prompt opened
+        return last
+
+    def test_header_names_the_role(self):
+        for who, label in (("op", "值班员"), ("lead", "带班领导")):
+            with self.subTest(who=who):
+                t = self.console_as(who)
+                head = t.wait_stable(quiet=0.15)[0]
+                self.assertIn("%s·%s" % (self.USERS[who], label), head)
+                t.close()
+        self.readonly_config()
+        t = self.console_as("stranger")
+        head = t.wait_stable(quiet=0.15)[0]
+        self.assertIn("%s·只读" % self.USERS["stranger"], head)
+
+    def test_operator_is_not_offered_a_leaders_keys(self):
+        eid = [e["id"] for e in self.zs_json("expose", "list") if "过期面包" in e["title"]][0]
+        level = self.level(eid)
+        t = self.console_as("op", 200, 30)
+        t.keys("?")
+        t.wait_for("帮助：所有按键")
+        pairs, _ = collect_help(t)
+        texts = [x for _l, x in pairs]
+        self.assertTrue(any(x.startswith("新登记") for x in texts), texts)      # what an operator does
+        self.assertTrue(any(x.startswith("加备注") for x in texts), texts)
+        for leaders in ("改级别", "写批示", "设牵头单位", "办结时限"):
+            self.assertFalse([x for x in texts if x.startswith(leaders)], "help offers an operator " + leaders)
+        t.keys("Escape")
+        t.wait_for("晚会曝光问题")
+        _eid, lines = self.open_exposure(t)
+        hints = lines[-1]
+        self.assertIn("a 记录措施", hints)
+        self.assertIn("o 本地涉及", hints)
+        self.assertIn("Esc/q 返回", hints)                   # the whole line is on screen
+        for k in ("v 改级别", "i 写批示", "s 改状态", "L 设牵头单位", "D 办结时限"):
+            self.assertNotIn(k, hints)
+        # Pressed anyway: the core's words, in red, and nothing asked or changed.
+        t.keys("v")
+        msg = self.refusal(t, "需要带班领导及以上权限")
+        self.assertIn("改级别", msg)
+        self.assertIn("值班员", msg)
+        t.type("1")                     # would be the answer, had a prompt opened
+        t.wait_stable(quiet=0.2)
+        self.assertEqual(self.level(eid), level)
+        self.assertIn("曝光问题 #%d" % eid, t.capture()[0])
+        t.keys("i")
+        self.refusal(t, "写批示需要带班领导")
+
+    def test_leader_changes_the_level(self):
+        t = self.console_as("lead", 200, 30)
+        eid, lines = self.open_exposure(t)
+        for k in ("v 改级别", "i 写批示", "s 改状态", "L 设牵头单位", "D 办结时限"):
+            self.assertIn(k, lines[-1])
+        t.keys("v")
+        t.wait_for("改级别")
+        t.type("2")
+        t.keys("Enter")
+        t.wait_for("级别：重大")
+        self.assertEqual(self.level(eid), 2)
+
+    def test_stranger_reads_only(self):
+        self.readonly_config()
+        before = self.zs_json("board")["counts"]["total"]
+        t = self.console_as("stranger", 160, 30)      # wide: the whole refusal fits
+        lines = t.wait_stable(quiet=0.15)
+        self.assertTrue(lines[-1].startswith("只读："), lines[-1])
+        self.assertNotIn("n 新登记", lines[-1])
+        self.assertNotIn("e 曝光", lines[-1])
+        t.keys("n")
+        msg = self.refusal(t, "不是这个值守台的成员")
+        self.assertIn(self.USERS["stranger"], msg)
+        self.assertIn("member add", msg)
+        self.assertNotIn("新登记：投诉", t.text())
+        t.type("没有权限的登记")
+        t.keys("C-s")
+        t.keys("e")
+        time.sleep(0.3)
+        self.assertNotIn("曝光问题标题", t.text())
+        self.assertNotIn("没有权限的登记", t.text())
+        self.assertEqual(self.zs_json("board")["counts"]["total"], before)
+        self.assertEqual(glob.glob(os.path.join(self.dir, "state-stranger", "*")), [])
+
+    def open_newest_intake(self, t, iid):
+        t.keys("Tab")
+        t.wait_stable(quiet=0.15)
+        t.keys("Enter")
+        return t.wait_for("登记 #%d" % iid)
+
+    def test_caller_masked_for_another_operator_unaudited(self):
+        iid = int(self.zs_as("op", "log", "add", "--channel", "12315-hotline", "--kind", "complaint",
+                             "--text", "来电人隐私测试", "--caller", "欧阳娜娜", "--phone", "13912345678").split()[0])
+        t = self.console_as("op2")
+        lines = self.open_newest_intake(t, iid)
+        caller = [l for l in lines if "来电人：" in l][0]
+        self.assertIn("欧***", caller)
+        self.assertIn("139****5678", caller)
+        text = "\n".join(lines)
+        self.assertNotIn("欧阳娜娜", text)
+        self.assertNotIn("13912345678", text)
+        t.wait_stable(quiet=0.3)
+        self.assertEqual(self.views(iid), [])
+
+    def test_recorder_sees_the_caller_audited_once_per_opening(self):
+        iid = int(self.zs_as("op", "log", "add", "--channel", "12315-hotline", "--kind", "complaint",
+                             "--text", "来电人隐私测试", "--caller", "欧阳娜娜", "--phone", "13912345678").split()[0])
+        t = self.console_as("op")
+        lines = self.open_newest_intake(t, iid)
+        caller = [l for l in lines if "来电人：" in l][0]
+        self.assertIn("欧阳娜娜", caller)
+        self.assertIn("13912345678", caller)
+        t.wait_stable(quiet=0.3)
+        self.assertEqual(self.views(iid), [self.USERS["op"]])
+        # Repaints are not views: a resize, and a refresh when another
+        # process commits (a new intake; a note on this one, to see it came).
+        t.resize(120, 40)
+        t.wait_until(lambda l: len(l) == 40 and l[0].startswith(" 登记 #%d" % iid), what="resized")
+        t.resize(80, 24)
+        t.wait_until(lambda l: len(l) == 24 and l[0].startswith(" 登记 #%d" % iid), what="resized back")
+        self.log_add("详情打开时另一进程登记的")
+        self.zs("log", "update", str(iid), "--note", "另一进程加的备注")
+        t.wait_for("另一进程加的备注")
+        t.wait_stable(quiet=0.3)
+        self.assertEqual(self.views(iid), [self.USERS["op"]])
+        # Leaving and opening it again is a second view.
+        t.keys("Escape")
+        t.wait_for("晚会曝光问题")
+        t.keys("j", "Enter")            # the new intake is above it now
+        lines = t.wait_for("登记 #%d" % iid)
+        self.assertIn("欧阳娜娜", "\n".join(lines))
+        t.wait_stable(quiet=0.3)
+        self.assertEqual(self.views(iid), [self.USERS["op"]] * 2)
 
 
 def board_rows_en(lines):
