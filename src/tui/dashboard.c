@@ -276,7 +276,7 @@ static void paint_header(struct tui *t, struct dashboard *d)
 	}
 	snprintf(left, sizeof left, " %s  %s", TR("值守台", "zhishou"), gala);
 	const char *slash = strrchr(t->opt->db_path, '/');
-	enum role role = member_role(t->c);
+	enum role role = (enum role)t->role;
 	snprintf(right, sizeof right, "%s%s  %s·%s  %s ", time_format(t->c->now, TIME_SECONDS, clock, sizeof clock) + 11,
 		 t->opt->demo_clock ? TR("（演示）", "(demo)") : "", t->opt->user,
 		 role == ROLE_NONE ? TR("只读", "read-only") : role_label(role), slash ? slash + 1 : t->opt->db_path);

@@ -67,7 +67,7 @@ void tui_pop(struct tui *t)
 
 bool tui_may(struct tui *t, int need)
 {
-	return need <= ROLE_NONE || (int)member_role(t->c) >= need;
+	return need <= ROLE_NONE || t->role >= need;
 }
 
 bool tui_refuse_key(struct tui *t, const struct key_table *kt, int key)
@@ -167,6 +167,7 @@ static void check_data(struct tui *t)
 	if (v == t->data_version && mine == t->local_changes)
 		return;
 	t->data_version = v;
+	t->role = (int)member_role(t->c);
 	t->local_changes = mine;
 	for (int i = 0; i < t->depth; i++)
 		if (t->stack[i].v->on_data_changed)
@@ -278,6 +279,7 @@ int tui_run(struct zs_ctx *c, const struct tui_options *opt)
 	init_colors(t);
 	getmaxyx(stdscr, t->rows, t->cols);
 	t->data_version = store_data_version(c->st);
+	t->role = (int)member_role(c);
 	c->now = tui_now(t);
 
 	t->dash = dashboard_new(t);

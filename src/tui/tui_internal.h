@@ -42,8 +42,8 @@ struct key_table {
 	int n;
 };
 
-/* Whether this console's user may do what a binding needs (their role is
- * read from the database, so a change by an admin shows at once). */
+/* Whether this console's user may do what a binding needs (t->role, read
+ * again whenever the data changes, so an admin's change shows at once). */
 bool tui_may(struct tui *t, int need);
 /* A key of kt the role does not allow: says so (the core's message) and
  * returns true; false for any other key. */
@@ -59,6 +59,7 @@ struct tui {
 	int rows, cols;
 	bool quit, dirty, too_small, colors, ascii_lines;
 	int64_t data_version, local_changes;
+	int role;              /* member_role, read again whenever the data changes */
 	int64_t last_second;
 	struct {
 		const struct view *v;

@@ -180,6 +180,12 @@ def collect_help(t):
             break
         prev = lines
         t.keys("j")
+        # Wait for the scrolled picture (a slow build may not have repainted
+        # yet); the end is when a key no longer changes the screen.
+        try:
+            t.wait_until(lambda cur: cur != prev, timeout=1.0, interval=0.02, what="help to scroll")
+        except tmuxdrv.TmuxError:
+            pass
     return pairs, headings
 
 
