@@ -504,6 +504,11 @@ static void parser_feed(struct parser *c, const unsigned char *s, size_t n)
 	while (i < n && c->err == PE_OK) {
 		unsigned char ch = s[i];
 		size_t j = i + 1;
+		/* Before anything is fed or held back: spaces held at a chunk
+		 * end are fed later, and must start on the line after a CR. */
+		if (c->cr_pending && ch != '\n')
+			c->line++;
+		c->cr_pending = false;
 		if (is_sp(ch)) {
 			while (j < n && is_sp(s[j]))
 				j++;
@@ -533,9 +538,6 @@ static void parser_feed(struct parser *c, const unsigned char *s, size_t n)
 			while (j < n && !is_sp(s[j]) && s[j] != '\n' && s[j] != '\r')
 				j++;
 		}
-		if (c->cr_pending && ch != '\n')
-			c->line++;
-		c->cr_pending = false;
 		parse_piece(c, s + i, j - i);
 		if (ch == '\n')
 			c->line++;
