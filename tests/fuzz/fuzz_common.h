@@ -154,6 +154,22 @@ static inline void fz_wrote(int64_t rows)
 		fz_rounds += (int)(rows / 50 < FZ_STORE_ROUNDS ? rows / 50 : FZ_STORE_ROUNDS);
 }
 
+static inline int fz_add_tally(const char *status, int64_t n, void *ud)
+{
+	(void)status;
+	*(int64_t *)ud += n;
+	return 0;
+}
+
+/* Intakes in the store (per-status totals kept by triggers: no scan). */
+static inline int64_t fz_count_intakes(struct zs_ctx *c)
+{
+	int64_t n = 0;
+	struct zs_error err = { 0 };
+	FZ_CHECK(store_intake_tally(c->st, fz_add_tally, &n, &err) == ZS_OK, "tally: %s", err.msg);
+	return n;
+}
+
 static inline void fz_unlink(void)
 {
 	if (fz_path[0])

@@ -19,21 +19,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-static int add_tally(const char *status, int64_t n, void *ud)
-{
-	(void)status;
-	*(int64_t *)ud += n;
-	return 0;
-}
-
-static int64_t count_intakes(struct zs_ctx *c)
-{
-	int64_t n = 0;
-	struct zs_error err = { 0 };
-	FZ_CHECK(store_intake_tally(c->st, add_tally, &n, &err) == ZS_OK, "tally: %s", err.msg);
-	return n;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	fz_lang_for(size);
@@ -51,11 +36,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FZ_CHECK(feed_map_set(&m, alt[i][0], alt[i][1]), "feed_map_set %s", alt[i][0]);
 	}
 	/* The body is not NUL-terminated, as a fetched buffer need not be. */
-	int64_t before = count_intakes(c), q_before = store_quarantine_count(c->st);
+	int64_t before = fz_count_intakes(c), q_before = store_quarantine_count(c->st);
 	struct feed_page page;
 	struct zs_error err = { 0 };
 	int r = feed_import_page(c, "8890", &m, (const char *)data, size, &page, &err);
-	int64_t after = count_intakes(c), q_after = store_quarantine_count(c->st);
+	int64_t after = fz_count_intakes(c), q_after = store_quarantine_count(c->st);
 	FZ_CHECK(r == ZS_OK || r == ZS_EINPUT, "feed_import_page failed (%d): %s", r, err.msg);
 	FZ_CHECK(strnlen(err.msg, sizeof err.msg) < sizeof err.msg, "error message not terminated");
 	if (r == ZS_OK) {

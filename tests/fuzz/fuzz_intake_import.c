@@ -21,22 +21,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-static int add_tally(const char *status, int64_t n, void *ud)
-{
-	(void)status;
-	*(int64_t *)ud += n;
-	return 0;
-}
-
-/* Intakes in the store (per-status totals kept by triggers: no scan). */
-static int64_t count_intakes(struct zs_ctx *c)
-{
-	int64_t n = 0;
-	struct zs_error err = { 0 };
-	FZ_CHECK(store_intake_tally(c->st, add_tally, &n, &err) == ZS_OK, "tally: %s", err.msg);
-	return n;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	fz_lang_for(size);
@@ -47,11 +31,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 * in one chunk, as with the real 1 MiB (whose allocation would only
 	 * slow the fuzzer down). */
 	csv_set_chunk_size_for_tests(size > 8192 ? 4096 : size + 1);
-	int64_t before = count_intakes(c);
+	int64_t before = fz_count_intakes(c);
 	struct import_result res;
 	struct zs_error err = { 0 };
 	int r = intake_import(c, path, &res, &err);
-	int64_t after = count_intakes(c);
+	int64_t after = fz_count_intakes(c);
 	FZ_CHECK(r == ZS_OK || r == ZS_EINPUT, "intake_import failed (%d): %s", r, err.msg);
 	FZ_CHECK(strnlen(err.msg, sizeof err.msg) < sizeof err.msg, "error message not terminated");
 	if (r == ZS_OK) {
