@@ -435,18 +435,21 @@ class DeletedUnderConsole(FaultCase):
     # Saving into the unlinked inode would say "已登记" and lose the intake
     # when the console exits: it must refuse with a clear message and keep
     # the draft.
+    def save_new_intake(self, t, caller, summary):
+        """Type a new intake and press Ctrl-S; the screen after it settles."""
+        t.keys("n")
+        t.wait_for("新登记：投诉")
+        t.type(caller)
+        t.keys("Tab", "Tab", "Tab", "Tab")
+        t.type(summary)
+        t.wait_for(summary)
+        t.keys("C-s")
+        return "\n".join(t.wait_stable(timeout=4, quiet=0.5))
+
     def test_save_after_deletion_keeps_the_draft(self):
         t = self.console()
         self.delete_db()
-        t.keys("n")
-        t.wait_for("新登记：投诉")
-        t.type("删除后来电的李女士")
-        t.keys("Tab", "Tab", "Tab", "Tab")
-        t.type("数据库删除后登记的投诉")
-        t.wait_for("数据库删除后登记的投诉")
-        t.keys("C-s")
-        lines = t.wait_stable(timeout=4, quiet=0.5)
-        text = "\n".join(lines)
+        text = self.save_new_intake(t, "删除后来电的李女士", "数据库删除后登记的投诉")
         self.assertNotIn("已登记", text, "claimed saved into a deleted database:\n" + text)
         self.assertTrue(self.draft_has("数据库删除后登记的投诉"), "the draft is gone:\n" + text)
         self.assertIn("数据库", text)
@@ -487,15 +490,7 @@ class DeletedUnderConsole(FaultCase):
         nothing saved in either file, the draft kept."""
         t = self.console()
         self.replace_db()
-        t.keys("n")
-        t.wait_for("新登记：投诉")
-        t.type("替换后来电的李女士")
-        t.keys("Tab", "Tab", "Tab", "Tab")
-        t.type("数据库替换后登记的投诉")
-        t.wait_for("数据库替换后登记的投诉")
-        t.keys("C-s")
-        lines = t.wait_stable(timeout=4, quiet=0.5)
-        text = "\n".join(lines)
+        text = self.save_new_intake(t, "替换后来电的李女士", "数据库替换后登记的投诉")
         self.assertNotIn("已登记", text, "claimed saved into a replaced database:\n" + text)
         self.assertTrue(self.draft_has("数据库替换后登记的投诉"), "the draft is gone:\n" + text)
         self.assertIn("已被删除或替换", text)
