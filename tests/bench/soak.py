@@ -70,7 +70,7 @@ import time
 
 # The emulator and the dashboard's picture, shared with the console
 # benchmarks (exits 3 without pyte).
-from tui_bench import Screen, Stream, has_header, has_hints, log_rows, pctl, read_pty, row
+from tui_bench import Screen, Stream, has_header, has_hints, log_rows, pctl, proc_status, read_pty, row
 
 now = time.perf_counter    # CLOCK_MONOTONIC: comparable across processes
 
@@ -272,19 +272,6 @@ class Writer:
 
 
 # ---------------------------------------------------------------- consoles
-
-def proc_status(pid):
-    out = {}
-    try:
-        with open("/proc/%d/status" % pid) as f:
-            for line in f:
-                k, _, v = line.partition(":")
-                if k in ("VmRSS", "VmHWM"):
-                    out[k] = int(v.split()[0])
-    except OSError:
-        pass
-    return out
-
 
 def file_size(path):
     try:

@@ -168,6 +168,20 @@ class Proc:
         self.send_signal(signal.SIGKILL)
 
 
+def proc_status(pid):
+    """VmRSS and VmHWM of a process in KiB ({} once it is gone)."""
+    out = {}
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                k, _, v = line.partition(":")
+                if k in ("VmRSS", "VmHWM"):
+                    out[k] = int(v.split()[0])
+    except OSError:
+        pass
+    return out
+
+
 def read_pty(fd):
     """What a non-blocking pty master has now: bytes, None when nothing is
     waiting, b"" when the console side is closed (EIO on Linux)."""
@@ -251,16 +265,7 @@ class Console:
         os.write(self.fd, data)
 
     def status(self):
-        out = {}
-        try:
-            with open("/proc/%d/status" % self.proc.pid) as f:
-                for line in f:
-                    k, _, v = line.partition(":")
-                    if k in ("VmHWM", "VmRSS"):
-                        out[k] = int(v.split()[0])
-        except OSError:
-            pass
-        return out
+        return proc_status(self.proc.pid)
 
     def close(self):
         if self.proc.poll() is None:
