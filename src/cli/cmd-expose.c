@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "zhishou/card.h"
 #include "zhishou/codes.h"
 #include "zhishou/exposure.h"
 #include "zhishou/fields.h"
@@ -131,7 +132,7 @@ static int list_cb(const struct exposure *e, void *ud)
 	out_str(l->out, json ? e->status : vocab_label(&vocab_exposure_status, e->status));
 	out_int(l->out, e->linked);
 	out_str(l->out, time_format(e->deadline, json ? TIME_ISO : TIME_SHORT, t, sizeof t));
-	bool overdue = e->deadline <= l->now && !exposure_status_is_closed(e->status);
+	bool overdue = exposure_due(e, l->now, DUE_WARN_SECONDS) == DUE_OVERDUE;
 	out_str(l->out, json ? (overdue ? "yes" : "no") : (overdue ? TR("已超时", "OVERDUE") : ""));
 	out_end_row(l->out);
 	return 0;
@@ -166,37 +167,6 @@ static void kv(const char *label, const char *value)
 	out_line(stdout, line);
 }
 
-static int action_cb(const struct exposure_action *a, void *ud)
-{
-	(void)ud;
-	char t[32], line[4096];
-	snprintf(line, sizeof line, "  %s %s %lld %s（%s）", time_format(a->at, TIME_SHORT, t, sizeof t),
-		 vocab_label(&vocab_action, a->kind), (long long)a->count, a->note, a->by_user);
-	out_line(stdout, line);
-	return 0;
-}
-
-static int instruction_cb(const struct exposure_instruction *a, void *ud)
-{
-	(void)ud;
-	char t[32], line[4096];
-	snprintf(line, sizeof line, "  %s %s（%s）", time_format(a->at, TIME_SHORT, t, sizeof t), a->text, a->by_user);
-	out_line(stdout, line);
-	return 0;
-}
-
-static int linked_cb(const struct intake *i, void *ud)
-{
-	(void)ud;
-	char t[32], line[1024];
-	snprintf(line, sizeof line, "  #%lld %s %s %s %s", (long long)i->id, time_format(i->received_at, TIME_SHORT, t, sizeof t),
-		 vocab_label(&vocab_status, i->status), i->subject, i->summary);
-	char cut[256];
-	text_fit_cols(line, 76, false, cut, sizeof cut);
-	out_line(stdout, cut);
-	return 0;
-}
-
 static int show_exec(struct cli *cli, int argc, char **argv)
 {
 	struct expose_opts o = { .cmd = &cmd_expose_show_entry };
@@ -206,47 +176,56 @@ static int show_exec(struct cli *cli, int argc, char **argv)
 	if (r || (r = one_id(o.cmd, first, argc, argv, &id)))
 		return r;
 	struct zs_error err = { 0 };
-	struct exposure e;
-	r = store_exposure_get(cli->ctx.st, id, &e, &err);
-	if (r == ZS_ENOTFOUND)
-		r = zs_fail(&err, ZS_ENOTFOUND, TR("没有编号为 %lld 的曝光问题", "no exposure with id %lld"), (long long)id);
-	if (r)
+	struct exposure_card card;
+	if (exposure_card_build(cli_ctx(cli), id, &card, &err))
 		return cli_error(&err);
 	if (o.fmt == OUT_JSON) {
-		char *s = exposure_json(&e);
+		char *s = exposure_card_json(&card);
 		puts(s ? s : "{}");
 		free(s);
-		exposure_clear(&e);
+		exposure_card_clear(&card);
 		return 0;
 	}
-	char t[40], buf[256], lv[2] = { (char)('0' + e.level), 0 };
-	snprintf(buf, sizeof buf, "#%lld", (long long)e.id);
+	const struct exposure *e = &card.e;
+	char t[40], buf[256], lv[2] = { (char)('0' + e->level), 0 };
+	snprintf(buf, sizeof buf, "#%lld", (long long)e->id);
 	kv(TR("编号", "id"), buf);
-	kv(TR("标题", "title"), e.title);
-	kv(TR("曝光时间", "aired"), time_format(e.aired_at, TIME_FULL, t, sizeof t));
-	kv(TR("行业", "industry"), e.industry);
-	kv(TR("涉事企业", "companies"), e.companies);
-	kv(TR("关键词", "keywords"), e.keywords);
-	kv(TR("本地涉及", "local"), vocab_label(&vocab_local, e.local));
-	kv(TR("牵头单位", "lead unit"), e.lead_unit);
-	kv(TR("协办单位", "assisting"), e.assist_units);
+	kv(TR("标题", "title"), e->title);
+	kv(TR("曝光时间", "aired"), time_format(e->aired_at, TIME_FULL, t, sizeof t));
+	kv(TR("行业", "industry"), e->industry);
+	kv(TR("涉事企业", "companies"), e->companies);
+	kv(TR("关键词", "keywords"), e->keywords);
+	kv(TR("本地涉及", "local"), vocab_label(&vocab_local, e->local));
+	kv(TR("牵头单位", "lead unit"), e->lead_unit);
+	kv(TR("协办单位", "assisting"), e->assist_units);
 	kv(TR("级别", "level"), vocab_label(&vocab_level, lv));
-	kv(TR("状态", "status"), vocab_label(&vocab_exposure_status, e.status));
-	time_format(e.deadline, TIME_FULL, t, sizeof t);
-	snprintf(buf, sizeof buf, "%s%s", t, e.deadline <= cli->ctx.now && !exposure_status_is_closed(e.status) ? TR("（已超时）", " (OVERDUE)") : "");
+	kv(TR("状态", "status"), vocab_label(&vocab_exposure_status, e->status));
+	time_format(e->deadline, TIME_FULL, t, sizeof t);
+	snprintf(buf, sizeof buf, "%s%s", t, card.due == DUE_OVERDUE ? TR("（已超时）", " (OVERDUE)") : "");
 	kv(TR("时限", "deadline"), buf);
-	out_line(stdout, TR("措施：", "actions:"));
-	r = store_action_each(cli->ctx.st, id, action_cb, NULL, &err);
-	out_line(stdout, TR("批示：", "instructions:"));
-	if (!r)
-		r = store_instruction_each(cli->ctx.st, id, instruction_cb, NULL, &err);
-	snprintf(buf, sizeof buf, TR("关联登记（%lld 件，最新 20 件）：", "linked intakes (%lld, newest 20):"), (long long)e.linked);
+	kv(TR("最新批示", "latest instruction"), card.last_instruction);
+	out_line(stdout, TR("处置经过（按时间）：", "timeline:"));
+	for (size_t k = 0; k < card.timeline.n; k++) {
+		const struct timeline_entry *x = &card.timeline.e[k];
+		char line[4096];
+		snprintf(line, sizeof line, "  %s %s%s（%s）", time_format(x->at, TIME_SHORT, t, sizeof t),
+			 x->kind == TL_INSTRUCTION ? TR("批示：", "instruction: ") : "", x->what, x->who);
+		out_line(stdout, line);
+	}
+	snprintf(buf, sizeof buf, TR("关联登记（%lld 件，最新 %d 件）：", "linked intakes (%lld, newest %d):"),
+		 (long long)card.linked_total, CARD_LINKED_MAX);
 	out_line(stdout, buf);
-	struct intake_filter f = { .exposure_id = id, .limit = 20 };
-	if (!r)
-		r = store_intake_each(cli->ctx.st, &f, linked_cb, NULL, &err);
-	exposure_clear(&e);
-	return r ? cli_error(&err) : 0;
+	for (size_t k = 0; k < card.nlinked; k++) {
+		const struct intake *i = &card.linked[k];
+		char line[1024], cut[256];
+		snprintf(line, sizeof line, "  #%lld %s %s %s %s", (long long)i->id,
+			 time_format(i->received_at, TIME_SHORT, t, sizeof t), vocab_label(&vocab_status, i->status),
+			 i->subject, i->summary);
+		text_fit_cols(line, 76, false, cut, sizeof cut);
+		out_line(stdout, cut);
+	}
+	exposure_card_clear(&card);
+	return 0;
 }
 
 static int action_exec(struct cli *cli, int argc, char **argv)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "zhishou/card.h"
 #include "zhishou/codes.h"
 #include "zhishou/fields.h"
 #include "zhishou/i18n.h"
@@ -243,23 +244,6 @@ static void field_line(const char *label, const char *value)
 	out_line(stdout, line);
 }
 
-struct audit_print {
-	int n;
-};
-
-static int history_cb(const struct audit_row *a, void *ud)
-{
-	struct audit_print *p = ud;
-	char t[32], line[4096];
-	/* The create row holds the caller whole; the fields above already
-	 * show what this member may see. */
-	snprintf(line, sizeof line, "  %s %s %s %s %s", time_format(a->at, TIME_SHORT, t, sizeof t), a->unix_user,
-		 a->action, a->fields, strcmp(a->action, "create") ? a->after : "");
-	out_line(stdout, line);
-	p->n++;
-	return 0;
-}
-
 static int show_exec(struct cli *cli, int argc, char **argv)
 {
 	struct log_opts o = { .cmd = &cmd_log_show_entry };
@@ -273,59 +257,56 @@ static int show_exec(struct cli *cli, int argc, char **argv)
 	int64_t id;
 	if (field_id(argv[first], FIELD("登记编号", "intake id"), &id, &err))
 		return cli_error(&err);
-	struct intake i;
-	r = store_intake_get(cli->ctx.st, id, &i, &err);
-	if (r == ZS_ENOTFOUND)
-		r = zs_fail(&err, ZS_ENOTFOUND, TR("没有编号为 %lld 的登记", "no intake with id %lld"), (long long)id);
-	if (r)
+	/* The card holds the caller as this member may see it; a whole view
+	 * is audited when the card is built. */
+	struct intake_card card;
+	if (intake_card_build(cli_ctx(cli), id, true, &card, &err))
 		return cli_error(&err);
-	/* Whole only for whom it is meant (admins, the recorder, the unit
-	 * handling a tip not marked confidential); such a view is audited. */
-	bool revealed = false;
-	if (intake_for_detail(cli_ctx(cli), &i, true, &revealed, &err)) {
-		intake_clear(&i);
-		return cli_error(&err);
-	}
 	if (o.fmt == OUT_JSON) {
-		char *s = intake_json(&i, false);
+		char *s = intake_card_json(&card);
 		puts(s ? s : "{}");
 		free(s);
-		intake_clear(&i);
+		intake_card_clear(&card);
 		return 0;
 	}
+	const struct intake *i = &card.in;
 	char t[40], buf[256];
-	snprintf(buf, sizeof buf, "#%lld", (long long)i.id);
+	snprintf(buf, sizeof buf, "#%lld", (long long)i->id);
 	field_line(TR("编号", "id"), buf);
-	field_line(TR("受理时间", "received"), time_format(i.received_at, TIME_FULL, t, sizeof t));
-	field_line(TR("渠道", "channel"), vocab_label(&vocab_channel, i.channel));
-	field_line(TR("类别", "kind"), vocab_label(&vocab_kind, i.kind));
-	field_line(TR("分类", "category"), *i.category ? vocab_label(&vocab_category, i.category) : "");
-	field_line(TR("来电人", "caller"), i.caller);
-	field_line(TR("来电号码", "phone"), i.phone);
-	if (i.confidential)
+	field_line(TR("受理时间", "received"), time_format(i->received_at, TIME_FULL, t, sizeof t));
+	field_line(TR("渠道", "channel"), vocab_label(&vocab_channel, i->channel));
+	field_line(TR("类别", "kind"), vocab_label(&vocab_kind, i->kind));
+	field_line(TR("分类", "category"), *i->category ? vocab_label(&vocab_category, i->category) : "");
+	field_line(TR("来电人", "caller"), i->caller);
+	field_line(TR("来电号码", "phone"), i->phone);
+	if (i->confidential)
 		field_line(TR("保密", "confidential"), TR("保密举报：举报人信息只有登记人和管理员可见", "confidential tip: only the recorder and admins see the tip-giver"));
-	field_line(TR("被投诉主体", "business"), i.subject);
-	field_line(TR("统一社会信用代码", "USCC"), i.uscc);
-	field_line(TR("工单号", "reference"), i.ref);
-	field_line(TR("状态", "status"), vocab_label(&vocab_status, i.status));
-	field_line(TR("处理方式", "handling"), *i.handling ? vocab_label(&vocab_handling, i.handling) : "");
-	field_line(TR("承办单位", "unit"), i.transfer_unit);
-	if (i.duplicate_of)
-		snprintf(buf, sizeof buf, "#%lld", (long long)i.duplicate_of);
-	field_line(TR("重复于", "duplicate of"), i.duplicate_of ? buf : "");
-	if (i.exposure_id)
-		snprintf(buf, sizeof buf, "#%lld %s", (long long)i.exposure_id, i.exposure_title);
-	field_line(TR("关联曝光", "exposure"), i.exposure_id ? buf : "");
-	snprintf(buf, sizeof buf, "%lld.%02lld", (long long)(i.recovered_fen / 100), (long long)(i.recovered_fen % 100));
+	field_line(TR("被投诉主体", "business"), i->subject);
+	field_line(TR("统一社会信用代码", "USCC"), i->uscc);
+	field_line(TR("工单号", "reference"), i->ref);
+	field_line(TR("状态", "status"), vocab_label(&vocab_status, i->status));
+	field_line(TR("处理方式", "handling"), *i->handling ? vocab_label(&vocab_handling, i->handling) : "");
+	field_line(TR("承办单位", "unit"), i->transfer_unit);
+	if (i->duplicate_of)
+		snprintf(buf, sizeof buf, "#%lld", (long long)i->duplicate_of);
+	field_line(TR("重复于", "duplicate of"), i->duplicate_of ? buf : "");
+	if (i->exposure_id)
+		snprintf(buf, sizeof buf, "#%lld %s", (long long)i->exposure_id, i->exposure_title);
+	field_line(TR("关联曝光", "exposure"), i->exposure_id ? buf : "");
+	snprintf(buf, sizeof buf, "%lld.%02lld", (long long)(i->recovered_fen / 100), (long long)(i->recovered_fen % 100));
 	field_line(TR("挽回损失（元）", "recovered (yuan)"), buf);
-	field_line(TR("登记人", "logged by"), i.created_by);
-	field_line(TR("内容摘要", "summary"), i.summary);
-	field_line(TR("备注", "notes"), i.notes);
+	field_line(TR("登记人", "logged by"), card.recorder);
+	field_line(TR("内容摘要", "summary"), i->summary);
+	field_line(TR("备注", "notes"), i->notes);
 	out_line(stdout, TR("经过：", "history:"));
-	struct audit_print p = { 0 };
-	r = store_audit_each(cli->ctx.st, "intake", id, 0, 0, history_cb, &p, &err);
-	intake_clear(&i);
-	return r ? cli_error(&err) : 0;
+	for (size_t k = 0; k < card.history.n; k++) {
+		const struct timeline_entry *h = &card.history.e[k];
+		char line[4096];
+		snprintf(line, sizeof line, "  %s %s %s", time_format(h->at, TIME_SHORT, t, sizeof t), h->who, h->what);
+		out_line(stdout, line);
+	}
+	intake_card_clear(&card);
+	return 0;
 }
 
 static int update_exec(struct cli *cli, int argc, char **argv)

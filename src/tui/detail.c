@@ -1,13 +1,13 @@
 /* Details: an intake's full record and history, an exposure's timeline and
  * linked intakes, each with its actions (through prompts, never a nested
  * input loop). */
-#include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tui_internal.h"
+#include "zhishou/card.h"
 #include "zhishou/codes.h"
 #include "zhishou/exposure.h"
 #include "zhishou/i18n.h"
@@ -57,167 +57,93 @@ static void clear_lines(struct detail *d)
 	d->nlinked = 0;
 }
 
-static int history_cb(const struct audit_row *a, void *ud)
+static void add_timeline(struct detail *d, const struct timeline *tl)
 {
-	struct detail *d = ud;
 	char t[32];
-	add(d, C_DIM, "  %s %s %s %s %s", time_format(a->at, TIME_SHORT, t, sizeof t), a->unix_user, a->action, a->fields,
-	    strcmp(a->action, "create") ? a->after : "");
-	return 0;
+	for (size_t k = 0; k < tl->n; k++) {
+		const struct timeline_entry *e = &tl->e[k];
+		enum tui_color c = e->kind == TL_INSTRUCTION ? C_WARN : e->kind == TL_ACTION ? C_NORMAL : C_DIM;
+		const char *tag = e->kind == TL_INSTRUCTION ? TR("批示：", "instruction: ") : "";
+		add(d, c, "  %s %s%s（%s）", time_format(e->at, TIME_SHORT, t, sizeof t), tag, e->what, e->who);
+	}
 }
 
 static void load_intake(struct tui *t, struct detail *d)
 {
 	clear_lines(d);
-	struct intake i;
+	struct intake_card card;
 	struct zs_error err = { 0 };
-	if (store_intake_get(t->c->st, d->id, &i, &err)) {
-		add(d, C_OVERDUE, TR("找不到登记 #%lld", "intake #%lld not found"), (long long)d->id);
+	/* The card holds the caller as this member may see it; the first whole
+	 * view of each opening is audited, repaints are not. */
+	if (intake_card_build(t->c, d->id, !d->viewed, &card, &err)) {
+		add(d, C_OVERDUE, "%s", err.msg);
 		return;
 	}
-	/* Masked unless this member may see the caller; the first whole view
-	 * of each opening is audited, repaints are not. */
-	bool revealed = false;
-	if (intake_for_detail(t->c, &i, !d->viewed, &revealed, &err))
-		tui_message(t, true, "%s", err.msg);
 	d->viewed = true;
+	const struct intake *i = &card.in;
 	char tm[32];
-	add(d, C_TITLE, "#%lld  %s  %s  %s", (long long)i.id, vocab_label(&vocab_channel, i.channel), vocab_label(&vocab_kind, i.kind),
-	    vocab_label(&vocab_status, i.status));
-	add(d, C_NORMAL, "%s：%s", TR("受理时间", "Received"), time_format(i.received_at, TIME_FULL, tm, sizeof tm));
-	add(d, C_NORMAL, "%s：%s  %s", TR("来电人", "Caller"), *i.caller ? i.caller : "—", *i.phone ? i.phone : "");
-	add(d, C_NORMAL, "%s：%s  %s", TR("被投诉主体", "Business"), *i.subject ? i.subject : "—", i.uscc);
-	add(d, C_NORMAL, "%s：%s", TR("分类", "Category"), *i.category ? vocab_label(&vocab_category, i.category) : "—");
-	add(d, C_NORMAL, "%s：%s", TR("工单号", "Reference"), *i.ref ? i.ref : "—");
-	if (i.exposure_id)
-		add(d, C_NORMAL, "%s：#%lld %s", TR("关联曝光", "Exposure"), (long long)i.exposure_id, i.exposure_title);
-	if (*i.handling)
-		add(d, C_NORMAL, "%s：%s %s", TR("处理方式", "Handling"), vocab_label(&vocab_handling, i.handling), i.transfer_unit);
-	if (i.duplicate_of)
-		add(d, C_NORMAL, "%s：#%lld", TR("重复于", "Duplicate of"), (long long)i.duplicate_of);
-	if (i.recovered_fen)
-		add(d, C_NORMAL, "%s：%lld.%02lld", TR("挽回损失（元）", "Recovered (yuan)"), (long long)(i.recovered_fen / 100),
-		    (long long)(i.recovered_fen % 100));
+	add(d, C_TITLE, "#%lld  %s  %s  %s", (long long)i->id, vocab_label(&vocab_channel, i->channel), vocab_label(&vocab_kind, i->kind),
+	    vocab_label(&vocab_status, i->status));
+	add(d, C_NORMAL, "%s：%s", TR("受理时间", "Received"), time_format(i->received_at, TIME_FULL, tm, sizeof tm));
+	add(d, C_NORMAL, "%s：%s  %s", TR("来电人", "Caller"), *i->caller ? i->caller : "—", *i->phone ? i->phone : "");
+	add(d, C_NORMAL, "%s：%s  %s", TR("被投诉主体", "Business"), *i->subject ? i->subject : "—", i->uscc);
+	add(d, C_NORMAL, "%s：%s", TR("分类", "Category"), *i->category ? vocab_label(&vocab_category, i->category) : "—");
+	add(d, C_NORMAL, "%s：%s", TR("工单号", "Reference"), *i->ref ? i->ref : "—");
+	add(d, C_NORMAL, "%s：%s", TR("登记人", "Logged by"), card.recorder);
+	if (i->exposure_id)
+		add(d, C_NORMAL, "%s：#%lld %s", TR("关联曝光", "Exposure"), (long long)i->exposure_id, i->exposure_title);
+	if (*i->handling)
+		add(d, C_NORMAL, "%s：%s %s", TR("处理方式", "Handling"), vocab_label(&vocab_handling, i->handling), i->transfer_unit);
+	if (i->duplicate_of)
+		add(d, C_NORMAL, "%s：#%lld", TR("重复于", "Duplicate of"), (long long)i->duplicate_of);
+	if (i->recovered_fen)
+		add(d, C_NORMAL, "%s：%lld.%02lld", TR("挽回损失（元）", "Recovered (yuan)"), (long long)(i->recovered_fen / 100),
+		    (long long)(i->recovered_fen % 100));
 	add(d, C_TITLE, "%s", TR("内容摘要", "Summary"));
-	add(d, C_NORMAL, "%s", i.summary);
-	if (*i.notes) {
+	add(d, C_NORMAL, "%s", i->summary);
+	if (*i->notes) {
 		add(d, C_TITLE, "%s", TR("备注", "Notes"));
-		add(d, C_NORMAL, "%s", i.notes);
+		add(d, C_NORMAL, "%s", i->notes);
 	}
 	add(d, C_TITLE, "%s", TR("经过", "History"));
-	store_audit_each(t->c->st, "intake", d->id, 0, 0, history_cb, d, &err);
-	intake_clear(&i);
-}
-
-static int action_cb(const struct exposure_action *a, void *ud)
-{
-	struct detail *d = ud;
-	char t[32];
-	add(d, C_NORMAL, "  %s %s %lld %s（%s）", time_format(a->at, TIME_SHORT, t, sizeof t), vocab_label(&vocab_action, a->kind),
-	    (long long)a->count, a->note, a->by_user);
-	return 0;
-}
-
-static int instruction_cb(const struct exposure_instruction *a, void *ud)
-{
-	struct detail *d = ud;
-	char t[32];
-	add(d, C_WARN, "  %s %s：%s（%s）", time_format(a->at, TIME_SHORT, t, sizeof t), TR("批示", "instruction"), a->text, a->by_user);
-	return 0;
-}
-
-static int linked_cb(const struct intake *i, void *ud)
-{
-	struct detail *d = ud;
-	char t[32];
-	if (d->nlinked < 64)
-		d->linked[d->nlinked++] = i->id;
-	add(d, C_NORMAL, "  #%lld %s %s %s %s", (long long)i->id, time_format(i->received_at, TIME_CLOCK, t, sizeof t),
-	    vocab_label(&vocab_status, i->status), i->subject, i->summary);
-	return 0;
-}
-
-/* Changes of status, level, lead unit … come from the audit trail. */
-static int change_cb(const struct audit_row *a, void *ud)
-{
-	struct detail *d = ud;
-	if (strcmp(a->action, "update") && strcmp(a->action, "create"))
-		return 0;
-	char tm[32];
-	if (!strcmp(a->action, "create"))
-		add(d, C_DIM, "  %s %s（%s）", time_format(a->at, TIME_SHORT, tm, sizeof tm), TR("登记", "logged"), a->unix_user);
-	else {
-		/* {"status":"case","level":2} → 状态：已立案 级别：重大 */
-		char what[1024] = "";
-		size_t n = 0;
-		json_error_t je;
-		json_t *o = json_loads(a->after, 0, &je);
-		const char *key;
-		json_t *v;
-		json_object_foreach(o, key, v) {
-			char val[256];
-			if (json_is_string(v))
-				snprintf(val, sizeof val, "%s", json_string_value(v));
-			else if (json_is_integer(v))
-				snprintf(val, sizeof val, "%lld", (long long)json_integer_value(v));
-			else
-				snprintf(val, sizeof val, "—");
-			const char *label = key, *shown = val;
-			if (!strcmp(key, "status")) {
-				label = TR("状态", "status");
-				shown = vocab_label(&vocab_exposure_status, val);
-			} else if (!strcmp(key, "level")) {
-				label = TR("级别", "level");
-				shown = vocab_label(&vocab_level, val);
-			} else if (!strcmp(key, "local")) {
-				label = TR("本地涉及", "local");
-				shown = vocab_label(&vocab_local, val);
-			} else if (!strcmp(key, "lead_unit")) {
-				label = TR("牵头单位", "lead unit");
-			} else if (!strcmp(key, "deadline")) {
-				label = TR("时限", "deadline");
-			}
-			n += (size_t)snprintf(what + n, sizeof what - n, "%s%s：%s", n ? "  " : "", label, shown);
-			if (n >= sizeof what)
-				break;
-		}
-		json_decref(o);
-		add(d, C_DIM, "  %s %s（%s）", time_format(a->at, TIME_SHORT, tm, sizeof tm), what, a->unix_user);
-	}
-	return 0;
+	add_timeline(d, &card.history);
+	intake_card_clear(&card);
 }
 
 static void load_exposure(struct tui *t, struct detail *d)
 {
 	clear_lines(d);
-	struct exposure e;
+	struct exposure_card card;
 	struct zs_error err = { 0 };
-	if (store_exposure_get(t->c->st, d->id, &e, &err)) {
-		add(d, C_OVERDUE, TR("找不到曝光问题 #%lld", "exposure #%lld not found"), (long long)d->id);
+	if (exposure_card_build(t->c, d->id, &card, &err)) {
+		add(d, C_OVERDUE, "%s", err.msg);
 		return;
 	}
-	char tm[32], dl[32], lv[2] = { (char)('0' + e.level), 0 };
-	bool overdue = e.deadline <= t->c->now && !exposure_status_is_closed(e.status);
-	add(d, C_TITLE, "#%lld  %s", (long long)e.id, e.title);
+	const struct exposure *e = &card.e;
+	char tm[32], dl[32], lv[2] = { (char)('0' + e->level), 0 };
+	bool overdue = card.due == DUE_OVERDUE;
+	add(d, C_TITLE, "#%lld  %s", (long long)e->id, e->title);
 	add(d, C_NORMAL, "%s：%s  %s：%s  %s：%s", TR("级别", "Level"), vocab_label(&vocab_level, lv), TR("状态", "Status"),
-	    vocab_label(&vocab_exposure_status, e.status), TR("本地涉及", "Local"), vocab_label(&vocab_local, e.local));
-	add(d, overdue ? C_OVERDUE : C_NORMAL, "%s：%s  %s：%s%s", TR("曝光时间", "Aired"),
-	    time_format(e.aired_at, TIME_FULL, tm, sizeof tm), TR("时限", "Deadline"), time_format(e.deadline, TIME_FULL, dl, sizeof dl),
+	    vocab_label(&vocab_exposure_status, e->status), TR("本地涉及", "Local"), vocab_label(&vocab_local, e->local));
+	add(d, overdue ? C_OVERDUE : card.due == DUE_SOON ? C_WARN : C_NORMAL, "%s：%s  %s：%s%s", TR("曝光时间", "Aired"),
+	    time_format(e->aired_at, TIME_FULL, tm, sizeof tm), TR("时限", "Deadline"), time_format(e->deadline, TIME_FULL, dl, sizeof dl),
 	    overdue ? TR("  ！已超时", "  ! OVERDUE") : "");
-	add(d, C_NORMAL, "%s：%s  %s：%s", TR("牵头单位", "Lead"), *e.lead_unit ? e.lead_unit : "—", TR("协办", "Assisting"),
-	    *e.assist_units ? e.assist_units : "—");
-	add(d, C_NORMAL, "%s：%s", TR("行业", "Industry"), *e.industry ? e.industry : "—");
-	add(d, C_NORMAL, "%s：%s", TR("涉事企业", "Companies"), *e.companies ? e.companies : "—");
-	add(d, C_NORMAL, "%s：%s", TR("关键词", "Keywords"), *e.keywords ? e.keywords : "—");
-	add(d, C_TITLE, "%s", TR("处置经过（措施与批示）", "Timeline (actions and instructions)"));
-	store_action_each(t->c->st, d->id, action_cb, d, &err);
-	store_instruction_each(t->c->st, d->id, instruction_cb, d, &err);
-	add(d, C_TITLE, "%s", TR("变更记录（状态、级别、牵头单位…）", "Changes (status, level, lead unit ...)"));
-	store_audit_each(t->c->st, "exposure", d->id, 0, 0, change_cb, d, &err);
-	add(d, C_TITLE, TR("关联登记 %lld 件（最新 30 件）", "Linked intakes: %lld (newest 30)"), (long long)e.linked);
-	struct intake_filter f = { .exposure_id = d->id, .limit = 30 };
-	store_intake_each(t->c->st, &f, linked_cb, d, &err);
-	exposure_clear(&e);
+	add(d, C_NORMAL, "%s：%s  %s：%s", TR("牵头单位", "Lead"), *e->lead_unit ? e->lead_unit : "—", TR("协办", "Assisting"),
+	    *e->assist_units ? e->assist_units : "—");
+	add(d, C_NORMAL, "%s：%s", TR("行业", "Industry"), *e->industry ? e->industry : "—");
+	add(d, C_NORMAL, "%s：%s", TR("涉事企业", "Companies"), *e->companies ? e->companies : "—");
+	add(d, C_NORMAL, "%s：%s", TR("关键词", "Keywords"), *e->keywords ? e->keywords : "—");
+	add(d, C_TITLE, "%s", TR("处置经过（按时间：措施、批示、变更）", "Timeline (actions, instructions, changes)"));
+	add_timeline(d, &card.timeline);
+	add(d, C_TITLE, TR("关联登记 %lld 件（最新 %d 件）", "Linked intakes: %lld (newest %d)"), (long long)card.linked_total,
+	    CARD_LINKED_MAX);
+	for (size_t k = 0; k < card.nlinked && d->nlinked < 64; k++) {
+		const struct intake *i = &card.linked[k];
+		d->linked[d->nlinked++] = i->id;
+		add(d, C_NORMAL, "  #%lld %s %s %s %s", (long long)i->id, time_format(i->received_at, TIME_CLOCK, tm, sizeof tm),
+		    vocab_label(&vocab_status, i->status), i->subject, i->summary);
+	}
+	exposure_card_clear(&card);
 }
 
 static void reload(struct tui *t, struct detail *d)

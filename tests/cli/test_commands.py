@@ -98,7 +98,7 @@ class Golden(unittest.TestCase):
 
     def test_expose_show(self):
         text = self.golden("expose_show_1.txt", "expose", "show", "1")
-        self.assertIn("出动执法人员 12 出动执法人员检查酸菜经营户", text)
+        self.assertIn("出动执法人员 12：出动执法人员检查酸菜经营户", text)
         self.assertIn("连夜排查，明早8点前报结果", text)
 
     def test_expose_show_no_local(self):
@@ -525,8 +525,8 @@ class ExposureBehaviour(ZsTestCase):
         e.ok("expose", "action", "1", "--kind", "report", "--note", "已报市局")
         e.ok("expose", "instruct", "1", "--text", "依法从严查处")
         show = e.ok("expose", "show", "1").out
-        self.assertIn("查封扣押 3 查封冷库（%s）" % zs.OS_USER, show)
-        self.assertIn("上报 0 已报市局", show)
+        self.assertIn("查封扣押 3：查封冷库（%s）" % zs.OS_USER, show)
+        self.assertIn("上报：已报市局", show)
         self.assertIn("依法从严查处（%s）" % zs.OS_USER, show)
 
     def test_overdue_in_list_and_board(self):

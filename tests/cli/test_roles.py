@@ -305,6 +305,18 @@ class Roles(unittest.TestCase):
             self.assertEqual(sorted(v[0] for v in views(iid)), sorted([USERS["op"], USERS["lead"]]))
             # A confidential tip: not even the handling unit; the recorder and admins do.
             self.assertNotIn("钱某某", json.dumps(show("lead", tip), ensure_ascii=False))
+            # Another operator sees neither the name nor the phone, not even
+            # in part (Order 20 art. 33): table and JSON alike, and no view
+            # is recorded.
+            for who in ("stranger", "lead"):
+                with self.subTest(who=who):
+                    s = show(who, tip)
+                    self.assertEqual((s["caller"], s["phone"], s["caller_shown"]), ("（保密）", "", "withheld"))
+                    table = self.zs(who, "log", "show", tip).stdout.decode()
+                    for part in ("钱", "1234", "137", "****"):
+                        self.assertNotIn(part, table)
+                    self.assertIn("来电人：（保密）", table)
+            self.assertEqual(views(tip), [])
             self.assertEqual(show("op", tip)["caller"], "钱某某")
             self.assertEqual(show("adm", tip)["phone"], "13700001234")
             # Never a search term, whoever asks: the search looks at the

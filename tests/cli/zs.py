@@ -257,12 +257,19 @@ def normalise(text, user=OS_USER):
     u = re.escape(user)
     # notes: "[03-15 21:40 root] ..."
     text = re.sub(r"\[(\d\d-\d\d \d\d:\d\d) %s\]" % u, r"[\1 <user>]", text)
-    # log show history: "  11-22 20:12 root create ..."
+    # log show history: "  11-22 20:12 王芳（root） 登记" (the first admin's
+    # name is its login)
+    text = re.sub(r"(?m)^  \d\d-\d\d \d\d:\d\d (?:%s|(.+?))（%s） " % (u, u),
+                  lambda m: "  <at> %s（<user>） " % (m.group(1) or "<user>"), text)
     text = re.sub(r"(?m)^  \d\d-\d\d \d\d:\d\d %s " % u, "  <at> <user> ", text)
+    # card JSON: the first admin's name is its login
+    text = re.sub(r'"(by|login|recorded_by)":"%s"' % u, r'"\1":"<user>"', text)
     # expose show actions/instructions: "...（root）"
     text = re.sub(r"（%s）$" % u, "（<user>）", text, flags=re.M)
     # log show "登记人：root"
     text = re.sub(r"(?m)^(登记人|logged by)：%s$" % u, r"\1：<user>", text)
+    text = re.sub(r"(?m)^(登记人|logged by)：(?:%s|(.+?))（(?:%s|<user>)）$" % (u, u),
+                  lambda m: "%s：%s（<user>）" % (m.group(1), m.group(2) or "<user>"), text)
     # audit tsv: seq, time, user, ...
     text = re.sub(r"(?m)^(\d+)\t\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\t%s\t" % u, r"\1\t<at>\t<user>\t", text)
     return text

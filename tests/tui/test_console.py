@@ -1142,7 +1142,7 @@ class Views(ConsoleTest):
         t = self.console(80, 24)
         eid, lines = self.open_overdue_exposure(t)
         lines = self.act(t, "a", "记录措施", "checked 12 检查超市十二家")
-        self.assertTrue(any("检查经营者 12 检查超市十二家" in l for l in lines), "\n".join(lines))
+        self.assertTrue(any("检查经营者 12：检查超市十二家" in l for l in lines), "\n".join(lines))
         self.act(t, "L", "设牵头单位", "综合行政执法支队")
         lines = self.act(t, "o", "本地涉及", "不涉及")
         # the change shows in the exposure's own record of changes
@@ -1728,6 +1728,20 @@ class Roles(ConsoleTest):
         text = "\n".join(lines)
         self.assertNotIn("欧阳娜娜", text)
         self.assertNotIn("13912345678", text)
+        t.wait_stable(quiet=0.3)
+        self.assertEqual(self.views(iid), [])
+
+    def test_confidential_tip_giver_withheld_from_another_operator(self):
+        # Order 20 art. 33: not even in part (钱**, 137****1234 leaked before).
+        iid = int(self.zs_as("op", "log", "add", "--channel", "web", "--kind", "tip", "--text", "保密举报测试",
+                             "--caller", "钱某某", "--phone", "13700001234", "--confidential").split()[0])
+        t = self.console_as("op2")
+        lines = self.open_newest_intake(t, iid)
+        caller = [l for l in lines if "来电人：" in l][0]
+        self.assertIn("（保密）", caller)
+        text = "\n".join(lines)
+        for part in ("钱", "1234", "137", "**"):
+            self.assertNotIn(part, text)
         t.wait_stable(quiet=0.3)
         self.assertEqual(self.views(iid), [])
 
