@@ -8,6 +8,7 @@
 #define ZHISHOU_ALERT_H
 
 #include "zhishou/ctx.h"
+#include "zhishou/model.h"
 
 /* A new exposure (inside the caller's transaction). */
 int alert_exposure_new(struct zs_ctx *c, const struct exposure *e, struct zs_error *err);

@@ -82,6 +82,8 @@ struct exposure_card {
 	enum due_state due;
 	struct timeline timeline;  /* created, actions, instructions, changes: time order */
 	char *last_instruction;    /* the latest 批示, or NULL */
+	struct exposure_action *actions;  /* as recorded (kind code, count, note), oldest first */
+	size_t nactions;
 	struct intake *linked;     /* newest first, at most CARD_LINKED_MAX, callers masked */
 	size_t nlinked;
 	int64_t linked_total;

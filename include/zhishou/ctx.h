@@ -4,7 +4,11 @@
 
 #include <stdint.h>
 #include "zhishou/config.h"
-#include "zhishou/store.h"
+#include "zhishou/error.h"
+
+/* The store (src/store) is core's alone: front ends hold it only as a
+ * pointer in the context. */
+struct store;
 
 struct zs_ctx {
 	struct store *st;

@@ -6,6 +6,7 @@
 #define ZHISHOU_ERROR_H
 
 enum zs_status {
+	ZS_STOP = -1,     /* a row callback's "enough": stops a read, not a failure */
 	ZS_OK = 0,
 	ZS_EFAIL = 1,     /* the system failed: disk, database, memory */
 	ZS_EINPUT = 2,    /* the user's input is wrong: exit 2 */

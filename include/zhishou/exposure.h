@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 #include "zhishou/ctx.h"
+#include "zhishou/model.h"
 
 struct exposure_input {
 	const char *title, *aired, *industry, *companies, *keywords, *local, *lead, *assist;

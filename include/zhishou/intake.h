@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "zhishou/ctx.h"
+#include "zhishou/model.h"
 
 /* What was typed; NULL or "" means not given. */
 struct intake_input {
@@ -65,16 +66,6 @@ int intake_import(struct zs_ctx *c, const char *path, struct import_result *res,
 
 /* Money as typed in yuan ("12.5", "1,200", "120元") into fen. */
 bool money_parse(const char *s, int64_t *fen);
-
-/* May the user see this intake's caller and phone whole?  Admins, and the
- * member who recorded it; for a tip not marked confidential also members
- * of the unit it was transferred to.  Everyone else sees them masked. */
-bool intake_may_reveal(struct zs_ctx *c, const struct intake *i);
-
-/* Prepare an intake for a detail view: callers masked in place unless
- * intake_may_reveal; with record, a whole view is written to the audit
- * ("view": once per opening, not per repaint).  *revealed tells which. */
-int intake_for_detail(struct zs_ctx *c, struct intake *i, bool record, bool *revealed, struct zs_error *err);
 
 /* JSON text of an intake with stable English keys (for audit and --format
  * json); mask hides caller and phone.  malloc'd. */

@@ -120,6 +120,18 @@ struct member {
 	char *added_by;
 };
 
+/* Which intakes a read returns (store and core reads). */
+struct intake_filter {
+	const char *channel, *kind, *status;  /* codes or NULL */
+	bool unresolved;
+	int64_t exposure_id;                  /* 0: any */
+	int64_t since, until;                 /* 0: open-ended; [since, until) */
+	const char *fts;                      /* FTS5 MATCH expression or NULL */
+	const char *like[4];                  /* LIKE patterns (escaped with \) or NULL */
+	int64_t before_id;                    /* keyset: ids below this; 0: newest */
+	int limit;                            /* 0: no limit (exports) */
+};
+
 void unit_clear(struct unit *u);
 void gala_clear(struct gala *g);
 void roster_entry_clear(struct roster_entry *r);

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "zhishou/ctx.h"
+#include "zhishou/model.h"
 
 struct review_item {
 	bool exposure;         /* else an intake */

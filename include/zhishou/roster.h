@@ -22,8 +22,12 @@ struct roster_result {
 int roster_import(struct zs_ctx *c, const char *path, bool skip_bad, roster_bad_cb bad, void *ud,
 		  struct roster_result *res, struct zs_error *err);
 
-/* The unit called name, created (with a kind guessed from the name) if new. */
+/* The unit called name, created (with a kind guessed from the name) if new;
+ * inside the caller's transaction. */
 int roster_unit_ensure(struct zs_ctx *c, const char *name, int64_t *id, bool *created, struct zs_error *err);
+
+/* unit add: roster_unit_ensure in its own transaction (admins). */
+int unit_add(struct zs_ctx *c, const char *name, int64_t *id, bool *created, struct zs_error *err);
 
 /* 所, 队, 中心 or 科室 from how a unit is named. */
 const char *roster_unit_kind_for(const char *name);

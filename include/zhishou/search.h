@@ -25,4 +25,27 @@ void search_free(struct search_query *q);
 /* Does text contain every term?  (exposures are few; checked in C) */
 bool search_match_all(const struct search_query *q, const char *const *fields, int nfields);
 
+
+
+/* ---- the search results every front end shows ---- */
+#include <stdint.h>
+#include "zhishou/model.h"
+
+/* One hit: an exposure (exposure != NULL) or an intake (callers as a list
+ * shows them, privacy.h). */
+struct search_hit {
+	const struct exposure *exposure;
+	const struct intake *intake;
+};
+typedef int (*search_hit_cb)(const struct search_hit *h, void *ud);
+
+struct search_result {
+	int64_t exposures, intakes;   /* hits given to the callback */
+	bool more;                    /* more intakes match than limit */
+};
+
+/* Exposures first (every match), then intakes newest first, at most limit
+ * (0: no limit).  ZS_EINPUT for an unusable query (search_parse). */
+int search_run(struct zs_ctx *c, const char *text, int limit, search_hit_cb cb, void *ud,
+	       struct search_result *res, struct zs_error *err);
 #endif

@@ -8,6 +8,7 @@
 #define ZHISHOU_STORE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "zhishou/error.h"
 #include "zhishou/model.h"
@@ -88,16 +89,6 @@ int store_roster_each(struct store *st, const char *date, int64_t at,
 		      store_roster_cb cb, void *ud, struct zs_error *err);
 
 /* intakes */
-struct intake_filter {
-	const char *channel, *kind, *status;  /* codes or NULL */
-	bool unresolved;
-	int64_t exposure_id;                  /* 0: any */
-	int64_t since, until;                 /* 0: open-ended; [since, until) */
-	const char *fts;                      /* FTS5 MATCH expression or NULL */
-	const char *like[4];                  /* LIKE patterns (escaped with \) or NULL */
-	int64_t before_id;                    /* keyset: ids below this; 0: newest */
-	int limit;                            /* 0: no limit (exports) */
-};
 typedef int (*store_intake_cb)(const struct intake *i, void *ud);
 int store_intake_insert(struct store *st, struct intake *in, struct zs_error *err);
 int store_intake_get(struct store *st, int64_t id, struct intake *out, struct zs_error *err);

@@ -8,6 +8,7 @@
 #include "zhishou/fields.h"
 #include "zhishou/i18n.h"
 #include "zhishou/timeutil.h"
+#include "zhishou/reads.h"
 
 struct audit_opts {
 	const char *entity, *id, *limit, *after;
@@ -97,7 +98,7 @@ static int exec(struct cli *cli, int argc, char **argv)
 	if (role_require(cli_ctx(cli), ROLE_ADMIN, "查看审计记录（含来电人信息）", "reading the audit (it holds callers' data)", &err))
 		return cli_error(&err);
 	struct actx x = { out_new(stdout, o.fmt, cols, 9), o.fmt == OUT_JSON };
-	r = store_audit_each(cli->ctx.st, o.entity, id, after, (int)limit, row_cb, &x, &err);
+	r = audit_list(cli_ctx(cli), o.entity, id, after, (int)limit, row_cb, &x, &err);
 	if (r) {
 		out_abort(x.out);
 		return cli_error(&err);

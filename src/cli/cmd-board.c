@@ -10,6 +10,7 @@
 #include "zhishou/i18n.h"
 #include "zhishou/text.h"
 #include "zhishou/timeutil.h"
+#include "zhishou/reads.h"
 
 struct board_opts {
 	bool json;
@@ -180,11 +181,11 @@ static int exec(struct cli *cli, int argc, char **argv)
 					      (json_int_t)b.all_unresolved, "exposures_open", (json_int_t)b.exposures_open,
 					      "exposures_overdue", (json_int_t)b.exposures_overdue));
 		struct text_ctx t = { .now = c->now, .arr = json_array() };
-		if ((r = store_exposure_each(c->st, true, NULL, NULL, exposure_json_cb, &t, &err)))
+		if ((r = exposure_list(c, true, exposure_json_cb, &t, &err)))
 			return cli_error(&err);
 		json_object_set_new(root, "exposures", t.arr);
 		t.arr = json_array();
-		if ((r = store_roster_each(c->st, NULL, c->now, duty_json, &t, &err)))
+		if ((r = roster_list(c, NULL, c->now, duty_json, &t, &err)))
 			return cli_error(&err);
 		json_object_set_new(root, "on_duty", t.arr);
 		char *s = json_dumps(root, JSON_INDENT(2));
@@ -227,14 +228,14 @@ static int exec(struct cli *cli, int argc, char **argv)
 		 (long long)b.exposures_open, (long long)b.exposures_overdue);
 	out_line(stdout, line);
 	struct text_ctx t = { .now = c->now };
-	if ((r = store_exposure_each(c->st, true, NULL, NULL, exposure_text, &t, &err)))
+	if ((r = exposure_list(c, true, exposure_text, &t, &err)))
 		return cli_error(&err);
 	if (!t.n)
 		out_line(stdout, TR("  （无）", "  (none)"));
 	out_line(stdout, TR("\n正在值班：", "\nOn duty now:"));
 	t.n = 0;
 	t.last_unit = 0;
-	if ((r = store_roster_each(c->st, NULL, c->now, duty_text, &t, &err)))
+	if ((r = roster_list(c, NULL, c->now, duty_text, &t, &err)))
 		return cli_error(&err);
 	if (!t.n)
 		out_line(stdout, TR("  （此刻没有排班）", "  (nobody rostered now)"));

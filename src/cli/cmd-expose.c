@@ -11,6 +11,7 @@
 #include "zhishou/i18n.h"
 #include "zhishou/text.h"
 #include "zhishou/timeutil.h"
+#include "zhishou/reads.h"
 
 struct expose_opts {
 	const struct cmd_entry *cmd;
@@ -151,7 +152,7 @@ static int list_exec(struct cli *cli, int argc, char **argv)
 		return cli_usage(o.cmd, TR("多余的参数：%s", "unexpected argument: %s"), argv[first]);
 	struct zs_error err = { 0 };
 	struct list_ctx l = { out_new(stdout, o.fmt, list_cols, sizeof list_cols / sizeof *list_cols), o.fmt, cli->ctx.now };
-	r = store_exposure_each(cli->ctx.st, !o.all, NULL, NULL, list_cb, &l, &err);
+	r = exposure_list(cli_ctx(cli), !o.all, list_cb, &l, &err);
 	if (r) {
 		out_abort(l.out);
 		return cli_error(&err);

@@ -5,6 +5,7 @@
 #include "zhishou/board.h"
 #include "zhishou/i18n.h"
 #include "zhishou/timeutil.h"
+#include "zhishou/reads.h"
 
 struct gala_opts {
 	const char *name, *start, *end;
@@ -81,7 +82,7 @@ static int list_exec(struct cli *cli, int argc, char **argv)
 		return cli_usage(o.cmd, TR("多余的参数：%s", "unexpected argument: %s"), argv[first]);
 	struct zs_error err = { 0 };
 	struct list_ctx l = { out_new(stdout, o.fmt, cols, 4), o.fmt == OUT_JSON };
-	r = store_gala_each(cli->ctx.st, list_cb, &l, &err);
+	r = gala_list(cli_ctx(cli), list_cb, &l, &err);
 	if (r) {
 		out_abort(l.out);
 		return cli_error(&err);

@@ -5,6 +5,7 @@
 #include "zhishou/handover.h"
 #include "zhishou/i18n.h"
 #include "zhishou/timeutil.h"
+#include "zhishou/reads.h"
 
 struct handover_opts {
 	const char *names, *note, *dispute;
@@ -115,7 +116,7 @@ static int list_exec(struct cli *cli, int argc, char **argv)
 		return r;
 	struct zs_error err = { 0 };
 	struct list_ctx l = { out_new(stdout, o.fmt, cols, sizeof cols / sizeof *cols), o.fmt == OUT_JSON };
-	r = store_handover_each(cli->ctx.st, 100, list_cb, &l, &err);
+	r = handover_list(cli_ctx(cli), 100, list_cb, &l, &err);
 	if (r) {
 		out_abort(l.out);
 		return cli_error(&err);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "zhishou/store.h"
 #include "zhishou/demo.h"
 #include "zhishou/fsutil.h"
 #include "zhishou/i18n.h"

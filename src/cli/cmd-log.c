@@ -12,6 +12,7 @@
 #include "zhishou/search.h"
 #include "zhishou/timeutil.h"
 #include "zhishou/validate.h"
+#include "zhishou/reads.h"
 
 struct log_opts {
 	const struct cmd_entry *cmd;
@@ -224,7 +225,7 @@ static int list_exec(struct cli *cli, int argc, char **argv)
 			f.like[k] = q.like[k];
 	}
 	struct list_ctx l = { out_new(stdout, o.fmt, list_cols, sizeof list_cols / sizeof *list_cols), o.fmt };
-	r = store_intake_each(c->st, &f, list_cb, &l, &err);
+	r = intake_list(c, &f, list_cb, &l, &err);
 	if (r)
 		out_abort(l.out);
 	else
@@ -329,7 +330,7 @@ static int update_exec(struct cli *cli, int argc, char **argv)
 	    intake_update(cli_ctx(cli), id, &o.ch, &err))
 		return cli_error(&err);
 	struct intake i;
-	if (store_intake_get(cli->ctx.st, id, &i, &err) == ZS_OK) {
+	if (intake_read(cli_ctx(cli), id, &i, &err) == ZS_OK) {
 		char line[256];
 		snprintf(line, sizeof line, TR("已更新 #%lld：%s", "updated #%lld: %s"), (long long)id,
 			 vocab_label(&vocab_status, i.status));

@@ -7,6 +7,7 @@
 #include "zhishou/alert.h"
 #include "zhishou/i18n.h"
 #include "zhishou/timeutil.h"
+#include "zhishou/reads.h"
 
 struct outbox_opts {
 	bool failed, all;
@@ -115,7 +116,7 @@ static int list_exec(struct cli *cli, int argc, char **argv)
 		return r;
 	struct zs_error err = { 0 };
 	struct list_ctx l = { out_new(stdout, o.fmt, delivery_cols, 10), o.fmt == OUT_JSON };
-	r = store_delivery_each(cli->ctx.st, o.failed, 0, o.limit, delivery_cb, &l, &err);
+	r = delivery_list(cli_ctx(cli), o.failed, 0, o.limit, delivery_cb, &l, &err);
 	if (r) {
 		out_abort(l.out);
 		return cli_error(&err);
@@ -189,7 +190,7 @@ static int quarantine_exec(struct cli *cli, int argc, char **argv)
 		return r;
 	struct zs_error err = { 0 };
 	struct list_ctx l = { out_new(stdout, o.fmt, quarantine_cols, 8), o.fmt == OUT_JSON };
-	r = store_quarantine_each(cli->ctx.st, o.feed, 0, o.limit, quarantine_cb, &l, &err);
+	r = quarantine_list(cli_ctx(cli), o.feed, 0, o.limit, quarantine_cb, &l, &err);
 	if (r) {
 		out_abort(l.out);
 		return cli_error(&err);

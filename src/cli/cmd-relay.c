@@ -14,6 +14,7 @@
 #endif
 
 #include "cli.h"
+#include "zhishou/store.h"
 #include "zhishou/i18n.h"
 #include "zhishou/member.h"
 #include "zhishou/relay.h"

@@ -7,8 +7,8 @@
 #include "zhishou/fields.h"
 #include "zhishou/i18n.h"
 #include "zhishou/report.h"
-#include "zhishou/store.h"
 #include "zhishou/timeutil.h"
+#include "zhishou/reads.h"
 
 enum { O_TEMPLATE = 256, O_FROM, O_UNTIL, O_UNIT, O_FILLER, O_PHONE, O_DATE, O_YEAR };
 
@@ -228,7 +228,7 @@ static int list_exec(struct cli *cli, int argc, char **argv)
 		return cli_error(&l.err);
 	char **values = calloc((size_t)t.nrows, sizeof *values);
 	struct row_values rv = { &t, values };
-	r = values ? store_report_value_each(cli->ctx.st, t.name, year, value_cb, &rv, &l.err)
+	r = values ? report_value_list(cli_ctx(cli), t.name, year, value_cb, &rv, &l.err)
 		   : zs_fail(&l.err, ZS_EFAIL, "out of memory");
 	if (!r) {
 		l.out = out_new(stdout, o.list_fmt, row_cols, 6);

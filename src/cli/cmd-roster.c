@@ -9,6 +9,7 @@
 #include "zhishou/i18n.h"
 #include "zhishou/roster.h"
 #include "zhishou/timeutil.h"
+#include "zhishou/reads.h"
 
 struct roster_opts {
 	bool skip_bad, now;
@@ -123,7 +124,7 @@ static int list_exec(struct cli *cli, int argc, char **argv)
 	}
 	struct zs_error err = { 0 };
 	struct list_ctx l = { out_new(stdout, o.fmt, roster_cols, sizeof roster_cols / sizeof *roster_cols), o.fmt == OUT_JSON };
-	r = store_roster_each(cli->ctx.st, o.date ? date : NULL, o.now ? cli->ctx.now : 0, list_cb, &l, &err);
+	r = roster_list(cli_ctx(cli), o.date ? date : NULL, o.now ? cli->ctx.now : 0, list_cb, &l, &err);
 	if (r) {
 		out_abort(l.out);
 		return cli_error(&err);
@@ -176,7 +177,7 @@ static int unit_list_exec(struct cli *cli, int argc, char **argv)
 		return cli_usage(o.cmd, TR("多余的参数：%s", "unexpected argument: %s"), argv[first]);
 	struct zs_error err = { 0 };
 	struct list_ctx l = { out_new(stdout, o.fmt, unit_cols, 3), o.fmt == OUT_JSON };
-	r = store_unit_each(cli->ctx.st, unit_cb, &l, &err);
+	r = unit_list(cli_ctx(cli), unit_cb, &l, &err);
 	if (r) {
 		out_abort(l.out);
 		return cli_error(&err);
@@ -200,13 +201,7 @@ static int unit_add_exec(struct cli *cli, int argc, char **argv)
 		return cli_error(&err);
 	int64_t id;
 	bool created = false;
-	r = store_begin(cli->ctx.st, &err);
-	if (!r)
-		r = roster_unit_ensure(cli_ctx(cli), name, &id, &created, &err);
-	if (!r)
-		r = store_commit(cli->ctx.st, &err);
-	if (r) {
-		store_rollback(cli->ctx.st);
+	if (unit_add(cli_ctx(cli), name, &id, &created, &err)) {
 		free(name);
 		return cli_error(&err);
 	}

@@ -36,37 +36,30 @@ static const struct out_col cols[] = {
 
 struct sctx {
 	struct out *out;
-	const struct search_query *q;
 	bool json;
 };
 
-static int exposure_cb(const struct exposure *e, void *ud)
-{
-	struct sctx *s = ud;
-	const char *fields[] = { e->title, e->industry, e->companies, e->keywords };
-	if (!search_match_all(s->q, fields, 4))
-		return 0;
-	char t[40];
-	out_str(s->out, s->json ? "exposure" : TR("曝光", "exposure"));
-	out_int(s->out, e->id);
-	out_str(s->out, time_format(e->aired_at, s->json ? TIME_ISO : TIME_SHORT, t, sizeof t));
-	out_str(s->out, s->json ? e->status : vocab_label(&vocab_exposure_status, e->status));
-	out_str(s->out, e->title);
-	out_str(s->out, e->companies);
-	out_end_row(s->out);
-	return 0;
-}
-
-static int intake_cb(const struct intake *i, void *ud)
+static int hit_cb(const struct search_hit *h, void *ud)
 {
 	struct sctx *s = ud;
 	char t[40];
-	out_str(s->out, s->json ? "intake" : TR("登记", "intake"));
-	out_int(s->out, i->id);
-	out_str(s->out, time_format(i->received_at, s->json ? TIME_ISO : TIME_SHORT, t, sizeof t));
-	out_str(s->out, s->json ? i->status : vocab_label(&vocab_status, i->status));
-	out_str(s->out, i->subject);
-	out_str(s->out, i->summary);
+	if (h->exposure) {
+		const struct exposure *e = h->exposure;
+		out_str(s->out, s->json ? "exposure" : TR("曝光", "exposure"));
+		out_int(s->out, e->id);
+		out_str(s->out, time_format(e->aired_at, s->json ? TIME_ISO : TIME_SHORT, t, sizeof t));
+		out_str(s->out, s->json ? e->status : vocab_label(&vocab_exposure_status, e->status));
+		out_str(s->out, e->title);
+		out_str(s->out, e->companies);
+	} else {
+		const struct intake *i = h->intake;
+		out_str(s->out, s->json ? "intake" : TR("登记", "intake"));
+		out_int(s->out, i->id);
+		out_str(s->out, time_format(i->received_at, s->json ? TIME_ISO : TIME_SHORT, t, sizeof t));
+		out_str(s->out, s->json ? i->status : vocab_label(&vocab_status, i->status));
+		out_str(s->out, i->subject);
+		out_str(s->out, i->summary);
+	}
 	out_end_row(s->out);
 	return 0;
 }
@@ -89,27 +82,25 @@ static int exec(struct cli *cli, int argc, char **argv)
 		snprintf(q + l, sizeof q - l, "%s%s", l ? " " : "", argv[i]);
 	}
 	struct zs_error err = { 0 };
-	struct search_query sq;
-	if (search_parse(q, &sq, &err))
-		return cli_error(&err);
 	int64_t limit = 50;
-	if (o.limit && field_count(o.limit, FIELD("--limit", "--limit"), 100000, &limit, &err)) {
-		search_free(&sq);
+	if (o.limit && field_count(o.limit, FIELD("--limit", "--limit"), 100000, &limit, &err))
+		return cli_error(&err);
+	struct sctx s = { out_new(stdout, o.fmt, cols, 6), o.fmt == OUT_JSON };
+	struct search_result res;
+	r = search_run(cli_ctx(cli), q, (int)limit, hit_cb, &s, &res, &err);
+	if (r) {
+		out_abort(s.out);
 		return cli_error(&err);
 	}
-	struct sctx s = { out_new(stdout, o.fmt, cols, 6), &sq, o.fmt == OUT_JSON };
-	r = store_exposure_each(cli->ctx.st, false, sq.fts, NULL, exposure_cb, &s, &err);
-	struct intake_filter f = { .fts = sq.fts, .limit = (int)limit };
-	for (int k = 0; k < SEARCH_MAX_SHORT; k++)
-		f.like[k] = sq.like[k];
-	if (!r)
-		r = store_intake_each(cli->ctx.st, &f, intake_cb, &s, &err);
-	if (r)
-		out_abort(s.out);
-	else
-		out_finish(s.out);
-	search_free(&sq);
-	return r ? cli_error(&err) : 0;
+	out_finish(s.out);
+	if (res.more) {
+		char line[256];
+		snprintf(line, sizeof line, TR("只列出了最新的 %lld 件登记；用 --limit N 看更多（0 为全部）",
+					       "only the newest %lld intakes are listed; --limit N shows more (0: all)"),
+			 (long long)limit);
+		out_line(stderr, line);
+	}
+	return 0;
 }
 
 const struct cmd_entry cmd_search_entry = {

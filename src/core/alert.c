@@ -8,6 +8,7 @@
 #include "zhishou/alert.h"
 #include "zhishou/codes.h"
 #include "zhishou/i18n.h"
+#include "zhishou/store.h"
 #include "zhishou/timeutil.h"
 
 const char *alert_event_label(const char *event)

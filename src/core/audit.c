@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "zhishou/audit.h"
+#include "zhishou/store.h"
 #include "zhishou/i18n.h"
 
 /* Not an error code (ZS_EFAIL is 1): a database error must never read as

@@ -10,6 +10,7 @@
 #include "zhishou/codes.h"
 #include "zhishou/fields.h"
 #include "zhishou/i18n.h"
+#include "zhishou/store.h"
 #include "zhishou/timeutil.h"
 
 struct gala_pick {

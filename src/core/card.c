@@ -371,9 +371,26 @@ struct exposure_build {
 	int rc;
 };
 
+static int keep_action(struct exposure_card *card, const struct exposure_action *a)
+{
+	struct exposure_action *p = realloc(card->actions, (card->nactions + 1) * sizeof *p);
+	if (!p)
+		return ZS_EFAIL;
+	card->actions = p;
+	struct exposure_action *d = &p[card->nactions];
+	*d = *a;
+	d->kind = strdup(a->kind ? a->kind : "");
+	d->note = strdup(a->note ? a->note : "");
+	d->by_user = strdup(a->by_user ? a->by_user : "");
+	card->nactions++;
+	return d->kind && d->note && d->by_user ? ZS_OK : ZS_EFAIL;
+}
+
 static int action_cb(const struct exposure_action *a, void *ud)
 {
 	struct exposure_build *b = ud;
+	if (keep_action(b->card, a))
+		return b->rc = ZS_EFAIL;
 	struct words w = { .n = 0 };
 	if (a->count)
 		say(&w, "%s %lld", vocab_label(&vocab_action, a->kind), (long long)a->count);
@@ -521,6 +538,9 @@ void exposure_card_clear(struct exposure_card *card)
 	exposure_clear(&card->e);
 	tl_free(&card->timeline);
 	free(card->last_instruction);
+	for (size_t i = 0; i < card->nactions; i++)
+		exposure_action_clear(&card->actions[i]);
+	free(card->actions);
 	for (size_t i = 0; i < card->nlinked; i++)
 		intake_clear(&card->linked[i]);
 	free(card->linked);
@@ -547,16 +567,19 @@ char *exposure_card_json(const struct exposure_card *card)
 	json_object_set_new(o, "created_by", json_string(card->e.created_by ? card->e.created_by : ""));
 	json_object_set_new(o, "timeline", timeline_json(&card->timeline));
 	json_t *actions = json_array(), *instr = json_array();
+	for (size_t i = 0; i < card->nactions; i++) {
+		const struct exposure_action *a = &card->actions[i];
+		json_array_append_new(actions, json_pack("{s:s, s:s, s:I, s:s, s:s}", "at",
+							 time_format(a->at, TIME_ISO, iso, sizeof iso), "kind", a->kind,
+							 "count", (json_int_t)a->count, "note", a->note, "login",
+							 a->by_user));
+	}
 	for (size_t i = 0; i < card->timeline.n; i++) {
 		const struct timeline_entry *t = &card->timeline.e[i];
-		json_t *row = json_pack("{s:s, s:s, s:s, s:s}", "at", time_format(t->at, TIME_ISO, iso, sizeof iso), "by",
-					t->who, "login", t->login, "what", t->what);
-		if (t->kind == TL_ACTION)
-			json_array_append_new(actions, row);
-		else if (t->kind == TL_INSTRUCTION)
-			json_array_append_new(instr, row);
-		else
-			json_decref(row);
+		if (t->kind == TL_INSTRUCTION)
+			json_array_append_new(instr, json_pack("{s:s, s:s, s:s, s:s}", "at",
+							       time_format(t->at, TIME_ISO, iso, sizeof iso), "by",
+							       t->who, "login", t->login, "text", t->what));
 	}
 	json_object_set_new(o, "actions", actions);
 	json_object_set_new(o, "instructions", instr);

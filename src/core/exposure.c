@@ -10,6 +10,7 @@
 #include "zhishou/exposure.h"
 #include "zhishou/fields.h"
 #include "zhishou/i18n.h"
+#include "zhishou/store.h"
 #include "zhishou/timeutil.h"
 
 static bool given(const char *s) { return s && *s; }

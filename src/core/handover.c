@@ -9,6 +9,7 @@
 #include "zhishou/handover.h"
 #include "zhishou/i18n.h"
 #include "zhishou/review.h"
+#include "zhishou/store.h"
 #include "zhishou/timeutil.h"
 
 enum { HANDOVER_MAX_NAMES = 200, HANDOVER_MAX_NOTE = 2000 };

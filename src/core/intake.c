@@ -9,6 +9,7 @@
 #include "zhishou/fields.h"
 #include "zhishou/i18n.h"
 #include "zhishou/intake.h"
+#include "zhishou/store.h"
 #include "zhishou/text.h"
 #include "zhishou/timeutil.h"
 #include "zhishou/validate.h"
@@ -620,48 +621,6 @@ int intake_update(struct zs_ctx *c, int64_t id, const struct intake_change *ch, 
 	intake_clear(&after);
 	if (!r)
 		r = store_commit(c->st, err);
-	if (r)
-		store_rollback(c->st);
-	return r;
-}
-
-bool intake_may_reveal(struct zs_ctx *c, const struct intake *i)
-{
-	enum role role = member_role(c);
-	if (role == ROLE_ADMIN || !strcmp(i->created_by ? i->created_by : "", store_user(c->st)))
-		return true;
-	if (i->confidential || !i->transfer_unit_id || role == ROLE_NONE)
-		return false;
-	struct member m;
-	bool same = false;
-	if (store_member_get(c->st, store_user(c->st), &m, NULL) == ZS_OK) {
-		same = m.unit_id && m.unit_id == i->transfer_unit_id;
-		member_clear(&m);
-	}
-	return same;
-}
-
-int intake_for_detail(struct zs_ctx *c, struct intake *i, bool record, bool *revealed, struct zs_error *err)
-{
-	*revealed = (*i->caller || *i->phone) && intake_may_reveal(c, i);
-	if (!*revealed) {
-		char m[128];
-		name_mask(i->caller, m, sizeof m);
-		free(i->caller);
-		i->caller = strdup(m);
-		phone_mask(i->phone, m, sizeof m);
-		if (*i->phone) {
-			free(i->phone);
-			i->phone = strdup(m);
-		}
-		return ZS_OK;
-	}
-	if (!record)
-		return ZS_OK;
-	/* Who looked at a caller's identity, and when, is on the record. */
-	int r = store_begin(c->st, err);
-	r = r ? r : store_audit(c->st, "intake", i->id, "view", "caller,phone", "", "", err);
-	r = r ? r : store_commit(c->st, err);
 	if (r)
 		store_rollback(c->st);
 	return r;

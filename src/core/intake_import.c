@@ -15,6 +15,7 @@
 #include "zhishou/csvfile.h"
 #include "zhishou/i18n.h"
 #include "zhishou/intake.h"
+#include "zhishou/store.h"
 
 enum { F_AT, F_CHANNEL, F_KIND, F_CALLER, F_PHONE, F_SUBJECT, F_USCC, F_CATEGORY, F_SUMMARY, F_REF, F_N };
 

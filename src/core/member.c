@@ -8,6 +8,7 @@
 #include "zhishou/fields.h"
 #include "zhishou/i18n.h"
 #include "zhishou/member.h"
+#include "zhishou/store.h"
 
 static const struct {
 	const char *code, *zh, *en;

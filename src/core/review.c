@@ -6,6 +6,7 @@
 #include "zhishou/codes.h"
 #include "zhishou/i18n.h"
 #include "zhishou/review.h"
+#include "zhishou/store.h"
 #include "zhishou/text.h"
 #include "zhishou/timeutil.h"
 #include "zhishou/workdays.h"

@@ -9,6 +9,7 @@
 #include "zhishou/fields.h"
 #include "zhishou/i18n.h"
 #include "zhishou/roster.h"
+#include "zhishou/store.h"
 #include "zhishou/text.h"
 #include "zhishou/timeutil.h"
 
@@ -51,6 +52,18 @@ int roster_unit_ensure(struct zs_ctx *c, const char *name, int64_t *id, bool *cr
 		if (created)
 			*created = true;
 	}
+	return r;
+}
+
+int unit_add(struct zs_ctx *c, const char *name, int64_t *id, bool *created, struct zs_error *err)
+{
+	int r = store_begin(c->st, err);
+	if (!r)
+		r = roster_unit_ensure(c, name, id, created, err);
+	if (!r)
+		r = store_commit(c->st, err);
+	if (r)
+		store_rollback(c->st);
 	return r;
 }
 

@@ -4,7 +4,9 @@
 
 #include "zhishou/fields.h"
 #include "zhishou/i18n.h"
+#include "zhishou/reads.h"
 #include "zhishou/search.h"
+#include "zhishou/store.h"
 #include "zhishou/text.h"
 
 void search_free(struct search_query *q)
@@ -100,4 +102,57 @@ bool search_match_all(const struct search_query *q, const char *const *fields, i
 			return false;
 	}
 	return true;
+}
+
+/* ---- search_run ---- */
+
+struct run {
+	const struct search_query *q;
+	search_hit_cb cb;
+	void *ud;
+	struct search_result *res;
+	int limit;
+};
+
+static int run_exposure(const struct exposure *e, void *ud)
+{
+	struct run *r = ud;
+	const char *fields[] = { e->title, e->industry, e->companies, e->keywords };
+	if (!search_match_all(r->q, fields, 4))
+		return 0;
+	r->res->exposures++;
+	struct search_hit h = { .exposure = e };
+	return r->cb(&h, r->ud);
+}
+
+static int run_intake(const struct intake *i, void *ud)
+{
+	struct run *r = ud;
+	if (r->limit && r->res->intakes >= r->limit) {
+		r->res->more = true;   /* the one row asked beyond the limit */
+		return ZS_STOP;
+	}
+	r->res->intakes++;
+	struct search_hit h = { .intake = i };
+	return r->cb(&h, r->ud);
+}
+
+int search_run(struct zs_ctx *c, const char *text, int limit, search_hit_cb cb, void *ud,
+	       struct search_result *res, struct zs_error *err)
+{
+	memset(res, 0, sizeof *res);
+	struct search_query q;
+	int rc = search_parse(text, &q, err);
+	if (rc)
+		return rc;
+	struct run r = { &q, cb, ud, res, limit };
+	rc = store_exposure_each(c->st, false, q.fts, NULL, run_exposure, &r, err);
+	if (!rc) {
+		struct intake_filter f = { .fts = q.fts, .limit = limit ? limit + 1 : 0 };
+		for (int k = 0; k < SEARCH_MAX_SHORT; k++)
+			f.like[k] = q.like[k];
+		rc = intake_list(c, &f, run_intake, &r, err);
+	}
+	search_free(&q);
+	return rc == ZS_STOP ? ZS_OK : rc;
 }

@@ -18,6 +18,7 @@
 #include "zhishou/feed.h"
 #include "zhishou/i18n.h"
 #include "zhishou/intake.h"
+#include "zhishou/store.h"
 #include "zhishou/text.h"
 
 /* A quarantined record keeps at most this much of its raw text (bytes). */

@@ -17,6 +17,7 @@
 #include "zhishou/i18n.h"
 #include "zhishou/relay.h"
 #include "zhishou/robot.h"
+#include "zhishou/store.h"
 #include "zhishou/text.h"
 #include "zhishou/timeutil.h"
 

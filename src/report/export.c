@@ -11,6 +11,7 @@
 #include "zhishou/fsutil.h"
 #include "zhishou/i18n.h"
 #include "zhishou/member.h"
+#include "zhishou/store.h"
 #include "zhishou/text.h"
 #include "zhishou/timeutil.h"
 #include "zhishou/validate.h"

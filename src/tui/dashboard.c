@@ -11,6 +11,7 @@
 #include "zhishou/i18n.h"
 #include "zhishou/text.h"
 #include "zhishou/timeutil.h"
+#include "zhishou/reads.h"
 
 #define MAX_EXPOSURES 64
 #define MAX_LOG 256
@@ -181,7 +182,7 @@ static int load_log(struct tui *t, struct dashboard *d, struct zs_error *first)
 		want = MAX_LOG;
 	struct intake_filter f = { .limit = want, .before_id = d->top_id ? d->top_id + 1 : 0 };
 	d->nlog = 0;
-	store_intake_each(t->c->st, &f, log_cb, d, &err);
+	intake_list(t->c, &f, log_cb, d, &err);
 	keep_first(first, &err);
 	/* Following the newest, the page's first row is the newest intake;
 	 * only a scrolled-back view needs to ask for it separately. */
@@ -191,7 +192,7 @@ static int load_log(struct tui *t, struct dashboard *d, struct zs_error *first)
 	} else {
 		struct intake_filter nf = { .limit = 1 };
 		err.code = 0;
-		store_intake_each(t->c->st, &nf, newest_cb, &newest, &err);
+		intake_list(t->c, &nf, newest_cb, &newest, &err);
 		keep_first(first, &err);
 	}
 	/* Mark what arrived since the last load, for a few seconds. */
@@ -228,14 +229,14 @@ static void load(struct tui *t, struct dashboard *d)
 	keep_first(&first, &err);
 	d->nexp = 0;
 	err.code = 0;
-	store_exposure_each(t->c->st, true, NULL, NULL, exp_cb, d, &err);
+	exposure_list(t->c, true, exp_cb, d, &err);
 	keep_first(&first, &err);
 	if (d->exp_sel >= d->nexp)
 		d->exp_sel = d->nexp ? d->nexp - 1 : 0;
 	load_log(t, d, &first);
 	d->nduty = 0;
 	err.code = 0;
-	store_roster_each(t->c->st, NULL, t->c->now, duty_cb, d, &err);
+	roster_list(t->c, NULL, t->c->now, duty_cb, d, &err);
 	keep_first(&first, &err);
 	say_load_error(t, &first);
 	d->loaded = true;

@@ -11,6 +11,7 @@
 #include "zhishou/search.h"
 #include "zhishou/text.h"
 #include "zhishou/timeutil.h"
+#include "zhishou/reads.h"
 
 #define MAX_ROWS 1000
 
@@ -31,7 +32,7 @@ struct list {
 	int n, sel, top;
 };
 
-static struct list roster_list, search_list, relay_list;
+static struct list roster_view_list, search_list, relay_list;
 
 static void clear_rows(struct list *l)
 {
@@ -85,7 +86,7 @@ static void load_roster(struct tui *t, struct list *l)
 	time_format(t->c->now - 6 * 3600, TIME_DATE, date, sizeof date);
 	struct roster_load rl = { .l = l, .now = t->c->now };
 	struct zs_error err = { 0 };
-	store_roster_each(t->c->st, date, 0, roster_cb, &rl, &err);
+	roster_list(t->c, date, 0, roster_cb, &rl, &err);
 	if (!l->n)
 		push_row(l, C_DIM, 0, false, TR("（今晚的值班表里没有符合的人）", "(nobody on tonight's roster matches)"));
 }
@@ -101,21 +102,12 @@ static int sx_cb(const struct exposure *e, void *ud)
 	return 0;
 }
 
-struct sx {
-	struct list *l;
-	struct search_query *q;
-};
-
-static int sx_exposure_cb(const struct exposure *e, void *ud)
-{
-	struct sx *s = ud;
-	const char *fields[] = { e->title, e->industry, e->companies, e->keywords };
-	return search_match_all(s->q, fields, 4) ? sx_cb(e, s->l) : 0;
-}
-
-static int si_cb(const struct intake *i, void *ud)
+static int search_hit(const struct search_hit *h, void *ud)
 {
 	struct list *l = ud;
+	if (h->exposure)
+		return sx_cb(h->exposure, l);
+	const struct intake *i = h->intake;
 	char line[1024], t[32];
 	snprintf(line, sizeof line, "%s #%lld %s %s %s  %s", TR("登记", "intake"), (long long)i->id,
 		 time_format(i->received_at, TIME_SHORT, t, sizeof t), vocab_label(&vocab_status, i->status), i->subject, i->summary);
@@ -126,19 +118,12 @@ static int si_cb(const struct intake *i, void *ud)
 static void load_search(struct tui *t, struct list *l)
 {
 	clear_rows(l);
-	struct search_query q;
 	struct zs_error err = { 0 };
-	if (search_parse(l->filter, &q, &err)) {
+	struct search_result res;
+	if (search_run(t->c, l->filter, 200, search_hit, l, &res, &err)) {
 		push_row(l, C_OVERDUE, 0, false, err.msg);
 		return;
 	}
-	struct sx s = { l, &q };
-	store_exposure_each(t->c->st, false, q.fts, NULL, sx_exposure_cb, &s, &err);
-	struct intake_filter f = { .fts = q.fts, .limit = 200 };
-	for (int k = 0; k < SEARCH_MAX_SHORT; k++)
-		f.like[k] = q.like[k];
-	store_intake_each(t->c->st, &f, si_cb, l, &err);
-	search_free(&q);
 	if (!l->n)
 		push_row(l, C_DIM, 0, false, TR("（没有找到）", "(nothing found)"));
 }
@@ -196,21 +181,21 @@ static void load_relay(struct tui *t, struct list *l)
 	struct relay_load rl = { .l = l };
 	char title[128];
 	snprintf(title, sizeof title, TR("发送失败的提醒（%lld 条；R 重发所选，A 全部重发）", "Failed alerts (%lld; R resend selected, A all)"),
-		 (long long)store_delivery_count(t->c->st, "failed"));
+		 (long long)delivery_count(t->c, "failed"));
 	push_row(l, C_TITLE, 0, false, title);
-	store_delivery_each(t->c->st, true, 0, 200, failed_cb, &rl, &err);
+	delivery_list(t->c, true, 0, 200, failed_cb, &rl, &err);
 	if (!rl.n)
 		push_row(l, C_DIM, 0, false, TR("  （没有）", "  (none)"));
 	push_row(l, C_TITLE, 0, false, TR("最近的提醒", "Recent alerts"));
 	rl.n = 0;
-	store_delivery_each(t->c->st, false, 0, 30, recent_cb, &rl, &err);
+	delivery_list(t->c, false, 0, 30, recent_cb, &rl, &err);
 	if (!rl.n)
 		push_row(l, C_DIM, 0, false, TR("  （还没有；relay 未配置或未运行）", "  (none yet; is the relay configured and running?)"));
 	snprintf(title, sizeof title, TR("8890 接入隔离的记录（%lld 条）", "Quarantined 8890 records (%lld)"),
-		 (long long)store_quarantine_count(t->c->st));
+		 (long long)quarantine_count(t->c));
 	push_row(l, C_TITLE, 0, false, title);
 	rl.n = 0;
-	store_quarantine_each(t->c->st, NULL, 0, 200, quarantine_cb, &rl, &err);
+	quarantine_list(t->c, NULL, 0, 200, quarantine_cb, &rl, &err);
 	if (!rl.n)
 		push_row(l, C_DIM, 0, false, TR("  （没有）", "  (none)"));
 }
@@ -363,7 +348,7 @@ static void list_open(struct tui *t, struct list *l, enum list_kind kind, const 
 
 void roster_view_open(struct tui *t)
 {
-	list_open(t, &roster_list, LIST_ROSTER, &view_roster);
+	list_open(t, &roster_view_list, LIST_ROSTER, &view_roster);
 }
 
 void search_view_open(struct tui *t)

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "tui_internal.h"
+#include "zhishou/reads.h"
 #include "zhishou/i18n.h"
 #include "zhishou/text.h"
 #include "zhishou/timeutil.h"
@@ -159,11 +160,11 @@ static void check_data(struct tui *t)
 {
 	/* The file deleted or replaced under us: say so for as long as it
 	 * lasts (writes are refused by the store, drafts stay). */
-	if (store_file_gone(t->c->st))
+	if (db_file_gone(t->c))
 		tui_message(t, true, TR("数据库文件 %s 已被删除或替换：新登记不会保存，请重新启动值守台",
 					"the database file %s was deleted or replaced: nothing new is saved; restart zhishou"),
-			    store_path(t->c->st));
-	int64_t v = store_data_version(t->c->st), mine = store_local_changes(t->c->st);
+			    db_path(t->c));
+	int64_t v = db_data_version(t->c), mine = db_local_changes(t->c);
 	if (v == t->data_version && mine == t->local_changes)
 		return;
 	t->data_version = v;
@@ -278,7 +279,7 @@ int tui_run(struct zs_ctx *c, const struct tui_options *opt)
 	nodelay(stdscr, TRUE);
 	init_colors(t);
 	getmaxyx(stdscr, t->rows, t->cols);
-	t->data_version = store_data_version(c->st);
+	t->data_version = db_data_version(c);
 	t->role = (int)member_role(c);
 	c->now = tui_now(t);
 
@@ -302,7 +303,7 @@ int tui_run(struct zs_ctx *c, const struct tui_options *opt)
 			t->dirty = true;
 		}
 		/* Our own writes show at once; others' within DATA_POLL_MS. */
-		if (mono_ms - last_data_check >= DATA_POLL_MS || store_local_changes(c->st) != t->local_changes) {
+		if (mono_ms - last_data_check >= DATA_POLL_MS || db_local_changes(c) != t->local_changes) {
 			last_data_check = mono_ms;
 			check_data(t);
 		}

@@ -34,7 +34,7 @@ class Refused(unittest.TestCase):
         cls.env.cleanup()
 
     def setUp(self):
-        self.before = (len(self.env.intakes()), self.env.audit_rows(), self.env.intake(1))
+        self.before = (len(self.env.intakes()), self.env.audit_rows(), self.env.intake_state(1))
 
     def refused(self, args, *needles, rc=2, usage=False, **kw):
         e = self.env
@@ -47,7 +47,7 @@ class Refused(unittest.TestCase):
         if usage:
             self.assertIn("用法", r.err, repr(r))
         # nothing half-written
-        self.assertEqual((len(e.intakes()), e.audit_rows(), e.intake(1)), self.before,
+        self.assertEqual((len(e.intakes()), e.audit_rows(), e.intake_state(1)), self.before,
                          "state changed after a refused command:\n%r" % r)
         return r
 
@@ -207,7 +207,7 @@ class Refused(unittest.TestCase):
 
     def test_duplicate_of_itself_or_missing(self):
         self.env.ok("log", "add", "--channel", "web", "--kind", "tip", "--text", "第二件")
-        self.before = (len(self.env.intakes()), self.env.audit_rows(), self.env.intake(1))
+        self.before = (len(self.env.intakes()), self.env.audit_rows(), self.env.intake_state(1))
         self.refused(["log", "update", "2", "--duplicate-of", "2"], "2")
         self.refused(["log", "update", "2", "--duplicate-of", "999"], "999")
         self.refused(["log", "update", "2", "--status", "duplicate"], "--duplicate-of")

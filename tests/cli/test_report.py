@@ -82,8 +82,6 @@ UPDATES = [
     (2, "--transfer", "执法稽查队"),                                # outside the period
 ]
 
-ACTION_LABELS = {"出动执法人员": "officers", "检查经营者": "checked", "约谈": "interview",
-                 "查封扣押": "seizure", "立案": "case", "上报": "report", "发布通告": "notice"}
 MEASURE_KIND = {"officers": "officers", "businesses_checked": "checked", "interviews": "interview",
                 "seizures": "seizure", "cases": "case", "notices": "notice"}
 
@@ -147,14 +145,9 @@ def expected_values(env, since, until):
     exp["exposures"] = sum(since <= ts(e["aired_at"]) < until for e in exposures)
     sums = {}
     for e in exposures:
-        aired_year = e["aired_at"][:4]
-        text = env.ok("expose", "show", str(e["id"])).out
-        section = text.split("措施：", 1)[1].split("批示：", 1)[0]
-        for m in re.finditer(r"(?m)^\s+(\d\d-\d\d \d\d:\d\d) (\S+) (\d+)", section):
-            at = local_ts("%s-%s" % (aired_year, m.group(1)))
-            if since <= at < until:
-                kind = ACTION_LABELS[m.group(2)]
-                sums[kind] = sums.get(kind, 0) + int(m.group(3))
+        for a in env.ok("expose", "show", str(e["id"]), "--format", "json").json()["actions"]:
+            if since <= ts(a["at"]) < until:
+                sums[a["kind"]] = sums.get(a["kind"], 0) + a["count"]
     for measure, kind in MEASURE_KIND.items():
         exp[measure] = sums.get(kind, 0)
     return exp, inp

@@ -166,6 +166,13 @@ class Env:
     def intake(self, iid):
         return self.ok("log", "show", str(iid), "--format", "json").json()
 
+    def intake_state(self, iid):
+        """The intake as stored: its card less the views of its caller that
+        reading it (log show) records each time."""
+        i = self.intake(iid)
+        i["history"] = [h for h in i["history"] if h["kind"] != "view"]
+        return i
+
     def exposure(self, eid):
         return self.ok("expose", "show", str(eid), "--format", "json").json()
 

@@ -1145,10 +1145,9 @@ class Views(ConsoleTest):
         self.assertTrue(any("检查经营者 12：检查超市十二家" in l for l in lines), "\n".join(lines))
         self.act(t, "L", "设牵头单位", "综合行政执法支队")
         lines = self.act(t, "o", "本地涉及", "不涉及")
-        # the change shows in the exposure's own record of changes
-        self.assertTrue(any("变更记录" in l for l in lines), "\n".join(lines))
-        self.assertTrue(any("本地涉及：不涉及  状态：本地无涉（" in l or "状态：本地无涉  本地涉及：不涉及（" in l
-                            for l in lines), "\n".join(lines))
+        # the change shows in the exposure's timeline, in words, in time order
+        self.assertTrue(any("处置经过" in l for l in lines), "\n".join(lines))
+        self.assertTrue(any("本地涉及：不涉及；状态改为 本地无涉（" in l for l in lines), "\n".join(lines))
         shown = self.zs_json("expose", "show", str(eid))
         self.assertEqual(shown["lead_unit"], "综合行政执法支队")
         self.assertEqual(shown["local"], "no")

@@ -1,0 +1,138 @@
+/* reads: the listings front ends show (reads.h).  Most are the store's
+ * reads as they are; intakes pass through privacy, the audit through the
+ * admin check. */
+#include <stddef.h>
+
+#include "zhishou/i18n.h"
+#include "zhishou/member.h"
+#include "zhishou/privacy.h"
+#include "zhishou/reads.h"
+#include "zhishou/store.h"
+
+/* A stop asked by the callback is not a failure. */
+static int done(int r)
+{
+	return r == ZS_STOP ? ZS_OK : r;
+}
+
+struct private_rows {
+	struct zs_ctx *c;
+	intake_row_cb cb;
+	void *ud;
+};
+
+static int private_row(const struct intake *i, void *ud)
+{
+	struct private_rows *p = ud;
+	struct intake copy;
+	if (!intake_copy(&copy, i))
+		return ZS_EFAIL;
+	privacy_apply(p->c, &copy, PURPOSE_LIST);
+	int r = p->cb(&copy, p->ud);
+	intake_clear(&copy);
+	return r;
+}
+
+int intake_list(struct zs_ctx *c, const struct intake_filter *f, intake_row_cb cb, void *ud, struct zs_error *err)
+{
+	struct private_rows p = { c, cb, ud };
+	int r = store_intake_each(c->st, f, private_row, &p, err);
+	if (r == ZS_EFAIL && !err->msg[0])
+		zs_fail(err, ZS_EFAIL, "%s", TR("内存不足", "out of memory"));
+	return done(r);
+}
+
+int intake_read(struct zs_ctx *c, int64_t id, struct intake *out, struct zs_error *err)
+{
+	int r = store_intake_get(c->st, id, out, err);
+	if (r == ZS_ENOTFOUND)
+		return zs_fail(err, ZS_ENOTFOUND, TR("没有编号为 %lld 的登记", "no intake with id %lld"), (long long)id);
+	if (!r)
+		privacy_apply(c, out, PURPOSE_LIST);
+	return r;
+}
+
+int exposure_list(struct zs_ctx *c, bool open_only, exposure_row_cb cb, void *ud, struct zs_error *err)
+{
+	return done(store_exposure_each(c->st, open_only, NULL, NULL, cb, ud, err));
+}
+
+int roster_list(struct zs_ctx *c, const char *date, int64_t at, roster_row_cb cb, void *ud, struct zs_error *err)
+{
+	return done(store_roster_each(c->st, date, at, cb, ud, err));
+}
+
+int unit_list(struct zs_ctx *c, unit_row_cb cb, void *ud, struct zs_error *err)
+{
+	return done(store_unit_each(c->st, cb, ud, err));
+}
+
+int gala_list(struct zs_ctx *c, gala_row_cb cb, void *ud, struct zs_error *err)
+{
+	return done(store_gala_each(c->st, cb, ud, err));
+}
+
+int member_list(struct zs_ctx *c, member_row_cb cb, void *ud, struct zs_error *err)
+{
+	return done(store_member_each(c->st, cb, ud, err));
+}
+
+int handover_list(struct zs_ctx *c, int limit, handover_row_cb cb, void *ud, struct zs_error *err)
+{
+	return done(store_handover_each(c->st, limit, cb, ud, err));
+}
+
+int audit_list(struct zs_ctx *c, const char *entity, int64_t entity_id, int64_t after_id, int limit,
+	       audit_row_cb cb, void *ud, struct zs_error *err)
+{
+	if (role_require(c, ROLE_ADMIN, "查看审计记录（含来电人信息）", "reading the audit (it holds callers' data)", err))
+		return err->code;
+	return done(store_audit_each(c->st, entity, entity_id, after_id, limit, cb, ud, err));
+}
+
+int delivery_list(struct zs_ctx *c, bool failed_only, int64_t before_id, int limit, delivery_row_cb cb, void *ud,
+		  struct zs_error *err)
+{
+	return done(store_delivery_each(c->st, failed_only, before_id, limit, cb, ud, err));
+}
+
+int64_t delivery_count(struct zs_ctx *c, const char *state)
+{
+	return store_delivery_count(c->st, state);
+}
+
+int quarantine_list(struct zs_ctx *c, const char *feed, int64_t before_id, int limit, quarantine_row_cb cb, void *ud,
+		    struct zs_error *err)
+{
+	return done(store_quarantine_each(c->st, feed, before_id, limit, cb, ud, err));
+}
+
+int64_t quarantine_count(struct zs_ctx *c)
+{
+	return store_quarantine_count(c->st);
+}
+
+int report_value_list(struct zs_ctx *c, const char *tmpl, int year, report_value_cb cb, void *ud, struct zs_error *err)
+{
+	return done(store_report_value_each(c->st, tmpl, year, cb, ud, err));
+}
+
+int64_t db_data_version(struct zs_ctx *c)
+{
+	return store_data_version(c->st);
+}
+
+int64_t db_local_changes(struct zs_ctx *c)
+{
+	return store_local_changes(c->st);
+}
+
+bool db_file_gone(struct zs_ctx *c)
+{
+	return store_file_gone(c->st);
+}
+
+const char *db_path(struct zs_ctx *c)
+{
+	return store_path(c->st);
+}
