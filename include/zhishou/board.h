@@ -46,4 +46,31 @@ int gala_add(struct zs_ctx *c, const char *name, const char *start, const char *
 /* Counts of intakes received in [since, now]. */
 int board_counts(struct zs_ctx *c, int64_t since, struct board_counts *out, struct zs_error *err);
 
+/* ---- the snapshot: what `zhishou board` prints and the dashboard draws ---- */
+#include <stddef.h>
+#include "zhishou/rules.h"
+#include "zhishou/model.h"
+
+struct board_exposure {
+	struct exposure e;
+	enum due_state due;         /* overdue / due within DUE_WARN_SECONDS */
+	char *last_instruction;     /* the latest 批示, or NULL */
+};
+
+struct board_snapshot {
+	int64_t now, since;         /* since: where tonight's counters start */
+	struct board_gala gala;
+	struct board_counts counts;
+	struct board_exposure *exposures;   /* open, by level then deadline */
+	size_t nexposures;
+	struct roster_entry *duty;  /* on shift now, by unit, leader first */
+	size_t nduty;
+};
+
+/* Read every part even when one fails (show what can be shown): returns
+ * the first error, the snapshot holds the rest.  A read transaction: every
+ * part is of one moment. */
+int board_snapshot(struct zs_ctx *c, struct board_snapshot *s, struct zs_error *err);
+void board_snapshot_clear(struct board_snapshot *s);
+
 #endif

@@ -16,6 +16,7 @@
 #include "zhishou/ctx.h"
 #include "zhishou/model.h"
 #include "zhishou/privacy.h"
+#include "zhishou/rules.h"
 
 /* How many linked intakes an exposure card lists (newest first). */
 enum { CARD_LINKED_MAX = 30 };
@@ -67,15 +68,6 @@ int intake_card_build(struct zs_ctx *c, int64_t id, bool record_view, struct int
 void intake_card_clear(struct intake_card *card);
 /* Everything the table shows, with stable English keys.  malloc'd. */
 char *intake_card_json(const struct intake_card *card);
-
-/* Deadline state, the one rule: overdue from the deadline's minute on
- * (deadline <= now), due soon within warn seconds before it. */
-enum due_state { DUE_NONE, DUE_LATER, DUE_SOON, DUE_OVERDUE };
-/* The board's warning window before a deadline. */
-#define DUE_WARN_SECONDS ((int64_t)3600)
-enum due_state due_state(int64_t deadline, int64_t now, int64_t warn);
-/* An exposure still open (not closed, not "nothing local"). */
-enum due_state exposure_due(const struct exposure *e, int64_t now, int64_t warn);
 
 struct exposure_card {
 	struct exposure e;

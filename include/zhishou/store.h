@@ -15,6 +15,13 @@
 
 struct store;
 
+/* The status lists the store's SQL (and the partial index intake_open of
+ * migration 001, which SQLite uses only for this exact text) holds; they
+ * are core's rules (codes.h status_is_open, exposure_status_is_closed), and
+ * a unit test pins each to them. */
+#define STORE_SQL_INTAKE_OPEN "('new','accepted','transferred','handling')"
+#define STORE_SQL_EXPOSURE_CLOSED "('closed','no-local')"
+
 struct store_options {
 	unsigned mode;        /* file mode for a new database, e.g. 0660 */
 	const char *group;    /* group owning a new database (NULL: the creator's) */

@@ -10,7 +10,6 @@
 #include "zhishou/i18n.h"
 #include "zhishou/text.h"
 #include "zhishou/timeutil.h"
-#include "zhishou/reads.h"
 
 struct board_opts {
 	bool json;
@@ -52,47 +51,49 @@ static const char *phase_text(const struct board_gala *g, int64_t now, char *buf
 	return buf;
 }
 
-struct text_ctx {
-	int64_t now;
-	json_t *arr;
-	int n;
-	int64_t last_unit;
-	bool leader_seen;
-};
-
-static const char *left_text(int64_t deadline, int64_t now, char *buf, size_t n)
+static const char *left_text(const struct board_exposure *b, int64_t now, char *buf, size_t n)
 {
 	char d[64];
 	bool en = i18n_get() == LANG_EN;
-	if (deadline <= now)
-		snprintf(buf, n, TR("已超时 %s", "OVERDUE by %s"), time_format_duration(now - deadline, en, d, sizeof d));
+	if (b->due == DUE_OVERDUE)
+		snprintf(buf, n, TR("已超时 %s", "OVERDUE by %s"), time_format_duration(now - b->e.deadline, en, d, sizeof d));
 	else
-		snprintf(buf, n, TR("剩 %s", "%s left"), time_format_duration(deadline - now, en, d, sizeof d));
+		snprintf(buf, n, TR("剩 %s", "%s left"), time_format_duration(b->e.deadline - now, en, d, sizeof d));
 	return buf;
 }
 
-static int exposure_text(const struct exposure *e, void *ud)
+static const char *due_mark(enum due_state d)
 {
-	struct text_ctx *t = ud;
-	char aired[16], left[64], title[256], line[1024];
+	return d == DUE_OVERDUE ? "!" : d == DUE_SOON ? "*" : " ";
+}
+
+static void print_exposure(const struct board_exposure *b, int64_t now)
+{
+	const struct exposure *e = &b->e;
+	char aired[16], left[64], title[256], line[2048];
 	text_fit_cols(e->title, 36, false, title, sizeof title);
 	snprintf(line, sizeof line, "%s[%s] #%lld %s %s  %s\n    %s：%s  %s：%s  %s：%s  %s：%lld",
-		 e->deadline <= t->now ? "!" : " ", vocab_label(&vocab_level, (char[]){ (char)('0' + e->level), 0 }),
+		 due_mark(b->due), vocab_label(&vocab_level, (char[]){ (char)('0' + e->level), 0 }),
 		 (long long)e->id, time_format(e->aired_at, TIME_CLOCK, aired, sizeof aired), title,
-		 left_text(e->deadline, t->now, left, sizeof left),
+		 left_text(b, now, left, sizeof left),
 		 TR("本地", "local"), vocab_label(&vocab_local, e->local),
 		 TR("牵头", "lead"), *e->lead_unit ? e->lead_unit : TR("未定", "none"),
 		 TR("状态", "status"), vocab_label(&vocab_exposure_status, e->status),
 		 TR("关联", "linked"), (long long)e->linked);
 	out_line(stdout, line);
-	t->n++;
-	return 0;
+	if (b->last_instruction) {
+		char cut[512];
+		text_fit_cols(b->last_instruction, 70, false, cut, sizeof cut);
+		snprintf(line, sizeof line, "    %s：%s", TR("最新批示", "latest instruction"), cut);
+		out_line(stdout, line);
+	}
 }
 
-static int exposure_json_cb(const struct exposure *e, void *ud)
+static json_t *exposure_json_row(const struct board_exposure *b, int64_t now)
 {
-	struct text_ctx *t = ud;
+	const struct exposure *e = &b->e;
 	char iso[40];
+	static const char *const dues[] = { "none", "later", "soon", "overdue" };
 	json_t *o = json_object();
 	json_object_set_new(o, "id", json_integer(e->id));
 	json_object_set_new(o, "level", json_integer(e->level));
@@ -103,35 +104,111 @@ static int exposure_json_cb(const struct exposure *e, void *ud)
 	json_object_set_new(o, "status", json_string(e->status));
 	json_object_set_new(o, "linked", json_integer(e->linked));
 	json_object_set_new(o, "deadline", json_string(time_format(e->deadline, TIME_ISO, iso, sizeof iso)));
-	json_object_set_new(o, "seconds_left", json_integer(e->deadline - t->now));
-	json_object_set_new(o, "overdue", json_boolean(e->deadline <= t->now));
-	json_array_append_new(t->arr, o);
-	return 0;
+	json_object_set_new(o, "seconds_left", json_integer(e->deadline - now));
+	json_object_set_new(o, "overdue", json_boolean(b->due == DUE_OVERDUE));
+	json_object_set_new(o, "due", json_string(dues[b->due]));
+	json_object_set_new(o, "last_instruction", b->last_instruction ? json_string(b->last_instruction) : json_null());
+	return o;
 }
 
-static int duty_text(const struct roster_entry *r, void *ud)
+static int print_json(struct cli *cli, const struct board_snapshot *s)
 {
-	struct text_ctx *t = ud;
-	char line[512];
-	if (r->unit_id != t->last_unit) {
-		snprintf(line, sizeof line, "  %s", r->unit);
-		out_line(stdout, line);
-		t->last_unit = r->unit_id;
+	const struct board_counts *b = &s->counts;
+	char now[40], sincebuf[40];
+	json_t *root = json_object(), *kinds = json_object(), *chans = json_object();
+	json_object_set_new(root, "now", json_string(time_format(s->now, TIME_ISO, now, sizeof now)));
+	json_object_set_new(root, "demo", json_boolean(cli->demo_clock));
+	static const char *const phases[] = { "none", "before", "during", "after" };
+	json_object_set_new(root, "gala", json_pack("{s:s, s:s}", "name", s->gala.name, "phase", phases[s->gala.phase]));
+	json_object_set_new(root, "since", json_string(time_format(s->since, TIME_ISO, sincebuf, sizeof sincebuf)));
+	for (size_t i = 0; i < vocab_kind.n; i++)
+		json_object_set_new(kinds, vocab_kind.items[i].code, json_integer(b->by_kind[i]));
+	for (size_t i = 0; i < vocab_channel.n; i++)
+		json_object_set_new(chans, vocab_channel.items[i].code, json_integer(b->by_channel[i]));
+	json_object_set_new(root, "relay", json_pack("{s:I, s:I}", "deliveries_failed",
+						     (json_int_t)b->deliveries_failed, "feed_quarantined",
+						     (json_int_t)b->feed_quarantined));
+	json_object_set_new(root, "counts",
+			    json_pack("{s:I, s:o, s:o, s:I, s:I, s:I, s:I, s:I}", "total", (json_int_t)b->total,
+				      "by_kind", kinds, "by_channel", chans, "linked", (json_int_t)b->linked,
+				      "unresolved", (json_int_t)b->unresolved, "all_unresolved",
+				      (json_int_t)b->all_unresolved, "exposures_open", (json_int_t)b->exposures_open,
+				      "exposures_overdue", (json_int_t)b->exposures_overdue));
+	json_t *arr = json_array();
+	for (size_t i = 0; i < s->nexposures; i++)
+		json_array_append_new(arr, exposure_json_row(&s->exposures[i], s->now));
+	json_object_set_new(root, "exposures", arr);
+	arr = json_array();
+	for (size_t i = 0; i < s->nduty; i++) {
+		const struct roster_entry *r = &s->duty[i];
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:b, s:s, s:s}", "unit", r->unit, "name", r->name,
+						     "title", r->title, "leader", r->is_leader, "mobile", r->mobile,
+						     "landline", r->landline));
 	}
-	snprintf(line, sizeof line, "    %s%s %s %s", r->is_leader ? TR("带班 ", "lead ") : "", r->name, r->title,
-		 *r->mobile ? r->mobile : r->landline);
-	out_line(stdout, line);
-	t->n++;
+	json_object_set_new(root, "on_duty", arr);
+	char *txt = json_dumps(root, JSON_INDENT(2));
+	puts(txt);
+	free(txt);
+	json_decref(root);
 	return 0;
 }
 
-static int duty_json(const struct roster_entry *r, void *ud)
+static void print_text(struct cli *cli, const struct board_snapshot *s)
 {
-	struct text_ctx *t = ud;
-	json_array_append_new(t->arr, json_pack("{s:s, s:s, s:s, s:b, s:s, s:s}", "unit", r->unit, "name", r->name,
-						"title", r->title, "leader", r->is_leader, "mobile", r->mobile,
-						"landline", r->landline));
-	return 0;
+	const struct board_counts *b = &s->counts;
+	char now[32], sincebuf[32], phase[256], line[1024];
+	time_format(s->now, TIME_FULL, now, sizeof now);
+	time_format(s->since, TIME_FULL, sincebuf, sizeof sincebuf);
+	phase_text(&s->gala, s->now, phase, sizeof phase);
+	snprintf(line, sizeof line, "%s  %s%s", TR("值守看板", "Duty board"), now, cli->demo_clock ? TR("（演示）", " (demo)") : "");
+	out_line(stdout, line);
+	out_line(stdout, phase);
+	snprintf(line, sizeof line, TR("\n自 %s 起受理 %lld 件：投诉 %lld，举报 %lld，咨询 %lld",
+				       "\nSince %s: %lld received: %lld complaints, %lld tips, %lld inquiries"),
+		 sincebuf, (long long)b->total, (long long)b->by_kind[0], (long long)b->by_kind[1], (long long)b->by_kind[2]);
+	out_line(stdout, line);
+	size_t n = snprintf(line, sizeof line, "%s", TR("渠道：", "Channels: "));
+	int shown = 0;
+	for (size_t i = 0; i < vocab_channel.n && n < sizeof line - 64; i++)
+		if (b->by_channel[i]) {
+			n += snprintf(line + n, sizeof line - n, "%s%s %lld", shown++ ? TR("，", ", ") : "",
+				      vocab_label(&vocab_channel, vocab_channel.items[i].code), (long long)b->by_channel[i]);
+		}
+	if (!shown)
+		snprintf(line + n, sizeof line - n, "%s", TR("无", "none"));
+	out_line(stdout, line);
+	snprintf(line, sizeof line, TR("关联曝光问题 %lld 件；晚会以来未办结 %lld 件；历来未办结 %lld 件",
+				       "Linked to exposures %lld; open since the gala %lld; open overall %lld"),
+		 (long long)b->linked, (long long)b->unresolved, (long long)b->all_unresolved);
+	out_line(stdout, line);
+	if (b->deliveries_failed || b->feed_quarantined) {
+		snprintf(line, sizeof line, TR("！发往聊天机器人失败 %lld 条（zhishou outbox list --failed）；8890 接入隔离 %lld 条（zhishou feed quarantine）",
+					       "! %lld robot messages failed (zhishou outbox list --failed); %lld 8890 records quarantined (zhishou feed quarantine)"),
+			 (long long)b->deliveries_failed, (long long)b->feed_quarantined);
+		out_line(stdout, line);
+	}
+	snprintf(line, sizeof line, TR("\n曝光问题（未结 %lld，超时 %lld）：", "\nExposures (open %lld, overdue %lld):"),
+		 (long long)b->exposures_open, (long long)b->exposures_overdue);
+	out_line(stdout, line);
+	for (size_t i = 0; i < s->nexposures; i++)
+		print_exposure(&s->exposures[i], s->now);
+	if (!s->nexposures)
+		out_line(stdout, TR("  （无）", "  (none)"));
+	out_line(stdout, TR("\n正在值班：", "\nOn duty now:"));
+	int64_t last_unit = 0;
+	for (size_t i = 0; i < s->nduty; i++) {
+		const struct roster_entry *r = &s->duty[i];
+		if (r->unit_id != last_unit) {
+			snprintf(line, sizeof line, "  %s", r->unit);
+			out_line(stdout, line);
+			last_unit = r->unit_id;
+		}
+		snprintf(line, sizeof line, "    %s%s %s %s", r->is_leader ? TR("带班 ", "lead ") : "", r->name, r->title,
+			 *r->mobile ? r->mobile : r->landline);
+		out_line(stdout, line);
+	}
+	if (!s->nduty)
+		out_line(stdout, TR("  （此刻没有排班）", "  (nobody rostered now)"));
 }
 
 static int exec(struct cli *cli, int argc, char **argv)
@@ -146,99 +223,17 @@ static int exec(struct cli *cli, int argc, char **argv)
 		return r;
 	if (first < argc)
 		return cli_usage(&cmd_board_entry, TR("多余的参数：%s", "unexpected argument: %s"), argv[first]);
-	struct zs_ctx *c = cli_ctx(cli);
 	struct zs_error err = { 0 };
-	struct board_gala g;
-	struct board_counts b;
-	if ((r = board_gala(c, &g, &err)))
+	struct board_snapshot s;
+	if (board_snapshot(cli_ctx(cli), &s, &err)) {
+		board_snapshot_clear(&s);
 		return cli_error(&err);
-	int64_t since = board_since(c, &g);
-	if ((r = board_counts(c, since, &b, &err)))
-		return cli_error(&err);
-	char now[32], sincebuf[32], phase[256];
-	time_format(c->now, TIME_FULL, now, sizeof now);
-	time_format(since, TIME_FULL, sincebuf, sizeof sincebuf);
-	phase_text(&g, c->now, phase, sizeof phase);
-
-	if (o.json) {
-		json_t *root = json_object(), *kinds = json_object(), *chans = json_object();
-		json_object_set_new(root, "now", json_string(time_format(c->now, TIME_ISO, now, sizeof now)));
-		json_object_set_new(root, "demo", json_boolean(cli->demo_clock));
-		static const char *const phases[] = { "none", "before", "during", "after" };
-		json_object_set_new(root, "gala", json_pack("{s:s, s:s}", "name", g.name, "phase", phases[g.phase]));
-		json_object_set_new(root, "since", json_string(time_format(since, TIME_ISO, sincebuf, sizeof sincebuf)));
-		for (size_t i = 0; i < vocab_kind.n; i++)
-			json_object_set_new(kinds, vocab_kind.items[i].code, json_integer(b.by_kind[i]));
-		for (size_t i = 0; i < vocab_channel.n; i++)
-			json_object_set_new(chans, vocab_channel.items[i].code, json_integer(b.by_channel[i]));
-		json_object_set_new(root, "relay", json_pack("{s:I, s:I}", "deliveries_failed",
-							     (json_int_t)b.deliveries_failed, "feed_quarantined",
-							     (json_int_t)b.feed_quarantined));
-		json_object_set_new(root, "counts",
-				    json_pack("{s:I, s:o, s:o, s:I, s:I, s:I, s:I, s:I}", "total", (json_int_t)b.total,
-					      "by_kind", kinds, "by_channel", chans, "linked", (json_int_t)b.linked,
-					      "unresolved", (json_int_t)b.unresolved, "all_unresolved",
-					      (json_int_t)b.all_unresolved, "exposures_open", (json_int_t)b.exposures_open,
-					      "exposures_overdue", (json_int_t)b.exposures_overdue));
-		struct text_ctx t = { .now = c->now, .arr = json_array() };
-		if ((r = exposure_list(c, true, exposure_json_cb, &t, &err)))
-			return cli_error(&err);
-		json_object_set_new(root, "exposures", t.arr);
-		t.arr = json_array();
-		if ((r = roster_list(c, NULL, c->now, duty_json, &t, &err)))
-			return cli_error(&err);
-		json_object_set_new(root, "on_duty", t.arr);
-		char *s = json_dumps(root, JSON_INDENT(2));
-		puts(s);
-		free(s);
-		json_decref(root);
-		return 0;
 	}
-
-	char line[1024];
-	snprintf(line, sizeof line, "%s  %s%s", TR("值守看板", "Duty board"), now, cli->demo_clock ? TR("（演示）", " (demo)") : "");
-	out_line(stdout, line);
-	out_line(stdout, phase);
-	snprintf(line, sizeof line, TR("\n自 %s 起受理 %lld 件：投诉 %lld，举报 %lld，咨询 %lld",
-				       "\nSince %s: %lld received: %lld complaints, %lld tips, %lld inquiries"),
-		 sincebuf, (long long)b.total, (long long)b.by_kind[0], (long long)b.by_kind[1], (long long)b.by_kind[2]);
-	out_line(stdout, line);
-	size_t n = snprintf(line, sizeof line, "%s", TR("渠道：", "Channels: "));
-	int shown = 0;
-	for (size_t i = 0; i < vocab_channel.n && n < sizeof line - 64; i++)
-		if (b.by_channel[i]) {
-			n += snprintf(line + n, sizeof line - n, "%s%s %lld", shown++ ? TR("，", ", ") : "",
-				      vocab_label(&vocab_channel, vocab_channel.items[i].code), (long long)b.by_channel[i]);
-		}
-	if (!shown)
-		snprintf(line + n, sizeof line - n, "%s", TR("无", "none"));
-	out_line(stdout, line);
-	snprintf(line, sizeof line, TR("关联曝光问题 %lld 件；晚会以来未办结 %lld 件；历来未办结 %lld 件",
-				       "Linked to exposures %lld; open since the gala %lld; open overall %lld"),
-		 (long long)b.linked, (long long)b.unresolved, (long long)b.all_unresolved);
-	out_line(stdout, line);
-	if (b.deliveries_failed || b.feed_quarantined) {
-		snprintf(line, sizeof line, TR("！发往聊天机器人失败 %lld 条（zhishou outbox list --failed）；8890 接入隔离 %lld 条（zhishou feed quarantine）",
-					       "! %lld robot messages failed (zhishou outbox list --failed); %lld 8890 records quarantined (zhishou feed quarantine)"),
-			 (long long)b.deliveries_failed, (long long)b.feed_quarantined);
-		out_line(stdout, line);
-	}
-
-	snprintf(line, sizeof line, TR("\n曝光问题（未结 %lld，超时 %lld）：", "\nExposures (open %lld, overdue %lld):"),
-		 (long long)b.exposures_open, (long long)b.exposures_overdue);
-	out_line(stdout, line);
-	struct text_ctx t = { .now = c->now };
-	if ((r = exposure_list(c, true, exposure_text, &t, &err)))
-		return cli_error(&err);
-	if (!t.n)
-		out_line(stdout, TR("  （无）", "  (none)"));
-	out_line(stdout, TR("\n正在值班：", "\nOn duty now:"));
-	t.n = 0;
-	t.last_unit = 0;
-	if ((r = roster_list(c, NULL, c->now, duty_text, &t, &err)))
-		return cli_error(&err);
-	if (!t.n)
-		out_line(stdout, TR("  （此刻没有排班）", "  (nobody rostered now)"));
+	if (o.json)
+		print_json(cli, &s);
+	else
+		print_text(cli, &s);
+	board_snapshot_clear(&s);
 	return 0;
 }
 

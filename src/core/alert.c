@@ -6,6 +6,7 @@
 
 #include "zhishou/member.h"
 #include "zhishou/alert.h"
+#include "zhishou/rules.h"
 #include "zhishou/codes.h"
 #include "zhishou/i18n.h"
 #include "zhishou/store.h"
@@ -103,11 +104,12 @@ static int scan_one(const struct exposure *e, void *ud)
 	struct scan *s = ud;
 	int64_t now = s->c->now;
 	int r = ZS_OK;
-	if (exposure_status_is_closed(e->status))
-		return ZS_OK;
-	if (e->deadline <= now)
+	enum due_state due = exposure_due(e, now, s->warn_s);
+	if (due == DUE_NONE)
+		return ZS_OK;   /* finished */
+	if (due == DUE_OVERDUE)
 		r = deadline_event(s, e, "deadline_passed");
-	else if (e->deadline - now <= s->warn_s)
+	else if (due == DUE_SOON)
 		r = deadline_event(s, e, "deadline_soon");
 	if (r)
 		return r;

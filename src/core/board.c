@@ -86,7 +86,7 @@ static int exposure_cb(const struct exposure *e, void *ud)
 {
 	struct open_exposures *o = ud;
 	o->b->exposures_open++;
-	if (e->deadline <= o->now)
+	if (exposure_due(e, o->now, DUE_WARN_SECONDS) == DUE_OVERDUE)
 		o->b->exposures_overdue++;
 	return 0;
 }
@@ -150,4 +150,130 @@ int64_t board_since(const struct zs_ctx *c, const struct board_gala *g)
 	int y, m, d, hh, mm, ss;
 	time_to_local(c->now, &y, &m, &d, &hh, &mm, &ss);
 	return time_from_local(y, m, d, 0);
+}
+
+/* ---- the snapshot ---- */
+
+struct snap {
+	struct zs_ctx *c;
+	struct board_snapshot *s;
+	size_t cap;
+	int rc;
+};
+
+static int last_instruction_cb(const struct exposure_instruction *a, void *ud)
+{
+	char **last = ud;
+	free(*last);
+	*last = strdup(a->text);   /* oldest first: the last one seen is the latest */
+	return *last ? 0 : ZS_EFAIL;
+}
+
+static int snap_exposure(const struct exposure *e, void *ud)
+{
+	struct snap *p = ud;
+	struct board_snapshot *s = p->s;
+	if (s->nexposures == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 16;
+		struct board_exposure *n = realloc(s->exposures, cap * sizeof *n);
+		if (!n)
+			return ZS_EFAIL;
+		s->exposures = n;
+		p->cap = cap;
+	}
+	struct board_exposure *b = &s->exposures[s->nexposures];
+	memset(b, 0, sizeof *b);
+	if (!exposure_copy(&b->e, e))
+		return ZS_EFAIL;
+	s->nexposures++;
+	b->due = exposure_due(e, s->now, DUE_WARN_SECONDS);
+	return 0;
+}
+
+static char *dup0(const char *s)
+{
+	return strdup(s ? s : "");
+}
+
+static int snap_duty(const struct roster_entry *r, void *ud)
+{
+	struct snap *p = ud;
+	struct board_snapshot *s = p->s;
+	if (s->nduty == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 32;
+		struct roster_entry *n = realloc(s->duty, cap * sizeof *n);
+		if (!n)
+			return ZS_EFAIL;
+		s->duty = n;
+		p->cap = cap;
+	}
+	struct roster_entry *d = &s->duty[s->nduty];
+	*d = *r;
+	d->duty_date = dup0(r->duty_date);
+	d->unit = dup0(r->unit);
+	d->name = dup0(r->name);
+	d->title = dup0(r->title);
+	d->landline = dup0(r->landline);
+	d->mobile = dup0(r->mobile);
+	s->nduty++;
+	if (!d->duty_date || !d->unit || !d->name || !d->title || !d->landline || !d->mobile)
+		return ZS_EFAIL;
+	return 0;
+}
+
+static void keep_first(int *rc, struct zs_error *first, int r, const struct zs_error *err)
+{
+	if (r && !*rc) {
+		*rc = r;
+		*first = *err;
+		if (!first->msg[0])
+			zs_fail(first, r, "%s", TR("内存不足", "out of memory"));
+	}
+}
+
+int board_snapshot(struct zs_ctx *c, struct board_snapshot *s, struct zs_error *err)
+{
+	memset(s, 0, sizeof *s);
+	s->now = c->now;
+	struct zs_error e = { 0 }, first = { 0 };
+	int rc = 0, r;
+	bool tx = store_read_begin(c->st, &e) == ZS_OK;
+	r = board_gala(c, &s->gala, &e);
+	keep_first(&rc, &first, r, &e);
+	s->since = board_since(c, &s->gala);
+	zs_clear(&e);
+	r = board_counts(c, s->since, &s->counts, &e);
+	keep_first(&rc, &first, r, &e);
+	struct snap p = { c, s, 0, 0 };
+	zs_clear(&e);
+	r = store_exposure_each(c->st, true, NULL, NULL, snap_exposure, &p, &e);
+	keep_first(&rc, &first, r, &e);
+	for (size_t i = 0; i < s->nexposures; i++) {
+		zs_clear(&e);
+		r = store_instruction_each(c->st, s->exposures[i].e.id, last_instruction_cb,
+					   &s->exposures[i].last_instruction, &e);
+		keep_first(&rc, &first, r, &e);
+	}
+	p.cap = 0;
+	zs_clear(&e);
+	r = store_roster_each(c->st, NULL, c->now, snap_duty, &p, &e);
+	keep_first(&rc, &first, r, &e);
+	if (tx)
+		store_read_end(c->st);
+	if (rc && err)
+		*err = first;
+	return rc;
+}
+
+void board_snapshot_clear(struct board_snapshot *s)
+{
+	for (size_t i = 0; i < s->nexposures; i++) {
+		exposure_clear(&s->exposures[i].e);
+		free(s->exposures[i].last_instruction);
+	}
+	free(s->exposures);
+	for (size_t i = 0; i < s->nduty; i++)
+		roster_entry_clear(&s->duty[i]);
+	free(s->duty);
+	memset(s, 0, sizeof *s);
 }

@@ -14,20 +14,6 @@
 #include "zhishou/store.h"
 #include "zhishou/timeutil.h"
 
-enum due_state due_state(int64_t deadline, int64_t now, int64_t warn)
-{
-	if (!deadline)
-		return DUE_NONE;
-	if (deadline <= now)
-		return DUE_OVERDUE;
-	return deadline - now <= warn ? DUE_SOON : DUE_LATER;
-}
-
-enum due_state exposure_due(const struct exposure *e, int64_t now, int64_t warn)
-{
-	return exposure_status_is_closed(e->status) ? DUE_NONE : due_state(e->deadline, now, warn);
-}
-
 const char *timeline_kind_code(enum timeline_kind k)
 {
 	static const char *const codes[] = { "create", "view", "change", "note", "action", "instruction" };

@@ -9,6 +9,7 @@
 #include "zhishou/fields.h"
 #include "zhishou/i18n.h"
 #include "zhishou/intake.h"
+#include "zhishou/rules.h"
 #include "zhishou/store.h"
 #include "zhishou/text.h"
 #include "zhishou/timeutil.h"
@@ -26,7 +27,7 @@ int intake_from_input(struct zs_ctx *c, const struct intake_input *in, struct in
 		if ((r = field_time(in->at, FIELD("受理时间", "received time"), c->now, &o->received_at, err)))
 			goto fail;
 		/* An intake is logged after it arrives: a time far in the future is a typo. */
-		if (o->received_at > c->now + 3600) {
+		if (time_is_future_typo(o->received_at, c->now)) {
 			char b[32];
 			r = zs_fail(err, ZS_EINPUT, TR("受理时间 %s 晚于现在，请检查", "received time %s is in the future"),
 				    time_format(o->received_at, TIME_FULL, b, sizeof b));

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "zhishou/rules.h"
 #include "zhishou/codes.h"
 #include "zhishou/i18n.h"
 #include "zhishou/review.h"
@@ -120,7 +121,7 @@ static int intake_cb(const struct intake *i, void *ud)
 	}
 	it->last_at = i->updated_at;
 	it->next = review_intake_due(b->c, i, &it->due, &it->due_estimated);
-	it->overdue = it->due && it->due < b->c->now;
+	it->overdue = due_state(it->due, b->c->now, 0) == DUE_OVERDUE;
 	it->changed = b->since && i->updated_at > b->since;
 	b->r->intakes++;
 	return 0;
@@ -203,7 +204,7 @@ static int add_exposure(struct build *b, const struct exposure *e)
 	it->last_at = l.at > e->updated_at ? l.at : e->updated_at;
 	it->next = TR("问题不过夜", "close before morning");
 	it->due = e->deadline;
-	it->overdue = e->deadline < b->c->now;
+	it->overdue = exposure_due(e, b->c->now, 0) == DUE_OVERDUE;
 	it->changed = b->since && it->last_at > b->since;
 	b->r->exposures++;
 	return 0;

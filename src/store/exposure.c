@@ -108,15 +108,15 @@ int store_exposure_each(struct store *st, bool open_only, const char *fts, const
 {
 	static const char sql_all[] = "SELECT " EXPOSURE_COLS
 		"FROM exposure x LEFT JOIN unit u ON u.id = x.lead_unit_id "
-		"WHERE (?1 = 0 OR x.status NOT IN ('closed','no-local')) "
+		"WHERE (?1 = 0 OR x.status NOT IN " STORE_SQL_EXPOSURE_CLOSED ") "
 		"ORDER BY x.level, x.deadline, x.id";
 	static const char sql_fts[] = "SELECT " EXPOSURE_COLS
 		"FROM exposure_fts f JOIN exposure x ON x.id = f.rowid LEFT JOIN unit u ON u.id = x.lead_unit_id "
-		"WHERE exposure_fts MATCH ?2 AND (?1 = 0 OR x.status NOT IN ('closed','no-local')) "
+		"WHERE exposure_fts MATCH ?2 AND (?1 = 0 OR x.status NOT IN " STORE_SQL_EXPOSURE_CLOSED ") "
 		"ORDER BY x.level, x.deadline, x.id";
 	static const char sql_like[] = "SELECT " EXPOSURE_COLS
 		"FROM exposure x LEFT JOIN unit u ON u.id = x.lead_unit_id "
-		"WHERE (?1 = 0 OR x.status NOT IN ('closed','no-local')) AND "
+		"WHERE (?1 = 0 OR x.status NOT IN " STORE_SQL_EXPOSURE_CLOSED ") AND "
 		"(x.title LIKE ?2 ESCAPE '\\' OR x.industry LIKE ?2 ESCAPE '\\' OR x.companies LIKE ?2 ESCAPE '\\' "
 		"OR x.keywords LIKE ?2 ESCAPE '\\') "
 		"ORDER BY x.level, x.deadline, x.id";

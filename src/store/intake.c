@@ -241,7 +241,7 @@ int store_intake_each(struct store *st, const struct intake_filter *f, store_int
 	if (f->status)
 		ADD(" AND i.status = :status");
 	if (f->unresolved)
-		ADD(" AND i.status IN ('new','accepted','transferred','handling')");
+		ADD(" AND i.status IN " STORE_SQL_INTAKE_OPEN);
 	if (f->exposure_id)
 		ADD(" AND i.exposure_id = :exposure");
 	if (f->since)

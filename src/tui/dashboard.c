@@ -28,6 +28,7 @@ struct exp_row {
 	int64_t id, aired, deadline, linked;
 	int level;
 	char title[256], local[12], status[16], lead[96];
+	char instruction[256];   /* the latest 批示 */
 };
 
 struct duty_row {
@@ -94,11 +95,11 @@ static void copy(char *dst, size_t n, const char *src)
 	snprintf(dst, n, "%s", src ? src : "");
 }
 
-static int exp_cb(const struct exposure *e, void *ud)
+static void keep_exposure(struct dashboard *d, const struct board_exposure *b)
 {
-	struct dashboard *d = ud;
 	if (d->nexp >= MAX_EXPOSURES)
-		return 1;
+		return;
+	const struct exposure *e = &b->e;
 	struct exp_row *r = &d->exps[d->nexp++];
 	r->id = e->id;
 	r->aired = e->aired_at;
@@ -109,7 +110,7 @@ static int exp_cb(const struct exposure *e, void *ud)
 	copy(r->local, sizeof r->local, e->local);
 	copy(r->status, sizeof r->status, e->status);
 	copy(r->lead, sizeof r->lead, e->lead_unit);
-	return 0;
+	copy(r->instruction, sizeof r->instruction, b->last_instruction);
 }
 
 static int log_cb(const struct intake *i, void *ud)
@@ -135,18 +136,16 @@ static int newest_cb(const struct intake *i, void *ud)
 	return 1;
 }
 
-static int duty_cb(const struct roster_entry *e, void *ud)
+static void keep_duty(struct dashboard *d, const struct roster_entry *e)
 {
-	struct dashboard *d = ud;
 	if (d->nduty >= MAX_DUTY)
-		return 1;
+		return;
 	struct duty_row *r = &d->duty[d->nduty++];
 	copy(r->unit, sizeof r->unit, e->unit);
 	copy(r->name, sizeof r->name, e->name);
 	copy(r->title, sizeof r->title, e->title);
 	copy(r->mobile, sizeof r->mobile, *e->mobile ? e->mobile : e->landline);
 	r->leader = e->is_leader;
-	return 0;
 }
 
 static bool is_fresh(struct tui *t, struct dashboard *d, int64_t id)
@@ -217,27 +216,27 @@ static void reload_log(struct tui *t, struct dashboard *d)
 	say_load_error(t, &first);
 }
 
-/* Each part is read even if another fails: show what can be shown. */
+/* Each part is read even if another fails: show what can be shown (the
+ * snapshot keeps the first error and the rest). */
 static void load(struct tui *t, struct dashboard *d)
 {
 	struct zs_error first = { 0 }, err = { 0 };
-	board_gala(t->c, &t->gala, &err);
-	keep_first(&first, &err);
-	d->since = board_since(t->c, &t->gala);
-	err.code = 0;
-	board_counts(t->c, d->since, &d->counts, &err);
-	keep_first(&first, &err);
+	struct board_snapshot s;
+	if (board_snapshot(t->c, &s, &err))
+		keep_first(&first, &err);
+	t->gala = s.gala;
+	d->since = s.since;
+	d->counts = s.counts;
 	d->nexp = 0;
-	err.code = 0;
-	exposure_list(t->c, true, exp_cb, d, &err);
-	keep_first(&first, &err);
+	for (size_t i = 0; i < s.nexposures; i++)
+		keep_exposure(d, &s.exposures[i]);
 	if (d->exp_sel >= d->nexp)
 		d->exp_sel = d->nexp ? d->nexp - 1 : 0;
-	load_log(t, d, &first);
 	d->nduty = 0;
-	err.code = 0;
-	roster_list(t->c, NULL, t->c->now, duty_cb, d, &err);
-	keep_first(&first, &err);
+	for (size_t i = 0; i < s.nduty; i++)
+		keep_duty(d, &s.duty[i]);
+	board_snapshot_clear(&s);
+	load_log(t, d, &first);
 	say_load_error(t, &first);
 	d->loaded = true;
 }
@@ -363,14 +362,17 @@ static void paint_board(struct tui *t, struct dashboard *d, int y, int h, int w)
 	for (int k = 0; k < rows && d->exp_top + k < d->nexp; k++) {
 		const struct exp_row *e = &d->exps[d->exp_top + k];
 		int yy = y + 1 + k, x = 0;
-		bool overdue = e->deadline <= t->c->now;
+		/* The clock runs between reads: the state is taken now, by core's rule. */
+		enum due_state due = due_state(e->deadline, t->c->now, DUE_WARN_SECONDS);
+		bool overdue = due == DUE_OVERDUE;
 		bool sel = d->focus == PANE_BOARD && d->exp_top + k == d->exp_sel;
-		enum tui_color col = sel ? C_SELECTED : overdue ? C_OVERDUE : C_NORMAL;
+		enum tui_color col = sel ? C_SELECTED : overdue ? C_OVERDUE : due == DUE_SOON ? C_WARN : C_NORMAL;
 		char buf[128], left[64], dur[48];
 		if (sel)
 			tui_fill(t, yy, 0, w, C_SELECTED);
-		/* Overdue is marked by a "!" as well as colour (vt100, colour-blind). */
-		x += tui_text(t, yy, x, 1, overdue ? "!" : " ", col);
+		/* Overdue is marked by a "!", due soon by a "*", as well as by colour
+		 * (vt100, colour-blind). */
+		x += tui_text(t, yy, x, 1, overdue ? "!" : due == DUE_SOON ? "*" : " ", col);
 		x += tui_cell(t, yy, x, 5, level_short(e->level), col);
 		x += tui_cell(t, yy, x, 6, time_format(e->aired, TIME_CLOCK, buf, sizeof buf), col);
 		x += tui_cell(t, yy, x, title_w, e->title, col);

@@ -20,6 +20,7 @@
 
 #include "lineedit.h"
 #include "tui_internal.h"
+#include "zhishou/rules.h"
 #include "zhishou/codes.h"
 #include "zhishou/fields.h"
 #include "zhishou/fsutil.h"
@@ -328,7 +329,7 @@ static void check_field(struct tui *t, struct form *f, int i)
 		int64_t at;
 		if (field_time(v, FIELD("时间", "time"), t->c->now, &at, &err))
 			msg = TR("时间不对，如 21:05", "bad time, e.g. 21:05");
-		else if (at > t->c->now + 3600)
+		else if (time_is_future_typo(at, t->c->now))
 			msg = TR("晚于现在", "in the future");
 		break;
 	}

@@ -21,6 +21,8 @@
 #include "zhishou/handover.h"
 #include "zhishou/intake.h"
 #include "zhishou/member.h"
+#include "zhishou/reads.h"
+#include "zhishou/rules.h"
 #include "zhishou/search.h"
 #include "zhishou/store.h"
 #include "zhishou/timeutil.h"
@@ -597,12 +599,114 @@ static void test_file_mode_and_identity(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* Every SQL list of statuses is core's rule: each status, set on a row,
+ * is listed as open exactly when status_is_open / !exposure_status_is_closed
+ * says so; and the partial index is declared on the store's exact text. */
+static int count_cb(const struct intake *i, void *ud)
+{
+	(void)i;
+	(*(int *)ud)++;
+	return 0;
+}
+
+static int count_exposure_cb(const struct exposure *e, void *ud)
+{
+	(void)e;
+	(*(int *)ud)++;
+	return 0;
+}
+
+static void test_sql_status_lists_are_cores(void **state)
+{
+	struct fx *f = *state;
+	struct zs_error err = { 0 };
+	int64_t id = add(f, "web", "complaint", "", "状态测试", "状态测试内容", NULL);
+	for (size_t k = 0; k < vocab_status.n; k++) {
+		const char *code = vocab_status.items[k].code;
+		struct intake i;
+		assert_int_equal(store_intake_get(f->c.st, id, &i, &err), ZS_OK);
+		free(i.status);
+		i.status = strdup(code);
+		assert_int_equal(store_intake_update(f->c.st, &i, &err), ZS_OK);
+		intake_clear(&i);
+		int n = 0;
+		struct intake_filter flt = { .unresolved = true };
+		assert_int_equal(intake_list(&f->c, &flt, count_cb, &n, &err), ZS_OK);
+		if ((n == 1) != status_is_open(code))
+			fail_msg("intake status %s: listed as open %d, core says %d", code, n, status_is_open(code));
+	}
+	struct exposure_input in = { .title = "状态测试曝光" };
+	int64_t eid;
+	assert_int_equal(exposure_add(&f->c, &in, &eid, &err), ZS_OK);
+	for (size_t k = 0; k < vocab_exposure_status.n; k++) {
+		const char *code = vocab_exposure_status.items[k].code;
+		struct exposure e;
+		assert_int_equal(store_exposure_get(f->c.st, eid, &e, &err), ZS_OK);
+		free(e.status);
+		e.status = strdup(code);
+		assert_int_equal(store_exposure_update(f->c.st, &e, &err), ZS_OK);
+		exposure_clear(&e);
+		int n = 0;
+		assert_int_equal(exposure_list(&f->c, true, count_exposure_cb, &n, &err), ZS_OK);
+		if ((n == 1) == exposure_status_is_closed(code))
+			fail_msg("exposure status %s: listed as open %d, core says closed %d", code, n,
+				 exposure_status_is_closed(code));
+	}
+}
+
+static void test_open_index_matches_store_text(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/zhishou-test-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[256];
+	snprintf(path, sizeof path, "%s/a.db", dir);
+	struct store_options so = { .mode = 0600, .create = true, .unix_user = "tester" };
+	struct store *st = NULL;
+	struct zs_error err = { 0 };
+	assert_int_equal(store_open(path, &so, &st, &err), ZS_OK);
+	store_close(st);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_stmt *q;
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_master WHERE name = 'intake_open'", -1, &q, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	assert_non_null(strstr((const char *)sqlite3_column_text(q, 0), "IN " STORE_SQL_INTAKE_OPEN));
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* Overdue from the deadline's own second: the board, the review, the
+ * cards and the relay share this one rule. */
+static void test_due_state_rule(void **state)
+{
+	(void)state;
+	assert_int_equal(due_state(1000, 999, 60), DUE_SOON);
+	assert_int_equal(due_state(1000, 1000, 60), DUE_OVERDUE);
+	assert_int_equal(due_state(1000, 900, 60), DUE_LATER);
+	assert_int_equal(due_state(1000, 940, 60), DUE_SOON);
+	assert_int_equal(due_state(0, 940, 60), DUE_NONE);
+	struct exposure e = { .deadline = 1000, .status = "closed" };
+	assert_int_equal(exposure_due(&e, 2000, 60), DUE_NONE);
+	e.status = "investigating";
+	assert_int_equal(exposure_due(&e, 1000, 60), DUE_OVERDUE);
+	assert_true(time_is_future_typo(1000 + FUTURE_TYPO_SECONDS + 1, 1000));
+	assert_false(time_is_future_typo(1000 + FUTURE_TYPO_SECONDS, 1000));
+}
+
 int main(void)
 {
 	setenv("TZ", "America/New_York", 1);
 	time_set_zone("Asia/Shanghai");
 	codes_init();
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_sql_status_lists_are_cores, setup, teardown),
+		cmocka_unit_test(test_open_index_matches_store_text),
+		cmocka_unit_test(test_due_state_rule),
 		cmocka_unit_test_setup_teardown(test_validation_names_field, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_duplicate_and_suggestion, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_status_transitions, setup, teardown),
