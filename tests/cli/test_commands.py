@@ -101,6 +101,30 @@ class Golden(unittest.TestCase):
         self.assertIn("出动执法人员 12：出动执法人员检查酸菜经营户", text)
         self.assertIn("连夜排查，明早8点前报结果", text)
 
+    def test_record_json_holds_what_the_table_shows(self):
+        # JSON carries everything the table shows: the intake's history and
+        # recorder; the exposure's actions, instructions, timeline and linked
+        # intakes.
+        e = self.env
+        i = e.intake(1)
+        self.assertEqual(i["recorded_by"], zs.OS_USER)
+        self.assertEqual([h["kind"] for h in i["history"]][:2], ["create", "change"])
+        self.assertIn("挽回经济损失 35.50 元", [h["what"] for h in i["history"]][3])
+        table = e.ok("log", "show", "1").out
+        for h in i["history"]:
+            self.assertIn(h["what"], table)
+        x = e.exposure(1)
+        self.assertEqual([(a["kind"], a["count"]) for a in x["actions"]], [("officers", 12), ("checked", 30)])
+        self.assertEqual([t["text"] for t in x["instructions"]], ["连夜排查，明早8点前报结果"])
+        self.assertEqual(x["last_instruction"], "连夜排查，明早8点前报结果")
+        self.assertEqual([l["id"] for l in x["linked"]], [5])
+        self.assertEqual(x["linked_total"], 1)
+        table = e.ok("expose", "show", "1").out
+        for t in x["timeline"]:
+            self.assertIn(t["what"], table)
+        ats = [t["at"] for t in x["timeline"]]
+        self.assertEqual(ats, sorted(ats))
+
     def test_expose_show_no_local(self):
         text = self.golden("expose_show_2.txt", "expose", "show", "2")
         self.assertIn("状态：本地无涉", text)
