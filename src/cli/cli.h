@@ -29,6 +29,11 @@ struct cmd_entry {
 	const char *help_zh, *help_en;
 	int flags;
 	int (*exec)(struct cli *cli, int argc, char **argv);
+	/* Positional arguments after the options (tmux's cmd_entry does the
+	 * same): at least args_min, at most args_max (-1: any number); what
+	 * they are, for "需要一个登记编号".  Left out: none. */
+	int args_min, args_max;
+	const char *arg_zh, *arg_en;
 };
 
 extern const struct cmd_entry cmd_init_entry, cmd_board_entry, cmd_search_entry, cmd_audit_entry,
@@ -48,7 +53,8 @@ int cli_error(const struct zs_error *err);
 int cli_usage(const struct cmd_entry *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* getopt_long over argv (argv[0] is the command); calls back for each
- * option; reports unknown options and missing values in the user's
+ * option; reports unknown options, missing values and a wrong number of
+ * positional arguments (the entry's args_min/args_max) in the user's
  * language.  Returns 0, or the exit status to stop with.  On success
  * *first_arg is the index of the first positional argument. */
 typedef int (*cli_opt_cb)(int opt, const char *arg, void *ud);

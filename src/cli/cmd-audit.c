@@ -75,8 +75,6 @@ static int exec(struct cli *cli, int argc, char **argv)
 	int first, r = cli_options(&cmd_audit_entry, argc, argv, opts, opt_cb, &o, &first);
 	if (r)
 		return r;
-	if (first < argc)
-		return cli_usage(&cmd_audit_entry, TR("多余的参数：%s", "unexpected argument: %s"), argv[first]);
 	struct zs_error err = { 0 };
 	if (o.entity) {
 		bool ok = false;
@@ -132,8 +130,10 @@ const struct cmd_entry cmd_audit_entry = {
 	"audit", "[--entity intake|exposure|roster|unit|gala|handover|report|member [--id N]] [--after SEQ] [--limit N] [--format ...]",
 	"查看审计记录（谁、何时、改了什么）", "show the audit trail (who, when, what changed)",
 	CMD_READONLY, exec,
+	0, 0, NULL, NULL,
 };
 const struct cmd_entry cmd_audit_verify_entry = {
 	"audit verify", "", "校验审计哈希链，指出第一条不符的记录", "verify the audit hash chain; name the first bad row",
 	CMD_READONLY, verify_exec,
+	0, 0, NULL, NULL,
 };

@@ -221,8 +221,6 @@ static int exec(struct cli *cli, int argc, char **argv)
 	int first, r = cli_options(&cmd_board_entry, argc, argv, opts, opt_cb, &o, &first);
 	if (r)
 		return r;
-	if (first < argc)
-		return cli_usage(&cmd_board_entry, TR("多余的参数：%s", "unexpected argument: %s"), argv[first]);
 	struct zs_error err = { 0 };
 	struct board_snapshot s;
 	if (board_snapshot(cli_ctx(cli), &s, &err)) {
@@ -242,4 +240,5 @@ const struct cmd_entry cmd_board_entry = {
 	"看板快照：晚会时钟、受理计数、未结曝光问题、正在值班",
 	"snapshot: gala clock, counts, open exposures, who is on duty",
 	CMD_READONLY, exec,
+	0, 0, NULL, NULL,
 };

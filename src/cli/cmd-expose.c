@@ -53,10 +53,9 @@ static int opt_cb(int opt, const char *arg, void *ud)
 	{ "level", required_argument, NULL, 'v' }, { "status", required_argument, NULL, 's' }, \
 	{ "deadline", required_argument, NULL, 'd' }
 
-static int one_id(const struct cmd_entry *cmd, int first, int argc, char **argv, int64_t *id)
+/* The one positional argument (the entry's counts checked it is there). */
+static int one_id(int first, char **argv, int64_t *id)
 {
-	if (first != argc - 1)
-		return cli_usage(cmd, "%s", TR("需要一个曝光问题编号", "needs one exposure id"));
 	struct zs_error err = { 0 };
 	if (field_id(argv[first], FIELD("曝光问题编号", "exposure id"), id, &err))
 		return cli_error(&err);
@@ -70,8 +69,6 @@ static int add_exec(struct cli *cli, int argc, char **argv)
 	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
 	if (r)
 		return r;
-	if (first < argc)
-		return cli_usage(o.cmd, TR("多余的参数：%s", "unexpected argument: %s"), argv[first]);
 	struct zs_error err = { 0 };
 	int64_t id;
 	if (exposure_add(cli_ctx(cli), &o.in, &id, &err))
@@ -86,7 +83,7 @@ static int update_exec(struct cli *cli, int argc, char **argv)
 	static const struct option opts[] = { EXPOSURE_OPTS, { NULL, 0, NULL, 0 } };
 	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
 	int64_t id;
-	if (r || (r = one_id(o.cmd, first, argc, argv, &id)))
+	if (r || (r = one_id(first, argv, &id)))
 		return r;
 	struct zs_error err = { 0 };
 	if (exposure_update(cli_ctx(cli), id, &o.in, &err))
@@ -148,8 +145,6 @@ static int list_exec(struct cli *cli, int argc, char **argv)
 	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
 	if (r)
 		return r;
-	if (first < argc)
-		return cli_usage(o.cmd, TR("多余的参数：%s", "unexpected argument: %s"), argv[first]);
 	struct zs_error err = { 0 };
 	struct list_ctx l = { out_new(stdout, o.fmt, list_cols, sizeof list_cols / sizeof *list_cols), o.fmt, cli->ctx.now };
 	r = exposure_list(cli_ctx(cli), !o.all, list_cb, &l, &err);
@@ -174,7 +169,7 @@ static int show_exec(struct cli *cli, int argc, char **argv)
 	static const struct option opts[] = { { "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 } };
 	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
 	int64_t id;
-	if (r || (r = one_id(o.cmd, first, argc, argv, &id)))
+	if (r || (r = one_id(first, argv, &id)))
 		return r;
 	struct zs_error err = { 0 };
 	struct exposure_card card;
@@ -238,7 +233,7 @@ static int action_exec(struct cli *cli, int argc, char **argv)
 	};
 	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
 	int64_t id;
-	if (r || (r = one_id(o.cmd, first, argc, argv, &id)))
+	if (r || (r = one_id(first, argv, &id)))
 		return r;
 	struct zs_error err = { 0 };
 	if (exposure_add_action(cli_ctx(cli), id, o.kind, o.count, o.note, &err))
@@ -255,7 +250,7 @@ static int instruct_exec(struct cli *cli, int argc, char **argv)
 	static const struct option opts[] = { { "text", required_argument, NULL, 't' }, { NULL, 0, NULL, 0 } };
 	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
 	int64_t id;
-	if (r || (r = one_id(o.cmd, first, argc, argv, &id)))
+	if (r || (r = one_id(first, argv, &id)))
 		return r;
 	struct zs_error err = { 0 };
 	if (exposure_instruct(cli_ctx(cli), id, o.text, &err))
@@ -272,28 +267,34 @@ const struct cmd_entry cmd_expose_add_entry = {
 	"[--lead UNIT] [--assist 'U1;U2'] [--level 1-4] [--status S] [--deadline TIME]",
 	"登记一个晚会曝光问题（默认时限：次日 08:00）", "log a problem the gala exposed (deadline: 08:00 next morning)",
 	0, add_exec,
+	0, 0, NULL, NULL,
 };
 const struct cmd_entry cmd_expose_list_entry = {
 	"expose list", "[--all] [--format table|tsv|csv|json]",
 	"列出未结的曝光问题，按级别、时限排序（--all 含已办结）", "list open exposures by level then deadline (--all: every one)",
 	CMD_READONLY, list_exec,
+	0, 0, NULL, NULL,
 };
 const struct cmd_entry cmd_expose_show_entry = {
 	"expose show", "ID [--format table|json]", "查看曝光问题：措施、批示、关联登记", "show an exposure: actions, instructions, linked intakes",
 	CMD_READONLY, show_exec,
+	1, 1, "一个曝光问题编号", "one exposure id",
 };
 const struct cmd_entry cmd_expose_update_entry = {
 	"expose update", "ID [--title T] [--level 1-4] [--lead UNIT] [--status S] [--local yes|no|unknown] [--deadline TIME] [...]",
 	"修改曝光问题：级别、牵头单位、状态、本地涉及、时限等", "change an exposure: level, lead unit, status, local involvement, deadline ...",
 	0, update_exec,
+	1, 1, "一个曝光问题编号", "one exposure id",
 };
 const struct cmd_entry cmd_expose_action_entry = {
 	"expose action", "ID --kind officers|checked|interview|seizure|case|report|notice [--count N] [--note T]",
 	"记录处置措施（出动执法人员、检查经营者、约谈、查封扣押、立案、上报、发布通告）",
 	"record an action (officers sent, businesses checked, interview, seizure, case, report, notice)",
 	0, action_exec,
+	1, 1, "一个曝光问题编号", "one exposure id",
 };
 const struct cmd_entry cmd_expose_instruct_entry = {
 	"expose instruct", "ID --text T", "记录领导批示", "record a leader's instruction",
 	0, instruct_exec,
+	1, 1, "一个曝光问题编号", "one exposure id",
 };

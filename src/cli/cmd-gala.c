@@ -35,8 +35,6 @@ static int add_exec(struct cli *cli, int argc, char **argv)
 	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
 	if (r)
 		return r;
-	if (first < argc)
-		return cli_usage(o.cmd, TR("多余的参数：%s", "unexpected argument: %s"), argv[first]);
 	if (!o.start || !o.end)
 		return cli_usage(o.cmd, "%s", TR("需要 --start 和 --end", "needs --start and --end"));
 	struct zs_error err = { 0 };
@@ -78,8 +76,6 @@ static int list_exec(struct cli *cli, int argc, char **argv)
 	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
 	if (r)
 		return r;
-	if (first < argc)
-		return cli_usage(o.cmd, TR("多余的参数：%s", "unexpected argument: %s"), argv[first]);
 	struct zs_error err = { 0 };
 	struct list_ctx l = { out_new(stdout, o.fmt, cols, 4), o.fmt == OUT_JSON };
 	r = gala_list(cli_ctx(cli), list_cb, &l, &err);
@@ -95,8 +91,10 @@ const struct cmd_entry cmd_gala_add_entry = {
 	"gala add", "--name N --start TIME --end TIME",
 	"登记晚会的播出时间（看板计数从晚会开始算起）", "schedule a gala (the board counts from its start)",
 	0, add_exec,
+	0, 0, NULL, NULL,
 };
 const struct cmd_entry cmd_gala_list_entry = {
 	"gala list", "[--format table|tsv|csv|json]", "列出晚会时间", "list the galas",
 	CMD_READONLY, list_exec,
+	0, 0, NULL, NULL,
 };

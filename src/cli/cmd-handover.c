@@ -25,12 +25,10 @@ static int opt_cb(int opt, const char *arg, void *ud)
 	return 0;
 }
 
-static int no_args(struct handover_opts *o, int argc, char **argv, const struct option *opts)
+static int options(struct handover_opts *o, int argc, char **argv, const struct option *opts)
 {
-	int first, r = cli_options(o->cmd, argc, argv, opts, opt_cb, o, &first);
-	if (!r && first < argc)
-		r = cli_usage(o->cmd, TR("多余的参数：%s", "unexpected argument: %s"), argv[first]);
-	return r;
+	int first;
+	return cli_options(o->cmd, argc, argv, opts, opt_cb, o, &first);
 }
 
 static int sign_exec(struct cli *cli, int argc, char **argv)
@@ -39,7 +37,7 @@ static int sign_exec(struct cli *cli, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "names", required_argument, NULL, 'n' }, { "note", required_argument, NULL, 't' }, { NULL, 0, NULL, 0 },
 	};
-	int r = no_args(&o, argc, argv, opts);
+	int r = options(&o, argc, argv, opts);
 	if (r)
 		return r;
 	struct zs_error err = { 0 };
@@ -58,7 +56,7 @@ static int accept_exec(struct cli *cli, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "names", required_argument, NULL, 'n' }, { "dispute", required_argument, NULL, 'd' }, { NULL, 0, NULL, 0 },
 	};
-	int r = no_args(&o, argc, argv, opts);
+	int r = options(&o, argc, argv, opts);
 	if (r)
 		return r;
 	struct zs_error err = { 0 };
@@ -111,7 +109,7 @@ static int list_exec(struct cli *cli, int argc, char **argv)
 {
 	struct handover_opts o = { .cmd = &cmd_handover_list_entry };
 	static const struct option opts[] = { { "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 } };
-	int r = no_args(&o, argc, argv, opts);
+	int r = options(&o, argc, argv, opts);
 	if (r)
 		return r;
 	struct zs_error err = { 0 };
@@ -130,13 +128,16 @@ const struct cmd_entry cmd_handover_sign_entry = {
 	"交班：签交接班（记下在班人员、说明和此刻未办结事项的快照）",
 	"sign the handover (names on duty, a note, a snapshot of what is open)",
 	0, sign_exec,
+	0, 0, NULL, NULL,
 };
 const struct cmd_entry cmd_handover_accept_entry = {
 	"handover accept", "--names 接班人员 [--dispute 异议]",
 	"接班：确认最近一次交接，可注明有异议之处", "accept the last handover, noting anything disputed",
 	0, accept_exec,
+	0, 0, NULL, NULL,
 };
 const struct cmd_entry cmd_handover_list_entry = {
 	"handover list", "[--format table|tsv|csv|json]", "列出交接班记录（新的在前）", "list handovers (newest first)",
 	CMD_READONLY, list_exec,
+	0, 0, NULL, NULL,
 };

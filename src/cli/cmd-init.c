@@ -138,4 +138,5 @@ const struct cmd_entry cmd_init_entry = {
 	"创建或升级数据库；--demo 生成一个虚构的 3·15 之夜",
 	"create or migrate the database; --demo fills a fictional 3·15 night",
 	CMD_NO_DB, exec,
+	0, 0, NULL, NULL,
 };

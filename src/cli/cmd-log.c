@@ -55,13 +55,6 @@ static int opt_cb(int opt, const char *arg, void *ud)
 	return 0;
 }
 
-static int no_args(const struct cmd_entry *cmd, int first, int argc, char **argv)
-{
-	if (first < argc)
-		return cli_usage(cmd, TR("多余的参数：%s", "unexpected argument: %s"), argv[first]);
-	return 0;
-}
-
 static void print_hints(const struct intake_hints *h)
 {
 	char line[1024];
@@ -91,7 +84,7 @@ static int add_exec(struct cli *cli, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
-	if (r || (r = no_args(o.cmd, first, argc, argv)))
+	if (r)
 		return r;
 	struct zs_error err = { 0 };
 	struct intake_hints h;
@@ -110,8 +103,6 @@ static int import_exec(struct cli *cli, int argc, char **argv)
 	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
 	if (r)
 		return r;
-	if (first != argc - 1)
-		return cli_usage(o.cmd, "%s", TR("需要一个文件", "needs one file"));
 	struct zs_error err = { 0 };
 	struct import_result res;
 	if (intake_import(cli_ctx(cli), argv[first], &res, &err))
@@ -190,7 +181,7 @@ static int list_exec(struct cli *cli, int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 },
 	};
 	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
-	if (r || (r = no_args(o.cmd, first, argc, argv)))
+	if (r)
 		return r;
 	struct zs_ctx *c = cli_ctx(cli);
 	struct zs_error err = { 0 };
@@ -252,8 +243,6 @@ static int show_exec(struct cli *cli, int argc, char **argv)
 	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
 	if (r)
 		return r;
-	if (first != argc - 1)
-		return cli_usage(o.cmd, "%s", TR("需要一个登记编号", "needs one intake id"));
 	struct zs_error err = { 0 };
 	int64_t id;
 	if (field_id(argv[first], FIELD("登记编号", "intake id"), &id, &err))
@@ -322,8 +311,6 @@ static int update_exec(struct cli *cli, int argc, char **argv)
 	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
 	if (r)
 		return r;
-	if (first != argc - 1)
-		return cli_usage(o.cmd, "%s", TR("需要一个登记编号", "needs one intake id"));
 	struct zs_error err = { 0 };
 	int64_t id;
 	if (field_id(argv[first], FIELD("登记编号", "intake id"), &id, &err) ||
@@ -347,12 +334,14 @@ const struct cmd_entry cmd_log_add_entry = {
 	"登记一件投诉、举报或咨询；输出编号和可能的重复件、建议关联的曝光问题",
 	"log a complaint, tip or inquiry; prints its id and any duplicate or exposure suggestion",
 	0, add_exec,
+	0, 0, NULL, NULL,
 };
 const struct cmd_entry cmd_log_import_entry = {
 	"log import", "FILE",
 	"批量导入登记（CSV 表头 received_at,channel,kind,caller,phone,subject,uscc,category,summary,ref 或中文表头；或 JSON Lines），全部成功才写入",
 	"import intakes (CSV with header received_at,channel,kind,caller,phone,subject,uscc,category,summary,ref, or JSON Lines); all or nothing",
 	0, import_exec,
+	1, 1, "一个文件", "one file",
 };
 const struct cmd_entry cmd_log_list_entry = {
 	"log list",
@@ -361,14 +350,17 @@ const struct cmd_entry cmd_log_list_entry = {
 	"列出登记，最新的在前（默认 50 件；--before 翻页）",
 	"list intakes, newest first (50 by default; --before pages)",
 	CMD_READONLY, list_exec,
+	0, 0, NULL, NULL,
 };
 const struct cmd_entry cmd_log_show_entry = {
 	"log show", "ID [--format table|json]", "查看一件登记的全部内容和经过", "show one intake in full with its history",
 	CMD_READONLY, show_exec,
+	1, 1, "一个登记编号", "one intake id",
 };
 const struct cmd_entry cmd_log_update_entry = {
 	"log update", "ID [--status S] [--transfer UNIT] [--note T] [--recovered YUAN] [--exposure ID] [--duplicate-of ID]",
 	"修改登记：状态、转办、备注、挽回损失、关联曝光、标记重复件",
 	"change an intake: status, transfer, note, money recovered, exposure link, duplicate",
 	0, update_exec,
+	1, 1, "一个登记编号", "one intake id",
 };

@@ -40,8 +40,6 @@ static int write_exec(struct cli *cli, int argc, char **argv, const struct cmd_e
 	int first, r = cli_options(cmd, argc, argv, write_opts, opt_cb, &o, &first);
 	if (r)
 		return r;
-	if (first < argc)
-		return cli_usage(cmd, TR("多余的参数：%s", "unexpected argument: %s"), argv[first]);
 	struct zs_error err = { 0 };
 	if (fn(cli_ctx(cli), &o.in, &err))
 		return cli_error(&err);
@@ -69,8 +67,6 @@ static int remove_exec(struct cli *cli, int argc, char **argv)
 		return r;
 	if (!o.in.unix_user && first < argc)
 		o.in.unix_user = argv[first++];
-	if (first < argc)
-		return cli_usage(cmd, TR("多余的参数：%s", "unexpected argument: %s"), argv[first]);
 	struct zs_error err = { 0 };
 	if (member_remove(cli_ctx(cli), o.in.unix_user, &err))
 		return cli_error(&err);
@@ -118,8 +114,6 @@ static int list_exec(struct cli *cli, int argc, char **argv)
 	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
 	if (r)
 		return r;
-	if (first < argc)
-		return cli_usage(o.cmd, TR("多余的参数：%s", "unexpected argument: %s"), argv[first]);
 	struct zs_error err = { 0 };
 	struct list_ctx l = { out_new(stdout, o.fmt, cols, sizeof cols / sizeof *cols), o.fmt == OUT_JSON };
 	r = member_list(cli_ctx(cli), list_cb, &l, &err);
@@ -137,16 +131,20 @@ const struct cmd_entry cmd_member_add_entry = {
 	"add a member (admins): operators log and handle, leaders also set levels, lead units and instruct, "
 	"admins also manage members and rosters",
 	0, add_exec,
+	0, 0, NULL, NULL,
 };
 const struct cmd_entry cmd_member_update_entry = {
 	"member update", "--unix USER [--name 姓名] [--role ROLE] [--unit 单位]", "修改成员（管理员）",
 	"change a member (admins)", 0, update_exec,
+	0, 0, NULL, NULL,
 };
 const struct cmd_entry cmd_member_remove_entry = {
 	"member remove", "USER", "删除成员（管理员；最后一个管理员不能删）", "remove a member (admins; not the last admin)",
 	0, remove_exec,
+	0, 1, "Unix 用户名", "a Unix user name",
 };
 const struct cmd_entry cmd_member_list_entry = {
 	"member list", "[--format table|tsv|csv|json]", "列出成员及其角色", "list members and their roles",
 	CMD_READONLY, list_exec,
+	0, 0, NULL, NULL,
 };

@@ -41,8 +41,6 @@ static int opt_cb(int opt, const char *arg, void *ud)
 static int listing_options(struct outbox_opts *o, int argc, char **argv, const struct option *opts)
 {
 	int first, r = cli_options(o->cmd, argc, argv, opts, opt_cb, o, &first);
-	if (!r && first < argc)
-		r = cli_usage(o->cmd, TR("多余的参数：%s", "unexpected argument: %s"), argv[first]);
 	return r;
 }
 
@@ -140,8 +138,6 @@ static int retry_exec(struct cli *cli, int argc, char **argv)
 		id = strtoll(argv[first], &end, 10);
 		if (*end || end == argv[first] || id <= 0)
 			return cli_usage(o.cmd, TR("编号「%s」不对", "bad id \"%s\""), argv[first]);
-		if (first + 1 < argc)
-			return cli_usage(o.cmd, TR("多余的参数：%s", "unexpected argument: %s"), argv[first + 1]);
 	}
 	struct zs_error err = { 0 };
 	int64_t n = 0;
@@ -203,14 +199,17 @@ const struct cmd_entry cmd_outbox_list_entry = {
 	"outbox list", "[--failed] [--limit N] [--format table|tsv|csv|json]",
 	"列出发往聊天机器人的消息及其送达情况（新的在前）", "list messages for the chat robots and their delivery (newest first)",
 	CMD_READONLY, list_exec,
+	0, 0, NULL, NULL,
 };
 const struct cmd_entry cmd_outbox_retry_entry = {
 	"outbox retry", "ID | --all",
 	"把发送失败的消息放回待发", "put failed deliveries back in the queue",
 	0, retry_exec,
+	0, 1, "一个编号或 --all", "one id or --all",
 };
 const struct cmd_entry cmd_feed_quarantine_entry = {
 	"feed quarantine", "[--feed NAME] [--limit N] [--format table|tsv|csv|json]",
 	"列出 8890 接入中无法使用的记录及原因", "list 8890 feed records that could not be used, with the reason",
 	CMD_READONLY, quarantine_exec,
+	0, 0, NULL, NULL,
 };

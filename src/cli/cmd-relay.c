@@ -157,4 +157,5 @@ const struct cmd_entry cmd_relay_entry = {
 	"post alerts to DingTalk, WeCom and Feishu robots and take in 8890 orders (foreground, logs to "
 	"stderr; --once does what is due and exits; --check only checks the configuration)",
 	CMD_NO_DB, exec,
+	0, 0, NULL, NULL,
 };

@@ -81,8 +81,6 @@ static int report_exec(struct cli *cli, int argc, char **argv)
 	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
 	if (r)
 		return r;
-	if (first < argc)
-		return cli_usage(o.cmd, TR("多余的参数：%s", "unexpected argument: %s"), argv[first]);
 	enum report_format f;
 	if ((r = pick_format(&o, &f)))
 		return r;
@@ -210,8 +208,6 @@ static int list_exec(struct cli *cli, int argc, char **argv)
 		return r;
 	if (o.format && (r = cli_format(o.cmd, o.format, &o.list_fmt)))
 		return r;
-	if (argc - first > 1)
-		return cli_usage(o.cmd, TR("多余的参数：%s", "unexpected argument: %s"), argv[first + 1]);
 	int year;
 	if ((r = parse_year(o.cmd, o.year, cli->ctx.now, &year)))
 		return r;
@@ -263,16 +259,19 @@ const struct cmd_entry cmd_report_entry = {
 	"生成活动情况统计表（默认统计当晚：最近一场已开始的晚会开始至今）",
 	"the statistics table (default period: from the latest gala's start to now)",
 	CMD_READONLY, report_exec,
+	0, 0, NULL, NULL,
 };
 const struct cmd_entry cmd_report_set_entry = {
 	"report set", "TEMPLATE ROW VALUE [--year Y]",
 	"填写统计表中手填的行（ROW 为行键或项目名称）",
 	"fill in a hand-entered row of the statistics table (ROW: its key or label)",
 	0, set_exec,
+	0, -1, NULL, NULL,   /* counted in set_exec, which says which is missing */
 };
 const struct cmd_entry cmd_report_list_entry = {
 	"report list", "[TEMPLATE] [--year Y] [--format table|tsv|csv|json]",
 	"列出统计表模板；给出模板时列出它的各行和手填值",
 	"list the report templates; with one, its rows and hand-entered values",
 	CMD_READONLY, list_exec,
+	0, 1, "模板名", "a template name",
 };

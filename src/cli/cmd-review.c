@@ -192,8 +192,6 @@ static int exec(struct cli *cli, int argc, char **argv)
 	int first, r = cli_options(&cmd_review_entry, argc, argv, opts, opt_cb, &o, &first);
 	if (r)
 		return r;
-	if (first < argc)
-		return cli_usage(&cmd_review_entry, TR("多余的参数：%s", "unexpected argument: %s"), argv[first]);
 	struct review rv;
 	struct zs_error err = { 0 };
 	if (review_build(cli_ctx(cli), &rv, &err))
@@ -209,4 +207,5 @@ const struct cmd_entry cmd_review_entry = {
 	"the morning review: every open intake and exposure by unit, overdue first, then by deadline; "
 	"marks what changed since the last handover",
 	CMD_READONLY, exec,
+	0, 0, NULL, NULL,
 };

@@ -48,8 +48,6 @@ static int import_exec(struct cli *cli, int argc, char **argv)
 	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
 	if (r)
 		return r;
-	if (first != argc - 1)
-		return cli_usage(o.cmd, "%s", TR("需要一个文件", "needs one file"));
 	struct zs_error err = { 0 };
 	struct roster_result res;
 	if (roster_import(cli_ctx(cli), argv[first], o.skip_bad, bad_row, NULL, &res, &err))
@@ -113,8 +111,6 @@ static int list_exec(struct cli *cli, int argc, char **argv)
 	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
 	if (r)
 		return r;
-	if (first < argc)
-		return cli_usage(o.cmd, TR("多余的参数：%s", "unexpected argument: %s"), argv[first]);
 	char date[16];
 	if (o.date) {
 		int y, m, d;
@@ -138,6 +134,7 @@ const struct cmd_entry cmd_roster_import_entry = {
 	"导入晚间值班表（Excel/WPS 另存的 CSV：UTF-8、带 BOM 或 GBK 均可）",
 	"import the evening duty roster (CSV from Excel/WPS: UTF-8, BOM or GBK)",
 	0, import_exec,
+	1, 1, "一个文件", "one file",
 };
 
 const struct cmd_entry cmd_roster_list_entry = {
@@ -145,6 +142,7 @@ const struct cmd_entry cmd_roster_list_entry = {
 	"列出值班表；--now 只列此刻在岗的人",
 	"list the roster; --now: only those on duty now",
 	CMD_READONLY, list_exec,
+	0, 0, NULL, NULL,
 };
 
 static const struct out_col unit_cols[] = {
@@ -173,8 +171,6 @@ static int unit_list_exec(struct cli *cli, int argc, char **argv)
 	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
 	if (r)
 		return r;
-	if (first < argc)
-		return cli_usage(o.cmd, TR("多余的参数：%s", "unexpected argument: %s"), argv[first]);
 	struct zs_error err = { 0 };
 	struct list_ctx l = { out_new(stdout, o.fmt, unit_cols, 3), o.fmt == OUT_JSON };
 	r = unit_list(cli_ctx(cli), unit_cb, &l, &err);
@@ -193,8 +189,6 @@ static int unit_add_exec(struct cli *cli, int argc, char **argv)
 	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
 	if (r)
 		return r;
-	if (first != argc - 1)
-		return cli_usage(o.cmd, "%s", TR("需要一个单位名称", "needs one unit name"));
 	struct zs_error err = { 0 };
 	char *name = NULL;
 	if (field_text(argv[first], FIELD("单位名称", "unit name"), 64, false, true, &name, &err))
@@ -217,9 +211,11 @@ static int unit_add_exec(struct cli *cli, int argc, char **argv)
 const struct cmd_entry cmd_unit_list_entry = {
 	"unit list", "[--format table|tsv|csv|json]", "列出单位（科室、所、队、中心）", "list units",
 	CMD_READONLY, unit_list_exec,
+	0, 0, NULL, NULL,
 };
 
 const struct cmd_entry cmd_unit_add_entry = {
 	"unit add", "NAME", "添加单位（类型按名称判断：…所、…队、…中心、…科）", "add a unit (kind guessed from its name)",
 	0, unit_add_exec,
+	1, 1, "一个单位名称", "one unit name",
 };

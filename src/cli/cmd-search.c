@@ -73,8 +73,6 @@ static int exec(struct cli *cli, int argc, char **argv)
 	int first, r = cli_options(&cmd_search_entry, argc, argv, opts, opt_cb, &o, &first);
 	if (r)
 		return r;
-	if (first >= argc)
-		return cli_usage(&cmd_search_entry, "%s", TR("需要搜索词", "needs search terms"));
 	/* Several words on the command line are one query. */
 	char q[1024] = "";
 	for (int i = first; i < argc; i++) {
@@ -108,4 +106,5 @@ const struct cmd_entry cmd_search_entry = {
 	"搜索登记和曝光问题（中文一个字起；多个词须同时出现）",
 	"search intakes and exposures (Chinese from one character; all words must match)",
 	CMD_READONLY, exec,
+	1, -1, "搜索词", "search terms",
 };

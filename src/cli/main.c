@@ -110,6 +110,11 @@ int cli_options(const struct cmd_entry *cmd, int argc, char **argv, const struct
 		if (r)
 			return r;
 	}
+	int npos = argc - optind;
+	if (npos < cmd->args_min)
+		return cli_usage(cmd, TR("需要%s", "needs %s"), TR(cmd->arg_zh, cmd->arg_en));
+	if (cmd->args_max >= 0 && npos > cmd->args_max)
+		return cli_usage(cmd, TR("多余的参数：%s", "unexpected argument: %s"), argv[optind + cmd->args_max]);
 	*first_arg = optind;
 	return 0;
 }
