@@ -325,14 +325,28 @@ static json_t *timeline_json(const struct timeline *t)
 	return arr;
 }
 
+/* A record's own JSON text (intake_json, exposure_json) as an object the
+ * card adds to; NULL when out of memory. */
+static json_t *record_object(char *text)
+{
+	json_error_t je;
+	json_t *o = text ? json_loads(text, 0, &je) : NULL;
+	free(text);
+	return o;
+}
+
+static char *dump_and_free(json_t *o)
+{
+	char *s = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	return s;
+}
+
 char *intake_card_json(const struct intake_card *card)
 {
 	/* The record's own JSON (callers already as this viewer sees them)
 	 * plus what the table adds. */
-	char *base = intake_json(&card->in, false);
-	json_error_t je;
-	json_t *o = base ? json_loads(base, 0, &je) : NULL;
-	free(base);
+	json_t *o = record_object(intake_json(&card->in, false));
 	if (!o)
 		return NULL;
 	char iso[40];
@@ -343,9 +357,7 @@ char *intake_card_json(const struct intake_card *card)
 	json_object_set_new(o, "recorded_by", json_string(card->recorder ? card->recorder : ""));
 	json_object_set_new(o, "created_at", json_string(time_format(card->in.created_at, TIME_ISO, iso, sizeof iso)));
 	json_object_set_new(o, "history", timeline_json(&card->history));
-	char *s = json_dumps(o, JSON_COMPACT);
-	json_decref(o);
-	return s;
+	return dump_and_free(o);
 }
 
 /* ---- the exposure card ---- */
@@ -541,10 +553,7 @@ static const char *due_code(enum due_state d)
 
 char *exposure_card_json(const struct exposure_card *card)
 {
-	char *base = exposure_json(&card->e);
-	json_error_t je;
-	json_t *o = base ? json_loads(base, 0, &je) : NULL;
-	free(base);
+	json_t *o = record_object(exposure_json(&card->e));
 	if (!o)
 		return NULL;
 	char iso[40];
@@ -581,7 +590,5 @@ char *exposure_card_json(const struct exposure_card *card)
 	}
 	json_object_set_new(o, "linked", linked);
 	json_object_set_new(o, "linked_total", json_integer(card->linked_total));
-	char *s = json_dumps(o, JSON_COMPACT);
-	json_decref(o);
-	return s;
+	return dump_and_free(o);
 }
