@@ -85,9 +85,20 @@ int csv_find_column(const struct csv_table *t, const char *const *names);
 
 const char *csv_encoding_name(enum csv_encoding e);
 
-/* Write one CSV field (RFC 4180 quoting), preceded by a comma unless
- * first.  Text Excel would take for a formula (= + - @ not followed by a
- * number) is quoted with a leading ' so it stays text. */
+/* ------------------------------------------------------------- writing */
+
+/* The one CSV cell writer: listings (--format csv), the intake export and
+ * the statistics report all write their cells through it.  Writes one field
+ * (RFC 4180: quoted when it holds a comma, a quote, CR or LF; quotes
+ * doubled), preceded by a comma unless first.  Text a spreadsheet would
+ * run as a formula (= + - @ not followed by a plain number, or a leading
+ * TAB or CR) is written quoted with a leading ' so it stays text.  NULL is
+ * an empty cell.  Row ends are the caller's ("\r\n" in files). */
 void csv_write_cell(FILE *fp, const char *s, bool first);
+
+/* The UTF-8 byte-order mark Excel and WPS need to read a CSV as UTF-8.
+ * The rule for every writer: a CSV written to a file (-o FILE) starts with
+ * it, standard output never does (a pipe's reader wants plain UTF-8). */
+void csv_write_bom(FILE *fp);
 
 #endif

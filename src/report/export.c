@@ -139,7 +139,8 @@ int export_intakes(struct zs_ctx *c, const struct export_params *p, int64_t *row
 		}
 		if (p->path)
 			tmp.fd = -1;   /* owned by the FILE now */
-		fputs("\xEF\xBB\xBF", w.csv);   /* Excel and WPS read UTF-8 only with a BOM */
+		if (p->path)
+			csv_write_bom(w.csv);   /* a file for Excel/WPS; stdout gets none (csvfile.h) */
 		for (int j = 0; j < NCOLS; j++)
 			csv_write_cell(w.csv, cols[j].title, j == 0);
 		fputs("\r\n", w.csv);

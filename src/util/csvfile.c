@@ -1221,6 +1221,8 @@ const char *csv_encoding_name(enum csv_encoding e)
 	return "未知编码";
 }
 
+/* ---------------------------------------------------------------- writing */
+
 /* Digits with at most one '.', as a number Excel would read. */
 static bool plain_number(const char *s)
 {
@@ -1236,11 +1238,24 @@ static bool plain_number(const char *s)
 	return digit;
 }
 
+/* Would Excel or WPS take s for a formula (or a DDE payload)?  = + - @ not
+ * followed by a plain number ("-5", "+86" stay numbers), or a leading TAB
+ * or CR (both are skipped by spreadsheet importers before they look for a
+ * formula). */
+static bool formula_like(const char *s)
+{
+	if (s[0] == '\t' || s[0] == '\r')
+		return true;
+	return (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@') && !plain_number(s + 1);
+}
+
 void csv_write_cell(FILE *fp, const char *s, bool first)
 {
 	if (!first)
 		fputc(',', fp);
-	bool formula = (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@') && !plain_number(s + 1);
+	if (!s)
+		s = "";
+	bool formula = formula_like(s);
 	if (!formula && !strpbrk(s, ",\"\r\n")) {
 		fputs(s, fp);
 		return;
@@ -1254,4 +1269,9 @@ void csv_write_cell(FILE *fp, const char *s, bool first)
 		fputc(*c, fp);
 	}
 	fputc('"', fp);
+}
+
+void csv_write_bom(FILE *fp)
+{
+	fputs("\xEF\xBB\xBF", fp);
 }
