@@ -114,7 +114,8 @@ static bool stream(const char *path, size_t chunk, struct recs *out, enum csv_en
 /* Would csv_write_cell change this field on purpose? */
 static bool written_differently(const char *f)
 {
-	return f[0] == '=' || f[0] == '+' || f[0] == '-' || f[0] == '@' || strstr(f, "\r\n");
+	return f[0] == '=' || f[0] == '+' || f[0] == '-' || f[0] == '@' || f[0] == '\t' || f[0] == '\r' ||
+	       strstr(f, "\r\n");
 }
 
 static void round_trip(const struct recs *a)
