@@ -6,6 +6,7 @@
 #include <xlsxwriter.h>
 
 #include "zhishou/codes.h"
+#include "zhishou/config.h"
 #include "zhishou/csvfile.h"
 #include "zhishou/export.h"
 #include "zhishou/fsutil.h"
@@ -129,7 +130,9 @@ int export_intakes(struct zs_ctx *c, const struct export_params *p, int64_t *row
 	struct writer w = { .p = p };
 	struct fs_tmpfile tmp = { .fd = -1 };
 	int r = ZS_OK;
-	if (p->path && (r = fs_tmp_create(p->path, &tmp, err)))
+	/* Masked or not, an export holds callers' data (subjects, texts, and
+	 * with --with-pii names and phones): private whatever the umask. */
+	if (p->path && (r = fs_tmp_create(p->path, FS_PRIVATE, c->cfg ? c->cfg->db_group : NULL, &tmp, err)))
 		return r;
 	if (p->format == EXPORT_CSV) {
 		w.csv = p->path ? fdopen(tmp.fd, "wb") : p->fp;

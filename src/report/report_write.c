@@ -442,7 +442,9 @@ int report_write(const struct report *r, enum report_format f, const char *path,
 		return ZS_OK;
 	}
 	struct fs_tmpfile t;
-	int rc = fs_tmp_create(path, &t, err);
+	/* Counts and the filler's own name: no caller's data, so the file is
+	 * shared as any new file would be. */
+	int rc = fs_tmp_create(path, FS_SHARED, NULL, &t, err);
 	if (rc)
 		return rc;
 	if (f == REPORT_XLSX) {
