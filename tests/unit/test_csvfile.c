@@ -316,6 +316,22 @@ static void test_messages_in_english(void **state)
 	assert_int_equal(csv_parse_buffer("", 0, &t, NULL), ZS_EINPUT);   /* err may be NULL */
 }
 
+/* A message longer than struct zs_error holds (a long file name) is cut
+ * on a character, never in the middle of one. */
+static void test_error_cut_on_character(void **state)
+{
+	(void)state;
+	char name[1300] = "a";
+	for (int i = 0; i < 400; i++)
+		strcat(name, "文");
+	struct zs_error err;
+	zs_fail(&err, ZS_EINPUT, "%s", name);
+	assert_int_equal(strlen(err.msg), 1 + 340 * 3);
+	assert_int_equal(memcmp(err.msg, name, strlen(err.msg)), 0);
+	zs_fail(&err, ZS_EINPUT, "%s", name + 1);   /* 341 characters fit exactly */
+	assert_int_equal(strlen(err.msg), 341 * 3);
+}
+
 static void test_find_column(void **state)
 {
 	(void)state;
@@ -1181,6 +1197,7 @@ int main(void)
 		cmocka_unit_test(test_unterminated_quote),
 		cmocka_unit_test(test_too_big),
 		cmocka_unit_test(test_messages_in_english),
+		cmocka_unit_test(test_error_cut_on_character),
 		cmocka_unit_test(test_find_column),
 		cmocka_unit_test(test_find_column_gb18030_header),
 		cmocka_unit_test(test_encoding_name),
