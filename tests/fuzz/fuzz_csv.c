@@ -1,7 +1,7 @@
 /* fuzz_csv: the CSV reader (csvfile.h) on its own, both front ends.
  *
  * Input: a CSV file's bytes.  Read three ways:
- *   A. csv_parse_buffer (what csv_read_file and `roster import` use);
+ *   A. csv_parse_buffer (what csv_read_file uses; the imports stream, as B and C);
  *   B. csv_stream_file with tiny chunks (4 to 35 bytes, from the input's
  *      size), so every chunk boundary a 1 MiB chunk can meet in a big file
  *      (inside a character, a CRLF, a quote pair, a run of spaces, a BOM)
