@@ -158,7 +158,7 @@ int field_time(const char *in, struct field_name f, int64_t now, int64_t *out, s
 {
 	char why[256];
 	if (!time_parse(in ? in : "", now, out, why, sizeof why))
-		return zs_fail(err, ZS_EINPUT, "%s：%s", FNAME(f), why);
+		return zs_fail(err, ZS_EINPUT, TR("%s：%s", "%s: %s"), FNAME(f), why);
 	return ZS_OK;
 }
 

@@ -78,8 +78,9 @@ static int flush(struct importer *im, struct zs_error *err)
 	return ZS_OK;
 }
 
-/* Returns ZS_OK, or a failure that stops the import (not a bad row). */
-static int import_one(struct importer *im, size_t line, const struct intake_input *in)
+/* Returns ZS_OK, or a failure that stops the import (not a bad row),
+ * described in err. */
+static int import_one(struct importer *im, size_t line, const struct intake_input *in, struct zs_error *err)
 {
 	struct intake i;
 	struct zs_error rowerr = { 0 };
@@ -93,17 +94,16 @@ static int import_one(struct importer *im, size_t line, const struct intake_inpu
 		return ZS_OK;
 	}
 	if (r)
-		return r;
+		return zs_fail(err, r, "%s", rowerr.msg);
 	bool dup = false;
-	struct zs_error e2;
-	r = store_stage_add(im->c->st, &i, &dup, &e2);
+	r = store_stage_add(im->c->st, &i, &dup, err);
 	intake_clear(&i);
 	if (r)
 		return r;
 	if (dup)
 		im->res->skipped_ref++;   /* the same 工单号 twice in one file */
 	else if (++im->staged >= IMPORT_BATCH)
-		return flush(im, &e2);
+		return flush(im, err);
 	return ZS_OK;
 }
 
@@ -112,12 +112,10 @@ struct csv_import {
 	int col[F_N];
 	bool have_header;
 	int64_t rows;
-	int stop;              /* a failure that is not a bad row */
-	struct zs_error *err;
 	const char *path;
 };
 
-static int csv_record(const struct csv_record *rec, void *ud)
+static int csv_record(const struct csv_record *rec, void *ud, struct zs_error *err)
 {
 	struct csv_import *ci = ud;
 	if (!ci->have_header) {
@@ -126,13 +124,11 @@ static int csv_record(const struct csv_record *rec, void *ud)
 			ci->col[k] = csv_record_find_column(rec, keys[k]);
 		static const int required[] = { F_AT, F_CHANNEL, F_KIND, F_SUMMARY };
 		for (size_t k = 0; k < sizeof required / sizeof *required; k++)
-			if (ci->col[required[k]] < 0) {
-				ci->stop = zs_fail(ci->err, ZS_EINPUT, TR("%s：表头缺少“%s”（或“%s”）一栏",
-									  "%s: header lacks the \"%s\" (or \"%s\") column"),
-						   ci->path, keys[required[k]][0], keys[required[k]][1]);
-				return 1;
-			}
-		return 0;
+			if (ci->col[required[k]] < 0)
+				return zs_fail(err, ZS_EINPUT, TR("%s：表头缺少“%s”（或“%s”）一栏",
+								  "%s: header lacks the \"%s\" (or \"%s\") column"),
+					       ci->path, keys[required[k]][0], keys[required[k]][1]);
+		return CSV_NEXT;
 	}
 	const char *v[F_N];
 	for (int k = 0; k < F_N; k++)
@@ -142,25 +138,17 @@ static int csv_record(const struct csv_record *rec, void *ud)
 				   .uscc = v[F_USCC], .category = v[F_CATEGORY], .text = v[F_SUMMARY],
 				   .ref = v[F_REF] };
 	ci->rows++;
-	int r = import_one(ci->im, rec->line, &in);
-	if (r) {
-		ci->stop = r;
-		return 1;
-	}
-	return 0;
+	return import_one(ci->im, rec->line, &in, err);   /* ZS_OK is CSV_NEXT */
 }
 
 /* The file is streamed: a year's export (a million rows, hundreds of MB)
  * imports with memory bounded by one record and one staging batch. */
 static int import_csv(struct importer *im, const char *path, struct zs_error *err)
 {
-	struct csv_import ci = { .im = im, .err = err, .path = path };
-	char why[512];
-	if (!csv_stream_file(path, csv_record, &ci, NULL, why, sizeof why)) {
-		if (ci.stop)
-			return ci.stop;
-		return zs_fail(err, ZS_EINPUT, "%s", why);
-	}
+	struct csv_import ci = { .im = im, .path = path };
+	int r = csv_stream_file(path, csv_record, &ci, NULL, err);
+	if (r)
+		return r;
 	if (!ci.rows)
 		return zs_fail(err, ZS_EINPUT, TR("%s 只有表头，没有数据", "%s has a header but no rows"), path);
 	return ZS_OK;
@@ -225,7 +213,7 @@ static int import_jsonl(struct importer *im, const char *path, FILE *f, struct z
 						   .caller = v[F_CALLER], .phone = v[F_PHONE], .subject = v[F_SUBJECT],
 						   .uscc = v[F_USCC], .category = v[F_CATEGORY], .text = v[F_SUMMARY],
 						   .ref = v[F_REF] };
-			r = import_one(im, lineno, &in);
+			r = import_one(im, lineno, &in, err);
 		}
 		json_decref(o);
 	}

@@ -162,6 +162,65 @@ static int parse_row(struct row_ctx *rc, const struct csv_record *rec, struct ro
 	return ZS_OK;
 }
 
+/* The streaming import: the header, then each row inside the caller's
+ * transaction. */
+struct roster_import {
+	struct row_ctx rc;
+	const char *path;
+	bool have_header;
+	roster_bad_cb bad;
+	void *ud;
+	struct roster_result *res;
+};
+
+static int roster_record(const struct csv_record *rec, void *ud, struct zs_error *err)
+{
+	struct roster_import *ri = ud;
+	if (!ri->have_header) {
+		ri->have_header = true;
+		const char *const *cols[9] = { COL_DATE, COL_UNIT, COL_NAME, COL_TITLE, COL_LAND, COL_MOBILE,
+					       COL_START, COL_END, COL_LEADER };
+		for (int i = 0; i < 9; i++)
+			ri->rc.col[i] = csv_record_find_column(rec, cols[i]);
+		for (int i = 0; i < 6; i++)
+			if (ri->rc.col[i] < 0)
+				return zs_fail(err, ZS_EINPUT,
+					       TR("%s：第 1 行表头缺少“%s”一栏（需要：日期、单位、姓名、职务、固定电话、移动电话）",
+						  "%s: header lacks the \"%s\" column (needed: 日期, 单位, 姓名, 职务, 固定电话, 移动电话)"),
+					       ri->path, cols[i][0]);
+		return CSV_NEXT;
+	}
+	struct roster_result *res = ri->res;
+	struct roster_entry e = { 0 };
+	char *unit = NULL;
+	struct zs_error rowerr = { 0 };
+	int r = ZS_OK;
+	res->rows++;
+	int pr = parse_row(&ri->rc, rec, &e, &unit, &rowerr);
+	if (pr == ZS_OK) {
+		bool created = false, replaced = false;
+		r = roster_unit_ensure(ri->rc.c, unit, &e.unit_id, &created, err);
+		if (!r)
+			r = store_roster_upsert(ri->rc.c->st, &e, &replaced, err);
+		if (!r) {
+			res->units_created += created;
+			if (replaced)
+				res->replaced++;
+			else
+				res->added++;
+		}
+	} else if (pr == ZS_EINPUT) {
+		res->bad++;
+		if (ri->bad)
+			ri->bad(rec->line, rowerr.msg, ri->ud);
+	} else {
+		r = zs_fail(err, pr, "%s", rowerr.msg);
+	}
+	free(unit);
+	roster_entry_clear(&e);
+	return r;
+}
+
 int roster_import(struct zs_ctx *c, const char *path, bool skip_bad, roster_bad_cb bad, void *ud,
 		  struct roster_result *res, struct zs_error *err)
 {
@@ -169,57 +228,17 @@ int roster_import(struct zs_ctx *c, const char *path, bool skip_bad, roster_bad_
 	if (rr_)
 		return rr_;
 	memset(res, 0, sizeof *res);
-	struct csv_table t;
-	char why[512];
-	if (!csv_read_file(path, &t, why, sizeof why))
-		return zs_fail(err, ZS_EINPUT, "%s", why);
-	res->encoding = csv_encoding_name(t.encoding);
-	struct row_ctx rc = { .c = c };
-	const char *const *cols[9] = { COL_DATE, COL_UNIT, COL_NAME, COL_TITLE, COL_LAND, COL_MOBILE,
-				       COL_START, COL_END, COL_LEADER };
-	for (int i = 0; i < 9; i++)
-		rc.col[i] = csv_find_column(&t, cols[i]);
-	for (int i = 0; i < 6; i++)
-		if (rc.col[i] < 0) {
-			csv_table_free(&t);
-			return zs_fail(err, ZS_EINPUT, TR("%s：第 1 行表头缺少“%s”一栏（需要：日期、单位、姓名、职务、固定电话、移动电话）",
-							  "%s: header lacks the \"%s\" column (needed: 日期, 单位, 姓名, 职务, 固定电话, 移动电话)"),
-				       path, cols[i][0]);
-		}
+	struct roster_import ri = { .rc = { .c = c }, .path = path, .bad = bad, .ud = ud,
+				    .res = res };
 	int r = store_begin(c->st, err);
-	if (r) {
-		csv_table_free(&t);
+	if (r)
 		return r;
-	}
-	for (size_t k = 1; k < t.nrecords && !r; k++) {
-		const struct csv_record *rec = &t.records[k];
-		struct roster_entry e = { 0 };
-		char *unit = NULL;
-		struct zs_error rowerr = { 0 };
-		res->rows++;
-		int pr = parse_row(&rc, rec, &e, &unit, &rowerr);
-		if (pr == ZS_OK) {
-			bool created = false, replaced = false;
-			r = roster_unit_ensure(c, unit, &e.unit_id, &created, err);
-			if (!r)
-				r = store_roster_upsert(c->st, &e, &replaced, err);
-			if (!r) {
-				res->units_created += created;
-				if (replaced)
-					res->replaced++;
-				else
-					res->added++;
-			}
-		} else if (pr == ZS_EINPUT) {
-			res->bad++;
-			if (bad)
-				bad(rec->line, rowerr.msg, ud);
-		} else {
-			r = zs_fail(err, pr, "%s", rowerr.msg);
-		}
-		free(unit);
-		roster_entry_clear(&e);
-	}
+	/* Streamed like the intake import (one reader for every import): rows
+	 * are written as they are read, inside this transaction, and a file
+	 * found wrong further on (bad bytes, an open quote) undoes them all. */
+	enum csv_encoding enc = CSV_UTF8;
+	r = csv_stream_file(path, roster_record, &ri, &enc, err);
+	res->encoding = csv_encoding_name(enc);
 	if (!r && res->rows == 0)
 		r = zs_fail(err, ZS_EINPUT, TR("%s 只有表头，没有值班人员", "%s has a header but no rows"), path);
 	if (!r && res->bad && !skip_bad)
@@ -237,6 +256,5 @@ int roster_import(struct zs_ctx *c, const char *path, bool skip_bad, roster_bad_
 		r = store_commit(c->st, err);
 	if (r)
 		store_rollback(c->st);
-	csv_table_free(&t);
 	return r;
 }

@@ -6,6 +6,7 @@
 #include <xlsxwriter.h>
 
 #include "zhishou/codes.h"
+#include "zhishou/config.h"
 #include "zhishou/csvfile.h"
 #include "zhishou/export.h"
 #include "zhishou/fsutil.h"
@@ -130,7 +131,9 @@ int export_intakes(struct zs_ctx *c, const struct export_params *p, int64_t *row
 	struct writer w = { .p = p };
 	struct fs_tmpfile tmp = { .fd = -1 };
 	int r = ZS_OK;
-	if (p->path && (r = fs_tmp_create(p->path, &tmp, err)))
+	/* Masked or not, an export holds callers' data (subjects, texts, and
+	 * with --with-pii names and phones): private whatever the umask. */
+	if (p->path && (r = fs_tmp_create(p->path, FS_PRIVATE, c->cfg ? c->cfg->db_group : NULL, &tmp, err)))
 		return r;
 	if (p->format == EXPORT_CSV) {
 		w.csv = p->path ? fdopen(tmp.fd, "wb") : p->fp;
@@ -140,7 +143,8 @@ int export_intakes(struct zs_ctx *c, const struct export_params *p, int64_t *row
 		}
 		if (p->path)
 			tmp.fd = -1;   /* owned by the FILE now */
-		fputs("\xEF\xBB\xBF", w.csv);   /* Excel and WPS read UTF-8 only with a BOM */
+		if (p->path)
+			csv_write_bom(w.csv);   /* a file for Excel/WPS; stdout gets none (csvfile.h) */
 		for (int j = 0; j < NCOLS; j++)
 			csv_write_cell(w.csv, cols[j].title, j == 0);
 		fputs("\r\n", w.csv);

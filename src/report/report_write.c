@@ -124,12 +124,13 @@ static void csv_line(FILE *fp, int ncols, const char *a, int acol, const char *b
 	fputs("\r\n", fp);
 }
 
-static void write_csv(const struct report *r, FILE *fp)
+static void write_csv(const struct report *r, FILE *fp, bool to_file)
 {
 	char unit[CELL_MAX], date[CELL_MAX], period[CELL_MAX], filler[CELL_MAX], phone[CELL_MAX], buf[CELL_MAX];
 	header_texts(r, unit, date, period, filler, phone, CELL_MAX);
 	int nc = r->t.ncols, half = left_end(r) + 1;
-	fputs("\xEF\xBB\xBF", fp);
+	if (to_file)
+		csv_write_bom(fp);   /* the file rule of csvfile.h: a file has it, stdout not */
 	csv_line(fp, nc, r->title, 0, NULL, 0);
 	csv_line(fp, nc, unit, 0, date, half);
 	csv_line(fp, nc, period, 0, NULL, 0);
@@ -423,10 +424,10 @@ static int write_xlsx(const struct report *r, const char *file, struct zs_error 
 
 /* --- entry ------------------------------------------------------------- */
 
-static void write_text(const struct report *r, enum report_format f, FILE *fp)
+static void write_text(const struct report *r, enum report_format f, FILE *fp, bool to_file)
 {
 	switch (f) {
-	case REPORT_CSV: write_csv(r, fp); break;
+	case REPORT_CSV: write_csv(r, fp, to_file); break;
 	case REPORT_MD: write_md(r, fp); break;
 	default: write_txt(r, fp); break;
 	}
@@ -437,11 +438,13 @@ int report_write(const struct report *r, enum report_format f, const char *path,
 	if (!path) {
 		if (f == REPORT_XLSX)
 			return zs_fail(err, ZS_EINPUT, TR("XLSX 要用 -o 指定输出文件", "xlsx needs -o FILE"));
-		write_text(r, f, fp);
+		write_text(r, f, fp, false);
 		return ZS_OK;
 	}
 	struct fs_tmpfile t;
-	int rc = fs_tmp_create(path, &t, err);
+	/* Counts and the filler's own name: no caller's data, so the file is
+	 * shared as any new file would be. */
+	int rc = fs_tmp_create(path, FS_SHARED, NULL, &t, err);
 	if (rc)
 		return rc;
 	if (f == REPORT_XLSX) {
@@ -455,7 +458,7 @@ int report_write(const struct report *r, enum report_format f, const char *path,
 			rc = zs_fail(err, ZS_EFAIL, TR("无法写入 %s：%s", "cannot write %s: %s"), path, strerror(errno));
 		} else {
 			t.fd = -1;
-			write_text(r, f, out);
+			write_text(r, f, out, true);
 			bool bad = ferror(out);
 			int e = errno;
 			if (fclose(out) != 0 && !bad) {

@@ -1,41 +1,33 @@
 /* csvfile: read a CSV file the way Excel and WPS write it on Chinese PCs.
  *
- * Two front ends share one engine (struct stream):
- *   - csv_parse_buffer / csv_read_file: the whole text (max 64 MiB) is
- *     pushed as ONE chunk and the records are collected into a csv_table;
- *   - csv_stream_file: the file is pushed in chunks (1 MiB) and each record
- *     goes to the caller's callback, so memory stays bounded (one chunk,
- *     its decoded text, and the largest record) whatever the file's size.
+ * One engine (struct stream) for every reader: csv_stream_file pushes a
+ * file in chunks (1 MiB) and hands each record to the caller's callback,
+ * so memory stays bounded (one chunk, its decoded text, and the largest
+ * record) whatever the file's size (roster and intake imports);
+ * csv_parse_buffer / csv_read_file push the whole text (max 64 MiB) as
+ * ONE chunk and collect the records into a csv_table (tests, fuzzing).
  *
  * Pipeline (stream_push):
  *   first chunk: empty -> UTF-16 -> binary -> encoding (BOM / UTF-8 /
  *   GB18030 via iconv); every chunk: NUL bytes, decoding (UTF-8 checked,
  *   GB18030 converted with one iconv descriptor; incomplete trailing
  *   sequences are left unconsumed and presented again with the next
- *   chunk) -> libcsv -> blank records dropped; at the end: unterminated
- *   quote, then "no records" = empty.  With the whole text as one chunk this
- *   is exactly the old csv_parse_buffer: the same checks in the same order.
+ *   chunk) -> the parser -> blank records dropped; at the end: unterminated
+ *   quote, then "no records" = empty.  With the whole text as one chunk
+ *   every check sees all of it.
  *
- * Field semantics (lenient, like Excel):
- *   - unquoted fields are kept byte for byte, spaces included (the header
- *     promises "not trimmed"; callers trim);
- *   - quoted fields: the text between the quotes, "" -> ", CRLF and a
- *     bare CR -> LF;
- *     spaces/tabs outside the quotes (` "a, b" ,`) are dropped;
- *   - a quote inside an unquoted field is literal; a stray quote inside a
- *     quoted field is literal (libcsv's non-strict behaviour);
- *   - a quoted field still open at end of file is an error naming the line
- *     its record started on.
+ * The parser is our own small state machine (parser_feed), not libcsv:
+ * errors must name the line a record starts on and spaces before a field
+ * are dropped only when a quote follows, and libcsv reports neither
+ * positions nor the state needed to decide, so using it meant feeding it
+ * piece by piece and reading its private parser state (pstate numbers
+ * copied from libcsv.c).  Its field rules are libcsv's non-strict ones,
+ * which files were read with before (see parser_feed).  A byte-at-a-time
+ * machine is also indifferent to where chunks are cut.
  *
- * libcsv does not report positions, so the text is fed in pieces that end
- * at every '\n' and around every run of spaces/tabs; between pieces we
- * look at the parser's public state (p.pstate) to learn where a record
- * starts and to choose how spaces are treated.  The state values below are
- * libcsv's (libcsv.c, unchanged since 2.0, checked against 3.0.3).  libcsv
- * itself is a push parser, so chunk boundaries are invisible to it; the
- * one decision that needs look-ahead (spaces before a field: dropped only
- * if a quote follows) holds a trailing run of spaces back until the next
- * chunk shows what follows it.
+ * Errors are struct zs_error (error.h), translated (TR): the file's
+ * content wrong or a file that cannot be opened by that name is ZS_EINPUT,
+ * memory and read errors are ZS_EFAIL.
  *
  * Memory layout of csv_table records: each record's fields live in ONE
  * malloc'd block (the char* array followed by the strings), so
@@ -43,12 +35,10 @@
  * bytes in place but must not free or replace individual field pointers. */
 #include "zhishou/csvfile.h"
 
-#include <csv.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <iconv.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +46,8 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
+
+#include "zhishou/i18n.h"
 
 #define CSV_MAX_BYTES ((size_t)64 * 1024 * 1024)     /* csv_parse_buffer / csv_read_file */
 #define BINARY_SCAN_BYTES 8192
@@ -69,77 +61,15 @@
 #define CSV_STREAM_CHUNK ((size_t)1024 * 1024)
 #define CSV_MIN_CHUNK 4            /* room for a BOM / UTF-16 mark in chunk 1 */
 #define RAW_SLACK 16               /* carried-over bytes + completion of chunk 1 */
-#define LIBCSV_BLK_MIN 4096        /* libcsv grows its field buffer by blk_size */
-#define PIECE_MAX ((size_t)64 * 1024) /* bytes per csv_parse call */
-#define LIBCSV_BLK_MAX ((size_t)4 * 1024 * 1024)
 
-/* libcsv parser states (struct csv_parser.pstate). */
-#define LIBCSV_ROW_NOT_BEGUN 0
-#define LIBCSV_FIELD_NOT_BEGUN 1
-#define LIBCSV_FIELD_BEGUN 2
-#define LIBCSV_FIELD_MIGHT_HAVE_ENDED 3
-
-#define MSG_EMPTY "文件为空"
-#define MSG_BINARY "不是文本文件（含二进制数据）"
-#define MSG_ENCODING "编码无法识别：既不是 UTF-8 也不是 GB18030"
-#define MSG_TOO_BIG "文件过大（超过 64 MiB）"
-#define MSG_NOMEM "内存不足，无法读取文件"
-#define MSG_UTF16 "不支持 UTF-16 编码（Excel 的“Unicode 文本”）：请另存为“CSV UTF-8”或普通 CSV"
-
-#if defined(__GNUC__)
-#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
-#else
-#define PRINTF_LIKE(f, a)
-#endif
-
-/* ---------------------------------------------------------------- errors */
-
-/* Length of the longest prefix of s[0..len) that does not end inside a
- * UTF-8 sequence (used to cut a truncated message cleanly). */
-static size_t utf8_clean_prefix(const char *s, size_t len)
-{
-	size_t i = len;
-	size_t back = 0;
-	while (i > 0 && back < 4 && ((unsigned char)s[i - 1] & 0xC0) == 0x80) {
-		i--;
-		back++;
-	}
-	if (i == 0)
-		return len;
-	unsigned char lead = (unsigned char)s[i - 1];
-	size_t need;
-	if (lead < 0x80)
-		return len;
-	else if ((lead & 0xE0) == 0xC0)
-		need = 2;
-	else if ((lead & 0xF0) == 0xE0)
-		need = 3;
-	else if ((lead & 0xF8) == 0xF0)
-		need = 4;
-	else
-		return len;
-	return (back + 1 >= need) ? len : i - 1;
-}
-
-static void set_err(char *err, size_t errsz, const char *fmt, ...) PRINTF_LIKE(3, 4);
-
-static void set_err(char *err, size_t errsz, const char *fmt, ...)
-{
-	if (err == NULL || errsz == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(err, errsz, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		err[0] = '\0';
-		return;
-	}
-	if ((size_t)n >= errsz) {
-		size_t len = errsz - 1;
-		err[utf8_clean_prefix(err, len)] = '\0';
-	}
-}
+/* Messages as (Chinese, English) pairs, for tr_pick() and bad(). */
+#define MSG_EMPTY "文件为空", "the file is empty"
+#define MSG_BINARY "不是文本文件（含二进制数据）", "not a text file (it holds binary data)"
+#define MSG_ENCODING "编码无法识别：既不是 UTF-8 也不是 GB18030", "unknown encoding: neither UTF-8 nor GB18030"
+#define MSG_TOO_BIG "文件过大（超过 64 MiB）", "the file is too large (over 64 MiB)"
+#define MSG_NOMEM "内存不足，无法读取文件", "out of memory reading the file"
+#define MSG_UTF16 "不支持 UTF-16 编码（Excel 的“Unicode 文本”）：请另存为“CSV UTF-8”或普通 CSV", \
+	"UTF-16 (Excel's \"Unicode Text\") is not supported: save as \"CSV UTF-8\" or plain CSV"
 
 /* ------------------------------------------------------------ text tools */
 
@@ -280,43 +210,53 @@ static bool grow(void **p, size_t *cap, size_t need, size_t elem)
 
 /* -------------------------------------------------------------- parsing */
 
-/* The parser: UTF-8 text in, one callback per non-blank record out.  Keeps
- * only the current record. */
+/* The parser: UTF-8 text in (pushed in any cuts), one callback per
+ * non-blank record out.  A byte-at-a-time state machine, so where the
+ * text is cut between pushes changes nothing, and the line of every byte
+ * is known.  It keeps only the current record. */
 
-enum parse_err { PE_OK, PE_NOMEM, PE_COLUMNS, PE_FIELD, PE_RECORD, PE_STOP };
+enum parse_err { PE_OK, PE_NOMEM, PE_COLUMNS, PE_FIELD, PE_RECORD, PE_CALLBACK };
+
+enum pstate {
+	P_ROW,         /* no record begun (blank lines and CR/LF are skipped) */
+	P_FIELD,       /* after a comma: a field not begun */
+	P_LEAD,        /* spaces/tabs at the start of a field: dropped if a quote follows */
+	P_UNQUOTED,    /* inside an unquoted field: everything is kept */
+	P_QUOTED,      /* inside a quoted field */
+	P_QUOTE_SEEN,  /* a quote inside a quoted field: the end, "" or a stray quote */
+};
 
 struct field_span {
 	size_t off, len;
 };
 
 struct parser {
-	struct csv_parser p;
-	bool p_ready;     /* csv_init succeeded */
+	enum pstate state;
 
 	/* Lines end with LF, CRLF or a bare CR (Excel for Mac); a CR is a
 	 * line end once the next byte shows it is not the start of a CRLF. */
-	size_t line;      /* physical line of the next byte to be fed */
-	bool cr_pending;  /* the last byte fed was a CR: line is one short unless an LF follows */
+	size_t line;      /* physical line of the next byte */
+	bool cr_pending;  /* the last byte was a CR: line is one short unless an LF follows */
 	size_t rec_line;  /* line the current record started on */
 
-	struct field_span *spans; /* fields of the current record */
+	struct field_span *spans; /* finished fields of the current record */
 	size_t nspans, capspans;
-	char *bytes;              /* their bytes, each NUL-terminated */
+	char *bytes;              /* their bytes, each NUL-terminated, then the field being read */
 	size_t nbytes, capbytes;
+	size_t flen;              /* bytes of the field being read (at bytes + nbytes) */
+	size_t spaces;            /* P_QUOTE_SEEN: spaces/tabs kept after the quote */
 	size_t content;           /* field bytes of the record, NULs excluded */
 	char **ptrs;              /* csv_record.fields handed to the callback */
 	size_t capptrs;
 
-	/* Spaces/tabs held back at a chunk end, before a field that has not
-	 * begun: whether they are dropped depends on the next byte. */
-	unsigned char *pending;
-	size_t npending, cappending;
-
 	csv_record_cb cb;
 	void *ud;
-	size_t nrecs;     /* records handed to cb */
+	struct zs_error *err;     /* handed to the callback */
+	size_t nrecs;             /* records handed to cb */
+	bool stopped;             /* cb returned CSV_STOP: read no further */
+	int cb_code;              /* cb's failure (PE_CALLBACK) */
 
-	enum parse_err err;
+	enum parse_err perr;
 	size_t err_line;
 };
 
@@ -336,25 +276,43 @@ static size_t line_at(const struct parser *c, const unsigned char *s, size_t n)
 
 static void fail(struct parser *c, enum parse_err e)
 {
-	if (c->err == PE_OK) {
-		c->err = e;
+	if (c->perr == PE_OK) {
+		c->perr = e;
 		c->err_line = c->rec_line;
 	}
 }
 
-static void on_field(void *s, size_t len, void *data)
+static bool busy(const struct parser *c)
 {
-	struct parser *c = data;
-	if (c->err != PE_OK)
+	return c->perr != PE_OK || c->stopped;
+}
+
+/* Append s[0..n) to the field being read. */
+static void field_add(struct parser *c, const unsigned char *s, size_t n)
+{
+	if (c->flen + n > CSV_MAX_FIELD_BYTES) {
+		fail(c, PE_FIELD);
+		return;
+	}
+	if (!grow((void **)&c->bytes, &c->capbytes, c->nbytes + c->flen + n + 1, 1)) {
+		fail(c, PE_NOMEM);
+		return;
+	}
+	memcpy(c->bytes + c->nbytes + c->flen, s, n);
+	c->flen += n;
+}
+
+/* The field being read is complete, less its last `drop` bytes (a closing
+ * quote and the spaces after it). */
+static void field_end(struct parser *c, size_t drop)
+{
+	if (busy(c))
 		return;
 	if (c->nspans >= CSV_MAX_COLUMNS) {
 		fail(c, PE_COLUMNS);
 		return;
 	}
-	if (len > CSV_MAX_FIELD_BYTES) {
-		fail(c, PE_FIELD);
-		return;
-	}
+	size_t len = c->flen - drop;
 	/* A buffer of at most 64 MiB can never reach this limit. */
 	if (c->content + len > CSV_MAX_RECORD_BYTES) {
 		fail(c, PE_RECORD);
@@ -365,20 +323,21 @@ static void on_field(void *s, size_t len, void *data)
 		fail(c, PE_NOMEM);
 		return;
 	}
-	const char *src = s;
-	char *dst = c->bytes + c->nbytes;
+	char *f = c->bytes + c->nbytes;
 	size_t n = 0;
 	for (size_t i = 0; i < len; i++) {
-		if (src[i] == '\r' && i + 1 < len && src[i + 1] == '\n')
+		if (f[i] == '\r' && i + 1 < len && f[i + 1] == '\n')
 			continue; /* CRLF inside a quoted field -> LF */
-		dst[n++] = src[i] == '\r' ? '\n' : src[i];   /* a bare CR (Mac) too */
+		f[n++] = f[i] == '\r' ? '\n' : f[i];   /* a bare CR (Mac) too */
 	}
-	dst[n] = '\0';
+	f[n] = '\0';
 	c->spans[c->nspans].off = c->nbytes;
 	c->spans[c->nspans].len = n;
 	c->nspans++;
 	c->nbytes += n + 1;
 	c->content += n;
+	c->flen = 0;
+	c->spaces = 0;
 }
 
 static bool record_is_blank(const struct parser *c)
@@ -392,11 +351,9 @@ static bool record_is_blank(const struct parser *c)
 	return true;
 }
 
-static void on_record(int term, void *data)
+static void record_end(struct parser *c)
 {
-	(void)term;
-	struct parser *c = data;
-	if (c->err == PE_OK && c->nspans > 0 && !record_is_blank(c)) {
+	if (!busy(c) && c->nspans > 0 && !record_is_blank(c)) {
 		if (!grow((void **)&c->ptrs, &c->capptrs, c->nspans, sizeof *c->ptrs)) {
 			fail(c, PE_NOMEM);
 		} else {
@@ -406,26 +363,20 @@ static void on_record(int term, void *data)
 				.line = c->rec_line, .nfields = c->nspans, .fields = c->ptrs
 			};
 			c->nrecs++;
-			if (c->cb(&r, c->ud) != 0)
-				fail(c, PE_STOP);
+			int rc = c->cb(&r, c->ud, c->err);
+			if (rc == CSV_STOP) {
+				c->stopped = true;
+			} else if (rc != CSV_NEXT) {
+				c->cb_code = rc;
+				fail(c, PE_CALLBACK);
+			}
 		}
 	}
 	c->nspans = 0;
 	c->nbytes = 0;
+	c->flen = 0;
 	c->content = 0;
-	/* A bare CR ends a record mid-piece; the next one starts on this line. */
-	c->rec_line = c->line;
-}
-
-static int space_yes(unsigned char ch)
-{
-	return ch == ' ' || ch == '\t';
-}
-
-static int space_no(unsigned char ch)
-{
-	(void)ch;
-	return 0;
+	c->state = P_ROW;
 }
 
 static bool is_sp(unsigned char ch)
@@ -433,135 +384,157 @@ static bool is_sp(unsigned char ch)
 	return ch == ' ' || ch == '\t';
 }
 
-/* Feed one piece (no '\n' inside, or just "\n").  libcsv is a push parser,
- * so a piece may be handed over in parts: at most PIECE_MAX bytes at a
- * time, so that a long field is bounded and its buffer grown between them. */
-static void parse_piece(struct parser *c, const unsigned char *s, size_t n)
+static bool is_eol(unsigned char ch)
 {
-	while (n > 0 && c->err == PE_OK) {
-		size_t part = n < PIECE_MAX ? n : PIECE_MAX;
-		if (c->p.pstate == LIBCSV_ROW_NOT_BEGUN)
-			c->rec_line = c->line;
-		if (csv_parse(&c->p, s, part, on_field, on_record, c) != part) {
-			fail(c, PE_NOMEM); /* non-strict libcsv fails only for memory */
-			return;
-		}
-		s += part;
-		n -= part;
-		/* The field being built lives in libcsv's buffer. */
-		if (c->p.entry_pos > CSV_MAX_FIELD_BYTES)
-			fail(c, PE_FIELD);
-		/* libcsv grows that buffer by blk_size at a time: make the
-		 * growth geometric (up to LIBCSV_BLK_MAX steps). */
-		if (c->p.entry_size > c->p.blk_size && c->p.blk_size < LIBCSV_BLK_MAX)
-			csv_set_blk_size(&c->p, c->p.entry_size < LIBCSV_BLK_MAX
-							 ? c->p.entry_size
-							 : LIBCSV_BLK_MAX);
-	}
+	return ch == '\n' || ch == '\r';
 }
 
-static void hold_spaces(struct parser *c, const unsigned char *s, size_t n)
-{
-	/* Either dropped (a quote follows) or the start of a field: a run this
-	 * long could only become a field over the limit. */
-	if (c->npending + n > CSV_MAX_FIELD_BYTES) {
-		fail(c, PE_FIELD);
-		return;
-	}
-	if (!grow((void **)&c->pending, &c->cappending, c->npending + n, 1)) {
-		fail(c, PE_NOMEM);
-		return;
-	}
-	memcpy(c->pending + c->npending, s, n);
-	c->npending += n;
-}
-
-/* Feed the held-back spaces now that the next byte is known. */
-static void flush_pending(struct parser *c, bool quote_follows)
-{
-	csv_set_space_func(&c->p, quote_follows ? space_yes : space_no);
-	parse_piece(c, c->pending, c->npending);
-	c->npending = 0;
-}
-
-/* Feed UTF-8 text s[0..n) (any cut between two bytes is fine). */
+/* Feed UTF-8 text s[0..n) (any cut between two bytes is fine).
+ *
+ * Field semantics (lenient, like Excel; these are libcsv's non-strict
+ * rules, which zhishou used before this parser, so files read as before):
+ *   - unquoted fields are kept byte for byte, spaces and quotes included;
+ *   - spaces/tabs before an opening quote are dropped, and after the
+ *     closing quote up to the comma or line end;
+ *   - inside quotes: "" is ", CR LF and a bare CR are LF, commas and line
+ *     ends are text; a quote followed by anything else is kept literally
+ *     and the field stays quoted. */
 static void parser_feed(struct parser *c, const unsigned char *s, size_t n)
 {
-	if (c->err != PE_OK || n == 0)
-		return;
-	if (c->npending > 0) {
-		size_t k = 0;
-		while (k < n && is_sp(s[k]))
-			k++;
-		if (k == n) {
-			hold_spaces(c, s, n);
-			return;
-		}
-		flush_pending(c, s[k] == '"');
-	}
-
 	size_t i = 0;
-	while (i < n && c->err == PE_OK) {
+	while (i < n && !busy(c)) {
 		unsigned char ch = s[i];
-		size_t j = i + 1;
-		/* Before anything is fed or held back: spaces held at a chunk
-		 * end are fed later, and must start on the line after a CR. */
+		/* Runs of ordinary bytes inside a field go in one piece. */
+		if (c->state == P_UNQUOTED || c->state == P_QUOTED) {
+			size_t j = i;
+			if (c->state == P_UNQUOTED)
+				while (j < n && s[j] != ',' && !is_eol(s[j]))
+					j++;
+			else
+				while (j < n && s[j] != '"' && !is_eol(s[j]))
+					j++;
+			if (j > i) {
+				if (c->cr_pending) {
+					c->line++;
+					c->cr_pending = false;
+				}
+				field_add(c, s + i, j - i);
+				i = j;
+				continue;
+			}
+		}
+		i++;
 		if (c->cr_pending && ch != '\n')
 			c->line++;
 		c->cr_pending = false;
-		if (is_sp(ch)) {
-			while (j < n && is_sp(s[j]))
-				j++;
-			bool skip;
-			switch (c->p.pstate) {
-			case LIBCSV_ROW_NOT_BEGUN:
-			case LIBCSV_FIELD_NOT_BEGUN:
-				/* Drop spaces only before an opening quote; at a
-				 * chunk end, wait for the byte that follows. */
-				if (j == n) {
-					hold_spaces(c, s + i, n - i);
-					return;
-				}
-				skip = s[j] == '"';
-				break;
-			case LIBCSV_FIELD_MIGHT_HAVE_ENDED:
-				/* After a closing quote: drop up to the delimiter. */
-				skip = true;
-				break;
-			default:
-				/* Inside a field: keep (libcsv would trim trailing). */
-				skip = false;
-				break;
-			}
-			csv_set_space_func(&c->p, skip ? space_yes : space_no);
-		} else if (ch != '\n' && ch != '\r') {
-			while (j < n && !is_sp(s[j]) && s[j] != '\n' && s[j] != '\r')
-				j++;
+		if (c->state == P_ROW && !is_eol(ch)) {
+			c->rec_line = c->line;   /* the record begins with this byte */
+			c->state = P_FIELD;
 		}
-		parse_piece(c, s + i, j - i);
+		switch (c->state) {
+		case P_ROW:
+			break;   /* a line end between records */
+		case P_FIELD:
+			if (is_eol(ch)) {
+				field_end(c, 0);
+				record_end(c);
+			} else if (ch == ',') {
+				field_end(c, 0);
+				c->state = P_FIELD;
+			} else if (ch == '"') {
+				c->state = P_QUOTED;
+			} else {
+				field_add(c, &ch, 1);
+				c->state = is_sp(ch) ? P_LEAD : P_UNQUOTED;
+			}
+			break;
+		case P_LEAD:
+			if (is_sp(ch)) {
+				field_add(c, &ch, 1);
+			} else if (ch == '"') {
+				c->flen = 0;   /* the spaces before a quote are dropped */
+				c->state = P_QUOTED;
+			} else if (ch == ',') {
+				field_end(c, 0);
+				c->state = P_FIELD;
+			} else if (is_eol(ch)) {
+				field_end(c, 0);
+				record_end(c);
+			} else {
+				field_add(c, &ch, 1);
+				c->state = P_UNQUOTED;
+			}
+			break;
+		case P_UNQUOTED:
+			if (ch == ',') {
+				field_end(c, 0);
+				c->state = P_FIELD;
+			} else if (is_eol(ch)) {
+				field_end(c, 0);
+				record_end(c);
+			} else {
+				field_add(c, &ch, 1);
+			}
+			break;
+		case P_QUOTED:
+			/* The quote is kept until what follows shows what it was. */
+			field_add(c, &ch, 1);
+			if (ch == '"') {
+				c->spaces = 0;
+				c->state = P_QUOTE_SEEN;
+			}
+			break;
+		case P_QUOTE_SEEN:
+			if (ch == ',') {
+				field_end(c, c->spaces + 1);
+				c->state = P_FIELD;
+			} else if (is_eol(ch)) {
+				field_end(c, c->spaces + 1);
+				record_end(c);
+			} else if (is_sp(ch)) {
+				field_add(c, &ch, 1);
+				c->spaces++;
+			} else if (ch == '"') {
+				if (c->spaces) {
+					/* `"a" "`: a stray quote after spaces; still might end */
+					field_add(c, &ch, 1);
+					c->spaces = 0;
+				} else {
+					c->state = P_QUOTED;   /* "": the first one is the text */
+				}
+			} else {
+				field_add(c, &ch, 1);   /* `"a"b`: the quote was text */
+				c->spaces = 0;
+				c->state = P_QUOTED;
+			}
+			break;
+		}
 		if (ch == '\n')
 			c->line++;
 		else if (ch == '\r')
 			c->cr_pending = true;
-		i = j;
 	}
 }
 
-/* End of text: flush, then let libcsv finish the last record.  Returns
- * false if a quoted field is still open (the record began on rec_line). */
+/* End of text: end the last record.  Returns false if a quoted field is
+ * still open (the record began on rec_line). */
 static bool parser_finish(struct parser *c)
 {
-	if (c->err == PE_OK && c->npending > 0)
-		flush_pending(c, false);
-	if (c->err != PE_OK)
+	if (busy(c))
 		return true;
-	/* Lenient while parsing, strict only for the end-of-file check:
-	 * csv_fini then fails if a quoted field is still open. */
-	csv_set_opts(&c->p, CSV_STRICT | CSV_STRICT_FINI);
-	if (csv_fini(&c->p, on_field, on_record, c) != 0) {
-		if (csv_error(&c->p) == CSV_EPARSE)
-			return false;
-		fail(c, PE_NOMEM);
+	switch (c->state) {
+	case P_ROW:
+		break;
+	case P_QUOTED:
+		return false;
+	case P_QUOTE_SEEN:
+		field_end(c, c->spaces + 1);
+		record_end(c);
+		break;
+	default:
+		field_end(c, 0);
+		record_end(c);
+		break;
 	}
 	return true;
 }
@@ -571,8 +544,7 @@ static bool parser_finish(struct parser *c)
 /* The engine: raw bytes in (any chunking), records out. */
 struct stream {
 	struct parser c;
-	char *err;
-	size_t errsz;
+	struct zs_error *err;
 
 	size_t npushes;
 	uintmax_t raw_done;       /* raw bytes consumed by earlier pushes */
@@ -584,37 +556,46 @@ struct stream {
 	char *out;                /* converted text */
 	size_t outcap;
 	bool text_started;        /* some converted text was fed already */
+	int code;                 /* the failure, once there is one */
 };
 
-static bool stream_init(struct stream *st, csv_record_cb cb, void *ud, char *err,
-			size_t errsz)
+/* The file's content is wrong (exit 2): a message, or one naming a line. */
+static bool bad(struct stream *st, const char *zh, const char *en)
+{
+	st->code = zs_fail(st->err, ZS_EINPUT, "%s", TR(zh, en));
+	return false;
+}
+
+static bool bad_line(struct stream *st, size_t line, const char *zh, const char *en)
+{
+	st->code = zs_fail(st->err, ZS_EINPUT, TR("第 %zu 行：%s", "line %zu: %s"), line, TR(zh, en));
+	return false;
+}
+
+static bool no_memory(struct stream *st)
+{
+	st->code = zs_fail(st->err, ZS_EFAIL, "%s", tr_pick(MSG_NOMEM));
+	return false;
+}
+
+static void stream_init(struct stream *st, csv_record_cb cb, void *ud, struct zs_error *err)
 {
 	memset(st, 0, sizeof *st);
 	st->cd = (iconv_t)-1;
 	st->enc = CSV_UTF8;
 	st->err = err;
-	st->errsz = errsz;
 	st->c.line = 1;
 	st->c.rec_line = 1;
 	st->c.cb = cb;
 	st->c.ud = ud;
-	if (csv_init(&st->c.p, 0) != 0) {
-		set_err(err, errsz, MSG_NOMEM);
-		return false;
-	}
-	st->c.p_ready = true;
-	csv_set_blk_size(&st->c.p, LIBCSV_BLK_MIN);
-	return true;
+	st->c.err = err;
 }
 
 static void stream_free(struct stream *st)
 {
-	if (st->c.p_ready)
-		csv_free(&st->c.p);
 	free(st->c.spans);
 	free(st->c.bytes);
 	free(st->c.ptrs);
-	free(st->c.pending);
 	free(st->out);
 	if (st->cd != (iconv_t)-1)
 		iconv_close(st->cd);
@@ -626,31 +607,31 @@ static void stream_free(struct stream *st)
 static bool stream_check(struct stream *st)
 {
 	struct parser *c = &st->c;
-	switch (c->err) {
+	char what[128];
+	switch (c->perr) {
 	case PE_OK:
 		return true;
 	case PE_NOMEM:
-		set_err(st->err, st->errsz, MSG_NOMEM);
-		break;
+		return no_memory(st);
 	case PE_COLUMNS:
-		set_err(st->err, st->errsz, "第 %zu 行：列数过多（超过 %d 列）", c->err_line,
-			CSV_MAX_COLUMNS);
+		snprintf(what, sizeof what, TR("列数过多（超过 %d 列）", "too many columns (over %d)"), CSV_MAX_COLUMNS);
 		break;
 	case PE_FIELD:
-		set_err(st->err, st->errsz, "第 %zu 行：单元格内容过长（超过 %d MiB）",
-			c->err_line, CSV_MAX_FIELD_MIB);
+		snprintf(what, sizeof what, TR("单元格内容过长（超过 %d MiB）", "a cell is too long (over %d MiB)"),
+			 CSV_MAX_FIELD_MIB);
 		break;
 	case PE_RECORD:
-		set_err(st->err, st->errsz, "第 %zu 行：这一行内容过长（超过 %d MiB）",
-			c->err_line, CSV_MAX_RECORD_MIB);
+		snprintf(what, sizeof what, TR("这一行内容过长（超过 %d MiB）", "the row is too long (over %d MiB)"),
+			 CSV_MAX_RECORD_MIB);
 		break;
-	case PE_STOP:
-		/* The callback asked to stop: it knows why. */
-		if (st->err && st->errsz)
-			st->err[0] = '\0';
-		break;
+	case PE_CALLBACK:
+		/* The callback failed: it said why (in err). */
+		st->code = c->cb_code;
+		if (st->err && !st->err->msg[0])
+			zs_fail(st->err, c->cb_code, "%s", TR("读取表格时出错", "error reading the table"));
+		return false;
 	}
-	return false;
+	return bad_line(st, c->err_line, what, what);
 }
 
 /* Feed converted (GB18030 -> UTF-8) text. */
@@ -660,10 +641,8 @@ static bool stream_emit(struct stream *st, const unsigned char *t, size_t n)
 		return true;
 	bool trunc;
 	/* iconv output should always be valid; make sure of the promise. */
-	if (utf8_scan(t, n, &trunc) != n) {
-		set_err(st->err, st->errsz, MSG_ENCODING);
-		return false;
-	}
+	if (utf8_scan(t, n, &trunc) != n)
+		return bad(st, MSG_ENCODING);
 	if (!st->text_started) {
 		st->text_started = true;
 		/* A GB18030 BOM (84 31 95 33) decodes to U+FEFF: drop it. */
@@ -683,10 +662,8 @@ static bool decode_gb18030(struct stream *st, const unsigned char *raw, size_t l
 	size_t need = len + len / 2 + 16;
 	if (st->outcap < need) {
 		char *n = realloc(st->out, need);
-		if (n == NULL) {
-			set_err(st->err, st->errsz, MSG_NOMEM);
-			return false;
-		}
+		if (n == NULL)
+			return no_memory(st);
 		st->out = n;
 		st->outcap = need;
 	}
@@ -703,16 +680,11 @@ static bool decode_gb18030(struct stream *st, const unsigned char *raw, size_t l
 		bool cut_at_end = r == (size_t)-1 && e == EINVAL && !eof;
 		if (r == (size_t)-1 && !more_room && !cut_at_end) {
 			/* EILSEQ, or a sequence cut by the end of the file */
-			if (first) {
-				set_err(st->err, st->errsz, MSG_ENCODING);
-			} else {
-				size_t line = line_at(&st->c, (const unsigned char *)seg,
-						      (size_t)(src - seg));
-				set_err(st->err, st->errsz,
-					"第 %zu 行：含有无效的 GB18030 字节（文件前部是 GB18030）",
-					line);
-			}
-			return false;
+			if (first)
+				return bad(st, MSG_ENCODING);
+			return bad_line(st, line_at(&st->c, (const unsigned char *)seg, (size_t)(src - seg)),
+					"含有无效的 GB18030 字节（文件前部是 GB18030）",
+					"invalid GB18030 bytes (the start of the file is GB18030)");
 		}
 		if (!stream_emit(st, (const unsigned char *)st->out, produced))
 			return false;
@@ -724,10 +696,8 @@ static bool decode_gb18030(struct stream *st, const unsigned char *raw, size_t l
 		/* Flush any shift state (none for GB18030, but be correct). */
 		char *dst = st->out;
 		size_t dstleft = st->outcap;
-		if (iconv(st->cd, NULL, NULL, &dst, &dstleft) == (size_t)-1) {
-			set_err(st->err, st->errsz, MSG_ENCODING);
-			return false;
-		}
+		if (iconv(st->cd, NULL, NULL, &dst, &dstleft) == (size_t)-1)
+			return bad(st, MSG_ENCODING);
 		if (!stream_emit(st, (const unsigned char *)st->out, (size_t)(dst - st->out)))
 			return false;
 	}
@@ -749,12 +719,10 @@ static bool decode_utf8(struct stream *st, const unsigned char *raw, size_t len,
 	if (ok < n && !(trunc && !eof)) {
 		size_t line = line_at(&st->c, s, ok);
 		if (st->enc == CSV_UTF8_BOM)
-			set_err(st->err, st->errsz,
-				"第 %zu 行：文件标明为 UTF-8（带 BOM），但含有无效的 UTF-8 字节", line);
-		else
-			set_err(st->err, st->errsz,
-				"第 %zu 行：含有无效的 UTF-8 字节（文件前部是 UTF-8）", line);
-		return false;
+			return bad_line(st, line, "文件标明为 UTF-8（带 BOM），但含有无效的 UTF-8 字节",
+					"the file is marked UTF-8 (with a BOM) but holds invalid UTF-8 bytes");
+		return bad_line(st, line, "含有无效的 UTF-8 字节（文件前部是 UTF-8）",
+				"invalid UTF-8 bytes (the start of the file is UTF-8)");
 	}
 	parser_feed(&st->c, s, ok);
 	if (!stream_check(st))
@@ -766,7 +734,8 @@ static bool decode_utf8(struct stream *st, const unsigned char *raw, size_t len,
 /* Push raw bytes raw[0..len).  *consumed gets how many were used; the rest
  * (an incomplete character, at most 3 bytes) must be pushed again in front
  * of the next bytes.  eof: nothing follows; the text is finished then.
- * Returns false on error (message in st->err; "" if the callback stopped). */
+ * Returns false on error (st->code, message in st->err).  Once the
+ * callback said CSV_STOP (st->c.stopped), the rest is not looked at. */
 static bool stream_push(struct stream *st, const unsigned char *raw, size_t len, bool eof,
 			size_t *consumed)
 {
@@ -779,27 +748,20 @@ static bool stream_push(struct stream *st, const unsigned char *raw, size_t len,
 			size_t k = bom ? 3 : 0;
 			while (k < len && is_ascii_space(raw[k]))
 				k++;
-			if (k == len) {
-				set_err(st->err, st->errsz, MSG_EMPTY);
-				return false;
-			}
+			if (k == len)
+				return bad(st, MSG_EMPTY);
 		}
 		if (len >= 2 && ((raw[0] == 0xFF && raw[1] == 0xFE) ||
-				 (raw[0] == 0xFE && raw[1] == 0xFF))) {
-			set_err(st->err, st->errsz, MSG_UTF16);
-			return false;
-		}
+				 (raw[0] == 0xFE && raw[1] == 0xFF)))
+			return bad(st, MSG_UTF16);
 	}
 
 	/* Binary: any NUL, or too many control bytes in the first 8 KiB. */
 	const unsigned char *nul = memchr(raw, '\0', len);
 	if (nul != NULL) {
 		if (first)
-			set_err(st->err, st->errsz, MSG_BINARY);
-		else
-			set_err(st->err, st->errsz, "第 %zu 行：" MSG_BINARY,
-				line_at(&st->c, raw, (size_t)(nul - raw)));
-		return false;
+			return bad(st, MSG_BINARY);
+		return bad_line(st, line_at(&st->c, raw, (size_t)(nul - raw)), MSG_BINARY);
 	}
 	if (st->ctl_scanned < BINARY_SCAN_BYTES) {
 		uintmax_t from = st->ctl_scanned > st->raw_done ? st->ctl_scanned : st->raw_done;
@@ -813,10 +775,8 @@ static bool stream_push(struct stream *st, const unsigned char *raw, size_t len,
 		}
 		if (to > st->ctl_scanned)
 			st->ctl_scanned = to;
-		if (st->ctl_count > BINARY_MAX_CONTROLS) {
-			set_err(st->err, st->errsz, MSG_BINARY);
-			return false;
-		}
+		if (st->ctl_count > BINARY_MAX_CONTROLS)
+			return bad(st, MSG_BINARY);
 	}
 
 	if (first) {
@@ -831,10 +791,8 @@ static bool stream_push(struct stream *st, const unsigned char *raw, size_t len,
 		} else {
 			st->enc = CSV_GB18030;
 			st->cd = iconv_open("UTF-8", "GB18030");
-			if (st->cd == (iconv_t)-1) {
-				set_err(st->err, st->errsz, MSG_ENCODING);
-				return false;
-			}
+			if (st->cd == (iconv_t)-1)
+				return bad(st, MSG_ENCODING);
 		}
 	}
 
@@ -843,54 +801,41 @@ static bool stream_push(struct stream *st, const unsigned char *raw, size_t len,
 	if (!ok)
 		return false;
 	st->raw_done += *consumed;
-	if (!eof)
+	if (!eof || st->c.stopped)
 		return true;
 
-	if (!parser_finish(&st->c)) {
-		set_err(st->err, st->errsz, "第 %zu 行：引号未闭合", st->c.rec_line);
-		return false;
-	}
+	if (!parser_finish(&st->c))
+		return bad_line(st, st->c.rec_line, "引号未闭合", "unclosed quote");
 	if (!stream_check(st))
 		return false;
-	if (st->c.nrecs == 0) {
-		set_err(st->err, st->errsz, MSG_EMPTY);
-		return false;
-	}
+	if (st->c.nrecs == 0)
+		return bad(st, MSG_EMPTY);
 	return true;
 }
 
 /* ------------------------------------------------------- whole buffers */
 
-enum table_err { TB_OK, TB_NOMEM, TB_RECORDS };
-
 struct table_builder {
-	struct csv_record *recs;
-	size_t nrecs, caprecs;
-	enum table_err err;
-	size_t err_line;
+	struct csv_table t;
+	size_t cap;
 };
 
-static int table_add(const struct csv_record *rec, void *ud)
+static int table_add(const struct csv_record *rec, void *ud, struct zs_error *err)
 {
 	struct table_builder *tb = ud;
-	if (tb->nrecs >= CSV_MAX_RECORDS) {
-		tb->err = TB_RECORDS;
-		tb->err_line = rec->line;
-		return 1;
-	}
-	if (!grow((void **)&tb->recs, &tb->caprecs, tb->nrecs + 1, sizeof *tb->recs)) {
-		tb->err = TB_NOMEM;
-		return 1;
-	}
+	struct csv_table *t = &tb->t;
+	if (t->nrecords >= CSV_MAX_RECORDS)
+		return zs_fail(err, ZS_EINPUT, TR("第 %zu 行：行数过多（超过 %d 行）", "line %zu: too many rows (over %d)"),
+			       rec->line, CSV_MAX_RECORDS);
+	if (!grow((void **)&t->records, &tb->cap, t->nrecords + 1, sizeof *t->records))
+		return zs_fail(err, ZS_EFAIL, "%s", tr_pick(MSG_NOMEM));
 	size_t ptrs = rec->nfields * sizeof(char *);
 	size_t total = 0;
 	for (size_t i = 0; i < rec->nfields; i++)
 		total += strlen(rec->fields[i]) + 1;
 	char **block = malloc(ptrs + total);
-	if (block == NULL) {
-		tb->err = TB_NOMEM;
-		return 1;
-	}
+	if (block == NULL)
+		return zs_fail(err, ZS_EFAIL, "%s", tr_pick(MSG_NOMEM));
 	char *str = (char *)block + ptrs;
 	for (size_t i = 0; i < rec->nfields; i++) {
 		size_t len = strlen(rec->fields[i]);
@@ -898,11 +843,11 @@ static int table_add(const struct csv_record *rec, void *ud)
 		block[i] = str;
 		str += len + 1;
 	}
-	struct csv_record *r = &tb->recs[tb->nrecs++];
+	struct csv_record *r = &t->records[t->nrecords++];
 	r->line = rec->line;
 	r->nfields = rec->nfields;
 	r->fields = block;
-	return 0;
+	return CSV_NEXT;
 }
 
 static void free_records(struct csv_record *recs, size_t n)
@@ -912,108 +857,90 @@ static void free_records(struct csv_record *recs, size_t n)
 	free(recs);
 }
 
-bool csv_parse_buffer(const char *buf, size_t len, struct csv_table *out,
-		      char *err, size_t errsz)
+int csv_parse_buffer(const char *buf, size_t len, struct csv_table *out, struct zs_error *err)
 {
-	if (err && errsz)
-		err[0] = '\0';
-	if (out == NULL) {
-		set_err(err, errsz, "内部错误：没有输出表");
-		return false;
-	}
+	zs_clear(err);
+	if (out == NULL)
+		return zs_fail(err, ZS_EFAIL, "%s", TR("内部错误：没有输出表", "internal error: no table"));
 	out->encoding = CSV_UTF8;
 	out->nrecords = 0;
 	out->records = NULL;
-
-	if (len > CSV_MAX_BYTES) {
-		set_err(err, errsz, MSG_TOO_BIG);
-		return false;
-	}
-	if (buf == NULL || len == 0) {
-		set_err(err, errsz, MSG_EMPTY);
-		return false;
-	}
+	if (len > CSV_MAX_BYTES)
+		return zs_fail(err, ZS_EINPUT, "%s", tr_pick(MSG_TOO_BIG));
+	if (buf == NULL || len == 0)
+		return zs_fail(err, ZS_EINPUT, "%s", tr_pick(MSG_EMPTY));
 
 	/* The whole buffer is the first and last chunk: every check sees all
 	 * of it, as csv_read_file has always done. */
-	struct table_builder tb = { 0 };
+	struct table_builder tb = { .t.encoding = CSV_UTF8 };
 	struct stream st;
-	bool ok = false;
-	enum csv_encoding enc = CSV_UTF8;
-	if (stream_init(&st, table_add, &tb, err, errsz)) {
-		size_t consumed;
-		ok = stream_push(&st, (const unsigned char *)buf, len, true, &consumed);
-		enc = st.enc;
-	}
+	stream_init(&st, table_add, &tb, err);
+	size_t consumed;
+	bool ok = stream_push(&st, (const unsigned char *)buf, len, true, &consumed);
+	int code = ok ? ZS_OK : st.code;
+	tb.t.encoding = st.enc;
 	stream_free(&st);
-
-	if (!ok) {
-		if (tb.err == TB_RECORDS)
-			set_err(err, errsz, "第 %zu 行：行数过多（超过 %d 行）", tb.err_line,
-				CSV_MAX_RECORDS);
-		else if (tb.err == TB_NOMEM)
-			set_err(err, errsz, MSG_NOMEM);
-		free_records(tb.recs, tb.nrecs);
-		return false;
+	if (code) {
+		free_records(tb.t.records, tb.t.nrecords);
+		return code;
 	}
-	out->records = tb.recs;
-	out->nrecords = tb.nrecs;
-	out->encoding = enc;
-	return true;
+	*out = tb.t;
+	return ZS_OK;
 }
 
 /* ------------------------------------------------------------- file I/O */
 
 /* Open path for reading; it must be a regular file.  Fills err (naming the
  * file) and returns -1 otherwise. */
-static int open_regular(const char *path, struct stat *st, char *err, size_t errsz)
+static int open_regular(const char *path, struct stat *st, struct zs_error *err)
 {
 	/* O_NONBLOCK so a FIFO cannot hang us before we reject it. */
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0) {
-		set_err(err, errsz, "无法打开文件 %s：%s", path, strerror(errno));
-		return -1;
+	const char *why = NULL;
+	int e = 0;
+	if (fd < 0 || fstat(fd, st) != 0) {
+		e = errno;
+		why = strerror(e);
+	} else if (S_ISDIR(st->st_mode)) {
+		why = TR("这是一个文件夹，不是文件", "it is a folder, not a file");
+	} else if (!S_ISREG(st->st_mode)) {
+		why = TR("不是普通文件", "not a regular file");
 	}
-	if (fstat(fd, st) != 0) {
-		set_err(err, errsz, "无法打开文件 %s：%s", path, strerror(errno));
+	if (!why)
+		return fd;
+	if (fd >= 0)
 		close(fd);
-		return -1;
-	}
-	if (S_ISDIR(st->st_mode)) {
-		set_err(err, errsz, "无法打开文件 %s：这是一个文件夹，不是文件", path);
-		close(fd);
-		return -1;
-	}
-	if (!S_ISREG(st->st_mode)) {
-		set_err(err, errsz, "无法打开文件 %s：不是普通文件", path);
-		close(fd);
-		return -1;
-	}
-	return fd;
+	/* A wrong name is the user's input; a disk failure is not. */
+	zs_fail(err, !e || e == ENOENT || e == ENOTDIR || e == EACCES || e == EISDIR || e == ENAMETOOLONG ||
+				     e == ELOOP ? ZS_EINPUT : ZS_EFAIL,
+		TR("无法打开文件 %s：%s", "cannot open %s: %s"), path, why);
+	return -1;
 }
 
-bool csv_read_file(const char *path, struct csv_table *out, char *err, size_t errsz)
+static int read_failed(const char *path, struct zs_error *err)
 {
-	if (err && errsz)
-		err[0] = '\0';
+	return zs_fail(err, ZS_EFAIL, TR("读取文件 %s 失败：%s", "cannot read %s: %s"), path, strerror(errno));
+}
+
+int csv_read_file(const char *path, struct csv_table *out, struct zs_error *err)
+{
+	zs_clear(err);
 	if (out) {
 		out->encoding = CSV_UTF8;
 		out->nrecords = 0;
 		out->records = NULL;
 	}
-	if (path == NULL || out == NULL) {
-		set_err(err, errsz, "内部错误：没有文件名或输出表");
-		return false;
-	}
+	if (path == NULL || out == NULL)
+		return zs_fail(err, ZS_EFAIL, "%s", TR("内部错误：没有文件名或输出表", "internal error: no file or table"));
 
 	struct stat st;
-	int fd = open_regular(path, &st, err, errsz);
+	int fd = open_regular(path, &st, err);
 	if (fd < 0)
-		return false;
+		return err ? err->code : ZS_EINPUT;
+	int rc = ZS_OK;
 	if (st.st_size < 0 || (uintmax_t)st.st_size > CSV_MAX_BYTES) {
-		set_err(err, errsz, MSG_TOO_BIG);
 		close(fd);
-		return false;
+		return zs_fail(err, ZS_EINPUT, "%s", tr_pick(MSG_TOO_BIG));
 	}
 
 	/* Read until EOF even if the size changed since fstat. */
@@ -1021,21 +948,20 @@ bool csv_read_file(const char *path, struct csv_table *out, char *err, size_t er
 	size_t len = 0;
 	char *buf = malloc(cap);
 	if (buf == NULL) {
-		set_err(err, errsz, MSG_NOMEM);
 		close(fd);
-		return false;
+		return zs_fail(err, ZS_EFAIL, "%s", tr_pick(MSG_NOMEM));
 	}
 	for (;;) {
 		if (len == cap) {
 			if (cap > CSV_MAX_BYTES) {
-				set_err(err, errsz, MSG_TOO_BIG);
-				goto fail;
+				rc = zs_fail(err, ZS_EINPUT, "%s", tr_pick(MSG_TOO_BIG));
+				break;
 			}
 			size_t ncap = cap * 2 > CSV_MAX_BYTES + 1 ? CSV_MAX_BYTES + 1 : cap * 2;
 			char *n = realloc(buf, ncap);
 			if (n == NULL) {
-				set_err(err, errsz, MSG_NOMEM);
-				goto fail;
+				rc = zs_fail(err, ZS_EFAIL, "%s", tr_pick(MSG_NOMEM));
+				break;
 			}
 			buf = n;
 			cap = ncap;
@@ -1044,23 +970,18 @@ bool csv_read_file(const char *path, struct csv_table *out, char *err, size_t er
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
-			set_err(err, errsz, "读取文件 %s 失败：%s", path, strerror(errno));
-			goto fail;
+			rc = read_failed(path, err);
+			break;
 		}
 		if (r == 0)
 			break;
 		len += (size_t)r;
 	}
 	close(fd);
-
-	bool ok = csv_parse_buffer(buf, len, out, err, errsz);
+	if (!rc)
+		rc = csv_parse_buffer(buf, len, out, err);
 	free(buf);
-	return ok;
-
-fail:
-	free(buf);
-	close(fd);
-	return false;
+	return rc;
 }
 
 static size_t chunk_for_tests; /* 0: CSV_STREAM_CHUNK */
@@ -1092,44 +1013,41 @@ static bool read_full(int fd, unsigned char *buf, size_t want, size_t *got, bool
 	return true;
 }
 
-bool csv_stream_file(const char *path, csv_record_cb cb, void *ud, enum csv_encoding *encoding,
-		     char *err, size_t errsz)
+int csv_stream_file(const char *path, csv_record_cb cb, void *ud, enum csv_encoding *encoding,
+		    struct zs_error *err)
 {
-	if (err && errsz)
-		err[0] = '\0';
+	zs_clear(err);
 	if (encoding)
 		*encoding = CSV_UTF8;
-	if (path == NULL || cb == NULL) {
-		set_err(err, errsz, "内部错误：没有文件名或回调函数");
-		return false;
-	}
+	if (path == NULL || cb == NULL)
+		return zs_fail(err, ZS_EFAIL, "%s",
+			       TR("内部错误：没有文件名或回调函数", "internal error: no file or callback"));
 
 	struct stat sb;
-	int fd = open_regular(path, &sb, err, errsz);
+	int fd = open_regular(path, &sb, err);
 	if (fd < 0)
-		return false;
+		return err ? err->code : ZS_EINPUT;
 #ifdef POSIX_FADV_SEQUENTIAL
 	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
 
 	size_t chunk = chunk_for_tests ? chunk_for_tests : CSV_STREAM_CHUNK;
 	unsigned char *raw = malloc(chunk + RAW_SLACK);
-	struct stream st;
-	bool ok = false;
 	if (raw == NULL) {
-		set_err(err, errsz, MSG_NOMEM);
 		close(fd);
-		return false;
+		return zs_fail(err, ZS_EFAIL, "%s", tr_pick(MSG_NOMEM));
 	}
-	if (!stream_init(&st, cb, ud, err, errsz))
-		goto out;
-
+	struct stream st;
+	stream_init(&st, cb, ud, err);
+	int rc = ZS_OK;
 	size_t carry = 0; /* unconsumed bytes kept at the front of raw */
 	for (bool first = true;; first = false) {
 		size_t got;
 		bool eof;
-		if (!read_full(fd, raw + carry, chunk, &got, &eof))
-			goto read_error;
+		if (!read_full(fd, raw + carry, chunk, &got, &eof)) {
+			rc = read_failed(path, err);
+			break;
+		}
 		size_t n = carry + got;
 		if (first && !eof) {
 			/* The first chunk decides the encoding: do not let a
@@ -1138,36 +1056,33 @@ bool csv_stream_file(const char *path, csv_record_cb cb, void *ud, enum csv_enco
 			size_t valid = utf8_scan(raw, n, &trunc);
 			if (valid < n && trunc) {
 				size_t more = utf8_seq_len(raw[valid]) - (n - valid);
-				if (!read_full(fd, raw + n, more, &got, &eof))
-					goto read_error;
+				if (!read_full(fd, raw + n, more, &got, &eof)) {
+					rc = read_failed(path, err);
+					break;
+				}
 				n += got;
 			}
 		}
 		size_t consumed;
-		if (!stream_push(&st, raw, n, eof, &consumed))
-			goto out;
-		if (eof) {
-			ok = true;
+		if (!stream_push(&st, raw, n, eof, &consumed)) {
+			rc = st.code;
 			break;
 		}
+		if (eof || st.c.stopped)
+			break;
 		carry = n - consumed;
 		if (carry > RAW_SLACK / 2) { /* cannot happen: at most 3 bytes */
-			set_err(err, errsz, MSG_ENCODING);
-			goto out;
+			rc = zs_fail(err, ZS_EINPUT, "%s", tr_pick(MSG_ENCODING));
+			break;
 		}
 		memmove(raw, raw + consumed, carry);
 	}
-	goto out;
-
-read_error:
-	set_err(err, errsz, "读取文件 %s 失败：%s", path, strerror(errno));
-out:
 	if (encoding && st.npushes > 0)
 		*encoding = st.enc;
 	stream_free(&st);
 	free(raw);
 	close(fd);
-	return ok;
+	return rc;
 }
 
 void csv_table_free(struct csv_table *t)
@@ -1214,12 +1129,14 @@ const char *csv_encoding_name(enum csv_encoding e)
 	case CSV_UTF8:
 		return "UTF-8";
 	case CSV_UTF8_BOM:
-		return "UTF-8（带 BOM）";
+		return TR("UTF-8（带 BOM）", "UTF-8 with BOM");
 	case CSV_GB18030:
 		return "GB18030";
 	}
-	return "未知编码";
+	return TR("未知编码", "unknown encoding");
 }
+
+/* ---------------------------------------------------------------- writing */
 
 /* Digits with at most one '.', as a number Excel would read. */
 static bool plain_number(const char *s)
@@ -1236,11 +1153,24 @@ static bool plain_number(const char *s)
 	return digit;
 }
 
+/* Would Excel or WPS take s for a formula (or a DDE payload)?  = + - @ not
+ * followed by a plain number ("-5", "+86" stay numbers), or a leading TAB
+ * or CR (both are skipped by spreadsheet importers before they look for a
+ * formula). */
+static bool formula_like(const char *s)
+{
+	if (s[0] == '\t' || s[0] == '\r')
+		return true;
+	return (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@') && !plain_number(s + 1);
+}
+
 void csv_write_cell(FILE *fp, const char *s, bool first)
 {
 	if (!first)
 		fputc(',', fp);
-	bool formula = (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@') && !plain_number(s + 1);
+	if (!s)
+		s = "";
+	bool formula = formula_like(s);
 	if (!formula && !strpbrk(s, ",\"\r\n")) {
 		fputs(s, fp);
 		return;
@@ -1254,4 +1184,9 @@ void csv_write_cell(FILE *fp, const char *s, bool first)
 		fputc(*c, fp);
 	}
 	fputc('"', fp);
+}
+
+void csv_write_bom(FILE *fp)
+{
+	fputs("\xEF\xBB\xBF", fp);
 }

@@ -1,6 +1,7 @@
 /* File-system helpers. */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +35,8 @@ int fs_mkdirs(const char *dir, unsigned mode, char *failed, size_t failedsz)
 	}
 }
 
-int fs_tmp_create(const char *dest, struct fs_tmpfile *t, struct zs_error *err)
+int fs_tmp_create(const char *dest, enum fs_access access, const char *group, struct fs_tmpfile *t,
+		  struct zs_error *err)
 {
 	t->path = NULL;
 	t->fd = -1;
@@ -44,11 +46,19 @@ int fs_tmp_create(const char *dest, struct fs_tmpfile *t, struct zs_error *err)
 	if (!*base)
 		return zs_fail(err, ZS_EINPUT, TR("-o 要给出文件名，不是目录：%s", "-o needs a file name, not a directory: %s"),
 			       dest);
+	gid_t gid = (gid_t)-1;
+	if (access == FS_PRIVATE && group && *group) {
+		struct group *g = getgrnam(group);
+		if (!g)
+			return zs_fail(err, ZS_EINPUT, TR("配置的用户组 %s 不存在", "configured group %s does not exist"),
+				       group);
+		gid = g->gr_gid;
+	}
 	size_t n = strlen(dest) + 16;
 	if (!(t->path = malloc(n)))
-		return zs_fail(err, ZS_EFAIL, "out of memory");
+		return zs_fail(err, ZS_EFAIL, "%s", TR("内存不足", "out of memory"));
 	snprintf(t->path, n, "%.*s.%s.XXXXXX", (int)dl, dest, base);
-	t->fd = mkstemp(t->path);
+	t->fd = mkstemp(t->path);   /* 0600 */
 	if (t->fd < 0) {
 		int e = errno;
 		free(t->path);
@@ -58,11 +68,25 @@ int fs_tmp_create(const char *dest, struct fs_tmpfile *t, struct zs_error *err)
 		return zs_fail(err, ZS_EFAIL, TR("无法在目录 %s 写入文件：%s", "cannot write in %s: %s"), dir,
 			       strerror(e));
 	}
-	/* The permissions a plain new file would get. */
-	mode_t um = umask(0);
-	umask(um);
-	if (fchmod(t->fd, 0666 & ~um) != 0) {
-		/* not fatal: the file stays private (0600) */
+	mode_t mode;
+	if (access == FS_SHARED) {
+		/* The permissions a plain new file would get. */
+		mode_t um = umask(0);
+		umask(um);
+		mode = 0666 & ~um;
+	} else {
+		mode = gid != (gid_t)-1 ? 0640 : 0600;
+	}
+	if ((gid != (gid_t)-1 && fchown(t->fd, (uid_t)-1, gid) != 0) || fchmod(t->fd, mode) != 0) {
+		int e = errno;
+		if (access == FS_PRIVATE) {
+			/* Callers' data is never left readable by the wrong people. */
+			fs_tmp_discard(t);
+			return zs_fail(err, ZS_EFAIL,
+				       TR("无法设置文件权限（用户组 %s）：%s：%s", "cannot set the file's access (group %s): %s: %s"),
+				       group && *group ? group : "-", dest, strerror(e));
+		}
+		/* FS_SHARED: not fatal, the file stays private (0600). */
 	}
 	return ZS_OK;
 }

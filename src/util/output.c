@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "zhishou/csvfile.h"
 #include "zhishou/i18n.h"
 #include "zhishou/output.h"
 #include "zhishou/text.h"
@@ -47,21 +48,6 @@ bool out_parse_format(const char *s, enum out_format *f)
 	return false;
 }
 
-static void put_csv(FILE *fp, const char *s)
-{
-	if (!strpbrk(s, ",\"\n\r")) {
-		fputs(s, fp);
-		return;
-	}
-	fputc('"', fp);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', fp);
-		fputc(*s, fp);
-	}
-	fputc('"', fp);
-}
-
 static void put_tsv(FILE *fp, const char *s)
 {
 	for (; *s; s++)
@@ -73,13 +59,14 @@ static void header(struct out *o)
 	if (o->f != OUT_TSV && o->f != OUT_CSV)
 		return;
 	for (int c = 0; c < o->ncols; c++) {
-		if (c)
-			fputc(o->f == OUT_TSV ? '\t' : ',', o->fp);
 		const char *h = TR(o->cols[c].zh, o->cols[c].en);
-		if (o->f == OUT_CSV)
-			put_csv(o->fp, h);
-		else
+		if (o->f == OUT_CSV) {
+			csv_write_cell(o->fp, h, c == 0);
+		} else {
+			if (c)
+				fputc('\t', o->fp);
 			put_tsv(o->fp, h);
+		}
 	}
 	fputc('\n', o->fp);
 }
@@ -117,18 +104,25 @@ static void add(struct out *o, const char *s, bool is_int, int64_t i)
 		json_object_set_new(o->row, c->key, is_int ? json_integer(i) : clean ? json_string(clean) : json_null());
 		free(clean);
 		break;
-	case OUT_TSV:
 	case OUT_CSV:
-		if (o->col)
-			fputc(o->f == OUT_TSV ? '\t' : ',', o->fp);
+		/* The one CSV cell writer (csvfile.h): quoting and the formula
+		 * guard are those of the exports and reports. */
 		if (is_int) {
-			fprintf(o->fp, "%lld", (long long)i);
-		} else if (clean) {
-			if (o->f == OUT_CSV)
-				put_csv(o->fp, clean);
-			else
-				put_tsv(o->fp, clean);
+			char num[32];
+			snprintf(num, sizeof num, "%lld", (long long)i);
+			csv_write_cell(o->fp, num, o->col == 0);
+		} else {
+			csv_write_cell(o->fp, clean ? clean : "", o->col == 0);
 		}
+		free(clean);
+		break;
+	case OUT_TSV:
+		if (o->col)
+			fputc('\t', o->fp);
+		if (is_int)
+			fprintf(o->fp, "%lld", (long long)i);
+		else if (clean)
+			put_tsv(o->fp, clean);
 		free(clean);
 		break;
 	case OUT_TABLE:

@@ -4,6 +4,7 @@
 #define _POSIX_C_SOURCE 200809L /* setenv, tzset, localtime_r */
 #endif
 
+#include "zhishou/i18n.h"
 #include "zhishou/timeutil.h"
 
 #include <stdarg.h>
@@ -549,7 +550,8 @@ static int shown_len(const char *s)
 	return (int)l;
 }
 
-#define ERR_SHAPE "无法识别的时间：「%.*s」（应为 2026-03-15 20:15 或 20:15）"
+#define ERR_SHAPE TR("无法识别的时间：「%.*s」（应为 2026-03-15 20:15 或 20:15）", \
+			 "unrecognised time \"%.*s\" (e.g. 2026-03-15 20:15 or 20:15)")
 
 bool time_parse(const char *s, int64_t now, int64_t *out, char *err,
 		size_t errsz)
@@ -566,7 +568,7 @@ bool time_parse(const char *s, int64_t now, int64_t *out, char *err,
 	if (err && errsz)
 		err[0] = '\0';
 	if (!s) {
-		set_err(err, errsz, "时间为空");
+		set_err(err, errsz, "%s", TR("时间为空", "the time is empty"));
 		return false;
 	}
 	if (!normalize_input(s, buf, sizeof buf)) {
@@ -576,7 +578,7 @@ bool time_parse(const char *s, int64_t now, int64_t *out, char *err,
 	n = strlen(buf);
 	end = buf + n;
 	if (n == 0) {
-		set_err(err, errsz, "时间为空");
+		set_err(err, errsz, "%s", TR("时间为空", "the time is empty"));
 		return false;
 	}
 
@@ -599,7 +601,7 @@ bool time_parse(const char *s, int64_t now, int64_t *out, char *err,
 		}
 		for (i = 0; i < n; i++) {
 			if (v > (MAX_UNIX - (buf[i] - '0')) / 10) {
-				set_err(err, errsz, "时间戳超出范围：%.*s",
+				set_err(err, errsz, TR("时间戳超出范围：%.*s", "timestamp out of range: %.*s"),
 					shown_len(buf), buf);
 				return false;
 			}
@@ -683,21 +685,21 @@ bool time_parse(const char *s, int64_t now, int64_t *out, char *err,
 	}
 	if (have_date && !date_valid(y, m, d)) {
 		if (y < MIN_YEAR || y > MAX_YEAR)
-			set_err(err, errsz, "年份超出范围：%04d（应在 %d-%d 之间）",
+			set_err(err, errsz, TR("年份超出范围：%04d（应在 %d-%d 之间）", "year out of range: %04d (must be %d-%d)"),
 				y, MIN_YEAR, MAX_YEAR);
 		else
-			set_err(err, errsz, "日期不存在：%04d-%02d-%02d", y, m, d);
+			set_err(err, errsz, TR("日期不存在：%04d-%02d-%02d", "no such date: %04d-%02d-%02d"), y, m, d);
 		return false;
 	}
 	if (have_clock && !clock_valid(h, mi, sec)) {
 		if (has_sec)
-			set_err(err, errsz, "时刻不存在：%02d:%02d:%02d", h, mi, sec);
+			set_err(err, errsz, TR("时刻不存在：%02d:%02d:%02d", "no such time of day: %02d:%02d:%02d"), h, mi, sec);
 		else
-			set_err(err, errsz, "时刻不存在：%02d:%02d", h, mi);
+			set_err(err, errsz, TR("时刻不存在：%02d:%02d", "no such time of day: %02d:%02d"), h, mi);
 		return false;
 	}
 	if (off && (oh > 14 || om > 59 || (oh == 14 && om > 0))) {
-		set_err(err, errsz, "时区偏移不正确：「%s」", off);
+		set_err(err, errsz, TR("时区偏移不正确：「%s」", "bad time zone offset \"%s\""), off);
 		return false;
 	}
 	if (!have_date) {
@@ -711,7 +713,9 @@ bool time_parse(const char *s, int64_t now, int64_t *out, char *err,
 			 sec - sign * (oh * 3600 + om * 60);
 	} else if (!local_to_instant(y, m, d, (int64_t)h * 3600 + mi * 60 + sec,
 				     true, &result)) {
-		set_err(err, errsz, "该时刻在本时区不存在（夏令时调整）：%04d-%02d-%02d %02d:%02d",
+		set_err(err, errsz,
+			TR("该时刻在本时区不存在（夏令时调整）：%04d-%02d-%02d %02d:%02d",
+			   "that time does not exist in this time zone (a daylight saving change): %04d-%02d-%02d %02d:%02d"),
 			y, m, d, h, mi);
 		return false;
 	}

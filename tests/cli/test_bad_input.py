@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import re
 import unittest
 
 import zs
@@ -394,6 +395,57 @@ class Refused(unittest.TestCase):
         r = self.refused(["log", "list"], "更新版本", rc=1, db=p)
         r = self.env.run("log", "list", db=p, lang="en")
         self.assertIn("newer", r.err)
+
+
+CJK = re.compile("[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+class EnglishMessages(ZsTestCase):
+    """--lang en: what the CSV reader and the time parser say is English
+    too, with the field it is about ("received time: no such date ...")."""
+
+    def setUp(self):
+        super().setUp()
+        self.init()
+
+    def english(self, args, *needles, rc=2):
+        r = self.env.run(*args, lang="en")
+        self.assertEqual(r.rc, rc, repr(r))
+        self.assertTrue(r.err.strip(), repr(r))
+        self.assertIsNone(CJK.search(r.err), "Chinese in an English message:\n%r" % r)
+        for n in needles:
+            self.assertIn(n, r.err, repr(r))
+        return r
+
+    def test_bad_times(self):
+        add = ["log", "add", "--channel", "web", "--kind", "tip", "--text", "x", "--at"]
+        self.english(add + ["2026-02-30"], "received time", "no such date: 2026-02-30")
+        self.english(add + ["25:61"], "no such time of day")
+        self.english(add + ["tomorrow 3pm"], "unrecognised time")
+        self.english(["log", "export", "--from", "2026-13-01"], "--from")
+
+    def test_csv_reader(self):
+        e = self.env
+        w = e.write
+        for cmd in (["log", "import"], ["roster", "import"]):
+            self.english(cmd + [w("empty.csv", b"")], "the file is empty")
+            self.english(cmd + [w("bin.csv", b"PK\x03\x04\x14\x00" + bytes(range(256)) * 8)], "binary")
+            self.english(cmd + [w("u16.csv", "a,b\n".encode("utf-16"))], "UTF-16")
+            self.english(cmd + [e.path("nope.csv")], "cannot open", "nope.csv")
+            self.english(cmd + [e.path("")])   # a directory
+        self.english(["log", "import", w("q.csv", "received_at,channel,kind,summary\n2026-03-15 20:00,web,tip,\"open\n")],
+                     "line 2: unclosed quote")
+        self.english(["log", "import", w("u8.csv", "received_at,channel,kind,summary\n".encode()
+                                          + b"2026-03-15 20:00,web,tip,\xff\xfe\xfd\n")], "encoding")
+        # A bad row: its line and the field, in English.
+        r = self.english(["log", "import", w("row.csv", "received_at,channel,kind,summary\n"
+                                              "2026-02-30 20:00,web,tip,x\n")], "line 2", "no such date")
+        self.assertIn("received", r.err)
+        roster = "日期,单位,姓名,职务,固定电话,移动电话\n"
+        self.english(["roster", "import", w("r1.csv", roster + "2026-02-30,A所,甲,科员,,13512345678\n")],
+                     "line 2", "date")
+        self.english(["roster", "import", w("r2.csv", roster + "2026-03-15,A所,\"甲,科员,,13512345678\n")],
+                     "unclosed quote")
 
 
 class Sanitised(ZsTestCase):

@@ -427,6 +427,31 @@ class LogBehaviour(ZsTestCase):
         self.assertEqual(len(tsv), 3)   # header, one row, trailing ""
         self.assertEqual(len(tsv[1].split("\t")), 11)
 
+    def test_csv_listings_guard_formulas(self):
+        """A caller's text a spreadsheet would run (=HYPERLINK, +cmd, @SUM, a
+        leading TAB) stays text in log list and search CSV, as in the export:
+        one cell writer for every CSV."""
+        e = self.env
+        bad = ['=HYPERLINK("http://evil.example/x","点我")', "+cmd|' /C calc'!A0", "@SUM(1+1)*cmd"]
+        for text in bad:
+            e.add("--channel", "web", "--kind", "tip", "--subject", "公式测试", "--text", text)
+        import csv
+        import io
+        for args in (("log", "list", "--format", "csv"), ("search", "公式测试", "--format", "csv")):
+            out = e.ok(*args).out
+            self.assertFalse(out.startswith("\ufeff"), args)   # standard output: no BOM
+            rows = list(csv.reader(io.StringIO(out, newline="")))
+            cells = [c for row in rows[1:] for c in row]
+            for text in bad:
+                self.assertNotIn(text, cells, args)
+                self.assertIn("'" + text, cells, args)
+            for c in cells:
+                self.assertFalse(c[:1] in ("=", "+", "@", "\t", "\r"), (args, c))
+        # A plain negative or signed number is left alone.
+        e.add("--channel", "web", "--kind", "tip", "--text", "-5")
+        rows = list(csv.reader(io.StringIO(e.ok("log", "list", "--format", "csv").out, newline="")))
+        self.assertIn("-5", [c for row in rows for c in row])
+
     def test_display_zone_is_independent_of_server_tz(self):
         e = self.env
         e.add("--channel", "web", "--kind", "tip", "--text", "x", "--at", "2026-03-15 21:05")

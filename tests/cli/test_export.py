@@ -82,8 +82,14 @@ class Export(unittest.TestCase):
     def test_csv_bom_round_trip_and_period(self):
         e = self.env
         raw = e.run("log", "export", "--format", "csv", "--from", "2026-03-15 00:00").out.encode("utf-8")
-        self.assertTrue(raw.startswith(b"\xef\xbb\xbf"))
-        rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+        # Standard output gets no BOM (a pipe's reader wants plain UTF-8) ...
+        self.assertFalse(raw.startswith(b"\xef\xbb\xbf"))
+        # ... a file does: Excel and WPS read UTF-8 only with one.  Otherwise the same bytes.
+        path = e.path("bom.csv")
+        e.ok("log", "export", "--format", "csv", "--from", "2026-03-15 00:00", "-o", path)
+        with open(path, "rb") as f:
+            self.assertEqual(f.read(), b"\xef\xbb\xbf" + raw)
+        rows = list(csv.reader(io.StringIO(raw.decode("utf-8"), newline="")))
         self.assertEqual(rows[0][0], "编号")
         self.assertEqual(len(rows), 5)              # with the afternoon one
         self.assertIn("早**", [r[4] for r in rows[1:]])
@@ -91,6 +97,7 @@ class Export(unittest.TestCase):
         self.assertEqual(row[9], "酸菜,有\"引号\"\n第二行")
         # A subject Excel would run as a formula stays text.
         self.assertEqual(row[6], "'=HYPERLINK(\"x\")")
+        self.assertIn('"\'=HYPERLINK(""x"")"', raw.decode("utf-8"))
         self.assertEqual(row[15], "120.50")
 
     def test_with_pii_is_whole_and_audited(self):
@@ -126,6 +133,67 @@ class Export(unittest.TestCase):
         self.assertEqual(len(self.exports()), before)
         left = [n for n in os.listdir(e.dir) if n.startswith(".x") or n == "x.csv"]
         self.assertEqual(left, [])
+
+
+class FileMode(unittest.TestCase):
+    """An export holds callers' data (masked or not): the file is created
+    0600 whatever the umask, or 0640 in the database's group when
+    `[database] group` is set; it never exists with a wider mode, and
+    standard output gets no file at all."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.env = e = Env(now=NOW)
+        e.ok("init")
+        e.add("--channel", "12315-hotline", "--kind", "complaint", "--text", "酸菜", "--at", "2026-03-15 21:10",
+              "--caller", "欧阳娜娜", "--phone", "13912345678")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.env.cleanup()
+
+    def export(self, name, *args, umask=0o022):
+        path = self.env.path(name)
+        self.env.ok("log", "export", "--from", "2026-03-15 00:00", "-o", path, *args, umask=umask)
+        return os.stat(path)
+
+    def test_private_whatever_the_umask(self):
+        import stat
+        for name, args in (("m.csv", ()), ("p.csv", ("--with-pii",)), ("m.xlsx", ()), ("p.xlsx", ("--with-pii",))):
+            for umask in (0o022, 0o000, 0o077):
+                st = self.export(name, *args, umask=umask)
+                self.assertEqual(stat.S_IMODE(st.st_mode), 0o600, (name, args, oct(umask)))
+        # Replacing an existing world-readable file narrows it too.
+        path = self.env.path("old.csv")
+        with open(path, "w") as f:
+            f.write("x")
+        os.chmod(path, 0o644)
+        self.assertEqual(stat.S_IMODE(self.export("old.csv", "--with-pii").st_mode), 0o600)
+
+    @unittest.skipUnless(os.geteuid() == 0, "needs root to give a file to another group")
+    def test_database_group(self):
+        import grp
+        import stat
+        e = Env(now=NOW)
+        try:
+            e.ok("init")
+            e.add("--channel", "web", "--kind", "tip", "--text", "x", "--at", "2026-03-15 21:10")
+            with open(e.config_path, "w") as f:
+                f.write("[database]\ngroup = daemon\n")
+            for name, args in (("g.csv", ("--with-pii",)), ("g.xlsx", ())):
+                path = e.path(name)
+                e.ok("log", "export", "--from", "2026-03-15 00:00", "-o", path, *args, umask=0o022)
+                st = os.stat(path)
+                self.assertEqual(stat.S_IMODE(st.st_mode), 0o640, name)
+                self.assertEqual(st.st_gid, grp.getgrnam("daemon").gr_gid, name)
+            with open(e.config_path, "w") as f:
+                f.write("[database]\ngroup = no-such-group-zs\n")
+            r = e.run("log", "export", "-o", e.path("n.csv"))
+            self.assertEqual(r.rc, 2, r)
+            self.assertIn("no-such-group-zs", r.err)
+            self.assertFalse([n for n in os.listdir(e.dir) if n.startswith(".n") or n == "n.csv"])
+        finally:
+            e.cleanup()
 
 
 class ConfidentialTip(unittest.TestCase):

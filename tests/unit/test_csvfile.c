@@ -13,23 +13,24 @@
 #include <unistd.h>
 
 #include "zhishou/csvfile.h"
+#include "zhishou/i18n.h"
 
 #define PARSE_OK(lit, tbl)                                                        \
 	do {                                                                      \
-		char e_[256] = "";                                                \
-		bool ok_ = csv_parse_buffer((lit), sizeof(lit) - 1, (tbl), e_, sizeof e_); \
+		struct zs_error e_ = { 0 };                                                \
+		bool ok_ = (csv_parse_buffer((lit), sizeof(lit) - 1, (tbl), &e_) == ZS_OK); \
 		if (!ok_)                                                         \
-			print_error("unexpected error: %s\n", e_);                \
+			print_error("unexpected error: %s\n", e_.msg);             \
 		assert_true(ok_);                                                 \
 	} while (0)
 
 static void parse_fail(const char *buf, size_t len, const char *want)
 {
 	struct csv_table t;
-	char err[256];
+	struct zs_error err = { 0 };
 	memset(&t, 0xAB, sizeof t); /* must be reset even on failure */
-	assert_false(csv_parse_buffer(buf, len, &t, err, sizeof err));
-	assert_string_equal(err, want);
+	assert_false((csv_parse_buffer(buf, len, &t, &err) == ZS_OK));
+	assert_string_equal(err.msg, want);
 	assert_int_equal(t.nrecords, 0);
 	assert_null(t.records);
 	csv_table_free(&t);
@@ -249,9 +250,9 @@ static void test_utf16_refused(void **state)
 	(void)state;
 	static const char u16[] = "\xFF\xFE" "a\0,\0b\0\n\0";
 	struct csv_table t;
-	char err[256];
-	assert_false(csv_parse_buffer(u16, sizeof u16 - 1, &t, err, sizeof err));
-	assert_non_null(strstr(err, "UTF-16"));
+	struct zs_error err = { 0 };
+	assert_false((csv_parse_buffer(u16, sizeof u16 - 1, &t, &err) == ZS_OK));
+	assert_non_null(strstr(err.msg, "UTF-16"));
 	assert_int_equal(t.nrecords, 0);
 }
 
@@ -293,14 +294,42 @@ static void test_too_big(void **state)
 	free(big);
 }
 
-static void test_small_err_buffer(void **state)
+/* --lang en: every message of the reader in English (issue 11). */
+static void test_messages_in_english(void **state)
 {
 	(void)state;
 	struct csv_table t;
-	char err[8]; /* "文件为空" is 12 bytes: must be cut on a character */
-	assert_false(csv_parse_buffer("", 0, &t, err, sizeof err));
-	assert_string_equal(err, "文件");
-	assert_false(csv_parse_buffer("", 0, &t, NULL, 0));
+	struct zs_error err = { 0 };
+	i18n_set(LANG_EN);
+	assert_int_equal(csv_parse_buffer("", 0, &t, &err), ZS_EINPUT);
+	assert_string_equal(err.msg, "the file is empty");
+	static const char open_quote[] = "a,b\n1,2\n\"x,y\n";
+	assert_int_equal(csv_parse_buffer(open_quote, sizeof open_quote - 1, &t, &err), ZS_EINPUT);
+	assert_string_equal(err.msg, "line 3: unclosed quote");
+	static const char bin[] = "a,b\n\x01\x02\x03\x04\x05\x06";
+	assert_int_equal(csv_parse_buffer(bin, sizeof bin - 1, &t, &err), ZS_EINPUT);
+	assert_string_equal(err.msg, "not a text file (it holds binary data)");
+	assert_int_equal(csv_read_file("/nonexistent-zhishou-dir/x.csv", &t, &err), ZS_EINPUT);
+	assert_non_null(strstr(err.msg, "cannot open /nonexistent-zhishou-dir/x.csv"));
+	assert_string_equal(csv_encoding_name(CSV_UTF8_BOM), "UTF-8 with BOM");
+	i18n_set(LANG_ZH);
+	assert_int_equal(csv_parse_buffer("", 0, &t, NULL), ZS_EINPUT);   /* err may be NULL */
+}
+
+/* A message longer than struct zs_error holds (a long file name) is cut
+ * on a character, never in the middle of one. */
+static void test_error_cut_on_character(void **state)
+{
+	(void)state;
+	char name[1300] = "a";
+	for (int i = 0; i < 400; i++)
+		strcat(name, "文");
+	struct zs_error err;
+	zs_fail(&err, ZS_EINPUT, "%s", name);
+	assert_int_equal(strlen(err.msg), 1 + 340 * 3);
+	assert_int_equal(memcmp(err.msg, name, strlen(err.msg)), 0);
+	zs_fail(&err, ZS_EINPUT, "%s", name + 1);   /* 341 characters fit exactly */
+	assert_int_equal(strlen(err.msg), 341 * 3);
 }
 
 static void test_find_column(void **state)
@@ -355,10 +384,10 @@ static void test_read_file_missing(void **state)
 	(void)state;
 	const char *path = "/nonexistent-zhishou-dir/值班表.csv";
 	struct csv_table t;
-	char err[512];
-	assert_false(csv_read_file(path, &t, err, sizeof err));
-	assert_non_null(strstr(err, path));
-	assert_non_null(strstr(err, "无法打开文件"));
+	struct zs_error err = { 0 };
+	assert_false((csv_read_file(path, &t, &err) == ZS_OK));
+	assert_non_null(strstr(err.msg, path));
+	assert_non_null(strstr(err.msg, "无法打开文件"));
 	assert_int_equal(t.nrecords, 0);
 	assert_null(t.records);
 }
@@ -369,9 +398,9 @@ static void test_read_file_directory(void **state)
 	char dir[] = "/tmp/zhishou-csv-XXXXXX";
 	assert_non_null(mkdtemp(dir));
 	struct csv_table t;
-	char err[512];
-	assert_false(csv_read_file(dir, &t, err, sizeof err));
-	assert_non_null(strstr(err, dir));
+	struct zs_error err = { 0 };
+	assert_false((csv_read_file(dir, &t, &err) == ZS_OK));
+	assert_non_null(strstr(err.msg, dir));
 	assert_int_equal(t.nrecords, 0);
 	rmdir(dir);
 }
@@ -387,11 +416,11 @@ static void test_read_file_ok(void **state)
 	close(fd);
 
 	struct csv_table t;
-	char err[256] = "";
-	bool ok = csv_read_file(path, &t, err, sizeof err);
+	struct zs_error err = { 0 };
+	bool ok = (csv_read_file(path, &t, &err) == ZS_OK);
 	unlink(path);
 	if (!ok)
-		print_error("%s\n", err);
+		print_error("%s\n", err.msg);
 	assert_true(ok);
 	assert_int_equal(t.encoding, CSV_GB18030);
 	assert_int_equal(t.nrecords, 2);
@@ -409,10 +438,10 @@ static void test_read_file_empty(void **state)
 	assert_true(fd >= 0);
 	close(fd);
 	struct csv_table t;
-	char err[256];
-	assert_false(csv_read_file(path, &t, err, sizeof err));
+	struct zs_error err = { 0 };
+	assert_false((csv_read_file(path, &t, &err) == ZS_OK));
 	unlink(path);
-	assert_string_equal(err, "文件为空");
+	assert_string_equal(err.msg, "文件为空");
 }
 
 /* ------------------------------------------------------------ streaming */
@@ -426,8 +455,9 @@ struct sink {
 	size_t stop_at; /* return non-zero on this call (1-based); 0 = never */
 };
 
-static int sink_cb(const struct csv_record *rec, void *ud)
+static int sink_cb(const struct csv_record *rec, void *ud, struct zs_error *err)
 {
+	(void)err;
 	struct sink *s = ud;
 	s->calls++;
 	if (s->t.nrecords == s->cap) {
@@ -451,7 +481,7 @@ static int sink_cb(const struct csv_record *rec, void *ud)
 	r->line = rec->line;
 	r->nfields = rec->nfields;
 	r->fields = block;
-	return (s->stop_at && s->calls == s->stop_at) ? 7 : 0;
+	return (s->stop_at && s->calls == s->stop_at) ? CSV_STOP : CSV_NEXT;
 }
 
 static void write_file(char *path, const void *data, size_t len)
@@ -466,12 +496,12 @@ static void write_file(char *path, const void *data, size_t len)
 /* Stream data[0..len) from a temporary file in chunks of `chunk` bytes
  * (0: the default 1 MiB). */
 static bool stream_data(const void *data, size_t len, size_t chunk, struct sink *s,
-			enum csv_encoding *enc, char *err, size_t errsz)
+			enum csv_encoding *enc, struct zs_error *err)
 {
 	char path[] = "/tmp/zhishou-csv-XXXXXX";
 	write_file(path, data, len);
 	csv_set_chunk_size_for_tests(chunk);
-	bool ok = csv_stream_file(path, sink_cb, s, enc, err, errsz);
+	bool ok = csv_stream_file(path, sink_cb, s, enc, err) == ZS_OK;
 	csv_set_chunk_size_for_tests(0);
 	unlink(path);
 	return ok;
@@ -494,25 +524,25 @@ static void check_stream_like_buffer(const char *data, size_t len, const size_t 
 				     size_t nchunks)
 {
 	struct csv_table want;
-	char werr[256];
-	bool wok = csv_parse_buffer(data, len, &want, werr, sizeof werr);
+	struct zs_error werr = { 0 };
+	bool wok = (csv_parse_buffer(data, len, &want, &werr) == ZS_OK);
 	for (size_t c = 0; c < nchunks; c++) {
 		struct sink s = { 0 };
 		enum csv_encoding enc = (enum csv_encoding)99;
-		char err[256] = "junk";
-		bool ok = stream_data(data, len, chunks[c], &s, &enc, err, sizeof err);
+		struct zs_error err = { 0 };
+		bool ok = stream_data(data, len, chunks[c], &s, &enc, &err);
 		if (ok != wok)
 			print_error("chunk %zu: stream %d (%s), buffer %d (%s)\n", chunks[c], ok,
-				    err, wok, werr);
+				    err.msg, wok, werr.msg);
 		assert_int_equal(ok, wok);
 		if (wok) {
-			assert_string_equal(err, "");
+			assert_string_equal(err.msg, "");
 			assert_int_equal(enc, want.encoding);
 			assert_same_records(&s.t, &want);
 		} else if (chunks[c] == 0) {
-			assert_string_equal(err, werr);
+			assert_string_equal(err.msg, werr.msg);
 		} else {
-			assert_true(err[0] != '\0');
+			assert_true(err.msg[0] != '\0');
 		}
 		csv_table_free(&s.t);
 	}
@@ -582,13 +612,13 @@ static void test_stream_encoding_out(void **state)
 	static const char gb[] = "\xc8\xd5\xc6\xda\n";
 	struct sink s = { 0 };
 	enum csv_encoding enc = (enum csv_encoding)99;
-	char err[256];
-	assert_true(stream_data("a\n", 2, 0, &s, &enc, err, sizeof err));
+	struct zs_error err = { 0 };
+	assert_true(stream_data("a\n", 2, 0, &s, &enc, &err));
 	assert_int_equal(enc, CSV_UTF8);
-	assert_true(stream_data(bom, sizeof bom - 1, 0, &s, &enc, err, sizeof err));
+	assert_true(stream_data(bom, sizeof bom - 1, 0, &s, &enc, &err));
 	assert_int_equal(enc, CSV_UTF8_BOM);
-	assert_true(stream_data(gb, sizeof gb - 1, 0, &s, NULL, err, sizeof err));
-	assert_true(stream_data(gb, sizeof gb - 1, 0, &s, &enc, err, sizeof err));
+	assert_true(stream_data(gb, sizeof gb - 1, 0, &s, NULL, &err));
+	assert_true(stream_data(gb, sizeof gb - 1, 0, &s, &enc, &err));
 	assert_int_equal(enc, CSV_GB18030);
 	assert_string_equal(s.t.records[3].fields[0], "日期");
 	csv_table_free(&s.t);
@@ -623,9 +653,8 @@ static void test_stream_gb18030_straddles_chunks(void **state)
 {
 	(void)state;
 	struct csv_table want;
-	char err[256];
-	assert_true(csv_parse_buffer(straddle_text, sizeof straddle_text - 1, &want, err,
-				     sizeof err));
+	struct zs_error err = { 0 };
+	assert_true((csv_parse_buffer(straddle_text, sizeof straddle_text - 1, &want, &err) == ZS_OK));
 	assert_int_equal(want.nrecords, 5);
 
 	size_t gblen;
@@ -655,10 +684,9 @@ static void test_stream_gb18030_straddles_chunks(void **state)
 		for (int v = 0; v < 2; v++) {
 			struct sink s = { 0 };
 			enum csv_encoding enc = CSV_UTF8;
-			bool ok = stream_data(v ? gbbom : gb, v ? gblen + 4 : gblen, chunk, &s, &enc,
-					      err, sizeof err);
+			bool ok = stream_data(v ? gbbom : gb, v ? gblen + 4 : gblen, chunk, &s, &enc, &err);
 			if (!ok)
-				print_error("chunk %zu: %s\n", chunk, err);
+				print_error("chunk %zu: %s\n", chunk, err.msg);
 			assert_true(ok);
 			assert_int_equal(enc, CSV_GB18030);
 			assert_same_records(&s.t, &want);
@@ -695,8 +723,8 @@ static void test_stream_utf8_straddles_chunks(void **state)
 	/* First chunk "日" + 1 byte of "期": still judged UTF-8. */
 	struct sink s = { 0 };
 	enum csv_encoding enc = CSV_GB18030;
-	char err[256];
-	assert_true(stream_data("日期,x\n", strlen("日期,x\n"), 4, &s, &enc, err, sizeof err));
+	struct zs_error err = { 0 };
+	assert_true(stream_data("日期,x\n", strlen("日期,x\n"), 4, &s, &enc, &err));
 	assert_int_equal(enc, CSV_UTF8);
 	assert_string_equal(s.t.records[0].fields[0], "日期");
 	csv_table_free(&s.t);
@@ -731,14 +759,14 @@ static size_t max_line(const struct sink *s)
 static void test_stream_invalid_utf8_late(void **state)
 {
 	(void)state;
-	char err[256];
+	struct zs_error err = { 0 };
 	size_t len;
 	/* GBK bytes on line 1500, far past the first 4 KiB chunk */
 	char *buf = make_lines(2000, 1500, ",\xc8\xd5\xc6\xda", &len);
 	struct sink s = { 0 };
 	enum csv_encoding enc = CSV_GB18030;
-	assert_false(stream_data(buf, len, 4096, &s, &enc, err, sizeof err));
-	assert_string_equal(err, "第 1500 行：含有无效的 UTF-8 字节（文件前部是 UTF-8）");
+	assert_false(stream_data(buf, len, 4096, &s, &enc, &err));
+	assert_string_equal(err.msg, "第 1500 行：含有无效的 UTF-8 字节（文件前部是 UTF-8）");
 	assert_int_equal(enc, CSV_UTF8);
 	assert_true(s.t.nrecords > 0);
 	assert_true(max_line(&s) < 1500);
@@ -749,59 +777,59 @@ static void test_stream_invalid_utf8_late(void **state)
 	buf = make_lines(70000, 55000, "\xFF", &len);
 	assert_true(strchr(buf, '\xFF') - buf > 1024 * 1024 + 1000);
 	memset(&s, 0, sizeof s);
-	assert_false(stream_data(buf, len, 0, &s, NULL, err, sizeof err));
-	assert_string_equal(err, "第 55000 行：含有无效的 UTF-8 字节（文件前部是 UTF-8）");
+	assert_false(stream_data(buf, len, 0, &s, NULL, &err));
+	assert_string_equal(err.msg, "第 55000 行：含有无效的 UTF-8 字节（文件前部是 UTF-8）");
 	csv_table_free(&s.t);
 	/* the same bytes in one buffer: judged GB18030, which 0xFF is not */
 	struct csv_table t;
-	assert_false(csv_parse_buffer(buf, len, &t, err, sizeof err));
-	assert_string_equal(err, "编码无法识别：既不是 UTF-8 也不是 GB18030");
+	assert_false((csv_parse_buffer(buf, len, &t, &err) == ZS_OK));
+	assert_string_equal(err.msg, "编码无法识别：既不是 UTF-8 也不是 GB18030");
 	free(buf);
 
 	/* inside a quoted multi-line field: the line of the byte itself */
 	static const char q[] = "a,b\n1,\"x\ny\nz\xC0\xAF\"\n";
 	memset(&s, 0, sizeof s);
-	assert_false(stream_data(q, sizeof q - 1, 4, &s, NULL, err, sizeof err));
-	assert_string_equal(err, "第 4 行：含有无效的 UTF-8 字节（文件前部是 UTF-8）");
+	assert_false(stream_data(q, sizeof q - 1, 4, &s, NULL, &err));
+	assert_string_equal(err.msg, "第 4 行：含有无效的 UTF-8 字节（文件前部是 UTF-8）");
 	csv_table_free(&s.t);
 
 	/* a character cut by the end of the file */
 	static const char cut[] = "a,b\n1,2\n3,\xE6\x97";
 	memset(&s, 0, sizeof s);
-	assert_false(stream_data(cut, sizeof cut - 1, 4, &s, NULL, err, sizeof err));
-	assert_string_equal(err, "第 3 行：含有无效的 UTF-8 字节（文件前部是 UTF-8）");
+	assert_false(stream_data(cut, sizeof cut - 1, 4, &s, NULL, &err));
+	assert_string_equal(err.msg, "第 3 行：含有无效的 UTF-8 字节（文件前部是 UTF-8）");
 	csv_table_free(&s.t);
 
 	/* with a BOM: the BOM's message */
 	static const char bom[] = "\xEF\xBB\xBF" "a,b\n1,2\n3,4\n\xc8\xd5\xc6\xda,c\n";
 	memset(&s, 0, sizeof s);
-	assert_false(stream_data(bom, sizeof bom - 1, 5, &s, NULL, err, sizeof err));
-	assert_string_equal(err, "第 4 行：文件标明为 UTF-8（带 BOM），但含有无效的 UTF-8 字节");
+	assert_false(stream_data(bom, sizeof bom - 1, 5, &s, NULL, &err));
+	assert_string_equal(err.msg, "第 4 行：文件标明为 UTF-8（带 BOM），但含有无效的 UTF-8 字节");
 	csv_table_free(&s.t);
 }
 
 static void test_stream_invalid_gb18030_late(void **state)
 {
 	(void)state;
-	char err[256];
+	struct zs_error err = { 0 };
 	struct sink s = { 0 };
 	/* 日期,单位 / 张三,1 / 李四,2 / \xFF / ... */
 	static const char bad[] = "\xc8\xd5\xc6\xda,\xb5\xa5\xce\xbb\n\xd5\xc5\xc8\xfd,1\n"
 				  "\xc0\xee\xcb\xc4,2\n3,\xFF\xFF\n4,5\n";
-	assert_false(stream_data(bad, sizeof bad - 1, 8, &s, NULL, err, sizeof err));
-	assert_string_equal(err, "第 4 行：含有无效的 GB18030 字节（文件前部是 GB18030）");
+	assert_false(stream_data(bad, sizeof bad - 1, 8, &s, NULL, &err));
+	assert_string_equal(err.msg, "第 4 行：含有无效的 GB18030 字节（文件前部是 GB18030）");
 	csv_table_free(&s.t);
 	/* in the first chunk: neither encoding */
 	memset(&s, 0, sizeof s);
-	assert_false(stream_data(bad, sizeof bad - 1, 0, &s, NULL, err, sizeof err));
-	assert_string_equal(err, "编码无法识别：既不是 UTF-8 也不是 GB18030");
+	assert_false(stream_data(bad, sizeof bad - 1, 0, &s, NULL, &err));
+	assert_string_equal(err.msg, "编码无法识别：既不是 UTF-8 也不是 GB18030");
 	assert_int_equal(s.calls, 0);
 	csv_table_free(&s.t);
 	/* a GB18030 character cut by the end of the file */
 	static const char cut[] = "\xc8\xd5\xc6\xda,x\n1,2\n3,\xc8";
 	memset(&s, 0, sizeof s);
-	assert_false(stream_data(cut, sizeof cut - 1, 6, &s, NULL, err, sizeof err));
-	assert_string_equal(err, "第 3 行：含有无效的 GB18030 字节（文件前部是 GB18030）");
+	assert_false(stream_data(cut, sizeof cut - 1, 6, &s, NULL, &err));
+	assert_string_equal(err.msg, "第 3 行：含有无效的 GB18030 字节（文件前部是 GB18030）");
 	csv_table_free(&s.t);
 }
 
@@ -809,20 +837,44 @@ static void test_stream_callback_stop(void **state)
 {
 	(void)state;
 	static const char data[] = "h1,h2\n\n1,a\n2,b\n3,c\n4,d";
-	for (size_t stop = 1; stop <= 5; stop++) { /* 5: the record csv_fini ends */
+	/* CSV_STOP ends the reading and is not a failure. */
+	for (size_t stop = 1; stop <= 5; stop++) { /* 5: the record the end of the file ends */
 		struct sink s = { .stop_at = stop };
-		char err[256] = "junk";
-		assert_false(stream_data(data, sizeof data - 1, 4, &s, NULL, err, sizeof err));
-		assert_string_equal(err, "");
+		struct zs_error err = { 0 };
+		assert_true(stream_data(data, sizeof data - 1, 4, &s, NULL, &err));
+		assert_string_equal(err.msg, "");
 		assert_int_equal(s.calls, stop);
 		assert_int_equal(s.t.records[stop - 1].line, stop == 1 ? 1 : stop + 1);
 		csv_table_free(&s.t);
 	}
 	struct sink s = { .stop_at = 6 };
-	char err[256];
-	assert_true(stream_data(data, sizeof data - 1, 0, &s, NULL, err, sizeof err));
+	struct zs_error err = { 0 };
+	assert_true(stream_data(data, sizeof data - 1, 0, &s, NULL, &err));
 	assert_int_equal(s.calls, 5);
 	csv_table_free(&s.t);
+}
+
+static int failing_cb(const struct csv_record *rec, void *ud, struct zs_error *err)
+{
+	size_t *calls = ud;
+	if (++*calls == 2)
+		return zs_fail(err, ZS_EINPUT, "row %zu: no", rec->line);
+	return CSV_NEXT;
+}
+
+/* A callback's failure is returned as it is, with its message. */
+static void test_stream_callback_failure(void **state)
+{
+	(void)state;
+	static const char data[] = "h1,h2\n1,a\n2,b\n";
+	char path[] = "/tmp/zhishou-csv-XXXXXX";
+	write_file(path, data, sizeof data - 1);
+	size_t calls = 0;
+	struct zs_error err = { 0 };
+	assert_int_equal(csv_stream_file(path, failing_cb, &calls, NULL, &err), ZS_EINPUT);
+	assert_string_equal(err.msg, "row 2: no");
+	assert_int_equal(calls, 2);
+	unlink(path);
 }
 
 static void test_stream_empty(void **state)
@@ -833,10 +885,10 @@ static void test_stream_empty(void **state)
 	for (size_t i = 0; i < sizeof empties / sizeof empties[0]; i++) {
 		for (size_t c = 0; c < sizeof all_chunks / sizeof all_chunks[0]; c++) {
 			struct sink s = { 0 };
-			char err[256];
+			struct zs_error err = { 0 };
 			assert_false(stream_data(empties[i], strlen(empties[i]), all_chunks[c], &s,
-						 NULL, err, sizeof err));
-			assert_string_equal(err, "文件为空");
+						 NULL, &err));
+			assert_string_equal(err.msg, "文件为空");
 			assert_int_equal(s.calls, 0);
 		}
 	}
@@ -851,11 +903,11 @@ static void test_stream_binary(void **state)
 	const struct fixture bins[] = { { nul, sizeof nul - 1 },
 					{ zip, sizeof zip - 1 },
 					{ ctl, sizeof ctl - 1 } };
-	char err[256];
+	struct zs_error err = { 0 };
 	for (size_t i = 0; i < 3; i++) {
 		struct sink s = { 0 };
-		assert_false(stream_data(bins[i].data, bins[i].len, 0, &s, NULL, err, sizeof err));
-		assert_string_equal(err, "不是文本文件（含二进制数据）");
+		assert_false(stream_data(bins[i].data, bins[i].len, 0, &s, NULL, &err));
+		assert_string_equal(err.msg, "不是文本文件（含二进制数据）");
 		assert_int_equal(s.calls, 0);
 	}
 	/* control bytes spread over several small chunks of the first 8 KiB */
@@ -863,8 +915,8 @@ static void test_stream_binary(void **state)
 	for (size_t i = 0; i < sizeof spread; i++)
 		spread[i] = (i % 40 == 39) ? '\x01' : 'x';
 	struct sink s = { 0 };
-	assert_false(stream_data(spread, sizeof spread, 16, &s, NULL, err, sizeof err));
-	assert_string_equal(err, "不是文本文件（含二进制数据）");
+	assert_false(stream_data(spread, sizeof spread, 16, &s, NULL, &err));
+	assert_string_equal(err.msg, "不是文本文件（含二进制数据）");
 	/* a NUL after the first chunk names its line */
 	size_t len;
 	char *buf = make_lines(3000, 2500, "", &len);
@@ -873,8 +925,8 @@ static void test_stream_binary(void **state)
 		p = strchr(p, '\n') + 1;
 	p[3] = '\0'; /* after "第" */
 	memset(&s, 0, sizeof s);
-	assert_false(stream_data(buf, len, 4096, &s, NULL, err, sizeof err));
-	assert_string_equal(err, "第 2500 行：不是文本文件（含二进制数据）");
+	assert_false(stream_data(buf, len, 4096, &s, NULL, &err));
+	assert_string_equal(err.msg, "第 2500 行：不是文本文件（含二进制数据）");
 	csv_table_free(&s.t);
 	free(buf);
 }
@@ -897,8 +949,8 @@ static void test_bare_cr_line_ends(void **state)
 	csv_table_free(&t);
 	for (size_t chunk = 4; chunk <= 40; chunk++) {
 		struct sink s = { 0 };
-		char err[256];
-		assert_true(stream_data(data, sizeof data - 1, chunk, &s, NULL, err, sizeof err));
+		struct zs_error err = { 0 };
+		assert_true(stream_data(data, sizeof data - 1, chunk, &s, NULL, &err));
 		assert_int_equal(s.t.nrecords, 6);
 		for (size_t r = 0; r < 6; r++)
 			assert_int_equal(s.t.records[r].line, lines[r]);
@@ -906,12 +958,12 @@ static void test_bare_cr_line_ends(void **state)
 	}
 	/* A bad byte after bare CRs names its own line. */
 	static const char bad[] = "\xEF\xBB\xBF" "a,b\rc,d\re,\xff\r";
-	char err[256] = "";
-	assert_false(csv_parse_buffer(bad, sizeof bad - 1, &t, err, sizeof err));
-	assert_non_null(strstr(err, "第 3 行"));
+	struct zs_error err = { 0 };
+	assert_false((csv_parse_buffer(bad, sizeof bad - 1, &t, &err) == ZS_OK));
+	assert_non_null(strstr(err.msg, "第 3 行"));
 	static const char badcrlf[] = "\xEF\xBB\xBF" "a,b\r\nc,d\r\n\xff\r\n";
-	assert_false(csv_parse_buffer(badcrlf, sizeof badcrlf - 1, &t, err, sizeof err));
-	assert_non_null(strstr(err, "第 3 行"));
+	assert_false((csv_parse_buffer(badcrlf, sizeof badcrlf - 1, &t, &err) == ZS_OK));
+	assert_non_null(strstr(err.msg, "第 3 行"));
 }
 
 static void test_stream_crlf(void **state)
@@ -921,8 +973,8 @@ static void test_stream_crlf(void **state)
 				   "x,y\r\nz,\"\"\r\n";
 	for (size_t chunk = 4; chunk <= 40; chunk++) {
 		struct sink s = { 0 };
-		char err[256];
-		assert_true(stream_data(data, sizeof data - 1, chunk, &s, NULL, err, sizeof err));
+		struct zs_error err = { 0 };
+		assert_true(stream_data(data, sizeof data - 1, chunk, &s, NULL, &err));
 		assert_int_equal(s.t.nrecords, 5);
 		static const size_t lines[] = { 1, 2, 4, 6, 7 };
 		for (size_t r = 0; r < 5; r++) {
@@ -943,8 +995,8 @@ static void test_stream_quoted_newline_across_chunks(void **state)
 	static const char data[] = "h1,h2\na,\"b\nc\n\nd\"\ne,\"f\"\"\n\"\ng,h\n";
 	for (size_t chunk = 4; chunk <= 32; chunk++) {
 		struct sink s = { 0 };
-		char err[256];
-		assert_true(stream_data(data, sizeof data - 1, chunk, &s, NULL, err, sizeof err));
+		struct zs_error err = { 0 };
+		assert_true(stream_data(data, sizeof data - 1, chunk, &s, NULL, &err));
 		assert_int_equal(s.t.nrecords, 4);
 		assert_int_equal(s.t.records[1].line, 2);
 		assert_string_equal(s.t.records[1].fields[1], "b\nc\n\nd");
@@ -957,9 +1009,9 @@ static void test_stream_quoted_newline_across_chunks(void **state)
 	static const char open[] = "a,b\n1,2\n3,\"oops\n4,5\n6,7\n8,9\n";
 	for (size_t chunk = 4; chunk <= 32; chunk++) {
 		struct sink s = { 0 };
-		char err[256];
-		assert_false(stream_data(open, sizeof open - 1, chunk, &s, NULL, err, sizeof err));
-		assert_string_equal(err, "第 3 行：引号未闭合");
+		struct zs_error err = { 0 };
+		assert_false(stream_data(open, sizeof open - 1, chunk, &s, NULL, &err));
+		assert_string_equal(err.msg, "第 3 行：引号未闭合");
 		assert_int_equal(s.calls, 2);
 		csv_table_free(&s.t);
 	}
@@ -968,7 +1020,7 @@ static void test_stream_quoted_newline_across_chunks(void **state)
 static void test_stream_limits(void **state)
 {
 	(void)state;
-	char err[256];
+	struct zs_error err = { 0 };
 	/* a field over 16 MiB */
 	size_t big = (size_t)17 * 1024 * 1024;
 	char *buf = malloc(big + 32);
@@ -977,20 +1029,20 @@ static void test_stream_limits(void **state)
 	memset(buf + 6, 'x', big);
 	memcpy(buf + 6 + big, "\n2,3\n", 5);
 	struct sink s = { 0 };
-	assert_false(stream_data(buf, big + 11, 0, &s, NULL, err, sizeof err));
-	assert_string_equal(err, "第 2 行：单元格内容过长（超过 16 MiB）");
+	assert_false(stream_data(buf, big + 11, 0, &s, NULL, &err));
+	assert_string_equal(err.msg, "第 2 行：单元格内容过长（超过 16 MiB）");
 	assert_int_equal(s.calls, 1);
 	csv_table_free(&s.t);
 	/* quoted, after a multi-line start */
 	memcpy(buf, "a,b\n\"\n", 6);
 	buf[6 + big] = '"';
 	memset(&s, 0, sizeof s);
-	assert_false(stream_data(buf, big + 11, 0, &s, NULL, err, sizeof err));
-	assert_string_equal(err, "第 2 行：单元格内容过长（超过 16 MiB）");
+	assert_false(stream_data(buf, big + 11, 0, &s, NULL, &err));
+	assert_string_equal(err.msg, "第 2 行：单元格内容过长（超过 16 MiB）");
 	csv_table_free(&s.t);
 	struct csv_table t;
-	assert_false(csv_parse_buffer(buf, big + 11, &t, err, sizeof err));
-	assert_string_equal(err, "第 2 行：单元格内容过长（超过 16 MiB）");
+	assert_false((csv_parse_buffer(buf, big + 11, &t, &err) == ZS_OK));
+	assert_string_equal(err.msg, "第 2 行：单元格内容过长（超过 16 MiB）");
 	free(buf);
 
 	/* more than Excel's 16384 columns */
@@ -1003,8 +1055,8 @@ static void test_stream_limits(void **state)
 		buf[pos++] = i + 1 < ncols ? ',' : '\n';
 	}
 	memset(&s, 0, sizeof s);
-	assert_false(stream_data(buf, pos, 1000, &s, NULL, err, sizeof err));
-	assert_string_equal(err, "第 3 行：列数过多（超过 16384 列）");
+	assert_false(stream_data(buf, pos, 1000, &s, NULL, &err));
+	assert_string_equal(err.msg, "第 3 行：列数过多（超过 16384 列）");
 	csv_table_free(&s.t);
 	free(buf);
 }
@@ -1012,21 +1064,21 @@ static void test_stream_limits(void **state)
 static void test_stream_open_errors(void **state)
 {
 	(void)state;
-	char err[512];
+	struct zs_error err = { 0 };
 	struct sink s = { 0 };
 	const char *path = "/nonexistent-zhishou-dir/受理登记.csv";
-	assert_false(csv_stream_file(path, sink_cb, &s, NULL, err, sizeof err));
-	assert_non_null(strstr(err, path));
-	assert_non_null(strstr(err, "无法打开文件"));
+	assert_false((csv_stream_file(path, sink_cb, &s, NULL, &err) == ZS_OK));
+	assert_non_null(strstr(err.msg, path));
+	assert_non_null(strstr(err.msg, "无法打开文件"));
 	char dir[] = "/tmp/zhishou-csv-XXXXXX";
 	assert_non_null(mkdtemp(dir));
-	assert_false(csv_stream_file(dir, sink_cb, &s, NULL, err, sizeof err));
-	assert_non_null(strstr(err, "文件夹"));
+	assert_false((csv_stream_file(dir, sink_cb, &s, NULL, &err) == ZS_OK));
+	assert_non_null(strstr(err.msg, "文件夹"));
 	rmdir(dir);
-	assert_false(csv_stream_file("/dev/null", sink_cb, &s, NULL, err, sizeof err));
-	assert_non_null(strstr(err, "不是普通文件"));
-	assert_false(csv_stream_file("/tmp", NULL, &s, NULL, err, sizeof err));
-	assert_non_null(strstr(err, "内部错误"));
+	assert_false((csv_stream_file("/dev/null", sink_cb, &s, NULL, &err) == ZS_OK));
+	assert_non_null(strstr(err.msg, "不是普通文件"));
+	assert_false((csv_stream_file("/tmp", NULL, &s, NULL, &err) == ZS_OK));
+	assert_non_null(strstr(err.msg, "内部错误"));
 	assert_int_equal(s.calls, 0);
 }
 
@@ -1051,15 +1103,16 @@ struct big_check {
 	bool bad;
 };
 
-static int big_cb(const struct csv_record *rec, void *ud)
+static int big_cb(const struct csv_record *rec, void *ud, struct zs_error *err)
 {
+	(void)err;
 	struct big_check *b = ud;
 	b->n++;
 	if (rec->line != b->n || rec->nfields != 5)
 		b->bad = true;
 	else if (b->n > 1 && strtoul(rec->fields[3], NULL, 10) != b->n - 1)
 		b->bad = true;
-	return b->bad;
+	return b->bad ? CSV_STOP : CSV_NEXT;
 }
 
 static void test_stream_big_file_bounded_memory(void **state)
@@ -1084,9 +1137,9 @@ static void test_stream_big_file_bounded_memory(void **state)
 
 	/* csv_read_file refuses it ... */
 	struct csv_table t;
-	char err[256];
-	assert_false(csv_read_file(path, &t, err, sizeof err));
-	assert_string_equal(err, "文件过大（超过 64 MiB）");
+	struct zs_error err = { 0 };
+	assert_false((csv_read_file(path, &t, &err) == ZS_OK));
+	assert_string_equal(err.msg, "文件过大（超过 64 MiB）");
 
 	/* ... csv_stream_file does not.  Reset the peak (Linux >= 4.0) so
 	 * that only streaming counts. */
@@ -1104,12 +1157,12 @@ static void test_stream_big_file_bounded_memory(void **state)
 	enum csv_encoding enc = CSV_GB18030;
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	bool ok = csv_stream_file(path, big_cb, &b, &enc, err, sizeof err);
+	bool ok = (csv_stream_file(path, big_cb, &b, &enc, &err) == ZS_OK);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	long hwm_after = proc_status_kib("VmHWM");
 	unlink(path);
 	if (!ok)
-		print_error("%s\n", err);
+		print_error("%s\n", err.msg);
 	assert_true(ok);
 	assert_false(b.bad);
 	assert_int_equal(enc, CSV_UTF8);
@@ -1143,7 +1196,8 @@ int main(void)
 		cmocka_unit_test(test_bad_encoding),
 		cmocka_unit_test(test_unterminated_quote),
 		cmocka_unit_test(test_too_big),
-		cmocka_unit_test(test_small_err_buffer),
+		cmocka_unit_test(test_messages_in_english),
+		cmocka_unit_test(test_error_cut_on_character),
 		cmocka_unit_test(test_find_column),
 		cmocka_unit_test(test_find_column_gb18030_header),
 		cmocka_unit_test(test_encoding_name),
@@ -1158,6 +1212,7 @@ int main(void)
 		cmocka_unit_test(test_stream_invalid_utf8_late),
 		cmocka_unit_test(test_stream_invalid_gb18030_late),
 		cmocka_unit_test(test_stream_callback_stop),
+		cmocka_unit_test(test_stream_callback_failure),
 		cmocka_unit_test(test_stream_empty),
 		cmocka_unit_test(test_stream_binary),
 		cmocka_unit_test(test_stream_crlf),

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "zhishou/i18n.h"
 #include "zhishou/timeutil.h"
 
 /* 2026-03-15 20:00:00 +08:00 */
@@ -240,6 +241,27 @@ static void test_error_truncation(void **state)
 	memset(err, 'X', sizeof err);
 	assert_false(time_parse("2026-02-30", NOW, &got, err, sizeof err));
 	assert_string_equal(err, "日期");
+}
+
+/* --lang en: the parser's messages in English. */
+static void test_parse_errors_in_english(void **state)
+{
+	char err[256];
+	int64_t got;
+
+	(void)state;
+	i18n_set(LANG_EN);
+	assert_false(time_parse("2026-02-30", NOW, &got, err, sizeof err));
+	assert_string_equal(err, "no such date: 2026-02-30");
+	assert_false(time_parse("25:00", NOW, &got, err, sizeof err));
+	assert_string_equal(err, "no such time of day: 25:00");
+	assert_false(time_parse("", NOW, &got, err, sizeof err));
+	assert_string_equal(err, "the time is empty");
+	assert_false(time_parse("abc", NOW, &got, err, sizeof err));
+	assert_string_equal(err, "unrecognised time \"abc\" (e.g. 2026-03-15 20:15 or 20:15)");
+	assert_false(time_parse("2026-03-15 20:00+15:00", NOW, &got, err, sizeof err));
+	assert_string_equal(err, "bad time zone offset \"+15:00\"");
+	i18n_set(LANG_ZH);
 }
 
 static void test_date_parse(void **state)
@@ -488,6 +510,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_parse_full_forms, setup_shanghai),
+		cmocka_unit_test_setup(test_parse_errors_in_english, setup_shanghai),
 		cmocka_unit_test_setup(test_parse_server_tz_irrelevant, setup_shanghai),
 		cmocka_unit_test_setup(test_parse_offsets, setup_shanghai),
 		cmocka_unit_test_setup(test_parse_relative, setup_shanghai),
