@@ -95,6 +95,13 @@ int handover_accept(struct zs_ctx *c, const char *names, const char *dispute, in
 			char t[40];
 			r = zs_fail(err, ZS_EINPUT, TR("最近一次交接（#%lld）已由 %s（%s）于 %s 接班确认", "the last handover (#%lld) was accepted by %s (%s) at %s"),
 				    (long long)h.id, h.accept_names, h.accepted_by, time_format(h.accepted_at, TIME_FULL, t, sizeof t));
+		} else if (!r && !strcmp(h.signed_by, store_user(c->st))) {
+			/* Four eyes: the shift that hands over cannot also take over. */
+			char t[40];
+			r = zs_fail(err, ZS_EPERM,
+				    TR("交接班 #%lld 是你（%s）于 %s 签的，不能自己接班确认；请接班的同事确认",
+				       "handover #%lld was signed by you (%s) at %s: the incoming shift accepts it, not you"),
+				    (long long)h.id, h.signed_by, time_format(h.signed_at, TIME_FULL, t, sizeof t));
 		} else if (!r) {
 			r = store_handover_accept(c->st, h.id, c->now, n, d, err);
 			*id = h.id;

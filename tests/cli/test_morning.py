@@ -6,6 +6,7 @@ import json
 import sqlite3
 import unittest
 
+import zs
 from zs import Env
 
 
@@ -204,7 +205,10 @@ class Handover(unittest.TestCase):
 
     def test_sign_accept_and_what_changed(self):
         e = self.env
-        r = e.run("handover", "accept", "--names", "王五", now="2026-03-16 07:00")
+        nxt = e.add_other_member()
+        if not nxt:
+            self.skipTest("accepting needs a second Unix user (root: runuser, useradd)")
+        r = e.run("handover", "accept", "--names", "王五", now="2026-03-16 07:00", user=nxt)
         self.assertEqual(r.rc, 2, r)
         self.assertIn("handover sign", r.err)
         e.ok("handover", "sign", "--names", "张三、李四", "--note", "曝光问题甲仍在排查", now="2026-03-16 07:30")
@@ -218,12 +222,20 @@ class Handover(unittest.TestCase):
         self.assertTrue(item(rv, "intake", self.b)["changed"])
         self.assertFalse(item(rv, "intake", self.a)["changed"])
         self.assertIn("●", e.ok("review", now="2026-03-16 07:45").out)
-        e.ok("handover", "accept", "--names", "王五", "--dispute", "问题甲的检查数量待核", now="2026-03-16 07:50")
+        # Four eyes: the signer cannot accept his own handover (exit 3, why).
+        before = e.audit_rows()
+        r = e.run("handover", "accept", "--names", "张三", now="2026-03-16 07:48")
+        self.assertEqual(r.rc, 3, r)
+        self.assertIn("接班", r.err)
+        self.assertIn(zs.OS_USER, r.err)
+        self.assertEqual(e.audit_rows(), before)
+        e.ok("handover", "accept", "--names", "王五", "--dispute", "问题甲的检查数量待核", now="2026-03-16 07:50",
+             user=nxt)
         rv = review(e, "2026-03-16 07:51")
         self.assertEqual(rv["last_handover"]["accept_names"], "王五")
         self.assertEqual(rv["last_handover"]["dispute"], "问题甲的检查数量待核")
         self.assertEqual(rv["last_handover"]["accepted_at"], "2026-03-16T07:50:00+08:00")
-        r = e.run("handover", "accept", "--names", "赵六", now="2026-03-16 07:55")
+        r = e.run("handover", "accept", "--names", "赵六", now="2026-03-16 07:55", user=nxt)
         self.assertEqual(r.rc, 2, r)
         self.assertIn("王五", r.err)
         audit = e.audit("--entity", "handover")
@@ -267,7 +279,10 @@ class Handover(unittest.TestCase):
         self.assertEqual(db.execute("SELECT note FROM handover").fetchone()[0], note)
         db.close()
         # Without a note the flag says so.
-        e.ok("handover", "accept", "--names", "王五", now="2026-03-16 07:40")
+        nxt = e.add_other_member()
+        if not nxt:
+            self.skipTest("accepting needs a second Unix user (root: runuser, useradd)")
+        e.ok("handover", "accept", "--names", "王五", now="2026-03-16 07:40", user=nxt)
         e.ok("handover", "sign", "--names", "王五", now="2026-03-16 19:00")
         db = sqlite3.connect(e.db)
         last = db.execute("SELECT payload FROM outbox WHERE event = 'handover_signed' ORDER BY id DESC").fetchone()[0]

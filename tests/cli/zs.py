@@ -67,6 +67,31 @@ def require_debian_module(name, package):
         sys.exit(1)
 
 
+_OTHER_USER = None
+
+
+def other_user():
+    """A second Unix user for what one person may not do alone (accepting
+    the handover one signed): created once per test process, in the root
+    group so it can share a test's 0660 database, removed at exit.  None
+    without root (runuser, useradd), where such tests skip."""
+    global _OTHER_USER
+    import atexit
+    import uuid
+    if _OTHER_USER is not None:
+        return _OTHER_USER or None
+    if os.geteuid() != 0 or not shutil.which("runuser") or not shutil.which("useradd"):
+        _OTHER_USER = ""
+        return None
+    name = "zsnext%s" % uuid.uuid4().hex[:6]
+    subprocess.run(["useradd", "-M", "-N", "-g", "0", "-s", "/bin/sh", name], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    atexit.register(lambda: subprocess.run(["userdel", name], stdout=subprocess.DEVNULL,
+                                           stderr=subprocess.DEVNULL))
+    _OTHER_USER = name
+    return name
+
+
 class Result:
     def __init__(self, args, rc, out, err):
         self.args, self.rc, self.out, self.err = args, rc, out, err
@@ -130,9 +155,17 @@ class Env:
             e.update(extra)
         return {k: v for k, v in e.items() if v is not None}
 
-    def run(self, *args, db=True, now=None, env=None, umask=None, timeout=60, lang=None):
+    def add_other_member(self, name="王五", role="operator"):
+        """other_user() as a member of this database (None without root)."""
+        u = other_user()
+        if u:
+            os.chmod(self.dir, 0o770)
+            self.ok("member", "add", "--unix", u, "--name", name, "--role", role)
+        return u
+
+    def run(self, *args, db=True, now=None, env=None, umask=None, timeout=60, lang=None, user=None):
         """Run zhishou; args may be str or bytes.  db=False leaves out --db,
-        db="path" uses another database."""
+        db="path" uses another database; user runs it as that Unix user."""
         argv = [BIN]
         lang = lang or self.lang
         if lang:
@@ -146,8 +179,11 @@ class Env:
         if umask is not None:
             def pre():
                 os.umask(umask)
+        environ = self.environ(now, env)
+        if user:
+            argv = ["runuser", "-u", user, "--", "env", "-i"] + ["%s=%s" % kv for kv in environ.items()] + argv
         p = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, env=self.environ(now, env),
+                           stderr=subprocess.PIPE, env=environ,
                            preexec_fn=pre, timeout=timeout, cwd=self.dir)
         # Every byte zhishou prints must be valid UTF-8.
         return Result(list(args), p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8"))
