@@ -1326,19 +1326,16 @@ class Morning(ConsoleTest):
         t.keys("Enter")
         lines = t.wait_for("尚未接班确认")
         self.assertIn("张三、李四", lines[1])
+        # Four eyes: the one who signed cannot accept; the console says why
+        # (the incoming shift accepts: Roles.test_handover_four_eyes).
         t.keys("A")
         t.wait_for("接班人员")
         t.type("王五")
         t.keys("Enter")
         t.wait_for("有异议之处")
-        t.type("曝光问题数量待核")
         t.keys("Enter")
-        lines = t.wait_for("王五 接班")
-        self.assertIn("异议", lines[1])
-        hs = self.zs_json("handover", "list")
-        self.assertEqual(hs[0]["names"], "张三、李四")
-        self.assertEqual(hs[0]["accept_names"], "王五")
-        self.assertEqual(hs[0]["dispute"], "曝光问题数量待核")
+        t.wait_for("不能自己接班确认")
+        self.assertIsNone(self.zs_json("handover", "list")[0]["accepted_at"])
         # Enter on an item opens its details.
         t.keys("j")
         t.keys("Enter")
@@ -1690,6 +1687,31 @@ class Roles(ConsoleTest):
         t.keys("Enter")
         t.wait_for("级别：重大")
         self.assertEqual(self.level(eid), 2)
+
+    def test_handover_four_eyes(self):
+        # 王值班 signs in the console; 孙值班, the incoming shift, accepts in hers.
+        t = self.console_as("op")
+        t.keys("m")
+        t.wait_for("早班回顾")
+        t.keys("S")
+        t.wait_for("在班人员")
+        t.type("王值班")
+        t.keys("Enter")
+        t.wait_for("交班说明")
+        t.keys("Enter")
+        t.wait_for("尚未接班确认")
+        t2 = self.console_as("op2")
+        t2.keys("m")
+        t2.wait_for("尚未接班确认")
+        t2.keys("A")
+        t2.wait_for("接班人员")
+        t2.type("孙值班")
+        t2.keys("Enter")
+        t2.wait_for("有异议之处")
+        t2.keys("Enter")
+        t2.wait_for("孙值班 接班")
+        h = self.zs_json("handover", "list")[0]
+        self.assertEqual((h["signed_by"], h["accepted_by"]), (self.USERS["op"], self.USERS["op2"]))
 
     def test_stranger_reads_only(self):
         self.readonly_config()
