@@ -8,8 +8,9 @@
  *     member who recorded it and admins, in every purpose (not even masked);
  *   - lists, search, the board and plain exports show callers masked;
  *   - the detail shows them whole to admins, the recorder and members of
- *     the unit handling the item (a tip not marked confidential); masked to
- *     everyone else;
+ *     the unit handling the item (the unit it was transferred to, or while
+ *     it is not transferred the recorder's own unit); masked to everyone
+ *     else;
  *   - an export with callers' data (admins only, checked by the caller of
  *     export) shows them whole, except a confidential tip-giver;
  *   - an alert to a chat robot never carries a caller. */

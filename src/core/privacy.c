@@ -13,18 +13,29 @@ static bool is_recorder(struct zs_ctx *c, const struct intake *i)
 	return i->created_by && !strcmp(i->created_by, store_user(c->st));
 }
 
-/* Is the viewer a member of the unit handling i (its transfer unit)? */
-static bool in_handling_unit(struct zs_ctx *c, const struct intake *i)
+/* The unit a member belongs to (0: none, or not a member). */
+static int64_t unit_of(struct zs_ctx *c, const char *login)
 {
-	if (!i->transfer_unit_id)
-		return false;
 	struct member m;
-	bool same = false;
-	if (store_member_get(c->st, store_user(c->st), &m, NULL) == ZS_OK) {
-		same = m.unit_id && m.unit_id == i->transfer_unit_id;
+	int64_t unit = 0;
+	if (login && store_member_get(c->st, login, &m, NULL) == ZS_OK) {
+		unit = m.unit_id;
 		member_clear(&m);
 	}
-	return same;
+	return unit;
+}
+
+/* Is the viewer at the desk handling i: the unit it was transferred to, or,
+ * until it is transferred, the unit of the member who logged it (a
+ * colleague at the same desk calls the caller back)? */
+static bool in_handling_unit(struct zs_ctx *c, const struct intake *i)
+{
+	int64_t mine = unit_of(c, store_user(c->st));
+	if (!mine)
+		return false;
+	if (i->transfer_unit_id)
+		return mine == i->transfer_unit_id;
+	return mine == unit_of(c, i->created_by);
 }
 
 enum caller_shown privacy_caller(struct zs_ctx *c, const struct intake *i, enum view_purpose p)

@@ -271,6 +271,41 @@ class Roles(unittest.TestCase):
         finally:
             self.allowed("adm", "member", "update", "--unix", self.root, "--role", "admin")
 
+    def test_the_recorders_desk_sees_an_untransferred_caller(self):
+        import json
+        import sqlite3
+        self.zs(None, "unit", "add", "12315投诉举报中心")
+        self.zs(None, "member", "update", "--unix", USERS["op"], "--unit", "12315投诉举报中心")
+        self.zs(None, "member", "add", "--unix", USERS["stranger"], "--name", "同桌值班员", "--role", "operator",
+                "--unit", "12315投诉举报中心")
+        try:
+            iid = self.zs("op", "log", "add", "--channel", "12315-hotline", "--kind", "complaint", "--text", "同桌回电",
+                          "--caller", "司马光", "--phone", "13655556666").stdout.decode().split()[0]
+
+            def show(who):
+                return json.loads(self.zs(who, "log", "show", iid, "--format", "json").stdout)
+
+            def viewers():
+                con = sqlite3.connect(self.db)
+                try:
+                    return [r[0] for r in con.execute(
+                        "SELECT unix_user FROM audit WHERE entity='intake' AND entity_id=? AND action='view'",
+                        (int(iid),))]
+                finally:
+                    con.close()
+            # A colleague at the same desk, before it is transferred: whole, audited.
+            self.assertEqual((show("stranger")["caller"], show("stranger")["phone"]), ("司马光", "13655556666"))
+            self.assertIn(USERS["stranger"], viewers())
+            # Transferred to another unit: that unit's now, the desk sees it masked.
+            self.zs("op", "log", "update", iid, "--transfer", "食品安全监管科")
+            n = len(viewers())
+            self.assertEqual(show("stranger")["phone"], "136****6666")
+            self.assertEqual(len(viewers()), n)
+            self.assertEqual(show("lead")["phone"], "13655556666")
+        finally:
+            self.zs(None, "member", "remove", USERS["stranger"])
+            self.zs(None, "member", "update", "--unix", USERS["op"], "--unit", "")
+
     def test_privacy_of_callers(self):
         import json
         import sqlite3
