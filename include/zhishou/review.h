@@ -30,6 +30,7 @@ struct review_item {
 	bool overdue;
 	bool changed;          /* since the last handover was signed */
 	int level;             /* exposures: 1 gravest … 4 */
+	int64_t at;            /* received (intake) or aired (exposure) */
 };
 
 struct review {
@@ -41,6 +42,18 @@ struct review {
 };
 
 int review_build(struct zs_ctx *c, struct review *out, struct zs_error *err);
+
+/* Where the morning starts: only what changed since the last signed
+ * handover, only what came in tonight (since the gala began, as the board
+ * counts), only one unit's (its exact name, a part of it that names one
+ * unit, or 值班室/unassigned).  Empty: everything. */
+struct review_filter {
+	bool changed, tonight;
+	const char *unit;
+};
+/* Keep the items that pass f (counts recomputed); ZS_EINPUT when the unit
+ * names no unit or several (the message lists them). */
+int review_filter(struct zs_ctx *c, struct review *r, const struct review_filter *f, struct zs_error *err);
 void review_clear(struct review *r);
 
 /* The deadline and what it is for an intake (statutory, working days). */

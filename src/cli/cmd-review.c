@@ -15,13 +15,19 @@ enum review_format { R_TEXT, R_MD, R_JSON };
 
 struct review_opts {
 	enum review_format fmt;
+	struct review_filter filter;
 };
 
 static int opt_cb(int opt, const char *arg, void *ud)
 {
 	struct review_opts *o = ud;
-	if (opt != 'f')
-		return 0;
+	switch (opt) {
+	case 'c': o->filter.changed = true; return 0;
+	case 't': o->filter.tonight = true; return 0;
+	case 'u': o->filter.unit = arg; return 0;
+	case 'f': break;
+	default: return 0;
+	}
 	if (!strcmp(arg, "text"))
 		o->fmt = R_TEXT;
 	else if (!strcmp(arg, "md"))
@@ -187,8 +193,11 @@ static int print_json(const struct review *rv)
 
 static int exec(struct cli *cli, int argc, char **argv)
 {
-	struct review_opts o = { R_TEXT };
-	static const struct option opts[] = { { "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 } };
+	struct review_opts o = { R_TEXT, { 0 } };
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' }, { "changed", no_argument, NULL, 'c' },
+		{ "tonight", no_argument, NULL, 't' }, { "unit", required_argument, NULL, 'u' }, { NULL, 0, NULL, 0 },
+	};
 	int first, r = cli_options(&cmd_review_entry, argc, argv, opts, opt_cb, &o, &first);
 	if (r)
 		return r;
@@ -196,16 +205,22 @@ static int exec(struct cli *cli, int argc, char **argv)
 	struct zs_error err = { 0 };
 	if (review_build(cli_ctx(cli), &rv, &err))
 		return cli_error(&err);
+	if (review_filter(cli_ctx(cli), &rv, &o.filter, &err)) {
+		review_clear(&rv);
+		return cli_error(&err);
+	}
 	r = o.fmt == R_JSON ? print_json(&rv) : print_text(&rv, o.fmt == R_MD, &cli->cfg);
 	review_clear(&rv);
 	return r;
 }
 
 const struct cmd_entry cmd_review_entry = {
-	"review", "[--format text|md|json]",
-	"早班回顾：所有未办结的登记和曝光问题，按承办单位分组，超时的在前，再按时限；标出上次交接后的变化",
+	"review", "[--changed] [--tonight] [--unit UNIT] [--format text|md|json]",
+	"早班回顾：所有未办结的登记和曝光问题，按承办单位分组，超时的在前，再按时限；标出上次交接后的变化"
+	"（--changed 只看上次交接后有变化的，--tonight 只看今晚（晚会开始以来）的，--unit 只看一个单位的，可写单位名称的一部分；值班室＝未分派）",
 	"the morning review: every open intake and exposure by unit, overdue first, then by deadline; "
-	"marks what changed since the last handover",
+	"marks what changed since the last handover (--changed: only those; --tonight: only what came in since "
+	"the gala began; --unit: one unit's, by its name or a part of it; 值班室 = not assigned)",
 	CMD_READONLY, exec,
 	0, 0, NULL, NULL,
 };

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "zhishou/rules.h"
+#include "zhishou/board.h"
 #include "zhishou/codes.h"
 #include "zhishou/i18n.h"
 #include "zhishou/review.h"
@@ -120,6 +121,7 @@ static int intake_cb(const struct intake *i, void *ud)
 		it->last = strdup(buf);
 	}
 	it->last_at = i->updated_at;
+	it->at = i->received_at;
 	it->next = review_intake_due(b->c, i, &it->due, &it->due_estimated);
 	it->overdue = due_state(it->due, b->c->now, 0) == DUE_OVERDUE;
 	it->changed = b->since && i->updated_at > b->since;
@@ -192,6 +194,7 @@ static int add_exposure(struct build *b, const struct exposure *e)
 	it->title = shorten(e->title);
 	it->unit = strdup(e->lead_unit ? e->lead_unit : "");
 	it->level = e->level;
+	it->at = e->aired_at;
 	struct last_action l = { .at = 0 };
 	store_action_each(b->c->st, e->id, action_cb, &l, b->err);
 	store_instruction_each(b->c->st, e->id, instruction_cb, &l, b->err);
@@ -310,16 +313,105 @@ int review_build(struct zs_ctx *c, struct review *out, struct zs_error *err)
 	return r;
 }
 
-void review_clear(struct review *r)
+/* The unit --unit names: an exact name, or a part of exactly one. */
+struct unit_pick {
+	const char *text;
+	char *exact, *only;
+	int partial;
+	char list[512];
+};
+
+static int unit_pick_cb(const struct unit *u, void *ud)
 {
+	struct unit_pick *p = ud;
+	if (!strcmp(u->name, p->text)) {
+		free(p->exact);
+		p->exact = strdup(u->name);
+	} else if (strstr(u->name, p->text)) {
+		if (!p->partial++)
+			p->only = strdup(u->name);
+		size_t l = strlen(p->list);
+		if (l < sizeof p->list - 100)
+			snprintf(p->list + l, sizeof p->list - l, "%s%s", l ? TR("、", ", ") : "", u->name);
+	}
+	return 0;
+}
+
+static void item_free(struct review_item *it)
+{
+	free(it->kind);
+	free(it->status);
+	free(it->title);
+	free(it->unit);
+	free(it->last);
+}
+
+int review_filter(struct zs_ctx *c, struct review *r, const struct review_filter *f, struct zs_error *err)
+{
+	char *unit = NULL;
+	bool unassigned = false;
+	if (f->unit && *f->unit) {
+		if (!strcmp(f->unit, "值班室") || !strcmp(f->unit, TR("未分派", "unassigned"))) {
+			unassigned = true;
+		} else {
+			struct unit_pick p = { .text = f->unit };
+			int rc = store_unit_each(c->st, unit_pick_cb, &p, err);
+			if (rc) {
+				free(p.exact);
+				free(p.only);
+				return rc;
+			}
+			if (p.exact) {
+				unit = p.exact;
+				free(p.only);
+			} else if (p.partial == 1) {
+				unit = p.only;
+			} else {
+				free(p.only);
+				return p.partial ? zs_fail(err, ZS_EINPUT, TR("「%s」对应多个单位：%s", "\"%s\" names several units: %s"),
+							   f->unit, p.list)
+						 : zs_fail(err, ZS_EINPUT, TR("没有名称含「%s」的单位", "no unit named like \"%s\""),
+							   f->unit);
+			}
+		}
+	}
+	int64_t since = 0;
+	if (f->tonight) {
+		struct board_gala g;
+		int rc = board_gala(c, &g, err);
+		if (rc) {
+			free(unit);
+			return rc;
+		}
+		since = board_since(c, &g);
+	}
+	size_t k = 0;
+	r->overdue = r->changed = r->intakes = r->exposures = 0;
 	for (size_t i = 0; i < r->n; i++) {
 		struct review_item *it = &r->items[i];
-		free(it->kind);
-		free(it->status);
-		free(it->title);
-		free(it->unit);
-		free(it->last);
+		bool keep = (!f->changed || it->changed) && (!f->tonight || it->at >= since) &&
+			    (!unit || !strcmp(it->unit, unit)) && (!unassigned || !*it->unit);
+		if (!keep) {
+			item_free(it);
+			continue;
+		}
+		r->items[k++] = *it;
+		r->overdue += it->overdue;
+		r->changed += it->changed;
+		if (it->exposure)
+			r->exposures++;
+		else
+			r->intakes++;
 	}
+	r->n = k;
+	free(unit);
+	return ZS_OK;
+}
+
+void review_clear(struct review *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		item_free(&r->items[i]);
 	free(r->items);
 	handover_clear(&r->last);
 	memset(r, 0, sizeof *r);

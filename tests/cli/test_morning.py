@@ -166,6 +166,44 @@ class Review(unittest.TestCase):
         self.assertIn("## 食品安全监管科", md)
         self.assertIn("| ! |", md)
 
+    def test_filters_changed_tonight_unit(self):
+        e = self.env
+        now = "2026-03-16 07:50"
+        e.ok("unit", "add", "食品生产监管科")
+        e.ok("gala", "add", "--name", "央视3·15晚会", "--start", "2026-03-15 20:00", "--end", "2026-03-15 22:10",
+             now="2026-03-15 19:00")
+        old = e.add("--channel", "web", "--kind", "complaint", "--text", "二月的投诉", "--at", "2026-02-02 10:00",
+                    now="2026-03-15 21:00")[0]
+        tonight = e.add("--channel", "web", "--kind", "tip", "--text", "昨晚的举报", "--at", "2026-03-15 21:00",
+                        now="2026-03-15 21:00")[0]
+        e.ok("log", "update", str(tonight), "--transfer", "食品安全监管科", now="2026-03-15 21:10")
+        exp = int(e.ok("expose", "add", "--title", "执法队牵头的问题", "--aired", "2026-03-15 20:30", "--lead", "执法稽查队",
+                       now="2026-03-15 21:20").out.strip())
+        e.ok("handover", "sign", "--names", "张三", now="2026-03-16 07:00")
+        e.ok("log", "update", str(old), "--note", "回访了", now="2026-03-16 07:10")
+
+        def ids(*flags):
+            rv = e.ok("review", "--format", "json", *flags, now=now).json()
+            got = sorted((it["type"], it["id"]) for it in rv["items"])
+            self.assertEqual(rv["counts"]["intakes"] + rv["counts"]["exposures"], len(got))
+            return got
+        self.assertEqual(ids(), sorted([("intake", old), ("intake", tonight), ("exposure", exp)]))
+        self.assertEqual(ids("--changed"), [("intake", old)])
+        self.assertEqual(ids("--tonight"), sorted([("intake", tonight), ("exposure", exp)]))
+        self.assertEqual(ids("--unit", "食品安全监管科"), [("intake", tonight)])
+        self.assertEqual(ids("--unit", "稽查"), [("exposure", exp)])           # a part that names one unit
+        self.assertEqual(ids("--unit", "值班室"), [("intake", old)])            # not assigned yet
+        self.assertEqual(ids("--tonight", "--unit", "安全"), [("intake", tonight)])
+        self.assertEqual(ids("--changed", "--tonight"), [])
+        text = e.ok("review", "--changed", now=now).out
+        self.assertIn("#%d" % old, text)
+        self.assertNotIn("#%d" % tonight, text)
+        for bad, needle in (("监管", "多个单位"), ("没有这个", "没有名称含")):
+            r = e.run("review", "--unit", bad, now=now)
+            self.assertEqual(r.rc, 2, r)
+            self.assertIn(needle, r.err)
+            self.assertEqual(r.out, "")
+
     def test_last_done_is_shown(self):
         e = self.env
         now = "2026-03-15 22:00"
