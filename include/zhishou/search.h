@@ -32,10 +32,17 @@ bool search_match_all(const struct search_query *q, const char *const *fields, i
 #include "zhishou/model.h"
 
 /* One hit: an exposure (exposure != NULL) or an intake (callers as a list
- * shows them, privacy.h). */
+ * shows them, privacy.h), and the row every front end shows for it, the
+ * same for both kinds: what it is, its number, when (aired or received),
+ * its status (code and words), a title (the exposure's title, the intake's
+ * subject) and a text (the companies named, the intake's summary). */
 struct search_hit {
 	const struct exposure *exposure;
 	const struct intake *intake;
+	bool is_exposure;
+	int64_t id, at;
+	const char *status, *status_label;
+	const char *title, *text;
 };
 typedef int (*search_hit_cb)(const struct search_hit *h, void *ud);
 

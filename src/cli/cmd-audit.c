@@ -127,13 +127,18 @@ static int verify_exec(struct cli *cli, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_audit_entry = {
-	"audit", "[--entity intake|exposure|roster|unit|gala|handover|report|member [--id N]] [--after SEQ] [--limit N] [--format ...]",
-	"查看审计记录（谁、何时、改了什么）", "show the audit trail (who, when, what changed)",
-	CMD_READONLY, exec,
-	0, 0, NULL, NULL,
+	.name = "audit",
+	.usage = "[--entity intake|exposure|roster|unit|gala|handover|report|member [--id N]] [--after SEQ] [--limit N] [--format ...]",
+	.help_zh = "查看审计记录（谁、何时、改了什么）",
+	.help_en = "show the audit trail (who, when, what changed)",
+	.flags = CMD_READONLY,
+	.exec = exec,
 };
 const struct cmd_entry cmd_audit_verify_entry = {
-	"audit verify", "", "校验审计哈希链，指出第一条不符的记录", "verify the audit hash chain; name the first bad row",
-	CMD_READONLY, verify_exec,
-	0, 0, NULL, NULL,
+	.name = "audit verify",
+	.usage = "",
+	.help_zh = "校验审计哈希链，指出第一条不符的记录",
+	.help_en = "verify the audit hash chain; name the first bad row",
+	.flags = CMD_READONLY,
+	.exec = verify_exec,
 };

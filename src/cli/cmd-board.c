@@ -236,9 +236,10 @@ static int exec(struct cli *cli, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_board_entry = {
-	"board", "[--format text|json]",
-	"看板快照：晚会时钟、受理计数、未结曝光问题、正在值班",
-	"snapshot: gala clock, counts, open exposures, who is on duty",
-	CMD_READONLY, exec,
-	0, 0, NULL, NULL,
+	.name = "board",
+	.usage = "[--format text|json]",
+	.help_zh = "看板快照：晚会时钟、受理计数、未结曝光问题、正在值班",
+	.help_en = "snapshot: gala clock, counts, open exposures, who is on duty",
+	.flags = CMD_READONLY,
+	.exec = exec,
 };

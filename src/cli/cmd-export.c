@@ -77,10 +77,10 @@ static int exec(struct cli *cli, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_log_export_entry = {
-	"log export", "[--format xlsx|csv] [-o FILE] [--from TIME] [--until TIME] [--with-pii]",
-	"导出登记（默认为本次晚会以来）；来电人姓名和号码遮蔽，--with-pii 才导出全文并记入审计",
-	"export intakes (default: since the gala began); callers' names and phones masked unless --with-pii, "
-	"which is audited",
-	0, exec,
-	0, 0, NULL, NULL,
+	.name = "log export",
+	.usage = "[--format xlsx|csv] [-o FILE] [--from TIME] [--until TIME] [--with-pii]",
+	.help_zh = "导出登记（默认为本次晚会以来）；来电人姓名和号码遮蔽，--with-pii 才导出全文并记入审计",
+	.help_en = "export intakes (default: since the gala began); callers' names and phones masked unless --with-pii, "
+		"which is audited",
+	.exec = exec,
 };

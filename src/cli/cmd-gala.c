@@ -88,13 +88,17 @@ static int list_exec(struct cli *cli, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_gala_add_entry = {
-	"gala add", "--name N --start TIME --end TIME",
-	"登记晚会的播出时间（看板计数从晚会开始算起）", "schedule a gala (the board counts from its start)",
-	0, add_exec,
-	0, 0, NULL, NULL,
+	.name = "gala add",
+	.usage = "--name N --start TIME --end TIME",
+	.help_zh = "登记晚会的播出时间（看板计数从晚会开始算起）",
+	.help_en = "schedule a gala (the board counts from its start)",
+	.exec = add_exec,
 };
 const struct cmd_entry cmd_gala_list_entry = {
-	"gala list", "[--format table|tsv|csv|json]", "列出晚会时间", "list the galas",
-	CMD_READONLY, list_exec,
-	0, 0, NULL, NULL,
+	.name = "gala list",
+	.usage = "[--format table|tsv|csv|json]",
+	.help_zh = "列出晚会时间",
+	.help_en = "list the galas",
+	.flags = CMD_READONLY,
+	.exec = list_exec,
 };

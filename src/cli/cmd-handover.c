@@ -124,20 +124,24 @@ static int list_exec(struct cli *cli, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_handover_sign_entry = {
-	"handover sign", "--names 值班人员 [--note 交班说明]",
-	"交班：签交接班（记下在班人员、说明和此刻未办结事项的快照）",
-	"sign the handover (names on duty, a note, a snapshot of what is open)",
-	0, sign_exec,
-	0, 0, NULL, NULL,
+	.name = "handover sign",
+	.usage = "--names 值班人员 [--note 交班说明]",
+	.help_zh = "交班：签交接班（记下在班人员、说明和此刻未办结事项的快照）",
+	.help_en = "sign the handover (names on duty, a note, a snapshot of what is open)",
+	.exec = sign_exec,
 };
 const struct cmd_entry cmd_handover_accept_entry = {
-	"handover accept", "--names 接班人员 [--dispute 异议]",
-	"接班：确认最近一次交接，可注明有异议之处", "accept the last handover, noting anything disputed",
-	0, accept_exec,
-	0, 0, NULL, NULL,
+	.name = "handover accept",
+	.usage = "--names 接班人员 [--dispute 异议]",
+	.help_zh = "接班：确认最近一次交接，可注明有异议之处",
+	.help_en = "accept the last handover, noting anything disputed",
+	.exec = accept_exec,
 };
 const struct cmd_entry cmd_handover_list_entry = {
-	"handover list", "[--format table|tsv|csv|json]", "列出交接班记录（新的在前）", "list handovers (newest first)",
-	CMD_READONLY, list_exec,
-	0, 0, NULL, NULL,
+	.name = "handover list",
+	.usage = "[--format table|tsv|csv|json]",
+	.help_zh = "列出交接班记录（新的在前）",
+	.help_en = "list handovers (newest first)",
+	.flags = CMD_READONLY,
+	.exec = list_exec,
 };

@@ -328,39 +328,44 @@ static int update_exec(struct cli *cli, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_log_add_entry = {
-	"log add",
-	"--channel C --kind K --text T [--at TIME] [--caller N] [--phone P] [--subject S] [--uscc U] "
-	"[--category X] [--ref R] [--exposure ID] [--confidential]",
-	"登记一件投诉、举报或咨询；输出编号和可能的重复件、建议关联的曝光问题",
-	"log a complaint, tip or inquiry; prints its id and any duplicate or exposure suggestion",
-	0, add_exec,
-	0, 0, NULL, NULL,
+	.name = "log add",
+	.usage = "--channel C --kind K --text T [--at TIME] [--caller N] [--phone P] [--subject S] [--uscc U] "
+		"[--category X] [--ref R] [--exposure ID] [--confidential]",
+	.help_zh = "登记一件投诉、举报或咨询；输出编号和可能的重复件、建议关联的曝光问题",
+	.help_en = "log a complaint, tip or inquiry; prints its id and any duplicate or exposure suggestion",
+	.exec = add_exec,
 };
 const struct cmd_entry cmd_log_import_entry = {
-	"log import", "FILE",
-	"批量导入登记（CSV 表头 received_at,channel,kind,caller,phone,subject,uscc,category,summary,ref 或中文表头；或 JSON Lines），全部成功才写入",
-	"import intakes (CSV with header received_at,channel,kind,caller,phone,subject,uscc,category,summary,ref, or JSON Lines); all or nothing",
-	0, import_exec,
-	1, 1, "一个文件", "one file",
+	.name = "log import",
+	.usage = "FILE",
+	.help_zh = "批量导入登记（CSV 表头 received_at,channel,kind,caller,phone,subject,uscc,category,summary,ref 或中文表头；或 JSON Lines），全部成功才写入",
+	.help_en = "import intakes (CSV with header received_at,channel,kind,caller,phone,subject,uscc,category,summary,ref, or JSON Lines); all or nothing",
+	.exec = import_exec,
+	.args_min = 1, .args_max = 1, .arg_zh = "一个文件", .arg_en = "one file",
 };
 const struct cmd_entry cmd_log_list_entry = {
-	"log list",
-	"[--unresolved] [--channel C] [--kind K] [--status S] [--exposure ID] [--since T] [--until T] "
-	"[--search Q] [--limit N] [--before ID] [--format table|tsv|csv|json]",
-	"列出登记，最新的在前（默认 50 件；--before 翻页）",
-	"list intakes, newest first (50 by default; --before pages)",
-	CMD_READONLY, list_exec,
-	0, 0, NULL, NULL,
+	.name = "log list",
+	.usage = "[--unresolved] [--channel C] [--kind K] [--status S] [--exposure ID] [--since T] [--until T] "
+		"[--search Q] [--limit N] [--before ID] [--format table|tsv|csv|json]",
+	.help_zh = "列出登记，最新的在前（默认 50 件；--before 翻页）",
+	.help_en = "list intakes, newest first (50 by default; --before pages)",
+	.flags = CMD_READONLY,
+	.exec = list_exec,
 };
 const struct cmd_entry cmd_log_show_entry = {
-	"log show", "ID [--format table|json]", "查看一件登记的全部内容和经过", "show one intake in full with its history",
-	CMD_READONLY, show_exec,
-	1, 1, "一个登记编号", "one intake id",
+	.name = "log show",
+	.usage = "ID [--format table|json]",
+	.help_zh = "查看一件登记的全部内容和经过",
+	.help_en = "show one intake in full with its history",
+	.flags = CMD_READONLY,
+	.exec = show_exec,
+	.args_min = 1, .args_max = 1, .arg_zh = "一个登记编号", .arg_en = "one intake id",
 };
 const struct cmd_entry cmd_log_update_entry = {
-	"log update", "ID [--status S] [--transfer UNIT] [--note T] [--recovered YUAN] [--exposure ID] [--duplicate-of ID]",
-	"修改登记：状态、转办、备注、挽回损失、关联曝光、标记重复件",
-	"change an intake: status, transfer, note, money recovered, exposure link, duplicate",
-	0, update_exec,
-	1, 1, "一个登记编号", "one intake id",
+	.name = "log update",
+	.usage = "ID [--status S] [--transfer UNIT] [--note T] [--recovered YUAN] [--exposure ID] [--duplicate-of ID]",
+	.help_zh = "修改登记：状态、转办、备注、挽回损失、关联曝光、标记重复件",
+	.help_en = "change an intake: status, transfer, note, money recovered, exposure link, duplicate",
+	.exec = update_exec,
+	.args_min = 1, .args_max = 1, .arg_zh = "一个登记编号", .arg_en = "one intake id",
 };

@@ -196,20 +196,26 @@ static int quarantine_exec(struct cli *cli, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_outbox_list_entry = {
-	"outbox list", "[--failed] [--limit N] [--format table|tsv|csv|json]",
-	"列出发往聊天机器人的消息及其送达情况（新的在前）", "list messages for the chat robots and their delivery (newest first)",
-	CMD_READONLY, list_exec,
-	0, 0, NULL, NULL,
+	.name = "outbox list",
+	.usage = "[--failed] [--limit N] [--format table|tsv|csv|json]",
+	.help_zh = "列出发往聊天机器人的消息及其送达情况（新的在前）",
+	.help_en = "list messages for the chat robots and their delivery (newest first)",
+	.flags = CMD_READONLY,
+	.exec = list_exec,
 };
 const struct cmd_entry cmd_outbox_retry_entry = {
-	"outbox retry", "ID | --all",
-	"把发送失败的消息放回待发", "put failed deliveries back in the queue",
-	0, retry_exec,
-	0, 1, "一个编号或 --all", "one id or --all",
+	.name = "outbox retry",
+	.usage = "ID | --all",
+	.help_zh = "把发送失败的消息放回待发",
+	.help_en = "put failed deliveries back in the queue",
+	.exec = retry_exec,
+	.args_min = 0, .args_max = 1, .arg_zh = "一个编号或 --all", .arg_en = "one id or --all",
 };
 const struct cmd_entry cmd_feed_quarantine_entry = {
-	"feed quarantine", "[--feed NAME] [--limit N] [--format table|tsv|csv|json]",
-	"列出 8890 接入中无法使用的记录及原因", "list 8890 feed records that could not be used, with the reason",
-	CMD_READONLY, quarantine_exec,
-	0, 0, NULL, NULL,
+	.name = "feed quarantine",
+	.usage = "[--feed NAME] [--limit N] [--format table|tsv|csv|json]",
+	.help_zh = "列出 8890 接入中无法使用的记录及原因",
+	.help_en = "list 8890 feed records that could not be used, with the reason",
+	.flags = CMD_READONLY,
+	.exec = quarantine_exec,
 };

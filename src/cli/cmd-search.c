@@ -43,23 +43,15 @@ static int hit_cb(const struct search_hit *h, void *ud)
 {
 	struct sctx *s = ud;
 	char t[40];
-	if (h->exposure) {
-		const struct exposure *e = h->exposure;
-		out_str(s->out, s->json ? "exposure" : TR("曝光", "exposure"));
-		out_int(s->out, e->id);
-		out_str(s->out, time_format(e->aired_at, s->json ? TIME_ISO : TIME_SHORT, t, sizeof t));
-		out_str(s->out, s->json ? e->status : vocab_label(&vocab_exposure_status, e->status));
-		out_str(s->out, e->title);
-		out_str(s->out, e->companies);
-	} else {
-		const struct intake *i = h->intake;
-		out_str(s->out, s->json ? "intake" : TR("登记", "intake"));
-		out_int(s->out, i->id);
-		out_str(s->out, time_format(i->received_at, s->json ? TIME_ISO : TIME_SHORT, t, sizeof t));
-		out_str(s->out, s->json ? i->status : vocab_label(&vocab_status, i->status));
-		out_str(s->out, i->subject);
-		out_str(s->out, i->summary);
-	}
+	if (s->json)
+		out_str(s->out, h->is_exposure ? "exposure" : "intake");
+	else
+		out_str(s->out, h->is_exposure ? TR("曝光", "exposure") : TR("登记", "intake"));
+	out_int(s->out, h->id);
+	out_str(s->out, time_format(h->at, s->json ? TIME_ISO : TIME_SHORT, t, sizeof t));
+	out_str(s->out, s->json ? h->status : h->status_label);
+	out_str(s->out, h->title);
+	out_str(s->out, h->text);
 	out_end_row(s->out);
 	return 0;
 }
@@ -102,9 +94,11 @@ static int exec(struct cli *cli, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_search_entry = {
-	"search", "Q [--limit N] [--format table|tsv|csv|json]",
-	"搜索登记和曝光问题（中文一个字起；多个词须同时出现）",
-	"search intakes and exposures (Chinese from one character; all words must match)",
-	CMD_READONLY, exec,
-	1, -1, "搜索词", "search terms",
+	.name = "search",
+	.usage = "Q [--limit N] [--format table|tsv|csv|json]",
+	.help_zh = "搜索登记和曝光问题（中文一个字起；多个词须同时出现）",
+	.help_en = "search intakes and exposures (Chinese from one character; all words must match)",
+	.flags = CMD_READONLY,
+	.exec = exec,
+	.args_min = 1, .args_max = -1, .arg_zh = "搜索词", .arg_en = "search terms",
 };

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "zhishou/codes.h"
 #include "zhishou/fields.h"
 #include "zhishou/i18n.h"
 #include "zhishou/reads.h"
@@ -121,7 +122,9 @@ static int run_exposure(const struct exposure *e, void *ud)
 	if (!search_match_all(r->q, fields, 4))
 		return 0;
 	r->res->exposures++;
-	struct search_hit h = { .exposure = e };
+	struct search_hit h = { .exposure = e, .is_exposure = true, .id = e->id, .at = e->aired_at,
+				.status = e->status, .status_label = vocab_label(&vocab_exposure_status, e->status),
+				.title = e->title, .text = e->companies };
 	return r->cb(&h, r->ud);
 }
 
@@ -133,7 +136,9 @@ static int run_intake(const struct intake *i, void *ud)
 		return ZS_STOP;
 	}
 	r->res->intakes++;
-	struct search_hit h = { .intake = i };
+	struct search_hit h = { .intake = i, .id = i->id, .at = i->received_at,
+				.status = i->status, .status_label = vocab_label(&vocab_status, i->status),
+				.title = i->subject, .text = i->summary };
 	return r->cb(&h, r->ud);
 }
 
