@@ -211,14 +211,14 @@ static void print_text(struct cli *cli, const struct board_snapshot *s)
 		out_line(stdout, TR("  （此刻没有排班）", "  (nobody rostered now)"));
 }
 
+static const struct option exec_opts[] = {
+	{ "format", required_argument, NULL, 'f' },
+	{ NULL, 0, NULL, 0 },
+};
 static int exec(struct cli *cli, int argc, char **argv)
 {
 	struct board_opts o = { 0 };
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int first, r = cli_options(&cmd_board_entry, argc, argv, opts, opt_cb, &o, &first);
+	int first, r = cli_options(&cmd_board_entry, argc, argv, exec_opts, opt_cb, &o, &first);
 	if (r)
 		return r;
 	struct zs_error err = { 0 };
@@ -242,4 +242,5 @@ const struct cmd_entry cmd_board_entry = {
 	.help_en = "snapshot: gala clock, counts, open exposures, who is on duty",
 	.flags = CMD_READONLY,
 	.exec = exec,
+	.opts = exec_opts,
 };

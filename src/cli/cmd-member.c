@@ -58,11 +58,12 @@ static int update_exec(struct cli *cli, int argc, char **argv)
 	return write_exec(cli, argc, argv, &cmd_member_update_entry, member_update, "已更新成员 %s", "member %s updated");
 }
 
+static const struct option remove_opts[] = { { "unix", required_argument, NULL, 'u' }, { NULL, 0, NULL, 0 } };
 static int remove_exec(struct cli *cli, int argc, char **argv)
 {
 	const struct cmd_entry *cmd = &cmd_member_remove_entry;
 	struct member_opts o = { .cmd = cmd };
-	int first, r = cli_options(cmd, argc, argv, write_opts, opt_cb, &o, &first);
+	int first, r = cli_options(cmd, argc, argv, remove_opts, opt_cb, &o, &first);
 	if (r)
 		return r;
 	if (!o.in.unix_user && first < argc)
@@ -107,11 +108,11 @@ static int list_cb(const struct member *m, void *ud)
 	return 0;
 }
 
+static const struct option list_exec_opts[] = { { "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 } };
 static int list_exec(struct cli *cli, int argc, char **argv)
 {
 	struct member_opts o = { .cmd = &cmd_member_list_entry };
-	static const struct option opts[] = { { "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 } };
-	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	int first, r = cli_options(o.cmd, argc, argv, list_exec_opts, opt_cb, &o, &first);
 	if (r)
 		return r;
 	struct zs_error err = { 0 };
@@ -132,6 +133,7 @@ const struct cmd_entry cmd_member_add_entry = {
 	.help_en = "add a member (admins): operators log and handle, leaders also set levels, lead units and instruct, "
 		"admins also manage members and rosters",
 	.exec = add_exec,
+	.opts = write_opts,
 };
 const struct cmd_entry cmd_member_update_entry = {
 	.name = "member update",
@@ -139,13 +141,15 @@ const struct cmd_entry cmd_member_update_entry = {
 	.help_zh = "修改成员（管理员）",
 	.help_en = "change a member (admins)",
 	.exec = update_exec,
+	.opts = write_opts,
 };
 const struct cmd_entry cmd_member_remove_entry = {
 	.name = "member remove",
-	.usage = "USER",
+	.usage = "USER | --unix USER",
 	.help_zh = "删除成员（管理员；最后一个管理员不能删）",
 	.help_en = "remove a member (admins; not the last admin)",
 	.exec = remove_exec,
+	.opts = remove_opts,
 	.args_min = 0, .args_max = 1, .arg_zh = "Unix 用户名", .arg_en = "a Unix user name",
 };
 const struct cmd_entry cmd_member_list_entry = {
@@ -155,4 +159,5 @@ const struct cmd_entry cmd_member_list_entry = {
 	.help_en = "list members and their roles",
 	.flags = CMD_READONLY,
 	.exec = list_exec,
+	.opts = list_exec_opts,
 };

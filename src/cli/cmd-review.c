@@ -191,14 +191,14 @@ static int print_json(const struct review *rv)
 	return ferror(stdout) ? 1 : 0;
 }
 
+static const struct option exec_opts[] = {
+	{ "format", required_argument, NULL, 'f' }, { "changed", no_argument, NULL, 'c' },
+	{ "tonight", no_argument, NULL, 't' }, { "unit", required_argument, NULL, 'u' }, { NULL, 0, NULL, 0 },
+};
 static int exec(struct cli *cli, int argc, char **argv)
 {
 	struct review_opts o = { R_TEXT, { 0 } };
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' }, { "changed", no_argument, NULL, 'c' },
-		{ "tonight", no_argument, NULL, 't' }, { "unit", required_argument, NULL, 'u' }, { NULL, 0, NULL, 0 },
-	};
-	int first, r = cli_options(&cmd_review_entry, argc, argv, opts, opt_cb, &o, &first);
+	int first, r = cli_options(&cmd_review_entry, argc, argv, exec_opts, opt_cb, &o, &first);
 	if (r)
 		return r;
 	struct review rv;
@@ -224,4 +224,5 @@ const struct cmd_entry cmd_review_entry = {
 		"the gala began; --unit: one unit's, by its name or a part of it; 值班室 = not assigned)",
 	.flags = CMD_READONLY,
 	.exec = exec,
+	.opts = exec_opts,
 };

@@ -38,14 +38,14 @@ static void bad_row(size_t line, const char *why, void *ud)
 	out_line(stderr, msg);
 }
 
+static const struct option import_exec_opts[] = {
+	{ "skip-bad", no_argument, NULL, 's' },
+	{ NULL, 0, NULL, 0 },
+};
 static int import_exec(struct cli *cli, int argc, char **argv)
 {
 	struct roster_opts o = { .cmd = &cmd_roster_import_entry };
-	static const struct option opts[] = {
-		{ "skip-bad", no_argument, NULL, 's' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	int first, r = cli_options(o.cmd, argc, argv, import_exec_opts, opt_cb, &o, &first);
 	if (r)
 		return r;
 	struct zs_error err = { 0 };
@@ -99,16 +99,16 @@ static int list_cb(const struct roster_entry *r, void *ud)
 	return 0;
 }
 
+static const struct option list_exec_opts[] = {
+	{ "date", required_argument, NULL, 'd' },
+	{ "now", no_argument, NULL, 'n' },
+	{ "format", required_argument, NULL, 'f' },
+	{ NULL, 0, NULL, 0 },
+};
 static int list_exec(struct cli *cli, int argc, char **argv)
 {
 	struct roster_opts o = { .cmd = &cmd_roster_list_entry };
-	static const struct option opts[] = {
-		{ "date", required_argument, NULL, 'd' },
-		{ "now", no_argument, NULL, 'n' },
-		{ "format", required_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	int first, r = cli_options(o.cmd, argc, argv, list_exec_opts, opt_cb, &o, &first);
 	if (r)
 		return r;
 	char date[16];
@@ -135,6 +135,7 @@ const struct cmd_entry cmd_roster_import_entry = {
 	.help_zh = "导入晚间值班表（Excel/WPS 另存的 CSV：UTF-8、带 BOM 或 GBK 均可）",
 	.help_en = "import the evening duty roster (CSV from Excel/WPS: UTF-8, BOM or GBK)",
 	.exec = import_exec,
+	.opts = import_exec_opts,
 	.args_min = 1, .args_max = 1, .arg_zh = "一个文件", .arg_en = "one file",
 };
 
@@ -145,6 +146,7 @@ const struct cmd_entry cmd_roster_list_entry = {
 	.help_en = "list the roster; --now: only those on duty now",
 	.flags = CMD_READONLY,
 	.exec = list_exec,
+	.opts = list_exec_opts,
 };
 
 static const struct out_col unit_cols[] = {
@@ -163,14 +165,14 @@ static int unit_cb(const struct unit *u, void *ud)
 	return 0;
 }
 
+static const struct option unit_list_exec_opts[] = {
+	{ "format", required_argument, NULL, 'f' },
+	{ NULL, 0, NULL, 0 },
+};
 static int unit_list_exec(struct cli *cli, int argc, char **argv)
 {
 	struct roster_opts o = { .cmd = &cmd_unit_list_entry };
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	int first, r = cli_options(o.cmd, argc, argv, unit_list_exec_opts, opt_cb, &o, &first);
 	if (r)
 		return r;
 	struct zs_error err = { 0 };
@@ -184,11 +186,11 @@ static int unit_list_exec(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
+static const struct option unit_add_exec_opts[] = { { NULL, 0, NULL, 0 } };
 static int unit_add_exec(struct cli *cli, int argc, char **argv)
 {
 	struct roster_opts o = { .cmd = &cmd_unit_add_entry };
-	static const struct option opts[] = { { NULL, 0, NULL, 0 } };
-	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	int first, r = cli_options(o.cmd, argc, argv, unit_add_exec_opts, opt_cb, &o, &first);
 	if (r)
 		return r;
 	struct zs_error err = { 0 };
@@ -217,6 +219,7 @@ const struct cmd_entry cmd_unit_list_entry = {
 	.help_en = "list units",
 	.flags = CMD_READONLY,
 	.exec = unit_list_exec,
+	.opts = unit_list_exec_opts,
 };
 
 const struct cmd_entry cmd_unit_add_entry = {
@@ -225,5 +228,6 @@ const struct cmd_entry cmd_unit_add_entry = {
 	.help_zh = "添加单位（类型按名称判断：…所、…队、…中心、…科）",
 	.help_en = "add a unit (kind guessed from its name)",
 	.exec = unit_add_exec,
+	.opts = unit_add_exec_opts,
 	.args_min = 1, .args_max = 1, .arg_zh = "一个单位名称", .arg_en = "one unit name",
 };

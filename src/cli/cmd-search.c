@@ -56,13 +56,13 @@ static int hit_cb(const struct search_hit *h, void *ud)
 	return 0;
 }
 
+static const struct option exec_opts[] = {
+	{ "format", required_argument, NULL, 'f' }, { "limit", required_argument, NULL, 'l' }, { NULL, 0, NULL, 0 },
+};
 static int exec(struct cli *cli, int argc, char **argv)
 {
 	struct search_opts o = { OUT_TABLE, NULL };
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' }, { "limit", required_argument, NULL, 'l' }, { NULL, 0, NULL, 0 },
-	};
-	int first, r = cli_options(&cmd_search_entry, argc, argv, opts, opt_cb, &o, &first);
+	int first, r = cli_options(&cmd_search_entry, argc, argv, exec_opts, opt_cb, &o, &first);
 	if (r)
 		return r;
 	/* Several words on the command line are one query. */
@@ -100,5 +100,6 @@ const struct cmd_entry cmd_search_entry = {
 	.help_en = "search intakes and exposures (Chinese from one character; all words must match)",
 	.flags = CMD_READONLY,
 	.exec = exec,
+	.opts = exec_opts,
 	.args_min = 1, .args_max = -1, .arg_zh = "搜索词", .arg_en = "search terms",
 };

@@ -623,6 +623,74 @@ class GlobalOptions(ZsTestCase):
             self.assertTrue(r.out.startswith("用法： zhishou " + " ".join(cmd)), repr(r))
         self.assertFalse(os.path.exists(self.env.db))
 
+    def all_commands(self):
+        out = self.env.run("--help", db=False).out
+        names = []
+        for line in out.splitlines():
+            m = re.match(r"^  ([a-z]+(?: [a-z]+)?)  +\S", line)
+            if m:
+                names.append(m.group(1).strip())
+        self.assertGreater(len(names), 30, out)
+        return names
+
+    def test_every_help_lists_every_option_its_usage_names(self):
+        # The options section comes from the table the command parses with;
+        # the usage line is written by hand: they must agree, both ways.
+        for name in self.all_commands():
+            r = self.env.run(*name.split(), "--help")
+            self.assertEqual(r.rc, 0, repr(r))
+            usage = r.out.splitlines()[0]
+            self.assertNotIn("[...]", usage, name)
+            self.assertNotIn("--format ...", usage, name)
+            listed = set(re.findall(r"^  (?:-[a-z], )?(--[a-z-]+)", r.out, re.M))
+            letters = dict(re.findall(r"^  (-[a-z]), (--[a-z-]+)", r.out, re.M))
+            named = set(re.findall(r"(--[a-z-]+)", usage)) - {"--help"}
+            named |= {letters[x] for x in re.findall(r"(?<![\w-])(-[a-z])\b", usage) if x in letters}
+            self.assertEqual(named, listed, f"{name}: usage names {sorted(named)}, options list {sorted(listed)}")
+
+    def test_help_lists_the_words_options_take(self):
+        out = self.env.run("log", "add", "--help").out
+        for word in ("12315热线", "8890转办", "微信公众号", "投诉", "举报", "咨询", "直播带货"):
+            self.assertIn(word, out)
+        out = self.env.run("expose", "action", "--help").out
+        for word in ("约谈", "立案", "发布通告"):
+            self.assertIn(word, out)
+        out = self.env.run("expose", "update", "--help").out
+        for word in ("--assist", "--companies", "较大(3)", "本地无涉(no-local)"):
+            self.assertIn(word, out)
+        out = self.env.run("log", "update", "--help", lang="en").out
+        self.assertIn("one of:", out)
+        self.assertNotRegex(out, r"[\u4e00-\u9fff]")
+
+    def test_noun_help_lists_its_commands(self):
+        for args in (("log", "--help"), ("--help", "log"), ("log", "-h")):
+            r = self.env.run(*args, db=False)
+            self.assertEqual(r.rc, 0, repr(r))
+            self.assertEqual(r.err, "")
+            for cmd in ("log add", "log import", "log list", "log show", "log update", "log export"):
+                self.assertIn("  " + cmd + " ", r.out)
+            self.assertNotIn("expose add", r.out)
+        r = self.env.run("log", db=False)
+        self.assertFails(r, 2, "log add", "后面要跟上面的一个命令")
+        self.assertEqual(r.out, "")
+        self.assertFalse(os.path.exists(self.env.db))
+
+    def test_did_you_mean(self):
+        for args, meant in ((("lgo", "add"), "log add"), (("log", "ad"), "log add"), (("borad",), "board"),
+                            (("expose", "updat", "3"), "expose update"), (("serach", "x"), "search")):
+            r = self.env.run(*args, db=False)
+            self.assertFails(r, 2, "未知命令", "是不是 zhishou " + meant + "？")
+            self.assertLess(len(r.err.splitlines()), 12, r.err)   # not the whole command list
+        r = self.env.run("frobnicate", db=False)
+        self.assertFails(r, 2, "未知命令「frobnicate」", "zhishou --help")
+        self.assertNotIn("是不是", r.err)
+        r = self.env.run("lgo", "add", lang="en", db=False)
+        self.assertFails(r, 2, "Did you mean zhishou log add?")
+        # What was typed is not trusted text.
+        r = self.env.run("\x1b[2Jx", db=False)
+        self.assertNotIn("\x1b", r.err)
+        self.assertFalse(os.path.exists(self.env.db))
+
     def test_lang_en_switches_messages(self):
         e = self.env
         e.ok("init")
