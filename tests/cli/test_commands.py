@@ -145,6 +145,43 @@ class Golden(unittest.TestCase):
         self.assertEqual(b["counts"]["exposures_overdue"], 1)
         self.assertEqual(len(b["on_duty"]), 4)
 
+    def test_board_fits_the_width(self):
+        full = json.loads(self.out("board", "--format", "json"))
+        for args, env, width in ((("--width", "40"), None, 40), (("--width", "50"), None, 50),
+                                 ((), {"COLUMNS": "60"}, 60), ((), {"COLUMNS": "20"}, 40), ((), None, 80)):
+            r = self.env.run("board", *args, env=env)
+            self.assertEqual(r.rc, 0, repr(r))
+            for line in r.out.splitlines():
+                self.assertLessEqual(zs.display_width(line), width, f"{args} {env}: {line!r}")
+            flat = re.sub(r"\n +", "", r.out)
+            for e in full["exposures"]:
+                self.assertIn("#%d " % e["id"], r.out)
+                if e["last_instruction"]:
+                    # the latest 批示 whole, however narrow
+                    self.assertIn(e["last_instruction"], flat, (args, env))
+
+    def test_board_duty_folded_to_leaders(self):
+        full = json.loads(self.out("board", "--format", "json"))["on_duty"]
+        leaders = [d["name"] for d in full if d["leader"]]
+        others = [d["name"] for d in full if not d["leader"]]
+        self.assertTrue(leaders and others)
+        text = self.out("board")
+        self.assertIn("正在值班 %d 人，下面是带班领导（全部：--all-duty）" % len(full), text)
+        for n in leaders:
+            self.assertIn(n, text)
+        for n in others:
+            self.assertNotIn(n, text)
+        text = self.out("board", "--all-duty")
+        for n in leaders + others:
+            self.assertIn(n, text)
+
+    def test_board_bad_width(self):
+        for w in ("39", "abc", "", "1001", "-5"):
+            r = self.env.run("board", "--width", w)
+            self.assertEqual(r.rc, 2, repr(r))
+            self.assertIn("--width 要 40 到 1000 之间的列数", r.err)
+            self.assertEqual(r.out, "")
+
     def test_board_linked_line_is_consistent(self):
         # "关联曝光问题 A 件；其中未办结 B 件": "其中" (of which) makes B a
         # part of A, so B can never exceed A.  (The count is of everything
