@@ -248,6 +248,12 @@ int store_intake_each(struct store *st, const struct intake_filter *f, store_int
 		ADD(" AND i.received_at >= :since");
 	if (f->until)
 		ADD(" AND i.received_at < :until");
+	if (f->id)
+		ADD(" AND i.id = :id");
+	if (f->phone)
+		ADD(" AND i.phone = :phone");
+	if (f->phone_tail)
+		ADD(" AND i.phone LIKE '%' || :ptail");
 	static const char *const like_frag[4] = {
 		" AND (i.subject LIKE :l0 ESCAPE '\\' OR i.summary LIKE :l0 ESCAPE '\\' OR i.ref LIKE :l0 ESCAPE '\\')",
 		" AND (i.subject LIKE :l1 ESCAPE '\\' OR i.summary LIKE :l1 ESCAPE '\\' OR i.ref LIKE :l1 ESCAPE '\\')",
@@ -290,6 +296,11 @@ int store_intake_each(struct store *st, const struct intake_filter *f, store_int
 			bind_named_text(s, like_name[k], f->like[k]);
 	bind_named_int(s, ":before", f->before_id);
 	bind_named_int(s, ":limit", f->limit);
+	bind_named_int(s, ":id", f->id);
+	if (f->phone)
+		bind_named_text(s, ":phone", f->phone);
+	if (f->phone_tail)
+		bind_named_text(s, ":ptail", f->phone_tail);
 
 	int rc, r = ZS_OK;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {

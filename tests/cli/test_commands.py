@@ -249,6 +249,40 @@ class LogBehaviour(ZsTestCase):
         super().setUp()
         self.init()
 
+    def test_search_finds_by_number_phone_tail_and_ref(self):
+        e = self.env
+        e.ok("expose", "add", "--title", "土坑酸菜", "--aired", "20:15")
+        a, _ = e.add("--channel", "12315-hotline", "--kind", "complaint", "--text", "第一次来电",
+                     "--phone", "13800138000", "--at", "21:00")
+        b, _ = e.add("--channel", "8890", "--kind", "complaint", "--text", "转办来的",
+                     "--phone", "010-62345678", "--ref", "8890-20260315-0042", "--at", "21:05")
+        c, _ = e.add("--channel", "web", "--kind", "tip", "--text", "又来电了", "--phone", "138 0013 8000",
+                     "--at", "21:10")
+
+        def found(*args):
+            r = e.ok("search", *args, "--format", "json")
+            return [(x["type"], x["id"]) for x in r.json()]
+        self.assertEqual(found("#1"), [("exposure", 1), ("intake", a)])
+        self.assertEqual(found("＃%d" % b), [("intake", b)])
+        self.assertEqual(found("#99"), [])
+        self.assertEqual(found("13800138000"), [("intake", c), ("intake", a)])
+        self.assertEqual(found("138-0013-8000"), [("intake", c), ("intake", a)])
+        self.assertEqual(found("010 6234 5678"), [("intake", b)])
+        self.assertEqual(found("--phone", "8000"), [("intake", c), ("intake", a)])
+        self.assertEqual(found("--phone", "45678"), [("intake", b)])
+        self.assertEqual(found("8890-20260315-0042"), [("intake", b)])
+        self.assertEqual(found("0042"), [("intake", b)])
+        # A number that is not a phone stays words.
+        self.assertEqual(found("12315"), [])
+        # Found by phone, the caller is shown as lists show it.
+        out = e.ok("search", "13800138000").out
+        self.assertIn("第一次来电", out)
+        for bad, needle in ((("--phone", "12"), "电话尾号要 4 到 11 位数字"), (("--phone", "12ab"), "电话尾号要"),
+                            (("--phone", "8000", "酸菜"), "不能同时给出文字"), ((), "需要要找的内容")):
+            r = e.run("search", *bad)
+            self.assertFails(r, 2, needle)
+            self.assertEqual(r.out, "")
+
     def test_add_prints_id_then_duplicate_then_suggestion(self):
         e = self.env
         e.ok("expose", "add", "--title", "土坑酸菜", "--companies", "老坛酸菜甲公司;乙食品有限公司", "--aired", "20:15")
