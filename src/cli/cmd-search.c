@@ -98,6 +98,7 @@ static int exec(struct cli *cli, int argc, char **argv)
 		snprintf(line, sizeof line, TR("只列出了最新的 %lld 件登记；用 --limit N 看更多（0 为全部）",
 					       "only the newest %lld intakes are listed; --limit N shows more (0: all)"),
 			 (long long)limit);
+		fflush(stdout);   /* after the rows, also on a terminal shared by both */
 		out_line(stderr, line);
 	}
 	return 0;

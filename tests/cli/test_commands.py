@@ -283,6 +283,22 @@ class LogBehaviour(ZsTestCase):
             self.assertFails(r, 2, needle)
             self.assertEqual(r.out, "")
 
+    def test_list_says_when_there_are_more(self):
+        e = self.env
+        for k in range(5):
+            e.add("--channel", "web", "--kind", "tip", "--text", "第%d件" % k, "--at", "21:0%d" % k)
+        r = e.ok("log", "list", "--limit", "2", "--format", "tsv")
+        self.assertEqual([l.split("\t")[0] for l in r.out.splitlines()[1:]], ["5", "4"])
+        self.assertIn("只列出了 2 件；下一页用 --before 4", r.err)
+        r = e.ok("log", "list", "--limit", "2", "--before", "2", "--format", "tsv")
+        self.assertEqual([l.split("\t")[0] for l in r.out.splitlines()[1:]], ["1"])
+        self.assertEqual(r.err, "")
+        for args in (("--limit", "5"), ("--limit", "0"), ()):
+            self.assertEqual(e.ok("log", "list", *args).err, "", args)
+        r = e.ok("search", "第", "--limit", "3")
+        self.assertIn("只列出了最新的 3 件登记", r.err)
+        self.assertEqual(e.ok("search", "第", "--limit", "5").err, "")
+
     def test_add_prints_id_then_duplicate_then_suggestion(self):
         e = self.env
         e.ok("expose", "add", "--title", "土坑酸菜", "--companies", "老坛酸菜甲公司;乙食品有限公司", "--aired", "20:15")
