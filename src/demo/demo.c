@@ -611,7 +611,7 @@ static int fill_intakes(struct demo *d)
 int demo_fill(struct zs_ctx *c, int year, struct zs_error *err)
 {
 	struct demo_night night;
-	int r = demo_night_load(&night, err);
+	int r = demo_night_load(&night, embedded_find, err);
 	if (r)
 		return r;
 	struct demo d = { .c = c, .err = err, .n = &night, .rng = { 0x315C0DE5u }, .year = year,

@@ -66,11 +66,11 @@ static void doc_free(struct doc *d)
 	memset(d, 0, sizeof *d);
 }
 
-static int doc_load(const char *name, struct doc *d, struct zs_error *err)
+static int doc_load(demo_find_fn find, const char *name, struct doc *d, struct zs_error *err)
 {
 	char path[64];
 	snprintf(path, sizeof path, "demo/%s", name);
-	const struct embedded_file *ef = embedded_find(path);
+	const struct embedded_file *ef = find(path);
 	memset(d, 0, sizeof *d);
 	d->name = name;
 	if (!ef)
@@ -415,10 +415,10 @@ static int read_calls(struct demo_night *n, const struct doc *d, struct zs_error
 
 /* ------------------------------------------------------------ roster.csv */
 
-static int read_roster(struct demo_night *n, struct zs_error *err)
+static int read_roster(demo_find_fn find, struct demo_night *n, struct zs_error *err)
 {
 	static const char *const header[] = { "日期", "单位", "姓名", "职务", "固定电话", "移动电话", "开始", "结束", "带班" };
-	const struct embedded_file *ef = embedded_find("demo/roster.csv");
+	const struct embedded_file *ef = find("demo/roster.csv");
 	struct doc d = { .name = "roster.csv" };
 	if (!ef)
 		return bad(&d, 0, err, TR("程序中没有这个文件", "not built into the program"), "");
@@ -437,17 +437,17 @@ static int read_roster(struct demo_night *n, struct zs_error *err)
 
 /* ------------------------------------------------------------------ */
 
-int demo_night_load(struct demo_night *n, struct zs_error *err)
+int demo_night_load(struct demo_night *n, demo_find_fn find, struct zs_error *err)
 {
 	static const char *const names[3] = { "night.txt", "exposures.txt", "calls.txt" };
 	static int (*const readers[3])(struct demo_night *, const struct doc *, struct zs_error *) = {
 		read_night, read_exposures, read_calls,
 	};
 	memset(n, 0, sizeof *n);
-	int r = read_roster(n, err);
+	int r = read_roster(find, n, err);
 	for (int i = 0; i < 3 && !r; i++) {
 		struct doc d;
-		r = doc_load(names[i], &d, err);
+		r = doc_load(find, names[i], &d, err);
 		if (!r)
 			r = readers[i](n, &d, err);
 		/* The tables keep pointers into the text; the index goes. */

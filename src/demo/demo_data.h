@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "zhishou/csvfile.h"
+#include "zhishou/embedded.h"
 #include "zhishou/error.h"
 
 /* A list from the files, in their order (a key given again, or words). */
@@ -85,9 +86,12 @@ struct demo_night {
 	char *text[3];
 };
 
+/* Where the files are: embedded_find ("demo/night.txt" …), or a test's. */
+typedef const struct embedded_file *(*demo_find_fn)(const char *name);
+
 /* Read the tables; on failure (a file missing or wrong: a fault of the
- * build, named with its line) nothing is left to free. */
-int demo_night_load(struct demo_night *n, struct zs_error *err);
+ * build, named with its file and line) nothing is left to free. */
+int demo_night_load(struct demo_night *n, demo_find_fn find, struct zs_error *err);
 void demo_night_free(struct demo_night *n);
 
 #endif

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "demo_data.h"   /* src/demo: the data reader */
 #include "zhishou/codes.h"
 #include "zhishou/config.h"
 #include "zhishou/demo.h"
@@ -228,6 +229,97 @@ static void test_roster_rows_written_like_an_import(void **state)
 	sqlite3_close(db);
 }
 
+/* ------------------------------------------------ data/demo, mistyped */
+
+/* One file of data/demo with `from` replaced by `to`; the others as built. */
+static const char *swap_name;
+static char *swap_text;
+static struct embedded_file swapped;
+
+static const struct embedded_file *find_swapped(const char *name)
+{
+	if (swap_name && !strcmp(name, swap_name)) {
+		if (!swap_text)
+			return NULL;
+		swapped = (struct embedded_file){ swap_name, swap_text, strlen(swap_text) };
+		return &swapped;
+	}
+	return embedded_find(name);
+}
+
+/* Load with the change and expect a failure whose message holds each of
+ * want (NULL-terminated). */
+static void load_fails(const char *name, const char *from, const char *to, const char *const *want)
+{
+	const struct embedded_file *ef = embedded_find(name);
+	assert_non_null(ef);
+	swap_name = name;
+	swap_text = NULL;
+	if (from) {
+		const char *at = strstr(ef->data, from);
+		assert_non_null(at);
+		size_t pre = (size_t)(at - ef->data);
+		swap_text = malloc(ef->size + strlen(to) + 1);
+		snprintf(swap_text, ef->size + strlen(to) + 1, "%.*s%s%s", (int)pre, ef->data, to, at + strlen(from));
+	}
+	struct demo_night n;
+	struct zs_error err = { 0 };
+	assert_int_equal(demo_night_load(&n, find_swapped, &err), ZS_EFAIL);
+	for (; *want; want++) {
+		if (!strstr(err.msg, *want))
+			fprintf(stderr, "message: %s\nlacks: %s\n", err.msg, *want);
+		assert_non_null(strstr(err.msg, *want));
+	}
+	free(swap_text);
+	swap_text = NULL;
+	swap_name = NULL;
+}
+
+static void test_demo_data_as_built_loads(void **state)
+{
+	(void)state;
+	struct demo_night n;
+	struct zs_error err = { 0 };
+	assert_int_equal(demo_night_load(&n, embedded_find, &err), ZS_OK);
+	assert_int_equal(n.roster.nrecords, 49);
+	assert_int_equal(n.ngalas, 2);
+	assert_int_equal(n.nexposures, 6);
+	assert_int_equal(n.nsteps, 33);
+	assert_int_equal(n.ncategories, 25);
+	assert_int_equal(n.nchannels, 11);
+	assert_int_equal(n.surnames.n, 30);
+	assert_int_equal(n.mobile_prefixes.n, 30);
+	demo_night_free(&n);
+}
+
+/* A mistake in data/demo is named with its file, line and what is wrong,
+ * rather than generating another night. */
+static void test_demo_data_mistakes_are_named(void **state)
+{
+	(void)state;
+	load_fails("demo/night.txt", "repeat-every = 34", "repeat-evry = 34",
+		   (const char *const[]){ "data/demo/night.txt", "第 34 行", "repeat-evry", NULL });
+	load_fails("demo/night.txt", "stretch = 14 18:30 - 14 21:30 = 40", "stretch = 14 21:30 - 14 18:30 = 40",
+		   (const char *const[]){ "night.txt", "14 21:30 - 14 18:30", NULL });
+	load_fails("demo/night.txt", "stretch = 14 18:30 - 14 21:30 = 40", "stretch = 14 18:30 to 14 21:30",
+		   (const char *const[]){ "night.txt", "14 18:30 to 14 21:30", NULL });
+	load_fails("demo/exposures.txt", "exposure = pickle", "exposure = pickel",
+		   (const char *const[]){ "exposures.txt", "pickel", NULL });
+	load_fails("demo/exposures.txt", "title = 翻新旧手机冒充新机销售\n", "",
+		   (const char *const[]){ "exposures.txt", "title", NULL });
+	load_fails("demo/exposures.txt", "aired = 20:08", "aired = 8 pm",
+		   (const char *const[]){ "exposures.txt", "aired", NULL });
+	load_fails("demo/calls.txt", "[words]", "words",
+		   (const char *const[]){ "calls.txt", "words", NULL });
+	load_fails("demo/calls.txt", "12315-hotline = 34", "12315-hotline = many",
+		   (const char *const[]){ "calls.txt", "12315-hotline", NULL });
+	load_fails("demo/roster.csv", "带班", "领导",
+		   (const char *const[]){ "roster.csv", "日期,单位,姓名", NULL });
+	load_fails("demo/roster.csv", "03-14,消费者协会,陈国强,副秘书长,02227301180,,18:30,21:30,是",
+		   "03-14,消费者协会,陈国强", (const char *const[]){ "roster.csv", "第 8 行", NULL });
+	load_fails("demo/calls.txt", NULL, NULL, (const char *const[]){ "calls.txt", NULL });
+}
+
 int main(void)
 {
 	/* As main.c starts: the default display zone (the night is of 15
@@ -238,6 +330,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_demo_night_is_always_the_same, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_roster_rows_bad_row_writes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_roster_rows_written_like_an_import, setup, teardown),
+		cmocka_unit_test(test_demo_data_as_built_loads),
+		cmocka_unit_test(test_demo_data_mistakes_are_named),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
