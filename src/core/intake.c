@@ -8,6 +8,7 @@
 #include "zhishou/codes.h"
 #include "zhishou/fields.h"
 #include "zhishou/i18n.h"
+#include "zhishou/pick.h"
 #include "zhishou/intake.h"
 #include "zhishou/rules.h"
 #include "zhishou/store.h"
@@ -496,10 +497,7 @@ static int apply_change(struct zs_ctx *c, struct intake *i, const struct intake_
 		if ((r = field_text(ch->transfer, FIELD("承办单位", "unit"), 64, false, true, &name, err)))
 			return r;
 		int64_t uid;
-		r = store_unit_find(c->st, name, &uid);
-		if (r == ZS_ENOTFOUND)
-			r = zs_fail(err, ZS_EINPUT, TR("未知单位「%s」（先导入值班表或用 unit add 添加）",
-						       "unknown unit \"%s\" (import a roster or add it first)"), name);
+		r = pick_unit(c, name, TR("承办单位", "unit"), &uid, NULL, err);
 		free(name);
 		if (r)
 			return r;

@@ -378,6 +378,36 @@ class LogBehaviour(ZsTestCase):
         r = e.run("log", "update", "1", "--status", "new", lang="en")
         self.assertFails(r, 2, "closed", "new")
 
+    def test_units_picked_from_what_was_typed(self):
+        e = self.env
+        for u in ("食品安全监管科", "市场和网络交易监管科", "综合行政执法支队", "食品经营监管科"):
+            e.ok("unit", "add", u)
+        iid, _ = e.add("--channel", "web", "--kind", "complaint", "--text", "转给谁")
+        eid = e.ok("expose", "add", "--title", "土坑酸菜").out.strip()
+
+        def unit_of(i):
+            return e.ok("log", "show", str(i), "--format", "json").json()["transfer_unit"]
+        for typed, unit in (("spaq", "食品安全监管科"), ("执法", "综合行政执法支队"), ("食品经营监管科", "食品经营监管科"),
+                            ("SCHW", "市场和网络交易监管科")):
+            e.ok("log", "update", str(iid), "--transfer", typed)
+            self.assertEqual(unit_of(iid), unit, typed)
+        e.ok("expose", "update", eid, "--lead", "zhxz", "--assist", "spaq;市场")
+        x = e.ok("expose", "show", eid, "--format", "json").json()
+        self.assertEqual(x["lead_unit"], "综合行政执法支队")
+        self.assertEqual(x["assist_units"], "食品安全监管科;市场和网络交易监管科")
+        before = e.intake_state(iid)
+        for args, needle in ((("log", "update", str(iid), "--transfer", "食品"), "「食品」对应 2 个单位：食品安全监管科、食品经营监管科"),
+                             (("log", "update", str(iid), "--transfer", "监管"), "对应 3 个单位"),
+                             (("log", "update", str(iid), "--transfer", "税务局"), "没有单位名称是、含有或拼音首字母是「税务局」"),
+                             (("expose", "update", eid, "--lead", "食品"), "牵头单位：「食品」对应 2 个单位"),
+                             (("expose", "update", eid, "--assist", "spaq;税务"), "协办单位：没有单位")):
+            r = e.run(*args)
+            self.assertFails(r, 2, needle)
+            self.assertNotIn("unit add", r.err)   # an operator is not told to create units
+        self.assertEqual(e.intake_state(iid), before)
+        self.assertEqual(e.ok("expose", "show", eid, "--format", "json").json()["assist_units"],
+                         "食品安全监管科;市场和网络交易监管科")
+
     def test_transferred_needs_unit(self):
         e = self.env
         e.add("--channel", "web", "--kind", "投诉", "--text", "x")

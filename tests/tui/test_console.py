@@ -1134,7 +1134,7 @@ class Views(ConsoleTest):
         t.wait_for("转办到单位")
         t.type("不存在的科")
         t.keys("Enter")
-        t.wait_for("未知单位「不存在的科」")
+        t.wait_for("没有单位名称是、含有或拼音首字母是「不存在的科」")
         self.assertEqual(self.zs_json("log", "show", str(iid))["transfer_unit"], "食品安全监管科")
         self.act(t, "d", "标记为重复件", str(orig))
         got = self.zs_json("log", "show", str(iid))
