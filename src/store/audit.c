@@ -99,18 +99,15 @@ int store_audit(struct store *st, const char *entity, int64_t entity_id, const c
 	return store_setting_set(st, AUDIT_HEAD_KEY, head, err);
 }
 
-static int read_audit(sqlite3_stmt *s, void *out)
-{
-	*(struct audit_row *)out = (struct audit_row){
-		.id = sqlite3_column_int64(s, 0), .at = sqlite3_column_int64(s, 1),
-		.unix_user = store_col_text(s, 2), .entity = store_col_text(s, 3),
-		.entity_id = sqlite3_column_int64(s, 4), .action = store_col_text(s, 5),
-		.fields = store_col_text(s, 6), .before = store_col_text(s, 7),
-		.after = store_col_text(s, 8), .prev_hash = store_col_text(s, 9),
-		.hash = store_col_text(s, 10),
-	};
-	return ZS_OK;
-}
+#define ROW_T struct audit_row
+static const struct store_col audit_cols[] = {
+	COL(I64, id), COL(I64, at), COL(TEXT, unix_user), COL(TEXT, entity), COL(I64, entity_id),
+	COL(TEXT, action), COL(TEXT, fields), COL(TEXT, before), COL(TEXT, after), COL(TEXT, prev_hash),
+	COL(TEXT, hash),
+};
+#undef ROW_T
+
+STORE_READER(read_audit, struct audit_row, audit_cols)
 
 STORE_VISITOR(visit_audit, struct audit_row, read_audit, audit_row_clear, store_audit_cb)
 

@@ -9,29 +9,17 @@
 	"x.lead_unit_id, u.name, x.level, x.status, x.deadline, x.created_at, x.updated_at, " \
 	"x.created_by, (SELECT count(*) FROM intake i WHERE i.exposure_id = x.id) "
 
-static int read_row(sqlite3_stmt *s, void *out)
-{
-	struct exposure *e = out;
-	memset(e, 0, sizeof *e);
-	e->id = sqlite3_column_int64(s, 0);
-	e->aired_at = sqlite3_column_int64(s, 1);
-	e->title = store_col_text(s, 2);
-	e->industry = store_col_text(s, 3);
-	e->companies = store_col_text(s, 4);
-	e->keywords = store_col_text(s, 5);
-	e->local = store_col_text(s, 6);
-	e->assist_units = store_col_text(s, 7);
-	e->lead_unit_id = sqlite3_column_int64(s, 8);
-	e->lead_unit = store_col_text(s, 9);
-	e->level = sqlite3_column_int(s, 10);
-	e->status = store_col_text(s, 11);
-	e->deadline = sqlite3_column_int64(s, 12);
-	e->created_at = sqlite3_column_int64(s, 13);
-	e->updated_at = sqlite3_column_int64(s, 14);
-	e->created_by = store_col_text(s, 15);
-	e->linked = sqlite3_column_int64(s, 16);
-	return ZS_OK;
-}
+/* EXPOSURE_COLS, in order. */
+#define ROW_T struct exposure
+static const struct store_col exposure_cols[] = {
+	COL(I64, id), COL(I64, aired_at), COL(TEXT, title), COL(TEXT, industry), COL(TEXT, companies),
+	COL(TEXT, keywords), COL(TEXT, local), COL(TEXT, assist_units), COL(I64, lead_unit_id),
+	COL(TEXT, lead_unit), COL(INT, level), COL(TEXT, status), COL(I64, deadline), COL(I64, created_at),
+	COL(I64, updated_at), COL(TEXT, created_by), COL(I64, linked),
+};
+#undef ROW_T
+
+STORE_READER(read_row, struct exposure, exposure_cols)
 
 STORE_VISITOR(visit_exposure, struct exposure, read_row, exposure_clear, store_exposure_cb)
 
@@ -95,16 +83,14 @@ int store_exposure_each(struct store *st, bool open_only, const char *fts, const
 			  "exposure");
 }
 
-static int read_action(sqlite3_stmt *s, void *out)
-{
-	*(struct exposure_action *)out = (struct exposure_action){
-		.id = sqlite3_column_int64(s, 0), .exposure_id = sqlite3_column_int64(s, 1),
-		.at = sqlite3_column_int64(s, 2), .kind = store_col_text(s, 3),
-		.count = sqlite3_column_int64(s, 4), .note = store_col_text(s, 5),
-		.by_user = store_col_text(s, 6),
-	};
-	return ZS_OK;
-}
+#define ROW_T struct exposure_action
+static const struct store_col action_cols[] = {
+	COL(I64, id), COL(I64, exposure_id), COL(I64, at), COL(TEXT, kind), COL(I64, count), COL(TEXT, note),
+	COL(TEXT, by_user),
+};
+#undef ROW_T
+
+STORE_READER(read_action, struct exposure_action, action_cols)
 
 STORE_VISITOR(visit_action, struct exposure_action, read_action, exposure_action_clear, store_action_cb)
 
@@ -127,15 +113,13 @@ int store_action_each(struct store *st, int64_t exposure_id, store_action_cb cb,
 	return store_each(st, sql, VALS(V_INT(exposure_id)), visit_action, STORE_VISIT(cb, ud), err, "action");
 }
 
-static int read_instruction(sqlite3_stmt *s, void *out)
-{
-	*(struct exposure_instruction *)out = (struct exposure_instruction){
-		.id = sqlite3_column_int64(s, 0), .exposure_id = sqlite3_column_int64(s, 1),
-		.at = sqlite3_column_int64(s, 2), .text = store_col_text(s, 3),
-		.by_user = store_col_text(s, 4),
-	};
-	return ZS_OK;
-}
+#define ROW_T struct exposure_instruction
+static const struct store_col instruction_cols[] = {
+	COL(I64, id), COL(I64, exposure_id), COL(I64, at), COL(TEXT, text), COL(TEXT, by_user),
+};
+#undef ROW_T
+
+STORE_READER(read_instruction, struct exposure_instruction, instruction_cols)
 
 STORE_VISITOR(visit_instruction, struct exposure_instruction, read_instruction, exposure_instruction_clear,
 	      store_instruction_cb)

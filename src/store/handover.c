@@ -8,22 +8,16 @@
 	"id, signed_at, signed_by, names, note, snapshot, coalesce(accepted_at, 0), " \
 	"coalesce(accepted_by, ''), accept_names, dispute "
 
-static int read_row(sqlite3_stmt *s, void *out)
-{
-	struct handover *h = out;
-	memset(h, 0, sizeof *h);
-	h->id = sqlite3_column_int64(s, 0);
-	h->signed_at = sqlite3_column_int64(s, 1);
-	h->signed_by = store_col_text(s, 2);
-	h->names = store_col_text(s, 3);
-	h->note = store_col_text(s, 4);
-	h->snapshot = store_col_text(s, 5);
-	h->accepted_at = sqlite3_column_int64(s, 6);
-	h->accepted_by = store_col_text(s, 7);
-	h->accept_names = store_col_text(s, 8);
-	h->dispute = store_col_text(s, 9);
-	return ZS_OK;
-}
+/* HANDOVER_COLS, in order. */
+#define ROW_T struct handover
+static const struct store_col handover_cols[] = {
+	COL(I64, id), COL(I64, signed_at), COL(TEXT, signed_by), COL(TEXT, names), COL(TEXT, note),
+	COL(TEXT, snapshot), COL(I64, accepted_at), COL(TEXT, accepted_by), COL(TEXT, accept_names),
+	COL(TEXT, dispute),
+};
+#undef ROW_T
+
+STORE_READER(read_row, struct handover, handover_cols)
 
 STORE_VISITOR(visit_handover, struct handover, read_row, handover_clear, store_handover_cb)
 

@@ -13,36 +13,19 @@
 #define INTAKE_JOINS \
 	" LEFT JOIN exposure e ON e.id = i.exposure_id LEFT JOIN unit u ON u.id = i.transfer_unit_id "
 
-static int read_row(sqlite3_stmt *s, void *out)
-{
-	struct intake *i = out;
-	memset(i, 0, sizeof *i);
-	i->id = sqlite3_column_int64(s, 0);
-	i->received_at = sqlite3_column_int64(s, 1);
-	i->channel = store_col_text(s, 2);
-	i->kind = store_col_text(s, 3);
-	i->caller = store_col_text(s, 4);
-	i->phone = store_col_text(s, 5);
-	i->subject = store_col_text(s, 6);
-	i->uscc = store_col_text(s, 7);
-	i->category = store_col_text(s, 8);
-	i->summary = store_col_text(s, 9);
-	i->ref = store_col_text(s, 10);
-	i->handling = store_col_text(s, 11);
-	i->status = store_col_text(s, 12);
-	i->notes = store_col_text(s, 13);
-	i->created_by = store_col_text(s, 14);
-	i->exposure_id = sqlite3_column_int64(s, 15);
-	i->exposure_title = store_col_text(s, 16);
-	i->transfer_unit_id = sqlite3_column_int64(s, 17);
-	i->transfer_unit = store_col_text(s, 18);
-	i->duplicate_of = sqlite3_column_int64(s, 19);
-	i->recovered_fen = sqlite3_column_int64(s, 20);
-	i->created_at = sqlite3_column_int64(s, 21);
-	i->updated_at = sqlite3_column_int64(s, 22);
-	i->confidential = sqlite3_column_int(s, 23) != 0;
-	return ZS_OK;
-}
+/* INTAKE_COLS, in order. */
+#define ROW_T struct intake
+static const struct store_col intake_cols[] = {
+	COL(I64, id), COL(I64, received_at), COL(TEXT, channel), COL(TEXT, kind), COL(TEXT, caller),
+	COL(TEXT, phone), COL(TEXT, subject), COL(TEXT, uscc), COL(TEXT, category), COL(TEXT, summary),
+	COL(TEXT, ref), COL(TEXT, handling), COL(TEXT, status), COL(TEXT, notes), COL(TEXT, created_by),
+	COL(I64, exposure_id), COL(TEXT, exposure_title), COL(I64, transfer_unit_id), COL(TEXT, transfer_unit),
+	COL(I64, duplicate_of), COL(I64, recovered_fen), COL(I64, created_at), COL(I64, updated_at),
+	COL(BOOL, confidential),
+};
+#undef ROW_T
+
+STORE_READER(read_row, struct intake, intake_cols)
 
 STORE_VISITOR(visit_intake, struct intake, read_row, intake_clear, store_intake_cb)
 

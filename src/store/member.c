@@ -8,19 +8,15 @@
 
 #define MEMBER_COLS "m.unix_user, m.name, m.role, coalesce(m.unit_id, 0), coalesce(u.name, ''), m.added_at, m.added_by "
 
-static int read_row(sqlite3_stmt *s, void *out)
-{
-	struct member *m = out;
-	memset(m, 0, sizeof *m);
-	m->unix_user = store_col_text(s, 0);
-	m->name = store_col_text(s, 1);
-	m->role = store_col_text(s, 2);
-	m->unit_id = sqlite3_column_int64(s, 3);
-	m->unit = store_col_text(s, 4);
-	m->added_at = sqlite3_column_int64(s, 5);
-	m->added_by = store_col_text(s, 6);
-	return ZS_OK;
-}
+/* MEMBER_COLS, in order. */
+#define ROW_T struct member
+static const struct store_col member_cols[] = {
+	COL(TEXT, unix_user), COL(TEXT, name), COL(TEXT, role), COL(I64, unit_id), COL(TEXT, unit),
+	COL(I64, added_at), COL(TEXT, added_by),
+};
+#undef ROW_T
+
+STORE_READER(read_row, struct member, member_cols)
 
 STORE_VISITOR(visit_member, struct member, read_row, member_clear, store_member_cb)
 

@@ -20,22 +20,13 @@ int store_outbox_add(struct store *st, int64_t at, const char *event, int64_t ex
 	return r;
 }
 
-static void event_at(sqlite3_stmt *s, int c, struct outbox_event *e)
-{
-	e->id = sqlite3_column_int64(s, c);
-	e->created_at = sqlite3_column_int64(s, c + 1);
-	e->event = store_col_text(s, c + 2);
-	e->exposure_id = sqlite3_column_int64(s, c + 3);
-	e->payload = store_col_text(s, c + 4);
-}
+#define ROW_T struct outbox_event
+static const struct store_col event_cols[] = {
+	COL(I64, id), COL(I64, created_at), COL(TEXT, event), COL(I64, exposure_id), COL(TEXT, payload),
+};
+#undef ROW_T
 
-static int read_event(sqlite3_stmt *s, void *out)
-{
-	struct outbox_event *e = out;
-	memset(e, 0, sizeof *e);
-	event_at(s, 0, e);
-	return ZS_OK;
-}
+STORE_READER(read_event, struct outbox_event, event_cols)
 
 STORE_VISITOR(visit_event, struct outbox_event, read_event, outbox_event_clear, store_outbox_cb)
 
@@ -67,21 +58,16 @@ int store_delivery_add(struct store *st, int64_t outbox_id, const char *robot, i
 	"d.id, d.outbox_id, d.robot, d.state, d.attempts, d.next_at_ms, d.last_error, d.sent_at, " \
 	"o.id, o.created_at, o.event, o.exposure_id, o.payload "
 
-static int read_delivery(sqlite3_stmt *s, void *out)
-{
-	struct delivery *d = out;
-	memset(d, 0, sizeof *d);
-	d->id = sqlite3_column_int64(s, 0);
-	d->outbox_id = sqlite3_column_int64(s, 1);
-	d->robot = store_col_text(s, 2);
-	d->state = store_col_text(s, 3);
-	d->attempts = sqlite3_column_int64(s, 4);
-	d->next_at_ms = sqlite3_column_int64(s, 5);
-	d->last_error = store_col_text(s, 6);
-	d->sent_at = sqlite3_column_int64(s, 7);
-	event_at(s, 8, &d->ev);
-	return ZS_OK;
-}
+/* DELIVERY_COLS, in order: the delivery, then its event. */
+#define ROW_T struct delivery
+static const struct store_col delivery_cols[] = {
+	COL(I64, id), COL(I64, outbox_id), COL(TEXT, robot), COL(TEXT, state), COL(I64, attempts),
+	COL(I64, next_at_ms), COL(TEXT, last_error), COL(I64, sent_at), COL(I64, ev.id),
+	COL(I64, ev.created_at), COL(TEXT, ev.event), COL(I64, ev.exposure_id), COL(TEXT, ev.payload),
+};
+#undef ROW_T
+
+STORE_READER(read_delivery, struct delivery, delivery_cols)
 
 STORE_VISITOR(visit_delivery, struct delivery, read_delivery, delivery_clear, store_delivery_cb)
 
@@ -243,16 +229,14 @@ int store_quarantine_add(struct store *st, const char *feed, const char *order_n
 			 "feed_quarantine");
 }
 
-static int read_quarantine(sqlite3_stmt *s, void *out)
-{
-	*(struct quarantine_row *)out = (struct quarantine_row){
-		.id = sqlite3_column_int64(s, 0), .feed = store_col_text(s, 1),
-		.order_no = store_col_text(s, 2), .reason = store_col_text(s, 3),
-		.raw = store_col_text(s, 4), .first_at = sqlite3_column_int64(s, 5),
-		.last_at = sqlite3_column_int64(s, 6), .seen = sqlite3_column_int64(s, 7),
-	};
-	return ZS_OK;
-}
+#define ROW_T struct quarantine_row
+static const struct store_col quarantine_cols[] = {
+	COL(I64, id), COL(TEXT, feed), COL(TEXT, order_no), COL(TEXT, reason), COL(TEXT, raw),
+	COL(I64, first_at), COL(I64, last_at), COL(I64, seen),
+};
+#undef ROW_T
+
+STORE_READER(read_quarantine, struct quarantine_row, quarantine_cols)
 
 STORE_VISITOR(visit_quarantine, struct quarantine_row, read_quarantine, quarantine_row_clear, store_quarantine_cb)
 

@@ -17,11 +17,13 @@ int store_unit_insert(struct store *st, const char *name, const char *kind, int6
 	return store_insert(st, sql, VALS(V_TEXT(name), V_TEXT(kind && *kind ? kind : "科室")), id, err, "unit");
 }
 
-static int read_unit(sqlite3_stmt *s, void *out)
-{
-	*(struct unit *)out = (struct unit){ sqlite3_column_int64(s, 0), store_col_text(s, 1), store_col_text(s, 2) };
-	return ZS_OK;
-}
+#define ROW_T struct unit
+static const struct store_col unit_cols[] = {
+	COL(I64, id), COL(TEXT, name), COL(TEXT, kind),
+};
+#undef ROW_T
+
+STORE_READER(read_unit, struct unit, unit_cols)
 
 STORE_VISITOR(visit_unit, struct unit, read_unit, unit_clear, store_unit_cb)
 
@@ -46,12 +48,13 @@ int store_gala_insert(struct store *st, struct gala *g, struct zs_error *err)
 			    "gala");
 }
 
-static int read_gala(sqlite3_stmt *s, void *out)
-{
-	*(struct gala *)out = (struct gala){ sqlite3_column_int64(s, 0), store_col_text(s, 1),
-					      sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 3) };
-	return ZS_OK;
-}
+#define ROW_T struct gala
+static const struct store_col gala_cols[] = {
+	COL(I64, id), COL(TEXT, name), COL(I64, starts_at), COL(I64, ends_at),
+};
+#undef ROW_T
+
+STORE_READER(read_gala, struct gala, gala_cols)
 
 STORE_VISITOR(visit_gala, struct gala, read_gala, gala_clear, store_gala_cb)
 
@@ -87,18 +90,15 @@ int store_roster_upsert(struct store *st, struct roster_entry *r, bool *replaced
 	return ZS_OK;
 }
 
-static int read_roster(sqlite3_stmt *s, void *out)
-{
-	*(struct roster_entry *)out = (struct roster_entry){
-		.id = sqlite3_column_int64(s, 0), .duty_date = store_col_text(s, 1),
-		.unit_id = sqlite3_column_int64(s, 2), .unit = store_col_text(s, 3),
-		.name = store_col_text(s, 4), .title = store_col_text(s, 5),
-		.landline = store_col_text(s, 6), .mobile = store_col_text(s, 7),
-		.shift_start = sqlite3_column_int64(s, 8), .shift_end = sqlite3_column_int64(s, 9),
-		.is_leader = sqlite3_column_int(s, 10) != 0,
-	};
-	return ZS_OK;
-}
+#define ROW_T struct roster_entry
+static const struct store_col roster_cols[] = {
+	COL(I64, id), COL(TEXT, duty_date), COL(I64, unit_id), COL(TEXT, unit), COL(TEXT, name),
+	COL(TEXT, title), COL(TEXT, landline), COL(TEXT, mobile), COL(I64, shift_start), COL(I64, shift_end),
+	COL(BOOL, is_leader),
+};
+#undef ROW_T
+
+STORE_READER(read_roster, struct roster_entry, roster_cols)
 
 STORE_VISITOR(visit_roster, struct roster_entry, read_roster, roster_entry_clear, store_roster_cb)
 

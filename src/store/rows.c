@@ -4,7 +4,9 @@
  * it once.  A callback stops a read early with ZS_STOP, which is not a
  * failure; any other non-zero result is one and reaches the caller as it
  * was (a stop read as ZS_EFAIL once showed "out of memory" on the console). */
+#include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "store_internal.h"
 
@@ -116,4 +118,28 @@ int64_t store_count(struct store *st, const char *sql, const struct store_val *v
 	if (store_one(st, sql, v, n, store_read_int64, &x, NULL, "count"))
 		x = -1;
 	return x;
+}
+
+int store_read_cols(sqlite3_stmt *s, const struct store_col *cols, int n, void *out, size_t size)
+{
+	char *base = out;
+	memset(out, 0, size);
+	for (int i = 0; i < n; i++) {
+		void *f = base + cols[i].off;
+		switch (cols[i].type) {
+		case SC_I64:
+			*(int64_t *)f = sqlite3_column_int64(s, i);
+			break;
+		case SC_INT:
+			*(int *)f = sqlite3_column_int(s, i);
+			break;
+		case SC_BOOL:
+			*(bool *)f = sqlite3_column_int(s, i) != 0;
+			break;
+		case SC_TEXT:
+			*(char **)f = store_col_text(s, i);
+			break;
+		}
+	}
+	return ZS_OK;
 }

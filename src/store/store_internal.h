@@ -3,6 +3,7 @@
 #define ZHISHOU_STORE_INTERNAL_H
 
 #include <sqlite3.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "zhishou/store.h"
 
@@ -96,6 +97,23 @@ int64_t store_count(struct store *st, const char *sql, const struct store_val *v
 /* Row functions for one column 0: an int64_t, or a malloc'd string (char *). */
 int store_read_int64(sqlite3_stmt *s, void *out);
 int store_read_text(sqlite3_stmt *s, void *out);
+
+/* A row read into a struct: SELECT column i goes to the field cols[i]
+ * names.  Text is malloc'd ("" for NULL), as store_col_text gives it. */
+struct store_col {
+	enum { SC_I64, SC_INT, SC_BOOL, SC_TEXT } type;
+	size_t off;
+};
+/* A map's entry, for the struct type ROW_T #defined around the map. */
+#define COL(TYPE, FIELD) { SC_##TYPE, offsetof(ROW_T, FIELD) }
+/* Zero the size bytes at out, then fill them from columns 0..n-1. */
+int store_read_cols(sqlite3_stmt *s, const struct store_col *cols, int n, void *out, size_t size);
+/* Defines row function NAME reading a T by the column map COLS. */
+#define STORE_READER(NAME, T, COLS) \
+	static int NAME(sqlite3_stmt *s_, void *out_) \
+	{ \
+		return store_read_cols(s_, COLS, (int)(sizeof COLS / sizeof *COLS), out_, sizeof(T)); \
+	}
 
 /* A public callback typed for its table (store_exposure_cb, ...) and its
  * user data, for the row functions STORE_VISITOR makes.  The callback is
