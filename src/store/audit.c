@@ -107,9 +107,7 @@ static const struct store_col audit_cols[] = {
 };
 #undef ROW_T
 
-STORE_READER(read_audit, struct audit_row, audit_cols)
-
-STORE_VISITOR(visit_audit, struct audit_row, read_audit, audit_row_clear, store_audit_cb)
+STORE_VISITOR(visit_audit, struct audit_row, audit_cols, audit_row_clear, store_audit_cb)
 
 int store_audit_each(struct store *st, const char *entity, int64_t entity_id, int64_t after_id,
 		     int limit, store_audit_cb cb, void *ud, struct zs_error *err)

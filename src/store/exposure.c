@@ -21,7 +21,7 @@ static const struct store_col exposure_cols[] = {
 
 STORE_READER(read_row, struct exposure, exposure_cols)
 
-STORE_VISITOR(visit_exposure, struct exposure, read_row, exposure_clear, store_exposure_cb)
+STORE_VISITOR(visit_exposure, struct exposure, exposure_cols, exposure_clear, store_exposure_cb)
 
 int store_exposure_insert(struct store *st, struct exposure *e, struct zs_error *err)
 {
@@ -90,9 +90,7 @@ static const struct store_col action_cols[] = {
 };
 #undef ROW_T
 
-STORE_READER(read_action, struct exposure_action, action_cols)
-
-STORE_VISITOR(visit_action, struct exposure_action, read_action, exposure_action_clear, store_action_cb)
+STORE_VISITOR(visit_action, struct exposure_action, action_cols, exposure_action_clear, store_action_cb)
 
 int store_action_insert(struct store *st, struct exposure_action *a, struct zs_error *err)
 {
@@ -119,9 +117,7 @@ static const struct store_col instruction_cols[] = {
 };
 #undef ROW_T
 
-STORE_READER(read_instruction, struct exposure_instruction, instruction_cols)
-
-STORE_VISITOR(visit_instruction, struct exposure_instruction, read_instruction, exposure_instruction_clear,
+STORE_VISITOR(visit_instruction, struct exposure_instruction, instruction_cols, exposure_instruction_clear,
 	      store_instruction_cb)
 
 int store_instruction_insert(struct store *st, struct exposure_instruction *a, struct zs_error *err)

@@ -19,7 +19,7 @@ static const struct store_col handover_cols[] = {
 
 STORE_READER(read_row, struct handover, handover_cols)
 
-STORE_VISITOR(visit_handover, struct handover, read_row, handover_clear, store_handover_cb)
+STORE_VISITOR(visit_handover, struct handover, handover_cols, handover_clear, store_handover_cb)
 
 int store_handover_insert(struct store *st, struct handover *h, struct zs_error *err)
 {

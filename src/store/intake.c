@@ -27,7 +27,7 @@ static const struct store_col intake_cols[] = {
 
 STORE_READER(read_row, struct intake, intake_cols)
 
-STORE_VISITOR(visit_intake, struct intake, read_row, intake_clear, store_intake_cb)
+STORE_VISITOR(visit_intake, struct intake, intake_cols, intake_clear, store_intake_cb)
 
 /* The ten fields an operator or a file gives, as store_vals (insert,
  * staging and update list them in the same order). */

@@ -18,7 +18,7 @@ static const struct store_col member_cols[] = {
 
 STORE_READER(read_row, struct member, member_cols)
 
-STORE_VISITOR(visit_member, struct member, read_row, member_clear, store_member_cb)
+STORE_VISITOR(visit_member, struct member, member_cols, member_clear, store_member_cb)
 
 int store_member_get(struct store *st, const char *unix_user, struct member *out, struct zs_error *err)
 {

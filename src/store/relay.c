@@ -26,9 +26,7 @@ static const struct store_col event_cols[] = {
 };
 #undef ROW_T
 
-STORE_READER(read_event, struct outbox_event, event_cols)
-
-STORE_VISITOR(visit_event, struct outbox_event, read_event, outbox_event_clear, store_outbox_cb)
+STORE_VISITOR(visit_event, struct outbox_event, event_cols, outbox_event_clear, store_outbox_cb)
 
 int store_outbox_each_after(struct store *st, int64_t after_id, int limit, store_outbox_cb cb, void *ud,
 			    struct zs_error *err)
@@ -69,7 +67,7 @@ static const struct store_col delivery_cols[] = {
 
 STORE_READER(read_delivery, struct delivery, delivery_cols)
 
-STORE_VISITOR(visit_delivery, struct delivery, read_delivery, delivery_clear, store_delivery_cb)
+STORE_VISITOR(visit_delivery, struct delivery, delivery_cols, delivery_clear, store_delivery_cb)
 
 int store_delivery_next(struct store *st, const char *robot, struct delivery *out, struct zs_error *err)
 {
@@ -236,9 +234,7 @@ static const struct store_col quarantine_cols[] = {
 };
 #undef ROW_T
 
-STORE_READER(read_quarantine, struct quarantine_row, quarantine_cols)
-
-STORE_VISITOR(visit_quarantine, struct quarantine_row, read_quarantine, quarantine_row_clear, store_quarantine_cb)
+STORE_VISITOR(visit_quarantine, struct quarantine_row, quarantine_cols, quarantine_row_clear, store_quarantine_cb)
 
 int store_quarantine_each(struct store *st, const char *feed, int64_t before_id, int limit,
 			  store_quarantine_cb cb, void *ud, struct zs_error *err)

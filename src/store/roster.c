@@ -23,9 +23,7 @@ static const struct store_col unit_cols[] = {
 };
 #undef ROW_T
 
-STORE_READER(read_unit, struct unit, unit_cols)
-
-STORE_VISITOR(visit_unit, struct unit, read_unit, unit_clear, store_unit_cb)
+STORE_VISITOR(visit_unit, struct unit, unit_cols, unit_clear, store_unit_cb)
 
 int store_unit_each(struct store *st, store_unit_cb cb, void *ud, struct zs_error *err)
 {
@@ -54,9 +52,7 @@ static const struct store_col gala_cols[] = {
 };
 #undef ROW_T
 
-STORE_READER(read_gala, struct gala, gala_cols)
-
-STORE_VISITOR(visit_gala, struct gala, read_gala, gala_clear, store_gala_cb)
+STORE_VISITOR(visit_gala, struct gala, gala_cols, gala_clear, store_gala_cb)
 
 int store_gala_each(struct store *st, store_gala_cb cb, void *ud, struct zs_error *err)
 {
@@ -98,9 +94,7 @@ static const struct store_col roster_cols[] = {
 };
 #undef ROW_T
 
-STORE_READER(read_roster, struct roster_entry, roster_cols)
-
-STORE_VISITOR(visit_roster, struct roster_entry, read_roster, roster_entry_clear, store_roster_cb)
+STORE_VISITOR(visit_roster, struct roster_entry, roster_cols, roster_entry_clear, store_roster_cb)
 
 int store_roster_each(struct store *st, const char *date, int64_t at, store_roster_cb cb, void *ud,
 		      struct zs_error *err)

@@ -124,14 +124,14 @@ struct store_visit {
 };
 #define STORE_VISIT(cb, ud) (&(struct store_visit){ (void (*)(void))(cb), (ud) })
 
-/* Defines row function NAME: a T read by READ (a store_row_fn into a T),
- * handed to the visit's callback of type CB, then freed by CLEAR. */
-#define STORE_VISITOR(NAME, T, READ, CLEAR, CB) \
+/* Defines row function NAME: a T read by the column map COLS, handed to
+ * the visit's callback of type CB, then freed by CLEAR. */
+#define STORE_VISITOR(NAME, T, COLS, CLEAR, CB) \
 	static int NAME(sqlite3_stmt *s_, void *ctx_) \
 	{ \
 		const struct store_visit *v_ = ctx_; \
 		T row_; \
-		READ(s_, &row_); \
+		store_read_cols(s_, COLS, (int)(sizeof COLS / sizeof *COLS), &row_, sizeof row_); \
 		int r_ = ((CB)v_->fn)(&row_, v_->ud); \
 		CLEAR(&row_); \
 		return r_; \
