@@ -164,7 +164,7 @@ static int dup_phone_cb(const struct intake *i, void *ud)
 	if (i->id == d->probe->id)
 		return 0;
 	d->found = i->id;
-	return 1;
+	return ZS_STOP;
 }
 
 static int dup_subject_cb(const struct intake *i, void *ud)
@@ -243,7 +243,7 @@ int intake_hints(struct zs_ctx *c, const struct intake *i, struct intake_hints *
 	if (window > 0 && i->phone && *i->phone) {
 		r = store_intake_same_phone(c->st, i->phone, i->received_at - window, i->received_at + window, 5,
 					    dup_phone_cb, &d, err);
-		if (r < 0 || (r && r != 1))
+		if (r)
 			return r;
 		if (d.found) {
 			char m[32];
@@ -257,7 +257,7 @@ int intake_hints(struct zs_ctx *c, const struct intake *i, struct intake_hints *
 	if (!h->dup_of && window > 0 && i->subject && *i->subject) {
 		r = store_intake_same_subject(c->st, i->subject, i->received_at - window, i->received_at + window,
 					      50, dup_subject_cb, &d, err);
-		if (r && r != 1)
+		if (r)
 			return r;
 		if (d.found) {
 			h->dup_of = d.found;

@@ -110,6 +110,8 @@ bool search_match_all(const struct search_query *q, const char *const *fields, i
 
 /* ---- search_find ---- */
 
+/* The store ends its reads stopped with ZS_STOP as a success; a stop
+ * returned here directly (find_by_id's exposure) is one too. */
 static int done_rc(int rc)
 {
 	return rc == ZS_STOP ? ZS_OK : rc;
@@ -123,7 +125,16 @@ struct run {
 	struct search_result *res;
 	int limit;
 	bool by_phone;
+	bool stopped;   /* the caller's callback said ZS_STOP: nothing more */
 };
+
+static int hit(struct run *r, const struct search_hit *h)
+{
+	int rc = r->cb(h, r->ud);
+	if (rc == ZS_STOP)
+		r->stopped = true;
+	return rc;
+}
 
 static int exposure_hit(struct run *r, const struct exposure *e)
 {
@@ -131,7 +142,7 @@ static int exposure_hit(struct run *r, const struct exposure *e)
 	struct search_hit h = { .exposure = e, .is_exposure = true, .id = e->id, .at = e->aired_at,
 				.status = e->status, .status_label = vocab_label(&vocab_exposure_status, e->status),
 				.title = e->title, .text = e->companies };
-	return r->cb(&h, r->ud);
+	return hit(r, &h);
 }
 
 static int run_exposure(const struct exposure *e, void *ud)
@@ -157,7 +168,7 @@ static int run_intake(const struct intake *i, void *ud)
 	struct search_hit h = { .intake = i, .id = i->id, .at = i->received_at,
 				.status = i->status, .status_label = vocab_label(&vocab_status, i->status),
 				.title = i->subject, .text = i->summary };
-	return r->cb(&h, r->ud);
+	return hit(r, &h);
 }
 
 /* "#12" or "＃12": a number. */
@@ -238,7 +249,7 @@ int search_find(struct zs_ctx *c, const struct search_request *rq, search_hit_cb
 		return rc;
 	r.q = &q;
 	rc = store_exposure_each(c->st, false, q.fts, NULL, run_exposure, &r, err);
-	if (!rc) {
+	if (!rc && !r.stopped) {
 		f.fts = q.fts;
 		for (int k = 0; k < SEARCH_MAX_SHORT; k++)
 			f.like[k] = q.like[k];
