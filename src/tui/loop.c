@@ -246,6 +246,10 @@ int tui_run(struct zs_ctx *c, const struct tui_options *opt)
 					   "zhishou: the console needs a terminal (see zhishou --help for commands)"));
 		return 2;
 	}
+	char term_note[256];
+	int tr = tui_term_check(term_note, sizeof term_note);
+	if (tr)
+		return tr;
 	struct tui *t = calloc(1, sizeof *t);
 	if (!t)
 		return 1;
@@ -286,6 +290,8 @@ int tui_run(struct zs_ctx *c, const struct tui_options *opt)
 	t->dash = dashboard_new(t);
 	t->form = form_new(t);
 	tui_push(t, &view_dashboard, t->dash);
+	if (term_note[0])
+		tui_message(t, false, "%s", term_note);
 	if (form_draft_pending(t))
 		tui_message(t, false, "%s", TR("发现上次未保存的登记草稿：按 n 继续编辑，按 X 丢弃",
 					       "An unsaved intake draft was found: press n to continue it, X to discard it"));

@@ -109,6 +109,10 @@ extern const struct key_table *const tui_key_tables[];
 struct form *form_new(struct tui *t);
 void form_free(struct form *f);
 void form_open(struct tui *t, bool restore_draft);
+
+/* term.c: can this TERM draw the console?  0 (note: a fallback used, or
+ * empty), or the exit status after saying why not. */
+int tui_term_check(char *note, size_t n);
 bool form_has_draft(struct tui *t);
 bool form_draft_pending(struct tui *t);
 void form_discard_draft(struct tui *t);

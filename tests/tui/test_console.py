@@ -822,6 +822,39 @@ class Live(ConsoleTest):
 
 
 class Terminal(ConsoleTest):
+    def refused(self, env):
+        # Through sh, which prints the status (tmux does not always get the
+        # status of a program that exits at once).
+        argv = ["/bin/sh", "-c", '"$0" --db "$1"; echo "exit=$?"', BIN, self.db]
+        t = tmuxdrv.Term(argv, env, 80, 24, workdir=self.dir)
+        self.addCleanup(t.close)
+        t.wait_until(lambda lines: any("exit=" in l for l in lines), what="the console to exit")
+        # The message wraps at 80 columns; tmux's "Pane is dead" below it
+        # may scroll its first line into the history.
+        text = t.tmux("capture-pane", "-p", "-t", "zs", "-S", "-50").replace("\n", "")
+        self.assertIn("exit=2", text)
+        return text
+
+    def test_dumb_or_no_terminal_is_refused_in_words(self):
+        text = self.refused(dict(self.env, TERM="dumb"))
+        self.assertIn("终端类型 dumb 画不了界面", text)
+        self.assertIn("zhishou board", text)
+        self.assertNotIn("Error opening terminal", text)
+        env = dict(self.env)
+        env.pop("TERM", None)
+        text = self.refused(env)
+        self.assertIn("没有设置 TERM", text)
+
+    def test_unknown_term_falls_back_with_a_note(self):
+        # Like xterm-kitty on a plain Debian server (a name no terminfo
+        # has, so that installing ncurses-term does not change the test).
+        t = self.console(term="xterm-kitty-zhishou-test", wait=False)
+        lines = t.wait_for("晚会曝光问题")
+        self.assertIn("本机没有终端类型 xterm-kitty-zhishou-test 的描述，改用 xterm-256color 显示", "\n".join(lines))
+        t.keys("r")
+        t.wait_for("值班表")
+        self.assertFalse(t.dead())
+
     def test_resize_storm(self):
         t = self.console(80, 24)
         sizes = [(200, 60), (60, 20), (80, 24), (120, 40), (81, 23), (79, 25), (160, 48), (80, 24)]
