@@ -136,9 +136,7 @@ static void cut_utf8(char *s, size_t max)
 	size_t n = strlen(s), el = strlen(ELLIPSIS);
 	if (n <= max)
 		return;
-	size_t keep = max >= el ? max - el : max;
-	while (keep > 0 && ((unsigned char)s[keep] & 0xC0) == 0x80)
-		keep--;
+	size_t keep = text_cut(s, max >= el ? max - el : max);
 	/* "…" after a dangling separator reads as if something followed. */
 	while (keep > 0 && (s[keep - 1] == ' ' || s[keep - 1] == '\n'))
 		keep--;
@@ -886,10 +884,7 @@ static bool rate_limited(enum robot_type t, int64_t code)
 /* The first bytes of an answer, cut before a split character. */
 static void body_start(const char *body, size_t len, char *out, size_t outsz)
 {
-	size_t n = len < outsz - 1 ? len : outsz - 1;
-	if (n < len)
-		while (n > 0 && ((unsigned char)body[n] & 0xC0) == 0x80)
-			n--;
+	size_t n = text_cut(body, len < outsz - 1 ? len : outsz - 1);
 	if (n)
 		memcpy(out, body, n);
 	out[n] = '\0';

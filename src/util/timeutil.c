@@ -5,6 +5,7 @@
 #endif
 
 #include "zhishou/i18n.h"
+#include "zhishou/text.h"
 #include "zhishou/timeutil.h"
 
 #include <stdarg.h>
@@ -265,40 +266,28 @@ void time_to_local(int64_t t, int *y, int *m, int *d, int *hh, int *mm, int *ss)
  * space made ASCII, then trim ASCII whitespace.  False if it does not fit. */
 static bool normalize_input(const char *s, char *buf, size_t bufsz)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t o = 0, start = 0;
+	size_t len = strlen(s), i = 0, o = 0;
 
-	while (*p) {
-		unsigned c = 0;
-		size_t k = 1;
+	while (i < len) {
+		uint32_t cp;
+		size_t k = text_decode(s + i, len - i, &cp);
 
-		if (p[0] == 0xEF && p[1] == 0xBC && p[2] >= 0x81 && p[2] <= 0xBF) {
-			c = 0x21 + (p[2] - 0x81); /* U+FF01..U+FF3F */
-			k = 3;
-		} else if (p[0] == 0xEF && p[1] == 0xBD && p[2] >= 0x80 &&
-			   p[2] <= 0x9E) {
-			c = 0x60 + (p[2] - 0x80); /* U+FF40..U+FF5E */
-			k = 3;
-		} else if (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80) {
-			c = ' ';
-			k = 3;
+		cp = text_fold_width(cp);
+		if (cp < 0x80) {
+			if (o + 1 >= bufsz)
+				return false;
+			buf[o++] = (char)cp;
 		} else {
-			c = p[0];
+			/* copied as it is (and will not parse) */
+			if (o + k >= bufsz)
+				return false;
+			memcpy(buf + o, s + i, k);
+			o += k;
 		}
-		if (o + 1 >= bufsz)
-			return false;
-		buf[o++] = (char)c;
-		p += k;
+		i += k;
 	}
 	buf[o] = '\0';
-	while (o > 0 && (buf[o - 1] == ' ' || buf[o - 1] == '\t' ||
-			 buf[o - 1] == '\n' || buf[o - 1] == '\r'))
-		buf[--o] = '\0';
-	while (buf[start] == ' ' || buf[start] == '\t' || buf[start] == '\n' ||
-	       buf[start] == '\r')
-		start++;
-	if (start > 0)
-		memmove(buf, buf + start, o - start + 1);
+	text_trim(buf);
 	return true;
 }
 
@@ -508,7 +497,6 @@ static void set_err(char *err, size_t errsz, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
-	size_t l;
 
 	if (!err || errsz == 0)
 		return;
@@ -522,32 +510,13 @@ static void set_err(char *err, size_t errsz, const char *fmt, ...)
 	if ((size_t)n < errsz)
 		return;
 	/* Truncated: drop a trailing partial sequence. */
-	l = strlen(err);
-	{
-		size_t i = l, need;
-		unsigned char c;
-		while (i > 0 && ((unsigned char)err[i - 1] & 0xC0) == 0x80)
-			i--;
-		if (i == 0)
-			return;
-		c = (unsigned char)err[i - 1];
-		need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-		if (l - (i - 1) < need)
-			err[i - 1] = '\0';
-	}
+	err[text_cut(err, strlen(err))] = '\0';
 }
 
 /* At most ~60 bytes of what was typed, cut on a character boundary. */
 static int shown_len(const char *s)
 {
-	size_t l = strlen(s);
-
-	if (l <= 60)
-		return (int)l;
-	l = 60;
-	while (l > 0 && ((unsigned char)s[l] & 0xC0) == 0x80)
-		l--;
-	return (int)l;
+	return (int)text_cut(s, strnlen(s, 60));
 }
 
 #define ERR_SHAPE TR("无法识别的时间：「%.*s」（应为 2026-03-15 20:15 或 20:15）", \
