@@ -331,6 +331,23 @@ static bool is_eol(unsigned char ch)
 	return ch == '\n' || ch == '\r';
 }
 
+/* A comma or a line end outside quotes ends the field (less its last drop
+ * bytes: a closing quote and the spaces after it); a line end, the record
+ * too.  False for any other byte. */
+static bool field_ends(struct parser *c, unsigned char ch, size_t drop)
+{
+	if (ch == ',') {
+		field_end(c, drop);
+		c->state = P_FIELD;
+	} else if (is_eol(ch)) {
+		field_end(c, drop);
+		record_end(c);
+	} else {
+		return false;
+	}
+	return true;
+}
+
 /* Feed UTF-8 text s[0..n) (any cut between two bytes is fine).
  *
  * Field semantics (lenient, like Excel; these are libcsv's non-strict
@@ -377,15 +394,9 @@ static void parser_feed(struct parser *c, const unsigned char *s, size_t n)
 		case P_ROW:
 			break;   /* a line end between records */
 		case P_FIELD:
-			if (is_eol(ch)) {
-				field_end(c, 0);
-				record_end(c);
-			} else if (ch == ',') {
-				field_end(c, 0);
-				c->state = P_FIELD;
-			} else if (ch == '"') {
+			if (ch == '"') {
 				c->state = P_QUOTED;
-			} else {
+			} else if (!field_ends(c, ch, 0)) {
 				field_add(c, &ch, 1);
 				c->state = is_sp(ch) ? P_LEAD : P_UNQUOTED;
 			}
@@ -396,27 +407,14 @@ static void parser_feed(struct parser *c, const unsigned char *s, size_t n)
 			} else if (ch == '"') {
 				c->flen = 0;   /* the spaces before a quote are dropped */
 				c->state = P_QUOTED;
-			} else if (ch == ',') {
-				field_end(c, 0);
-				c->state = P_FIELD;
-			} else if (is_eol(ch)) {
-				field_end(c, 0);
-				record_end(c);
-			} else {
+			} else if (!field_ends(c, ch, 0)) {
 				field_add(c, &ch, 1);
 				c->state = P_UNQUOTED;
 			}
 			break;
 		case P_UNQUOTED:
-			if (ch == ',') {
-				field_end(c, 0);
-				c->state = P_FIELD;
-			} else if (is_eol(ch)) {
-				field_end(c, 0);
-				record_end(c);
-			} else {
+			if (!field_ends(c, ch, 0))
 				field_add(c, &ch, 1);
-			}
 			break;
 		case P_QUOTED:
 			/* The quote is kept until what follows shows what it was. */
@@ -427,13 +425,9 @@ static void parser_feed(struct parser *c, const unsigned char *s, size_t n)
 			}
 			break;
 		case P_QUOTE_SEEN:
-			if (ch == ',') {
-				field_end(c, c->spaces + 1);
-				c->state = P_FIELD;
-			} else if (is_eol(ch)) {
-				field_end(c, c->spaces + 1);
-				record_end(c);
-			} else if (is_sp(ch)) {
+			if (field_ends(c, ch, c->spaces + 1))
+				break;
+			if (is_sp(ch)) {
 				field_add(c, &ch, 1);
 				c->spaces++;
 			} else if (ch == '"') {

@@ -676,41 +676,39 @@ static void render_fit(const char *s, int cols, struct sink *k)
 		sink_ellipsis(k, ell);
 }
 
-static int sink_finish(struct sink *k)
+enum align { ALIGN_NONE, ALIGN_LEFT, ALIGN_RIGHT };
+
+/* text_fit_cols and text_fit_cols_right: padded after the text (LEFT),
+ * before it (RIGHT, measured first with a counting sink) or not at all. */
+static int fit_aligned(const char *s, int cols, enum align how, char *out, size_t outsz)
 {
-	k->buf[k->len] = '\0';
-	return k->cols;
+	struct sink k = { out, outsz, 0, 0, false };
+
+	if (out == NULL || outsz == 0)
+		return 0;
+	if (s == NULL)
+		s = "";
+	if (cols < 0)
+		cols = 0;
+	if (how == ALIGN_RIGHT) {
+		struct sink measure = { NULL, 0, 0, 0, false };
+
+		render_fit(s, cols, &measure);
+		sink_spaces(&k, cols - measure.cols);
+	}
+	render_fit(s, cols, &k);
+	if (how == ALIGN_LEFT)
+		sink_spaces(&k, cols - k.cols);
+	k.buf[k.len] = '\0';
+	return k.cols;
 }
 
 int text_fit_cols(const char *s, int cols, bool pad, char *out, size_t outsz)
 {
-	struct sink k = { out, outsz, 0, 0, false };
-
-	if (out == NULL || outsz == 0)
-		return 0;
-	if (s == NULL)
-		s = "";
-	if (cols < 0)
-		cols = 0;
-	render_fit(s, cols, &k);
-	if (pad)
-		sink_spaces(&k, cols - k.cols);
-	return sink_finish(&k);
+	return fit_aligned(s, cols, pad ? ALIGN_LEFT : ALIGN_NONE, out, outsz);
 }
 
 int text_fit_cols_right(const char *s, int cols, char *out, size_t outsz)
 {
-	struct sink measure = { NULL, 0, 0, 0, false };
-	struct sink k = { out, outsz, 0, 0, false };
-
-	if (out == NULL || outsz == 0)
-		return 0;
-	if (s == NULL)
-		s = "";
-	if (cols < 0)
-		cols = 0;
-	render_fit(s, cols, &measure);
-	sink_spaces(&k, cols - measure.cols);
-	render_fit(s, cols, &k);
-	return sink_finish(&k);
+	return fit_aligned(s, cols, ALIGN_RIGHT, out, outsz);
 }

@@ -752,31 +752,23 @@ char *time_format(int64_t t, enum time_fmt fmt, char *buf, size_t bufsz)
 
 char *time_format_duration(int64_t secs, bool english, char *buf, size_t bufsz)
 {
-	uint64_t a, days, hours, mins;
+	static const char *const en[] = { "d", "h", "m" };
+	static const char *const zh[] = { "天", "小时", "分" };
+	uint64_t a, v[3];
+	int i, n;
 
 	if (!buf || bufsz == 0)
 		return buf;
 	a = secs < 0 ? (uint64_t)0 - (uint64_t)secs : (uint64_t)secs;
-	days = a / 86400;
-	hours = a / 3600 % 24;
-	mins = a / 60 % 60;
-	if (days > 0) {
-		if (hours > 0)
-			snprintf(buf, bufsz, english ? "%llud%lluh" : "%llu天%llu小时",
-				 (unsigned long long)days, (unsigned long long)hours);
-		else
-			snprintf(buf, bufsz, english ? "%llud" : "%llu天",
-				 (unsigned long long)days);
-	} else if (hours > 0) {
-		if (mins > 0)
-			snprintf(buf, bufsz, english ? "%lluh%02llum" : "%llu小时%llu分",
-				 (unsigned long long)hours, (unsigned long long)mins);
-		else
-			snprintf(buf, bufsz, english ? "%lluh" : "%llu小时",
-				 (unsigned long long)hours);
-	} else {
-		snprintf(buf, bufsz, english ? "%llum" : "%llu分",
-			 (unsigned long long)mins);
-	}
+	v[0] = a / 86400;
+	v[1] = a / 3600 % 24;
+	v[2] = a / 60 % 60;
+	/* The largest unit that is not 0 (minutes, even 0, at the least) ... */
+	i = v[0] ? 0 : v[1] ? 1 : 2;
+	n = snprintf(buf, bufsz, "%llu%s", (unsigned long long)v[i], english ? en[i] : zh[i]);
+	/* ... and the next one when it is not 0: 1天5小时, 2h05m. */
+	if (i < 2 && v[i + 1] > 0 && n > 0 && (size_t)n < bufsz)
+		snprintf(buf + n, bufsz - (size_t)n, "%0*llu%s", english && i == 1 ? 2 : 0,
+			 (unsigned long long)v[i + 1], english ? en[i + 1] : zh[i + 1]);
 	return buf;
 }
