@@ -44,6 +44,11 @@ size_t text_cut(const char *s, size_t max);
  * every other code point as it is. */
 uint32_t text_fold_width(uint32_t cp);
 
+/* Whether cp separates words: white space (U+3000 included), punctuation
+ * of any script (，。、；“”《》 as well as ASCII's) and controls, by its
+ * Unicode general category. */
+bool text_cp_separator(uint32_t cp);
+
 /* What text_sanitize removes and a fitted cell never draws: C0 controls,
  * DEL, C1 controls, bidi controls and marks, U+2028/U+2029 (and values
  * above U+10FFFF).  TAB and \n are in it: sanitising turns them into

@@ -272,6 +272,21 @@ uint32_t text_fold_width(uint32_t cp)
 	return cp;
 }
 
+bool text_cp_separator(uint32_t cp)
+{
+	if (cp > 0x10FFFF)
+		return false;
+	switch (utf8proc_category((utf8proc_int32_t)cp)) {
+	case UTF8PROC_CATEGORY_ZS: case UTF8PROC_CATEGORY_ZL: case UTF8PROC_CATEGORY_ZP:
+	case UTF8PROC_CATEGORY_PC: case UTF8PROC_CATEGORY_PD: case UTF8PROC_CATEGORY_PS:
+	case UTF8PROC_CATEGORY_PE: case UTF8PROC_CATEGORY_PI: case UTF8PROC_CATEGORY_PF:
+	case UTF8PROC_CATEGORY_PO: case UTF8PROC_CATEGORY_CC:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* ---- width -------------------------------------------------------------- */
 
 static bool is_control(uint32_t cp)

@@ -771,6 +771,24 @@ static void test_cp_stripped(void **state)
 	assert_false(text_cp_stripped(0x4E2D));
 }
 
+static void test_cp_separator(void **state)
+{
+	static const uint32_t sep[] = { ' ', '\n', '\t', ',', '.', '-', '(', '"', '!',
+					0x3000, 0xFF0C, 0x3002, 0x3001, 0xFF1B, 0x201C,
+					0x300A, 0xFF08, 0x2014, 0x00A0 };
+	static const uint32_t word[] = { 'a', 'Z', '0', '+', '$', 0x4E2D, 0x3007,
+					 0xFF10, 0xFF21, 0x00E9, 0x0301, 0x1F600 };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof sep / sizeof sep[0]; i++)
+		if (!text_cp_separator(sep[i]))
+			fail_msg("U+%04X should separate words", (unsigned)sep[i]);
+	for (i = 0; i < sizeof word / sizeof word[0]; i++)
+		if (text_cp_separator(word[i]))
+			fail_msg("U+%04X should not separate words", (unsigned)word[i]);
+}
+
 /* A cut falls between grapheme clusters: never inside a flag, an emoji
  * ZWJ sequence, a conjoining Hangul syllable or a base and its marks. */
 static void test_fit_grapheme_boundary(void **state)
@@ -848,6 +866,7 @@ int main(void)
 		cmocka_unit_test(test_cut),
 		cmocka_unit_test(test_fold_width),
 		cmocka_unit_test(test_cp_stripped),
+		cmocka_unit_test(test_cp_separator),
 		cmocka_unit_test(test_fit_grapheme_boundary),
 	};
 
