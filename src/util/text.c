@@ -30,12 +30,11 @@ struct cp_range {
 	uint32_t last;
 };
 
-/* Kept as our own table because utf8proc 2.8 (Debian 12) has no East Asian
- * Width property other than the resolved charwidth: the ambiguous flag
- * (utf8proc_charwidth_ambiguous) arrived in utf8proc 2.10.  From EastAsian-
- * Width.txt (Unicode 14), with one deliberate change below. */
-/* East Asian Ambiguous: 1 column in Western terminals, 2 in many Chinese
- * ones.  The whole box drawing block U+2500-257F is listed (the UCD marks
+/* East Asian Ambiguous (EastAsianWidth.txt, Unicode 14): 1 column in
+ * Western terminals, 2 in many Chinese ones.  Our own table because
+ * utf8proc 2.8 (Debian 12) gives only the resolved width; its ambiguous
+ * flag (utf8proc_charwidth_ambiguous) arrived in 2.10.  One deliberate
+ * change: the whole box drawing block U+2500-257F is listed (the UCD marks
  * only part of it) so that a frame never mixes widths. */
 static const struct cp_range ambiguous[] = {
 	{0x00A1, 0x00A1}, {0x00A4, 0x00A4}, {0x00A7, 0x00A8}, {0x00AA, 0x00AA},
