@@ -38,7 +38,7 @@ const char *alert_event_label(const char *event);
 
 /* Count everything so far as told (a demo night's history): the relay
  * starts after the newest event and from the current linked totals.
- * Inside the caller's transaction. */
+ * In its own transaction. */
 int alert_settle(struct zs_ctx *c, struct zs_error *err);
 
 #endif

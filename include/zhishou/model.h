@@ -129,6 +129,9 @@ struct intake_filter {
 	const char *fts;                      /* FTS5 MATCH expression or NULL */
 	const char *like[4];                  /* LIKE patterns (escaped with \) or NULL */
 	int64_t before_id;                    /* keyset: ids below this; 0: newest */
+	int64_t id;                           /* this intake only; 0: any */
+	const char *phone;                    /* the caller's phone, normalised; NULL: any */
+	const char *phone_tail;               /* its last digits (LIKE-safe digits); NULL: any */
 	int limit;                            /* 0: no limit (exports) */
 };
 

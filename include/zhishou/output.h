@@ -37,5 +37,8 @@ void out_abort(struct out *o);
 
 /* Print one line of text safely (sanitised) followed by a newline. */
 void out_line(FILE *fp, const char *s);
+/* s sanitised like out_line, each line wrapped at cols display columns
+ * (at a space in Latin text where one is near), continuations indented. */
+void out_wrap(FILE *fp, int cols, int indent, const char *s);
 
 #endif

@@ -22,6 +22,20 @@ struct roster_result {
 int roster_import(struct zs_ctx *c, const char *path, bool skip_bad, roster_bad_cb bad, void *ud,
 		  struct roster_result *res, struct zs_error *err);
 
+/* One row of a duty sheet already in hand (the demo night's): the text of
+ * its cells as a file would give them ("2026-03-15", "19:00" …; NULL is an
+ * empty cell). */
+struct roster_row {
+	const char *date, *unit, *name, *title, *landline, *mobile, *start, *end;
+	bool leader;
+};
+
+/* Import rows in hand: each checked and written as roster_import does a
+ * file's row, all or nothing (a bad row: ZS_EINPUT naming it), in its own
+ * transaction, with one audit row {"source": source} for them all (admins). */
+int roster_import_rows(struct zs_ctx *c, const struct roster_row *rows, size_t n, const char *source,
+		       struct roster_result *res, struct zs_error *err);
+
 /* The unit called name, created (with a kind guessed from the name) if new;
  * inside the caller's transaction. */
 int roster_unit_ensure(struct zs_ctx *c, const char *name, int64_t *id, bool *created, struct zs_error *err);

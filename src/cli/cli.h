@@ -34,6 +34,16 @@ struct cmd_entry {
 	 * they are, for "需要一个登记编号".  Left out: none. */
 	int args_min, args_max;
 	const char *arg_zh, *arg_en;
+	/* Its options (the table cli_options reads), so --help lists every
+	 * one, and the closed vocabularies some of them take. */
+	const struct option *opts;
+	const struct cmd_values *values;
+};
+
+/* An option that takes one of a vocabulary's words (--channel: 12315 热线…). */
+struct cmd_values {
+	const char *option;   /* without the dashes; NULL ends the list */
+	const struct vocab *vocab;
 };
 
 extern const struct cmd_entry cmd_init_entry, cmd_board_entry, cmd_search_entry, cmd_audit_entry,
@@ -58,6 +68,12 @@ int cli_usage(const struct cmd_entry *cmd, const char *fmt, ...) __attribute__((
  * language.  Returns 0, or the exit status to stop with.  On success
  * *first_arg is the index of the first positional argument. */
 typedef int (*cli_opt_cb)(int opt, const char *arg, void *ud);
+/* help.c: a command's --help (usage, every option, the words some take). */
+void cli_help_command(const struct cmd_entry *cmd, FILE *fp);
+/* No command matched argv: a noun's commands (zhishou log --help), or
+ * "未知命令" with the nearest command; the exit status. */
+int cli_help_unknown(const struct cmd_entry *const *commands, int argc, char **argv, bool help);
+
 int cli_options(const struct cmd_entry *cmd, int argc, char **argv, const struct option *opts,
 		cli_opt_cb cb, void *ud, int *first_arg);
 

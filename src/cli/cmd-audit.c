@@ -64,15 +64,15 @@ static int row_cb(const struct audit_row *a, void *ud)
 
 static const char *const entities[] = { "intake", "exposure", "roster", "unit", "gala", "handover", "report", "member", NULL };
 
+static const struct option exec_opts[] = {
+	{ "entity", required_argument, NULL, 'e' }, { "id", required_argument, NULL, 'i' },
+	{ "limit", required_argument, NULL, 'l' }, { "after", required_argument, NULL, 'a' },
+	{ "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 },
+};
 static int exec(struct cli *cli, int argc, char **argv)
 {
 	struct audit_opts o = { .fmt = OUT_TABLE };
-	static const struct option opts[] = {
-		{ "entity", required_argument, NULL, 'e' }, { "id", required_argument, NULL, 'i' },
-		{ "limit", required_argument, NULL, 'l' }, { "after", required_argument, NULL, 'a' },
-		{ "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 },
-	};
-	int first, r = cli_options(&cmd_audit_entry, argc, argv, opts, opt_cb, &o, &first);
+	int first, r = cli_options(&cmd_audit_entry, argc, argv, exec_opts, opt_cb, &o, &first);
 	if (r)
 		return r;
 	struct zs_error err = { 0 };
@@ -105,11 +105,11 @@ static int exec(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
+static const struct option verify_exec_opts[] = { { NULL, 0, NULL, 0 } };
 static int verify_exec(struct cli *cli, int argc, char **argv)
 {
 	struct audit_opts o = { 0 };
-	static const struct option opts[] = { { NULL, 0, NULL, 0 } };
-	int first, r = cli_options(&cmd_audit_verify_entry, argc, argv, opts, opt_cb, &o, &first);
+	int first, r = cli_options(&cmd_audit_verify_entry, argc, argv, verify_exec_opts, opt_cb, &o, &first);
 	if (r)
 		return r;
 	struct zs_error err = { 0 };
@@ -127,13 +127,20 @@ static int verify_exec(struct cli *cli, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_audit_entry = {
-	"audit", "[--entity intake|exposure|roster|unit|gala|handover|report|member [--id N]] [--after SEQ] [--limit N] [--format ...]",
-	"查看审计记录（谁、何时、改了什么）", "show the audit trail (who, when, what changed)",
-	CMD_READONLY, exec,
-	0, 0, NULL, NULL,
+	.name = "audit",
+	.usage = "[--entity intake|exposure|roster|unit|gala|handover|report|member [--id N]] [--after SEQ] [--limit N] [--format table|tsv|csv|json]",
+	.help_zh = "查看审计记录（谁、何时、改了什么）",
+	.help_en = "show the audit trail (who, when, what changed)",
+	.flags = CMD_READONLY,
+	.exec = exec,
+	.opts = exec_opts,
 };
 const struct cmd_entry cmd_audit_verify_entry = {
-	"audit verify", "", "校验审计哈希链，指出第一条不符的记录", "verify the audit hash chain; name the first bad row",
-	CMD_READONLY, verify_exec,
-	0, 0, NULL, NULL,
+	.name = "audit verify",
+	.usage = "",
+	.help_zh = "校验审计哈希链，指出第一条不符的记录",
+	.help_en = "verify the audit hash chain; name the first bad row",
+	.flags = CMD_READONLY,
+	.exec = verify_exec,
+	.opts = verify_exec_opts,
 };

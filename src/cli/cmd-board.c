@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "zhishou/board.h"
@@ -12,13 +14,23 @@
 #include "zhishou/timeutil.h"
 
 struct board_opts {
-	bool json;
+	bool json, all_duty;
+	int width;    /* 0: $COLUMNS, the terminal's, or 80 */
 };
 
 static int opt_cb(int opt, const char *arg, void *ud)
 {
 	struct board_opts *o = ud;
-	if (opt == 'f') {
+	if (opt == 'w') {
+		char *end;
+		long w = strtol(arg, &end, 10);
+		if (*end || end == arg || w < 40 || w > 1000)
+			return cli_usage(&cmd_board_entry, TR("--width 要 40 到 1000 之间的列数，不是「%s」",
+							      "--width takes 40 to 1000 columns, not \"%s\""), arg);
+		o->width = (int)w;
+	} else if (opt == 'a') {
+		o->all_duty = true;
+	} else if (opt == 'f') {
 		if (!strcmp(arg, "json"))
 			o->json = true;
 		else if (strcmp(arg, "text"))
@@ -67,25 +79,45 @@ static const char *due_mark(enum due_state d)
 	return d == DUE_OVERDUE ? "!" : d == DUE_SOON ? "*" : " ";
 }
 
-static void print_exposure(const struct board_exposure *b, int64_t now)
+/* The reader's width: --width, else $COLUMNS, else the terminal's, else
+ * 80; never below 40 (a phone's SSH app is about 50). */
+static int board_width(const struct board_opts *o)
+{
+	if (o->width)
+		return o->width;
+	const char *env = getenv("COLUMNS");
+	long w = env && *env ? strtol(env, NULL, 10) : 0;
+	struct winsize ws;
+	if (w <= 0 && isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0)
+		w = ws.ws_col;
+	if (w <= 0)
+		w = 80;
+	return w < 40 ? 40 : w > 1000 ? 1000 : (int)w;
+}
+
+static void print_exposure(const struct board_exposure *b, int64_t now, int width)
 {
 	const struct exposure *e = &b->e;
-	char aired[16], left[64], title[256], line[2048];
-	text_fit_cols(e->title, 36, false, title, sizeof title);
-	snprintf(line, sizeof line, "%s[%s] #%lld %s %s  %s\n    %s：%s  %s：%s  %s：%s  %s：%lld",
-		 due_mark(b->due), vocab_label(&vocab_level, (char[]){ (char)('0' + e->level), 0 }),
-		 (long long)e->id, time_format(e->aired_at, TIME_CLOCK, aired, sizeof aired), title,
-		 left_text(b, now, left, sizeof left),
+	char aired[16], left[64], head[128], title[512], line[2048];
+	snprintf(head, sizeof head, "%s[%s] #%lld %s ", due_mark(b->due),
+		 vocab_label(&vocab_level, (char[]){ (char)('0' + e->level), 0 }), (long long)e->id,
+		 time_format(e->aired_at, TIME_CLOCK, aired, sizeof aired));
+	left_text(b, now, left, sizeof left);
+	/* Number, level and time left on the first line whatever the width;
+	 * the title takes what is left of it. */
+	int room = width - text_width(head) - 2 - text_width(left);
+	text_fit_cols(e->title, room < 8 ? 8 : room, false, title, sizeof title);
+	snprintf(line, sizeof line, "%s%s  %s", head, title, left);
+	out_wrap(stdout, width, 4, line);
+	snprintf(line, sizeof line, "    %s：%s  %s：%s  %s：%s  %s：%lld",
 		 TR("本地", "local"), vocab_label(&vocab_local, e->local),
 		 TR("牵头", "lead"), *e->lead_unit ? e->lead_unit : TR("未定", "none"),
 		 TR("状态", "status"), vocab_label(&vocab_exposure_status, e->status),
 		 TR("关联", "linked"), (long long)e->linked);
-	out_line(stdout, line);
+	out_wrap(stdout, width, 4, line);
 	if (b->last_instruction) {
-		char cut[512];
-		text_fit_cols(b->last_instruction, 70, false, cut, sizeof cut);
-		snprintf(line, sizeof line, "    %s：%s", TR("最新批示", "latest instruction"), cut);
-		out_line(stdout, line);
+		snprintf(line, sizeof line, "    %s：%s", TR("最新批示", "latest instruction"), b->last_instruction);
+		out_wrap(stdout, width, 6, line);
 	}
 }
 
@@ -153,20 +185,21 @@ static int print_json(struct cli *cli, const struct board_snapshot *s)
 	return 0;
 }
 
-static void print_text(struct cli *cli, const struct board_snapshot *s)
+static void print_text(struct cli *cli, const struct board_snapshot *s, const struct board_opts *o)
 {
+	int width = board_width(o);
 	const struct board_counts *b = &s->counts;
 	char now[32], sincebuf[32], phase[256], line[1024];
 	time_format(s->now, TIME_FULL, now, sizeof now);
 	time_format(s->since, TIME_FULL, sincebuf, sizeof sincebuf);
 	phase_text(&s->gala, s->now, phase, sizeof phase);
 	snprintf(line, sizeof line, "%s  %s%s", TR("值守看板", "Duty board"), now, cli->demo_clock ? TR("（演示）", " (demo)") : "");
-	out_line(stdout, line);
-	out_line(stdout, phase);
+	out_wrap(stdout, width, 2, line);
+	out_wrap(stdout, width, 2, phase);
 	snprintf(line, sizeof line, TR("\n自 %s 起受理 %lld 件：投诉 %lld，举报 %lld，咨询 %lld",
 				       "\nSince %s: %lld received: %lld complaints, %lld tips, %lld inquiries"),
 		 sincebuf, (long long)b->total, (long long)b->by_kind[0], (long long)b->by_kind[1], (long long)b->by_kind[2]);
-	out_line(stdout, line);
+	out_wrap(stdout, width, 2, line);
 	size_t n = snprintf(line, sizeof line, "%s", TR("渠道：", "Channels: "));
 	int shown = 0;
 	for (size_t i = 0; i < vocab_channel.n && n < sizeof line - 64; i++)
@@ -176,49 +209,64 @@ static void print_text(struct cli *cli, const struct board_snapshot *s)
 		}
 	if (!shown)
 		snprintf(line + n, sizeof line - n, "%s", TR("无", "none"));
-	out_line(stdout, line);
+	out_wrap(stdout, width, 2, line);
 	snprintf(line, sizeof line, TR("关联曝光问题 %lld 件；晚会以来未办结 %lld 件；历来未办结 %lld 件",
 				       "Linked to exposures %lld; open since the gala %lld; open overall %lld"),
 		 (long long)b->linked, (long long)b->unresolved, (long long)b->all_unresolved);
-	out_line(stdout, line);
+	out_wrap(stdout, width, 2, line);
 	if (b->deliveries_failed || b->feed_quarantined) {
 		snprintf(line, sizeof line, TR("！发往聊天机器人失败 %lld 条（zhishou outbox list --failed）；8890 接入隔离 %lld 条（zhishou feed quarantine）",
 					       "! %lld robot messages failed (zhishou outbox list --failed); %lld 8890 records quarantined (zhishou feed quarantine)"),
 			 (long long)b->deliveries_failed, (long long)b->feed_quarantined);
-		out_line(stdout, line);
+		out_wrap(stdout, width, 2, line);
 	}
 	snprintf(line, sizeof line, TR("\n曝光问题（未结 %lld，超时 %lld）：", "\nExposures (open %lld, overdue %lld):"),
 		 (long long)b->exposures_open, (long long)b->exposures_overdue);
-	out_line(stdout, line);
+	out_wrap(stdout, width, 2, line);
 	for (size_t i = 0; i < s->nexposures; i++)
-		print_exposure(&s->exposures[i], s->now);
+		print_exposure(&s->exposures[i], s->now, width);
 	if (!s->nexposures)
 		out_line(stdout, TR("  （无）", "  (none)"));
-	out_line(stdout, TR("\n正在值班：", "\nOn duty now:"));
+	/* Folded to the duty leaders: the whole list is roster list --now. */
+	size_t leaders = 0;
+	for (size_t i = 0; i < s->nduty; i++)
+		leaders += s->duty[i].is_leader;
+	bool fold = !o->all_duty && leaders > 0 && leaders < s->nduty;
+	if (fold)
+		snprintf(line, sizeof line, TR("\n正在值班 %zu 人，下面是带班领导（全部：--all-duty）：",
+					       "\nOn duty now: %zu, duty leaders below (everyone: --all-duty):"),
+			 s->nduty);
+	else
+		snprintf(line, sizeof line, "%s", TR("\n正在值班：", "\nOn duty now:"));
+	out_wrap(stdout, width, 2, line);
 	int64_t last_unit = 0;
 	for (size_t i = 0; i < s->nduty; i++) {
 		const struct roster_entry *r = &s->duty[i];
+		if (fold && !r->is_leader)
+			continue;
 		if (r->unit_id != last_unit) {
 			snprintf(line, sizeof line, "  %s", r->unit);
-			out_line(stdout, line);
+			out_wrap(stdout, width, 4, line);
 			last_unit = r->unit_id;
 		}
 		snprintf(line, sizeof line, "    %s%s %s %s", r->is_leader ? TR("带班 ", "lead ") : "", r->name, r->title,
 			 *r->mobile ? r->mobile : r->landline);
-		out_line(stdout, line);
+		out_wrap(stdout, width, 6, line);
 	}
 	if (!s->nduty)
-		out_line(stdout, TR("  （此刻没有排班）", "  (nobody rostered now)"));
+		out_wrap(stdout, width, 2, TR("  （此刻没有排班）", "  (nobody rostered now)"));
 }
 
+static const struct option exec_opts[] = {
+	{ "format", required_argument, NULL, 'f' },
+	{ "width", required_argument, NULL, 'w' },
+	{ "all-duty", no_argument, NULL, 'a' },
+	{ NULL, 0, NULL, 0 },
+};
 static int exec(struct cli *cli, int argc, char **argv)
 {
 	struct board_opts o = { 0 };
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int first, r = cli_options(&cmd_board_entry, argc, argv, opts, opt_cb, &o, &first);
+	int first, r = cli_options(&cmd_board_entry, argc, argv, exec_opts, opt_cb, &o, &first);
 	if (r)
 		return r;
 	struct zs_error err = { 0 };
@@ -230,15 +278,17 @@ static int exec(struct cli *cli, int argc, char **argv)
 	if (o.json)
 		print_json(cli, &s);
 	else
-		print_text(cli, &s);
+		print_text(cli, &s, &o);
 	board_snapshot_clear(&s);
 	return 0;
 }
 
 const struct cmd_entry cmd_board_entry = {
-	"board", "[--format text|json]",
-	"看板快照：晚会时钟、受理计数、未结曝光问题、正在值班",
-	"snapshot: gala clock, counts, open exposures, who is on duty",
-	CMD_READONLY, exec,
-	0, 0, NULL, NULL,
+	.name = "board",
+	.usage = "[--width N] [--all-duty] [--format text|json]",
+	.help_zh = "看板快照：晚会时钟、受理计数、未结曝光问题、正在值班",
+	.help_en = "snapshot: gala clock, counts, open exposures, who is on duty",
+	.flags = CMD_READONLY,
+	.exec = exec,
+	.opts = exec_opts,
 };

@@ -33,16 +33,16 @@ static bool ends_with(const char *s, const char *suffix)
 	return a >= b && !strcasecmp(s + a - b, suffix);
 }
 
+static const struct option exec_opts[] = {
+	{ "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' },
+	{ "from", required_argument, NULL, 'F' }, { "until", required_argument, NULL, 'U' },
+	{ "with-pii", no_argument, NULL, 'P' }, { NULL, 0, NULL, 0 },
+};
 static int exec(struct cli *cli, int argc, char **argv)
 {
 	const struct cmd_entry *cmd = &cmd_log_export_entry;
 	struct export_opts o = { 0 };
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' },
-		{ "from", required_argument, NULL, 'F' }, { "until", required_argument, NULL, 'U' },
-		{ "with-pii", no_argument, NULL, 'P' }, { NULL, 0, NULL, 0 },
-	};
-	int first, r = cli_options(cmd, argc, argv, opts, opt_cb, &o, &first);
+	int first, r = cli_options(cmd, argc, argv, exec_opts, opt_cb, &o, &first);
 	if (r)
 		return r;
 	struct export_params p = { .format = EXPORT_CSV, .path = o.output, .fp = stdout, .with_pii = o.with_pii };
@@ -77,10 +77,11 @@ static int exec(struct cli *cli, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_log_export_entry = {
-	"log export", "[--format xlsx|csv] [-o FILE] [--from TIME] [--until TIME] [--with-pii]",
-	"导出登记（默认为本次晚会以来）；来电人姓名和号码遮蔽，--with-pii 才导出全文并记入审计",
-	"export intakes (default: since the gala began); callers' names and phones masked unless --with-pii, "
-	"which is audited",
-	0, exec,
-	0, 0, NULL, NULL,
+	.name = "log export",
+	.usage = "[--format xlsx|csv] [-o FILE] [--from TIME] [--until TIME] [--with-pii]",
+	.help_zh = "导出登记（默认为本次晚会以来）；来电人姓名和号码遮蔽，--with-pii 才导出全文并记入审计",
+	.help_en = "export intakes (default: since the gala began); callers' names and phones masked unless --with-pii, "
+		"which is audited",
+	.exec = exec,
+	.opts = exec_opts,
 };

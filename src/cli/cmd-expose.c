@@ -62,11 +62,11 @@ static int one_id(int first, char **argv, int64_t *id)
 	return 0;
 }
 
+static const struct option add_exec_opts[] = { EXPOSURE_OPTS, { NULL, 0, NULL, 0 } };
 static int add_exec(struct cli *cli, int argc, char **argv)
 {
 	struct expose_opts o = { .cmd = &cmd_expose_add_entry };
-	static const struct option opts[] = { EXPOSURE_OPTS, { NULL, 0, NULL, 0 } };
-	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	int first, r = cli_options(o.cmd, argc, argv, add_exec_opts, opt_cb, &o, &first);
 	if (r)
 		return r;
 	struct zs_error err = { 0 };
@@ -77,11 +77,11 @@ static int add_exec(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
+static const struct option update_exec_opts[] = { EXPOSURE_OPTS, { NULL, 0, NULL, 0 } };
 static int update_exec(struct cli *cli, int argc, char **argv)
 {
 	struct expose_opts o = { .cmd = &cmd_expose_update_entry };
-	static const struct option opts[] = { EXPOSURE_OPTS, { NULL, 0, NULL, 0 } };
-	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	int first, r = cli_options(o.cmd, argc, argv, update_exec_opts, opt_cb, &o, &first);
 	int64_t id;
 	if (r || (r = one_id(first, argv, &id)))
 		return r;
@@ -136,13 +136,13 @@ static int list_cb(const struct exposure *e, void *ud)
 	return 0;
 }
 
+static const struct option list_exec_opts[] = {
+	{ "all", no_argument, NULL, 'x' }, { "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 },
+};
 static int list_exec(struct cli *cli, int argc, char **argv)
 {
 	struct expose_opts o = { .cmd = &cmd_expose_list_entry };
-	static const struct option opts[] = {
-		{ "all", no_argument, NULL, 'x' }, { "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 },
-	};
-	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	int first, r = cli_options(o.cmd, argc, argv, list_exec_opts, opt_cb, &o, &first);
 	if (r)
 		return r;
 	struct zs_error err = { 0 };
@@ -163,11 +163,11 @@ static void kv(const char *label, const char *value)
 	out_line(stdout, line);
 }
 
+static const struct option show_exec_opts[] = { { "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 } };
 static int show_exec(struct cli *cli, int argc, char **argv)
 {
 	struct expose_opts o = { .cmd = &cmd_expose_show_entry };
-	static const struct option opts[] = { { "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 } };
-	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	int first, r = cli_options(o.cmd, argc, argv, show_exec_opts, opt_cb, &o, &first);
 	int64_t id;
 	if (r || (r = one_id(first, argv, &id)))
 		return r;
@@ -224,14 +224,14 @@ static int show_exec(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
+static const struct option action_exec_opts[] = {
+	{ "kind", required_argument, NULL, 'K' }, { "count", required_argument, NULL, 'n' },
+	{ "note", required_argument, NULL, 'N' }, { NULL, 0, NULL, 0 },
+};
 static int action_exec(struct cli *cli, int argc, char **argv)
 {
 	struct expose_opts o = { .cmd = &cmd_expose_action_entry };
-	static const struct option opts[] = {
-		{ "kind", required_argument, NULL, 'K' }, { "count", required_argument, NULL, 'n' },
-		{ "note", required_argument, NULL, 'N' }, { NULL, 0, NULL, 0 },
-	};
-	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	int first, r = cli_options(o.cmd, argc, argv, action_exec_opts, opt_cb, &o, &first);
 	int64_t id;
 	if (r || (r = one_id(first, argv, &id)))
 		return r;
@@ -244,11 +244,11 @@ static int action_exec(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
+static const struct option instruct_exec_opts[] = { { "text", required_argument, NULL, 't' }, { NULL, 0, NULL, 0 } };
 static int instruct_exec(struct cli *cli, int argc, char **argv)
 {
 	struct expose_opts o = { .cmd = &cmd_expose_instruct_entry };
-	static const struct option opts[] = { { "text", required_argument, NULL, 't' }, { NULL, 0, NULL, 0 } };
-	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	int first, r = cli_options(o.cmd, argc, argv, instruct_exec_opts, opt_cb, &o, &first);
 	int64_t id;
 	if (r || (r = one_id(first, argv, &id)))
 		return r;
@@ -262,39 +262,61 @@ static int instruct_exec(struct cli *cli, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_expose_add_entry = {
-	"expose add",
-	"--title T [--aired TIME] [--industry I] [--companies 'A;B'] [--keywords 'k1;k2'] [--local unknown|yes|no] "
-	"[--lead UNIT] [--assist 'U1;U2'] [--level 1-4] [--status S] [--deadline TIME]",
-	"登记一个晚会曝光问题（默认时限：次日 08:00）", "log a problem the gala exposed (deadline: 08:00 next morning)",
-	0, add_exec,
-	0, 0, NULL, NULL,
+	.name = "expose add",
+	.usage = "--title T [--aired TIME] [--industry I] [--companies 'A;B'] [--keywords 'k1;k2'] [--local unknown|yes|no] "
+		"[--lead UNIT] [--assist 'U1;U2'] [--level 1-4] [--status S] [--deadline TIME]",
+	.help_zh = "登记一个晚会曝光问题（默认时限：次日 08:00）",
+	.help_en = "log a problem the gala exposed (deadline: 08:00 next morning)",
+	.exec = add_exec,
+	.opts = add_exec_opts,
+	.values = (const struct cmd_values[]){ { "local", &vocab_local }, { "level", &vocab_level }, { "status", &vocab_exposure_status }, { NULL, NULL } },
 };
 const struct cmd_entry cmd_expose_list_entry = {
-	"expose list", "[--all] [--format table|tsv|csv|json]",
-	"列出未结的曝光问题，按级别、时限排序（--all 含已办结）", "list open exposures by level then deadline (--all: every one)",
-	CMD_READONLY, list_exec,
-	0, 0, NULL, NULL,
+	.name = "expose list",
+	.usage = "[--all] [--format table|tsv|csv|json]",
+	.help_zh = "列出未结的曝光问题，按级别、时限排序（--all 含已办结）",
+	.help_en = "list open exposures by level then deadline (--all: every one)",
+	.flags = CMD_READONLY,
+	.exec = list_exec,
+	.opts = list_exec_opts,
 };
 const struct cmd_entry cmd_expose_show_entry = {
-	"expose show", "ID [--format table|json]", "查看曝光问题：措施、批示、关联登记", "show an exposure: actions, instructions, linked intakes",
-	CMD_READONLY, show_exec,
-	1, 1, "一个曝光问题编号", "one exposure id",
+	.name = "expose show",
+	.usage = "ID [--format table|json]",
+	.help_zh = "查看曝光问题：措施、批示、关联登记",
+	.help_en = "show an exposure: actions, instructions, linked intakes",
+	.flags = CMD_READONLY,
+	.exec = show_exec,
+	.opts = show_exec_opts,
+	.args_min = 1, .args_max = 1, .arg_zh = "一个曝光问题编号", .arg_en = "one exposure id",
 };
 const struct cmd_entry cmd_expose_update_entry = {
-	"expose update", "ID [--title T] [--level 1-4] [--lead UNIT] [--status S] [--local yes|no|unknown] [--deadline TIME] [...]",
-	"修改曝光问题：级别、牵头单位、状态、本地涉及、时限等", "change an exposure: level, lead unit, status, local involvement, deadline ...",
-	0, update_exec,
-	1, 1, "一个曝光问题编号", "one exposure id",
+	.name = "expose update",
+	.usage = "ID [--title T] [--aired TIME] [--industry I] [--companies 'A;B'] [--keywords 'k1;k2'] [--local unknown|yes|no] "
+		"[--lead UNIT] [--assist 'U1;U2'] [--level 1-4] [--status S] [--deadline TIME]",
+	.help_zh = "修改曝光问题：级别、牵头单位、状态、本地涉及、时限等",
+	.help_en = "change an exposure: level, lead unit, status, local involvement, deadline ...",
+	.exec = update_exec,
+	.opts = update_exec_opts,
+	.args_min = 1, .args_max = 1, .arg_zh = "一个曝光问题编号", .arg_en = "one exposure id",
+	.values = (const struct cmd_values[]){ { "local", &vocab_local }, { "level", &vocab_level }, { "status", &vocab_exposure_status }, { NULL, NULL } },
 };
 const struct cmd_entry cmd_expose_action_entry = {
-	"expose action", "ID --kind officers|checked|interview|seizure|case|report|notice [--count N] [--note T]",
-	"记录处置措施（出动执法人员、检查经营者、约谈、查封扣押、立案、上报、发布通告）",
-	"record an action (officers sent, businesses checked, interview, seizure, case, report, notice)",
-	0, action_exec,
-	1, 1, "一个曝光问题编号", "one exposure id",
+	.name = "expose action",
+	.usage = "ID --kind officers|checked|interview|seizure|case|report|notice [--count N] [--note T]",
+	.help_zh = "记录处置措施（出动执法人员、检查经营者、约谈、查封扣押、立案、上报、发布通告）",
+	.help_en = "record an action (officers sent, businesses checked, interview, seizure, case, report, notice)",
+	.exec = action_exec,
+	.opts = action_exec_opts,
+	.args_min = 1, .args_max = 1, .arg_zh = "一个曝光问题编号", .arg_en = "one exposure id",
+	.values = (const struct cmd_values[]){ { "kind", &vocab_action }, { NULL, NULL } },
 };
 const struct cmd_entry cmd_expose_instruct_entry = {
-	"expose instruct", "ID --text T", "记录领导批示", "record a leader's instruction",
-	0, instruct_exec,
-	1, 1, "一个曝光问题编号", "one exposure id",
+	.name = "expose instruct",
+	.usage = "ID --text T",
+	.help_zh = "记录领导批示",
+	.help_en = "record a leader's instruction",
+	.exec = instruct_exec,
+	.opts = instruct_exec_opts,
+	.args_min = 1, .args_max = 1, .arg_zh = "一个曝光问题编号", .arg_en = "one exposure id",
 };

@@ -25,14 +25,14 @@ static int opt_cb(int opt, const char *arg, void *ud)
 	return 0;
 }
 
+static const struct option add_exec_opts[] = {
+	{ "name", required_argument, NULL, 'n' }, { "start", required_argument, NULL, 's' },
+	{ "end", required_argument, NULL, 'e' }, { NULL, 0, NULL, 0 },
+};
 static int add_exec(struct cli *cli, int argc, char **argv)
 {
 	struct gala_opts o = { .cmd = &cmd_gala_add_entry };
-	static const struct option opts[] = {
-		{ "name", required_argument, NULL, 'n' }, { "start", required_argument, NULL, 's' },
-		{ "end", required_argument, NULL, 'e' }, { NULL, 0, NULL, 0 },
-	};
-	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	int first, r = cli_options(o.cmd, argc, argv, add_exec_opts, opt_cb, &o, &first);
 	if (r)
 		return r;
 	if (!o.start || !o.end)
@@ -69,11 +69,11 @@ static int list_cb(const struct gala *g, void *ud)
 	return 0;
 }
 
+static const struct option list_exec_opts[] = { { "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 } };
 static int list_exec(struct cli *cli, int argc, char **argv)
 {
 	struct gala_opts o = { .cmd = &cmd_gala_list_entry };
-	static const struct option opts[] = { { "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 } };
-	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	int first, r = cli_options(o.cmd, argc, argv, list_exec_opts, opt_cb, &o, &first);
 	if (r)
 		return r;
 	struct zs_error err = { 0 };
@@ -88,13 +88,19 @@ static int list_exec(struct cli *cli, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_gala_add_entry = {
-	"gala add", "--name N --start TIME --end TIME",
-	"登记晚会的播出时间（看板计数从晚会开始算起）", "schedule a gala (the board counts from its start)",
-	0, add_exec,
-	0, 0, NULL, NULL,
+	.name = "gala add",
+	.usage = "--name N --start TIME --end TIME",
+	.help_zh = "登记晚会的播出时间（看板计数从晚会开始算起）",
+	.help_en = "schedule a gala (the board counts from its start)",
+	.exec = add_exec,
+	.opts = add_exec_opts,
 };
 const struct cmd_entry cmd_gala_list_entry = {
-	"gala list", "[--format table|tsv|csv|json]", "列出晚会时间", "list the galas",
-	CMD_READONLY, list_exec,
-	0, 0, NULL, NULL,
+	.name = "gala list",
+	.usage = "[--format table|tsv|csv|json]",
+	.help_zh = "列出晚会时间",
+	.help_en = "list the galas",
+	.flags = CMD_READONLY,
+	.exec = list_exec,
+	.opts = list_exec_opts,
 };

@@ -31,13 +31,13 @@ static int options(struct handover_opts *o, int argc, char **argv, const struct 
 	return cli_options(o->cmd, argc, argv, opts, opt_cb, o, &first);
 }
 
+static const struct option sign_exec_opts[] = {
+	{ "names", required_argument, NULL, 'n' }, { "note", required_argument, NULL, 't' }, { NULL, 0, NULL, 0 },
+};
 static int sign_exec(struct cli *cli, int argc, char **argv)
 {
 	struct handover_opts o = { .cmd = &cmd_handover_sign_entry };
-	static const struct option opts[] = {
-		{ "names", required_argument, NULL, 'n' }, { "note", required_argument, NULL, 't' }, { NULL, 0, NULL, 0 },
-	};
-	int r = options(&o, argc, argv, opts);
+	int r = options(&o, argc, argv, sign_exec_opts);
 	if (r)
 		return r;
 	struct zs_error err = { 0 };
@@ -50,13 +50,13 @@ static int sign_exec(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
+static const struct option accept_exec_opts[] = {
+	{ "names", required_argument, NULL, 'n' }, { "dispute", required_argument, NULL, 'd' }, { NULL, 0, NULL, 0 },
+};
 static int accept_exec(struct cli *cli, int argc, char **argv)
 {
 	struct handover_opts o = { .cmd = &cmd_handover_accept_entry };
-	static const struct option opts[] = {
-		{ "names", required_argument, NULL, 'n' }, { "dispute", required_argument, NULL, 'd' }, { NULL, 0, NULL, 0 },
-	};
-	int r = options(&o, argc, argv, opts);
+	int r = options(&o, argc, argv, accept_exec_opts);
 	if (r)
 		return r;
 	struct zs_error err = { 0 };
@@ -105,11 +105,11 @@ static int list_cb(const struct handover *h, void *ud)
 	return 0;
 }
 
+static const struct option list_exec_opts[] = { { "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 } };
 static int list_exec(struct cli *cli, int argc, char **argv)
 {
 	struct handover_opts o = { .cmd = &cmd_handover_list_entry };
-	static const struct option opts[] = { { "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 } };
-	int r = options(&o, argc, argv, opts);
+	int r = options(&o, argc, argv, list_exec_opts);
 	if (r)
 		return r;
 	struct zs_error err = { 0 };
@@ -124,20 +124,27 @@ static int list_exec(struct cli *cli, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_handover_sign_entry = {
-	"handover sign", "--names 值班人员 [--note 交班说明]",
-	"交班：签交接班（记下在班人员、说明和此刻未办结事项的快照）",
-	"sign the handover (names on duty, a note, a snapshot of what is open)",
-	0, sign_exec,
-	0, 0, NULL, NULL,
+	.name = "handover sign",
+	.usage = "--names 值班人员 [--note 交班说明]",
+	.help_zh = "交班：签交接班（记下在班人员、说明和此刻未办结事项的快照）",
+	.help_en = "sign the handover (names on duty, a note, a snapshot of what is open)",
+	.exec = sign_exec,
+	.opts = sign_exec_opts,
 };
 const struct cmd_entry cmd_handover_accept_entry = {
-	"handover accept", "--names 接班人员 [--dispute 异议]",
-	"接班：确认最近一次交接，可注明有异议之处", "accept the last handover, noting anything disputed",
-	0, accept_exec,
-	0, 0, NULL, NULL,
+	.name = "handover accept",
+	.usage = "--names 接班人员 [--dispute 异议]",
+	.help_zh = "接班：确认最近一次交接，可注明有异议之处",
+	.help_en = "accept the last handover, noting anything disputed",
+	.exec = accept_exec,
+	.opts = accept_exec_opts,
 };
 const struct cmd_entry cmd_handover_list_entry = {
-	"handover list", "[--format table|tsv|csv|json]", "列出交接班记录（新的在前）", "list handovers (newest first)",
-	CMD_READONLY, list_exec,
-	0, 0, NULL, NULL,
+	.name = "handover list",
+	.usage = "[--format table|tsv|csv|json]",
+	.help_zh = "列出交接班记录（新的在前）",
+	.help_en = "list handovers (newest first)",
+	.flags = CMD_READONLY,
+	.exec = list_exec,
+	.opts = list_exec_opts,
 };

@@ -41,14 +41,14 @@ static int make_parent(const char *path, struct zs_error *err)
 	return ZS_OK;
 }
 
+static const struct option exec_opts[] = {
+	{ "demo", no_argument, NULL, 'D' },
+	{ NULL, 0, NULL, 0 },
+};
 static int exec(struct cli *cli, int argc, char **argv)
 {
 	struct init_opts o = { 0 };
-	static const struct option opts[] = {
-		{ "demo", no_argument, NULL, 'D' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int first, r = cli_options(&cmd_init_entry, argc, argv, opts, opt_cb, &o, &first);
+	int first, r = cli_options(&cmd_init_entry, argc, argv, exec_opts, opt_cb, &o, &first);
 	if (r)
 		return r;
 	if (first < argc)
@@ -134,9 +134,11 @@ static int exec(struct cli *cli, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_init_entry = {
-	"init", "[--demo]",
-	"创建或升级数据库；--demo 生成一个虚构的 3·15 之夜",
-	"create or migrate the database; --demo fills a fictional 3·15 night",
-	CMD_NO_DB, exec,
-	0, 0, NULL, NULL,
+	.name = "init",
+	.usage = "[--demo]",
+	.help_zh = "创建或升级数据库；--demo 生成一个虚构的 3·15 之夜",
+	.help_en = "create or migrate the database; --demo fills a fictional 3·15 night",
+	.flags = CMD_NO_DB,
+	.exec = exec,
+	.opts = exec_opts,
 };

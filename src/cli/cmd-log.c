@@ -71,19 +71,19 @@ static void print_hints(const struct intake_hints *h)
 	}
 }
 
+static const struct option add_exec_opts[] = {
+	{ "channel", required_argument, NULL, 'c' }, { "kind", required_argument, NULL, 'k' },
+	{ "text", required_argument, NULL, 't' }, { "at", required_argument, NULL, 'a' },
+	{ "caller", required_argument, NULL, 'n' }, { "phone", required_argument, NULL, 'p' },
+	{ "subject", required_argument, NULL, 's' }, { "uscc", required_argument, NULL, 'u' },
+	{ "category", required_argument, NULL, 'x' }, { "ref", required_argument, NULL, 'r' },
+	{ "exposure", required_argument, NULL, 'e' }, { "confidential", no_argument, NULL, 'C' },
+	{ NULL, 0, NULL, 0 },
+};
 static int add_exec(struct cli *cli, int argc, char **argv)
 {
 	struct log_opts o = { .cmd = &cmd_log_add_entry };
-	static const struct option opts[] = {
-		{ "channel", required_argument, NULL, 'c' }, { "kind", required_argument, NULL, 'k' },
-		{ "text", required_argument, NULL, 't' }, { "at", required_argument, NULL, 'a' },
-		{ "caller", required_argument, NULL, 'n' }, { "phone", required_argument, NULL, 'p' },
-		{ "subject", required_argument, NULL, 's' }, { "uscc", required_argument, NULL, 'u' },
-		{ "category", required_argument, NULL, 'x' }, { "ref", required_argument, NULL, 'r' },
-		{ "exposure", required_argument, NULL, 'e' }, { "confidential", no_argument, NULL, 'C' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	int first, r = cli_options(o.cmd, argc, argv, add_exec_opts, opt_cb, &o, &first);
 	if (r)
 		return r;
 	struct zs_error err = { 0 };
@@ -96,11 +96,11 @@ static int add_exec(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
+static const struct option import_exec_opts[] = { { NULL, 0, NULL, 0 } };
 static int import_exec(struct cli *cli, int argc, char **argv)
 {
 	struct log_opts o = { .cmd = &cmd_log_import_entry };
-	static const struct option opts[] = { { NULL, 0, NULL, 0 } };
-	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	int first, r = cli_options(o.cmd, argc, argv, import_exec_opts, opt_cb, &o, &first);
 	if (r)
 		return r;
 	struct zs_error err = { 0 };
@@ -134,11 +134,20 @@ static const struct out_col list_cols[] = {
 struct list_ctx {
 	struct out *out;
 	enum out_format fmt;
+	int limit, rows;      /* rows listed of at most limit (0: no limit) */
+	int64_t last_id;
+	bool more;            /* a row beyond the limit exists */
 };
 
 static int list_cb(const struct intake *i, void *ud)
 {
 	struct list_ctx *l = ud;
+	if (l->limit && l->rows == l->limit) {
+		l->more = true;
+		return ZS_STOP;
+	}
+	l->rows++;
+	l->last_id = i->id;
 	struct out *o = l->out;
 	bool json = l->fmt == OUT_JSON;
 	char t[40], m[64];
@@ -169,18 +178,18 @@ static int list_cb(const struct intake *i, void *ud)
 	return 0;
 }
 
+static const struct option list_exec_opts[] = {
+	{ "unresolved", no_argument, NULL, 'U' }, { "channel", required_argument, NULL, 'c' },
+	{ "kind", required_argument, NULL, 'k' }, { "status", required_argument, NULL, 'S' },
+	{ "exposure", required_argument, NULL, 'e' }, { "since", required_argument, NULL, 'b' },
+	{ "until", required_argument, NULL, 'B' }, { "search", required_argument, NULL, 'q' },
+	{ "limit", required_argument, NULL, 'l' }, { "before", required_argument, NULL, 'K' },
+	{ "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 },
+};
 static int list_exec(struct cli *cli, int argc, char **argv)
 {
 	struct log_opts o = { .cmd = &cmd_log_list_entry };
-	static const struct option opts[] = {
-		{ "unresolved", no_argument, NULL, 'U' }, { "channel", required_argument, NULL, 'c' },
-		{ "kind", required_argument, NULL, 'k' }, { "status", required_argument, NULL, 'S' },
-		{ "exposure", required_argument, NULL, 'e' }, { "since", required_argument, NULL, 'b' },
-		{ "until", required_argument, NULL, 'B' }, { "search", required_argument, NULL, 'q' },
-		{ "limit", required_argument, NULL, 'l' }, { "before", required_argument, NULL, 'K' },
-		{ "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 },
-	};
-	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	int first, r = cli_options(o.cmd, argc, argv, list_exec_opts, opt_cb, &o, &first);
 	if (r)
 		return r;
 	struct zs_ctx *c = cli_ctx(cli);
@@ -215,12 +224,23 @@ static int list_exec(struct cli *cli, int argc, char **argv)
 		for (int k = 0; k < SEARCH_MAX_SHORT; k++)
 			f.like[k] = q.like[k];
 	}
-	struct list_ctx l = { out_new(stdout, o.fmt, list_cols, sizeof list_cols / sizeof *list_cols), o.fmt };
+	struct list_ctx l = { out_new(stdout, o.fmt, list_cols, sizeof list_cols / sizeof *list_cols), o.fmt,
+			      .limit = f.limit };
+	if (f.limit)
+		f.limit++;   /* one more row says whether there are more */
 	r = intake_list(c, &f, list_cb, &l, &err);
 	if (r)
 		out_abort(l.out);
 	else
 		out_finish(l.out);
+	if (!r && l.more) {
+		char line[256];
+		snprintf(line, sizeof line, TR("只列出了 %d 件；下一页用 --before %lld，或 --limit N 一次看更多（0 为全部）",
+					       "only %d listed; the next page: --before %lld, or --limit N for more at once (0: all)"),
+			 l.limit, (long long)l.last_id);
+		fflush(stdout);   /* after the rows, also on a terminal shared by both */
+		out_line(stderr, line);
+	}
 	search_free(&q);
 	return r ? cli_error(&err) : 0;
 fail:
@@ -236,11 +256,11 @@ static void field_line(const char *label, const char *value)
 	out_line(stdout, line);
 }
 
+static const struct option show_exec_opts[] = { { "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 } };
 static int show_exec(struct cli *cli, int argc, char **argv)
 {
 	struct log_opts o = { .cmd = &cmd_log_show_entry };
-	static const struct option opts[] = { { "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 } };
-	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	int first, r = cli_options(o.cmd, argc, argv, show_exec_opts, opt_cb, &o, &first);
 	if (r)
 		return r;
 	struct zs_error err = { 0 };
@@ -299,16 +319,16 @@ static int show_exec(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
+static const struct option update_exec_opts[] = {
+	{ "status", required_argument, NULL, 'S' }, { "transfer", required_argument, NULL, 'T' },
+	{ "note", required_argument, NULL, 'N' }, { "recovered", required_argument, NULL, 'R' },
+	{ "exposure", required_argument, NULL, 'e' }, { "duplicate-of", required_argument, NULL, 'D' },
+	{ NULL, 0, NULL, 0 },
+};
 static int update_exec(struct cli *cli, int argc, char **argv)
 {
 	struct log_opts o = { .cmd = &cmd_log_update_entry };
-	static const struct option opts[] = {
-		{ "status", required_argument, NULL, 'S' }, { "transfer", required_argument, NULL, 'T' },
-		{ "note", required_argument, NULL, 'N' }, { "recovered", required_argument, NULL, 'R' },
-		{ "exposure", required_argument, NULL, 'e' }, { "duplicate-of", required_argument, NULL, 'D' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	int first, r = cli_options(o.cmd, argc, argv, update_exec_opts, opt_cb, &o, &first);
 	if (r)
 		return r;
 	struct zs_error err = { 0 };
@@ -328,39 +348,52 @@ static int update_exec(struct cli *cli, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_log_add_entry = {
-	"log add",
-	"--channel C --kind K --text T [--at TIME] [--caller N] [--phone P] [--subject S] [--uscc U] "
-	"[--category X] [--ref R] [--exposure ID] [--confidential]",
-	"登记一件投诉、举报或咨询；输出编号和可能的重复件、建议关联的曝光问题",
-	"log a complaint, tip or inquiry; prints its id and any duplicate or exposure suggestion",
-	0, add_exec,
-	0, 0, NULL, NULL,
+	.name = "log add",
+	.usage = "--channel C --kind K --text T [--at TIME] [--caller N] [--phone P] [--subject S] [--uscc U] "
+		"[--category X] [--ref R] [--exposure ID] [--confidential]",
+	.help_zh = "登记一件投诉、举报或咨询；输出编号和可能的重复件、建议关联的曝光问题",
+	.help_en = "log a complaint, tip or inquiry; prints its id and any duplicate or exposure suggestion",
+	.exec = add_exec,
+	.opts = add_exec_opts,
+	.values = (const struct cmd_values[]){ { "channel", &vocab_channel }, { "kind", &vocab_kind }, { "category", &vocab_category }, { NULL, NULL } },
 };
 const struct cmd_entry cmd_log_import_entry = {
-	"log import", "FILE",
-	"批量导入登记（CSV 表头 received_at,channel,kind,caller,phone,subject,uscc,category,summary,ref 或中文表头；或 JSON Lines），全部成功才写入",
-	"import intakes (CSV with header received_at,channel,kind,caller,phone,subject,uscc,category,summary,ref, or JSON Lines); all or nothing",
-	0, import_exec,
-	1, 1, "一个文件", "one file",
+	.name = "log import",
+	.usage = "FILE",
+	.help_zh = "批量导入登记（CSV 表头 received_at,channel,kind,caller,phone,subject,uscc,category,summary,ref 或中文表头；或 JSON Lines），全部成功才写入",
+	.help_en = "import intakes (CSV with header received_at,channel,kind,caller,phone,subject,uscc,category,summary,ref, or JSON Lines); all or nothing",
+	.exec = import_exec,
+	.opts = import_exec_opts,
+	.args_min = 1, .args_max = 1, .arg_zh = "一个文件", .arg_en = "one file",
 };
 const struct cmd_entry cmd_log_list_entry = {
-	"log list",
-	"[--unresolved] [--channel C] [--kind K] [--status S] [--exposure ID] [--since T] [--until T] "
-	"[--search Q] [--limit N] [--before ID] [--format table|tsv|csv|json]",
-	"列出登记，最新的在前（默认 50 件；--before 翻页）",
-	"list intakes, newest first (50 by default; --before pages)",
-	CMD_READONLY, list_exec,
-	0, 0, NULL, NULL,
+	.name = "log list",
+	.usage = "[--unresolved] [--channel C] [--kind K] [--status S] [--exposure ID] [--since T] [--until T] "
+		"[--search Q] [--limit N] [--before ID] [--format table|tsv|csv|json]",
+	.help_zh = "列出登记，最新的在前（默认 50 件；--before 翻页）",
+	.help_en = "list intakes, newest first (50 by default; --before pages)",
+	.flags = CMD_READONLY,
+	.exec = list_exec,
+	.opts = list_exec_opts,
+	.values = (const struct cmd_values[]){ { "channel", &vocab_channel }, { "kind", &vocab_kind }, { "status", &vocab_status }, { NULL, NULL } },
 };
 const struct cmd_entry cmd_log_show_entry = {
-	"log show", "ID [--format table|json]", "查看一件登记的全部内容和经过", "show one intake in full with its history",
-	CMD_READONLY, show_exec,
-	1, 1, "一个登记编号", "one intake id",
+	.name = "log show",
+	.usage = "ID [--format table|json]",
+	.help_zh = "查看一件登记的全部内容和经过",
+	.help_en = "show one intake in full with its history",
+	.flags = CMD_READONLY,
+	.exec = show_exec,
+	.opts = show_exec_opts,
+	.args_min = 1, .args_max = 1, .arg_zh = "一个登记编号", .arg_en = "one intake id",
 };
 const struct cmd_entry cmd_log_update_entry = {
-	"log update", "ID [--status S] [--transfer UNIT] [--note T] [--recovered YUAN] [--exposure ID] [--duplicate-of ID]",
-	"修改登记：状态、转办、备注、挽回损失、关联曝光、标记重复件",
-	"change an intake: status, transfer, note, money recovered, exposure link, duplicate",
-	0, update_exec,
-	1, 1, "一个登记编号", "one intake id",
+	.name = "log update",
+	.usage = "ID [--status S] [--transfer UNIT] [--note T] [--recovered YUAN] [--exposure ID] [--duplicate-of ID]",
+	.help_zh = "修改登记：状态、转办、备注、挽回损失、关联曝光、标记重复件",
+	.help_en = "change an intake: status, transfer, note, money recovered, exposure link, duplicate",
+	.exec = update_exec,
+	.opts = update_exec_opts,
+	.args_min = 1, .args_max = 1, .arg_zh = "一个登记编号", .arg_en = "one intake id",
+	.values = (const struct cmd_values[]){ { "status", &vocab_status }, { NULL, NULL } },
 };

@@ -58,11 +58,12 @@ static int update_exec(struct cli *cli, int argc, char **argv)
 	return write_exec(cli, argc, argv, &cmd_member_update_entry, member_update, "已更新成员 %s", "member %s updated");
 }
 
+static const struct option remove_opts[] = { { "unix", required_argument, NULL, 'u' }, { NULL, 0, NULL, 0 } };
 static int remove_exec(struct cli *cli, int argc, char **argv)
 {
 	const struct cmd_entry *cmd = &cmd_member_remove_entry;
 	struct member_opts o = { .cmd = cmd };
-	int first, r = cli_options(cmd, argc, argv, write_opts, opt_cb, &o, &first);
+	int first, r = cli_options(cmd, argc, argv, remove_opts, opt_cb, &o, &first);
 	if (r)
 		return r;
 	if (!o.in.unix_user && first < argc)
@@ -107,11 +108,11 @@ static int list_cb(const struct member *m, void *ud)
 	return 0;
 }
 
+static const struct option list_exec_opts[] = { { "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 } };
 static int list_exec(struct cli *cli, int argc, char **argv)
 {
 	struct member_opts o = { .cmd = &cmd_member_list_entry };
-	static const struct option opts[] = { { "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 } };
-	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	int first, r = cli_options(o.cmd, argc, argv, list_exec_opts, opt_cb, &o, &first);
 	if (r)
 		return r;
 	struct zs_error err = { 0 };
@@ -126,25 +127,37 @@ static int list_exec(struct cli *cli, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_member_add_entry = {
-	"member add", "--unix USER --name 姓名 --role operator|leader|admin [--unit 单位]",
-	"添加成员（管理员）：值班员登记和办理，带班领导另可定级、定牵头单位、批示，管理员另可管成员和值班表",
-	"add a member (admins): operators log and handle, leaders also set levels, lead units and instruct, "
-	"admins also manage members and rosters",
-	0, add_exec,
-	0, 0, NULL, NULL,
+	.name = "member add",
+	.usage = "--unix USER --name 姓名 --role operator|leader|admin [--unit 单位]",
+	.help_zh = "添加成员（管理员）：值班员登记和办理，带班领导另可定级、定牵头单位、批示，管理员另可管成员和值班表",
+	.help_en = "add a member (admins): operators log and handle, leaders also set levels, lead units and instruct, "
+		"admins also manage members and rosters",
+	.exec = add_exec,
+	.opts = write_opts,
 };
 const struct cmd_entry cmd_member_update_entry = {
-	"member update", "--unix USER [--name 姓名] [--role ROLE] [--unit 单位]", "修改成员（管理员）",
-	"change a member (admins)", 0, update_exec,
-	0, 0, NULL, NULL,
+	.name = "member update",
+	.usage = "--unix USER [--name 姓名] [--role ROLE] [--unit 单位]",
+	.help_zh = "修改成员（管理员）",
+	.help_en = "change a member (admins)",
+	.exec = update_exec,
+	.opts = write_opts,
 };
 const struct cmd_entry cmd_member_remove_entry = {
-	"member remove", "USER", "删除成员（管理员；最后一个管理员不能删）", "remove a member (admins; not the last admin)",
-	0, remove_exec,
-	0, 1, "Unix 用户名", "a Unix user name",
+	.name = "member remove",
+	.usage = "USER | --unix USER",
+	.help_zh = "删除成员（管理员；最后一个管理员不能删）",
+	.help_en = "remove a member (admins; not the last admin)",
+	.exec = remove_exec,
+	.opts = remove_opts,
+	.args_min = 0, .args_max = 1, .arg_zh = "Unix 用户名", .arg_en = "a Unix user name",
 };
 const struct cmd_entry cmd_member_list_entry = {
-	"member list", "[--format table|tsv|csv|json]", "列出成员及其角色", "list members and their roles",
-	CMD_READONLY, list_exec,
-	0, 0, NULL, NULL,
+	.name = "member list",
+	.usage = "[--format table|tsv|csv|json]",
+	.help_zh = "列出成员及其角色",
+	.help_en = "list members and their roles",
+	.flags = CMD_READONLY,
+	.exec = list_exec,
+	.opts = list_exec_opts,
 };

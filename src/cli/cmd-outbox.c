@@ -102,14 +102,14 @@ static int delivery_cb(const struct delivery *d, void *ud)
 	return 0;
 }
 
+static const struct option list_exec_opts[] = {
+	{ "failed", no_argument, NULL, 'F' }, { "limit", required_argument, NULL, 'l' },
+	{ "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 },
+};
 static int list_exec(struct cli *cli, int argc, char **argv)
 {
 	struct outbox_opts o = { .cmd = &cmd_outbox_list_entry, .limit = 200 };
-	static const struct option opts[] = {
-		{ "failed", no_argument, NULL, 'F' }, { "limit", required_argument, NULL, 'l' },
-		{ "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 },
-	};
-	int r = listing_options(&o, argc, argv, opts);
+	int r = listing_options(&o, argc, argv, list_exec_opts);
 	if (r)
 		return r;
 	struct zs_error err = { 0 };
@@ -123,11 +123,11 @@ static int list_exec(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
+static const struct option retry_exec_opts[] = { { "all", no_argument, NULL, 'a' }, { NULL, 0, NULL, 0 } };
 static int retry_exec(struct cli *cli, int argc, char **argv)
 {
 	struct outbox_opts o = { .cmd = &cmd_outbox_retry_entry };
-	static const struct option opts[] = { { "all", no_argument, NULL, 'a' }, { NULL, 0, NULL, 0 } };
-	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	int first, r = cli_options(o.cmd, argc, argv, retry_exec_opts, opt_cb, &o, &first);
 	if (r)
 		return r;
 	int64_t id = 0;
@@ -174,14 +174,14 @@ static int quarantine_cb(const struct quarantine_row *q, void *ud)
 	return 0;
 }
 
+static const struct option quarantine_exec_opts[] = {
+	{ "feed", required_argument, NULL, 'n' }, { "limit", required_argument, NULL, 'l' },
+	{ "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 },
+};
 static int quarantine_exec(struct cli *cli, int argc, char **argv)
 {
 	struct outbox_opts o = { .cmd = &cmd_feed_quarantine_entry, .limit = 200 };
-	static const struct option opts[] = {
-		{ "feed", required_argument, NULL, 'n' }, { "limit", required_argument, NULL, 'l' },
-		{ "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 },
-	};
-	int r = listing_options(&o, argc, argv, opts);
+	int r = listing_options(&o, argc, argv, quarantine_exec_opts);
 	if (r)
 		return r;
 	struct zs_error err = { 0 };
@@ -196,20 +196,29 @@ static int quarantine_exec(struct cli *cli, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_outbox_list_entry = {
-	"outbox list", "[--failed] [--limit N] [--format table|tsv|csv|json]",
-	"列出发往聊天机器人的消息及其送达情况（新的在前）", "list messages for the chat robots and their delivery (newest first)",
-	CMD_READONLY, list_exec,
-	0, 0, NULL, NULL,
+	.name = "outbox list",
+	.usage = "[--failed] [--limit N] [--format table|tsv|csv|json]",
+	.help_zh = "列出发往聊天机器人的消息及其送达情况（新的在前）",
+	.help_en = "list messages for the chat robots and their delivery (newest first)",
+	.flags = CMD_READONLY,
+	.exec = list_exec,
+	.opts = list_exec_opts,
 };
 const struct cmd_entry cmd_outbox_retry_entry = {
-	"outbox retry", "ID | --all",
-	"把发送失败的消息放回待发", "put failed deliveries back in the queue",
-	0, retry_exec,
-	0, 1, "一个编号或 --all", "one id or --all",
+	.name = "outbox retry",
+	.usage = "ID | --all",
+	.help_zh = "把发送失败的消息放回待发",
+	.help_en = "put failed deliveries back in the queue",
+	.exec = retry_exec,
+	.opts = retry_exec_opts,
+	.args_min = 0, .args_max = 1, .arg_zh = "一个编号或 --all", .arg_en = "one id or --all",
 };
 const struct cmd_entry cmd_feed_quarantine_entry = {
-	"feed quarantine", "[--feed NAME] [--limit N] [--format table|tsv|csv|json]",
-	"列出 8890 接入中无法使用的记录及原因", "list 8890 feed records that could not be used, with the reason",
-	CMD_READONLY, quarantine_exec,
-	0, 0, NULL, NULL,
+	.name = "feed quarantine",
+	.usage = "[--feed NAME] [--limit N] [--format table|tsv|csv|json]",
+	.help_zh = "列出 8890 接入中无法使用的记录及原因",
+	.help_en = "list 8890 feed records that could not be used, with the reason",
+	.flags = CMD_READONLY,
+	.exec = quarantine_exec,
+	.opts = quarantine_exec_opts,
 };

@@ -19,6 +19,13 @@
 #include "zhishou/member.h"
 #include "zhishou/relay.h"
 
+/* Both builds list them: zhishou's --help shows what zhishou-relay takes. */
+static const struct option exec_opts[] = {
+	{ "once", no_argument, NULL, 'o' },
+	{ "check", no_argument, NULL, 'k' },
+	{ NULL, 0, NULL, 0 },
+};
+
 #ifdef ZHISHOU_RELAY_EXEC
 static int exec(struct cli *cli, int argc, char **argv)
 {
@@ -97,12 +104,7 @@ static void describe(const struct relay_conf *rc)
 static int exec(struct cli *cli, int argc, char **argv)
 {
 	struct relay_opts o = { 0 };
-	static const struct option opts[] = {
-		{ "once", no_argument, NULL, 'o' },
-		{ "check", no_argument, NULL, 'k' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int first, r = cli_options(&cmd_relay_entry, argc, argv, opts, opt_cb, &o, &first);
+	int first, r = cli_options(&cmd_relay_entry, argc, argv, exec_opts, opt_cb, &o, &first);
 	if (r)
 		return r;
 	if (first < argc)
@@ -151,11 +153,13 @@ static int exec(struct cli *cli, int argc, char **argv)
 #endif
 
 const struct cmd_entry cmd_relay_entry = {
-	"relay", "[--once | --check]",
-	"把提醒发到钉钉、企业微信、飞书机器人，并接收 8890 工单（前台运行，日志写到标准错误；"
-	"--once 做完眼下该做的就退出；--check 只检查配置）",
-	"post alerts to DingTalk, WeCom and Feishu robots and take in 8890 orders (foreground, logs to "
-	"stderr; --once does what is due and exits; --check only checks the configuration)",
-	CMD_NO_DB, exec,
-	0, 0, NULL, NULL,
+	.name = "relay",
+	.usage = "[--once | --check]",
+	.help_zh = "把提醒发到钉钉、企业微信、飞书机器人，并接收 8890 工单（前台运行，日志写到标准错误；"
+		"--once 做完眼下该做的就退出；--check 只检查配置）",
+	.help_en = "post alerts to DingTalk, WeCom and Feishu robots and take in 8890 orders (foreground, logs to "
+		"stderr; --once does what is due and exits; --check only checks the configuration)",
+	.flags = CMD_NO_DB,
+	.exec = exec,
+	.opts = exec_opts,
 };

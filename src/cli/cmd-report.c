@@ -68,17 +68,17 @@ static int parse_year(const struct cmd_entry *cmd, const char *s, int64_t now, i
 	return 0;
 }
 
+static const struct option report_exec_opts[] = {
+	{ "template", required_argument, NULL, O_TEMPLATE }, { "from", required_argument, NULL, O_FROM },
+	{ "until", required_argument, NULL, O_UNTIL }, { "unit", required_argument, NULL, O_UNIT },
+	{ "filler", required_argument, NULL, O_FILLER }, { "phone", required_argument, NULL, O_PHONE },
+	{ "date", required_argument, NULL, O_DATE }, { "format", required_argument, NULL, 'f' },
+	{ "output", required_argument, NULL, 'o' }, { NULL, 0, NULL, 0 },
+};
 static int report_exec(struct cli *cli, int argc, char **argv)
 {
 	struct report_opts o = { .cmd = &cmd_report_entry };
-	static const struct option opts[] = {
-		{ "template", required_argument, NULL, O_TEMPLATE }, { "from", required_argument, NULL, O_FROM },
-		{ "until", required_argument, NULL, O_UNTIL }, { "unit", required_argument, NULL, O_UNIT },
-		{ "filler", required_argument, NULL, O_FILLER }, { "phone", required_argument, NULL, O_PHONE },
-		{ "date", required_argument, NULL, O_DATE }, { "format", required_argument, NULL, 'f' },
-		{ "output", required_argument, NULL, 'o' }, { NULL, 0, NULL, 0 },
-	};
-	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	int first, r = cli_options(o.cmd, argc, argv, report_exec_opts, opt_cb, &o, &first);
 	if (r)
 		return r;
 	enum report_format f;
@@ -107,11 +107,11 @@ static int report_exec(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
+static const struct option set_exec_opts[] = { { "year", required_argument, NULL, O_YEAR }, { NULL, 0, NULL, 0 } };
 static int set_exec(struct cli *cli, int argc, char **argv)
 {
 	struct report_opts o = { .cmd = &cmd_report_set_entry };
-	static const struct option opts[] = { { "year", required_argument, NULL, O_YEAR }, { NULL, 0, NULL, 0 } };
-	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	int first, r = cli_options(o.cmd, argc, argv, set_exec_opts, opt_cb, &o, &first);
 	if (r)
 		return r;
 	if (argc - first != 3)
@@ -196,14 +196,14 @@ static int value_cb(const char *key, const char *value, int64_t at, const char *
 	return 0;
 }
 
+static const struct option list_exec_opts[] = {
+	{ "year", required_argument, NULL, O_YEAR }, { "format", required_argument, NULL, 'f' },
+	{ NULL, 0, NULL, 0 },
+};
 static int list_exec(struct cli *cli, int argc, char **argv)
 {
 	struct report_opts o = { .cmd = &cmd_report_list_entry };
-	static const struct option opts[] = {
-		{ "year", required_argument, NULL, O_YEAR }, { "format", required_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	int first, r = cli_options(o.cmd, argc, argv, list_exec_opts, opt_cb, &o, &first);
 	if (r)
 		return r;
 	if (o.format && (r = cli_format(o.cmd, o.format, &o.list_fmt)))
@@ -253,25 +253,31 @@ static int list_exec(struct cli *cli, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_report_entry = {
-	"report",
-	"[--template T] [--from TIME] [--until TIME] [--unit 填报单位] [--filler 填报人] [--phone 联系电话] "
-	"[--date 填报日期] [--format xlsx|csv|md|txt] [-o FILE]",
-	"生成活动情况统计表（默认统计当晚：最近一场已开始的晚会开始至今）",
-	"the statistics table (default period: from the latest gala's start to now)",
-	CMD_READONLY, report_exec,
-	0, 0, NULL, NULL,
+	.name = "report",
+	.usage = "[--template T] [--from TIME] [--until TIME] [--unit 填报单位] [--filler 填报人] [--phone 联系电话] "
+		"[--date 填报日期] [--format xlsx|csv|md|txt] [-o FILE]",
+	.help_zh = "生成活动情况统计表（默认统计当晚：最近一场已开始的晚会开始至今）",
+	.help_en = "the statistics table (default period: from the latest gala's start to now)",
+	.flags = CMD_READONLY,
+	.exec = report_exec,
+	.opts = report_exec_opts,
 };
 const struct cmd_entry cmd_report_set_entry = {
-	"report set", "TEMPLATE ROW VALUE [--year Y]",
-	"填写统计表中手填的行（ROW 为行键或项目名称）",
-	"fill in a hand-entered row of the statistics table (ROW: its key or label)",
-	0, set_exec,
-	0, -1, NULL, NULL,   /* counted in set_exec, which says which is missing */
+	.name = "report set",
+	.usage = "TEMPLATE ROW VALUE [--year Y]",
+	.help_zh = "填写统计表中手填的行（ROW 为行键或项目名称）",
+	.help_en = "fill in a hand-entered row of the statistics table (ROW: its key or label)",
+	.exec = set_exec,
+	.opts = set_exec_opts,
+	.args_min = 0, .args_max = -1, /* counted in set_exec, which says which is missing */
 };
 const struct cmd_entry cmd_report_list_entry = {
-	"report list", "[TEMPLATE] [--year Y] [--format table|tsv|csv|json]",
-	"列出统计表模板；给出模板时列出它的各行和手填值",
-	"list the report templates; with one, its rows and hand-entered values",
-	CMD_READONLY, list_exec,
-	0, 1, "模板名", "a template name",
+	.name = "report list",
+	.usage = "[TEMPLATE] [--year Y] [--format table|tsv|csv|json]",
+	.help_zh = "列出统计表模板；给出模板时列出它的各行和手填值",
+	.help_en = "list the report templates; with one, its rows and hand-entered values",
+	.flags = CMD_READONLY,
+	.exec = list_exec,
+	.opts = list_exec_opts,
+	.args_min = 0, .args_max = 1, .arg_zh = "模板名", .arg_en = "a template name",
 };

@@ -191,14 +191,14 @@ static int print_json(const struct review *rv)
 	return ferror(stdout) ? 1 : 0;
 }
 
+static const struct option exec_opts[] = {
+	{ "format", required_argument, NULL, 'f' }, { "changed", no_argument, NULL, 'c' },
+	{ "tonight", no_argument, NULL, 't' }, { "unit", required_argument, NULL, 'u' }, { NULL, 0, NULL, 0 },
+};
 static int exec(struct cli *cli, int argc, char **argv)
 {
 	struct review_opts o = { R_TEXT, { 0 } };
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' }, { "changed", no_argument, NULL, 'c' },
-		{ "tonight", no_argument, NULL, 't' }, { "unit", required_argument, NULL, 'u' }, { NULL, 0, NULL, 0 },
-	};
-	int first, r = cli_options(&cmd_review_entry, argc, argv, opts, opt_cb, &o, &first);
+	int first, r = cli_options(&cmd_review_entry, argc, argv, exec_opts, opt_cb, &o, &first);
 	if (r)
 		return r;
 	struct review rv;
@@ -215,12 +215,14 @@ static int exec(struct cli *cli, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_review_entry = {
-	"review", "[--changed] [--tonight] [--unit UNIT] [--format text|md|json]",
-	"早班回顾：所有未办结的登记和曝光问题，按承办单位分组，超时的在前，再按时限；标出上次交接后的变化"
-	"（--changed 只看上次交接后有变化的，--tonight 只看今晚（晚会开始以来）的，--unit 只看一个单位的，可写单位名称的一部分；值班室＝未分派）",
-	"the morning review: every open intake and exposure by unit, overdue first, then by deadline; "
-	"marks what changed since the last handover (--changed: only those; --tonight: only what came in since "
-	"the gala began; --unit: one unit's, by its name or a part of it; 值班室 = not assigned)",
-	CMD_READONLY, exec,
-	0, 0, NULL, NULL,
+	.name = "review",
+	.usage = "[--changed] [--tonight] [--unit UNIT] [--format text|md|json]",
+	.help_zh = "早班回顾：所有未办结的登记和曝光问题，按承办单位分组，超时的在前，再按时限；标出上次交接后的变化"
+		"（--changed 只看上次交接后有变化的，--tonight 只看今晚（晚会开始以来）的，--unit 只看一个单位的，可写单位名称的一部分；值班室＝未分派）",
+	.help_en = "the morning review: every open intake and exposure by unit, overdue first, then by deadline; "
+		"marks what changed since the last handover (--changed: only those; --tonight: only what came in since "
+		"the gala began; --unit: one unit's, by its name or a part of it; 值班室 = not assigned)",
+	.flags = CMD_READONLY,
+	.exec = exec,
+	.opts = exec_opts,
 };

@@ -38,14 +38,14 @@ static void bad_row(size_t line, const char *why, void *ud)
 	out_line(stderr, msg);
 }
 
+static const struct option import_exec_opts[] = {
+	{ "skip-bad", no_argument, NULL, 's' },
+	{ NULL, 0, NULL, 0 },
+};
 static int import_exec(struct cli *cli, int argc, char **argv)
 {
 	struct roster_opts o = { .cmd = &cmd_roster_import_entry };
-	static const struct option opts[] = {
-		{ "skip-bad", no_argument, NULL, 's' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	int first, r = cli_options(o.cmd, argc, argv, import_exec_opts, opt_cb, &o, &first);
 	if (r)
 		return r;
 	struct zs_error err = { 0 };
@@ -99,16 +99,16 @@ static int list_cb(const struct roster_entry *r, void *ud)
 	return 0;
 }
 
+static const struct option list_exec_opts[] = {
+	{ "date", required_argument, NULL, 'd' },
+	{ "now", no_argument, NULL, 'n' },
+	{ "format", required_argument, NULL, 'f' },
+	{ NULL, 0, NULL, 0 },
+};
 static int list_exec(struct cli *cli, int argc, char **argv)
 {
 	struct roster_opts o = { .cmd = &cmd_roster_list_entry };
-	static const struct option opts[] = {
-		{ "date", required_argument, NULL, 'd' },
-		{ "now", no_argument, NULL, 'n' },
-		{ "format", required_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	int first, r = cli_options(o.cmd, argc, argv, list_exec_opts, opt_cb, &o, &first);
 	if (r)
 		return r;
 	char date[16];
@@ -130,19 +130,23 @@ static int list_exec(struct cli *cli, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_roster_import_entry = {
-	"roster import", "FILE [--skip-bad]",
-	"导入晚间值班表（Excel/WPS 另存的 CSV：UTF-8、带 BOM 或 GBK 均可）",
-	"import the evening duty roster (CSV from Excel/WPS: UTF-8, BOM or GBK)",
-	0, import_exec,
-	1, 1, "一个文件", "one file",
+	.name = "roster import",
+	.usage = "FILE [--skip-bad]",
+	.help_zh = "导入晚间值班表（Excel/WPS 另存的 CSV：UTF-8、带 BOM 或 GBK 均可）",
+	.help_en = "import the evening duty roster (CSV from Excel/WPS: UTF-8, BOM or GBK)",
+	.exec = import_exec,
+	.opts = import_exec_opts,
+	.args_min = 1, .args_max = 1, .arg_zh = "一个文件", .arg_en = "one file",
 };
 
 const struct cmd_entry cmd_roster_list_entry = {
-	"roster list", "[--date YYYY-MM-DD] [--now] [--format table|tsv|csv|json]",
-	"列出值班表；--now 只列此刻在岗的人",
-	"list the roster; --now: only those on duty now",
-	CMD_READONLY, list_exec,
-	0, 0, NULL, NULL,
+	.name = "roster list",
+	.usage = "[--date YYYY-MM-DD] [--now] [--format table|tsv|csv|json]",
+	.help_zh = "列出值班表；--now 只列此刻在岗的人",
+	.help_en = "list the roster; --now: only those on duty now",
+	.flags = CMD_READONLY,
+	.exec = list_exec,
+	.opts = list_exec_opts,
 };
 
 static const struct out_col unit_cols[] = {
@@ -161,14 +165,14 @@ static int unit_cb(const struct unit *u, void *ud)
 	return 0;
 }
 
+static const struct option unit_list_exec_opts[] = {
+	{ "format", required_argument, NULL, 'f' },
+	{ NULL, 0, NULL, 0 },
+};
 static int unit_list_exec(struct cli *cli, int argc, char **argv)
 {
 	struct roster_opts o = { .cmd = &cmd_unit_list_entry };
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	int first, r = cli_options(o.cmd, argc, argv, unit_list_exec_opts, opt_cb, &o, &first);
 	if (r)
 		return r;
 	struct zs_error err = { 0 };
@@ -182,11 +186,11 @@ static int unit_list_exec(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
+static const struct option unit_add_exec_opts[] = { { NULL, 0, NULL, 0 } };
 static int unit_add_exec(struct cli *cli, int argc, char **argv)
 {
 	struct roster_opts o = { .cmd = &cmd_unit_add_entry };
-	static const struct option opts[] = { { NULL, 0, NULL, 0 } };
-	int first, r = cli_options(o.cmd, argc, argv, opts, opt_cb, &o, &first);
+	int first, r = cli_options(o.cmd, argc, argv, unit_add_exec_opts, opt_cb, &o, &first);
 	if (r)
 		return r;
 	struct zs_error err = { 0 };
@@ -209,13 +213,21 @@ static int unit_add_exec(struct cli *cli, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_unit_list_entry = {
-	"unit list", "[--format table|tsv|csv|json]", "列出单位（科室、所、队、中心）", "list units",
-	CMD_READONLY, unit_list_exec,
-	0, 0, NULL, NULL,
+	.name = "unit list",
+	.usage = "[--format table|tsv|csv|json]",
+	.help_zh = "列出单位（科室、所、队、中心）",
+	.help_en = "list units",
+	.flags = CMD_READONLY,
+	.exec = unit_list_exec,
+	.opts = unit_list_exec_opts,
 };
 
 const struct cmd_entry cmd_unit_add_entry = {
-	"unit add", "NAME", "添加单位（类型按名称判断：…所、…队、…中心、…科）", "add a unit (kind guessed from its name)",
-	0, unit_add_exec,
-	1, 1, "一个单位名称", "one unit name",
+	.name = "unit add",
+	.usage = "NAME",
+	.help_zh = "添加单位（类型按名称判断：…所、…队、…中心、…科）",
+	.help_en = "add a unit (kind guessed from its name)",
+	.exec = unit_add_exec,
+	.opts = unit_add_exec_opts,
+	.args_min = 1, .args_max = 1, .arg_zh = "一个单位名称", .arg_en = "one unit name",
 };

@@ -12,7 +12,7 @@
 
 struct search_opts {
 	enum out_format fmt;
-	const char *limit;
+	const char *limit, *phone;
 };
 
 static int opt_cb(int opt, const char *arg, void *ud)
@@ -22,6 +22,8 @@ static int opt_cb(int opt, const char *arg, void *ud)
 		return cli_format(&cmd_search_entry, arg, &o->fmt);
 	if (opt == 'l')
 		o->limit = arg;
+	if (opt == 'p')
+		o->phone = arg;
 	return 0;
 }
 
@@ -43,34 +45,27 @@ static int hit_cb(const struct search_hit *h, void *ud)
 {
 	struct sctx *s = ud;
 	char t[40];
-	if (h->exposure) {
-		const struct exposure *e = h->exposure;
-		out_str(s->out, s->json ? "exposure" : TR("曝光", "exposure"));
-		out_int(s->out, e->id);
-		out_str(s->out, time_format(e->aired_at, s->json ? TIME_ISO : TIME_SHORT, t, sizeof t));
-		out_str(s->out, s->json ? e->status : vocab_label(&vocab_exposure_status, e->status));
-		out_str(s->out, e->title);
-		out_str(s->out, e->companies);
-	} else {
-		const struct intake *i = h->intake;
-		out_str(s->out, s->json ? "intake" : TR("登记", "intake"));
-		out_int(s->out, i->id);
-		out_str(s->out, time_format(i->received_at, s->json ? TIME_ISO : TIME_SHORT, t, sizeof t));
-		out_str(s->out, s->json ? i->status : vocab_label(&vocab_status, i->status));
-		out_str(s->out, i->subject);
-		out_str(s->out, i->summary);
-	}
+	if (s->json)
+		out_str(s->out, h->is_exposure ? "exposure" : "intake");
+	else
+		out_str(s->out, h->is_exposure ? TR("曝光", "exposure") : TR("登记", "intake"));
+	out_int(s->out, h->id);
+	out_str(s->out, time_format(h->at, s->json ? TIME_ISO : TIME_SHORT, t, sizeof t));
+	out_str(s->out, s->json ? h->status : h->status_label);
+	out_str(s->out, h->title);
+	out_str(s->out, h->text);
 	out_end_row(s->out);
 	return 0;
 }
 
+static const struct option exec_opts[] = {
+	{ "format", required_argument, NULL, 'f' }, { "limit", required_argument, NULL, 'l' },
+	{ "phone", required_argument, NULL, 'p' }, { NULL, 0, NULL, 0 },
+};
 static int exec(struct cli *cli, int argc, char **argv)
 {
-	struct search_opts o = { OUT_TABLE, NULL };
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' }, { "limit", required_argument, NULL, 'l' }, { NULL, 0, NULL, 0 },
-	};
-	int first, r = cli_options(&cmd_search_entry, argc, argv, opts, opt_cb, &o, &first);
+	struct search_opts o = { .fmt = OUT_TABLE };
+	int first, r = cli_options(&cmd_search_entry, argc, argv, exec_opts, opt_cb, &o, &first);
 	if (r)
 		return r;
 	/* Several words on the command line are one query. */
@@ -79,13 +74,20 @@ static int exec(struct cli *cli, int argc, char **argv)
 		size_t l = strlen(q);
 		snprintf(q + l, sizeof q - l, "%s%s", l ? " " : "", argv[i]);
 	}
+	if (!q[0] && !o.phone)
+		return cli_usage(&cmd_search_entry, "%s", TR("需要要找的内容（文字、#编号、电话号码），或 --phone 电话尾号",
+							       "needs what to find (words, #id, a phone number), or --phone TAIL"));
+	if (q[0] && o.phone)
+		return cli_usage(&cmd_search_entry, "%s", TR("--phone 按电话尾号找，不能同时给出文字",
+							       "--phone finds by a phone's last digits; give no words with it"));
 	struct zs_error err = { 0 };
 	int64_t limit = 50;
 	if (o.limit && field_count(o.limit, FIELD("--limit", "--limit"), 100000, &limit, &err))
 		return cli_error(&err);
 	struct sctx s = { out_new(stdout, o.fmt, cols, 6), o.fmt == OUT_JSON };
 	struct search_result res;
-	r = search_run(cli_ctx(cli), q, (int)limit, hit_cb, &s, &res, &err);
+	struct search_request rq = { .text = q, .phone_tail = o.phone, .limit = (int)limit };
+	r = search_find(cli_ctx(cli), &rq, hit_cb, &s, &res, &err);
 	if (r) {
 		out_abort(s.out);
 		return cli_error(&err);
@@ -96,15 +98,21 @@ static int exec(struct cli *cli, int argc, char **argv)
 		snprintf(line, sizeof line, TR("只列出了最新的 %lld 件登记；用 --limit N 看更多（0 为全部）",
 					       "only the newest %lld intakes are listed; --limit N shows more (0: all)"),
 			 (long long)limit);
+		fflush(stdout);   /* after the rows, also on a terminal shared by both */
 		out_line(stderr, line);
 	}
 	return 0;
 }
 
 const struct cmd_entry cmd_search_entry = {
-	"search", "Q [--limit N] [--format table|tsv|csv|json]",
-	"搜索登记和曝光问题（中文一个字起；多个词须同时出现）",
-	"search intakes and exposures (Chinese from one character; all words must match)",
-	CMD_READONLY, exec,
-	1, -1, "搜索词", "search terms",
+	.name = "search",
+	.usage = "Q | --phone TAIL [--limit N] [--format table|tsv|csv|json]",
+	.help_zh = "搜索登记和曝光问题：文字（中文一个字起；多个词须同时出现；含工单号）、#编号、来电人的完整电话，"
+		"或 --phone 电话尾号（4 位起）",
+	.help_en = "search intakes and exposures: words (Chinese from one character; all must match; 工单号 too), #id, "
+		"a caller's whole phone, or --phone with its last digits (4 or more)",
+	.flags = CMD_READONLY,
+	.exec = exec,
+	.opts = exec_opts,
+	.args_min = 0, .args_max = -1, .arg_zh = "搜索词", .arg_en = "search terms",
 };

@@ -338,20 +338,15 @@ int main(int argc, char **argv)
 
 	int words = 0;
 	const struct cmd_entry *cmd = find_command(argc, argv, &words);
-	if (!cmd) {
-		fprintf(stderr, "zhishou: %s「%s%s%s」\n", TR("未知命令", "unknown command"), argv[0],
-			argc > 1 ? " " : "", argc > 1 ? argv[1] : "");
-		usage(stderr);
-		return 2;
-	}
+	if (!cmd)
+		return cli_help_unknown(commands, argc, argv, help);
 	argc -= words - 1;
 	argv += words - 1;
 	for (int i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
 			help = true;
 	if (help) {
-		printf("%s zhishou %s %s\n%s\n", TR("用法：", "usage:"), cmd->name, cmd->usage,
-		       TR(cmd->help_zh, cmd->help_en));
+		cli_help_command(cmd, stdout);
 		return 0;
 	}
 	if (!(cmd->flags & CMD_NO_DB)) {

@@ -152,11 +152,18 @@ static int settle_one(const struct exposure *e, void *ud)
 
 int alert_settle(struct zs_ctx *c, struct zs_error *err)
 {
+	struct scan s = { .c = c, .err = err };
+	int r = store_begin(c->st, err);
+	if (r)
+		return r;
 	char id[32];
 	snprintf(id, sizeof id, "%lld", (long long)store_outbox_last_id(c->st));
-	int r = store_setting_set(c->st, ALERT_FANOUT_KEY, id, err);
-	struct scan s = { .c = c, .err = err };
-	return r ? r : store_exposure_each(c->st, true, NULL, NULL, settle_one, &s, err);
+	r = store_setting_set(c->st, ALERT_FANOUT_KEY, id, err);
+	r = r ? r : store_exposure_each(c->st, true, NULL, NULL, settle_one, &s, err);
+	r = r ? r : store_commit(c->st, err);
+	if (r)
+		store_rollback(c->st);
+	return r;
 }
 
 int alert_retry(struct zs_ctx *c, int64_t id, int64_t *n, struct zs_error *err)

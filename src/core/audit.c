@@ -7,10 +7,6 @@
 #include "zhishou/store.h"
 #include "zhishou/i18n.h"
 
-/* Not an error code (ZS_EFAIL is 1): a database error must never read as
- * "stopped at a bad row", nor as a whole chain. */
-enum { STOP_AT_BAD_ROW = 100 };
-
 struct walk {
 	struct audit_verdict *v;
 	int64_t prev_id;
@@ -40,7 +36,7 @@ static int verify_cb(const struct audit_row *a, void *ud)
 		return 0;
 	}
 	w->v->first_bad = a->id;
-	return STOP_AT_BAD_ROW;
+	return ZS_STOP;   /* the first bad row is the verdict: not a failure */
 }
 
 int audit_verify(struct zs_ctx *c, struct audit_verdict *v, struct zs_error *err)
@@ -58,9 +54,7 @@ int audit_verify(struct zs_ctx *c, struct audit_verdict *v, struct zs_error *err
 		return ZS_OK;
 	}
 	r = store_audit_each(c->st, NULL, 0, 0, 0, verify_cb, &w, err);
-	if (r == STOP_AT_BAD_ROW)
-		return ZS_OK;
-	if (r)
+	if (r || v->first_bad)
 		return r;
 	/* Whole inside; now its end must be where the anchor says. */
 	char *head = store_setting_get(c->st, AUDIT_HEAD_KEY);

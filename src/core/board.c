@@ -34,21 +34,20 @@ static int gala_cb(const struct gala *x, void *ud)
 	if (!p->have_past || p->g->phase == GALA_AFTER) {
 		/* A coming gala tonight matters more than last night's. */
 		if (p->have_past && x->starts_at - p->now > 24 * 3600)
-			return 1;
+			return ZS_STOP;
 		p->g->starts_at = x->starts_at;
 		p->g->ends_at = x->ends_at;
 		snprintf(p->g->name, sizeof p->g->name, "%s", x->name);
 		p->g->phase = GALA_BEFORE;
 	}
-	return 1;
+	return ZS_STOP;
 }
 
 int board_gala(struct zs_ctx *c, struct board_gala *g, struct zs_error *err)
 {
 	memset(g, 0, sizeof *g);
 	struct gala_pick p = { c->now, g, false };
-	int r = store_gala_each(c->st, gala_cb, &p, err);
-	return r == 1 ? ZS_OK : r;
+	return store_gala_each(c->st, gala_cb, &p, err);
 }
 
 static int count_cb(const char *channel, const char *kind, const char *status, bool linked, int64_t n, void *ud)

@@ -10,6 +10,7 @@
 #include "zhishou/exposure.h"
 #include "zhishou/fields.h"
 #include "zhishou/i18n.h"
+#include "zhishou/pick.h"
 #include "zhishou/store.h"
 #include "zhishou/timeutil.h"
 
@@ -52,12 +53,37 @@ static int resolve_unit(struct zs_ctx *c, const char *in, int64_t *id, struct zs
 {
 	char *name = NULL;
 	int r = field_text(in, FIELD("牵头单位", "lead unit"), 64, false, true, &name, err);
-	if (r)
-		return r;
-	r = store_unit_find(c->st, name, id);
-	if (r == ZS_ENOTFOUND)
-		r = zs_fail(err, ZS_EINPUT, TR("未知单位「%s」（先导入值班表）", "unknown unit \"%s\" (import a roster first)"), name);
+	if (!r)
+		r = pick_unit(c, name, TR("牵头单位", "lead unit"), id, NULL, err);
 	free(name);
+	return r;
+}
+
+/* "食品;执法" -> "食品安全监管科;综合行政执法支队": each picked like the lead. */
+static int resolve_assist(struct zs_ctx *c, const char *list, char **out, struct zs_error *err)
+{
+	char *copy = strdup(list), *save = NULL, *buf = NULL;
+	size_t len = 0;
+	FILE *f = copy ? open_memstream(&buf, &len) : NULL;
+	if (!f) {
+		free(copy);
+		return zs_fail(err, ZS_EFAIL, "%s", TR("内存不足", "out of memory"));
+	}
+	int r = ZS_OK, n = 0;
+	for (char *t = strtok_r(copy, ";", &save); t && !r; t = strtok_r(NULL, ";", &save)) {
+		int64_t id;
+		char *name = NULL;
+		r = pick_unit(c, t, TR("协办单位", "assisting unit"), &id, &name, err);
+		if (!r)
+			fprintf(f, "%s%s", n++ ? ";" : "", name);
+		free(name);
+	}
+	fclose(f);
+	free(copy);
+	if (r)
+		free(buf);
+	else
+		*out = buf;
 	return r;
 }
 
@@ -101,6 +127,16 @@ static int apply(struct zs_ctx *c, struct exposure *e, const struct exposure_inp
 	if (in->assist) {
 		if ((r = field_list(in->assist, FIELD("协办单位", "assisting units"), EXPOSURE_MAX_LIST, &v, err)))
 			return r;
+		char *named = NULL;
+		r = *v ? resolve_assist(c, v, &named, err) : ZS_OK;
+		if (named) {
+			free(v);
+			v = named;
+		}
+		if (r) {
+			free(v);
+			return r;
+		}
 		set_str(&e->assist_units, v);
 	}
 	if (given(in->local)) {

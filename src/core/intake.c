@@ -8,6 +8,7 @@
 #include "zhishou/codes.h"
 #include "zhishou/fields.h"
 #include "zhishou/i18n.h"
+#include "zhishou/pick.h"
 #include "zhishou/intake.h"
 #include "zhishou/rules.h"
 #include "zhishou/store.h"
@@ -164,7 +165,7 @@ static int dup_phone_cb(const struct intake *i, void *ud)
 	if (i->id == d->probe->id)
 		return 0;
 	d->found = i->id;
-	return 1;
+	return ZS_STOP;
 }
 
 static int dup_subject_cb(const struct intake *i, void *ud)
@@ -243,7 +244,7 @@ int intake_hints(struct zs_ctx *c, const struct intake *i, struct intake_hints *
 	if (window > 0 && i->phone && *i->phone) {
 		r = store_intake_same_phone(c->st, i->phone, i->received_at - window, i->received_at + window, 5,
 					    dup_phone_cb, &d, err);
-		if (r < 0 || (r && r != 1))
+		if (r)
 			return r;
 		if (d.found) {
 			char m[32];
@@ -257,7 +258,7 @@ int intake_hints(struct zs_ctx *c, const struct intake *i, struct intake_hints *
 	if (!h->dup_of && window > 0 && i->subject && *i->subject) {
 		r = store_intake_same_subject(c->st, i->subject, i->received_at - window, i->received_at + window,
 					      50, dup_subject_cb, &d, err);
-		if (r && r != 1)
+		if (r)
 			return r;
 		if (d.found) {
 			h->dup_of = d.found;
@@ -497,10 +498,7 @@ static int apply_change(struct zs_ctx *c, struct intake *i, const struct intake_
 		if ((r = field_text(ch->transfer, FIELD("承办单位", "unit"), 64, false, true, &name, err)))
 			return r;
 		int64_t uid;
-		r = store_unit_find(c->st, name, &uid);
-		if (r == ZS_ENOTFOUND)
-			r = zs_fail(err, ZS_EINPUT, TR("未知单位「%s」（先导入值班表或用 unit add 添加）",
-						       "unknown unit \"%s\" (import a roster or add it first)"), name);
+		r = pick_unit(c, name, TR("承办单位", "unit"), &uid, NULL, err);
 		free(name);
 		if (r)
 			return r;

@@ -7,6 +7,7 @@
 
 #include "zhishou/fields.h"
 #include "zhishou/i18n.h"
+#include "zhishou/pick.h"
 #include "zhishou/member.h"
 #include "zhishou/store.h"
 
@@ -100,9 +101,10 @@ static int apply(struct zs_ctx *c, struct member *m, const struct member_input *
 	if (in->unit) {
 		if (!*in->unit) {
 			m->unit_id = 0;
-		} else if (store_unit_find(c->st, in->unit, &m->unit_id) != ZS_OK) {
-			return zs_fail(err, ZS_EINPUT, TR("未知单位「%s」（先 zhishou unit add）", "unknown unit \"%s\" (zhishou unit add first)"),
-				       in->unit);
+		} else {
+			int r = pick_unit(c, in->unit, TR("单位", "unit"), &m->unit_id, NULL, err);
+			if (r)
+				return r;
 		}
 	}
 	return ZS_OK;

@@ -9,16 +9,14 @@
 #include "zhishou/reads.h"
 #include "zhishou/store.h"
 
-/* A stop asked by the callback is not a failure. */
-static int done(int r)
-{
-	return r == ZS_STOP ? ZS_OK : r;
-}
+/* The store ends a read that a callback stopped (ZS_STOP) with ZS_OK, and
+ * passes any other result of a callback up as it was. */
 
 struct private_rows {
 	struct zs_ctx *c;
 	intake_row_cb cb;
 	void *ud;
+	struct zs_error *err;
 };
 
 static int private_row(const struct intake *i, void *ud)
@@ -26,7 +24,7 @@ static int private_row(const struct intake *i, void *ud)
 	struct private_rows *p = ud;
 	struct intake copy;
 	if (!intake_copy(&copy, i))
-		return ZS_EFAIL;
+		return zs_fail(p->err, ZS_EFAIL, "%s", TR("内存不足", "out of memory"));
 	privacy_apply(p->c, &copy, PURPOSE_LIST);
 	int r = p->cb(&copy, p->ud);
 	intake_clear(&copy);
@@ -35,11 +33,8 @@ static int private_row(const struct intake *i, void *ud)
 
 int intake_list(struct zs_ctx *c, const struct intake_filter *f, intake_row_cb cb, void *ud, struct zs_error *err)
 {
-	struct private_rows p = { c, cb, ud };
-	int r = store_intake_each(c->st, f, private_row, &p, err);
-	if (r == ZS_EFAIL && !err->msg[0])
-		zs_fail(err, ZS_EFAIL, "%s", TR("内存不足", "out of memory"));
-	return done(r);
+	struct private_rows p = { c, cb, ud, err };
+	return store_intake_each(c->st, f, private_row, &p, err);
 }
 
 int intake_read(struct zs_ctx *c, int64_t id, struct intake *out, struct zs_error *err)
@@ -54,32 +49,32 @@ int intake_read(struct zs_ctx *c, int64_t id, struct intake *out, struct zs_erro
 
 int exposure_list(struct zs_ctx *c, bool open_only, exposure_row_cb cb, void *ud, struct zs_error *err)
 {
-	return done(store_exposure_each(c->st, open_only, NULL, NULL, cb, ud, err));
+	return store_exposure_each(c->st, open_only, NULL, NULL, cb, ud, err);
 }
 
 int roster_list(struct zs_ctx *c, const char *date, int64_t at, roster_row_cb cb, void *ud, struct zs_error *err)
 {
-	return done(store_roster_each(c->st, date, at, cb, ud, err));
+	return store_roster_each(c->st, date, at, cb, ud, err);
 }
 
 int unit_list(struct zs_ctx *c, unit_row_cb cb, void *ud, struct zs_error *err)
 {
-	return done(store_unit_each(c->st, cb, ud, err));
+	return store_unit_each(c->st, cb, ud, err);
 }
 
 int gala_list(struct zs_ctx *c, gala_row_cb cb, void *ud, struct zs_error *err)
 {
-	return done(store_gala_each(c->st, cb, ud, err));
+	return store_gala_each(c->st, cb, ud, err);
 }
 
 int member_list(struct zs_ctx *c, member_row_cb cb, void *ud, struct zs_error *err)
 {
-	return done(store_member_each(c->st, cb, ud, err));
+	return store_member_each(c->st, cb, ud, err);
 }
 
 int handover_list(struct zs_ctx *c, int limit, handover_row_cb cb, void *ud, struct zs_error *err)
 {
-	return done(store_handover_each(c->st, limit, cb, ud, err));
+	return store_handover_each(c->st, limit, cb, ud, err);
 }
 
 int audit_list(struct zs_ctx *c, const char *entity, int64_t entity_id, int64_t after_id, int limit,
@@ -87,13 +82,13 @@ int audit_list(struct zs_ctx *c, const char *entity, int64_t entity_id, int64_t 
 {
 	if (role_require(c, ROLE_ADMIN, "查看审计记录（含来电人信息）", "reading the audit (it holds callers' data)", err))
 		return err->code;
-	return done(store_audit_each(c->st, entity, entity_id, after_id, limit, cb, ud, err));
+	return store_audit_each(c->st, entity, entity_id, after_id, limit, cb, ud, err);
 }
 
 int delivery_list(struct zs_ctx *c, bool failed_only, int64_t before_id, int limit, delivery_row_cb cb, void *ud,
 		  struct zs_error *err)
 {
-	return done(store_delivery_each(c->st, failed_only, before_id, limit, cb, ud, err));
+	return store_delivery_each(c->st, failed_only, before_id, limit, cb, ud, err);
 }
 
 int64_t delivery_count(struct zs_ctx *c, const char *state)
@@ -104,7 +99,7 @@ int64_t delivery_count(struct zs_ctx *c, const char *state)
 int quarantine_list(struct zs_ctx *c, const char *feed, int64_t before_id, int limit, quarantine_row_cb cb, void *ud,
 		    struct zs_error *err)
 {
-	return done(store_quarantine_each(c->st, feed, before_id, limit, cb, ud, err));
+	return store_quarantine_each(c->st, feed, before_id, limit, cb, ud, err);
 }
 
 int64_t quarantine_count(struct zs_ctx *c)
@@ -114,7 +109,7 @@ int64_t quarantine_count(struct zs_ctx *c)
 
 int report_value_list(struct zs_ctx *c, const char *tmpl, int year, report_value_cb cb, void *ud, struct zs_error *err)
 {
-	return done(store_report_value_each(c->st, tmpl, year, cb, ud, err));
+	return store_report_value_each(c->st, tmpl, year, cb, ud, err);
 }
 
 int64_t db_data_version(struct zs_ctx *c)

@@ -7,6 +7,7 @@
 #include "zhishou/board.h"
 #include "zhishou/codes.h"
 #include "zhishou/i18n.h"
+#include "zhishou/pick.h"
 #include "zhishou/review.h"
 #include "zhishou/store.h"
 #include "zhishou/text.h"
@@ -313,30 +314,6 @@ int review_build(struct zs_ctx *c, struct review *out, struct zs_error *err)
 	return r;
 }
 
-/* The unit --unit names: an exact name, or a part of exactly one. */
-struct unit_pick {
-	const char *text;
-	char *exact, *only;
-	int partial;
-	char list[512];
-};
-
-static int unit_pick_cb(const struct unit *u, void *ud)
-{
-	struct unit_pick *p = ud;
-	if (!strcmp(u->name, p->text)) {
-		free(p->exact);
-		p->exact = strdup(u->name);
-	} else if (strstr(u->name, p->text)) {
-		if (!p->partial++)
-			p->only = strdup(u->name);
-		size_t l = strlen(p->list);
-		if (l < sizeof p->list - 100)
-			snprintf(p->list + l, sizeof p->list - l, "%s%s", l ? TR("、", ", ") : "", u->name);
-	}
-	return 0;
-}
-
 static void item_free(struct review_item *it)
 {
 	free(it->kind);
@@ -354,25 +331,10 @@ int review_filter(struct zs_ctx *c, struct review *r, const struct review_filter
 		if (!strcmp(f->unit, "值班室") || !strcmp(f->unit, TR("未分派", "unassigned"))) {
 			unassigned = true;
 		} else {
-			struct unit_pick p = { .text = f->unit };
-			int rc = store_unit_each(c->st, unit_pick_cb, &p, err);
-			if (rc) {
-				free(p.exact);
-				free(p.only);
+			int64_t id;
+			int rc = pick_unit(c, f->unit, "--unit", &id, &unit, err);
+			if (rc)
 				return rc;
-			}
-			if (p.exact) {
-				unit = p.exact;
-				free(p.only);
-			} else if (p.partial == 1) {
-				unit = p.only;
-			} else {
-				free(p.only);
-				return p.partial ? zs_fail(err, ZS_EINPUT, TR("「%s」对应多个单位：%s", "\"%s\" names several units: %s"),
-							   f->unit, p.list)
-						 : zs_fail(err, ZS_EINPUT, TR("没有名称含「%s」的单位", "no unit named like \"%s\""),
-							   f->unit);
-			}
 		}
 	}
 	int64_t since = 0;

@@ -173,23 +173,9 @@ struct roster_import {
 	struct roster_result *res;
 };
 
-static int roster_record(const struct csv_record *rec, void *ud, struct zs_error *err)
+/* One row after the header: checked, its unit made if new, written. */
+static int import_row(struct roster_import *ri, const struct csv_record *rec, struct zs_error *err)
 {
-	struct roster_import *ri = ud;
-	if (!ri->have_header) {
-		ri->have_header = true;
-		const char *const *cols[9] = { COL_DATE, COL_UNIT, COL_NAME, COL_TITLE, COL_LAND, COL_MOBILE,
-					       COL_START, COL_END, COL_LEADER };
-		for (int i = 0; i < 9; i++)
-			ri->rc.col[i] = csv_record_find_column(rec, cols[i]);
-		for (int i = 0; i < 6; i++)
-			if (ri->rc.col[i] < 0)
-				return zs_fail(err, ZS_EINPUT,
-					       TR("%s：第 1 行表头缺少“%s”一栏（需要：日期、单位、姓名、职务、固定电话、移动电话）",
-						  "%s: header lacks the \"%s\" column (needed: 日期, 单位, 姓名, 职务, 固定电话, 移动电话)"),
-					       ri->path, cols[i][0]);
-		return CSV_NEXT;
-	}
 	struct roster_result *res = ri->res;
 	struct roster_entry e = { 0 };
 	char *unit = NULL;
@@ -221,6 +207,37 @@ static int roster_record(const struct csv_record *rec, void *ud, struct zs_error
 	return r;
 }
 
+static int roster_record(const struct csv_record *rec, void *ud, struct zs_error *err)
+{
+	struct roster_import *ri = ud;
+	if (!ri->have_header) {
+		ri->have_header = true;
+		const char *const *cols[9] = { COL_DATE, COL_UNIT, COL_NAME, COL_TITLE, COL_LAND, COL_MOBILE,
+					       COL_START, COL_END, COL_LEADER };
+		for (int i = 0; i < 9; i++)
+			ri->rc.col[i] = csv_record_find_column(rec, cols[i]);
+		for (int i = 0; i < 6; i++)
+			if (ri->rc.col[i] < 0)
+				return zs_fail(err, ZS_EINPUT,
+					       TR("%s：第 1 行表头缺少“%s”一栏（需要：日期、单位、姓名、职务、固定电话、移动电话）",
+						  "%s: header lacks the \"%s\" column (needed: 日期, 单位, 姓名, 职务, 固定电话, 移动电话)"),
+					       ri->path, cols[i][0]);
+		return CSV_NEXT;
+	}
+	return import_row(ri, rec, err);
+}
+
+/* The one audit row a whole import writes (o is taken). */
+static int audit_import(struct zs_ctx *c, json_t *o, struct zs_error *err)
+{
+	char *after = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	int r = after ? store_audit(c->st, "roster", 0, "import", "", "", after, err)
+		      : zs_fail(err, ZS_EFAIL, "out of memory");
+	free(after);
+	json_decref(o);
+	return r;
+}
+
 int roster_import(struct zs_ctx *c, const char *path, bool skip_bad, roster_bad_cb bad, void *ud,
 		  struct roster_result *res, struct zs_error *err)
 {
@@ -244,14 +261,64 @@ int roster_import(struct zs_ctx *c, const char *path, bool skip_bad, roster_bad_
 	if (!r && res->bad && !skip_bad)
 		r = zs_fail(err, ZS_EINPUT, TR("%zu 行有错，没有导入任何一行（改正后重试，或用 --skip-bad 只导入正确的行）",
 					       "%zu bad rows; nothing imported (fix them, or use --skip-bad)"), res->bad);
-	if (!r) {
-		json_t *o = json_pack("{s:s, s:I, s:I, s:I}", "file", path, "added", (json_int_t)res->added,
-				      "replaced", (json_int_t)res->replaced, "bad", (json_int_t)res->bad);
-		char *after = json_dumps(o, JSON_COMPACT);
-		r = store_audit(c->st, "roster", 0, "import", "", "", after, err);
-		free(after);
-		json_decref(o);
+	if (!r)
+		r = audit_import(c, json_pack("{s:s, s:I, s:I, s:I}", "file", path, "added", (json_int_t)res->added,
+					      "replaced", (json_int_t)res->replaced, "bad", (json_int_t)res->bad), err);
+	if (!r)
+		r = store_commit(c->st, err);
+	if (r)
+		store_rollback(c->st);
+	return r;
+}
+
+/* Keeps the first bad row's reason (rows in hand are all or nothing). */
+struct first_bad {
+	size_t line;
+	char why[sizeof ((struct zs_error *)0)->msg];
+};
+
+static void keep_first_bad(size_t line, const char *why, void *ud)
+{
+	struct first_bad *fb = ud;
+	if (!fb->line) {
+		fb->line = line;
+		snprintf(fb->why, sizeof fb->why, "%s", why);
 	}
+}
+
+int roster_import_rows(struct zs_ctx *c, const struct roster_row *rows, size_t n, const char *source,
+		       struct roster_result *res, struct zs_error *err)
+{
+	int rr_ = role_require(c, ROLE_ADMIN, "导入值班表", "importing the roster", err);
+	if (rr_)
+		return rr_;
+	memset(res, 0, sizeof *res);
+	struct first_bad fb = { 0 };
+	struct roster_import ri = { .rc = { .c = c, .col = { 0, 1, 2, 3, 4, 5, 6, 7, 8 } }, .path = source,
+				    .bad = keep_first_bad, .ud = &fb, .res = res };
+	res->encoding = csv_encoding_name(CSV_UTF8);
+	int r = store_begin(c->st, err);
+	if (r)
+		return r;
+	for (size_t i = 0; i < n && !r && !res->bad; i++) {
+		const struct roster_row *w = &rows[i];
+		/* The cells in the order ri.rc.col names them: parse_row checks
+		 * them exactly as it checks a file's. */
+		const char *text[9] = { w->date, w->unit, w->name, w->title, w->landline, w->mobile,
+					w->start, w->end, w->leader ? "是" : "否" };
+		char *cells[9];
+		for (int k = 0; k < 9; k++)
+			cells[k] = (char *)(text[k] ? text[k] : "");   /* only read */
+		struct csv_record rec = { .line = i + 1, .nfields = 9, .fields = cells };
+		r = import_row(&ri, &rec, err);
+	}
+	if (!r && res->bad)
+		r = zs_fail(err, ZS_EINPUT, TR("%s 第 %zu 行：%s；没有导入任何一行", "%s row %zu: %s; nothing imported"),
+			    source, fb.line, fb.why);
+	if (!r && !n)
+		r = zs_fail(err, ZS_EINPUT, TR("%s 没有值班人员", "%s has no rows"), source);
+	if (!r)
+		r = audit_import(c, json_pack("{s:s}", "source", source), err);
 	if (!r)
 		r = store_commit(c->st, err);
 	if (r)

@@ -3,7 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "zhishou/codes.h"
 #include "zhishou/fields.h"
+#include "zhishou/privacy.h"
+#include "zhishou/validate.h"
 #include "zhishou/i18n.h"
 #include "zhishou/reads.h"
 #include "zhishou/search.h"
@@ -107,15 +110,42 @@ bool search_match_all(const struct search_query *q, const char *const *fields, i
 	return true;
 }
 
-/* ---- search_run ---- */
+/* ---- search_find ---- */
+
+/* The store ends its reads stopped with ZS_STOP as a success; a stop
+ * returned here directly (find_by_id's exposure) is one too. */
+static int done_rc(int rc)
+{
+	return rc == ZS_STOP ? ZS_OK : rc;
+}
 
 struct run {
+	struct zs_ctx *c;
 	const struct search_query *q;
 	search_hit_cb cb;
 	void *ud;
 	struct search_result *res;
 	int limit;
+	bool by_phone;
+	bool stopped;   /* the caller's callback said ZS_STOP: nothing more */
 };
+
+static int hit(struct run *r, const struct search_hit *h)
+{
+	int rc = r->cb(h, r->ud);
+	if (rc == ZS_STOP)
+		r->stopped = true;
+	return rc;
+}
+
+static int exposure_hit(struct run *r, const struct exposure *e)
+{
+	r->res->exposures++;
+	struct search_hit h = { .exposure = e, .is_exposure = true, .id = e->id, .at = e->aired_at,
+				.status = e->status, .status_label = vocab_label(&vocab_exposure_status, e->status),
+				.title = e->title, .text = e->companies };
+	return hit(r, &h);
+}
 
 static int run_exposure(const struct exposure *e, void *ud)
 {
@@ -123,39 +153,117 @@ static int run_exposure(const struct exposure *e, void *ud)
 	const char *fields[] = { e->title, e->industry, e->companies, e->keywords };
 	if (!search_match_all(r->q, fields, 4))
 		return 0;
-	r->res->exposures++;
-	struct search_hit h = { .exposure = e };
-	return r->cb(&h, r->ud);
+	return exposure_hit(r, e);
 }
 
 static int run_intake(const struct intake *i, void *ud)
 {
 	struct run *r = ud;
+	/* Whether this viewer may ever see the tip-giver (the detail decides). */
+	if (r->by_phone && privacy_caller(r->c, i, PURPOSE_DETAIL) == CALLER_WITHHELD)
+		return 0;
 	if (r->limit && r->res->intakes >= r->limit) {
 		r->res->more = true;   /* the one row asked beyond the limit */
 		return ZS_STOP;
 	}
 	r->res->intakes++;
-	struct search_hit h = { .intake = i };
-	return r->cb(&h, r->ud);
+	struct search_hit h = { .intake = i, .id = i->id, .at = i->received_at,
+				.status = i->status, .status_label = vocab_label(&vocab_status, i->status),
+				.title = i->subject, .text = i->summary };
+	return hit(r, &h);
 }
 
-int search_run(struct zs_ctx *c, const char *text, int limit, search_hit_cb cb, void *ud,
-	       struct search_result *res, struct zs_error *err)
+/* "#12" or "＃12": a number. */
+static bool parse_id(const char *t, int64_t *id)
+{
+	if (!strncmp(t, "#", 1))
+		t += 1;
+	else if (!strncmp(t, "＃", strlen("＃")))
+		t += strlen("＃");
+	else
+		return false;
+	if (!*t || strspn(t, "0123456789") != strlen(t) || strlen(t) > 15)
+		return false;
+	*id = strtoll(t, NULL, 10);
+	return *id > 0;
+}
+
+/* A whole phone number as operators type it (139 1234 5678, 010-12345678);
+ * only digits and separators, so "12315 热线" stays text. */
+static bool parse_phone(const char *t, char *out, size_t n)
+{
+	if (strlen(t) < 7 || strspn(t, "0123456789 -()+") != strlen(t))
+		return false;
+	return phone_normalize(t, out, n) && phone_is_valid(out);
+}
+
+static int find_by_id(struct zs_ctx *c, struct run *r, int64_t id, struct zs_error *err)
+{
+	struct exposure e;
+	int rc = store_exposure_get(c->st, id, &e, err);
+	if (rc == ZS_OK) {
+		rc = exposure_hit(r, &e);
+		exposure_clear(&e);
+	} else if (rc == ZS_ENOTFOUND) {
+		rc = ZS_OK;
+	}
+	if (rc)
+		return rc;
+	struct intake_filter f = { .id = id };
+	return intake_list(c, &f, run_intake, r, err);
+}
+
+int search_find(struct zs_ctx *c, const struct search_request *rq, search_hit_cb cb, void *ud,
+		struct search_result *res, struct zs_error *err)
 {
 	memset(res, 0, sizeof *res);
+	struct run r = { .c = c, .cb = cb, .ud = ud, .res = res, .limit = rq->limit };
+	struct intake_filter f = { .limit = rq->limit ? rq->limit + 1 : 0 };
+	char text[256] = "", phone[64];
+	int64_t id;
+	if (rq->text) {
+		snprintf(text, sizeof text, "%s", rq->text);
+		text_trim(text);
+	}
+	if (rq->phone_tail) {
+		size_t l = strlen(rq->phone_tail);
+		if (l < 4 || l > 11 || strspn(rq->phone_tail, "0123456789") != l)
+			return zs_fail(err, ZS_EINPUT, TR("电话尾号要 4 到 11 位数字，不是「%s」",
+							  "a phone tail is 4 to 11 digits, not \"%s\""), rq->phone_tail);
+		res->by = SEARCH_PHONE_TAIL;
+		r.by_phone = true;
+		f.phone_tail = rq->phone_tail;
+		return done_rc(intake_list(c, &f, run_intake, &r, err));
+	}
+	if (parse_id(text, &id)) {
+		res->by = SEARCH_ID;
+		return done_rc(find_by_id(c, &r, id, err));
+	}
+	if (parse_phone(text, phone, sizeof phone)) {
+		res->by = SEARCH_PHONE;
+		r.by_phone = true;
+		f.phone = phone;
+		return done_rc(intake_list(c, &f, run_intake, &r, err));
+	}
 	struct search_query q;
 	int rc = search_parse(text, &q, err);
 	if (rc)
 		return rc;
-	struct run r = { &q, cb, ud, res, limit };
+	r.q = &q;
 	rc = store_exposure_each(c->st, false, q.fts, NULL, run_exposure, &r, err);
-	if (!rc) {
-		struct intake_filter f = { .fts = q.fts, .limit = limit ? limit + 1 : 0 };
+	if (!rc && !r.stopped) {
+		f.fts = q.fts;
 		for (int k = 0; k < SEARCH_MAX_SHORT; k++)
 			f.like[k] = q.like[k];
 		rc = intake_list(c, &f, run_intake, &r, err);
 	}
 	search_free(&q);
-	return rc == ZS_STOP ? ZS_OK : rc;
+	return done_rc(rc);
+}
+
+int search_run(struct zs_ctx *c, const char *text, int limit, search_hit_cb cb, void *ud,
+	       struct search_result *res, struct zs_error *err)
+{
+	struct search_request rq = { .text = text, .limit = limit };
+	return search_find(c, &rq, cb, ud, res, err);
 }

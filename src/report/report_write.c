@@ -287,6 +287,22 @@ static double col_width(int cols)
 	return w < 6 ? 6 : w > 60 ? 60 : w;
 }
 
+/* Widen columns c0..c1 evenly until together they hold cols display
+ * columns of text at scale times the body's size (a merged cell does not
+ * grow by itself: its text is cut at the printed page's edge). */
+static void fit_range(double *w, int c0, int c1, int cols, double scale)
+{
+	if (c1 < c0)
+		return;
+	double need = cols * 1.1 * scale + 2, have = 0;
+	for (int j = c0; j <= c1; j++)
+		have += w[j];
+	if (have >= need)
+		return;
+	for (int j = c0; j <= c1; j++)
+		w[j] += (need - have) / (c1 - c0 + 1);
+}
+
 static lxw_error merge_or_write(lxw_worksheet *ws, int row, int c0, int c1, const char *s, lxw_format *f)
 {
 	if (c1 > c0)
@@ -391,18 +407,28 @@ static int write_xlsx(const struct report *r, const char *file, struct zs_error 
 	X(worksheet_set_row(ws, (lxw_row_t)row, 24, NULL));
 	row++;
 
-	/* Widths that fit the Chinese labels. */
-	double total = 0;
+	/* Widths that fit the Chinese labels, then wide enough that every
+	 * merged header and footer line holds its text (the title at its 16
+	 * points against the body's 11). */
+	double w[nc > 0 ? nc : 1], total = 0;
 	for (int j = 0; j < nc; j++) {
-		int w = text_width(col_title(r, j));
+		int cw = text_width(col_title(r, j));
 		for (int i = 0; i < r->t.nrows; i++) {
-			int cw = text_width(cell(r, i, j, buf, sizeof buf));
-			if (cw > w)
-				w = cw;
+			int x2 = text_width(cell(r, i, j, buf, sizeof buf));
+			if (x2 > cw)
+				cw = x2;
 		}
-		double width = col_width(w);
-		total += width;
-		X(worksheet_set_column(ws, (lxw_col_t)j, (lxw_col_t)j, width, NULL));
+		w[j] = col_width(cw);
+	}
+	fit_range(w, 0, last, text_width(r->title), 16.0 / 11.0);
+	fit_range(w, 0, half, text_width(unit), 1);
+	fit_range(w, half + 1, last, text_width(date), 1);
+	fit_range(w, 0, last, text_width(period), 1);
+	fit_range(w, 0, half, text_width(filler), 1);
+	fit_range(w, half + 1, last, text_width(phone), 1);
+	for (int j = 0; j < nc; j++) {
+		total += w[j];
+		X(worksheet_set_column(ws, (lxw_col_t)j, (lxw_col_t)j, w[j], NULL));
 	}
 	for (int k = 0; k < r->t.nfootnotes; k++, row++) {
 		X(merge_or_write(ws, row, 0, last, r->footnotes[k], x.foot));

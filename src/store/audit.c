@@ -45,6 +45,21 @@ void store_audit_hash(const struct audit_row *a, char out[65])
 	out[64] = '\0';
 }
 
+/* The chain's last row: its id and hash. */
+struct chain_end {
+	int64_t id;
+	char hash[65];
+};
+
+static int read_end(sqlite3_stmt *s, void *out)
+{
+	struct chain_end *e = out;
+	const unsigned char *h = sqlite3_column_text(s, 1);
+	e->id = sqlite3_column_int64(s, 0);
+	snprintf(e->hash, sizeof e->hash, "%s", h ? (const char *)h : "");
+	return ZS_OK;
+}
+
 int store_audit(struct store *st, const char *entity, int64_t entity_id, const char *action,
 		const char *fields, const char *before, const char *after, struct zs_error *err)
 {
@@ -52,23 +67,14 @@ int store_audit(struct store *st, const char *entity, int64_t entity_id, const c
 	static const char ins_sql[] =
 		"INSERT INTO audit(id, at, unix_user, entity, entity_id, action, fields, before, after, prev_hash, hash) "
 		"VALUES (?,?,?,?,?,?,?,?,?,?,?)";
-	sqlite3_stmt *s = store_prep(st, last_sql, err);
-	if (!s)
-		return ZS_EFAIL;
 	/* The caller holds the write lock (BEGIN IMMEDIATE), so the last row
 	 * cannot change under us and the chain stays linear. */
-	char prev[65] = "0000000000000000000000000000000000000000000000000000000000000000";
-	int64_t id = 1;
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		id = sqlite3_column_int64(s, 0) + 1;
-		const unsigned char *h = sqlite3_column_text(s, 1);
-		snprintf(prev, sizeof prev, "%s", h ? (const char *)h : "");
-	} else if (rc != SQLITE_DONE) {
-		sqlite3_reset(s);
-		return store_sqlerr(st, err, "audit");
-	}
-	sqlite3_reset(s);
+	struct chain_end last = { 0, "0000000000000000000000000000000000000000000000000000000000000000" };
+	int rc = store_one(st, last_sql, NO_VALS, read_end, &last, err, "audit");
+	if (rc && rc != ZS_ENOTFOUND)
+		return rc;
+	int64_t id = last.id + 1;
+	char *prev = last.hash;
 
 	struct audit_row a = {
 		.id = id, .at = st->now ? *st->now : (int64_t)time(NULL), .entity_id = entity_id,
@@ -79,21 +85,11 @@ int store_audit(struct store *st, const char *entity, int64_t entity_id, const c
 	char hash[65];
 	store_audit_hash(&a, hash);
 
-	s = store_prep(st, ins_sql, err);
-	if (!s)
-		return ZS_EFAIL;
-	sqlite3_bind_int64(s, 1, a.id);
-	sqlite3_bind_int64(s, 2, a.at);
-	store_bind_text(s, 3, a.unix_user);
-	store_bind_text(s, 4, a.entity);
-	sqlite3_bind_int64(s, 5, a.entity_id);
-	store_bind_text(s, 6, a.action);
-	store_bind_text(s, 7, a.fields);
-	store_bind_text(s, 8, a.before);
-	store_bind_text(s, 9, a.after);
-	store_bind_text(s, 10, prev);
-	store_bind_text(s, 11, hash);
-	int r = store_step_done(st, s, err, "audit");
+	int r = store_run(st, ins_sql,
+			  VALS(V_INT(a.id), V_INT(a.at), V_TEXT(a.unix_user), V_TEXT(a.entity), V_INT(a.entity_id),
+			       V_TEXT(a.action), V_TEXT(a.fields), V_TEXT(a.before), V_TEXT(a.after), V_TEXT(prev),
+			       V_TEXT(hash)),
+			  err, "audit");
 	if (r)
 		return r;
 	/* The head, in the same transaction: a chain cut short no longer
@@ -103,6 +99,16 @@ int store_audit(struct store *st, const char *entity, int64_t entity_id, const c
 	return store_setting_set(st, AUDIT_HEAD_KEY, head, err);
 }
 
+#define ROW_T struct audit_row
+static const struct store_col audit_cols[] = {
+	COL(I64, id), COL(I64, at), COL(TEXT, unix_user), COL(TEXT, entity), COL(I64, entity_id),
+	COL(TEXT, action), COL(TEXT, fields), COL(TEXT, before), COL(TEXT, after), COL(TEXT, prev_hash),
+	COL(TEXT, hash),
+};
+#undef ROW_T
+
+STORE_VISITOR(visit_audit, struct audit_row, audit_cols, audit_row_clear, store_audit_cb)
+
 int store_audit_each(struct store *st, const char *entity, int64_t entity_id, int64_t after_id,
 		     int limit, store_audit_cb cb, void *ud, struct zs_error *err)
 {
@@ -110,31 +116,7 @@ int store_audit_each(struct store *st, const char *entity, int64_t entity_id, in
 		"SELECT id, at, unix_user, entity, entity_id, action, fields, before, after, prev_hash, hash "
 		"FROM audit WHERE id > ?1 AND (?2 IS NULL OR entity = ?2) AND (?3 = 0 OR entity_id = ?3) "
 		"ORDER BY id LIMIT ?4";
-	sqlite3_stmt *s = store_prep(st, sql, err);
-	if (!s)
-		return ZS_EFAIL;
-	sqlite3_bind_int64(s, 1, after_id);
-	if (entity)
-		store_bind_text(s, 2, entity);
-	sqlite3_bind_int64(s, 3, entity_id);
-	sqlite3_bind_int64(s, 4, limit > 0 ? limit : -1);
-	int rc, r = ZS_OK;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct audit_row a = {
-			.id = sqlite3_column_int64(s, 0), .at = sqlite3_column_int64(s, 1),
-			.unix_user = store_col_text(s, 2), .entity = store_col_text(s, 3),
-			.entity_id = sqlite3_column_int64(s, 4), .action = store_col_text(s, 5),
-			.fields = store_col_text(s, 6), .before = store_col_text(s, 7),
-			.after = store_col_text(s, 8), .prev_hash = store_col_text(s, 9),
-			.hash = store_col_text(s, 10),
-		};
-		r = cb(&a, ud);
-		audit_row_clear(&a);
-		if (r)
-			break;
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		r = store_sqlerr(st, err, "audit");
-	sqlite3_reset(s);
-	return r;
+	return store_each(st, sql,
+			  VALS(V_INT(after_id), V_NTEXT(entity), V_INT(entity_id), V_INT(limit > 0 ? limit : -1)),
+			  visit_audit, STORE_VISIT(cb, ud), err, "audit");
 }

@@ -266,13 +266,8 @@ void store_rollback(struct store *st)
 
 int64_t store_data_version(struct store *st)
 {
-	sqlite3_stmt *s = store_prep(st, "PRAGMA data_version", NULL);
-	int64_t v = -1;
-	if (s && sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int64(s, 0);
-	if (s)
-		sqlite3_reset(s);
-	return v;
+	static const char sql[] = "PRAGMA data_version";
+	return store_count(st, sql, NO_VALS);
 }
 
 int64_t store_local_changes(struct store *st)
@@ -395,12 +390,7 @@ static int bootstrap_admin(struct store *st, struct zs_error *err)
 {
 	static const char sql[] =
 		"INSERT INTO member(unix_user, name, role, added_at, added_by) VALUES (?1, ?1, 'admin', ?2, ?1)";
-	sqlite3_stmt *s = store_prep(st, sql, err);
-	if (!s)
-		return ZS_EFAIL;
-	store_bind_text(s, 1, st->user);
-	sqlite3_bind_int64(s, 2, (int64_t)time(NULL));
-	return store_step_done(st, s, err, "member");
+	return store_run(st, sql, VALS(V_TEXT(st->user), V_INT(time(NULL))), err, "member");
 }
 
 static int migrate(struct store *st, bool readonly, struct zs_error *err)
@@ -613,14 +603,8 @@ void store_close(struct store *st)
 char *store_setting_get(struct store *st, const char *key)
 {
 	static const char sql[] = "SELECT value FROM setting WHERE key = ?";
-	sqlite3_stmt *s = store_prep(st, sql, NULL);
-	if (!s)
-		return NULL;
-	store_bind_text(s, 1, key);
 	char *v = NULL;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = store_col_text(s, 0);
-	sqlite3_reset(s);
+	store_one(st, sql, VALS(V_TEXT(key)), store_read_text, &v, NULL, "setting");
 	return v;
 }
 
@@ -629,10 +613,5 @@ int store_setting_set(struct store *st, const char *key, const char *value, stru
 	static const char sql[] =
 		"INSERT INTO setting(key, value) VALUES (?, ?) "
 		"ON CONFLICT(key) DO UPDATE SET value = excluded.value";
-	sqlite3_stmt *s = store_prep(st, sql, err);
-	if (!s)
-		return ZS_EFAIL;
-	store_bind_text(s, 1, key);
-	store_bind_text(s, 2, value);
-	return store_step_done(st, s, err, "setting");
+	return store_run(st, sql, VALS(V_TEXT(key), V_TEXT(value)), err, "setting");
 }

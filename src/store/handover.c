@@ -8,37 +8,27 @@
 	"id, signed_at, signed_by, names, note, snapshot, coalesce(accepted_at, 0), " \
 	"coalesce(accepted_by, ''), accept_names, dispute "
 
-static void read_row(sqlite3_stmt *s, struct handover *h)
-{
-	memset(h, 0, sizeof *h);
-	h->id = sqlite3_column_int64(s, 0);
-	h->signed_at = sqlite3_column_int64(s, 1);
-	h->signed_by = store_col_text(s, 2);
-	h->names = store_col_text(s, 3);
-	h->note = store_col_text(s, 4);
-	h->snapshot = store_col_text(s, 5);
-	h->accepted_at = sqlite3_column_int64(s, 6);
-	h->accepted_by = store_col_text(s, 7);
-	h->accept_names = store_col_text(s, 8);
-	h->dispute = store_col_text(s, 9);
-}
+/* HANDOVER_COLS, in order. */
+#define ROW_T struct handover
+static const struct store_col handover_cols[] = {
+	COL(I64, id), COL(I64, signed_at), COL(TEXT, signed_by), COL(TEXT, names), COL(TEXT, note),
+	COL(TEXT, snapshot), COL(I64, accepted_at), COL(TEXT, accepted_by), COL(TEXT, accept_names),
+	COL(TEXT, dispute),
+};
+#undef ROW_T
+
+STORE_READER(read_row, struct handover, handover_cols)
+
+STORE_VISITOR(visit_handover, struct handover, handover_cols, handover_clear, store_handover_cb)
 
 int store_handover_insert(struct store *st, struct handover *h, struct zs_error *err)
 {
 	static const char sql[] =
 		"INSERT INTO handover(signed_at, signed_by, names, note, snapshot) VALUES (?,?,?,?,?)";
-	sqlite3_stmt *s = store_prep(st, sql, err);
-	if (!s)
-		return ZS_EFAIL;
-	sqlite3_bind_int64(s, 1, h->signed_at);
-	store_bind_text(s, 2, st->user);
-	store_bind_text(s, 3, h->names);
-	store_bind_text(s, 4, h->note);
-	store_bind_text(s, 5, h->snapshot);
-	int r = store_step_done(st, s, err, "handover");
-	if (!r)
-		h->id = sqlite3_last_insert_rowid(st->db);
-	return r;
+	return store_insert(st, sql,
+			    VALS(V_INT(h->signed_at), V_TEXT(st->user), V_TEXT(h->names), V_TEXT(h->note),
+				 V_TEXT(h->snapshot)),
+			    &h->id, err, "handover");
 }
 
 int store_handover_accept(struct store *st, int64_t id, int64_t at, const char *names, const char *dispute,
@@ -47,57 +37,22 @@ int store_handover_accept(struct store *st, int64_t id, int64_t at, const char *
 	static const char sql[] =
 		"UPDATE handover SET accepted_at = ?2, accepted_by = ?3, accept_names = ?4, dispute = ?5 "
 		"WHERE id = ?1 AND accepted_at IS NULL";
-	sqlite3_stmt *s = store_prep(st, sql, err);
-	if (!s)
-		return ZS_EFAIL;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, at);
-	store_bind_text(s, 3, st->user);
-	store_bind_text(s, 4, names);
-	store_bind_text(s, 5, dispute);
-	int r = store_step_done(st, s, err, "handover");
-	if (!r && sqlite3_changes(st->db) == 0)
-		r = ZS_ENOTFOUND;
-	return r;
+	int r = store_run(st, sql, VALS(V_INT(id), V_INT(at), V_TEXT(st->user), V_TEXT(names), V_TEXT(dispute)),
+			  err, "handover");
+	return store_none_changed(st, r);
 }
 
 int store_handover_last(struct store *st, struct handover *out, struct zs_error *err)
 {
 	static const char sql[] = "SELECT " HANDOVER_COLS "FROM handover ORDER BY id DESC LIMIT 1";
-	sqlite3_stmt *s = store_prep(st, sql, err);
-	if (!s)
-		return ZS_EFAIL;
-	int rc = sqlite3_step(s), r = ZS_OK;
-	if (rc == SQLITE_ROW)
-		read_row(s, out);
-	else if (rc == SQLITE_DONE)
-		r = ZS_ENOTFOUND;
-	else
-		r = store_sqlerr(st, err, "handover");
-	sqlite3_reset(s);
-	return r;
+	return store_one(st, sql, NO_VALS, read_row, out, err, "handover");
 }
 
 int store_handover_each(struct store *st, int limit, store_handover_cb cb, void *ud, struct zs_error *err)
 {
 	static const char sql[] = "SELECT " HANDOVER_COLS "FROM handover ORDER BY id DESC LIMIT ?";
-	sqlite3_stmt *s = store_prep(st, sql, err);
-	if (!s)
-		return ZS_EFAIL;
-	sqlite3_bind_int(s, 1, limit > 0 ? limit : -1);
-	int rc, r = ZS_OK;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct handover h;
-		read_row(s, &h);
-		r = cb(&h, ud);
-		handover_clear(&h);
-		if (r)
-			break;
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		r = store_sqlerr(st, err, "handover");
-	sqlite3_reset(s);
-	return r;
+	return store_each(st, sql, VALS(V_INT(limit > 0 ? limit : -1)), visit_handover, STORE_VISIT(cb, ud), err,
+			  "handover");
 }
 
 int64_t store_intake_status_since(struct store *st, int64_t intake_id, const char *status)
@@ -107,12 +62,8 @@ int64_t store_intake_status_since(struct store *st, int64_t intake_id, const cha
 	static const char sql[] =
 		"SELECT at FROM audit WHERE entity = 'intake' AND entity_id = ?1 "
 		"AND json_valid(after) AND json_extract(after, '$.status') = ?2 ORDER BY id LIMIT 1";
-	sqlite3_stmt *s = store_prep(st, sql, NULL);
-	if (!s)
-		return 0;
-	sqlite3_bind_int64(s, 1, intake_id);
-	store_bind_text(s, 2, status);
-	int64_t at = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	sqlite3_reset(s);
+	int64_t at = 0;
+	if (store_one(st, sql, VALS(V_INT(intake_id), V_TEXT(status)), store_read_int64, &at, NULL, "audit"))
+		at = 0;
 	return at;
 }

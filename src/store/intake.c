@@ -13,50 +13,28 @@
 #define INTAKE_JOINS \
 	" LEFT JOIN exposure e ON e.id = i.exposure_id LEFT JOIN unit u ON u.id = i.transfer_unit_id "
 
-static void read_row(sqlite3_stmt *s, struct intake *i)
-{
-	memset(i, 0, sizeof *i);
-	i->id = sqlite3_column_int64(s, 0);
-	i->received_at = sqlite3_column_int64(s, 1);
-	i->channel = store_col_text(s, 2);
-	i->kind = store_col_text(s, 3);
-	i->caller = store_col_text(s, 4);
-	i->phone = store_col_text(s, 5);
-	i->subject = store_col_text(s, 6);
-	i->uscc = store_col_text(s, 7);
-	i->category = store_col_text(s, 8);
-	i->summary = store_col_text(s, 9);
-	i->ref = store_col_text(s, 10);
-	i->handling = store_col_text(s, 11);
-	i->status = store_col_text(s, 12);
-	i->notes = store_col_text(s, 13);
-	i->created_by = store_col_text(s, 14);
-	i->exposure_id = sqlite3_column_int64(s, 15);
-	i->exposure_title = store_col_text(s, 16);
-	i->transfer_unit_id = sqlite3_column_int64(s, 17);
-	i->transfer_unit = store_col_text(s, 18);
-	i->duplicate_of = sqlite3_column_int64(s, 19);
-	i->recovered_fen = sqlite3_column_int64(s, 20);
-	i->created_at = sqlite3_column_int64(s, 21);
-	i->updated_at = sqlite3_column_int64(s, 22);
-	i->confidential = sqlite3_column_int(s, 23) != 0;
-}
+/* INTAKE_COLS, in order. */
+#define ROW_T struct intake
+static const struct store_col intake_cols[] = {
+	COL(I64, id), COL(I64, received_at), COL(TEXT, channel), COL(TEXT, kind), COL(TEXT, caller),
+	COL(TEXT, phone), COL(TEXT, subject), COL(TEXT, uscc), COL(TEXT, category), COL(TEXT, summary),
+	COL(TEXT, ref), COL(TEXT, handling), COL(TEXT, status), COL(TEXT, notes), COL(TEXT, created_by),
+	COL(I64, exposure_id), COL(TEXT, exposure_title), COL(I64, transfer_unit_id), COL(TEXT, transfer_unit),
+	COL(I64, duplicate_of), COL(I64, recovered_fen), COL(I64, created_at), COL(I64, updated_at),
+	COL(BOOL, confidential),
+};
+#undef ROW_T
 
-/* The ten fields an operator or a file gives, bound from parameter `at` on
- * (insert, staging and update list them in the same order). */
-static void bind_given(sqlite3_stmt *s, int at, const struct intake *in)
-{
-	sqlite3_bind_int64(s, at, in->received_at);
-	store_bind_text(s, at + 1, in->channel);
-	store_bind_text(s, at + 2, in->kind);
-	store_bind_text(s, at + 3, in->caller);
-	store_bind_text(s, at + 4, in->phone);
-	store_bind_text(s, at + 5, in->subject);
-	store_bind_text(s, at + 6, in->uscc);
-	store_bind_text(s, at + 7, in->category);
-	store_bind_text(s, at + 8, in->summary);
-	store_bind_text(s, at + 9, in->ref);
-}
+STORE_READER(read_row, struct intake, intake_cols)
+
+STORE_VISITOR(visit_intake, struct intake, intake_cols, intake_clear, store_intake_cb)
+
+/* The ten fields an operator or a file gives, as store_vals (insert,
+ * staging and update list them in the same order). */
+#define GIVEN(in) \
+	V_INT((in)->received_at), V_TEXT((in)->channel), V_TEXT((in)->kind), V_TEXT((in)->caller), \
+	V_TEXT((in)->phone), V_TEXT((in)->subject), V_TEXT((in)->uscc), V_TEXT((in)->category), \
+	V_TEXT((in)->summary), V_TEXT((in)->ref)
 
 int store_intake_insert(struct store *st, struct intake *in, struct zs_error *err)
 {
@@ -65,24 +43,12 @@ int store_intake_insert(struct store *st, struct intake *in, struct zs_error *er
 		"summary, ref, exposure_id, handling, transfer_unit_id, status, duplicate_of, "
 		"recovered_fen, notes, created_at, created_by, updated_at, confidential) "
 		"VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?18,?20)";
-	sqlite3_stmt *s = store_prep(st, sql, err);
-	if (!s)
-		return ZS_EFAIL;
-	bind_given(s, 1, in);
-	store_bind_opt_id(s, 11, in->exposure_id);
-	store_bind_text(s, 12, in->handling);
-	store_bind_opt_id(s, 13, in->transfer_unit_id);
-	store_bind_text(s, 14, in->status && *in->status ? in->status : "new");
-	store_bind_opt_id(s, 15, in->duplicate_of);
-	sqlite3_bind_int64(s, 16, in->recovered_fen);
-	store_bind_text(s, 17, in->notes);
-	sqlite3_bind_int64(s, 18, in->created_at);
-	store_bind_text(s, 19, st->user);
-	sqlite3_bind_int(s, 20, in->confidential ? 1 : 0);
-	int r = store_step_done(st, s, err, "intake");
-	if (!r)
-		in->id = sqlite3_last_insert_rowid(st->db);
-	return r;
+	return store_insert(st, sql,
+			    VALS(GIVEN(in), V_ID(in->exposure_id), V_TEXT(in->handling), V_ID(in->transfer_unit_id),
+				 V_TEXT(in->status && *in->status ? in->status : "new"), V_ID(in->duplicate_of),
+				 V_INT(in->recovered_fen), V_TEXT(in->notes), V_INT(in->created_at), V_TEXT(st->user),
+				 V_INT(in->confidential ? 1 : 0)),
+			    &in->id, err, "intake");
 }
 
 int store_stage_begin(struct store *st, struct zs_error *err)
@@ -94,10 +60,7 @@ int store_stage_begin(struct store *st, struct zs_error *err)
 		"DELETE FROM temp.stage",
 	};
 	for (size_t i = 0; i < sizeof sql / sizeof *sql; i++) {
-		sqlite3_stmt *s = store_prep(st, sql[i], err);
-		if (!s)
-			return ZS_EFAIL;
-		int r = store_step_done(st, s, err, "stage");
+		int r = store_run(st, sql[i], NO_VALS, err, "stage");
 		if (r)
 			return r;
 	}
@@ -109,13 +72,7 @@ int store_stage_add(struct store *st, const struct intake *in, bool *dup, struct
 	static const char sql[] =
 		"INSERT OR IGNORE INTO temp.stage(received_at, channel, kind, caller, phone, subject, uscc, "
 		"category, summary, ref, created_at, created_by) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)";
-	sqlite3_stmt *s = store_prep(st, sql, err);
-	if (!s)
-		return ZS_EFAIL;
-	bind_given(s, 1, in);
-	sqlite3_bind_int64(s, 11, in->created_at);
-	store_bind_text(s, 12, st->user);
-	int r = store_step_done(st, s, err, "stage");
+	int r = store_run(st, sql, VALS(GIVEN(in), V_INT(in->created_at), V_TEXT(st->user)), err, "stage");
 	if (!r)
 		*dup = sqlite3_changes(st->db) == 0;
 	return r;
@@ -134,19 +91,13 @@ int store_stage_flush(struct store *st, int64_t *first, int64_t *last, int64_t *
 		"AND i.ref <> '') ORDER BY s.rowid";
 	static const char clear_sql[] = "DELETE FROM temp.stage";
 	*first = *last = *added = *skipped = 0;
-	sqlite3_stmt *s = store_prep(st, count_sql, err);
-	if (!s)
-		return ZS_EFAIL;
 	int64_t staged = 0;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		staged = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
+	int r = store_one(st, count_sql, NO_VALS, store_read_int64, &staged, err, "stage");
+	if (r == ZS_EFAIL)
+		return r;
 	if (!staged)
 		return ZS_OK;
-	s = store_prep(st, move_sql, err);
-	if (!s)
-		return ZS_EFAIL;
-	int r = store_step_done(st, s, err, "import");
+	r = store_run(st, move_sql, NO_VALS, err, "import");
 	if (r)
 		return r;
 	/* The caller holds the write lock and intake ids are max+1 each, so
@@ -157,27 +108,13 @@ int store_stage_flush(struct store *st, int64_t *first, int64_t *last, int64_t *
 		*last = sqlite3_last_insert_rowid(st->db);
 		*first = *last - *added + 1;
 	}
-	s = store_prep(st, clear_sql, err);
-	return s ? store_step_done(st, s, err, "stage") : ZS_EFAIL;
+	return store_run(st, clear_sql, NO_VALS, err, "stage");
 }
 
 int store_intake_get(struct store *st, int64_t id, struct intake *out, struct zs_error *err)
 {
 	static const char sql[] = "SELECT " INTAKE_COLS "FROM intake i" INTAKE_JOINS "WHERE i.id = ?";
-	sqlite3_stmt *s = store_prep(st, sql, err);
-	if (!s)
-		return ZS_EFAIL;
-	sqlite3_bind_int64(s, 1, id);
-	int rc = sqlite3_step(s);
-	int r = ZS_OK;
-	if (rc == SQLITE_ROW)
-		read_row(s, out);
-	else if (rc == SQLITE_DONE)
-		r = ZS_ENOTFOUND;
-	else
-		r = store_sqlerr(st, err, "intake");
-	sqlite3_reset(s);
-	return r;
+	return store_one(st, sql, VALS(V_INT(id)), read_row, out, err, "intake");
 }
 
 int store_intake_update(struct store *st, const struct intake *in, struct zs_error *err)
@@ -187,20 +124,11 @@ int store_intake_update(struct store *st, const struct intake *in, struct zs_err
 		"uscc=?8, category=?9, summary=?10, ref=?11, exposure_id=?12, handling=?13, "
 		"transfer_unit_id=?14, status=?15, duplicate_of=?16, recovered_fen=?17, notes=?18, "
 		"updated_at=?19 WHERE id=?1";
-	sqlite3_stmt *s = store_prep(st, sql, err);
-	if (!s)
-		return ZS_EFAIL;
-	sqlite3_bind_int64(s, 1, in->id);
-	bind_given(s, 2, in);
-	store_bind_opt_id(s, 12, in->exposure_id);
-	store_bind_text(s, 13, in->handling);
-	store_bind_opt_id(s, 14, in->transfer_unit_id);
-	store_bind_text(s, 15, in->status);
-	store_bind_opt_id(s, 16, in->duplicate_of);
-	sqlite3_bind_int64(s, 17, in->recovered_fen);
-	store_bind_text(s, 18, in->notes);
-	sqlite3_bind_int64(s, 19, in->updated_at);
-	return store_step_done(st, s, err, "intake");
+	return store_run(st, sql,
+			 VALS(V_INT(in->id), GIVEN(in), V_ID(in->exposure_id), V_TEXT(in->handling),
+			      V_ID(in->transfer_unit_id), V_TEXT(in->status), V_ID(in->duplicate_of),
+			      V_INT(in->recovered_fen), V_TEXT(in->notes), V_INT(in->updated_at)),
+			 err, "intake");
 }
 
 static void bind_named_text(sqlite3_stmt *s, const char *name, const char *v)
@@ -248,6 +176,12 @@ int store_intake_each(struct store *st, const struct intake_filter *f, store_int
 		ADD(" AND i.received_at >= :since");
 	if (f->until)
 		ADD(" AND i.received_at < :until");
+	if (f->id)
+		ADD(" AND i.id = :id");
+	if (f->phone)
+		ADD(" AND i.phone = :phone");
+	if (f->phone_tail)
+		ADD(" AND i.phone LIKE '%' || :ptail");
 	static const char *const like_frag[4] = {
 		" AND (i.subject LIKE :l0 ESCAPE '\\' OR i.summary LIKE :l0 ESCAPE '\\' OR i.ref LIKE :l0 ESCAPE '\\')",
 		" AND (i.subject LIKE :l1 ESCAPE '\\' OR i.summary LIKE :l1 ESCAPE '\\' OR i.ref LIKE :l1 ESCAPE '\\')",
@@ -290,36 +224,14 @@ int store_intake_each(struct store *st, const struct intake_filter *f, store_int
 			bind_named_text(s, like_name[k], f->like[k]);
 	bind_named_int(s, ":before", f->before_id);
 	bind_named_int(s, ":limit", f->limit);
+	bind_named_int(s, ":id", f->id);
+	if (f->phone)
+		bind_named_text(s, ":phone", f->phone);
+	if (f->phone_tail)
+		bind_named_text(s, ":ptail", f->phone_tail);
 
-	int rc, r = ZS_OK;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct intake i;
-		read_row(s, &i);
-		r = cb(&i, ud);
-		intake_clear(&i);
-		if (r)
-			break;
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		r = store_sqlerr(st, err, "intake");
+	int r = store_step_rows(st, s, visit_intake, STORE_VISIT(cb, ud), err, "intake");
 	sqlite3_finalize(s);
-	return r;
-}
-
-static int each_stmt(struct store *st, sqlite3_stmt *s, store_intake_cb cb, void *ud, struct zs_error *err)
-{
-	int rc, r = ZS_OK;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct intake i;
-		read_row(s, &i);
-		r = cb(&i, ud);
-		intake_clear(&i);
-		if (r)
-			break;
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		r = store_sqlerr(st, err, "intake");
-	sqlite3_reset(s);
 	return r;
 }
 
@@ -329,14 +241,8 @@ int store_intake_same_phone(struct store *st, const char *phone, int64_t since, 
 	static const char sql[] = "SELECT " INTAKE_COLS "FROM intake i" INTAKE_JOINS
 		"WHERE i.phone = ?1 AND i.phone <> '' AND i.received_at >= ?2 AND i.received_at <= ?3 "
 		"ORDER BY i.received_at DESC LIMIT ?4";
-	sqlite3_stmt *s = store_prep(st, sql, err);
-	if (!s)
-		return ZS_EFAIL;
-	store_bind_text(s, 1, phone);
-	sqlite3_bind_int64(s, 2, since);
-	sqlite3_bind_int64(s, 3, until);
-	sqlite3_bind_int(s, 4, limit);
-	return each_stmt(st, s, cb, ud, err);
+	return store_each(st, sql, VALS(V_TEXT(phone), V_INT(since), V_INT(until), V_INT(limit)), visit_intake,
+			  STORE_VISIT(cb, ud), err, "intake");
 }
 
 int store_intake_same_subject(struct store *st, const char *subject, int64_t since, int64_t until,
@@ -345,14 +251,8 @@ int store_intake_same_subject(struct store *st, const char *subject, int64_t sin
 	static const char sql[] = "SELECT " INTAKE_COLS "FROM intake i" INTAKE_JOINS
 		"WHERE i.subject = ?1 AND i.subject <> '' AND i.received_at >= ?2 AND i.received_at <= ?3 "
 		"ORDER BY i.received_at DESC LIMIT ?4";
-	sqlite3_stmt *s = store_prep(st, sql, err);
-	if (!s)
-		return ZS_EFAIL;
-	store_bind_text(s, 1, subject);
-	sqlite3_bind_int64(s, 2, since);
-	sqlite3_bind_int64(s, 3, until);
-	sqlite3_bind_int(s, 4, limit);
-	return each_stmt(st, s, cb, ud, err);
+	return store_each(st, sql, VALS(V_TEXT(subject), V_INT(since), V_INT(until), V_INT(limit)), visit_intake,
+			  STORE_VISIT(cb, ud), err, "intake");
 }
 
 /* Counted here rather than with GROUP BY: SQLite would sort the night's
@@ -375,112 +275,82 @@ static uint32_t fnv(uint32_t h, const unsigned char *s)
 	return (h ^ 0xff) * 16777619u;
 }
 
+/* Adds the current row to its group (the table has GROUP_SLOTS). */
+static int count_row(sqlite3_stmt *s, void *ctx)
+{
+	struct group *g = ctx;
+	const unsigned char *ch = sqlite3_column_text(s, 0), *kind = sqlite3_column_text(s, 1),
+			    *status = sqlite3_column_text(s, 2);
+	bool linked = sqlite3_column_int(s, 3) != 0;
+	uint32_t h = fnv(fnv(fnv(2166136261u, ch), kind), status) ^ (linked ? 0x9e3779b9u : 0);
+	for (uint32_t k = 0; k < GROUP_SLOTS; k++) {
+		struct group *x = &g[(h + k) % GROUP_SLOTS];
+		if (!x->used) {
+			x->used = true;
+			x->hash = h;
+			x->linked = linked;
+			snprintf(x->channel, sizeof x->channel, "%s", ch ? (const char *)ch : "");
+			snprintf(x->kind, sizeof x->kind, "%s", kind ? (const char *)kind : "");
+			snprintf(x->status, sizeof x->status, "%s", status ? (const char *)status : "");
+			x->n = 1;
+			break;
+		}
+		if (x->hash == h && x->linked == linked && !strcmp(x->channel, ch ? (const char *)ch : "") &&
+		    !strcmp(x->kind, kind ? (const char *)kind : "") &&
+		    !strcmp(x->status, status ? (const char *)status : "")) {
+			x->n++;
+			break;
+		}
+	}
+	return ZS_OK;
+}
+
 int store_intake_count_groups(struct store *st, int64_t since, int64_t until, store_count_cb cb, void *ud,
 			      struct zs_error *err)
 {
 	static const char sql[] =
 		"SELECT channel, kind, status, exposure_id IS NOT NULL FROM intake "
 		"INDEXED BY intake_board WHERE received_at >= ?1 AND received_at < ?2";
-	sqlite3_stmt *s = store_prep(st, sql, err);
-	if (!s)
-		return ZS_EFAIL;
 	struct group *g = calloc(GROUP_SLOTS, sizeof *g);
 	if (!g)
 		return zs_fail(err, ZS_EFAIL, "out of memory");
-	sqlite3_bind_int64(s, 1, since);
-	sqlite3_bind_int64(s, 2, until);
-	int rc, r = ZS_OK;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const unsigned char *ch = sqlite3_column_text(s, 0), *kind = sqlite3_column_text(s, 1),
-				    *status = sqlite3_column_text(s, 2);
-		bool linked = sqlite3_column_int(s, 3) != 0;
-		uint32_t h = fnv(fnv(fnv(2166136261u, ch), kind), status) ^ (linked ? 0x9e3779b9u : 0);
-		for (uint32_t k = 0; k < GROUP_SLOTS; k++) {
-			struct group *x = &g[(h + k) % GROUP_SLOTS];
-			if (!x->used) {
-				x->used = true;
-				x->hash = h;
-				x->linked = linked;
-				snprintf(x->channel, sizeof x->channel, "%s", ch ? (const char *)ch : "");
-				snprintf(x->kind, sizeof x->kind, "%s", kind ? (const char *)kind : "");
-				snprintf(x->status, sizeof x->status, "%s", status ? (const char *)status : "");
-				x->n = 1;
-				break;
-			}
-			if (x->hash == h && x->linked == linked && !strcmp(x->channel, ch ? (const char *)ch : "") &&
-			    !strcmp(x->kind, kind ? (const char *)kind : "") &&
-			    !strcmp(x->status, status ? (const char *)status : "")) {
-				x->n++;
-				break;
-			}
-		}
-	}
-	if (rc != SQLITE_DONE)
-		r = store_sqlerr(st, err, "count");
-	sqlite3_reset(s);
+	int r = store_each(st, sql, VALS(V_INT(since), V_INT(until)), count_row, g, err, "count");
 	for (int k = 0; k < GROUP_SLOTS && !r; k++)
 		if (g[k].used)
 			r = cb(g[k].channel, g[k].kind, g[k].status, g[k].linked, g[k].n, ud);
 	free(g);
-	return r;
+	return r == ZS_STOP ? ZS_OK : r;
+}
+
+static int tally_row(sqlite3_stmt *s, void *ctx)
+{
+	const struct store_visit *v = ctx;
+	return ((store_tally_cb)v->fn)((const char *)sqlite3_column_text(s, 0), sqlite3_column_int64(s, 1), v->ud);
 }
 
 int store_intake_tally(struct store *st, store_tally_cb cb, void *ud, struct zs_error *err)
 {
 	static const char sql[] = "SELECT status, n FROM intake_tally";
-	sqlite3_stmt *s = store_prep(st, sql, err);
-	if (!s)
-		return ZS_EFAIL;
-	int rc, r = ZS_OK;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		r = cb((const char *)sqlite3_column_text(s, 0), sqlite3_column_int64(s, 1), ud);
-		if (r)
-			break;
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		r = store_sqlerr(st, err, "tally");
-	sqlite3_reset(s);
-	return r;
+	return store_each(st, sql, NO_VALS, tally_row, STORE_VISIT(cb, ud), err, "tally");
 }
 
 int64_t store_intake_linked_count(struct store *st, int64_t exposure_id)
 {
 	static const char sql[] = "SELECT count(*) FROM intake WHERE exposure_id = ?";
-	sqlite3_stmt *s = store_prep(st, sql, NULL);
-	if (!s)
-		return 0;
-	sqlite3_bind_int64(s, 1, exposure_id);
-	int64_t n = 0;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		n = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	return n;
+	int64_t n = store_count(st, sql, VALS(V_INT(exposure_id)));
+	return n < 0 ? 0 : n;
 }
 
 int store_saved_draft_find(struct store *st, const char *token, int64_t *intake_id, struct zs_error *err)
 {
 	static const char sql[] = "SELECT intake_id FROM saved_draft WHERE token = ?";
 	*intake_id = 0;
-	sqlite3_stmt *s = store_prep(st, sql, err);
-	if (!s)
-		return ZS_EFAIL;
-	store_bind_text(s, 1, token);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*intake_id = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_sqlerr(st, err, "saved_draft");
-	return ZS_OK;
+	int r = store_one(st, sql, VALS(V_TEXT(token)), store_read_int64, intake_id, err, "saved_draft");
+	return r == ZS_ENOTFOUND ? ZS_OK : r;
 }
 
 int store_saved_draft_insert(struct store *st, const char *token, int64_t intake_id, struct zs_error *err)
 {
 	static const char sql[] = "INSERT INTO saved_draft(token, intake_id) VALUES (?, ?)";
-	sqlite3_stmt *s = store_prep(st, sql, err);
-	if (!s)
-		return ZS_EFAIL;
-	store_bind_text(s, 1, token);
-	sqlite3_bind_int64(s, 2, intake_id);
-	return store_step_done(st, s, err, "saved_draft");
+	return store_run(st, sql, VALS(V_TEXT(token), V_INT(intake_id)), err, "saved_draft");
 }

@@ -8,35 +8,23 @@
 
 #define MEMBER_COLS "m.unix_user, m.name, m.role, coalesce(m.unit_id, 0), coalesce(u.name, ''), m.added_at, m.added_by "
 
-static void read_row(sqlite3_stmt *s, struct member *m)
-{
-	memset(m, 0, sizeof *m);
-	m->unix_user = store_col_text(s, 0);
-	m->name = store_col_text(s, 1);
-	m->role = store_col_text(s, 2);
-	m->unit_id = sqlite3_column_int64(s, 3);
-	m->unit = store_col_text(s, 4);
-	m->added_at = sqlite3_column_int64(s, 5);
-	m->added_by = store_col_text(s, 6);
-}
+/* MEMBER_COLS, in order. */
+#define ROW_T struct member
+static const struct store_col member_cols[] = {
+	COL(TEXT, unix_user), COL(TEXT, name), COL(TEXT, role), COL(I64, unit_id), COL(TEXT, unit),
+	COL(I64, added_at), COL(TEXT, added_by),
+};
+#undef ROW_T
+
+STORE_READER(read_row, struct member, member_cols)
+
+STORE_VISITOR(visit_member, struct member, member_cols, member_clear, store_member_cb)
 
 int store_member_get(struct store *st, const char *unix_user, struct member *out, struct zs_error *err)
 {
 	static const char sql[] = "SELECT " MEMBER_COLS
 		"FROM member m LEFT JOIN unit u ON u.id = m.unit_id WHERE m.unix_user = ?";
-	sqlite3_stmt *s = store_prep(st, sql, err);
-	if (!s)
-		return ZS_EFAIL;
-	store_bind_text(s, 1, unix_user);
-	int rc = sqlite3_step(s), r = ZS_OK;
-	if (rc == SQLITE_ROW)
-		read_row(s, out);
-	else if (rc == SQLITE_DONE)
-		r = ZS_ENOTFOUND;
-	else
-		r = store_sqlerr(st, err, "member");
-	sqlite3_reset(s);
-	return r;
+	return store_one(st, sql, VALS(V_TEXT(unix_user)), read_row, out, err, "member");
 }
 
 int store_member_put(struct store *st, const struct member *m, bool update, struct zs_error *err)
@@ -45,34 +33,19 @@ int store_member_put(struct store *st, const struct member *m, bool update, stru
 		"INSERT INTO member(unix_user, name, role, unit_id, added_at, added_by) VALUES (?1,?2,?3,?4,?5,?6)";
 	static const char upd[] =
 		"UPDATE member SET name = ?2, role = ?3, unit_id = ?4 WHERE unix_user = ?1";
-	sqlite3_stmt *s = store_prep(st, update ? upd : ins, err);
-	if (!s)
-		return ZS_EFAIL;
-	store_bind_text(s, 1, m->unix_user);
-	store_bind_text(s, 2, m->name);
-	store_bind_text(s, 3, m->role);
-	store_bind_opt_id(s, 4, m->unit_id);
-	if (!update) {
-		sqlite3_bind_int64(s, 5, st->now ? *st->now : (int64_t)time(NULL));
-		store_bind_text(s, 6, st->user);
-	}
-	int r = store_step_done(st, s, err, "member");
-	if (!r && update && sqlite3_changes(st->db) == 0)
-		r = ZS_ENOTFOUND;
-	return r;
+	const struct store_val v[] = {
+		V_TEXT(m->unix_user), V_TEXT(m->name), V_TEXT(m->role), V_ID(m->unit_id),
+		V_INT(st->now ? *st->now : (int64_t)time(NULL)), V_TEXT(st->user),
+	};
+	if (update)
+		return store_none_changed(st, store_run(st, upd, v, 4, err, "member"));
+	return store_run(st, ins, v, 6, err, "member");
 }
 
 int store_member_delete(struct store *st, const char *unix_user, struct zs_error *err)
 {
 	static const char sql[] = "DELETE FROM member WHERE unix_user = ?";
-	sqlite3_stmt *s = store_prep(st, sql, err);
-	if (!s)
-		return ZS_EFAIL;
-	store_bind_text(s, 1, unix_user);
-	int r = store_step_done(st, s, err, "member");
-	if (!r && sqlite3_changes(st->db) == 0)
-		r = ZS_ENOTFOUND;
-	return r;
+	return store_none_changed(st, store_run(st, sql, VALS(V_TEXT(unix_user)), err, "member"));
 }
 
 int store_member_each(struct store *st, store_member_cb cb, void *ud, struct zs_error *err)
@@ -80,32 +53,11 @@ int store_member_each(struct store *st, store_member_cb cb, void *ud, struct zs_
 	static const char sql[] = "SELECT " MEMBER_COLS
 		"FROM member m LEFT JOIN unit u ON u.id = m.unit_id "
 		"ORDER BY CASE m.role WHEN 'admin' THEN 0 WHEN 'leader' THEN 1 ELSE 2 END, m.unix_user";
-	sqlite3_stmt *s = store_prep(st, sql, err);
-	if (!s)
-		return ZS_EFAIL;
-	int rc, r = ZS_OK;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct member m;
-		read_row(s, &m);
-		r = cb(&m, ud);
-		member_clear(&m);
-		if (r)
-			break;
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		r = store_sqlerr(st, err, "member");
-	sqlite3_reset(s);
-	return r;
+	return store_each(st, sql, NO_VALS, visit_member, STORE_VISIT(cb, ud), err, "member");
 }
 
 int64_t store_member_count(struct store *st, const char *role)
 {
 	static const char sql[] = "SELECT count(*) FROM member WHERE role = ?";
-	sqlite3_stmt *s = store_prep(st, sql, NULL);
-	if (!s)
-		return -1;
-	store_bind_text(s, 1, role);
-	int64_t n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
-	sqlite3_reset(s);
-	return n;
+	return store_count(st, sql, VALS(V_TEXT(role)));
 }

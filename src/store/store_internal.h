@@ -3,6 +3,7 @@
 #define ZHISHOU_STORE_INTERNAL_H
 
 #include <sqlite3.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "zhishou/store.h"
 
@@ -37,5 +38,103 @@ void store_bind_opt_id(sqlite3_stmt *s, int i, int64_t id);  /* 0 -> NULL */
 
 /* Run one statement to completion; returns ZS_OK or error. */
 int store_step_done(struct store *st, sqlite3_stmt *s, struct zs_error *err, const char *what);
+
+/* --- rows.c: binding values and the one row loop ---------------------- */
+
+/* A value for one parameter: V_INT, V_TEXT (NULL binds ''), V_NTEXT (NULL
+ * binds NULL) or V_ID (0 binds NULL: an optional reference). */
+struct store_val {
+	enum { SV_INT, SV_TEXT, SV_NTEXT, SV_ID } type;
+	int64_t i;
+	const char *s;
+};
+#define V_INT(v) ((struct store_val){ SV_INT, (int64_t)(v), NULL })
+#define V_TEXT(v) ((struct store_val){ SV_TEXT, 0, (v) })
+#define V_NTEXT(v) ((struct store_val){ SV_NTEXT, 0, (v) })
+#define V_ID(v) ((struct store_val){ SV_ID, (int64_t)(v), NULL })
+/* The values of parameters ?1, ?2, ... in order: an array and its length,
+ * as store_bind, store_run, store_each and store_one take them. */
+#define VALS(...) (const struct store_val[]){ __VA_ARGS__ }, \
+	(int)(sizeof((const struct store_val[]){ __VA_ARGS__ }) / sizeof(struct store_val))
+#define NO_VALS NULL, 0
+
+/* Bind v[0..n) to parameters first, first+1, ... */
+void store_bind(sqlite3_stmt *s, int first, const struct store_val *v, int n);
+
+/* Prepare (cached), bind and run a statement that returns no rows. */
+int store_run(struct store *st, const char *sql, const struct store_val *v, int n, struct zs_error *err,
+	      const char *what);
+/* store_run for an INSERT: *id is the new row's id when it worked. */
+int store_insert(struct store *st, const char *sql, const struct store_val *v, int n, int64_t *id,
+		 struct zs_error *err, const char *what);
+
+/* An UPDATE or DELETE's result r, ZS_ENOTFOUND when it worked but changed
+ * no row. */
+int store_none_changed(struct store *st, int r);
+
+/* A row function reads the statement's current row.  As a callback's
+ * result: 0 goes on, ZS_STOP stops early (a success), anything else is a
+ * failure, passed up unchanged. */
+typedef int (*store_row_fn)(sqlite3_stmt *s, void *ctx);
+
+/* The row loop: step s (prepared and bound) to its end, row() for each
+ * row; s is reset, not finalized (cached statements stay prepared).
+ * ZS_OK (also after a ZS_STOP), row()'s failure, or a database error (err
+ * set, naming what). */
+int store_step_rows(struct store *st, sqlite3_stmt *s, store_row_fn row, void *ctx, struct zs_error *err,
+		    const char *what);
+/* store_prep + store_bind + store_step_rows. */
+int store_each(struct store *st, const char *sql, const struct store_val *v, int n, store_row_fn row, void *ctx,
+	       struct zs_error *err, const char *what);
+/* The first row only, read by row() into out: ZS_ENOTFOUND when there is
+ * none (err untouched), row()'s result, or a database error. */
+int store_one(struct store *st, const char *sql, const struct store_val *v, int n, store_row_fn row, void *out,
+	      struct zs_error *err, const char *what);
+
+/* The one integer a query yields, or -1 when it yields none or fails. */
+int64_t store_count(struct store *st, const char *sql, const struct store_val *v, int n);
+
+/* Row functions for one column 0: an int64_t, or a malloc'd string (char *). */
+int store_read_int64(sqlite3_stmt *s, void *out);
+int store_read_text(sqlite3_stmt *s, void *out);
+
+/* A row read into a struct: SELECT column i goes to the field cols[i]
+ * names.  Text is malloc'd ("" for NULL), as store_col_text gives it. */
+struct store_col {
+	enum { SC_I64, SC_INT, SC_BOOL, SC_TEXT } type;
+	size_t off;
+};
+/* A map's entry, for the struct type ROW_T #defined around the map. */
+#define COL(TYPE, FIELD) { SC_##TYPE, offsetof(ROW_T, FIELD) }
+/* Zero the size bytes at out, then fill them from columns 0..n-1. */
+int store_read_cols(sqlite3_stmt *s, const struct store_col *cols, int n, void *out, size_t size);
+/* Defines row function NAME reading a T by the column map COLS. */
+#define STORE_READER(NAME, T, COLS) \
+	static int NAME(sqlite3_stmt *s_, void *out_) \
+	{ \
+		return store_read_cols(s_, COLS, (int)(sizeof COLS / sizeof *COLS), out_, sizeof(T)); \
+	}
+
+/* A public callback typed for its table (store_exposure_cb, ...) and its
+ * user data, for the row functions STORE_VISITOR makes.  The callback is
+ * kept as a generic function pointer and called through its own type. */
+struct store_visit {
+	void (*fn)(void);
+	void *ud;
+};
+#define STORE_VISIT(cb, ud) (&(struct store_visit){ (void (*)(void))(cb), (ud) })
+
+/* Defines row function NAME: a T read by the column map COLS, handed to
+ * the visit's callback of type CB, then freed by CLEAR. */
+#define STORE_VISITOR(NAME, T, COLS, CLEAR, CB) \
+	static int NAME(sqlite3_stmt *s_, void *ctx_) \
+	{ \
+		const struct store_visit *v_ = ctx_; \
+		T row_; \
+		store_read_cols(s_, COLS, (int)(sizeof COLS / sizeof *COLS), &row_, sizeof row_); \
+		int r_ = ((CB)v_->fn)(&row_, v_->ud); \
+		CLEAR(&row_); \
+		return r_; \
+	}
 
 #endif

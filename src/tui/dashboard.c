@@ -117,7 +117,7 @@ static int log_cb(const struct intake *i, void *ud)
 {
 	struct dashboard *d = ud;
 	if (d->nlog >= MAX_LOG)
-		return 1;
+		return ZS_STOP;
 	struct log_row *r = &d->log[d->nlog++];
 	r->id = i->id;
 	r->at = i->received_at;
@@ -133,7 +133,7 @@ static int log_cb(const struct intake *i, void *ud)
 static int newest_cb(const struct intake *i, void *ud)
 {
 	*(int64_t *)ud = i->id;
-	return 1;
+	return ZS_STOP;   /* one row is all it asks for: not a failure */
 }
 
 static void keep_duty(struct dashboard *d, const struct roster_entry *e)

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The layers README draws, checked on the source: the front ends (src/cli,
-src/tui) never reach the store -- no zhishou/store.h, no store_* call, no
-sqlite3 -- and sqlite3.h is included only under src/store.  meson.build
+src/tui) and the demo night (src/demo, written through core's calls) never
+reach the store -- no zhishou/store.h, no store_* call, no sqlite3 -- and
+sqlite3.h is included only under src/store.  meson.build
 refuses the include at compile time too (store.h is off the front ends'
 include path); this test also catches a call through a stray declaration."""
 import pathlib
@@ -34,7 +35,7 @@ def sources(*dirs):
 
 def main():
     problems = []
-    for path in sources("cli", "tui"):
+    for path in sources("cli", "tui", "demo"):
         rel = path.relative_to(ROOT).as_posix()
         if rel in PENDING:
             continue
@@ -45,15 +46,16 @@ def main():
                              (SQLITE, "uses sqlite3")):
                 if rx.search(line):
                     problems.append(f"{rel}:{n}: {what}: {line.strip()}")
-    for path in sources("util", "core", "report", "net", "cli", "tui"):
+    for path in sources("util", "core", "report", "net", "cli", "tui", "demo"):
         rel = path.relative_to(ROOT).as_posix()
         text = strip_comments(path.read_text(encoding="utf-8"))
         for n, line in enumerate(text.splitlines(), 1):
             if SQLITE_INCLUDE.search(line):
                 problems.append(f"{rel}:{n}: sqlite3.h outside src/store")
     # The check itself must see the files it is about.
-    if not any(True for _ in sources("cli")) or not any(True for _ in sources("tui")):
-        problems.append("src/cli or src/tui not found from " + str(ROOT))
+    for d in ("cli", "tui", "demo"):
+        if not any(True for _ in sources(d)):
+            problems.append(f"src/{d} not found from " + str(ROOT))
     for p in problems:
         print(p)
     print(f"layers: {len(problems)} problem(s)")

@@ -145,6 +145,43 @@ class Golden(unittest.TestCase):
         self.assertEqual(b["counts"]["exposures_overdue"], 1)
         self.assertEqual(len(b["on_duty"]), 4)
 
+    def test_board_fits_the_width(self):
+        full = json.loads(self.out("board", "--format", "json"))
+        for args, env, width in ((("--width", "40"), None, 40), (("--width", "50"), None, 50),
+                                 ((), {"COLUMNS": "60"}, 60), ((), {"COLUMNS": "20"}, 40), ((), None, 80)):
+            r = self.env.run("board", *args, env=env)
+            self.assertEqual(r.rc, 0, repr(r))
+            for line in r.out.splitlines():
+                self.assertLessEqual(zs.display_width(line), width, f"{args} {env}: {line!r}")
+            flat = re.sub(r"\n +", "", r.out)
+            for e in full["exposures"]:
+                self.assertIn("#%d " % e["id"], r.out)
+                if e["last_instruction"]:
+                    # the latest 批示 whole, however narrow
+                    self.assertIn(e["last_instruction"], flat, (args, env))
+
+    def test_board_duty_folded_to_leaders(self):
+        full = json.loads(self.out("board", "--format", "json"))["on_duty"]
+        leaders = [d["name"] for d in full if d["leader"]]
+        others = [d["name"] for d in full if not d["leader"]]
+        self.assertTrue(leaders and others)
+        text = self.out("board")
+        self.assertIn("正在值班 %d 人，下面是带班领导（全部：--all-duty）" % len(full), text)
+        for n in leaders:
+            self.assertIn(n, text)
+        for n in others:
+            self.assertNotIn(n, text)
+        text = self.out("board", "--all-duty")
+        for n in leaders + others:
+            self.assertIn(n, text)
+
+    def test_board_bad_width(self):
+        for w in ("39", "abc", "", "1001", "-5"):
+            r = self.env.run("board", "--width", w)
+            self.assertEqual(r.rc, 2, repr(r))
+            self.assertIn("--width 要 40 到 1000 之间的列数", r.err)
+            self.assertEqual(r.out, "")
+
     def test_board_linked_line_is_consistent(self):
         # "关联曝光问题 A 件；其中未办结 B 件": "其中" (of which) makes B a
         # part of A, so B can never exceed A.  (The count is of everything
@@ -211,6 +248,56 @@ class LogBehaviour(ZsTestCase):
     def setUp(self):
         super().setUp()
         self.init()
+
+    def test_search_finds_by_number_phone_tail_and_ref(self):
+        e = self.env
+        e.ok("expose", "add", "--title", "土坑酸菜", "--aired", "20:15")
+        a, _ = e.add("--channel", "12315-hotline", "--kind", "complaint", "--text", "第一次来电",
+                     "--phone", "13800138000", "--at", "21:00")
+        b, _ = e.add("--channel", "8890", "--kind", "complaint", "--text", "转办来的",
+                     "--phone", "010-62345678", "--ref", "8890-20260315-0042", "--at", "21:05")
+        c, _ = e.add("--channel", "web", "--kind", "tip", "--text", "又来电了", "--phone", "138 0013 8000",
+                     "--at", "21:10")
+
+        def found(*args):
+            r = e.ok("search", *args, "--format", "json")
+            return [(x["type"], x["id"]) for x in r.json()]
+        self.assertEqual(found("#1"), [("exposure", 1), ("intake", a)])
+        self.assertEqual(found("＃%d" % b), [("intake", b)])
+        self.assertEqual(found("#99"), [])
+        self.assertEqual(found("13800138000"), [("intake", c), ("intake", a)])
+        self.assertEqual(found("138-0013-8000"), [("intake", c), ("intake", a)])
+        self.assertEqual(found("010 6234 5678"), [("intake", b)])
+        self.assertEqual(found("--phone", "8000"), [("intake", c), ("intake", a)])
+        self.assertEqual(found("--phone", "45678"), [("intake", b)])
+        self.assertEqual(found("8890-20260315-0042"), [("intake", b)])
+        self.assertEqual(found("0042"), [("intake", b)])
+        # A number that is not a phone stays words.
+        self.assertEqual(found("12315"), [])
+        # Found by phone, the caller is shown as lists show it.
+        out = e.ok("search", "13800138000").out
+        self.assertIn("第一次来电", out)
+        for bad, needle in ((("--phone", "12"), "电话尾号要 4 到 11 位数字"), (("--phone", "12ab"), "电话尾号要"),
+                            (("--phone", "8000", "酸菜"), "不能同时给出文字"), ((), "需要要找的内容")):
+            r = e.run("search", *bad)
+            self.assertFails(r, 2, needle)
+            self.assertEqual(r.out, "")
+
+    def test_list_says_when_there_are_more(self):
+        e = self.env
+        for k in range(5):
+            e.add("--channel", "web", "--kind", "tip", "--text", "第%d件" % k, "--at", "21:0%d" % k)
+        r = e.ok("log", "list", "--limit", "2", "--format", "tsv")
+        self.assertEqual([l.split("\t")[0] for l in r.out.splitlines()[1:]], ["5", "4"])
+        self.assertIn("只列出了 2 件；下一页用 --before 4", r.err)
+        r = e.ok("log", "list", "--limit", "2", "--before", "2", "--format", "tsv")
+        self.assertEqual([l.split("\t")[0] for l in r.out.splitlines()[1:]], ["1"])
+        self.assertEqual(r.err, "")
+        for args in (("--limit", "5"), ("--limit", "0"), ()):
+            self.assertEqual(e.ok("log", "list", *args).err, "", args)
+        r = e.ok("search", "第", "--limit", "3")
+        self.assertIn("只列出了最新的 3 件登记", r.err)
+        self.assertEqual(e.ok("search", "第", "--limit", "5").err, "")
 
     def test_add_prints_id_then_duplicate_then_suggestion(self):
         e = self.env
@@ -290,6 +377,36 @@ class LogBehaviour(ZsTestCase):
         e.ok("log", "update", "1", "--status", "closed")
         r = e.run("log", "update", "1", "--status", "new", lang="en")
         self.assertFails(r, 2, "closed", "new")
+
+    def test_units_picked_from_what_was_typed(self):
+        e = self.env
+        for u in ("食品安全监管科", "市场和网络交易监管科", "综合行政执法支队", "食品经营监管科"):
+            e.ok("unit", "add", u)
+        iid, _ = e.add("--channel", "web", "--kind", "complaint", "--text", "转给谁")
+        eid = e.ok("expose", "add", "--title", "土坑酸菜").out.strip()
+
+        def unit_of(i):
+            return e.ok("log", "show", str(i), "--format", "json").json()["transfer_unit"]
+        for typed, unit in (("spaq", "食品安全监管科"), ("执法", "综合行政执法支队"), ("食品经营监管科", "食品经营监管科"),
+                            ("SCHW", "市场和网络交易监管科")):
+            e.ok("log", "update", str(iid), "--transfer", typed)
+            self.assertEqual(unit_of(iid), unit, typed)
+        e.ok("expose", "update", eid, "--lead", "zhxz", "--assist", "spaq;市场")
+        x = e.ok("expose", "show", eid, "--format", "json").json()
+        self.assertEqual(x["lead_unit"], "综合行政执法支队")
+        self.assertEqual(x["assist_units"], "食品安全监管科;市场和网络交易监管科")
+        before = e.intake_state(iid)
+        for args, needle in ((("log", "update", str(iid), "--transfer", "食品"), "「食品」对应 2 个单位：食品安全监管科、食品经营监管科"),
+                             (("log", "update", str(iid), "--transfer", "监管"), "对应 3 个单位"),
+                             (("log", "update", str(iid), "--transfer", "税务局"), "没有单位名称是、含有或拼音首字母是「税务局」"),
+                             (("expose", "update", eid, "--lead", "食品"), "牵头单位：「食品」对应 2 个单位"),
+                             (("expose", "update", eid, "--assist", "spaq;税务"), "协办单位：没有单位")):
+            r = e.run(*args)
+            self.assertFails(r, 2, needle)
+            self.assertNotIn("unit add", r.err)   # an operator is not told to create units
+        self.assertEqual(e.intake_state(iid), before)
+        self.assertEqual(e.ok("expose", "show", eid, "--format", "json").json()["assist_units"],
+                         "食品安全监管科;市场和网络交易监管科")
 
     def test_transferred_needs_unit(self):
         e = self.env
@@ -621,6 +738,74 @@ class GlobalOptions(ZsTestCase):
             r = self.env.run(*cmd, "--help")
             self.assertEqual(r.rc, 0, repr(r))
             self.assertTrue(r.out.startswith("用法： zhishou " + " ".join(cmd)), repr(r))
+        self.assertFalse(os.path.exists(self.env.db))
+
+    def all_commands(self):
+        out = self.env.run("--help", db=False).out
+        names = []
+        for line in out.splitlines():
+            m = re.match(r"^  ([a-z]+(?: [a-z]+)?)  +\S", line)
+            if m:
+                names.append(m.group(1).strip())
+        self.assertGreater(len(names), 30, out)
+        return names
+
+    def test_every_help_lists_every_option_its_usage_names(self):
+        # The options section comes from the table the command parses with;
+        # the usage line is written by hand: they must agree, both ways.
+        for name in self.all_commands():
+            r = self.env.run(*name.split(), "--help")
+            self.assertEqual(r.rc, 0, repr(r))
+            usage = r.out.splitlines()[0]
+            self.assertNotIn("[...]", usage, name)
+            self.assertNotIn("--format ...", usage, name)
+            listed = set(re.findall(r"^  (?:-[a-z], )?(--[a-z-]+)", r.out, re.M))
+            letters = dict(re.findall(r"^  (-[a-z]), (--[a-z-]+)", r.out, re.M))
+            named = set(re.findall(r"(--[a-z-]+)", usage)) - {"--help"}
+            named |= {letters[x] for x in re.findall(r"(?<![\w-])(-[a-z])\b", usage) if x in letters}
+            self.assertEqual(named, listed, f"{name}: usage names {sorted(named)}, options list {sorted(listed)}")
+
+    def test_help_lists_the_words_options_take(self):
+        out = self.env.run("log", "add", "--help").out
+        for word in ("12315热线", "8890转办", "微信公众号", "投诉", "举报", "咨询", "直播带货"):
+            self.assertIn(word, out)
+        out = self.env.run("expose", "action", "--help").out
+        for word in ("约谈", "立案", "发布通告"):
+            self.assertIn(word, out)
+        out = self.env.run("expose", "update", "--help").out
+        for word in ("--assist", "--companies", "较大(3)", "本地无涉(no-local)"):
+            self.assertIn(word, out)
+        out = self.env.run("log", "update", "--help", lang="en").out
+        self.assertIn("one of:", out)
+        self.assertNotRegex(out, r"[\u4e00-\u9fff]")
+
+    def test_noun_help_lists_its_commands(self):
+        for args in (("log", "--help"), ("--help", "log"), ("log", "-h")):
+            r = self.env.run(*args, db=False)
+            self.assertEqual(r.rc, 0, repr(r))
+            self.assertEqual(r.err, "")
+            for cmd in ("log add", "log import", "log list", "log show", "log update", "log export"):
+                self.assertIn("  " + cmd + " ", r.out)
+            self.assertNotIn("expose add", r.out)
+        r = self.env.run("log", db=False)
+        self.assertFails(r, 2, "log add", "后面要跟上面的一个命令")
+        self.assertEqual(r.out, "")
+        self.assertFalse(os.path.exists(self.env.db))
+
+    def test_did_you_mean(self):
+        for args, meant in ((("lgo", "add"), "log add"), (("log", "ad"), "log add"), (("borad",), "board"),
+                            (("expose", "updat", "3"), "expose update"), (("serach", "x"), "search")):
+            r = self.env.run(*args, db=False)
+            self.assertFails(r, 2, "未知命令", "是不是 zhishou " + meant + "？")
+            self.assertLess(len(r.err.splitlines()), 12, r.err)   # not the whole command list
+        r = self.env.run("frobnicate", db=False)
+        self.assertFails(r, 2, "未知命令「frobnicate」", "zhishou --help")
+        self.assertNotIn("是不是", r.err)
+        r = self.env.run("lgo", "add", lang="en", db=False)
+        self.assertFails(r, 2, "Did you mean zhishou log add?")
+        # What was typed is not trusted text.
+        r = self.env.run("\x1b[2Jx", db=False)
+        self.assertNotIn("\x1b", r.err)
         self.assertFalse(os.path.exists(self.env.db))
 
     def test_lang_en_switches_messages(self):

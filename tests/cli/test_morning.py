@@ -198,7 +198,7 @@ class Review(unittest.TestCase):
         text = e.ok("review", "--changed", now=now).out
         self.assertIn("#%d" % old, text)
         self.assertNotIn("#%d" % tonight, text)
-        for bad, needle in (("监管", "多个单位"), ("没有这个", "没有名称含")):
+        for bad, needle in (("监管", "对应 2 个单位"), ("没有这个", "没有单位名称是、含有或拼音首字母是「没有这个」")):
             r = e.run("review", "--unit", bad, now=now)
             self.assertEqual(r.rc, 2, r)
             self.assertIn(needle, r.err)

@@ -301,6 +301,29 @@ class ReportNight(unittest.TestCase):
                           for r in range(4, label_rows[0] + 1)), default=0)
             self.assertGreaterEqual(ws.column_dimensions[letter].width, widest, letter)
 
+    def test_headers_fit_their_merged_cells_in_every_template(self):
+        # A merged cell does not grow: its text must fit the columns it
+        # spans (about 1.1 width units per display column; the title is 16
+        # points against the body's 11).  A long bureau name and period too.
+        for name in self.templates:
+            wb, ws = self.xlsx("--template", name, "--unit", "天津市和平区市场监督管理局劝业场市场监管所（消费者权益保护）",
+                               name=name + "-fit.xlsx")
+            checked = 0
+            for m in ws.merged_cells.ranges:
+                if m.min_row != m.max_row:
+                    continue   # a section over its rows: its text is in one column's width
+                text = ws.cell(row=m.min_row, column=m.min_col).value
+                cell = ws.cell(row=m.min_row, column=m.min_col)
+                if not isinstance(text, str) or cell.alignment.wrap_text:
+                    continue   # footnotes wrap on purpose
+                width = sum(ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width or 8.43
+                            for c in range(m.min_col, m.max_col + 1))
+                scale = 16 / 11 if m.min_row == 1 else 1
+                with self.subTest(template=name, cell=str(m), text=text):
+                    self.assertGreaterEqual(width, display_width(text) * 1.1 * scale, text)
+                checked += 1
+            self.assertGreaterEqual(checked, 5, name)
+
     def test_flags_override_config(self):
         wb, ws = self.xlsx("--unit", "河西区市场监督管理局", "--filler", "王芳", "--phone", "13812345678",
                            "--date", "2026-03-16", name="flags.xlsx")

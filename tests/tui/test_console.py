@@ -794,6 +794,25 @@ class Live(ConsoleTest):
         self.assertIn("翻阅时新来的第一条", rows[1])
         self.assertNotIn("上方有", "\n".join(lines))
 
+    def test_scrolled_back_refresh_is_not_a_failure(self):
+        # Scrolled back, each refresh also asks for the newest intake and
+        # stops after one row; that stop was once taken for a failure and
+        # the console said "刷新失败……内存不足" on every refresh.
+        t = self.console(80, 24)
+        t.wait_stable(quiet=0.2)
+        t.keys("NPage")
+        t.wait_for("已向下翻阅")
+        self.log_add("翻阅时来的一条")
+        lines = t.wait_for("上方有 1 条新登记", timeout=2)
+        t.wait_stable(quiet=0.5)
+        screen = "\n".join(t.capture())
+        self.assertNotIn("刷新失败", screen)
+        self.assertNotIn("内存不足", screen)
+        t.keys("g")
+        lines = t.wait_for("最新在上")
+        self.assertIn("翻阅时来的一条", log_rows(lines)[0])
+        self.assertNotIn("刷新失败", "\n".join(lines))
+
     def test_fresh_mark_goes_away(self):
         t = self.console(80, 24)
         self.log_add("过几秒就不再标新")
@@ -1134,7 +1153,7 @@ class Views(ConsoleTest):
         t.wait_for("转办到单位")
         t.type("不存在的科")
         t.keys("Enter")
-        t.wait_for("未知单位「不存在的科」")
+        t.wait_for("没有单位名称是、含有或拼音首字母是「不存在的科」")
         self.assertEqual(self.zs_json("log", "show", str(iid))["transfer_unit"], "食品安全监管科")
         self.act(t, "d", "标记为重复件", str(orig))
         got = self.zs_json("log", "show", str(iid))

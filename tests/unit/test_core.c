@@ -322,6 +322,64 @@ static void test_search(void **state)
 	assert_int_equal(search_parse("a b c d e", &sq, &err), ZS_EINPUT);
 }
 
+/* Gives `at` rows, then answers with `with`. */
+struct stopper {
+	int n, at, with;
+};
+
+static int stop_intake(const struct intake *i, void *ud)
+{
+	struct stopper *s = ud;
+	(void)i;
+	return ++s->n >= s->at ? s->with : 0;
+}
+
+static int stop_unit(const struct unit *u, void *ud)
+{
+	struct stopper *s = ud;
+	(void)u;
+	return ++s->n >= s->at ? s->with : 0;
+}
+
+/* The row loop: ZS_STOP ends a read as a success; any other result of a
+ * callback is a failure and comes back unchanged (a stop once came back as
+ * ZS_EFAIL, and the console said "out of memory"). */
+static void test_row_callback_stop_is_not_a_failure(void **state)
+{
+	struct fx *f = *state;
+	for (int i = 0; i < 5; i++)
+		add(f, "web", "complaint", "", "", "停止", NULL);
+	struct intake_filter flt = { 0 };
+	struct zs_error err = { 0 };
+	struct stopper s = { 0, 2, ZS_STOP };
+	assert_int_equal(store_intake_each(f->c.st, &flt, stop_intake, &s, &err), ZS_OK);
+	assert_int_equal(s.n, 2);
+	assert_int_equal(err.code, 0);
+	s = (struct stopper){ 0, 2, ZS_STOP };
+	assert_int_equal(intake_list(&f->c, &flt, stop_intake, &s, &err), ZS_OK);
+	assert_int_equal(err.code, 0);
+	assert_string_equal(err.msg, "");
+	s = (struct stopper){ 0, 3, ZS_EINPUT };
+	assert_int_equal(store_intake_each(f->c.st, &flt, stop_intake, &s, &err), ZS_EINPUT);
+	assert_int_equal(s.n, 3);
+	s = (struct stopper){ 0, 1, ZS_EFAIL };
+	assert_int_equal(intake_list(&f->c, &flt, stop_intake, &s, &err), ZS_EFAIL);
+
+	/* A cached statement stopped early starts again from its first row. */
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(store_unit_insert(f->c.st, i == 0 ? "甲" : i == 1 ? "乙" : "丙", "", &(int64_t){ 0 },
+						   &err), ZS_OK);
+	s = (struct stopper){ 0, 1, ZS_STOP };
+	assert_int_equal(store_unit_each(f->c.st, stop_unit, &s, &err), ZS_OK);
+	assert_int_equal(s.n, 1);
+	s = (struct stopper){ 0, 1000, ZS_STOP };
+	assert_int_equal(unit_list(&f->c, stop_unit, &s, &err), ZS_OK);
+	assert_true(s.n >= 3);
+	s = (struct stopper){ 0, 2, ZS_EPERM };
+	assert_int_equal(store_unit_each(f->c.st, stop_unit, &s, &err), ZS_EPERM);
+	assert_int_equal(s.n, 2);
+}
+
 static void test_keyset_pages(void **state)
 {
 	struct fx *f = *state;
@@ -716,6 +774,7 @@ int main(void)
 		cmocka_unit_test(test_due_state_rule),
 		cmocka_unit_test_setup_teardown(test_validation_names_field, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_duplicate_and_suggestion, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_row_callback_stop_is_not_a_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_status_transitions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_duplicate_points_at_root, setup, teardown),
 		cmocka_unit_test(test_money_parse),

@@ -3,7 +3,9 @@
  * Owns the database file: its creation mode, the migrations, transactions
  * with bounded retry, prepared statements, and the audit chain.  Every read
  * that feeds a screen is keyset-paginated and streams rows to a callback so
- * memory never grows with the database. */
+ * memory never grows with the database.  A row callback returns 0 to go
+ * on, ZS_STOP to stop early (the read then returns ZS_OK), anything else
+ * to fail: the read returns that value as it is. */
 #ifndef ZHISHOU_STORE_H
 #define ZHISHOU_STORE_H
 
