@@ -1,9 +1,10 @@
 /* text: UTF-8 decoding, sanitising and display width.
  *
- * Owns every decision about how many terminal columns a piece of text takes
- * and what outside text may contain.  Nothing else in zhishou counts bytes
- * to align columns.  Pure functions, no locale dependency: widths come from
- * our own tables so a server with only C.UTF-8 aligns Chinese correctly. */
+ * Owns every decision about how many terminal columns a piece of text takes,
+ * where a character or a cluster ends and what outside text may contain.
+ * Nothing else in zhishou decodes UTF-8 or counts bytes to align columns.
+ * Pure functions, no locale dependency: widths and clusters come from
+ * utf8proc, so a server with only LANG=C aligns Chinese correctly. */
 #ifndef ZHISHOU_TEXT_H
 #define ZHISHOU_TEXT_H
 
@@ -26,6 +27,33 @@ size_t text_decode(const char *s, size_t len, uint32_t *cp);
 size_t text_encode(uint32_t cp, char *out);
 
 bool text_valid_utf8(const char *s, size_t len);
+
+/* Bytes of the longest prefix of s[0..len) made of whole, valid sequences
+ * (len when all of it is).  *missing (may be NULL) gets, when the scan
+ * stopped at a valid sequence that len cut short, how many more bytes would
+ * complete it (1 to 3; a reader of chunks reads that many more), else 0. */
+size_t text_valid_prefix(const char *s, size_t len, size_t *missing);
+
+/* Where to cut s to at most max bytes without splitting a character: max,
+ * or less when s[0..max) ends inside a UTF-8 sequence.  Only bytes before
+ * max are read, so it also mends a buffer that something already cut. */
+size_t text_cut(const char *s, size_t max);
+
+/* Fullwidth ASCII forms (U+FF01-FF5E, what a Chinese IME types in its
+ * full-width mode) and the ideographic space U+3000 as their ASCII selves;
+ * every other code point as it is. */
+uint32_t text_fold_width(uint32_t cp);
+
+/* Whether cp separates words: white space (U+3000 included), punctuation
+ * of any script (，。、；“”《》 as well as ASCII's) and controls, by its
+ * Unicode general category. */
+bool text_cp_separator(uint32_t cp);
+
+/* What text_sanitize removes and a fitted cell never draws: C0 controls,
+ * DEL, C1 controls, bidi controls and marks, U+2028/U+2029 (and values
+ * above U+10FFFF).  TAB and \n are in it: sanitising turns them into
+ * spaces first. */
+bool text_cp_stripped(uint32_t cp);
 
 /* Columns one code point takes: 0 for combining marks, zero-width and
  * controls; 2 for CJK, fullwidth and emoji; ambiguous ones per setting. */
@@ -58,12 +86,13 @@ char *text_sanitize(const char *s, size_t len, unsigned flags);
 char *text_trim(char *s);
 
 /* Bytes of the longest prefix of s that fits in cols columns without
- * splitting a character (a combining mark stays with its base). *used gets
- * the columns that prefix takes (may be NULL). */
+ * splitting a grapheme cluster (a combining mark stays with its base, a
+ * flag or an emoji ZWJ sequence stays whole). *used gets the columns that
+ * prefix takes (may be NULL). */
 size_t text_fit(const char *s, int cols, int *used);
 
 /* Write s into out (size outsz) cut to at most cols columns: if s is wider,
- * it is cut at a character boundary and ends with "…" (the ellipsis counts
+ * it is cut at a grapheme cluster boundary and ends with "…" (the ellipsis counts
  * its own width, 1 or 2 per the ambiguous setting), then, if pad, padded
  * with spaces to exactly cols columns.  Newlines and tabs in s are shown as
  * spaces.  Returns the columns written.  out is always NUL-terminated. */

@@ -101,7 +101,8 @@ fail:
 }
 
 /* Character-bigram Dice similarity: robust for Chinese, where the same
- * complaint is retold with small changes and no word boundaries. */
+ * complaint is retold with small changes and no word boundaries.  Spaces
+ * and punctuation only separate: "，" for "、" changes nothing. */
 #define MAXGRAMS 512
 static size_t bigrams(const char *s, uint64_t *out)
 {
@@ -110,7 +111,7 @@ static size_t bigrams(const char *s, uint64_t *out)
 	for (size_t i = 0; i < len && n < MAXGRAMS;) {
 		uint32_t cp;
 		i += text_decode(s + i, len - i, &cp);
-		if (cp == ' ' || cp == '\n' || cp == 0x3000 || cp == 0xFF0C || cp == 0x3002 || cp == ',' || cp == '.') {
+		if (text_cp_separator(cp)) {
 			prev = 0;
 			continue;
 		}

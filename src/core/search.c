@@ -52,6 +52,8 @@ int search_parse(const char *q, struct search_query *out, struct zs_error *err)
 		p[0] = ' ';
 		memmove(p + 1, p + 3, strlen(p + 3) + 1);
 	}
+	/* The FTS5 query grows in a memory stream: "t1" AND "t2" ... */
+	FILE *fts = NULL;
 	size_t fts_len = 0;
 	int nshort = 0;
 	char *save = NULL;
@@ -62,32 +64,32 @@ int search_parse(const char *q, struct search_query *out, struct zs_error *err)
 		}
 		out->terms[out->nterms++] = strdup(t);
 		if (text_length(t) >= 3) {
-			/* A quoted FTS5 string: the term matches as a substring. */
-			size_t need = fts_len + 2 * strlen(t) + 10;
-			char *f = realloc(out->fts, need);
-			if (!f) {
+			if (!fts && !(fts = open_memstream(&out->fts, &fts_len))) {
 				r = zs_fail(err, ZS_EFAIL, "out of memory");
 				break;
 			}
-			out->fts = f;
-			if (fts_len) {
-				memcpy(f + fts_len, " AND ", 5);
-				fts_len += 5;
-			}
-			f[fts_len++] = '"';
+			/* A quoted FTS5 string: the term matches as a substring. */
+			fputs(ftell(fts) ? " AND \"" : "\"", fts);
 			for (const char *s = t; *s; s++) {
 				if (*s == '"')
-					f[fts_len++] = '"';
-				f[fts_len++] = *s;
+					fputc('"', fts);
+				fputc(*s, fts);
 			}
-			f[fts_len++] = '"';
-			f[fts_len] = '\0';
+			fputc('"', fts);
 		} else {
 			if (nshort == SEARCH_MAX_SHORT) {
 				r = zs_fail(err, ZS_EINPUT, TR("一至两个字的搜索词最多 4 个", "at most 4 search terms of 1-2 characters"));
 				break;
 			}
 			out->like[nshort++] = like_pattern(t);
+		}
+	}
+	/* A write that failed (memory) leaves the stream in error. */
+	if (fts) {
+		bool bad = ferror(fts);
+		if (fclose(fts) || bad) {
+			if (!r)
+				r = zs_fail(err, ZS_EFAIL, "out of memory");
 		}
 	}
 	free(clean);

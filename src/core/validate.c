@@ -1,54 +1,10 @@
 /* validate: phones as Chinese operators type them, USCC per GB 32100-2015.
  * See include/zhishou/validate.h for the contract. */
 #include "zhishou/validate.h"
+#include "zhishou/text.h"
 
 #include <stdint.h>
 #include <string.h>
-
-/* ---- tiny UTF-8 decoder (self-contained on purpose) -------------------- */
-
-/* Decode one code point from s (at most n bytes).  Returns the number of
- * bytes consumed (>= 1 when n > 0); *cp is 0xFFFD for an invalid sequence:
- * a bad lead byte consumes one byte, a truncated sequence its lead and
- * continuation bytes, an overlong or surrogate form its full length. */
-static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	uint32_t c, min;
-	size_t len, i;
-
-	if (n == 0) {
-		*cp = 0;
-		return 0;
-	}
-	c = s[0];
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	} else if (c >= 0xC2 && c <= 0xDF) {
-		len = 2; c &= 0x1F; min = 0x80;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		len = 3; c &= 0x0F; min = 0x800;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		len = 4; c &= 0x07; min = 0x10000;
-	} else {
-		*cp = 0xFFFD;
-		return 1;
-	}
-	for (i = 1; i < len; i++) {
-		if (i >= n || (s[i] & 0xC0) != 0x80) {
-			/* A truncated sequence is one bad character. */
-			*cp = 0xFFFD;
-			return i;
-		}
-		c = (c << 6) | (s[i] & 0x3F);
-	}
-	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) {
-		*cp = 0xFFFD;
-		return len;
-	}
-	*cp = c;
-	return len;
-}
 
 static bool is_digit(char c)
 {
@@ -115,12 +71,12 @@ static bool phone_sep(uint32_t cp, bool *dash)
 {
 	*dash = false;
 	switch (cp) {
-	case '-': case 0xFF0D: case 0x2010: case 0x2011: case 0x2012:
+	case '-': case 0x2010: case 0x2011: case 0x2012:
 	case 0x2013: case 0x2014: case 0x2212:
 		*dash = true;
 		return true;
-	case ' ': case '\t': case 0x3000: case 0x00A0:
-	case '(': case ')': case 0xFF08: case 0xFF09:
+	case ' ': case '\t': case 0x00A0:
+	case '(': case ')':
 		return true;
 	default:
 		return false;
@@ -174,12 +130,11 @@ bool phone_normalize(const char *in, char *out, size_t outsz)
 
 	while (pos < len) {
 		uint32_t cp;
-		size_t k = utf8_next((const unsigned char *)in + pos, len - pos, &cp);
+		size_t k = text_decode(in + pos, len - pos, &cp);
 		bool dash;
 		size_t m;
 
-		if (cp >= 0xFF10 && cp <= 0xFF19)
-			cp = '0' + (cp - 0xFF10);
+		cp = text_fold_width(cp);	/* ０-９, －, （）, ＋, U+3000 */
 		if (cp >= '0' && cp <= '9') {
 			if (in_ext) {
 				if (ne + 1 >= sizeof ext)
@@ -211,7 +166,7 @@ bool phone_normalize(const char *in, char *out, size_t outsz)
 			pos += k;
 			continue;
 		}
-		if ((cp == '+' || cp == 0xFF0B) && nd == 0 && !plus && !in_ext) {
+		if (cp == '+' && nd == 0 && !plus && !in_ext) {
 			plus = true;
 			pos += k;
 			continue;
@@ -413,7 +368,7 @@ void name_mask(const char *name, char *out, size_t outsz)
 	if (pos >= n)
 		return;
 
-	k = utf8_next(s + pos, n - pos, &cp);
+	k = text_decode(name + pos, n - pos, &cp);
 	if (cp == 0xFFFD &&
 	    !(k == 3 && memcmp(s + pos, "\xEF\xBF\xBD", 3) == 0)) {
 		/* Invalid first byte: show a replacement character rather than
@@ -431,7 +386,7 @@ void name_mask(const char *name, char *out, size_t outsz)
 	}
 	pos += k;
 	while (pos < n && o + 1 < outsz) {
-		pos += utf8_next(s + pos, n - pos, &cp);
+		pos += text_decode(name + pos, n - pos, &cp);
 		out[o++] = '*';
 	}
 	out[o] = '\0';
@@ -486,15 +441,10 @@ void uscc_normalize(const char *in, char *out, size_t outsz)
 	}
 	while (pos < n) {
 		uint32_t cp;
-		size_t k = utf8_next(s + pos, n - pos, &cp);
+		size_t k = text_decode(in + pos, n - pos, &cp);
 
 		/* Fullwidth digits and letters become ASCII. */
-		if (cp >= 0xFF10 && cp <= 0xFF19)
-			cp = '0' + (cp - 0xFF10);
-		else if (cp >= 0xFF21 && cp <= 0xFF3A)
-			cp = 'A' + (cp - 0xFF21);
-		else if (cp >= 0xFF41 && cp <= 0xFF5A)
-			cp = 'a' + (cp - 0xFF41);
+		cp = text_fold_width(cp);
 		if (cp < 0x80) {
 			char c = (char)cp;
 			if (c >= 'a' && c <= 'z')

@@ -170,13 +170,8 @@ static char *raw_text(json_t *e)
 	free(dump);
 	if (!s)
 		return NULL;
-	size_t len = strlen(s);
-	if (len > FEED_RAW_MAX) {
-		size_t p = FEED_RAW_MAX;
-		while (p > 0 && ((unsigned char)s[p] & 0xC0) == 0x80)
-			p--;
-		s[p] = '\0';
-	}
+	if (strlen(s) > FEED_RAW_MAX)
+		s[text_cut(s, FEED_RAW_MAX)] = '\0';
 	return s;
 }
 

@@ -77,56 +77,51 @@ const char *robot_type_name(enum robot_type t)
 
 /* ---- a growing string ---- */
 
+/* A memory stream (open_memstream), opened by the first write so that
+ * { 0 } is an empty buffer; oom remembers any failure on the way. */
 struct buf {
+	FILE *f;
 	char *p;
-	size_t n, cap;
+	size_t n;
 	bool oom;
 };
 
-static void buf_add(struct buf *b, const char *s, size_t len)
+static bool buf_open(struct buf *b)
 {
-	if (b->oom)
-		return;
-	if (b->n + len + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		while (cap < b->n + len + 1)
-			cap *= 2;
-		char *p = realloc(b->p, cap);
-		if (!p) {
-			b->oom = true;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->n, s, len);
-	b->n += len;
-	b->p[b->n] = '\0';
+	if (!b->f && !b->oom && !(b->f = open_memstream(&b->p, &b->n)))
+		b->oom = true;
+	return b->f != NULL;
 }
 
-static void buf_puts(struct buf *b, const char *s) { buf_add(b, s, strlen(s)); }
+static void buf_puts(struct buf *b, const char *s)
+{
+	if (buf_open(b) && fputs(s, b->f) == EOF)
+		b->oom = true;
+}
 
 __attribute__((format(printf, 2, 3)))
 static void buf_printf(struct buf *b, const char *fmt, ...)
 {
-	char tmp[64];
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+	if (buf_open(b) && vfprintf(b->f, fmt, ap) < 0)
+		b->oom = true;
 	va_end(ap);
-	/* Only numbers and times go through here; longer means a bug, not data. */
-	if (n > 0)
-		buf_add(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
 }
 
-/* The string, or NULL (freed) when memory ran out on the way. */
+/* The string ("" when nothing was written), or NULL when memory ran out on
+ * the way; the buffer is empty again afterwards. */
 static char *buf_take(struct buf *b)
 {
-	if (b->oom || !b->p) {
+	char *s = NULL;
+	if (b->f && fclose(b->f))
+		b->oom = true;
+	if (!b->oom)
+		s = b->p ? b->p : strdup("");
+	else
 		free(b->p);
-		return b->oom ? NULL : strdup("");
-	}
-	return b->p;
+	memset(b, 0, sizeof *b);
+	return s;
 }
 
 /* Cut valid UTF-8 s in place to at most max bytes, on a character boundary,
@@ -136,9 +131,7 @@ static void cut_utf8(char *s, size_t max)
 	size_t n = strlen(s), el = strlen(ELLIPSIS);
 	if (n <= max)
 		return;
-	size_t keep = max >= el ? max - el : max;
-	while (keep > 0 && ((unsigned char)s[keep] & 0xC0) == 0x80)
-		keep--;
+	size_t keep = text_cut(s, max >= el ? max - el : max);
 	/* "…" after a dangling separator reads as if something followed. */
 	while (keep > 0 && (s[keep - 1] == ' ' || s[keep - 1] == '\n'))
 		keep--;
@@ -325,9 +318,10 @@ static void change(struct facts *f, const char *label, const char *from, const c
 		buf_puts(&v, "→");
 	}
 	buf_puts(&v, to ? to : "未知");
-	if (!v.oom)
-		fact(f, label, v.p);
-	free(v.p);
+	char *s = buf_take(&v);
+	if (s)
+		fact(f, label, s);
+	free(s);
 }
 
 static void text_exposure_new(struct buf *b, const struct robot_event *ev, json_t *p)
@@ -598,7 +592,7 @@ static json_t *mobiles(const struct robot_event *ev, struct buf *mention)
 			text_trim(s);
 		if (s && *s) {
 			if (mention) {
-				buf_puts(mention, mention->n ? " @" : "@");
+				buf_puts(mention, json_array_size(a) ? " @" : "@");
 				buf_puts(mention, s);
 			}
 			json_array_append_new(a, json_string(s));
@@ -619,26 +613,27 @@ static int build_dingtalk(const char *url, const char *secret, const struct robo
 			  struct robot_request *out)
 {
 	bool ok = true;
-	struct buf mention = { 0 };
-	json_t *at_list = mobiles(ev, &mention);
+	struct buf mb = { 0 };
+	json_t *at_list = mobiles(ev, &mb);
+	char *mention = buf_take(&mb);
 	/* DingTalk highlights only mentions written in the text as well. */
-	size_t suffix = mention.n ? mention.n + 1 : 0;
+	size_t suffix = mention && *mention ? strlen(mention) + 1 : 0;
 	size_t budget = DINGTALK_TEXT_MAX > suffix + MIN_TEXT ? DINGTALK_TEXT_MAX - suffix : MIN_TEXT;
 	char *text = robot_event_text(ev, budget);
 	bool have_text = text != NULL;
 	struct buf content = { 0 };
 	if (text)
 		buf_puts(&content, text);
-	if (mention.n) {
+	if (mention && *mention) {
 		buf_puts(&content, "\n");
-		buf_puts(&content, mention.p);
+		buf_puts(&content, mention);
 	}
 	free(text);
-	free(mention.p);
 
 	json_t *o = json_object(), *t = json_object(), *at = json_object();
-	if (!o || !t || !at || !have_text || mention.oom)
+	if (!o || !t || !at || !have_text || !mention)
 		ok = false;
+	free(mention);
 	put(t, "content", jstr_take(buf_take(&content)), &ok);
 	put(o, "msgtype", json_string("text"), &ok);
 	put(o, "text", t, &ok);
@@ -886,10 +881,7 @@ static bool rate_limited(enum robot_type t, int64_t code)
 /* The first bytes of an answer, cut before a split character. */
 static void body_start(const char *body, size_t len, char *out, size_t outsz)
 {
-	size_t n = len < outsz - 1 ? len : outsz - 1;
-	if (n < len)
-		while (n > 0 && ((unsigned char)body[n] & 0xC0) == 0x80)
-			n--;
+	size_t n = text_cut(body, len < outsz - 1 ? len : outsz - 1);
 	if (n)
 		memcpy(out, body, n);
 	out[n] = '\0';

@@ -18,14 +18,10 @@ void le_clear(struct lineedit *e)
 	e->len = e->caret = 0;
 }
 
+/* The character before at starts where a cut before its last byte falls. */
 static size_t prev_char(const struct lineedit *e, size_t at)
 {
-	if (!at)
-		return 0;
-	size_t p = at - 1;
-	while (p > 0 && ((unsigned char)e->buf[p] & 0xC0) == 0x80)
-		p--;
-	return p;
+	return at ? text_cut(e->buf, at - 1) : 0;
 }
 
 static size_t next_char(const struct lineedit *e, size_t at)
@@ -92,9 +88,7 @@ bool le_key(struct lineedit *e, int key, bool fkey, bool *changed)
 	}
 	/* Control characters never enter a field (a paste of escape sequences
 	 * included); everything printable, Chinese from the IME too, does. */
-	if (key < 0x20 || key == 0x7F || (key >= 0x80 && key < 0xA0) || key > 0x10FFFF ||
-	    (key >= 0x202A && key <= 0x202E) || (key >= 0x2066 && key <= 0x2069) || key == 0x200E ||
-	    key == 0x200F || key == 0x061C)
+	if (key < 0 || text_cp_stripped((uint32_t)key))
 		return false;
 	if (e->max_chars && text_length(e->buf) >= e->max_chars)
 		return true;

@@ -48,6 +48,7 @@
 #include <unistd.h>
 
 #include "zhishou/i18n.h"
+#include "zhishou/text.h"
 
 #define CSV_MAX_BYTES ((size_t)64 * 1024 * 1024)     /* csv_parse_buffer / csv_read_file */
 #define BINARY_SCAN_BYTES 8192
@@ -73,75 +74,16 @@
 
 /* ------------------------------------------------------------ text tools */
 
-/* Strict UTF-8 scan (no overlongs, surrogates or > U+10FFFF).  Returns the
- * length of the longest prefix of s[0..len) made of complete, valid
- * sequences (len if all of it is valid).  When it stops early, *truncated
- * tells whether the rest is only a valid sequence cut short by the end of
- * the data (more bytes could complete it) rather than an invalid byte. */
+/* Strict UTF-8 (text.h): the valid prefix of s[0..len); *truncated tells
+ * whether what follows it is only a character cut short by the end of the
+ * data (more bytes could complete it) rather than an invalid byte. */
 static size_t utf8_scan(const unsigned char *s, size_t len, bool *truncated)
 {
-	*truncated = false;
-	size_t i = 0;
-	while (i < len) {
-		/* ASCII fast path, 8 bytes at a time. */
-		while (len - i >= 8) {
-			uint64_t w;
-			memcpy(&w, s + i, 8);
-			if (w & UINT64_C(0x8080808080808080))
-				break;
-			i += 8;
-		}
-		if (i >= len)
-			break;
-		unsigned char c = s[i];
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		size_t n;
-		unsigned char lo = 0x80, hi = 0xBF; /* range of the 2nd byte */
-		if (c >= 0xC2 && c <= 0xDF) {
-			n = 2;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			n = 3;
-			if (c == 0xE0)
-				lo = 0xA0;          /* overlong */
-			else if (c == 0xED)
-				hi = 0x9F;          /* surrogates */
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			n = 4;
-			if (c == 0xF0)
-				lo = 0x90;          /* overlong */
-			else if (c == 0xF4)
-				hi = 0x8F;          /* > U+10FFFF */
-		} else {
-			return i;
-		}
-		size_t avail = len - i < n ? len - i : n;
-		if (avail >= 2 && (s[i + 1] < lo || s[i + 1] > hi))
-			return i;
-		for (size_t k = 2; k < avail; k++)
-			if ((s[i + k] & 0xC0) != 0x80)
-				return i;
-		if (avail < n) {
-			*truncated = true;
-			return i;
-		}
-		i += n;
-	}
-	return len;
-}
+	size_t missing;
+	size_t ok = text_valid_prefix((const char *)s, len, &missing);
 
-/* Number of bytes of the UTF-8 sequence led by c (1 for ASCII/invalid). */
-static size_t utf8_seq_len(unsigned char c)
-{
-	if (c >= 0xC2 && c <= 0xDF)
-		return 2;
-	if (c >= 0xE0 && c <= 0xEF)
-		return 3;
-	if (c >= 0xF0 && c <= 0xF4)
-		return 4;
-	return 1;
+	*truncated = missing > 0;
+	return ok;
 }
 
 static bool is_ascii_space(unsigned char c)
@@ -389,6 +331,23 @@ static bool is_eol(unsigned char ch)
 	return ch == '\n' || ch == '\r';
 }
 
+/* A comma or a line end outside quotes ends the field (less its last drop
+ * bytes: a closing quote and the spaces after it); a line end, the record
+ * too.  False for any other byte. */
+static bool field_ends(struct parser *c, unsigned char ch, size_t drop)
+{
+	if (ch == ',') {
+		field_end(c, drop);
+		c->state = P_FIELD;
+	} else if (is_eol(ch)) {
+		field_end(c, drop);
+		record_end(c);
+	} else {
+		return false;
+	}
+	return true;
+}
+
 /* Feed UTF-8 text s[0..n) (any cut between two bytes is fine).
  *
  * Field semantics (lenient, like Excel; these are libcsv's non-strict
@@ -435,15 +394,9 @@ static void parser_feed(struct parser *c, const unsigned char *s, size_t n)
 		case P_ROW:
 			break;   /* a line end between records */
 		case P_FIELD:
-			if (is_eol(ch)) {
-				field_end(c, 0);
-				record_end(c);
-			} else if (ch == ',') {
-				field_end(c, 0);
-				c->state = P_FIELD;
-			} else if (ch == '"') {
+			if (ch == '"') {
 				c->state = P_QUOTED;
-			} else {
+			} else if (!field_ends(c, ch, 0)) {
 				field_add(c, &ch, 1);
 				c->state = is_sp(ch) ? P_LEAD : P_UNQUOTED;
 			}
@@ -454,27 +407,14 @@ static void parser_feed(struct parser *c, const unsigned char *s, size_t n)
 			} else if (ch == '"') {
 				c->flen = 0;   /* the spaces before a quote are dropped */
 				c->state = P_QUOTED;
-			} else if (ch == ',') {
-				field_end(c, 0);
-				c->state = P_FIELD;
-			} else if (is_eol(ch)) {
-				field_end(c, 0);
-				record_end(c);
-			} else {
+			} else if (!field_ends(c, ch, 0)) {
 				field_add(c, &ch, 1);
 				c->state = P_UNQUOTED;
 			}
 			break;
 		case P_UNQUOTED:
-			if (ch == ',') {
-				field_end(c, 0);
-				c->state = P_FIELD;
-			} else if (is_eol(ch)) {
-				field_end(c, 0);
-				record_end(c);
-			} else {
+			if (!field_ends(c, ch, 0))
 				field_add(c, &ch, 1);
-			}
 			break;
 		case P_QUOTED:
 			/* The quote is kept until what follows shows what it was. */
@@ -485,13 +425,9 @@ static void parser_feed(struct parser *c, const unsigned char *s, size_t n)
 			}
 			break;
 		case P_QUOTE_SEEN:
-			if (ch == ',') {
-				field_end(c, c->spaces + 1);
-				c->state = P_FIELD;
-			} else if (is_eol(ch)) {
-				field_end(c, c->spaces + 1);
-				record_end(c);
-			} else if (is_sp(ch)) {
+			if (field_ends(c, ch, c->spaces + 1))
+				break;
+			if (is_sp(ch)) {
 				field_add(c, &ch, 1);
 				c->spaces++;
 			} else if (ch == '"') {
@@ -1052,10 +988,9 @@ int csv_stream_file(const char *path, csv_record_cb cb, void *ud, enum csv_encod
 		if (first && !eof) {
 			/* The first chunk decides the encoding: do not let a
 			 * character cut by its end pass for invalid UTF-8. */
-			bool trunc;
-			size_t valid = utf8_scan(raw, n, &trunc);
-			if (valid < n && trunc) {
-				size_t more = utf8_seq_len(raw[valid]) - (n - valid);
+			size_t more;
+			size_t valid = text_valid_prefix((const char *)raw, n, &more);
+			if (valid < n && more > 0) {
 				if (!read_full(fd, raw + n, more, &got, &eof)) {
 					rc = read_failed(path, err);
 					break;

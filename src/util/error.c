@@ -4,20 +4,7 @@
 #include <stdio.h>
 
 #include "zhishou/error.h"
-
-/* A message cut at the end of msg must not end in half a character. */
-static void cut_clean(char *msg, size_t len)
-{
-	size_t i = len;
-	while (i > 0 && ((unsigned char)msg[i - 1] & 0xC0) == 0x80 && len - i < 3)
-		i--;
-	if (i == 0 || (unsigned char)msg[i - 1] < 0xC0)
-		return;   /* ASCII last, or no lead byte found: leave it */
-	unsigned char lead = (unsigned char)msg[i - 1];
-	size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
-	if (len - (i - 1) < need)
-		msg[i - 1] = '\0';
-}
+#include "zhishou/text.h"
 
 int zs_fail(struct zs_error *e, int code, const char *fmt, ...)
 {
@@ -26,8 +13,9 @@ int zs_fail(struct zs_error *e, int code, const char *fmt, ...)
 		va_start(ap, fmt);
 		int n = vsnprintf(e->msg, sizeof e->msg, fmt, ap);
 		va_end(ap);
+		/* A message cut at its end must not end in half a character. */
 		if (n >= (int)sizeof e->msg)
-			cut_clean(e->msg, sizeof e->msg - 1);
+			e->msg[text_cut(e->msg, sizeof e->msg - 1)] = '\0';
 		e->code = code;
 	}
 	return code;

@@ -5,6 +5,7 @@
 #endif
 
 #include "zhishou/i18n.h"
+#include "zhishou/text.h"
 #include "zhishou/timeutil.h"
 
 #include <stdarg.h>
@@ -265,40 +266,28 @@ void time_to_local(int64_t t, int *y, int *m, int *d, int *hh, int *mm, int *ss)
  * space made ASCII, then trim ASCII whitespace.  False if it does not fit. */
 static bool normalize_input(const char *s, char *buf, size_t bufsz)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t o = 0, start = 0;
+	size_t len = strlen(s), i = 0, o = 0;
 
-	while (*p) {
-		unsigned c = 0;
-		size_t k = 1;
+	while (i < len) {
+		uint32_t cp;
+		size_t k = text_decode(s + i, len - i, &cp);
 
-		if (p[0] == 0xEF && p[1] == 0xBC && p[2] >= 0x81 && p[2] <= 0xBF) {
-			c = 0x21 + (p[2] - 0x81); /* U+FF01..U+FF3F */
-			k = 3;
-		} else if (p[0] == 0xEF && p[1] == 0xBD && p[2] >= 0x80 &&
-			   p[2] <= 0x9E) {
-			c = 0x60 + (p[2] - 0x80); /* U+FF40..U+FF5E */
-			k = 3;
-		} else if (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80) {
-			c = ' ';
-			k = 3;
+		cp = text_fold_width(cp);
+		if (cp < 0x80) {
+			if (o + 1 >= bufsz)
+				return false;
+			buf[o++] = (char)cp;
 		} else {
-			c = p[0];
+			/* copied as it is (and will not parse) */
+			if (o + k >= bufsz)
+				return false;
+			memcpy(buf + o, s + i, k);
+			o += k;
 		}
-		if (o + 1 >= bufsz)
-			return false;
-		buf[o++] = (char)c;
-		p += k;
+		i += k;
 	}
 	buf[o] = '\0';
-	while (o > 0 && (buf[o - 1] == ' ' || buf[o - 1] == '\t' ||
-			 buf[o - 1] == '\n' || buf[o - 1] == '\r'))
-		buf[--o] = '\0';
-	while (buf[start] == ' ' || buf[start] == '\t' || buf[start] == '\n' ||
-	       buf[start] == '\r')
-		start++;
-	if (start > 0)
-		memmove(buf, buf + start, o - start + 1);
+	text_trim(buf);
 	return true;
 }
 
@@ -508,7 +497,6 @@ static void set_err(char *err, size_t errsz, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
-	size_t l;
 
 	if (!err || errsz == 0)
 		return;
@@ -522,32 +510,13 @@ static void set_err(char *err, size_t errsz, const char *fmt, ...)
 	if ((size_t)n < errsz)
 		return;
 	/* Truncated: drop a trailing partial sequence. */
-	l = strlen(err);
-	{
-		size_t i = l, need;
-		unsigned char c;
-		while (i > 0 && ((unsigned char)err[i - 1] & 0xC0) == 0x80)
-			i--;
-		if (i == 0)
-			return;
-		c = (unsigned char)err[i - 1];
-		need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-		if (l - (i - 1) < need)
-			err[i - 1] = '\0';
-	}
+	err[text_cut(err, strlen(err))] = '\0';
 }
 
 /* At most ~60 bytes of what was typed, cut on a character boundary. */
 static int shown_len(const char *s)
 {
-	size_t l = strlen(s);
-
-	if (l <= 60)
-		return (int)l;
-	l = 60;
-	while (l > 0 && ((unsigned char)s[l] & 0xC0) == 0x80)
-		l--;
-	return (int)l;
+	return (int)text_cut(s, strnlen(s, 60));
 }
 
 #define ERR_SHAPE TR("无法识别的时间：「%.*s」（应为 2026-03-15 20:15 或 20:15）", \
@@ -783,31 +752,23 @@ char *time_format(int64_t t, enum time_fmt fmt, char *buf, size_t bufsz)
 
 char *time_format_duration(int64_t secs, bool english, char *buf, size_t bufsz)
 {
-	uint64_t a, days, hours, mins;
+	static const char *const en[] = { "d", "h", "m" };
+	static const char *const zh[] = { "天", "小时", "分" };
+	uint64_t a, v[3];
+	int i, n;
 
 	if (!buf || bufsz == 0)
 		return buf;
 	a = secs < 0 ? (uint64_t)0 - (uint64_t)secs : (uint64_t)secs;
-	days = a / 86400;
-	hours = a / 3600 % 24;
-	mins = a / 60 % 60;
-	if (days > 0) {
-		if (hours > 0)
-			snprintf(buf, bufsz, english ? "%llud%lluh" : "%llu天%llu小时",
-				 (unsigned long long)days, (unsigned long long)hours);
-		else
-			snprintf(buf, bufsz, english ? "%llud" : "%llu天",
-				 (unsigned long long)days);
-	} else if (hours > 0) {
-		if (mins > 0)
-			snprintf(buf, bufsz, english ? "%lluh%02llum" : "%llu小时%llu分",
-				 (unsigned long long)hours, (unsigned long long)mins);
-		else
-			snprintf(buf, bufsz, english ? "%lluh" : "%llu小时",
-				 (unsigned long long)hours);
-	} else {
-		snprintf(buf, bufsz, english ? "%llum" : "%llu分",
-			 (unsigned long long)mins);
-	}
+	v[0] = a / 86400;
+	v[1] = a / 3600 % 24;
+	v[2] = a / 60 % 60;
+	/* The largest unit that is not 0 (minutes, even 0, at the least) ... */
+	i = v[0] ? 0 : v[1] ? 1 : 2;
+	n = snprintf(buf, bufsz, "%llu%s", (unsigned long long)v[i], english ? en[i] : zh[i]);
+	/* ... and the next one when it is not 0: 1天5小时, 2h05m. */
+	if (i < 2 && v[i + 1] > 0 && n > 0 && (size_t)n < bufsz)
+		snprintf(buf + n, bufsz - (size_t)n, "%0*llu%s", english && i == 1 ? 2 : 0,
+			 (unsigned long long)v[i + 1], english ? en[i + 1] : zh[i + 1]);
 	return buf;
 }

@@ -11,7 +11,7 @@
  * money_parse.  The whole raw input also goes through the text functions
  * (text.h), with their promises checked: sanitised text is clean and stays
  * the same when sanitised again; fitted text is within its columns and its
- * buffer. */
+ * buffer; the valid prefix and a cut of it are valid UTF-8. */
 #include "fuzz_common.h"
 
 #include "zhishou/exposure.h"
@@ -83,7 +83,25 @@ static void check_text(const uint8_t *data, size_t size)
 		FZ_CHECK(m >= 1 && m <= 4 && text_valid_utf8(enc, m), "text_encode wrote bad UTF-8");
 		i += n;
 	}
-	(void)text_valid_utf8(raw, size);
+	/* The valid prefix: valid itself, ends just before the first bad byte,
+	 * and a cut character's missing bytes are honest (1 to 3, and the
+	 * prefix reaches the last 3 bytes). */
+	size_t missing;
+	size_t ok = text_valid_prefix(raw, size, &missing);
+	FZ_CHECK(ok <= size && text_valid_utf8(raw, ok), "text_valid_prefix: %zu of %zu not valid", ok, size);
+	FZ_CHECK((ok == size) == text_valid_utf8(raw, size), "text_valid_prefix and text_valid_utf8 disagree");
+	if (ok < size) {
+		uint32_t cp;
+		FZ_CHECK(text_decode(raw + ok, size - ok, &cp) == 1 && cp == 0xFFFD,
+			 "text_valid_prefix stopped at a valid character");
+	}
+	FZ_CHECK(missing <= 3 && (!missing || size - ok + missing <= 4),
+		 "text_valid_prefix: %zu missing after %zu of %zu", missing, ok, size);
+	/* A cut of valid text is valid, at most 3 bytes short. */
+	for (size_t max = ok > 8 ? ok - 8 : 0; max <= ok; max++) {
+		size_t c = text_cut(raw, max);
+		FZ_CHECK(c <= max && max - c <= 3 && text_valid_utf8(raw, c), "text_cut(%zu) = %zu", max, c);
+	}
 	(void)text_width_n(raw, size);
 
 	/* Cells are drawn from stored fields (4000 characters at most): fit

@@ -15,12 +15,12 @@
 # Steps:
 #  1. `CC=clang meson setup $FUZZ_BUILD -Db_sanitize=address,undefined
 #     -Db_lundef=false -Dtests=false -Dc_args=-fsanitize=fuzzer-no-link`
-#     and `ninja libzhishou.a`: the library, instrumented for coverage and
-#     sanitised (ASan + UBSan).
+#     and ninja of the layers' libraries (libzhishou_util.a ... _report.a),
+#     instrumented for coverage and sanitised (ASan + UBSan).
 #  2. Each harness: clang -fsanitize=fuzzer,address,undefined -g -O1
-#     -D_GNU_SOURCE -std=c11 -Iinclude tests/fuzz/fuzz_NAME.c
-#     $FUZZ_BUILD/libzhishou.a $(pkg-config --libs sqlite3 libcrypto jansson
-#     inih xlsxwriter) -lcsv  ->  $FUZZ_BUILD/fuzz/fuzz_NAME.
+#     -D_GNU_SOURCE -std=c11 -Iinclude -Isrc/store tests/fuzz/fuzz_NAME.c
+#     the layers' libraries $(pkg-config --libs sqlite3 libcrypto jansson
+#     inih xlsxwriter libutf8proc)  ->  $FUZZ_BUILD/fuzz/fuzz_NAME.
 #  3. Each harness runs for FUZZ_SECONDS with
 #       -max_len=1048576 -rss_limit_mb=2048 -timeout=10
 #       -artifact_prefix=tests/fuzz/crashes/NAME/
@@ -69,16 +69,20 @@ if [ -z "${FUZZ_NO_BUILD:-}" ]; then
 			>"$FUZZ_OUT/meson-setup.log" 2>&1 ||
 			{ cat "$FUZZ_OUT/meson-setup.log"; exit 1; }
 	fi
-	ninja -C "$FUZZ_BUILD" libzhishou.a >"$FUZZ_OUT/ninja.log" 2>&1 ||
+	layers="libzhishou_report.a libzhishou_net.a libzhishou_core.a libzhishou_store.a libzhishou_util.a"
+	# shellcheck disable=SC2086
+	ninja -C "$FUZZ_BUILD" $layers >"$FUZZ_OUT/ninja.log" 2>&1 ||
 		{ cat "$FUZZ_OUT/ninja.log"; exit 1; }
 	mkdir -p "$FUZZ_BUILD/fuzz"
-	libs="$(pkg-config --libs sqlite3 libcrypto jansson inih xlsxwriter) -lcsv"
+	libs=""
+	for l in $layers; do libs="$libs $FUZZ_BUILD/$l"; done
+	libs="$libs $(pkg-config --libs sqlite3 libcrypto jansson inih xlsxwriter libutf8proc)"
 	for n in $names; do
 		echo "building fuzz_$n"
 		# shellcheck disable=SC2086
 		$CC -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -g -O1 \
-			-D_GNU_SOURCE -std=c11 -Wall -Wextra -Iinclude \
-			"tests/fuzz/fuzz_$n.c" "$FUZZ_BUILD/libzhishou.a" $libs \
+			-D_GNU_SOURCE -std=c11 -Wall -Wextra -Iinclude -Isrc/store \
+			"tests/fuzz/fuzz_$n.c" $libs \
 			-o "$FUZZ_BUILD/fuzz/fuzz_$n"
 	done
 fi

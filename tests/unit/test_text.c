@@ -620,6 +620,215 @@ static void test_fit_cols_right(void **state)
 	assert_int_equal(text_fit_cols_right("7", 5, buf, 0), 0);
 }
 
+
+/* ---- what utf8proc is asked, and where we overrule it ------------------- */
+
+/* Widths as glibc's wcwidth (ncurses, the terminal) counts them, where
+ * utf8proc 2.8 alone would say otherwise (text.c, text_cp_width). */
+static void test_cp_width_overrides(void **state)
+{
+	(void)state;
+	/* CJK, fullwidth forms, 〇 and emoji: utf8proc and the terminal agree */
+	assert_int_equal(text_cp_width(0x4E2D), 2);	/* 中 */
+	assert_int_equal(text_cp_width(0x3007), 2);	/* 〇 */
+	assert_int_equal(text_cp_width(0xFF01), 2);	/* ！ */
+	assert_int_equal(text_cp_width(0x300A), 2);	/* 《 */
+	assert_int_equal(text_cp_width(0x1F1E8), 1);	/* regional indicator C */
+	/* combining marks take nothing, whatever the script */
+	assert_int_equal(text_cp_width(0x0300), 0);
+	assert_int_equal(text_cp_width(0x0E31), 0);	/* Thai mai han-akat */
+	assert_int_equal(text_cp_width(0x302A), 0);	/* ideographic tone mark */
+	/* spacing marks advance the cursor (utf8proc: 0) */
+	assert_int_equal(text_cp_width(0x093E), 1);	/* Devanagari aa */
+	assert_int_equal(text_cp_width(0x0903), 1);
+	assert_int_equal(text_cp_width(0x302E), 2);	/* Hangul tone mark: W */
+	/* prepended concatenation marks are drawn (utf8proc: 0) */
+	assert_int_equal(text_cp_width(0x0600), 1);
+	assert_int_equal(text_cp_width(0x06DD), 1);
+	/* Hangul medial vowels and finals compose (utf8proc: 1) */
+	assert_int_equal(text_cp_width(0x11A8), 0);
+	assert_int_equal(text_cp_width(0xD7B0), 0);
+	/* ideographs and emoji newer than utf8proc's Unicode are wide */
+	assert_int_equal(text_cp_width(0x2EBF0), 2);	/* Extension I */
+	assert_int_equal(text_cp_width(0x31350), 2);	/* Extension H */
+	assert_int_equal(text_cp_width(0x1FAE9), 2);	/* an emoji of 2024 */
+	/* other unassigned code points: one column */
+	assert_int_equal(text_cp_width(0x0378), 1);
+}
+
+static void test_width_cjk_and_marks(void **state)
+{
+	(void)state;
+	assert_int_equal(text_width("中文ABC"), 7);
+	assert_int_equal(text_width("（１２３１５）"), 14);	/* fullwidth */
+	assert_int_equal(text_width("a\xCC\x81\xCC\xA7"), 1);	/* two marks */
+	assert_int_equal(text_width("中\xCC\x81"), 2);
+	/* conjoining jamo: leading consonant 2, vowel and final 0 */
+	assert_int_equal(text_width("\xE1\x84\x80\xE1\x85\xA1\xE1\x86\xA8"), 2);
+	/* invalid bytes: one U+FFFD column each, never a crash or a skip */
+	assert_int_equal(text_width("中\xE4\xB8"), 4);
+	assert_int_equal(text_width("\xF0\x9F\x98"), 3);
+	assert_int_equal(text_width("\xED\xA0\x80" "a"), 4);	/* surrogate */
+}
+
+static void test_valid_prefix(void **state)
+{
+	size_t missing = 99;
+
+	(void)state;
+	assert_int_equal(text_valid_prefix("abc", 3, &missing), 3);
+	assert_int_equal(missing, 0);
+	assert_int_equal(text_valid_prefix("0123456789值守", 16, &missing), 16);
+	assert_int_equal(missing, 0);
+	/* cut short by len: how many bytes would complete it */
+	assert_int_equal(text_valid_prefix("ab值", 3, &missing), 2);
+	assert_int_equal(missing, 2);
+	assert_int_equal(text_valid_prefix("ab值", 4, &missing), 2);
+	assert_int_equal(missing, 1);
+	assert_int_equal(text_valid_prefix("😀", 1, &missing), 0);
+	assert_int_equal(missing, 3);
+	/* E0 and F0 need a high second byte; still completable */
+	assert_int_equal(text_valid_prefix("\xE0", 1, &missing), 0);
+	assert_int_equal(missing, 2);
+	assert_int_equal(text_valid_prefix("\xF0\x90", 2, &missing), 0);
+	assert_int_equal(missing, 2);
+	assert_int_equal(text_valid_prefix("\xED\x9F", 2, &missing), 0);
+	assert_int_equal(missing, 1);
+	/* invalid, whatever follows: missing stays 0 */
+	assert_int_equal(text_valid_prefix("ok\xFF", 3, &missing), 2);
+	assert_int_equal(missing, 0);
+	assert_int_equal(text_valid_prefix("\xE0\x80", 2, &missing), 0);	/* overlong */
+	assert_int_equal(missing, 0);
+	assert_int_equal(text_valid_prefix("\xED\xA0", 2, &missing), 0);	/* surrogate */
+	assert_int_equal(missing, 0);
+	assert_int_equal(text_valid_prefix("\xF4\x90", 2, &missing), 0);	/* > U+10FFFF */
+	assert_int_equal(missing, 0);
+	assert_int_equal(text_valid_prefix("\xE4\xB8" "A", 3, &missing), 0);
+	assert_int_equal(missing, 0);
+	/* an invalid byte past 8 ASCII ones (the fast path) */
+	assert_int_equal(text_valid_prefix("abcdefghij\x80", 11, &missing), 10);
+	assert_int_equal(text_valid_prefix(NULL, 0, NULL), 0);
+}
+
+static void test_cut(void **state)
+{
+	const char *s = "ab值守😀";	/* a b 值(2..4) 守(5..7) 😀(8..11) */
+	size_t i;
+
+	(void)state;
+	assert_int_equal(text_cut(s, 0), 0);
+	assert_int_equal(text_cut(s, 2), 2);
+	assert_int_equal(text_cut(s, 3), 2);
+	assert_int_equal(text_cut(s, 4), 2);
+	assert_int_equal(text_cut(s, 5), 5);
+	assert_int_equal(text_cut(s, 7), 5);
+	assert_int_equal(text_cut(s, 8), 8);
+	assert_int_equal(text_cut(s, 9), 8);
+	assert_int_equal(text_cut(s, 11), 8);
+	assert_int_equal(text_cut(s, 12), 12);
+	/* every cut is valid UTF-8 */
+	for (i = 0; i <= strlen(s); i++)
+		assert_true(text_valid_utf8(s, text_cut(s, i)));
+	/* invalid bytes are left as they are: only a started character goes */
+	assert_int_equal(text_cut("a\xFF", 2), 2);
+	assert_int_equal(text_cut("a\x80\x80\x80\x80", 5), 5);
+	assert_int_equal(text_cut(NULL, 3), 0);
+}
+
+static void test_fold_width(void **state)
+{
+	(void)state;
+	assert_int_equal(text_fold_width(0xFF10), '0');	/* ０ */
+	assert_int_equal(text_fold_width(0xFF21), 'A');	/* Ａ */
+	assert_int_equal(text_fold_width(0xFF5A), 'z');	/* ｚ */
+	assert_int_equal(text_fold_width(0xFF1A), ':');	/* ： */
+	assert_int_equal(text_fold_width(0xFF01), '!');
+	assert_int_equal(text_fold_width(0xFF5E), '~');
+	assert_int_equal(text_fold_width(0x3000), ' ');
+	/* neighbours stay */
+	assert_int_equal(text_fold_width(0xFF00), 0xFF00);
+	assert_int_equal(text_fold_width(0xFF5F), 0xFF5F);
+	assert_int_equal(text_fold_width(0x3001), 0x3001);	/* 、 */
+	assert_int_equal(text_fold_width('a'), 'a');
+}
+
+static void test_cp_stripped(void **state)
+{
+	(void)state;
+	assert_true(text_cp_stripped(0x1B));
+	assert_true(text_cp_stripped('\t'));
+	assert_true(text_cp_stripped(0x7F));
+	assert_true(text_cp_stripped(0x9B));
+	assert_true(text_cp_stripped(0x202E));
+	assert_true(text_cp_stripped(0x2069));
+	assert_true(text_cp_stripped(0x061C));
+	assert_true(text_cp_stripped(0x2029));
+	assert_true(text_cp_stripped(0x110000));
+	assert_false(text_cp_stripped(' '));
+	assert_false(text_cp_stripped(0xA0));
+	assert_false(text_cp_stripped(0x200D));	/* ZWJ */
+	assert_false(text_cp_stripped(0x00AD));	/* soft hyphen */
+	assert_false(text_cp_stripped(0x4E2D));
+}
+
+static void test_cp_separator(void **state)
+{
+	static const uint32_t sep[] = { ' ', '\n', '\t', ',', '.', '-', '(', '"', '!',
+					0x3000, 0xFF0C, 0x3002, 0x3001, 0xFF1B, 0x201C,
+					0x300A, 0xFF08, 0x2014, 0x00A0 };
+	static const uint32_t word[] = { 'a', 'Z', '0', '+', '$', 0x4E2D, 0x3007,
+					 0xFF10, 0xFF21, 0x00E9, 0x0301, 0x1F600 };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof sep / sizeof sep[0]; i++)
+		if (!text_cp_separator(sep[i]))
+			fail_msg("U+%04X should separate words", (unsigned)sep[i]);
+	for (i = 0; i < sizeof word / sizeof word[0]; i++)
+		if (text_cp_separator(word[i]))
+			fail_msg("U+%04X should not separate words", (unsigned)word[i]);
+}
+
+/* A cut falls between grapheme clusters: never inside a flag, an emoji
+ * ZWJ sequence, a conjoining Hangul syllable or a base and its marks. */
+static void test_fit_grapheme_boundary(void **state)
+{
+	int used;
+
+	(void)state;
+	/* 🇨🇳 is two regional indicators, one column each */
+	check_fit("\xF0\x9F\x87\xA8\xF0\x9F\x87\xB3" "ab", 3, true,
+		  "\xF0\x9F\x87\xA8\xF0\x9F\x87\xB3" ELL, 3);
+	check_fit("a\xF0\x9F\x87\xA8\xF0\x9F\x87\xB3", 2, true,
+		  "a" ELL, 2);
+	assert_int_equal(text_fit("\xF0\x9F\x87\xA8\xF0\x9F\x87\xB3", 1, &used), 0);
+	assert_int_equal(used, 0);
+	/* two flags in a row: the pairs are kept, not the middle one */
+	assert_int_equal(text_fit("\xF0\x9F\x87\xA8\xF0\x9F\x87\xB3"
+				  "\xF0\x9F\x87\xAF\xF0\x9F\x87\xB5", 3, &used), 8);
+	assert_int_equal(used, 2);
+	/* 👩‍💻 (woman, ZWJ, laptop): 4 columns as the terminal counts them,
+	 * kept whole or left out */
+	assert_int_equal(text_width("\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x92\xBB"), 4);
+	assert_int_equal(text_fit("\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x92\xBB", 3,
+				  &used), 0);
+	assert_int_equal(text_fit("\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x92\xBB", 4,
+				  &used), 11);
+	check_fit("\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x92\xBB" "x", 4, true,
+		  ELL "   ", 4);
+	/* conjoining jamo ᄀ+ᅡ+ᆨ is one syllable */
+	assert_int_equal(text_fit("\xE1\x84\x80\xE1\x85\xA1\xE1\x86\xA8" "x", 2,
+				  &used), 9);
+	assert_int_equal(used, 2);
+	/* a base with two marks, after Chinese */
+	check_fit("中a\xCC\x81\xCC\xA7" "bc", 4, true, "中a\xCC\x81\xCC\xA7" ELL, 4);
+	/* a spacing mark stays with its consonant: क + ा */
+	assert_int_equal(text_fit("\xE0\xA4\x95\xE0\xA4\xBE", 1, &used), 0);
+	assert_int_equal(text_fit("\xE0\xA4\x95\xE0\xA4\xBE", 2, &used), 6);
+	/* CR LF is one cluster, drawn as one space */
+	check_fit("a\r\nb", 3, true, "a b", 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -651,6 +860,14 @@ int main(void)
 					  reset_ambiguous),
 		cmocka_unit_test(test_fit_cols_small_buffer),
 		cmocka_unit_test_teardown(test_fit_cols_right, reset_ambiguous),
+		cmocka_unit_test(test_cp_width_overrides),
+		cmocka_unit_test(test_width_cjk_and_marks),
+		cmocka_unit_test(test_valid_prefix),
+		cmocka_unit_test(test_cut),
+		cmocka_unit_test(test_fold_width),
+		cmocka_unit_test(test_cp_stripped),
+		cmocka_unit_test(test_cp_separator),
+		cmocka_unit_test(test_fit_grapheme_boundary),
 	};
 
 	return cmocka_run_group_tests(tests, reset_ambiguous, NULL);
