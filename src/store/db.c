@@ -393,7 +393,18 @@ static int bootstrap_admin(struct store *st, struct zs_error *err)
 	return store_run(st, sql, VALS(V_TEXT(st->user), V_INT(time(NULL))), err, "member");
 }
 
-static int migrate(struct store *st, bool readonly, struct zs_error *err)
+/* The settings a new database is made with, in its creating transaction. */
+static int write_new_settings(struct store *st, const char *const *kv, struct zs_error *err)
+{
+	for (; kv && kv[0] && kv[1]; kv += 2) {
+		int r = store_setting_set(st, kv[0], kv[1], err);
+		if (r)
+			return r;
+	}
+	return ZS_OK;
+}
+
+static int migrate(struct store *st, bool readonly, const char *const *new_settings, struct zs_error *err)
 {
 	for (;;) {
 		int version = 0;
@@ -421,6 +432,10 @@ static int migrate(struct store *st, bool readonly, struct zs_error *err)
 			return zs_fail(err, ZS_EFAIL, "missing embedded %s", migrations[version]);
 		}
 		r = exec(st, f->data, err, migrations[version]);
+		if (!r && version == 0) {
+			st->created = true;
+			r = write_new_settings(st, new_settings, err);
+		}
 		/* Whoever creates the members table (by creating or migrating the
 		 * database) is its first admin: someone must be able to add the
 		 * others. */
@@ -444,7 +459,9 @@ static int migrate(struct store *st, bool readonly, struct zs_error *err)
 
 /* Callers' phones and tip-givers live here: a database (or its -wal/-shm)
  * that every user may read or write is refused, with the fix.  Checked
- * after the identity check, so another program's file is called that. */
+ * before SQLite opens the file: opening reads the -wal into the -shm and
+ * the last connection out checkpoints and deletes both, and a refusal must
+ * leave every file as it was. */
 static int check_modes(const char *path, struct zs_error *err)
 {
 	static const char *const suffix[] = { "", "-wal", "-shm" };
@@ -522,17 +539,33 @@ int store_open(const char *path, const struct store_options *opt, struct store *
 		return zs_fail(err, ZS_EINPUT, TR("数据库 %s 不存在；先运行 zhishou init", "database %s does not exist; run zhishou init first"), path);
 	if (!exists && opt->readonly)
 		return zs_fail(err, ZS_EINPUT, TR("数据库 %s 不存在", "database %s does not exist"), path);
+	/* An empty file (an accident, a truncation) is no database: only init
+	 * turns it into one, never a command that happened to be given it
+	 * (whoever ran that would become the admin of a database nobody made). */
+	if (!memory && exists && S_ISREG(sb.st_mode) && sb.st_size == 0 && !opt->create)
+		return zs_fail(err, ZS_EINPUT, TR("数据库文件为空：%s；用 zhishou init 创建",
+						  "database file is empty: %s; create it with zhishou init"), path);
 	if (!exists) {
 		int r = create_file(path, opt->mode ? opt->mode : 0660, opt->group, err);
 		if (r)
 			return r;
 	}
+	if (!memory) {
+		int r = check_modes(path, err);
+		if (r)
+			return r;
+	}
+	char wal[4200];
+	struct stat ws;
+	snprintf(wal, sizeof wal, "%s-wal", path);
+	bool wal_found = !memory && stat(wal, &ws) == 0;
 
 	struct store *st = calloc(1, sizeof *st);
 	if (!st)
 		return zs_fail(err, ZS_EFAIL, "out of memory");
 	st->path = strdup(path);
 	st->user = strdup(opt->unix_user ? opt->unix_user : "?");
+	st->wal_found = wal_found;
 	int flags = (opt->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
 		    SQLITE_OPEN_NOMUTEX;
 	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
@@ -552,8 +585,6 @@ int store_open(const char *path, const struct store_options *opt, struct store *
 	int r = check_identity(st, err);
 	if (r && !memory && sqlite3_errcode(st->db) == SQLITE_CANTOPEN && reopen_immutable(st))
 		r = check_identity(st, err);
-	if (!r && !memory)
-		r = check_modes(path, err);
 	if (!r && !memory) {
 		struct stat fs;
 		if (stat(path, &fs) == 0) {
@@ -574,12 +605,12 @@ int store_open(const char *path, const struct store_options *opt, struct store *
 			 "PRAGMA journal_size_limit=67108864", err,
 			 "pragma");
 	if (!r)
-		r = migrate(st, opt->readonly || st->fs_readonly, err);
+		r = migrate(st, opt->readonly || st->fs_readonly, opt->new_settings, err);
 	if (r) {
 		/* The file is left alone even if we created it: another process
 		 * may be opening it at the same moment, and an empty file is
-		 * simply migrated by the next open. */
-		store_close(st);
+		 * migrated by the next init. */
+		store_close_refused(st);
 		return r;
 	}
 	*out = st;
@@ -598,6 +629,26 @@ void store_close(struct store *st)
 	free(st->path);
 	free(st->user);
 	free(st);
+}
+
+void store_close_refused(struct store *st)
+{
+	if (!st)
+		return;
+	/* A -wal that was there holds commits the file does not: it stays,
+	 * unread into the file.  One this open created (empty) goes as usual
+	 * with the last connection, as if we had never come. */
+	if (st->db && st->wal_found && !st->fs_readonly) {
+		int persist = 1;
+		sqlite3_db_config(st->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
+		sqlite3_file_control(st->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+	}
+	store_close(st);
+}
+
+bool store_created(const struct store *st)
+{
+	return st->created;
 }
 
 char *store_setting_get(struct store *st, const char *key)
