@@ -484,22 +484,17 @@ static int check_modes(const char *path, struct zs_error *err)
  * it.  Nothing can change the file there, so it is opened immutable (no
  * locks, no -shm) and read-only: every read works, every write is refused
  * saying why.  Not when a -wal holds commits: those are not in the file. */
-static bool reopen_immutable(struct store *st)
+/* The file opened immutable and read-only: no locks, no -wal or -shm
+ * read, created or removed.  NULL if it cannot be. */
+static sqlite3 *open_immutable(const char *path)
 {
-	if (fs_state_of(st->path) != FS_READONLY)
-		return false;
-	char wal[4200];
-	snprintf(wal, sizeof wal, "%s-wal", st->path);
-	struct stat ws;
-	if (stat(wal, &ws) == 0 && ws.st_size > 0)
-		return false;
 	/* A URI, so the path is percent-encoded (sqlite.org/uri.html). */
-	size_t n = strlen(st->path);
+	size_t n = strlen(path);
 	char *uri = malloc(3 * n + 32);
 	if (!uri)
-		return false;
+		return NULL;
 	char *o = uri + sprintf(uri, "file:");
-	for (const unsigned char *p = (const unsigned char *)st->path; *p; p++) {
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
 		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
 		    strchr("/-_.~", *p))
 			*o++ = (char)*p;
@@ -512,8 +507,23 @@ static bool reopen_immutable(struct store *st)
 	free(uri);
 	if (rc != SQLITE_OK) {
 		sqlite3_close(db);
-		return false;
+		return NULL;
 	}
+	return db;
+}
+
+static bool reopen_immutable(struct store *st)
+{
+	if (fs_state_of(st->path) != FS_READONLY)
+		return false;
+	char wal[4200];
+	snprintf(wal, sizeof wal, "%s-wal", st->path);
+	struct stat ws;
+	if (stat(wal, &ws) == 0 && ws.st_size > 0)
+		return false;
+	sqlite3 *db = open_immutable(st->path);
+	if (!db)
+		return false;
 	for (int i = 0; i < st->ncache; i++)
 		sqlite3_finalize(st->cache[i].stmt);
 	st->ncache = 0;
@@ -552,8 +562,16 @@ int store_open(const char *path, const struct store_options *opt, struct store *
 	}
 	if (!memory) {
 		int r = check_modes(path, err);
-		if (r)
+		if (r) {
+			/* Another program's file (or a newer zhishou's) is called
+			 * that first, as when its mode is fine: a look that opens
+			 * nothing else and changes nothing. */
+			struct store peek = { .db = open_immutable(path), .path = (char *)path };
+			int id = peek.db ? check_identity(&peek, err) : ZS_OK;
+			r = id ? id : check_modes(path, err);
+			sqlite3_close(peek.db);
 			return r;
+		}
 	}
 	char wal[4200];
 	struct stat ws;
