@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "store_internal.h"
 #include "zhishou/embedded.h"
 #include "zhishou/i18n.h"
@@ -390,7 +392,20 @@ static int bootstrap_admin(struct store *st, struct zs_error *err)
 {
 	static const char sql[] =
 		"INSERT INTO member(unix_user, name, role, added_at, added_by) VALUES (?1, ?1, 'admin', ?2, ?1)";
-	return store_run(st, sql, VALS(V_TEXT(st->user), V_INT(time(NULL))), err, "member");
+	int r = store_run(st, sql, VALS(V_TEXT(st->user), V_INT(time(NULL))), err, "member");
+	if (r)
+		return r;
+	/* Becoming admin is audited like every member added later (the same
+	 * fields as core's member add). */
+	json_t *o = json_pack("{s:s, s:s, s:s, s:I}", "unix_user", st->user, "name", st->user, "role", "admin",
+			      "unit_id", (json_int_t)0);
+	char *after = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	json_decref(o);
+	if (!after)
+		return zs_fail(err, ZS_EFAIL, "out of memory");
+	r = store_audit(st, "member", 0, "add", "", "", after, err);
+	free(after);
+	return r;
 }
 
 /* The settings a new database is made with, in its creating transaction. */
