@@ -349,7 +349,7 @@ class OneClock(ZsTestCase):
 
     def test_demo_and_test_clock_exclude_each_other(self):
         r = self.env.run("init", "--demo", "--test-clock")
-        self.assertFails(r, 2, "--demo", "--test-clock")
+        self.assertFails(r, 2, "--demo 和 --test-clock 只能选一个")
         self.assertFalse(os.path.exists(self.env.db))
 
     def test_help_names_the_option(self):
