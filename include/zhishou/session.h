@@ -10,9 +10,11 @@
  *     it was created on;
  *   - a test database (init --test-clock marks it, in the transaction that
  *     creates it) takes a fixed instant from the front end (ZHISHOU_NOW).
- * Every refusal (no file, an empty file, a world-readable one, not a
- * member) leaves the files as it found them.  The caller owns no
- * transaction here: each step opens and commits its own. */
+ * A refusal of the file itself (missing, empty, world-readable, not a
+ * zhishou database) comes before SQLite opens it and changes nothing; a
+ * later one (not a member) closes without a checkpoint, so the file and
+ * its -wal stay as they were.  The caller owns no transaction here: each
+ * step opens and commits its own. */
 #ifndef ZHISHOU_SESSION_H
 #define ZHISHOU_SESSION_H
 
