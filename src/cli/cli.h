@@ -7,6 +7,7 @@
 #include "zhishou/config.h"
 #include "zhishou/ctx.h"
 #include "zhishou/output.h"
+#include "zhishou/session.h"
 
 struct cli {
 	struct zs_ctx ctx;
@@ -83,7 +84,13 @@ int cli_format(const struct cmd_entry *cmd, const char *arg, enum out_format *f)
 /* The open database for the command (after main opened it). */
 static inline struct zs_ctx *cli_ctx(struct cli *c) { return &c->ctx; }
 
-/* Set up "now": ZHISHOU_NOW (tests), the demo night's clock, or the real time. */
-void cli_set_now(struct cli *c);
+/* The session options from the configuration and the operating system
+ * (and ZHISHOU_NOW, which core honours on a test database only). */
+void cli_session_options(const struct cli *c, enum role need, struct session_options *o);
+/* Keep the clock core decided; say so when ZHISHOU_NOW was ignored. */
+void cli_clock(struct cli *c, const struct session_clock *clk);
+/* Open c->db_path through core, refusing a user below need; 0 or the exit
+ * status (the error already printed). */
+int cli_open(struct cli *c, enum role need);
 
 #endif

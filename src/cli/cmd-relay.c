@@ -14,7 +14,6 @@
 #endif
 
 #include "cli.h"
-#include "zhishou/store.h"
 #include "zhishou/i18n.h"
 #include "zhishou/member.h"
 #include "zhishou/relay.h"
@@ -107,8 +106,6 @@ static int exec(struct cli *cli, int argc, char **argv)
 	int first, r = cli_options(&cmd_relay_entry, argc, argv, exec_opts, opt_cb, &o, &first);
 	if (r)
 		return r;
-	if (first < argc)
-		return cli_usage(&cmd_relay_entry, TR("多余的参数：%s", "unexpected argument: %s"), argv[first]);
 	if (o.once && o.check)
 		return cli_usage(&cmd_relay_entry, "%s", TR("--once 和 --check 只能选一个", "use --once or --check, not both"));
 	struct relay_conf rc;
@@ -128,18 +125,12 @@ static int exec(struct cli *cli, int argc, char **argv)
 		relay_conf_clear(&rc);
 		return 0;
 	}
-	struct store_options so = { .mode = cli->cfg.db_mode, .group = cli->cfg.db_group, .unix_user = cli->user,
-				    .busy_ms = cli->cfg.busy_ms };
-	if (store_open(cli->db_path, &so, &cli->ctx.st, &err)) {
-		relay_conf_clear(&rc);
-		return cli_error(&err);
-	}
-	cli_set_now(cli);
 	/* The relay writes (8890 orders, delivery records): its Unix user must
 	 * be a member, as any operator. */
-	if (role_require(cli_ctx(cli), ROLE_OPERATOR, "运行 relay", "running the relay", &err)) {
+	r = cli_open(cli, ROLE_OPERATOR);
+	if (r) {
 		relay_conf_clear(&rc);
-		return cli_error(&err);
+		return r;
 	}
 	struct relay_options ro = { .once = o.once, .clock_offset = cli->clock_offset, .db_path = cli->db_path,
 				    .unix_user = cli->user };

@@ -14,7 +14,7 @@
 #include "zhishou/member.h"
 #include "zhishou/codes.h"
 #include "zhishou/i18n.h"
-#include "zhishou/store.h"
+#include "zhishou/session.h"
 #include "zhishou/text.h"
 #include "zhishou/timeutil.h"
 #include "zhishou/tui.h"
@@ -127,34 +127,34 @@ int cli_format(const struct cmd_entry *cmd, const char *arg, enum out_format *f)
 	return 0;
 }
 
-void cli_set_now(struct cli *c)
+void cli_session_options(const struct cli *c, enum role need, struct session_options *o)
 {
-	const char *fixed = getenv("ZHISHOU_NOW");
-	int64_t now = time_now();
-	if (fixed && *fixed) {
-		int64_t t;
-		if (time_parse(fixed, now, &t, NULL, 0)) {
-			c->ctx.now = t;
-			c->clock_offset = t - now;
-			if (c->ctx.st)
-				store_set_clock(c->ctx.st, &c->ctx.now);
-			return;
-		}
-	}
-	c->ctx.now = now;
-	if (!c->ctx.st)
-		return;
-	/* A demo night replays 15 March from the moment it was created on. */
-	char *epoch = store_setting_get(c->ctx.st, "demo_epoch");
-	char *created = store_setting_get(c->ctx.st, "demo_created");
-	if (epoch && created) {
-		c->ctx.now = strtoll(epoch, NULL, 10) + (now - strtoll(created, NULL, 10));
-		c->clock_offset = c->ctx.now - now;
-		c->demo_clock = true;
-		store_set_clock(c->ctx.st, &c->ctx.now);
-	}
-	free(epoch);
-	free(created);
+	/* ZHISHOU_NOW is only passed on: core honours it on a test database
+	 * (init --test-clock) and nowhere else. */
+	*o = (struct session_options){ .mode = c->cfg.db_mode, .group = c->cfg.db_group, .unix_user = c->user,
+				       .busy_ms = c->cfg.busy_ms, .need = need, .test_now = getenv("ZHISHOU_NOW") };
+}
+
+void cli_clock(struct cli *c, const struct session_clock *clk)
+{
+	c->demo_clock = clk->demo;
+	c->clock_offset = clk->offset;
+	if (clk->test_now_ignored)
+		fprintf(stderr, "zhishou: %s\n",
+			TR("忽略 ZHISHOU_NOW：只对用 init --test-clock 创建的测试数据库有效",
+			   "ZHISHOU_NOW ignored: it only applies to a test database made with init --test-clock"));
+}
+
+int cli_open(struct cli *c, enum role need)
+{
+	struct session_options so;
+	struct session_clock clk;
+	struct zs_error err = { 0 };
+	cli_session_options(c, need, &so);
+	if (session_open(c->db_path, &so, &c->ctx, &clk, &err))
+		return cli_error(&err);
+	cli_clock(c, &clk);
+	return 0;
 }
 
 static void usage(FILE *fp)
@@ -319,20 +319,14 @@ int main(int argc, char **argv)
 	cli.ctx.cfg = &cli.cfg;
 
 	if (argc == 0) {
-		struct store_options so = { .mode = cli.cfg.db_mode, .unix_user = cli.user, .busy_ms = cli.cfg.busy_ms };
-		if (store_open(cli.db_path, &so, &cli.ctx.st, &err))
-			return cli_error(&err);
-		cli_set_now(&cli);
 		/* The console writes: a non-member may at most read (by config). */
-		if (member_role(&cli.ctx) == ROLE_NONE && !cli.cfg.unknown_readonly) {
-			member_unknown_error(&cli.ctx, &err);
-			store_close(cli.ctx.st);
-			return cli_error(&err);
-		}
+		int rc = cli_open(&cli, cli.cfg.unknown_readonly ? ROLE_NONE : ROLE_OPERATOR);
+		if (rc)
+			return rc;
 		struct tui_options to = { .db_path = cli.db_path, .user = cli.user, .demo_clock = cli.demo_clock,
 					  .clock_offset = cli.clock_offset, .draft_dir = getenv("ZHISHOU_STATE_DIR") };
-		int rc = tui_run(&cli.ctx, &to);
-		store_close(cli.ctx.st);
+		rc = tui_run(&cli.ctx, &to);
+		session_close(&cli.ctx);
 		return rc;
 	}
 
@@ -349,22 +343,15 @@ int main(int argc, char **argv)
 		cli_help_command(cmd, stdout);
 		return 0;
 	}
-	if (!(cmd->flags & CMD_NO_DB)) {
-		struct store_options so = { .mode = cli.cfg.db_mode, .create = false,
-					    .readonly = false, .unix_user = cli.user, .busy_ms = cli.cfg.busy_ms };
-		if (store_open(cli.db_path, &so, &cli.ctx.st, &err))
-			return cli_error(&err);
-	}
-	cli_set_now(&cli);
+	cli.ctx.now = time_now();
 	/* Not a member: refused, or (by configuration) only reading commands. */
-	if (cli.ctx.st && member_role(&cli.ctx) == ROLE_NONE &&
-	    (!cli.cfg.unknown_readonly || !(cmd->flags & CMD_READONLY))) {
-		member_unknown_error(&cli.ctx, &err);
-		store_close(cli.ctx.st);
-		return cli_error(&err);
+	if (!(cmd->flags & CMD_NO_DB)) {
+		int rc = cli_open(&cli, cli.cfg.unknown_readonly && (cmd->flags & CMD_READONLY) ? ROLE_NONE : ROLE_OPERATOR);
+		if (rc)
+			return rc;
 	}
 	int rc = cmd->exec(&cli, argc, argv);
-	store_close(cli.ctx.st);
+	session_close(&cli.ctx);
 	/* An export to a full disk or a closed pipe must not look like success. */
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "zhishou: %s：%s\n", TR("输出写入失败", "could not write the output"), strerror(errno));

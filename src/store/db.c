@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "store_internal.h"
 #include "zhishou/embedded.h"
 #include "zhishou/i18n.h"
@@ -390,10 +392,34 @@ static int bootstrap_admin(struct store *st, struct zs_error *err)
 {
 	static const char sql[] =
 		"INSERT INTO member(unix_user, name, role, added_at, added_by) VALUES (?1, ?1, 'admin', ?2, ?1)";
-	return store_run(st, sql, VALS(V_TEXT(st->user), V_INT(time(NULL))), err, "member");
+	int r = store_run(st, sql, VALS(V_TEXT(st->user), V_INT(time(NULL))), err, "member");
+	if (r)
+		return r;
+	/* Becoming admin is audited like every member added later (the same
+	 * fields as core's member add). */
+	json_t *o = json_pack("{s:s, s:s, s:s, s:I}", "unix_user", st->user, "name", st->user, "role", "admin",
+			      "unit_id", (json_int_t)0);
+	char *after = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	json_decref(o);
+	if (!after)
+		return zs_fail(err, ZS_EFAIL, "out of memory");
+	r = store_audit(st, "member", 0, "add", "", "", after, err);
+	free(after);
+	return r;
 }
 
-static int migrate(struct store *st, bool readonly, struct zs_error *err)
+/* The settings a new database is made with, in its creating transaction. */
+static int write_new_settings(struct store *st, const char *const *kv, struct zs_error *err)
+{
+	for (; kv && kv[0] && kv[1]; kv += 2) {
+		int r = store_setting_set(st, kv[0], kv[1], err);
+		if (r)
+			return r;
+	}
+	return ZS_OK;
+}
+
+static int migrate(struct store *st, bool readonly, const char *const *new_settings, struct zs_error *err)
 {
 	for (;;) {
 		int version = 0;
@@ -421,6 +447,10 @@ static int migrate(struct store *st, bool readonly, struct zs_error *err)
 			return zs_fail(err, ZS_EFAIL, "missing embedded %s", migrations[version]);
 		}
 		r = exec(st, f->data, err, migrations[version]);
+		if (!r && version == 0) {
+			st->created = true;
+			r = write_new_settings(st, new_settings, err);
+		}
 		/* Whoever creates the members table (by creating or migrating the
 		 * database) is its first admin: someone must be able to add the
 		 * others. */
@@ -444,7 +474,9 @@ static int migrate(struct store *st, bool readonly, struct zs_error *err)
 
 /* Callers' phones and tip-givers live here: a database (or its -wal/-shm)
  * that every user may read or write is refused, with the fix.  Checked
- * after the identity check, so another program's file is called that. */
+ * before SQLite opens the file: opening reads the -wal into the -shm and
+ * the last connection out checkpoints and deletes both, and a refusal must
+ * leave every file as it was. */
 static int check_modes(const char *path, struct zs_error *err)
 {
 	static const char *const suffix[] = { "", "-wal", "-shm" };
@@ -467,22 +499,17 @@ static int check_modes(const char *path, struct zs_error *err)
  * it.  Nothing can change the file there, so it is opened immutable (no
  * locks, no -shm) and read-only: every read works, every write is refused
  * saying why.  Not when a -wal holds commits: those are not in the file. */
-static bool reopen_immutable(struct store *st)
+/* The file opened immutable and read-only: no locks, no -wal or -shm
+ * read, created or removed.  NULL if it cannot be. */
+static sqlite3 *open_immutable(const char *path)
 {
-	if (fs_state_of(st->path) != FS_READONLY)
-		return false;
-	char wal[4200];
-	snprintf(wal, sizeof wal, "%s-wal", st->path);
-	struct stat ws;
-	if (stat(wal, &ws) == 0 && ws.st_size > 0)
-		return false;
 	/* A URI, so the path is percent-encoded (sqlite.org/uri.html). */
-	size_t n = strlen(st->path);
+	size_t n = strlen(path);
 	char *uri = malloc(3 * n + 32);
 	if (!uri)
-		return false;
+		return NULL;
 	char *o = uri + sprintf(uri, "file:");
-	for (const unsigned char *p = (const unsigned char *)st->path; *p; p++) {
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
 		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
 		    strchr("/-_.~", *p))
 			*o++ = (char)*p;
@@ -495,8 +522,23 @@ static bool reopen_immutable(struct store *st)
 	free(uri);
 	if (rc != SQLITE_OK) {
 		sqlite3_close(db);
-		return false;
+		return NULL;
 	}
+	return db;
+}
+
+static bool reopen_immutable(struct store *st)
+{
+	if (fs_state_of(st->path) != FS_READONLY)
+		return false;
+	char wal[4200];
+	snprintf(wal, sizeof wal, "%s-wal", st->path);
+	struct stat ws;
+	if (stat(wal, &ws) == 0 && ws.st_size > 0)
+		return false;
+	sqlite3 *db = open_immutable(st->path);
+	if (!db)
+		return false;
 	for (int i = 0; i < st->ncache; i++)
 		sqlite3_finalize(st->cache[i].stmt);
 	st->ncache = 0;
@@ -522,17 +564,41 @@ int store_open(const char *path, const struct store_options *opt, struct store *
 		return zs_fail(err, ZS_EINPUT, TR("数据库 %s 不存在；先运行 zhishou init", "database %s does not exist; run zhishou init first"), path);
 	if (!exists && opt->readonly)
 		return zs_fail(err, ZS_EINPUT, TR("数据库 %s 不存在", "database %s does not exist"), path);
+	/* An empty file (an accident, a truncation) is no database: only init
+	 * turns it into one, never a command that happened to be given it
+	 * (whoever ran that would become the admin of a database nobody made). */
+	if (!memory && exists && S_ISREG(sb.st_mode) && sb.st_size == 0 && !opt->create)
+		return zs_fail(err, ZS_EINPUT, TR("数据库文件为空：%s；用 zhishou init 创建",
+						  "database file is empty: %s; create it with zhishou init"), path);
 	if (!exists) {
 		int r = create_file(path, opt->mode ? opt->mode : 0660, opt->group, err);
 		if (r)
 			return r;
 	}
+	if (!memory) {
+		int r = check_modes(path, err);
+		if (r) {
+			/* Another program's file (or a newer zhishou's) is called
+			 * that first, as when its mode is fine: a look that opens
+			 * nothing else and changes nothing. */
+			struct store peek = { .db = open_immutable(path), .path = (char *)path };
+			int id = peek.db ? check_identity(&peek, err) : ZS_OK;
+			r = id ? id : check_modes(path, err);
+			sqlite3_close(peek.db);
+			return r;
+		}
+	}
+	char wal[4200];
+	struct stat ws;
+	snprintf(wal, sizeof wal, "%s-wal", path);
+	bool wal_found = !memory && stat(wal, &ws) == 0;
 
 	struct store *st = calloc(1, sizeof *st);
 	if (!st)
 		return zs_fail(err, ZS_EFAIL, "out of memory");
 	st->path = strdup(path);
 	st->user = strdup(opt->unix_user ? opt->unix_user : "?");
+	st->wal_found = wal_found;
 	int flags = (opt->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
 		    SQLITE_OPEN_NOMUTEX;
 	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
@@ -552,8 +618,6 @@ int store_open(const char *path, const struct store_options *opt, struct store *
 	int r = check_identity(st, err);
 	if (r && !memory && sqlite3_errcode(st->db) == SQLITE_CANTOPEN && reopen_immutable(st))
 		r = check_identity(st, err);
-	if (!r && !memory)
-		r = check_modes(path, err);
 	if (!r && !memory) {
 		struct stat fs;
 		if (stat(path, &fs) == 0) {
@@ -574,12 +638,12 @@ int store_open(const char *path, const struct store_options *opt, struct store *
 			 "PRAGMA journal_size_limit=67108864", err,
 			 "pragma");
 	if (!r)
-		r = migrate(st, opt->readonly || st->fs_readonly, err);
+		r = migrate(st, opt->readonly || st->fs_readonly, opt->new_settings, err);
 	if (r) {
 		/* The file is left alone even if we created it: another process
 		 * may be opening it at the same moment, and an empty file is
-		 * simply migrated by the next open. */
-		store_close(st);
+		 * migrated by the next init. */
+		store_close_refused(st);
 		return r;
 	}
 	*out = st;
@@ -598,6 +662,26 @@ void store_close(struct store *st)
 	free(st->path);
 	free(st->user);
 	free(st);
+}
+
+void store_close_refused(struct store *st)
+{
+	if (!st)
+		return;
+	/* A -wal that was there holds commits the file does not: it stays,
+	 * unread into the file.  One this open created (empty) goes as usual
+	 * with the last connection, as if we had never come. */
+	if (st->db && st->wal_found && !st->fs_readonly) {
+		int persist = 1;
+		sqlite3_db_config(st->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
+		sqlite3_file_control(st->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+	}
+	store_close(st);
+}
+
+bool store_created(const struct store *st)
+{
+	return st->created;
 }
 
 char *store_setting_get(struct store *st, const char *key)

@@ -23,6 +23,8 @@ struct store {
 	bool has_file;         /* a file on disk (not ":memory:") */
 	bool fs_readonly;      /* opened immutable: its filesystem is mounted read-only */
 	uint64_t dev, ino;     /* which file was opened: a write into a deleted or replaced one is refused */
+	bool created;          /* this open applied the first migration: the database is new */
+	bool wal_found;        /* a -wal was there before SQLite opened the file */
 };
 
 /* A prepared, reset statement for a static SQL string; NULL on error (err set). */

@@ -192,7 +192,7 @@ gen_csv() { # N
 # The night around the intakes: galas, units and roster, six exposures.
 setup_night() { # DB
 	local db=$1
-	zs "$db" init >/dev/null || die "init $db failed"
+	zs "$db" init --test-clock >/dev/null || die "init $db failed"
 	sqlite3 "$db" "INSERT INTO gala(name, starts_at, ends_at) VALUES
 		('本地3·15晚会', unixepoch('2025-03-14 19:30') - 28800, unixepoch('2025-03-14 21:00') - 28800),
 		('央视3·15晚会', unixepoch('2025-03-15 20:00') - 28800, unixepoch('2025-03-15 22:10') - 28800);" ||

@@ -487,7 +487,10 @@ class LogBehaviour(ZsTestCase):
         for r in e.audit():
             self.assertEqual(r["unix_user"], zs.OS_USER, r)
             self.assertRegex(r["at"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$")
-        self.assertEqual(e.audit_rows(), 11)
+        # and the first: whoever created the database became its admin
+        mrows = e.audit("--entity", "member")
+        self.assertEqual([(r["action"], json.loads(r["after"])["role"]) for r in mrows], [("add", "admin")])
+        self.assertEqual(e.audit_rows(), 12)
 
     def test_update_that_changes_nothing_writes_no_empty_audit_row(self):
         # Transferring again to the unit it is already with changes nothing;
@@ -880,7 +883,9 @@ class AuditChain(ZsTestCase):
     def setUp(self):
         super().setUp()
         self.init()
-        for n in range(3):
+        # Row 1 is init's: its creator became the first admin.  Rows 2 and
+        # 3 are 第1件 and 第2件.
+        for n in range(1, 3):
             self.env.add("--channel", "web", "--kind", "tip", "--text", "第%d件" % n)
 
     def test_audit_rows_cannot_be_changed(self):
@@ -910,7 +915,7 @@ class AuditChain(ZsTestCase):
         self.assertEqual(p.returncode, 0, p.stderr.decode())
 
     def test_verify_finds_each_kind_of_tampering(self):
-        # The chain: init's rows? no: 3 intake creates (ids 1..3).
+        # The chain: the first admin, then 2 intake creates (ids 1..3).
         self.assertEqual(self.env.audit_rows(), 3)
         cases = [
             ("edit", "UPDATE audit SET unix_user = 'mallory' WHERE id = 2", "2"),

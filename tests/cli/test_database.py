@@ -3,14 +3,19 @@
 them, and the refusal of a database, -wal or -shm every user may read or
 write."""
 
+import datetime
 import grp
+import hashlib
+import json
 import os
+import re
 import shutil
 import sqlite3
 import stat
 import subprocess
 import unittest
 
+import zs
 from zs import ZsTestCase
 
 
@@ -156,6 +161,203 @@ class FileGroup(ZsTestCase):
         self.assertEqual(st.st_gid, self.gid, "group %d, not %s (%d)" % (st.st_gid, self.group, self.gid))
         self.assertEqual(mode_of(self.env.db), 0o660)
         self.env.ok("--config", c, "log", "add", "--channel", "web", "--kind", "tip", "--text", "x")
+
+
+CJK = re.compile("[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def sha256_of(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def files_state(db):
+    """The database, its -wal and -shm as they are: (name, sha256, mode), or
+    None for a file that is not there."""
+    out = []
+    for side in ("", "-wal", "-shm", "-journal"):
+        p = db + side
+        out.append((side, sha256_of(p), mode_of(p)) if os.path.exists(p) else (side, None))
+    return out
+
+
+class EmptyFile(ZsTestCase):
+    """An existing 0-byte file (an accident, a truncation) is no database:
+    every command refuses it like a missing one; only init makes it one."""
+
+    COMMANDS = (("board",), ("log", "list"),
+                ("log", "add", "--channel", "web", "--kind", "tip", "--text", "x"))
+
+    def empty(self, mode=0o660):
+        open(self.env.db, "wb").close()
+        os.chmod(self.env.db, mode)
+        return self.env.db
+
+    def test_every_command_refuses_an_empty_file(self):
+        p = self.empty()
+        for args in self.COMMANDS:
+            r = self.env.run(*args)
+            self.assertFails(r, 2, "数据库文件为空：%s；用 zhishou init 创建" % p)
+            self.assertEqual(os.path.getsize(p), 0, "%s wrote into the empty file" % (args,))
+            for side in ("-wal", "-shm", "-journal"):
+                self.assertFalse(os.path.exists(p + side), "%s left %s" % (args, side))
+            self.assertEqual(mode_of(p), 0o660)
+
+    def test_an_empty_world_readable_file_is_called_empty(self):
+        p = self.empty(0o644)
+        r = self.env.run("log", "list")
+        self.assertFails(r, 2, "数据库文件为空")
+        self.assertEqual(os.path.getsize(p), 0)
+
+    def test_refusal_in_english(self):
+        p = self.empty()
+        for args in self.COMMANDS:
+            r = self.env.run(*args, lang="en")
+            self.assertFails(r, 2, "database file is empty: %s; create it with zhishou init" % p)
+            self.assertIsNone(CJK.search(r.err), r.err)
+
+    def test_init_makes_it_a_database_whose_creator_is_admin(self):
+        p = self.empty()
+        r = self.env.run("init")
+        self.assertEqual(r.rc, 0, repr(r))
+        self.assertIn("已创建数据库 %s" % p, r.out)
+        self.assertGreater(os.path.getsize(p), 0)
+        members = self.env.ok("member", "list", "--format", "json").json()
+        self.assertEqual([(m["unix_user"], m["role"]) for m in members], [(zs.OS_USER, "admin")])
+        rows = self.env.audit("--entity", "member")
+        self.assertEqual(len(rows), 1, rows)
+        self.assertEqual((rows[0]["action"], rows[0]["unix_user"]), ("add", zs.OS_USER))
+        self.assertEqual(json.loads(rows[0]["after"])["role"], "admin")
+        self.env.ok("audit", "verify")
+
+
+class RefusalChangesNothing(ZsTestCase):
+    """A run that refuses the database leaves every file as it was: no
+    checkpoint of the -wal into the file, no -wal or -shm deleted, no mode
+    changed.  The files are a copy of a database whose last commit is still
+    in its -wal (a reader held it open while zhishou wrote)."""
+
+    def setUp(self):
+        super().setUp()
+        e = self.env
+        e.ok("init")
+        e.add("--channel", "web", "--kind", "tip", "--text", "在文件里")
+        con = sqlite3.connect(e.db)
+        con.execute("SELECT count(*) FROM intake").fetchone()
+        e.add("--channel", "12315-hotline", "--kind", "complaint", "--text", "只在WAL里",
+              "--caller", "张三", "--phone", "13800138000")
+        self.copy = e.path("copy.db")
+        for side in ("", "-wal", "-shm"):
+            shutil.copy(e.db + side, self.copy + side)
+        con.close()
+        self.assertGreater(os.path.getsize(self.copy + "-wal"), 0)
+
+    def assertRefusedUnchanged(self, rc, needle, user=None):
+        before = files_state(self.copy)
+        for args in (("board",), ("log", "list"),
+                     ("log", "add", "--channel", "web", "--kind", "tip", "--text", "x")):
+            r = self.env.run(*args, db=self.copy, user=user)
+            self.assertFails(r, rc, needle)
+            self.assertEqual(files_state(self.copy), before, "%s changed the files" % (args,))
+
+    def test_world_readable_database(self):
+        os.chmod(self.copy, 0o644)
+        self.assertRefusedUnchanged(2, "chmod o-rwx")
+        # and what only the -wal held is still there
+        os.chmod(self.copy, 0o660)
+        texts = [i["summary"] for i in self.env.ok("log", "list", "--format", "json", db=self.copy).json()]
+        self.assertIn("只在WAL里", texts)
+
+    def test_world_readable_wal(self):
+        os.chmod(self.copy + "-wal", 0o664)
+        self.assertRefusedUnchanged(2, "chmod o-rwx")
+
+    def test_not_a_member(self):
+        """Refused after SQLite opened the file: the file and the -wal stay
+        as they were (the -shm is SQLite's index of the -wal, which it
+        rebuilds; only its presence is checked)."""
+        u = zs.other_user()
+        if not u:
+            self.skipTest("needs root and runuser/useradd for a second Unix user")
+        os.chmod(self.env.dir, 0o770)
+        def state():
+            return [s[:2] for s in files_state(self.copy) if s[0] != "-shm"] + [os.path.exists(self.copy + "-shm")]
+        before = state()
+        for args in (("board",), ("log", "add", "--channel", "web", "--kind", "tip", "--text", "x")):
+            r = self.env.run(*args, db=self.copy, user=u)
+            self.assertFails(r, 3, "不是这个值守台的成员")
+            self.assertEqual(state(), before, "%s changed the files" % (args,))
+
+
+class OneClock(ZsTestCase):
+    """ZHISHOU_NOW fixes "now" only on a database made for tests (init
+    --test-clock); on a real one every stamp is the system clock."""
+
+    LONG_AGO = "2020-01-01 10:00"
+
+    def assertNowish(self, iso, what):
+        t = datetime.datetime.fromisoformat(iso)
+        now = datetime.datetime.now(datetime.timezone.utc)
+        self.assertLess(abs((now - t).total_seconds()), 600, "%s is %s, not the system's time" % (what, iso))
+
+    def test_ignored_on_a_real_database(self):
+        e = self.env
+        r = e.run("init", test_clock=False)
+        self.assertEqual(r.rc, 0, repr(r))
+        r = e.run("log", "add", "--channel", "web", "--kind", "tip", "--text", "x", now=self.LONG_AGO)
+        self.assertEqual(r.rc, 0, repr(r))
+        self.assertIn("忽略 ZHISHOU_NOW：只对用 init --test-clock 创建的测试数据库有效", r.err)
+        iid = int(r.out.split()[0])
+        card = e.ok("log", "show", str(iid), "--format", "json", now=self.LONG_AGO).json()
+        self.assertNowish(card["received_at"], "received_at")
+        rows = e.audit("--entity", "intake", "--id", str(iid))
+        self.assertTrue(rows)
+        for row in rows:
+            self.assertNowish(row["at"], "the audit row's time")
+        r = e.run("log", "list", now=self.LONG_AGO, lang="en")
+        self.assertEqual(r.rc, 0, repr(r))
+        self.assertIn("ZHISHOU_NOW ignored", r.err)
+        self.assertIsNone(CJK.search(r.err), r.err)
+        # Without the variable, nothing is said.
+        r = e.run("log", "list", env={"ZHISHOU_NOW": None})
+        self.assertEqual(r.err, "")
+
+    def test_honoured_on_a_test_database(self):
+        e = self.env
+        e.ok("init", "--test-clock")
+        r = e.run("log", "add", "--channel", "web", "--kind", "tip", "--text", "x", now=self.LONG_AGO)
+        self.assertEqual((r.rc, r.err), (0, ""), repr(r))
+        iid = int(r.out.split()[0])
+        self.assertTrue(e.intake(iid)["received_at"].startswith("2020-01-01T10:00"))
+        for row in e.audit("--entity", "intake", "--id", str(iid)):
+            self.assertTrue(row["at"].startswith("2020-01-01T10:00"), row)
+
+    def test_a_real_database_cannot_be_made_a_test_one(self):
+        e = self.env
+        e.ok("init", test_clock=False)
+        before = files_state(e.db)
+        r = e.run("init", "--test-clock")
+        self.assertFails(r, 2, "不是测试数据库", "--test-clock")
+        self.assertEqual(files_state(e.db), before)
+        r = e.run("log", "add", "--channel", "web", "--kind", "tip", "--text", "x", now=self.LONG_AGO)
+        self.assertIn("忽略 ZHISHOU_NOW", r.err)
+        # init again on a test database is harmless
+        t = e.path("t.db")
+        e.ok("init", "--test-clock", db=t)
+        r = e.ok("init", "--test-clock", db=t)
+        self.assertIn("已是最新结构", r.out)
+
+    def test_demo_and_test_clock_exclude_each_other(self):
+        r = self.env.run("init", "--demo", "--test-clock")
+        self.assertFails(r, 2, "--demo 和 --test-clock 只能选一个")
+        self.assertFalse(os.path.exists(self.env.db))
+
+    def test_help_names_the_option(self):
+        r = self.env.ok("init", "--help")
+        self.assertIn("--test-clock", r.out)
+        r = self.env.ok("init", "--help", lang="en")
+        self.assertIn("--test-clock", r.out)
+        self.assertIn("tests", r.out)
 
 
 if __name__ == "__main__":

@@ -56,7 +56,7 @@ class Roles(unittest.TestCase):
         os.chmod(cls.conf, 0o644)
         cls.db = os.path.join(cls.dir, "night.db")
         cls.root = pwd.getpwuid(0).pw_name
-        cls.zs(None, "init")
+        cls.zs(None, "init", "--test-clock")
         cls.zs(None, "unit", "add", "食品安全监管科")
         cls.zs(None, "member", "add", "--unix", USERS["op"], "--name", "王值班", "--role", "operator")
         cls.zs(None, "member", "add", "--unix", USERS["lead"], "--name", "李带班", "--role", "leader",

@@ -4,7 +4,8 @@ Every test runs the real binary ($ZHISHOU_BIN, else build/zhishou next to the
 source tree) against a database in a private temporary directory, with:
 
   * ZHISHOU_NOW fixed ("2026-03-15 21:40", the CCTV gala night), so output
-    does not depend on the wall clock;
+    does not depend on the wall clock (zhishou honours it only on a test
+    database: Env.run adds `--test-clock` to `init`);
   * TZ=America/New_York, so any use of the server's time zone instead of the
     configured display zone (Asia/Shanghai) shows up as wrong times;
   * LANG/LC_ALL=C.UTF-8 (Chinese must work with only that locale);
@@ -92,6 +93,20 @@ def other_user():
     return name
 
 
+def command_word(args):
+    """The command in zhishou's arguments (after --config X, --lang X, --db X)."""
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a in ("--config", "--lang", "--db", "-c", "-l", "-d"):
+            i += 2
+        elif isinstance(a, str) and a.startswith("-"):
+            i += 1
+        else:
+            return a
+    return None
+
+
 class Result:
     def __init__(self, args, rc, out, err):
         self.args, self.rc, self.out, self.err = args, rc, out, err
@@ -163,9 +178,14 @@ class Env:
             self.ok("member", "add", "--unix", u, "--name", name, "--role", role)
         return u
 
-    def run(self, *args, db=True, now=None, env=None, umask=None, timeout=60, lang=None, user=None):
+    def run(self, *args, db=True, now=None, env=None, umask=None, timeout=60, lang=None, user=None,
+            test_clock=True):
         """Run zhishou; args may be str or bytes.  db=False leaves out --db,
-        db="path" uses another database; user runs it as that Unix user."""
+        db="path" uses another database; user runs it as that Unix user.
+        `init` (not --demo) gets --test-clock, so the database it creates
+        takes ZHISHOU_NOW; test_clock=False creates a real one (system clock)."""
+        if test_clock and command_word(args) == "init" and not {"--demo", "--test-clock", "--help", "-h"} & set(args):
+            args = args + ("--test-clock",)
         argv = [BIN]
         lang = lang or self.lang
         if lang:

@@ -31,6 +31,10 @@ struct store_options {
 	bool readonly;
 	const char *unix_user;/* who, for the audit (from the OS) */
 	int busy_ms;          /* busy_timeout */
+	/* Settings ("key", "value", ..., NULL) written in the transaction that
+	 * creates the database, and only then: what a database is made for
+	 * (a test clock) is decided once, by whoever creates it. */
+	const char *const *new_settings;
 };
 
 /* The newest schema version this program knows. */
@@ -41,6 +45,12 @@ int store_schema_version(void);
 int store_open(const char *path, const struct store_options *opt,
 	       struct store **out, struct zs_error *err);
 void store_close(struct store *st);
+/* Close after refusing to go on (not a member ...): no checkpoint, and a
+ * -wal found at open is kept as it was, so the refusal changes no file
+ * SQLite does not rebuild by itself (the -shm index). */
+void store_close_refused(struct store *st);
+/* This open created the database (applied its first migration). */
+bool store_created(const struct store *st);
 const char *store_path(const struct store *st);
 const char *store_user(const struct store *st);
 
