@@ -76,4 +76,9 @@ struct session_made_info {
 int session_init(const char *path, const struct session_options *o, const struct session_init_options *io,
 		 struct zs_ctx *ctx, struct session_made_info *out, struct zs_error *err);
 
+/* Move a demo night's clock to when (the night goes on from there: try the
+ * morning review on the demo).  Only a demo database's, and an admin's;
+ * ZS_EINPUT on any other database.  Its own transaction, audited. */
+int session_demo_clock(struct zs_ctx *ctx, int64_t when, struct zs_error *err);
+
 #endif

@@ -63,6 +63,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_handover_sign_entry,
 	&cmd_handover_accept_entry,
 	&cmd_handover_list_entry,
+	&cmd_demo_clock_entry,
 	NULL,
 };
 

@@ -289,6 +289,44 @@ class RefusalChangesNothing(ZsTestCase):
             self.assertEqual(state(), before, "%s changed the files" % (args,))
 
 
+class DemoClock(ZsTestCase):
+    """zhishou demo clock: a newcomer moves the demo night to the morning."""
+
+    def run_(self, *args):
+        return self.env.run(*args, env={"ZHISHOU_NOW": None})
+
+    def test_moves_a_demo_night_and_nothing_else(self):
+        e = self.env
+        self.assertEqual(self.run_("init", "--demo").rc, 0)
+        before = json.loads(self.run_("board", "--format", "json").out)
+        r = self.run_("demo", "clock", "2026-03-16 08:30")
+        self.assertEqual(r.rc, 0, repr(r))
+        self.assertIn("演示时钟已调到 2026-03-16 08:30", r.out)
+        after = json.loads(self.run_("board", "--format", "json").out)
+        self.assertTrue(after["now"].startswith("2026-03-16T08:3"), after["now"])
+        self.assertNotEqual(before["now"][:10], after["now"][:10])
+        self.assertEqual(after["gala"]["phase"], "after")
+        self.assertIn("2026-03-16 08:3", self.run_("review").out.splitlines()[0])
+        # The clock runs on from there, and the move is in the audit.
+        rows = [a for a in e.audit() if a["entity"] == "demo"]
+        self.assertEqual([(a["action"], a["at"][:16]) for a in rows], [("clock", "2026-03-16T08:30")])
+        for args, needle in ((("demo", "clock", "明天早上"), "无法识别的时间"), (("demo", "clock"), "需要一个时间")):
+            r = self.run_(*args)
+            self.assertEqual(r.rc, 2, repr(r))
+            self.assertIn(needle, r.err)
+
+    def test_a_real_database_keeps_the_system_clock(self):
+        e = self.env
+        self.assertEqual(e.run("init", test_clock=False).rc, 0)
+        size = os.path.getsize(e.db)
+        audit = len(e.audit())
+        r = self.run_("demo", "clock", "2026-03-16 08:30")
+        self.assertEqual(r.rc, 2, repr(r))
+        self.assertIn("只有演示数据库（zhishou init --demo 创建的）能调时钟", r.err)
+        self.assertEqual(len(e.audit()), audit)
+        self.assertEqual(os.path.getsize(e.db), size)
+
+
 class OneClock(ZsTestCase):
     """ZHISHOU_NOW fixes "now" only on a database made for tests (init
     --test-clock); on a real one every stamp is the system clock."""
