@@ -17,7 +17,17 @@ struct cli {
 	bool demo_clock;       /* the database is a demo night with its own clock */
 	int64_t clock_offset;  /* ctx.now = real time + offset (demo night, tests) */
 	char **argv;           /* main's argv, as given (`zhishou relay` passes it on) */
+	struct cli_progress {
+		const char *what_zh, *what_en;
+		double start, last;
+		bool shown;
+	} progress;
 };
+
+/* progress.c: a progress line for long work on a terminal's stderr (none
+ * into a pipe or file); end clears it before the result is printed. */
+void cli_progress_start(struct cli *cli, const char *what_zh, const char *what_en);
+void cli_progress_end(struct cli *cli);
 
 enum {
 	CMD_NO_DB = 1 << 0,    /* the command opens (or creates) the store itself */

@@ -67,7 +67,10 @@ static int exec(struct cli *cli, int argc, char **argv)
 	if (p.until <= p.since)
 		return cli_usage(cmd, "%s", TR("--until 必须晚于 --from", "--until must be after --from"));
 	int64_t rows = 0;
-	if (export_intakes(c, &p, &rows, &err))
+	cli_progress_start(cli, "导出", "exporting");
+	r = export_intakes(c, &p, &rows, &err);
+	cli_progress_end(cli);
+	if (r)
 		return cli_error(&err);
 	if (o.output)
 		fprintf(stderr, TR("已导出 %lld 件到 %s%s\n", "exported %lld intakes to %s%s\n"), (long long)rows, o.output,

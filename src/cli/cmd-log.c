@@ -105,7 +105,10 @@ static int import_exec(struct cli *cli, int argc, char **argv)
 		return r;
 	struct zs_error err = { 0 };
 	struct import_result res;
-	if (intake_import(cli_ctx(cli), argv[first], &res, &err))
+	cli_progress_start(cli, "导入", "importing");
+	r = intake_import(cli_ctx(cli), argv[first], &res, &err);
+	cli_progress_end(cli);
+	if (r)
 		return cli_error(&err);
 	if (res.added)
 		printf(TR("已导入 %lld 件（编号 %lld-%lld），已存在而跳过 %lld 件\n",

@@ -113,11 +113,24 @@ struct csv_import {
 	bool have_header;
 	int64_t rows;
 	const char *path;
+	double size, seen;   /* the file's bytes; about how many are read */
 };
+
+/* About the bytes a record took in the file (its fields, separators and
+ * line end; quotes and a GBK file's shorter characters aside): enough for
+ * "how far" on a progress line. */
+static double record_bytes(const struct csv_record *rec)
+{
+	double n = (double)rec->nfields + 1;
+	for (size_t k = 0; k < rec->nfields; k++)
+		n += (double)strlen(rec->fields[k]);
+	return n;
+}
 
 static int csv_record(const struct csv_record *rec, void *ud, struct zs_error *err)
 {
 	struct csv_import *ci = ud;
+	ci->seen += record_bytes(rec);
 	if (!ci->have_header) {
 		ci->have_header = true;
 		for (int k = 0; k < F_N; k++)
@@ -138,6 +151,8 @@ static int csv_record(const struct csv_record *rec, void *ud, struct zs_error *e
 				   .uscc = v[F_USCC], .category = v[F_CATEGORY], .text = v[F_SUMMARY],
 				   .ref = v[F_REF] };
 	ci->rows++;
+	double part = ci->size > 0 ? ci->seen / ci->size : -1;
+	zs_progress(ci->im->c, ci->rows, part > 0.99 ? 0.99 : part);
 	return import_one(ci->im, rec->line, &in, err);   /* ZS_OK is CSV_NEXT */
 }
 
@@ -146,6 +161,9 @@ static int csv_record(const struct csv_record *rec, void *ud, struct zs_error *e
 static int import_csv(struct importer *im, const char *path, struct zs_error *err)
 {
 	struct csv_import ci = { .im = im, .path = path };
+	struct stat sb;
+	if (stat(path, &sb) == 0)
+		ci.size = (double)sb.st_size;
 	int r = csv_stream_file(path, csv_record, &ci, NULL, err);
 	if (r)
 		return r;
@@ -177,6 +195,8 @@ static int import_jsonl(struct importer *im, const char *path, FILE *f, struct z
 	size_t cap = 0, lineno = 0, rows = 0;
 	ssize_t len;
 	int r = ZS_OK;
+	struct stat sb;
+	double size = fstat(fileno(f), &sb) == 0 && sb.st_size > 0 ? (double)sb.st_size : -1;
 	while (!r && (len = getline(&line, &cap, f)) >= 0) {
 		lineno++;
 		if (len > 16 * 1024 * 1024) {
@@ -192,6 +212,7 @@ static int import_jsonl(struct importer *im, const char *path, FILE *f, struct z
 		if (!*p)
 			continue;
 		rows++;
+		zs_progress(im->c, (int64_t)rows, size > 0 ? (double)ftello(f) / size : -1);
 		json_error_t je;
 		json_t *o = json_loadb(p, strlen(p), JSON_REJECT_DUPLICATES, &je);
 		if (!o || !json_is_object(o)) {

@@ -38,6 +38,8 @@ struct writer {
 	lxw_format *text, *money;
 	int64_t rows;
 	bool failed;
+	struct zs_ctx *c;
+	int64_t total;   /* rows to write, for the progress line (0: unknown) */
 };
 
 /* The cells of one intake as text, masked unless with_pii. */
@@ -75,6 +77,16 @@ static void cells(const struct intake *i, bool pii, char out[NCOLS][64], const c
 	v[16] = i->notes;
 }
 
+static int count_cb(const char *channel, const char *kind, const char *status, bool linked, int64_t n, void *ud)
+{
+	(void)channel;
+	(void)kind;
+	(void)status;
+	(void)linked;
+	*(int64_t *)ud += n;
+	return 0;
+}
+
 static int row_cb(const struct intake *i, void *ud)
 {
 	struct writer *w = ud;
@@ -98,6 +110,7 @@ static int row_cb(const struct intake *i, void *ud)
 		w->failed |= e != LXW_NO_ERROR;
 	}
 	w->rows++;
+	zs_progress(w->c, w->rows, w->total > 0 ? (double)w->rows / (double)w->total : -1);
 	return w->failed ? ZS_EFAIL : 0;
 }
 
@@ -128,7 +141,7 @@ int export_intakes(struct zs_ctx *c, const struct export_params *p, int64_t *row
 		return rr_;
 	if (p->format == EXPORT_XLSX && !p->path)
 		return zs_fail(err, ZS_EINPUT, "%s", TR("XLSX 要用 -o 指定文件", "XLSX needs -o FILE"));
-	struct writer w = { .p = p };
+	struct writer w = { .p = p, .c = c };
 	struct fs_tmpfile tmp = { .fd = -1 };
 	int r = ZS_OK;
 	/* Masked or not, an export holds callers' data (subjects, texts, and
@@ -180,6 +193,11 @@ int export_intakes(struct zs_ctx *c, const struct export_params *p, int64_t *row
 		worksheet_repeat_rows(w.ws, 0, 0);
 	}
 	struct intake_filter f = { .since = p->since, .until = p->until };
+	/* How many, for the progress line only (from the covering index). */
+	if (c->progress) {
+		struct zs_error ignored = { 0 };
+		store_intake_count_groups(c->st, p->since, p->until ? p->until : INT64_MAX, count_cb, &w.total, &ignored);
+	}
 	r = store_intake_each(c->st, &f, row_cb, &w, err);
 	if (!r && w.failed)
 		r = zs_fail(err, ZS_EFAIL, TR("写入导出文件出错", "error writing the export"));

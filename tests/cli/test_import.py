@@ -3,6 +3,7 @@
 past the first 20,000-row staging batch)."""
 
 import json
+import os
 import unittest
 
 import zs
@@ -213,6 +214,46 @@ class LogImport(ZsTestCase):
 
     def imp(self, name, data, **kw):
         return self.env.run("log", "import", self.env.write(name, data), **kw)
+
+    def test_progress_on_a_terminal_only(self):
+        # Long enough to pass the one-second mark (about 3 s here, more
+        # under sanitizers); on a terminal's stderr a progress line, into
+        # a pipe none.
+        path = self.env.path("big.csv")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(LOG_HEADER + "\n")
+            for i in range(250000):
+                f.write("2026-03-15 %02d:%02d,web,complaint,,,某公司%d,,food,投诉第%d件要求退款,\n" % (i % 20, i % 60, i, i))
+        import pty
+        import subprocess
+        import time
+        master, slave = pty.openpty()
+        start = time.monotonic()
+        p = subprocess.run([zs.BIN, "--db", self.env.db, "log", "import", path], stdout=subprocess.PIPE,
+                           stderr=slave, env=self.env.environ(), timeout=600)
+        took = time.monotonic() - start
+        os.close(slave)
+        err = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            err += chunk
+        os.close(master)
+        self.assertEqual(p.returncode, 0, err)
+        self.assertIn("已导入 250000 件", p.stdout.decode())
+        err = err.decode("utf-8", "replace")
+        if took > 1.5:
+            self.assertRegex(err, r"导入：\d+ 行，每秒 \d+ 行，约 \d+%，还要约 ")
+            self.assertTrue(err.rstrip("\r\n").endswith("\x1b[K"), repr(err[-80:]))   # cleared at the end
+        # Into a pipe: not a byte of progress.
+        r = self.env.run("log", "import", path)
+        self.assertEqual(r.rc, 0, repr(r))
+        self.assertNotIn("每秒", r.err)
+        self.assertNotIn("\r", r.err)
 
     def test_csv_english_header(self):
         text = (LOG_HEADER + "\n"
