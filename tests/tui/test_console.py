@@ -828,10 +828,13 @@ class Terminal(ConsoleTest):
         argv = ["/bin/sh", "-c", '"$0" --db "$1"; echo "exit=$?"', BIN, self.db]
         t = tmuxdrv.Term(argv, env, 80, 24, workdir=self.dir)
         self.addCleanup(t.close)
-        t.wait_until(lambda lines: any("exit=" in l for l in lines), what="the console to exit")
         # The message wraps at 80 columns; tmux's "Pane is dead" below it
-        # may scroll its first line into the history.
-        text = t.tmux("capture-pane", "-p", "-t", "zs", "-S", "-50").replace("\n", "")
+        # may scroll its first line into the history, so read that too.
+        deadline = time.monotonic() + 10
+        text = ""
+        while "exit=" not in text and time.monotonic() < deadline:
+            time.sleep(0.05)
+            text = t.tmux("capture-pane", "-p", "-t", "zs", "-S", "-50").replace("\n", "")
         self.assertIn("exit=2", text)
         return text
 
