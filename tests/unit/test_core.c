@@ -17,6 +17,7 @@
 #include "zhishou/board.h"
 #include "zhishou/codes.h"
 #include "zhishou/exposure.h"
+#include "zhishou/caller.h"
 #include "zhishou/feed.h"
 #include "zhishou/handover.h"
 #include "zhishou/intake.h"
@@ -67,6 +68,35 @@ static int64_t add(struct fx *f, const char *channel, const char *kind, const ch
 		fprintf(stderr, "add: %s\n", err.msg);
 	assert_int_equal(r, ZS_OK);
 	return id;
+}
+
+static void test_caller_history(void **state)
+{
+	struct fx *f = *state;
+	struct caller_history h;
+	struct zs_error err = { 0 };
+	assert_int_equal(caller_history(&f->c, "13800138000", &h, &err), ZS_OK);
+	assert_int_equal(h.count, 0);
+	add(f, "web", "complaint", "13800138000", "甲超市", "第一次", NULL);
+	f->c.now += 60;
+	int64_t second = add(f, "12315-hotline", "inquiry", "138 0013 8000", "", "又问退款怎么办", NULL);
+	add(f, "web", "complaint", "13900139000", "乙超市", "别人", NULL);
+	/* Half a number (still typing) finds nothing and is no error. */
+	assert_int_equal(caller_history(&f->c, "1380013", &h, &err), ZS_OK);
+	assert_int_equal(h.count, 0);
+	assert_int_equal(caller_history(&f->c, "138-0013-8000", &h, &err), ZS_OK);
+	assert_int_equal(h.count, 2);
+	assert_int_equal(h.last_id, second);
+	assert_string_equal(h.last_status, "new");
+	assert_string_equal(h.last_subject, "又问退款怎么办");   /* no business: the summary */
+	/* A confidential tip from the number is not counted for anyone who
+	 * may not see its tip-giver. */
+	struct intake_input in = { .channel = "web", .kind = "tip", .phone = "13700137000", .text = "保密举报",
+				   .confidential = true };
+	int64_t id;
+	assert_int_equal(intake_add(&f->c, &in, &id, NULL, &err), ZS_OK);
+	assert_int_equal(caller_history(&f->c, "13700137000", &h, &err), ZS_OK);
+	assert_int_equal(h.count, 1);   /* the recorder (tester) may */
 }
 
 static void test_validation_names_field(void **state)
@@ -783,6 +813,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_board_counts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_keyset_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_caller_history, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_default_deadline, setup, teardown),
 		cmocka_unit_test(test_file_mode_and_identity),
 		cmocka_unit_test_setup_teardown(test_non_member_writes_nothing, setup, teardown),
