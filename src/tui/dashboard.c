@@ -57,27 +57,7 @@ struct dashboard {
 	bool loaded;
 };
 
-static const struct key_binding dash_keys[] = {
-	{ 'n', false, "n", "新登记（投诉/举报/咨询）", "new intake", ROLE_OPERATOR },
-	{ 'e', false, "e", "按当前播出时间登记曝光问题", "stamp a new exposure at the current time", ROLE_OPERATOR },
-	{ '\r', false, "Enter", "打开所选条目的详情", "open the selected item", ROLE_NONE },
-	{ '\t', false, "Tab", "在曝光、登记、值班三栏间切换", "cycle focus: board, log, duty", ROLE_NONE },
-	{ 'j', false, "↓/j", "下一条", "next row", ROLE_NONE },
-	{ 'k', false, "↑/k", "上一条", "previous row", ROLE_NONE },
-	{ ' ', false, "PgDn/Space", "向下翻页（看更早的登记）", "page down (older intakes)", ROLE_NONE },
-	{ 'b', false, "PgUp/b", "向上翻页", "page up", ROLE_NONE },
-	{ 'g', false, "Home/g", "回到最新", "back to the newest", ROLE_NONE },
-	{ 'r', false, "r", "值班表", "duty roster", ROLE_NONE },
-	{ '/', false, "/", "搜索登记和曝光问题", "search intakes and exposures", ROLE_NONE },
-	{ 'm', false, "m", "早班回顾：未办结事项、交接班", "morning review: open items, handover", ROLE_NONE },
-	{ 'p', false, "p", "统计表：看各行数值，填写手填行", "statistics table: see the rows, fill in hand rows", ROLE_NONE },
-	{ 'o', false, "o", "外发与接入（失败的机器人提醒、8890 隔离记录）", "relay (failed robot alerts, quarantined 8890 records)", ROLE_NONE },
-	{ 'X', false, "X", "丢弃未保存的登记草稿", "discard the unsaved intake draft", ROLE_NONE },
-	{ '?', false, "?", "帮助（所有按键）", "help (every key)", ROLE_NONE },
-	{ 12, false, "Ctrl-L", "重画屏幕", "redraw the screen", ROLE_NONE },
-	{ 'q', false, "q/Ctrl-C", "退出（有草稿时先问）", "quit (asks first if a draft is open)", ROLE_NONE },
-};
-const struct key_table dash_key_table = { "看板", "Dashboard", dash_keys, sizeof dash_keys / sizeof *dash_keys };
+extern const struct key_table dash_key_table;
 
 struct dashboard *dashboard_new(struct tui *t)
 {
@@ -483,17 +463,6 @@ static void paint_duty_lines(struct tui *t, struct dashboard *d, int y, int h)
 		tui_text(t, yy, 1, t->cols - 1, TR("（此刻没有排班）", "(nobody rostered now)"), C_DIM);
 }
 
-static void paint_hints(struct tui *t)
-{
-	tui_text(t, t->rows - 1, 0, t->cols,
-		 tui_may(t, ROLE_OPERATOR)
-			 ? TR("n 新登记  e 曝光  Enter 详情  Tab 切换  / 搜索  r 值班表  ? 帮助  q 退出",
-			      "n new  e exposure  Enter open  Tab focus  / search  r roster  ? help  q quit")
-			 : TR("只读：Enter 详情  Tab 切换  / 搜索  r 值班表  ? 帮助  q 退出",
-			      "read-only: Enter open  Tab focus  / search  r roster  ? help  q quit"),
-		 C_HINT);
-}
-
 static void paint(struct tui *t, void *self)
 {
 	struct dashboard *d = self;
@@ -522,7 +491,7 @@ static void paint(struct tui *t, void *self)
 		paint_duty_column(t, d, y, t->rows - 1 - y, w + 1, side_w);
 	else
 		paint_duty_lines(t, d, y + board_h + log_h, duty_h);
-	paint_hints(t);
+	tui_hints(t, &dash_key_table);
 }
 
 static void scroll_log(struct tui *t, struct dashboard *d, int delta)
@@ -586,110 +555,150 @@ static void quit_done(struct tui *t, void *ud, const char *answer)
 		t->quit = true;
 }
 
-static bool on_key(struct tui *t, void *self, int key, bool fkey)
+static bool key_quit(struct tui *t, void *self, int key)
 {
-	struct dashboard *d = self;
-	if (fkey) {
-		switch (key) {
-		case KEY_DOWN: key = 'j'; break;
-		case KEY_UP: key = 'k'; break;
-		case KEY_NPAGE: key = ' '; break;
-		case KEY_PPAGE: key = 'b'; break;
-		case KEY_HOME: key = 'g'; break;
-		case KEY_ENTER: key = '\r'; break;
-		case KEY_BTAB: d->focus = (d->focus + PANE_N - 1) % PANE_N; return true;
-		case KEY_F(1): key = '?'; break;
-		default: return false;
-		}
-	}
-	if (tui_refuse_key(t, &dash_key_table, key))
-		return true;
-	switch (key) {
-	case 'q':
-	case 3:   /* Ctrl-C in raw mode */
-		/* The draft is on disk either way, but a half-typed complaint
-		 * deserves a second look before the operator walks away. */
-		if (form_has_draft(t))
-			prompt_open(t, TR("有未保存的登记草稿（下次启动可恢复），仍要退出吗？y/n ", "An unsaved draft exists (kept for next time). Quit anyway? y/n "),
-				    "", quit_done, NULL);
-		else
-			t->quit = true;
-		return true;
-	case '\t':
-		d->focus = (d->focus + 1) % PANE_N;
-		return true;
-	case 'j':
-		if (d->focus == PANE_BOARD && d->exp_sel + 1 < d->nexp)
-			d->exp_sel++;
-		else if (d->focus == PANE_LOG) {
-			if (d->log_sel + 1 < d->nlog && d->log_sel + 1 < d->log_rows)
-				d->log_sel++;
-			else
-				scroll_log(t, d, 1);
-		}
-		return true;
-	case 'k':
-		if (d->focus == PANE_BOARD && d->exp_sel > 0)
-			d->exp_sel--;
-		else if (d->focus == PANE_LOG) {
-			if (d->log_sel > 0)
-				d->log_sel--;
-			else if (d->top_id) {
-				scroll_log(t, d, -1);
-				d->log_sel = d->nlog ? d->nlog - 1 : 0;
-			}
-		}
-		return true;
-	case ' ':
-		d->focus = PANE_LOG;
-		scroll_log(t, d, 1);
-		return true;
-	case 'b':
-		d->focus = PANE_LOG;
-		scroll_log(t, d, -1);
-		return true;
-	case 'g':
-		d->top_id = 0;
-		d->log_sel = 0;
-		reload_log(t, d);
-		return true;
-	case '\r':
-	case '\n':
-		open_selected(t, d);
-		return true;
-	case 'n':
-		form_open(t, form_has_draft(t));
-		return true;
-	case 'X':
-		if (form_has_draft(t)) {
-			form_discard_draft(t);
-			tui_message(t, false, "%s", TR("已丢弃草稿", "Draft discarded"));
-		}
-		return true;
-	case 'e':
-		prompt_open(t, TR("曝光问题标题（按当前播出时间登记）：", "Exposure title (stamped now): "), "",
-			    stamp_exposure_done, NULL);
-		return true;
-	case 'r':
-		roster_view_open(t);
-		return true;
-	case '/':
-		search_view_open(t);
-		return true;
-	case 'o':
-		relay_view_open(t);
-		return true;
-	case 'm':
-		review_view_open(t);
-		return true;
-	case 'p':
-		report_view_open(t);
-		return true;
-	case '?':
-		tui_push(t, &view_help, NULL);
-		return true;
-	}
-	return false;
+	(void)self;
+	(void)key;
+	/* The draft is on disk either way, but a half-typed complaint deserves
+	 * a second look before the operator walks away. */
+	if (form_has_draft(t))
+		prompt_open(t, TR("有未保存的登记草稿（下次启动可恢复），仍要退出吗？y/n ", "An unsaved draft exists (kept for next time). Quit anyway? y/n "),
+			    "", quit_done, NULL);
+	else
+		t->quit = true;
+	return true;
 }
 
-const struct view view_dashboard = { "dashboard", paint, on_key, on_data_changed, NULL };
+static bool key_focus(struct tui *t, void *self, int key)
+{
+	(void)t;
+	struct dashboard *d = self;
+	d->focus = (d->focus + (key == TUI_FKEY(KEY_BTAB) ? PANE_N - 1 : 1)) % PANE_N;
+	return true;
+}
+
+static bool key_down(struct tui *t, void *self, int key)
+{
+	(void)key;
+	struct dashboard *d = self;
+	if (d->focus == PANE_BOARD && d->exp_sel + 1 < d->nexp)
+		d->exp_sel++;
+	else if (d->focus == PANE_LOG) {
+		if (d->log_sel + 1 < d->nlog && d->log_sel + 1 < d->log_rows)
+			d->log_sel++;
+		else
+			scroll_log(t, d, 1);
+	}
+	return true;
+}
+
+static bool key_up(struct tui *t, void *self, int key)
+{
+	(void)key;
+	struct dashboard *d = self;
+	if (d->focus == PANE_BOARD && d->exp_sel > 0)
+		d->exp_sel--;
+	else if (d->focus == PANE_LOG) {
+		if (d->log_sel > 0)
+			d->log_sel--;
+		else if (d->top_id) {
+			scroll_log(t, d, -1);
+			d->log_sel = d->nlog ? d->nlog - 1 : 0;
+		}
+	}
+	return true;
+}
+
+static bool key_page(struct tui *t, void *self, int key)
+{
+	struct dashboard *d = self;
+	d->focus = PANE_LOG;
+	scroll_log(t, d, key == 'b' || key == TUI_FKEY(KEY_PPAGE) ? -1 : 1);
+	return true;
+}
+
+static bool key_newest(struct tui *t, void *self, int key)
+{
+	(void)key;
+	struct dashboard *d = self;
+	d->top_id = 0;
+	d->log_sel = 0;
+	reload_log(t, d);
+	return true;
+}
+
+static bool key_open(struct tui *t, void *self, int key)
+{
+	(void)key;
+	open_selected(t, self);
+	return true;
+}
+
+static bool key_new(struct tui *t, void *self, int key)
+{
+	(void)self;
+	(void)key;
+	form_open(t, form_has_draft(t));
+	return true;
+}
+
+static bool key_discard(struct tui *t, void *self, int key)
+{
+	(void)self;
+	(void)key;
+	if (form_has_draft(t)) {
+		form_discard_draft(t);
+		tui_message(t, false, "%s", TR("已丢弃草稿", "Draft discarded"));
+	}
+	return true;
+}
+
+static bool key_exposure(struct tui *t, void *self, int key)
+{
+	(void)self;
+	(void)key;
+	prompt_open(t, TR("曝光问题标题（按当前播出时间登记）：", "Exposure title (stamped now): "), "", stamp_exposure_done, NULL);
+	return true;
+}
+
+/* The pages the dashboard opens, by key. */
+static bool key_page_open(struct tui *t, void *self, int key)
+{
+	(void)self;
+	switch (key) {
+	case 'r': roster_view_open(t); break;
+	case '/': search_view_open(t); break;
+	case 'o': relay_view_open(t); break;
+	case 'm': review_view_open(t); break;
+	case 'p': report_view_open(t); break;
+	default: help_open(t); break;
+	}
+	return true;
+}
+
+static const struct key_binding dash_keys[] = {
+	{ { 'n' }, "n", "新登记", "new", "新登记（投诉/举报/咨询）", "new intake", ROLE_OPERATOR, key_new },
+	{ { 'e' }, "e", "曝光", "exposure", "按当前播出时间登记曝光问题", "stamp a new exposure at the current time", ROLE_OPERATOR, key_exposure },
+	{ { '\r', '\n', TUI_FKEY(KEY_ENTER) }, "Enter", "详情", "open", "打开所选条目的详情", "open the selected item", ROLE_NONE, key_open },
+	{ { '\t' }, "Tab", "切换", "focus", "在曝光、登记、值班三栏间切换", "cycle focus: board, log, duty", ROLE_NONE, key_focus },
+	{ { '/' }, "/", "搜索", "search", "搜索登记和曝光问题", "search intakes and exposures", ROLE_NONE, key_page_open },
+	{ { 'r' }, "r", "值班表", "roster", "值班表", "duty roster", ROLE_NONE, key_page_open },
+	{ { '?' }, "?", "帮助", "help", "帮助（所有按键）", "help (every key)", ROLE_NONE, key_page_open },
+	{ { 'q' }, "q", "退出", "quit", "退出（有草稿时先问）", "quit (asks first if a draft is open)", ROLE_NONE, key_quit },
+	{ { 3 }, "Ctrl-C", NULL, NULL, "退出（同 q）", "quit (as q)", ROLE_NONE, key_quit },
+	{ { TUI_FKEY(KEY_F(1)) }, "F1", NULL, NULL, "帮助（同 ?）", "help (as ?)", ROLE_NONE, key_page_open },
+	{ { TUI_FKEY(KEY_BTAB) }, "Shift-Tab", NULL, NULL, "反向切换栏", "cycle focus backwards", ROLE_NONE, key_focus },
+	{ { 'j', TUI_FKEY(KEY_DOWN) }, "↓/j", NULL, NULL, "下一条", "next row", ROLE_NONE, key_down },
+	{ { 'k', TUI_FKEY(KEY_UP) }, "↑/k", NULL, NULL, "上一条", "previous row", ROLE_NONE, key_up },
+	{ { ' ', TUI_FKEY(KEY_NPAGE) }, "PgDn/Space", NULL, NULL, "向下翻页（看更早的登记）", "page down (older intakes)", ROLE_NONE, key_page },
+	{ { 'b', TUI_FKEY(KEY_PPAGE) }, "PgUp/b", NULL, NULL, "向上翻页", "page up", ROLE_NONE, key_page },
+	{ { 'g', TUI_FKEY(KEY_HOME) }, "Home/g", NULL, NULL, "回到最新", "back to the newest", ROLE_NONE, key_newest },
+	{ { 'm' }, "m", NULL, NULL, "早班回顾：未办结事项、交接班", "morning review: open items, handover", ROLE_NONE, key_page_open },
+	{ { 'p' }, "p", NULL, NULL, "统计表：看各行数值，填写手填行", "statistics table: see the rows, fill in hand rows", ROLE_NONE, key_page_open },
+	{ { 'o' }, "o", NULL, NULL, "外发与接入（失败的机器人提醒、8890 隔离记录）", "relay (failed robot alerts, quarantined 8890 records)", ROLE_NONE, key_page_open },
+	{ { 'X' }, "X", NULL, NULL, "丢弃未保存的登记草稿", "discard the unsaved intake draft", ROLE_NONE, key_discard },
+	{ { 0 }, "Ctrl-L", NULL, NULL, "重画屏幕", "redraw the screen", ROLE_NONE, NULL },
+};
+const struct key_table dash_key_table = KEY_TABLE("看板", "Dashboard", dash_keys);
+
+const struct view view_dashboard = { "dashboard", &dash_key_table, paint, NULL, NULL, on_data_changed, NULL };

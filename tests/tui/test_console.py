@@ -143,11 +143,13 @@ def mask_clock(lines):
 
 # --- key tables from the source ------------------------------------------
 
+_STR = r'"((?:[^"\\]|\\.)*)"'
+# { { keys }, "label", "hint" or NULL, "hint en" or NULL, "help zh", "help en", ROLE_x, handler }
 _BINDING_RE = re.compile(
-    r'\{\s*([^,{}]+?)\s*,\s*(true|false)\s*,\s*"((?:[^"\\]|\\.)*)"\s*,\s*"((?:[^"\\]|\\.)*)"\s*,\s*"((?:[^"\\]|\\.)*)"'
-    r'\s*,\s*(ROLE_\w+)\s*\}')
+    r'\{\s*\{[^{}]*\}\s*,\s*' + _STR + r'\s*,\s*(?:NULL|' + _STR + r')\s*,\s*(?:NULL|' + _STR + r')\s*,\s*'
+    + _STR + r'\s*,\s*' + _STR + r'\s*,\s*(ROLE_\w+)\s*,\s*\w+\s*\}')
 _ARRAY_RE = re.compile(r"static const struct key_binding (\w+)\[\] = \{(.*?)\n\};", re.S)
-_TABLE_RE = re.compile(r'const struct key_table (\w+) = \{\s*"([^"]*)",\s*"([^"]*)",\s*(\w+),')
+_TABLE_RE = re.compile(r'const struct key_table (\w+) = KEY_TABLE\(\s*"([^"]*)",\s*"([^"]*)",\s*(\w+)\)')
 
 
 def source_key_tables():
@@ -157,7 +159,7 @@ def source_key_tables():
         with open(path, encoding="utf-8") as f:
             src = f.read()
         for m in _ARRAY_RE.finditer(src):
-            arrays[m.group(1)] = [(b.group(3), b.group(4), b.group(5)) for b in _BINDING_RE.finditer(m.group(2))]
+            arrays[m.group(1)] = [(b.group(1), b.group(4), b.group(5)) for b in _BINDING_RE.finditer(m.group(2))]
         for m in _TABLE_RE.finditer(src):
             tables[m.group(1)] = (m.group(2), m.group(3), m.group(4))
     return {name: (zh, en, arrays[arr]) for name, (zh, en, arr) in tables.items()}
@@ -1148,12 +1150,16 @@ class Views(ConsoleTest):
         self.assertEqual(got["exposure_id"], eid)
         self.assertEqual(got["recovered_fen"], 3550)
         self.assertIn("已电话联系来电人", got["notes"])
-        # an unknown unit is refused with the core's message, nothing changes
+        # the unit is picked from a list: a name that is no unit matches
+        # nothing, Enter says so, Esc leaves and nothing changes
         t.keys("t")
         t.wait_for("转办到单位")
         t.type("不存在的科")
+        t.wait_for("没有匹配")
         t.keys("Enter")
-        t.wait_for("没有单位名称是、含有或拼音首字母是「不存在的科」")
+        t.wait_for("没有匹配的条目")
+        t.keys("Escape")
+        t.wait_for("登记 #%d" % iid)
         self.assertEqual(self.zs_json("log", "show", str(iid))["transfer_unit"], "食品安全监管科")
         self.act(t, "d", "标记为重复件", str(orig))
         got = self.zs_json("log", "show", str(iid))
@@ -1233,7 +1239,7 @@ class Views(ConsoleTest):
         t.wait_for("筛选：")
         t.type("消费者协会")
         t.keys("Enter")
-        lines = t.wait_for("筛选：消费者协会")
+        lines = t.wait_for("今晚值班表 · 筛选：消费者协会")
         heads = [l.strip() for l in lines[1:-1] if l.strip() and not l.startswith(" ")]
         self.assertEqual(heads, ["消费者协会"])
         t.keys("Escape")
