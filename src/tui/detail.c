@@ -175,6 +175,8 @@ static void paint(struct tui *t, void *self)
 	struct detail *d = self;
 	if (!d->loaded)
 		reload(t, d);
+	/* The page first: the title says where in it the window is. */
+	pager_paint(t, &d->pager, 1, t->rows - 2, 1, t->cols - 2);
 	tui_fill(t, 0, 0, t->cols, C_HEADER);
 	char title[160];
 	int len = snprintf(title, sizeof title, d->exposure ? TR("曝光问题 #%lld", "Exposure #%lld") : TR("登记 #%lld", "Intake #%lld"), (long long)d->id);
@@ -184,7 +186,6 @@ static void paint(struct tui *t, void *self)
 			 d->pager.scroll + 1, d->pager.scroll + d->pager.page < d->pager.total ? d->pager.scroll + d->pager.page : d->pager.total,
 			 d->pager.total);
 	tui_text(t, 0, 1, t->cols - 2, title, C_HEADER);
-	pager_paint(t, &d->pager, 1, t->rows - 2, 1, t->cols - 2);
 	tui_hints(t, d->exposure ? &exposure_key_table : &intake_key_table);
 }
 
