@@ -24,24 +24,11 @@ struct log_row {
 	char subject[160], summary[320];
 };
 
-struct exp_row {
-	int64_t id, aired, deadline, linked;
-	int level;
-	char title[256], local[12], status[16], lead[96];
-	char instruction[256];   /* the latest 批示 */
-};
-
-struct duty_row {
-	char unit[96], name[48], title[48], mobile[24];
-	bool leader;
-};
-
 enum pane { PANE_BOARD, PANE_LOG, PANE_DUTY, PANE_N };
 
 struct dashboard {
-	struct board_counts counts;
-	int64_t since;
-	struct exp_row exps[MAX_EXPOSURES];
+	/* the board as core built it: counters, open exposures, duty now */
+	struct board_snapshot snap;
 	int nexp, exp_sel, exp_top;
 	struct log_row log[MAX_LOG];
 	int nlog, log_sel;
@@ -50,7 +37,6 @@ struct dashboard {
 	int64_t seen_newest;     /* newest id when the user scrolled away */
 	struct { int64_t id, at; } fresh[64];
 	int nfresh;
-	struct duty_row duty[MAX_DUTY];
 	int nduty;
 	enum pane focus;
 	int log_rows;            /* rows the log pane had at the last paint */
@@ -67,30 +53,14 @@ struct dashboard *dashboard_new(struct tui *t)
 
 void dashboard_free(struct dashboard *d)
 {
+	if (d)
+		board_snapshot_clear(&d->snap);
 	free(d);
 }
 
 static void copy(char *dst, size_t n, const char *src)
 {
 	snprintf(dst, n, "%s", src ? src : "");
-}
-
-static void keep_exposure(struct dashboard *d, const struct board_exposure *b)
-{
-	if (d->nexp >= MAX_EXPOSURES)
-		return;
-	const struct exposure *e = &b->e;
-	struct exp_row *r = &d->exps[d->nexp++];
-	r->id = e->id;
-	r->aired = e->aired_at;
-	r->deadline = e->deadline;
-	r->linked = e->linked;
-	r->level = e->level;
-	copy(r->title, sizeof r->title, e->title);
-	copy(r->local, sizeof r->local, e->local);
-	copy(r->status, sizeof r->status, e->status);
-	copy(r->lead, sizeof r->lead, e->lead_unit);
-	copy(r->instruction, sizeof r->instruction, b->last_instruction);
 }
 
 static int log_cb(const struct intake *i, void *ud)
@@ -114,18 +84,6 @@ static int newest_cb(const struct intake *i, void *ud)
 {
 	*(int64_t *)ud = i->id;
 	return ZS_STOP;   /* one row is all it asks for: not a failure */
-}
-
-static void keep_duty(struct dashboard *d, const struct roster_entry *e)
-{
-	if (d->nduty >= MAX_DUTY)
-		return;
-	struct duty_row *r = &d->duty[d->nduty++];
-	copy(r->unit, sizeof r->unit, e->unit);
-	copy(r->name, sizeof r->name, e->name);
-	copy(r->title, sizeof r->title, e->title);
-	copy(r->mobile, sizeof r->mobile, *e->mobile ? e->mobile : e->landline);
-	r->leader = e->is_leader;
 }
 
 static bool is_fresh(struct tui *t, struct dashboard *d, int64_t id)
@@ -201,21 +159,15 @@ static void reload_log(struct tui *t, struct dashboard *d)
 static void load(struct tui *t, struct dashboard *d)
 {
 	struct zs_error first = { 0 }, err = { 0 };
-	struct board_snapshot s;
-	if (board_snapshot(t->c, &s, &err))
+	/* Kept as it is until the next load: no copy of each row. */
+	board_snapshot_clear(&d->snap);
+	if (board_snapshot(t->c, &d->snap, &err))
 		keep_first(&first, &err);
-	t->gala = s.gala;
-	d->since = s.since;
-	d->counts = s.counts;
-	d->nexp = 0;
-	for (size_t i = 0; i < s.nexposures; i++)
-		keep_exposure(d, &s.exposures[i]);
+	t->gala = d->snap.gala;
+	d->nexp = d->snap.nexposures < MAX_EXPOSURES ? (int)d->snap.nexposures : MAX_EXPOSURES;
 	if (d->exp_sel >= d->nexp)
 		d->exp_sel = d->nexp ? d->nexp - 1 : 0;
-	d->nduty = 0;
-	for (size_t i = 0; i < s.nduty; i++)
-		keep_duty(d, &s.duty[i]);
-	board_snapshot_clear(&s);
+	d->nduty = d->snap.nduty < MAX_DUTY ? (int)d->snap.nduty : MAX_DUTY;
 	load_log(t, d, &first);
 	say_load_error(t, &first);
 	d->loaded = true;
@@ -269,9 +221,9 @@ static void paint_header(struct tui *t, struct dashboard *d)
 
 static void paint_counters(struct tui *t, struct dashboard *d)
 {
-	const struct board_counts *b = &d->counts;
+	const struct board_counts *b = &d->snap.counts;
 	char since[16], line[1024];
-	time_format(d->since, TIME_CLOCK, since, sizeof since);
+	time_format(d->snap.since, TIME_CLOCK, since, sizeof since);
 	snprintf(line, sizeof line,
 		 TR("%s起受理 %lld：投诉 %lld 举报 %lld 咨询 %lld │ 关联曝光 %lld │ 未结 %lld（历来 %lld）",
 		    "since %s: %lld in: %lld complaints %lld tips %lld inquiries | linked %lld | open %lld (all %lld)"),
@@ -310,9 +262,9 @@ static void paint_counters(struct tui *t, struct dashboard *d)
 static void paint_board(struct tui *t, struct dashboard *d, int y, int h, int w)
 {
 	char title[256];
-	if (d->counts.exposures_overdue)
+	if (d->snap.counts.exposures_overdue)
 		snprintf(title, sizeof title, TR("晚会曝光问题（未结 %d，超时 %lld）", "Exposures (open %d, overdue %lld)"), d->nexp,
-			 (long long)d->counts.exposures_overdue);
+			 (long long)d->snap.counts.exposures_overdue);
 	else
 		snprintf(title, sizeof title, TR("晚会曝光问题（未结 %d）", "Exposures (open %d)"), d->nexp);
 	tui_hline(t, y, 0, w);
@@ -340,7 +292,7 @@ static void paint_board(struct tui *t, struct dashboard *d, int y, int h, int w)
 	/* mark level time title local [lead] status linked left */
 	int title_w = w - (1 + 5 + 6 + local_w + lead_w + status_w + 5 + 15);
 	for (int k = 0; k < rows && d->exp_top + k < d->nexp; k++) {
-		const struct exp_row *e = &d->exps[d->exp_top + k];
+		const struct exposure *e = &d->snap.exposures[d->exp_top + k].e;
 		int yy = y + 1 + k, x = 0;
 		/* The clock runs between reads: the state is taken now, by core's rule. */
 		enum due_state due = due_state(e->deadline, t->c->now, DUE_WARN_SECONDS);
@@ -354,11 +306,11 @@ static void paint_board(struct tui *t, struct dashboard *d, int y, int h, int w)
 		 * (vt100, colour-blind). */
 		x += tui_text(t, yy, x, 1, overdue ? "!" : due == DUE_SOON ? "*" : " ", col);
 		x += tui_cell(t, yy, x, 5, level_short(e->level), col);
-		x += tui_cell(t, yy, x, 6, time_format(e->aired, TIME_CLOCK, buf, sizeof buf), col);
+		x += tui_cell(t, yy, x, 6, time_format(e->aired_at, TIME_CLOCK, buf, sizeof buf), col);
 		x += tui_cell(t, yy, x, title_w, e->title, col);
 		x += tui_cell(t, yy, x, local_w, vocab_label(&vocab_local, e->local), col);
 		if (wide)
-			x += tui_cell(t, yy, x, lead_w, *e->lead ? e->lead : TR("牵头未定", "no lead"), col);
+			x += tui_cell(t, yy, x, lead_w, *e->lead_unit ? e->lead_unit : TR("牵头未定", "no lead"), col);
 		x += tui_cell(t, yy, x, status_w, vocab_label(&vocab_exposure_status, e->status), col);
 		snprintf(buf, sizeof buf, "%lld", (long long)e->linked);
 		x += tui_text_right(t, yy, x, 4, buf, col);
@@ -419,7 +371,7 @@ static void paint_duty_column(struct tui *t, struct dashboard *d, int y, int h, 
 	int yy = y + 1;
 	const char *unit = "";
 	for (int i = 0; i < d->nduty && yy < y + h; i++) {
-		const struct duty_row *r = &d->duty[i];
+		const struct roster_entry *r = &d->snap.duty[i];
 		if (strcmp(unit, r->unit)) {
 			tui_text(t, yy++, x0 + 1, w - 1, r->unit, C_TITLE);
 			unit = r->unit;
@@ -427,8 +379,8 @@ static void paint_duty_column(struct tui *t, struct dashboard *d, int y, int h, 
 				break;
 		}
 		char line[256];
-		snprintf(line, sizeof line, "%s%s %s", r->leader ? TR("带班 ", "lead ") : "     ", r->name, r->mobile);
-		tui_text(t, yy++, x0 + 2, w - 2, line, r->leader ? C_NORMAL : C_DIM);
+		snprintf(line, sizeof line, "%s%s %s", r->is_leader ? TR("带班 ", "lead ") : "     ", r->name, *r->mobile ? r->mobile : r->landline);
+		tui_text(t, yy++, x0 + 2, w - 2, line, r->is_leader ? C_NORMAL : C_DIM);
 	}
 	if (!d->nduty)
 		tui_text(t, yy, x0 + 1, w - 1, TR("（此刻没有排班）", "(nobody rostered now)"), C_DIM);
@@ -443,11 +395,11 @@ static void paint_duty_lines(struct tui *t, struct dashboard *d, int y, int h)
 	size_t n = 0;
 	int yy = y + 1;
 	for (int i = 0; i < d->nduty; i++) {
-		const struct duty_row *r = &d->duty[i];
-		if (!r->leader)
+		const struct roster_entry *r = &d->snap.duty[i];
+		if (!r->is_leader)
 			continue;
 		char item[256];
-		snprintf(item, sizeof item, "%s %s %s", r->unit, r->name, r->mobile);
+		snprintf(item, sizeof item, "%s %s %s", r->unit, r->name, *r->mobile ? r->mobile : r->landline);
 		if (n && text_width(line) + 3 + text_width(item) > t->cols - 1) {
 			if (yy >= y + h)
 				break;
@@ -524,7 +476,7 @@ static void scroll_log(struct tui *t, struct dashboard *d, int delta)
 static void open_selected(struct tui *t, struct dashboard *d)
 {
 	if (d->focus == PANE_BOARD && d->nexp)
-		exposure_detail_open(t, d->exps[d->exp_sel].id);
+		exposure_detail_open(t, d->snap.exposures[d->exp_sel].e.id);
 	else if (d->focus == PANE_LOG && d->nlog)
 		intake_detail_open(t, d->log[d->log_sel].id);
 	else if (d->focus == PANE_DUTY)

@@ -11,11 +11,9 @@
 void pager_clear(struct tui_pager *p)
 {
 	for (int i = 0; i < p->n; i++)
-		free(p->lines[i]);
+		free(p->lines[i].text);
 	free(p->lines);
-	free(p->colors);
 	p->lines = NULL;
-	p->colors = NULL;
 	p->n = p->cap = 0;
 	p->mark = -1;
 }
@@ -24,41 +22,34 @@ static void push(struct tui_pager *p, enum tui_color c, const char *s, size_t le
 {
 	if (p->n == p->cap) {
 		int cap = p->cap ? p->cap * 2 : 64;
-		char **l = realloc(p->lines, (size_t)cap * sizeof *l);
-		if (!l)
+		void *grown = realloc(p->lines, (size_t)cap * sizeof *p->lines);
+		if (!grown)
 			return;
-		p->lines = l;
-		enum tui_color *cl = realloc(p->colors, (size_t)cap * sizeof *cl);
-		if (!cl)
-			return;
-		p->colors = cl;
+		p->lines = grown;
 		p->cap = cap;
 	}
 	char *copy = strndup(s, len);
-	if (!copy)
-		return;
-	p->colors[p->n] = c;
-	p->lines[p->n++] = copy;
+	if (copy)
+		p->lines[p->n++] = (struct pager_line){ copy, c };
 }
 
 /* Each \n of the text (summaries, notes) starts a line of its own. */
 void pager_add(struct tui_pager *p, enum tui_color c, const char *fmt, ...)
 {
-	char *buf = NULL;
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vasprintf(&buf, fmt, ap);
+	char *buf = NULL;
+	bool ok = vasprintf(&buf, fmt, ap) >= 0;
 	va_end(ap);
-	if (n < 0)
-		return;
-	for (const char *s = buf;;) {
+	for (const char *s = buf; ok;) {
 		size_t len = strcspn(s, "\n");
 		push(p, c, s, len);
 		if (!s[len])
 			break;
 		s += len + 1;
 	}
-	free(buf);
+	if (ok)
+		free(buf);
 }
 
 /* The screen rows line i takes in w columns; with draw, drawn from row
@@ -98,7 +89,7 @@ void pager_paint(struct tui *t, struct tui_pager *p, int y, int h, int x, int w)
 	p->page = h;
 	int total = 0, mark_row = -1, mark_rows = 0;
 	for (int i = 0; i < p->n; i++) {
-		int r = wrap(t, p->lines[i], w, 0, 0, 0, x, C_NORMAL, false);
+		int r = wrap(t, p->lines[i].text, w, 0, 0, 0, x, C_NORMAL, false);
 		if (i == p->mark) {
 			mark_row = total;
 			mark_rows = r;
@@ -119,7 +110,7 @@ void pager_paint(struct tui *t, struct tui_pager *p, int y, int h, int x, int w)
 		p->scroll = 0;
 	int row = y - p->scroll;
 	for (int i = 0; i < p->n && row < y + h; i++)
-		row += wrap(t, p->lines[i], w, y, row, h, x, i == p->mark ? C_SELECTED : p->colors[i], true);
+		row += wrap(t, p->lines[i].text, w, y, row, h, x, i == p->mark ? C_SELECTED : p->lines[i].color, true);
 }
 
 bool pager_key(struct tui_pager *p, int key, bool fkey)

@@ -172,8 +172,10 @@ void unit_choose(struct tui *t, const char *title, const char *filter, choose_do
 /* One pager (pager.c) for every long text: lines wrapped by display
  * columns, scrolled with arrows, PgUp/PgDn/Space, Home/End. */
 struct tui_pager {
-	char **lines;
-	enum tui_color *colors;
+	struct pager_line {
+		char *text;
+		enum tui_color color;
+	} *lines;
 	int n, cap;
 	int scroll;              /* in screen rows */
 	int total, page;         /* screen rows of the text and of the window, at the last paint */
