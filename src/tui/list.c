@@ -163,13 +163,18 @@ void tui_list_paint(struct tui *t, struct tui_list *l, int y, int h)
 
 void tui_list_header(struct tui *t, const struct tui_list *l, const char *title)
 {
-	char line[1024];
-	if (l->filter && l->filter->len)
-		snprintf(line, sizeof line, TR("%s · 筛选：%s（%d 行）", "%s - filter: %s (%d rows)"), title, l->filter->buf, l->nvis);
-	else
-		snprintf(line, sizeof line, "%s", title);
 	tui_fill(t, 0, 0, t->cols, C_HEADER);
-	tui_text(t, 0, 1, t->cols - 2, line, C_HEADER);
+	int fw = 0;
+	/* The filter on the right, where a long title cannot push it off. */
+	if (l->filter && l->filter->len) {
+		char f[256];
+		snprintf(f, sizeof f, TR(" 筛选：%s（%d 行） ", " filter: %s (%d rows) "), l->filter->buf, l->nvis);
+		fw = text_width(f);
+		if (fw > t->cols / 2)
+			fw = t->cols / 2;
+		tui_text_right(t, 0, t->cols - fw, fw, f, C_HEADER);
+	}
+	tui_text(t, 0, 1, t->cols - 2 - fw, title, C_HEADER);
 }
 
 static void step(struct tui_list *l, int to)

@@ -18,8 +18,6 @@ struct report_view {
 	char text[512];   /* the row text the filter matches */
 };
 
-/* The template shown last, for the next opening. */
-static char last_template[64] = "default";
 
 static void unload(struct report_view *v)
 {
@@ -132,7 +130,7 @@ static void template_done(struct tui *t, void *ud, const char *answer)
 	}
 	report_template_clear(&probe);
 	snprintf(v->tmpl, sizeof v->tmpl, "%s", answer);
-	snprintf(last_template, sizeof last_template, "%s", answer);
+	snprintf(t->report_template, sizeof t->report_template, "%s", answer);
 	v->list.sel = v->list.top = 0;
 	unload(v);
 }
@@ -209,7 +207,7 @@ void report_view_open(struct tui *t)
 	struct report_view *v = calloc(1, sizeof *v);
 	if (!v)
 		return;
-	snprintf(v->tmpl, sizeof v->tmpl, "%s", last_template);
+	snprintf(v->tmpl, sizeof v->tmpl, "%s", *t->report_template ? t->report_template : "default");
 	tui_list_init(&v->list, &report_rows, v);
 	tui_push(t, &view_report, v);
 }

@@ -99,6 +99,8 @@ struct tui {
 	struct board_gala gala;
 	struct dashboard *dash;
 	struct form *form;
+	/* what a page keeps between openings (its state is per opening) */
+	char report_template[64];
 };
 
 /* the view stack */

@@ -1239,7 +1239,7 @@ class Views(ConsoleTest):
         t.wait_for("筛选：")
         t.type("消费者协会")
         t.keys("Enter")
-        lines = t.wait_for("今晚值班表 · 筛选：消费者协会")
+        lines = t.wait_until(lambda ls: "筛选：消费者协会" in ls[0], what="the filter in the title")
         heads = [l.strip() for l in lines[1:-1] if l.strip() and not l.startswith(" ")]
         self.assertEqual(heads, ["消费者协会"])
         t.keys("Escape")
@@ -1952,7 +1952,7 @@ class Widgets(ConsoleTest):
         t.keys("f")
         t.type(ident + " ")
         t.keys("Enter")
-        lines = t.wait_for("筛选：%s" % ident)
+        lines = t.wait_until(lambda ls: "筛选：%s" % ident in ls[0], what="the filter in the title")
         rows = [l for l in lines[1:-1] if l.strip()]
         self.assertTrue(rows and all(ident in r for r in rows), rows)
         t.keys("f")
