@@ -60,26 +60,25 @@ void tui_list_update(struct tui_list *l)
 	}
 	const char *f = l->filter ? l->filter->buf : "";
 	l->nvis = 0;
-	int heading = -1;   /* a heading waits until a row under it matches */
+	/* A heading that matches brings its whole group; one that does not
+	 * is shown above the first of its rows that does. */
+	int pending = -1;
+	bool group = false;
 	for (int i = 0; i < n; i++) {
 		enum tui_color c;
 		bool head = false;
 		const char *s = l->rows->text(l->ud, i, &c, &head);
 		if (!*f) {
 			l->vis[l->nvis++] = i;
-			continue;
-		}
-		if (head) {
-			heading = matches(s, f) ? -2 - i : i;
-			if (heading < -1)
+		} else if (head) {
+			group = matches(s, f);
+			pending = group ? -1 : i;
+			if (group)
 				l->vis[l->nvis++] = i;
-			continue;
-		}
-		if (heading < -1 || matches(s, f)) {
-			if (heading >= 0) {
-				l->vis[l->nvis++] = heading;
-				heading = -2 - heading;
-			}
+		} else if (group || matches(s, f)) {
+			if (pending >= 0)
+				l->vis[l->nvis++] = pending;
+			pending = -1;
 			l->vis[l->nvis++] = i;
 		}
 	}

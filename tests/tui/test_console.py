@@ -1932,6 +1932,16 @@ class Widgets(ConsoleTest):
         self.assertTrue(rows)
         self.assertLess(len(rows), len(before))
         self.assertEqual([l.strip() for l in rows if not l.startswith(" ")], ["消费者协会"])
+        # a name: that person's row under the unit's heading, nobody else
+        # of the unit (a heading that does not match brings no group)
+        row = before[[l.strip() for l in before].index("消费者协会") + 1].split()
+        name = row[1] if row[0] == "带班" else row[0]
+        t.keys("C-u")
+        t.type(name)
+        lines = t.wait_until(lambda ls: ("筛选：" + name) in ls[-2], what="the name in the filter")
+        rows = [l for l in lines[1:-2] if l.strip()]
+        self.assertEqual(rows[0].strip(), "消费者协会", rows)
+        self.assertTrue(all(name in r for r in rows[1:]) and len(rows) >= 2, rows)
         t.type("不存在的人")
         lines = t.wait_for("没有匹配")
         self.assertEqual([l for l in lines[1:-2] if l.strip() and "没有匹配" not in l], [])
