@@ -1239,7 +1239,9 @@ class Views(ConsoleTest):
         t.wait_for("筛选：")
         t.type("消费者协会")
         t.keys("Enter")
-        lines = t.wait_until(lambda ls: "筛选：消费者协会" in ls[0], what="the filter in the title")
+        # Enter: the filter line goes, the title keeps the filter
+        lines = t.wait_until(lambda ls: "筛选：消费者协会" in ls[0] and not ls[-2].startswith("筛选："),
+                             what="the filter kept in the title")
         heads = [l.strip() for l in lines[1:-1] if l.strip() and not l.startswith(" ")]
         self.assertEqual(heads, ["消费者协会"])
         t.keys("Escape")
@@ -1962,7 +1964,8 @@ class Widgets(ConsoleTest):
         t.keys("f")
         t.type(ident + " ")
         t.keys("Enter")
-        lines = t.wait_until(lambda ls: "筛选：%s" % ident in ls[0], what="the filter in the title")
+        lines = t.wait_until(lambda ls: "筛选：%s" % ident in ls[0] and not ls[-2].startswith("筛选："),
+                             what="the filter kept in the title")
         rows = [l for l in lines[1:-1] if l.strip()]
         self.assertTrue(rows and all(ident in r for r in rows), rows)
         t.keys("f")
