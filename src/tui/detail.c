@@ -274,13 +274,13 @@ static void unit_picked(struct tui *t, void *ud, int index, const char *unit)
 }
 
 /* Transfer and lead unit: picked from the units, typing narrows the list
- * (食品 offers every unit with 食品 in its name). */
+ * (食品 offers every unit with 食品 in its name, spaq 食品安全监管科 first). */
 static bool pick_unit(struct tui *t, void *self, int key)
 {
 	struct detail *d = self;
 	d->action = key;
-	unit_choose(t, d->exposure ? TR("设牵头单位：打字筛选，Enter 选定，Esc 取消", "Lead unit: type to filter, Enter picks, Esc cancels")
-				   : TR("转办到单位：打字筛选，Enter 选定，Esc 取消", "Transfer to: type to filter, Enter picks, Esc cancels"),
+	unit_choose(t, d->exposure ? TR("设牵头单位：打字筛选（名称或拼音首字母），Enter 选定，Esc 取消", "Lead unit: type a name or its pinyin initials, Enter picks, Esc cancels")
+				   : TR("转办到单位：打字筛选（名称或拼音首字母），Enter 选定，Esc 取消", "Transfer to: type a name or its pinyin initials, Enter picks, Esc cancels"),
 		    "", unit_picked, d);
 	return true;
 }

@@ -12,6 +12,7 @@
 
 #include "tui_internal.h"
 #include "zhishou/i18n.h"
+#include "zhishou/pinyin.h"
 #include "zhishou/reads.h"
 #include "zhishou/text.h"
 
@@ -25,8 +26,10 @@ void tui_list_init(struct tui_list *l, const struct tui_rows *rows, void *ud)
 void tui_list_free(struct tui_list *l)
 {
 	free(l->vis);
+	free(l->rank);
 	free(l->filter);
 	l->vis = NULL;
+	l->rank = NULL;
 	l->filter = NULL;
 	l->nvis = l->cap = 0;
 }
@@ -48,18 +51,54 @@ static bool matches(const char *text, const char *filter)
 	return true;
 }
 
+static void clamp(struct tui_list *l)
+{
+	if (l->sel >= l->nvis)
+		l->sel = l->nvis ? l->nvis - 1 : 0;
+	if (l->sel < 0)
+		l->sel = 0;
+}
+
+/* Rows the page's match accepts, best first, ties in the page's order (an
+ * insertion sort: pick lists are a few hundred rows at most). */
+static void ranked(struct tui_list *l, int n, const char *f)
+{
+	for (int i = 0; i < n; i++) {
+		enum tui_color c;
+		bool head = false;
+		int r = l->rows->match(l->rows->text(l->ud, i, &c, &head), f);
+		if (r <= 0)
+			continue;
+		int k = l->nvis++;
+		for (; k > 0 && l->rank[k - 1] < r; k--) {
+			l->vis[k] = l->vis[k - 1];
+			l->rank[k] = l->rank[k - 1];
+		}
+		l->vis[k] = i;
+		l->rank[k] = r;
+	}
+	clamp(l);
+}
+
 void tui_list_update(struct tui_list *l)
 {
 	int n = l->rows->count(l->ud);
 	if (n > l->cap) {
 		int *v = realloc(l->vis, (size_t)n * sizeof *v);
-		if (!v)
+		if (v)
+			l->vis = v;
+		int *r = v ? realloc(l->rank, (size_t)n * sizeof *r) : NULL;
+		if (!r)
 			return;
-		l->vis = v;
+		l->rank = r;
 		l->cap = n;
 	}
 	const char *f = l->filter ? l->filter->buf : "";
 	l->nvis = 0;
+	if (l->rows->match) {
+		ranked(l, n, f);
+		return;
+	}
 	/* A heading that matches brings its whole group; one that does not
 	 * is shown above the first of its rows that does. */
 	int pending = -1;
@@ -82,10 +121,7 @@ void tui_list_update(struct tui_list *l)
 			l->vis[l->nvis++] = i;
 		}
 	}
-	if (l->sel >= l->nvis)
-		l->sel = l->nvis ? l->nvis - 1 : 0;
-	if (l->sel < 0)
-		l->sel = 0;
+	clamp(l);
 }
 
 int tui_list_current(const struct tui_list *l)
@@ -264,7 +300,7 @@ static const char *ch_text(void *ud, int i, enum tui_color *c, bool *heading)
 	return ((struct chooser *)ud)->rows[i];
 }
 
-static const struct tui_rows chooser_rows = { ch_count, ch_text, NULL };
+static const struct tui_rows chooser_rows = { ch_count, ch_text, NULL, pick_match };
 
 static void ch_finish(struct tui *t, struct chooser *ch, int i)
 {
@@ -297,7 +333,7 @@ static bool ch_cancel(struct tui *t, void *self, int key)
 }
 
 static const struct key_binding choose_keys[] = {
-	{ { '\r', '\n', TUI_FKEY(KEY_ENTER) }, "Enter", "选定", "pick", "选定高亮的一项（先打字筛选，名称的一部分即可）", "pick the highlighted entry (type part of a name to filter first)", ROLE_NONE, ch_pick },
+	{ { '\r', '\n', TUI_FKEY(KEY_ENTER) }, "Enter", "选定", "pick", "选定高亮的一项（先打字筛选：名称的开头、一部分或拼音首字母，如 spaq）", "pick the highlighted entry (type to filter first: the start of a name, a part, or its pinyin initials such as spaq)", ROLE_NONE, ch_pick },
 	{ { 27, 7 }, "Esc", "取消", "cancel", "取消，什么也不改（Ctrl-U 清空筛选）", "cancel, nothing changes (Ctrl-U clears the filter)", ROLE_NONE, ch_cancel },
 	{ { 0 }, "↑↓", "选择", "select", "在匹配的条目间移动", "move among the matches", ROLE_NONE, NULL },
 };

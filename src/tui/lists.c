@@ -227,7 +227,7 @@ static const char *rows_text(void *ud, int i, enum tui_color *c, bool *heading)
 	return r->text;
 }
 
-static const struct tui_rows list_rows = { rows_count, rows_text, NULL };
+static const struct tui_rows list_rows = { rows_count, rows_text, NULL, NULL };
 
 static const struct row *current(const struct list *l)
 {

@@ -75,7 +75,7 @@ static void paint_row(struct tui *t, void *ud, int i, int y, bool sel)
 	tui_text_right(t, y, t->cols - vw, vw - 1, *s ? s : (hand ? TR("（未填）", "(empty)") : "0"), c);
 }
 
-static const struct tui_rows report_rows = { rows_count, row_text, paint_row };
+static const struct tui_rows report_rows = { rows_count, row_text, paint_row, NULL };
 extern const struct key_table report_key_table;
 
 static void paint(struct tui *t, void *self)

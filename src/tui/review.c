@@ -116,7 +116,7 @@ static void paint_row(struct tui *t, void *ud, int i, int y, bool sel)
 	tui_text_right(t, y, t->cols - dw, dw, due, c);
 }
 
-static const struct tui_rows review_rows = { rows_count, row_text, paint_row };
+static const struct tui_rows review_rows = { rows_count, row_text, paint_row, NULL };
 
 extern const struct key_table review_key_table;
 

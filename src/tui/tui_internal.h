@@ -131,12 +131,17 @@ struct tui_rows {
 	const char *(*text)(void *ud, int i, enum tui_color *color, bool *heading);
 	/* NULL: the text across the width */
 	void (*paint_row)(struct tui *t, void *ud, int i, int y, bool selected);
+	/* How well a row matches the filter, best first (pick_match: a name's
+	 * start, a part, its pinyin initials); 0 drops it.  NULL: every word
+	 * of the filter must appear in the row, rows keep their order. */
+	int (*match)(const char *text, const char *typed);
 };
 
 struct tui_list {
 	const struct tui_rows *rows;
 	void *ud;
 	int *vis, nvis, cap;     /* the rows shown, after the filter */
+	int *rank;               /* with rows->match: each shown row's rank */
 	int sel, top, page;      /* over vis; page: rows at the last paint */
 	struct lineedit *filter; /* NULL until f is pressed */
 	bool filtering;          /* the filter is being typed */

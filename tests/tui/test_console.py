@@ -2014,7 +2014,13 @@ class Widgets(ConsoleTest):
         self.assertIn("食品安全监管科", units)
         self.assertTrue(all("食品" in u for u in units), units)
         self.assertNotIn("未知单位", "\n".join(lines))
-        pick = units[0]
+        self.assertEqual(units[0], "食品安全监管科")          # the start of a name ranks first
+        # the pinyin initials find it too, best first
+        t.keys("C-u")
+        t.type("spaq")
+        lines = t.wait_until(lambda ls: "筛选：spaq" in ls[-2], what="the initials")
+        self.assertEqual(lines[1].strip(), "食品安全监管科")
+        pick = lines[1].strip()
         t.keys("Enter")
         lines = t.wait_for("已保存")
         got = self.zs_json("log", "show", str(iid))
