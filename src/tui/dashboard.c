@@ -24,24 +24,11 @@ struct log_row {
 	char subject[160], summary[320];
 };
 
-struct exp_row {
-	int64_t id, aired, deadline, linked;
-	int level;
-	char title[256], local[12], status[16], lead[96];
-	char instruction[256];   /* the latest 批示 */
-};
-
-struct duty_row {
-	char unit[96], name[48], title[48], mobile[24];
-	bool leader;
-};
-
 enum pane { PANE_BOARD, PANE_LOG, PANE_DUTY, PANE_N };
 
 struct dashboard {
-	struct board_counts counts;
-	int64_t since;
-	struct exp_row exps[MAX_EXPOSURES];
+	/* the board as core built it: counters, open exposures, duty now */
+	struct board_snapshot snap;
 	int nexp, exp_sel, exp_top;
 	struct log_row log[MAX_LOG];
 	int nlog, log_sel;
@@ -50,34 +37,13 @@ struct dashboard {
 	int64_t seen_newest;     /* newest id when the user scrolled away */
 	struct { int64_t id, at; } fresh[64];
 	int nfresh;
-	struct duty_row duty[MAX_DUTY];
 	int nduty;
 	enum pane focus;
 	int log_rows;            /* rows the log pane had at the last paint */
 	bool loaded;
 };
 
-static const struct key_binding dash_keys[] = {
-	{ 'n', false, "n", "新登记（投诉/举报/咨询）", "new intake", ROLE_OPERATOR },
-	{ 'e', false, "e", "按当前播出时间登记曝光问题", "stamp a new exposure at the current time", ROLE_OPERATOR },
-	{ '\r', false, "Enter", "打开所选条目的详情", "open the selected item", ROLE_NONE },
-	{ '\t', false, "Tab", "在曝光、登记、值班三栏间切换", "cycle focus: board, log, duty", ROLE_NONE },
-	{ 'j', false, "↓/j", "下一条", "next row", ROLE_NONE },
-	{ 'k', false, "↑/k", "上一条", "previous row", ROLE_NONE },
-	{ ' ', false, "PgDn/Space", "向下翻页（看更早的登记）", "page down (older intakes)", ROLE_NONE },
-	{ 'b', false, "PgUp/b", "向上翻页", "page up", ROLE_NONE },
-	{ 'g', false, "Home/g", "回到最新", "back to the newest", ROLE_NONE },
-	{ 'r', false, "r", "值班表", "duty roster", ROLE_NONE },
-	{ '/', false, "/", "搜索登记和曝光问题", "search intakes and exposures", ROLE_NONE },
-	{ 'm', false, "m", "早班回顾：未办结事项、交接班", "morning review: open items, handover", ROLE_NONE },
-	{ 'p', false, "p", "统计表：看各行数值，填写手填行", "statistics table: see the rows, fill in hand rows", ROLE_NONE },
-	{ 'o', false, "o", "外发与接入（失败的机器人提醒、8890 隔离记录）", "relay (failed robot alerts, quarantined 8890 records)", ROLE_NONE },
-	{ 'X', false, "X", "丢弃未保存的登记草稿", "discard the unsaved intake draft", ROLE_NONE },
-	{ '?', false, "?", "帮助（所有按键）", "help (every key)", ROLE_NONE },
-	{ 12, false, "Ctrl-L", "重画屏幕", "redraw the screen", ROLE_NONE },
-	{ 'q', false, "q/Ctrl-C", "退出（有草稿时先问）", "quit (asks first if a draft is open)", ROLE_NONE },
-};
-const struct key_table dash_key_table = { "看板", "Dashboard", dash_keys, sizeof dash_keys / sizeof *dash_keys };
+extern const struct key_table dash_key_table;
 
 struct dashboard *dashboard_new(struct tui *t)
 {
@@ -87,30 +53,14 @@ struct dashboard *dashboard_new(struct tui *t)
 
 void dashboard_free(struct dashboard *d)
 {
+	if (d)
+		board_snapshot_clear(&d->snap);
 	free(d);
 }
 
 static void copy(char *dst, size_t n, const char *src)
 {
 	snprintf(dst, n, "%s", src ? src : "");
-}
-
-static void keep_exposure(struct dashboard *d, const struct board_exposure *b)
-{
-	if (d->nexp >= MAX_EXPOSURES)
-		return;
-	const struct exposure *e = &b->e;
-	struct exp_row *r = &d->exps[d->nexp++];
-	r->id = e->id;
-	r->aired = e->aired_at;
-	r->deadline = e->deadline;
-	r->linked = e->linked;
-	r->level = e->level;
-	copy(r->title, sizeof r->title, e->title);
-	copy(r->local, sizeof r->local, e->local);
-	copy(r->status, sizeof r->status, e->status);
-	copy(r->lead, sizeof r->lead, e->lead_unit);
-	copy(r->instruction, sizeof r->instruction, b->last_instruction);
 }
 
 static int log_cb(const struct intake *i, void *ud)
@@ -134,18 +84,6 @@ static int newest_cb(const struct intake *i, void *ud)
 {
 	*(int64_t *)ud = i->id;
 	return ZS_STOP;   /* one row is all it asks for: not a failure */
-}
-
-static void keep_duty(struct dashboard *d, const struct roster_entry *e)
-{
-	if (d->nduty >= MAX_DUTY)
-		return;
-	struct duty_row *r = &d->duty[d->nduty++];
-	copy(r->unit, sizeof r->unit, e->unit);
-	copy(r->name, sizeof r->name, e->name);
-	copy(r->title, sizeof r->title, e->title);
-	copy(r->mobile, sizeof r->mobile, *e->mobile ? e->mobile : e->landline);
-	r->leader = e->is_leader;
 }
 
 static bool is_fresh(struct tui *t, struct dashboard *d, int64_t id)
@@ -221,21 +159,15 @@ static void reload_log(struct tui *t, struct dashboard *d)
 static void load(struct tui *t, struct dashboard *d)
 {
 	struct zs_error first = { 0 }, err = { 0 };
-	struct board_snapshot s;
-	if (board_snapshot(t->c, &s, &err))
+	/* Kept as it is until the next load: no copy of each row. */
+	board_snapshot_clear(&d->snap);
+	if (board_snapshot(t->c, &d->snap, &err))
 		keep_first(&first, &err);
-	t->gala = s.gala;
-	d->since = s.since;
-	d->counts = s.counts;
-	d->nexp = 0;
-	for (size_t i = 0; i < s.nexposures; i++)
-		keep_exposure(d, &s.exposures[i]);
+	t->gala = d->snap.gala;
+	d->nexp = d->snap.nexposures < MAX_EXPOSURES ? (int)d->snap.nexposures : MAX_EXPOSURES;
 	if (d->exp_sel >= d->nexp)
 		d->exp_sel = d->nexp ? d->nexp - 1 : 0;
-	d->nduty = 0;
-	for (size_t i = 0; i < s.nduty; i++)
-		keep_duty(d, &s.duty[i]);
-	board_snapshot_clear(&s);
+	d->nduty = d->snap.nduty < MAX_DUTY ? (int)d->snap.nduty : MAX_DUTY;
 	load_log(t, d, &first);
 	say_load_error(t, &first);
 	d->loaded = true;
@@ -289,9 +221,9 @@ static void paint_header(struct tui *t, struct dashboard *d)
 
 static void paint_counters(struct tui *t, struct dashboard *d)
 {
-	const struct board_counts *b = &d->counts;
+	const struct board_counts *b = &d->snap.counts;
 	char since[16], line[1024];
-	time_format(d->since, TIME_CLOCK, since, sizeof since);
+	time_format(d->snap.since, TIME_CLOCK, since, sizeof since);
 	snprintf(line, sizeof line,
 		 TR("%s起受理 %lld：投诉 %lld 举报 %lld 咨询 %lld │ 关联曝光 %lld │ 未结 %lld（历来 %lld）",
 		    "since %s: %lld in: %lld complaints %lld tips %lld inquiries | linked %lld | open %lld (all %lld)"),
@@ -330,9 +262,9 @@ static void paint_counters(struct tui *t, struct dashboard *d)
 static void paint_board(struct tui *t, struct dashboard *d, int y, int h, int w)
 {
 	char title[256];
-	if (d->counts.exposures_overdue)
+	if (d->snap.counts.exposures_overdue)
 		snprintf(title, sizeof title, TR("晚会曝光问题（未结 %d，超时 %lld）", "Exposures (open %d, overdue %lld)"), d->nexp,
-			 (long long)d->counts.exposures_overdue);
+			 (long long)d->snap.counts.exposures_overdue);
 	else
 		snprintf(title, sizeof title, TR("晚会曝光问题（未结 %d）", "Exposures (open %d)"), d->nexp);
 	tui_hline(t, y, 0, w);
@@ -360,7 +292,7 @@ static void paint_board(struct tui *t, struct dashboard *d, int y, int h, int w)
 	/* mark level time title local [lead] status linked left */
 	int title_w = w - (1 + 5 + 6 + local_w + lead_w + status_w + 5 + 15);
 	for (int k = 0; k < rows && d->exp_top + k < d->nexp; k++) {
-		const struct exp_row *e = &d->exps[d->exp_top + k];
+		const struct exposure *e = &d->snap.exposures[d->exp_top + k].e;
 		int yy = y + 1 + k, x = 0;
 		/* The clock runs between reads: the state is taken now, by core's rule. */
 		enum due_state due = due_state(e->deadline, t->c->now, DUE_WARN_SECONDS);
@@ -374,11 +306,11 @@ static void paint_board(struct tui *t, struct dashboard *d, int y, int h, int w)
 		 * (vt100, colour-blind). */
 		x += tui_text(t, yy, x, 1, overdue ? "!" : due == DUE_SOON ? "*" : " ", col);
 		x += tui_cell(t, yy, x, 5, level_short(e->level), col);
-		x += tui_cell(t, yy, x, 6, time_format(e->aired, TIME_CLOCK, buf, sizeof buf), col);
+		x += tui_cell(t, yy, x, 6, time_format(e->aired_at, TIME_CLOCK, buf, sizeof buf), col);
 		x += tui_cell(t, yy, x, title_w, e->title, col);
 		x += tui_cell(t, yy, x, local_w, vocab_label(&vocab_local, e->local), col);
 		if (wide)
-			x += tui_cell(t, yy, x, lead_w, *e->lead ? e->lead : TR("牵头未定", "no lead"), col);
+			x += tui_cell(t, yy, x, lead_w, *e->lead_unit ? e->lead_unit : TR("牵头未定", "no lead"), col);
 		x += tui_cell(t, yy, x, status_w, vocab_label(&vocab_exposure_status, e->status), col);
 		snprintf(buf, sizeof buf, "%lld", (long long)e->linked);
 		x += tui_text_right(t, yy, x, 4, buf, col);
@@ -439,7 +371,7 @@ static void paint_duty_column(struct tui *t, struct dashboard *d, int y, int h, 
 	int yy = y + 1;
 	const char *unit = "";
 	for (int i = 0; i < d->nduty && yy < y + h; i++) {
-		const struct duty_row *r = &d->duty[i];
+		const struct roster_entry *r = &d->snap.duty[i];
 		if (strcmp(unit, r->unit)) {
 			tui_text(t, yy++, x0 + 1, w - 1, r->unit, C_TITLE);
 			unit = r->unit;
@@ -447,8 +379,8 @@ static void paint_duty_column(struct tui *t, struct dashboard *d, int y, int h, 
 				break;
 		}
 		char line[256];
-		snprintf(line, sizeof line, "%s%s %s", r->leader ? TR("带班 ", "lead ") : "     ", r->name, r->mobile);
-		tui_text(t, yy++, x0 + 2, w - 2, line, r->leader ? C_NORMAL : C_DIM);
+		snprintf(line, sizeof line, "%s%s %s", r->is_leader ? TR("带班 ", "lead ") : "     ", r->name, *r->mobile ? r->mobile : r->landline);
+		tui_text(t, yy++, x0 + 2, w - 2, line, r->is_leader ? C_NORMAL : C_DIM);
 	}
 	if (!d->nduty)
 		tui_text(t, yy, x0 + 1, w - 1, TR("（此刻没有排班）", "(nobody rostered now)"), C_DIM);
@@ -463,11 +395,11 @@ static void paint_duty_lines(struct tui *t, struct dashboard *d, int y, int h)
 	size_t n = 0;
 	int yy = y + 1;
 	for (int i = 0; i < d->nduty; i++) {
-		const struct duty_row *r = &d->duty[i];
-		if (!r->leader)
+		const struct roster_entry *r = &d->snap.duty[i];
+		if (!r->is_leader)
 			continue;
 		char item[256];
-		snprintf(item, sizeof item, "%s %s %s", r->unit, r->name, r->mobile);
+		snprintf(item, sizeof item, "%s %s %s", r->unit, r->name, *r->mobile ? r->mobile : r->landline);
 		if (n && text_width(line) + 3 + text_width(item) > t->cols - 1) {
 			if (yy >= y + h)
 				break;
@@ -481,17 +413,6 @@ static void paint_duty_lines(struct tui *t, struct dashboard *d, int y, int h)
 		tui_text(t, yy, 1, t->cols - 1, line, C_NORMAL);
 	if (!d->nduty)
 		tui_text(t, yy, 1, t->cols - 1, TR("（此刻没有排班）", "(nobody rostered now)"), C_DIM);
-}
-
-static void paint_hints(struct tui *t)
-{
-	tui_text(t, t->rows - 1, 0, t->cols,
-		 tui_may(t, ROLE_OPERATOR)
-			 ? TR("n 新登记  e 曝光  Enter 详情  Tab 切换  / 搜索  r 值班表  ? 帮助  q 退出",
-			      "n new  e exposure  Enter open  Tab focus  / search  r roster  ? help  q quit")
-			 : TR("只读：Enter 详情  Tab 切换  / 搜索  r 值班表  ? 帮助  q 退出",
-			      "read-only: Enter open  Tab focus  / search  r roster  ? help  q quit"),
-		 C_HINT);
 }
 
 static void paint(struct tui *t, void *self)
@@ -522,7 +443,7 @@ static void paint(struct tui *t, void *self)
 		paint_duty_column(t, d, y, t->rows - 1 - y, w + 1, side_w);
 	else
 		paint_duty_lines(t, d, y + board_h + log_h, duty_h);
-	paint_hints(t);
+	tui_hints(t, &dash_key_table);
 }
 
 static void scroll_log(struct tui *t, struct dashboard *d, int delta)
@@ -555,7 +476,7 @@ static void scroll_log(struct tui *t, struct dashboard *d, int delta)
 static void open_selected(struct tui *t, struct dashboard *d)
 {
 	if (d->focus == PANE_BOARD && d->nexp)
-		exposure_detail_open(t, d->exps[d->exp_sel].id);
+		exposure_detail_open(t, d->snap.exposures[d->exp_sel].e.id);
 	else if (d->focus == PANE_LOG && d->nlog)
 		intake_detail_open(t, d->log[d->log_sel].id);
 	else if (d->focus == PANE_DUTY)
@@ -586,110 +507,150 @@ static void quit_done(struct tui *t, void *ud, const char *answer)
 		t->quit = true;
 }
 
-static bool on_key(struct tui *t, void *self, int key, bool fkey)
+static bool key_quit(struct tui *t, void *self, int key)
 {
-	struct dashboard *d = self;
-	if (fkey) {
-		switch (key) {
-		case KEY_DOWN: key = 'j'; break;
-		case KEY_UP: key = 'k'; break;
-		case KEY_NPAGE: key = ' '; break;
-		case KEY_PPAGE: key = 'b'; break;
-		case KEY_HOME: key = 'g'; break;
-		case KEY_ENTER: key = '\r'; break;
-		case KEY_BTAB: d->focus = (d->focus + PANE_N - 1) % PANE_N; return true;
-		case KEY_F(1): key = '?'; break;
-		default: return false;
-		}
-	}
-	if (tui_refuse_key(t, &dash_key_table, key))
-		return true;
-	switch (key) {
-	case 'q':
-	case 3:   /* Ctrl-C in raw mode */
-		/* The draft is on disk either way, but a half-typed complaint
-		 * deserves a second look before the operator walks away. */
-		if (form_has_draft(t))
-			prompt_open(t, TR("有未保存的登记草稿（下次启动可恢复），仍要退出吗？y/n ", "An unsaved draft exists (kept for next time). Quit anyway? y/n "),
-				    "", quit_done, NULL);
-		else
-			t->quit = true;
-		return true;
-	case '\t':
-		d->focus = (d->focus + 1) % PANE_N;
-		return true;
-	case 'j':
-		if (d->focus == PANE_BOARD && d->exp_sel + 1 < d->nexp)
-			d->exp_sel++;
-		else if (d->focus == PANE_LOG) {
-			if (d->log_sel + 1 < d->nlog && d->log_sel + 1 < d->log_rows)
-				d->log_sel++;
-			else
-				scroll_log(t, d, 1);
-		}
-		return true;
-	case 'k':
-		if (d->focus == PANE_BOARD && d->exp_sel > 0)
-			d->exp_sel--;
-		else if (d->focus == PANE_LOG) {
-			if (d->log_sel > 0)
-				d->log_sel--;
-			else if (d->top_id) {
-				scroll_log(t, d, -1);
-				d->log_sel = d->nlog ? d->nlog - 1 : 0;
-			}
-		}
-		return true;
-	case ' ':
-		d->focus = PANE_LOG;
-		scroll_log(t, d, 1);
-		return true;
-	case 'b':
-		d->focus = PANE_LOG;
-		scroll_log(t, d, -1);
-		return true;
-	case 'g':
-		d->top_id = 0;
-		d->log_sel = 0;
-		reload_log(t, d);
-		return true;
-	case '\r':
-	case '\n':
-		open_selected(t, d);
-		return true;
-	case 'n':
-		form_open(t, form_has_draft(t));
-		return true;
-	case 'X':
-		if (form_has_draft(t)) {
-			form_discard_draft(t);
-			tui_message(t, false, "%s", TR("已丢弃草稿", "Draft discarded"));
-		}
-		return true;
-	case 'e':
-		prompt_open(t, TR("曝光问题标题（按当前播出时间登记）：", "Exposure title (stamped now): "), "",
-			    stamp_exposure_done, NULL);
-		return true;
-	case 'r':
-		roster_view_open(t);
-		return true;
-	case '/':
-		search_view_open(t);
-		return true;
-	case 'o':
-		relay_view_open(t);
-		return true;
-	case 'm':
-		review_view_open(t);
-		return true;
-	case 'p':
-		report_view_open(t);
-		return true;
-	case '?':
-		tui_push(t, &view_help, NULL);
-		return true;
-	}
-	return false;
+	(void)self;
+	(void)key;
+	/* The draft is on disk either way, but a half-typed complaint deserves
+	 * a second look before the operator walks away. */
+	if (form_has_draft(t))
+		prompt_open(t, TR("有未保存的登记草稿（下次启动可恢复），仍要退出吗？y/n ", "An unsaved draft exists (kept for next time). Quit anyway? y/n "),
+			    "", quit_done, NULL);
+	else
+		t->quit = true;
+	return true;
 }
 
-const struct view view_dashboard = { "dashboard", paint, on_key, on_data_changed, NULL };
+static bool key_focus(struct tui *t, void *self, int key)
+{
+	(void)t;
+	struct dashboard *d = self;
+	d->focus = (d->focus + (key == TUI_FKEY(KEY_BTAB) ? PANE_N - 1 : 1)) % PANE_N;
+	return true;
+}
+
+static bool key_down(struct tui *t, void *self, int key)
+{
+	(void)key;
+	struct dashboard *d = self;
+	if (d->focus == PANE_BOARD && d->exp_sel + 1 < d->nexp)
+		d->exp_sel++;
+	else if (d->focus == PANE_LOG) {
+		if (d->log_sel + 1 < d->nlog && d->log_sel + 1 < d->log_rows)
+			d->log_sel++;
+		else
+			scroll_log(t, d, 1);
+	}
+	return true;
+}
+
+static bool key_up(struct tui *t, void *self, int key)
+{
+	(void)key;
+	struct dashboard *d = self;
+	if (d->focus == PANE_BOARD && d->exp_sel > 0)
+		d->exp_sel--;
+	else if (d->focus == PANE_LOG) {
+		if (d->log_sel > 0)
+			d->log_sel--;
+		else if (d->top_id) {
+			scroll_log(t, d, -1);
+			d->log_sel = d->nlog ? d->nlog - 1 : 0;
+		}
+	}
+	return true;
+}
+
+static bool key_page(struct tui *t, void *self, int key)
+{
+	struct dashboard *d = self;
+	d->focus = PANE_LOG;
+	scroll_log(t, d, key == 'b' || key == TUI_FKEY(KEY_PPAGE) ? -1 : 1);
+	return true;
+}
+
+static bool key_newest(struct tui *t, void *self, int key)
+{
+	(void)key;
+	struct dashboard *d = self;
+	d->top_id = 0;
+	d->log_sel = 0;
+	reload_log(t, d);
+	return true;
+}
+
+static bool key_open(struct tui *t, void *self, int key)
+{
+	(void)key;
+	open_selected(t, self);
+	return true;
+}
+
+static bool key_new(struct tui *t, void *self, int key)
+{
+	(void)self;
+	(void)key;
+	form_open(t, form_has_draft(t));
+	return true;
+}
+
+static bool key_discard(struct tui *t, void *self, int key)
+{
+	(void)self;
+	(void)key;
+	if (form_has_draft(t)) {
+		form_discard_draft(t);
+		tui_message(t, false, "%s", TR("已丢弃草稿", "Draft discarded"));
+	}
+	return true;
+}
+
+static bool key_exposure(struct tui *t, void *self, int key)
+{
+	(void)self;
+	(void)key;
+	prompt_open(t, TR("曝光问题标题（按当前播出时间登记）：", "Exposure title (stamped now): "), "", stamp_exposure_done, NULL);
+	return true;
+}
+
+/* The pages the dashboard opens, by key. */
+static bool key_page_open(struct tui *t, void *self, int key)
+{
+	(void)self;
+	switch (key) {
+	case 'r': roster_view_open(t); break;
+	case '/': search_view_open(t); break;
+	case 'o': relay_view_open(t); break;
+	case 'm': review_view_open(t); break;
+	case 'p': report_view_open(t); break;
+	default: help_open(t); break;
+	}
+	return true;
+}
+
+static const struct key_binding dash_keys[] = {
+	{ { 'n' }, "n", "新登记", "new", "新登记（投诉/举报/咨询）", "new intake", ROLE_OPERATOR, key_new },
+	{ { 'e' }, "e", "曝光", "exposure", "按当前播出时间登记曝光问题", "stamp a new exposure at the current time", ROLE_OPERATOR, key_exposure },
+	{ { '\r', '\n', TUI_FKEY(KEY_ENTER) }, "Enter", "详情", "open", "打开所选条目的详情", "open the selected item", ROLE_NONE, key_open },
+	{ { '\t' }, "Tab", "切换", "focus", "在曝光、登记、值班三栏间切换", "cycle focus: board, log, duty", ROLE_NONE, key_focus },
+	{ { '/' }, "/", "搜索", "search", "搜索登记和曝光问题", "search intakes and exposures", ROLE_NONE, key_page_open },
+	{ { 'r' }, "r", "值班表", "roster", "值班表", "duty roster", ROLE_NONE, key_page_open },
+	{ { '?' }, "?", "帮助", "help", "帮助（所有按键）", "help (every key)", ROLE_NONE, key_page_open },
+	{ { 'q' }, "q", "退出", "quit", "退出（有草稿时先问）", "quit (asks first if a draft is open)", ROLE_NONE, key_quit },
+	{ { 3 }, "Ctrl-C", NULL, NULL, "退出（同 q）", "quit (as q)", ROLE_NONE, key_quit },
+	{ { TUI_FKEY(KEY_F(1)) }, "F1", NULL, NULL, "帮助（同 ?）", "help (as ?)", ROLE_NONE, key_page_open },
+	{ { TUI_FKEY(KEY_BTAB) }, "Shift-Tab", NULL, NULL, "反向切换栏", "cycle focus backwards", ROLE_NONE, key_focus },
+	{ { 'j', TUI_FKEY(KEY_DOWN) }, "↓/j", NULL, NULL, "下一条", "next row", ROLE_NONE, key_down },
+	{ { 'k', TUI_FKEY(KEY_UP) }, "↑/k", NULL, NULL, "上一条", "previous row", ROLE_NONE, key_up },
+	{ { ' ', TUI_FKEY(KEY_NPAGE) }, "PgDn/Space", NULL, NULL, "向下翻页（看更早的登记）", "page down (older intakes)", ROLE_NONE, key_page },
+	{ { 'b', TUI_FKEY(KEY_PPAGE) }, "PgUp/b", NULL, NULL, "向上翻页", "page up", ROLE_NONE, key_page },
+	{ { 'g', TUI_FKEY(KEY_HOME) }, "Home/g", NULL, NULL, "回到最新", "back to the newest", ROLE_NONE, key_newest },
+	{ { 'm' }, "m", NULL, NULL, "早班回顾：未办结事项、交接班", "morning review: open items, handover", ROLE_NONE, key_page_open },
+	{ { 'p' }, "p", NULL, NULL, "统计表：看各行数值，填写手填行", "statistics table: see the rows, fill in hand rows", ROLE_NONE, key_page_open },
+	{ { 'o' }, "o", NULL, NULL, "外发与接入（失败的机器人提醒、8890 隔离记录）", "relay (failed robot alerts, quarantined 8890 records)", ROLE_NONE, key_page_open },
+	{ { 'X' }, "X", NULL, NULL, "丢弃未保存的登记草稿", "discard the unsaved intake draft", ROLE_NONE, key_discard },
+	{ { 0 }, "Ctrl-L", NULL, NULL, "重画屏幕", "redraw the screen", ROLE_NONE, NULL },
+};
+const struct key_table dash_key_table = KEY_TABLE("看板", "Dashboard", dash_keys);
+
+const struct view view_dashboard = { "dashboard", &dash_key_table, paint, NULL, NULL, on_data_changed, NULL };

@@ -15,46 +15,25 @@
 #include "zhishou/text.h"
 #include "zhishou/timeutil.h"
 
-#define MAX_LINES 400
-
 struct detail {
+	struct tui_pager pager;
 	bool exposure;
 	int64_t id;
-	char *lines[MAX_LINES];
-	enum tui_color colors[MAX_LINES];
-	int n, scroll;
 	int64_t linked[64];   /* exposure: ids of the linked intakes shown */
+	int first_linked;     /* the pager line of the first of them */
 	int nlinked, sel;
 	bool viewed;          /* a whole view of the caller was audited for this opening */
+	bool loaded;
+	int action;           /* the key whose prompt is open */
 };
 
-static struct detail details[2];   /* an intake opened from an exposure, and that exposure */
-
-static void add(struct detail *d, enum tui_color c, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void add(struct detail *d, enum tui_color c, const char *fmt, ...)
-{
-	if (d->n >= MAX_LINES)
-		return;
-	char buf[4096];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	/* Multi-line text (summaries, notes) becomes several screen lines. */
-	char *save = NULL, *copy = strdup(buf);
-	for (char *l = strtok_r(copy, "\n", &save); l && d->n < MAX_LINES; l = strtok_r(NULL, "\n", &save)) {
-		d->colors[d->n] = c;
-		d->lines[d->n++] = strdup(l);
-	}
-	free(copy);
-}
+#define add(d, ...) pager_add(&(d)->pager, __VA_ARGS__)
 
 static void clear_lines(struct detail *d)
 {
-	for (int i = 0; i < d->n; i++)
-		free(d->lines[i]);
-	d->n = 0;
+	pager_clear(&d->pager);
 	d->nlinked = 0;
+	d->loaded = false;
 }
 
 static void add_timeline(struct detail *d, const struct timeline *tl)
@@ -137,6 +116,7 @@ static void load_exposure(struct tui *t, struct detail *d)
 	add_timeline(d, &card.timeline);
 	add(d, C_TITLE, TR("关联登记 %lld 件（最新 %d 件）", "Linked intakes: %lld (newest %d)"), (long long)card.linked_total,
 	    CARD_LINKED_MAX);
+	d->first_linked = d->pager.n;
 	for (size_t k = 0; k < card.nlinked && d->nlinked < 64; k++) {
 		const struct intake *i = &card.linked[k];
 		d->linked[d->nlinked++] = i->id;
@@ -148,115 +128,77 @@ static void load_exposure(struct tui *t, struct detail *d)
 
 static void reload(struct tui *t, struct detail *d)
 {
+	int scroll = d->pager.scroll;
+	d->loaded = true;
 	if (d->exposure)
 		load_exposure(t, d);
 	else
 		load_intake(t, d);
+	/* A reload (a change saved, another console's) keeps the place. */
+	d->pager.scroll = scroll;
+	d->pager.mark = d->nlinked ? d->first_linked + (d->sel < d->nlinked ? d->sel : 0) : -1;
 }
 
+static bool ask(struct tui *t, void *self, int key);
+static bool pick_unit(struct tui *t, void *self, int key);
+static bool open_linked(struct tui *t, void *self, int key);
+
 static const struct key_binding intake_keys[] = {
-	{ 's', false, "s", "改状态（已受理、办理中、已办结…）", "change status", ROLE_OPERATOR },
-	{ 't', false, "t", "转办到单位", "transfer to a unit", ROLE_OPERATOR },
-	{ 'l', false, "l", "关联曝光问题（编号）", "link to an exposure (id)", ROLE_OPERATOR },
-	{ 'd', false, "d", "标记为重复件（原件编号）", "mark as duplicate (original id)", ROLE_OPERATOR },
-	{ 'a', false, "a", "加备注", "add a note", ROLE_OPERATOR },
-	{ 'm', false, "m", "挽回经济损失（元）", "money recovered (yuan)", ROLE_OPERATOR },
-	{ 27, false, "Esc/q", "返回", "back", ROLE_NONE },
+	{ { 's' }, "s", "改状态", "status", "改状态（已受理、办理中、已办结…）", "change status", ROLE_OPERATOR, ask },
+	{ { 't' }, "t", "转办", "transfer", "转办到单位（从单位列表里选）", "transfer to a unit (picked from the list)", ROLE_OPERATOR, pick_unit },
+	{ { 'l' }, "l", "关联曝光", "link", "关联曝光问题（编号）", "link to an exposure (id)", ROLE_OPERATOR, ask },
+	{ { 'd' }, "d", "重复件", "duplicate", "标记为重复件（原件编号）", "mark as duplicate (original id)", ROLE_OPERATOR, ask },
+	{ { 'a' }, "a", "加备注", "note", "加备注", "add a note", ROLE_OPERATOR, ask },
+	{ { 'm' }, "m", "挽回损失", "money", "挽回经济损失（元）", "money recovered (yuan)", ROLE_OPERATOR, ask },
+	{ { 27, 'q' }, "Esc/q", "返回", "back", "返回", "back", ROLE_NONE, tui_key_close },
 };
-const struct key_table intake_key_table = { "登记详情", "Intake detail", intake_keys, sizeof intake_keys / sizeof *intake_keys };
+const struct key_table intake_key_table = KEY_TABLE("登记详情", "Intake detail", intake_keys);
 
 static const struct key_binding exposure_keys[] = {
-	{ 'a', false, "a", "记录措施：类型 数量 说明（如 checked 12 检查超市）", "add action: kind count note (e.g. checked 12 ...)", ROLE_OPERATOR },
-	{ 'i', false, "i", "写批示", "write an instruction", ROLE_LEADER },
-	{ 's', false, "s", "改状态（排查中、处置中、已立案、已上报、已办结、本地无涉）", "change status", ROLE_LEADER },
-	{ 'v', false, "v", "改级别（1 特别重大 … 4 一般）", "change level (1-4)", ROLE_LEADER },
-	{ 'L', false, "L", "设牵头单位", "set the lead unit", ROLE_LEADER },
-	{ 'o', false, "o", "本地涉及（涉及/不涉及/待查）", "local involvement (yes/no/unknown)", ROLE_OPERATOR },
-	{ 'c', false, "c", "涉事企业（分号隔开）", "companies (separated by ;)", ROLE_OPERATOR },
-	{ 'k', false, "k", "关键词（分号隔开）", "keywords (separated by ;)", ROLE_OPERATOR },
-	{ 'n', false, "n", "行业", "industry", ROLE_OPERATOR },
-	{ 'D', false, "D", "办结时限", "deadline", ROLE_LEADER },
-	{ '\r', false, "Enter", "打开所选关联登记", "open the selected linked intake", ROLE_NONE },
-	{ 27, false, "Esc/q", "返回", "back", ROLE_NONE },
+	{ { 'a' }, "a", "记录措施", "action", "记录措施：类型 数量 说明（如 checked 12 检查超市）", "add action: kind count note (e.g. checked 12 ...)", ROLE_OPERATOR, ask },
+	{ { 'i' }, "i", "写批示", "instruct", "写批示", "write an instruction", ROLE_LEADER, ask },
+	{ { 's' }, "s", "改状态", "status", "改状态（排查中、处置中、已立案、已上报、已办结、本地无涉）", "change status", ROLE_LEADER, ask },
+	{ { 'v' }, "v", "改级别", "level", "改级别（1 特别重大 … 4 一般）", "change level (1-4)", ROLE_LEADER, ask },
+	{ { 'L' }, "L", "设牵头单位", "lead", "设牵头单位（从单位列表里选）", "set the lead unit (picked from the list)", ROLE_LEADER, pick_unit },
+	{ { 'o' }, "o", "本地涉及", "local", "本地涉及（涉及/不涉及/待查）", "local involvement (yes/no/unknown)", ROLE_OPERATOR, ask },
+	{ { 'c' }, "c", "涉事企业", "companies", "涉事企业（分号隔开）", "companies (separated by ;)", ROLE_OPERATOR, ask },
+	{ { 'k' }, "k", "关键词", "keywords", "关键词（分号隔开）", "keywords (separated by ;)", ROLE_OPERATOR, ask },
+	{ { 'n' }, "n", "行业", "industry", "行业", "industry", ROLE_OPERATOR, ask },
+	{ { 'D' }, "D", "办结时限", "deadline", "办结时限", "deadline", ROLE_LEADER, ask },
+	{ { '\r', '\n', TUI_FKEY(KEY_ENTER) }, "Enter", "打开", "open", "打开所选关联登记（↑↓ 选择）", "open the selected linked intake (arrows select)", ROLE_NONE, open_linked },
+	{ { 27, 'q' }, "Esc/q", "返回", "back", "返回", "back", ROLE_NONE, tui_key_close },
 };
-const struct key_table exposure_key_table = { "曝光问题详情", "Exposure detail", exposure_keys, sizeof exposure_keys / sizeof *exposure_keys };
+const struct key_table exposure_key_table = KEY_TABLE("曝光问题详情", "Exposure detail", exposure_keys);
 
 static void paint(struct tui *t, void *self)
 {
 	struct detail *d = self;
-	if (!d->n)
+	if (!d->loaded)
 		reload(t, d);
+	/* The page first: the title says where in it the window is. */
+	pager_paint(t, &d->pager, 1, t->rows - 2, 1, t->cols - 2);
 	tui_fill(t, 0, 0, t->cols, C_HEADER);
-	char title[128];
-	snprintf(title, sizeof title, d->exposure ? TR("曝光问题 #%lld", "Exposure #%lld") : TR("登记 #%lld", "Intake #%lld"), (long long)d->id);
+	char title[160];
+	int len = snprintf(title, sizeof title, d->exposure ? TR("曝光问题 #%lld", "Exposure #%lld") : TR("登记 #%lld", "Intake #%lld"), (long long)d->id);
+	/* Where the page is, when it does not fit: the text goes on below. */
+	if (d->pager.total > d->pager.page && len > 0)
+		snprintf(title + len, sizeof title - (size_t)len, TR("  （第 %d–%d 行，共 %d 行；PgDn/空格 往下看）", "  (rows %d-%d of %d; PgDn/Space for more)"),
+			 d->pager.scroll + 1, d->pager.scroll + d->pager.page < d->pager.total ? d->pager.scroll + d->pager.page : d->pager.total,
+			 d->pager.total);
 	tui_text(t, 0, 1, t->cols - 2, title, C_HEADER);
-	int rows = t->rows - 3;
-	if (d->scroll > d->n - rows)
-		d->scroll = d->n - rows > 0 ? d->n - rows : 0;
-	int first_linked = d->n - d->nlinked;
-	for (int k = 0; k < rows && d->scroll + k < d->n; k++) {
-		int li = d->scroll + k;
-		bool sel = d->exposure && d->nlinked && li == first_linked + d->sel;
-		tui_text(t, 1 + k, 1, t->cols - 2, d->lines[li], sel ? C_SELECTED : d->colors[li]);
-	}
-	const struct key_table *kt = d->exposure ? &exposure_key_table : &intake_key_table;
-	char hints[1024];
-	size_t n = 0;
-	for (int i = 0; i < kt->n && n < sizeof hints - 64; i++)
-		if (tui_may(t, kt->keys[i].need))
-			n += (size_t)snprintf(hints + n, sizeof hints - n, "%s %s  ", kt->keys[i].label,
-					      i18n_get() == LANG_EN ? kt->keys[i].en : kt->keys[i].zh);
-	/* Only the short words before any "（" fit in the hint line. */
-	char shortened[1024];
-	size_t m = 0;
-	bool skip = false;
-	for (const char *p = hints; *p && m < sizeof shortened - 4;) {
-		if (!strncmp(p, "（", 3)) {
-			skip = true;
-			p += 3;
-			continue;
-		}
-		if (!strncmp(p, "）", 3)) {
-			skip = false;
-			p += 3;
-			continue;
-		}
-		if (*p == ':' || (i18n_get() == LANG_EN && *p == '(')) {
-			skip = *p == '(' ;
-			p++;
-			continue;
-		}
-		if (*p == ')') {
-			skip = false;
-			p++;
-			continue;
-		}
-		if (!skip)
-			shortened[m++] = *p;
-		p++;
-	}
-	shortened[m] = '\0';
-	tui_text(t, t->rows - 1, 0, t->cols, shortened, C_HINT);
+	tui_hints(t, d->exposure ? &exposure_key_table : &intake_key_table);
 }
-
-struct pending {
-	struct detail *d;
-	int action;
-};
-
-static struct pending pending;
 
 static void done(struct tui *t, void *ud, const char *answer)
 {
-	struct pending *p = ud;
-	struct detail *d = p->d;
+	struct detail *d = ud;
 	if (!answer)
 		return;
 	struct zs_error err = { 0 };
 	int r = ZS_OK;
 	if (!d->exposure) {
 		struct intake_change ch = { 0 };
-		switch (p->action) {
+		switch (d->action) {
 		case 's': ch.status = answer; break;
 		case 't': ch.transfer = answer; break;
 		case 'l': ch.exposure = answer; break;
@@ -267,7 +209,7 @@ static void done(struct tui *t, void *ud, const char *answer)
 		r = intake_update(t->c, d->id, &ch, &err);
 	} else {
 		struct exposure_input in = { 0 };
-		switch (p->action) {
+		switch (d->action) {
 		case 'a': {
 			/* "kind count note": the kind by code or label, the count optional. */
 			char buf[4096], *save = NULL;
@@ -292,7 +234,7 @@ static void done(struct tui *t, void *ud, const char *answer)
 		case 'n': in.industry = answer; break;
 		case 'D': in.deadline = answer; break;
 		}
-		if (p->action != 'a' && p->action != 'i')
+		if (d->action != 'a' && d->action != 'i')
 			r = exposure_update(t->c, d->id, &in, &err);
 	}
 	if (r)
@@ -302,63 +244,74 @@ static void done(struct tui *t, void *ud, const char *answer)
 	reload(t, d);
 }
 
-static bool on_key(struct tui *t, void *self, int key, bool fkey)
+static const struct key_binding *binding_of(const struct detail *d, int key)
+{
+	const struct key_table *kt = d->exposure ? &exposure_key_table : &intake_key_table;
+	for (int i = 0; i < kt->n; i++)
+		if (kt->keys[i].keys[0] == key)
+			return &kt->keys[i];
+	return NULL;
+}
+
+/* The action keys: a prompt asks for the value, done saves it. */
+static bool ask(struct tui *t, void *self, int key)
 {
 	struct detail *d = self;
-	if (fkey) {
-		int rows = t->rows - 3;
-		switch (key) {
-		case KEY_DOWN:
-			if (d->exposure && d->nlinked && d->sel + 1 < d->nlinked)
-				d->sel++;
-			else
-				d->scroll++;
-			return true;
-		case KEY_UP:
-			if (d->exposure && d->nlinked && d->sel > 0)
-				d->sel--;
-			else if (d->scroll > 0)
-				d->scroll--;
-			return true;
-		case KEY_NPAGE: d->scroll += rows; return true;
-		case KEY_PPAGE: d->scroll = d->scroll > rows ? d->scroll - rows : 0; return true;
-		case KEY_ENTER: key = '\r'; break;
-		default: return false;
-		}
-	}
-	if (key == 27 || key == 'q') {
-		tui_pop(t);
+	const struct key_binding *b = binding_of(d, key);
+	if (!b)
+		return false;
+	d->action = key;
+	char q[256];
+	snprintf(q, sizeof q, "%s：", TR(b->zh, b->en));
+	prompt_open(t, q, "", done, d);
+	return true;
+}
+
+static void unit_picked(struct tui *t, void *ud, int index, const char *unit)
+{
+	if (index >= 0)
+		done(t, ud, unit);
+}
+
+/* Transfer and lead unit: picked from the units, typing narrows the list
+ * (食品 offers every unit with 食品 in its name, spaq 食品安全监管科 first). */
+static bool pick_unit(struct tui *t, void *self, int key)
+{
+	struct detail *d = self;
+	d->action = key;
+	unit_choose(t, d->exposure ? TR("设牵头单位：打字筛选（名称或拼音首字母），Enter 选定，Esc 取消", "Lead unit: type a name or its pinyin initials, Enter picks, Esc cancels")
+				   : TR("转办到单位：打字筛选（名称或拼音首字母），Enter 选定，Esc 取消", "Transfer to: type a name or its pinyin initials, Enter picks, Esc cancels"),
+		    "", unit_picked, d);
+	return true;
+}
+
+static bool open_linked(struct tui *t, void *self, int key)
+{
+	(void)key;
+	struct detail *d = self;
+	if (d->nlinked)
+		intake_detail_open(t, d->linked[d->sel]);
+	return true;
+}
+
+/* Arrows move among an exposure's linked intakes (and scroll to them);
+ * everything else scrolls the page. */
+static bool on_key(struct tui *t, void *self, int key, bool fkey)
+{
+	(void)t;
+	struct detail *d = self;
+	if (fkey && d->nlinked && (key == KEY_DOWN || key == KEY_UP)) {
+		if (key == KEY_DOWN && d->sel + 1 < d->nlinked)
+			d->sel++;
+		else if (key == KEY_UP && d->sel > 0)
+			d->sel--;
+		else
+			return pager_key(&d->pager, key, fkey);
+		d->pager.mark = d->first_linked + d->sel;
+		d->pager.show_mark = true;
 		return true;
 	}
-	if (key == 'j' || key == 'J') {
-		d->scroll++;
-		return true;
-	}
-	if (key == 'K') {
-		if (d->scroll > 0)
-			d->scroll--;
-		return true;
-	}
-	if (d->exposure && (key == '\r' || key == '\n')) {
-		if (d->nlinked)
-			intake_detail_open(t, d->linked[d->sel]);
-		return true;
-	}
-	const struct key_table *kt = d->exposure ? &exposure_key_table : &intake_key_table;
-	for (int i = 0; i < kt->n; i++) {
-		int k = kt->keys[i].key;
-		if (k != key || k == 27 || k == '\r')
-			continue;
-		if (tui_refuse_key(t, kt, key))
-			return true;
-		pending.d = d;
-		pending.action = key;
-		char q[256];
-		snprintf(q, sizeof q, "%s：", TR(kt->keys[i].zh, kt->keys[i].en));
-		prompt_open(t, q, "", done, &pending);
-		return true;
-	}
-	return false;
+	return pager_key(&d->pager, key, fkey);
 }
 
 static void on_data_changed(struct tui *t, void *self)
@@ -371,27 +324,29 @@ static void on_close(struct tui *t, void *self)
 	(void)t;
 	struct detail *d = self;
 	clear_lines(d);
-	d->id = 0;
+	free(d);
 }
 
-const struct view view_intake = { "intake", paint, on_key, on_data_changed, on_close };
-const struct view view_exposure = { "exposure", paint, on_key, on_data_changed, on_close };
+static const struct view view_intake = { "intake", &intake_key_table, paint, on_key, NULL, on_data_changed, on_close };
+static const struct view view_exposure = { "exposure", &exposure_key_table, paint, on_key, NULL, on_data_changed, on_close };
+
+static void detail_open(struct tui *t, int64_t id, bool exposure)
+{
+	struct detail *d = calloc(1, sizeof *d);
+	if (!d)
+		return;
+	d->exposure = exposure;
+	d->id = id;
+	d->pager.mark = -1;
+	tui_push(t, exposure ? &view_exposure : &view_intake, d);
+}
 
 void intake_detail_open(struct tui *t, int64_t id)
 {
-	struct detail *d = &details[0];
-	clear_lines(d);
-	memset(d, 0, sizeof *d);
-	d->id = id;
-	tui_push(t, &view_intake, d);
+	detail_open(t, id, false);
 }
 
 void exposure_detail_open(struct tui *t, int64_t id)
 {
-	struct detail *d = &details[1];
-	clear_lines(d);
-	memset(d, 0, sizeof *d);
-	d->exposure = true;
-	d->id = id;
-	tui_push(t, &view_exposure, d);
+	detail_open(t, id, true);
 }

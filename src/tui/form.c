@@ -72,17 +72,8 @@ struct form {
 	char pref_path[1024];
 };
 
-static const struct key_binding form_keys[] = {
-	{ '\t', false, "Tab/↓/Ctrl-N", "下一栏", "next field", ROLE_NONE },
-	{ KEY_BTAB, true, "Shift-Tab/↑/Ctrl-P", "上一栏", "previous field", ROLE_NONE },
-	{ ' ', false, "Space/1-9", "选择下一项 / 第几项（渠道、类别、分类）", "next choice / choice N (channel, kind, category)", ROLE_NONE },
-	{ KEY_LEFT, true, "←/→", "选择渠道、类别、分类（也可按数字键）", "pick channel, kind, category (or digits)", ROLE_NONE },
-	{ 19, false, "Ctrl-S/F2", "保存登记", "save the intake", ROLE_NONE },
-	{ 5, false, "Ctrl-E/F3", "关联建议的曝光问题", "link the suggested exposure", ROLE_NONE },
-	{ 27, false, "Esc", "离开表单，保留草稿", "leave the form, keep the draft", ROLE_NONE },
-	{ 21, false, "Ctrl-U", "清空本栏", "clear this field", ROLE_NONE },
-};
-const struct key_table form_key_table = { "新登记表单", "New-intake form", form_keys, sizeof form_keys / sizeof *form_keys };
+extern const struct key_table form_key_table;
+static const struct view view_form;
 
 static void state_dir(struct tui *t, char *buf, size_t n)
 {
@@ -467,10 +458,7 @@ static void paint(struct tui *t, void *self)
 			 (long long)f->hints.suggest_exposure, f->hints.suggest_title);
 		tui_text(t, y++, 1, t->cols - 2, line, C_OK);
 	}
-	tui_text(t, t->rows - 1, 0, t->cols,
-		 TR("Tab/↑↓ 换栏  ←→/数字 选择  Ctrl-S/F2 保存  Ctrl-E 关联曝光  Esc 离开（保留草稿）",
-		    "Tab/arrows move  left/right/digits pick  Ctrl-S/F2 save  Ctrl-E link  Esc leave (draft kept)"),
-		 C_HINT);
+	tui_hints(t, &form_key_table);
 }
 
 static void save(struct tui *t, struct form *f)
@@ -501,38 +489,64 @@ static void save(struct tui *t, struct form *f)
 	tui_message(t, false, TR("已登记 #%lld", "Logged #%lld"), (long long)id);
 }
 
+static bool key_save(struct tui *t, void *self, int key)
+{
+	(void)key;
+	save(t, self);
+	return true;
+}
+
+static bool key_leave(struct tui *t, void *self, int key)
+{
+	(void)self;
+	(void)key;
+	tui_pop(t);
+	tui_message(t, false, "%s", TR("草稿已保留：按 n 继续", "Draft kept: press n to continue"));
+	return true;
+}
+
+static bool key_link(struct tui *t, void *self, int key)
+{
+	(void)key;
+	struct form *f = self;
+	if (f->hints.suggest_exposure) {
+		char buf[32];
+		snprintf(buf, sizeof buf, "%lld", (long long)f->hints.suggest_exposure);
+		le_set(&f->edit[FI_EXPOSURE], buf);
+		check_field(t, f, FI_EXPOSURE);
+		refresh_hints(t, f);
+		save_draft(f);
+	}
+	return true;
+}
+
+static bool key_next(struct tui *t, void *self, int key)
+{
+	(void)t;
+	struct form *f = self;
+	bool back = key == TUI_FKEY(KEY_BTAB) || key == TUI_FKEY(KEY_UP) || key == 16;
+	f->focus = (f->focus + (back ? FI_N - 1 : 1)) % FI_N;
+	return true;
+}
+
+/* Ctrl-N / Ctrl-P stand in for Tab / Shift-Tab where a client eats them. */
+static const struct key_binding form_keys[] = {
+	{ { '\t', TUI_FKEY(KEY_DOWN), '\r', '\n' }, "Tab/↓", "换栏", "next", "下一栏（Enter 也可）", "next field (Enter too)", ROLE_NONE, key_next },
+	{ { 14, TUI_FKEY(KEY_ENTER) }, "Ctrl-N", NULL, NULL, "下一栏", "next field", ROLE_NONE, key_next },
+	{ { TUI_FKEY(KEY_BTAB), TUI_FKEY(KEY_UP), 16 }, "Shift-Tab/↑/Ctrl-P", NULL, NULL, "上一栏", "previous field", ROLE_NONE, key_next },
+	{ { 0 }, "←/→", "选择", "pick", "选择渠道、类别、分类（也可按数字键）", "pick channel, kind, category (or digits)", ROLE_NONE, NULL },
+	{ { 0 }, "Space/1-9", NULL, NULL, "选择下一项 / 第几项（渠道、类别、分类）", "next choice / choice N (channel, kind, category)", ROLE_NONE, NULL },
+	{ { 19, TUI_FKEY(KEY_F(2)) }, "Ctrl-S/F2", "保存", "save", "保存登记", "save the intake", ROLE_NONE, key_save },
+	{ { 5, TUI_FKEY(KEY_F(3)) }, "Ctrl-E/F3", "关联曝光", "link", "关联建议的曝光问题", "link the suggested exposure", ROLE_NONE, key_link },
+	{ { 27 }, "Esc", "离开（保留草稿）", "leave (draft kept)", "离开表单，保留草稿", "leave the form, keep the draft", ROLE_NONE, key_leave },
+	{ { 0 }, "Ctrl-U", NULL, NULL, "清空本栏", "clear this field", ROLE_NONE, NULL },
+};
+const struct key_table form_key_table = KEY_TABLE("新登记表单", "New-intake form", form_keys);
+
+/* What no binding takes: choices in pick fields, text in the others. */
 static bool on_key(struct tui *t, void *self, int key, bool fkey)
 {
 	struct form *f = self;
-	if ((!fkey && key == 19) || (fkey && key == KEY_F(2))) {
-		save(t, f);
-		return true;
-	}
-	if (!fkey && key == 27) {
-		tui_pop(t);
-		tui_message(t, false, "%s", TR("草稿已保留：按 n 继续", "Draft kept: press n to continue"));
-		return true;
-	}
-	if ((!fkey && key == 5) || (fkey && key == KEY_F(3))) {
-		if (f->hints.suggest_exposure) {
-			char buf[32];
-			snprintf(buf, sizeof buf, "%lld", (long long)f->hints.suggest_exposure);
-			le_set(&f->edit[FI_EXPOSURE], buf);
-			check_field(t, f, FI_EXPOSURE);
-			refresh_hints(t, f);
-			save_draft(f);
-		}
-		return true;
-	}
-	/* Ctrl-N / Ctrl-P stand in for Tab / Shift-Tab where a client eats them. */
-	if ((!fkey && (key == '\t' || key == '\r' || key == '\n' || key == 14)) || (fkey && (key == KEY_DOWN || key == KEY_ENTER))) {
-		f->focus = (f->focus + 1) % FI_N;
-		return true;
-	}
-	if ((fkey && (key == KEY_BTAB || key == KEY_UP)) || (!fkey && key == 16)) {
-		f->focus = (f->focus + FI_N - 1) % FI_N;
-		return true;
-	}
 	int i = f->focus;
 	if (defs[i].kind == F_PICK) {
 		const struct vocab *v = defs[i].vocab;
@@ -572,4 +586,4 @@ static void on_data_changed(struct tui *t, void *self)
 		refresh_hints(t, f);
 }
 
-const struct view view_form = { "form", paint, on_key, on_data_changed, NULL };
+static const struct view view_form = { "form", &form_key_table, paint, on_key, NULL, on_data_changed, NULL };

@@ -19,26 +19,28 @@ struct row {
 	char *text;
 	enum tui_color color;
 	int64_t id;        /* search: the record to open; relay: a failed delivery */
-	bool exposure;
+	bool exposure, heading;
 };
 
 enum list_kind { LIST_ROSTER, LIST_SEARCH, LIST_RELAY };
 
+/* One page's state, allocated when it opens (the list first: the shared
+ * list bindings reach it from self). */
 struct list {
+	struct tui_list list;
 	enum list_kind kind;
-	bool search;
-	char filter[256];
+	char query[256];   /* search: the words searched */
 	struct row rows[MAX_ROWS];
-	int n, sel, top;
+	int n;
+	bool loaded;
 };
-
-static struct list roster_view_list, search_list, relay_list;
 
 static void clear_rows(struct list *l)
 {
 	for (int i = 0; i < l->n; i++)
 		free(l->rows[i].text);
 	l->n = 0;
+	l->loaded = false;
 }
 
 static void push_row(struct list *l, enum tui_color c, int64_t id, bool exposure, const char *s)
@@ -49,6 +51,7 @@ static void push_row(struct list *l, enum tui_color c, int64_t id, bool exposure
 	l->rows[l->n].color = c;
 	l->rows[l->n].id = id;
 	l->rows[l->n].exposure = exposure;
+	l->rows[l->n].heading = c == C_TITLE && !id;
 	l->n++;
 }
 
@@ -64,8 +67,6 @@ static int roster_cb(const struct roster_entry *r, void *ud)
 	char line[512], a[16], b[16];
 	snprintf(line, sizeof line, "%s %s %s %s %s %s-%s", r->unit, r->name, r->title, r->landline, r->mobile,
 		 time_format(r->shift_start, TIME_CLOCK, a, sizeof a), time_format(r->shift_end, TIME_CLOCK, b, sizeof b));
-	if (rl->l->filter[0] && !strstr(line, rl->l->filter))
-		return 0;
 	if (strcmp(rl->unit, r->unit)) {
 		snprintf(rl->unit, sizeof rl->unit, "%s", r->unit);
 		push_row(rl->l, C_TITLE, 0, false, r->unit);
@@ -88,7 +89,7 @@ static void load_roster(struct tui *t, struct list *l)
 	struct zs_error err = { 0 };
 	roster_list(t->c, date, 0, roster_cb, &rl, &err);
 	if (!l->n)
-		push_row(l, C_DIM, 0, false, TR("（今晚的值班表里没有符合的人）", "(nobody on tonight's roster matches)"));
+		push_row(l, C_DIM, 0, false, TR("（今晚的值班表里没有人）", "(nobody on tonight's roster)"));
 }
 
 static int sx_cb(const struct exposure *e, void *ud)
@@ -120,7 +121,7 @@ static void load_search(struct tui *t, struct list *l)
 	clear_rows(l);
 	struct zs_error err = { 0 };
 	struct search_result res;
-	if (search_run(t->c, l->filter, 200, search_hit, l, &res, &err)) {
+	if (search_run(t->c, l->query, 200, search_hit, l, &res, &err)) {
 		push_row(l, C_OVERDUE, 0, false, err.msg);
 		return;
 	}
@@ -200,6 +201,72 @@ static void load_relay(struct tui *t, struct list *l)
 		push_row(l, C_DIM, 0, false, TR("  （没有）", "  (none)"));
 }
 
+static void load(struct tui *t, struct list *l)
+{
+	clear_rows(l);
+	if (l->kind == LIST_RELAY)
+		load_relay(t, l);
+	else if (l->kind == LIST_SEARCH)
+		load_search(t, l);
+	else
+		load_roster(t, l);
+	l->loaded = true;
+	tui_list_update(&l->list);
+}
+
+static int rows_count(void *ud)
+{
+	return ((struct list *)ud)->n;
+}
+
+static const char *rows_text(void *ud, int i, enum tui_color *c, bool *heading)
+{
+	const struct row *r = &((struct list *)ud)->rows[i];
+	*c = r->color;
+	*heading = r->heading;
+	return r->text;
+}
+
+static const struct tui_rows list_rows = { rows_count, rows_text, NULL, NULL };
+
+static const struct row *current(const struct list *l)
+{
+	int i = tui_list_current(&l->list);
+	return i >= 0 ? &l->rows[i] : NULL;
+}
+
+static bool key_open(struct tui *t, void *self, int key)
+{
+	(void)key;
+	const struct row *r = current(self);
+	if (r && r->id)
+		r->exposure ? exposure_detail_open(t, r->id) : intake_detail_open(t, r->id);
+	return true;
+}
+
+static void search_done(struct tui *t, void *ud, const char *answer)
+{
+	struct list *l = ud;
+	if (!answer) {
+		if (!l->query[0])
+			tui_pop(t);   /* nothing searched yet: back to where / was pressed */
+		return;
+	}
+	snprintf(l->query, sizeof l->query, "%s", answer);
+	l->list.sel = l->list.top = 0;
+	clear_rows(l);
+}
+
+static bool key_search(struct tui *t, void *self, int key)
+{
+	(void)key;
+	struct list *l = self;
+	/* A new search starts empty (the words searched are in the title). */
+	prompt_open(t, l->query[0] ? TR("搜索：", "Search: ") : TR("搜索（中文一个字起，多个词空格隔开）：", "Search (Chinese from 1 character; words separated by spaces): "),
+		    "", search_done, l);
+	return true;
+}
+
 static void retry(struct tui *t, int64_t id)
 {
 	struct zs_error err = { 0 };
@@ -210,163 +277,121 @@ static void retry(struct tui *t, int64_t id)
 		tui_message(t, false, TR("%lld 条提醒已放回待发", "%lld alerts queued again"), (long long)n);
 }
 
-static const struct key_binding list_keys[] = {
-	{ '/', false, "/, f", "筛选 / 重新搜索", "filter / search again", ROLE_NONE },
-	{ '\r', false, "Enter", "打开所选（搜索结果）", "open the selected result", ROLE_NONE },
-	{ 'R', false, "R", "重发所选的失败提醒（外发页）", "resend the selected failed alert (relay page)", ROLE_OPERATOR },
-	{ 'A', false, "A", "重发全部失败提醒（外发页）", "resend every failed alert (relay page)", ROLE_OPERATOR },
-	{ 27, false, "Esc/q", "返回", "back", ROLE_NONE },
+static bool key_retry(struct tui *t, void *self, int key)
+{
+	const struct row *r = current(self);
+	if (key == 'A')
+		retry(t, 0);
+	else if (r && r->id)
+		retry(t, r->id);
+	return true;
+}
+
+static const struct key_binding roster_keys[] = {
+	{ { 'f', '/' }, "f, /", "筛选（单位、姓名、电话）", "filter (unit, name, phone)", "筛选：边打字边缩小（单位、姓名、电话）", "filter as you type (unit, name, phone)", ROLE_NONE, tui_list_key_filter },
+	{ { 27, 'q' }, "Esc/q", "返回", "back", "返回", "back", ROLE_NONE, tui_key_close },
 };
-const struct key_table list_key_table = { "值班表、搜索与外发", "Roster, search and relay", list_keys,
-					  sizeof list_keys / sizeof *list_keys };
+const struct key_table roster_key_table = KEY_TABLE("今晚值班表", "Tonight's roster", roster_keys);
+
+static const struct key_binding search_keys[] = {
+	{ { '\r', '\n', TUI_FKEY(KEY_ENTER) }, "Enter", "打开", "open", "打开所选的登记或曝光问题", "open the selected result", ROLE_NONE, key_open },
+	{ { '/' }, "/", "重新搜索", "search again", "重新搜索", "search again", ROLE_NONE, key_search },
+	{ { 'f' }, "f", "筛选结果", "filter", "在结果里筛选", "filter the results", ROLE_NONE, tui_list_key_filter },
+	{ { 27, 'q' }, "Esc/q", "返回", "back", "返回", "back", ROLE_NONE, tui_key_close },
+};
+const struct key_table search_key_table = KEY_TABLE("搜索结果", "Search results", search_keys);
+
+static const struct key_binding relay_keys[] = {
+	{ { 'R' }, "R", "重发所选", "resend", "重发所选的失败提醒", "resend the selected failed alert", ROLE_OPERATOR, key_retry },
+	{ { 'A' }, "A", "全部重发", "resend all", "重发全部失败提醒", "resend every failed alert", ROLE_OPERATOR, key_retry },
+	{ { 'f' }, "f", "筛选", "filter", "筛选", "filter", ROLE_NONE, tui_list_key_filter },
+	{ { 27, 'q' }, "Esc/q", "返回", "back", "返回", "back", ROLE_NONE, tui_key_close },
+};
+const struct key_table relay_key_table = KEY_TABLE("外发与接入", "Relay", relay_keys);
 
 static void paint(struct tui *t, void *self)
 {
 	struct list *l = self;
-	if (!l->n && !(l->search && !l->filter[0]))
-		l->kind == LIST_RELAY ? load_relay(t, l) : l->search ? load_search(t, l) : load_roster(t, l);
+	if (!l->loaded && !(l->kind == LIST_SEARCH && !l->query[0]))
+		load(t, l);
 	char title[512];
-	if (l->kind == LIST_RELAY)
+	const struct key_table *kt = &roster_key_table;
+	if (l->kind == LIST_RELAY) {
 		snprintf(title, sizeof title, "%s", TR("外发与接入：聊天机器人提醒、8890 工单", "Relay: robot alerts and the 8890 feed"));
-	else if (l->search)
-		snprintf(title, sizeof title, TR("搜索「%s」：%d 条", "Search \"%s\": %d"), l->filter, l->n);
-	else
-		snprintf(title, sizeof title, TR("今晚值班表%s%s", "Tonight's roster%s%s"), l->filter[0] ? TR(" · 筛选：", " - filter: ") : "", l->filter);
-	tui_fill(t, 0, 0, t->cols, C_HEADER);
-	tui_text(t, 0, 1, t->cols - 2, title, C_HEADER);
-	int rows = t->rows - 2;
-	if (l->sel < l->top)
-		l->top = l->sel;
-	if (l->sel >= l->top + rows)
-		l->top = l->sel - rows + 1;
-	for (int k = 0; k < rows && l->top + k < l->n; k++) {
-		int i = l->top + k;
-		tui_text(t, 1 + k, 0, t->cols, l->rows[i].text, i == l->sel ? C_SELECTED : l->rows[i].color);
+		kt = &relay_key_table;
+	} else if (l->kind == LIST_SEARCH) {
+		/* A count, not the rows: "nothing found" is not a result. */
+		int found = 0;
+		for (int i = 0; i < l->n; i++)
+			found += l->rows[i].id != 0;
+		snprintf(title, sizeof title, TR("搜索「%s」：%d 条", "Search \"%s\": %d"), l->query, found);
+		kt = &search_key_table;
+	} else {
+		snprintf(title, sizeof title, "%s", TR("今晚值班表", "Tonight's roster"));
 	}
-	tui_text(t, t->rows - 1, 0, t->cols,
-		 l->kind == LIST_RELAY ? (tui_may(t, ROLE_OPERATOR) ? TR("↑↓ 选择  R 重发所选  A 全部重发  Esc 返回", "arrows select  R resend  A resend all  Esc back")
-							: TR("↑↓ 选择  Esc 返回", "arrows select  Esc back")) :
-		 l->search ? TR("↑↓ 选择  Enter 打开  / 重新搜索  Esc 返回", "arrows select  Enter open  / search again  Esc back")
-			   : TR("↑↓ 滚动  / 筛选（单位、姓名、电话）  Esc 返回", "arrows scroll  / filter (unit, name, phone)  Esc back"),
-		 C_HINT);
-}
-
-static void filter_done(struct tui *t, void *ud, const char *answer)
-{
-	struct list *l = ud;
-	if (!answer) {
-		if (l->search && !l->filter[0])
-			tui_pop(t);
-		return;
-	}
-	snprintf(l->filter, sizeof l->filter, "%s", answer);
-	l->sel = l->top = 0;
-	clear_rows(l);
+	tui_list_header(t, &l->list, title);
+	tui_list_paint(t, &l->list, 1, t->rows - 2);
+	tui_hints(t, kt);
 }
 
 static bool on_key(struct tui *t, void *self, int key, bool fkey)
 {
 	struct list *l = self;
-	if (fkey) {
-		if (key == KEY_DOWN && l->sel + 1 < l->n)
-			l->sel++;
-		else if (key == KEY_UP && l->sel > 0)
-			l->sel--;
-		else if (key == KEY_NPAGE)
-			l->sel = l->sel + (t->rows - 2) < l->n ? l->sel + (t->rows - 2) : l->n - 1;
-		else if (key == KEY_PPAGE)
-			l->sel = l->sel > t->rows - 2 ? l->sel - (t->rows - 2) : 0;
-		else if (key == KEY_ENTER)
-			key = '\r', fkey = false;
-		else
-			return false;
-		if (fkey)
-			return true;
-	}
-	if (l->kind == LIST_RELAY && tui_refuse_key(t, &list_key_table, key))
-		return true;
-	switch (key) {
-	case 27:
-	case 'q':
-		tui_pop(t);
-		return true;
-	case 'j':
-		if (l->sel + 1 < l->n)
-			l->sel++;
-		return true;
-	case 'k':
-		if (l->sel > 0)
-			l->sel--;
-		return true;
-	case 'R':
-		if (l->kind == LIST_RELAY && l->n && l->rows[l->sel].id)
-			retry(t, l->rows[l->sel].id);
-		return true;
-	case 'A':
-		if (l->kind == LIST_RELAY)
-			retry(t, 0);
-		return true;
-	case '/':
-	case 'f':
-		if (l->kind == LIST_RELAY)
-			return true;
-		prompt_open(t, l->search ? TR("搜索：", "Search: ") : TR("筛选：", "Filter: "), l->filter, filter_done, l);
-		return true;
-	case '\r':
-	case '\n':
-		if (l->search && l->n && l->rows[l->sel].id) {
-			if (l->rows[l->sel].exposure)
-				exposure_detail_open(t, l->rows[l->sel].id);
-			else
-				intake_detail_open(t, l->rows[l->sel].id);
-		}
-		return true;
-	}
-	return false;
+	return tui_list_key(t, &l->list, key, fkey);
 }
 
-/* New data and closing both drop the rows; paint loads them again. */
+/* New data drops the rows; paint loads them again, the filter kept. */
 static void drop_rows(struct tui *t, void *self)
 {
 	(void)t;
 	clear_rows(self);
 }
 
-const struct view view_roster = { "roster", paint, on_key, drop_rows, drop_rows };
-const struct view view_search = { "search", paint, on_key, drop_rows, drop_rows };
-const struct view view_relay = { "relay", paint, on_key, drop_rows, drop_rows };
-
-static void list_open(struct tui *t, struct list *l, enum list_kind kind, const struct view *v)
+static void closed(struct tui *t, void *self)
 {
-	l->kind = kind;
-	l->search = kind == LIST_SEARCH;
-	l->filter[0] = '\0';
-	l->sel = l->top = 0;
+	(void)t;
+	struct list *l = self;
 	clear_rows(l);
+	tui_list_free(&l->list);
+	free(l);
+}
+
+static const struct view view_roster = { "roster", &roster_key_table, paint, on_key, tui_list_typing, drop_rows, closed };
+static const struct view view_search = { "search", &search_key_table, paint, on_key, tui_list_typing, drop_rows, closed };
+static const struct view view_relay = { "relay", &relay_key_table, paint, on_key, tui_list_typing, drop_rows, closed };
+
+static struct list *list_open(struct tui *t, enum list_kind kind, const struct view *v)
+{
+	struct list *l = calloc(1, sizeof *l);
+	if (!l)
+		return NULL;
+	l->kind = kind;
+	tui_list_init(&l->list, &list_rows, l);
 	tui_push(t, v, l);
+	return l;
 }
 
 void roster_view_open(struct tui *t)
 {
-	list_open(t, &roster_view_list, LIST_ROSTER, &view_roster);
+	list_open(t, LIST_ROSTER, &view_roster);
 }
 
 void search_view_open(struct tui *t)
 {
-	list_open(t, &search_list, LIST_SEARCH, &view_search);
-	prompt_open(t, TR("搜索（中文一个字起，多个词空格隔开）：", "Search (Chinese from 1 character; words separated by spaces): "), "",
-		    filter_done, &search_list);
+	struct list *l = list_open(t, LIST_SEARCH, &view_search);
+	if (l)
+		key_search(t, l, '/');
 }
 
 void relay_view_open(struct tui *t)
 {
-	list_open(t, &relay_list, LIST_RELAY, &view_relay);
+	list_open(t, LIST_RELAY, &view_relay);
 }
 
 extern const struct key_table dash_key_table, form_key_table, intake_key_table, exposure_key_table,
-	prompt_key_table, edit_key_table, review_key_table, report_key_table;
+	prompt_key_table, edit_key_table, review_key_table, report_key_table, help_key_table, choose_key_table;
 const struct key_table *const tui_key_tables[] = {
-	&dash_key_table, &form_key_table, &intake_key_table, &exposure_key_table, &list_key_table, &review_key_table,
-	&report_key_table, &prompt_key_table,
-	&edit_key_table, NULL,
+	&dash_key_table, &form_key_table, &intake_key_table, &exposure_key_table, &help_key_table, &list_nav_key_table,
+	&roster_key_table, &search_key_table, &relay_key_table, &review_key_table, &report_key_table, &choose_key_table,
+	&prompt_key_table, &edit_key_table, NULL,
 };

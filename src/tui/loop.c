@@ -71,20 +71,6 @@ bool tui_may(struct tui *t, int need)
 	return need <= ROLE_NONE || t->role >= need;
 }
 
-bool tui_refuse_key(struct tui *t, const struct key_table *kt, int key)
-{
-	for (int i = 0; i < kt->n; i++) {
-		const struct key_binding *b = &kt->keys[i];
-		if (b->fkey || b->key != key || tui_may(t, b->need))
-			continue;
-		struct zs_error err = { 0 };
-		role_require(t->c, (enum role)b->need, b->zh, b->en, &err);
-		tui_message(t, true, "%s", err.msg);
-		return true;
-	}
-	return false;
-}
-
 void tui_message(struct tui *t, bool error, const char *fmt, ...)
 {
 	va_list ap;
@@ -194,48 +180,52 @@ static void handle_key(struct tui *t, int key, bool fkey)
 		return;
 	}
 	const struct view *v = t->stack[t->depth - 1].v;
-	if (v->on_key(t, t->stack[t->depth - 1].self, key, fkey))
+	void *self = t->stack[t->depth - 1].self;
+	/* A filter being typed takes letters before the bindings do; else the
+	 * view's key table first, then the view for text and movement. */
+	bool typing = v->typing && v->typing(self);
+	if ((typing && v->on_key && v->on_key(t, self, key, fkey)) ||
+	    tui_dispatch(t, v->keys, self, fkey ? TUI_FKEY(key) : key) ||
+	    (!typing && v->on_key && v->on_key(t, self, key, fkey)))
 		t->dirty = true;
 }
 
-/* After an ESC: if the bytes of a sequence follow at once, it was a key the
- * terminal description does not know (Home as ESC [ 1 ~ under TERM=xterm,
- * say), not the Esc key.  Known ones become their KEY_* code; the rest are
- * swallowed so they cannot close a form.  Returns false for a lone Esc. */
-static bool read_escape(int *key, bool *fkey)
+/* Keys the terminal description may not name (Home as ESC [ 1 ~ under
+ * TERM=xterm, the keypad's SS3 forms): ncurses learns them here and decodes
+ * them as it does the rest, so a form never sees half a sequence. */
+static void define_keys(void)
+{
+	static const struct { const char *seq; int key; } extra[] = {
+		{ "\033[1~", KEY_HOME }, { "\033[7~", KEY_HOME }, { "\033[H", KEY_HOME }, { "\033OH", KEY_HOME },
+		{ "\033[4~", KEY_END }, { "\033[8~", KEY_END }, { "\033[F", KEY_END }, { "\033OF", KEY_END },
+		{ "\033[3~", KEY_DC }, { "\033[5~", KEY_PPAGE }, { "\033[6~", KEY_NPAGE },
+		{ "\033[A", KEY_UP }, { "\033OA", KEY_UP }, { "\033[B", KEY_DOWN }, { "\033OB", KEY_DOWN },
+		{ "\033[C", KEY_RIGHT }, { "\033OC", KEY_RIGHT }, { "\033[D", KEY_LEFT }, { "\033OD", KEY_LEFT },
+		{ "\033[Z", KEY_BTAB }, { "\033OP", KEY_F(1) }, { "\033OQ", KEY_F(2) }, { "\033OR", KEY_F(3) },
+		{ "\033[11~", KEY_F(1) }, { "\033[12~", KEY_F(2) }, { "\033[13~", KEY_F(3) },
+	};
+	for (size_t i = 0; i < sizeof extra / sizeof *extra; i++)
+		if (key_defined(extra[i].seq) <= 0)   /* the terminfo's own binding wins */
+			define_key(extra[i].seq, extra[i].key);
+}
+
+/* After an ESC that ncurses did not decode: the rest of an unknown CSI or
+ * SS3 sequence is swallowed so it cannot close a form; false for a lone
+ * Esc (or Esc then another key, Alt-x: the Esc goes first). */
+static bool swallow_sequence(void)
 {
 	wint_t ch;
 	int kr = wget_wch(stdscr, &ch);
 	if (kr == ERR)
 		return false;
 	if (kr == KEY_CODE_YES || (ch != '[' && ch != 'O')) {
-		/* Esc then another key (Alt-x): the Esc goes first. */
 		unget_wch(ch);
 		return false;
 	}
-	char seq[16];
-	size_t n = 0;
-	seq[n++] = (char)ch;
-	while (n < sizeof seq - 1 && (kr = wget_wch(stdscr, &ch)) != ERR && kr != KEY_CODE_YES) {
-		seq[n++] = (char)ch;
-		if (ch >= 0x40 && ch <= 0x7E && n > 1)
+	/* parameters and intermediates, up to the final byte */
+	for (int n = 0; n < 16 && (kr = wget_wch(stdscr, &ch)) != ERR && kr != KEY_CODE_YES; n++)
+		if (ch >= 0x40 && ch <= 0x7E)
 			break;
-	}
-	seq[n] = '\0';
-	static const struct { const char *seq; int key; } known[] = {
-		{ "[1~", KEY_HOME }, { "[7~", KEY_HOME }, { "[H", KEY_HOME }, { "OH", KEY_HOME },
-		{ "[4~", KEY_END }, { "[8~", KEY_END }, { "[F", KEY_END }, { "OF", KEY_END },
-		{ "[3~", KEY_DC }, { "[5~", KEY_PPAGE }, { "[6~", KEY_NPAGE },
-		{ "[A", KEY_UP }, { "OA", KEY_UP }, { "[B", KEY_DOWN }, { "OB", KEY_DOWN },
-		{ "[C", KEY_RIGHT }, { "OC", KEY_RIGHT }, { "[D", KEY_LEFT }, { "OD", KEY_LEFT },
-		{ "[Z", KEY_BTAB }, { "OP", KEY_F(1) }, { "OQ", KEY_F(2) }, { "OR", KEY_F(3) },
-		{ "[12~", KEY_F(2) }, { "[13~", KEY_F(3) }, { "[11~", KEY_F(1) },
-	};
-	*key = 0;
-	*fkey = true;
-	for (size_t i = 0; i < sizeof known / sizeof *known; i++)
-		if (!strcmp(seq, known[i].seq))
-			*key = known[i].key;
 	return true;
 }
 
@@ -280,6 +270,7 @@ int tui_run(struct zs_ctx *c, const struct tui_options *opt)
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
+	define_keys();
 	nodelay(stdscr, TRUE);
 	init_colors(t);
 	getmaxyx(stdscr, t->rows, t->cols);
@@ -335,15 +326,8 @@ int tui_run(struct zs_ctx *c, const struct tui_options *opt)
 		wint_t ch;
 		int kr;
 		while ((kr = wget_wch(stdscr, &ch)) != ERR) {
-			if (kr != KEY_CODE_YES && ch == 27) {
-				int key;
-				bool fkey;
-				if (read_escape(&key, &fkey)) {
-					if (key)
-						handle_key(t, key, fkey);
-					continue;
-				}
-			}
+			if (kr != KEY_CODE_YES && ch == 27 && swallow_sequence())
+				continue;
 			handle_key(t, (int)ch, kr == KEY_CODE_YES);
 			if (t->quit)
 				break;

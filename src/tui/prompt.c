@@ -14,29 +14,58 @@ struct prompt {
 	void *ud;
 };
 
-static struct prompt the_prompt;
+/* Enter and Esc hand the answer (or NULL) to whoever asked, after the
+ * prompt is closed: done may open another prompt. */
+static bool finish(struct tui *t, struct prompt *p, bool accept)
+{
+	prompt_done_cb done = p->done;
+	void *ud = p->ud;
+	char *answer = accept ? strdup(p->edit.buf) : NULL;
+	tui_pop(t);   /* frees p */
+	if (!accept || answer)
+		done(t, ud, answer);
+	free(answer);
+	return true;
+}
+
+static bool key_accept(struct tui *t, void *self, int key)
+{
+	(void)key;
+	return finish(t, self, true);
+}
+
+static bool key_cancel(struct tui *t, void *self, int key)
+{
+	(void)key;
+	return finish(t, self, false);
+}
 
 static const struct key_binding prompt_keys[] = {
-	{ '\r', false, "Enter", "确定", "accept", ROLE_NONE },
-	{ 27, false, "Esc/Ctrl-G", "取消", "cancel", ROLE_NONE },
+	{ { '\r', '\n', TUI_FKEY(KEY_ENTER) }, "Enter", "确定", "accept", "确定", "accept", ROLE_NONE, key_accept },
+	{ { 27, 7 }, "Esc/Ctrl-G", "取消", "cancel", "取消", "cancel", ROLE_NONE, key_cancel },
+	{ { 0 }, "Ctrl-U", "清空", "clear", "清空输入", "clear the answer", ROLE_NONE, NULL },
 };
-const struct key_table prompt_key_table = { "输入框", "Prompts", prompt_keys, 2 };
+const struct key_table prompt_key_table = KEY_TABLE("输入框", "Prompts", prompt_keys);
 
 /* Editing keys of every text field and prompt (lineedit.c). */
 static const struct key_binding edit_keys[] = {
-	{ KEY_LEFT, true, "Left/Right", "移动光标（按字）", "move the caret (by character)", ROLE_NONE },
-	{ KEY_HOME, true, "Home/Ctrl-A", "到行首", "to the start", ROLE_NONE },
-	{ KEY_END, true, "End", "到行尾（输入框里 Ctrl-E 也可）", "to the end (Ctrl-E too, in prompts)", ROLE_NONE },
-	{ KEY_BACKSPACE, true, "Backspace", "删除前一个字", "delete the character before", ROLE_NONE },
-	{ KEY_DC, true, "Delete", "删除后一个字", "delete the character after", ROLE_NONE },
-	{ 21, false, "Ctrl-U", "清空", "clear the field", ROLE_NONE },
-	{ 11, false, "Ctrl-K", "删到行尾", "delete to the end", ROLE_NONE },
+	{ { 0 }, "Left/Right", NULL, NULL, "移动光标（按字）", "move the caret (by character)", ROLE_NONE, NULL },
+	{ { 0 }, "Home/Ctrl-A", NULL, NULL, "到行首", "to the start", ROLE_NONE, NULL },
+	{ { 0 }, "End", NULL, NULL, "到行尾（输入框里 Ctrl-E 也可）", "to the end (Ctrl-E too, in prompts)", ROLE_NONE, NULL },
+	{ { 0 }, "Backspace", NULL, NULL, "删除前一个字", "delete the character before", ROLE_NONE, NULL },
+	{ { 0 }, "Delete", NULL, NULL, "删除后一个字", "delete the character after", ROLE_NONE, NULL },
+	{ { 0 }, "Ctrl-U", NULL, NULL, "清空", "clear the field", ROLE_NONE, NULL },
+	{ { 0 }, "Ctrl-K", NULL, NULL, "删到行尾", "delete to the end", ROLE_NONE, NULL },
 };
-const struct key_table edit_key_table = { "文字输入", "Text fields", edit_keys, sizeof edit_keys / sizeof *edit_keys };
+const struct key_table edit_key_table = KEY_TABLE("文字输入", "Text fields", edit_keys);
+
+static const struct view view_prompt;
 
 void prompt_open(struct tui *t, const char *question, const char *initial, prompt_done_cb done, void *ud)
 {
-	struct prompt *p = &the_prompt;
+	struct prompt *p = calloc(1, sizeof *p);
+	if (!p)
+		return;
 	snprintf(p->question, sizeof p->question, "%s", question);
 	le_set(&p->edit, initial);
 	p->edit.max_chars = 4000;
@@ -62,30 +91,21 @@ static void paint(struct tui *t, void *self)
 	t->cursor_x = le_draw(t, &p->edit, y, qw, t->cols - qw, C_HEADER);
 	t->cursor_y = y;
 	t->cursor_on = true;
-	tui_text(t, t->rows - 1, 0, t->cols, TR("Enter 确定  Esc 取消  Ctrl-U 清空", "Enter accept  Esc cancel  Ctrl-U clear"), C_HINT);
+	tui_hints(t, &prompt_key_table);
 }
 
 static bool on_key(struct tui *t, void *self, int key, bool fkey)
 {
+	(void)t;
 	struct prompt *p = self;
-	if ((!fkey && (key == '\r' || key == '\n')) || (fkey && key == KEY_ENTER)) {
-		prompt_done_cb done = p->done;
-		void *ud = p->ud;
-		char answer[sizeof p->edit.buf];
-		snprintf(answer, sizeof answer, "%s", p->edit.buf);
-		tui_pop(t);
-		done(t, ud, answer);
-		return true;
-	}
-	if (!fkey && (key == 27 || key == 7)) {
-		prompt_done_cb done = p->done;
-		void *ud = p->ud;
-		tui_pop(t);
-		done(t, ud, NULL);
-		return true;
-	}
 	bool changed;
 	return le_key(&p->edit, key, fkey, &changed);
 }
 
-const struct view view_prompt = { "prompt", paint, on_key, NULL, NULL };
+static void closed(struct tui *t, void *self)
+{
+	(void)t;
+	free(self);
+}
+
+static const struct view view_prompt = { "prompt", &prompt_key_table, paint, on_key, NULL, NULL, closed };

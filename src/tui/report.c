@@ -9,14 +9,15 @@
 #include "zhishou/report.h"
 #include "zhishou/timeutil.h"
 
+/* The page's state (its list first: the shared list bindings reach it). */
 struct report_view {
+	struct tui_list list;
 	struct report r;
 	bool loaded;
 	char tmpl[64];
-	int sel, top;
+	char text[512];   /* the row text the filter matches */
 };
 
-static struct report_view view_state;
 
 static void unload(struct report_view *v)
 {
@@ -35,51 +36,65 @@ static void load(struct tui *t, struct report_view *v)
 		return;
 	}
 	v->loaded = true;
-	if (v->sel >= v->r.t.nrows)
-		v->sel = v->r.t.nrows ? v->r.t.nrows - 1 : 0;
+	tui_list_update(&v->list);
 }
+
+static int rows_count(void *ud)
+{
+	struct report_view *v = ud;
+	return v->loaded ? v->r.t.nrows : 0;
+}
+
+static const char *row_text(void *ud, int i, enum tui_color *c, bool *heading)
+{
+	struct report_view *v = ud;
+	const struct report_row *row = &v->r.t.rows[i];
+	bool hand = row->measure == RM_MANUAL;
+	*heading = false;
+	*c = hand ? C_NORMAL : C_DIM;
+	snprintf(v->text, sizeof v->text, "%s%s%s%s", hand ? "✎ " : "  ", row->section, *row->section ? " · " : "", row->label);
+	return v->text;
+}
+
+/* A row: its label, its unit, its value right-aligned. */
+static void paint_row(struct tui *t, void *ud, int i, int y, bool sel)
+{
+	struct report_view *v = ud;
+	enum tui_color c;
+	bool heading;
+	const char *line = row_text(v, i, &c, &heading);
+	const struct report_row *row = &v->r.t.rows[i];
+	bool hand = row->measure == RM_MANUAL;
+	int vw = 14, uw = 8;
+	if (sel)
+		c = C_SELECTED;
+	tui_text(t, y, 0, t->cols - vw - uw, line, c);
+	tui_text(t, y, t->cols - vw - uw, uw, row->unit, c);
+	char val[64];
+	const char *s = report_value_text(&v->r.values[i], val, sizeof val);
+	tui_text_right(t, y, t->cols - vw, vw - 1, *s ? s : (hand ? TR("（未填）", "(empty)") : "0"), c);
+}
+
+static const struct tui_rows report_rows = { rows_count, row_text, paint_row, NULL };
+extern const struct key_table report_key_table;
 
 static void paint(struct tui *t, void *self)
 {
 	struct report_view *v = self;
 	if (!v->loaded)
 		load(t, v);
-	tui_fill(t, 0, 0, t->cols, C_HEADER);
 	if (!v->loaded) {
-		tui_text(t, 0, 1, t->cols - 2, TR("统计表", "Statistics table"), C_HEADER);
+		tui_list_header(t, &v->list, TR("统计表", "Statistics table"));
 		return;
 	}
 	char line[512], a[40], b[40];
 	snprintf(line, sizeof line, "%s（%s）", v->r.title, v->r.t.name);
-	tui_text(t, 0, 1, t->cols - 2, line, C_HEADER);
+	tui_list_header(t, &v->list, line);
 	snprintf(line, sizeof line, TR("填报单位：%s  统计时段：%s 至 %s", "Unit: %s  period: %s to %s"), v->r.unit,
 		 time_format(v->r.since, TIME_SHORT, a, sizeof a), time_format(v->r.shown_until, TIME_SHORT, b, sizeof b));
 	tui_text(t, 1, 0, t->cols, line, C_DIM);
-	int rows = t->rows - 3, vw = 14, uw = 8;
-	if (v->sel < v->top)
-		v->top = v->sel;
-	if (v->sel >= v->top + rows)
-		v->top = v->sel - rows + 1;
-	for (int k = 0; k < rows && v->top + k < v->r.t.nrows; k++) {
-		int i = v->top + k, y = 2 + k;
-		const struct report_row *row = &v->r.t.rows[i];
-		bool hand = row->measure == RM_MANUAL;
-		enum tui_color c = i == v->sel ? C_SELECTED : hand ? C_NORMAL : C_DIM;
-		snprintf(line, sizeof line, "%s%s%s%s", hand ? "✎ " : "  ", row->section, *row->section ? " · " : "",
-			 row->label);
-		tui_text(t, y, 0, t->cols - vw - uw, line, c);
-		tui_text(t, y, t->cols - vw - uw, uw, row->unit, c);
-		char val[64];
-		const char *s = report_value_text(&v->r.values[i], val, sizeof val);
-		tui_text_right(t, y, t->cols - vw, vw - 1, *s ? s : (hand ? TR("（未填）", "(empty)") : "0"), c);
-	}
-	tui_text(t, t->rows - 1, 0, t->cols,
-		 tui_may(t, ROLE_LEADER)
-			 ? TR("✎ 手填行：Enter 填写  t 换模板  灰色行由当晚数据算出  Esc 返回",
-			      "✎ hand rows: Enter to fill in  t template  grey rows are computed  Esc back")
-			 : TR("✎ 手填行（带班领导填写）  t 换模板  灰色行由当晚数据算出  Esc 返回",
-			      "✎ hand rows (filled in by a leader)  t template  grey rows are computed  Esc back"),
-		 C_HINT);
+	tui_list_paint(t, &v->list, 2, t->rows - 3);
+	tui_hints(t, &report_key_table);
 }
 
 static void value_done(struct tui *t, void *ud, const char *answer)
@@ -87,7 +102,10 @@ static void value_done(struct tui *t, void *ud, const char *answer)
 	struct report_view *v = ud;
 	if (!answer || !v->loaded)
 		return;
-	const struct report_row *row = &v->r.t.rows[v->sel];
+	int i = tui_list_current(&v->list);
+	if (i < 0)
+		return;
+	const struct report_row *row = &v->r.t.rows[i];
 	struct zs_error err = { 0 };
 	bool changed = false;
 	char label[256];
@@ -112,7 +130,8 @@ static void template_done(struct tui *t, void *ud, const char *answer)
 	}
 	report_template_clear(&probe);
 	snprintf(v->tmpl, sizeof v->tmpl, "%s", answer);
-	v->sel = v->top = 0;
+	snprintf(t->report_template, sizeof t->report_template, "%s", answer);
+	v->list.sel = v->list.top = 0;
 	unload(v);
 }
 
@@ -124,62 +143,46 @@ static int name_cb(const char *name, void *ud)
 	return 0;
 }
 
+static bool key_fill(struct tui *t, void *self, int key)
+{
+	(void)key;
+	struct report_view *v = self;
+	int i = v->loaded ? tui_list_current(&v->list) : -1;
+	if (i < 0)
+		return true;
+	if (v->r.t.rows[i].measure == RM_MANUAL) {
+		char q[512], cur[64];
+		snprintf(q, sizeof q, TR("%s（%s）：", "%s (%s): "), v->r.t.rows[i].label, v->r.t.rows[i].unit);
+		prompt_open(t, q, report_value_text(&v->r.values[i], cur, sizeof cur), value_done, v);
+	} else {
+		tui_message(t, false, "%s", TR("这一行由当晚的数据算出，不能手填", "this row is computed from the night's data"));
+	}
+	return true;
+}
+
+static bool key_template(struct tui *t, void *self, int key)
+{
+	(void)key;
+	struct report_view *v = self;
+	char names[256] = "", q[320];
+	report_template_each(name_cb, names);
+	snprintf(q, sizeof q, TR("模板（%s）：", "Template (%s): "), names);
+	prompt_open(t, q, v->tmpl, template_done, v);
+	return true;
+}
+
 static const struct key_binding report_keys[] = {
-	{ '\r', false, "Enter", "填写所选的手填行（✎）", "fill in the selected hand row (✎)", ROLE_LEADER },
-	{ 't', false, "t", "换一个统计表模板", "switch to another template", ROLE_NONE },
-	{ 27, false, "Esc/q", "返回", "back", ROLE_NONE },
+	{ { '\r', '\n', TUI_FKEY(KEY_ENTER) }, "Enter", "填写✎行", "fill in ✎", "填写所选的手填行（✎，带班领导；灰色行由当晚数据算出）", "fill in the selected hand row (✎, leaders; grey rows are computed)", ROLE_LEADER, key_fill },
+	{ { 't' }, "t", "换模板", "template", "换一个统计表模板", "switch to another template", ROLE_NONE, key_template },
+	{ { 'f' }, "f", "筛选", "filter", "筛选统计行", "filter the rows", ROLE_NONE, tui_list_key_filter },
+	{ { 27, 'q' }, "Esc/q", "返回", "back", "返回", "back", ROLE_NONE, tui_key_close },
 };
-const struct key_table report_key_table = { "统计表", "Statistics table", report_keys,
-					    sizeof report_keys / sizeof *report_keys };
+const struct key_table report_key_table = KEY_TABLE("统计表", "Statistics table", report_keys);
 
 static bool on_key(struct tui *t, void *self, int key, bool fkey)
 {
 	struct report_view *v = self;
-	int n = v->loaded ? v->r.t.nrows : 0;
-	if (fkey) {
-		if (key == KEY_DOWN)
-			key = 'j';
-		else if (key == KEY_UP)
-			key = 'k';
-		else if (key == KEY_ENTER)
-			key = '\r';
-		else
-			return false;
-	}
-	if (tui_refuse_key(t, &report_key_table, key))
-		return true;
-	switch (key) {
-	case 27:
-	case 'q':
-		tui_pop(t);
-		return true;
-	case 'j':
-		if (v->sel + 1 < n)
-			v->sel++;
-		return true;
-	case 'k':
-		if (v->sel > 0)
-			v->sel--;
-		return true;
-	case '\r':
-	case '\n':
-		if (n && v->r.t.rows[v->sel].measure == RM_MANUAL) {
-			char q[512], cur[64];
-			snprintf(q, sizeof q, TR("%s（%s）：", "%s (%s): "), v->r.t.rows[v->sel].label, v->r.t.rows[v->sel].unit);
-			prompt_open(t, q, report_value_text(&v->r.values[v->sel], cur, sizeof cur), value_done, v);
-		} else if (n) {
-			tui_message(t, false, "%s", TR("这一行由当晚的数据算出，不能手填", "this row is computed from the night's data"));
-		}
-		return true;
-	case 't': {
-		char names[256] = "", q[320];
-		report_template_each(name_cb, names);
-		snprintf(q, sizeof q, TR("模板（%s）：", "Template (%s): "), names);
-		prompt_open(t, q, v->tmpl, template_done, v);
-		return true;
-	}
-	}
-	return false;
+	return tui_list_key(t, &v->list, key, fkey);
 }
 
 static void changed(struct tui *t, void *self)
@@ -188,13 +191,23 @@ static void changed(struct tui *t, void *self)
 	unload(self);
 }
 
-const struct view view_report = { "report", paint, on_key, changed, changed };
+static void closed(struct tui *t, void *self)
+{
+	(void)t;
+	struct report_view *v = self;
+	unload(v);
+	tui_list_free(&v->list);
+	free(v);
+}
+
+static const struct view view_report = { "report", &report_key_table, paint, on_key, tui_list_typing, changed, closed };
 
 void report_view_open(struct tui *t)
 {
-	if (!view_state.tmpl[0])
-		snprintf(view_state.tmpl, sizeof view_state.tmpl, "default");
-	view_state.sel = view_state.top = 0;
-	unload(&view_state);
-	tui_push(t, &view_report, &view_state);
+	struct report_view *v = calloc(1, sizeof *v);
+	if (!v)
+		return;
+	snprintf(v->tmpl, sizeof v->tmpl, "%s", *t->report_template ? t->report_template : "default");
+	tui_list_init(&v->list, &report_rows, v);
+	tui_push(t, &view_report, v);
 }

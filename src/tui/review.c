@@ -11,17 +11,17 @@
 #include "zhishou/review.h"
 #include "zhishou/timeutil.h"
 
+/* The page's state (its list first: the shared list bindings reach it). */
 struct review_view {
+	struct tui_list list;  /* over rows: unit headers and items */
 	struct review rv;
 	bool loaded;
-	int sel, top;          /* over rows: unit headers and items */
 	/* rows: -1 - k is unit header for item k; k >= 0 is item k */
 	int *rows;
 	int nrows;
 	char names[256];       /* the names typed for a sign/accept in progress */
+	char text[1024];       /* the row text the filter matches */
 };
-
-static struct review_view view_state;
 
 static void unload(struct review_view *v)
 {
@@ -48,9 +48,8 @@ static void load(struct tui *t, struct review_view *v)
 			v->rows[v->nrows++] = -1 - (int)i;
 		v->rows[v->nrows++] = (int)i;
 	}
-	if (v->sel >= v->nrows)
-		v->sel = v->nrows ? v->nrows - 1 : 0;
 	v->loaded = true;
+	tui_list_update(&v->list);
 }
 
 /* The shared line, and the key that acts on it. */
@@ -64,6 +63,63 @@ static void handover_text(const struct review *rv, char *line, size_t n)
 		snprintf(line + k, n - k, "%s", TR("（A 接班）", " (A to accept)"));
 }
 
+static const char *unit_label(const struct review_item *it)
+{
+	return *it->unit ? it->unit : TR("值班室（未分派）", "duty desk (not assigned)");
+}
+
+static int rows_count(void *ud)
+{
+	return ((struct review_view *)ud)->nrows;
+}
+
+static const char *row_text(void *ud, int i, enum tui_color *c, bool *heading)
+{
+	struct review_view *v = ud;
+	int r = v->rows[i];
+	*heading = r < 0;
+	if (r < 0) {
+		*c = C_TITLE;
+		snprintf(v->text, sizeof v->text, "【%s】", unit_label(&v->rv.items[-1 - r]));
+		return v->text;
+	}
+	const struct review_item *it = &v->rv.items[r];
+	*c = it->overdue ? C_OVERDUE : it->changed ? C_NEW : C_NORMAL;
+	snprintf(v->text, sizeof v->text, "%s%s%s #%lld %s  %s · %s", it->overdue ? "!" : " ", it->changed ? "●" : " ",
+		 it->exposure ? TR("曝光", "exposure") : vocab_label(&vocab_kind, it->kind), (long long)it->id, it->title,
+		 it->exposure ? vocab_label(&vocab_exposure_status, it->status) : vocab_label(&vocab_status, it->status), it->last);
+	return v->text;
+}
+
+/* An item: what it is on the left, what is due next on the right. */
+static void paint_row(struct tui *t, void *ud, int i, int y, bool sel)
+{
+	struct review_view *v = ud;
+	enum tui_color c;
+	bool heading;
+	const char *line = row_text(v, i, &c, &heading);
+	if (sel)
+		c = C_SELECTED;
+	if (heading) {
+		tui_text(t, y, 0, t->cols, line, c);
+		return;
+	}
+	const struct review_item *it = &v->rv.items[v->rows[i]];
+	char due[64] = "", t1[40];
+	if (it->due)
+		snprintf(due, sizeof due, "%s %s%s", it->next, time_format(it->due, TIME_SHORT, t1, sizeof t1),
+			 it->due_estimated ? TR("（估）", "(est.)") : "");
+	else if (it->next)
+		snprintf(due, sizeof due, "%s", it->next);
+	int dw = 26 < t->cols / 3 ? 26 : t->cols / 3;
+	tui_text(t, y, 0, t->cols - dw, line, c);
+	tui_text_right(t, y, t->cols - dw, dw, due, c);
+}
+
+static const struct tui_rows review_rows = { rows_count, row_text, paint_row, NULL };
+
+extern const struct key_table review_key_table;
+
 static void paint(struct tui *t, void *self)
 {
 	struct review_view *v = self;
@@ -73,47 +129,13 @@ static void paint(struct tui *t, void *self)
 	snprintf(line, sizeof line, TR("早班回顾 · 未办结 登记 %zu 件、曝光 %zu 个 · 超时 %zu · 交接后变化 %zu（●）",
 				       "Review · open: %zu intakes, %zu exposures · %zu overdue · %zu changed since handover (●)"),
 		 v->rv.intakes, v->rv.exposures, v->rv.overdue, v->rv.changed);
-	tui_fill(t, 0, 0, t->cols, C_HEADER);
-	tui_text(t, 0, 1, t->cols - 2, line, C_HEADER);
+	tui_list_header(t, &v->list, line);
 	handover_text(&v->rv, line, sizeof line);
 	tui_text(t, 1, 0, t->cols, line, v->rv.last.id && !v->rv.last.accepted_at ? C_WARN : C_DIM);
-	int rows = t->rows - 3;
-	if (v->sel < v->top)
-		v->top = v->sel;
-	if (v->sel >= v->top + rows)
-		v->top = v->sel - rows + 1;
 	if (!v->nrows)
 		tui_text(t, 2, 1, t->cols - 1, TR("没有未办结的事项。", "Nothing is open."), C_DIM);
-	for (int k = 0; k < rows && v->top + k < v->nrows; k++) {
-		int r = v->rows[v->top + k], y = 2 + k;
-		bool sel = v->top + k == v->sel;
-		if (r < 0) {
-			const struct review_item *it = &v->rv.items[-1 - r];
-			snprintf(line, sizeof line, "【%s】", *it->unit ? it->unit : TR("值班室（未分派）", "duty desk (not assigned)"));
-			tui_text(t, y, 0, t->cols, line, sel ? C_SELECTED : C_TITLE);
-			continue;
-		}
-		const struct review_item *it = &v->rv.items[r];
-		char due[64] = "", t1[40];
-		if (it->due)
-			snprintf(due, sizeof due, "%s %s%s", it->next, time_format(it->due, TIME_SHORT, t1, sizeof t1),
-				 it->due_estimated ? TR("（估）", "(est.)") : "");
-		else if (it->next)
-			snprintf(due, sizeof due, "%s", it->next);
-		int dw = 26 < t->cols / 3 ? 26 : t->cols / 3;
-		snprintf(line, sizeof line, "%s%s%s #%lld %s  %s · %s", it->overdue ? "!" : " ", it->changed ? "●" : " ",
-			 it->exposure ? TR("曝光", "exposure") : vocab_label(&vocab_kind, it->kind), (long long)it->id, it->title,
-			 it->exposure ? vocab_label(&vocab_exposure_status, it->status) : vocab_label(&vocab_status, it->status),
-			 it->last);
-		enum tui_color c = sel ? C_SELECTED : it->overdue ? C_OVERDUE : it->changed ? C_NEW : C_NORMAL;
-		tui_text(t, y, 0, t->cols - dw, line, c);
-		tui_text_right(t, y, t->cols - dw, dw, due, c);
-	}
-	tui_text(t, t->rows - 1, 0, t->cols,
-		 tui_may(t, ROLE_OPERATOR)
-			 ? TR("↑↓ 选择  Enter 详情  S 交班签字  A 接班确认  Esc 返回", "arrows select  Enter details  S sign handover  A accept  Esc back")
-			 : TR("↑↓ 选择  Enter 详情  Esc 返回", "arrows select  Enter details  Esc back"),
-		 C_HINT);
+	tui_list_paint(t, &v->list, 2, t->rows - 3);
+	tui_hints(t, &review_key_table);
 }
 
 static void sign_note_done(struct tui *t, void *ud, const char *answer)
@@ -162,62 +184,40 @@ static void accept_names_done(struct tui *t, void *ud, const char *answer)
 	prompt_open(t, TR("有异议之处（可空）：", "Anything disputed (may be empty): "), "", accept_dispute_done, v);
 }
 
+static bool key_open(struct tui *t, void *self, int key)
+{
+	(void)key;
+	struct review_view *v = self;
+	int i = tui_list_current(&v->list);
+	if (i >= 0 && v->rows[i] >= 0) {
+		const struct review_item *it = &v->rv.items[v->rows[i]];
+		it->exposure ? exposure_detail_open(t, it->id) : intake_detail_open(t, it->id);
+	}
+	return true;
+}
+
+static bool key_handover(struct tui *t, void *self, int key)
+{
+	if (key == 'S')
+		prompt_open(t, TR("交班：在班人员（如 张三、李四）：", "Sign: names on duty: "), "", sign_names_done, self);
+	else
+		prompt_open(t, TR("接班：接班人员：", "Accept: names taking over: "), "", accept_names_done, self);
+	return true;
+}
+
 static const struct key_binding review_keys[] = {
-	{ '\r', false, "Enter", "打开所选事项的详情", "open the selected item", ROLE_NONE },
-	{ 'S', false, "S", "交班签字（在班人员、说明）", "sign the handover (names, note)", ROLE_OPERATOR },
-	{ 'A', false, "A", "接班确认（接班人员、异议）", "accept the handover (names, disputes)", ROLE_OPERATOR },
-	{ 27, false, "Esc/q", "返回", "back", ROLE_NONE },
+	{ { '\r', '\n', TUI_FKEY(KEY_ENTER) }, "Enter", "详情", "details", "打开所选事项的详情", "open the selected item", ROLE_NONE, key_open },
+	{ { 'S' }, "S", "交班签字", "sign handover", "交班签字（在班人员、说明）", "sign the handover (names, note)", ROLE_OPERATOR, key_handover },
+	{ { 'A' }, "A", "接班确认", "accept", "接班确认（接班人员、异议）", "accept the handover (names, disputes)", ROLE_OPERATOR, key_handover },
+	{ { 'f' }, "f", "筛选", "filter", "筛选（单位、编号、标题）", "filter (unit, id, title)", ROLE_NONE, tui_list_key_filter },
+	{ { 27, 'q' }, "Esc/q", "返回", "back", "返回", "back", ROLE_NONE, tui_key_close },
 };
-const struct key_table review_key_table = { "早班回顾", "Morning review", review_keys,
-					    sizeof review_keys / sizeof *review_keys };
+const struct key_table review_key_table = KEY_TABLE("早班回顾", "Morning review", review_keys);
 
 static bool on_key(struct tui *t, void *self, int key, bool fkey)
 {
 	struct review_view *v = self;
-	int page = t->rows - 3;
-	if (fkey) {
-		switch (key) {
-		case KEY_DOWN: key = 'j'; break;
-		case KEY_UP: key = 'k'; break;
-		case KEY_NPAGE: v->sel = v->sel + page < v->nrows ? v->sel + page : (v->nrows ? v->nrows - 1 : 0); return true;
-		case KEY_PPAGE: v->sel = v->sel > page ? v->sel - page : 0; return true;
-		case KEY_ENTER: key = '\r'; break;
-		default: return false;
-		}
-	}
-	if (tui_refuse_key(t, &review_key_table, key))
-		return true;
-	switch (key) {
-	case 27:
-	case 'q':
-		tui_pop(t);
-		return true;
-	case 'j':
-		if (v->sel + 1 < v->nrows)
-			v->sel++;
-		return true;
-	case 'k':
-		if (v->sel > 0)
-			v->sel--;
-		return true;
-	case '\r':
-	case '\n':
-		if (v->nrows && v->rows[v->sel] >= 0) {
-			const struct review_item *it = &v->rv.items[v->rows[v->sel]];
-			if (it->exposure)
-				exposure_detail_open(t, it->id);
-			else
-				intake_detail_open(t, it->id);
-		}
-		return true;
-	case 'S':
-		prompt_open(t, TR("交班：在班人员（如 张三、李四）：", "Sign: names on duty: "), "", sign_names_done, v);
-		return true;
-	case 'A':
-		prompt_open(t, TR("接班：接班人员：", "Accept: names taking over: "), "", accept_names_done, v);
-		return true;
-	}
-	return false;
+	return tui_list_key(t, &v->list, key, fkey);
 }
 
 static void changed(struct tui *t, void *self)
@@ -229,14 +229,19 @@ static void changed(struct tui *t, void *self)
 static void closed(struct tui *t, void *self)
 {
 	(void)t;
-	unload(self);
+	struct review_view *v = self;
+	unload(v);
+	tui_list_free(&v->list);
+	free(v);
 }
 
-const struct view view_review = { "review", paint, on_key, changed, closed };
+static const struct view view_review = { "review", &review_key_table, paint, on_key, tui_list_typing, changed, closed };
 
 void review_view_open(struct tui *t)
 {
-	view_state.sel = view_state.top = 0;
-	unload(&view_state);
-	tui_push(t, &view_review, &view_state);
+	struct review_view *v = calloc(1, sizeof *v);
+	if (!v)
+		return;
+	tui_list_init(&v->list, &review_rows, v);
+	tui_push(t, &view_review, v);
 }

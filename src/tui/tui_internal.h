@@ -9,6 +9,7 @@
 #include "zhishou/board.h"
 #include "zhishou/member.h"
 #include "zhishou/tui.h"
+#include "lineedit.h"
 
 #define TUI_MIN_COLS 80
 #define TUI_MIN_ROWS 24
@@ -16,24 +17,23 @@
 
 struct tui;
 
-/* A screen: the dashboard, a form, a detail, help …  (htop's Panel). */
-struct view {
-	const char *name;
-	void (*paint)(struct tui *t, void *self);
-	/* true if the key was used */
-	bool (*on_key)(struct tui *t, void *self, int key, bool fkey);
-	void (*on_data_changed)(struct tui *t, void *self);
-	void (*on_close)(struct tui *t, void *self);
-};
+/* A key as the views see it: a character (Unicode code point), or a curses
+ * KEY_* code marked with TUI_FKEY (the two ranges overlap otherwise). */
+#define TUI_FKEY(k) (0x1000000 | (k))
 
-/* One binding of a key table; help is generated from these. */
+typedef bool (*key_handler)(struct tui *t, void *self, int key);
+
+/* One binding of a view's key table.  The same row drives dispatch, the
+ * hint line at the bottom and the help page, so none can drift from the
+ * others. */
 struct key_binding {
-	int key;               /* curses key code or character */
-	bool fkey;             /* key is a KEY_* code */
-	const char *label;     /* how the key is written on screen: "n", "Ctrl-S" */
-	const char *zh, *en;   /* what it does */
+	int keys[4];           /* the keys that run it (0 ends the list) */
+	const char *label;     /* how the keys are written on screen: "n", "Ctrl-S/F2" */
+	const char *hint_zh, *hint_en;   /* the short word in the hint line; NULL: help only */
+	const char *zh, *en;   /* what it does, for help */
 	int need;              /* enum role needed (ROLE_NONE: anyone).  The console hides
 				* what the role cannot do; the core refuses it anyway. */
+	key_handler run;       /* NULL: documented here, handled by the view's on_key */
 };
 
 struct key_table {
@@ -42,12 +42,35 @@ struct key_table {
 	int n;
 };
 
+#define KEY_TABLE(zh, en, arr) { zh, en, arr, (int)(sizeof arr / sizeof *arr) }
+
+/* A screen: the dashboard, a form, a detail, help …  (tmux's modes: a const
+ * struct of callbacks and its key table; the state is `self`, allocated by
+ * whoever opens the view and freed by on_close). */
+struct view {
+	const char *name;
+	const struct key_table *keys;
+	void (*paint)(struct tui *t, void *self);
+	/* Keys no binding took (text, movement); true if the key was used. */
+	bool (*on_key)(struct tui *t, void *self, int key, bool fkey);
+	/* true while the view takes printable keys as text (a filter being
+	 * typed): on_key sees them before the bindings do. */
+	bool (*typing)(void *self);
+	void (*on_data_changed)(struct tui *t, void *self);
+	void (*on_close)(struct tui *t, void *self);
+};
+
+/* Runs the binding of kt for key (refusing what the role cannot do);
+ * false if no binding with a handler has that key. */
+bool tui_dispatch(struct tui *t, const struct key_table *kt, void *self, int key);
+/* The handler of every "Esc/q 返回": closes the view on top. */
+bool tui_key_close(struct tui *t, void *self, int key);
+/* The hint line at the bottom: the table's short words the role may use. */
+void tui_hints(struct tui *t, const struct key_table *kt);
+
 /* Whether this console's user may do what a binding needs (t->role, read
  * again whenever the data changes, so an admin's change shows at once). */
 bool tui_may(struct tui *t, int need);
-/* A key of kt the role does not allow: says so (the core's message) and
- * returns true; false for any other key. */
-bool tui_refuse_key(struct tui *t, const struct key_table *kt, int key);
 
 enum tui_color {
 	C_NORMAL, C_HEADER, C_TITLE, C_OVERDUE, C_NEW, C_SELECTED, C_DIM, C_OK, C_WARN, C_HINT,
@@ -76,6 +99,8 @@ struct tui {
 	struct board_gala gala;
 	struct dashboard *dash;
 	struct form *form;
+	/* what a page keeps between openings (its state is per opening) */
+	char report_template[64];
 };
 
 /* the view stack */
@@ -95,9 +120,84 @@ void tui_fill(struct tui *t, int y, int x, int w, enum tui_color c);
 void tui_hline(struct tui *t, int y, int x, int w);
 void tui_title_line(struct tui *t, int y, const char *title, bool focused);
 
+/* One list widget (list.c) for every list page and pick list: the page
+ * gives its rows, the widget keeps the selection, the scroll and a filter
+ * typed after `f`.  A page's state begins with its struct tui_list, so the
+ * shared bindings (tui_list_keys) can reach it from `self`. */
+struct tui_rows {
+	int (*count)(void *ud);
+	/* A row's text (what the filter matches), colour, and whether it heads
+	 * a group (shown while a row under it matches; never selected alone). */
+	const char *(*text)(void *ud, int i, enum tui_color *color, bool *heading);
+	/* NULL: the text across the width */
+	void (*paint_row)(struct tui *t, void *ud, int i, int y, bool selected);
+	/* How well a row matches the filter, best first (pick_match: a name's
+	 * start, a part, its pinyin initials); 0 drops it.  NULL: every word
+	 * of the filter must appear in the row, rows keep their order. */
+	int (*match)(const char *text, const char *typed);
+};
+
+struct tui_list {
+	const struct tui_rows *rows;
+	void *ud;
+	int *vis, nvis, cap;     /* the rows shown, after the filter */
+	int *rank;               /* with rows->match: each shown row's rank */
+	int sel, top, page;      /* over vis; page: rows at the last paint */
+	struct lineedit *filter; /* NULL until f is pressed */
+	bool filtering;          /* the filter is being typed */
+};
+
+void tui_list_init(struct tui_list *l, const struct tui_rows *rows, void *ud);
+void tui_list_free(struct tui_list *l);
+/* The rows changed: filter them again, keep the selection in range. */
+void tui_list_update(struct tui_list *l);
+/* Rows in [y, y+h): the filter line at the bottom while it is typed,
+ * 没有匹配 when nothing passes it. */
+void tui_list_paint(struct tui *t, struct tui_list *l, int y, int h);
+/* Movement (arrows, j/k, PgUp/PgDn/Space, Home/End) and filter typing. */
+bool tui_list_key(struct tui *t, struct tui_list *l, int key, bool fkey);
+/* The header line: the page's title, and the filter with its count. */
+void tui_list_header(struct tui *t, const struct tui_list *l, const char *title);
+bool tui_list_typing(void *self);
+void tui_list_start_filter(struct tui_list *l, const char *text);
+/* The page's row under the selection, -1 if none. */
+int tui_list_current(const struct tui_list *l);
+/* The bindings every list shares (f to filter), for a page's table; and a
+ * handler starting the filter on a page whose state begins with its list. */
+bool tui_list_key_filter(struct tui *t, void *self, int key);
+extern const struct key_table list_nav_key_table;
+
+/* A pick list over fixed strings (units, exposures, duplicates): the
+ * filter is open from the start; done gets the picked index, or -1 and
+ * NULL for Esc. */
+typedef void (*choose_done_cb)(struct tui *t, void *ud, int index, const char *row);
+void list_choose(struct tui *t, const char *title, char *const *rows, int n, const char *filter,
+		 choose_done_cb done, void *ud);
+/* A pick list of every unit; the answer is the unit's name. */
+void unit_choose(struct tui *t, const char *title, const char *filter, choose_done_cb done, void *ud);
+
+/* One pager (pager.c) for every long text: lines wrapped by display
+ * columns, scrolled with arrows, PgUp/PgDn/Space, Home/End. */
+struct tui_pager {
+	struct pager_line {
+		char *text;
+		enum tui_color color;
+	} *lines;
+	int n, cap;
+	int scroll;              /* in screen rows */
+	int total, page;         /* screen rows of the text and of the window, at the last paint */
+	int mark;                /* a line shown selected (-1: none) */
+	bool show_mark;          /* scroll the mark into view at the next paint */
+};
+
+void pager_clear(struct tui_pager *p);
+void pager_add(struct tui_pager *p, enum tui_color c, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void pager_paint(struct tui *t, struct tui_pager *p, int y, int h, int x, int w);
+bool pager_key(struct tui_pager *p, int key, bool fkey);
+
 /* views */
-extern const struct view view_dashboard, view_help, view_form, view_intake, view_exposure,
-	view_roster, view_search, view_prompt;
+extern const struct view view_dashboard;
+void help_open(struct tui *t);
 
 struct dashboard *dashboard_new(struct tui *t);
 void dashboard_free(struct dashboard *d);

@@ -143,11 +143,13 @@ def mask_clock(lines):
 
 # --- key tables from the source ------------------------------------------
 
+_STR = r'"((?:[^"\\]|\\.)*)"'
+# { { keys }, "label", "hint" or NULL, "hint en" or NULL, "help zh", "help en", ROLE_x, handler }
 _BINDING_RE = re.compile(
-    r'\{\s*([^,{}]+?)\s*,\s*(true|false)\s*,\s*"((?:[^"\\]|\\.)*)"\s*,\s*"((?:[^"\\]|\\.)*)"\s*,\s*"((?:[^"\\]|\\.)*)"'
-    r'\s*,\s*(ROLE_\w+)\s*\}')
+    r'\{\s*\{[^{}]*\}\s*,\s*' + _STR + r'\s*,\s*(?:NULL|' + _STR + r')\s*,\s*(?:NULL|' + _STR + r')\s*,\s*'
+    + _STR + r'\s*,\s*' + _STR + r'\s*,\s*(ROLE_\w+)\s*,\s*\w+\s*\}')
 _ARRAY_RE = re.compile(r"static const struct key_binding (\w+)\[\] = \{(.*?)\n\};", re.S)
-_TABLE_RE = re.compile(r'const struct key_table (\w+) = \{\s*"([^"]*)",\s*"([^"]*)",\s*(\w+),')
+_TABLE_RE = re.compile(r'const struct key_table (\w+) = KEY_TABLE\(\s*"([^"]*)",\s*"([^"]*)",\s*(\w+)\)')
 
 
 def source_key_tables():
@@ -157,7 +159,7 @@ def source_key_tables():
         with open(path, encoding="utf-8") as f:
             src = f.read()
         for m in _ARRAY_RE.finditer(src):
-            arrays[m.group(1)] = [(b.group(3), b.group(4), b.group(5)) for b in _BINDING_RE.finditer(m.group(2))]
+            arrays[m.group(1)] = [(b.group(1), b.group(4), b.group(5)) for b in _BINDING_RE.finditer(m.group(2))]
         for m in _TABLE_RE.finditer(src):
             tables[m.group(1)] = (m.group(2), m.group(3), m.group(4))
     return {name: (zh, en, arrays[arr]) for name, (zh, en, arr) in tables.items()}
@@ -1184,12 +1186,16 @@ class Views(ConsoleTest):
         self.assertEqual(got["exposure_id"], eid)
         self.assertEqual(got["recovered_fen"], 3550)
         self.assertIn("已电话联系来电人", got["notes"])
-        # an unknown unit is refused with the core's message, nothing changes
+        # the unit is picked from a list: a name that is no unit matches
+        # nothing, Enter says so, Esc leaves and nothing changes
         t.keys("t")
         t.wait_for("转办到单位")
         t.type("不存在的科")
+        t.wait_for("没有匹配")
         t.keys("Enter")
-        t.wait_for("没有单位名称是、含有或拼音首字母是「不存在的科」")
+        t.wait_for("没有匹配的条目")
+        t.keys("Escape")
+        t.wait_for("登记 #%d" % iid)
         self.assertEqual(self.zs_json("log", "show", str(iid))["transfer_unit"], "食品安全监管科")
         self.act(t, "d", "标记为重复件", str(orig))
         got = self.zs_json("log", "show", str(iid))
@@ -1269,7 +1275,9 @@ class Views(ConsoleTest):
         t.wait_for("筛选：")
         t.type("消费者协会")
         t.keys("Enter")
-        lines = t.wait_for("筛选：消费者协会")
+        # Enter: the filter line goes, the title keeps the filter
+        lines = t.wait_until(lambda ls: "筛选：消费者协会" in ls[0] and not ls[-2].startswith("筛选："),
+                             what="the filter kept in the title")
         heads = [l.strip() for l in lines[1:-1] if l.strip() and not l.startswith(" ")]
         self.assertEqual(heads, ["消费者协会"])
         t.keys("Escape")
@@ -1907,6 +1915,160 @@ class Quit(ConsoleTest):
         text = "\n".join(lines[-2:])
         self.assertIn("仍要退出吗", text)
         self.assertIn("y/n", text)
+
+
+class Widgets(ConsoleTest):
+    """The console's shared building blocks: the pager, the list filter, the
+    pick list, and hints and help drawn from one key table."""
+
+    def open_newest_intake(self, t, iid):
+        t.keys("Tab")            # the log pane; the newest intake is on top
+        t.wait_stable(quiet=0.15)
+        t.keys("Enter")
+        return t.wait_for("登记 #%d" % iid)
+
+    @staticmethod
+    def body(lines):
+        """The detail's text with the pager's line breaks taken out."""
+        return "".join(l.strip() for l in lines[1:-1])
+
+    def test_pager_shows_a_long_complaint_whole(self):
+        words = "".join("第%d句：顾客说面包过期了，要求退款并赔偿。" % i for i in range(1, 41))
+        text = words + "这是投诉的最后几个字"
+        iid = self.log_add(text, subject="长投诉的商店")
+        t = self.console(80, 24)
+        lines = self.open_newest_intake(t, iid)
+        self.assertNotIn("…", "\n".join(lines[1:-1]))      # wrapped, not cut
+        self.assertIn("第1句：顾客说面包过期了", self.body(lines))
+        self.assertNotIn("最后几个字", self.body(lines))     # below the window
+        self.assertIn("PgDn", lines[0])                      # the title says there is more
+        seen = self.body(lines)
+        for _ in range(12):
+            t.keys("Space")
+            lines = t.wait_stable(quiet=0.1)
+            seen += self.body(lines)
+            if "最后几个字" in self.body(lines):
+                break
+        self.assertIn("这是投诉的最后几个字", self.body(lines))
+        for i in (1, 20, 40):
+            self.assertIn("第%d句：顾客说面包过期了，要求退款并赔偿。" % i, seen)
+        t.keys("Home")
+        lines = t.wait_until(lambda ls: "第1句" in self.body(ls), what="the top again")
+        t.keys("End")
+        t.wait_until(lambda ls: "最后几个字" in self.body(ls), what="the end again")
+
+    def test_filter_narrows_the_roster_and_says_no_match(self):
+        t = self.console(80, 24)
+        t.keys("r")
+        lines = t.wait_for("今晚值班表")
+        before = [l for l in lines[1:-1] if l.strip()]
+        t.keys("f")
+        t.wait_for("筛选：")
+        t.type("消费者")
+        lines = t.wait_until(lambda ls: "筛选：消费者" in ls[-2], what="the filter line")
+        rows = [l for l in lines[1:-2] if l.strip()]
+        self.assertTrue(rows)
+        self.assertLess(len(rows), len(before))
+        self.assertEqual([l.strip() for l in rows if not l.startswith(" ")], ["消费者协会"])
+        # a name: that person's row under the unit's heading, nobody else
+        # of the unit (a heading that does not match brings no group)
+        row = before[[l.strip() for l in before].index("消费者协会") + 1].split()
+        name = row[1] if row[0] == "带班" else row[0]
+        t.keys("C-u")
+        t.type(name)
+        lines = t.wait_until(lambda ls: ("筛选：" + name) in ls[-2], what="the name in the filter")
+        rows = [l for l in lines[1:-2] if l.strip()]
+        self.assertEqual(rows[0].strip(), "消费者协会", rows)
+        self.assertTrue(all(name in r for r in rows[1:]) and len(rows) >= 2, rows)
+        t.type("不存在的人")
+        lines = t.wait_for("没有匹配")
+        self.assertEqual([l for l in lines[1:-2] if l.strip() and "没有匹配" not in l], [])
+        t.keys("Escape")                 # the filter goes, every row is back
+        lines = t.wait_until(lambda ls: "没有匹配" not in "\n".join(ls) and "筛选" not in ls[0], what="the whole roster")
+        self.assertEqual([l for l in lines[1:-1] if l.strip()], before)
+
+    def test_filter_narrows_search_results(self):
+        t = self.console(80, 24)
+        t.keys("/")
+        t.wait_for("搜索（中文一个字起")
+        t.type("酸")
+        t.keys("Enter")
+        lines = t.wait_for("搜索「酸」")
+        hits = [l for l in lines[1:-1] if l.startswith(("登记 #", "曝光 #"))]
+        self.assertGreater(len(hits), 1)
+        ident = re.match(r"(登记|曝光) #\d+", hits[-1]).group(0)
+        t.keys("f")
+        t.type(ident + " ")
+        t.keys("Enter")
+        lines = t.wait_until(lambda ls: "筛选：%s" % ident in ls[0] and not ls[-2].startswith("筛选："),
+                             what="the filter kept in the title")
+        rows = [l for l in lines[1:-1] if l.strip()]
+        self.assertTrue(rows and all(ident in r for r in rows), rows)
+        t.keys("f")
+        t.type("没有这种词")
+        t.wait_for("没有匹配")
+
+    @staticmethod
+    def hint_labels(line):
+        """The keys of a hint line: "label word" pairs two spaces apart."""
+        pairs = [p for p in re.split(r"\s{2,}", line.strip()) if p]
+        if pairs and pairs[-1].endswith("…"):
+            pairs.pop()                  # cut by the window: not a whole pair
+        return [p.split(" ", 1)[0].replace("只读：", "") for p in pairs]
+
+    def test_help_lists_what_the_hint_lines_show(self):
+        t = self.console(80, 24)
+        lines = t.wait_stable(quiet=0.15)
+        dash = self.hint_labels(lines[-1])
+        t.keys("Tab")
+        t.wait_stable(quiet=0.15)
+        t.keys("Enter")
+        lines = t.wait_for("登记 #")
+        detail = self.hint_labels(lines[-1])
+        t.keys("Escape")
+        t.wait_for("晚会曝光问题")
+        t.keys("?")
+        t.wait_for("帮助：所有按键")
+        pairs, _ = collect_help(t)
+        self.assertGreaterEqual(len(dash), 6, dash)
+        self.assertIn("?", dash)
+        for label in dash + detail:
+            texts = [x for l, x in pairs if l == label]
+            self.assertTrue(texts, "the hint line shows %r, help does not list it" % label)
+        # the same row: the dashboard's n is "新登记" in both places
+        self.assertTrue(lines and any(x.startswith("新登记") for l, x in pairs if l == "n"))
+
+    def test_unit_chooser_offers_the_matching_units(self):
+        iid = self.log_add("转办用选单位测试", subject="测试超市")
+        t = self.console(80, 24)
+        self.open_newest_intake(t, iid)
+        t.keys("t")
+        t.wait_for("转办到单位")
+        t.type("食品")
+        lines = t.wait_until(lambda ls: "筛选：食品" in ls[-2], what="the filter")
+        units = [l.strip() for l in lines[1:-2] if l.strip()]
+        self.assertIn("食品安全监管科", units)
+        self.assertTrue(all("食品" in u for u in units), units)
+        self.assertNotIn("未知单位", "\n".join(lines))
+        self.assertEqual(units[0], "食品安全监管科")          # the start of a name ranks first
+        # the pinyin initials find it too, best first
+        t.keys("C-u")
+        t.type("spaq")
+        lines = t.wait_until(lambda ls: "筛选：spaq" in ls[-2], what="the initials")
+        self.assertEqual(lines[1].strip(), "食品安全监管科")
+        pick = lines[1].strip()
+        t.keys("Enter")
+        lines = t.wait_for("已保存")
+        got = self.zs_json("log", "show", str(iid))
+        self.assertEqual(got["transfer_unit"], pick)
+        self.assertEqual(got["status"], "transferred")
+        # Esc leaves the pick list and changes nothing
+        t.keys("t")
+        t.wait_for("转办到单位")
+        t.type("综合")
+        t.keys("Escape")
+        t.wait_for("登记 #%d" % iid)
+        self.assertEqual(self.zs_json("log", "show", str(iid))["transfer_unit"], pick)
 
 
 if __name__ == "__main__":
