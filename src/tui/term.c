@@ -6,10 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <curses.h>
-#include <term.h>
 
 #include "tui_internal.h"
 #include "zhishou/i18n.h"
+/* Last: term.h defines its capabilities as macros (lines, columns ...),
+ * which would rename the fields of the structs above. */
+#include <term.h>
 
 /* 1: curses can drive this TERM; 0: it is described but cannot draw a
  * screen (dumb, hardcopy: no cursor addressing); -1: not described here.
