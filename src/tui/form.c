@@ -427,6 +427,8 @@ static void paint(struct tui *t, void *self)
 				/* The short list of choices, numbered for one-key picking. */
 				char list[1024];
 				size_t n = 0;
+				if (v->n > 9)   /* first: at 80 columns only a few choices fit */
+					n += (size_t)snprintf(list, sizeof list, "%s", TR("打字筛选  ", "type to filter  "));
 				for (size_t k = 0; k < v->n && k < 9 && n < sizeof list - 64; k++)
 					n += (size_t)snprintf(list + n, sizeof list - n, "%zu %s  ", k + 1, TR(v->items[k].zh, v->items[k].en));
 				if (v->n > 9)
@@ -536,6 +538,7 @@ static const struct key_binding form_keys[] = {
 	{ { TUI_FKEY(KEY_BTAB), TUI_FKEY(KEY_UP), 16 }, "Shift-Tab/↑/Ctrl-P", NULL, NULL, "上一栏", "previous field", ROLE_NONE, key_next },
 	{ { 0 }, "←/→", "选择", "pick", "选择渠道、类别、分类（也可按数字键）", "pick channel, kind, category (or digits)", ROLE_NONE, NULL },
 	{ { 0 }, "Space/1-9", NULL, NULL, "选择下一项 / 第几项（渠道、类别、分类）", "next choice / choice N (channel, kind, category)", ROLE_NONE, NULL },
+	{ { 0 }, "F4", NULL, NULL, "分类：从全部分类里筛选着选（在分类栏直接打字也可，如 食品 或 sp）", "category: pick from all categories, filtered (or just type on the field, e.g. sp)", ROLE_NONE, NULL },
 	{ { 19, TUI_FKEY(KEY_F(2)) }, "Ctrl-S/F2", "保存", "save", "保存登记", "save the intake", ROLE_NONE, key_save },
 	{ { 5, TUI_FKEY(KEY_F(3)) }, "Ctrl-E/F3", "关联曝光", "link", "关联建议的曝光问题", "link the suggested exposure", ROLE_NONE, key_link },
 	{ { 27 }, "Esc", "离开（保留草稿）", "leave (draft kept)", "离开表单，保留草稿", "leave the form, keep the draft", ROLE_NONE, key_leave },
@@ -543,11 +546,48 @@ static const struct key_binding form_keys[] = {
 };
 const struct key_table form_key_table = KEY_TABLE("新登记表单", "New-intake form", form_keys);
 
+static void vocab_picked(struct tui *t, void *ud, int index, const char *row)
+{
+	(void)t;
+	(void)row;
+	struct form *f = ud;
+	if (index < 0)
+		return;
+	f->pick[f->focus] = index;
+	save_draft(f);
+}
+
+/* A long vocabulary (the categories) is picked from the pick list: the key
+ * typed on the field starts its filter (食, sp, 12…). */
+static void choose_vocab(struct tui *t, struct form *f, int key)
+{
+	const struct vocab *v = defs[f->focus].vocab;
+	char **rows = calloc(v->n ? v->n : 1, sizeof *rows);
+	if (!rows)
+		return;
+	for (size_t k = 0; k < v->n; k++)
+		rows[k] = (char *)TR(v->items[k].zh, v->items[k].en);
+	char first[8] = "";
+	if (key)
+		first[text_encode((uint32_t)key, first)] = '\0';
+	char title[256];
+	snprintf(title, sizeof title, TR("%s：打字筛选（名称或拼音首字母），Enter 选定，Esc 不改", "%s: type a name or pinyin initials, Enter picks, Esc keeps it"),
+		 TR(defs[f->focus].zh, defs[f->focus].en));
+	struct choose_opts o = { .filter = first, .start = f->pick[f->focus] };
+	list_choose_opts(t, title, rows, (int)v->n, &o, vocab_picked, f);
+	free(rows);
+}
+
 /* What no binding takes: choices in pick fields, text in the others. */
 static bool on_key(struct tui *t, void *self, int key, bool fkey)
 {
 	struct form *f = self;
 	int i = f->focus;
+	if (defs[i].kind == F_PICK && defs[i].vocab->n > 9 &&
+	    ((!fkey && key > 0x20 && key != 0x7F && !(key >= '1' && key <= '9')) || (fkey && key == KEY_F(4)))) {
+		choose_vocab(t, f, fkey ? 0 : key);
+		return true;
+	}
 	if (defs[i].kind == F_PICK) {
 		const struct vocab *v = defs[i].vocab;
 		int n = (int)v->n, before = f->pick[i];

@@ -1197,7 +1197,7 @@ class Views(ConsoleTest):
         t.keys("Escape")
         t.wait_for("登记 #%d" % iid)
         self.assertEqual(self.zs_json("log", "show", str(iid))["transfer_unit"], "食品安全监管科")
-        self.act(t, "d", "标记为重复件", str(orig))
+        self.act(t, "d", "重复于哪一件", str(orig))
         got = self.zs_json("log", "show", str(iid))
         self.assertEqual(got["status"], "duplicate")
         self.assertEqual(got["duplicate_of"], orig)
@@ -2069,6 +2069,185 @@ class Widgets(ConsoleTest):
         t.keys("Escape")
         t.wait_for("登记 #%d" % iid)
         self.assertEqual(self.zs_json("log", "show", str(iid))["transfer_unit"], pick)
+
+
+
+class Picks(ConsoleTest):
+    """Pick instead of type (issue 12): the exposure of a link, the original
+    of a duplicate, the category, assisting units and handover names come
+    from a list that narrows as Chinese, digits or pinyin initials are
+    typed; Enter takes the highlighted row, Esc changes nothing."""
+
+    def open_intake(self, t, iid):
+        t.keys("Tab")            # the log pane; the newest intake is on top
+        t.wait_stable(quiet=0.15)
+        t.keys("Enter")
+        return t.wait_for("登记 #%d" % iid)
+
+    def test_link_picks_the_exposure_from_a_list(self):
+        iid = self.log_add("选曝光关联测试", subject="测试商店")
+        exps = self.zs_json("expose", "list", "--all")
+        t = self.console(80, 24)
+        self.open_intake(t, iid)
+        t.keys("l")
+        lines = t.wait_for("关联曝光问题：打字筛选")
+        rows = [l.strip() for l in lines[1:-2] if l.strip()]
+        # every exposure as "#N 标题", so the number is on the screen
+        for e in exps[:len(rows)]:
+            self.assertTrue(any(r.startswith("#%d %s" % (e["id"], e["title"][:8])) for r in rows), (e, rows))
+        # Chinese narrows the list; Esc leaves and links nothing
+        sq = [e for e in exps if "酸菜" in e["title"]][0]
+        t.type("酸菜")
+        lines = t.wait_until(lambda ls: "筛选：酸菜" in ls[-2], what="the filter")
+        self.assertTrue(lines[1].strip().startswith("#%d " % sq["id"]), lines[1])
+        t.keys("Escape")
+        t.wait_for("登记 #%d" % iid)
+        self.assertIsNone(self.zs_json("log", "show", str(iid))["exposure_id"])
+        # the pinyin initials of the title (过期面包: gqmb) find it; Enter links it
+        gq = [e for e in exps if "过期面包" in e["title"]][0]
+        t.keys("l")
+        t.wait_for("关联曝光问题：打字筛选")
+        t.type("gqmb")
+        lines = t.wait_until(lambda ls: "筛选：gqmb" in ls[-2], what="the initials")
+        self.assertTrue(lines[1].strip().startswith("#%d " % gq["id"]), lines[1])
+        t.keys("Enter")
+        t.wait_for("已保存")
+        self.assertEqual(self.zs_json("log", "show", str(iid))["exposure_id"], gq["id"])
+        # the list starts on the exposure linked now
+        t.keys("l")
+        lines = t.wait_for("关联曝光问题：打字筛选")
+        t.keys("Enter")
+        t.wait_for("已保存")
+        self.assertEqual(self.zs_json("log", "show", str(iid))["exposure_id"], gq["id"])
+
+    def test_a_typed_number_ranks_that_item_first(self):
+        # #15 among #150-#159, times like 21:15 and summaries holding 15
+        iid = self.log_add("编号排序测试：15 元的商品", subject="十五号店")
+        t = self.console(80, 24)
+        self.open_intake(t, iid)
+        t.keys("d")
+        t.wait_for("重复于哪一件")
+        t.type("15")
+        lines = t.wait_until(lambda ls: "筛选：15" in ls[-2], what="the filter")
+        self.assertTrue(lines[1].startswith("#15 "), lines[1])
+        self.assertTrue(lines[2].strip(), "other rows holding 15 are listed too")
+        t.keys("Enter")
+        t.wait_for("已保存")
+        self.assertEqual(self.zs_json("log", "show", str(iid))["duplicate_of"], 15)
+
+    def test_duplicate_list_starts_on_the_item_the_form_warned_about(self):
+        first = self.log_add("第一次来电：面包发霉要求退款", phone="13911112222", subject="测试面包房")
+        for k in range(3):    # newer intakes between the two
+            self.log_add("无关的登记 %d" % k, subject="别的店%d" % k)
+        iid = self.log_add("又来电：面包发霉还没处理", phone="13911112222", subject="测试面包房")
+        t = self.console(80, 24)
+        # the form warns about it before saving
+        t.keys("n")
+        t.wait_for("新登记：投诉")
+        t.keys("Tab")
+        t.type("13911112222")
+        t.wait_for("! 可能重复：第 %d 件" % iid)
+        t.keys("Escape")
+        t.wait_for("草稿已保留")
+        self.open_intake(t, iid)
+        t.keys("d")
+        lines = t.wait_for("重复于哪一件")
+        # recent intakes as "#N 时间 主体 摘要", newest first, itself left out
+        self.assertTrue(lines[1].startswith("#%d " % (iid - 1)), lines[1])
+        self.assertFalse(any(l.startswith("#%d " % iid) for l in lines))
+        row = [l for l in lines if l.startswith("#%d " % first)][0]
+        self.assertRegex(row, r"^#%d \d\d-\d\d \d\d:\d\d 测试面包房 第一次来电" % first)
+        # the highlighted row (reverse video) is the likely original
+        sel = [l for l in t.capture(escapes=True) if "\x1b[7m" in l or ";7m" in l]
+        self.assertTrue(any("#%d " % first in l for l in sel), sel)
+        t.keys("Enter")
+        t.wait_for("已保存")
+        got = self.zs_json("log", "show", str(iid))
+        self.assertEqual((got["status"], got["duplicate_of"]), ("duplicate", first))
+
+    def test_category_is_picked_by_typing(self):
+        t = self.console(80, 24)
+        t.keys("n")
+        t.wait_for("新登记：投诉")
+        t.keys("BTab")                         # caller -> category
+        lines = t.wait_for("打字筛选")
+        row = self.field_line(lines, "分类")
+        t.type("食")
+        lines = t.wait_for("分类：打字筛选")
+        shown = [l.strip() for l in lines[1:-2] if l.strip()]
+        self.assertEqual(shown[0], "食品")
+        self.assertTrue(all("食" in c for c in shown), shown)
+        t.keys("Escape")                       # nothing changes
+        lines = t.wait_for("新登记：投诉")
+        self.assertIn("（未选）", lines[row])
+        t.type("bjsp")                         # pinyin initials: 保健食品
+        t.wait_for("筛选：bjsp")
+        t.keys("Enter")
+        lines = t.wait_for("新登记：投诉")
+        self.assertIn("< 保健食品 >", lines[row])
+        t.keys("Tab", "Tab", "Tab", "Tab", "Tab")
+        t.type("分类选单测试")
+        t.wait_for("分类选单测试")
+        t.keys("C-s")
+        t.wait_for("已登记 #")
+        self.assertEqual(self.zs_json("log", "show", str(self.newest()["id"]))["category"], "health-food")
+
+    def test_assisting_units_are_marked_in_the_unit_list(self):
+        t = self.console(80, 24)
+        eid, _ = Views.open_overdue_exposure(self, t)
+        before = [u for u in self.zs_json("expose", "show", str(eid))["assist_units"].split(";") if u]
+        self.assertNotIn("食品安全监管科", before)
+        t.keys("A")
+        lines = t.wait_for("协办单位：打字筛选")
+        for u in before:                       # the current ones start marked
+            self.assertIn("✓ " + u, "\n".join(lines))
+        t.type("spaq")
+        t.wait_until(lambda ls: ls[1].strip().endswith("食品安全监管科"), what="spaq")
+        t.keys("Tab")
+        t.type("执法")
+        t.wait_until(lambda ls: "综合行政执法支队" in ls[1], what="执法")
+        t.keys("Tab")
+        lines = t.wait_for("✓ 综合行政执法支队")
+        self.assertIn("✓ 食品安全监管科", "\n".join(lines))
+        t.keys("Enter")
+        t.wait_for("已保存")
+        after = self.zs_json("expose", "show", str(eid))["assist_units"].split(";")
+        self.assertEqual(sorted(after), sorted(before + ["食品安全监管科", "综合行政执法支队"]))
+        # Esc changes nothing, whatever was marked
+        t.keys("A")
+        t.wait_for("协办单位：打字筛选")
+        t.type("xyjg")
+        t.keys("Tab", "Escape")
+        t.wait_for("曝光问题 #%d" % eid)
+        self.assertEqual(self.zs_json("expose", "show", str(eid))["assist_units"].split(";"), after)
+
+    def test_handover_names_picked_from_the_night(self):
+        roster = self.zs_json("roster", "list")
+        tonight = max(r["date"] for r in roster)
+        names = []
+        for r in roster:
+            if r["date"] == tonight and r["name"] not in names:
+                names.append(r["name"])
+        t = self.console(80, 24)
+        t.keys("m")
+        t.wait_for("早班回顾")
+        t.keys("S")
+        lines = t.wait_for("交班：在班人员")
+        shown = [l.strip() for l in lines[1:-2] if l.strip()]
+        self.assertEqual(shown[:3], names[:3])
+        # two people: the first by its name, the second from the list
+        t.type(names[0])
+        t.wait_until(lambda ls: ls[1].strip() == names[0], what=names[0])
+        t.keys("Tab")
+        t.wait_for("✓ " + names[0])
+        t.keys("Down", "Tab")
+        t.wait_for("✓ " + names[1])
+        t.keys("Enter")
+        t.wait_for("交班说明")
+        t.keys("Enter")
+        t.wait_for("尚未接班确认")
+        got = sorted(self.zs_json("handover", "list")[0]["names"].split("、"))
+        self.assertEqual(got, sorted(names[:2]))
 
 
 if __name__ == "__main__":
