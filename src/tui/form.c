@@ -507,6 +507,16 @@ static bool key_leave(struct tui *t, void *self, int key)
 	return true;
 }
 
+/* Ctrl-C does not quit from the form (a half-typed complaint would be
+ * left behind in a hurry) but says the two ways out. */
+static bool key_interrupt(struct tui *t, void *self, int key)
+{
+	(void)self;
+	(void)key;
+	tui_message(t, false, "%s", TR("Esc 离开并保留草稿；Ctrl-S 保存", "Esc leaves and keeps the draft; Ctrl-S saves"));
+	return true;
+}
+
 static bool key_link(struct tui *t, void *self, int key)
 {
 	(void)key;
@@ -542,6 +552,7 @@ static const struct key_binding form_keys[] = {
 	{ { 19, TUI_FKEY(KEY_F(2)) }, "Ctrl-S/F2", "保存", "save", "保存登记", "save the intake", ROLE_NONE, key_save },
 	{ { 5, TUI_FKEY(KEY_F(3)) }, "Ctrl-E/F3", "关联曝光", "link", "关联建议的曝光问题", "link the suggested exposure", ROLE_NONE, key_link },
 	{ { 27 }, "Esc", "离开（保留草稿）", "leave (draft kept)", "离开表单，保留草稿", "leave the form, keep the draft", ROLE_NONE, key_leave },
+	{ { 3 }, "Ctrl-C", NULL, NULL, "说怎样离开（Esc 保留草稿，Ctrl-S 保存）", "says how to leave (Esc keeps the draft, Ctrl-S saves)", ROLE_NONE, key_interrupt },
 	{ { 0 }, "Ctrl-U", NULL, NULL, "清空本栏", "clear this field", ROLE_NONE, NULL },
 };
 const struct key_table form_key_table = KEY_TABLE("新登记表单", "New-intake form", form_keys);

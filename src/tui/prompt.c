@@ -109,3 +109,56 @@ static void closed(struct tui *t, void *self)
 }
 
 static const struct view view_prompt = { "prompt", &prompt_key_table, paint, on_key, NULL, NULL, closed };
+
+/* --- a yes/no question: one key answers it, no Enter ------------------- */
+
+static bool key_yes(struct tui *t, void *self, int key)
+{
+	(void)key;
+	struct prompt *p = self;
+	le_set(&p->edit, "y");
+	return finish(t, p, true);
+}
+
+static const struct key_binding confirm_keys[] = {
+	{ { 'y', 'Y' }, "y", "是", "yes", "是（一个键，不用回车）", "yes (one key, no Enter)", ROLE_NONE, key_yes },
+	{ { 'n', 'N', 27, 7 }, "n/Esc", "否", "no", "否", "no", ROLE_NONE, key_cancel },
+};
+const struct key_table confirm_key_table = KEY_TABLE("是否确认", "Yes/no questions", confirm_keys);
+
+static void confirm_paint(struct tui *t, void *self)
+{
+	struct prompt *p = self;
+	if (t->depth >= 2)
+		t->stack[t->depth - 2].v->paint(t, t->stack[t->depth - 2].self);
+	int y = t->rows - 2;
+	tui_fill(t, y, 0, t->cols, C_HEADER);
+	tui_text(t, y, 0, t->cols, p->question, C_HEADER);
+	t->cursor_y = y;
+	t->cursor_x = text_width(p->question) < t->cols ? text_width(p->question) : t->cols - 1;
+	t->cursor_on = true;
+	tui_hints(t, &confirm_key_table);
+}
+
+static bool confirm_key(struct tui *t, void *self, int key, bool fkey)
+{
+	(void)t;
+	(void)self;
+	(void)key;
+	(void)fkey;
+	return true;   /* any other key: the question stays */
+}
+
+static const struct view view_confirm = { "confirm", &confirm_key_table, confirm_paint, confirm_key, NULL, NULL, closed };
+
+void prompt_confirm(struct tui *t, const char *question, prompt_done_cb done, void *ud)
+{
+	struct prompt *p = calloc(1, sizeof *p);
+	if (!p)
+		return;
+	snprintf(p->question, sizeof p->question, "%s", question);
+	p->done = done;
+	p->ud = ud;
+	t->message[0] = '\0';
+	tui_push(t, &view_confirm, p);
+}

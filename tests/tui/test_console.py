@@ -1876,7 +1876,7 @@ class Quit(ConsoleTest):
         self.assertEqual(t.wait_dead(), 0)
 
     def test_q_with_a_draft_asks_first(self):
-        """With a draft, q asks "quit anyway? y/n": n stays, y quits and keeps the draft."""
+        """With a draft, q asks "quit anyway? y/n": n stays, a single y (no Enter) quits and keeps the draft."""
         t = self.console(80, 24)
         t.keys("n")
         t.wait_for("新登记：投诉")
@@ -1886,20 +1886,34 @@ class Quit(ConsoleTest):
         t.wait_for("草稿已保留")
         t.keys("q")
         t.wait_for("有未保存的登记草稿")
-        t.type("n")
-        t.keys("Enter")
+        t.type("n")                    # one key answers: no Enter
         t.wait_gone("有未保存的登记草稿")
         time.sleep(0.2)
         self.assertFalse(t.dead())
         t.keys("q")
         t.wait_for("有未保存的登记草稿")
+        t.type("x")                    # another key leaves the question standing
+        time.sleep(0.2)
+        self.assertIn("有未保存的登记草稿", t.text())
         t.type("y")
-        t.keys("Enter")
         self.assertEqual(t.wait_dead(), 0)
         self.assertEqual(len(self.drafts()), 1)
         # offered back next time
         t2 = self.console(80, 24, wait=False)
         t2.wait_for("发现上次未保存的登记草稿")
+
+    def test_ctrl_c_in_the_form_says_how_to_leave(self):
+        t = self.console(80, 24)
+        t.keys("n")
+        t.wait_for("新登记：投诉")
+        t.type("写了一半")
+        t.wait_for("写了一半")
+        t.keys("C-c")
+        t.wait_for("Esc 离开并保留草稿；Ctrl-S 保存")
+        self.assertFalse(t.dead())
+        self.assertIn("写了一半", t.text())        # still in the form, nothing lost
+        t.keys("Escape")
+        t.wait_for("草稿已保留")
 
     def test_q_with_a_draft_question_is_readable(self):
         """The quit question must show in full: what it asks and that y/n answers it."""
