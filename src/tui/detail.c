@@ -28,6 +28,7 @@ struct detail {
 	int64_t exposure_id;  /* intake: the linked exposure (the link list starts on it) */
 	/* exposure: what its prompts start with (the current value) */
 	char companies[1024], keywords[1024], industry[128], deadline[32], assist[1024];
+	char initial[1024];   /* what the open prompt started with */
 };
 
 #define add(d, ...) pager_add(&(d)->pager, __VA_ARGS__)
@@ -207,6 +208,10 @@ static void done(struct tui *t, void *ud, const char *answer)
 	struct detail *d = ud;
 	if (!answer)
 		return;
+	if (*d->initial && !strcmp(answer, d->initial)) {   /* Enter kept the value */
+		tui_message(t, false, "%s", TR("未改动", "Unchanged"));
+		return;
+	}
 	struct zs_error err = { 0 };
 	int r = ZS_OK;
 	if (!d->exposure) {
@@ -287,6 +292,7 @@ static bool ask(struct tui *t, void *self, int key)
 		case 'n': cur = d->industry; break;
 		case 'D': cur = d->deadline; break;
 		}
+	snprintf(d->initial, sizeof d->initial, "%s", cur);
 	prompt_open(t, q, cur, done, d);
 	return true;
 }
@@ -303,6 +309,7 @@ static bool pick_unit(struct tui *t, void *self, int key)
 {
 	struct detail *d = self;
 	d->action = key;
+	d->initial[0] = '\0';
 	unit_choose(t, d->exposure ? TR("设牵头单位：打字筛选（名称或拼音首字母），Enter 选定，Esc 取消", "Lead unit: type a name or its pinyin initials, Enter picks, Esc cancels")
 				   : TR("转办到单位：打字筛选（名称或拼音首字母），Enter 选定，Esc 取消", "Transfer to: type a name or its pinyin initials, Enter picks, Esc cancels"),
 		    "", picked, d);
@@ -314,6 +321,7 @@ static bool pick_units(struct tui *t, void *self, int key)
 {
 	struct detail *d = self;
 	d->action = key;
+	d->initial[0] = '\0';
 	struct choose_opts o = { .start = -1, .multi = true, .sep = ";" };
 	unit_choose_opts(t, TR("协办单位：打字筛选，Tab 勾选（可多个），Enter 完成，Esc 取消", "Assisting units: type to filter, Tab marks (several), Enter when done, Esc cancels"),
 			 &o, d->assist, picked, d);
@@ -324,6 +332,7 @@ static bool pick_exposure(struct tui *t, void *self, int key)
 {
 	struct detail *d = self;
 	d->action = key;
+	d->initial[0] = '\0';
 	exposure_choose(t, TR("关联曝光问题：打字筛选（标题、编号或拼音首字母），Enter 选定，Esc 取消", "Link to exposure: type a title, a number or pinyin initials, Enter picks, Esc cancels"),
 			d->exposure_id, picked, d);
 	return true;
@@ -335,6 +344,7 @@ static bool pick_original(struct tui *t, void *self, int key)
 {
 	struct detail *d = self;
 	d->action = key;
+	d->initial[0] = '\0';
 	struct intake_card card;
 	struct intake_hints h = { 0 };
 	struct zs_error err = { 0 };

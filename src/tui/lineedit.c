@@ -10,12 +10,20 @@ void le_set(struct lineedit *e, const char *s)
 	snprintf(e->buf, sizeof e->buf, "%s", s ? s : "");
 	e->len = strlen(e->buf);
 	e->caret = e->len;
+	e->selected = false;
+}
+
+void le_set_selected(struct lineedit *e, const char *s)
+{
+	le_set(e, s);
+	e->selected = e->len > 0;
 }
 
 void le_clear(struct lineedit *e)
 {
 	e->buf[0] = '\0';
 	e->len = e->caret = 0;
+	e->selected = false;
 }
 
 /* The character before at starts where a cut before its last byte falls. */
@@ -42,9 +50,27 @@ static void delete_range(struct lineedit *e, size_t from, size_t to)
 		e->caret = from;
 }
 
+/* On selected text: a deleting key clears it all, a typed character
+ * replaces it, a movement key ends the selection and moves as usual. */
+static bool selected_key(struct lineedit *e, int key, bool fkey, bool *changed)
+{
+	bool erase = fkey ? key == KEY_BACKSPACE || key == KEY_DC : key == 127 || key == 8 || key == 21 || key == 11;
+	e->selected = false;
+	if (erase) {
+		le_clear(e);
+		*changed = true;
+		return true;
+	}
+	if (!fkey && key >= 0x20 && !text_cp_stripped((uint32_t)key))
+		le_clear(e);   /* and the key goes in below */
+	return false;
+}
+
 bool le_key(struct lineedit *e, int key, bool fkey, bool *changed)
 {
 	*changed = false;
+	if (e->selected && selected_key(e, key, fkey, changed))
+		return true;
 	if (fkey) {
 		switch (key) {
 		case KEY_LEFT: e->caret = prev_char(e, e->caret); return true;
@@ -110,6 +136,13 @@ int le_draw(struct tui *t, const struct lineedit *e, int y, int x, int w, int co
 	size_t start = 0;
 	while (text_width_n(e->buf + start, e->caret - start) > w - 1 && start < e->caret)
 		start = next_char(e, start);
+	if (e->selected) {
+		/* The whole value shown selected, as a selected field is. */
+		int tw = text_width(e->buf + start);
+		tui_fill(t, y, x, w, (enum tui_color)color);
+		tui_text(t, y, x, tw < w ? tw : w, e->buf + start, C_SELECTED);
+		return x + (tw < w ? tw : w - 1);
+	}
 	tui_text(t, y, x, w, e->buf + start, (enum tui_color)color);
 	return x + text_width_n(e->buf + start, e->caret - start);
 }

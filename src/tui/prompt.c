@@ -49,6 +49,7 @@ const struct key_table prompt_key_table = KEY_TABLE("输入框", "Prompts", prom
 
 /* Editing keys of every text field and prompt (lineedit.c). */
 static const struct key_binding edit_keys[] = {
+	{ { 0 }, "打字/Enter", NULL, NULL, "输入框带着当前值（反白）时：打字替换它，Enter 保留，←/→ 在它上面改", "a prompt holding the current value (shown selected): typing replaces it, Enter keeps it, arrows edit it", ROLE_NONE, NULL },
 	{ { 0 }, "Left/Right", NULL, NULL, "移动光标（按字）", "move the caret (by character)", ROLE_NONE, NULL },
 	{ { 0 }, "Home/Ctrl-A", NULL, NULL, "到行首", "to the start", ROLE_NONE, NULL },
 	{ { 0 }, "End", NULL, NULL, "到行尾（输入框里 Ctrl-E 也可）", "to the end (Ctrl-E too, in prompts)", ROLE_NONE, NULL },
@@ -67,7 +68,7 @@ void prompt_open(struct tui *t, const char *question, const char *initial, promp
 	if (!p)
 		return;
 	snprintf(p->question, sizeof p->question, "%s", question);
-	le_set(&p->edit, initial);
+	le_set_selected(&p->edit, initial);   /* typing replaces the current value */
 	p->edit.max_chars = 4000;
 	p->done = done;
 	p->ud = ud;

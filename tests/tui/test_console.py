@@ -2264,6 +2264,67 @@ class Picks(ConsoleTest):
         self.assertEqual(got, sorted(names[:2]))
 
 
+
+class Prompts(ConsoleTest):
+    """A prompt that starts with the current value shows it selected: typing
+    replaces it, Enter keeps it, an arrow edits it (issue 12)."""
+
+    def industry_prompt(self, t):
+        t.keys("n")
+        return t.wait_until(lambda ls: ls[-2].startswith("行业："), what="the prompt")
+
+    def test_current_value_is_replaced_kept_or_edited(self):
+        t = self.console(80, 24)
+        eid, _ = Views.open_overdue_exposure(self, t)
+        cur = self.zs_json("expose", "show", str(eid))["industry"]
+        self.assertTrue(cur, "the demo exposure has an industry")
+        lines = self.industry_prompt(t)
+        self.assertIn("行业：" + cur, lines[-2])
+        # shown selected: the value in reverse video on the prompt line
+        line = t.capture(escapes=True)[-2]
+        self.assertRegex(line, r"\x1b\[[0-9;]*7m(\x1b\[[0-9;]*m)*" + re.escape(cur))
+        # Enter keeps it
+        t.keys("Enter")
+        t.wait_for("未改动")
+        self.assertEqual(self.zs_json("expose", "show", str(eid))["industry"], cur)
+        # typing replaces it
+        self.industry_prompt(t)
+        t.type("餐饮")
+        lines = t.wait_until(lambda ls: ls[-2].startswith("行业：餐饮"), what="replaced")
+        self.assertNotIn(cur, lines[-2])
+        t.keys("Enter")
+        t.wait_for("已保存")
+        self.assertEqual(self.zs_json("expose", "show", str(eid))["industry"], "餐饮")
+        # an arrow ends the selection: the key edits the value
+        self.industry_prompt(t)
+        t.keys("End")
+        t.type("服务")
+        t.wait_for("行业：餐饮服务")
+        t.keys("Enter")
+        t.wait_for("已保存")
+        self.assertEqual(self.zs_json("expose", "show", str(eid))["industry"], "餐饮服务")
+        # Backspace clears a selected value at once; Esc changes nothing
+        self.industry_prompt(t)
+        t.keys("BSpace")
+        t.wait_until(lambda ls: ls[-2].rstrip() == "行业：", what="cleared")
+        t.keys("Escape")
+        t.wait_until(lambda ls: not ls[-2].startswith("行业："), what="the prompt gone")
+        self.assertEqual(self.zs_json("expose", "show", str(eid))["industry"], "餐饮服务")
+
+    def test_companies_prompt_starts_with_the_companies(self):
+        t = self.console(80, 24)
+        eid, _ = Views.open_overdue_exposure(self, t)
+        cur = self.zs_json("expose", "show", str(eid))["companies"]
+        t.keys("c")
+        lines = t.wait_for("涉事企业（分号隔开）：")
+        self.assertIn(cur[:10], lines[-2])
+        t.keys("End")
+        t.type(";新增企业")
+        t.keys("Enter")
+        t.wait_for("已保存")
+        self.assertEqual(self.zs_json("expose", "show", str(eid))["companies"], cur + ";新增企业")
+
+
 if __name__ == "__main__":
     if not tmuxdrv.TMUX:
         print("tmux is not installed: console tests skipped")
