@@ -21,6 +21,7 @@
 #include "lineedit.h"
 #include "tui_internal.h"
 #include "zhishou/rules.h"
+#include "zhishou/caller.h"
 #include "zhishou/codes.h"
 #include "zhishou/fields.h"
 #include "zhishou/fsutil.h"
@@ -66,6 +67,7 @@ struct form {
 	int focus;
 	char msg[FI_N][1100];       /* validation message beside each field */
 	struct intake_hints hints;
+	struct caller_history caller;  /* the phone's earlier intakes, shown under it */
 	bool open;
 	char token[33];             /* this form's draft token: 32 hex digits */
 	char draft_path[1024];
@@ -270,6 +272,7 @@ static void clear_form(struct tui *t, struct form *f)
 		f->msg[i][0] = '\0';
 	}
 	memset(&f->hints, 0, sizeof f->hints);
+	memset(&f->caller, 0, sizeof f->caller);
 	new_token(f);
 	char now[32];
 	le_set(&f->edit[FI_AT], time_format(t->c->now, TIME_FULL, now, sizeof now));
@@ -382,6 +385,7 @@ static void refresh_hints(struct tui *t, struct form *f)
 	struct zs_error err = { 0 };
 	if (*phone || (subject && *subject) || (summary && *summary))
 		intake_hints(t->c, &probe, &f->hints, &err);
+	caller_history(t->c, phone, &f->caller, &err);
 	free(subject);
 	free(summary);
 }
@@ -401,6 +405,18 @@ void form_open(struct tui *t, bool restore_draft)
 	}
 	f->open = true;
 	tui_push(t, &view_form, f);
+}
+
+/* Under the phone: this caller's earlier intakes, before saving another
+ * (how many, the last one's number, time, status, business). */
+static void caller_line(struct tui *t, const struct form *f, int y, int x)
+{
+	const struct caller_history *h = &f->caller;
+	char tm[32], line[512];
+	snprintf(line, sizeof line, TR("此号码之前来过 %lld%s 次，最近 #%lld %s %s %s", "this number called %lld%s times before; last #%lld %s %s %s"),
+		 (long long)h->count, h->count >= CALLER_HISTORY_MAX ? "+" : "", (long long)h->last_id,
+		 time_format(h->last_at, TIME_SHORT, tm, sizeof tm), vocab_label(&vocab_status, h->last_status), h->last_subject);
+	tui_text(t, y, x, t->cols - x, line, C_WARN);
 }
 
 static void paint(struct tui *t, void *self)
@@ -446,6 +462,8 @@ static void paint(struct tui *t, void *self)
 			if (f->msg[i][0])
 				tui_text(t, y, msg_x, t->cols - msg_x, f->msg[i], C_WARN);
 		}
+		if (i == FI_PHONE && f->caller.count)
+			caller_line(t, f, ++y, label_w);
 	}
 	y++;
 	if (f->hints.dup_of) {

@@ -617,6 +617,29 @@ class Form(ConsoleTest):
         self.assertEqual(it["phone"], "13900001111")
         self.assertEqual(it["subject"], "鑫旺食品有限公司")
 
+    def test_a_callers_earlier_intakes_show_under_the_phone(self):
+        self.log_add("第一次来电：烧烤收费不明", phone="13700004321", subject="老王烧烤")
+        last = self.log_add("第二次来电：还是没处理", phone="13700004321", subject="老王烧烤")
+        self.zs("log", "update", str(last), "--status", "accepted")
+        t = self.console(80, 24)
+        t.keys("n")
+        t.wait_for("新登记：投诉")
+        t.keys("Tab")
+        t.type("1370000432")                # not whole yet: nothing said
+        lines = t.wait_for("1370000432")
+        self.assertNotIn("此号码之前来过", "\n".join(lines))
+        t.type("1")
+        lines = t.wait_for("此号码之前来过")
+        row = self.field_line(lines, "来电号码")
+        # one line right under the phone: how many, the last one's #N, time, status
+        self.assertRegex(lines[row + 1].strip(), r"^此号码之前来过 2 次，最近 #%d \d\d-\d\d \d\d:\d\d 已受理 老王烧烤" % last)
+        self.assertEqual(self.field_line(lines, "被投诉主体"), row + 2)
+        # another number that never called: the line goes
+        t.keys("BSpace")
+        t.type("9")
+        t.wait_gone("此号码之前来过")
+        self.assertIn("13700004329", t.text())
+
     def test_typing_not_blocked_by_a_long_write_elsewhere(self):
         t = self.console(80, 24)
         t.keys("n")
