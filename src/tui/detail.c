@@ -47,7 +47,16 @@ static void add_timeline(struct detail *d, const struct timeline *tl)
 		const struct timeline_entry *e = &tl->e[k];
 		enum tui_color c = e->kind == TL_INSTRUCTION ? C_WARN : e->kind == TL_ACTION ? C_NORMAL : C_DIM;
 		const char *tag = e->kind == TL_INSTRUCTION ? TR("批示：", "instruction: ") : "";
-		add(d, c, "  %s %s%s（%s）", time_format(e->at, TIME_SHORT, t, sizeof t), tag, e->what, e->who);
+		/* A note of several lines: the lines after the first under it. */
+		char what[4096];
+		size_t o = 0;
+		for (const char *p = e->what; *p && o + 8 < sizeof what; p++) {
+			what[o++] = *p;
+			if (*p == '\n')
+				o += (size_t)snprintf(what + o, sizeof what - o, "%s", "    ");
+		}
+		what[o] = '\0';
+		add(d, c, "  %s %s%s（%s）", time_format(e->at, TIME_SHORT, t, sizeof t), tag, what, e->who);
 	}
 }
 
@@ -293,7 +302,11 @@ static bool ask(struct tui *t, void *self, int key)
 		case 'D': cur = d->deadline; break;
 		}
 	snprintf(d->initial, sizeof d->initial, "%s", cur);
-	prompt_open(t, q, cur, done, d);
+	/* A note, an instruction and an action's note take several lines. */
+	if (key == 'a' || (d->exposure && key == 'i'))
+		prompt_open_lines(t, q, cur, done, d);
+	else
+		prompt_open(t, q, cur, done, d);
 	return true;
 }
 

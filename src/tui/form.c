@@ -111,6 +111,7 @@ struct form *form_new(struct tui *t)
 		f->pick[i] = -1;
 		f->edit[i].max_chars = defs[i].max_chars;
 	}
+	f->edit[FI_TEXT].multiline = true;   /* the summary takes line breaks (Ctrl-J) */
 	draft_paths(t, f);
 	return f;
 }
@@ -219,7 +220,7 @@ static bool load_draft(struct form *f)
 			f->pick[i] = s ? vocab_find(defs[i].vocab, s) : -1;
 		else {
 			/* A draft file is outside text too. */
-			char *clean = text_sanitize(s ? s : "", s ? strlen(s) : 0, 0);
+			char *clean = text_sanitize(s ? s : "", s ? strlen(s) : 0, f->edit[i].multiline ? TEXT_KEEP_NEWLINES : 0);
 			le_set(&f->edit[i], clean);
 			free(clean);
 		}
@@ -550,6 +551,19 @@ static bool key_link(struct tui *t, void *self, int key)
 	return true;
 }
 
+static bool on_key(struct tui *t, void *self, int key, bool fkey);
+static bool key_next(struct tui *t, void *self, int key);
+
+/* Ctrl-J: a line break in the summary; elsewhere the next field, as a
+ * terminal that sends it for Enter expects. */
+static bool key_newline(struct tui *t, void *self, int key)
+{
+	struct form *f = self;
+	if (f->edit[f->focus].multiline && defs[f->focus].kind == F_TEXT)
+		return on_key(t, f, '\n', false);
+	return key_next(t, self, key);
+}
+
 static bool key_next(struct tui *t, void *self, int key)
 {
 	(void)t;
@@ -561,15 +575,16 @@ static bool key_next(struct tui *t, void *self, int key)
 
 /* Ctrl-N / Ctrl-P stand in for Tab / Shift-Tab where a client eats them. */
 static const struct key_binding form_keys[] = {
-	{ { '\t', TUI_FKEY(KEY_DOWN), '\r', '\n' }, "Tab/↓", "换栏", "next", "下一栏（Enter 也可）", "next field (Enter too)", ROLE_NONE, key_next },
+	{ { '\t', TUI_FKEY(KEY_DOWN), '\r' }, "Tab/↓", "换栏", "next", "下一栏（Enter 也可）", "next field (Enter too)", ROLE_NONE, key_next },
 	{ { 14, TUI_FKEY(KEY_ENTER) }, "Ctrl-N", NULL, NULL, "下一栏", "next field", ROLE_NONE, key_next },
 	{ { TUI_FKEY(KEY_BTAB), TUI_FKEY(KEY_UP), 16 }, "Shift-Tab/↑/Ctrl-P", NULL, NULL, "上一栏", "previous field", ROLE_NONE, key_next },
 	{ { 0 }, "←/→", "选择", "pick", "选择渠道、类别、分类（也可按数字键）", "pick channel, kind, category (or digits)", ROLE_NONE, NULL },
 	{ { 0 }, "Space/1-9", NULL, NULL, "选择下一项 / 第几项（渠道、类别、分类）", "next choice / choice N (channel, kind, category)", ROLE_NONE, NULL },
 	{ { 0 }, "F4", NULL, NULL, "分类：从全部分类里筛选着选（在分类栏直接打字也可，如 食品 或 sp）", "category: pick from all categories, filtered (or just type on the field, e.g. sp)", ROLE_NONE, NULL },
 	{ { 19, TUI_FKEY(KEY_F(2)) }, "Ctrl-S/F2", "保存", "save", "保存登记", "save the intake", ROLE_NONE, key_save },
+	{ { '\n' }, "Ctrl-J", "换行", "new line", "内容摘要里换行（别的栏：下一栏）", "a line break in the summary (other fields: next field)", ROLE_NONE, key_newline },
 	{ { 5, TUI_FKEY(KEY_F(3)) }, "Ctrl-E/F3", "关联曝光", "link", "关联建议的曝光问题", "link the suggested exposure", ROLE_NONE, key_link },
-	{ { 27 }, "Esc", "离开（保留草稿）", "leave (draft kept)", "离开表单，保留草稿", "leave the form, keep the draft", ROLE_NONE, key_leave },
+	{ { 27 }, "Esc", "离开", "leave", "离开表单，保留草稿", "leave the form, keep the draft", ROLE_NONE, key_leave },
 	{ { 3 }, "Ctrl-C", NULL, NULL, "说怎样离开（Esc 保留草稿，Ctrl-S 保存）", "says how to leave (Esc keeps the draft, Ctrl-S saves)", ROLE_NONE, key_interrupt },
 	{ { 0 }, "Ctrl-U", NULL, NULL, "清空本栏", "clear this field", ROLE_NONE, NULL },
 };

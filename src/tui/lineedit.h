@@ -1,4 +1,4 @@
-/* lineedit: one line of text being typed, caret by character, drawn by
+/* lineedit: one line of text being typed (line breaks shown as marks), caret by character, drawn by
  * display columns with horizontal scrolling.  Used by forms and prompts. */
 #ifndef ZHISHOU_TUI_LINEEDIT_H
 #define ZHISHOU_TUI_LINEEDIT_H
@@ -13,6 +13,7 @@ struct lineedit {
 	size_t len, caret;/* bytes; caret is always on a character boundary */
 	size_t max_chars;
 	bool selected;    /* the text as given, shown selected: a key typed replaces it */
+	bool multiline;   /* \n (Ctrl-J) goes into the text, drawn as ↵ */
 };
 
 void le_set(struct lineedit *e, const char *s);

@@ -49,7 +49,7 @@ const struct key_table prompt_key_table = KEY_TABLE("输入框", "Prompts", prom
 
 /* Editing keys of every text field and prompt (lineedit.c). */
 static const struct key_binding edit_keys[] = {
-	{ { 0 }, "打字/Enter", NULL, NULL, "输入框带着当前值（反白）时：打字替换它，Enter 保留，←/→ 在它上面改", "a prompt holding the current value (shown selected): typing replaces it, Enter keeps it, arrows edit it", ROLE_NONE, NULL },
+	{ { 0 }, "Type/Enter", NULL, NULL, "输入框带着当前值（反白）时：打字替换它，Enter 保留，←/→ 在它上面改", "a prompt holding the current value (shown selected): typing replaces it, Enter keeps it, arrows edit it", ROLE_NONE, NULL },
 	{ { 0 }, "Left/Right", NULL, NULL, "移动光标（按字）", "move the caret (by character)", ROLE_NONE, NULL },
 	{ { 0 }, "Home/Ctrl-A", NULL, NULL, "到行首", "to the start", ROLE_NONE, NULL },
 	{ { 0 }, "End", NULL, NULL, "到行尾（输入框里 Ctrl-E 也可）", "to the end (Ctrl-E too, in prompts)", ROLE_NONE, NULL },
@@ -60,9 +60,25 @@ static const struct key_binding edit_keys[] = {
 };
 const struct key_table edit_key_table = KEY_TABLE("文字输入", "Text fields", edit_keys);
 
-static const struct view view_prompt;
+static const struct view view_prompt, view_prompt_lines;
 
-void prompt_open(struct tui *t, const char *question, const char *initial, prompt_done_cb done, void *ud)
+/* Ctrl-J: a line break in a prompt that takes several lines. */
+static bool key_newline(struct tui *t, void *self, int key)
+{
+	(void)t;
+	struct prompt *p = self;
+	bool changed;
+	return le_key(&p->edit, key, false, &changed);
+}
+
+static const struct key_binding prompt_lines_keys[] = {
+	{ { '\r', TUI_FKEY(KEY_ENTER) }, "Enter", "确定", "accept", "确定（写完了）", "accept (done writing)", ROLE_NONE, key_accept },
+	{ { '\n' }, "Ctrl-J", "换行", "new line", "换行（备注、批示可写几行）", "a line break (notes and instructions take several lines)", ROLE_NONE, key_newline },
+	{ { 27, 7 }, "Esc/Ctrl-G", "取消", "cancel", "取消", "cancel", ROLE_NONE, key_cancel },
+};
+const struct key_table prompt_lines_key_table = KEY_TABLE("多行输入框", "Prompts of several lines", prompt_lines_keys);
+
+static void open_prompt(struct tui *t, const char *question, const char *initial, bool lines, prompt_done_cb done, void *ud)
 {
 	struct prompt *p = calloc(1, sizeof *p);
 	if (!p)
@@ -70,10 +86,21 @@ void prompt_open(struct tui *t, const char *question, const char *initial, promp
 	snprintf(p->question, sizeof p->question, "%s", question);
 	le_set_selected(&p->edit, initial);   /* typing replaces the current value */
 	p->edit.max_chars = 4000;
+	p->edit.multiline = lines;
 	p->done = done;
 	p->ud = ud;
 	t->message[0] = '\0';   /* a status message must not cover the prompt */
-	tui_push(t, &view_prompt, p);
+	tui_push(t, lines ? &view_prompt_lines : &view_prompt, p);
+}
+
+void prompt_open(struct tui *t, const char *question, const char *initial, prompt_done_cb done, void *ud)
+{
+	open_prompt(t, question, initial, false, done, ud);
+}
+
+void prompt_open_lines(struct tui *t, const char *question, const char *initial, prompt_done_cb done, void *ud)
+{
+	open_prompt(t, question, initial, true, done, ud);
 }
 
 static void paint(struct tui *t, void *self)
@@ -92,7 +119,7 @@ static void paint(struct tui *t, void *self)
 	t->cursor_x = le_draw(t, &p->edit, y, qw, t->cols - qw, C_HEADER);
 	t->cursor_y = y;
 	t->cursor_on = true;
-	tui_hints(t, &prompt_key_table);
+	tui_hints(t, p->edit.multiline ? &prompt_lines_key_table : &prompt_key_table);
 }
 
 static bool on_key(struct tui *t, void *self, int key, bool fkey)
@@ -110,6 +137,7 @@ static void closed(struct tui *t, void *self)
 }
 
 static const struct view view_prompt = { "prompt", &prompt_key_table, paint, on_key, NULL, NULL, closed };
+static const struct view view_prompt_lines = { "prompt", &prompt_lines_key_table, paint, on_key, NULL, NULL, closed };
 
 /* --- a yes/no question: one key answers it, no Enter ------------------- */
 

@@ -246,6 +246,9 @@ void exposure_detail_open(struct tui *t, int64_t id);
 /* a one-line question or text entry at the bottom (prompt.c) */
 typedef void (*prompt_done_cb)(struct tui *t, void *ud, const char *answer);
 void prompt_open(struct tui *t, const char *question, const char *initial, prompt_done_cb done, void *ud);
+/* The same for text of several lines (notes, instructions): Ctrl-J breaks
+ * the line, Enter accepts. */
+void prompt_open_lines(struct tui *t, const char *question, const char *initial, prompt_done_cb done, void *ud);
 /* A yes/no question answered by one key: y hands done "y"; n or Esc NULL. */
 void prompt_confirm(struct tui *t, const char *question, prompt_done_cb done, void *ud);
 /* Names picked from the night's people (tonight's roster, then members),

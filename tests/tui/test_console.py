@@ -2288,6 +2288,72 @@ class Picks(ConsoleTest):
 
 
 
+class SeveralLines(ConsoleTest):
+    """The summary and the note and instruction prompts take line breaks
+    (Ctrl-J, shown in the hint line); stored with \\n; the pager shows them
+    as lines (issue 12)."""
+
+    def test_summary_of_several_lines(self):
+        t = self.console(80, 24)
+        t.keys("n")
+        lines = t.wait_for("新登记：投诉")
+        self.assertIn("Ctrl-J 换行", lines[-1])
+        t.keys("Tab", "Tab", "Tab", "Tab")
+        t.type("第一行内容")
+        t.keys("C-j")
+        t.type("第二行内容")
+        lines = t.wait_for("第二行内容")
+        row = self.field_line(lines, "内容摘要")
+        self.assertIn("第一行内容↵第二行内容", lines[row])
+        self.assertEqual(self.field_line(lines, "工单号"), row + 1)   # Ctrl-J did not move on
+        t.keys("C-s")
+        t.wait_for("已登记 #")
+        iid = self.newest()["id"]
+        self.assertEqual(self.zs_json("log", "show", str(iid))["summary"], "第一行内容\n第二行内容")
+        t.keys("Tab")
+        t.wait_stable(quiet=0.15)
+        t.keys("Enter")
+        lines = t.wait_for("登记 #%d" % iid)
+        k = [i for i, l in enumerate(lines) if l.strip() == "第一行内容"]
+        self.assertTrue(k, "\n".join(lines))
+        self.assertEqual(lines[k[0] + 1].strip(), "第二行内容")
+
+    def test_note_and_instruction_of_several_lines(self):
+        iid = self.log_add("多行备注测试", subject="测试商店")
+        t = self.console(80, 24)
+        t.keys("Tab")
+        t.wait_stable(quiet=0.15)
+        t.keys("Enter")
+        t.wait_for("登记 #%d" % iid)
+        t.keys("a")
+        lines = t.wait_for("加备注：")
+        self.assertIn("Ctrl-J 换行", lines[-1])
+        t.type("已联系来电人")
+        t.keys("C-j")
+        t.type("明早回访")
+        t.wait_for("已联系来电人↵明早回访")
+        t.keys("Enter")
+        lines = t.wait_for("已保存")
+        self.assertIn("已联系来电人\n明早回访", self.zs_json("log", "show", str(iid))["notes"])
+        k = [i for i, l in enumerate(lines) if l.rstrip().endswith("已联系来电人")]
+        self.assertTrue(k, "\n".join(lines))
+        self.assertEqual(lines[k[0] + 1].strip(), "明早回访")
+        t = self.console(80, 24)             # a fresh one: the board has the focus
+        eid, _ = Views.open_overdue_exposure(self, t)
+        t.keys("i")
+        t.wait_for("写批示：")
+        t.type("连夜排查")
+        t.keys("C-j")
+        t.type("早八点前报告")
+        t.keys("Enter")
+        lines = t.wait_for("已保存")
+        shown = self.zs_json("expose", "show", str(eid))
+        self.assertIn("连夜排查\n早八点前报告", json.dumps(shown, ensure_ascii=False).replace("\\n", "\n"))
+        k = [i for i, l in enumerate(lines) if "批示：连夜排查" in l]
+        self.assertTrue(k, "\n".join(lines))
+        self.assertTrue(lines[k[0] + 1].startswith("     早八点前报告"), lines[k[0] + 1])
+
+
 class Prompts(ConsoleTest):
     """A prompt that starts with the current value shows it selected: typing
     replaces it, Enter keeps it, an arrow edits it (issue 12)."""
