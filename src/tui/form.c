@@ -7,12 +7,15 @@
  * the next start.  Each form carries a random token, saved with the intake
  * (table saved_draft): a console killed after the save committed but before
  * the draft was deleted does not offer that draft again, nor log it twice. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -70,9 +73,16 @@ struct form {
 	struct caller_history caller;  /* the phone's earlier intakes, shown under it */
 	bool open;
 	char token[33];             /* this form's draft token: 32 hex digits */
-	char draft_path[1024];
+	char dir[900];              /* the state directory */
+	char key[16];               /* the database: a hash of its real path */
+	char legacy_path[1024];     /* a draft from before drafts were per console */
+	char draft_path[1024];      /* this console's draft: draft-KEY-PID-START.json */
+	char lock_path[1024];       /* held (flock) while this console lives */
+	int lock_fd;
 	char pref_path[1024];
 };
+
+#define DEAD_MAX 16
 
 extern const struct key_table form_key_table;
 static const struct view view_form;
@@ -90,16 +100,130 @@ static void state_dir(struct tui *t, char *buf, size_t n)
 		snprintf(buf, n, "%s/.local/state/zhishou", home && *home ? home : "/tmp");
 }
 
-/* One draft per user and database: FNV-1a of the database path. */
+static uint32_t fnv(const char *s)
+{
+	uint32_t h = 2166136261u;
+	for (const char *p = s; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	return h;
+}
+
+/* A draft belongs to one console: named by the database (its real path, so
+ * --db /x/demo.db and --db demo.db in /x are one) and the console (pid and
+ * start time), with a lock file the console holds (flock) while it lives.
+ * A draft whose console's lock is not held is a dead console's: offered to
+ * the next console of this user, never touched while its console lives. */
 static void draft_paths(struct tui *t, struct form *f)
 {
-	char dir[900];
-	state_dir(t, dir, sizeof dir);
-	uint32_t h = 2166136261u;
-	for (const char *p = t->opt->db_path; *p; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
-	snprintf(f->draft_path, sizeof f->draft_path, "%s/draft-%08x.json", dir, h);
-	snprintf(f->pref_path, sizeof f->pref_path, "%s/last-channel-%08x", dir, h);
+	state_dir(t, f->dir, sizeof f->dir);
+	char real[PATH_MAX];
+	const char *db = realpath(t->opt->db_path, real) ? real : t->opt->db_path;
+	snprintf(f->key, sizeof f->key, "%08x", fnv(db));
+	snprintf(f->legacy_path, sizeof f->legacy_path, "%s/draft-%08x.json", f->dir, fnv(t->opt->db_path));
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	char tag[64];
+	snprintf(tag, sizeof tag, "%ld-%lld%03ld", (long)getpid(), (long long)ts.tv_sec, ts.tv_nsec / 1000000);
+	snprintf(f->draft_path, sizeof f->draft_path, "%s/draft-%s-%s.json", f->dir, f->key, tag);
+	snprintf(f->lock_path, sizeof f->lock_path, "%s/console-%s-%s.lock", f->dir, f->key, tag);
+	snprintf(f->pref_path, sizeof f->pref_path, "%s/last-channel-%s", f->dir, f->key);
+}
+
+/* The lock is made under a temporary name, locked, then renamed into
+ * place: no other console ever sees it unlocked while this one lives. */
+static void take_lock(struct form *f)
+{
+	f->lock_fd = -1;
+	fs_mkdirs(f->dir, 0700, NULL, 0);
+	char tmp[1100];
+	snprintf(tmp, sizeof tmp, "%s.tmp", f->lock_path);
+	int fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	if (flock(fd, LOCK_EX | LOCK_NB) || rename(tmp, f->lock_path)) {
+		close(fd);
+		unlink(tmp);
+		return;
+	}
+	f->lock_fd = fd;
+}
+
+/* Whether the console that wrote a draft (its tag in the name) still
+ * lives: its lock file is there and held. */
+static bool console_alive(const struct form *f, const char *tag)
+{
+	char lock[1300];
+	snprintf(lock, sizeof lock, "%s/console-%s-%s.lock", f->dir, f->key, tag);
+	int fd = open(lock, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	bool held = flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+	close(fd);
+	return held;
+}
+
+struct dead {
+	char path[DEAD_MAX][1100];
+	time_t mtime[DEAD_MAX];
+	int n;
+};
+
+static void dead_add(struct dead *d, const char *path)
+{
+	struct stat st;
+	if (d->n == DEAD_MAX || stat(path, &st))
+		return;
+	/* Oldest first: the order they are offered in. */
+	int k = d->n++;
+	for (; k > 0 && d->mtime[k - 1] > st.st_mtime; k--) {
+		memcpy(d->path[k], d->path[k - 1], sizeof d->path[k]);
+		d->mtime[k] = d->mtime[k - 1];
+	}
+	snprintf(d->path[k], sizeof d->path[k], "%s", path);
+	d->mtime[k] = st.st_mtime;
+}
+
+/* The drafts of this database left by consoles that are gone (and one
+ * from before drafts were per console); a dead console's lock file with no
+ * draft left is removed. */
+static void dead_drafts(const struct form *f, struct dead *d)
+{
+	d->n = 0;
+	if (access(f->legacy_path, F_OK) == 0)
+		dead_add(d, f->legacy_path);
+	DIR *dir = opendir(f->dir);
+	if (!dir)
+		return;
+	char draft_pre[64], lock_pre[64];
+	snprintf(draft_pre, sizeof draft_pre, "draft-%s-", f->key);
+	snprintf(lock_pre, sizeof lock_pre, "console-%s-", f->key);
+	const char *mine = strrchr(f->draft_path, '/') + 1;
+	struct dirent *e;
+	while ((e = readdir(dir))) {
+		const char *name = e->d_name;
+		size_t len = strlen(name);
+		char tag[256], path[1100];
+		bool draft = !strncmp(name, draft_pre, strlen(draft_pre)) && len > strlen(draft_pre) + 5 && !strcmp(name + len - 5, ".json");
+		bool lock = !strncmp(name, lock_pre, strlen(lock_pre)) && len > strlen(lock_pre) + 5 && !strcmp(name + len - 5, ".lock");
+		if ((!draft && !lock) || !strcmp(name, mine))
+			continue;
+		size_t pre = strlen(draft ? draft_pre : lock_pre);
+		snprintf(tag, sizeof tag, "%.*s", (int)(len - pre - 5), name + pre);
+		char own[1100];
+		snprintf(own, sizeof own, "%s%s.lock", lock_pre, tag);
+		if (!strcmp(own, strrchr(f->lock_path, '/') + 1) || console_alive(f, tag))
+			continue;
+		snprintf(path, sizeof path, "%s/%s", f->dir, name);
+		if (draft) {
+			dead_add(d, path);
+			continue;
+		}
+		char their[1300];
+		snprintf(their, sizeof their, "%s/%s%s.json", f->dir, draft_pre, tag);
+		if (access(their, F_OK) != 0)
+			unlink(path);
+	}
+	closedir(dir);
 }
 
 struct form *form_new(struct tui *t)
@@ -113,23 +237,72 @@ struct form *form_new(struct tui *t)
 	}
 	f->edit[FI_TEXT].multiline = true;   /* the summary takes line breaks (Ctrl-J) */
 	draft_paths(t, f);
+	take_lock(f);
 	return f;
 }
 
+/* A console leaving: its draft (if any) stays for the next console; the
+ * lock goes, so the draft counts as a dead console's. */
 void form_free(struct form *f)
 {
+	if (!f)
+		return;
+	if (f->lock_fd >= 0) {
+		unlink(f->lock_path);
+		close(f->lock_fd);
+	}
 	free(f);
+}
+
+static bool own_draft(const struct form *f)
+{
+	return f->open || access(f->draft_path, F_OK) == 0;
 }
 
 bool form_has_draft(struct tui *t)
 {
-	return t->form && (t->form->open || access(t->form->draft_path, F_OK) == 0);
+	if (!t->form)
+		return false;
+	if (own_draft(t->form))
+		return true;
+	struct dead d;
+	dead_drafts(t->form, &d);
+	return d.n > 0;
 }
 
+/* X: this console's draft; else the oldest a dead console left. */
 void form_discard_draft(struct tui *t)
 {
-	unlink(t->form->draft_path);
-	t->form->open = false;   /* the next n starts a clean form */
+	struct form *f = t->form;
+	if (own_draft(f)) {
+		unlink(f->draft_path);
+		f->open = false;   /* the next n starts a clean form */
+		return;
+	}
+	struct dead d;
+	dead_drafts(f, &d);
+	if (d.n)
+		unlink(d.path[0]);
+}
+
+/* A dead console's draft becomes this console's: renamed into place, so
+ * two consoles starting at once never both take it. */
+static bool adopt_draft(struct form *f)
+{
+	struct dead d;
+	dead_drafts(f, &d);
+	for (int i = 0; i < d.n; i++)
+		if (rename(d.path[i], f->draft_path) == 0)
+			return true;
+	return false;
+}
+
+/* How many drafts of dead consoles wait (after this console's own). */
+static int dead_count(struct form *f)
+{
+	struct dead d;
+	dead_drafts(f, &d);
+	return d.n;
 }
 
 static const char *pick_code(const struct form *f, int i)
@@ -236,9 +409,9 @@ static bool load_draft(struct form *f)
 }
 
 /* The intake the draft on disk was saved as (0: not saved, or no draft). */
-static int64_t draft_saved_as(struct tui *t, struct form *f)
+static int64_t draft_saved_as(struct tui *t, const char *path)
 {
-	json_t *o = json_load_file(f->draft_path, 0, NULL);
+	json_t *o = json_load_file(path, 0, NULL);
 	const char *tok = o ? json_string_value(json_object_get(o, "token")) : NULL;
 	int64_t id = 0;
 	struct zs_error err = { 0 };
@@ -249,20 +422,28 @@ static int64_t draft_saved_as(struct tui *t, struct form *f)
 }
 
 /* At start: a draft left by a console killed right after its save committed
- * is removed and said so; true if an unsaved draft is waiting. */
-bool form_draft_pending(struct tui *t)
+ * is removed and said so; returns how many unsaved drafts of dead consoles
+ * wait. */
+int form_draft_pending(struct tui *t)
 {
 	struct form *f = t->form;
-	if (!f || access(f->draft_path, F_OK) != 0)
-		return false;
-	int64_t id = draft_saved_as(t, f);
-	if (!id)
-		return true;
-	unlink(f->draft_path);
-	tui_message(t, false, TR("上次的草稿已登记为 #%lld（保存后程序中断），草稿已删除",
-				 "the last draft was already logged as #%lld (the program stopped after saving); draft removed"),
-		    (long long)id);
-	return false;
+	if (!f)
+		return 0;
+	struct dead d;
+	dead_drafts(f, &d);
+	int n = 0;
+	for (int i = 0; i < d.n; i++) {
+		int64_t id = draft_saved_as(t, d.path[i]);
+		if (!id) {
+			n++;
+			continue;
+		}
+		unlink(d.path[i]);
+		tui_message(t, false, TR("上次的草稿已登记为 #%lld（保存后程序中断），草稿已删除",
+					 "the last draft was already logged as #%lld (the program stopped after saving); draft removed"),
+			    (long long)id);
+	}
+	return n;
 }
 
 static void clear_form(struct tui *t, struct form *f)
@@ -398,7 +579,7 @@ void form_open(struct tui *t, bool restore_draft)
 		return;
 	if (!f->open) {
 		clear_form(t, f);
-		if (restore_draft && load_draft(f))
+		if (restore_draft && (access(f->draft_path, F_OK) == 0 || adopt_draft(f)) && load_draft(f))
 			tui_message(t, false, "%s", TR("已恢复未保存的草稿", "Unsaved draft restored"));
 		for (int i = 0; i < FI_N; i++)
 			check_field(t, f, i);
@@ -507,7 +688,12 @@ static void save(struct tui *t, struct form *f)
 	unlink(f->draft_path);
 	f->open = false;
 	tui_pop(t);
-	tui_message(t, false, TR("已登记 #%lld", "Logged #%lld"), (long long)id);
+	int more = dead_count(f);
+	if (more)
+		tui_message(t, false, TR("已登记 #%lld；还有 %d 份未保存的草稿：按 n 继续，按 X 丢弃", "Logged #%lld; %d more unsaved drafts: n continues, X discards"),
+			    (long long)id, more);
+	else
+		tui_message(t, false, TR("已登记 #%lld", "Logged #%lld"), (long long)id);
 }
 
 static bool key_save(struct tui *t, void *self, int key)

@@ -12,6 +12,7 @@ struct prompt {
 	struct lineedit edit;
 	prompt_done_cb done;
 	void *ud;
+	bool confirm;   /* a yes/no question: one key answers, nothing is typed */
 };
 
 /* Enter and Esc hand the answer (or NULL) to whoever asked, after the
@@ -61,6 +62,7 @@ static const struct key_binding edit_keys[] = {
 const struct key_table edit_key_table = KEY_TABLE("文字输入", "Text fields", edit_keys);
 
 static const struct view view_prompt, view_prompt_lines;
+extern const struct key_table confirm_key_table;
 
 /* Ctrl-J: a line break in a prompt that takes several lines. */
 static bool key_newline(struct tui *t, void *self, int key)
@@ -113,6 +115,14 @@ static void paint(struct tui *t, void *self)
 	tui_fill(t, y, 0, t->cols, C_HEADER);
 	/* The question is what matters; the answer needs only a few columns. */
 	int qw = text_width(p->question);
+	if (p->confirm) {
+		tui_text(t, y, 0, t->cols, p->question, C_HEADER);
+		t->cursor_y = y;
+		t->cursor_x = qw < t->cols ? qw : t->cols - 1;
+		t->cursor_on = true;
+		tui_hints(t, &confirm_key_table);
+		return;
+	}
 	if (qw > t->cols - 12)
 		qw = t->cols - 12;
 	tui_text(t, y, 0, qw, p->question, C_HEADER);
@@ -155,20 +165,6 @@ static const struct key_binding confirm_keys[] = {
 };
 const struct key_table confirm_key_table = KEY_TABLE("是否确认", "Yes/no questions", confirm_keys);
 
-static void confirm_paint(struct tui *t, void *self)
-{
-	struct prompt *p = self;
-	if (t->depth >= 2)
-		t->stack[t->depth - 2].v->paint(t, t->stack[t->depth - 2].self);
-	int y = t->rows - 2;
-	tui_fill(t, y, 0, t->cols, C_HEADER);
-	tui_text(t, y, 0, t->cols, p->question, C_HEADER);
-	t->cursor_y = y;
-	t->cursor_x = text_width(p->question) < t->cols ? text_width(p->question) : t->cols - 1;
-	t->cursor_on = true;
-	tui_hints(t, &confirm_key_table);
-}
-
 static bool confirm_key(struct tui *t, void *self, int key, bool fkey)
 {
 	(void)t;
@@ -178,7 +174,7 @@ static bool confirm_key(struct tui *t, void *self, int key, bool fkey)
 	return true;   /* any other key: the question stays */
 }
 
-static const struct view view_confirm = { "confirm", &confirm_key_table, confirm_paint, confirm_key, NULL, NULL, closed };
+static const struct view view_confirm = { "confirm", &confirm_key_table, paint, confirm_key, NULL, NULL, closed };
 
 void prompt_confirm(struct tui *t, const char *question, prompt_done_cb done, void *ud)
 {
@@ -188,6 +184,7 @@ void prompt_confirm(struct tui *t, const char *question, prompt_done_cb done, vo
 	snprintf(p->question, sizeof p->question, "%s", question);
 	p->done = done;
 	p->ud = ud;
+	p->confirm = true;
 	t->message[0] = '\0';
 	tui_push(t, &view_confirm, p);
 }

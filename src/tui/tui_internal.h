@@ -236,7 +236,8 @@ void form_open(struct tui *t, bool restore_draft);
  * empty), or the exit status after saying why not. */
 int tui_term_check(char *note, size_t n);
 bool form_has_draft(struct tui *t);
-bool form_draft_pending(struct tui *t);
+/* Unsaved drafts left by consoles that are gone, offered at start. */
+int form_draft_pending(struct tui *t);
 void form_discard_draft(struct tui *t);
 
 /* details (detail.c) */
