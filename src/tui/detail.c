@@ -363,6 +363,8 @@ static bool pick_original(struct tui *t, void *self, int key)
 	struct zs_error err = { 0 };
 	if (!intake_card_build(t->c, d->id, false, &card, &err)) {
 		intake_hints(t->c, &card.in, &h, &err);
+		if (!h.dup_of)   /* else the one it is marked a duplicate of now */
+			h.dup_of = card.in.duplicate_of;
 		intake_card_clear(&card);
 	}
 	intake_choose(t, TR("重复于哪一件：打字筛选（编号、主体、内容），Enter 选定，Esc 取消", "Duplicate of: type a number, business or words, Enter picks, Esc cancels"),
