@@ -133,7 +133,8 @@ static void draft_paths(struct tui *t, struct form *f)
  * place: no other console ever sees it unlocked while this one lives. */
 static void take_lock(struct form *f)
 {
-	f->lock_fd = -1;
+	if (f->lock_fd >= 0)
+		return;
 	fs_mkdirs(f->dir, 0700, NULL, 0);
 	char tmp[1100];
 	snprintf(tmp, sizeof tmp, "%s.tmp", f->lock_path);
@@ -237,7 +238,7 @@ struct form *form_new(struct tui *t)
 	}
 	f->edit[FI_TEXT].multiline = true;   /* the summary takes line breaks (Ctrl-J) */
 	draft_paths(t, f);
-	take_lock(f);
+	f->lock_fd = -1;   /* taken with the first draft: a console that writes none leaves nothing behind */
 	return f;
 }
 
@@ -291,6 +292,8 @@ static bool adopt_draft(struct form *f)
 {
 	struct dead d;
 	dead_drafts(f, &d);
+	if (d.n)
+		take_lock(f);
 	for (int i = 0; i < d.n; i++)
 		if (rename(d.path[i], f->draft_path) == 0)
 			return true;
@@ -344,6 +347,7 @@ static bool token_ok(const char *s)
  * previous draft, never half of one. */
 static void save_draft(struct form *f)
 {
+	take_lock(f);   /* before the draft appears: never seen as a dead console's */
 	char dir[1024];
 	snprintf(dir, sizeof dir, "%s", f->draft_path);
 	char *slash = strrchr(dir, '/');
