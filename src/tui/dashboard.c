@@ -522,8 +522,8 @@ static bool key_quit(struct tui *t, void *self, int key)
 	/* The draft is on disk either way, but a half-typed complaint deserves
 	 * a second look before the operator walks away. */
 	if (form_has_draft(t))
-		prompt_open(t, TR("有未保存的登记草稿（下次启动可恢复），仍要退出吗？y/n ", "An unsaved draft exists (kept for next time). Quit anyway? y/n "),
-			    "", quit_done, NULL);
+		prompt_confirm(t, TR("有未保存的登记草稿（下次启动可恢复），仍要退出吗？y/n ", "An unsaved draft exists (kept for next time). Quit anyway? y/n "),
+			       quit_done, NULL);
 	else
 		t->quit = true;
 	return true;

@@ -25,6 +25,10 @@ struct detail {
 	bool viewed;          /* a whole view of the caller was audited for this opening */
 	bool loaded;
 	int action;           /* the key whose prompt is open */
+	int64_t exposure_id;  /* intake: the linked exposure (the link list starts on it) */
+	/* exposure: what its prompts start with (the current value) */
+	char companies[1024], keywords[1024], industry[128], deadline[32], assist[1024];
+	char initial[1024];   /* what the open prompt started with */
 };
 
 #define add(d, ...) pager_add(&(d)->pager, __VA_ARGS__)
@@ -43,7 +47,16 @@ static void add_timeline(struct detail *d, const struct timeline *tl)
 		const struct timeline_entry *e = &tl->e[k];
 		enum tui_color c = e->kind == TL_INSTRUCTION ? C_WARN : e->kind == TL_ACTION ? C_NORMAL : C_DIM;
 		const char *tag = e->kind == TL_INSTRUCTION ? TR("批示：", "instruction: ") : "";
-		add(d, c, "  %s %s%s（%s）", time_format(e->at, TIME_SHORT, t, sizeof t), tag, e->what, e->who);
+		/* A note of several lines: the lines after the first under it. */
+		char what[4096];
+		size_t o = 0;
+		for (const char *p = e->what; *p && o + 8 < sizeof what; p++) {
+			what[o++] = *p;
+			if (*p == '\n')
+				o += (size_t)snprintf(what + o, sizeof what - o, "%s", "    ");
+		}
+		what[o] = '\0';
+		add(d, c, "  %s %s%s（%s）", time_format(e->at, TIME_SHORT, t, sizeof t), tag, what, e->who);
 	}
 }
 
@@ -60,6 +73,7 @@ static void load_intake(struct tui *t, struct detail *d)
 	}
 	d->viewed = true;
 	const struct intake *i = &card.in;
+	d->exposure_id = i->exposure_id;
 	char tm[32];
 	add(d, C_TITLE, "#%lld  %s  %s  %s", (long long)i->id, vocab_label(&vocab_channel, i->channel), vocab_label(&vocab_kind, i->kind),
 	    vocab_label(&vocab_status, i->status));
@@ -99,6 +113,11 @@ static void load_exposure(struct tui *t, struct detail *d)
 		return;
 	}
 	const struct exposure *e = &card.e;
+	snprintf(d->companies, sizeof d->companies, "%s", e->companies);
+	snprintf(d->keywords, sizeof d->keywords, "%s", e->keywords);
+	snprintf(d->industry, sizeof d->industry, "%s", e->industry);
+	snprintf(d->assist, sizeof d->assist, "%s", e->assist_units);
+	time_format(e->deadline, TIME_FULL, d->deadline, sizeof d->deadline);
 	char tm[32], dl[32], lv[2] = { (char)('0' + e->level), 0 };
 	bool overdue = card.due == DUE_OVERDUE;
 	add(d, C_TITLE, "#%lld  %s", (long long)e->id, e->title);
@@ -141,13 +160,16 @@ static void reload(struct tui *t, struct detail *d)
 
 static bool ask(struct tui *t, void *self, int key);
 static bool pick_unit(struct tui *t, void *self, int key);
+static bool pick_units(struct tui *t, void *self, int key);
+static bool pick_exposure(struct tui *t, void *self, int key);
+static bool pick_original(struct tui *t, void *self, int key);
 static bool open_linked(struct tui *t, void *self, int key);
 
 static const struct key_binding intake_keys[] = {
 	{ { 's' }, "s", "改状态", "status", "改状态（已受理、办理中、已办结…）", "change status", ROLE_OPERATOR, ask },
 	{ { 't' }, "t", "转办", "transfer", "转办到单位（从单位列表里选）", "transfer to a unit (picked from the list)", ROLE_OPERATOR, pick_unit },
-	{ { 'l' }, "l", "关联曝光", "link", "关联曝光问题（编号）", "link to an exposure (id)", ROLE_OPERATOR, ask },
-	{ { 'd' }, "d", "重复件", "duplicate", "标记为重复件（原件编号）", "mark as duplicate (original id)", ROLE_OPERATOR, ask },
+	{ { 'l' }, "l", "关联曝光", "link", "关联曝光问题（从曝光列表里选，可打编号）", "link to an exposure (picked from the list; a number finds it)", ROLE_OPERATOR, pick_exposure },
+	{ { 'd' }, "d", "重复件", "duplicate", "标记为重复件（从最近的登记里选原件，从疑似重复的那件开始）", "mark as duplicate (the original picked from recent intakes, starting on the likely one)", ROLE_OPERATOR, pick_original },
 	{ { 'a' }, "a", "加备注", "note", "加备注", "add a note", ROLE_OPERATOR, ask },
 	{ { 'm' }, "m", "挽回损失", "money", "挽回经济损失（元）", "money recovered (yuan)", ROLE_OPERATOR, ask },
 	{ { 27, 'q' }, "Esc/q", "返回", "back", "返回", "back", ROLE_NONE, tui_key_close },
@@ -160,6 +182,7 @@ static const struct key_binding exposure_keys[] = {
 	{ { 's' }, "s", "改状态", "status", "改状态（排查中、处置中、已立案、已上报、已办结、本地无涉）", "change status", ROLE_LEADER, ask },
 	{ { 'v' }, "v", "改级别", "level", "改级别（1 特别重大 … 4 一般）", "change level (1-4)", ROLE_LEADER, ask },
 	{ { 'L' }, "L", "设牵头单位", "lead", "设牵头单位（从单位列表里选）", "set the lead unit (picked from the list)", ROLE_LEADER, pick_unit },
+	{ { 'A' }, "A", "协办单位", "assist", "设协办单位（从单位列表里勾选，可多个）", "set the assisting units (marked in the unit list, several allowed)", ROLE_LEADER, pick_units },
 	{ { 'o' }, "o", "本地涉及", "local", "本地涉及（涉及/不涉及/待查）", "local involvement (yes/no/unknown)", ROLE_OPERATOR, ask },
 	{ { 'c' }, "c", "涉事企业", "companies", "涉事企业（分号隔开）", "companies (separated by ;)", ROLE_OPERATOR, ask },
 	{ { 'k' }, "k", "关键词", "keywords", "关键词（分号隔开）", "keywords (separated by ;)", ROLE_OPERATOR, ask },
@@ -194,6 +217,10 @@ static void done(struct tui *t, void *ud, const char *answer)
 	struct detail *d = ud;
 	if (!answer)
 		return;
+	if (*d->initial && !strcmp(answer, d->initial)) {   /* Enter kept the value */
+		tui_message(t, false, "%s", TR("未改动", "Unchanged"));
+		return;
+	}
 	struct zs_error err = { 0 };
 	int r = ZS_OK;
 	if (!d->exposure) {
@@ -228,6 +255,7 @@ static void done(struct tui *t, void *ud, const char *answer)
 		case 's': in.status = answer; break;
 		case 'v': in.level = answer; break;
 		case 'L': in.lead = answer; break;
+		case 'A': in.assist = answer; break;
 		case 'o': in.local = answer; break;
 		case 'c': in.companies = answer; break;
 		case 'k': in.keywords = answer; break;
@@ -263,11 +291,26 @@ static bool ask(struct tui *t, void *self, int key)
 	d->action = key;
 	char q[256];
 	snprintf(q, sizeof q, "%s：", TR(b->zh, b->en));
-	prompt_open(t, q, "", done, d);
+	/* A field's prompt starts with what it holds: Enter keeps it, typing
+	 * replaces it, → edits it. */
+	const char *cur = "";
+	if (d->exposure)
+		switch (key) {
+		case 'c': cur = d->companies; break;
+		case 'k': cur = d->keywords; break;
+		case 'n': cur = d->industry; break;
+		case 'D': cur = d->deadline; break;
+		}
+	snprintf(d->initial, sizeof d->initial, "%s", cur);
+	/* A note, an instruction and an action's note take several lines. */
+	if (key == 'a' || (d->exposure && key == 'i'))
+		prompt_open_lines(t, q, cur, done, d);
+	else
+		prompt_open(t, q, cur, done, d);
 	return true;
 }
 
-static void unit_picked(struct tui *t, void *ud, int index, const char *unit)
+static void picked(struct tui *t, void *ud, int index, const char *unit)
 {
 	if (index >= 0)
 		done(t, ud, unit);
@@ -279,9 +322,53 @@ static bool pick_unit(struct tui *t, void *self, int key)
 {
 	struct detail *d = self;
 	d->action = key;
+	d->initial[0] = '\0';
 	unit_choose(t, d->exposure ? TR("设牵头单位：打字筛选（名称或拼音首字母），Enter 选定，Esc 取消", "Lead unit: type a name or its pinyin initials, Enter picks, Esc cancels")
 				   : TR("转办到单位：打字筛选（名称或拼音首字母），Enter 选定，Esc 取消", "Transfer to: type a name or its pinyin initials, Enter picks, Esc cancels"),
-		    "", unit_picked, d);
+		    "", picked, d);
+	return true;
+}
+
+/* Assisting units: marked in the unit list (the current ones marked). */
+static bool pick_units(struct tui *t, void *self, int key)
+{
+	struct detail *d = self;
+	d->action = key;
+	d->initial[0] = '\0';
+	struct choose_opts o = { .start = -1, .multi = true, .sep = ";" };
+	unit_choose_opts(t, TR("协办单位：打字筛选，Tab 勾选（可多个），Enter 完成，Esc 取消", "Assisting units: type to filter, Tab marks (several), Enter when done, Esc cancels"),
+			 &o, d->assist, picked, d);
+	return true;
+}
+
+static bool pick_exposure(struct tui *t, void *self, int key)
+{
+	struct detail *d = self;
+	d->action = key;
+	d->initial[0] = '\0';
+	exposure_choose(t, TR("关联曝光问题：打字筛选（标题、编号或拼音首字母），Enter 选定，Esc 取消", "Link to exposure: type a title, a number or pinyin initials, Enter picks, Esc cancels"),
+			d->exposure_id, picked, d);
+	return true;
+}
+
+/* The original of a duplicate: the recent intakes, starting on the one the
+ * core takes for a likely duplicate of this one (as the form warned). */
+static bool pick_original(struct tui *t, void *self, int key)
+{
+	struct detail *d = self;
+	d->action = key;
+	d->initial[0] = '\0';
+	struct intake_card card;
+	struct intake_hints h = { 0 };
+	struct zs_error err = { 0 };
+	if (!intake_card_build(t->c, d->id, false, &card, &err)) {
+		intake_hints(t->c, &card.in, &h, &err);
+		if (!h.dup_of)   /* else the one it is marked a duplicate of now */
+			h.dup_of = card.in.duplicate_of;
+		intake_card_clear(&card);
+	}
+	intake_choose(t, TR("重复于哪一件：打字筛选（编号、主体、内容），Enter 选定，Esc 取消", "Duplicate of: type a number, business or words, Enter picks, Esc cancels"),
+		      d->id, h.dup_of, picked, d);
 	return true;
 }
 

@@ -7,12 +7,15 @@
  * the next start.  Each form carries a random token, saved with the intake
  * (table saved_draft): a console killed after the save committed but before
  * the draft was deleted does not offer that draft again, nor log it twice. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -21,6 +24,7 @@
 #include "lineedit.h"
 #include "tui_internal.h"
 #include "zhishou/rules.h"
+#include "zhishou/caller.h"
 #include "zhishou/codes.h"
 #include "zhishou/fields.h"
 #include "zhishou/fsutil.h"
@@ -66,11 +70,19 @@ struct form {
 	int focus;
 	char msg[FI_N][1100];       /* validation message beside each field */
 	struct intake_hints hints;
+	struct caller_history caller;  /* the phone's earlier intakes, shown under it */
 	bool open;
 	char token[33];             /* this form's draft token: 32 hex digits */
-	char draft_path[1024];
+	char dir[900];              /* the state directory */
+	char key[16];               /* the database: a hash of its real path */
+	char legacy_path[1024];     /* a draft from before drafts were per console */
+	char draft_path[1024];      /* this console's draft: draft-KEY-PID-START.json */
+	char lock_path[1024];       /* held (flock) while this console lives */
+	int lock_fd;
 	char pref_path[1024];
 };
+
+#define DEAD_MAX 16
 
 extern const struct key_table form_key_table;
 static const struct view view_form;
@@ -88,16 +100,131 @@ static void state_dir(struct tui *t, char *buf, size_t n)
 		snprintf(buf, n, "%s/.local/state/zhishou", home && *home ? home : "/tmp");
 }
 
-/* One draft per user and database: FNV-1a of the database path. */
+static uint32_t fnv(const char *s)
+{
+	uint32_t h = 2166136261u;
+	for (const char *p = s; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	return h;
+}
+
+/* A draft belongs to one console: named by the database (its real path, so
+ * --db /x/demo.db and --db demo.db in /x are one) and the console (pid and
+ * start time), with a lock file the console holds (flock) while it lives.
+ * A draft whose console's lock is not held is a dead console's: offered to
+ * the next console of this user, never touched while its console lives. */
 static void draft_paths(struct tui *t, struct form *f)
 {
-	char dir[900];
-	state_dir(t, dir, sizeof dir);
-	uint32_t h = 2166136261u;
-	for (const char *p = t->opt->db_path; *p; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
-	snprintf(f->draft_path, sizeof f->draft_path, "%s/draft-%08x.json", dir, h);
-	snprintf(f->pref_path, sizeof f->pref_path, "%s/last-channel-%08x", dir, h);
+	state_dir(t, f->dir, sizeof f->dir);
+	char real[PATH_MAX];
+	const char *db = realpath(t->opt->db_path, real) ? real : t->opt->db_path;
+	snprintf(f->key, sizeof f->key, "%08x", fnv(db));
+	snprintf(f->legacy_path, sizeof f->legacy_path, "%s/draft-%08x.json", f->dir, fnv(t->opt->db_path));
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	char tag[64];
+	snprintf(tag, sizeof tag, "%ld-%lld%03ld", (long)getpid(), (long long)ts.tv_sec, ts.tv_nsec / 1000000);
+	snprintf(f->draft_path, sizeof f->draft_path, "%s/draft-%s-%s.json", f->dir, f->key, tag);
+	snprintf(f->lock_path, sizeof f->lock_path, "%s/console-%s-%s.lock", f->dir, f->key, tag);
+	snprintf(f->pref_path, sizeof f->pref_path, "%s/last-channel-%s", f->dir, f->key);
+}
+
+/* The lock is made under a temporary name, locked, then renamed into
+ * place: no other console ever sees it unlocked while this one lives. */
+static void take_lock(struct form *f)
+{
+	if (f->lock_fd >= 0)
+		return;
+	fs_mkdirs(f->dir, 0700, NULL, 0);
+	char tmp[1100];
+	snprintf(tmp, sizeof tmp, "%s.tmp", f->lock_path);
+	int fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	if (flock(fd, LOCK_EX | LOCK_NB) || rename(tmp, f->lock_path)) {
+		close(fd);
+		unlink(tmp);
+		return;
+	}
+	f->lock_fd = fd;
+}
+
+/* Whether the console that wrote a draft (its tag in the name) still
+ * lives: its lock file is there and held. */
+static bool console_alive(const struct form *f, const char *tag)
+{
+	char lock[1300];
+	snprintf(lock, sizeof lock, "%s/console-%s-%s.lock", f->dir, f->key, tag);
+	int fd = open(lock, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	bool held = flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+	close(fd);
+	return held;
+}
+
+struct dead {
+	char path[DEAD_MAX][1100];
+	time_t mtime[DEAD_MAX];
+	int n;
+};
+
+static void dead_add(struct dead *d, const char *path)
+{
+	struct stat st;
+	if (d->n == DEAD_MAX || stat(path, &st))
+		return;
+	/* Oldest first: the order they are offered in. */
+	int k = d->n++;
+	for (; k > 0 && d->mtime[k - 1] > st.st_mtime; k--) {
+		memcpy(d->path[k], d->path[k - 1], sizeof d->path[k]);
+		d->mtime[k] = d->mtime[k - 1];
+	}
+	snprintf(d->path[k], sizeof d->path[k], "%s", path);
+	d->mtime[k] = st.st_mtime;
+}
+
+/* The drafts of this database left by consoles that are gone (and one
+ * from before drafts were per console); a dead console's lock file with no
+ * draft left is removed. */
+static void dead_drafts(const struct form *f, struct dead *d)
+{
+	d->n = 0;
+	if (access(f->legacy_path, F_OK) == 0)
+		dead_add(d, f->legacy_path);
+	DIR *dir = opendir(f->dir);
+	if (!dir)
+		return;
+	char draft_pre[64], lock_pre[64];
+	snprintf(draft_pre, sizeof draft_pre, "draft-%s-", f->key);
+	snprintf(lock_pre, sizeof lock_pre, "console-%s-", f->key);
+	const char *mine = strrchr(f->draft_path, '/') + 1;
+	struct dirent *e;
+	while ((e = readdir(dir))) {
+		const char *name = e->d_name;
+		size_t len = strlen(name);
+		char tag[256], path[1100];
+		bool draft = !strncmp(name, draft_pre, strlen(draft_pre)) && len > strlen(draft_pre) + 5 && !strcmp(name + len - 5, ".json");
+		bool lock = !strncmp(name, lock_pre, strlen(lock_pre)) && len > strlen(lock_pre) + 5 && !strcmp(name + len - 5, ".lock");
+		if ((!draft && !lock) || !strcmp(name, mine))
+			continue;
+		size_t pre = strlen(draft ? draft_pre : lock_pre);
+		snprintf(tag, sizeof tag, "%.*s", (int)(len - pre - 5), name + pre);
+		char own[1100];
+		snprintf(own, sizeof own, "%s%s.lock", lock_pre, tag);
+		if (!strcmp(own, strrchr(f->lock_path, '/') + 1) || console_alive(f, tag))
+			continue;
+		snprintf(path, sizeof path, "%s/%s", f->dir, name);
+		if (draft) {
+			dead_add(d, path);
+			continue;
+		}
+		char their[1300];
+		snprintf(their, sizeof their, "%s/%s%s.json", f->dir, draft_pre, tag);
+		if (access(their, F_OK) != 0)
+			unlink(path);
+	}
+	closedir(dir);
 }
 
 struct form *form_new(struct tui *t)
@@ -109,24 +236,76 @@ struct form *form_new(struct tui *t)
 		f->pick[i] = -1;
 		f->edit[i].max_chars = defs[i].max_chars;
 	}
+	f->edit[FI_TEXT].multiline = true;   /* the summary takes line breaks (Ctrl-J) */
 	draft_paths(t, f);
+	f->lock_fd = -1;   /* taken with the first draft: a console that writes none leaves nothing behind */
 	return f;
 }
 
+/* A console leaving: its draft (if any) stays for the next console; the
+ * lock goes, so the draft counts as a dead console's. */
 void form_free(struct form *f)
 {
+	if (!f)
+		return;
+	if (f->lock_fd >= 0) {
+		unlink(f->lock_path);
+		close(f->lock_fd);
+	}
 	free(f);
+}
+
+static bool own_draft(const struct form *f)
+{
+	return f->open || access(f->draft_path, F_OK) == 0;
 }
 
 bool form_has_draft(struct tui *t)
 {
-	return t->form && (t->form->open || access(t->form->draft_path, F_OK) == 0);
+	if (!t->form)
+		return false;
+	if (own_draft(t->form))
+		return true;
+	struct dead d;
+	dead_drafts(t->form, &d);
+	return d.n > 0;
 }
 
+/* X: this console's draft; else the oldest a dead console left. */
 void form_discard_draft(struct tui *t)
 {
-	unlink(t->form->draft_path);
-	t->form->open = false;   /* the next n starts a clean form */
+	struct form *f = t->form;
+	if (own_draft(f)) {
+		unlink(f->draft_path);
+		f->open = false;   /* the next n starts a clean form */
+		return;
+	}
+	struct dead d;
+	dead_drafts(f, &d);
+	if (d.n)
+		unlink(d.path[0]);
+}
+
+/* A dead console's draft becomes this console's: renamed into place, so
+ * two consoles starting at once never both take it. */
+static bool adopt_draft(struct form *f)
+{
+	struct dead d;
+	dead_drafts(f, &d);
+	if (d.n)
+		take_lock(f);
+	for (int i = 0; i < d.n; i++)
+		if (rename(d.path[i], f->draft_path) == 0)
+			return true;
+	return false;
+}
+
+/* How many drafts of dead consoles wait (after this console's own). */
+static int dead_count(struct form *f)
+{
+	struct dead d;
+	dead_drafts(f, &d);
+	return d.n;
 }
 
 static const char *pick_code(const struct form *f, int i)
@@ -168,6 +347,7 @@ static bool token_ok(const char *s)
  * previous draft, never half of one. */
 static void save_draft(struct form *f)
 {
+	take_lock(f);   /* before the draft appears: never seen as a dead console's */
 	char dir[1024];
 	snprintf(dir, sizeof dir, "%s", f->draft_path);
 	char *slash = strrchr(dir, '/');
@@ -217,7 +397,7 @@ static bool load_draft(struct form *f)
 			f->pick[i] = s ? vocab_find(defs[i].vocab, s) : -1;
 		else {
 			/* A draft file is outside text too. */
-			char *clean = text_sanitize(s ? s : "", s ? strlen(s) : 0, 0);
+			char *clean = text_sanitize(s ? s : "", s ? strlen(s) : 0, f->edit[i].multiline ? TEXT_KEEP_NEWLINES : 0);
 			le_set(&f->edit[i], clean);
 			free(clean);
 		}
@@ -233,9 +413,9 @@ static bool load_draft(struct form *f)
 }
 
 /* The intake the draft on disk was saved as (0: not saved, or no draft). */
-static int64_t draft_saved_as(struct tui *t, struct form *f)
+static int64_t draft_saved_as(struct tui *t, const char *path)
 {
-	json_t *o = json_load_file(f->draft_path, 0, NULL);
+	json_t *o = json_load_file(path, 0, NULL);
 	const char *tok = o ? json_string_value(json_object_get(o, "token")) : NULL;
 	int64_t id = 0;
 	struct zs_error err = { 0 };
@@ -246,20 +426,28 @@ static int64_t draft_saved_as(struct tui *t, struct form *f)
 }
 
 /* At start: a draft left by a console killed right after its save committed
- * is removed and said so; true if an unsaved draft is waiting. */
-bool form_draft_pending(struct tui *t)
+ * is removed and said so; returns how many unsaved drafts of dead consoles
+ * wait. */
+int form_draft_pending(struct tui *t)
 {
 	struct form *f = t->form;
-	if (!f || access(f->draft_path, F_OK) != 0)
-		return false;
-	int64_t id = draft_saved_as(t, f);
-	if (!id)
-		return true;
-	unlink(f->draft_path);
-	tui_message(t, false, TR("上次的草稿已登记为 #%lld（保存后程序中断），草稿已删除",
-				 "the last draft was already logged as #%lld (the program stopped after saving); draft removed"),
-		    (long long)id);
-	return false;
+	if (!f)
+		return 0;
+	struct dead d;
+	dead_drafts(f, &d);
+	int n = 0;
+	for (int i = 0; i < d.n; i++) {
+		int64_t id = draft_saved_as(t, d.path[i]);
+		if (!id) {
+			n++;
+			continue;
+		}
+		unlink(d.path[i]);
+		tui_message(t, false, TR("上次的草稿已登记为 #%lld（保存后程序中断），草稿已删除",
+					 "the last draft was already logged as #%lld (the program stopped after saving); draft removed"),
+			    (long long)id);
+	}
+	return n;
 }
 
 static void clear_form(struct tui *t, struct form *f)
@@ -270,6 +458,7 @@ static void clear_form(struct tui *t, struct form *f)
 		f->msg[i][0] = '\0';
 	}
 	memset(&f->hints, 0, sizeof f->hints);
+	memset(&f->caller, 0, sizeof f->caller);
 	new_token(f);
 	char now[32];
 	le_set(&f->edit[FI_AT], time_format(t->c->now, TIME_FULL, now, sizeof now));
@@ -382,6 +571,7 @@ static void refresh_hints(struct tui *t, struct form *f)
 	struct zs_error err = { 0 };
 	if (*phone || (subject && *subject) || (summary && *summary))
 		intake_hints(t->c, &probe, &f->hints, &err);
+	caller_history(t->c, phone, &f->caller, &err);
 	free(subject);
 	free(summary);
 }
@@ -393,7 +583,7 @@ void form_open(struct tui *t, bool restore_draft)
 		return;
 	if (!f->open) {
 		clear_form(t, f);
-		if (restore_draft && load_draft(f))
+		if (restore_draft && (access(f->draft_path, F_OK) == 0 || adopt_draft(f)) && load_draft(f))
 			tui_message(t, false, "%s", TR("已恢复未保存的草稿", "Unsaved draft restored"));
 		for (int i = 0; i < FI_N; i++)
 			check_field(t, f, i);
@@ -401,6 +591,18 @@ void form_open(struct tui *t, bool restore_draft)
 	}
 	f->open = true;
 	tui_push(t, &view_form, f);
+}
+
+/* Under the phone: this caller's earlier intakes, before saving another
+ * (how many, the last one's number, time, status, business). */
+static void caller_line(struct tui *t, const struct form *f, int y, int x)
+{
+	const struct caller_history *h = &f->caller;
+	char tm[32], line[512];
+	snprintf(line, sizeof line, TR("此号码之前来过 %lld%s 次，最近 #%lld %s %s %s", "this number called %lld%s times before; last #%lld %s %s %s"),
+		 (long long)h->count, h->count >= CALLER_HISTORY_MAX ? "+" : "", (long long)h->last_id,
+		 time_format(h->last_at, TIME_SHORT, tm, sizeof tm), vocab_label(&vocab_status, h->last_status), h->last_subject);
+	tui_text(t, y, x, t->cols - x, line, C_WARN);
 }
 
 static void paint(struct tui *t, void *self)
@@ -427,6 +629,8 @@ static void paint(struct tui *t, void *self)
 				/* The short list of choices, numbered for one-key picking. */
 				char list[1024];
 				size_t n = 0;
+				if (v->n > 9)   /* first: at 80 columns only a few choices fit */
+					n += (size_t)snprintf(list, sizeof list, "%s", TR("打字筛选  ", "type to filter  "));
 				for (size_t k = 0; k < v->n && k < 9 && n < sizeof list - 64; k++)
 					n += (size_t)snprintf(list + n, sizeof list - n, "%zu %s  ", k + 1, TR(v->items[k].zh, v->items[k].en));
 				if (v->n > 9)
@@ -444,6 +648,8 @@ static void paint(struct tui *t, void *self)
 			if (f->msg[i][0])
 				tui_text(t, y, msg_x, t->cols - msg_x, f->msg[i], C_WARN);
 		}
+		if (i == FI_PHONE && f->caller.count)
+			caller_line(t, f, ++y, label_w);
 	}
 	y++;
 	if (f->hints.dup_of) {
@@ -486,7 +692,12 @@ static void save(struct tui *t, struct form *f)
 	unlink(f->draft_path);
 	f->open = false;
 	tui_pop(t);
-	tui_message(t, false, TR("已登记 #%lld", "Logged #%lld"), (long long)id);
+	int more = dead_count(f);
+	if (more)
+		tui_message(t, false, TR("已登记 #%lld；还有 %d 份未保存的草稿：按 n 继续，按 X 丢弃", "Logged #%lld; %d more unsaved drafts: n continues, X discards"),
+			    (long long)id, more);
+	else
+		tui_message(t, false, TR("已登记 #%lld", "Logged #%lld"), (long long)id);
 }
 
 static bool key_save(struct tui *t, void *self, int key)
@@ -505,6 +716,16 @@ static bool key_leave(struct tui *t, void *self, int key)
 	return true;
 }
 
+/* Ctrl-C does not quit from the form (a half-typed complaint would be
+ * left behind in a hurry) but says the two ways out. */
+static bool key_interrupt(struct tui *t, void *self, int key)
+{
+	(void)self;
+	(void)key;
+	tui_message(t, false, "%s", TR("Esc 离开并保留草稿；Ctrl-S 保存", "Esc leaves and keeps the draft; Ctrl-S saves"));
+	return true;
+}
+
 static bool key_link(struct tui *t, void *self, int key)
 {
 	(void)key;
@@ -520,6 +741,19 @@ static bool key_link(struct tui *t, void *self, int key)
 	return true;
 }
 
+static bool on_key(struct tui *t, void *self, int key, bool fkey);
+static bool key_next(struct tui *t, void *self, int key);
+
+/* Ctrl-J: a line break in the summary; elsewhere the next field, as a
+ * terminal that sends it for Enter expects. */
+static bool key_newline(struct tui *t, void *self, int key)
+{
+	struct form *f = self;
+	if (f->edit[f->focus].multiline && defs[f->focus].kind == F_TEXT)
+		return on_key(t, f, '\n', false);
+	return key_next(t, self, key);
+}
+
 static bool key_next(struct tui *t, void *self, int key)
 {
 	(void)t;
@@ -531,23 +765,63 @@ static bool key_next(struct tui *t, void *self, int key)
 
 /* Ctrl-N / Ctrl-P stand in for Tab / Shift-Tab where a client eats them. */
 static const struct key_binding form_keys[] = {
-	{ { '\t', TUI_FKEY(KEY_DOWN), '\r', '\n' }, "Tab/↓", "换栏", "next", "下一栏（Enter 也可）", "next field (Enter too)", ROLE_NONE, key_next },
+	{ { '\t', TUI_FKEY(KEY_DOWN), '\r' }, "Tab/↓", "换栏", "next", "下一栏（Enter 也可）", "next field (Enter too)", ROLE_NONE, key_next },
 	{ { 14, TUI_FKEY(KEY_ENTER) }, "Ctrl-N", NULL, NULL, "下一栏", "next field", ROLE_NONE, key_next },
 	{ { TUI_FKEY(KEY_BTAB), TUI_FKEY(KEY_UP), 16 }, "Shift-Tab/↑/Ctrl-P", NULL, NULL, "上一栏", "previous field", ROLE_NONE, key_next },
 	{ { 0 }, "←/→", "选择", "pick", "选择渠道、类别、分类（也可按数字键）", "pick channel, kind, category (or digits)", ROLE_NONE, NULL },
 	{ { 0 }, "Space/1-9", NULL, NULL, "选择下一项 / 第几项（渠道、类别、分类）", "next choice / choice N (channel, kind, category)", ROLE_NONE, NULL },
+	{ { 0 }, "F4", NULL, NULL, "分类：从全部分类里筛选着选（在分类栏直接打字也可，如 食品 或 sp）", "category: pick from all categories, filtered (or just type on the field, e.g. sp)", ROLE_NONE, NULL },
 	{ { 19, TUI_FKEY(KEY_F(2)) }, "Ctrl-S/F2", "保存", "save", "保存登记", "save the intake", ROLE_NONE, key_save },
+	{ { '\n' }, "Ctrl-J", "换行", "new line", "内容摘要里换行（别的栏：下一栏）", "a line break in the summary (other fields: next field)", ROLE_NONE, key_newline },
 	{ { 5, TUI_FKEY(KEY_F(3)) }, "Ctrl-E/F3", "关联曝光", "link", "关联建议的曝光问题", "link the suggested exposure", ROLE_NONE, key_link },
-	{ { 27 }, "Esc", "离开（保留草稿）", "leave (draft kept)", "离开表单，保留草稿", "leave the form, keep the draft", ROLE_NONE, key_leave },
+	{ { 27 }, "Esc", "离开", "leave", "离开表单，保留草稿", "leave the form, keep the draft", ROLE_NONE, key_leave },
+	{ { 3 }, "Ctrl-C", NULL, NULL, "说怎样离开（Esc 保留草稿，Ctrl-S 保存）", "says how to leave (Esc keeps the draft, Ctrl-S saves)", ROLE_NONE, key_interrupt },
 	{ { 0 }, "Ctrl-U", NULL, NULL, "清空本栏", "clear this field", ROLE_NONE, NULL },
 };
 const struct key_table form_key_table = KEY_TABLE("新登记表单", "New-intake form", form_keys);
+
+static void vocab_picked(struct tui *t, void *ud, int index, const char *row)
+{
+	(void)t;
+	(void)row;
+	struct form *f = ud;
+	if (index < 0)
+		return;
+	f->pick[f->focus] = index;
+	save_draft(f);
+}
+
+/* A long vocabulary (the categories) is picked from the pick list: the key
+ * typed on the field starts its filter (食, sp, 12…). */
+static void choose_vocab(struct tui *t, struct form *f, int key)
+{
+	const struct vocab *v = defs[f->focus].vocab;
+	char **rows = calloc(v->n ? v->n : 1, sizeof *rows);
+	if (!rows)
+		return;
+	for (size_t k = 0; k < v->n; k++)
+		rows[k] = (char *)TR(v->items[k].zh, v->items[k].en);
+	char first[8] = "";
+	if (key)
+		first[text_encode((uint32_t)key, first)] = '\0';
+	char title[256];
+	snprintf(title, sizeof title, TR("%s：打字筛选（名称或拼音首字母），Enter 选定，Esc 不改", "%s: type a name or pinyin initials, Enter picks, Esc keeps it"),
+		 TR(defs[f->focus].zh, defs[f->focus].en));
+	struct choose_opts o = { .filter = first, .start = f->pick[f->focus] };
+	list_choose_opts(t, title, rows, (int)v->n, &o, vocab_picked, f);
+	free(rows);
+}
 
 /* What no binding takes: choices in pick fields, text in the others. */
 static bool on_key(struct tui *t, void *self, int key, bool fkey)
 {
 	struct form *f = self;
 	int i = f->focus;
+	if (defs[i].kind == F_PICK && defs[i].vocab->n > 9 &&
+	    ((!fkey && key > 0x20 && key != 0x7F && !(key >= '1' && key <= '9')) || (fkey && key == KEY_F(4)))) {
+		choose_vocab(t, f, fkey ? 0 : key);
+		return true;
+	}
 	if (defs[i].kind == F_PICK) {
 		const struct vocab *v = defs[i].vocab;
 		int n = (int)v->n, before = f->pick[i];

@@ -1,4 +1,5 @@
 /* A single-line editor that counts in characters and columns, not bytes. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "lineedit.h"
@@ -10,12 +11,20 @@ void le_set(struct lineedit *e, const char *s)
 	snprintf(e->buf, sizeof e->buf, "%s", s ? s : "");
 	e->len = strlen(e->buf);
 	e->caret = e->len;
+	e->selected = false;
+}
+
+void le_set_selected(struct lineedit *e, const char *s)
+{
+	le_set(e, s);
+	e->selected = e->len > 0;
 }
 
 void le_clear(struct lineedit *e)
 {
 	e->buf[0] = '\0';
 	e->len = e->caret = 0;
+	e->selected = false;
 }
 
 /* The character before at starts where a cut before its last byte falls. */
@@ -42,9 +51,27 @@ static void delete_range(struct lineedit *e, size_t from, size_t to)
 		e->caret = from;
 }
 
+/* On selected text: a deleting key clears it all, a typed character
+ * replaces it, a movement key ends the selection and moves as usual. */
+static bool selected_key(struct lineedit *e, int key, bool fkey, bool *changed)
+{
+	bool erase = fkey ? key == KEY_BACKSPACE || key == KEY_DC : key == 127 || key == 8 || key == 21 || key == 11;
+	e->selected = false;
+	if (erase) {
+		le_clear(e);
+		*changed = true;
+		return true;
+	}
+	if (!fkey && key >= 0x20 && !text_cp_stripped((uint32_t)key))
+		le_clear(e);   /* and the key goes in below */
+	return false;
+}
+
 bool le_key(struct lineedit *e, int key, bool fkey, bool *changed)
 {
 	*changed = false;
+	if (e->selected && selected_key(e, key, fkey, changed))
+		return true;
 	if (fkey) {
 		switch (key) {
 		case KEY_LEFT: e->caret = prev_char(e, e->caret); return true;
@@ -87,8 +114,9 @@ bool le_key(struct lineedit *e, int key, bool fkey, bool *changed)
 		return true;
 	}
 	/* Control characters never enter a field (a paste of escape sequences
-	 * included); everything printable, Chinese from the IME too, does. */
-	if (key < 0 || text_cp_stripped((uint32_t)key))
+	 * included); everything printable, Chinese from the IME too, does, and
+	 * a line break where the field takes several lines. */
+	if (key < 0 || (text_cp_stripped((uint32_t)key) && !(key == '\n' && e->multiline)))
 		return false;
 	if (e->max_chars && text_length(e->buf) >= e->max_chars)
 		return true;
@@ -104,12 +132,48 @@ bool le_key(struct lineedit *e, int key, bool fkey, bool *changed)
 	return true;
 }
 
+/* The text as drawn: each line break as a visible ↵ (one column); *at
+ * gets the drawn offset of byte `from`. */
+static void drawn(const struct lineedit *e, size_t from, size_t to, char *out, size_t n, size_t *at)
+{
+	size_t o = 0;
+	for (size_t i = from; i < to && o + 4 < n; i++) {
+		if (i == e->caret)
+			*at = o;
+		if (e->buf[i] == '\n') {
+			memcpy(out + o, "\u21b5", 3);
+			o += 3;
+		} else {
+			out[o++] = e->buf[i];
+		}
+	}
+	if (to == e->caret)
+		*at = o;
+	out[o] = '\0';
+}
+
 int le_draw(struct tui *t, const struct lineedit *e, int y, int x, int w, int color)
 {
 	/* Scroll so that the caret stays visible with one column to spare. */
 	size_t start = 0;
 	while (text_width_n(e->buf + start, e->caret - start) > w - 1 && start < e->caret)
 		start = next_char(e, start);
-	tui_text(t, y, x, w, e->buf + start, (enum tui_color)color);
-	return x + text_width_n(e->buf + start, e->caret - start);
+	char *shown = malloc(e->len * 3 + 4);
+	if (!shown)
+		return x;
+	size_t caret = 0;
+	drawn(e, start, e->len, shown, e->len * 3 + 4, &caret);
+	int cx;
+	if (e->selected) {
+		/* The whole value shown selected, as a selected field is. */
+		int tw = text_width(shown);
+		tui_fill(t, y, x, w, (enum tui_color)color);
+		tui_text(t, y, x, tw < w ? tw : w, shown, C_SELECTED);
+		cx = x + (tw < w ? tw : w - 1);
+	} else {
+		tui_text(t, y, x, w, shown, (enum tui_color)color);
+		cx = x + text_width_n(shown, caret);
+	}
+	free(shown);
+	return cx;
 }

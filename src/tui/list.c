@@ -283,7 +283,10 @@ struct chooser {
 	struct tui_list list;    /* first: the shared bindings reach it */
 	char title[256];
 	char **rows;
+	bool *marked;            /* multi: the rows Tab marked */
 	int n;
+	struct choose_opts o;
+	char sep[8];
 	choose_done_cb done;
 	void *ud;
 };
@@ -300,13 +303,58 @@ static const char *ch_text(void *ud, int i, enum tui_color *c, bool *heading)
 	return ((struct chooser *)ud)->rows[i];
 }
 
-static const struct tui_rows chooser_rows = { ch_count, ch_text, NULL, pick_match };
+/* A row that starts with its number (#15 标题) ranks first for exactly that
+ * number typed (15 or #15), above #150 and a time 21:15 that merely hold
+ * it; the rest as pick_match ranks names. */
+static int ch_match(const char *text, const char *typed)
+{
+	const char *d = typed + (*typed == '#');
+	size_t nd = strspn(d, "0123456789");
+	if (nd && !d[nd] && text[0] == '#' && !strncmp(text + 1, d, nd) && (text[1 + nd] == ' ' || !text[1 + nd]))
+		return 10;
+	return pick_match(text, typed);
+}
 
-static void ch_finish(struct tui *t, struct chooser *ch, int i)
+static void ch_paint_row(struct tui *t, void *ud, int i, int y, bool selected)
+{
+	struct chooser *ch = ud;
+	char line[1100];
+	snprintf(line, sizeof line, "%s %s", ch->marked[i] ? "✓" : " ", ch->rows[i]);
+	tui_text(t, y, 0, t->cols, line, selected ? C_SELECTED : ch->marked[i] ? C_OK : C_NORMAL);
+}
+
+static const struct tui_rows chooser_rows = { ch_count, ch_text, NULL, ch_match };
+static const struct tui_rows chooser_multi_rows = { ch_count, ch_text, ch_paint_row, ch_match };
+
+/* The marked rows joined with the separator (NULL: none marked). */
+static char *ch_joined(const struct chooser *ch, int *first)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		return NULL;
+	int k = 0;
+	for (int i = 0; i < ch->n; i++)
+		if (ch->marked[i]) {
+			if (!k++)
+				*first = i;
+			fprintf(f, "%s%s", k > 1 ? ch->sep : "", ch->rows[i]);
+		}
+	fclose(f);
+	if (!k) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* row: what done gets (the picked row, the marked rows joined, the text
+ * typed); NULL for Esc. */
+static void ch_finish(struct tui *t, struct chooser *ch, int i, char *row)
 {
 	choose_done_cb done = ch->done;
 	void *ud = ch->ud;
-	char *row = i >= 0 ? strdup(ch->rows[i]) : NULL;
 	tui_pop(t);   /* frees ch */
 	done(t, ud, row ? i : -1, row);
 	free(row);
@@ -316,42 +364,79 @@ static bool ch_pick(struct tui *t, void *self, int key)
 {
 	(void)key;
 	struct chooser *ch = self;
+	int first = -1;
+	char *joined = ch->o.multi ? ch_joined(ch, &first) : NULL;
+	if (joined) {
+		ch_finish(t, ch, first, joined);
+		return true;
+	}
 	int i = tui_list_current(&ch->list);
+	const char *typed = ch->list.filter ? ch->list.filter->buf : "";
+	if (i < 0 && ch->o.typed_ok && *typed) {
+		ch_finish(t, ch, -1, strdup(typed));
+		return true;
+	}
 	if (i < 0) {
 		tui_message(t, true, "%s", TR("没有匹配的条目：改一改筛选，或按 Esc 取消", "nothing matches: change the filter or press Esc"));
 		return true;
 	}
-	ch_finish(t, ch, i);
+	ch_finish(t, ch, i, strdup(ch->rows[i]));
 	return true;
 }
 
 static bool ch_cancel(struct tui *t, void *self, int key)
 {
 	(void)key;
-	ch_finish(t, self, -1);
+	ch_finish(t, self, -1, NULL);
+	return true;
+}
+
+/* Multi: Tab marks (or unmarks) the highlighted row and clears the filter
+ * for the next name. */
+static bool ch_mark(struct tui *t, void *self, int key)
+{
+	(void)t;
+	(void)key;
+	struct chooser *ch = self;
+	int i = tui_list_current(&ch->list);
+	if (i < 0)
+		return true;
+	ch->marked[i] = !ch->marked[i];
+	tui_list_start_filter(&ch->list, "");
+	for (int k = 0; k < ch->list.nvis; k++)
+		if (ch->list.vis[k] == i)
+			ch->list.sel = k;
 	return true;
 }
 
 static const struct key_binding choose_keys[] = {
-	{ { '\r', '\n', TUI_FKEY(KEY_ENTER) }, "Enter", "选定", "pick", "选定高亮的一项（先打字筛选：名称的开头、一部分或拼音首字母，如 spaq）", "pick the highlighted entry (type to filter first: the start of a name, a part, or its pinyin initials such as spaq)", ROLE_NONE, ch_pick },
+	{ { '\r', '\n', TUI_FKEY(KEY_ENTER) }, "Enter", "选定", "pick", "选定高亮的一项（先打字筛选：名称的开头、一部分、拼音首字母如 spaq，或编号）", "pick the highlighted entry (type to filter first: the start of a name, a part, its pinyin initials such as spaq, or a number)", ROLE_NONE, ch_pick },
 	{ { 27, 7 }, "Esc", "取消", "cancel", "取消，什么也不改（Ctrl-U 清空筛选）", "cancel, nothing changes (Ctrl-U clears the filter)", ROLE_NONE, ch_cancel },
 	{ { 0 }, "↑↓", "选择", "select", "在匹配的条目间移动", "move among the matches", ROLE_NONE, NULL },
 };
 const struct key_table choose_key_table = KEY_TABLE("选择列表", "Pick lists", choose_keys);
+
+static const struct key_binding choose_multi_keys[] = {
+	{ { '\t' }, "Tab", "勾选", "mark", "勾选或取消高亮的一项（可选多项）", "mark or unmark the highlighted entry (several allowed)", ROLE_NONE, ch_mark },
+	{ { '\r', '\n', TUI_FKEY(KEY_ENTER) }, "Enter", "完成", "done", "完成：取勾选的各项（没有勾选时取高亮的一项）", "done: the marked entries (the highlighted one if none is marked)", ROLE_NONE, ch_pick },
+	{ { 27, 7 }, "Esc", "取消", "cancel", "取消，什么也不改", "cancel, nothing changes", ROLE_NONE, ch_cancel },
+};
+const struct key_table choose_multi_key_table = KEY_TABLE("多选列表", "Pick lists of several", choose_multi_keys);
 
 static void ch_paint(struct tui *t, void *self)
 {
 	struct chooser *ch = self;
 	tui_list_header(t, &ch->list, ch->title);
 	tui_list_paint(t, &ch->list, 1, t->rows - 2);
-	tui_hints(t, &choose_key_table);
+	tui_hints(t, ch->o.multi ? &choose_multi_key_table : &choose_key_table);
 }
 
 static bool ch_on_key(struct tui *t, void *self, int key, bool fkey)
 {
 	struct chooser *ch = self;
-	/* Enter and Esc are the chooser's own bindings. */
-	if ((!fkey && (key == '\r' || key == '\n' || key == 27 || key == 7)) || (fkey && key == KEY_ENTER))
+	/* Enter, Esc (and Tab of a multi pick) are the chooser's own bindings. */
+	if ((!fkey && (key == '\r' || key == '\n' || key == 27 || key == 7)) || (fkey && key == KEY_ENTER) ||
+	    (ch->o.multi && !fkey && key == '\t'))
 		return false;
 	/* The filter stays open: every printable key narrows the list. */
 	if (!ch->list.filtering && !fkey && key >= 0x20 && key != 0x7F)
@@ -372,31 +457,55 @@ static void ch_close(struct tui *t, void *self)
 	for (int i = 0; i < ch->n; i++)
 		free(ch->rows[i]);
 	free(ch->rows);
+	free(ch->marked);
 	tui_list_free(&ch->list);
 	free(ch);
 }
 
 static const struct view view_choose = { "choose", &choose_key_table, ch_paint, ch_on_key, ch_typing, NULL, ch_close };
+static const struct view view_choose_multi = { "choose", &choose_multi_key_table, ch_paint, ch_on_key, ch_typing, NULL, ch_close };
 
-void list_choose(struct tui *t, const char *title, char *const *rows, int n, const char *filter,
-		 choose_done_cb done, void *ud)
+void list_choose_opts(struct tui *t, const char *title, char *const *rows, int n, const struct choose_opts *o,
+		      choose_done_cb done, void *ud)
 {
 	struct chooser *ch = calloc(1, sizeof *ch);
-	if (!ch || !(ch->rows = calloc((size_t)(n > 0 ? n : 1), sizeof *ch->rows))) {
+	size_t cap = (size_t)(n > 0 ? n : 1);
+	if (!ch || !(ch->rows = calloc(cap, sizeof *ch->rows)) || !(ch->marked = calloc(cap, sizeof *ch->marked))) {
+		if (ch)
+			free(ch->rows);
 		free(ch);
 		done(t, ud, -1, NULL);
 		return;
 	}
 	snprintf(ch->title, sizeof ch->title, "%s", title);
+	ch->o = *o;
+	snprintf(ch->sep, sizeof ch->sep, "%s", o->sep ? o->sep : "、");
+	int start = -1;
 	for (int i = 0; i < n; i++)
-		if ((ch->rows[ch->n] = strdup(rows[i])))
+		if ((ch->rows[ch->n] = strdup(rows[i]))) {
+			if (i == o->start)
+				start = ch->n;
+			if (o->mark && o->mark[i])
+				ch->marked[ch->n] = true;
 			ch->n++;
+		}
 	ch->done = done;
 	ch->ud = ud;
-	tui_list_init(&ch->list, &chooser_rows, ch);
-	tui_list_start_filter(&ch->list, filter ? filter : "");
+	tui_list_init(&ch->list, o->multi ? &chooser_multi_rows : &chooser_rows, ch);
+	tui_list_start_filter(&ch->list, o->filter ? o->filter : "");
+	/* Start on the row asked for (the item the form warned about). */
+	for (int k = 0; start >= 0 && k < ch->list.nvis; k++)
+		if (ch->list.vis[k] == start)
+			ch->list.sel = k;
 	t->message[0] = '\0';
-	tui_push(t, &view_choose, ch);
+	tui_push(t, o->multi ? &view_choose_multi : &view_choose, ch);
+}
+
+void list_choose(struct tui *t, const char *title, char *const *rows, int n, const char *filter,
+		 choose_done_cb done, void *ud)
+{
+	struct choose_opts o = { .filter = filter, .start = -1 };
+	list_choose_opts(t, title, rows, n, &o, done, ud);
 }
 
 struct names {
@@ -420,7 +529,21 @@ static int unit_cb(const struct unit *u, void *ud)
 	return 0;
 }
 
+static void names_free(struct names *nm)
+{
+	for (int i = 0; i < nm->n; i++)
+		free(nm->v[i]);
+	free(nm->v);
+}
+
 void unit_choose(struct tui *t, const char *title, const char *filter, choose_done_cb done, void *ud)
+{
+	struct choose_opts o = { .filter = filter, .start = -1 };
+	unit_choose_opts(t, title, &o, NULL, done, ud);
+}
+
+void unit_choose_opts(struct tui *t, const char *title, const struct choose_opts *opts, const char *current,
+		      choose_done_cb done, void *ud)
 {
 	struct names nm = { 0 };
 	struct zs_error err = { 0 };
@@ -429,9 +552,21 @@ void unit_choose(struct tui *t, const char *title, const char *filter, choose_do
 	} else if (!nm.n) {
 		tui_message(t, true, "%s", TR("还没有单位：先导入值班表（zhishou roster import）", "no units yet: import the duty roster first (zhishou roster import)"));
 	} else {
-		list_choose(t, title, nm.v, nm.n, filter, done, ud);
+		/* The units already chosen (a;b) start marked. */
+		struct choose_opts o = *opts;
+		bool *mark = current && *current ? calloc((size_t)nm.n, sizeof *mark) : NULL;
+		for (int i = 0; mark && i < nm.n; i++) {
+			const char *p = current;
+			size_t l = strlen(nm.v[i]);
+			while ((p = strstr(p, nm.v[i]))) {
+				if ((p == current || p[-1] == ';') && (p[l] == ';' || !p[l]))
+					mark[i] = true;
+				p += l;
+			}
+		}
+		o.mark = mark;
+		list_choose_opts(t, title, nm.v, nm.n, &o, done, ud);
+		free(mark);
 	}
-	for (int i = 0; i < nm.n; i++)
-		free(nm.v[i]);
-	free(nm.v);
+	names_free(&nm);
 }

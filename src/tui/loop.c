@@ -283,9 +283,13 @@ int tui_run(struct zs_ctx *c, const struct tui_options *opt)
 	tui_push(t, &view_dashboard, t->dash);
 	if (term_note[0])
 		tui_message(t, false, "%s", term_note);
-	if (form_draft_pending(t))
+	int drafts = form_draft_pending(t);
+	if (drafts == 1)
 		tui_message(t, false, "%s", TR("发现上次未保存的登记草稿：按 n 继续编辑，按 X 丢弃",
 					       "An unsaved intake draft was found: press n to continue it, X to discard it"));
+	else if (drafts > 1)
+		tui_message(t, false, TR("发现上次未保存的登记草稿 %d 份：按 n 逐份继续编辑，按 X 丢弃一份",
+					 "%d unsaved intake drafts were found: press n to continue them one by one, X to discard one"), drafts);
 	t->dirty = true;
 
 	int64_t last_data_check = 0;

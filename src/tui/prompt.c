@@ -12,6 +12,7 @@ struct prompt {
 	struct lineedit edit;
 	prompt_done_cb done;
 	void *ud;
+	bool confirm;   /* a yes/no question: one key answers, nothing is typed */
 };
 
 /* Enter and Esc hand the answer (or NULL) to whoever asked, after the
@@ -49,6 +50,7 @@ const struct key_table prompt_key_table = KEY_TABLE("输入框", "Prompts", prom
 
 /* Editing keys of every text field and prompt (lineedit.c). */
 static const struct key_binding edit_keys[] = {
+	{ { 0 }, "Type/Enter", NULL, NULL, "输入框带着当前值（反白）时：打字替换它，Enter 保留，←/→ 在它上面改", "a prompt holding the current value (shown selected): typing replaces it, Enter keeps it, arrows edit it", ROLE_NONE, NULL },
 	{ { 0 }, "Left/Right", NULL, NULL, "移动光标（按字）", "move the caret (by character)", ROLE_NONE, NULL },
 	{ { 0 }, "Home/Ctrl-A", NULL, NULL, "到行首", "to the start", ROLE_NONE, NULL },
 	{ { 0 }, "End", NULL, NULL, "到行尾（输入框里 Ctrl-E 也可）", "to the end (Ctrl-E too, in prompts)", ROLE_NONE, NULL },
@@ -59,20 +61,48 @@ static const struct key_binding edit_keys[] = {
 };
 const struct key_table edit_key_table = KEY_TABLE("文字输入", "Text fields", edit_keys);
 
-static const struct view view_prompt;
+static const struct view view_prompt, view_prompt_lines;
+extern const struct key_table confirm_key_table;
 
-void prompt_open(struct tui *t, const char *question, const char *initial, prompt_done_cb done, void *ud)
+/* Ctrl-J: a line break in a prompt that takes several lines. */
+static bool key_newline(struct tui *t, void *self, int key)
+{
+	(void)t;
+	struct prompt *p = self;
+	bool changed;
+	return le_key(&p->edit, key, false, &changed);
+}
+
+static const struct key_binding prompt_lines_keys[] = {
+	{ { '\r', TUI_FKEY(KEY_ENTER) }, "Enter", "确定", "accept", "确定（写完了）", "accept (done writing)", ROLE_NONE, key_accept },
+	{ { '\n' }, "Ctrl-J", "换行", "new line", "换行（备注、批示可写几行）", "a line break (notes and instructions take several lines)", ROLE_NONE, key_newline },
+	{ { 27, 7 }, "Esc/Ctrl-G", "取消", "cancel", "取消", "cancel", ROLE_NONE, key_cancel },
+};
+const struct key_table prompt_lines_key_table = KEY_TABLE("多行输入框", "Prompts of several lines", prompt_lines_keys);
+
+static void open_prompt(struct tui *t, const char *question, const char *initial, bool lines, prompt_done_cb done, void *ud)
 {
 	struct prompt *p = calloc(1, sizeof *p);
 	if (!p)
 		return;
 	snprintf(p->question, sizeof p->question, "%s", question);
-	le_set(&p->edit, initial);
+	le_set_selected(&p->edit, initial);   /* typing replaces the current value */
 	p->edit.max_chars = 4000;
+	p->edit.multiline = lines;
 	p->done = done;
 	p->ud = ud;
 	t->message[0] = '\0';   /* a status message must not cover the prompt */
-	tui_push(t, &view_prompt, p);
+	tui_push(t, lines ? &view_prompt_lines : &view_prompt, p);
+}
+
+void prompt_open(struct tui *t, const char *question, const char *initial, prompt_done_cb done, void *ud)
+{
+	open_prompt(t, question, initial, false, done, ud);
+}
+
+void prompt_open_lines(struct tui *t, const char *question, const char *initial, prompt_done_cb done, void *ud)
+{
+	open_prompt(t, question, initial, true, done, ud);
 }
 
 static void paint(struct tui *t, void *self)
@@ -85,13 +115,21 @@ static void paint(struct tui *t, void *self)
 	tui_fill(t, y, 0, t->cols, C_HEADER);
 	/* The question is what matters; the answer needs only a few columns. */
 	int qw = text_width(p->question);
+	if (p->confirm) {
+		tui_text(t, y, 0, t->cols, p->question, C_HEADER);
+		t->cursor_y = y;
+		t->cursor_x = qw < t->cols ? qw : t->cols - 1;
+		t->cursor_on = true;
+		tui_hints(t, &confirm_key_table);
+		return;
+	}
 	if (qw > t->cols - 12)
 		qw = t->cols - 12;
 	tui_text(t, y, 0, qw, p->question, C_HEADER);
 	t->cursor_x = le_draw(t, &p->edit, y, qw, t->cols - qw, C_HEADER);
 	t->cursor_y = y;
 	t->cursor_on = true;
-	tui_hints(t, &prompt_key_table);
+	tui_hints(t, p->edit.multiline ? &prompt_lines_key_table : &prompt_key_table);
 }
 
 static bool on_key(struct tui *t, void *self, int key, bool fkey)
@@ -109,3 +147,44 @@ static void closed(struct tui *t, void *self)
 }
 
 static const struct view view_prompt = { "prompt", &prompt_key_table, paint, on_key, NULL, NULL, closed };
+static const struct view view_prompt_lines = { "prompt", &prompt_lines_key_table, paint, on_key, NULL, NULL, closed };
+
+/* --- a yes/no question: one key answers it, no Enter ------------------- */
+
+static bool key_yes(struct tui *t, void *self, int key)
+{
+	(void)key;
+	struct prompt *p = self;
+	le_set(&p->edit, "y");
+	return finish(t, p, true);
+}
+
+static const struct key_binding confirm_keys[] = {
+	{ { 'y', 'Y' }, "y", "是", "yes", "是（一个键，不用回车）", "yes (one key, no Enter)", ROLE_NONE, key_yes },
+	{ { 'n', 'N', 27, 7 }, "n/Esc", "否", "no", "否", "no", ROLE_NONE, key_cancel },
+};
+const struct key_table confirm_key_table = KEY_TABLE("是否确认", "Yes/no questions", confirm_keys);
+
+static bool confirm_key(struct tui *t, void *self, int key, bool fkey)
+{
+	(void)t;
+	(void)self;
+	(void)key;
+	(void)fkey;
+	return true;   /* any other key: the question stays */
+}
+
+static const struct view view_confirm = { "confirm", &confirm_key_table, paint, confirm_key, NULL, NULL, closed };
+
+void prompt_confirm(struct tui *t, const char *question, prompt_done_cb done, void *ud)
+{
+	struct prompt *p = calloc(1, sizeof *p);
+	if (!p)
+		return;
+	snprintf(p->question, sizeof p->question, "%s", question);
+	p->done = done;
+	p->ud = ud;
+	p->confirm = true;
+	t->message[0] = '\0';
+	tui_push(t, &view_confirm, p);
+}

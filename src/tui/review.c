@@ -199,9 +199,9 @@ static bool key_open(struct tui *t, void *self, int key)
 static bool key_handover(struct tui *t, void *self, int key)
 {
 	if (key == 'S')
-		prompt_open(t, TR("交班：在班人员（如 张三、李四）：", "Sign: names on duty: "), "", sign_names_done, self);
+		names_choose(t, TR("交班：在班人员（打字筛选，Tab 勾选多人，Enter 完成）", "Sign: names on duty (type to filter, Tab marks several, Enter when done)"), sign_names_done, self);
 	else
-		prompt_open(t, TR("接班：接班人员：", "Accept: names taking over: "), "", accept_names_done, self);
+		names_choose(t, TR("接班：接班人员（打字筛选，Tab 勾选多人，Enter 完成）", "Accept: names taking over (type to filter, Tab marks several, Enter when done)"), accept_names_done, self);
 	return true;
 }
 

@@ -173,8 +173,30 @@ extern const struct key_table list_nav_key_table;
 typedef void (*choose_done_cb)(struct tui *t, void *ud, int index, const char *row);
 void list_choose(struct tui *t, const char *title, char *const *rows, int n, const char *filter,
 		 choose_done_cb done, void *ud);
+/* What a pick list may do besides: start on a row, mark several (Tab; done
+ * gets the marked rows joined with sep, index the first of them), or take
+ * the text typed when nothing matches (index -1, row the text). */
+struct choose_opts {
+	const char *filter;      /* typed at the start */
+	int start;               /* the row highlighted at the start; -1: the best */
+	bool multi;
+	const bool *mark;        /* multi: rows marked at the start (NULL: none) */
+	const char *sep;         /* multi: between the rows done gets (NULL: 、) */
+	bool typed_ok;
+};
+void list_choose_opts(struct tui *t, const char *title, char *const *rows, int n, const struct choose_opts *o,
+		      choose_done_cb done, void *ud);
 /* A pick list of every unit; the answer is the unit's name. */
 void unit_choose(struct tui *t, const char *title, const char *filter, choose_done_cb done, void *ud);
+/* The same with options; current (a;b, may be NULL) marks units already chosen. */
+void unit_choose_opts(struct tui *t, const char *title, const struct choose_opts *o, const char *current,
+		      choose_done_cb done, void *ud);
+
+/* The night's pick lists (picks.c).  exposure_choose and intake_choose
+ * hand done the picked id as text, starting on the row of start (0: none);
+ * intake_choose offers the recent intakes but skip. */
+void exposure_choose(struct tui *t, const char *title, int64_t start, choose_done_cb done, void *ud);
+void intake_choose(struct tui *t, const char *title, int64_t skip, int64_t start, choose_done_cb done, void *ud);
 
 /* One pager (pager.c) for every long text: lines wrapped by display
  * columns, scrolled with arrows, PgUp/PgDn/Space, Home/End. */
@@ -214,7 +236,8 @@ void form_open(struct tui *t, bool restore_draft);
  * empty), or the exit status after saying why not. */
 int tui_term_check(char *note, size_t n);
 bool form_has_draft(struct tui *t);
-bool form_draft_pending(struct tui *t);
+/* Unsaved drafts left by consoles that are gone, offered at start. */
+int form_draft_pending(struct tui *t);
 void form_discard_draft(struct tui *t);
 
 /* details (detail.c) */
@@ -224,6 +247,15 @@ void exposure_detail_open(struct tui *t, int64_t id);
 /* a one-line question or text entry at the bottom (prompt.c) */
 typedef void (*prompt_done_cb)(struct tui *t, void *ud, const char *answer);
 void prompt_open(struct tui *t, const char *question, const char *initial, prompt_done_cb done, void *ud);
+/* The same for text of several lines (notes, instructions): Ctrl-J breaks
+ * the line, Enter accepts. */
+void prompt_open_lines(struct tui *t, const char *question, const char *initial, prompt_done_cb done, void *ud);
+/* A yes/no question answered by one key: y hands done "y"; n or Esc NULL. */
+void prompt_confirm(struct tui *t, const char *question, prompt_done_cb done, void *ud);
+/* Names picked from the night's people (tonight's roster, then members),
+ * several marked with Tab, or typed whole: done gets them joined with 、
+ * (NULL for Esc), as a prompt's answer. */
+void names_choose(struct tui *t, const char *title, prompt_done_cb done, void *ud);
 
 void roster_view_open(struct tui *t);
 void relay_view_open(struct tui *t);

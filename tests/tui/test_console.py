@@ -617,6 +617,29 @@ class Form(ConsoleTest):
         self.assertEqual(it["phone"], "13900001111")
         self.assertEqual(it["subject"], "鑫旺食品有限公司")
 
+    def test_a_callers_earlier_intakes_show_under_the_phone(self):
+        self.log_add("第一次来电：烧烤收费不明", phone="13700004321", subject="老王烧烤")
+        last = self.log_add("第二次来电：还是没处理", phone="13700004321", subject="老王烧烤")
+        self.zs("log", "update", str(last), "--status", "accepted")
+        t = self.console(80, 24)
+        t.keys("n")
+        t.wait_for("新登记：投诉")
+        t.keys("Tab")
+        t.type("1370000432")                # not whole yet: nothing said
+        lines = t.wait_for("1370000432")
+        self.assertNotIn("此号码之前来过", "\n".join(lines))
+        t.type("1")
+        lines = t.wait_for("此号码之前来过")
+        row = self.field_line(lines, "来电号码")
+        # one line right under the phone: how many, the last one's #N, time, status
+        self.assertRegex(lines[row + 1].strip(), r"^此号码之前来过 2 次，最近 #%d \d\d-\d\d \d\d:\d\d 已受理 老王烧烤" % last)
+        self.assertEqual(self.field_line(lines, "被投诉主体"), row + 2)
+        # another number that never called: the line goes
+        t.keys("BSpace")
+        t.type("9")
+        t.wait_gone("此号码之前来过")
+        self.assertIn("13700004329", t.text())
+
     def test_typing_not_blocked_by_a_long_write_elsewhere(self):
         t = self.console(80, 24)
         t.keys("n")
@@ -702,26 +725,124 @@ class Draft(ConsoleTest):
         t2.wait_for("上次的草稿已登记为 #%d" % new_id)
         self.assertNotIn("发现上次未保存", t2.text())
         self.assertEqual(self.drafts(), [])
-        # Two consoles of one user share the draft: one saves, then the other
-        # (its form still open with the same draft) saves too.
+        # The same leftover appearing after this console started (so not
+        # removed at start): n takes it up, and saving it again is refused.
+        with open(dpath, "w", encoding="utf-8") as f:
+            f.write(left)
         t2.keys("n")
-        t2.wait_for("新登记：投诉")
-        t2.keys("Tab", "Tab", "Tab", "Tab")
-        t2.type("两个值守台同一草稿")
-        t2.wait_for("两个值守台同一草稿")
-        t3 = self.console(80, 24, wait=False)
-        t3.wait_for("发现上次未保存的登记草稿")
-        t3.keys("n")
-        t3.wait_for("两个值守台同一草稿")
-        t3.keys("C-s")
-        t3.wait_for("已登记 #")
-        first = self.newest()["id"]
+        t2.wait_for("保存后被杀的草稿")
         t2.keys("C-s")
-        t2.wait_for("这份草稿已登记为 #%d，没有重复登记" % first)
+        t2.wait_for("这份草稿已登记为 #%d，没有重复登记" % new_id)
         t2.wait_for("晚会曝光问题")          # the form closed: nothing left to keep
-        self.assertEqual(self.newest()["id"], first)
-        self.assertEqual(sum(1 for i in self.zs_json("log", "list", "--limit", "100")
-                             if i["summary"] == "两个值守台同一草稿"), 1)
+        self.assertEqual(self.newest()["id"], new_id)
+        self.assertEqual(self.drafts(), [])
+
+    def draft_texts(self):
+        out = []
+        for d in self.drafts():
+            with open(d, encoding="utf-8") as f:
+                out.append(json.load(f)["text"])
+        return sorted(out)
+
+    def start_draft(self, t, text):
+        t.keys("n")
+        t.wait_for("新登记：投诉")
+        t.keys("Tab", "Tab", "Tab", "Tab")
+        t.type(text)
+        t.wait_for(text)
+        deadline = time.monotonic() + 2
+        while text not in self.draft_texts() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        self.assertIn(text, self.draft_texts())
+
+    def test_two_consoles_of_one_user_keep_their_own_drafts(self):
+        a = self.console(80, 24)
+        self.start_draft(a, "甲台的草稿")
+        b = self.console(80, 24, wait=False)
+        b.wait_for("晚会曝光问题")
+        time.sleep(0.2)
+        self.assertNotIn("发现上次未保存", b.text())      # a's draft is a's
+        b.keys("n")
+        lines = b.wait_for("新登记：投诉")
+        self.assertNotIn("甲台的草稿", "\n".join(lines))
+        b.keys("Tab", "Tab", "Tab", "Tab")
+        b.type("乙台的草稿")
+        b.wait_for("乙台的草稿")
+        b.keys("Escape")
+        b.wait_for("草稿已保留")
+        self.assertEqual(self.draft_texts(), ["乙台的草稿", "甲台的草稿"])
+        b.keys("X")                                     # b discards its own only
+        b.wait_for("已丢弃草稿")
+        self.assertEqual(self.draft_texts(), ["甲台的草稿"])
+        b.keys("X")                                     # a's lives: not b's to discard
+        time.sleep(0.2)
+        self.assertEqual(self.draft_texts(), ["甲台的草稿"])
+        a.keys("C-s")
+        a.wait_for("已登记 #")
+        self.assertEqual(self.newest()["summary"], "甲台的草稿")
+        self.assertEqual(self.drafts(), [])
+
+    def kill(self, t):
+        os.kill(t.pid(), 9)
+        t.wait_dead()
+        t.close()
+
+    def test_a_killed_consoles_draft_goes_to_the_next_console_only(self):
+        live = self.console(80, 24)
+        self.start_draft(live, "活着的台的草稿")
+        dead = self.console(80, 24)
+        self.start_draft(dead, "被杀的台的草稿")
+        self.kill(dead)
+        nxt = self.console(80, 24, wait=False)
+        nxt.wait_for("发现上次未保存的登记草稿：按 n 继续编辑")
+        nxt.keys("n")
+        lines = nxt.wait_for("被杀的台的草稿")
+        self.assertIn("已恢复未保存的草稿", "\n".join(lines))
+        self.assertNotIn("活着的台的草稿", "\n".join(lines))
+        nxt.keys("C-s")
+        nxt.wait_for("已登记 #")
+        self.assertEqual(self.draft_texts(), ["活着的台的草稿"])
+        # the living console's draft is still its own
+        live.keys("C-s")
+        live.wait_for("已登记 #")
+        self.assertEqual(self.newest()["summary"], "活着的台的草稿")
+
+    def test_two_killed_consoles_drafts_are_both_offered(self):
+        first = self.console(80, 24)
+        self.start_draft(first, "第一台的草稿")
+        time.sleep(1.1)                                 # older by its mtime
+        second = self.console(80, 24)
+        self.start_draft(second, "第二台的草稿")
+        self.kill(first)
+        self.kill(second)
+        t = self.console(80, 24, wait=False)
+        t.wait_for("发现上次未保存的登记草稿 2 份")
+        t.keys("n")
+        t.wait_for("第一台的草稿")
+        t.keys("C-s")
+        t.wait_for("还有 1 份未保存的草稿：按 n 继续")
+        t.keys("n")
+        t.wait_for("第二台的草稿")
+        t.keys("C-s")
+        lines = t.wait_for("已登记 #")
+        self.assertNotIn("还有", lines[-1])
+        got = [i["summary"] for i in self.zs_json("log", "list", "--limit", "2")]
+        self.assertEqual(got, ["第二台的草稿", "第一台的草稿"])
+        self.assertEqual(self.drafts(), [])
+
+    def test_draft_found_by_the_databases_real_path(self):
+        """--db night.db in its directory and --db /abs/night.db are one database."""
+        import shlex
+        cmd = "cd %s && exec %s --db night.db" % (shlex.quote(self.dir), shlex.quote(BIN))
+        rel = tmuxdrv.Term(["/bin/sh", "-c", cmd], dict(self.env, TERM="xterm-256color"), 80, 24, workdir=self.dir)
+        self.addCleanup(rel.close)
+        rel.wait_for("晚会曝光问题")
+        self.start_draft(rel, "相对路径的草稿")
+        self.kill(rel)
+        t = self.console(80, 24, wait=False)           # --db with the absolute path
+        t.wait_for("发现上次未保存的登记草稿")
+        t.keys("n")
+        t.wait_for("相对路径的草稿")
 
     def test_draft_survives_the_terminal_going_away(self):
         t = self.console(80, 24)
@@ -1197,7 +1318,7 @@ class Views(ConsoleTest):
         t.keys("Escape")
         t.wait_for("登记 #%d" % iid)
         self.assertEqual(self.zs_json("log", "show", str(iid))["transfer_unit"], "食品安全监管科")
-        self.act(t, "d", "标记为重复件", str(orig))
+        self.act(t, "d", "重复于哪一件", str(orig))
         got = self.zs_json("log", "show", str(iid))
         self.assertEqual(got["status"], "duplicate")
         self.assertEqual(got["duplicate_of"], orig)
@@ -1876,7 +1997,7 @@ class Quit(ConsoleTest):
         self.assertEqual(t.wait_dead(), 0)
 
     def test_q_with_a_draft_asks_first(self):
-        """With a draft, q asks "quit anyway? y/n": n stays, y quits and keeps the draft."""
+        """With a draft, q asks "quit anyway? y/n": n stays, a single y (no Enter) quits and keeps the draft."""
         t = self.console(80, 24)
         t.keys("n")
         t.wait_for("新登记：投诉")
@@ -1886,20 +2007,34 @@ class Quit(ConsoleTest):
         t.wait_for("草稿已保留")
         t.keys("q")
         t.wait_for("有未保存的登记草稿")
-        t.type("n")
-        t.keys("Enter")
+        t.type("n")                    # one key answers: no Enter
         t.wait_gone("有未保存的登记草稿")
         time.sleep(0.2)
         self.assertFalse(t.dead())
         t.keys("q")
         t.wait_for("有未保存的登记草稿")
+        t.type("x")                    # another key leaves the question standing
+        time.sleep(0.2)
+        self.assertIn("有未保存的登记草稿", t.text())
         t.type("y")
-        t.keys("Enter")
         self.assertEqual(t.wait_dead(), 0)
         self.assertEqual(len(self.drafts()), 1)
         # offered back next time
         t2 = self.console(80, 24, wait=False)
         t2.wait_for("发现上次未保存的登记草稿")
+
+    def test_ctrl_c_in_the_form_says_how_to_leave(self):
+        t = self.console(80, 24)
+        t.keys("n")
+        t.wait_for("新登记：投诉")
+        t.type("写了一半")
+        t.wait_for("写了一半")
+        t.keys("C-c")
+        t.wait_for("Esc 离开并保留草稿；Ctrl-S 保存")
+        self.assertFalse(t.dead())
+        self.assertIn("写了一半", t.text())        # still in the form, nothing lost
+        t.keys("Escape")
+        t.wait_for("草稿已保留")
 
     def test_q_with_a_draft_question_is_readable(self):
         """The quit question must show in full: what it asks and that y/n answers it."""
@@ -2069,6 +2204,312 @@ class Widgets(ConsoleTest):
         t.keys("Escape")
         t.wait_for("登记 #%d" % iid)
         self.assertEqual(self.zs_json("log", "show", str(iid))["transfer_unit"], pick)
+
+
+
+class Picks(ConsoleTest):
+    """Pick instead of type (issue 12): the exposure of a link, the original
+    of a duplicate, the category, assisting units and handover names come
+    from a list that narrows as Chinese, digits or pinyin initials are
+    typed; Enter takes the highlighted row, Esc changes nothing."""
+
+    def open_intake(self, t, iid):
+        t.keys("Tab")            # the log pane; the newest intake is on top
+        t.wait_stable(quiet=0.15)
+        t.keys("Enter")
+        return t.wait_for("登记 #%d" % iid)
+
+    def test_link_picks_the_exposure_from_a_list(self):
+        iid = self.log_add("选曝光关联测试", subject="测试商店")
+        exps = self.zs_json("expose", "list", "--all")
+        t = self.console(80, 24)
+        self.open_intake(t, iid)
+        t.keys("l")
+        lines = t.wait_for("关联曝光问题：打字筛选")
+        rows = [l.strip() for l in lines[1:-2] if l.strip()]
+        # every exposure as "#N 标题", so the number is on the screen
+        for e in exps[:len(rows)]:
+            self.assertTrue(any(r.startswith("#%d %s" % (e["id"], e["title"][:8])) for r in rows), (e, rows))
+        # Chinese narrows the list; Esc leaves and links nothing
+        sq = [e for e in exps if "酸菜" in e["title"]][0]
+        t.type("酸菜")
+        lines = t.wait_until(lambda ls: "筛选：酸菜" in ls[-2], what="the filter")
+        self.assertTrue(lines[1].strip().startswith("#%d " % sq["id"]), lines[1])
+        t.keys("Escape")
+        t.wait_for("登记 #%d" % iid)
+        self.assertIsNone(self.zs_json("log", "show", str(iid))["exposure_id"])
+        # the pinyin initials of the title (过期面包: gqmb) find it; Enter links it
+        gq = [e for e in exps if "过期面包" in e["title"]][0]
+        t.keys("l")
+        t.wait_for("关联曝光问题：打字筛选")
+        t.type("gqmb")
+        lines = t.wait_until(lambda ls: "筛选：gqmb" in ls[-2], what="the initials")
+        self.assertTrue(lines[1].strip().startswith("#%d " % gq["id"]), lines[1])
+        t.keys("Enter")
+        t.wait_for("已保存")
+        self.assertEqual(self.zs_json("log", "show", str(iid))["exposure_id"], gq["id"])
+        # the list starts on the exposure linked now
+        t.keys("l")
+        lines = t.wait_for("关联曝光问题：打字筛选")
+        t.keys("Enter")
+        t.wait_for("已保存")
+        self.assertEqual(self.zs_json("log", "show", str(iid))["exposure_id"], gq["id"])
+
+    def test_a_typed_number_ranks_that_item_first(self):
+        # #15 among #150-#159, times like 21:15 and summaries holding 15
+        iid = self.log_add("编号排序测试：15 元的商品", subject="十五号店")
+        t = self.console(80, 24)
+        self.open_intake(t, iid)
+        t.keys("d")
+        t.wait_for("重复于哪一件")
+        t.type("15")
+        lines = t.wait_until(lambda ls: "筛选：15" in ls[-2], what="the filter")
+        self.assertTrue(lines[1].startswith("#15 "), lines[1])
+        self.assertTrue(lines[2].strip(), "other rows holding 15 are listed too")
+        t.keys("Enter")
+        t.wait_for("已保存")
+        self.assertEqual(self.zs_json("log", "show", str(iid))["duplicate_of"], 15)
+
+    def test_duplicate_list_starts_on_the_item_the_form_warned_about(self):
+        first = self.log_add("第一次来电：面包发霉要求退款", phone="13911112222", subject="测试面包房")
+        for k in range(3):    # newer intakes between the two
+            self.log_add("无关的登记 %d" % k, subject="别的店%d" % k)
+        iid = self.log_add("又来电：面包发霉还没处理", phone="13911112222", subject="测试面包房")
+        t = self.console(80, 24)
+        # the form warns about it before saving
+        t.keys("n")
+        t.wait_for("新登记：投诉")
+        t.keys("Tab")
+        t.type("13911112222")
+        t.wait_for("! 可能重复：第 %d 件" % iid)
+        t.keys("Escape")
+        t.wait_for("草稿已保留")
+        self.open_intake(t, iid)
+        t.keys("d")
+        lines = t.wait_for("重复于哪一件")
+        # recent intakes as "#N 时间 主体 摘要", newest first, itself left out
+        self.assertTrue(lines[1].startswith("#%d " % (iid - 1)), lines[1])
+        self.assertFalse(any(l.startswith("#%d " % iid) for l in lines))
+        row = [l for l in lines if l.startswith("#%d " % first)][0]
+        self.assertRegex(row, r"^#%d \d\d-\d\d \d\d:\d\d 测试面包房 第一次来电" % first)
+        # the highlighted row (reverse video) is the likely original
+        sel = [l for l in t.capture(escapes=True) if "\x1b[7m" in l or ";7m" in l]
+        self.assertTrue(any("#%d " % first in l for l in sel), sel)
+        t.keys("Enter")
+        t.wait_for("已保存")
+        got = self.zs_json("log", "show", str(iid))
+        self.assertEqual((got["status"], got["duplicate_of"]), ("duplicate", first))
+
+    def test_category_is_picked_by_typing(self):
+        t = self.console(80, 24)
+        t.keys("n")
+        t.wait_for("新登记：投诉")
+        t.keys("BTab")                         # caller -> category
+        lines = t.wait_for("打字筛选")
+        row = self.field_line(lines, "分类")
+        t.type("食")
+        lines = t.wait_for("分类：打字筛选")
+        shown = [l.strip() for l in lines[1:-2] if l.strip()]
+        self.assertEqual(shown[0], "食品")
+        self.assertTrue(all("食" in c for c in shown), shown)
+        t.keys("Escape")                       # nothing changes
+        lines = t.wait_for("新登记：投诉")
+        self.assertIn("（未选）", lines[row])
+        t.type("bjsp")                         # pinyin initials: 保健食品
+        t.wait_for("筛选：bjsp")
+        t.keys("Enter")
+        lines = t.wait_for("新登记：投诉")
+        self.assertIn("< 保健食品 >", lines[row])
+        t.keys("Tab", "Tab", "Tab", "Tab", "Tab")
+        t.type("分类选单测试")
+        t.wait_for("分类选单测试")
+        t.keys("C-s")
+        t.wait_for("已登记 #")
+        self.assertEqual(self.zs_json("log", "show", str(self.newest()["id"]))["category"], "health-food")
+
+    def test_assisting_units_are_marked_in_the_unit_list(self):
+        t = self.console(80, 24)
+        eid, _ = Views.open_overdue_exposure(self, t)
+        before = [u for u in self.zs_json("expose", "show", str(eid))["assist_units"].split(";") if u]
+        self.assertNotIn("食品安全监管科", before)
+        t.keys("A")
+        lines = t.wait_for("协办单位：打字筛选")
+        for u in before:                       # the current ones start marked
+            self.assertIn("✓ " + u, "\n".join(lines))
+        t.type("spaq")
+        t.wait_until(lambda ls: ls[1].strip().endswith("食品安全监管科"), what="spaq")
+        t.keys("Tab")
+        t.type("执法")
+        t.wait_until(lambda ls: "综合行政执法支队" in ls[1], what="执法")
+        t.keys("Tab")
+        lines = t.wait_for("✓ 综合行政执法支队")
+        self.assertIn("✓ 食品安全监管科", "\n".join(lines))
+        t.keys("Enter")
+        t.wait_for("已保存")
+        after = self.zs_json("expose", "show", str(eid))["assist_units"].split(";")
+        self.assertEqual(sorted(after), sorted(before + ["食品安全监管科", "综合行政执法支队"]))
+        # Esc changes nothing, whatever was marked
+        t.keys("A")
+        t.wait_for("协办单位：打字筛选")
+        t.type("xyjg")
+        t.keys("Tab", "Escape")
+        t.wait_for("曝光问题 #%d" % eid)
+        self.assertEqual(self.zs_json("expose", "show", str(eid))["assist_units"].split(";"), after)
+
+    def test_handover_names_picked_from_the_night(self):
+        roster = self.zs_json("roster", "list")
+        tonight = max(r["date"] for r in roster)
+        names = []
+        for r in roster:
+            if r["date"] == tonight and r["name"] not in names:
+                names.append(r["name"])
+        t = self.console(80, 24)
+        t.keys("m")
+        t.wait_for("早班回顾")
+        t.keys("S")
+        lines = t.wait_for("交班：在班人员")
+        shown = [l.strip() for l in lines[1:-2] if l.strip()]
+        self.assertEqual(shown[:3], names[:3])
+        # two people: the first by its name, the second from the list
+        t.type(names[0])
+        t.wait_until(lambda ls: ls[1].strip() == names[0], what=names[0])
+        t.keys("Tab")
+        t.wait_for("✓ " + names[0])
+        t.keys("Down", "Tab")
+        t.wait_for("✓ " + names[1])
+        t.keys("Enter")
+        t.wait_for("交班说明")
+        t.keys("Enter")
+        t.wait_for("尚未接班确认")
+        got = sorted(self.zs_json("handover", "list")[0]["names"].split("、"))
+        self.assertEqual(got, sorted(names[:2]))
+
+
+
+class SeveralLines(ConsoleTest):
+    """The summary and the note and instruction prompts take line breaks
+    (Ctrl-J, shown in the hint line); stored with \\n; the pager shows them
+    as lines (issue 12)."""
+
+    def test_summary_of_several_lines(self):
+        t = self.console(80, 24)
+        t.keys("n")
+        lines = t.wait_for("新登记：投诉")
+        self.assertIn("Ctrl-J 换行", lines[-1])
+        t.keys("Tab", "Tab", "Tab", "Tab")
+        t.type("第一行内容")
+        t.keys("C-j")
+        t.type("第二行内容")
+        lines = t.wait_for("第二行内容")
+        row = self.field_line(lines, "内容摘要")
+        self.assertIn("第一行内容↵第二行内容", lines[row])
+        self.assertEqual(self.field_line(lines, "工单号"), row + 1)   # Ctrl-J did not move on
+        t.keys("C-s")
+        t.wait_for("已登记 #")
+        iid = self.newest()["id"]
+        self.assertEqual(self.zs_json("log", "show", str(iid))["summary"], "第一行内容\n第二行内容")
+        t.keys("Tab")
+        t.wait_stable(quiet=0.15)
+        t.keys("Enter")
+        lines = t.wait_for("登记 #%d" % iid)
+        k = [i for i, l in enumerate(lines) if l.strip() == "第一行内容"]
+        self.assertTrue(k, "\n".join(lines))
+        self.assertEqual(lines[k[0] + 1].strip(), "第二行内容")
+
+    def test_note_and_instruction_of_several_lines(self):
+        iid = self.log_add("多行备注测试", subject="测试商店")
+        t = self.console(80, 24)
+        t.keys("Tab")
+        t.wait_stable(quiet=0.15)
+        t.keys("Enter")
+        t.wait_for("登记 #%d" % iid)
+        t.keys("a")
+        lines = t.wait_for("加备注：")
+        self.assertIn("Ctrl-J 换行", lines[-1])
+        t.type("已联系来电人")
+        t.keys("C-j")
+        t.type("明早回访")
+        t.wait_for("已联系来电人↵明早回访")
+        t.keys("Enter")
+        lines = t.wait_for("已保存")
+        self.assertIn("已联系来电人\n明早回访", self.zs_json("log", "show", str(iid))["notes"])
+        k = [i for i, l in enumerate(lines) if l.rstrip().endswith("已联系来电人")]
+        self.assertTrue(k, "\n".join(lines))
+        self.assertEqual(lines[k[0] + 1].strip(), "明早回访")
+        t = self.console(80, 24)             # a fresh one: the board has the focus
+        eid, _ = Views.open_overdue_exposure(self, t)
+        t.keys("i")
+        t.wait_for("写批示：")
+        t.type("连夜排查")
+        t.keys("C-j")
+        t.type("早八点前报告")
+        t.keys("Enter")
+        lines = t.wait_for("已保存")
+        shown = self.zs_json("expose", "show", str(eid))
+        self.assertIn("连夜排查\n早八点前报告", json.dumps(shown, ensure_ascii=False).replace("\\n", "\n"))
+        k = [i for i, l in enumerate(lines) if "批示：连夜排查" in l]
+        self.assertTrue(k, "\n".join(lines))
+        self.assertTrue(lines[k[0] + 1].startswith("     早八点前报告"), lines[k[0] + 1])
+
+
+class Prompts(ConsoleTest):
+    """A prompt that starts with the current value shows it selected: typing
+    replaces it, Enter keeps it, an arrow edits it (issue 12)."""
+
+    def industry_prompt(self, t):
+        t.keys("n")
+        return t.wait_until(lambda ls: ls[-2].startswith("行业："), what="the prompt")
+
+    def test_current_value_is_replaced_kept_or_edited(self):
+        t = self.console(80, 24)
+        eid, _ = Views.open_overdue_exposure(self, t)
+        cur = self.zs_json("expose", "show", str(eid))["industry"]
+        self.assertTrue(cur, "the demo exposure has an industry")
+        lines = self.industry_prompt(t)
+        self.assertIn("行业：" + cur, lines[-2])
+        # shown selected: the value in reverse video on the prompt line
+        line = t.capture(escapes=True)[-2]
+        self.assertRegex(line, r"\x1b\[[0-9;]*7m(\x1b\[[0-9;]*m)*" + re.escape(cur))
+        # Enter keeps it
+        t.keys("Enter")
+        t.wait_for("未改动")
+        self.assertEqual(self.zs_json("expose", "show", str(eid))["industry"], cur)
+        # typing replaces it
+        self.industry_prompt(t)
+        t.type("餐饮")
+        lines = t.wait_until(lambda ls: ls[-2].startswith("行业：餐饮"), what="replaced")
+        self.assertNotIn(cur, lines[-2])
+        t.keys("Enter")
+        t.wait_for("已保存")
+        self.assertEqual(self.zs_json("expose", "show", str(eid))["industry"], "餐饮")
+        # an arrow ends the selection: the key edits the value
+        self.industry_prompt(t)
+        t.keys("End")
+        t.type("服务")
+        t.wait_for("行业：餐饮服务")
+        t.keys("Enter")
+        t.wait_for("已保存")
+        self.assertEqual(self.zs_json("expose", "show", str(eid))["industry"], "餐饮服务")
+        # Backspace clears a selected value at once; Esc changes nothing
+        self.industry_prompt(t)
+        t.keys("BSpace")
+        t.wait_until(lambda ls: ls[-2].rstrip() == "行业：", what="cleared")
+        t.keys("Escape")
+        t.wait_until(lambda ls: not ls[-2].startswith("行业："), what="the prompt gone")
+        self.assertEqual(self.zs_json("expose", "show", str(eid))["industry"], "餐饮服务")
+
+    def test_companies_prompt_starts_with_the_companies(self):
+        t = self.console(80, 24)
+        eid, _ = Views.open_overdue_exposure(self, t)
+        cur = self.zs_json("expose", "show", str(eid))["companies"]
+        t.keys("c")
+        lines = t.wait_for("涉事企业（分号隔开）：")
+        self.assertIn(cur[:10], lines[-2])
+        t.keys("End")
+        t.type(";新增企业")
+        t.keys("Enter")
+        t.wait_for("已保存")
+        self.assertEqual(self.zs_json("expose", "show", str(eid))["companies"], cur + ";新增企业")
 
 
 if __name__ == "__main__":
