@@ -387,6 +387,13 @@ int store_intake_groups_each(struct store *st, int64_t since, int64_t until, int
 	return store_each(st, by_id, VALS(V_INT(after_id)), group_row, STORE_VISIT(cb, ud), err, "intake");
 }
 
+int64_t store_intake_first_after(struct store *st, int64_t t)
+{
+	int64_t n = store_count(st, "SELECT COALESCE(MIN(received_at), -1) FROM intake INDEXED BY intake_board "
+				    "WHERE received_at > ?1", VALS(V_INT(t)));
+	return n < 0 ? INT64_MAX : n;
+}
+
 int64_t store_intake_last_id(struct store *st)
 {
 	int64_t n = store_count(st, "SELECT COALESCE(MAX(id), 0) FROM intake", NO_VALS);

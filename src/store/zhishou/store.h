@@ -151,6 +151,8 @@ typedef int (*store_group_cb)(const struct intake_group_row *g, void *ud);
  * above after_id (since = until = 0), or the one intake id (only_id > 0). */
 int store_intake_groups_each(struct store *st, int64_t since, int64_t until, int64_t after_id, int64_t only_id,
 			     store_group_cb cb, void *ud, struct zs_error *err);
+/* The earliest received_at after t (INT64_MAX when none). */
+int64_t store_intake_first_after(struct store *st, int64_t t);
 /* The highest intake id and audit row id (0 when there are none). */
 int64_t store_intake_last_id(struct store *st);
 int64_t store_audit_last_id(struct store *st);
