@@ -332,6 +332,8 @@ class Dashboard(ConsoleTest):
         t = self.console(80, 24)
         rows = log_rows(t.wait_stable())
         self.assertGreaterEqual(len(rows), 8)
+        # the "#N" column is as wide as the newest number and a space
+        idw = len("#%d " % self.newest()["id"])
         status_cols, kind_cols = set(), set()
         for r in rows:
             m = re.search("(%s)$" % "|".join(STATUSES_ZH), r)
@@ -339,19 +341,20 @@ class Dashboard(ConsoleTest):
             status_cols.add(col_of(r, m.start()))
             k = re.search(r"(投诉|举报|咨询) ", r)
             kind_cols.add(col_of(r, k.start()))
-            # the business column (14 wide from column 22) is followed by one
-            # space at column 36 and the summary starts exactly at column 37:
-            # no wide character straddles a column boundary
-            self.assertEqual(slice_cols(r, 36, 37), " ", r)
-            self.assertEqual(dwidth(slice_cols(r, 0, 37)), 37, r)
-            self.assertEqual(dwidth(slice_cols(r, 0, 22)), 22, r)
+            # the business column (14 wide after the kind) is followed by
+            # one space and the summary starts right after it: no wide
+            # character straddles a column boundary
+            biz = 22 + idw
+            self.assertEqual(slice_cols(r, biz + 14, biz + 15), " ", r)
+            self.assertEqual(dwidth(slice_cols(r, 0, biz + 15)), biz + 15, r)
+            self.assertEqual(dwidth(slice_cols(r, 0, biz)), biz, r)
             # a cut business name ends with an ellipsis
-            subj = slice_cols(r, 22, 36).rstrip()
+            subj = slice_cols(r, biz, biz + 14).rstrip()
             self.assertLessEqual(dwidth(subj), 14, r)
             self.assertLessEqual(dwidth(r), 80, r)
         self.assertEqual(status_cols, {71}, rows)
-        self.assertEqual(kind_cols, {17}, rows)
-        self.assertTrue(any(slice_cols(r, 22, 36).rstrip().endswith("…") for r in rows), rows)
+        self.assertEqual(kind_cols, {17 + idw}, rows)
+        self.assertTrue(any(slice_cols(r, 22 + idw, 36 + idw).rstrip().endswith("…") for r in rows), rows)
         # the board's columns line up too
         brows = board_rows(t.capture())
         locals_ = set()
@@ -360,6 +363,40 @@ class Dashboard(ConsoleTest):
             self.assertTrue(m, r)
             locals_.add(col_of(r, m.start()))
         self.assertEqual(len(locals_), 1, brows)
+
+    def check_numbers(self, lines, width=None):
+        """#N on every board row and every log row: the numbers `l` and `d` ask for."""
+        exposures = {e["title"][:6]: e["id"] for e in self.zs_json("expose", "list")}
+        brows = [slice_cols(r, 0, width) if width else r for r in board_rows(lines)]
+        self.assertTrue(brows)
+        for r in brows:
+            m = re.match(r"^[ !*]#(\d+) ", r)
+            self.assertTrue(m, r)
+            title = [k for k in exposures if k in r]
+            self.assertEqual(len(title), 1, r)
+            self.assertEqual(int(m.group(1)), exposures[title[0]], r)
+        rows = log_rows(lines, width)
+        self.assertGreaterEqual(len(rows), 8)
+        newest = self.zs_json("log", "list", "--limit", str(len(rows)))
+        for r, it in zip(rows, newest):
+            self.assertRegex(r, r"^[ +]\d\d:\d\d #%d " % it["id"])
+
+    def test_numbers_on_board_and_log_rows(self):
+        for w, h, part in ((80, 24, None), (100, 30, None), (160, 48, 123)):
+            with self.subTest(size="%dx%d" % (w, h)):
+                t = self.console(w, h)
+                self.check_numbers(t.wait_stable(), part)
+                # paged back: still numbered, the columns where they were
+                t.keys("NPage")
+                lines = t.wait_for("已向下翻阅")
+                self.check_numbers_paged(lines, part)
+                t.close()
+
+    def check_numbers_paged(self, lines, width):
+        rows = log_rows(lines, width)
+        self.assertTrue(rows)
+        for r in rows:
+            self.assertRegex(r, r"^[ +]\d\d:\d\d #\d+ +\S")
 
     def test_160x48_shows_more(self):
         small = self.console(80, 24)
