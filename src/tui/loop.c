@@ -1,7 +1,8 @@
-/* The console's one loop (ncmpc): poll() on the keyboard and a self-pipe for
- * signals, with a timeout that wakes it for the clock and for commits made
- * by other processes.  Each turn handles keys and signals, reloads what
- * changed, and paints once. */
+/* The console's one loop (ncmpc): poll() on the keyboard, a self-pipe for
+ * signals and an inotify watch on the database (dbwatch: a commit by any
+ * process wakes every console at once), with a timeout for the clock's
+ * second, the watch's "look again" checks and a slow fallback poll.  Each
+ * turn handles keys and signals, reloads what changed, and paints once. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -14,13 +15,16 @@
 #include <unistd.h>
 
 #include "tui_internal.h"
+#include "zhishou/dbwatch.h"
 #include "zhishou/reads.h"
 #include "zhishou/i18n.h"
 #include "zhishou/text.h"
 #include "zhishou/timeutil.h"
 
-/* How often to ask SQLite whether another process committed: cheap, and
- * keeps cross-console propagation well under 300 ms. */
+/* How often to ask SQLite whether another process committed when nothing
+ * woke us: slowly behind the watch (for filesystems without inotify
+ * events, NFS), as before it without one. */
+#define DATA_FALLBACK_MS 1000
 #define DATA_POLL_MS 150
 
 static int sig_pipe[2] = { -1, -1 };
@@ -288,7 +292,11 @@ int tui_run(struct zs_ctx *c, const struct tui_options *opt)
 					       "An unsaved intake draft was found: press n to continue it, X to discard it"));
 	t->dirty = true;
 
-	int64_t last_data_check = 0;
+	struct dbwatch watch;
+	dbwatch_open(&watch, t->opt->db_path);
+	int64_t next_data_check = 0;   /* monotonic ms */
+	int rechecks = 0;              /* quick looks still due after a watch event */
+	bool woken = false;
 	while (!t->quit && !got_term) {
 		struct timespec ts;
 		clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -299,22 +307,39 @@ int tui_run(struct zs_ctx *c, const struct tui_options *opt)
 			t->last_second = c->now;
 			t->dirty = true;
 		}
-		/* Our own writes show at once; others' within DATA_POLL_MS. */
-		if (mono_ms - last_data_check >= DATA_POLL_MS || db_local_changes(c) != t->local_changes) {
-			last_data_check = mono_ms;
+		/* Our own writes show at once; others' when the watch wakes us
+		 * (and its looks again), else at the fallback poll. */
+		if (woken)
+			rechecks = DBWATCH_RECHECKS;
+		if (woken || mono_ms >= next_data_check || db_local_changes(c) != t->local_changes) {
 			check_data(t);
+			if (rechecks > 0)
+				next_data_check = mono_ms + dbwatch_recheck_ms[DBWATCH_RECHECKS - rechecks--];
+			else
+				next_data_check = mono_ms + (watch.fd >= 0 ? DATA_FALLBACK_MS : DATA_POLL_MS);
 		}
+		woken = false;
 		if (t->dirty) {
 			paint(t);
 			t->dirty = false;
 		}
-		struct pollfd fds[2] = {
+		/* Sleep until the next data check or the clock's next second. */
+		clock_gettime(CLOCK_REALTIME, &ts);
+		int timeout = 1000 - (int)(ts.tv_nsec / 1000000) + 1;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		mono_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+		if (next_data_check - mono_ms < timeout)
+			timeout = next_data_check - mono_ms > 0 ? (int)(next_data_check - mono_ms) : 0;
+		struct pollfd fds[3] = {
 			{ .fd = STDIN_FILENO, .events = POLLIN },
 			{ .fd = sig_pipe[0], .events = POLLIN },
+			{ .fd = watch.fd, .events = POLLIN },
 		};
-		int n = poll(fds, sig_pipe[0] >= 0 ? 2 : 1, DATA_POLL_MS);
+		int n = poll(fds, 3, timeout);   /* a negative fd is skipped */
 		if (n < 0 && errno != EINTR)
 			break;
+		if (n > 0 && (fds[2].revents & POLLIN))
+			woken = dbwatch_touched(&watch);
 		if (n > 0 && (fds[1].revents & POLLIN)) {
 			char buf[16];
 			while (read(sig_pipe[0], buf, sizeof buf) > 0)
@@ -339,6 +364,7 @@ int tui_run(struct zs_ctx *c, const struct tui_options *opt)
 			t->stack[i].v->on_close(t, t->stack[i].self);
 	form_free(t->form);
 	dashboard_free(t->dash);
+	dbwatch_close(&watch);
 	close(sig_pipe[0]);
 	close(sig_pipe[1]);
 	sig_pipe[0] = sig_pipe[1] = -1;

@@ -807,6 +807,32 @@ class Live(ConsoleTest):
         # the counters follow too
         self.assertIn("受理 %d：" % self.zs_json("board")["counts"]["total"], a.capture()[1])
 
+    def test_a_commit_wakes_the_console_without_polling(self):
+        # The console sleeps until the database's -wal is written (inotify),
+        # not on a 150 ms poll: idle, it wakes about twice a second (the
+        # clock, the slow fallback poll), and another process's commit is
+        # on screen at once, far inside the fallback's 1 s.
+        t = self.console(80, 24)
+        t.wait_stable(quiet=0.2)
+        pid = t.pid()
+
+        def switches():
+            with open("/proc/%d/status" % pid) as f:
+                return int([l for l in f if l.startswith("voluntary_ctxt_switches")][0].split()[1])
+        a = switches()
+        time.sleep(3)
+        woke = switches() - a
+        self.assertLess(woke, 12, "the idle console woke %d times in 3 s (a 150 ms poll wakes 20)" % woke)
+        delays = []
+        for i in range(5):
+            time.sleep(0.3)
+            tok = "唤醒测试%d" % i
+            self.log_add(tok)
+            start = time.monotonic()
+            t.wait_for(tok, timeout=3)
+            delays.append(time.monotonic() - start)
+        self.assertLess(max(delays), 0.3, ["%.0f ms" % (d * 1000) for d in delays])
+
     def test_new_entries_do_not_move_what_is_being_read(self):
         t = self.console(80, 24)
         t.wait_stable(quiet=0.2)
