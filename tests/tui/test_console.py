@@ -1468,6 +1468,82 @@ class Morning(ConsoleTest):
         t.wait_for("#%d" % first["id"])
 
 
+    def review_counts(self, *args):
+        c = json.loads(self.zs("review", "--format", "json", *args))["counts"]
+        return c["intakes"], c["exposures"], c["overdue"], c["changed"]
+
+    @staticmethod
+    def title_counts(title):
+        """The counts in the review's title, long or short form."""
+        m = (re.search(r"登记 (\d+) 件、曝光 (\d+) 个 · 超时 (\d+) · 交接后变化 (\d+)", title)
+             or re.search(r"登记(\d+) 曝光(\d+) 超时(\d+) 变化(\d+)", title))
+        assert m, title
+        return tuple(int(g) for g in m.groups())
+
+    def shown_ids(self, t):
+        return {int(m) for l in t.capture()[2:-1] for m in re.findall(r" #(\d+) ", l)}
+
+    def test_review_filters_as_keys(self):
+        # A handover, then one item changed and one new after it: c shows
+        # those two, t tonight's, u one unit picked from a list; each key
+        # again shows everything, and the title's counts follow.
+        self.zs("handover", "sign", "--names", "张三")
+        time.sleep(1.1)
+        changed = self.zs_json("log", "list", "--limit", "1")[0]["id"]
+        self.zs("log", "update", str(changed), "--status", "accepted")
+        new = self.log_add("交接以后新来的一条")
+        for w, h in ((80, 24), (160, 48)):
+            with self.subTest(size="%dx%d" % (w, h)):
+                t = self.console(w, h)
+                t.keys("m")
+                lines = t.wait_for("早班回顾")
+                everything = self.review_counts()
+                self.assertEqual(self.title_counts(lines[0]), everything)
+                self.assertNotIn("只看", lines[0])
+                self.assertIn("c 变化", lines[-1])
+                self.assertIn("u 单位", lines[-1])
+                self.assertLessEqual(dwidth(lines[-1].rstrip()), w)
+                t.keys("c")
+                lines = t.wait_for("只看交接后变化")
+                self.assertEqual(self.title_counts(lines[0]), self.review_counts("--changed"))
+                self.assertEqual(self.shown_ids(t), {changed, new})
+                t.keys("t")
+                lines = t.wait_for("只看交接后变化·今晚")
+                self.assertEqual(self.title_counts(lines[0]), self.review_counts("--changed", "--tonight"))
+                t.keys("c")                       # changed off again, tonight stays
+                lines = t.wait_until(lambda l: "交接后变化·" not in l[0] and "只看今晚" in l[0], what="c off")
+                tonight = self.review_counts("--tonight")
+                self.assertEqual(self.title_counts(lines[0]), tonight)
+                self.assertNotEqual(tonight, everything)
+                # u: the units with open items, picked by pinyin initials
+                t.keys("u")
+                t.wait_for("只看哪个单位的事项")
+                t.type("spaq")
+                t.wait_for("筛选：spaq（1 行）")
+                t.keys("Enter")
+                lines = t.wait_for("只看今晚·食品安全监管科")
+                self.assertEqual(self.title_counts(lines[0]), self.review_counts("--tonight", "--unit", "食品安全监管科"))
+                self.assertTrue(lines[2].startswith("【食品安全监管科】"), lines[2])
+                self.assertFalse([l for l in lines[2:-1] if l.startswith("【") and "食品安全监管科" not in l], lines)
+                t.keys("u")                       # every unit again
+                lines = t.wait_until(lambda l: "食品安全监管科）" not in l[0], what="u off")
+                self.assertEqual(self.title_counts(lines[0]), tonight)
+                # the duty desk: what no unit has yet
+                t.keys("u")
+                t.wait_for("只看哪个单位的事项")
+                t.type("值班室")
+                t.wait_for("筛选：值班室（1 行）")
+                t.keys("Enter")
+                lines = t.wait_for("只看今晚·值班室")
+                self.assertEqual(self.title_counts(lines[0]), self.review_counts("--tonight", "--unit", "值班室"))
+                self.assertTrue(lines[2].startswith("【值班室（未分派）】"), lines[2])
+                t.keys("u")
+                t.keys("t")
+                lines = t.wait_until(lambda l: "只看" not in l[0], what="every filter off")
+                self.assertEqual(self.title_counts(lines[0]), everything)
+                t.close()
+
+
 class StatisticsTable(ConsoleTest):
     """The statistics table (p) shows the rows the report files; a hand row
     is filled in with Enter, a computed one refuses."""
