@@ -1483,6 +1483,18 @@ class Morning(ConsoleTest):
     def shown_ids(self, t):
         return {int(m) for l in t.capture()[2:-1] for m in re.findall(r" #(\d+) ", l)}
 
+    def pick_review_unit(self, t, typed, unit, heading):
+        """u, then the unit typed into the pick list (tonight is on)."""
+        t.keys("u")
+        t.wait_for("只看哪个单位的事项")
+        t.type(typed)
+        t.wait_for("筛选：%s（1 行）" % typed)
+        t.keys("Enter")
+        lines = t.wait_for("只看今晚·" + unit)
+        self.assertEqual(self.title_counts(lines[0]), self.review_counts("--tonight", "--unit", unit))
+        self.assertTrue(lines[2].startswith(heading), lines[2])
+        return lines
+
     def test_review_filters_as_keys(self):
         # A handover, then one item changed and one new after it: c shows
         # those two, t tonight's, u one unit picked from a list; each key
@@ -1516,27 +1528,13 @@ class Morning(ConsoleTest):
                 self.assertEqual(self.title_counts(lines[0]), tonight)
                 self.assertNotEqual(tonight, everything)
                 # u: the units with open items, picked by pinyin initials
-                t.keys("u")
-                t.wait_for("只看哪个单位的事项")
-                t.type("spaq")
-                t.wait_for("筛选：spaq（1 行）")
-                t.keys("Enter")
-                lines = t.wait_for("只看今晚·食品安全监管科")
-                self.assertEqual(self.title_counts(lines[0]), self.review_counts("--tonight", "--unit", "食品安全监管科"))
-                self.assertTrue(lines[2].startswith("【食品安全监管科】"), lines[2])
+                lines = self.pick_review_unit(t, "spaq", "食品安全监管科", "【食品安全监管科】")
                 self.assertFalse([l for l in lines[2:-1] if l.startswith("【") and "食品安全监管科" not in l], lines)
                 t.keys("u")                       # every unit again
                 lines = t.wait_until(lambda l: "食品安全监管科）" not in l[0], what="u off")
                 self.assertEqual(self.title_counts(lines[0]), tonight)
                 # the duty desk: what no unit has yet
-                t.keys("u")
-                t.wait_for("只看哪个单位的事项")
-                t.type("值班室")
-                t.wait_for("筛选：值班室（1 行）")
-                t.keys("Enter")
-                lines = t.wait_for("只看今晚·值班室")
-                self.assertEqual(self.title_counts(lines[0]), self.review_counts("--tonight", "--unit", "值班室"))
-                self.assertTrue(lines[2].startswith("【值班室（未分派）】"), lines[2])
+                self.pick_review_unit(t, "值班室", "值班室", "【值班室（未分派）】")
                 t.keys("u")
                 t.keys("t")
                 lines = t.wait_until(lambda l: "只看" not in l[0], what="every filter off")
