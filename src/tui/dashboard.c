@@ -178,6 +178,13 @@ static void on_data_changed(struct tui *t, void *self)
 	load(t, self);
 }
 
+const struct board_snapshot *dashboard_snapshot(struct tui *t, struct dashboard *d)
+{
+	if (!d->loaded)
+		load(t, d);
+	return &d->snap;
+}
+
 static const char *level_short(int level)
 {
 	static const char *const zh[] = { "", "特大", "重大", "较大", "一般" };
@@ -532,7 +539,7 @@ static void quit_done(struct tui *t, void *ud, const char *answer)
 		t->quit = true;
 }
 
-static bool key_quit(struct tui *t, void *self, int key)
+bool dashboard_key_quit(struct tui *t, void *self, int key)
 {
 	(void)self;
 	(void)key;
@@ -661,8 +668,8 @@ static const struct key_binding dash_keys[] = {
 	{ { '/' }, "/", "搜索", "search", "搜索登记和曝光问题", "search intakes and exposures", ROLE_NONE, key_page_open },
 	{ { 'r' }, "r", "值班表", "roster", "值班表", "duty roster", ROLE_NONE, key_page_open },
 	{ { '?' }, "?", "帮助", "help", "帮助（所有按键）", "help (every key)", ROLE_NONE, key_page_open },
-	{ { 'q' }, "q", "退出", "quit", "退出（有草稿时先问）", "quit (asks first if a draft is open)", ROLE_NONE, key_quit },
-	{ { 3 }, "Ctrl-C", NULL, NULL, "退出（同 q）", "quit (as q)", ROLE_NONE, key_quit },
+	{ { 'q' }, "q", "退出", "quit", "退出（有草稿时先问）", "quit (asks first if a draft is open)", ROLE_NONE, dashboard_key_quit },
+	{ { 3 }, "Ctrl-C", NULL, NULL, "退出（同 q）", "quit (as q)", ROLE_NONE, dashboard_key_quit },
 	{ { TUI_FKEY(KEY_F(1)) }, "F1", NULL, NULL, "帮助（同 ?）", "help (as ?)", ROLE_NONE, key_page_open },
 	{ { TUI_FKEY(KEY_BTAB) }, "Shift-Tab", NULL, NULL, "反向切换栏", "cycle focus backwards", ROLE_NONE, key_focus },
 	{ { 'j', TUI_FKEY(KEY_DOWN) }, "↓/j", NULL, NULL, "下一条", "next row", ROLE_NONE, key_down },

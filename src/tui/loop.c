@@ -100,37 +100,63 @@ static void init_colors(struct tui *t)
 	init_pair(5, COLOR_CYAN, -1);            /* key hints */
 }
 
+bool tui_window_small(const struct tui *t)
+{
+	return t->cols < TUI_MIN_COLS || t->rows < TUI_MIN_ROWS;
+}
+
+/* The view that draws and takes keys: the top of the stack, the compact
+ * board in the dashboard's place below 80x24. */
+static const struct view *top_view(struct tui *t)
+{
+	const struct view *v = t->stack[t->depth - 1].v;
+	return v == &view_dashboard && tui_window_small(t) ? &view_compact : v;
+}
+
+/* Forms ask for 80x24 (keeping what was typed); every other view draws at
+ * any size.  By name: the form's view is its own file's. */
+static bool needs_room(const struct view *v)
+{
+	return !strcmp(v->name, "form");
+}
+
+/* A form in a window too small for it: say so, wrapped by columns so the
+ * whole message stays readable (what was typed is kept). */
+static void paint_too_small(struct tui *t)
+{
+	char msg[256];
+	snprintf(msg, sizeof msg, TR("窗口太小：登记需要至少 80×24，现在是 %d×%d。请把终端窗口拉大，或按 Esc 回到看板（草稿已保存）。",
+				     "Window too small: a form needs at least 80x24, now %dx%d. Enlarge the terminal, or press Esc for the board (the draft is kept)."),
+		 t->cols, t->rows);
+	int w = t->cols > 2 ? t->cols - 2 : t->cols;
+	int lines = text_width(msg) / (w > 0 ? w : 1) + 1;
+	int y = t->rows / 2 - lines / 2;
+	const char *p = msg;
+	while (*p && y < t->rows && w > 0) {
+		size_t n = text_fit(p, w, NULL);
+		if (!n)
+			break;
+		char line[512];
+		snprintf(line, sizeof line, "%.*s", (int)n, p);
+		tui_text(t, y < 0 ? 0 : y, 1, w, line, C_WARN);
+		y++;
+		p += n;
+	}
+}
+
 static void paint(struct tui *t)
 {
 	erase();
 	getmaxyx(stdscr, t->rows, t->cols);
 	t->cursor_on = false;
-	if (t->cols < TUI_MIN_COLS || t->rows < TUI_MIN_ROWS) {
-		char msg[256];
-		snprintf(msg, sizeof msg, TR("窗口太小：至少需要 80×24，现在是 %d×%d。请把终端窗口拉大。",
-					     "Window too small: at least 80x24 needed, now %dx%d. Please enlarge the terminal."),
-			 t->cols, t->rows);
-		int w = t->cols > 2 ? t->cols - 2 : t->cols;
-		int lines = text_width(msg) / (w > 0 ? w : 1) + 1;
-		int y = t->rows / 2 - lines / 2;
-		/* Wrap by columns so the whole message stays readable. */
-		const char *p = msg;
-		while (*p && y < t->rows && w > 0) {
-			size_t n = text_fit(p, w, NULL);
-			if (!n)
-				break;
-			char line[512];
-			snprintf(line, sizeof line, "%.*s", (int)n, p);
-			tui_text(t, y < 0 ? 0 : y, 1, w, line, C_WARN);
-			y++;
-			p += n;
-		}
+	const struct view *v = top_view(t);
+	if (needs_room(v) && tui_window_small(t)) {
+		paint_too_small(t);
 		curs_set(0);
 		refresh();
 		return;
 	}
 	/* Views below the top are covered; only the top one paints. */
-	const struct view *v = t->stack[t->depth - 1].v;
 	v->paint(t, t->stack[t->depth - 1].self);
 	if (t->message[0] && time_now() < t->message_until)
 		tui_text(t, t->rows - 1, 0, t->cols, t->message, t->message_error ? C_OVERDUE : C_OK);
@@ -178,13 +204,12 @@ static void handle_key(struct tui *t, int key, bool fkey)
 		t->dirty = true;
 		return;
 	}
-	if (t->cols < TUI_MIN_COLS || t->rows < TUI_MIN_ROWS) {
-		if (!fkey && (key == 'q' || key == 3))
-			t->quit = true;
-		return;
-	}
-	const struct view *v = t->stack[t->depth - 1].v;
+	const struct view *v = top_view(t);
 	void *self = t->stack[t->depth - 1].self;
+	/* A form too small to see takes only Esc (back to the board, the
+	 * draft kept): nothing is typed blind. */
+	if (needs_room(v) && tui_window_small(t) && (fkey || key != 27))
+		return;
 	/* A filter being typed takes letters before the bindings do; else the
 	 * view's key table first, then the view for text and movement. */
 	bool typing = v->typing && v->typing(self);
