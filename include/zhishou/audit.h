@@ -1,4 +1,7 @@
-/* audit: reading and verifying the hash-chained record of every change. */
+/* audit: reading and verifying the hash-chained record of every change.
+ * Reads only; verify walks the chain and reads its anchor inside one read
+ * transaction of its own (both of one moment, whatever is written
+ * meanwhile).  No write transaction. */
 #ifndef ZHISHOU_AUDIT_H
 #define ZHISHOU_AUDIT_H
 

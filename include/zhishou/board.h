@@ -45,6 +45,19 @@ int gala_add(struct zs_ctx *c, const char *name, const char *start, const char *
 
 /* Counts of intakes received in [since, now]. */
 int board_counts(struct zs_ctx *c, int64_t since, struct board_counts *out, struct zs_error *err);
+/* The counts that are not tonight's window (over all time, exposures,
+ * the relay's), into out without touching the window's part. */
+int board_counts_rest(struct zs_ctx *c, struct board_counts *out, struct zs_error *err);
+
+/* board_counts kept up to date from what changed since the last call (a
+ * console's refresh costs what arrived, not the night's size); the first
+ * call, a new window and every few minutes recount.  Inside a read
+ * transaction of the caller's, or its own reads. */
+struct board_tally;
+struct board_tally *board_tally_new(void);
+void board_tally_free(struct board_tally *t);
+int board_tally_counts(struct zs_ctx *c, struct board_tally *t, int64_t since, struct board_counts *out,
+		       struct zs_error *err);
 
 /* ---- the snapshot: what `zhishou board` prints and the dashboard draws ---- */
 #include <stddef.h>
@@ -71,6 +84,8 @@ struct board_snapshot {
  * the first error, the snapshot holds the rest.  A read transaction: every
  * part is of one moment. */
 int board_snapshot(struct zs_ctx *c, struct board_snapshot *s, struct zs_error *err);
+/* The same with tonight's counters from a tally kept by the caller. */
+int board_snapshot_kept(struct zs_ctx *c, struct board_tally *t, struct board_snapshot *s, struct zs_error *err);
 void board_snapshot_clear(struct board_snapshot *s);
 
 #endif

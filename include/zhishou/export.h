@@ -3,7 +3,9 @@
  * Callers' names and phones are masked (张*, 138****1234) unless with_pii,
  * which is recorded in the audit (who exported what, with or without the
  * callers' data).  XLSX is written in libxlsxwriter's constant-memory
- * mode and CSV streams, so a year's export does not grow with the table. */
+ * mode and CSV streams, so a year's export does not grow with the table.
+ * The rows are read as they stream; the audit row is written afterwards in
+ * a transaction of its own. */
 #ifndef ZHISHOU_EXPORT_H
 #define ZHISHOU_EXPORT_H
 

@@ -2,7 +2,8 @@
  *
  * The outgoing shift signs (names on duty, a note, a snapshot of what is
  * open); the incoming shift accepts, noting anything it disputes.  Both
- * are audited; signing also tells the chat groups (outbox). */
+ * are audited; signing also tells the chat groups (outbox).  Signing and
+ * accepting each open and commit their own transaction. */
 #ifndef ZHISHOU_HANDOVER_H
 #define ZHISHOU_HANDOVER_H
 

@@ -9,7 +9,9 @@
  *   leader    also sets exposures' level, lead unit and status, writes
  *             instructions, fills in the statistics table's hand rows;
  *   admin     also manages members, imports rosters, adds units and
- *             galas, exports with callers' data, and sees every caller. */
+ *             galas, exports with callers' data, and sees every caller.
+ * member_add, member_update and member_remove each open and commit their
+ * own transaction; role checks (member_role, role_require) only read. */
 #ifndef ZHISHOU_MEMBER_H
 #define ZHISHOU_MEMBER_H
 

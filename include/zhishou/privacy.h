@@ -13,7 +13,9 @@
  *     else;
  *   - an export with callers' data (admins only, checked by the caller of
  *     export) shows them whole, except a confidential tip-giver;
- *   - an alert to a chat robot never carries a caller. */
+ *   - an alert to a chat robot never carries a caller.
+ * Decides only (it reads the viewer's membership): no transaction of its
+ * own, it runs inside whatever read or write its caller has open. */
 #ifndef ZHISHOU_PRIVACY_H
 #define ZHISHOU_PRIVACY_H
 

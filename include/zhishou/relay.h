@@ -4,7 +4,8 @@
  * single curl_multi_poll() loop that also watches the database's WAL file
  * (inotify) and a self-pipe for SIGTERM/SIGINT.  Idle, it sleeps until the
  * next thing is due.  A lease in the database lets only one relay work a
- * database at a time. */
+ * database at a time.  Each delivery, each feed page and each lease
+ * renewal is a transaction of its own (a crash loses at most one). */
 #ifndef ZHISHOU_RELAY_H
 #define ZHISHOU_RELAY_H
 

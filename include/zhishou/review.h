@@ -5,7 +5,9 @@
  * is, who handles it, what was done last and when, what is due next and by
  * when (statutory working-day limits for intakes, the exposure's own
  * deadline), and whether it changed since the last handover.  Shared by
- * `zhishou review` and the console's review view. */
+ * `zhishou review` and the console's review view.  review_build reads in
+ * one read transaction of its own (every item of one moment); filtering
+ * reads only the units. */
 #ifndef ZHISHOU_REVIEW_H
 #define ZHISHOU_REVIEW_H
 

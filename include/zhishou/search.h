@@ -1,7 +1,9 @@
 /* search: one query over intakes and exposures, Chinese from 1 character.
  *
  * Terms of 3+ characters go to the FTS5 trigram index; 1-2 character terms
- * (酸菜, 退款) become LIKE patterns; both in one query, all terms required. */
+ * (酸菜, 退款) become LIKE patterns; both in one query, all terms required.
+ * Reads only, no transaction of its own: exposures and intakes are two
+ * reads (a commit between them may show in the second). */
 #ifndef ZHISHOU_SEARCH_H
 #define ZHISHOU_SEARCH_H
 

@@ -53,11 +53,17 @@ int audit_verify(struct zs_ctx *c, struct audit_verdict *v, struct zs_error *err
 		snprintf(v->why, sizeof v->why, TR("数据库文件已损坏：%s", "the database file is damaged: %s"), why);
 		return ZS_OK;
 	}
+	/* The walk and the anchor of one moment: a row committed between the
+	 * two would otherwise read as "the end was cut off". */
+	r = store_read_begin(c->st, err);
+	if (r)
+		return r;
 	r = store_audit_each(c->st, NULL, 0, 0, 0, verify_cb, &w, err);
+	char *head = r || v->first_bad ? NULL : store_setting_get(c->st, AUDIT_HEAD_KEY);
+	store_read_end(c->st);
 	if (r || v->first_bad)
 		return r;
 	/* Whole inside; now its end must be where the anchor says. */
-	char *head = store_setting_get(c->st, AUDIT_HEAD_KEY);
 	char want[96] = "";
 	if (w.prev_id)
 		snprintf(want, sizeof want, "%lld %s", (long long)w.prev_id, w.prev_hash);

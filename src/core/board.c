@@ -94,8 +94,13 @@ int board_counts(struct zs_ctx *c, int64_t since, struct board_counts *out, stru
 {
 	memset(out, 0, sizeof *out);
 	int r = store_intake_count_groups(c->st, since, c->now + 1, count_cb, out, err);
-	if (!r)
-		r = store_intake_tally(c->st, tally_cb, out, err);
+	return r ? r : board_counts_rest(c, out, err);
+}
+
+int board_counts_rest(struct zs_ctx *c, struct board_counts *out, struct zs_error *err)
+{
+	out->all_total = out->all_unresolved = out->exposures_open = out->exposures_overdue = 0;
+	int r = store_intake_tally(c->st, tally_cb, out, err);
 	/* One walk over the open exposures counts both open and overdue. */
 	struct open_exposures o = { out, c->now };
 	if (!r)
@@ -232,6 +237,11 @@ static void keep_first(int *rc, struct zs_error *first, int r, const struct zs_e
 
 int board_snapshot(struct zs_ctx *c, struct board_snapshot *s, struct zs_error *err)
 {
+	return board_snapshot_kept(c, NULL, s, err);
+}
+
+int board_snapshot_kept(struct zs_ctx *c, struct board_tally *t, struct board_snapshot *s, struct zs_error *err)
+{
 	memset(s, 0, sizeof *s);
 	s->now = c->now;
 	struct zs_error e = { 0 }, first = { 0 };
@@ -241,7 +251,7 @@ int board_snapshot(struct zs_ctx *c, struct board_snapshot *s, struct zs_error *
 	keep_first(&rc, &first, r, &e);
 	s->since = board_since(c, &s->gala);
 	zs_clear(&e);
-	r = board_counts(c, s->since, &s->counts, &e);
+	r = t ? board_tally_counts(c, t, s->since, &s->counts, &e) : board_counts(c, s->since, &s->counts, &e);
 	keep_first(&rc, &first, r, &e);
 	struct snap p = { c, s, 0, 0 };
 	zs_clear(&e);

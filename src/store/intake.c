@@ -354,3 +354,60 @@ int store_saved_draft_insert(struct store *st, const char *token, int64_t intake
 	static const char sql[] = "INSERT INTO saved_draft(token, intake_id) VALUES (?, ?)";
 	return store_run(st, sql, VALS(V_TEXT(token), V_INT(intake_id)), err, "saved_draft");
 }
+
+/* ---- the board's counters, kept from what changed (core's board_tally) ---- */
+
+static int group_row(sqlite3_stmt *s, void *ctx)
+{
+	const struct store_visit *v = ctx;
+	struct intake_group_row g = {
+		.id = sqlite3_column_int64(s, 0), .received_at = sqlite3_column_int64(s, 1),
+		.channel = (const char *)sqlite3_column_text(s, 2), .kind = (const char *)sqlite3_column_text(s, 3),
+		.status = (const char *)sqlite3_column_text(s, 4), .linked = sqlite3_column_int(s, 5) != 0,
+	};
+	if (!g.channel || !g.kind || !g.status)
+		return ZS_EFAIL;
+	return ((store_group_cb)v->fn)(&g, v->ud);
+}
+
+int store_intake_groups_each(struct store *st, int64_t since, int64_t until, int64_t after_id, int64_t only_id,
+			     store_group_cb cb, void *ud, struct zs_error *err)
+{
+	static const char by_time[] = "SELECT id, received_at, channel, kind, status, exposure_id IS NOT NULL "
+				      "FROM intake INDEXED BY intake_board WHERE received_at >= ?1 AND received_at < ?2";
+	static const char by_id[] = "SELECT id, received_at, channel, kind, status, exposure_id IS NOT NULL "
+				    "FROM intake WHERE id > ?1 ORDER BY id";
+	static const char one[] = "SELECT id, received_at, channel, kind, status, exposure_id IS NOT NULL "
+				  "FROM intake WHERE id = ?1";
+	if (only_id > 0)
+		return store_each(st, one, VALS(V_INT(only_id)), group_row, STORE_VISIT(cb, ud), err, "intake");
+	if (since || until)
+		return store_each(st, by_time, VALS(V_INT(since), V_INT(until)), group_row, STORE_VISIT(cb, ud), err,
+				  "intake");
+	return store_each(st, by_id, VALS(V_INT(after_id)), group_row, STORE_VISIT(cb, ud), err, "intake");
+}
+
+int64_t store_intake_last_id(struct store *st)
+{
+	int64_t n = store_count(st, "SELECT COALESCE(MAX(id), 0) FROM intake", NO_VALS);
+	return n < 0 ? 0 : n;
+}
+
+int64_t store_audit_last_id(struct store *st)
+{
+	int64_t n = store_count(st, "SELECT COALESCE(MAX(id), 0) FROM audit", NO_VALS);
+	return n < 0 ? 0 : n;
+}
+
+static int changed_row(sqlite3_stmt *s, void *ctx)
+{
+	const struct store_visit *v = ctx;
+	return ((store_changed_cb)v->fn)(sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), v->ud);
+}
+
+int store_intake_changed_each(struct store *st, int64_t after_id, store_changed_cb cb, void *ud, struct zs_error *err)
+{
+	static const char sql[] = "SELECT id, entity_id FROM audit WHERE id > ?1 AND entity = 'intake' "
+				  "AND action = 'update' AND entity_id > 0 ORDER BY id";
+	return store_each(st, sql, VALS(V_INT(after_id)), changed_row, STORE_VISIT(cb, ud), err, "audit");
+}

@@ -29,6 +29,7 @@ enum pane { PANE_BOARD, PANE_LOG, PANE_DUTY, PANE_N };
 struct dashboard {
 	/* the board as core built it: counters, open exposures, duty now */
 	struct board_snapshot snap;
+	struct board_tally *tally;   /* tonight's counters, kept from what changed */
 	int nexp, exp_sel, exp_top;
 	struct log_row log[MAX_LOG];
 	int nlog, log_sel;
@@ -48,13 +49,20 @@ extern const struct key_table dash_key_table;
 struct dashboard *dashboard_new(struct tui *t)
 {
 	(void)t;
-	return calloc(1, sizeof(struct dashboard));
+	struct dashboard *d = calloc(1, sizeof(struct dashboard));
+	if (d && !(d->tally = board_tally_new())) {
+		free(d);
+		d = NULL;
+	}
+	return d;
 }
 
 void dashboard_free(struct dashboard *d)
 {
-	if (d)
+	if (d) {
 		board_snapshot_clear(&d->snap);
+		board_tally_free(d->tally);
+	}
 	free(d);
 }
 
@@ -161,7 +169,7 @@ static void load(struct tui *t, struct dashboard *d)
 	struct zs_error first = { 0 }, err = { 0 };
 	/* Kept as it is until the next load: no copy of each row. */
 	board_snapshot_clear(&d->snap);
-	if (board_snapshot(t->c, &d->snap, &err))
+	if (board_snapshot_kept(t->c, d->tally, &d->snap, &err))
 		keep_first(&first, &err);
 	t->gala = d->snap.gala;
 	d->nexp = d->snap.nexposures < MAX_EXPOSURES ? (int)d->snap.nexposures : MAX_EXPOSURES;

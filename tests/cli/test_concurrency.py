@@ -38,7 +38,7 @@ class ManyWriters(ZsTestCase):
         def reader():
             n = 0
             while not done.is_set() or n == 0:
-                for args in (("board", "--format", "json"), ("log", "list", "--limit", "5")):
+                for args in (("board", "--format", "json"), ("log", "list", "--limit", "5"), ("audit", "verify")):
                     r = e.run(*args)
                     # the page hint (只列出了 5 件…) is the only stderr expected
                     noise = [l for l in r.err.splitlines() if not l.startswith("只列出了 5 件")]

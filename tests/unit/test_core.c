@@ -99,6 +99,65 @@ static void test_caller_history(void **state)
 	assert_int_equal(h.count, 1);   /* the recorder (tester) may */
 }
 
+/* The console's kept counters agree with a recount after every kind of
+ * change: arrivals (also stamped ahead of the clock), edits of status and
+ * links, the clock moving on, a new window. */
+static void test_board_tally_matches_a_recount(void **state)
+{
+	struct fx *f = *state;
+	struct zs_error err = { 0 };
+	struct exposure_input ein = { .title = "土坑酸菜" };
+	int64_t eid;
+	assert_int_equal(exposure_add(&f->c, &ein, &eid, &err), ZS_OK);
+	struct board_tally *t = board_tally_new();
+	assert_non_null(t);
+	static const char *const channels[] = { "web", "12315-hotline", "8890", "wechat" };
+	static const char *const kinds[] = { "complaint", "tip", "inquiry" };
+	static const char *const statuses[] = { "accepted", "handling", "closed", "rejected" };
+	int64_t since = f->c.now - 3600, ids[400];
+	int n = 0;
+	unsigned seed = 12345;
+	for (int step = 0; step < 400; step++) {
+		seed = seed * 1103515245u + 12345u;
+		unsigned op = (seed >> 16) % 10;
+		if (op < 5 || n == 0) {
+			char at[32];
+			/* from two hours before the window to half an hour ahead */
+			int64_t when = f->c.now - 3 * 3600 + (int64_t)((seed >> 8) % (int)(3.5 * 3600));
+			time_format(when, TIME_ISO, at, sizeof at);
+			struct intake_input in = { .channel = channels[(seed >> 4) % 4], .kind = kinds[(seed >> 6) % 3],
+						   .text = "计数", .at = at };
+			int64_t id;
+			if (intake_add(&f->c, &in, &id, NULL, &err) == ZS_OK && n < 400)
+				ids[n++] = id;
+		} else if (op < 7) {
+			struct intake_change ch = { .status = statuses[(seed >> 5) % 4] };
+			intake_update(&f->c, ids[(seed >> 3) % (unsigned)n], &ch, &err);   /* refused moves are fine */
+		} else if (op < 8) {
+			char e[16];
+			snprintf(e, sizeof e, "%lld", (long long)eid);
+			struct intake_change ch = { .exposure = e };
+			intake_update(&f->c, ids[(seed >> 3) % (unsigned)n], &ch, &err);
+		} else if (op < 9) {
+			f->c.now += 60 * (int64_t)((seed >> 7) % 20);
+		} else if (step % 50 == 9) {
+			since += 1800;   /* a new window: a recount */
+		}
+		struct board_counts want, got;
+		assert_int_equal(board_counts(&f->c, since, &want, &err), ZS_OK);
+		assert_int_equal(board_tally_counts(&f->c, t, since, &got, &err), ZS_OK);
+		assert_int_equal(got.total, want.total);
+		assert_memory_equal(got.by_kind, want.by_kind, sizeof want.by_kind);
+		assert_memory_equal(got.by_channel, want.by_channel, sizeof want.by_channel);
+		assert_int_equal(got.linked, want.linked);
+		assert_int_equal(got.unresolved, want.unresolved);
+		assert_int_equal(got.all_unresolved, want.all_unresolved);
+		assert_int_equal(got.exposures_open, want.exposures_open);
+	}
+	assert_true(n > 100);
+	board_tally_free(t);
+}
+
 static void test_validation_names_field(void **state)
 {
 	struct fx *f = *state;
@@ -814,6 +873,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_search, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_keyset_pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_caller_history, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_board_tally_matches_a_recount, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_default_deadline, setup, teardown),
 		cmocka_unit_test(test_file_mode_and_identity),
 		cmocka_unit_test_setup_teardown(test_non_member_writes_nothing, setup, teardown),

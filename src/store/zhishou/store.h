@@ -139,6 +139,26 @@ typedef int (*store_count_cb)(const char *channel, const char *kind, const char 
 			      bool linked, int64_t n, void *ud);
 int store_intake_count_groups(struct store *st, int64_t since, int64_t until,
 			      store_count_cb cb, void *ud, struct zs_error *err);
+/* One intake as the board counts it, for counters kept up to date from
+ * what changed (core's board_tally). */
+struct intake_group_row {
+	int64_t id, received_at;
+	const char *channel, *kind, *status;
+	bool linked;
+};
+typedef int (*store_group_cb)(const struct intake_group_row *g, void *ud);
+/* Received in [since, until) (from the covering index), or with an id
+ * above after_id (since = until = 0), or the one intake id (only_id > 0). */
+int store_intake_groups_each(struct store *st, int64_t since, int64_t until, int64_t after_id, int64_t only_id,
+			     store_group_cb cb, void *ud, struct zs_error *err);
+/* The highest intake id and audit row id (0 when there are none). */
+int64_t store_intake_last_id(struct store *st);
+int64_t store_audit_last_id(struct store *st);
+/* Intakes changed by audit rows after after_id (updates; their ids, in
+ * order, repeats included). */
+typedef int (*store_changed_cb)(int64_t audit_id, int64_t intake_id, void *ud);
+int store_intake_changed_each(struct store *st, int64_t after_id, store_changed_cb cb, void *ud, struct zs_error *err);
+
 /* Totals per status over all time, kept by triggers (no scan). */
 typedef int (*store_tally_cb)(const char *status, int64_t n, void *ud);
 int store_intake_tally(struct store *st, store_tally_cb cb, void *ud, struct zs_error *err);
