@@ -14,7 +14,8 @@
 #include "zhishou/text.h"
 #include "zhishou/timeutil.h"
 
-#define DUTY_DESK "值班室"   /* review_filter's name for items no unit has */
+/* review_filter's name for the items no unit has */
+#define DUTY_DESK TR("值班室", "unassigned")
 
 /* The page's state (its list first: the shared list bindings reach it). */
 struct review_view {
@@ -339,7 +340,7 @@ static const struct key_binding review_keys[] = {
 	{ { 'A' }, "A", "接班确认", "accept", "接班确认（接班人员、异议）", "accept the handover (names, disputes)", ROLE_OPERATOR, key_handover },
 	{ { 'c' }, "c", "变化", "changed", "只看交接班以后有变化的事项（再按一次取消）", "only what changed since the last handover (again: all)", ROLE_NONE, key_narrow },
 	{ { 't' }, "t", "今晚", "tonight", "只看今晚（晚会开始以来）收到的事项（再按一次取消）", "only what came in tonight, since the gala began (again: all)", ROLE_NONE, key_narrow },
-	{ { 'u' }, "u", "单位", "unit", "只看一个单位的事项，从列表中选（值班室：未分派的；再按一次取消）", "only one unit's items, picked from a list (值班室: unassigned; again: all)", ROLE_NONE, key_unit },
+	{ { 'u' }, "u", "单位", "unit", "只看一个单位的事项，从列表中选（值班室：未分派的；再按一次取消）", "only one unit's items, picked from a list (unassigned: no unit yet; again: all)", ROLE_NONE, key_unit },
 	{ { 'f' }, "f", "筛选", "filter", "筛选（单位、编号、标题）", "filter (unit, id, title)", ROLE_NONE, tui_list_key_filter },
 	{ { 27, 'q' }, "Esc/q", "返回", "back", "返回", "back", ROLE_NONE, tui_key_close },
 };
