@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/inotify.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -17,6 +16,7 @@
 #include "zhishou/i18n.h"
 #include "zhishou/relay.h"
 #include "zhishou/robot.h"
+#include "zhishou/dbwatch.h"
 #include "zhishou/store.h"
 #include "zhishou/text.h"
 #include "zhishou/timeutil.h"
@@ -26,9 +26,7 @@ enum {
 	SAFETY_TICK_MS = 5 * 1000,         /* data_version check if inotify misses */
 	STOP_GRACE_MS = 5 * 1000,          /* let a message in flight finish */
 	MAX_PAGES = 1000,                  /* a feed's `next` chain per poll */
-	RECHECKS = 3,
 };
-static const int recheck_ms[RECHECKS] = { 5, 25, 100 };
 
 struct transfer {
 	CURL *h;
@@ -65,8 +63,7 @@ struct relay {
 	struct feed_run *feeds;
 	int inflight;
 	int sigpipe[2];
-	int inotify;
-	char wal_name[256];
+	struct dbwatch watch;              /* wakes the loop on any commit */
 	int64_t data_version, local_changes;
 	int64_t next_time_events_ms, next_lease_ms, next_safety_ms;
 	int rechecks;                      /* quick data_version checks still to do */
@@ -599,53 +596,6 @@ static void reap(struct relay *r)
 	}
 }
 
-static void watch_wal(struct relay *r)
-{
-	/* Every commit by any process writes the -wal file: a directory watch
-	 * on its name wakes the relay within milliseconds without polling. */
-	r->inotify = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	if (r->inotify < 0)
-		return;
-	char dir[4096];
-	snprintf(dir, sizeof dir, "%s", r->o->db_path);
-	char *slash = strrchr(dir, '/');
-	const char *base = slash ? slash + 1 : dir;
-	if (strlen(base) + 5 > sizeof r->wal_name) {
-		close(r->inotify);
-		r->inotify = -1;
-		return;
-	}
-	memcpy(r->wal_name, base, strlen(base));
-	memcpy(r->wal_name + strlen(base), "-wal", 5);
-	if (slash)
-		*slash = '\0';
-	else
-		snprintf(dir, sizeof dir, ".");
-	if (slash == dir)
-		snprintf(dir, sizeof dir, "/");
-	if (inotify_add_watch(r->inotify, dir, IN_MODIFY | IN_CLOSE_WRITE | IN_CREATE) < 0) {
-		close(r->inotify);
-		r->inotify = -1;
-	}
-}
-
-/* Drain inotify; true if the -wal file was written. */
-static bool wal_touched(struct relay *r)
-{
-	bool hit = false;
-	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
-	ssize_t n;
-	while ((n = read(r->inotify, buf, sizeof buf)) > 0) {
-		for (char *p = buf; p < buf + n;) {
-			struct inotify_event *ev = (struct inotify_event *)p;
-			if (ev->len && !strcmp(ev->name, r->wal_name))
-				hit = true;
-			p += sizeof *ev + ev->len;
-		}
-	}
-	return hit;
-}
-
 static bool data_changed(struct relay *r)
 {
 	int64_t v = store_data_version(r->c->st);
@@ -708,9 +658,9 @@ static int setup(struct relay *r, struct zs_error *err)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	r->inotify = -1;
+	r->watch.fd = -1;
 	if (!r->o->once)
-		watch_wal(r);
+		dbwatch_open(&r->watch, r->o->db_path);
 	if (!(r->multi = curl_multi_init()))
 		return zs_fail(err, ZS_EFAIL, "curl_multi_init failed");
 	r->data_version = store_data_version(r->c->st);
@@ -737,8 +687,7 @@ static void teardown(struct relay *r)
 	free(r->feeds);
 	if (r->multi)
 		curl_multi_cleanup(r->multi);
-	if (r->inotify >= 0)
-		close(r->inotify);
+	dbwatch_close(&r->watch);
 	if (sig_write_fd >= 0) {
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGINT, SIG_DFL);
@@ -752,7 +701,7 @@ static void teardown(struct relay *r)
 int relay_run(struct zs_ctx *c, const struct relay_conf *rc, const struct relay_options *o,
 	      struct zs_error *err)
 {
-	struct relay r = { .c = c, .rc = rc, .o = o, .inotify = -1, .sigpipe = { -1, -1 } };
+	struct relay r = { .c = c, .rc = rc, .o = o, .watch = { .fd = -1 }, .sigpipe = { -1, -1 } };
 	bool held = false;
 	int ret = setup(&r, err);
 	if (!ret)
@@ -826,8 +775,8 @@ int relay_run(struct zs_ctx *c, const struct relay_conf *rc, const struct relay_
 		struct curl_waitfd extra[2];
 		unsigned nextra = 0;
 		extra[nextra++] = (struct curl_waitfd){ .fd = r.sigpipe[0], .events = CURL_WAIT_POLLIN };
-		if (r.inotify >= 0)
-			extra[nextra++] = (struct curl_waitfd){ .fd = r.inotify, .events = CURL_WAIT_POLLIN };
+		if (r.watch.fd >= 0)
+			extra[nextra++] = (struct curl_waitfd){ .fd = r.watch.fd, .events = CURL_WAIT_POLLIN };
 		int nfds = 0;
 		if (curl_multi_poll(r.multi, extra, nextra, (int)min64(wait, 60000), &nfds) != CURLM_OK) {
 			/* Never spin: sleep on the signal pipe alone instead. */
@@ -846,18 +795,16 @@ int relay_run(struct zs_ctx *c, const struct relay_conf *rc, const struct relay_
 			stop_deadline = now_ms(&r) + STOP_GRACE_MS;
 			logf_(TR("收到信号 %d，正在停止", "signal %d: stopping"), (int)sig);
 		}
-		bool wal = nextra > 1 && extra[1].revents && wal_touched(&r);
+		bool wal = nextra > 1 && extra[1].revents && dbwatch_touched(&r.watch);
 		now = now_ms(&r);
-		/* The WAL is written before the commit is published in the
-		 * wal-index (-shm, which inotify does not see): a check right at
-		 * the write can miss it, so look again a few times shortly after. */
+		/* Look again a few times shortly after (dbwatch.h says why). */
 		if (wal)
-			r.rechecks = RECHECKS;
+			r.rechecks = DBWATCH_RECHECKS;
 		if (wal || now >= r.next_safety_ms) {
 			if (data_changed(&r))
 				changed = true;
 			if (r.rechecks > 0)
-				r.next_safety_ms = now + recheck_ms[RECHECKS - r.rechecks--];
+				r.next_safety_ms = now + dbwatch_recheck_ms[DBWATCH_RECHECKS - r.rechecks--];
 			else
 				r.next_safety_ms = now + SAFETY_TICK_MS;
 		}

@@ -186,6 +186,13 @@ static void on_data_changed(struct tui *t, void *self)
 	load(t, self);
 }
 
+const struct board_snapshot *dashboard_snapshot(struct tui *t, struct dashboard *d)
+{
+	if (!d->loaded)
+		load(t, d);
+	return &d->snap;
+}
+
 static const char *level_short(int level)
 {
 	static const char *const zh[] = { "", "特大", "重大", "较大", "一般" };
@@ -267,6 +274,23 @@ static void paint_counters(struct tui *t, struct dashboard *d)
 		tui_text(t, 2, t->cols - ww, ww, warn, b->deliveries_failed ? C_OVERDUE : C_WARN);
 }
 
+/* The cell of a "#N" column wide enough for max_id: the number prompts
+ * (link, duplicate) ask for is on every row at every width. */
+static int id_cell_width(int64_t max_id)
+{
+	int digits = 1;
+	for (int64_t v = max_id; v >= 10; v /= 10)
+		digits++;
+	return digits + 2;   /* '#' and the space after */
+}
+
+static int id_cell(struct tui *t, int y, int x, int w, int64_t id, enum tui_color c)
+{
+	char buf[32];
+	snprintf(buf, sizeof buf, "#%lld", (long long)id);
+	return tui_cell(t, y, x, w, buf, c);
+}
+
 static void paint_board(struct tui *t, struct dashboard *d, int y, int h, int w)
 {
 	char title[256];
@@ -296,9 +320,13 @@ static void paint_board(struct tui *t, struct dashboard *d, int y, int h, int w)
 	if (d->exp_sel >= d->exp_top + rows)
 		d->exp_top = d->exp_sel - rows + 1;
 	bool wide = w >= 110, en = i18n_get() == LANG_EN;
-	int lead_w = wide ? 17 : 0, local_w = 8, status_w = en ? 12 : 9;
-	/* mark level time title local [lead] status linked left */
-	int title_w = w - (1 + 5 + 6 + local_w + lead_w + status_w + 5 + 15);
+	int64_t max_id = 0;
+	for (int k = 0; k < d->nexp; k++)
+		if (d->snap.exposures[k].e.id > max_id)
+			max_id = d->snap.exposures[k].e.id;
+	int id_w = id_cell_width(max_id), lead_w = wide ? 17 : 0, local_w = 8, status_w = en ? 12 : 9;
+	/* mark #id level time title local [lead] status linked left */
+	int title_w = w - (1 + id_w + 5 + 6 + local_w + lead_w + status_w + 5 + 15);
 	for (int k = 0; k < rows && d->exp_top + k < d->nexp; k++) {
 		const struct exposure *e = &d->snap.exposures[d->exp_top + k].e;
 		int yy = y + 1 + k, x = 0;
@@ -313,6 +341,7 @@ static void paint_board(struct tui *t, struct dashboard *d, int y, int h, int w)
 		/* Overdue is marked by a "!", due soon by a "*", as well as by colour
 		 * (vt100, colour-blind). */
 		x += tui_text(t, yy, x, 1, overdue ? "!" : due == DUE_SOON ? "*" : " ", col);
+		x += id_cell(t, yy, x, id_w, e->id, col);
 		x += tui_cell(t, yy, x, 5, level_short(e->level), col);
 		x += tui_cell(t, yy, x, 6, time_format(e->aired_at, TIME_CLOCK, buf, sizeof buf), col);
 		x += tui_cell(t, yy, x, title_w, e->title, col);
@@ -346,6 +375,12 @@ static void paint_log(struct tui *t, struct dashboard *d, int y, int h, int w)
 	bool wide = w >= 110, en = i18n_get() == LANG_EN;
 	int subj_w = wide ? 23 : 15, ch_w = en ? (wide ? 16 : 12) : (wide ? 12 : 10), kind_w = en ? 10 : 5;
 	int status_w = en ? 13 : 9;
+	/* As wide as the newest number: the columns stay put while paging. */
+	int64_t max_id = d->newest_id;
+	for (int k = 0; k < d->nlog; k++)
+		if (d->log[k].id > max_id)
+			max_id = d->log[k].id;
+	int id_w = id_cell_width(max_id);
 	for (int k = 0; k < h - 1 && k < d->nlog; k++) {
 		const struct log_row *r = &d->log[k];
 		int yy = y + 1 + k, x = 0;
@@ -357,10 +392,7 @@ static void paint_log(struct tui *t, struct dashboard *d, int y, int h, int w)
 			tui_fill(t, yy, 0, w, C_SELECTED);
 		x += tui_text(t, yy, x, 1, fresh ? "+" : " ", col);
 		x += tui_cell(t, yy, x, 6, time_format(r->at, TIME_CLOCK, buf, sizeof buf), col);
-		if (wide) {
-			snprintf(buf, sizeof buf, "#%lld", (long long)r->id);
-			x += tui_cell(t, yy, x, 9, buf, col);   /* #1000000 and a space */
-		}
+		x += id_cell(t, yy, x, id_w, r->id, col);
 		x += tui_cell(t, yy, x, ch_w, vocab_label(&vocab_channel, r->channel), col);
 		x += tui_cell(t, yy, x, kind_w, vocab_label(&vocab_kind, r->kind), col);
 		x += tui_cell(t, yy, x, subj_w, *r->subject ? r->subject : "—", col);
@@ -515,7 +547,7 @@ static void quit_done(struct tui *t, void *ud, const char *answer)
 		t->quit = true;
 }
 
-static bool key_quit(struct tui *t, void *self, int key)
+bool dashboard_key_quit(struct tui *t, void *self, int key)
 {
 	(void)self;
 	(void)key;
@@ -644,8 +676,8 @@ static const struct key_binding dash_keys[] = {
 	{ { '/' }, "/", "搜索", "search", "搜索登记和曝光问题", "search intakes and exposures", ROLE_NONE, key_page_open },
 	{ { 'r' }, "r", "值班表", "roster", "值班表", "duty roster", ROLE_NONE, key_page_open },
 	{ { '?' }, "?", "帮助", "help", "帮助（所有按键）", "help (every key)", ROLE_NONE, key_page_open },
-	{ { 'q' }, "q", "退出", "quit", "退出（有草稿时先问）", "quit (asks first if a draft is open)", ROLE_NONE, key_quit },
-	{ { 3 }, "Ctrl-C", NULL, NULL, "退出（同 q）", "quit (as q)", ROLE_NONE, key_quit },
+	{ { 'q' }, "q", "退出", "quit", "退出（有草稿时先问）", "quit (asks first if a draft is open)", ROLE_NONE, dashboard_key_quit },
+	{ { 3 }, "Ctrl-C", NULL, NULL, "退出（同 q）", "quit (as q)", ROLE_NONE, dashboard_key_quit },
 	{ { TUI_FKEY(KEY_F(1)) }, "F1", NULL, NULL, "帮助（同 ?）", "help (as ?)", ROLE_NONE, key_page_open },
 	{ { TUI_FKEY(KEY_BTAB) }, "Shift-Tab", NULL, NULL, "反向切换栏", "cycle focus backwards", ROLE_NONE, key_focus },
 	{ { 'j', TUI_FKEY(KEY_DOWN) }, "↓/j", NULL, NULL, "下一条", "next row", ROLE_NONE, key_down },

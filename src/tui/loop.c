@@ -1,7 +1,8 @@
-/* The console's one loop (ncmpc): poll() on the keyboard and a self-pipe for
- * signals, with a timeout that wakes it for the clock and for commits made
- * by other processes.  Each turn handles keys and signals, reloads what
- * changed, and paints once. */
+/* The console's one loop (ncmpc): poll() on the keyboard, a self-pipe for
+ * signals and an inotify watch on the database (dbwatch: a commit by any
+ * process wakes every console at once), with a timeout for the clock's
+ * second, the watch's "look again" checks and a slow fallback poll.  Each
+ * turn handles keys and signals, reloads what changed, and paints once. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -14,13 +15,16 @@
 #include <unistd.h>
 
 #include "tui_internal.h"
+#include "zhishou/dbwatch.h"
 #include "zhishou/reads.h"
 #include "zhishou/i18n.h"
 #include "zhishou/text.h"
 #include "zhishou/timeutil.h"
 
-/* How often to ask SQLite whether another process committed: cheap, and
- * keeps cross-console propagation well under 300 ms. */
+/* How often to ask SQLite whether another process committed when nothing
+ * woke us: slowly behind the watch (for filesystems without inotify
+ * events, NFS), as before it without one. */
+#define DATA_FALLBACK_MS 1000
 #define DATA_POLL_MS 150
 
 static int sig_pipe[2] = { -1, -1 };
@@ -96,37 +100,63 @@ static void init_colors(struct tui *t)
 	init_pair(5, COLOR_CYAN, -1);            /* key hints */
 }
 
+bool tui_window_small(const struct tui *t)
+{
+	return t->cols < TUI_MIN_COLS || t->rows < TUI_MIN_ROWS;
+}
+
+/* The view that draws and takes keys: the top of the stack, the compact
+ * board in the dashboard's place below 80x24. */
+static const struct view *top_view(struct tui *t)
+{
+	const struct view *v = t->stack[t->depth - 1].v;
+	return v == &view_dashboard && tui_window_small(t) ? &view_compact : v;
+}
+
+/* Forms ask for 80x24 (keeping what was typed); every other view draws at
+ * any size.  By name: the form's view is its own file's. */
+static bool needs_room(const struct view *v)
+{
+	return !strcmp(v->name, "form");
+}
+
+/* A form in a window too small for it: say so, wrapped by columns so the
+ * whole message stays readable (what was typed is kept). */
+static void paint_too_small(struct tui *t)
+{
+	char msg[256];
+	snprintf(msg, sizeof msg, TR("窗口太小：登记需要至少 80×24，现在是 %d×%d。请把终端窗口拉大，或按 Esc 回到看板（草稿已保存）。",
+				     "Window too small: a form needs at least 80x24, now %dx%d. Enlarge the terminal, or press Esc for the board (the draft is kept)."),
+		 t->cols, t->rows);
+	int w = t->cols > 2 ? t->cols - 2 : t->cols;
+	int lines = text_width(msg) / (w > 0 ? w : 1) + 1;
+	int y = t->rows / 2 - lines / 2;
+	const char *p = msg;
+	while (*p && y < t->rows && w > 0) {
+		size_t n = text_fit(p, w, NULL);
+		if (!n)
+			break;
+		char line[512];
+		snprintf(line, sizeof line, "%.*s", (int)n, p);
+		tui_text(t, y < 0 ? 0 : y, 1, w, line, C_WARN);
+		y++;
+		p += n;
+	}
+}
+
 static void paint(struct tui *t)
 {
 	erase();
 	getmaxyx(stdscr, t->rows, t->cols);
 	t->cursor_on = false;
-	if (t->cols < TUI_MIN_COLS || t->rows < TUI_MIN_ROWS) {
-		char msg[256];
-		snprintf(msg, sizeof msg, TR("窗口太小：至少需要 80×24，现在是 %d×%d。请把终端窗口拉大。",
-					     "Window too small: at least 80x24 needed, now %dx%d. Please enlarge the terminal."),
-			 t->cols, t->rows);
-		int w = t->cols > 2 ? t->cols - 2 : t->cols;
-		int lines = text_width(msg) / (w > 0 ? w : 1) + 1;
-		int y = t->rows / 2 - lines / 2;
-		/* Wrap by columns so the whole message stays readable. */
-		const char *p = msg;
-		while (*p && y < t->rows && w > 0) {
-			size_t n = text_fit(p, w, NULL);
-			if (!n)
-				break;
-			char line[512];
-			snprintf(line, sizeof line, "%.*s", (int)n, p);
-			tui_text(t, y < 0 ? 0 : y, 1, w, line, C_WARN);
-			y++;
-			p += n;
-		}
+	const struct view *v = top_view(t);
+	if (needs_room(v) && tui_window_small(t)) {
+		paint_too_small(t);
 		curs_set(0);
 		refresh();
 		return;
 	}
 	/* Views below the top are covered; only the top one paints. */
-	const struct view *v = t->stack[t->depth - 1].v;
 	v->paint(t, t->stack[t->depth - 1].self);
 	if (t->message[0] && time_now() < t->message_until)
 		tui_text(t, t->rows - 1, 0, t->cols, t->message, t->message_error ? C_OVERDUE : C_OK);
@@ -174,13 +204,12 @@ static void handle_key(struct tui *t, int key, bool fkey)
 		t->dirty = true;
 		return;
 	}
-	if (t->cols < TUI_MIN_COLS || t->rows < TUI_MIN_ROWS) {
-		if (!fkey && (key == 'q' || key == 3))
-			t->quit = true;
-		return;
-	}
-	const struct view *v = t->stack[t->depth - 1].v;
+	const struct view *v = top_view(t);
 	void *self = t->stack[t->depth - 1].self;
+	/* A form too small to see takes only Esc (back to the board, the
+	 * draft kept): nothing is typed blind. */
+	if (needs_room(v) && tui_window_small(t) && (fkey || key != 27))
+		return;
 	/* A filter being typed takes letters before the bindings do; else the
 	 * view's key table first, then the view for text and movement. */
 	bool typing = v->typing && v->typing(self);
@@ -292,7 +321,11 @@ int tui_run(struct zs_ctx *c, const struct tui_options *opt)
 					 "%d unsaved intake drafts were found: press n to continue them one by one, X to discard one"), drafts);
 	t->dirty = true;
 
-	int64_t last_data_check = 0;
+	struct dbwatch watch;
+	dbwatch_open(&watch, t->opt->db_path);
+	int64_t next_data_check = 0;   /* monotonic ms */
+	int rechecks = 0;              /* quick looks still due after a watch event */
+	bool woken = false;
 	while (!t->quit && !got_term) {
 		struct timespec ts;
 		clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -303,22 +336,39 @@ int tui_run(struct zs_ctx *c, const struct tui_options *opt)
 			t->last_second = c->now;
 			t->dirty = true;
 		}
-		/* Our own writes show at once; others' within DATA_POLL_MS. */
-		if (mono_ms - last_data_check >= DATA_POLL_MS || db_local_changes(c) != t->local_changes) {
-			last_data_check = mono_ms;
+		/* Our own writes show at once; others' when the watch wakes us
+		 * (and its looks again), else at the fallback poll. */
+		if (woken)
+			rechecks = DBWATCH_RECHECKS;
+		if (woken || mono_ms >= next_data_check || db_local_changes(c) != t->local_changes) {
 			check_data(t);
+			if (rechecks > 0)
+				next_data_check = mono_ms + dbwatch_recheck_ms[DBWATCH_RECHECKS - rechecks--];
+			else
+				next_data_check = mono_ms + (watch.fd >= 0 ? DATA_FALLBACK_MS : DATA_POLL_MS);
 		}
+		woken = false;
 		if (t->dirty) {
 			paint(t);
 			t->dirty = false;
 		}
-		struct pollfd fds[2] = {
+		/* Sleep until the next data check or the clock's next second. */
+		clock_gettime(CLOCK_REALTIME, &ts);
+		int timeout = 1000 - (int)(ts.tv_nsec / 1000000) + 1;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		mono_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+		if (next_data_check - mono_ms < timeout)
+			timeout = next_data_check - mono_ms > 0 ? (int)(next_data_check - mono_ms) : 0;
+		struct pollfd fds[3] = {
 			{ .fd = STDIN_FILENO, .events = POLLIN },
 			{ .fd = sig_pipe[0], .events = POLLIN },
+			{ .fd = watch.fd, .events = POLLIN },
 		};
-		int n = poll(fds, sig_pipe[0] >= 0 ? 2 : 1, DATA_POLL_MS);
+		int n = poll(fds, 3, timeout);   /* a negative fd is skipped */
 		if (n < 0 && errno != EINTR)
 			break;
+		if (n > 0 && (fds[2].revents & POLLIN))
+			woken = dbwatch_touched(&watch);
 		if (n > 0 && (fds[1].revents & POLLIN)) {
 			char buf[16];
 			while (read(sig_pipe[0], buf, sizeof buf) > 0)
@@ -343,6 +393,7 @@ int tui_run(struct zs_ctx *c, const struct tui_options *opt)
 			t->stack[i].v->on_close(t, t->stack[i].self);
 	form_free(t->form);
 	dashboard_free(t->dash);
+	dbwatch_close(&watch);
 	close(sig_pipe[0]);
 	close(sig_pipe[1]);
 	sig_pipe[0] = sig_pipe[1] = -1;

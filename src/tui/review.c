@@ -1,5 +1,7 @@
 /* The morning review (m): open work by unit, overdue first; the handover
- * is signed (S) and accepted (A) from here. */
+ * is signed (S) and accepted (A) from here.  c, t and u narrow it to what
+ * changed since the handover, what came in tonight, one unit (core's
+ * review_filter, as `zhishou review --changed --tonight --unit`). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +11,11 @@
 #include "zhishou/handover.h"
 #include "zhishou/i18n.h"
 #include "zhishou/review.h"
+#include "zhishou/text.h"
 #include "zhishou/timeutil.h"
+
+/* review_filter's name for the items no unit has */
+#define DUTY_DESK TR("值班室", "unassigned")
 
 /* The page's state (its list first: the shared list bindings reach it). */
 struct review_view {
@@ -21,7 +27,22 @@ struct review_view {
 	int nrows;
 	char names[256];       /* the names typed for a sign/accept in progress */
 	char text[1024];       /* the row text the filter matches */
+	/* what the page is narrowed to (kept across reloads) */
+	bool only_changed, only_tonight;
+	char unit[256];        /* a unit's exact name, DUTY_DESK, or "" */
+	/* the units with open items before the narrowing: the u pick list */
+	char **units;
+	int nunits;
 };
+
+static void free_units(struct review_view *v)
+{
+	for (int i = 0; i < v->nunits; i++)
+		free(v->units[i]);
+	free(v->units);
+	v->units = NULL;
+	v->nunits = 0;
+}
 
 static void unload(struct review_view *v)
 {
@@ -29,7 +50,24 @@ static void unload(struct review_view *v)
 	free(v->rows);
 	v->rows = NULL;
 	v->nrows = 0;
+	free_units(v);
 	v->loaded = false;
+}
+
+/* The units of the whole review, in its order, for the pick list (the
+ * items are grouped by unit, so a new name starts a new group). */
+static void collect_units(struct review_view *v)
+{
+	if (!(v->units = calloc(v->rv.n + 1, sizeof *v->units)))
+		return;
+	for (size_t i = 0; i < v->rv.n; i++) {
+		const char *u = *v->rv.items[i].unit ? v->rv.items[i].unit : DUTY_DESK;
+		bool seen = false;
+		for (int k = 0; k < v->nunits && !seen; k++)
+			seen = !strcmp(v->units[k], u);
+		if (!seen && (v->units[v->nunits] = strdup(u)))
+			v->nunits++;
+	}
 }
 
 static void load(struct tui *t, struct review_view *v)
@@ -39,6 +77,19 @@ static void load(struct tui *t, struct review_view *v)
 	if (review_build(t->c, &v->rv, &err)) {
 		tui_message(t, true, "%s", err.msg);
 		return;
+	}
+	collect_units(v);
+	struct review_filter f = { v->only_changed, v->only_tonight, v->unit };
+	if (review_filter(t->c, &v->rv, &f, &err)) {
+		/* Nothing half-narrowed is shown: the message, and the whole
+		 * review (the unit may have been renamed or removed meanwhile). */
+		tui_message(t, true, "%s", err.msg);
+		v->only_changed = v->only_tonight = false;
+		v->unit[0] = '\0';
+		unload(v);
+		if (review_build(t->c, &v->rv, &err))
+			return;
+		collect_units(v);
 	}
 	v->rows = malloc((v->rv.n * 2 + 1) * sizeof *v->rows);
 	if (!v->rows)
@@ -120,20 +171,54 @@ static const struct tui_rows review_rows = { rows_count, row_text, paint_row, NU
 
 extern const struct key_table review_key_table;
 
+static bool narrowed(const struct review_view *v)
+{
+	return v->only_changed || v->only_tonight || v->unit[0];
+}
+
+/* The title: what the page is narrowed to, then the counts of what it
+ * shows (short when the whole does not fit). */
+static void title_text(struct tui *t, const struct review_view *v, char *line, size_t n)
+{
+	char only[512] = "";
+	if (narrowed(v)) {
+		size_t k = (size_t)snprintf(only, sizeof only, "%s", TR("（只看", " (only "));
+		const char *sep = "";
+		if (v->only_changed) {
+			k += (size_t)snprintf(only + k, sizeof only - k, "%s%s", sep, TR("交接后变化", "changed"));
+			sep = TR("·", ", ");
+		}
+		if (v->only_tonight && k < sizeof only) {
+			k += (size_t)snprintf(only + k, sizeof only - k, "%s%s", sep, TR("今晚", "tonight"));
+			sep = TR("·", ", ");
+		}
+		if (v->unit[0] && k < sizeof only)
+			k += (size_t)snprintf(only + k, sizeof only - k, "%s%s", sep, v->unit);
+		if (k < sizeof only)
+			snprintf(only + k, sizeof only - k, "%s", TR("）", ")"));
+	}
+	const struct review *rv = &v->rv;
+	snprintf(line, n, TR("早班回顾%s · 未办结 登记 %zu 件、曝光 %zu 个 · 超时 %zu · 交接后变化 %zu（●）",
+			     "Review%s · open: %zu intakes, %zu exposures · %zu overdue · %zu changed since handover (●)"),
+		 only, rv->intakes, rv->exposures, rv->overdue, rv->changed);
+	if (text_width(line) > t->cols - 2)
+		snprintf(line, n, TR("回顾%s 登记%zu 曝光%zu 超时%zu 变化%zu", "Review%s %zu in, %zu exp, %zu late, %zu changed"),
+			 only, rv->intakes, rv->exposures, rv->overdue, rv->changed);
+}
+
 static void paint(struct tui *t, void *self)
 {
 	struct review_view *v = self;
 	if (!v->loaded)
 		load(t, v);
 	char line[1024];
-	snprintf(line, sizeof line, TR("早班回顾 · 未办结 登记 %zu 件、曝光 %zu 个 · 超时 %zu · 交接后变化 %zu（●）",
-				       "Review · open: %zu intakes, %zu exposures · %zu overdue · %zu changed since handover (●)"),
-		 v->rv.intakes, v->rv.exposures, v->rv.overdue, v->rv.changed);
+	title_text(t, v, line, sizeof line);
 	tui_list_header(t, &v->list, line);
 	handover_text(&v->rv, line, sizeof line);
 	tui_text(t, 1, 0, t->cols, line, v->rv.last.id && !v->rv.last.accepted_at ? C_WARN : C_DIM);
 	if (!v->nrows)
-		tui_text(t, 2, 1, t->cols - 1, TR("没有未办结的事项。", "Nothing is open."), C_DIM);
+		tui_text(t, 2, 1, t->cols - 1, narrowed(v) ? TR("没有符合的事项（再按 c、t 或 u 取消只看）", "Nothing matches (c, t or u again to show more)")
+				: TR("没有未办结的事项。", "Nothing is open."), C_DIM);
 	tui_list_paint(t, &v->list, 2, t->rows - 3);
 	tui_hints(t, &review_key_table);
 }
@@ -205,10 +290,57 @@ static bool key_handover(struct tui *t, void *self, int key)
 	return true;
 }
 
+static void narrow_again(struct review_view *v)
+{
+	v->loaded = false;
+	v->list.sel = v->list.top = 0;
+}
+
+static bool key_narrow(struct tui *t, void *self, int key)
+{
+	(void)t;
+	struct review_view *v = self;
+	if (key == 'c')
+		v->only_changed = !v->only_changed;
+	else
+		v->only_tonight = !v->only_tonight;
+	narrow_again(v);
+	return true;
+}
+
+static void unit_done(struct tui *t, void *ud, int index, const char *row)
+{
+	(void)t;
+	(void)index;
+	struct review_view *v = ud;
+	if (!row)
+		return;
+	snprintf(v->unit, sizeof v->unit, "%s", row);
+	narrow_again(v);
+}
+
+static bool key_unit(struct tui *t, void *self, int key)
+{
+	(void)key;
+	struct review_view *v = self;
+	if (v->unit[0]) {   /* u again: every unit */
+		v->unit[0] = '\0';
+		narrow_again(v);
+	} else if (!v->nunits) {
+		tui_message(t, false, "%s", TR("没有未办结的事项", "Nothing is open"));
+	} else {
+		list_choose(t, TR("只看哪个单位的事项", "Only this unit's items"), v->units, v->nunits, "", unit_done, v);
+	}
+	return true;
+}
+
 static const struct key_binding review_keys[] = {
 	{ { '\r', '\n', TUI_FKEY(KEY_ENTER) }, "Enter", "详情", "details", "打开所选事项的详情", "open the selected item", ROLE_NONE, key_open },
 	{ { 'S' }, "S", "交班签字", "sign handover", "交班签字（在班人员、说明）", "sign the handover (names, note)", ROLE_OPERATOR, key_handover },
 	{ { 'A' }, "A", "接班确认", "accept", "接班确认（接班人员、异议）", "accept the handover (names, disputes)", ROLE_OPERATOR, key_handover },
+	{ { 'c' }, "c", "变化", "changed", "只看交接班以后有变化的事项（再按一次取消）", "only what changed since the last handover (again: all)", ROLE_NONE, key_narrow },
+	{ { 't' }, "t", "今晚", "tonight", "只看今晚（晚会开始以来）收到的事项（再按一次取消）", "only what came in tonight, since the gala began (again: all)", ROLE_NONE, key_narrow },
+	{ { 'u' }, "u", "单位", "unit", "只看一个单位的事项，从列表中选（值班室：未分派的；再按一次取消）", "only one unit's items, picked from a list (unassigned: no unit yet; again: all)", ROLE_NONE, key_unit },
 	{ { 'f' }, "f", "筛选", "filter", "筛选（单位、编号、标题）", "filter (unit, id, title)", ROLE_NONE, tui_list_key_filter },
 	{ { 27, 'q' }, "Esc/q", "返回", "back", "返回", "back", ROLE_NONE, tui_key_close },
 };

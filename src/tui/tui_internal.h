@@ -101,6 +101,7 @@ struct tui {
 	struct form *form;
 	/* what a page keeps between openings (its state is per opening) */
 	char report_template[64];
+	int compact_sel, compact_top;   /* the compact board's selection */
 };
 
 /* the view stack */
@@ -223,6 +224,12 @@ void help_open(struct tui *t);
 
 struct dashboard *dashboard_new(struct tui *t);
 void dashboard_free(struct dashboard *d);
+/* Below 80x24 the loop shows the compact board (compact.c) in the
+ * dashboard's place, over the same snapshot (read now if not yet). */
+extern const struct view view_compact;
+const struct board_snapshot *dashboard_snapshot(struct tui *t, struct dashboard *d);
+bool dashboard_key_quit(struct tui *t, void *self, int key);
+bool tui_window_small(const struct tui *t);
 
 /* help lists every key table the views register here */
 extern const struct key_table *const tui_key_tables[];

@@ -332,6 +332,8 @@ class Dashboard(ConsoleTest):
         t = self.console(80, 24)
         rows = log_rows(t.wait_stable())
         self.assertGreaterEqual(len(rows), 8)
+        # the "#N" column is as wide as the newest number and a space
+        idw = len("#%d " % self.newest()["id"])
         status_cols, kind_cols = set(), set()
         for r in rows:
             m = re.search("(%s)$" % "|".join(STATUSES_ZH), r)
@@ -339,19 +341,20 @@ class Dashboard(ConsoleTest):
             status_cols.add(col_of(r, m.start()))
             k = re.search(r"(投诉|举报|咨询) ", r)
             kind_cols.add(col_of(r, k.start()))
-            # the business column (14 wide from column 22) is followed by one
-            # space at column 36 and the summary starts exactly at column 37:
-            # no wide character straddles a column boundary
-            self.assertEqual(slice_cols(r, 36, 37), " ", r)
-            self.assertEqual(dwidth(slice_cols(r, 0, 37)), 37, r)
-            self.assertEqual(dwidth(slice_cols(r, 0, 22)), 22, r)
+            # the business column (14 wide after the kind) is followed by
+            # one space and the summary starts right after it: no wide
+            # character straddles a column boundary
+            biz = 22 + idw
+            self.assertEqual(slice_cols(r, biz + 14, biz + 15), " ", r)
+            self.assertEqual(dwidth(slice_cols(r, 0, biz + 15)), biz + 15, r)
+            self.assertEqual(dwidth(slice_cols(r, 0, biz)), biz, r)
             # a cut business name ends with an ellipsis
-            subj = slice_cols(r, 22, 36).rstrip()
+            subj = slice_cols(r, biz, biz + 14).rstrip()
             self.assertLessEqual(dwidth(subj), 14, r)
             self.assertLessEqual(dwidth(r), 80, r)
         self.assertEqual(status_cols, {71}, rows)
-        self.assertEqual(kind_cols, {17}, rows)
-        self.assertTrue(any(slice_cols(r, 22, 36).rstrip().endswith("…") for r in rows), rows)
+        self.assertEqual(kind_cols, {17 + idw}, rows)
+        self.assertTrue(any(slice_cols(r, 22 + idw, 36 + idw).rstrip().endswith("…") for r in rows), rows)
         # the board's columns line up too
         brows = board_rows(t.capture())
         locals_ = set()
@@ -360,6 +363,40 @@ class Dashboard(ConsoleTest):
             self.assertTrue(m, r)
             locals_.add(col_of(r, m.start()))
         self.assertEqual(len(locals_), 1, brows)
+
+    def check_numbers(self, lines, width=None):
+        """#N on every board row and every log row: the numbers `l` and `d` ask for."""
+        exposures = {e["title"][:6]: e["id"] for e in self.zs_json("expose", "list")}
+        brows = [slice_cols(r, 0, width) if width else r for r in board_rows(lines)]
+        self.assertTrue(brows)
+        for r in brows:
+            m = re.match(r"^[ !*]#(\d+) ", r)
+            self.assertTrue(m, r)
+            title = [k for k in exposures if k in r]
+            self.assertEqual(len(title), 1, r)
+            self.assertEqual(int(m.group(1)), exposures[title[0]], r)
+        rows = log_rows(lines, width)
+        self.assertGreaterEqual(len(rows), 8)
+        newest = self.zs_json("log", "list", "--limit", str(len(rows)))
+        for r, it in zip(rows, newest):
+            self.assertRegex(r, r"^[ +]\d\d:\d\d #%d " % it["id"])
+
+    def test_numbers_on_board_and_log_rows(self):
+        for w, h, part in ((80, 24, None), (100, 30, None), (160, 48, 123)):
+            with self.subTest(size="%dx%d" % (w, h)):
+                t = self.console(w, h)
+                self.check_numbers(t.wait_stable(), part)
+                # paged back: still numbered, the columns where they were
+                t.keys("NPage")
+                lines = t.wait_for("已向下翻阅")
+                self.check_numbers_paged(lines, part)
+                t.close()
+
+    def check_numbers_paged(self, lines, width):
+        rows = log_rows(lines, width)
+        self.assertTrue(rows)
+        for r in rows:
+            self.assertRegex(r, r"^[ +]\d\d:\d\d #\d+ +\S")
 
     def test_160x48_shows_more(self):
         small = self.console(80, 24)
@@ -891,6 +928,32 @@ class Live(ConsoleTest):
         # the counters follow too
         self.assertIn("受理 %d：" % self.zs_json("board")["counts"]["total"], a.capture()[1])
 
+    def test_a_commit_wakes_the_console_without_polling(self):
+        # The console sleeps until the database's -wal is written (inotify),
+        # not on a 150 ms poll: idle, it wakes about twice a second (the
+        # clock, the slow fallback poll), and another process's commit is
+        # on screen at once, far inside the fallback's 1 s.
+        t = self.console(80, 24)
+        t.wait_stable(quiet=0.2)
+        pid = t.pid()
+
+        def switches():
+            with open("/proc/%d/status" % pid) as f:
+                return int([l for l in f if l.startswith("voluntary_ctxt_switches")][0].split()[1])
+        a = switches()
+        time.sleep(3)
+        woke = switches() - a
+        self.assertLess(woke, 12, "the idle console woke %d times in 3 s (a 150 ms poll wakes 20)" % woke)
+        delays = []
+        for i in range(5):
+            time.sleep(0.3)
+            tok = "唤醒测试%d" % i
+            self.log_add(tok)
+            start = time.monotonic()
+            t.wait_for(tok, timeout=3)
+            delays.append(time.monotonic() - start)
+        self.assertLess(max(delays), 0.3, ["%.0f ms" % (d * 1000) for d in delays])
+
     def test_new_entries_do_not_move_what_is_being_read(self):
         t = self.console(80, 24)
         t.wait_stable(quiet=0.2)
@@ -944,6 +1007,137 @@ class Live(ConsoleTest):
         t.wait_until(lambda l: log_rows(l)[0].startswith(" "), timeout=12, what="the + mark to go")
 
 
+class Compact(ConsoleTest):
+    """Below 80x24 (a leader on a phone's SSH app) the console shows a
+    compact, live board instead of refusing; only forms ask for room."""
+
+    def check_screen_fits(self, lines, w, h):
+        self.assertEqual(len(lines), h)
+        for l in lines:
+            # nothing wider than the window, nothing cut mid-character
+            self.assertLessEqual(dwidth(l), w, l)
+            self.assertNotIn("\ufffd", l)
+
+    def compact(self, w, h):
+        t = self.console(w, h, wait=False)
+        t.wait_for("曝光问题 未结")
+        return t
+
+    def exposure_rows(self, lines):
+        """{id: (first line, second line)} of the exposures shown."""
+        out = {}
+        for i, l in enumerate(lines[:-2]):
+            m = re.match(r"^[ !*]#(\d+) ", l)
+            if m:
+                out[int(m.group(1))] = (l, lines[i + 1])
+        return out
+
+    def test_compact_board_at_50x20_and_40x15(self):
+        # one exposure due within the warning hour: yellow and "*"
+        board = self.zs_json("board")
+        soon = board["exposures"][-1]
+        day = board["now"][:10]
+        self.zs("expose", "update", str(soon["id"]), "--deadline", day + " 22:20")
+        board = self.zs_json("board")
+        levels = {1: "特别重大", 2: "重大", 3: "较大", 4: "一般"}
+        for w, h in ((50, 20), (40, 15)):
+            with self.subTest(size="%dx%d" % (w, h)):
+                t = self.compact(w, h)
+                lines = t.wait_stable()
+                self.check_screen_fits(lines, w, h)
+                self.assertNotIn("窗口太小", "\n".join(lines))
+                self.assertTrue(lines[0].startswith(" 值守台 21:4"), lines[0])
+                c = board["counts"]
+                counters = " ".join(lines[1:4])
+                self.assertIn("受理 %d" % c["total"], counters)
+                self.assertIn("未结 %d" % c["unresolved"], counters)
+                self.assertIn("曝光问题 未结 %d 超时 %d" % (len(board["exposures"]), c["exposures_overdue"]),
+                              "\n".join(lines))
+                shown = self.exposure_rows(lines)
+                self.assertGreaterEqual(len(shown), 4 if h >= 20 else 3, lines)
+                # in the board's order: by level, then deadline
+                self.assertEqual(list(shown), [e["id"] for e in board["exposures"]][:len(shown)])
+                esc = t.capture(escapes=True)
+                for e in board["exposures"]:
+                    if e["id"] not in shown:
+                        continue
+                    first, second = shown[e["id"]]
+                    self.assertIn(levels[e["level"]], first)
+                    self.assertIn(e["title"][:4], first)
+                    mark = {"overdue": "!", "soon": "*"}.get(e["due"], " ")
+                    self.assertEqual(first[0], mark, (e, first))
+                    self.assertRegex(second, r"^  (超时|剩)\d")
+                    if e["due"] == "overdue":
+                        self.assertTrue(second.startswith("  超时"), second)
+                    if e["last_instruction"]:
+                        self.assertIn("批示：" + e["last_instruction"][:3], second)
+                    else:
+                        self.assertIn("尚无批示", second)
+                    # colour as well as the mark (the first row is selected: reversed)
+                    k = lines.index(first)
+                    if k != lines.index(list(shown.values())[0][0]):
+                        want = {"overdue": 31, "soon": 33}.get(e["due"])
+                        if want:
+                            self.assertIn(want, sgr_params(esc[k]), (e["due"], esc[k]))
+                self.assertTrue(any(e["due"] == "soon" for e in board["exposures"] if e["id"] in shown))
+                self.assertTrue(lines[-1].startswith("Enter 详情"), lines[-1])
+                t.close()
+
+    def test_enter_opens_the_exposure_pager_and_forms_ask_for_room(self):
+        t = self.compact(50, 20)
+        board = self.zs_json("board")
+        second = board["exposures"][1]
+        t.keys("j")
+        t.keys("Enter")
+        lines = t.wait_for("曝光问题 #%d" % second["id"])
+        self.check_screen_fits(lines, 50, 20)
+        self.assertIn(second["title"][:6], "\n".join(lines))
+        t.keys("Escape")
+        t.wait_for("曝光问题 未结")
+        # forms need the room: n and e say so, nothing opens
+        for k in ("n", "e"):
+            t.keys(k)
+            lines = t.wait_for("需要至少 80×24")
+            self.assertNotIn("新登记：", "\n".join(lines))
+            self.assertNotIn("曝光问题标题", "\n".join(lines))
+        # a form open when the window shrinks asks for room, keeps the text
+        t.resize(80, 24)
+        t.wait_for("受理登记")
+        t.keys("n")
+        t.wait_for("新登记：投诉")
+        t.type("王先生")
+        t.wait_for("王先生")
+        t.resize(50, 20)
+        lines = t.wait_for("窗口太小")
+        self.assertIn("50×20", "".join(lines))
+        t.type("x")                     # nothing is typed blind
+        t.resize(80, 24)
+        lines = t.wait_for("新登记：投诉")
+        self.assertIn("王先生", "\n".join(lines))
+        self.assertNotIn("王先生x", "\n".join(lines))
+        t.resize(50, 20)
+        t.wait_for("窗口太小")
+        t.keys("Escape")                # back to the board, the draft kept
+        t.wait_for("曝光问题 未结")
+        self.assertTrue(self.drafts())
+        t.keys("q")
+        t.wait_for("有未保存的登记草稿")
+
+    def test_compact_board_is_live(self):
+        t = self.compact(50, 20)
+        board = self.zs_json("board")
+        first = board["exposures"][0]
+        self.log_add("小窗口也看得到新来的")
+        t.wait_for("受理 %d" % (board["counts"]["total"] + 1), timeout=2)
+        self.zs("expose", "instruct", str(first["id"]), "--text", "立即核查并回报进展")
+        lines = t.wait_for("批示：立即核查", timeout=2)
+        self.assertEqual(self.exposure_rows(lines)[first["id"]][1].split("批示：")[1][:4], "立即核查")
+        # back to 80x24: the full board, numbers and all
+        t.resize(80, 24)
+        lines = t.wait_for("受理登记")
+        self.assertTrue(any(l.startswith(" #%d " % first["id"]) or l.startswith("!#%d " % first["id"]) for l in lines))
+
+
 class Terminal(ConsoleTest):
     def refused(self, env):
         # Through sh, which prints the status (tmux does not always get the
@@ -991,12 +1185,14 @@ class Terminal(ConsoleTest):
         self.assertFalse(t.dead(), "the console died in the resize storm")
         t.resize(60, 20)
         # Frames from the storm may still be on screen for a moment; what
-        # matters is that the last size is the one reported.
-        lines = t.wait_for("60×20")
-        self.assertIn("窗口太小", "\n".join(lines))
-        self.assertNotIn("晚会曝光问题", "\n".join(lines))
+        # matters is that the last size is the one drawn: below 80x24 the
+        # compact board.
+        lines = t.wait_for("曝光问题 未结")
+        self.assertNotIn("窗口太小", "\n".join(lines))
+        self.assertNotIn("受理登记", "\n".join(lines))
+        self.assertTrue(all(dwidth(l) <= 60 for l in lines), lines)
         t.resize(80, 23)
-        t.wait_for("80×23")
+        t.wait_until(lambda l: len(l) == 23 and "曝光问题 未结" in "\n".join(l), what="compact at 80x23")
         t.resize(80, 24)
         t.wait_for("晚会曝光问题")
         for w, h in sizes * 3:
@@ -1097,7 +1293,9 @@ class Terminal(ConsoleTest):
         row = [l for l in log_rows(lines) if "[2J" in l][0]
         if fresh:
             self.assertTrue(row.startswith("+"), row)
-        self.assertIn("红", row)
+        # the escapes' text is drawn inert, up to where the summary column
+        # ends (#N narrowed it at 80 columns: 红 is past it in the feed's)
+        self.assertIn("]0;PWNED", row)
         self.assertNotIn("\x1b", "\n".join(lines))
         self.assertLessEqual(dwidth(row), 80)
         esc_row = [l for l in t.capture(escapes=True) if "[2J" in l][0]
@@ -1166,16 +1364,16 @@ class Terminal(ConsoleTest):
 
     def test_below_minimum_at_start(self):
         t = self.console(70, 20, wait=False)
-        lines = t.wait_for("窗口太小")
-        self.assertIn("70×20", "\n".join(lines))
-        t.keys("n")                     # keys do nothing but q
-        time.sleep(0.2)
+        lines = t.wait_for("曝光问题 未结")      # the compact board, not a refusal
+        self.assertNotIn("窗口太小", "\n".join(lines))
+        t.keys("n")                     # forms need 80x24
+        t.wait_for("需要至少 80×24")
         self.assertNotIn("新登记：", t.text())
         t.resize(80, 24)
         t.wait_for("晚会曝光问题")
         self.assertNotIn("新登记：", t.text())
         t.resize(70, 20)
-        t.wait_for("窗口太小")
+        t.wait_for("曝光问题 未结")
         t.keys("q")                     # q still quits
         self.assertEqual(t.wait_dead(), 0)
 
@@ -1524,6 +1722,80 @@ class Morning(ConsoleTest):
         t.keys("j")
         t.keys("Enter")
         t.wait_for("#%d" % first["id"])
+
+
+    def review_counts(self, *args):
+        c = json.loads(self.zs("review", "--format", "json", *args))["counts"]
+        return c["intakes"], c["exposures"], c["overdue"], c["changed"]
+
+    @staticmethod
+    def title_counts(title):
+        """The counts in the review's title, long or short form."""
+        m = (re.search(r"登记 (\d+) 件、曝光 (\d+) 个 · 超时 (\d+) · 交接后变化 (\d+)", title)
+             or re.search(r"登记(\d+) 曝光(\d+) 超时(\d+) 变化(\d+)", title))
+        assert m, title
+        return tuple(int(g) for g in m.groups())
+
+    def shown_ids(self, t):
+        return {int(m) for l in t.capture()[2:-1] for m in re.findall(r" #(\d+) ", l)}
+
+    def pick_review_unit(self, t, typed, unit, heading):
+        """u, then the unit typed into the pick list (tonight is on)."""
+        t.keys("u")
+        t.wait_for("只看哪个单位的事项")
+        t.type(typed)
+        t.wait_for("筛选：%s（1 行）" % typed)
+        t.keys("Enter")
+        lines = t.wait_for("只看今晚·" + unit)
+        self.assertEqual(self.title_counts(lines[0]), self.review_counts("--tonight", "--unit", unit))
+        self.assertTrue(lines[2].startswith(heading), lines[2])
+        return lines
+
+    def test_review_filters_as_keys(self):
+        # A handover, then one item changed and one new after it: c shows
+        # those two, t tonight's, u one unit picked from a list; each key
+        # again shows everything, and the title's counts follow.
+        self.zs("handover", "sign", "--names", "张三")
+        time.sleep(1.1)
+        changed = self.zs_json("log", "list", "--limit", "1")[0]["id"]
+        self.zs("log", "update", str(changed), "--status", "accepted")
+        new = self.log_add("交接以后新来的一条")
+        for w, h in ((80, 24), (160, 48)):
+            with self.subTest(size="%dx%d" % (w, h)):
+                t = self.console(w, h)
+                t.keys("m")
+                lines = t.wait_for("早班回顾")
+                everything = self.review_counts()
+                self.assertEqual(self.title_counts(lines[0]), everything)
+                self.assertNotIn("只看", lines[0])
+                self.assertIn("c 变化", lines[-1])
+                self.assertIn("u 单位", lines[-1])
+                self.assertLessEqual(dwidth(lines[-1].rstrip()), w)
+                t.keys("c")
+                lines = t.wait_for("只看交接后变化")
+                self.assertEqual(self.title_counts(lines[0]), self.review_counts("--changed"))
+                self.assertEqual(self.shown_ids(t), {changed, new})
+                t.keys("t")
+                lines = t.wait_for("只看交接后变化·今晚")
+                self.assertEqual(self.title_counts(lines[0]), self.review_counts("--changed", "--tonight"))
+                t.keys("c")                       # changed off again, tonight stays
+                lines = t.wait_until(lambda l: "交接后变化·" not in l[0] and "只看今晚" in l[0], what="c off")
+                tonight = self.review_counts("--tonight")
+                self.assertEqual(self.title_counts(lines[0]), tonight)
+                self.assertNotEqual(tonight, everything)
+                # u: the units with open items, picked by pinyin initials
+                lines = self.pick_review_unit(t, "spaq", "食品安全监管科", "【食品安全监管科】")
+                self.assertFalse([l for l in lines[2:-1] if l.startswith("【") and "食品安全监管科" not in l], lines)
+                t.keys("u")                       # every unit again
+                lines = t.wait_until(lambda l: "食品安全监管科）" not in l[0], what="u off")
+                self.assertEqual(self.title_counts(lines[0]), tonight)
+                # the duty desk: what no unit has yet
+                self.pick_review_unit(t, "值班室", "值班室", "【值班室（未分派）】")
+                t.keys("u")
+                t.keys("t")
+                lines = t.wait_until(lambda l: "只看" not in l[0], what="every filter off")
+                self.assertEqual(self.title_counts(lines[0]), everything)
+                t.close()
 
 
 class StatisticsTable(ConsoleTest):
