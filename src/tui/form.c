@@ -71,6 +71,7 @@ struct form {
 	char msg[FI_N][1100];       /* validation message beside each field */
 	struct intake_hints hints;
 	struct caller_history caller;  /* the phone's earlier intakes, shown under it */
+	char caller_phone[64];         /* the number they were read for: read again only when it changes */
 	bool open;
 	char token[33];             /* this form's draft token: 32 hex digits */
 	char dir[900];              /* the state directory */
@@ -459,6 +460,7 @@ static void clear_form(struct tui *t, struct form *f)
 	}
 	memset(&f->hints, 0, sizeof f->hints);
 	memset(&f->caller, 0, sizeof f->caller);
+	f->caller_phone[0] = '\0';
 	new_token(f);
 	char now[32];
 	le_set(&f->edit[FI_AT], time_format(t->c->now, TIME_FULL, now, sizeof now));
@@ -571,7 +573,10 @@ static void refresh_hints(struct tui *t, struct form *f)
 	struct zs_error err = { 0 };
 	if (*phone || (subject && *subject) || (summary && *summary))
 		intake_hints(t->c, &probe, &f->hints, &err);
-	caller_history(t->c, phone, &f->caller, &err);
+	if (strcmp(phone, f->caller_phone)) {
+		snprintf(f->caller_phone, sizeof f->caller_phone, "%s", phone);
+		caller_history(t->c, phone, &f->caller, &err);
+	}
 	free(subject);
 	free(summary);
 }
