@@ -144,30 +144,19 @@ done
 # ---------------------------------------------------------------- build
 hr "build"
 ninja -C "$BUILD" >"$BENCH_DIR/build.log" 2>&1 || { cat "$BENCH_DIR/build.log"; die "ninja -C $BUILD failed"; }
-# A snapshot of the program: others may rebuild $BUILD while this runs.
-cp "$BUILD/zhishou" "$BIN/zhishou" || die "no $BUILD/zhishou"
+# A snapshot of the programs: others may rebuild $BUILD while this runs.
+# `zhishou relay` runs zhishou-relay from zhishou's own directory.
+for prog in zhishou zhishou-relay; do
+	cp "$BUILD/$prog" "$BIN/$prog" || die "no $BUILD/$prog"
+done
 ZS=$BIN/zhishou
+# The bench programs are built with the tests (tests/bench/meson.build).
 BB=$BUILD/tests/bench
-if [ -x "$BB/gen_intakes" ] && [ -x "$BB/bench_queries" ] && [ -x "$BB/bench_writers" ] &&
-	[ -x "$BB/bench_relay" ] && [ -e "$BB/libtempstore_shim.so" ]; then
-	cp "$BB/gen_intakes" "$BB/bench_queries" "$BB/bench_writers" "$BB/bench_relay" "$BB/libtempstore_shim.so" "$BIN/"
-	say "bench programs from $BB (meson)"
-else
-	# tests/meson.build does not (yet) include subdir('bench'): build here.
-	CC=${CC:-cc}
-	LIBS=$(pkg-config --libs sqlite3 libcrypto jansson inih) || die "pkg-config failed"
-	SRC=$ROOT/tests/bench
-	$CC -std=c11 -O2 -Wall -Wextra -o "$BIN/gen_intakes" "$SRC/gen_intakes.c" &&
-		$CC -std=c11 -O2 -Wall -Wextra -D_GNU_SOURCE -I"$ROOT/include" -o "$BIN/bench_queries" \
-			"$SRC/bench_queries.c" "$BUILD/libzhishou.a" $LIBS -lcsv &&
-		$CC -std=c11 -O2 -Wall -Wextra -D_GNU_SOURCE -o "$BIN/bench_writers" "$SRC/bench_writers.c" &&
-		$CC -std=c11 -O2 -Wall -Wextra -D_GNU_SOURCE -I"$ROOT/include" -o "$BIN/bench_relay" \
-			"$SRC/bench_relay.c" "$BUILD/libzhishou.a" $LIBS -lcsv -ldl &&
-		$CC -std=c11 -O2 -Wall -Wextra -shared -fPIC -o "$BIN/libtempstore_shim.so" \
-			"$SRC/tempstore_shim.c" -ldl ||
-		die "building the bench programs failed"
-	say "bench programs built with $CC into $BIN (meson has no tests/bench yet)"
-fi
+for prog in gen_intakes bench_queries bench_writers bench_relay libtempstore_shim.so; do
+	[ -e "$BB/$prog" ] || die "no $BB/$prog: is $BUILD a meson build directory of this tree?"
+	cp "$BB/$prog" "$BIN/" || die "copying $BB/$prog"
+done
+say "bench programs from $BB"
 say "zhishou $("$ZS" --version 2>&1 | head -1); sqlite3 CLI $(sqlite3 --version | cut -d' ' -f1);" \
 	"library $(sqlite3 :memory: 'select sqlite_version()'); $(nproc) cores"
 say "data in $BENCH_DIR"
