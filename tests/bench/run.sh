@@ -65,10 +65,12 @@
 #   LATE="2025-12-31 23:00"   "now" months after the gala
 #   IMPORT_CHUNK=200000  rows per file when the CSV is over zhishou's 64 MiB
 #                    import limit
+#   SPLIT_MB=60      split the CSV when it is larger (0: always, to try it)
 #   SOAK_SECONDS=600 SOAK_WRITERS=10 SOAK_CONSOLES=20  the soak
 #   BUILD_DIR=build  the meson build directory (relative: to the source
 #                    root); it must hold zhishou, zhishou-relay and tests/bench
 #   STRICT=0         1: exit 1 when a section found something wrong (see below)
+#   REBUILD=1        0: do not run ninja first (meson test has built it all)
 #
 # Examples:
 #   tests/bench/run.sh                         # everything at 1,000,000
@@ -170,7 +172,9 @@ done
 
 # ---------------------------------------------------------------- build
 hr "build"
-ninja -C "$BUILD" >"$BENCH_DIR/build.log" 2>&1 || { cat "$BENCH_DIR/build.log"; die "ninja -C $BUILD failed"; }
+if [ "${REBUILD:-1}" = 1 ]; then
+	ninja -C "$BUILD" >"$BENCH_DIR/build.log" 2>&1 || { cat "$BENCH_DIR/build.log"; die "ninja -C $BUILD failed"; }
+fi
 # A snapshot of the programs: others may rebuild $BUILD while this runs.
 # `zhishou relay` runs zhishou-relay from zhishou's own directory.
 for prog in zhishou zhishou-relay; do
@@ -269,7 +273,7 @@ db_for() { echo "$BENCH_DIR/zhishou-$1.db"; }
 split_csv() { # N
 	local csv
 	csv=$(csv_for "$1")
-	if [ "$(stat -c %s "$csv")" -le $((60 * 1024 * 1024)) ]; then
+	if [ "$(stat -c %s "$csv")" -le $((${SPLIT_MB:-60} * 1024 * 1024)) ]; then
 		PARTS=$csv
 		return
 	fi
@@ -373,8 +377,8 @@ if want import; then
 	zs_rate=$(rate "$N" "$zs_s")
 	say "zhishou log import:       $zs_s s  $zs_rate rows/s  (peak RSS $(mib "$zs_rss") MiB)"
 	if [ "$IMPORT_PARTS" -gt 1 ]; then
-		say "  the CSV is $(du -m "$csv" | cut -f1) MB and log import refuses files over 64 MiB: imported as" \
-			"$IMPORT_PARTS files of up to ${IMPORT_CHUNK:-200000} rows, one process and transaction each"
+		say "  the CSV is $(du -m "$csv" | cut -f1) MB, over SPLIT_MB=${SPLIT_MB:-60} (log import refuses files over" \
+			"64 MiB): imported as $IMPORT_PARTS files of up to ${IMPORT_CHUNK:-200000} rows, one process and transaction each"
 	fi
 	sed 's/^/  /' "$BENCH_DIR/import.out"
 
