@@ -300,7 +300,10 @@ import_zhishou() {
 	t0=$(now_ns)
 	for part in $PARTS; do
 		if [ -n "$pre" ]; then
-			LD_PRELOAD=$pre /usr/bin/time -v -o "$BENCH_DIR/import.time" "$ZS" --config "$CONF" --db "$db" \
+			# Under AddressSanitizer (a -Db_sanitize build) the runtime
+			# must come first unless told not to check.
+			ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
+				LD_PRELOAD=$pre /usr/bin/time -v -o "$BENCH_DIR/import.time" "$ZS" --config "$CONF" --db "$db" \
 				log import "$part" >>"$BENCH_DIR/import.out" 2>"$BENCH_DIR/import.err"
 		else
 			/usr/bin/time -v -o "$BENCH_DIR/import.time" "$ZS" --config "$CONF" --db "$db" \
