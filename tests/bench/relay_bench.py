@@ -59,6 +59,7 @@ import subprocess
 import sys
 import threading
 import time
+import traceback
 import urllib.parse
 
 
@@ -651,7 +652,8 @@ def main():
 
 
 if __name__ == "__main__":
-    # Exit 1: findings (above); 3: the benchmark could not run.
+    # Exit 1: findings (above); 3: the benchmark could not run (a message,
+    # or an exception: not a finding).
     try:
         sys.exit(main())
     except SystemExit as e:
@@ -659,3 +661,6 @@ if __name__ == "__main__":
             print(e.code, file=sys.stderr)
             sys.exit(3)
         raise
+    except Exception:
+        traceback.print_exc()
+        sys.exit(3)

@@ -64,6 +64,7 @@ import tempfile
 import termios
 import threading
 import time
+import traceback
 import unicodedata
 
 try:
@@ -1153,7 +1154,8 @@ def main():
 
 
 if __name__ == "__main__":
-    # Exit 1: findings (above); 3: the benchmark could not run.
+    # Exit 1: findings (above); 3: the benchmark could not run (a message,
+    # or an exception: not a finding).
     try:
         sys.exit(main())
     except SystemExit as e:
@@ -1161,3 +1163,6 @@ if __name__ == "__main__":
             print("tui_bench: %s" % e.code, file=sys.stderr)
             sys.exit(3)
         raise
+    except Exception:
+        traceback.print_exc()
+        sys.exit(3)
