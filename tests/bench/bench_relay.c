@@ -25,20 +25,26 @@
  * does what SQLite's default hook does (sqlite3_wal_autocheckpoint, 1000
  * pages: a passive checkpoint); the store (src/store/db.c) keeps the default.
  * The database handle comes from sqlite3_open_v2, wrapped here (the store
- * does not expose its handle).  Exits non-zero on the first failed add. */
+ * does not expose its handle).  It opens the database through core's session
+ * as the commands do, as the Unix user running it: recording an exposure
+ * takes an operator, so that user must be a member (the one who ran `zhishou
+ * init` is its admin).  Exits non-zero when it may not, and on the first
+ * failed add. */
 #include <dlfcn.h>
 #include <errno.h>
+#include <pwd.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "zhishou/codes.h"
 #include "zhishou/config.h"
 #include "zhishou/ctx.h"
 #include "zhishou/exposure.h"
-#include "zhishou/store.h"
+#include "zhishou/session.h"
 #include "zhishou/timeutil.h"
 
 /* The store's connection, caught as it opens it. */
@@ -114,15 +120,22 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	codes_init();
-	struct zs_ctx ctx = { 0 };
+	struct zs_ctx ctx = { .cfg = &cfg };
 	struct zs_error err = { 0 };
-	struct store_options so = { .mode = 0660, .create = false, .readonly = false, .unix_user = "bench",
-				    .busy_ms = cfg.busy_ms };
-	if (store_open(db, &so, &ctx.st, &err)) {
+	/* Identity from the operating system, as the commands take it. */
+	struct passwd *pw = getpwuid(getuid());
+	char user[64];
+	if (pw && pw->pw_name)
+		snprintf(user, sizeof user, "%s", pw->pw_name);
+	else
+		snprintf(user, sizeof user, "uid%u", (unsigned)getuid());
+	struct session_options so = { .mode = cfg.db_mode, .unix_user = user, .busy_ms = cfg.busy_ms,
+				      .need = ROLE_OPERATOR };
+	struct session_clock clk;
+	if (session_open(db, &so, &ctx, &clk, &err)) {
 		fprintf(stderr, "bench_relay: %s\n", err.msg);
 		return 1;
 	}
-	ctx.cfg = &cfg;
 	if (!store_db) {
 		fprintf(stderr, "bench_relay: did not see the store open its database\n");
 		return 1;
@@ -159,6 +172,6 @@ int main(int argc, char **argv)
 			next.tv_sec++;
 		}
 	}
-	store_close(ctx.st);
+	session_close(&ctx);
 	return rc;
 }

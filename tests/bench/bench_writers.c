@@ -112,6 +112,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	pid_t *pids = calloc((size_t)procs, sizeof *pids);
+	if (!pids) {
+		perror("calloc");
+		return 1;
+	}
 	for (int w = 0; w < procs; w++) {
 		pid_t pid = fork();
 		if (pid < 0) {
@@ -142,6 +146,7 @@ int main(int argc, char **argv)
 	for (int w = 0; w < procs; w++)
 		waitpid(pids[w], NULL, 0);
 	double total = now_ms() - t0;
+	free(pids);
 
 	long failed = 0;
 	for (size_t i = 0; i < n; i++)

@@ -21,8 +21,8 @@ Figures:
            commit by exposure_id.  p50/p90/p99/max from the commit (and,
            for comparison, from the return), delivered, missing,
            duplicates.
-  idle     a relay on a fresh database with that robot and feed; 5 s to
-           settle, then IDLE_SECONDS of nothing: CPU (utime+stime of
+  idle     a relay on a fresh database with that robot and feed; --settle
+           seconds (5) to settle, then IDLE_SECONDS of nothing: CPU (utime+stime of
            /proc/PID/stat) in the window, scaled to 10 minutes and as a
            percentage, wakeups (voluntary context switches of all its
            threads), peak RSS (VmHWM).  With --idle-loaded also on the
@@ -37,12 +37,15 @@ Usage:
   relay_bench.py --bin ZHISHOU --driver BENCH_RELAY --out DIR
                  [--events 1000] [--rate 20] [--idle-seconds 60]
                  [--feed-orders 10000] [--page-size 500] [--idle-loaded]
-                 [--parts latency,idle,feed] [--summary FILE]
+                 [--parts latency,idle,feed] [--settle 5] [--summary FILE]
 
 Prints a report and appends rows (what, figure, target, verdict; no targets
 here) to --summary for run.sh.  Every latency sample is written to
 DIR/relay-latency.tsv and the relays' stderr to DIR/relay-*.err.  Exit
-status non-zero only when the benchmark could not run.
+status 1 when something was lost, repeated or failed (an exposure_new not
+POSTed exactly once, a relay that did not stop cleanly, a feed import
+short, or repeated by the second --once); 3 when the benchmark could not
+run; never for a time.
 """
 
 import argparse
@@ -56,6 +59,7 @@ import subprocess
 import sys
 import threading
 import time
+import traceback
 import urllib.parse
 
 
@@ -316,6 +320,12 @@ def proc_sample(pid):
 class Report:
     def __init__(self, summary):
         self.summary = summary
+        self.problems = []   # lost or repeated work, failed runs: exit status 1
+
+    def problem(self, cond, what):
+        """A finding (not a time): reported at the end, exit status 1."""
+        if cond:
+            self.problems.append(what)
 
     def say(self, s=""):
         print(s, flush=True)
@@ -462,13 +472,19 @@ def bench_latency(a, stand, rep):
                 "%.1f / %.1f / %.1f / %.1f ms" % (pct(s, 50), pct(s, 90), pct(s, 99), s[-1]))
     rep.row("relay: delivered / missing / duplicates", "%d / %d / %d of %d (%g/s)" %
             (len(by_exp.keys() & commits.keys()), len(missing), len(dups), len(commits), a.rate))
+    rep.problem(len(commits) != a.events, "latency: bench_relay committed %d of %d" % (len(commits), a.events))
+    rep.problem(missing or dups or unknown, "latency: %d missing, %d duplicated, %d unknown exposure_new POSTs" %
+                (len(missing), len(dups), len(unknown)))
+    rep.problem(bad, "latency: %d refused POSTs" % len(bad))
+    rep.problem(how != "exit 0", "latency: the relay stopped with %s" % how)
     return db, conf
 
 
 # ---------------------------------------------------------------- idle
 
 def bench_idle(a, stand, rep, db=None, conf=None, label="fresh database", short="fresh db"):
-    rep.say("-- idle: %s, one robot, one feed at interval 3600; settle 5 s, then %d s" % (label, a.idle_seconds))
+    rep.say("-- idle: %s, one robot, one feed at interval 3600; settle %g s, then %d s" %
+            (label, a.settle, a.idle_seconds))
     if db is None:
         db = os.path.join(a.out, "relay-idle.db")
         conf = os.path.join(a.out, "relay-idle.conf")
@@ -479,7 +495,7 @@ def bench_idle(a, stand, rep, db=None, conf=None, label="fresh database", short=
     stand.clear_orders()
     stand.reset()
     relay = start_relay(a.bin, db, conf, errp)
-    time.sleep(5)
+    time.sleep(a.settle)
     if relay.poll() is not None:
         sys.stderr.write(open(errp).read())
         raise SystemExit("relay_bench: the relay exited (%d)" % relay.returncode)
@@ -512,6 +528,7 @@ def bench_idle(a, stand, rep, db=None, conf=None, label="fresh database", short=
     rep.say("  memory: VmHWM %.1f MiB, VmRSS %.1f MiB at the start of the window, %.1f at the end "
             "(largest seen %.1f)" % (hwm / 1024, s0["rss"] / 1024, s1["rss"] / 1024, rss_max / 1024))
     rep.say("  HTTP requests during the window: %d; relay %s" % (n_req1 - n_req0, how))
+    rep.problem(how != "exit 0", "idle (%s): the relay stopped with %s" % (short, how))
     lines, odd = stderr_digest(errp)
     rep.say("  relay stderr: %d lines, %d not routine%s" % (len(lines), len(odd), ":" if odd else ""))
     for l in odd[:10]:
@@ -585,6 +602,10 @@ def bench_feed(a, stand, rep):
     rep.row("relay feed import (%d orders, --once)" % a.feed_orders,
             "%.0f orders/s (%.2f s); %d intakes" % (n1 / s if s else 0, s, n1))
     rep.row("relay feed: second --once adds", "%d (%.2f s)" % (n2 - n1, s2))
+    rep.problem(rc or rc2, "feed: relay --once exited %d, then %d" % (rc, rc2))
+    rep.problem(n1 != a.feed_orders or distinct != n1, "feed: %d intakes (%d distinct) from %d orders" %
+                (n1, distinct, a.feed_orders))
+    rep.problem(n2 != n1, "feed: the second --once added %d" % (n2 - n1))
 
 
 # ---------------------------------------------------------------- main
@@ -598,6 +619,7 @@ def main():
     ap.add_argument("--rate", type=float, default=20)
     ap.add_argument("--idle-seconds", type=int, default=60)
     ap.add_argument("--idle-loaded", action="store_true")
+    ap.add_argument("--settle", type=float, default=5, help="seconds a relay runs before its idle window")
     ap.add_argument("--feed-orders", type=int, default=10000)
     ap.add_argument("--page-size", type=int, default=500)
     ap.add_argument("--parts", default="latency,idle,feed")
@@ -623,8 +645,22 @@ def main():
             bench_feed(a, stand, rep)
     finally:
         stand.stop()
+    if rep.problems:
+        rep.say("relay_bench: problems: %s" % "; ".join(rep.problems))
+        return 1
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Exit 1: findings (above); 3: the benchmark could not run (a message,
+    # or an exception: not a finding).
+    try:
+        sys.exit(main())
+    except SystemExit as e:
+        if isinstance(e.code, str):
+            print(e.code, file=sys.stderr)
+            sys.exit(3)
+        raise
+    except Exception:
+        traceback.print_exc()
+        sys.exit(3)

@@ -53,15 +53,24 @@
 #   TUI_RUNS=10 TUI_CONSOLES=10 TUI_ADDS=50  first-frame runs per database;
 #                    consoles and adds for the propagation figure
 #   TUI_PARTS=first,keys,bytes,rss,prop  which console figures
+#   TUI_KEYS=100     Space and j presses each while paging (the big database
+#                    must hold that many pages); under 100 also the characters
+#                    typed into each form field
+#   TUI_UPDATES=5    adds measured for the bytes of one new intake
 #   RELAY_EVENTS=1000 RELAY_RATE=20 IDLE_SECONDS=60 FEED_ORDERS=10000
 #                    relay figures (RELAY_RATE: commits a second);
 #   RELAY_PARTS=latency,idle,feed  which of them
+#   RELAY_SETTLE=5   seconds a relay runs before its idle window
 #   NIGHT="2025-03-15 22:30"  "now" for the board on the gala night
 #   LATE="2025-12-31 23:00"   "now" months after the gala
 #   IMPORT_CHUNK=200000  rows per file when the CSV is over zhishou's 64 MiB
 #                    import limit
+#   SPLIT_MB=60      split the CSV when it is larger (0: always, to try it)
 #   SOAK_SECONDS=600 SOAK_WRITERS=10 SOAK_CONSOLES=20  the soak
-#   BUILD_DIR=build  the meson build directory
+#   BUILD_DIR=build  the meson build directory (relative: to the source
+#                    root); it must hold zhishou, zhishou-relay and tests/bench
+#   STRICT=0         1: exit 1 when a section found something wrong (see below)
+#   REBUILD=1        0: do not run ninja first (meson test has built it all)
 #
 # Examples:
 #   tests/bench/run.sh                         # everything at 1,000,000
@@ -69,9 +78,16 @@
 #   N=100000 BENCH_DIR=/tmp/zb tests/bench/run.sh queries board
 #   IDLE_SECONDS=20 tests/bench/run.sh relay    # the relay, a shorter idle
 #   SOAK_SECONDS=60 tests/bench/run.sh soak     # a one-minute soak
+#   STRICT=1 N=2000 ... tests/bench/run.sh all  # every section, tiny: what
+#                    the meson test bench-tiny runs (tests/bench/meson.build)
 #
-# Benchmarks report; they never fail a build and are not meson tests.  The
-# exit status is non-zero only when the benchmark itself could not run.
+# Benchmarks report: a time over its target is a figure, never a failure.
+# The exit status is 1 when a section could not run, and, with STRICT=1,
+# when one found something wrong rather than slow (FINDING rows in the
+# summary: adds lost or repeated, a broken audit chain, a relay event not
+# delivered exactly once, a console not showing what it should, a soak
+# finding).  The meson test bench-tiny runs every section once at a tiny
+# size with STRICT=1, so that no section rots unnoticed.
 # The fixture: after the import the big database is aged with plain SQL so
 # it looks like a year later (statuses settled except December, a third of
 # the gala night's intakes linked to its exposures); galas, units, roster
@@ -125,6 +141,19 @@ SUMMARY=$BENCH_DIR/summary.tsv
 say() { printf '%s\n' "$*"; }
 hr() { say ""; say "== $* =="; }
 die() { echo "run.sh: $*" >&2; exit 1; }
+# finding WHAT: something lost, wrong or not shown (not a time over its
+# target): reported in the summary; with STRICT=1 the exit status is 1.
+FINDINGS=0
+finding() { FINDINGS=$((FINDINGS + 1)); summary "FINDING: $1" "" "" "FAILED"; say "run.sh: finding: $1"; }
+# helper_status NAME RC: a Python helper's exit status: 1 is a finding, any
+# other non-zero status means the benchmark could not run.
+helper_status() {
+	case $2 in
+	0) ;;
+	1) finding "$1 reported problems (see above)" ;;
+	*) die "$1 failed ($2)" ;;
+	esac
+}
 # summary ROW: what, figure, target, verdict
 summary() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$SUMMARY"; }
 now_ns() { date +%s%N; }
@@ -143,31 +172,22 @@ done
 
 # ---------------------------------------------------------------- build
 hr "build"
-ninja -C "$BUILD" >"$BENCH_DIR/build.log" 2>&1 || { cat "$BENCH_DIR/build.log"; die "ninja -C $BUILD failed"; }
-# A snapshot of the program: others may rebuild $BUILD while this runs.
-cp "$BUILD/zhishou" "$BIN/zhishou" || die "no $BUILD/zhishou"
-ZS=$BIN/zhishou
-BB=$BUILD/tests/bench
-if [ -x "$BB/gen_intakes" ] && [ -x "$BB/bench_queries" ] && [ -x "$BB/bench_writers" ] &&
-	[ -x "$BB/bench_relay" ] && [ -e "$BB/libtempstore_shim.so" ]; then
-	cp "$BB/gen_intakes" "$BB/bench_queries" "$BB/bench_writers" "$BB/bench_relay" "$BB/libtempstore_shim.so" "$BIN/"
-	say "bench programs from $BB (meson)"
-else
-	# tests/meson.build does not (yet) include subdir('bench'): build here.
-	CC=${CC:-cc}
-	LIBS=$(pkg-config --libs sqlite3 libcrypto jansson inih) || die "pkg-config failed"
-	SRC=$ROOT/tests/bench
-	$CC -std=c11 -O2 -Wall -Wextra -o "$BIN/gen_intakes" "$SRC/gen_intakes.c" &&
-		$CC -std=c11 -O2 -Wall -Wextra -D_GNU_SOURCE -I"$ROOT/include" -o "$BIN/bench_queries" \
-			"$SRC/bench_queries.c" "$BUILD/libzhishou.a" $LIBS -lcsv &&
-		$CC -std=c11 -O2 -Wall -Wextra -D_GNU_SOURCE -o "$BIN/bench_writers" "$SRC/bench_writers.c" &&
-		$CC -std=c11 -O2 -Wall -Wextra -D_GNU_SOURCE -I"$ROOT/include" -o "$BIN/bench_relay" \
-			"$SRC/bench_relay.c" "$BUILD/libzhishou.a" $LIBS -lcsv -ldl &&
-		$CC -std=c11 -O2 -Wall -Wextra -shared -fPIC -o "$BIN/libtempstore_shim.so" \
-			"$SRC/tempstore_shim.c" -ldl ||
-		die "building the bench programs failed"
-	say "bench programs built with $CC into $BIN (meson has no tests/bench yet)"
+if [ "${REBUILD:-1}" = 1 ]; then
+	ninja -C "$BUILD" >"$BENCH_DIR/build.log" 2>&1 || { cat "$BENCH_DIR/build.log"; die "ninja -C $BUILD failed"; }
 fi
+# A snapshot of the programs: others may rebuild $BUILD while this runs.
+# `zhishou relay` runs zhishou-relay from zhishou's own directory.
+for prog in zhishou zhishou-relay; do
+	cp "$BUILD/$prog" "$BIN/$prog" || die "no $BUILD/$prog"
+done
+ZS=$BIN/zhishou
+# The bench programs are built with the tests (tests/bench/meson.build).
+BB=$BUILD/tests/bench
+for prog in gen_intakes bench_queries bench_writers bench_relay libtempstore_shim.so; do
+	[ -e "$BB/$prog" ] || die "no $BB/$prog: is $BUILD a meson build directory of this tree?"
+	cp "$BB/$prog" "$BIN/" || die "copying $BB/$prog"
+done
+say "bench programs from $BB"
 say "zhishou $("$ZS" --version 2>&1 | head -1); sqlite3 CLI $(sqlite3 --version | cut -d' ' -f1);" \
 	"library $(sqlite3 :memory: 'select sqlite_version()'); $(nproc) cores"
 say "data in $BENCH_DIR"
@@ -253,7 +273,7 @@ db_for() { echo "$BENCH_DIR/zhishou-$1.db"; }
 split_csv() { # N
 	local csv
 	csv=$(csv_for "$1")
-	if [ "$(stat -c %s "$csv")" -le $((60 * 1024 * 1024)) ]; then
+	if [ "$(stat -c %s "$csv")" -le $((${SPLIT_MB:-60} * 1024 * 1024)) ]; then
 		PARTS=$csv
 		return
 	fi
@@ -280,7 +300,10 @@ import_zhishou() {
 	t0=$(now_ns)
 	for part in $PARTS; do
 		if [ -n "$pre" ]; then
-			LD_PRELOAD=$pre /usr/bin/time -v -o "$BENCH_DIR/import.time" "$ZS" --config "$CONF" --db "$db" \
+			# Under AddressSanitizer (a -Db_sanitize build) the runtime
+			# must come first unless told not to check.
+			ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
+				LD_PRELOAD=$pre /usr/bin/time -v -o "$BENCH_DIR/import.time" "$ZS" --config "$CONF" --db "$db" \
 				log import "$part" >>"$BENCH_DIR/import.out" 2>"$BENCH_DIR/import.err"
 		else
 			/usr/bin/time -v -o "$BENCH_DIR/import.time" "$ZS" --config "$CONF" --db "$db" \
@@ -299,15 +322,29 @@ import_zhishou() {
 	[ "$got" -eq "$n" ] || die "imported $got intakes, expected $n"
 }
 
+# The sections measure the fixtures at NIGHT, LATE and the morning through
+# ZHISHOU_NOW, which only a test database (init --test-clock) takes: any
+# other ignores it with a note on stderr and would be measured at the real
+# "now".  One board at NIGHT must say nothing about it.
+now_check() { # DB
+	local e
+	e=$(ZHISHOU_NOW=$NIGHT "$ZS" --config "$CONF" --db "$1" board 2>&1 >/dev/null) || die "board on $1 failed: $e"
+	case $e in
+	*ZHISHOU_NOW*) die "$1 does not take ZHISHOU_NOW (made before init --test-clock?); remove $1.ready to rebuild it: $e" ;;
+	esac
+}
+
 ensure_fixture() { # N: the aged database, imported untimed if need be
 	local n=$1 db
 	db=$(db_for "$n")
-	if [ -e "$db.ready" ] && [ -e "$db" ]; then return 0; fi
-	gen_csv "$n"
-	say "building the $n-intake database (import untimed: run the import section for figures)"
-	import_zhishou "$n" "$db"
-	age_fixture "$db"
-	touch "$db.ready"
+	if ! [ -e "$db.ready" ] || ! [ -e "$db" ]; then
+		gen_csv "$n"
+		say "building the $n-intake database (import untimed: run the import section for figures)"
+		import_zhishou "$n" "$db"
+		age_fixture "$db"
+		touch "$db.ready"
+	fi
+	now_check "$db"
 }
 
 # ---------------------------------------------------------------- gen
@@ -343,8 +380,8 @@ if want import; then
 	zs_rate=$(rate "$N" "$zs_s")
 	say "zhishou log import:       $zs_s s  $zs_rate rows/s  (peak RSS $(mib "$zs_rss") MiB)"
 	if [ "$IMPORT_PARTS" -gt 1 ]; then
-		say "  the CSV is $(du -m "$csv" | cut -f1) MB and log import refuses files over 64 MiB: imported as" \
-			"$IMPORT_PARTS files of up to ${IMPORT_CHUNK:-200000} rows, one process and transaction each"
+		say "  the CSV is $(du -m "$csv" | cut -f1) MB, over SPLIT_MB=${SPLIT_MB:-60} (log import refuses files over" \
+			"64 MiB): imported as $IMPORT_PARTS files of up to ${IMPORT_CHUNK:-200000} rows, one process and transaction each"
 	fi
 	sed 's/^/  /' "$BENCH_DIR/import.out"
 
@@ -429,6 +466,8 @@ if want import; then
 			' "$BENCH_DIR/strace.txt" | sort -t: -k2 -nr | sed 's/^/  /'
 			say "  (2,000 rows imported under strace; etilqs_* is SQLite's temporary statement journal)"
 			rm -f "$small" "$small-wal" "$small-shm"
+		else
+			say "  (no strace: the writes by file are not counted; Debian package strace)"
 		fi
 	fi
 
@@ -641,6 +680,7 @@ if want writers; then
 	summary "writers ${WRITERS}x$ADDS: total time" "${W[total_s]} s (${W[adds_per_s]} adds/s)" "" ""
 	summary "writers: one add p50 / p99" "${W[lat_p50_ms]} / ${W[lat_p99_ms]} ms" "" ""
 	summary "writers: counts, no errors, chain" "$intakes intakes, $creates creates, ${W[failed]} failed, ${W[stderr_bytes]} B stderr, verify $vrc" "exactly $total, none" "$ok"
+	[ $ok = met ] || finding "writers: lost, repeated or failed adds, or a broken audit chain"
 fi
 
 # ---------------------------------------------------------------- tui
@@ -672,8 +712,9 @@ if want tui; then
 	"$TUI_PY" "$ROOT/tests/bench/tui_bench.py" --bin "$ZS" --config "$CONF" --now "$NIGHT" \
 		--db-big "$BENCH_DIR/tui-$N.db" --db-small "$BENCH_DIR/tui-$N_SMALL.db" --big-label "$N" --small-label "$N_SMALL" \
 		--runs "${TUI_RUNS:-10}" --consoles "${TUI_CONSOLES:-10}" --adds "${TUI_ADDS:-50}" \
-		--sections "${TUI_PARTS:-first,keys,bytes,rss,prop}" --summary "$SUMMARY" --out "$BENCH_DIR" ||
-		die "tui_bench.py failed"
+		--sections "${TUI_PARTS:-first,keys,bytes,rss,prop}" --keys "${TUI_KEYS:-100}" --updates "${TUI_UPDATES:-5}" \
+		--summary "$SUMMARY" --out "$BENCH_DIR"
+	helper_status tui_bench.py $?
 	say "(every sample: $BENCH_DIR/tui-samples.tsv; raw bytes of one update and of Ctrl-L: tui-*.raw, cat -v)"
 	for n in "$N_SMALL" "$N"; do
 		rm -f "$BENCH_DIR/tui-$n.db" "$BENCH_DIR/tui-$n.db-wal" "$BENCH_DIR/tui-$n.db-shm"
@@ -690,8 +731,8 @@ if want relay; then
 	(unset ZHISHOU_NOW; python3 "$ROOT/tests/bench/relay_bench.py" --bin "$ZS" --driver "$BIN/bench_relay" \
 		--out "$BENCH_DIR/relay" --events "${RELAY_EVENTS:-1000}" --rate "${RELAY_RATE:-20}" \
 		--idle-seconds "${IDLE_SECONDS:-60}" --idle-loaded --feed-orders "${FEED_ORDERS:-10000}" --page-size 500 \
-		--parts "${RELAY_PARTS:-latency,idle,feed}" --summary "$SUMMARY") ||
-		die "relay_bench.py failed"
+		--parts "${RELAY_PARTS:-latency,idle,feed}" --settle "${RELAY_SETTLE:-5}" --summary "$SUMMARY")
+	helper_status relay_bench.py $?
 	say "(every latency sample: $BENCH_DIR/relay/relay-latency.tsv; the relays' stderr: relay/relay-*.err)"
 fi
 
@@ -709,11 +750,7 @@ if want soak; then
 	(unset ZHISHOU_NOW; /usr/bin/python3 "$ROOT/tests/bench/soak.py" --bin "$ZS" --config "$CONF" \
 		--out "$BENCH_DIR/soak" --seconds "$SOAK_SECONDS" --writers "$SOAK_WRITERS" --consoles "$SOAK_CONSOLES" \
 		--summary "$SUMMARY")
-	case $? in
-	0) ;;
-	1) say "(the soak found problems: see above)" ;;
-	*) die "soak.py failed" ;;
-	esac
+	helper_status soak.py $?
 	say "(every 10 s sample: $BENCH_DIR/soak/soak-samples.tsv; every add: soak/soak-writer-*.tsv)"
 fi
 
@@ -724,4 +761,8 @@ if [ -s "$SUMMARY" ]; then
 fi
 say ""
 say "data: $BENCH_DIR$(trap -p EXIT | grep -q rm && echo ' (removed now; KEEP=1 or BENCH_DIR=... keeps it)')"
+if [ "$FINDINGS" -gt 0 ]; then
+	say "$FINDINGS finding(s): see FINDING in the summary"
+	[ "${STRICT:-0}" = 1 ] && exit 1
+fi
 exit 0

@@ -67,6 +67,7 @@ import subprocess
 import sys
 import termios
 import time
+import traceback
 
 # The emulator and the dashboard's picture, shared with the console
 # benchmarks (exits 3 without pyte).
@@ -1047,4 +1048,9 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Exit 1: findings; 3: the soak could not run (an exception included).
+    try:
+        sys.exit(main())
+    except Exception:
+        traceback.print_exc()
+        sys.exit(3)

@@ -34,13 +34,16 @@ Figures (issue 3, "Benchmarks"), at the big database unless said otherwise:
 Usage:
   tui_bench.py --bin ZHISHOU --db-big DB --db-small DB [--config CONF]
                [--now "2025-03-15 22:30"] [--summary FILE] [--out DIR]
-               [--sections first,keys,bytes,rss,prop]
+               [--sections first,keys,bytes,rss,prop] [--keys 100]
 
 The databases get new intakes (`log add`): pass copies.  Prints a report,
 appends rows (what, figure, target, verdict) to --summary for run.sh, and
 leaves every sample (tui-samples.tsv) and the raw bytes of one update and of
 a full repaint (tui-*.raw) in --out.
-Exit status 0 when it ran, 2 on bad arguments, 3 without pyte.
+Exit status 0 when it ran, 1 when the console did not show what it should
+(keys without the expected picture, adds never shown: findings, unlike a
+time over its target), 2 on bad arguments, 3 without pyte or when it could
+not run.
 """
 import argparse
 import errno
@@ -61,6 +64,7 @@ import tempfile
 import termios
 import threading
 import time
+import traceback
 import unicodedata
 
 try:
@@ -466,6 +470,7 @@ class Bench:
     def __init__(self, a):
         self.a = a
         self.results = []     # (section, what, figure, target, verdict)
+        self.problems = []    # what the console failed to show (exit status 1)
         self.state = tempfile.mkdtemp(prefix="zhishou-tui-state.")
         self.out = a.out or self.state
         env = {k: v for k, v in os.environ.items() if k not in ("LINES", "COLUMNS", "TMUX", "NO_COLOR")}
@@ -489,9 +494,12 @@ class Bench:
                 os.unlink(os.path.join(self.state, f))
         return Console(self.argv(db), self.env, cols, rows)
 
-    def report(self, section, what, figure, target="", verdict="", summary=False):
+    def report(self, section, what, figure, target="", verdict="", summary=False, problem=False):
         """One line of the report; rows with a target (or summary=True) also
-        go to run.sh's summary."""
+        go to run.sh's summary.  problem=True: the console did not show what
+        it should (not a time over its target); the exit status says so."""
+        if problem:
+            self.problems.append(what.strip())
         self.results.append((section, what, figure, target, verdict, summary or bool(target)))
         print("  %-58s %-34s %s" % (what, figure, (target + " " + verdict).strip()))
         sys.stdout.flush()
@@ -620,7 +628,7 @@ class Bench:
             con = self.open_dashboard(a.db_big)
             try:
                 self.drop_pages(a.db_big)
-                space, _, misses, _ = self.scroll(con, None, True, keys=" " * 30)
+                space, _, misses, _ = self.scroll(con, None, True, keys=" " * max(1, min(30, self.a.keys)))
             finally:
                 con.close()
             if space:
@@ -646,13 +654,15 @@ class Bench:
             raise SystemExit("the console did not come up on %s:\n%s" % (db, "\n".join(con.screen.display)))
         return con
 
-    def scroll(self, con, db, measure, keys=" " * 100 + "j" * 100):
-        """100 x Space (page down), then 100 x j (next row; at the page's
-        bottom, the next page).  Returns (space Events, j Events, misses,
+    def scroll(self, con, db, measure, keys=None):
+        """--keys x Space (page down), then --keys x j (next row; at the
+        page's bottom, the next page; 100 each by default).  Returns (space Events, j Events, misses,
         rows skipped).  A page counts when all its rows are there, with
         consecutive ids older than the page before, and the right row
         selected; a row is skipped when the new page does not start right
         below the last row shown before."""
+        if keys is None:
+            keys = " " * self.a.keys + "j" * self.a.keys
         nrows = len(log_rows(con.screen))
         sel = None
         space, jays, misses, skipped = [], [], 0, 0
@@ -724,7 +734,8 @@ class Bench:
 
         def type_into(label, y, text, buf=""):
             nonlocal misses
-            for ch in text:
+            # Fewer --keys than 100 (a quick run): that many characters a field.
+            for ch in text if self.a.keys >= 100 else text[:self.a.keys]:
                 buf += ch
                 ev = press(con, ch, field_pred(y, buf))
                 if ev:
@@ -738,7 +749,7 @@ class Bench:
             if ev:
                 other.append(ev)
 
-        for _ in range(3):
+        for _ in range(3 if self.a.keys >= 100 else 1):
             type_into("caller", y_caller, "王小明Wang晓燕li")
             ev = press(con, "\x15", field_pred(y_caller, ""))      # Ctrl-U
             if ev:
@@ -862,7 +873,8 @@ class Bench:
                                     statistics.median(e.nbytes for e in space + jays)),
                                 "p99 < 20 ms", "met" if pctl(both, 99) < 0.02 else "MISSED")
                 if misses:
-                    self.report("keys", "scroll keys without the expected picture", "%d" % misses, "0", "MISSED")
+                    self.report("keys", "scroll keys without the expected picture", "%d" % misses, "0", "MISSED",
+                                problem=True)
                 self.report("keys", "  log rows never shown while paging (skipped)", "%d" % skipped,
                             summary=skipped > 0)
 
@@ -900,10 +912,15 @@ class Bench:
                     self.report("bytes", "idle repaint (clock tick)", "median %d B" % statistics.median(ticks))
 
             if "keys" in sections:
-                # Paging again while another process adds: the console is
-                # scrolled back, so arrivals change the title, not the rows.
+                # Paging again while another process adds, from one page
+                # back: scrolled back, arrivals change the title, not the
+                # rows.  (On the newest page a row arriving with the key
+                # shifts the page the key shows: no picture to wait for.)
+                con.settle(quiet=QUIET)
+                con.write(" ")
+                con.settle(quiet=0.2)
                 with self.adder(db) as ad:
-                    space, _, misses, _ = self.scroll(con, None, True, keys=" " * 50)
+                    space, _, misses, _ = self.scroll(con, None, True, keys=" " * max(1, self.a.keys // 2))
                 self.sample("Space, another process adding", space)
                 if space:
                     d = [e.done for e in space]
@@ -911,7 +928,8 @@ class Bench:
                                 "p50 %.1f  p99 %.1f  max %.1f ms" % (ms(pctl(d, 50)), ms(pctl(d, 99)), ms(max(d))),
                                 summary=True)
                 if misses:
-                    self.report("keys", "  keys without the expected picture", "%d" % misses, "0", "MISSED")
+                    self.report("keys", "  keys without the expected picture", "%d" % misses, "0", "MISSED",
+                                problem=True)
                 for key in "g\t\t":
                     con.settle(quiet=QUIET)
                     con.write(key)
@@ -946,7 +964,8 @@ class Bench:
                     self.report("keys", "Esc (leave the form, back to the dashboard)", "%.1f ms, %d B" % (ms(e.done), e.nbytes),
                                 summary=True)
                 if misses:
-                    self.report("keys", "typed keys without the expected picture", "%d" % misses, "0", "MISSED")
+                    self.report("keys", "typed keys without the expected picture", "%d" % misses, "0", "MISSED",
+                                problem=True)
         finally:
             con.close()
 
@@ -986,7 +1005,7 @@ class Bench:
         # store sets no cache_size), which the big database fills and the
         # small one cannot.
         ok = b1["VmHWM"] * 1024 < 20e6 and b1["VmHWM"] - s1["VmHWM"] < 2048
-        self.report("rss", "after 200 scroll keys (%s | %s intakes)" % (a.small_label, a.big_label),
+        self.report("rss", "after %d scroll keys (%s | %s intakes)" % (2 * a.keys, a.small_label, a.big_label),
                     "%.1f | %.1f MiB (+%.1f)" % (mib(s1["VmHWM"]), mib(b1["VmHWM"]), mib(b1["VmHWM"] - s1["VmHWM"])),
                     "< 20 MB, within 2 MiB", "met" if ok else "MISSED")
 
@@ -1065,7 +1084,8 @@ class Bench:
                 ms(min(d)), ms(pctl(d, 90)), early))
             self.report("prop", "  the log add process itself", "median %.0f ms" % ms(statistics.median(add_ms)))
             if missing:
-                self.report("prop", "  never shown within 3 s", "%d" % missing, "0", "MISSED")
+                self.report("prop", "  never shown within 3 s", "%d" % missing, "0", "MISSED",
+                            problem=True)
         finally:
             for c in cons:
                 c.close()
@@ -1088,6 +1108,9 @@ def main():
     ap.add_argument("--updates", type=int, default=5, help="adds measured for bytes per update")
     ap.add_argument("--consoles", type=int, default=10)
     ap.add_argument("--adds", type=int, default=50)
+    ap.add_argument("--keys", type=int, default=100,
+                    help="Space and j presses each while paging (the database must hold that many pages); "
+                         "under 100 (a quick run) also the characters typed into each form field")
     a = ap.parse_args()
     a.big_label, a.small_label = ("{:,}".format(int(x)) if x.isdigit() else x for x in (a.big_label, a.small_label))
     sections = set(a.sections.split(","))
@@ -1124,8 +1147,22 @@ def main():
             for sec, what, fig, target, verdict, keep in b.results:
                 if keep:
                     f.write("console: %s\t%s\t%s\t%s\n" % (what.strip(), fig, target, verdict))
+    if b.problems:
+        print("tui_bench: the console did not show what it should: %s" % "; ".join(b.problems))
+        return 1
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Exit 1: findings (above); 3: the benchmark could not run (a message,
+    # or an exception: not a finding).
+    try:
+        sys.exit(main())
+    except SystemExit as e:
+        if isinstance(e.code, str):
+            print("tui_bench: %s" % e.code, file=sys.stderr)
+            sys.exit(3)
+        raise
+    except Exception:
+        traceback.print_exc()
+        sys.exit(3)
