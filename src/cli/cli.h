@@ -24,6 +24,21 @@ struct cli {
 	} progress;
 };
 
+/* A listing that stops at its limit says so, and how to see more: ask the
+ * core for limit + 1 rows (cli_page_ask), let each row through
+ * cli_page_take (false: the one beyond the limit; stop with ZS_STOP), then
+ * cli_page_hint after the rows.  limit 0: no limit.  The hint's next_zh /
+ * next_en name the next page's option with a %lld for the last key shown
+ * ("--before %lld"), or NULL to point only at --limit. */
+struct cli_page {
+	int limit, rows;
+	int64_t last;
+	bool more;
+};
+int cli_page_ask(struct cli_page *p, int limit);
+bool cli_page_take(struct cli_page *p, int64_t key);
+void cli_page_hint(const struct cli_page *p, const char *next_zh, const char *next_en);
+
 /* progress.c: a progress line for long work on a terminal's stderr (none
  * into a pipe or file); end clears it before the result is printed. */
 void cli_progress_start(struct cli *cli, const char *what_zh, const char *what_en);

@@ -43,11 +43,14 @@ static const struct out_col cols[] = {
 struct actx {
 	struct out *out;
 	bool json;
+	struct cli_page page;
 };
 
 static int row_cb(const struct audit_row *a, void *ud)
 {
 	struct actx *x = ud;
+	if (!cli_page_take(&x->page, a->id))
+		return ZS_STOP;
 	char t[40];
 	out_int(x->out, a->id);
 	out_str(x->out, time_format(a->at, x->json ? TIME_ISO : TIME_SECONDS, t, sizeof t));
@@ -95,13 +98,14 @@ static int exec(struct cli *cli, int argc, char **argv)
 	 * an admin's, as seeing every caller is. */
 	if (role_require(cli_ctx(cli), ROLE_ADMIN, "查看审计记录（含来电人信息）", "reading the audit (it holds callers' data)", &err))
 		return cli_error(&err);
-	struct actx x = { out_new(stdout, o.fmt, cols, 9), o.fmt == OUT_JSON };
-	r = audit_list(cli_ctx(cli), o.entity, id, after, (int)limit, row_cb, &x, &err);
+	struct actx x = { .out = out_new(stdout, o.fmt, cols, 9), .json = o.fmt == OUT_JSON };
+	r = audit_list(cli_ctx(cli), o.entity, id, after, cli_page_ask(&x.page, (int)limit), row_cb, &x, &err);
 	if (r) {
 		out_abort(x.out);
 		return cli_error(&err);
 	}
 	out_finish(x.out);
+	cli_page_hint(&x.page, "--after %lld", "--after %lld");
 	return 0;
 }
 

@@ -137,20 +137,14 @@ static const struct out_col list_cols[] = {
 struct list_ctx {
 	struct out *out;
 	enum out_format fmt;
-	int limit, rows;      /* rows listed of at most limit (0: no limit) */
-	int64_t last_id;
-	bool more;            /* a row beyond the limit exists */
+	struct cli_page page;
 };
 
 static int list_cb(const struct intake *i, void *ud)
 {
 	struct list_ctx *l = ud;
-	if (l->limit && l->rows == l->limit) {
-		l->more = true;
+	if (!cli_page_take(&l->page, i->id))
 		return ZS_STOP;
-	}
-	l->rows++;
-	l->last_id = i->id;
 	struct out *o = l->out;
 	bool json = l->fmt == OUT_JSON;
 	char t[40], m[64];
@@ -227,23 +221,15 @@ static int list_exec(struct cli *cli, int argc, char **argv)
 		for (int k = 0; k < SEARCH_MAX_SHORT; k++)
 			f.like[k] = q.like[k];
 	}
-	struct list_ctx l = { out_new(stdout, o.fmt, list_cols, sizeof list_cols / sizeof *list_cols), o.fmt,
-			      .limit = f.limit };
-	if (f.limit)
-		f.limit++;   /* one more row says whether there are more */
+	struct list_ctx l = { .out = out_new(stdout, o.fmt, list_cols, sizeof list_cols / sizeof *list_cols), .fmt = o.fmt };
+	f.limit = cli_page_ask(&l.page, f.limit);
 	r = intake_list(c, &f, list_cb, &l, &err);
 	if (r)
 		out_abort(l.out);
 	else
 		out_finish(l.out);
-	if (!r && l.more) {
-		char line[256];
-		snprintf(line, sizeof line, TR("只列出了 %d 件；下一页用 --before %lld，或 --limit N 一次看更多（0 为全部）",
-					       "only %d listed; the next page: --before %lld, or --limit N for more at once (0: all)"),
-			 l.limit, (long long)l.last_id);
-		fflush(stdout);   /* after the rows, also on a terminal shared by both */
-		out_line(stderr, line);
-	}
+	if (!r)
+		cli_page_hint(&l.page, "--before %lld", "--before %lld");
 	search_free(&q);
 	return r ? cli_error(&err) : 0;
 fail:

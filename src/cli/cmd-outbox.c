@@ -60,6 +60,7 @@ static const struct out_col delivery_cols[] = {
 struct list_ctx {
 	struct out *out;
 	bool json;
+	struct cli_page page;
 };
 
 static const char *state_label(const char *s)
@@ -85,6 +86,8 @@ static void out_time(struct list_ctx *l, int64_t t)
 static int delivery_cb(const struct delivery *d, void *ud)
 {
 	struct list_ctx *l = ud;
+	if (!cli_page_take(&l->page, d->id))
+		return ZS_STOP;
 	out_int(l->out, d->id);
 	out_int(l->out, d->outbox_id);
 	out_str(l->out, l->json ? d->ev.event : alert_event_label(d->ev.event));
@@ -113,13 +116,14 @@ static int list_exec(struct cli *cli, int argc, char **argv)
 	if (r)
 		return r;
 	struct zs_error err = { 0 };
-	struct list_ctx l = { out_new(stdout, o.fmt, delivery_cols, 10), o.fmt == OUT_JSON };
-	r = delivery_list(cli_ctx(cli), o.failed, 0, o.limit, delivery_cb, &l, &err);
+	struct list_ctx l = { .out = out_new(stdout, o.fmt, delivery_cols, 10), .json = o.fmt == OUT_JSON };
+	r = delivery_list(cli_ctx(cli), o.failed, 0, cli_page_ask(&l.page, o.limit), delivery_cb, &l, &err);
 	if (r) {
 		out_abort(l.out);
 		return cli_error(&err);
 	}
 	out_finish(l.out);
+	cli_page_hint(&l.page, NULL, NULL);
 	return 0;
 }
 
@@ -162,6 +166,8 @@ static const struct out_col quarantine_cols[] = {
 static int quarantine_cb(const struct quarantine_row *q, void *ud)
 {
 	struct list_ctx *l = ud;
+	if (!cli_page_take(&l->page, q->id))
+		return ZS_STOP;
 	out_int(l->out, q->id);
 	out_str(l->out, q->feed);
 	out_str(l->out, q->order_no);
@@ -185,13 +191,14 @@ static int quarantine_exec(struct cli *cli, int argc, char **argv)
 	if (r)
 		return r;
 	struct zs_error err = { 0 };
-	struct list_ctx l = { out_new(stdout, o.fmt, quarantine_cols, 8), o.fmt == OUT_JSON };
-	r = quarantine_list(cli_ctx(cli), o.feed, 0, o.limit, quarantine_cb, &l, &err);
+	struct list_ctx l = { .out = out_new(stdout, o.fmt, quarantine_cols, 8), .json = o.fmt == OUT_JSON };
+	r = quarantine_list(cli_ctx(cli), o.feed, 0, cli_page_ask(&l.page, o.limit), quarantine_cb, &l, &err);
 	if (r) {
 		out_abort(l.out);
 		return cli_error(&err);
 	}
 	out_finish(l.out);
+	cli_page_hint(&l.page, NULL, NULL);
 	return 0;
 }
 

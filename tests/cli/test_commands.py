@@ -283,6 +283,19 @@ class LogBehaviour(ZsTestCase):
             self.assertFails(r, 2, needle)
             self.assertEqual(r.out, "")
 
+    def test_audit_says_when_it_stopped_at_its_limit(self):
+        e = self.env
+        for k in range(3):
+            e.add("--channel", "web", "--kind", "tip", "--text", "第%d件" % k)
+        rows = e.ok("audit", "--format", "json").json()
+        r = e.ok("audit", "--limit", "2", "--format", "tsv")
+        shown = [int(l.split("\t")[0]) for l in r.out.splitlines()[1:]]
+        self.assertEqual(len(shown), 2)
+        self.assertIn("只列出了 2 件；下一页用 --after %d" % shown[-1], r.err)
+        nxt = e.ok("audit", "--after", str(shown[-1]), "--format", "json").json()
+        self.assertEqual([x["id"] for x in nxt], [x["id"] for x in rows][2:])
+        self.assertEqual(e.ok("audit", "--limit", str(len(rows))).err, "")
+
     def test_list_says_when_there_are_more(self):
         e = self.env
         for k in range(5):

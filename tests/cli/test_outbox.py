@@ -190,6 +190,15 @@ class Commands(unittest.TestCase):
     def deliveries(self, *args):
         return self.env.ok("outbox", "list", "--format", "json", *args).json()
 
+    def test_list_says_when_it_stopped_at_its_limit(self):
+        e = self.env
+        for k in range(3):
+            e.ok("expose", "add", "--title", "问题%d" % k)
+        self.relay_once()
+        r = e.ok("outbox", "list", "--limit", "2")
+        self.assertIn("只列出了 2 件；用 --limit N 看更多", r.err)
+        self.assertEqual(e.ok("outbox", "list", "--limit", "3").err, "")
+
     def test_retry_then_failed_then_back(self):
         e = self.env
         e.ok("expose", "add", "--title", "问题丙")
