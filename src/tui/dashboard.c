@@ -305,7 +305,22 @@ static void paint_board(struct tui *t, struct dashboard *d, int y, int h, int w)
 		tui_text(t, y + 1, 1, w - 1, TR("（暂无未结的曝光问题；按 e 登记）", "(no open exposures; press e to log one)"), C_DIM);
 		return;
 	}
-	int rows = h - 1;
+	/* The latest 批示 of the selected exposure (the most urgent one until
+	 * the leader picks another) on the pane's last line, when any has one. */
+	bool strip = false;
+	for (int k = 0; k < d->nexp; k++)
+		strip |= d->snap.exposures[k].last_instruction != NULL;
+	int rows = h - 1 - (strip && h > 2);
+	if (strip && h > 2) {
+		const struct board_exposure *b = &d->snap.exposures[d->exp_sel < d->nexp ? d->exp_sel : 0];
+		char line[1024];
+		if (b->last_instruction)
+			snprintf(line, sizeof line, TR("#%lld 最新批示：%s", "#%lld latest instruction: %s"), (long long)b->e.id,
+				 b->last_instruction);
+		else
+			snprintf(line, sizeof line, TR("#%lld 还没有批示", "#%lld: no instruction yet"), (long long)b->e.id);
+		tui_text(t, y + h - 1, 1, w - 1, line, b->last_instruction ? C_TITLE : C_DIM);
+	}
 	/* More open problems than rows: say so, and where to find them. */
 	if (d->nexp > rows) {
 		char more[96];
@@ -466,8 +481,11 @@ static void paint(struct tui *t, void *self)
 	int side_w = side ? 36 : 0;
 	int w = t->cols - (side ? side_w + 1 : 0);
 	int y = 3;
-	int board_h = 1 + (d->nexp < 3 ? 3 : d->nexp);
-	int max_board = t->rows >= 40 ? 12 : 6;
+	bool strip = false;
+	for (int k = 0; k < d->nexp; k++)
+		strip |= d->snap.exposures[k].last_instruction != NULL;
+	int board_h = 1 + (d->nexp < 3 ? 3 : d->nexp) + strip;
+	int max_board = (t->rows >= 40 ? 12 : 6) + strip;
 	if (board_h > max_board)
 		board_h = max_board;
 	int duty_h = side ? 0 : 3;

@@ -392,6 +392,25 @@ class Dashboard(ConsoleTest):
                 self.check_numbers_paged(lines, part)
                 t.close()
 
+    def test_board_shows_the_selected_exposures_latest_instruction(self):
+        board = self.zs_json("board", "--format", "json")["exposures"]
+        with_text = [e for e in board if e["last_instruction"]]
+        self.assertTrue(with_text)
+        for w, h in ((80, 24), (160, 48)):
+            with self.subTest(size="%dx%d" % (w, h)):
+                t = self.console(w, h)
+                lines = t.wait_stable()
+                first = board[0]
+                want = ("#%d 最新批示：" % first["id"]) if first["last_instruction"] else ("#%d 还没有批示" % first["id"])
+                self.assertIn(want, "\n".join(lines))
+                # Another exposure picked on the board: its 批示 instead.
+                other = next(i for i, e in enumerate(board) if e["last_instruction"] and i > 0)
+                for _ in range(other):   # the board has the focus at start
+                    t.keys("j")
+                text = board[other]["last_instruction"][:10]
+                lines = t.wait_for("#%d 最新批示：%s" % (board[other]["id"], text))
+                t.close()
+
     def check_numbers_paged(self, lines, width):
         rows = log_rows(lines, width)
         self.assertTrue(rows)
