@@ -110,9 +110,10 @@ def log_rows(lines, width=None):
 
 
 def board_rows(lines):
+    """The exposure rows (not the selected one's 批示 line under them)."""
     t = find_line(lines, "晚会曝光问题")
     end = find_line(lines, "受理登记", t + 1)
-    return lines[t + 1:end]
+    return [l for l in lines[t + 1:end] if not re.match(r"^ #\d+ (最新批示：|还没有批示)", l)]
 
 
 def header_clock(lines):
@@ -169,7 +170,7 @@ def collect_help(t):
     """Every (label, text) pair help shows, scrolling to the end."""
     pairs, headings = set(), set()
     prev = None
-    for _ in range(120):
+    for _ in range(200):
         lines = t.capture()
         for l in lines[1:-1]:
             if l.startswith(" ") and not l.startswith("   ") and l.strip():
@@ -181,7 +182,7 @@ def collect_help(t):
         if lines == prev:
             break
         prev = lines
-        t.keys("j")
+        t.keys("NPage")   # a window at a time (every line still passes by)
         # Wait for the scrolled picture (a slow build may not have repainted
         # yet); the end is when a key no longer changes the screen.
         try:
@@ -2278,7 +2279,7 @@ class Roles(ConsoleTest):
 def board_rows_en(lines):
     t = find_line(lines, "Exposures")
     end = find_line(lines, "Intake log", t + 1)
-    return lines[t + 1:end]
+    return [l for l in lines[t + 1:end] if not re.match(r"^ #\d+(?: latest instruction: |: no instruction yet)", l)]
 
 
 class Quit(ConsoleTest):
