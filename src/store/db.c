@@ -550,6 +550,52 @@ static bool reopen_immutable(struct store *st)
 	return true;
 }
 
+/* SQLite creates the -wal and -shm with the database's mode but the
+ * creating process's own group: the next member, in the duty group but not
+ * in that one, could then not open the database at all ("unable to open
+ * database file").  The side files this process made are given the
+ * database's group (a member is in it, so chown may) while it has them. */
+static void share_side_files(const char *path)
+{
+	struct stat db;
+	if (stat(path, &db) != 0)
+		return;
+	static const char *const suffix[] = { "-wal", "-shm" };
+	for (size_t i = 0; i < 2; i++) {
+		char side[4200];
+		struct stat ss;
+		snprintf(side, sizeof side, "%s%s", path, suffix[i]);
+		if (stat(side, &ss) != 0 || ss.st_uid != geteuid())
+			continue;
+		if (ss.st_gid != db.st_gid && chown(side, (uid_t)-1, db.st_gid) != 0)
+			continue;   /* not in the database's group: nothing to share */
+		if ((ss.st_mode & 0660) != (db.st_mode & 0660))
+			chmod(side, (ss.st_mode & ~(mode_t)0660) | (db.st_mode & 0660));
+	}
+}
+
+/* Why SQLite could not open the database, when it is a side file another
+ * member made that this user may not use (a message that names the fix). */
+static bool side_file_refused(const char *path, struct zs_error *err)
+{
+	static const char *const suffix[] = { "-wal", "-shm" };
+	for (size_t i = 0; i < 2; i++) {
+		char side[4200];
+		struct stat ss;
+		snprintf(side, sizeof side, "%s%s", path, suffix[i]);
+		if (stat(side, &ss) == 0 && access(side, R_OK | W_OK) != 0) {
+			struct group *g = getgrgid(ss.st_gid);
+			zs_fail(err, ZS_EFAIL, TR("无法打开 %s（属于用户组 %s，权限 %04o）：值班的每个成员都要在数据库的用户组里；"
+						  "把数据库所在目录设为 setgid（chmod g+s 目录）可让新建的文件都归这个组",
+						  "cannot open %s (group %s, mode %04o): every member on duty must be in the database's group; "
+						  "a setgid directory (chmod g+s DIR) gives every new file that group"),
+				side, g ? g->gr_name : "?", (unsigned)(ss.st_mode & 07777));
+			return true;
+		}
+	}
+	return false;
+}
+
 int store_open(const char *path, const struct store_options *opt, struct store **out,
 	       struct zs_error *err)
 {
@@ -602,8 +648,9 @@ int store_open(const char *path, const struct store_options *opt, struct store *
 	int flags = (opt->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
 		    SQLITE_OPEN_NOMUTEX;
 	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
-		zs_fail(err, ZS_EFAIL, TR("无法打开数据库 %s：%s", "cannot open database %s: %s"), path,
-			st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		if (!side_file_refused(path, err))
+			zs_fail(err, ZS_EFAIL, TR("无法打开数据库 %s：%s", "cannot open database %s: %s"), path,
+				st->db ? sqlite3_errmsg(st->db) : "out of memory");
 		store_close(st);
 		return err ? err->code : ZS_EFAIL;
 	}
@@ -628,6 +675,11 @@ int store_open(const char *path, const struct store_options *opt, struct store *
 	}
 	if (!r && !opt->readonly && !memory && !st->fs_readonly)
 		r = exec_retry(st, "PRAGMA journal_mode=WAL", err, "journal_mode");
+	if (r && !memory) {
+		struct zs_error why = { 0 };
+		if (side_file_refused(path, &why) && err)
+			*err = why;
+	}
 	if (!r)
 		/* temp_store=MEMORY: statement journals of multi-page writes (and the
 		 * import's staging table) stay off the disk.  journal_size_limit:
@@ -646,6 +698,8 @@ int store_open(const char *path, const struct store_options *opt, struct store *
 		store_close_refused(st);
 		return r;
 	}
+	if (!memory && !opt->readonly && !st->fs_readonly)
+		share_side_files(path);
 	*out = st;
 	return ZS_OK;
 }

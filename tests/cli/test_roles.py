@@ -11,6 +11,7 @@ import pwd
 import shutil
 import subprocess
 import tempfile
+import time
 import unittest
 import uuid
 
@@ -410,6 +411,107 @@ class Roles(unittest.TestCase):
             p = self.zs(None, *args, check=False)
             self.assertEqual(p.returncode, 2, p.stderr.decode())
             self.assertIn(needle, p.stderr.decode())
+
+
+
+@unittest.skipUnless(os.geteuid() == 0 and shutil.which("runuser") and shutil.which("useradd") and shutil.which("script"),
+                     "needs root (runuser, useradd) and script(1); CI runs as root")
+class SharedSideFiles(unittest.TestCase):
+    """Members with their own primary groups, in the database's group, in a
+    directory that is not setgid: the -wal and -shm the first one's process
+    makes must not lock the next one out (the walkthrough found `unable to
+    open database file` for the leader after an operator's console)."""
+
+    def setUp(self):
+        tag = uuid.uuid4().hex[:6]
+        self.group = "zsshare%s" % tag
+        self.users = ["zsa%s" % tag, "zsb%s" % tag]
+        run("groupadd", self.group)
+        for u in self.users:
+            run("useradd", "-M", "-U", "-G", self.group, "-s", "/bin/sh", u)   # own primary group
+        self.dir = tempfile.mkdtemp(prefix="zhishou-share-")
+        os.chmod(self.dir, 0o770)   # not setgid
+        os.chown(self.dir, 0, grp.getgrnam(self.group).gr_gid)
+        self.conf = os.path.join(self.dir, "zhishou.conf")
+        with open(self.conf, "w") as f:
+            f.write("[database]\ngroup = %s\n" % self.group)
+        os.chmod(self.conf, 0o644)
+        self.db = os.path.join(self.dir, "night.db")
+        self.console = None
+        self.zs(None, "init", "--test-clock")
+        for u in self.users:
+            self.zs(None, "member", "add", "--unix", u, "--name", u, "--role", "operator")
+
+    def tearDown(self):
+        if self.console:
+            if self.console.poll() is None:
+                self.console.kill()
+                self.console.wait()
+            self.console.stdin.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+        for u in self.users:
+            run("userdel", u, check=False)
+            run("groupdel", u, check=False)
+        run("groupdel", self.group, check=False)
+
+    def env(self):
+        e = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": self.dir, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
+             "TERM": "xterm-256color", "XDG_STATE_HOME": os.path.join(self.dir, "state")}
+        for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
+            if k in os.environ:
+                e[k] = os.environ[k]
+        return e
+
+    def zs(self, who, *args):
+        argv = [BIN, "--db", self.db, "--config", self.conf] + list(args)
+        if who:
+            argv = ["runuser", "-u", who, "--", "env", "-i"] + ["%s=%s" % kv for kv in self.env().items()] + argv
+        p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=self.dir, env=self.env())
+        return p
+
+    def test_a_second_member_opens_while_the_first_ones_console_runs(self):
+        a, b = self.users
+        # a's console holds the database open (its -wal and -shm exist).
+        cmd = "exec %s --db %s --config %s" % (BIN, self.db, self.conf)
+        self.console = subprocess.Popen(["runuser", "-u", a, "--", "env", "-i"] +
+                                        ["%s=%s" % kv for kv in self.env().items()] +
+                                        ["script", "-qfc", cmd, "/dev/null"],
+                                        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                        cwd=self.dir)
+        wal, shm = self.db + "-wal", self.db + "-shm"
+        for _ in range(100):
+            if os.path.exists(shm) and pwd.getpwuid(os.stat(shm).st_uid).pw_name == a:
+                break
+            time.sleep(0.05)
+        self.assertTrue(os.path.exists(shm), "the console did not open the database")
+        gid = grp.getgrnam(self.group).gr_gid
+        for _ in range(100):   # the console shares them right after opening
+            if all(os.stat(f).st_gid == gid for f in (wal, shm) if os.path.exists(f)):
+                break
+            time.sleep(0.05)
+        for f in (wal, shm):
+            if os.path.exists(f):
+                self.assertEqual(os.stat(f).st_gid, gid, "%s not in the database's group" % f)
+        p = self.zs(b, "board")
+        self.assertEqual(p.returncode, 0, p.stderr.decode())
+        p = self.zs(b, "log", "add", "--channel", "web", "--kind", "tip", "--text", "第二个人")
+        self.assertEqual(p.returncode, 0, p.stderr.decode())
+
+    def test_a_side_file_nobody_can_share_is_named_with_the_fix(self):
+        a, b = self.users
+        # A -shm left in a's own group (as an older zhishou, or another
+        # program, left it), with the database not open.
+        shm = self.db + "-shm"
+        with open(shm, "wb") as f:
+            f.write(b"")
+        os.chown(shm, pwd.getpwnam(a).pw_uid, grp.getgrnam(a).gr_gid)
+        os.chmod(shm, 0o660)
+        p = self.zs(b, "board")
+        self.assertNotEqual(p.returncode, 0)
+        err = p.stderr.decode()
+        self.assertIn("night.db-shm", err)
+        self.assertIn("chmod g+s", err)
+        self.assertNotIn("unable to open database file", err)
 
 
 if __name__ == "__main__":
