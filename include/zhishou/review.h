@@ -41,6 +41,7 @@ struct review {
 	size_t overdue, changed, intakes, exposures;
 	struct handover last;       /* the last handover (id 0: none) */
 	int64_t now;
+	bool nothing_to_compare;    /* "changed" asked before any handover: everything kept */
 };
 
 int review_build(struct zs_ctx *c, struct review *out, struct zs_error *err);
@@ -54,7 +55,9 @@ struct review_filter {
 	const char *unit;
 };
 /* Keep the items that pass f (counts recomputed); ZS_EINPUT when the unit
- * names no unit or several (the message lists them). */
+ * names no unit or several (the message lists them).  "changed" before any
+ * handover was signed has nothing to compare with: every item is kept and
+ * nothing_to_compare says so (not "nothing is open"). */
 int review_filter(struct zs_ctx *c, struct review *r, const struct review_filter *f, struct zs_error *err);
 void review_clear(struct review *r);
 

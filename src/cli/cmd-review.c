@@ -93,6 +93,9 @@ static int print_text(const struct review *rv, bool md, const struct config *cfg
 		out_line(stdout, "");
 	handover_summary(&rv->last, line, sizeof line);
 	out_line(stdout, line);
+	if (rv->nothing_to_compare)
+		out_line(stdout, TR("（--changed：还没有签过交接班，没有可比较的，下面列出全部）",
+				    "(--changed: no handover signed yet, nothing to compare with; everything is listed)"));
 	snprintf(line, sizeof line,
 		 TR("未办结：登记 %zu 件，曝光问题 %zu 个；已超时 %zu；上次交接后有变化 %zu（标 ●）",
 		    "Open: %zu intakes, %zu exposures; %zu overdue; %zu changed since the last handover (marked ●)"),
@@ -163,6 +166,7 @@ static int print_json(const struct review *rv)
 			    json_pack("{s:I, s:I, s:I, s:I}", "intakes", (json_int_t)rv->intakes, "exposures",
 				      (json_int_t)rv->exposures, "overdue", (json_int_t)rv->overdue, "changed",
 				      (json_int_t)rv->changed));
+	json_object_set_new(root, "nothing_to_compare", json_boolean(rv->nothing_to_compare));
 	/* The head, then one item at a time: a review of tens of thousands of
 	 * open items must not become one tree in memory. */
 	json_object_set_new(root, "items", json_array());

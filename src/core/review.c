@@ -347,11 +347,14 @@ int review_filter(struct zs_ctx *c, struct review *r, const struct review_filter
 		}
 		since = board_since(c, &g);
 	}
+	/* Before the first handover every item is "since the last one". */
+	bool changed = f->changed && r->last.id;
+	r->nothing_to_compare = f->changed && !r->last.id;
 	size_t k = 0;
 	r->overdue = r->changed = r->intakes = r->exposures = 0;
 	for (size_t i = 0; i < r->n; i++) {
 		struct review_item *it = &r->items[i];
-		bool keep = (!f->changed || it->changed) && (!f->tonight || it->at >= since) &&
+		bool keep = (!changed || it->changed) && (!f->tonight || it->at >= since) &&
 			    (!unit || !strcmp(it->unit, unit)) && (!unassigned || !*it->unit);
 		if (!keep) {
 			item_free(it);

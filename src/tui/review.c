@@ -91,6 +91,9 @@ static void load(struct tui *t, struct review_view *v)
 			return;
 		collect_units(v);
 	}
+	if (v->rv.nothing_to_compare)
+		tui_message(t, false, "%s", TR("还没有签过交接班，没有可比较的：显示全部",
+					       "No handover signed yet, nothing to compare with: showing everything"));
 	v->rows = malloc((v->rv.n * 2 + 1) * sizeof *v->rows);
 	if (!v->rows)
 		return;

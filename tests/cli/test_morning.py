@@ -204,6 +204,20 @@ class Review(unittest.TestCase):
             self.assertIn(needle, r.err)
             self.assertEqual(r.out, "")
 
+    def test_changed_before_any_handover_lists_everything(self):
+        # Found walking the morning: with no handover signed, --changed said
+        # "没有未办结的事项" while 217 were open.
+        e = self.env
+        now = "2026-03-15 22:00"
+        e.ok("log", "add", "--channel", "web", "--kind", "complaint", "--text", "还开着", now=now)
+        r = e.ok("review", "--changed", now=now)
+        self.assertIn("还没有签过交接班，没有可比较的，下面列出全部", r.out)
+        self.assertIn("登记 1 件", r.out)
+        j = e.ok("review", "--changed", "--format", "json", now=now).json()
+        self.assertTrue(j["nothing_to_compare"])
+        self.assertEqual(j["counts"]["intakes"], 1)
+        self.assertFalse(e.ok("review", "--format", "json", now=now).json()["nothing_to_compare"])
+
     def test_last_done_is_shown(self):
         e = self.env
         now = "2026-03-15 22:00"
