@@ -463,7 +463,8 @@ static void clear_form(struct tui *t, struct form *f)
 	f->caller_phone[0] = '\0';
 	new_token(f);
 	char now[32];
-	le_set(&f->edit[FI_AT], time_format(t->c->now, TIME_FULL, now, sizeof now));
+	/* Shown selected: a time typed replaces it (21:05), as in the prompts. */
+	le_set_selected(&f->edit[FI_AT], time_format(t->c->now, TIME_FULL, now, sizeof now));
 	/* The channel defaults to the one this operator used last. */
 	char last[64] = "";
 	FILE *fp = fopen(f->pref_path, "r");

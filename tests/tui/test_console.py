@@ -469,6 +469,20 @@ class Dashboard(ConsoleTest):
 
 
 class Form(ConsoleTest):
+    def test_received_time_typed_replaces_the_prefilled_one(self):
+        # Found walking the night: typing 25:99 gave "2026-03-15 21:4025:99".
+        t = self.console(80, 24)
+        t.keys("n")
+        t.wait_for("新登记")
+        for _ in range(4):
+            t.keys("BTab")
+        lines = t.wait_until(lambda ls: t.cursor()[1] == self.field_line(ls, "受理时间"), what="the time field")
+        t.type("21:05")
+        lines = t.wait_for("21:05")
+        row = lines[self.field_line(lines, "受理时间")]
+        self.assertRegex(row, r"受理时间 +21:05(\s|$)")
+        self.assertNotIn("2026-03-15", row)
+
     def test_typing_a_chinese_intake(self):
         t = self.console(80, 24)
         t.keys("n")
