@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -87,9 +88,20 @@ static int board_width(const struct board_opts *o)
 		return o->width;
 	const char *env = getenv("COLUMNS");
 	long w = env && *env ? strtol(env, NULL, 10) : 0;
+	/* The terminal's width, also when the output goes through a pipe
+	 * (zhishou board | head): stdout's, else stderr's, else /dev/tty's. */
 	struct winsize ws;
-	if (w <= 0 && isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0)
-		w = ws.ws_col;
+	for (int fd = STDOUT_FILENO; w <= 0 && fd <= STDERR_FILENO; fd += STDERR_FILENO - STDOUT_FILENO)
+		if (isatty(fd) && ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col)
+			w = ws.ws_col;
+	if (w <= 0) {
+		int tty = open("/dev/tty", O_RDONLY | O_CLOEXEC);
+		if (tty >= 0) {
+			if (ioctl(tty, TIOCGWINSZ, &ws) == 0 && ws.ws_col)
+				w = ws.ws_col;
+			close(tty);
+		}
+	}
 	if (w <= 0)
 		w = 80;
 	return w < 40 ? 40 : w > 1000 ? 1000 : (int)w;
@@ -109,14 +121,16 @@ static void print_exposure(const struct board_exposure *b, int64_t now, int widt
 	text_fit_cols(e->title, room < 8 ? 8 : room, false, title, sizeof title);
 	snprintf(line, sizeof line, "%s%s  %s", head, title, left);
 	out_wrap(stdout, width, 4, line);
-	snprintf(line, sizeof line, "    %s：%s  %s：%s  %s：%s  %s：%lld",
-		 TR("本地", "local"), vocab_label(&vocab_local, e->local),
-		 TR("牵头", "lead"), *e->lead_unit ? e->lead_unit : TR("未定", "none"),
-		 TR("状态", "status"), vocab_label(&vocab_exposure_status, e->status),
-		 TR("关联", "linked"), (long long)e->linked);
+	const char *colon = TR("：", ": ");
+	snprintf(line, sizeof line, "    %s%s%s  %s%s%s  %s%s%s  %s%s%lld",
+		 TR("本地", "local"), colon, vocab_label(&vocab_local, e->local),
+		 TR("牵头", "lead"), colon, *e->lead_unit ? e->lead_unit : TR("未定", "none"),
+		 TR("状态", "status"), colon, vocab_label(&vocab_exposure_status, e->status),
+		 TR("关联", "linked"), colon, (long long)e->linked);
 	out_wrap(stdout, width, 4, line);
 	if (b->last_instruction) {
-		snprintf(line, sizeof line, "    %s：%s", TR("最新批示", "latest instruction"), b->last_instruction);
+		snprintf(line, sizeof line, "    %s%s%s", TR("最新批示", "latest instruction"), TR("：", ": "),
+			 b->last_instruction);
 		out_wrap(stdout, width, 6, line);
 	}
 }

@@ -160,6 +160,29 @@ class Golden(unittest.TestCase):
                     # the latest 批示 whole, however narrow
                     self.assertIn(e["last_instruction"], flat, (args, env))
 
+    def test_board_in_a_pipe_takes_the_terminals_width(self):
+        # zhishou board | head on a phone's 60 columns (walking the night):
+        # stdout is a pipe, the terminal is stderr's.
+        import pty
+        import struct
+        import fcntl
+        import termios
+        master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 60, 0, 0))
+        env = self.env.environ()
+        env.pop("COLUMNS", None)
+        p = subprocess.run([zs.BIN, "--db", self.env.db, "board"], stdout=subprocess.PIPE, stderr=slave,
+                           stdin=slave, env=env, timeout=60)
+        os.close(slave)
+        os.close(master)
+        self.assertEqual(p.returncode, 0)
+        lines = p.stdout.decode().splitlines()
+        self.assertTrue(lines)
+        for line in lines:
+            self.assertLessEqual(zs.display_width(line), 60, line)
+        out = self.env.ok("board", lang="en").out
+        self.assertNotIn("：", out)   # English text with English colons
+
     def test_board_duty_folded_to_leaders(self):
         full = json.loads(self.out("board", "--format", "json"))["on_duty"]
         leaders = [d["name"] for d in full if d["leader"]]
