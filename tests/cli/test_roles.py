@@ -444,9 +444,12 @@ class SharedSideFiles(unittest.TestCase):
 
     def tearDown(self):
         if self.console:
-            if self.console.poll() is None:
-                self.console.kill()
-                self.console.wait()
+            # runuser, script and the console: the whole session goes.
+            try:
+                os.killpg(self.console.pid, 9)
+            except ProcessLookupError:
+                pass
+            self.console.wait()
             self.console.stdin.close()
         shutil.rmtree(self.dir, ignore_errors=True)
         for u in self.users:
@@ -477,7 +480,7 @@ class SharedSideFiles(unittest.TestCase):
                                         ["%s=%s" % kv for kv in self.env().items()] +
                                         ["script", "-qfc", cmd, "/dev/null"],
                                         stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                        cwd=self.dir)
+                                        cwd=self.dir, start_new_session=True)
         wal, shm = self.db + "-wal", self.db + "-shm"
         for _ in range(100):
             if os.path.exists(shm) and pwd.getpwuid(os.stat(shm).st_uid).pw_name == a:
