@@ -453,7 +453,12 @@ class SharedSideFiles(unittest.TestCase):
             self.console.stdin.close()
         shutil.rmtree(self.dir, ignore_errors=True)
         for u in self.users:
-            run("userdel", u, check=False)
+            # a process of the user still exiting keeps userdel from working
+            for _ in range(50):
+                run("pkill", "-9", "-u", u, check=False)
+                if run("userdel", u, check=False).returncode == 0:
+                    break
+                time.sleep(0.1)
             run("groupdel", u, check=False)
         run("groupdel", self.group, check=False)
 
