@@ -128,7 +128,20 @@ struct run {
 	int limit;
 	bool by_phone;
 	bool stopped;   /* the caller's callback said ZS_STOP: nothing more */
+	/* Digits alone (9207): the callers' phone tails first, then the text;
+	 * an intake found both ways is given once. */
+	int64_t *seen;
+	size_t nseen, capseen;
+	bool collect, skip_seen;
 };
+
+static bool was_seen(const struct run *r, int64_t id)
+{
+	for (size_t k = 0; k < r->nseen; k++)
+		if (r->seen[k] == id)
+			return true;
+	return false;
+}
 
 static int hit(struct run *r, const struct search_hit *h)
 {
@@ -162,6 +175,19 @@ static int run_intake(const struct intake *i, void *ud)
 	/* Whether this viewer may ever see the tip-giver (the detail decides). */
 	if (r->by_phone && privacy_caller(r->c, i, PURPOSE_DETAIL) == CALLER_WITHHELD)
 		return 0;
+	if (r->skip_seen && was_seen(r, i->id))
+		return 0;
+	if (r->collect && r->nseen < (size_t)(r->limit ? r->limit + 1 : 100000)) {
+		if (r->nseen == r->capseen) {
+			size_t cap = r->capseen ? r->capseen * 2 : 64;
+			int64_t *p = realloc(r->seen, cap * sizeof *p);
+			if (!p)
+				return ZS_EFAIL;
+			r->seen = p;
+			r->capseen = cap;
+		}
+		r->seen[r->nseen++] = i->id;
+	}
 	if (r->limit && r->res->intakes >= r->limit) {
 		r->res->more = true;   /* the one row asked beyond the limit */
 		return ZS_STOP;
@@ -245,10 +271,31 @@ int search_find(struct zs_ctx *c, const struct search_request *rq, search_hit_cb
 		f.phone = phone;
 		return done_rc(intake_list(c, &f, run_intake, &r, err));
 	}
+	/* Digits alone, 4 to 10 of them: what lists show of a caller's phone
+	 * (133****9207) is its tail, so those callers first, then the text. */
+	size_t digits = strspn(text, "0123456789");
+	int rc;
+	if (digits >= 4 && digits <= 10 && !text[digits]) {
+		struct intake_filter tf = { .phone_tail = text, .limit = f.limit };
+		r.by_phone = r.collect = true;
+		rc = intake_list(c, &tf, run_intake, &r, err);
+		r.by_phone = r.collect = false;
+		r.skip_seen = true;
+		if (rc == ZS_EFAIL && !err->msg[0])
+			zs_fail(err, ZS_EFAIL, "%s", TR("内存不足", "out of memory"));
+		if (rc || r.stopped || res->more) {
+			free(r.seen);
+			return done_rc(rc);
+		}
+		if (res->intakes)
+			res->by = SEARCH_PHONE_TAIL;
+	}
 	struct search_query q;
-	int rc = search_parse(text, &q, err);
-	if (rc)
+	rc = search_parse(text, &q, err);
+	if (rc) {
+		free(r.seen);
 		return rc;
+	}
 	r.q = &q;
 	rc = store_exposure_each(c->st, false, q.fts, NULL, run_exposure, &r, err);
 	if (!rc && !r.stopped) {
@@ -258,6 +305,7 @@ int search_find(struct zs_ctx *c, const struct search_request *rq, search_hit_cb
 		rc = intake_list(c, &f, run_intake, &r, err);
 	}
 	search_free(&q);
+	free(r.seen);
 	return done_rc(rc);
 }
 

@@ -262,7 +262,7 @@ static bool key_search(struct tui *t, void *self, int key)
 	(void)key;
 	struct list *l = self;
 	/* A new search starts empty (the words searched are in the title). */
-	prompt_open(t, l->query[0] ? TR("搜索：", "Search: ") : TR("搜索（中文一个字起，多个词空格隔开）：", "Search (Chinese from 1 character; words separated by spaces): "),
+	prompt_open(t, l->query[0] ? TR("搜索：", "Search: ") : TR("搜索（文字、#编号、电话或尾号）：", "Search (words, #number, a phone or its last digits): "),
 		    "", search_done, l);
 	return true;
 }

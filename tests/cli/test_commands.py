@@ -293,6 +293,8 @@ class LogBehaviour(ZsTestCase):
         self.assertEqual(found("010 6234 5678"), [("intake", b)])
         self.assertEqual(found("--phone", "8000"), [("intake", c), ("intake", a)])
         self.assertEqual(found("--phone", "45678"), [("intake", b)])
+        # Digits alone: the callers whose phone ends so, then the text.
+        self.assertEqual(found("8000"), [("intake", c), ("intake", a)])
         self.assertEqual(found("8890-20260315-0042"), [("intake", b)])
         self.assertEqual(found("0042"), [("intake", b)])
         # A number that is not a phone stays words.

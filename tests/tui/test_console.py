@@ -1642,10 +1642,27 @@ class Views(ConsoleTest):
         got = [(("exposure" if l.startswith("曝光") else "intake"), int(re.search(r"#(\d+)", l).group(1))) for l in hits]
         self.assertEqual(got, [(w["type"], w["id"]) for w in want][:len(got)])
 
+    def test_search_by_the_digits_a_list_shows_of_a_phone(self):
+        # Lists show 133****9207: an operator types 9207 (walking the night,
+        # it found nothing).
+        row = next(r for r in self.zs_json("log", "list", "--limit", "50") if r["phone"])
+        tail = row["phone"][-4:]
+        want = self.zs_json("search", tail, "--limit", "500")
+        self.assertIn(("intake", row["id"]), [(w["type"], w["id"]) for w in want])
+        t = self.console(80, 24)
+        t.keys("/")
+        t.wait_for("搜索（文字、#编号、电话或尾号")
+        t.type(tail)
+        t.keys("Enter")
+        lines = t.wait_for("搜索「%s」" % tail)
+        n = int(re.search(r"搜索「%s」：(\d+) 条" % tail, lines[0]).group(1))
+        self.assertEqual(n, len(want))
+        self.assertIn("#%d " % row["id"], "\n".join(lines))
+
     def test_search_short_and_long_chinese(self):
         t = self.console(80, 24)
         t.keys("/")
-        t.wait_for("搜索（中文一个字起")
+        t.wait_for("搜索（文字、#编号、电话或尾号")
         t.type("酸")
         t.keys("Enter")
         lines = t.wait_for("搜索「酸」")
@@ -2431,7 +2448,7 @@ class Widgets(ConsoleTest):
     def test_filter_narrows_search_results(self):
         t = self.console(80, 24)
         t.keys("/")
-        t.wait_for("搜索（中文一个字起")
+        t.wait_for("搜索（文字、#编号、电话或尾号")
         t.type("酸")
         t.keys("Enter")
         lines = t.wait_for("搜索「酸」")
