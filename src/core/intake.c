@@ -543,7 +543,7 @@ static int apply_change(struct zs_ctx *c, struct intake *i, const struct intake_
 		if ((r = field_text(ch->note, FIELD("备注", "note"), INTAKE_MAX_NOTE, true, true, &note, err)))
 			return r;
 		char when[32];
-		size_t need = strlen(i->notes) + strlen(note) + strlen(c->st ? store_user(c->st) : "") + 64;
+		size_t need = strlen(i->notes) + strlen(note) + strlen(c->st ? store_user(c->st) : "") + 256;
 		if (need > 64 * 1024) {
 			free(note);
 			return zs_fail(err, ZS_EINPUT, TR("备注已满（64 KB）", "notes are full (64 KB)"));
@@ -553,8 +553,15 @@ static int apply_change(struct zs_ctx *c, struct intake *i, const struct intake_
 			free(note);
 			return zs_fail(err, ZS_EFAIL, "out of memory");
 		}
+		/* Signed with the member's name (王芳), as the history reads; the
+		 * login stays in the audit. */
+		struct member m = { 0 };
+		const char *by = store_user(c->st);
+		if (store_member_get(c->st, by, &m, NULL) == ZS_OK && m.name && *m.name)
+			by = m.name;
 		snprintf(n, need, "%s%s[%s %s] %s", i->notes, *i->notes ? "\n" : "",
-			 time_format(c->now, TIME_SHORT, when, sizeof when), store_user(c->st), note);
+			 time_format(c->now, TIME_SHORT, when, sizeof when), by, note);
+		member_clear(&m);
 		free(note);
 		free(i->notes);
 		i->notes = n;

@@ -307,6 +307,15 @@ class Roles(unittest.TestCase):
             self.zs(None, "member", "remove", USERS["stranger"])
             self.zs(None, "member", "update", "--unix", USERS["op"], "--unit", "")
 
+    def test_a_note_is_signed_with_the_members_name(self):
+        # Walking the night, notes read "[03-15 21:40 wangfang]" beside
+        # history lines reading 王芳.
+        iid = self.zs("op", "log", "add", "--channel", "web", "--kind", "tip", "--text", "署名").stdout.decode().split()[0]
+        self.zs("op", "log", "update", iid, "--note", "已回电")
+        notes = json.loads(self.zs("op", "log", "show", iid, "--format", "json").stdout)["notes"]
+        self.assertRegex(notes, r"\[\d\d-\d\d \d\d:\d\d 王值班\] 已回电")
+        self.assertNotIn(USERS["op"], notes)
+
     def test_privacy_of_callers(self):
         import json
         import sqlite3
