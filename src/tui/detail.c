@@ -12,6 +12,7 @@
 #include "zhishou/exposure.h"
 #include "zhishou/i18n.h"
 #include "zhishou/intake.h"
+#include "zhishou/reads.h"
 #include "zhishou/text.h"
 #include "zhishou/timeutil.h"
 
@@ -341,13 +342,36 @@ static bool pick_units(struct tui *t, void *self, int key)
 	return true;
 }
 
+/* What the core suggests for this intake (as the form showed while it was
+ * typed): a likely original, an exposure it seems to be about. */
+static void hints_of(struct tui *t, int64_t id, struct intake_hints *h, int64_t *duplicate_of)
+{
+	struct intake_card card;
+	struct zs_error err = { 0 };
+	memset(h, 0, sizeof *h);
+	*duplicate_of = 0;
+	if (!intake_card_build(t->c, id, false, &card, &err)) {
+		intake_hints(t->c, &card.in, h, &err);
+		*duplicate_of = card.in.duplicate_of;
+		intake_card_clear(&card);
+	}
+}
+
+/* The list starts on the linked exposure, else on the one the core
+ * suggests for this intake. */
 static bool pick_exposure(struct tui *t, void *self, int key)
 {
 	struct detail *d = self;
 	d->action = key;
 	d->initial[0] = '\0';
+	int64_t start = d->exposure_id, dup;
+	if (!start) {
+		struct intake_hints h;
+		hints_of(t, d->id, &h, &dup);
+		start = h.suggest_exposure;
+	}
 	exposure_choose(t, TR("关联曝光问题：打字筛选（标题、编号或拼音首字母），Enter 选定，Esc 取消", "Link to exposure: type a title, a number or pinyin initials, Enter picks, Esc cancels"),
-			d->exposure_id, picked, d);
+			start, picked, d);
 	return true;
 }
 
@@ -358,14 +382,23 @@ static bool pick_original(struct tui *t, void *self, int key)
 	struct detail *d = self;
 	d->action = key;
 	d->initial[0] = '\0';
-	struct intake_card card;
-	struct intake_hints h = { 0 };
-	struct zs_error err = { 0 };
-	if (!intake_card_build(t->c, d->id, false, &card, &err)) {
-		intake_hints(t->c, &card.in, &h, &err);
-		if (!h.dup_of)   /* else the one it is marked a duplicate of now */
-			h.dup_of = card.in.duplicate_of;
-		intake_card_clear(&card);
+	struct intake_hints h;
+	int64_t marked;
+	hints_of(t, d->id, &h, &marked);
+	if (!h.dup_of)   /* else the one it is marked a duplicate of now */
+		h.dup_of = marked;
+	/* A likely original that is itself a duplicate: its original (as the
+	 * save would resolve it), a few steps at most. */
+	for (int k = 0; k < 4 && h.dup_of; k++) {
+		struct intake i;
+		struct zs_error e = { 0 };
+		if (intake_read(t->c, h.dup_of, &i, &e))
+			break;
+		int64_t up = !strcmp(i.status, "duplicate") ? i.duplicate_of : 0;
+		intake_clear(&i);
+		if (!up || up == d->id)
+			break;
+		h.dup_of = up;
 	}
 	intake_choose(t, TR("重复于哪一件：打字筛选（编号、主体、内容），Enter 选定，Esc 取消", "Duplicate of: type a number, business or words, Enter picks, Esc cancels"),
 		      d->id, h.dup_of, picked, d);

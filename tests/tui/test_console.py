@@ -2623,6 +2623,37 @@ class Picks(ConsoleTest):
         got = self.zs_json("log", "show", str(iid))
         self.assertEqual((got["status"], got["duplicate_of"]), ("duplicate", first))
 
+    def test_pick_lists_start_on_the_cores_suggestion(self):
+        # Walking the night: l on an intake about 翻新机 started on #1 酸菜,
+        # and d started on an item that was itself a duplicate.
+        exps = self.zs_json("expose", "list", "--all")
+        sq = [e for e in exps if "酸菜" in e["title"]][0]
+        iid = self.log_add("买到的酸菜是土坑酸菜，要求退款", subject="老坛香酸菜")
+        sugg = self.zs_json("log", "show", str(iid))
+        t = self.console(80, 24)
+        self.open_intake(t, iid)
+        t.keys("l")
+        t.wait_for("关联曝光问题：打字筛选")
+        sel = [l for l in t.capture(escapes=True) if "\x1b[7m" in l or ";7m" in l]
+        self.assertTrue(any("#%d " % sq["id"] in l for l in sel), sel)
+        t.keys("Escape")
+        t.wait_for("登记 #%d" % iid)
+        # an original that is itself a duplicate: the list starts on its original
+        first = self.log_add("第一次：面包发霉", phone="13922223333", subject="测试面包二店")
+        second = self.log_add("第二次：面包发霉", phone="13922223333", subject="测试面包二店")
+        self.zs("log", "update", str(second), "--duplicate-of", str(first))
+        third = self.log_add("第三次：面包发霉", phone="13922223333", subject="测试面包二店")
+        t.keys("Escape")
+        t.wait_stable(quiet=0.15)
+        t.keys("g")
+        t.wait_stable(quiet=0.15)
+        t.keys("Enter")
+        t.wait_for("登记 #%d" % third)
+        t.keys("d")
+        t.wait_for("重复于哪一件")
+        sel = [l for l in t.capture(escapes=True) if "\x1b[7m" in l or ";7m" in l]
+        self.assertTrue(any("#%d " % first in l for l in sel), sel)
+
     def test_category_is_picked_by_typing(self):
         t = self.console(80, 24)
         t.keys("n")
