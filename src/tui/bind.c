@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "tui_internal.h"
+#include "zhishou/text.h"
 #include "zhishou/i18n.h"
 #include "zhishou/reads.h"
 
@@ -49,6 +50,23 @@ void tui_hints(struct tui *t, const struct key_table *kt)
 			break;
 		n += (size_t)w;
 		sep = "  ";
+	}
+	/* Keys that do not fit (an exposure's detail at 80 columns): the line
+	 * says so and where they all are, instead of cutting one in half. */
+	if (text_width(line) > t->cols) {
+		const char *more = TR(" … ? 全部按键", " … ? all keys");
+		int room = t->cols - text_width(more);
+		size_t keep = 0;
+		for (size_t k = 0; line[k];) {
+			/* cut only between two hints (at a double space) */
+			if (k > 0 && line[k] == ' ' && line[k + 1] == ' ') {
+				if (text_width_n(line, k) > room)
+					break;
+				keep = k;
+			}
+			k++;
+		}
+		snprintf(line + keep, sizeof line - keep, "%s", more);
 	}
 	tui_text(t, t->rows - 1, 0, t->cols, line, C_HINT);
 }

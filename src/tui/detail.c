@@ -166,6 +166,14 @@ static bool pick_exposure(struct tui *t, void *self, int key);
 static bool pick_original(struct tui *t, void *self, int key);
 static bool open_linked(struct tui *t, void *self, int key);
 
+static bool key_help(struct tui *t, void *self, int key)
+{
+	(void)self;
+	(void)key;
+	help_open(t);
+	return true;
+}
+
 static const struct key_binding intake_keys[] = {
 	{ { 's' }, "s", "改状态", "status", "改状态（已受理、办理中、已办结…）", "change status", ROLE_OPERATOR, ask },
 	{ { 't' }, "t", "转办", "transfer", "转办到单位（从单位列表里选）", "transfer to a unit (picked from the list)", ROLE_OPERATOR, pick_unit },
@@ -174,6 +182,7 @@ static const struct key_binding intake_keys[] = {
 	{ { 'a' }, "a", "加备注", "note", "加备注", "add a note", ROLE_OPERATOR, ask },
 	{ { 'm' }, "m", "挽回损失", "money", "挽回经济损失（元）", "money recovered (yuan)", ROLE_OPERATOR, ask },
 	{ { 27, 'q' }, "Esc/q", "返回", "back", "返回", "back", ROLE_NONE, tui_key_close },
+	{ { '?', TUI_FKEY(KEY_F(1)) }, "?/F1", NULL, NULL, "帮助（所有按键）", "help (every key)", ROLE_NONE, key_help },
 };
 const struct key_table intake_key_table = KEY_TABLE("登记详情", "Intake detail", intake_keys);
 
@@ -191,6 +200,7 @@ static const struct key_binding exposure_keys[] = {
 	{ { 'D' }, "D", "办结时限", "deadline", "办结时限", "deadline", ROLE_LEADER, ask },
 	{ { '\r', '\n', TUI_FKEY(KEY_ENTER) }, "Enter", "打开", "open", "打开所选关联登记（↑↓ 选择）", "open the selected linked intake (arrows select)", ROLE_NONE, open_linked },
 	{ { 27, 'q' }, "Esc/q", "返回", "back", "返回", "back", ROLE_NONE, tui_key_close },
+	{ { '?', TUI_FKEY(KEY_F(1)) }, "?/F1", NULL, NULL, "帮助（所有按键）", "help (every key)", ROLE_NONE, key_help },
 };
 const struct key_table exposure_key_table = KEY_TABLE("曝光问题详情", "Exposure detail", exposure_keys);
 

@@ -1921,6 +1921,23 @@ class Valgrind(ConsoleTest):
 
 
 class Help(ConsoleTest):
+    def test_a_detail_too_narrow_for_its_keys_says_where_they_are(self):
+        # Walking the night: at 80 columns the exposure detail's hint line
+        # lost c, k, n and D, and ? did nothing there.
+        t = self.console(80, 24)
+        t.keys("Enter")            # the board has the focus: the first exposure
+        lines = t.wait_for("曝光问题 #")
+        self.assertTrue(lines[-1].rstrip().endswith("… ? 全部按键"), lines[-1])
+        self.assertLessEqual(dwidth(lines[-1].rstrip()), 80)
+        t.keys("?")
+        t.wait_for("帮助：所有按键")
+        t.keys("Escape")
+        lines = t.wait_for("曝光问题 #")
+        # at 160 columns every key fits: no such note
+        t.resize(160, 48)
+        lines = t.wait_until(lambda ls: len(ls) == 48 and "D 办结时限" in ls[-1], what="the wide hint line")
+        self.assertNotIn("全部按键", lines[-1])
+
     def test_help_lists_every_binding(self):
         t = self.console(80, 24)
         t.keys("?")
