@@ -30,7 +30,20 @@ struct detail {
 	/* exposure: what its prompts start with (the current value) */
 	char companies[1024], keywords[1024], industry[128], deadline[32], assist[1024];
 	char initial[1024];   /* what the open prompt started with */
+	/* the current codes, where the vocabulary pick lists start */
+	char status[32], level[2], local[16];
+	char action_kind[32]; /* exposure: the kind picked for the action being written */
+	struct word_pick *words; /* the open vocabulary pick list's rows */
 };
+
+/* A vocabulary pick list's rows (pick_word, pick_action). */
+struct word_pick {
+	const struct vocab *v;
+	char *rows[32];
+	const char *codes[32];
+	int n;
+};
+static void word_pick_free(struct detail *d);
 
 #define add(d, ...) pager_add(&(d)->pager, __VA_ARGS__)
 
@@ -74,6 +87,7 @@ static void load_intake(struct tui *t, struct detail *d)
 	}
 	d->viewed = true;
 	const struct intake *i = &card.in;
+	snprintf(d->status, sizeof d->status, "%s", i->status);
 	d->exposure_id = i->exposure_id;
 	char tm[32];
 	add(d, C_TITLE, "#%lld  %s  %s  %s", (long long)i->id, vocab_label(&vocab_channel, i->channel), vocab_label(&vocab_kind, i->kind),
@@ -118,6 +132,9 @@ static void load_exposure(struct tui *t, struct detail *d)
 	snprintf(d->keywords, sizeof d->keywords, "%s", e->keywords);
 	snprintf(d->industry, sizeof d->industry, "%s", e->industry);
 	snprintf(d->assist, sizeof d->assist, "%s", e->assist_units);
+	snprintf(d->status, sizeof d->status, "%s", e->status);
+	snprintf(d->level, sizeof d->level, "%d", e->level);
+	snprintf(d->local, sizeof d->local, "%s", e->local ? e->local : "");
 	time_format(e->deadline, TIME_FULL, d->deadline, sizeof d->deadline);
 	char tm[32], dl[32], lv[2] = { (char)('0' + e->level), 0 };
 	bool overdue = card.due == DUE_OVERDUE;
@@ -164,6 +181,8 @@ static bool pick_unit(struct tui *t, void *self, int key);
 static bool pick_units(struct tui *t, void *self, int key);
 static bool pick_exposure(struct tui *t, void *self, int key);
 static bool pick_original(struct tui *t, void *self, int key);
+static bool pick_word(struct tui *t, void *self, int key);
+static bool pick_action(struct tui *t, void *self, int key);
 static bool open_linked(struct tui *t, void *self, int key);
 
 static bool key_help(struct tui *t, void *self, int key)
@@ -175,7 +194,7 @@ static bool key_help(struct tui *t, void *self, int key)
 }
 
 static const struct key_binding intake_keys[] = {
-	{ { 's' }, "s", "改状态", "status", "改状态（已受理、办理中、已办结…）", "change status", ROLE_OPERATOR, ask },
+	{ { 's' }, "s", "改状态", "status", "改状态（从可改到的状态里选）", "change status (picked from those it may go to)", ROLE_OPERATOR, pick_word },
 	{ { 't' }, "t", "转办", "transfer", "转办到单位（从单位列表里选）", "transfer to a unit (picked from the list)", ROLE_OPERATOR, pick_unit },
 	{ { 'l' }, "l", "关联曝光", "link", "关联曝光问题（从曝光列表里选，可打编号）", "link to an exposure (picked from the list; a number finds it)", ROLE_OPERATOR, pick_exposure },
 	{ { 'd' }, "d", "重复件", "duplicate", "标记为重复件（从最近的登记里选原件，从疑似重复的那件开始）", "mark as duplicate (the original picked from recent intakes, starting on the likely one)", ROLE_OPERATOR, pick_original },
@@ -187,13 +206,13 @@ static const struct key_binding intake_keys[] = {
 const struct key_table intake_key_table = KEY_TABLE("登记详情", "Intake detail", intake_keys);
 
 static const struct key_binding exposure_keys[] = {
-	{ { 'a' }, "a", "记录措施", "action", "记录措施：类型 数量 说明（如 checked 12 检查超市）", "add action: kind count note (e.g. checked 12 ...)", ROLE_OPERATOR, ask },
+	{ { 'a' }, "a", "记录措施", "action", "记录措施：先选类型，再写数量和说明（如 12 连夜检查超市）", "add action: pick its kind, then count and note (e.g. 12 shops checked)", ROLE_OPERATOR, pick_action },
 	{ { 'i' }, "i", "写批示", "instruct", "写批示", "write an instruction", ROLE_LEADER, ask },
-	{ { 's' }, "s", "改状态", "status", "改状态（排查中、处置中、已立案、已上报、已办结、本地无涉）", "change status", ROLE_LEADER, ask },
-	{ { 'v' }, "v", "改级别", "level", "改级别（1 特别重大 … 4 一般）", "change level (1-4)", ROLE_LEADER, ask },
+	{ { 's' }, "s", "改状态", "status", "改状态（从列表里选：排查中、处置中、已立案、已上报、已办结、本地无涉）", "change status (picked from the list)", ROLE_LEADER, pick_word },
+	{ { 'v' }, "v", "改级别", "level", "改级别（从列表里选：特别重大 … 一般）", "change level (picked from the list)", ROLE_LEADER, pick_word },
 	{ { 'L' }, "L", "设牵头单位", "lead", "设牵头单位（从单位列表里选）", "set the lead unit (picked from the list)", ROLE_LEADER, pick_unit },
 	{ { 'A' }, "A", "协办单位", "assist", "设协办单位（从单位列表里勾选，可多个）", "set the assisting units (marked in the unit list, several allowed)", ROLE_LEADER, pick_units },
-	{ { 'o' }, "o", "本地涉及", "local", "本地涉及（涉及/不涉及/待查）", "local involvement (yes/no/unknown)", ROLE_OPERATOR, ask },
+	{ { 'o' }, "o", "本地涉及", "local", "本地涉及（从列表里选：涉及、不涉及、待查）", "local involvement (picked: yes, no, unknown)", ROLE_OPERATOR, pick_word },
 	{ { 'c' }, "c", "涉事企业", "companies", "涉事企业（分号隔开）", "companies (separated by ;)", ROLE_OPERATOR, ask },
 	{ { 'k' }, "k", "关键词", "keywords", "关键词（分号隔开）", "keywords (separated by ;)", ROLE_OPERATOR, ask },
 	{ { 'n' }, "n", "行业", "industry", "行业", "industry", ROLE_OPERATOR, ask },
@@ -249,17 +268,17 @@ static void done(struct tui *t, void *ud, const char *answer)
 		struct exposure_input in = { 0 };
 		switch (d->action) {
 		case 'a': {
-			/* "kind count note": the kind by code or label, the count optional. */
-			char buf[4096], *save = NULL;
+			/* The kind was picked; "count note", the count optional. */
+			char buf[4096], *save = NULL, *count = NULL;
 			snprintf(buf, sizeof buf, "%s", answer);
-			char *kind = strtok_r(buf, " ", &save);
-			char *rest = save;
-			char *count = NULL;
-			if (rest && *rest >= '0' && *rest <= '9') {
-				count = strtok_r(NULL, " ", &save);
-				rest = save;
+			char *rest = buf;
+			while (*rest == ' ')
+				rest++;
+			if (*rest >= '0' && *rest <= '9') {
+				count = strtok_r(rest, " ", &save);
+				rest = save ? save : (char *)"";
 			}
-			r = exposure_add_action(t->c, d->id, kind, count, rest, &err);
+			r = exposure_add_action(t->c, d->id, d->action_kind, count, rest, &err);
 			break;
 		}
 		case 'i': r = exposure_instruct(t->c, d->id, answer, &err); break;
@@ -318,6 +337,106 @@ static bool ask(struct tui *t, void *self, int key)
 		prompt_open_lines(t, q, cur, done, d);
 	else
 		prompt_open(t, q, cur, done, d);
+	return true;
+}
+
+static void word_pick_free(struct detail *d)
+{
+	struct word_pick *w = d->words;
+	if (!w)
+		return;
+	for (int k = 0; k < w->n; k++)
+		free(w->rows[k]);
+	free(w);
+	d->words = NULL;
+}
+
+/* A closed vocabulary's words as a pick list (status, level, local
+ * involvement): typed text narrows it, Enter takes the word, nothing to
+ * misspell.  An intake's status offers only where it may go from here. */
+static void word_picked(struct tui *t, void *ud, int index, const char *row)
+{
+	struct detail *d = ud;
+	(void)row;
+	struct word_pick *w = d->words;
+	if (w && index >= 0 && index < w->n)
+		done(t, d, w->codes[index]);
+	word_pick_free(d);
+}
+
+static bool pick_word(struct tui *t, void *self, int key)
+{
+	struct detail *d = self;
+	d->action = key;
+	d->initial[0] = '\0';
+	word_pick_free(d);
+	struct word_pick *w = calloc(1, sizeof *w);
+	if (!w)
+		return true;
+	const char *cur = key == 'v' ? d->level : key == 'o' ? d->local : d->status;
+	w->v = key == 'v' ? &vocab_level : key == 'o' ? &vocab_local : d->exposure ? &vocab_exposure_status : &vocab_status;
+	int start = -1;
+	for (size_t k = 0; k < w->v->n && w->n < 32; k++) {
+		const char *code = w->v->items[k].code;
+		if (!d->exposure && key == 's' && strcmp(code, cur) && !status_transition_ok(cur, code))
+			continue;
+		if (!strcmp(code, cur))
+			start = w->n;
+		w->codes[w->n] = code;
+		/* Levels by number too (2 重大), as they are said. */
+		char row[128];
+		snprintf(row, sizeof row, "%s%s%s", key == 'v' ? code : "", key == 'v' ? " " : "",
+			 TR(w->v->items[k].zh, w->v->items[k].en));
+		w->rows[w->n++] = strdup(row);
+	}
+	d->words = w;
+	const struct key_binding *b = binding_of(d, key);
+	char title[256];
+	snprintf(title, sizeof title, TR("%s：打字筛选，Enter 选定，Esc 取消", "%s: type to filter, Enter picks, Esc cancels"),
+		 b ? TR(b->hint_zh, b->hint_en) : "");
+	struct choose_opts o = { .start = start };
+	list_choose_opts(t, title, w->rows, w->n, &o, word_picked, d);
+	return true;
+}
+
+/* An action: its kind from the list, then one prompt for the count and a
+ * note ("12 连夜检查超市"). */
+static void action_kind_picked(struct tui *t, void *ud, int index, const char *row)
+{
+	struct detail *d = ud;
+	(void)row;
+	struct word_pick *w = d->words;
+	if (w && index >= 0 && index < w->n) {
+		snprintf(d->action_kind, sizeof d->action_kind, "%s", w->codes[index]);
+		char q[256];
+		snprintf(q, sizeof q, TR("%s：数量 说明（如 12 连夜检查超市；数量可不填）：",
+					 "%s: count and note (e.g. 12 shops checked overnight; count optional): "), w->rows[index]);
+		d->action = 'a';
+		d->initial[0] = '\0';
+		word_pick_free(d);
+		prompt_open_lines(t, q, "", done, d);
+		return;
+	}
+	word_pick_free(d);
+}
+
+static bool pick_action(struct tui *t, void *self, int key)
+{
+	struct detail *d = self;
+	d->action = key;
+	word_pick_free(d);
+	struct word_pick *w = calloc(1, sizeof *w);
+	if (!w)
+		return true;
+	w->v = &vocab_action;
+	for (size_t k = 0; k < w->v->n && w->n < 32; k++) {
+		w->codes[w->n] = w->v->items[k].code;
+		w->rows[w->n++] = strdup(TR(w->v->items[k].zh, w->v->items[k].en));
+	}
+	d->words = w;
+	struct choose_opts o = { .start = -1 };
+	list_choose_opts(t, TR("记录措施：先选类型（打字筛选），Enter 选定，Esc 取消", "Action: pick its kind (type to filter), Enter picks, Esc cancels"),
+			 w->rows, w->n, &o, action_kind_picked, d);
 	return true;
 }
 
@@ -454,6 +573,7 @@ static void on_close(struct tui *t, void *self)
 	(void)t;
 	struct detail *d = self;
 	clear_lines(d);
+	word_pick_free(d);
 	free(d);
 }
 

@@ -1478,6 +1478,7 @@ class Views(ConsoleTest):
         t.keys("v")
         t.wait_for("改级别")
         t.type("2")
+        t.wait_for("筛选：2")
         t.keys("Enter")
         t.wait_for("级别：重大")
         self.assertEqual([e["level"] for e in self.zs_json("expose", "list") if e["id"] == eid], [2])
@@ -1502,11 +1503,15 @@ class Views(ConsoleTest):
         t.type("已办结")
         t.keys("Enter")
         t.wait_until(lambda l: "已办结" in l[1], what="closed")
+        # Picked from where it may go: a closed intake is not offered 新登记
+        # (nothing to misspell; walking the night, 受理 was refused).
         t.keys("s")
-        t.wait_for("改状态")
+        lines = t.wait_for("改状态：打字筛选")
+        self.assertFalse(any(l.strip() == "新登记" for l in lines[1:-2]), lines)
         t.type("新登记")
-        t.keys("Enter")
-        lines = t.wait_for("不能把状态从「已办结」改为「新登记」")
+        t.wait_for("没有匹配")
+        t.keys("Escape")
+        lines = t.wait_for("登记 #%d" % iid)
         self.assertIn("已办结", lines[1])
         self.assertEqual(self.zs_json("log", "show", str(iid))["status"], "closed")
         # history shows the changes
@@ -1558,8 +1563,16 @@ class Views(ConsoleTest):
     def test_exposure_actions_action_lead_local(self):
         t = self.console(80, 24)
         eid, lines = self.open_overdue_exposure(t)
-        lines = self.act(t, "a", "记录措施", "checked 12 检查超市十二家")
-        self.assertTrue(any("检查经营者 12：检查超市十二家" in l for l in lines), "\n".join(lines))
+        # the kind picked from the list (pinyin initials jc), then count and note
+        t.keys("a")
+        t.wait_for("记录措施：先选类型")
+        t.type("jc")
+        t.wait_for("筛选：jc")
+        t.keys("Enter")
+        t.wait_for("检查经营者：数量 说明")
+        t.type("12 检查超市十二家")
+        t.keys("Enter")
+        lines = t.wait_for("检查经营者 12：检查超市十二家")
         self.act(t, "L", "设牵头单位", "综合行政执法支队")
         lines = self.act(t, "o", "本地涉及", "不涉及")
         # the change shows in the exposure's timeline, in words, in time order
@@ -1569,12 +1582,15 @@ class Views(ConsoleTest):
         self.assertEqual(shown["lead_unit"], "综合行政执法支队")
         self.assertEqual(shown["local"], "no")
         self.assertEqual(shown["status"], "no-local")   # nothing local closes it
-        # a bad action kind is refused and names the choices
+        # a kind that is not one finds nothing to pick; Esc changes nothing
+        n = len(self.zs_json("expose", "show", str(eid))["actions"])
         t.keys("a")
-        t.wait_for("记录措施")
-        t.type("dance 3")
-        t.keys("Enter")
-        t.wait_for("未知的措施「dance」")
+        t.wait_for("记录措施：先选类型")
+        t.type("dance")
+        t.wait_for("没有匹配")
+        t.keys("Escape")
+        t.wait_for("曝光问题 #%d" % eid)
+        self.assertEqual(len(self.zs_json("expose", "show", str(eid))["actions"]), n)
 
     def test_stamp_a_new_exposure(self):
         t = self.console(80, 24)
@@ -2208,6 +2224,7 @@ class Roles(ConsoleTest):
         t.keys("v")
         t.wait_for("改级别")
         t.type("2")
+        t.wait_for("筛选：2")
         t.keys("Enter")
         t.wait_for("级别：重大")
         self.assertEqual(self.level(eid), 2)
