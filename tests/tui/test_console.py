@@ -2799,7 +2799,9 @@ class SeveralLines(ConsoleTest):
         t.keys("Tab")
         t.wait_stable(quiet=0.15)
         t.keys("Enter")
-        lines = t.wait_for("登记 #%d" % iid)
+        t.wait_for("登记 #%d" % iid)
+        # the whole page, not the first rows painted over the dashboard
+        lines = t.wait_until(lambda ls: any(l.strip() == "第一行内容" for l in ls), what="the summary's lines")
         k = [i for i, l in enumerate(lines) if l.strip() == "第一行内容"]
         self.assertTrue(k, "\n".join(lines))
         self.assertEqual(lines[k[0] + 1].strip(), "第二行内容")
