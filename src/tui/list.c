@@ -181,7 +181,10 @@ void tui_list_paint(struct tui *t, struct tui_list *l, int y, int h)
 		tui_text(t, y + k, 0, t->cols, s, sel ? C_SELECTED : c);
 	}
 	if (!l->nvis && has_filter)
-		tui_text(t, y, 1, t->cols - 1, TR("（没有匹配；Backspace 改筛选，Esc 清除）", "(no match; Backspace edits the filter, Esc clears it)"), C_DIM);
+		tui_text(t, y, 1, t->cols - 1,
+			 l->typed_ok ? TR("（不在名单上：Enter 按打的字记下）", "(not on the list: Enter takes what you typed)")
+				     : TR("（没有匹配；Backspace 改筛选，Esc 清除）", "(no match; Backspace edits the filter, Esc clears it)"),
+			 C_DIM);
 	if (!l->filtering)
 		return;
 	/* The filter being typed, on the line above the hints. */
@@ -492,6 +495,7 @@ void list_choose_opts(struct tui *t, const char *title, char *const *rows, int n
 	ch->done = done;
 	ch->ud = ud;
 	tui_list_init(&ch->list, o->multi ? &chooser_multi_rows : &chooser_rows, ch);
+	ch->list.typed_ok = o->typed_ok;
 	tui_list_start_filter(&ch->list, o->filter ? o->filter : "");
 	/* Start on the row asked for (the item the form warned about). */
 	for (int k = 0; start >= 0 && k < ch->list.nvis; k++)

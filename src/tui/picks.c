@@ -216,11 +216,16 @@ void names_choose(struct tui *t, const char *title, prompt_done_cb done, void *u
 	if (!np)
 		return;
 	*np = (struct names_pick){ done, ud };
-	char date[16];
-	/* Tonight's roster (the duty date is the evening's: before 06:00 it is
-	 * still last night), then the members not on it. */
+	char date[16], night[16];
+	/* The night being handed over: signed in the evening it is tonight's
+	 * roster, in the morning last night's (at 08:30 the roster of 15 March,
+	 * not of the 16th); then today's if it differs, then the members not
+	 * on them. */
+	time_format(t->c->now - 12 * 3600, TIME_DATE, night, sizeof night);
+	roster_list(t->c, night, 0, roster_cb, &r, &err);
 	time_format(t->c->now - 6 * 3600, TIME_DATE, date, sizeof date);
-	roster_list(t->c, date, 0, roster_cb, &r, &err);
+	if (strcmp(date, night))
+		roster_list(t->c, date, 0, roster_cb, &r, &err);
 	member_list(t->c, member_cb, &r, &err);
 	/* Someone on neither list is typed whole and taken as typed. */
 	struct choose_opts o = { .start = -1, .multi = true, .sep = "、", .typed_ok = true };

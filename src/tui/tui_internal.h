@@ -146,6 +146,7 @@ struct tui_list {
 	int sel, top, page;      /* over vis; page: rows at the last paint */
 	struct lineedit *filter; /* NULL until f is pressed */
 	bool filtering;          /* the filter is being typed */
+	bool typed_ok;           /* a chooser taking what was typed: no match is no error */
 };
 
 void tui_list_init(struct tui_list *l, const struct tui_rows *rows, void *ud);

@@ -2688,6 +2688,26 @@ class Picks(ConsoleTest):
         sel = [l for l in t.capture(escapes=True) if "\x1b[7m" in l or ";7m" in l]
         self.assertTrue(any("#%d " % first in l for l in sel), sel)
 
+    def test_morning_handover_names_come_from_last_nights_roster(self):
+        # Walking the morning at 08:30, S offered only the members: last
+        # night's 24 on duty were missing, and a typed name looked refused.
+        night = self.zs_json("roster", "list", "--date", "2026-03-15")
+        self.assertTrue(night)
+        self.zs("demo", "clock", "03-16 08:30")
+        t = self.console(80, 24)
+        t.keys("m")
+        t.wait_for("早班回顾")
+        t.keys("S")
+        t.wait_for("在班人员")
+        name = night[0]["name"]
+        t.type(name[:1])
+        lines = t.wait_for(name)
+        # a name on no list is taken as typed, and the list says so
+        for _ in range(len(name[:1])):
+            t.keys("BSpace")
+        t.type("外来支援")
+        t.wait_for("不在名单上：Enter 按打的字记下")
+
     def test_category_is_picked_by_typing(self):
         t = self.console(80, 24)
         t.keys("n")
