@@ -673,6 +673,25 @@ static void paint(struct tui *t, void *self)
 	tui_hints(t, &form_key_table);
 }
 
+/* A refused save puts the caret on the field to fix: the first one the
+ * checks as typed flag, else the one the core's message names first. */
+static void focus_bad_field(struct form *f, const char *msg)
+{
+	for (int i = 0; i < FI_N; i++)
+		if (f->msg[i][0]) {
+			f->focus = i;
+			return;
+		}
+	const char *best = NULL;
+	for (int i = 0; i < FI_N; i++) {
+		const char *at = strcasestr(msg, TR(defs[i].zh, defs[i].en));
+		if (at && (!best || at < best)) {
+			best = at;
+			f->focus = i;
+		}
+	}
+}
+
 static void save(struct tui *t, struct form *f)
 {
 	struct intake_input in;
@@ -681,8 +700,10 @@ static void save(struct tui *t, struct form *f)
 	int64_t id = 0;
 	if (intake_add(t->c, &in, &id, NULL, &err)) {
 		tui_message(t, true, "%s", err.msg);
-		if (!id)
+		if (!id) {
+			focus_bad_field(f, err.msg);
 			return;
+		}
 		/* Saved before (another console of this user): nothing more to
 		 * keep; the message says which intake it is. */
 		unlink(f->draft_path);

@@ -469,6 +469,21 @@ class Dashboard(ConsoleTest):
 
 
 class Form(ConsoleTest):
+    def test_a_refused_save_puts_the_caret_on_the_field_to_fix(self):
+        # Walking the night: the phone was refused on Ctrl-S and the caret
+        # stayed in the summary, three Shift-Tabs away.
+        t = self.console(80, 24)
+        t.keys("n")
+        t.wait_for("新登记")
+        t.keys("Tab")                      # 来电人 -> 来电号码
+        t.type("1391234")
+        t.keys("Tab", "Tab", "Tab")        # 被投诉主体, 信用代码, 内容摘要
+        t.type("电话号码打错了")
+        t.keys("C-s")
+        lines = t.wait_for("来电号码")
+        lines = t.wait_until(lambda ls: t.cursor()[1] == self.field_line(ls, "来电号码"), what="the caret on the phone")
+        self.assertNotEqual(self.newest()["summary"], "电话号码打错了")   # nothing saved
+
     def test_received_time_typed_replaces_the_prefilled_one(self):
         # Found walking the night: typing 25:99 gave "2026-03-15 21:4025:99".
         t = self.console(80, 24)
