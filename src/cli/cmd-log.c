@@ -55,7 +55,9 @@ static int opt_cb(int opt, const char *arg, void *ud)
 	return 0;
 }
 
-static void print_hints(const struct intake_hints *h)
+/* The suggestion's command names the intake just logged: copied as it is,
+ * it links that one. */
+static void print_hints(int64_t id, const struct intake_hints *h)
 {
 	char line[1024];
 	if (h->dup_of) {
@@ -64,9 +66,9 @@ static void print_hints(const struct intake_hints *h)
 		out_line(stdout, line);
 	}
 	if (h->suggest_exposure) {
-		snprintf(line, sizeof line, TR("建议关联曝光问题 #%lld：%s（zhishou log update ID --exposure %lld）",
-					       "suggested exposure #%lld: %s (zhishou log update ID --exposure %lld)"),
-			 (long long)h->suggest_exposure, h->suggest_title, (long long)h->suggest_exposure);
+		snprintf(line, sizeof line, TR("建议关联曝光问题 #%lld：%s（zhishou log update %lld --exposure %lld）",
+					       "suggested exposure #%lld: %s (zhishou log update %lld --exposure %lld)"),
+			 (long long)h->suggest_exposure, h->suggest_title, (long long)id, (long long)h->suggest_exposure);
 		out_line(stdout, line);
 	}
 }
@@ -92,7 +94,7 @@ static int add_exec(struct cli *cli, int argc, char **argv)
 	if (intake_add(cli_ctx(cli), &o.in, &id, &h, &err))
 		return cli_error(&err);
 	printf("%lld\n", (long long)id);
-	print_hints(&h);
+	print_hints(id, &h);
 	return 0;
 }
 
