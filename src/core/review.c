@@ -118,7 +118,9 @@ static int intake_cb(const struct intake *i, void *ud)
 		it->last = last_note(i->notes);
 	} else {
 		char buf[128];
-		snprintf(buf, sizeof buf, "%s%s", TR("登记为", "logged as "), vocab_label(&vocab_status, i->status));
+		/* The status has its own column: what was last done is that it
+		 * came in, and how. */
+		snprintf(buf, sizeof buf, TR("从%s登记", "logged from %s"), vocab_label(&vocab_channel, i->channel));
 		it->last = strdup(buf);
 	}
 	it->last_at = i->updated_at;
