@@ -30,6 +30,7 @@
 #include "zhishou/fsutil.h"
 #include "zhishou/i18n.h"
 #include "zhishou/intake.h"
+#include "zhishou/reads.h"
 #include "zhishou/text.h"
 #include "zhishou/timeutil.h"
 #include "zhishou/validate.h"
@@ -71,6 +72,7 @@ struct form {
 	char msg[FI_N][1100];       /* validation message beside each field */
 	struct intake_hints hints;
 	struct caller_history caller;  /* the phone's earlier intakes, shown under it */
+	char exposure_title[256];      /* the linked exposure's title, shown beside its number */
 	char caller_phone[64];         /* the number they were read for: read again only when it changes */
 	bool open;
 	char token[33];             /* this form's draft token: 32 hex digits */
@@ -461,6 +463,7 @@ static void clear_form(struct tui *t, struct form *f)
 	memset(&f->hints, 0, sizeof f->hints);
 	memset(&f->caller, 0, sizeof f->caller);
 	f->caller_phone[0] = '\0';
+	f->exposure_title[0] = '\0';
 	new_token(f);
 	char now[32];
 	/* Shown selected: a time typed replaces it (21:05), as in the prompts. */
@@ -500,6 +503,21 @@ static void input_of(const struct form *f, struct intake_input *in)
 /* Check one field the way the core will.  The message beside a field must
  * fit in the columns left at 80x24, so it is short; the core's full message
  * appears in the status line if a save is refused. */
+struct title_of {
+	int64_t id;
+	char *out;
+	size_t n;
+};
+
+static int title_cb(const struct exposure *e, void *ud)
+{
+	struct title_of *q = ud;
+	if (e->id != q->id)
+		return 0;
+	snprintf(q->out, q->n, "%s", e->title);
+	return ZS_STOP;
+}
+
 static void check_field(struct tui *t, struct form *f, int i)
 {
 	struct zs_error err = { 0 };
@@ -537,10 +555,18 @@ static void check_field(struct tui *t, struct form *f, int i)
 			msg = TR("必填", "required");
 		break;
 	case FI_EXPOSURE:
+		f->exposure_title[0] = '\0';
 		if (*v) {
 			int64_t id;
-			if (field_id(v, FIELD("编号", "id"), &id, &err))
+			if (field_id(v, FIELD("编号", "id"), &id, &err)) {
 				msg = TR("应为曝光问题编号", "an exposure id");
+			} else {
+				/* Its title beside the number: what Ctrl-E linked, in words. */
+				struct title_of q = { id, f->exposure_title, sizeof f->exposure_title };
+				exposure_list(t->c, false, title_cb, &q, NULL);
+				if (!f->exposure_title[0])
+					msg = TR("没有这个曝光问题", "no such exposure");
+			}
 		}
 		break;
 	default:
@@ -653,6 +679,8 @@ static void paint(struct tui *t, void *self)
 			}
 			if (f->msg[i][0])
 				tui_text(t, y, msg_x, t->cols - msg_x, f->msg[i], C_WARN);
+			else if (i == FI_EXPOSURE && f->exposure_title[0])
+				tui_text(t, y, msg_x, t->cols - msg_x, f->exposure_title, C_DIM);
 		}
 		if (i == FI_PHONE && f->caller.count)
 			caller_line(t, f, ++y, label_w);

@@ -691,7 +691,11 @@ class Form(ConsoleTest):
         row = self.field_line(lines, "关联曝光")
         self.assertEqual(slice_cols(lines[row], 12).strip(), "")
         t.keys("C-e")
-        t.wait_until(lambda l: slice_cols(l[row], 12).strip() == str(sid), what="exposure field = %d" % sid)
+        # the number, and beside it the exposure's title (walking the night
+        # it showed 1 alone)
+        title = [e["title"] for e in xin if e["id"] == sid][0]
+        t.wait_until(lambda l: slice_cols(l[row], 12).split()[:1] == [str(sid)] and title[:6] in l[row],
+                     what="exposure field = %d with its title" % sid)
         t.keys("Tab", "Tab")
         t.type("看了晚会，买的酸菜就是这家的")
         t.wait_for("这家的")
