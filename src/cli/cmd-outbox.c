@@ -105,6 +105,18 @@ static int delivery_cb(const struct delivery *d, void *ud)
 	return 0;
 }
 
+/* A listing's end: what failed, or the rows and how to see more. */
+static int listing_end(struct list_ctx *l, int r, const struct zs_error *err)
+{
+	if (r) {
+		out_abort(l->out);
+		return cli_error(err);
+	}
+	out_finish(l->out);
+	cli_page_hint(&l->page, NULL, NULL);
+	return 0;
+}
+
 static const struct option list_exec_opts[] = {
 	{ "failed", no_argument, NULL, 'F' }, { "limit", required_argument, NULL, 'l' },
 	{ "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 },
@@ -117,14 +129,8 @@ static int list_exec(struct cli *cli, int argc, char **argv)
 		return r;
 	struct zs_error err = { 0 };
 	struct list_ctx l = { .out = out_new(stdout, o.fmt, delivery_cols, 10), .json = o.fmt == OUT_JSON };
-	r = delivery_list(cli_ctx(cli), o.failed, 0, cli_page_ask(&l.page, o.limit), delivery_cb, &l, &err);
-	if (r) {
-		out_abort(l.out);
-		return cli_error(&err);
-	}
-	out_finish(l.out);
-	cli_page_hint(&l.page, NULL, NULL);
-	return 0;
+	return listing_end(&l, delivery_list(cli_ctx(cli), o.failed, 0, cli_page_ask(&l.page, o.limit), delivery_cb,
+					     &l, &err), &err);
 }
 
 static const struct option retry_exec_opts[] = { { "all", no_argument, NULL, 'a' }, { NULL, 0, NULL, 0 } };
@@ -192,14 +198,8 @@ static int quarantine_exec(struct cli *cli, int argc, char **argv)
 		return r;
 	struct zs_error err = { 0 };
 	struct list_ctx l = { .out = out_new(stdout, o.fmt, quarantine_cols, 8), .json = o.fmt == OUT_JSON };
-	r = quarantine_list(cli_ctx(cli), o.feed, 0, cli_page_ask(&l.page, o.limit), quarantine_cb, &l, &err);
-	if (r) {
-		out_abort(l.out);
-		return cli_error(&err);
-	}
-	out_finish(l.out);
-	cli_page_hint(&l.page, NULL, NULL);
-	return 0;
+	return listing_end(&l, quarantine_list(cli_ctx(cli), o.feed, 0, cli_page_ask(&l.page, o.limit), quarantine_cb,
+					       &l, &err), &err);
 }
 
 const struct cmd_entry cmd_outbox_list_entry = {
