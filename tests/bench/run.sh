@@ -67,6 +67,8 @@
 #                    import limit
 #   SPLIT_MB=60      split the CSV when it is larger (0: always, to try it)
 #   SOAK_SECONDS=600 SOAK_WRITERS=10 SOAK_CONSOLES=20  the soak
+#   SOAK_PREFILL=0   intakes imported into tonight before the soak (issue 12:
+#                    45000 and 50 consoles, a night that grows past 50,000)
 #   BUILD_DIR=build  the meson build directory (relative: to the source
 #                    root); it must hold zhishou, zhishou-relay and tests/bench
 #   STRICT=0         1: exit 1 when a section found something wrong (see below)
@@ -749,7 +751,7 @@ if want soak; then
 	say "load: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores; latencies are wall-clock)"
 	(unset ZHISHOU_NOW; /usr/bin/python3 "$ROOT/tests/bench/soak.py" --bin "$ZS" --config "$CONF" \
 		--out "$BENCH_DIR/soak" --seconds "$SOAK_SECONDS" --writers "$SOAK_WRITERS" --consoles "$SOAK_CONSOLES" \
-		--summary "$SUMMARY")
+		--prefill "${SOAK_PREFILL:-0}" --summary "$SUMMARY")
 	helper_status soak.py $?
 	say "(every 10 s sample: $BENCH_DIR/soak/soak-samples.tsv; every add: soak/soak-writer-*.tsv)"
 fi

@@ -957,6 +957,8 @@ def parse_args():
     ap.add_argument("--size", default="120x40", help="console size COLSxROWS")
     ap.add_argument("--sample-every", type=int, default=10, help="seconds between samples")
     ap.add_argument("--plain", action="store_true", help="`init` instead of `init --demo`")
+    ap.add_argument("--prefill", type=int, default=0,
+                    help="import this many intakes into tonight first (a night already past 50,000)")
     ap.add_argument("--summary", help="append rows (what, figure, target, verdict) here")
     # A writer process (internal).
     for opt in ("--writer", "--db", "--start", "--until", "--log", "--errlog"):
@@ -1007,6 +1009,24 @@ def main():
     if p.returncode:
         sys.stderr.write("soak.py: init failed: %s\n" % p.stderr.decode("utf-8", "replace"))
         return 3
+    if a.prefill > 0:
+        # Tonight so far, before the soak: intakes spread from the gala's
+        # start to a minute before the demo clock's "now".
+        board = json.loads(s.run_zs("board", "--format", "json").stdout)
+        day = board["now"][:10]
+        path = os.path.join(a.out, "prefill.csv")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("received_at,channel,kind,caller,phone,subject,uscc,category,summary,ref\n")
+            chans = ("12315-hotline", "web", "8890", "wechat", "weibo", "12345")
+            for i in range(a.prefill):
+                secs = 20 * 3600 + (i * (99 * 60)) // a.prefill   # 20:00 .. 21:39
+                f.write("%s %02d:%02d:%02d,%s,%s,,,预填商家%d,,,预填第%d件：要求退款,\n" % (
+                    day, secs // 3600, secs // 60 % 60, secs % 60, chans[i % 6],
+                    ("complaint", "tip", "inquiry")[i % 3], i % 997, i))
+        p = s.run_zs("log", "import", path)
+        if p.returncode:
+            sys.stderr.write("soak.py: prefill failed: %s\n" % p.stderr.decode("utf-8", "replace"))
+            return 3
     lst = s.run_zs("log", "list", "--limit", "0", "--format", "json")
     s.demo_rows = len(json.loads(lst.stdout)) if lst.returncode == 0 else 0
     print("soak: %d writers (log add back to back) and %d consoles at %dx%d for %d s on %s (%d intakes); "
