@@ -44,7 +44,9 @@ static bool matches(const char *text, const char *filter)
 		if (!n)
 			break;
 		snprintf(buf, sizeof buf, "%.*s", (int)n, p);
-		if (!strcasestr(text, buf))
+		/* A part of the row, or the pinyin initials of a name in it (slh
+		 * finds 孙丽华 in the roster, as in the pick lists). */
+		if (!pick_match(text, buf))
 			return false;
 		p += n;
 	}
