@@ -41,6 +41,11 @@ enum caller_shown {
 /* How this viewer sees i's caller for purpose p. */
 enum caller_shown privacy_caller(struct zs_ctx *c, const struct intake *i, enum view_purpose p);
 
+/* May this viewer ever learn who gave i (not withheld in its detail)?  A
+ * search or a lookup by phone asks it, so a number never confirms who
+ * tipped to anyone the detail would not tell. */
+bool privacy_caller_known(struct zs_ctx *c, const struct intake *i);
+
 /* Rewrite i->caller and i->phone in place as privacy_caller decides
  * (withheld: "（保密）" and ""); returns the decision. */
 enum caller_shown privacy_apply(struct zs_ctx *c, struct intake *i, enum view_purpose p);

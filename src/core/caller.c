@@ -16,7 +16,7 @@ struct history_walk {
 static int history_cb(const struct intake *i, void *ud)
 {
 	struct history_walk *w = ud;
-	if (privacy_caller(w->c, i, PURPOSE_DETAIL) == CALLER_WITHHELD)
+	if (!privacy_caller_known(w->c, i))
 		return 0;
 	struct caller_history *h = w->out;
 	if (!h->count++) {   /* newest first: the first one seen is the last call */

@@ -97,3 +97,8 @@ enum caller_shown privacy_apply(struct zs_ctx *c, struct intake *i, enum view_pu
 	}
 	return s;
 }
+
+bool privacy_caller_known(struct zs_ctx *c, const struct intake *i)
+{
+	return privacy_caller(c, i, PURPOSE_DETAIL) != CALLER_WITHHELD;
+}

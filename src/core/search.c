@@ -172,8 +172,7 @@ static int run_exposure(const struct exposure *e, void *ud)
 static int run_intake(const struct intake *i, void *ud)
 {
 	struct run *r = ud;
-	/* Whether this viewer may ever see the tip-giver (the detail decides). */
-	if (r->by_phone && privacy_caller(r->c, i, PURPOSE_DETAIL) == CALLER_WITHHELD)
+	if (r->by_phone && !privacy_caller_known(r->c, i))
 		return 0;
 	if (r->skip_seen && was_seen(r, i->id))
 		return 0;
