@@ -135,11 +135,21 @@ struct run {
 	bool collect, skip_seen;
 };
 
+/* The tail pass lists newest first, so seen[] is in descending id order:
+ * a binary search, not a walk per text hit (search --limit 0 may give
+ * thousands of each). */
 static bool was_seen(const struct run *r, int64_t id)
 {
-	for (size_t k = 0; k < r->nseen; k++)
-		if (r->seen[k] == id)
+	size_t lo = 0, hi = r->nseen;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (r->seen[mid] == id)
 			return true;
+		if (r->seen[mid] > id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return false;
 }
 
@@ -176,7 +186,7 @@ static int run_intake(const struct intake *i, void *ud)
 		return 0;
 	if (r->skip_seen && was_seen(r, i->id))
 		return 0;
-	if (r->collect && r->nseen < (size_t)(r->limit ? r->limit + 1 : 100000)) {
+	if (r->collect) {
 		if (r->nseen == r->capseen) {
 			size_t cap = r->capseen ? r->capseen * 2 : 64;
 			int64_t *p = realloc(r->seen, cap * sizeof *p);
