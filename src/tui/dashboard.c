@@ -291,6 +291,16 @@ static int id_cell(struct tui *t, int y, int x, int w, int64_t id, enum tui_colo
 	return tui_cell(t, y, x, w, buf, c);
 }
 
+/* Does any open exposure have a 批示?  Then the board keeps a line for the
+ * selected one's. */
+static bool has_instruction(const struct dashboard *d)
+{
+	for (int k = 0; k < d->nexp; k++)
+		if (d->snap.exposures[k].last_instruction)
+			return true;
+	return false;
+}
+
 static void paint_board(struct tui *t, struct dashboard *d, int y, int h, int w)
 {
 	char title[256];
@@ -307,9 +317,7 @@ static void paint_board(struct tui *t, struct dashboard *d, int y, int h, int w)
 	}
 	/* The latest 批示 of the selected exposure (the most urgent one until
 	 * the leader picks another) on the pane's last line, when any has one. */
-	bool strip = false;
-	for (int k = 0; k < d->nexp; k++)
-		strip |= d->snap.exposures[k].last_instruction != NULL;
+	bool strip = has_instruction(d);
 	int rows = h - 1 - (strip && h > 2);
 	if (strip && h > 2) {
 		const struct board_exposure *b = &d->snap.exposures[d->exp_sel < d->nexp ? d->exp_sel : 0];
@@ -481,9 +489,7 @@ static void paint(struct tui *t, void *self)
 	int side_w = side ? 36 : 0;
 	int w = t->cols - (side ? side_w + 1 : 0);
 	int y = 3;
-	bool strip = false;
-	for (int k = 0; k < d->nexp; k++)
-		strip |= d->snap.exposures[k].last_instruction != NULL;
+	bool strip = has_instruction(d);
 	int board_h = 1 + (d->nexp < 3 ? 3 : d->nexp) + strip;
 	int max_board = (t->rows >= 40 ? 12 : 6) + strip;
 	if (board_h > max_board)

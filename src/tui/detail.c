@@ -182,7 +182,6 @@ static bool pick_units(struct tui *t, void *self, int key);
 static bool pick_exposure(struct tui *t, void *self, int key);
 static bool pick_original(struct tui *t, void *self, int key);
 static bool pick_word(struct tui *t, void *self, int key);
-static bool pick_action(struct tui *t, void *self, int key);
 static bool open_linked(struct tui *t, void *self, int key);
 
 static bool key_help(struct tui *t, void *self, int key)
@@ -206,7 +205,7 @@ static const struct key_binding intake_keys[] = {
 const struct key_table intake_key_table = KEY_TABLE("登记详情", "Intake detail", intake_keys);
 
 static const struct key_binding exposure_keys[] = {
-	{ { 'a' }, "a", "记录措施", "action", "记录措施：先选类型，再写数量和说明（如 12 连夜检查超市）", "add action: pick its kind, then count and note (e.g. 12 shops checked)", ROLE_OPERATOR, pick_action },
+	{ { 'a' }, "a", "记录措施", "action", "记录措施：先选类型，再写数量和说明（如 12 连夜检查超市）", "add action: pick its kind, then count and note (e.g. 12 shops checked)", ROLE_OPERATOR, pick_word },
 	{ { 'i' }, "i", "写批示", "instruct", "写批示", "write an instruction", ROLE_LEADER, ask },
 	{ { 's' }, "s", "改状态", "status", "改状态（从列表里选：排查中、处置中、已立案、已上报、已办结、本地无涉）", "change status (picked from the list)", ROLE_LEADER, pick_word },
 	{ { 'v' }, "v", "改级别", "level", "改级别（从列表里选：特别重大 … 一般）", "change level (picked from the list)", ROLE_LEADER, pick_word },
@@ -364,41 +363,6 @@ static void word_picked(struct tui *t, void *ud, int index, const char *row)
 	word_pick_free(d);
 }
 
-static bool pick_word(struct tui *t, void *self, int key)
-{
-	struct detail *d = self;
-	d->action = key;
-	d->initial[0] = '\0';
-	word_pick_free(d);
-	struct word_pick *w = calloc(1, sizeof *w);
-	if (!w)
-		return true;
-	const char *cur = key == 'v' ? d->level : key == 'o' ? d->local : d->status;
-	w->v = key == 'v' ? &vocab_level : key == 'o' ? &vocab_local : d->exposure ? &vocab_exposure_status : &vocab_status;
-	int start = -1;
-	for (size_t k = 0; k < w->v->n && w->n < 32; k++) {
-		const char *code = w->v->items[k].code;
-		if (!d->exposure && key == 's' && strcmp(code, cur) && !status_transition_ok(cur, code))
-			continue;
-		if (!strcmp(code, cur))
-			start = w->n;
-		w->codes[w->n] = code;
-		/* Levels by number too (2 重大), as they are said. */
-		char row[128];
-		snprintf(row, sizeof row, "%s%s%s", key == 'v' ? code : "", key == 'v' ? " " : "",
-			 TR(w->v->items[k].zh, w->v->items[k].en));
-		w->rows[w->n++] = strdup(row);
-	}
-	d->words = w;
-	const struct key_binding *b = binding_of(d, key);
-	char title[256];
-	snprintf(title, sizeof title, TR("%s：打字筛选，Enter 选定，Esc 取消", "%s: type to filter, Enter picks, Esc cancels"),
-		 b ? TR(b->hint_zh, b->hint_en) : "");
-	struct choose_opts o = { .start = start };
-	list_choose_opts(t, title, w->rows, w->n, &o, word_picked, d);
-	return true;
-}
-
 /* An action: its kind from the list, then one prompt for the count and a
  * note ("12 连夜检查超市"). */
 static void action_kind_picked(struct tui *t, void *ud, int index, const char *row)
@@ -420,23 +384,45 @@ static void action_kind_picked(struct tui *t, void *ud, int index, const char *r
 	word_pick_free(d);
 }
 
-static bool pick_action(struct tui *t, void *self, int key)
+static bool pick_word(struct tui *t, void *self, int key)
 {
 	struct detail *d = self;
 	d->action = key;
+	d->initial[0] = '\0';
 	word_pick_free(d);
 	struct word_pick *w = calloc(1, sizeof *w);
 	if (!w)
 		return true;
-	w->v = &vocab_action;
+	/* a: an exposure's action, whose kind is picked first (no current one). */
+	bool action = d->exposure && key == 'a';
+	const char *cur = action ? "" : key == 'v' ? d->level : key == 'o' ? d->local : d->status;
+	w->v = action ? &vocab_action : key == 'v' ? &vocab_level : key == 'o' ? &vocab_local
+	     : d->exposure ? &vocab_exposure_status : &vocab_status;
+	int start = -1;
 	for (size_t k = 0; k < w->v->n && w->n < 32; k++) {
-		w->codes[w->n] = w->v->items[k].code;
-		w->rows[w->n++] = strdup(TR(w->v->items[k].zh, w->v->items[k].en));
+		const char *code = w->v->items[k].code;
+		if (!d->exposure && key == 's' && strcmp(code, cur) && !status_transition_ok(cur, code))
+			continue;
+		if (!strcmp(code, cur))
+			start = w->n;
+		w->codes[w->n] = code;
+		/* Levels by number too (2 重大), as they are said. */
+		char row[128];
+		snprintf(row, sizeof row, "%s%s%s", key == 'v' ? code : "", key == 'v' ? " " : "",
+			 TR(w->v->items[k].zh, w->v->items[k].en));
+		w->rows[w->n++] = strdup(row);
 	}
 	d->words = w;
-	struct choose_opts o = { .start = -1 };
-	list_choose_opts(t, TR("记录措施：先选类型（打字筛选），Enter 选定，Esc 取消", "Action: pick its kind (type to filter), Enter picks, Esc cancels"),
-			 w->rows, w->n, &o, action_kind_picked, d);
+	const struct key_binding *b = binding_of(d, key);
+	char title[256];
+	if (action)
+		snprintf(title, sizeof title, "%s", TR("记录措施：先选类型（打字筛选），Enter 选定，Esc 取消",
+						       "Action: pick its kind (type to filter), Enter picks, Esc cancels"));
+	else
+		snprintf(title, sizeof title, TR("%s：打字筛选，Enter 选定，Esc 取消", "%s: type to filter, Enter picks, Esc cancels"),
+			 b ? TR(b->hint_zh, b->hint_en) : "");
+	struct choose_opts o = { .start = start };
+	list_choose_opts(t, title, w->rows, w->n, &o, action ? action_kind_picked : word_picked, d);
 	return true;
 }
 
