@@ -2863,7 +2863,9 @@ class SeveralLines(ConsoleTest):
         t.keys("Enter")
         t.wait_for("登记 #%d" % iid)
         # the whole page, not the first rows painted over the dashboard
-        lines = t.wait_until(lambda ls: any(l.strip() == "第一行内容" for l in ls), what="the summary's lines")
+        def both(ls):
+            return any(a.strip() == "第一行内容" and b.strip() == "第二行内容" for a, b in zip(ls, ls[1:]))
+        lines = t.wait_until(both, what="the summary's two lines")
         k = [i for i, l in enumerate(lines) if l.strip() == "第一行内容"]
         self.assertTrue(k, "\n".join(lines))
         self.assertEqual(lines[k[0] + 1].strip(), "第二行内容")
