@@ -2685,7 +2685,10 @@ class Picks(ConsoleTest):
         t.wait_for("草稿已保留")
         self.open_intake(t, iid)
         t.keys("d")
-        lines = t.wait_for("重复于哪一件")
+        t.wait_for("重复于哪一件")
+        # the list paints after its title: wait for the original's row
+        lines = t.wait_until(lambda ls: any(l.startswith("#%d " % first) for l in ls),
+                             what="the original's row")
         # recent intakes as "#N 时间 主体 摘要", newest first, itself left out
         self.assertTrue(lines[1].startswith("#%d " % (iid - 1)), lines[1])
         self.assertFalse(any(l.startswith("#%d " % iid) for l in lines))

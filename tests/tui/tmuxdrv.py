@@ -240,7 +240,24 @@ class Term:
                 return True
             return False
         self.wait_until(pred, timeout, what=repr(text))
-        return found
+        return self._settled(found, text)
+
+    def _settled(self, lines, text, quiet=0.03, most=0.5):
+        """The screen once it stops changing, as long as text stays on it.
+
+        The console paints a page in several writes, and tmux may show the
+        first before the rest arrives (a title above an unpainted list, most
+        often under ASan): callers read the rows of what they waited for."""
+        deadline = time.monotonic() + most
+        while time.monotonic() < deadline:
+            time.sleep(quiet)
+            cur = self.capture()
+            if not any(text in l for l in cur):
+                return lines
+            if cur == lines:
+                return cur
+            lines = cur
+        return lines
 
     def wait_gone(self, text, timeout=3.0):
         found = []
