@@ -5,6 +5,7 @@ scale (8 x 60).  Every add must succeed, none may print anything on stderr
 exact."""
 
 import concurrent.futures
+import datetime
 import json
 import os
 import threading
@@ -108,6 +109,71 @@ class ManyWriters(ZsTestCase):
             self.assertEqual(r.rc, 0, repr(r))
             r = self.env.run("audit", "verify", db=p)
             self.assertEqual(r.rc, 0, repr(r))
+
+
+class ReadersNeverLeave(ZsTestCase):
+    """Consoles read after every commit, so on a busy night some reader is
+    always inside the WAL.  SQLite's own (passive) checkpoints then never
+    start the log again from its beginning and it grows by every commit
+    (1.57 GB in the 50-console soak); a writer must wait for the readers of
+    the moment to leave once the log is big."""
+
+    IMPORTS = 10
+    ROWS = 4000
+
+    def csv(self, k):
+        rows = ["received_at,channel,kind,caller,phone,subject,uscc,category,summary,ref"]
+        for n in range(self.ROWS):
+            i = k * self.ROWS + n
+            at = datetime.datetime(2026, 3, 1) + datetime.timedelta(seconds=20 * i)
+            rows.append("%s,web,complaint,,139%08d,读者测试商店%d,,food,"
+                        "第%d件：购买的面包过期发霉，商家拒绝退款，要求依法处理并赔偿损失。,"
+                        % (at.strftime("%Y-%m-%d %H:%M:%S"), i, i % 97, i))
+        return self.env.write("r%d.csv" % k, "\n".join(rows) + "\n")
+
+    def test_the_wal_starts_again_under_steady_readers(self):
+        import sqlite3
+        import time
+        e = self.env
+        e.ok("init")
+        stop = threading.Event()
+        failures = []
+
+        def readers():
+            # two readers taking turns, one always inside a read transaction
+            cs = [sqlite3.connect(e.db, isolation_level=None, timeout=10) for _ in range(2)]
+            i = 0
+            try:
+                while not stop.is_set():
+                    c, other = cs[i % 2], cs[(i + 1) % 2]
+                    c.execute("BEGIN")
+                    c.execute("SELECT count(*) FROM intake").fetchone()
+                    time.sleep(0.003)
+                    if other.in_transaction:
+                        other.execute("COMMIT")
+                    i += 1
+            except sqlite3.Error as x:
+                failures.append(x)
+            finally:
+                for c in cs:
+                    c.close()
+
+        files = [self.csv(k) for k in range(self.IMPORTS)]
+        t = threading.Thread(target=readers)
+        t.start()
+        try:
+            biggest = 0
+            for f in files:
+                r = e.run("log", "import", f)
+                self.assertEqual((r.rc, failures), (0, []), repr(r))
+                biggest = max(biggest, os.path.getsize(e.db + "-wal"))
+        finally:
+            stop.set()
+            t.join()
+        self.assertEqual(len(e.intakes()), self.IMPORTS * self.ROWS)
+        # each import writes ~6 MB of pages (60 MB in all); the log starts
+        # again once it passes 4096 pages (16 MiB)
+        self.assertLess(biggest, 32 << 20, "the WAL grew to %.1f MB" % (biggest / 1e6))
 
 
 if __name__ == "__main__":
