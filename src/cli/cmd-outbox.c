@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "zhishou/alert.h"
+#include "zhishou/fields.h"
 #include "zhishou/i18n.h"
 #include "zhishou/timeutil.h"
 #include "zhishou/reads.h"
@@ -25,10 +26,11 @@ static int opt_cb(int opt, const char *arg, void *ud)
 	case 'a': o->all = true; break;
 	case 'n': o->feed = arg; break;
 	case 'l': {
-		char *end;
-		long n = strtol(arg, &end, 10);
-		if (*end || end == arg || n < 1 || n > 1000000)
-			return cli_usage(o->cmd, "%s", TR("--limit 应为 1 到 1000000", "--limit must be 1 to 1000000"));
+		/* as every listing's --limit: 0 lists all */
+		int64_t n;
+		struct zs_error err = { 0 };
+		if (field_count(arg, FIELD("--limit", "--limit"), 1000000, &n, &err))
+			return cli_error(&err);
 		o->limit = (int)n;
 		break;
 	}

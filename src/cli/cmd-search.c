@@ -93,14 +93,9 @@ static int exec(struct cli *cli, int argc, char **argv)
 		return cli_error(&err);
 	}
 	out_finish(s.out);
-	if (res.more) {
-		char line[256];
-		snprintf(line, sizeof line, TR("只列出了最新的 %lld 件登记；用 --limit N 看更多（0 为全部）",
-					       "only the newest %lld intakes are listed; --limit N shows more (0: all)"),
-			 (long long)limit);
-		fflush(stdout);   /* after the rows, also on a terminal shared by both */
-		out_line(stderr, line);
-	}
+	/* search_find counts its own limit (text and phone hits merged) */
+	struct cli_page page = { .limit = (int)limit, .more = res.more };
+	cli_page_hint(&page, NULL, NULL);
 	return 0;
 }
 

@@ -33,7 +33,8 @@ void cli_page_hint(const struct cli_page *p, const char *next_zh, const char *ne
 					       "only %d listed; the next page: %s, or --limit N for more at once (0: all)"),
 			 p->limit, next);
 	} else {
-		snprintf(line, sizeof line, TR("只列出了 %d 件；用 --limit N 看更多", "only %d listed; --limit N shows more"),
+		snprintf(line, sizeof line, TR("只列出了 %d 件；用 --limit N 看更多（0 为全部）",
+					       "only %d listed; --limit N shows more (0: all)"),
 			 p->limit);
 	}
 	fflush(stdout);   /* after the rows, also on a terminal shared by both */

@@ -334,7 +334,7 @@ class LogBehaviour(ZsTestCase):
         for args in (("--limit", "5"), ("--limit", "0"), ()):
             self.assertEqual(e.ok("log", "list", *args).err, "", args)
         r = e.ok("search", "第", "--limit", "3")
-        self.assertIn("只列出了最新的 3 件登记", r.err)
+        self.assertIn("只列出了 3 件；用 --limit N 看更多（0 为全部）", r.err)
         self.assertEqual(e.ok("search", "第", "--limit", "5").err, "")
 
     def test_add_prints_id_then_duplicate_then_suggestion(self):

@@ -196,8 +196,15 @@ class Commands(unittest.TestCase):
             e.ok("expose", "add", "--title", "问题%d" % k)
         self.relay_once()
         r = e.ok("outbox", "list", "--limit", "2")
-        self.assertIn("只列出了 2 件；用 --limit N 看更多", r.err)
+        self.assertIn("只列出了 2 件；用 --limit N 看更多（0 为全部）", r.err)
         self.assertEqual(e.ok("outbox", "list", "--limit", "3").err, "")
+        # 0 lists all, as in every listing
+        r = e.ok("outbox", "list", "--limit", "0", "--format", "tsv")
+        self.assertEqual((len(r.out.splitlines()), r.err), (1 + len(self.deliveries()), ""))
+        for bad in ("-1", "abc", "1000001"):
+            r = e.run("outbox", "list", "--limit", bad)
+            self.assertNotEqual(r.rc, 0)
+            self.assertIn("--limit「%s」不对：应为 0 到 1000000 的整数" % bad, r.err)
 
     def test_retry_then_failed_then_back(self):
         e = self.env
