@@ -504,6 +504,18 @@ static int migrate(struct store *st, bool readonly, const char *const *new_setti
 	}
 }
 
+/* The database file and the two side files SQLite keeps beside it in WAL
+ * mode: FILE_DB, then FILE_WAL and FILE_SHM. */
+enum { FILE_DB, FILE_WAL, FILE_SHM, FILE_COUNT };
+
+/* The name of one of them in buf and its stat; false when it is not there. */
+static bool stat_file(const char *path, int which, char (*buf)[4200], struct stat *st)
+{
+	static const char *const suffix[FILE_COUNT] = { "", "-wal", "-shm" };
+	snprintf(*buf, sizeof *buf, "%s%s", path, suffix[which]);
+	return stat(*buf, st) == 0;
+}
+
 /* Callers' phones and tip-givers live here: a database (or its -wal/-shm)
  * that every user may read or write is refused, with the fix.  Checked
  * before SQLite opens the file: opening reads the -wal into the -shm and
@@ -511,12 +523,10 @@ static int migrate(struct store *st, bool readonly, const char *const *new_setti
  * leave every file as it was. */
 static int check_modes(const char *path, struct zs_error *err)
 {
-	static const char *const suffix[] = { "", "-wal", "-shm" };
-	for (int k = 0; k < 3; k++) {
+	for (int k = FILE_DB; k < FILE_COUNT; k++) {
 		char p[4200];
 		struct stat ss;
-		snprintf(p, sizeof p, "%s%s", path, suffix[k]);
-		if (stat(p, &ss) == 0 && (ss.st_mode & 0006))
+		if (stat_file(path, k, &p, &ss) && (ss.st_mode & 0006))
 			return zs_fail(err, ZS_EINPUT,
 				       TR("%s 对所有用户可%s（权限 %04o）；值守数据含来电人信息，请执行：chmod o-rwx %s*",
 					  "%s can be %s by every user (mode %04o); it holds callers' data: run chmod o-rwx %s*"),
@@ -564,9 +574,8 @@ static bool reopen_immutable(struct store *st)
 	if (fs_state_of(st->path) != FS_READONLY)
 		return false;
 	char wal[4200];
-	snprintf(wal, sizeof wal, "%s-wal", st->path);
 	struct stat ws;
-	if (stat(wal, &ws) == 0 && ws.st_size > 0)
+	if (stat_file(st->path, FILE_WAL, &wal, &ws) && ws.st_size > 0)
 		return false;
 	sqlite3 *db = open_immutable(st->path);
 	if (!db)
@@ -592,12 +601,10 @@ static void share_side_files(const char *path)
 	struct stat db;
 	if (stat(path, &db) != 0)
 		return;
-	static const char *const suffix[] = { "-wal", "-shm" };
-	for (size_t i = 0; i < 2; i++) {
+	for (int k = FILE_WAL; k < FILE_COUNT; k++) {
 		char side[4200];
 		struct stat ss;
-		snprintf(side, sizeof side, "%s%s", path, suffix[i]);
-		if (stat(side, &ss) != 0 || ss.st_uid != geteuid())
+		if (!stat_file(path, k, &side, &ss) || ss.st_uid != geteuid())
 			continue;
 		if (ss.st_gid != db.st_gid && chown(side, (uid_t)-1, db.st_gid) != 0)
 			continue;   /* not in the database's group: nothing to share */
@@ -610,12 +617,10 @@ static void share_side_files(const char *path)
  * member made that this user may not use (a message that names the fix). */
 static bool side_file_refused(const char *path, struct zs_error *err)
 {
-	static const char *const suffix[] = { "-wal", "-shm" };
-	for (size_t i = 0; i < 2; i++) {
+	for (int k = FILE_WAL; k < FILE_COUNT; k++) {
 		char side[4200];
 		struct stat ss;
-		snprintf(side, sizeof side, "%s%s", path, suffix[i]);
-		if (stat(side, &ss) == 0 && access(side, R_OK | W_OK) != 0) {
+		if (stat_file(path, k, &side, &ss) && access(side, R_OK | W_OK) != 0) {
 			struct group *g = getgrgid(ss.st_gid);
 			zs_fail(err, ZS_EFAIL, TR("无法打开 %s（属于用户组 %s，权限 %04o）：值班的每个成员都要在数据库的用户组里；"
 						  "把数据库所在目录设为 setgid（chmod g+s 目录）可让新建的文件都归这个组",
@@ -668,8 +673,7 @@ int store_open(const char *path, const struct store_options *opt, struct store *
 	}
 	char wal[4200];
 	struct stat ws;
-	snprintf(wal, sizeof wal, "%s-wal", path);
-	bool wal_found = !memory && stat(wal, &ws) == 0;
+	bool wal_found = !memory && stat_file(path, FILE_WAL, &wal, &ws);
 
 	struct store *st = calloc(1, sizeof *st);
 	if (!st)
