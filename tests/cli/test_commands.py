@@ -736,6 +736,24 @@ class ExposureBehaviour(ZsTestCase):
         self.assertIn("上报：已报市局", show)
         self.assertIn("依法从严查处（%s）" % zs.OS_USER, show)
 
+    def test_levels_in_english_are_words(self):
+        # "II" and "III" mean nothing to most readers: English names the
+        # level's number and a word for it, as 重大 and 较大 do.
+        e = self.env
+        e.ok("expose", "add", "--title", "某问题", "--aired", "20:15", "--level", "2")
+        e.ok("expose", "add", "--title", "另一问题", "--aired", "20:20", "--level", "3")
+        lists = e.ok("expose", "list", lang="en").out
+        self.assertIn("level 2 (major)", lists)
+        self.assertIn("level 3 (serious)", lists)
+        self.assertIn("level 2 (major)", e.ok("expose", "show", "1", lang="en").out)
+        self.assertIn("[level 3 (serious)] #2", e.ok("board", lang="en").out)
+        e.ok("expose", "update", "2", "--level", "1")
+        self.assertIn("level set to level 1 (extreme)", e.ok("expose", "show", "2", lang="en").out)
+        self.assertIn("level 4 (general)(4)", e.ok("expose", "update", "--help", lang="en").out)
+        for out in (lists, e.ok("board", lang="en").out):
+            self.assertIsNone(re.search(r"\b(I|II|III|IV)\b", out), out)
+        self.assertIn("重大", e.ok("expose", "list").out)
+
     def test_overdue_in_list_and_board(self):
         e = self.env
         e.ok("expose", "add", "--title", "早已到期", "--aired", "20:00", "--deadline", "21:00")
