@@ -77,4 +77,11 @@ const struct cmd_entry cmd_init_entry = {
 	.flags = CMD_NO_DB,
 	.exec = exec,
 	.opts = exec_opts,
+	.about = (const struct cmd_about[]){
+		{ "demo", "生成一个虚构的 3·15 之夜（只写入新数据库）",
+		  "fill a new database with a fictional 3·15 night" },
+		{ "test-clock", "新建测试数据库：时间取自 ZHISHOU_NOW",
+		  "make a new test database, its clock set by ZHISHOU_NOW" },
+		{ NULL, NULL, NULL },
+	},
 };

@@ -838,6 +838,48 @@ class GlobalOptions(ZsTestCase):
         self.assertIn("one of:", out)
         self.assertNotRegex(out, r"[\u4e00-\u9fff]")
 
+    def test_every_option_says_what_it_takes(self):
+        # A bare "--at TIME" leaves the reader guessing: every option of
+        # every command has a line saying what it is for, in both languages.
+        for lang in ("zh", "en"):
+            for name in self.all_commands():
+                out = self.env.run(*name.split(), "--help", lang=lang).out
+                opts = out.split("选项：\n" if lang == "zh" else "options:\n")
+                if len(opts) < 2:
+                    continue
+                for line in opts[1].splitlines():
+                    if not line.startswith("  -"):
+                        continue
+                    about = re.split(r"\S  +", line.strip(), maxsplit=1)
+                    self.assertEqual(len(about), 2, f"{lang} {name}: {line!r} has no description")
+                    if lang == "en":
+                        self.assertRegex(about[1], r"^[a-z]", f"{name}: {line!r}")
+        out = self.env.run("log", "add", "--help").out
+        self.assertRegex(out, r"--at TIME +受理时间（默认现在）")
+        self.assertRegex(out, r"--phone P +来电人电话")
+        out = self.env.run("log", "update", "--help", lang="en").out
+        self.assertRegex(out, r"--transfer UNIT +transfer to this unit")
+        self.assertRegex(out, r"--recovered YUAN +money recovered for the consumer, in yuan")
+        self.assertRegex(self.env.run("handover", "sign", "--help").out, r"--note 交班说明 +交班说明：")
+        self.assertRegex(self.env.run("expose", "add", "--help", lang="en").out, r"--companies 'A;B' +the businesses named")
+
+    def test_time_options_state_the_forms_the_parser_takes(self):
+        for name in self.all_commands():
+            for lang, lead in (("zh", "TIME 可写："), ("en", "TIME may be: ")):
+                out = self.env.run(*name.split(), "--help", lang=lang).out
+                self.assertEqual("TIME" in out.splitlines()[0], lead in out, f"{lang} {name}")
+        out = self.env.run("log", "list", "--help", lang="en").out
+        self.assertIn("--since TIME", out)
+        forms = out.split("TIME may be: ")[1]
+        # every example the help gives is one the parser takes
+        examples = ["20:15", "03-15 20:15", "2026-03-15 20:15", "2026-03-15", "now"]
+        for x in examples:
+            self.assertIn(x, forms)
+        self.init()
+        for x in examples + ["现在"]:
+            r = self.env.run("log", "list", "--since", x)
+            self.assertEqual(r.rc, 0, f"{x}: {r!r}")
+
     def test_noun_help_lists_its_commands(self):
         for args in (("log", "--help"), ("--help", "log"), ("log", "-h")):
             r = self.env.run(*args, db=False)
