@@ -16,7 +16,7 @@ import subprocess
 import unittest
 
 import zs
-from zs import ZsTestCase
+from zs import ZsTestCase, check_table
 
 
 def mode_of(path):
@@ -325,6 +325,18 @@ class DemoClock(ZsTestCase):
         first = e.audit()[0]
         self.assertEqual((first["entity"], first["action"], first["at"][:16]), ("member", "add", "2026-03-15T21:40"))
         self.assertIn("03-15 21:40", self.run_("member", "list").out)
+
+    def test_the_demo_nights_listings_align(self):
+        # Walking the demo night: every table listing lines its columns up
+        # by display width, Chinese units, names and titles included.
+        self.assertEqual(self.run_("init", "--demo").rc, 0)
+        for args in (("roster", "list"), ("roster", "list", "--date", "2026-03-15"), ("member", "list"),
+                     ("unit", "list"), ("gala", "list"), ("log", "list"), ("expose", "list", "--all"),
+                     ("audit", "--limit", "80"), ("search", "酸菜"), ("report", "list", "default")):
+            for lang in ("zh", "en"):
+                r = self.env.run("--lang", lang, *args, env={"ZHISHOU_NOW": None})
+                self.assertEqual(r.rc, 0, repr(r))
+                check_table(self, r.out, "%s %s: " % (lang, " ".join(args)))
 
     def test_a_real_database_keeps_the_system_clock(self):
         e = self.env
