@@ -47,13 +47,13 @@ void session_close(struct zs_ctx *ctx);
 
 /* A demo night's filler (src/demo, above core, passed in by the front
  * end): writes the night into the new database through core's calls, with
- * c->now as its clock (it moves it), and gives the instant the night's
- * clock starts from. */
-typedef int (*session_fill_fn)(struct zs_ctx *c, void *ud, int64_t *epoch, struct zs_error *err);
+ * c->now as its clock (it starts at the demo's epoch and may move it). */
+typedef int (*session_fill_fn)(struct zs_ctx *c, void *ud, struct zs_error *err);
 
 struct session_init_options {
 	session_fill_fn demo;  /* fill a fictional 3·15 night (a new database only); NULL: none */
 	void *demo_ud;
+	int64_t demo_epoch;    /* the instant the demo night's clock starts from (and the file is made at) */
 	bool test_clock;       /* mark a new database as a test one (fixed clock) */
 };
 

@@ -32,6 +32,9 @@ int64_t time_now(void);
  * normalised.  Returns true on success; on failure writes a Chinese reason
  * into err (errsz bytes) when err is non-NULL. */
 bool time_parse(const char *s, int64_t now, int64_t *out, char *err, size_t errsz);
+/* The shapes time_parse takes, in words for a --help (in the current
+ * language), kept beside the parser so the two agree. */
+const char *time_parse_forms(void);
 
 /* Parse a date "YYYY-MM-DD" (or YYYY/MM/DD, or YYYYMMDD, or "YYYY年M月D日")
  * into y/m/d, validating it. */

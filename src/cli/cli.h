@@ -64,6 +64,15 @@ struct cmd_entry {
 	 * one, and the closed vocabularies some of them take. */
 	const struct option *opts;
 	const struct cmd_values *values;
+	/* What each option is for, one short line (--help prints it beside
+	 * the option); options every listing shares (--format, --limit,
+	 * --output) are said once in help.c. */
+	const struct cmd_about *about;
+};
+
+struct cmd_about {
+	const char *option;   /* without the dashes; NULL ends the list */
+	const char *zh, *en;
 };
 
 /* An option that takes one of a vocabulary's words (--channel: 12315 热线…). */

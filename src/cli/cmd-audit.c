@@ -138,6 +138,15 @@ const struct cmd_entry cmd_audit_entry = {
 	.flags = CMD_READONLY,
 	.exec = exec,
 	.opts = exec_opts,
+	.about = (const struct cmd_about[]){
+		{ "entity", "只看这类对象",
+		  "only this kind of record" },
+		{ "id", "只看这个编号的（与 --entity 同用）",
+		  "only the record with this id (with --entity)" },
+		{ "after", "翻页：只列序号大于它的",
+		  "next page: only rows after this number" },
+		{ NULL, NULL, NULL },
+	},
 };
 const struct cmd_entry cmd_audit_verify_entry = {
 	.name = "audit verify",

@@ -311,4 +311,11 @@ const struct cmd_entry cmd_board_entry = {
 	.flags = CMD_READONLY,
 	.exec = exec,
 	.opts = exec_opts,
+	.about = (const struct cmd_about[]){
+		{ "width", "按这么多列折行（40 到 1000；默认终端的宽度）",
+		  "wrap at this many columns (40 to 1000; default: the terminal's width)" },
+		{ "all-duty", "列出在岗的所有人，不只带班领导",
+		  "list everyone on duty, not only the duty leaders" },
+		{ NULL, NULL, NULL },
+	},
 };

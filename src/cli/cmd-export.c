@@ -87,4 +87,15 @@ const struct cmd_entry cmd_log_export_entry = {
 		"which is audited",
 	.exec = exec,
 	.opts = exec_opts,
+	.about = (const struct cmd_about[]){
+		{ "output", "写到这个文件（.xlsx 或 .csv；不给则 CSV 写到标准输出）",
+		  "write to this file (.xlsx or .csv; without it, CSV to standard output)" },
+		{ "from", "从这个时间起受理的（默认本次晚会开始时）",
+		  "received from this time (default: the gala's start)" },
+		{ "until", "到这个时间为止受理的（默认现在）",
+		  "received up to this time (default: now)" },
+		{ "with-pii", "导出来电人姓名和号码全文（记入审计）",
+		  "callers' names and numbers in full (audited)" },
+		{ NULL, NULL, NULL },
+	},
 };

@@ -53,6 +53,22 @@ static int opt_cb(int opt, const char *arg, void *ud)
 	{ "level", required_argument, NULL, 'v' }, { "status", required_argument, NULL, 's' }, \
 	{ "deadline", required_argument, NULL, 'd' }
 
+/* What EXPOSURE_OPTS are for (expose add and expose update). */
+static const struct cmd_about exposure_about[] = {
+	{ "title", "标题：晚会曝光了什么", "the title: what the gala exposed" },
+	{ "aired", "播出时间（登记时默认现在）", "when it was aired (when adding: now)" },
+	{ "industry", "行业", "the industry" },
+	{ "companies", "涉及的企业，多个用分号隔开", "the businesses named, separated by \";\"" },
+	{ "keywords", "关键词，多个用分号隔开", "keywords, separated by \";\"" },
+	{ "local", "本地是否涉及", "whether it involves this area" },
+	{ "lead", "牵头单位（全称、一部分或拼音首字母）", "the lead unit (its name, part of it or pinyin initials)" },
+	{ "assist", "协办单位，多个用分号隔开", "assisting units, separated by \";\"" },
+	{ "level", "级别", "the level" },
+	{ "status", "处置状态", "the status" },
+	{ "deadline", "办结时限（登记时默认次日 08:00）", "the deadline (when adding: 08:00 next morning)" },
+	{ NULL, NULL, NULL },
+};
+
 /* The one positional argument (the entry's counts checked it is there). */
 static int one_id(int first, char **argv, int64_t *id)
 {
@@ -267,6 +283,7 @@ const struct cmd_entry cmd_expose_add_entry = {
 		"[--lead UNIT] [--assist 'U1;U2'] [--level 1-4] [--status S] [--deadline TIME]",
 	.help_zh = "登记一个晚会曝光问题（默认时限：次日 08:00）",
 	.help_en = "log a problem the gala exposed (deadline: 08:00 next morning)",
+	.about = exposure_about,
 	.exec = add_exec,
 	.opts = add_exec_opts,
 	.values = (const struct cmd_values[]){ { "local", &vocab_local }, { "level", &vocab_level }, { "status", &vocab_exposure_status }, { NULL, NULL } },
@@ -279,6 +296,11 @@ const struct cmd_entry cmd_expose_list_entry = {
 	.flags = CMD_READONLY,
 	.exec = list_exec,
 	.opts = list_exec_opts,
+	.about = (const struct cmd_about[]){
+		{ "all", "含已办结的",
+		  "closed ones too" },
+		{ NULL, NULL, NULL },
+	},
 };
 const struct cmd_entry cmd_expose_show_entry = {
 	.name = "expose show",
@@ -296,6 +318,7 @@ const struct cmd_entry cmd_expose_update_entry = {
 		"[--lead UNIT] [--assist 'U1;U2'] [--level 1-4] [--status S] [--deadline TIME]",
 	.help_zh = "修改曝光问题：级别、牵头单位、状态、本地涉及、时限等",
 	.help_en = "change an exposure: level, lead unit, status, local involvement, deadline ...",
+	.about = exposure_about,
 	.exec = update_exec,
 	.opts = update_exec_opts,
 	.args_min = 1, .args_max = 1, .arg_zh = "一个曝光问题编号", .arg_en = "one exposure id",
@@ -310,6 +333,15 @@ const struct cmd_entry cmd_expose_action_entry = {
 	.opts = action_exec_opts,
 	.args_min = 1, .args_max = 1, .arg_zh = "一个曝光问题编号", .arg_en = "one exposure id",
 	.values = (const struct cmd_values[]){ { "kind", &vocab_action }, { NULL, NULL } },
+	.about = (const struct cmd_about[]){
+		{ "kind", "措施",
+		  "the action" },
+		{ "count", "数量（人次、户次、批次……）",
+		  "how many (officers, businesses, batches ...)" },
+		{ "note", "说明",
+		  "a note" },
+		{ NULL, NULL, NULL },
+	},
 };
 const struct cmd_entry cmd_expose_instruct_entry = {
 	.name = "expose instruct",
@@ -319,4 +351,9 @@ const struct cmd_entry cmd_expose_instruct_entry = {
 	.exec = instruct_exec,
 	.opts = instruct_exec_opts,
 	.args_min = 1, .args_max = 1, .arg_zh = "一个曝光问题编号", .arg_en = "one exposure id",
+	.about = (const struct cmd_about[]){
+		{ "text", "批示内容（必填）",
+		  "the instruction's text (required)" },
+		{ NULL, NULL, NULL },
+	},
 };

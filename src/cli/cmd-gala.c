@@ -94,6 +94,15 @@ const struct cmd_entry cmd_gala_add_entry = {
 	.help_en = "schedule a gala (the board counts from its start)",
 	.exec = add_exec,
 	.opts = add_exec_opts,
+	.about = (const struct cmd_about[]){
+		{ "name", "晚会名称",
+		  "the gala's name" },
+		{ "start", "开播时间",
+		  "when it goes on air" },
+		{ "end", "结束时间",
+		  "when it ends" },
+		{ NULL, NULL, NULL },
+	},
 };
 const struct cmd_entry cmd_gala_list_entry = {
 	.name = "gala list",

@@ -130,6 +130,13 @@ const struct cmd_entry cmd_handover_sign_entry = {
 	.help_en = "sign the handover (names on duty, a note, a snapshot of what is open)",
 	.exec = sign_exec,
 	.opts = sign_exec_opts,
+	.about = (const struct cmd_about[]){
+		{ "names", "交班的值班人员姓名",
+		  "the names of those handing over" },
+		{ "note", "交班说明：接班的人要知道的事",
+		  "the handover note: what the next shift must know" },
+		{ NULL, NULL, NULL },
+	},
 };
 const struct cmd_entry cmd_handover_accept_entry = {
 	.name = "handover accept",
@@ -138,6 +145,13 @@ const struct cmd_entry cmd_handover_accept_entry = {
 	.help_en = "accept the last handover, noting anything disputed",
 	.exec = accept_exec,
 	.opts = accept_exec_opts,
+	.about = (const struct cmd_about[]){
+		{ "names", "接班人员姓名",
+		  "the names of those taking over" },
+		{ "dispute", "对这次交接有异议之处",
+		  "anything in the handover you dispute" },
+		{ NULL, NULL, NULL },
+	},
 };
 const struct cmd_entry cmd_handover_list_entry = {
 	.name = "handover list",

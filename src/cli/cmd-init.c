@@ -9,12 +9,9 @@
 
 /* The demo night of this year's 3·15 (src/demo), for core to fill the new
  * database with. */
-static int fill_demo(struct zs_ctx *c, void *ud, int64_t *epoch, struct zs_error *err)
+static int fill_demo(struct zs_ctx *c, void *ud, struct zs_error *err)
 {
-	int *year = ud, m, d, hh, mm, ss;
-	time_to_local(time_now(), year, &m, &d, &hh, &mm, &ss);
-	c->now = *epoch = demo_now(*year);
-	return demo_fill(c, *year, err);
+	return demo_fill(c, *(int *)ud, err);
 }
 
 static int opt_cb(int opt, const char *arg, void *ud)
@@ -40,6 +37,9 @@ static int exec(struct cli *cli, int argc, char **argv)
 	int first, r = cli_options(&cmd_init_entry, argc, argv, exec_opts, opt_cb, &o, &first);
 	if (r)
 		return r;
+	int m, d, hh, mm, ss;
+	time_to_local(time_now(), &year, &m, &d, &hh, &mm, &ss);
+	o.demo_epoch = demo_now(year);
 	struct session_options so;
 	struct session_made_info made;
 	struct zs_error err = { 0 };
@@ -77,4 +77,11 @@ const struct cmd_entry cmd_init_entry = {
 	.flags = CMD_NO_DB,
 	.exec = exec,
 	.opts = exec_opts,
+	.about = (const struct cmd_about[]){
+		{ "demo", "生成一个虚构的 3·15 之夜（只写入新数据库）",
+		  "fill a new database with a fictional 3·15 night" },
+		{ "test-clock", "新建测试数据库：时间取自 ZHISHOU_NOW",
+		  "make a new test database, its clock set by ZHISHOU_NOW" },
+		{ NULL, NULL, NULL },
+	},
 };

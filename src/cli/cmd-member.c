@@ -32,6 +32,14 @@ static const struct option write_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+static const struct cmd_about write_about[] = {
+	{ "unix", "成员的 Unix 用户名（登录服务器用的）", "the member's Unix user name (their login on the server)" },
+	{ "name", "姓名", "full name" },
+	{ "role", "角色：值班员、带班领导或管理员", "role: operator, leader or admin" },
+	{ "unit", "所在单位", "their unit" },
+	{ NULL, NULL, NULL },
+};
+
 static int write_exec(struct cli *cli, int argc, char **argv, const struct cmd_entry *cmd,
 		      int (*fn)(struct zs_ctx *, const struct member_input *, struct zs_error *), const char *done_zh,
 		      const char *done_en)
@@ -134,6 +142,7 @@ const struct cmd_entry cmd_member_add_entry = {
 		"admins also manage members and rosters",
 	.exec = add_exec,
 	.opts = write_opts,
+	.about = write_about,
 };
 const struct cmd_entry cmd_member_update_entry = {
 	.name = "member update",
@@ -142,6 +151,7 @@ const struct cmd_entry cmd_member_update_entry = {
 	.help_en = "change a member (admins)",
 	.exec = update_exec,
 	.opts = write_opts,
+	.about = write_about,
 };
 const struct cmd_entry cmd_member_remove_entry = {
 	.name = "member remove",
@@ -151,6 +161,11 @@ const struct cmd_entry cmd_member_remove_entry = {
 	.exec = remove_exec,
 	.opts = remove_opts,
 	.args_min = 0, .args_max = 1, .arg_zh = "Unix 用户名", .arg_en = "a Unix user name",
+	.about = (const struct cmd_about[]){
+		{ "unix", "成员的 Unix 用户名",
+		  "the member's Unix user name" },
+		{ NULL, NULL, NULL },
+	},
 };
 const struct cmd_entry cmd_member_list_entry = {
 	.name = "member list",

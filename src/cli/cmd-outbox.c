@@ -212,6 +212,11 @@ const struct cmd_entry cmd_outbox_list_entry = {
 	.flags = CMD_READONLY,
 	.exec = list_exec,
 	.opts = list_exec_opts,
+	.about = (const struct cmd_about[]){
+		{ "failed", "只列发送失败的",
+		  "only failed deliveries" },
+		{ NULL, NULL, NULL },
+	},
 };
 const struct cmd_entry cmd_outbox_retry_entry = {
 	.name = "outbox retry",
@@ -221,6 +226,11 @@ const struct cmd_entry cmd_outbox_retry_entry = {
 	.exec = retry_exec,
 	.opts = retry_exec_opts,
 	.args_min = 0, .args_max = 1, .arg_zh = "一个编号或 --all", .arg_en = "one id or --all",
+	.about = (const struct cmd_about[]){
+		{ "all", "所有发送失败的",
+		  "every failed delivery" },
+		{ NULL, NULL, NULL },
+	},
 };
 const struct cmd_entry cmd_feed_quarantine_entry = {
 	.name = "feed quarantine",
@@ -230,4 +240,9 @@ const struct cmd_entry cmd_feed_quarantine_entry = {
 	.flags = CMD_READONLY,
 	.exec = quarantine_exec,
 	.opts = quarantine_exec_opts,
+	.about = (const struct cmd_about[]){
+		{ "feed", "只看这个接入",
+		  "only this feed" },
+		{ NULL, NULL, NULL },
+	},
 };

@@ -153,4 +153,11 @@ const struct cmd_entry cmd_relay_entry = {
 	.flags = CMD_NO_DB,
 	.exec = exec,
 	.opts = exec_opts,
+	.about = (const struct cmd_about[]){
+		{ "once", "做完眼下该做的就退出",
+		  "do what is due now, then exit" },
+		{ "check", "只检查配置",
+		  "only check the configuration" },
+		{ NULL, NULL, NULL },
+	},
 };

@@ -261,6 +261,25 @@ const struct cmd_entry cmd_report_entry = {
 	.flags = CMD_READONLY,
 	.exec = report_exec,
 	.opts = report_exec_opts,
+	.about = (const struct cmd_about[]){
+		{ "template", "模板名（默认 default；report list 列出全部）",
+		  "the template (default: default; report list lists them)" },
+		{ "from", "统计起点（默认最近一场已开始的晚会开始时）",
+		  "start of the period (default: the latest gala's start)" },
+		{ "until", "统计终点（默认现在）",
+		  "end of the period (default: now)" },
+		{ "unit", "表头的填报单位（默认取配置）",
+		  "the reporting unit in the header (default: from the configuration)" },
+		{ "filler", "填报人（默认取配置）",
+		  "who fills it in (default: from the configuration)" },
+		{ "phone", "联系电话（默认取配置）",
+		  "contact phone (default: from the configuration)" },
+		{ "date", "填报日期，如 2026-03-16（默认今天）",
+		  "the filing date, e.g. 2026-03-16 (default: today)" },
+		{ "output", "写到这个文件（xlsx 必须给；其他格式不给则写到标准输出）",
+		  "write to this file (needed for xlsx; otherwise standard output)" },
+		{ NULL, NULL, NULL },
+	},
 };
 const struct cmd_entry cmd_report_set_entry = {
 	.name = "report set",
@@ -270,6 +289,11 @@ const struct cmd_entry cmd_report_set_entry = {
 	.exec = set_exec,
 	.opts = set_exec_opts,
 	.args_min = 0, .args_max = -1, /* counted in set_exec, which says which is missing */
+	.about = (const struct cmd_about[]){
+		{ "year", "哪一年的表（默认今年）",
+		  "which year's table (default: this year)" },
+		{ NULL, NULL, NULL },
+	},
 };
 const struct cmd_entry cmd_report_list_entry = {
 	.name = "report list",
@@ -280,4 +304,9 @@ const struct cmd_entry cmd_report_list_entry = {
 	.exec = list_exec,
 	.opts = list_exec_opts,
 	.args_min = 0, .args_max = 1, .arg_zh = "模板名", .arg_en = "a template name",
+	.about = (const struct cmd_about[]){
+		{ "year", "哪一年的手填值（默认今年）",
+		  "which year's hand-entered values (default: this year)" },
+		{ NULL, NULL, NULL },
+	},
 };

@@ -229,4 +229,13 @@ const struct cmd_entry cmd_review_entry = {
 	.flags = CMD_READONLY,
 	.exec = exec,
 	.opts = exec_opts,
+	.about = (const struct cmd_about[]){
+		{ "changed", "只看上次交接后有变化的",
+		  "only what changed since the last handover" },
+		{ "tonight", "只看晚会开始以来的",
+		  "only tonight's (since the gala began)" },
+		{ "unit", "只看一个单位（可写名称的一部分；值班室＝未分派）",
+		  "only one unit (part of its name will do; 值班室 = unassigned)" },
+		{ NULL, NULL, NULL },
+	},
 };

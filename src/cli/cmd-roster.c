@@ -137,6 +137,11 @@ const struct cmd_entry cmd_roster_import_entry = {
 	.exec = import_exec,
 	.opts = import_exec_opts,
 	.args_min = 1, .args_max = 1, .arg_zh = "一个文件", .arg_en = "one file",
+	.about = (const struct cmd_about[]){
+		{ "skip-bad", "跳过错误行，只导入正确的行",
+		  "skip bad rows and import the good ones" },
+		{ NULL, NULL, NULL },
+	},
 };
 
 const struct cmd_entry cmd_roster_list_entry = {
@@ -147,6 +152,13 @@ const struct cmd_entry cmd_roster_list_entry = {
 	.flags = CMD_READONLY,
 	.exec = list_exec,
 	.opts = list_exec_opts,
+	.about = (const struct cmd_about[]){
+		{ "date", "只列这一天的值班表",
+		  "only this day's roster" },
+		{ "now", "只列此刻在岗的人",
+		  "only those on duty now" },
+		{ NULL, NULL, NULL },
+	},
 };
 
 static const struct out_col unit_cols[] = {

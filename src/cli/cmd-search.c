@@ -110,4 +110,9 @@ const struct cmd_entry cmd_search_entry = {
 	.exec = exec,
 	.opts = exec_opts,
 	.args_min = 0, .args_max = -1, .arg_zh = "搜索词", .arg_en = "search terms",
+	.about = (const struct cmd_about[]){
+		{ "phone", "按来电号码的尾号查（4 位起）",
+		  "by the last digits of the caller's phone (4 or more)" },
+		{ NULL, NULL, NULL },
+	},
 };

@@ -10,6 +10,7 @@
 #include "zhishou/codes.h"
 #include "zhishou/i18n.h"
 #include "zhishou/text.h"
+#include "zhishou/timeutil.h"
 
 /* Does the usage line give the option by its letter ("-o FILE")? */
 static bool short_form(const struct cmd_entry *cmd, const struct option *o)
@@ -58,6 +59,25 @@ static const struct vocab *values_of(const struct cmd_entry *cmd, const char *op
 	return NULL;
 }
 
+/* What the options every listing shares are for, said once here; a
+ * command's own table (cmd->about) is read first. */
+static const struct cmd_about shared[] = {
+	{ "format", "输出格式", "output format" },
+	{ "limit", "最多列出多少条", "list at most this many" },
+	{ NULL, NULL, NULL },
+};
+
+static const char *about_of(const struct cmd_entry *cmd, const char *option)
+{
+	for (const struct cmd_about *a = cmd->about; a && a->option; a++)
+		if (!strcmp(a->option, option))
+			return TR(a->zh, a->en);
+	for (const struct cmd_about *a = shared; a->option; a++)
+		if (!strcmp(a->option, option))
+			return TR(a->zh, a->en);
+	return NULL;
+}
+
 /* "--channel C", or "-o, --output FILE" where the usage uses the letter. */
 static void option_line(const struct cmd_entry *cmd, const struct option *o, const char *ph, char *buf, size_t n)
 {
@@ -67,14 +87,8 @@ static void option_line(const struct cmd_entry *cmd, const struct option *o, con
 	snprintf(buf, n, "%s--%s%s%s", letter, o->name, *ph ? " " : "", ph);
 }
 
-void cli_help_command(const struct cmd_entry *cmd, FILE *fp)
+static void options_help(const struct cmd_entry *cmd, FILE *fp)
 {
-	fprintf(fp, "%s zhishou %s %s\n%s\n", TR("用法：", "usage:"), cmd->name, cmd->usage,
-		TR(cmd->help_zh, cmd->help_en));
-	if (cmd->args_min > 0 && cmd->arg_zh)
-		fprintf(fp, "%s%s\n", TR("参数：", "arguments: "), TR(cmd->arg_zh, cmd->arg_en));
-	if (!cmd->opts || !cmd->opts[0].name)
-		return;
 	fprintf(fp, "%s\n", TR("选项：", "options:"));
 	/* One column for the options, as wide as the widest (by display
 	 * columns: placeholders may be Chinese). */
@@ -92,13 +106,28 @@ void cli_help_command(const struct cmd_entry *cmd, FILE *fp)
 		placeholder(cmd, o, ph, sizeof ph);
 		option_line(cmd, o, ph, line, sizeof line);
 		const struct vocab *v = values_of(cmd, o->name);
-		if (!v) {
+		const char *about = about_of(cmd, o->name);
+		if (!about && !v) {
 			fprintf(fp, "  %s\n", line);
 			continue;
 		}
-		fprintf(fp, "  %s%*s  %s%s\n", line, widest - text_width(line), "", TR("可填：", "one of: "),
-			vocab_choices(v));
+		fprintf(fp, "  %s%*s  %s%s%s%s\n", line, widest - text_width(line), "", about ? about : "",
+			about && v ? TR("；", "; ") : "", v ? TR("可填：", "one of: ") : "", v ? vocab_choices(v) : "");
 	}
+}
+
+void cli_help_command(const struct cmd_entry *cmd, FILE *fp)
+{
+	fprintf(fp, "%s zhishou %s %s\n%s\n", TR("用法：", "usage:"), cmd->name, cmd->usage,
+		TR(cmd->help_zh, cmd->help_en));
+	if (cmd->args_min > 0 && cmd->arg_zh)
+		fprintf(fp, "%s%s\n", TR("参数：", "arguments: "), TR(cmd->arg_zh, cmd->arg_en));
+	if (cmd->opts && cmd->opts[0].name)
+		options_help(cmd, fp);
+	/* Every time the command takes is read by one parser: say once what
+	 * it accepts. */
+	if (strstr(cmd->usage, "TIME"))
+		fprintf(fp, "%s%s\n", TR("TIME 可写：", "TIME may be: "), time_parse_forms());
 }
 
 /* Edit distance between two short ASCII command names (a dozen letters:

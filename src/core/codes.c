@@ -61,12 +61,14 @@ static const struct code_label locals[] = {
 };
 const struct vocab vocab_local = { "本地涉及", "local involvement", locals, N(locals) };
 
-/* Chinese emergency practice: level I is the gravest. */
+/* Chinese emergency practice: level 1 is the gravest.  English says the
+ * level's number and a word for it, as the Chinese label does, not a
+ * Roman numeral. */
 static const struct code_label levels[] = {
-	{ "1", "特别重大", "I (extreme)" },
-	{ "2", "重大", "II (major)" },
-	{ "3", "较大", "III (serious)" },
-	{ "4", "一般", "IV (general)" },
+	{ "1", "特别重大", "level 1 (extreme)" },
+	{ "2", "重大", "level 2 (major)" },
+	{ "3", "较大", "level 3 (serious)" },
+	{ "4", "一般", "level 4 (general)" },
 };
 const struct vocab vocab_level = { "级别", "level", levels, N(levels) };
 

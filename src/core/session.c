@@ -133,15 +133,15 @@ static void undo_new_file(const char *path, bool existed)
 static int fill_demo(const char *path, bool existed, const struct session_init_options *io, struct zs_ctx *ctx,
 		     struct session_made_info *out, struct zs_error *err)
 {
-	int64_t epoch = 0;
 	/* The demo's history happens on its own evening: the filler moves
 	 * ctx->now and every audit row follows it. */
+	ctx->now = io->demo_epoch;
 	store_set_clock(ctx->st, &ctx->now);
-	int r = io->demo(ctx, io->demo_ud, &epoch, err);
+	int r = io->demo(ctx, io->demo_ud, err);
 	if (!r) {
 		char v[32];
 		r = store_begin(ctx->st, err);
-		snprintf(v, sizeof v, "%lld", (long long)epoch);
+		snprintf(v, sizeof v, "%lld", (long long)io->demo_epoch);
 		if (!r)
 			r = store_setting_set(ctx->st, "demo_epoch", v, err);
 		snprintf(v, sizeof v, "%lld", (long long)time_now());
@@ -191,6 +191,17 @@ static int check_existing(const char *path, const struct session_init_options *i
 	return ZS_OK;
 }
 
+/* The instant a new database is made at on its own clock, the one its
+ * later opens will run on (decide_clock): a test's ZHISHOU_NOW, a demo
+ * night's epoch; 0 for a real one (the system's time). */
+static int64_t made_at(const struct session_options *o, const struct session_init_options *io)
+{
+	int64_t t;
+	if (io->test_clock && o->test_now && *o->test_now && time_parse(o->test_now, time_now(), &t, NULL, 0))
+		return t;
+	return io->demo ? io->demo_epoch : 0;
+}
+
 int session_init(const char *path, const struct session_options *o, const struct session_init_options *io,
 		 struct zs_ctx *ctx, struct session_made_info *out, struct zs_error *err)
 {
@@ -207,6 +218,7 @@ int session_init(const char *path, const struct session_options *o, const struct
 	store_options_of(o, &so);
 	so.create = true;
 	so.new_settings = io->test_clock ? test_settings : NULL;
+	so.created_at = made_at(o, io);
 	struct session_clock clk;
 	struct session_options any = *o;
 	any.need = ROLE_NONE;   /* whoever creates a database is its first admin */

@@ -24,6 +24,7 @@ struct store {
 	bool fs_readonly;      /* opened immutable: its filesystem is mounted read-only */
 	uint64_t dev, ino;     /* which file was opened: a write into a deleted or replaced one is refused */
 	bool created;          /* this open applied the first migration: the database is new */
+	int64_t created_at;    /* a new database's creation on its own clock (0: real time) */
 	bool wal_found;        /* a -wal was there before SQLite opened the file */
 };
 

@@ -522,6 +522,13 @@ static int shown_len(const char *s)
 #define ERR_SHAPE TR("无法识别的时间：「%.*s」（应为 2026-03-15 20:15 或 20:15）", \
 			 "unrecognised time \"%.*s\" (e.g. 2026-03-15 20:15 or 20:15)")
 
+const char *time_parse_forms(void)
+{
+	return TR("20:15（前后 12 小时内最近的那次）、03-15 20:15（今年）、2026-03-15 20:15、2026-03-15（当天 0 点）或 now（现在）",
+		  "20:15 (the nearest, within 12 hours either way), 03-15 20:15 (this year), 2026-03-15 20:15, "
+		  "2026-03-15 (midnight) or now");
+}
+
 bool time_parse(const char *s, int64_t now, int64_t *out, char *err,
 		size_t errsz)
 {

@@ -736,6 +736,24 @@ class ExposureBehaviour(ZsTestCase):
         self.assertIn("上报：已报市局", show)
         self.assertIn("依法从严查处（%s）" % zs.OS_USER, show)
 
+    def test_levels_in_english_are_words(self):
+        # "II" and "III" mean nothing to most readers: English names the
+        # level's number and a word for it, as 重大 and 较大 do.
+        e = self.env
+        e.ok("expose", "add", "--title", "某问题", "--aired", "20:15", "--level", "2")
+        e.ok("expose", "add", "--title", "另一问题", "--aired", "20:20", "--level", "3")
+        lists = e.ok("expose", "list", lang="en").out
+        self.assertIn("level 2 (major)", lists)
+        self.assertIn("level 3 (serious)", lists)
+        self.assertIn("level 2 (major)", e.ok("expose", "show", "1", lang="en").out)
+        self.assertIn("[level 3 (serious)] #2", e.ok("board", lang="en").out)
+        e.ok("expose", "update", "2", "--level", "1")
+        self.assertIn("level set to level 1 (extreme)", e.ok("expose", "show", "2", lang="en").out)
+        self.assertIn("level 4 (general)(4)", e.ok("expose", "update", "--help", lang="en").out)
+        for out in (lists, e.ok("board", lang="en").out):
+            self.assertIsNone(re.search(r"\b(I|II|III|IV)\b", out), out)
+        self.assertIn("重大", e.ok("expose", "list").out)
+
     def test_overdue_in_list_and_board(self):
         e = self.env
         e.ok("expose", "add", "--title", "早已到期", "--aired", "20:00", "--deadline", "21:00")
@@ -819,6 +837,48 @@ class GlobalOptions(ZsTestCase):
         out = self.env.run("log", "update", "--help", lang="en").out
         self.assertIn("one of:", out)
         self.assertNotRegex(out, r"[\u4e00-\u9fff]")
+
+    def test_every_option_says_what_it_takes(self):
+        # A bare "--at TIME" leaves the reader guessing: every option of
+        # every command has a line saying what it is for, in both languages.
+        for lang in ("zh", "en"):
+            for name in self.all_commands():
+                out = self.env.run(*name.split(), "--help", lang=lang).out
+                opts = out.split("选项：\n" if lang == "zh" else "options:\n")
+                if len(opts) < 2:
+                    continue
+                for line in opts[1].splitlines():
+                    if not line.startswith("  -"):
+                        continue
+                    about = re.split(r"\S  +", line.strip(), maxsplit=1)
+                    self.assertEqual(len(about), 2, f"{lang} {name}: {line!r} has no description")
+                    if lang == "en":
+                        self.assertRegex(about[1], r"^[a-z]", f"{name}: {line!r}")
+        out = self.env.run("log", "add", "--help").out
+        self.assertRegex(out, r"--at TIME +受理时间（默认现在）")
+        self.assertRegex(out, r"--phone P +来电人电话")
+        out = self.env.run("log", "update", "--help", lang="en").out
+        self.assertRegex(out, r"--transfer UNIT +transfer to this unit")
+        self.assertRegex(out, r"--recovered YUAN +money recovered for the consumer, in yuan")
+        self.assertRegex(self.env.run("handover", "sign", "--help").out, r"--note 交班说明 +交班说明：")
+        self.assertRegex(self.env.run("expose", "add", "--help", lang="en").out, r"--companies 'A;B' +the businesses named")
+
+    def test_time_options_state_the_forms_the_parser_takes(self):
+        for name in self.all_commands():
+            for lang, lead in (("zh", "TIME 可写："), ("en", "TIME may be: ")):
+                out = self.env.run(*name.split(), "--help", lang=lang).out
+                self.assertEqual("TIME" in out.splitlines()[0], lead in out, f"{lang} {name}")
+        out = self.env.run("log", "list", "--help", lang="en").out
+        self.assertIn("--since TIME", out)
+        forms = out.split("TIME may be: ")[1]
+        # every example the help gives is one the parser takes
+        examples = ["20:15", "03-15 20:15", "2026-03-15 20:15", "2026-03-15", "now"]
+        for x in examples:
+            self.assertIn(x, forms)
+        self.init()
+        for x in examples + ["现在"]:
+            r = self.env.run("log", "list", "--since", x)
+            self.assertEqual(r.rc, 0, f"{x}: {r!r}")
 
     def test_noun_help_lists_its_commands(self):
         for args in (("log", "--help"), ("--help", "log"), ("log", "-h")):

@@ -16,7 +16,7 @@ import subprocess
 import unittest
 
 import zs
-from zs import ZsTestCase
+from zs import ZsTestCase, check_table
 
 
 def mode_of(path):
@@ -315,6 +315,29 @@ class DemoClock(ZsTestCase):
             self.assertEqual(r.rc, 2, repr(r))
             self.assertIn(needle, r.err)
 
+    def test_the_first_admin_joins_on_the_demo_clock(self):
+        # The creator's joining (member list, and its audit row) is on the
+        # night's clock like every other stamp, not today's date.
+        e = self.env
+        self.assertEqual(self.run_("init", "--demo").rc, 0)
+        members = json.loads(self.run_("member", "list", "--format", "json").out)
+        self.assertEqual([m["added_at"][:16] for m in members], ["2026-03-15T21:40"])
+        first = e.audit()[0]
+        self.assertEqual((first["entity"], first["action"], first["at"][:16]), ("member", "add", "2026-03-15T21:40"))
+        self.assertIn("03-15 21:40", self.run_("member", "list").out)
+
+    def test_the_demo_nights_listings_align(self):
+        # Walking the demo night: every table listing lines its columns up
+        # by display width, Chinese units, names and titles included.
+        self.assertEqual(self.run_("init", "--demo").rc, 0)
+        for args in (("roster", "list"), ("roster", "list", "--date", "2026-03-15"), ("member", "list"),
+                     ("unit", "list"), ("gala", "list"), ("log", "list"), ("expose", "list", "--all"),
+                     ("audit", "--limit", "80"), ("search", "酸菜"), ("report", "list", "default")):
+            for lang in ("zh", "en"):
+                r = self.env.run("--lang", lang, *args, env={"ZHISHOU_NOW": None})
+                self.assertEqual(r.rc, 0, repr(r))
+                check_table(self, r.out, "%s %s: " % (lang, " ".join(args)))
+
     def test_a_real_database_keeps_the_system_clock(self):
         e = self.env
         self.assertEqual(e.run("init", test_clock=False).rc, 0)
@@ -340,8 +363,9 @@ class OneClock(ZsTestCase):
 
     def test_ignored_on_a_real_database(self):
         e = self.env
-        r = e.run("init", test_clock=False)
+        r = e.run("init", test_clock=False, now=self.LONG_AGO)
         self.assertEqual(r.rc, 0, repr(r))
+        self.assertNowish(e.run("member", "list", "--format", "json").json()[0]["added_at"], "the creator's joining")
         r = e.run("log", "add", "--channel", "web", "--kind", "tip", "--text", "x", now=self.LONG_AGO)
         self.assertEqual(r.rc, 0, repr(r))
         self.assertIn("忽略 ZHISHOU_NOW：只对用 init --test-clock 创建的测试数据库有效", r.err)
@@ -362,7 +386,10 @@ class OneClock(ZsTestCase):
 
     def test_honoured_on_a_test_database(self):
         e = self.env
-        e.ok("init", "--test-clock")
+        e.ok("init", "--test-clock", now=self.LONG_AGO)
+        # the creator joins at the test's time too
+        self.assertTrue(e.ok("member", "list", "--format", "json").json()[0]["added_at"].startswith("2020-01-01T10:00"))
+        self.assertTrue(e.audit()[0]["at"].startswith("2020-01-01T10:00"))
         r = e.run("log", "add", "--channel", "web", "--kind", "tip", "--text", "x", now=self.LONG_AGO)
         self.assertEqual((r.rc, r.err), (0, ""), repr(r))
         iid = int(r.out.split()[0])

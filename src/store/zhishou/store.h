@@ -35,6 +35,10 @@ struct store_options {
 	 * creates the database, and only then: what a database is made for
 	 * (a test clock) is decided once, by whoever creates it. */
 	const char *const *new_settings;
+	/* When a new database is made on its own clock (a test's ZHISHOU_NOW,
+	 * a demo night's 21:40): its first admin joins then, and the audit
+	 * says so; 0: the real time.  Only the creating open uses it. */
+	int64_t created_at;
 };
 
 /* The newest schema version this program knows. */
