@@ -61,19 +61,28 @@ struct roster_load {
 	char unit[128];
 };
 
+/* Name, title and phones in columns of fixed display widths, so that a
+ * unit's people line up under each other (a name of 2 to 4 characters, a
+ * title such as 四级主任科员, a landline with its area code); the row
+ * fits 80 columns. */
+enum { ROSTER_NAME_COLS = 8, ROSTER_TITLE_COLS = 12, ROSTER_LANDLINE_COLS = 12, ROSTER_MOBILE_COLS = 11 };
+
 static int roster_cb(const struct roster_entry *r, void *ud)
 {
 	struct roster_load *rl = ud;
-	char line[512], a[16], b[16];
-	snprintf(line, sizeof line, "%s %s %s %s %s %s-%s", r->unit, r->name, r->title, r->landline, r->mobile,
-		 time_format(r->shift_start, TIME_CLOCK, a, sizeof a), time_format(r->shift_end, TIME_CLOCK, b, sizeof b));
+	char line[512], a[16], b[16], name[64], title[128], land[64], mobile[64];
 	if (strcmp(rl->unit, r->unit)) {
 		snprintf(rl->unit, sizeof rl->unit, "%s", r->unit);
 		push_row(rl->l, C_TITLE, 0, false, r->unit);
 	}
 	bool on = r->shift_start <= rl->now && r->shift_end > rl->now;
-	snprintf(line, sizeof line, "  %s %-s  %s  %s  %s  %s-%s%s", r->is_leader ? TR("带班", "lead") : TR("    ", "    "), r->name,
-		 r->title, *r->landline ? r->landline : "—", *r->mobile ? r->mobile : "—", a, b, on ? TR("  在岗", "  on duty") : "");
+	text_fit_cols(r->name, ROSTER_NAME_COLS, true, name, sizeof name);
+	text_fit_cols(r->title, ROSTER_TITLE_COLS, true, title, sizeof title);
+	text_fit_cols(*r->landline ? r->landline : "—", ROSTER_LANDLINE_COLS, true, land, sizeof land);
+	text_fit_cols(*r->mobile ? r->mobile : "—", ROSTER_MOBILE_COLS, true, mobile, sizeof mobile);
+	snprintf(line, sizeof line, "  %s %s  %s  %s  %s  %s-%s%s", r->is_leader ? TR("带班", "lead") : "    ", name, title,
+		 land, mobile, time_format(r->shift_start, TIME_CLOCK, a, sizeof a),
+		 time_format(r->shift_end, TIME_CLOCK, b, sizeof b), on ? TR("  在岗", "  on duty") : "");
 	push_row(rl->l, on ? C_NORMAL : C_DIM, 0, false, line);
 	return 0;
 }

@@ -1659,6 +1659,12 @@ class Views(ConsoleTest):
                 checked += 1
         self.assertGreater(checked, 5)
         self.assertIn("在岗", "\n".join(lines))
+        # people line up: titles of 2 to 6 characters, yet every mobile
+        # phone and every shift starts in the same column
+        people = [l for l in lines[1:-1] if l.startswith(" ") and l.strip()]
+        for field in (r"1[3-9]\d{9}", r"\d\d:\d\d-"):
+            cols = {col_of(l, re.search(field, l).start()) for l in people if re.search(field, l)}
+            self.assertEqual(len(cols), 1, (field, cols, people))
         t.keys("/")
         t.wait_for("筛选：")
         t.type("消费者协会")
