@@ -897,6 +897,41 @@ class Draft(ConsoleTest):
         live.wait_for("已登记 #")
         self.assertEqual(self.newest()["summary"], "活着的台的草稿")
 
+    def test_a_draft_offered_to_one_console_is_not_taken_by_another(self):
+        """A dead console's draft offered to console A is A's: console B of
+        the same user, started while A lives, is not offered it and can
+        neither continue nor discard it; when A ends without taking it up,
+        the next console is offered it."""
+        dead = self.console(80, 24)
+        self.start_draft(dead, "被杀的台的草稿")
+        self.kill(dead)
+        a = self.console(80, 24, wait=False)
+        a.wait_for("发现上次未保存的登记草稿：按 n 继续编辑")
+        b = self.console(80, 24, wait=False)
+        b.wait_for("晚会曝光问题")
+        time.sleep(0.3)
+        self.assertNotIn("发现上次未保存", b.text())
+        b.keys("X")
+        time.sleep(0.2)
+        self.assertEqual(len(self.drafts()), 1)
+        b.keys("n")
+        lines = b.wait_for("新登记：投诉")
+        self.assertNotIn("被杀的台的草稿", "\n".join(lines))
+        self.assertNotIn("已恢复未保存的草稿", "\n".join(lines))
+        b.keys("Escape")
+        b.wait_for("晚会曝光问题")
+        self.assertEqual(self.draft_texts(), ["被杀的台的草稿"])
+        # A leaves without taking it up: it passes on, not lost
+        a.keys("q")
+        a.wait_for("仍要退出吗")
+        a.keys("y")
+        a.wait_dead()
+        c = self.console(80, 24, wait=False)
+        c.wait_for("发现上次未保存的登记草稿：按 n 继续编辑")
+        c.keys("X")
+        c.wait_for("已丢弃草稿")
+        self.assertEqual(self.drafts(), [])
+
     def test_two_killed_consoles_drafts_are_both_offered(self):
         first = self.console(80, 24)
         self.start_draft(first, "第一台的草稿")
