@@ -81,6 +81,7 @@ struct form {
 	char legacy_path[1024];     /* a draft from before drafts were per console */
 	char tag[64];               /* this console: PID-START */
 	char draft_path[1024];      /* this console's draft: draft-KEY-PID-START.json */
+	char discard_path[1100];    /* the draft X asked about (kept until the answer) */
 	unsigned claims;            /* dead consoles' drafts claimed so far (names them) */
 	char lock_path[1024];       /* held (flock) while this console lives */
 	int lock_fd;
@@ -301,20 +302,61 @@ bool form_has_draft(struct tui *t)
 	return mine.n > 0;
 }
 
-/* X: this console's draft; else the oldest one it claimed from a dead
- * console. */
+/* What a draft holds, for the question before it is discarded: its
+ * summary and caller (sanitised, cut to fit the question line). */
+static void draft_describe(const char *summary, const char *caller, char *out, size_t n)
+{
+	char *s = text_sanitize(summary ? summary : "", summary ? strlen(summary) : 0, 0);
+	char *c = text_sanitize(caller ? caller : "", caller ? strlen(caller) : 0, 0);
+	char sfit[160], cfit[64];
+	text_fit_cols(s && *text_trim(s) ? s : TR("摘要未填", "no summary"), 20, false, sfit, sizeof sfit);
+	text_fit_cols(c ? text_trim(c) : "", 8, false, cfit, sizeof cfit);
+	if (*cfit)
+		snprintf(out, n, TR("「%s」（来电人 %s）", "\"%s\" (caller %s)"), sfit, cfit);
+	else
+		snprintf(out, n, TR("「%s」", "\"%s\""), sfit);
+	free(s);
+	free(c);
+}
+
+/* X asks first: this console's draft, else the oldest one it claimed from a
+ * dead console; the question names it (what y discards is exactly that). */
+bool form_discard_question(struct tui *t, char *q, size_t n)
+{
+	struct form *f = t->form;
+	if (!f)
+		return false;
+	char what[300];
+	if (f->open) {
+		snprintf(f->discard_path, sizeof f->discard_path, "%s", f->draft_path);
+		draft_describe(f->edit[FI_TEXT].buf, f->edit[FI_CALLER].buf, what, sizeof what);
+	} else {
+		struct dead mine;
+		if (access(f->draft_path, F_OK) == 0)
+			snprintf(f->discard_path, sizeof f->discard_path, "%s", f->draft_path);
+		else if (claim_drafts(f, &mine), mine.n)
+			snprintf(f->discard_path, sizeof f->discard_path, "%s", mine.path[0]);
+		else
+			return false;
+		json_t *o = json_load_file(f->discard_path, 0, NULL);
+		draft_describe(json_string_value(json_object_get(o, defs[FI_TEXT].key)),
+			       json_string_value(json_object_get(o, defs[FI_CALLER].key)), what, sizeof what);
+		json_decref(o);
+	}
+	snprintf(q, n, TR("丢弃草稿%s？丢弃后不能恢复 y/n ", "Discard draft %s? It cannot be undone. y/n "), what);
+	return true;
+}
+
+/* y to X's question: the draft it named. */
 void form_discard_draft(struct tui *t)
 {
 	struct form *f = t->form;
-	if (own_draft(f)) {
-		unlink(f->draft_path);
-		f->open = false;   /* the next n starts a clean form */
+	if (!f || !*f->discard_path)
 		return;
-	}
-	struct dead mine;
-	claim_drafts(f, &mine);
-	if (mine.n)
-		unlink(mine.path[0]);
+	unlink(f->discard_path);
+	if (!strcmp(f->discard_path, f->draft_path))
+		f->open = false;   /* the next n starts a clean form */
+	f->discard_path[0] = '\0';
 }
 
 /* n continues the oldest draft this console claimed: renamed into place. */
