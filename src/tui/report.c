@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "tui_internal.h"
+#include "zhishou/config.h"
+#include "zhishou/ctx.h"
 #include "zhishou/i18n.h"
 #include "zhishou/report.h"
 #include "zhishou/timeutil.h"
@@ -87,13 +89,25 @@ static void paint(struct tui *t, void *self)
 		tui_list_header(t, &v->list, TR("统计表", "Statistics table"));
 		return;
 	}
-	char line[512], a[40], b[40];
+	char line[1400], a[40], b[40];
 	snprintf(line, sizeof line, "%s（%s）", v->r.title, v->r.t.name);
 	tui_list_header(t, &v->list, line);
-	snprintf(line, sizeof line, TR("填报单位：%s  统计时段：%s 至 %s", "Unit: %s  period: %s to %s"), v->r.unit,
+	/* 填报单位 comes from where the command's report takes it ([report]
+	 * bureau, through report_build); unset, the page says how to set it. */
+	bool unset = !*v->r.unit;
+	snprintf(line, sizeof line, TR("填报单位：%s  统计时段：%s 至 %s", "Unit: %s  period: %s to %s"),
+		 unset ? TR("（未设置）", "(not set)") : v->r.unit,
 		 time_format(v->r.since, TIME_SHORT, a, sizeof a), time_format(v->r.shown_until, TIME_SHORT, b, sizeof b));
 	tui_text(t, 1, 0, t->cols, line, C_DIM);
-	tui_list_paint(t, &v->list, 2, t->rows - 3);
+	int top = 2;
+	if (unset) {
+		const struct config *cfg = t->c->cfg;
+		snprintf(line, sizeof line, TR("设置填报单位：在配置文件 %s 的 [report] 一节写 bureau = 本局名称",
+					       "To set the unit: in %s, section [report], write bureau = your bureau's name"),
+			 cfg && *cfg->path ? cfg->path : "~/.config/zhishou/zhishou.conf");
+		tui_text(t, top++, 0, t->cols, line, C_WARN);
+	}
+	tui_list_paint(t, &v->list, top, t->rows - top - 1);
 	tui_hints(t, &report_key_table);
 }
 

@@ -1963,6 +1963,28 @@ class StatisticsTable(ConsoleTest):
         self.assertEqual(audit[-1]["action"], "set")
 
 
+    def test_reporting_unit_from_the_config_or_how_to_set_it(self):
+        """填报单位 comes from [report] bureau, as for `zhishou report`;
+        unset, the page says where to set it."""
+        conf = os.path.join(self.env["XDG_CONFIG_HOME"], "zhishou", "zhishou.conf")
+        t = self.console(130, 24)
+        t.keys("p")
+        t.wait_for("统计表（")
+        lines = t.wait_until(lambda l: "填报单位：（未设置）" in l[1] and "bureau = 本局名称" in l[2],
+                             what="the unit unset and how to set it")
+        self.assertIn("设置填报单位：在配置文件 %s 的 [report] 一节写 bureau = 本局名称" % conf, lines[2])
+        t.keys("q")
+        t.keys("q")
+        t.wait_dead()
+        with open(conf, "w", encoding="utf-8") as f:
+            f.write("[report]\nbureau = 和平区市场监督管理局\n")
+        self.assertIn("和平区市场监督管理局", self.zs("report", "--format", "md"))
+        t = self.console(130, 24)
+        t.keys("p")
+        lines = t.wait_until(lambda l: "填报单位：和平区市场监督管理局" in l[1], what="the unit from the config")
+        self.assertNotIn("设置填报单位", "\n".join(lines))
+
+
 class Valgrind(ConsoleTest):
     """A scripted console session under valgrind: no invalid access, no
     definite or indirect leak (curses' own still-reachable memory aside)."""
