@@ -61,6 +61,7 @@ struct report_row {
 struct report_template {
 	char *name;           /* "2021-activity" */
 	char *title;          /* may hold {year} */
+	char *caption;        /* what lists call it (值守台通用版); default: the title less {year} */
 	char *date_label;     /* 填报日期 (some tables say 时间) */
 	struct report_column *cols;
 	int ncols;

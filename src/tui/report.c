@@ -11,6 +11,16 @@
 #include "zhishou/report.h"
 #include "zhishou/timeutil.h"
 
+#define TEMPLATES_MAX 32
+
+/* The compiled-in templates while t's pick list is open: their names and
+ * the rows it shows (Chinese caption, then the name). */
+struct templates {
+	char *name[TEMPLATES_MAX];
+	char *row[TEMPLATES_MAX];
+	int n;
+};
+
 /* The page's state (its list first: the shared list bindings reach it). */
 struct report_view {
 	struct tui_list list;
@@ -18,6 +28,7 @@ struct report_view {
 	bool loaded;
 	char tmpl[64];
 	char text[512];   /* the row text the filter matches */
+	struct templates templates;
 };
 
 
@@ -90,7 +101,7 @@ static void paint(struct tui *t, void *self)
 		return;
 	}
 	char line[1400], a[40], b[40];
-	snprintf(line, sizeof line, "%s（%s）", v->r.title, v->r.t.name);
+	snprintf(line, sizeof line, "%s（%s）", v->r.title, v->r.t.caption);
 	tui_list_header(t, &v->list, line);
 	/* 填报单位 comes from where the command's report takes it ([report]
 	 * bureau, through report_build); unset, the page says how to set it. */
@@ -131,30 +142,47 @@ static void value_done(struct tui *t, void *ud, const char *answer)
 	report_clear(&v->r);
 }
 
-static void template_done(struct tui *t, void *ud, const char *answer)
+static int template_cb(const char *name, void *ud)
 {
-	struct report_view *v = ud;
-	if (!answer || !*answer)
-		return;
+	struct templates *ts = ud;
 	struct report_template probe;
 	struct zs_error err = { 0 };
-	if (strchr(answer, '/') || report_template_load(answer, &probe, &err)) {
-		tui_message(t, true, "%s", err.msg[0] ? err.msg : TR("没有这个模板", "no such template"));
-		return;
+	if (ts->n == TEMPLATES_MAX || report_template_load(name, &probe, &err))
+		return 0;
+	char row[512];
+	snprintf(row, sizeof row, "%s  %s", probe.caption, name);
+	ts->name[ts->n] = strdup(name);
+	ts->row[ts->n] = strdup(row);
+	if (ts->name[ts->n] && ts->row[ts->n]) {
+		ts->n++;
+	} else {
+		free(ts->name[ts->n]);
+		free(ts->row[ts->n]);
 	}
 	report_template_clear(&probe);
-	snprintf(v->tmpl, sizeof v->tmpl, "%s", answer);
-	snprintf(t->report_template, sizeof t->report_template, "%s", answer);
-	v->list.sel = v->list.top = 0;
-	unload(v);
+	return 0;
 }
 
-static int name_cb(const char *name, void *ud)
+static void templates_free(struct templates *ts)
 {
-	char *buf = ud;
-	size_t l = strlen(buf);
-	snprintf(buf + l, 256 - l, "%s%s", l ? " " : "", name);
-	return 0;
+	for (int i = 0; i < ts->n; i++) {
+		free(ts->name[i]);
+		free(ts->row[i]);
+	}
+	ts->n = 0;
+}
+
+static void template_done(struct tui *t, void *ud, int index, const char *row)
+{
+	(void)row;
+	struct report_view *v = ud;
+	if (index >= 0 && index < v->templates.n) {
+		snprintf(v->tmpl, sizeof v->tmpl, "%s", v->templates.name[index]);
+		snprintf(t->report_template, sizeof t->report_template, "%s", v->tmpl);
+		v->list.sel = v->list.top = 0;
+		unload(v);
+	}
+	templates_free(&v->templates);
 }
 
 static bool key_fill(struct tui *t, void *self, int key)
@@ -174,14 +202,19 @@ static bool key_fill(struct tui *t, void *self, int key)
 	return true;
 }
 
+/* t: the templates by their Chinese captions (beside each, the name the
+ * command's --template takes), starting on the one shown. */
 static bool key_template(struct tui *t, void *self, int key)
 {
 	(void)key;
 	struct report_view *v = self;
-	char names[256] = "", q[320];
-	report_template_each(name_cb, names);
-	snprintf(q, sizeof q, TR("模板（%s）：", "Template (%s): "), names);
-	prompt_open(t, q, v->tmpl, template_done, v);
+	templates_free(&v->templates);
+	report_template_each(template_cb, &v->templates);
+	struct choose_opts o = { .filter = "", .start = -1 };
+	for (int i = 0; i < v->templates.n; i++)
+		if (!strcmp(v->templates.name[i], v->tmpl))
+			o.start = i;
+	list_choose_opts(t, TR("换统计表模板", "Switch template"), v->templates.row, v->templates.n, &o, template_done, v);
 	return true;
 }
 
@@ -210,6 +243,7 @@ static void closed(struct tui *t, void *self)
 	(void)t;
 	struct report_view *v = self;
 	unload(v);
+	templates_free(&v->templates);
 	tui_list_free(&v->list);
 	free(v);
 }

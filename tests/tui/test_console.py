@@ -1944,7 +1944,7 @@ class StatisticsTable(ConsoleTest):
         k = keys.index("law_events")
         t = self.console(80, 24)
         t.keys("p")
-        lines = t.wait_for("统计表（default）")
+        lines = t.wait_for("统计表（值守台通用版）")
         # A computed row cannot be typed over.
         t.keys("Enter")
         t.wait_for("不能手填")
@@ -1962,6 +1962,30 @@ class StatisticsTable(ConsoleTest):
         audit = self.zs_json("audit", "--entity", "report")
         self.assertEqual(audit[-1]["action"], "set")
 
+
+    def test_templates_by_their_chinese_names(self):
+        """t lists the templates by their Chinese captions (the name
+        --template takes beside each), starting on the one shown; picking one
+        shows its table under that caption."""
+        t = self.console(100, 24)
+        t.keys("p")
+        t.wait_for("2026年“3·15”活动情况统计表（值守台通用版）")
+        t.keys("t")
+        lines = t.wait_for("换统计表模板")
+        rows = [l.strip() for l in lines[1:6]]
+        self.assertEqual(rows[:4], ["值守台通用版  default", "2021年和平区版  2021-activity",
+                                    "2022年银川版（左右两栏）  2022-activity", "2023年市局版  2023-activity"])
+        t.type("和平")
+        t.wait_until(lambda l: l[1].strip() == "2021年和平区版  2021-activity" and not l[2].strip(),
+                     what="the filter on the Chinese name")
+        t.keys("Enter")
+        t.wait_for("2026年度“3·15”活动工作情况统计表（2021年和平区版）")
+        t.wait_until(lambda l: any("组织普法活动" in x for x in l), what="the 2021 rows")
+        # the page remembers it: p again opens on it
+        t.keys("Escape")
+        t.wait_for("晚会曝光问题")
+        t.keys("p")
+        t.wait_for("（2021年和平区版）")
 
     def test_reporting_unit_from_the_config_or_how_to_set_it(self):
         """填报单位 comes from [report] bureau, as for `zhishou report`;
