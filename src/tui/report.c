@@ -1,14 +1,17 @@
 /* The statistics table (p): every row with its value as the report would
  * file it; hand rows are filled in here (Enter), templates switched (t). */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tui_internal.h"
 #include "zhishou/config.h"
 #include "zhishou/ctx.h"
 #include "zhishou/i18n.h"
 #include "zhishou/report.h"
+#include "zhishou/text.h"
 #include "zhishou/timeutil.h"
 
 #define TEMPLATES_MAX 32
@@ -29,6 +32,8 @@ struct report_view {
 	char tmpl[64];
 	char text[512];   /* the row text the filter matches */
 	struct templates templates;
+	char out_path[PATH_MAX];   /* the file w writes, while it asks before overwriting */
+	enum report_format out_format;
 };
 
 
@@ -218,9 +223,70 @@ static bool key_template(struct tui *t, void *self, int key)
 	return true;
 }
 
+/* The table as it stands now (built again, as `zhishou report` would),
+ * written by report_write like the command's -o: whole or not at all; the
+ * message names the file by its full path. */
+static void write_now(struct tui *t, struct report_view *v)
+{
+	load(t, v);
+	if (!v->loaded)
+		return;
+	struct zs_error err = { 0 };
+	if (report_write(&v->r, v->out_format, v->out_path, NULL, &err)) {
+		tui_message(t, true, "%s", err.msg);
+		return;
+	}
+	char real[PATH_MAX];
+	tui_message(t, false, TR("已写入 %s", "Written: %s"), realpath(v->out_path, real) ? real : v->out_path);
+}
+
+static void overwrite_done(struct tui *t, void *ud, const char *answer)
+{
+	struct report_view *v = ud;
+	if (answer && (!strcmp(answer, "y") || !strcmp(answer, "Y")))
+		write_now(t, v);
+	else
+		tui_message(t, false, "%s", TR("没有写入", "Nothing written"));
+}
+
+static void path_done(struct tui *t, void *ud, const char *answer)
+{
+	struct report_view *v = ud;
+	char *path = answer ? text_trim(strdup(answer)) : NULL;
+	if (!path || !*path) {
+		free(path);
+		return;
+	}
+	snprintf(v->out_path, sizeof v->out_path, "%s", path);
+	free(path);
+	if (!report_format_of_path(v->out_path, &v->out_format)) {
+		tui_message(t, true, "%s", TR("文件名要以 .xlsx、.csv、.md 或 .txt 结尾，如 统计表.xlsx；没有写入",
+					     "the file name must end in .xlsx, .csv, .md or .txt, e.g. report.xlsx; nothing written"));
+		return;
+	}
+	if (access(v->out_path, F_OK) == 0) {
+		char q[PATH_MAX + 64];
+		snprintf(q, sizeof q, TR("%s 已存在，覆盖吗？y/n ", "%s exists. Overwrite? y/n "), v->out_path);
+		prompt_confirm(t, q, overwrite_done, v);
+		return;
+	}
+	write_now(t, v);
+}
+
+/* w: the table to a file, its format from the extension (as -o). */
+static bool key_write(struct tui *t, void *self, int key)
+{
+	(void)key;
+	struct report_view *v = self;
+	prompt_open(t, TR("写到文件（.xlsx .csv .md .txt）：", "Write to file (.xlsx .csv .md .txt): "), TR("统计表.xlsx", "report.xlsx"),
+		    path_done, v);
+	return true;
+}
+
 static const struct key_binding report_keys[] = {
 	{ { '\r', '\n', TUI_FKEY(KEY_ENTER) }, "Enter", "填写✎行", "fill in ✎", "填写所选的手填行（✎，带班领导；灰色行由当晚数据算出）", "fill in the selected hand row (✎, leaders; grey rows are computed)", ROLE_LEADER, key_fill },
 	{ { 't' }, "t", "换模板", "template", "换一个统计表模板", "switch to another template", ROLE_NONE, key_template },
+	{ { 'w' }, "w", "写出文件", "write", "把统计表写到文件（xlsx、csv、md、txt，看扩展名；同 zhishou report -o）", "write the table to a file (xlsx, csv, md, txt by its extension; as zhishou report -o)", ROLE_NONE, key_write },
 	{ { 'f' }, "f", "筛选", "filter", "筛选统计行", "filter the rows", ROLE_NONE, tui_list_key_filter },
 	{ { 27, 'q' }, "Esc/q", "返回", "back", "返回", "back", ROLE_NONE, tui_key_close },
 };

@@ -1987,6 +1987,72 @@ class StatisticsTable(ConsoleTest):
         t.keys("p")
         t.wait_for("（2021年和平区版）")
 
+    def test_write_the_table_to_a_file(self):
+        """w writes the table through report_write, as `zhishou report -o`
+        does: the format from the extension, the full path said after, an
+        existing file only after y, a bad name or directory refused with
+        nothing written."""
+        import shlex
+        cmd = "cd %s && exec %s --db night.db" % (shlex.quote(self.dir), shlex.quote(BIN))
+        t = tmuxdrv.Term(["/bin/sh", "-c", cmd], dict(self.env, TERM="xterm-256color"), 100, 24, workdir=self.dir)
+        self.addCleanup(t.close)
+        t.wait_for("晚会曝光问题")
+        t.keys("p")
+        t.wait_for("统计表（值守台通用版）")
+        t.keys("w")
+        t.wait_for("写到文件（.xlsx .csv .md .txt）：统计表.xlsx")
+        t.keys("C-u")
+        t.type("night.md")
+        t.keys("Enter")
+        out = os.path.join(self.dir, "night.md")
+        t.wait_for("已写入 %s" % out)
+        with open(out, encoding="utf-8") as f:
+            got = f.read()
+        want = self.zs("report", "--format", "md")
+        # the same table (the period's end is the clock's minute, which runs)
+        rows = lambda s: [l for l in s.splitlines() if l.startswith("|")]
+        self.assertEqual(rows(got), rows(want))
+        self.assertIn("受理消费者投诉", got)
+        # the default name: XLSX in the console's directory
+        t.keys("w")
+        t.wait_for("写到文件")
+        t.keys("Enter")
+        xlsx = os.path.join(self.dir, "统计表.xlsx")
+        t.wait_for("已写入 %s" % xlsx)
+        with open(xlsx, "rb") as f:
+            self.assertEqual(f.read(2), b"PK")
+        # an existing file: n keeps it, y overwrites
+        os.truncate(out, 0)
+        t.keys("w")
+        t.wait_for("写到文件")
+        t.keys("C-u")
+        t.type("night.md")
+        t.keys("Enter")
+        t.wait_for("night.md 已存在，覆盖吗？y/n")
+        t.keys("n")
+        t.wait_for("没有写入")
+        self.assertEqual(os.path.getsize(out), 0)
+        t.keys("w")
+        t.wait_for("写到文件")
+        t.keys("C-u")
+        t.type("night.md")
+        t.keys("Enter")
+        t.wait_for("已存在，覆盖吗")
+        t.keys("y")
+        t.wait_for("已写入 %s" % out)
+        self.assertGreater(os.path.getsize(out), 0)
+        # no format in the name, or a directory that is not there
+        for name, msg in (("night.pdf", "文件名要以 .xlsx、.csv、.md 或 .txt 结尾"),
+                          ("nodir/night.csv", "无法在目录 nodir/ 写入文件")):
+            t.keys("w")
+            t.wait_for("写到文件")
+            t.keys("C-u")
+            t.type(name)
+            t.keys("Enter")
+            t.wait_for(msg)
+        left = [n for n in os.listdir(self.dir) if not n.startswith(("night.db", "tmux-")) and n not in ("config", "state")]
+        self.assertEqual(sorted(left), sorted(["night.md", "统计表.xlsx"]))      # nothing half-written
+
     def test_reporting_unit_from_the_config_or_how_to_set_it(self):
         """填报单位 comes from [report] bureau, as for `zhishou report`;
         unset, the page says where to set it."""
