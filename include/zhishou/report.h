@@ -61,6 +61,7 @@ struct report_row {
 struct report_template {
 	char *name;           /* "2021-activity" */
 	char *title;          /* may hold {year} */
+	char *caption;        /* what lists call it (值守台通用版); default: the title less {year} */
 	char *date_label;     /* 填报日期 (some tables say 时间) */
 	struct report_column *cols;
 	int ncols;
@@ -139,6 +140,10 @@ int report_set(struct zs_ctx *c, const char *tmpl, const char *row, const char *
 /* writers (report_write.c) */
 enum report_format { REPORT_XLSX, REPORT_CSV, REPORT_MD, REPORT_TXT };
 bool report_parse_format(const char *s, enum report_format *f);
+/* The format a file name's extension asks for (统计表.xlsx); false (and *f
+ * untouched) when it names none: the command then writes text, the console
+ * asks for one. */
+bool report_format_of_path(const char *path, enum report_format *f);
 /* Write r as f.  With path: into a temporary file in path's directory,
  * renamed over path once complete (nothing half-written is left on any
  * failure).  Without path (not xlsx): to fp. */

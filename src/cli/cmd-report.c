@@ -46,9 +46,8 @@ static int pick_format(struct report_opts *o, enum report_format *f)
 		return 0;
 	}
 	*f = REPORT_TXT;
-	const char *dot = o->output ? strrchr(o->output, '.') : NULL;
-	if (dot && !strchr(dot, '/'))
-		report_parse_format(dot + 1, f);
+	if (o->output)
+		report_format_of_path(o->output, f);
 	return 0;
 }
 

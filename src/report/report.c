@@ -94,6 +94,7 @@ void report_template_clear(struct report_template *t)
 		return;
 	free(t->name);
 	free(t->title);
+	free(t->caption);
 	free(t->date_label);
 	for (int i = 0; i < t->ncols; i++)
 		free(t->cols[i].title);
@@ -282,8 +283,8 @@ static int parse_line(struct parse *p, char *line, struct report_template *t)
 		return parse_row(p, line + 4, t);
 	char *eq = strchr(line, '=');
 	if (!eq)
-		return perr(p, "看不懂这一行：「%.60s」（指令为 title、columns、date_label、footnote、row）",
-			    "cannot read \"%.60s\" (directives: title, columns, date_label, footnote, row)", line);
+		return perr(p, "看不懂这一行：「%.60s」（指令为 title、caption、columns、date_label、footnote、row）",
+			    "cannot read \"%.60s\" (directives: title, caption, columns, date_label, footnote, row)", line);
 	*eq = '\0';
 	char *name = clean(line, strlen(line));
 	const char *v = eq + 1;
@@ -292,6 +293,8 @@ static int parse_line(struct parse *p, char *line, struct report_template *t)
 		return zs_fail(p->err, ZS_EFAIL, "out of memory");
 	if (!strcmp(name, "title")) {
 		r = set_once(p, &t->title, v, "title");
+	} else if (!strcmp(name, "caption")) {
+		r = set_once(p, &t->caption, v, "caption");
 	} else if (!strcmp(name, "date_label")) {
 		r = set_once(p, &t->date_label, v, "date_label");
 	} else if (!strcmp(name, "columns")) {
@@ -308,11 +311,22 @@ static int parse_line(struct parse *p, char *line, struct report_template *t)
 		if (!r)
 			t->nfootnotes++;
 	} else {
-		r = perr(p, "未知指令「%s」（指令为 title、columns、date_label、footnote、row）",
-			 "unknown directive \"%s\" (directives: title, columns, date_label, footnote, row)", name);
+		r = perr(p, "未知指令「%s」（指令为 title、caption、columns、date_label、footnote、row）",
+			 "unknown directive \"%s\" (directives: title, caption, columns, date_label, footnote, row)", name);
 	}
 	free(name);
 	return r;
+}
+
+/* A template without a caption is called by its title, less the year
+ * ("{year}年“3·15”活动情况统计表" -> "“3·15”活动情况统计表"). */
+static char *default_caption(const char *title)
+{
+	static const char *const lead[] = { "{year}年度", "{year}年", "{year}" };
+	for (size_t i = 0; i < sizeof lead / sizeof lead[0]; i++)
+		if (!strncmp(title, lead[i], strlen(lead[i])) && title[strlen(lead[i])])
+			return strdup(title + strlen(lead[i]));
+	return strdup(title);
 }
 
 int report_template_parse(const char *name, const char *text, struct report_template *t, struct zs_error *err)
@@ -350,6 +364,8 @@ int report_template_parse(const char *name, const char *text, struct report_temp
 		r = zs_fail(err, ZS_EINPUT, TR("统计表模板 %s 缺少 columns", "report template %s has no columns"), name);
 	if (!r && !t->nrows)
 		r = zs_fail(err, ZS_EINPUT, TR("统计表模板 %s 没有任何 row", "report template %s has no rows"), name);
+	if (!r && !t->caption && !(t->caption = default_caption(t->title)))
+		r = zs_fail(err, ZS_EFAIL, "out of memory");
 	if (!r && !t->date_label && !(t->date_label = strdup("填报日期")))
 		r = zs_fail(err, ZS_EFAIL, "out of memory");
 	/* 序号: consecutive rows of one section share a number. */

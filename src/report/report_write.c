@@ -48,6 +48,12 @@ bool report_parse_format(const char *s, enum report_format *f)
 	return false;
 }
 
+bool report_format_of_path(const char *path, enum report_format *f)
+{
+	const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
+	return dot && (!slash || dot > slash) && report_parse_format(dot + 1, f);
+}
+
 /* --- the grid ------------------------------------------------------------ */
 
 #define CELL_MAX 512

@@ -658,14 +658,28 @@ static bool key_new(struct tui *t, void *self, int key)
 	return true;
 }
 
+static void discard_done(struct tui *t, void *ud, const char *answer)
+{
+	(void)ud;
+	if (answer && (!strcmp(answer, "y") || !strcmp(answer, "Y"))) {
+		form_discard_draft(t);
+		tui_message(t, false, "%s", TR("已丢弃草稿", "Draft discarded"));
+	} else {
+		tui_message(t, false, "%s", TR("草稿已保留", "Draft kept"));
+	}
+}
+
+/* A half-typed complaint is gone for good once discarded: X asks first
+ * (one key, like q) and names the draft it would discard. */
 static bool key_discard(struct tui *t, void *self, int key)
 {
 	(void)self;
 	(void)key;
-	if (form_has_draft(t)) {
-		form_discard_draft(t);
-		tui_message(t, false, "%s", TR("已丢弃草稿", "Draft discarded"));
-	}
+	char q[512];
+	if (form_discard_question(t, q, sizeof q))
+		prompt_confirm(t, q, discard_done, NULL);
+	else
+		tui_message(t, false, "%s", TR("没有可丢弃的草稿", "No draft to discard"));
 	return true;
 }
 
@@ -712,7 +726,7 @@ static const struct key_binding dash_keys[] = {
 	{ { 'm' }, "m", NULL, NULL, "早班回顾：未办结事项、交接班", "morning review: open items, handover", ROLE_NONE, key_page_open },
 	{ { 'p' }, "p", NULL, NULL, "统计表：看各行数值，填写手填行", "statistics table: see the rows, fill in hand rows", ROLE_NONE, key_page_open },
 	{ { 'o' }, "o", NULL, NULL, "外发与接入（失败的机器人提醒、8890 隔离记录）", "relay (failed robot alerts, quarantined 8890 records)", ROLE_NONE, key_page_open },
-	{ { 'X' }, "X", NULL, NULL, "丢弃未保存的登记草稿", "discard the unsaved intake draft", ROLE_NONE, key_discard },
+	{ { 'X' }, "X", NULL, NULL, "丢弃未保存的登记草稿（先问，说出是哪份）", "discard the unsaved intake draft (asks first, naming it)", ROLE_NONE, key_discard },
 	{ { 0 }, "Ctrl-L", NULL, NULL, "重画屏幕", "redraw the screen", ROLE_NONE, NULL },
 };
 const struct key_table dash_key_table = KEY_TABLE("看板", "Dashboard", dash_keys);

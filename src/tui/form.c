@@ -79,7 +79,10 @@ struct form {
 	char dir[900];              /* the state directory */
 	char key[16];               /* the database: a hash of its real path */
 	char legacy_path[1024];     /* a draft from before drafts were per console */
+	char tag[64];               /* this console: PID-START */
 	char draft_path[1024];      /* this console's draft: draft-KEY-PID-START.json */
+	char discard_path[1100];    /* the draft X asked about (kept until the answer) */
+	unsigned claims;            /* dead consoles' drafts claimed so far (names them) */
 	char lock_path[1024];       /* held (flock) while this console lives */
 	int lock_fd;
 	char pref_path[1024];
@@ -125,10 +128,9 @@ static void draft_paths(struct tui *t, struct form *f)
 	snprintf(f->legacy_path, sizeof f->legacy_path, "%s/draft-%08x.json", f->dir, fnv(t->opt->db_path));
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	char tag[64];
-	snprintf(tag, sizeof tag, "%ld-%lld%03ld", (long)getpid(), (long long)ts.tv_sec, ts.tv_nsec / 1000000);
-	snprintf(f->draft_path, sizeof f->draft_path, "%s/draft-%s-%s.json", f->dir, f->key, tag);
-	snprintf(f->lock_path, sizeof f->lock_path, "%s/console-%s-%s.lock", f->dir, f->key, tag);
+	snprintf(f->tag, sizeof f->tag, "%ld-%lld%03ld", (long)getpid(), (long long)ts.tv_sec, ts.tv_nsec / 1000000);
+	snprintf(f->draft_path, sizeof f->draft_path, "%s/draft-%s-%s.json", f->dir, f->key, f->tag);
+	snprintf(f->lock_path, sizeof f->lock_path, "%s/console-%s-%s.lock", f->dir, f->key, f->tag);
 	snprintf(f->pref_path, sizeof f->pref_path, "%s/last-channel-%s", f->dir, f->key);
 }
 
@@ -188,12 +190,13 @@ static void dead_add(struct dead *d, const char *path)
 }
 
 /* The drafts of this database left by consoles that are gone (and one
- * from before drafts were per console); a dead console's lock file with no
- * draft left is removed. */
-static void dead_drafts(const struct form *f, struct dead *d)
+ * from before drafts were per console), or with mine, the ones this console
+ * claimed (draft-KEY-TAG.cN.json: the tag is up to the first dot); a dead
+ * console's lock file with no draft left is removed. */
+static void list_drafts(const struct form *f, struct dead *d, bool mine)
 {
 	d->n = 0;
-	if (access(f->legacy_path, F_OK) == 0)
+	if (!mine && access(f->legacy_path, F_OK) == 0)
 		dead_add(d, f->legacy_path);
 	DIR *dir = opendir(f->dir);
 	if (!dir)
@@ -201,7 +204,7 @@ static void dead_drafts(const struct form *f, struct dead *d)
 	char draft_pre[64], lock_pre[64];
 	snprintf(draft_pre, sizeof draft_pre, "draft-%s-", f->key);
 	snprintf(lock_pre, sizeof lock_pre, "console-%s-", f->key);
-	const char *mine = strrchr(f->draft_path, '/') + 1;
+	const char *own_draft_name = strrchr(f->draft_path, '/') + 1;
 	struct dirent *e;
 	while ((e = readdir(dir))) {
 		const char *name = e->d_name;
@@ -209,15 +212,20 @@ static void dead_drafts(const struct form *f, struct dead *d)
 		char tag[256], path[1100];
 		bool draft = !strncmp(name, draft_pre, strlen(draft_pre)) && len > strlen(draft_pre) + 5 && !strcmp(name + len - 5, ".json");
 		bool lock = !strncmp(name, lock_pre, strlen(lock_pre)) && len > strlen(lock_pre) + 5 && !strcmp(name + len - 5, ".lock");
-		if ((!draft && !lock) || !strcmp(name, mine))
+		if ((!draft && !lock) || !strcmp(name, own_draft_name))
 			continue;
 		size_t pre = strlen(draft ? draft_pre : lock_pre);
 		snprintf(tag, sizeof tag, "%.*s", (int)(len - pre - 5), name + pre);
-		char own[1100];
-		snprintf(own, sizeof own, "%s%s.lock", lock_pre, tag);
-		if (!strcmp(own, strrchr(f->lock_path, '/') + 1) || console_alive(f, tag))
-			continue;
+		tag[strcspn(tag, ".")] = '\0';
+		bool own = !strcmp(tag, f->tag);
 		snprintf(path, sizeof path, "%s/%s", f->dir, name);
+		if (mine) {
+			if (own && draft)
+				dead_add(d, path);
+			continue;
+		}
+		if (own || console_alive(f, tag))
+			continue;
 		if (draft) {
 			dead_add(d, path);
 			continue;
@@ -228,6 +236,26 @@ static void dead_drafts(const struct form *f, struct dead *d)
 			unlink(path);
 	}
 	closedir(dir);
+}
+
+/* Dead consoles' drafts become this console's the moment it looks at them
+ * (to offer, count, continue or discard one): each is renamed under this
+ * console's tag, with its lock held first, so another console of this user
+ * neither offers nor takes a draft offered here; rename is atomic, so of two
+ * consoles claiming at once one gets each draft.  When this console ends,
+ * its lock goes and they pass to the next console. */
+static void claim_drafts(struct form *f, struct dead *mine)
+{
+	struct dead d;
+	list_drafts(f, &d, false);
+	if (d.n)
+		take_lock(f);
+	for (int i = 0; i < d.n && f->lock_fd >= 0; i++) {
+		char to[1300];
+		snprintf(to, sizeof to, "%s/draft-%s-%s.c%u.json", f->dir, f->key, f->tag, ++f->claims);
+		rename(d.path[i], to);   /* fails only if another console claimed it first */
+	}
+	list_drafts(f, mine, true);
 }
 
 struct form *form_new(struct tui *t)
@@ -269,36 +297,75 @@ bool form_has_draft(struct tui *t)
 		return false;
 	if (own_draft(t->form))
 		return true;
-	struct dead d;
-	dead_drafts(t->form, &d);
-	return d.n > 0;
+	struct dead mine;
+	claim_drafts(t->form, &mine);
+	return mine.n > 0;
 }
 
-/* X: this console's draft; else the oldest a dead console left. */
+/* What a draft holds, for the question before it is discarded: its
+ * summary and caller (sanitised, cut to fit the question line). */
+static void draft_describe(const char *summary, const char *caller, char *out, size_t n)
+{
+	char *s = text_sanitize(summary ? summary : "", summary ? strlen(summary) : 0, 0);
+	char *c = text_sanitize(caller ? caller : "", caller ? strlen(caller) : 0, 0);
+	char sfit[160], cfit[64];
+	text_fit_cols(s && *text_trim(s) ? s : TR("摘要未填", "no summary"), 20, false, sfit, sizeof sfit);
+	text_fit_cols(c ? text_trim(c) : "", 8, false, cfit, sizeof cfit);
+	if (*cfit)
+		snprintf(out, n, TR("「%s」（来电人 %s）", "\"%s\" (caller %s)"), sfit, cfit);
+	else
+		snprintf(out, n, TR("「%s」", "\"%s\""), sfit);
+	free(s);
+	free(c);
+}
+
+/* X asks first: this console's draft, else the oldest one it claimed from a
+ * dead console; the question names it (what y discards is exactly that). */
+bool form_discard_question(struct tui *t, char *q, size_t n)
+{
+	struct form *f = t->form;
+	if (!f)
+		return false;
+	char what[300];
+	if (f->open) {
+		snprintf(f->discard_path, sizeof f->discard_path, "%s", f->draft_path);
+		draft_describe(f->edit[FI_TEXT].buf, f->edit[FI_CALLER].buf, what, sizeof what);
+	} else {
+		struct dead mine;
+		if (access(f->draft_path, F_OK) == 0)
+			snprintf(f->discard_path, sizeof f->discard_path, "%s", f->draft_path);
+		else if (claim_drafts(f, &mine), mine.n)
+			snprintf(f->discard_path, sizeof f->discard_path, "%s", mine.path[0]);
+		else
+			return false;
+		json_t *o = json_load_file(f->discard_path, 0, NULL);
+		draft_describe(json_string_value(json_object_get(o, defs[FI_TEXT].key)),
+			       json_string_value(json_object_get(o, defs[FI_CALLER].key)), what, sizeof what);
+		json_decref(o);
+	}
+	snprintf(q, n, TR("丢弃草稿%s？丢弃后不能恢复 y/n ", "Discard draft %s? It cannot be undone. y/n "), what);
+	return true;
+}
+
+/* y to X's question: the draft it named. */
 void form_discard_draft(struct tui *t)
 {
 	struct form *f = t->form;
-	if (own_draft(f)) {
-		unlink(f->draft_path);
-		f->open = false;   /* the next n starts a clean form */
+	if (!f || !*f->discard_path)
 		return;
-	}
-	struct dead d;
-	dead_drafts(f, &d);
-	if (d.n)
-		unlink(d.path[0]);
+	unlink(f->discard_path);
+	if (!strcmp(f->discard_path, f->draft_path))
+		f->open = false;   /* the next n starts a clean form */
+	f->discard_path[0] = '\0';
 }
 
-/* A dead console's draft becomes this console's: renamed into place, so
- * two consoles starting at once never both take it. */
+/* n continues the oldest draft this console claimed: renamed into place. */
 static bool adopt_draft(struct form *f)
 {
-	struct dead d;
-	dead_drafts(f, &d);
-	if (d.n)
-		take_lock(f);
-	for (int i = 0; i < d.n; i++)
-		if (rename(d.path[i], f->draft_path) == 0)
+	struct dead mine;
+	claim_drafts(f, &mine);
+	for (int i = 0; i < mine.n; i++)
+		if (rename(mine.path[i], f->draft_path) == 0)
 			return true;
 	return false;
 }
@@ -306,9 +373,9 @@ static bool adopt_draft(struct form *f)
 /* How many drafts of dead consoles wait (after this console's own). */
 static int dead_count(struct form *f)
 {
-	struct dead d;
-	dead_drafts(f, &d);
-	return d.n;
+	struct dead mine;
+	claim_drafts(f, &mine);
+	return mine.n;
 }
 
 static const char *pick_code(const struct form *f, int i)
@@ -437,7 +504,7 @@ int form_draft_pending(struct tui *t)
 	if (!f)
 		return 0;
 	struct dead d;
-	dead_drafts(f, &d);
+	claim_drafts(f, &d);
 	int n = 0;
 	for (int i = 0; i < d.n; i++) {
 		int64_t id = draft_saved_as(t, d.path[i]);

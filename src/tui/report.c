@@ -1,13 +1,28 @@
 /* The statistics table (p): every row with its value as the report would
  * file it; hand rows are filled in here (Enter), templates switched (t). */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tui_internal.h"
+#include "zhishou/config.h"
+#include "zhishou/ctx.h"
 #include "zhishou/i18n.h"
 #include "zhishou/report.h"
+#include "zhishou/text.h"
 #include "zhishou/timeutil.h"
+
+#define TEMPLATES_MAX 32
+
+/* The compiled-in templates while t's pick list is open: their names and
+ * the rows it shows (Chinese caption, then the name). */
+struct templates {
+	char *name[TEMPLATES_MAX];
+	char *row[TEMPLATES_MAX];
+	int n;
+};
 
 /* The page's state (its list first: the shared list bindings reach it). */
 struct report_view {
@@ -16,6 +31,9 @@ struct report_view {
 	bool loaded;
 	char tmpl[64];
 	char text[512];   /* the row text the filter matches */
+	struct templates templates;
+	char out_path[PATH_MAX];   /* the file w writes, while it asks before overwriting */
+	enum report_format out_format;
 };
 
 
@@ -87,13 +105,25 @@ static void paint(struct tui *t, void *self)
 		tui_list_header(t, &v->list, TR("统计表", "Statistics table"));
 		return;
 	}
-	char line[512], a[40], b[40];
-	snprintf(line, sizeof line, "%s（%s）", v->r.title, v->r.t.name);
+	char line[1400], a[40], b[40];
+	snprintf(line, sizeof line, "%s（%s）", v->r.title, v->r.t.caption);
 	tui_list_header(t, &v->list, line);
-	snprintf(line, sizeof line, TR("填报单位：%s  统计时段：%s 至 %s", "Unit: %s  period: %s to %s"), v->r.unit,
+	/* 填报单位 comes from where the command's report takes it ([report]
+	 * bureau, through report_build); unset, the page says how to set it. */
+	bool unset = !*v->r.unit;
+	snprintf(line, sizeof line, TR("填报单位：%s  统计时段：%s 至 %s", "Unit: %s  period: %s to %s"),
+		 unset ? TR("（未设置）", "(not set)") : v->r.unit,
 		 time_format(v->r.since, TIME_SHORT, a, sizeof a), time_format(v->r.shown_until, TIME_SHORT, b, sizeof b));
 	tui_text(t, 1, 0, t->cols, line, C_DIM);
-	tui_list_paint(t, &v->list, 2, t->rows - 3);
+	int top = 2;
+	if (unset) {
+		const struct config *cfg = t->c->cfg;
+		snprintf(line, sizeof line, TR("设置填报单位：在配置文件 %s 的 [report] 一节写 bureau = 本局名称",
+					       "To set the unit: in %s, section [report], write bureau = your bureau's name"),
+			 cfg && *cfg->path ? cfg->path : "~/.config/zhishou/zhishou.conf");
+		tui_text(t, top++, 0, t->cols, line, C_WARN);
+	}
+	tui_list_paint(t, &v->list, top, t->rows - top - 1);
 	tui_hints(t, &report_key_table);
 }
 
@@ -117,30 +147,47 @@ static void value_done(struct tui *t, void *ud, const char *answer)
 	report_clear(&v->r);
 }
 
-static void template_done(struct tui *t, void *ud, const char *answer)
+static int template_cb(const char *name, void *ud)
 {
-	struct report_view *v = ud;
-	if (!answer || !*answer)
-		return;
+	struct templates *ts = ud;
 	struct report_template probe;
 	struct zs_error err = { 0 };
-	if (strchr(answer, '/') || report_template_load(answer, &probe, &err)) {
-		tui_message(t, true, "%s", err.msg[0] ? err.msg : TR("没有这个模板", "no such template"));
-		return;
+	if (ts->n == TEMPLATES_MAX || report_template_load(name, &probe, &err))
+		return 0;
+	char row[512];
+	snprintf(row, sizeof row, "%s  %s", probe.caption, name);
+	ts->name[ts->n] = strdup(name);
+	ts->row[ts->n] = strdup(row);
+	if (ts->name[ts->n] && ts->row[ts->n]) {
+		ts->n++;
+	} else {
+		free(ts->name[ts->n]);
+		free(ts->row[ts->n]);
 	}
 	report_template_clear(&probe);
-	snprintf(v->tmpl, sizeof v->tmpl, "%s", answer);
-	snprintf(t->report_template, sizeof t->report_template, "%s", answer);
-	v->list.sel = v->list.top = 0;
-	unload(v);
+	return 0;
 }
 
-static int name_cb(const char *name, void *ud)
+static void templates_free(struct templates *ts)
 {
-	char *buf = ud;
-	size_t l = strlen(buf);
-	snprintf(buf + l, 256 - l, "%s%s", l ? " " : "", name);
-	return 0;
+	for (int i = 0; i < ts->n; i++) {
+		free(ts->name[i]);
+		free(ts->row[i]);
+	}
+	ts->n = 0;
+}
+
+static void template_done(struct tui *t, void *ud, int index, const char *row)
+{
+	(void)row;
+	struct report_view *v = ud;
+	if (index >= 0 && index < v->templates.n) {
+		snprintf(v->tmpl, sizeof v->tmpl, "%s", v->templates.name[index]);
+		snprintf(t->report_template, sizeof t->report_template, "%s", v->tmpl);
+		v->list.sel = v->list.top = 0;
+		unload(v);
+	}
+	templates_free(&v->templates);
 }
 
 static bool key_fill(struct tui *t, void *self, int key)
@@ -160,20 +207,86 @@ static bool key_fill(struct tui *t, void *self, int key)
 	return true;
 }
 
+/* t: the templates by their Chinese captions (beside each, the name the
+ * command's --template takes), starting on the one shown. */
 static bool key_template(struct tui *t, void *self, int key)
 {
 	(void)key;
 	struct report_view *v = self;
-	char names[256] = "", q[320];
-	report_template_each(name_cb, names);
-	snprintf(q, sizeof q, TR("模板（%s）：", "Template (%s): "), names);
-	prompt_open(t, q, v->tmpl, template_done, v);
+	templates_free(&v->templates);
+	report_template_each(template_cb, &v->templates);
+	struct choose_opts o = { .filter = "", .start = -1 };
+	for (int i = 0; i < v->templates.n; i++)
+		if (!strcmp(v->templates.name[i], v->tmpl))
+			o.start = i;
+	list_choose_opts(t, TR("换统计表模板", "Switch template"), v->templates.row, v->templates.n, &o, template_done, v);
+	return true;
+}
+
+/* The table as it stands now (built again, as `zhishou report` would),
+ * written by report_write like the command's -o: whole or not at all; the
+ * message names the file by its full path. */
+static void write_now(struct tui *t, struct report_view *v)
+{
+	load(t, v);
+	if (!v->loaded)
+		return;
+	struct zs_error err = { 0 };
+	if (report_write(&v->r, v->out_format, v->out_path, NULL, &err)) {
+		tui_message(t, true, "%s", err.msg);
+		return;
+	}
+	char real[PATH_MAX];
+	tui_message(t, false, TR("已写入 %s", "Written: %s"), realpath(v->out_path, real) ? real : v->out_path);
+}
+
+static void overwrite_done(struct tui *t, void *ud, const char *answer)
+{
+	struct report_view *v = ud;
+	if (answer && (!strcmp(answer, "y") || !strcmp(answer, "Y")))
+		write_now(t, v);
+	else
+		tui_message(t, false, "%s", TR("没有写入", "Nothing written"));
+}
+
+static void path_done(struct tui *t, void *ud, const char *answer)
+{
+	struct report_view *v = ud;
+	char *path = answer ? text_trim(strdup(answer)) : NULL;
+	if (!path || !*path) {
+		free(path);
+		return;
+	}
+	snprintf(v->out_path, sizeof v->out_path, "%s", path);
+	free(path);
+	if (!report_format_of_path(v->out_path, &v->out_format)) {
+		tui_message(t, true, "%s", TR("文件名要以 .xlsx、.csv、.md 或 .txt 结尾，如 统计表.xlsx；没有写入",
+					     "the file name must end in .xlsx, .csv, .md or .txt, e.g. report.xlsx; nothing written"));
+		return;
+	}
+	if (access(v->out_path, F_OK) == 0) {
+		char q[PATH_MAX + 64];
+		snprintf(q, sizeof q, TR("%s 已存在，覆盖吗？y/n ", "%s exists. Overwrite? y/n "), v->out_path);
+		prompt_confirm(t, q, overwrite_done, v);
+		return;
+	}
+	write_now(t, v);
+}
+
+/* w: the table to a file, its format from the extension (as -o). */
+static bool key_write(struct tui *t, void *self, int key)
+{
+	(void)key;
+	struct report_view *v = self;
+	prompt_open(t, TR("写到文件（.xlsx .csv .md .txt）：", "Write to file (.xlsx .csv .md .txt): "), TR("统计表.xlsx", "report.xlsx"),
+		    path_done, v);
 	return true;
 }
 
 static const struct key_binding report_keys[] = {
 	{ { '\r', '\n', TUI_FKEY(KEY_ENTER) }, "Enter", "填写✎行", "fill in ✎", "填写所选的手填行（✎，带班领导；灰色行由当晚数据算出）", "fill in the selected hand row (✎, leaders; grey rows are computed)", ROLE_LEADER, key_fill },
 	{ { 't' }, "t", "换模板", "template", "换一个统计表模板", "switch to another template", ROLE_NONE, key_template },
+	{ { 'w' }, "w", "写出文件", "write", "把统计表写到文件（xlsx、csv、md、txt，看扩展名；同 zhishou report -o）", "write the table to a file (xlsx, csv, md, txt by its extension; as zhishou report -o)", ROLE_NONE, key_write },
 	{ { 'f' }, "f", "筛选", "filter", "筛选统计行", "filter the rows", ROLE_NONE, tui_list_key_filter },
 	{ { 27, 'q' }, "Esc/q", "返回", "back", "返回", "back", ROLE_NONE, tui_key_close },
 };
@@ -196,6 +309,7 @@ static void closed(struct tui *t, void *self)
 	(void)t;
 	struct report_view *v = self;
 	unload(v);
+	templates_free(&v->templates);
 	tui_list_free(&v->list);
 	free(v);
 }

@@ -246,6 +246,8 @@ int tui_term_check(char *note, size_t n);
 bool form_has_draft(struct tui *t);
 /* Unsaved drafts left by consoles that are gone, offered at start. */
 int form_draft_pending(struct tui *t);
+/* X: the question naming the draft y would discard (false: none). */
+bool form_discard_question(struct tui *t, char *q, size_t n);
 void form_discard_draft(struct tui *t);
 
 /* details (detail.c) */

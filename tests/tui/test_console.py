@@ -602,9 +602,19 @@ class Form(ConsoleTest):
         t.keys("Escape")
         t.wait_for("草稿已保留")
         self.assertEqual(len(self.drafts()), 1)
+        # X asks first, naming the draft; n keeps it, y discards it
         t.keys("X")
+        lines = t.wait_for("丢弃草稿「摘要未填」（来电人 张）？丢弃后不能恢复 y/n")
+        t.keys("n")
+        t.wait_for("草稿已保留")
+        self.assertEqual(len(self.drafts()), 1)
+        t.keys("X")
+        t.wait_for("丢弃草稿「摘要未填」")
+        t.keys("y")
         t.wait_for("已丢弃草稿")
         self.assertEqual(self.drafts(), [])
+        t.keys("X")
+        t.wait_for("没有可丢弃的草稿")
         t.keys("n")
         lines = t.wait_for("新登记：投诉")
         self.assertNotIn("张", lines[self.field_line(lines, "来电人")])
@@ -862,10 +872,12 @@ class Draft(ConsoleTest):
         b.wait_for("草稿已保留")
         self.assertEqual(self.draft_texts(), ["乙台的草稿", "甲台的草稿"])
         b.keys("X")                                     # b discards its own only
+        b.wait_for("丢弃草稿「乙台的草稿」")
+        b.keys("y")
         b.wait_for("已丢弃草稿")
         self.assertEqual(self.draft_texts(), ["甲台的草稿"])
         b.keys("X")                                     # a's lives: not b's to discard
-        time.sleep(0.2)
+        b.wait_for("没有可丢弃的草稿")
         self.assertEqual(self.draft_texts(), ["甲台的草稿"])
         a.keys("C-s")
         a.wait_for("已登记 #")
@@ -896,6 +908,42 @@ class Draft(ConsoleTest):
         live.keys("C-s")
         live.wait_for("已登记 #")
         self.assertEqual(self.newest()["summary"], "活着的台的草稿")
+
+    def test_a_draft_offered_to_one_console_is_not_taken_by_another(self):
+        """A dead console's draft offered to console A is A's: console B of
+        the same user, started while A lives, is not offered it and can
+        neither continue nor discard it; when A ends without taking it up,
+        the next console is offered it."""
+        dead = self.console(80, 24)
+        self.start_draft(dead, "被杀的台的草稿")
+        self.kill(dead)
+        a = self.console(80, 24, wait=False)
+        a.wait_for("发现上次未保存的登记草稿：按 n 继续编辑")
+        b = self.console(80, 24, wait=False)
+        b.wait_for("晚会曝光问题")
+        time.sleep(0.3)
+        self.assertNotIn("发现上次未保存", b.text())
+        b.keys("X")
+        b.wait_for("没有可丢弃的草稿")
+        b.keys("n")
+        lines = b.wait_for("新登记：投诉")
+        self.assertNotIn("被杀的台的草稿", "\n".join(lines))
+        self.assertNotIn("已恢复未保存的草稿", "\n".join(lines))
+        b.keys("Escape")
+        b.wait_for("晚会曝光问题")
+        self.assertEqual(self.draft_texts(), ["被杀的台的草稿"])
+        # A leaves without taking it up: it passes on, not lost
+        a.keys("q")
+        a.wait_for("仍要退出吗")
+        a.keys("y")
+        a.wait_dead()
+        c = self.console(80, 24, wait=False)
+        c.wait_for("发现上次未保存的登记草稿：按 n 继续编辑")
+        c.keys("X")
+        c.wait_for("丢弃草稿「被杀的台的草稿」")
+        c.keys("y")
+        c.wait_for("已丢弃草稿")
+        self.assertEqual(self.drafts(), [])
 
     def test_two_killed_consoles_drafts_are_both_offered(self):
         first = self.console(80, 24)
@@ -1902,7 +1950,7 @@ class StatisticsTable(ConsoleTest):
         k = keys.index("law_events")
         t = self.console(80, 24)
         t.keys("p")
-        lines = t.wait_for("统计表（default）")
+        lines = t.wait_for("统计表（值守台通用版）")
         # A computed row cannot be typed over.
         t.keys("Enter")
         t.wait_for("不能手填")
@@ -1919,6 +1967,118 @@ class StatisticsTable(ConsoleTest):
         self.assertEqual(got["value"], "3")
         audit = self.zs_json("audit", "--entity", "report")
         self.assertEqual(audit[-1]["action"], "set")
+
+
+    def test_templates_by_their_chinese_names(self):
+        """t lists the templates by their Chinese captions (the name
+        --template takes beside each), starting on the one shown; picking one
+        shows its table under that caption."""
+        t = self.console(100, 24)
+        t.keys("p")
+        t.wait_for("2026年“3·15”活动情况统计表（值守台通用版）")
+        t.keys("t")
+        lines = t.wait_for("换统计表模板")
+        rows = [l.strip() for l in lines[1:6]]
+        self.assertEqual(rows[:4], ["值守台通用版  default", "2021年和平区版  2021-activity",
+                                    "2022年银川版（左右两栏）  2022-activity", "2023年市局版  2023-activity"])
+        t.type("和平")
+        t.wait_until(lambda l: l[1].strip() == "2021年和平区版  2021-activity" and not l[2].strip(),
+                     what="the filter on the Chinese name")
+        t.keys("Enter")
+        t.wait_for("2026年度“3·15”活动工作情况统计表（2021年和平区版）")
+        t.wait_until(lambda l: any("组织普法活动" in x for x in l), what="the 2021 rows")
+        # the page remembers it: p again opens on it
+        t.keys("Escape")
+        t.wait_for("晚会曝光问题")
+        t.keys("p")
+        t.wait_for("（2021年和平区版）")
+
+    def test_write_the_table_to_a_file(self):
+        """w writes the table through report_write, as `zhishou report -o`
+        does: the format from the extension, the full path said after, an
+        existing file only after y, a bad name or directory refused with
+        nothing written."""
+        import shlex
+        cmd = "cd %s && exec %s --db night.db" % (shlex.quote(self.dir), shlex.quote(BIN))
+        t = tmuxdrv.Term(["/bin/sh", "-c", cmd], dict(self.env, TERM="xterm-256color"), 100, 24, workdir=self.dir)
+        self.addCleanup(t.close)
+        t.wait_for("晚会曝光问题")
+        t.keys("p")
+        t.wait_for("统计表（值守台通用版）")
+        t.keys("w")
+        t.wait_for("写到文件（.xlsx .csv .md .txt）：统计表.xlsx")
+        t.keys("C-u")
+        t.type("night.md")
+        t.keys("Enter")
+        out = os.path.join(self.dir, "night.md")
+        t.wait_for("已写入 %s" % out)
+        with open(out, encoding="utf-8") as f:
+            got = f.read()
+        want = self.zs("report", "--format", "md")
+        # the same table (the period's end is the clock's minute, which runs)
+        rows = lambda s: [l for l in s.splitlines() if l.startswith("|")]
+        self.assertEqual(rows(got), rows(want))
+        self.assertIn("受理消费者投诉", got)
+        # the default name: XLSX in the console's directory
+        t.keys("w")
+        t.wait_for("写到文件")
+        t.keys("Enter")
+        xlsx = os.path.join(self.dir, "统计表.xlsx")
+        t.wait_for("已写入 %s" % xlsx)
+        with open(xlsx, "rb") as f:
+            self.assertEqual(f.read(2), b"PK")
+        # an existing file: n keeps it, y overwrites
+        os.truncate(out, 0)
+        t.keys("w")
+        t.wait_for("写到文件")
+        t.keys("C-u")
+        t.type("night.md")
+        t.keys("Enter")
+        t.wait_for("night.md 已存在，覆盖吗？y/n")
+        t.keys("n")
+        t.wait_for("没有写入")
+        self.assertEqual(os.path.getsize(out), 0)
+        t.keys("w")
+        t.wait_for("写到文件")
+        t.keys("C-u")
+        t.type("night.md")
+        t.keys("Enter")
+        t.wait_for("已存在，覆盖吗")
+        t.keys("y")
+        t.wait_for("已写入 %s" % out)
+        self.assertGreater(os.path.getsize(out), 0)
+        # no format in the name, or a directory that is not there
+        for name, msg in (("night.pdf", "文件名要以 .xlsx、.csv、.md 或 .txt 结尾"),
+                          ("nodir/night.csv", "无法在目录 nodir/ 写入文件")):
+            t.keys("w")
+            t.wait_for("写到文件")
+            t.keys("C-u")
+            t.type(name)
+            t.keys("Enter")
+            t.wait_for(msg)
+        left = [n for n in os.listdir(self.dir) if not n.startswith(("night.db", "tmux-")) and n not in ("config", "state")]
+        self.assertEqual(sorted(left), sorted(["night.md", "统计表.xlsx"]))      # nothing half-written
+
+    def test_reporting_unit_from_the_config_or_how_to_set_it(self):
+        """填报单位 comes from [report] bureau, as for `zhishou report`;
+        unset, the page says where to set it."""
+        conf = os.path.join(self.env["XDG_CONFIG_HOME"], "zhishou", "zhishou.conf")
+        t = self.console(130, 24)
+        t.keys("p")
+        t.wait_for("统计表（")
+        lines = t.wait_until(lambda l: "填报单位：（未设置）" in l[1] and "bureau = 本局名称" in l[2],
+                             what="the unit unset and how to set it")
+        self.assertIn("设置填报单位：在配置文件 %s 的 [report] 一节写 bureau = 本局名称" % conf, lines[2])
+        t.keys("q")
+        t.keys("q")
+        t.wait_dead()
+        with open(conf, "w", encoding="utf-8") as f:
+            f.write("[report]\nbureau = 和平区市场监督管理局\n")
+        self.assertIn("和平区市场监督管理局", self.zs("report", "--format", "md"))
+        t = self.console(130, 24)
+        t.keys("p")
+        lines = t.wait_until(lambda l: "填报单位：和平区市场监督管理局" in l[1], what="the unit from the config")
+        self.assertNotIn("设置填报单位", "\n".join(lines))
 
 
 class Valgrind(ConsoleTest):
