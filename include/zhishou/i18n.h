@@ -19,5 +19,8 @@ static inline const char *tr_pick(const char *zh, const char *en)
 	return i18n_get() == LANG_EN ? en : zh;
 }
 #define TR(zh, en) tr_pick((zh), (en))
+/* The same for a printf format: a conditional of two literals, which the
+ * compiler checks both of against the arguments (a call's result it cannot). */
+#define TRF(zh, en) (i18n_get() == LANG_EN ? (en) : (zh))
 
 #endif

@@ -175,7 +175,7 @@ static int list_exec(struct cli *cli, int argc, char **argv)
 static void kv(const char *label, const char *value)
 {
 	char line[4096];
-	snprintf(line, sizeof line, "%s：%s", label, value && *value ? value : "—");
+	snprintf(line, sizeof line, TRF("%s：%s", "%s: %s"), label, value && *value ? value : "—");
 	out_line(stdout, line);
 }
 
@@ -220,7 +220,7 @@ static int show_exec(struct cli *cli, int argc, char **argv)
 	for (size_t k = 0; k < card.timeline.n; k++) {
 		const struct timeline_entry *x = &card.timeline.e[k];
 		char line[4096];
-		snprintf(line, sizeof line, "  %s %s%s（%s）", time_format(x->at, TIME_SHORT, t, sizeof t),
+		snprintf(line, sizeof line, TRF("  %s %s%s（%s）", "  %s %s%s (%s)"), time_format(x->at, TIME_SHORT, t, sizeof t),
 			 x->kind == TL_INSTRUCTION ? TR("批示：", "instruction: ") : "", x->what, x->who);
 		out_line(stdout, line);
 	}

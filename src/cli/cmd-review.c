@@ -123,7 +123,7 @@ static int print_text(const struct review *rv, bool md, const struct config *cfg
 		time_format(it->last_at, TIME_SHORT, last, sizeof last);
 		if (md) {
 			char title[512], done[512];
-			snprintf(line, sizeof line, "| %s%s | %s #%lld %s | %s | %s（%s） | %s |", it->overdue ? "!" : "",
+			snprintf(line, sizeof line, TRF("| %s%s | %s #%lld %s | %s | %s（%s） | %s |", "| %s%s | %s #%lld %s | %s | %s (%s) | %s |"), it->overdue ? "!" : "",
 				 it->changed ? "●" : "", what_label(it), (long long)it->id, md_cell(it->title, title, sizeof title),
 				 status_label(it), md_cell(it->last, done, sizeof done), last, due);
 			out_line(stdout, line);

@@ -436,7 +436,7 @@ static int change_cb(const struct audit_row *a, void *ud)
 		if (!strcmp(key, "status"))
 			say(&w, TR("状态改为 %s", "status set to %s"), vocab_label(&vocab_exposure_status, val));
 		else if (!strcmp(key, "level"))
-			say(&w, TR("级别改为 %s", "level set to %s"), vocab_label(&vocab_level, val));
+			say(&w, TR("级别改为 %s", "now %s"), vocab_label(&vocab_level, val));
 		else if (!strcmp(key, "local"))
 			say(&w, TR("本地涉及：%s", "local: %s"), vocab_label(&vocab_local, val));
 		else if (!strcmp(key, "lead_unit"))
@@ -460,7 +460,7 @@ static int change_cb(const struct audit_row *a, void *ud)
 		else if (!strcmp(key, "title"))
 			say(&w, TR("标题：%s", "title: %s"), val);
 		else
-			say(&w, "%s：%s", key, val);
+			say(&w, TRF("%s：%s", "%s: %s"), key, val);
 	}
 	json_decref(o);
 	if (!w.n)

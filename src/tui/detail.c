@@ -70,7 +70,7 @@ static void add_timeline(struct detail *d, const struct timeline *tl)
 				o += (size_t)snprintf(what + o, sizeof what - o, "%s", "    ");
 		}
 		what[o] = '\0';
-		add(d, c, "  %s %s%s（%s）", time_format(e->at, TIME_SHORT, t, sizeof t), tag, what, e->who);
+		add(d, c, TRF("  %s %s%s（%s）", "  %s %s%s (%s)"), time_format(e->at, TIME_SHORT, t, sizeof t), tag, what, e->who);
 	}
 }
 
@@ -92,20 +92,20 @@ static void load_intake(struct tui *t, struct detail *d)
 	char tm[32];
 	add(d, C_TITLE, "#%lld  %s  %s  %s", (long long)i->id, vocab_label(&vocab_channel, i->channel), vocab_label(&vocab_kind, i->kind),
 	    vocab_label(&vocab_status, i->status));
-	add(d, C_NORMAL, "%s：%s", TR("受理时间", "Received"), time_format(i->received_at, TIME_FULL, tm, sizeof tm));
-	add(d, C_NORMAL, "%s：%s  %s", TR("来电人", "Caller"), *i->caller ? i->caller : "—", *i->phone ? i->phone : "");
-	add(d, C_NORMAL, "%s：%s  %s", TR("被投诉主体", "Business"), *i->subject ? i->subject : "—", i->uscc);
-	add(d, C_NORMAL, "%s：%s", TR("分类", "Category"), *i->category ? vocab_label(&vocab_category, i->category) : "—");
-	add(d, C_NORMAL, "%s：%s", TR("工单号", "Reference"), *i->ref ? i->ref : "—");
-	add(d, C_NORMAL, "%s：%s", TR("登记人", "Logged by"), card.recorder);
+	add(d, C_NORMAL, TRF("%s：%s", "%s: %s"), TR("受理时间", "Received"), time_format(i->received_at, TIME_FULL, tm, sizeof tm));
+	add(d, C_NORMAL, TRF("%s：%s  %s", "%s: %s  %s"), TR("来电人", "Caller"), *i->caller ? i->caller : "—", *i->phone ? i->phone : "");
+	add(d, C_NORMAL, TRF("%s：%s  %s", "%s: %s  %s"), TR("被投诉主体", "Business"), *i->subject ? i->subject : "—", i->uscc);
+	add(d, C_NORMAL, TRF("%s：%s", "%s: %s"), TR("分类", "Category"), *i->category ? vocab_label(&vocab_category, i->category) : "—");
+	add(d, C_NORMAL, TRF("%s：%s", "%s: %s"), TR("工单号", "Reference"), *i->ref ? i->ref : "—");
+	add(d, C_NORMAL, TRF("%s：%s", "%s: %s"), TR("登记人", "Logged by"), card.recorder);
 	if (i->exposure_id)
-		add(d, C_NORMAL, "%s：#%lld %s", TR("关联曝光", "Exposure"), (long long)i->exposure_id, i->exposure_title);
+		add(d, C_NORMAL, TRF("%s：#%lld %s", "%s: #%lld %s"), TR("关联曝光", "Exposure"), (long long)i->exposure_id, i->exposure_title);
 	if (*i->handling)
-		add(d, C_NORMAL, "%s：%s %s", TR("处理方式", "Handling"), vocab_label(&vocab_handling, i->handling), i->transfer_unit);
+		add(d, C_NORMAL, TRF("%s：%s %s", "%s: %s %s"), TR("处理方式", "Handling"), vocab_label(&vocab_handling, i->handling), i->transfer_unit);
 	if (i->duplicate_of)
-		add(d, C_NORMAL, "%s：#%lld", TR("重复于", "Duplicate of"), (long long)i->duplicate_of);
+		add(d, C_NORMAL, TRF("%s：#%lld", "%s: #%lld"), TR("重复于", "Duplicate of"), (long long)i->duplicate_of);
 	if (i->recovered_fen)
-		add(d, C_NORMAL, "%s：%lld.%02lld", TR("挽回损失（元）", "Recovered (yuan)"), (long long)(i->recovered_fen / 100),
+		add(d, C_NORMAL, TRF("%s：%lld.%02lld", "%s: %lld.%02lld"), TR("挽回损失（元）", "Recovered (yuan)"), (long long)(i->recovered_fen / 100),
 		    (long long)(i->recovered_fen % 100));
 	add(d, C_TITLE, "%s", TR("内容摘要", "Summary"));
 	add(d, C_NORMAL, "%s", i->summary);
@@ -139,16 +139,16 @@ static void load_exposure(struct tui *t, struct detail *d)
 	char tm[32], dl[32], lv[2] = { (char)('0' + e->level), 0 };
 	bool overdue = card.due == DUE_OVERDUE;
 	add(d, C_TITLE, "#%lld  %s", (long long)e->id, e->title);
-	add(d, C_NORMAL, "%s：%s  %s：%s  %s：%s", TR("级别", "Level"), vocab_label(&vocab_level, lv), TR("状态", "Status"),
+	add(d, C_NORMAL, TRF("%s：%s  %s：%s  %s：%s", "%s: %s  %s: %s  %s: %s"), TR("级别", "Level"), vocab_label(&vocab_level, lv), TR("状态", "Status"),
 	    vocab_label(&vocab_exposure_status, e->status), TR("本地涉及", "Local"), vocab_label(&vocab_local, e->local));
-	add(d, overdue ? C_OVERDUE : card.due == DUE_SOON ? C_WARN : C_NORMAL, "%s：%s  %s：%s%s", TR("曝光时间", "Aired"),
+	add(d, overdue ? C_OVERDUE : card.due == DUE_SOON ? C_WARN : C_NORMAL, TRF("%s：%s  %s：%s%s", "%s: %s  %s: %s%s"), TR("曝光时间", "Aired"),
 	    time_format(e->aired_at, TIME_FULL, tm, sizeof tm), TR("时限", "Deadline"), time_format(e->deadline, TIME_FULL, dl, sizeof dl),
 	    overdue ? TR("  ！已超时", "  ! OVERDUE") : "");
-	add(d, C_NORMAL, "%s：%s  %s：%s", TR("牵头单位", "Lead"), *e->lead_unit ? e->lead_unit : "—", TR("协办", "Assisting"),
+	add(d, C_NORMAL, TRF("%s：%s  %s：%s", "%s: %s  %s: %s"), TR("牵头单位", "Lead"), *e->lead_unit ? e->lead_unit : "—", TR("协办", "Assisting"),
 	    *e->assist_units ? e->assist_units : "—");
-	add(d, C_NORMAL, "%s：%s", TR("行业", "Industry"), *e->industry ? e->industry : "—");
-	add(d, C_NORMAL, "%s：%s", TR("涉事企业", "Companies"), *e->companies ? e->companies : "—");
-	add(d, C_NORMAL, "%s：%s", TR("关键词", "Keywords"), *e->keywords ? e->keywords : "—");
+	add(d, C_NORMAL, TRF("%s：%s", "%s: %s"), TR("行业", "Industry"), *e->industry ? e->industry : "—");
+	add(d, C_NORMAL, TRF("%s：%s", "%s: %s"), TR("涉事企业", "Companies"), *e->companies ? e->companies : "—");
+	add(d, C_NORMAL, TRF("%s：%s", "%s: %s"), TR("关键词", "Keywords"), *e->keywords ? e->keywords : "—");
 	add(d, C_TITLE, "%s", TR("处置经过（按时间：措施、批示、变更）", "Timeline (actions, instructions, changes)"));
 	add_timeline(d, &card.timeline);
 	add(d, C_TITLE, TR("关联登记 %lld 件（最新 %d 件）", "Linked intakes: %lld (newest %d)"), (long long)card.linked_total,
@@ -319,7 +319,7 @@ static bool ask(struct tui *t, void *self, int key)
 		return false;
 	d->action = key;
 	char q[256];
-	snprintf(q, sizeof q, "%s：", TR(b->zh, b->en));
+	snprintf(q, sizeof q, TRF("%s：", "%s: "), TR(b->zh, b->en));
 	/* A field's prompt starts with what it holds: Enter keeps it, typing
 	 * replaces it, → edits it. */
 	const char *cur = "";
@@ -419,7 +419,7 @@ static bool pick_word(struct tui *t, void *self, int key)
 		snprintf(title, sizeof title, "%s", TR("记录措施：先选类型（打字筛选），Enter 选定，Esc 取消",
 						       "Action: pick its kind (type to filter), Enter picks, Esc cancels"));
 	else
-		snprintf(title, sizeof title, TR("%s：打字筛选，Enter 选定，Esc 取消", "%s: type to filter, Enter picks, Esc cancels"),
+		snprintf(title, sizeof title, TRF("%s：打字筛选，Enter 选定，Esc 取消", "%s: type to filter, Enter picks, Esc cancels"),
 			 b ? TR(b->hint_zh, b->hint_en) : "");
 	struct choose_opts o = { .start = start };
 	list_choose_opts(t, title, w->rows, w->n, &o, action ? action_kind_picked : word_picked, d);

@@ -106,7 +106,7 @@ static void paint(struct tui *t, void *self)
 		return;
 	}
 	char line[1400], a[40], b[40];
-	snprintf(line, sizeof line, "%s（%s）", v->r.title, v->r.t.caption);
+	snprintf(line, sizeof line, TRF("%s（%s）", "%s (%s)"), v->r.title, v->r.t.caption);
 	tui_list_header(t, &v->list, line);
 	/* 填报单位 comes from where the command's report takes it ([report]
 	 * bureau, through report_build); unset, the page says how to set it. */

@@ -748,7 +748,11 @@ class ExposureBehaviour(ZsTestCase):
         self.assertIn("level 2 (major)", e.ok("expose", "show", "1", lang="en").out)
         self.assertIn("[level 3 (serious)] #2", e.ok("board", lang="en").out)
         e.ok("expose", "update", "2", "--level", "1")
-        self.assertIn("level set to level 1 (extreme)", e.ok("expose", "show", "2", lang="en").out)
+        shown = e.ok("expose", "show", "2", lang="en").out
+        self.assertIn("now level 1 (extreme)", shown)
+        # English labels take an English colon
+        self.assertNotIn("：", shown)
+        self.assertIn("title: 另一问题", shown)
         self.assertIn("level 4 (general)(4)", e.ok("expose", "update", "--help", lang="en").out)
         for out in (lists, e.ok("board", lang="en").out):
             self.assertIsNone(re.search(r"\b(I|II|III|IV)\b", out), out)

@@ -2231,6 +2231,18 @@ class English(ConsoleTest):
         t.type("123")
         t.wait_for("11-digit mobile")
 
+    def test_lang_en_details_take_english_colons(self):
+        t = self.console(80, 24, lang="en")
+        t.wait_stable(quiet=0.15)
+        t.keys("Enter")          # the board's first exposure
+        lines = t.wait_until(lambda ls: any(l.strip().startswith("Lead: ") for l in ls), what="the exposure's fields")
+        text = "\n".join(lines)
+        for label in ("Level: ", "Status: ", "Aired: ", "Industry: ", "Lead: "):
+            self.assertIn(label, text)
+        self.assertIsNone(re.search(r"\b(Level|Status|Aired|Industry|Lead|Companies)：", text), text)
+        # the timeline names who did it in English brackets
+        self.assertRegex(text, r"exposure recorded \(\S+\)")
+
     def test_lang_en_help(self):
         t = self.console(80, 24, lang="en")
         t.keys("?")
