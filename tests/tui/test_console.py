@@ -2636,6 +2636,21 @@ class Widgets(ConsoleTest):
         t.keys("End")
         t.wait_until(lambda ls: "最后几个字" in self.body(ls), what="the end again")
 
+    def test_pager_breaks_lines_as_the_cli_does(self):
+        # Lines of 37 to 39 characters before a "，" and before "08:00": in
+        # the detail's 78 columns a break by width alone would start a line
+        # with "，" (39) and cut the time (37, 38); text_wrap_line, as out_wrap.
+        lines_ = ["顾" * k + "，要求退款。" for k in range(37, 40)]
+        lines_ += ["说" * k + "08:00购买" for k in range(37, 40)]
+        iid = self.log_add("\n".join(lines_), subject="断行测试店")
+        t = self.console(80, 24)
+        self.open_newest_intake(t, iid)
+        lines = t.wait_until(lambda ls: sum("购买" in l for l in ls) == 3, what="the last summary line")
+        body = [l.strip() for l in lines[1:-1]]
+        for l in body:
+            self.assertFalse(l.startswith("，") or l.startswith("。"), "\n".join(lines))
+        self.assertEqual(sum("08:00" in l for l in body), 3, "\n".join(lines))
+
     def test_filter_narrows_the_roster_and_says_no_match(self):
         t = self.console(80, 24)
         t.keys("r")
