@@ -704,6 +704,15 @@ static void caller_line(struct tui *t, const struct form *f, int y, int x)
 	tui_text(t, y, x, t->cols - x, line, C_WARN);
 }
 
+/* Rows for the summary: what 24 rows leave after the other fields, the
+ * caller line under the phone, the duplicate and exposure hints and the
+ * hint line; more on a taller window, up to 10. */
+static int summary_rows(const struct tui *t)
+{
+	int rows = t->rows - 19;
+	return rows < 1 ? 1 : rows > 10 ? 10 : rows;
+}
+
 static void paint(struct tui *t, void *self)
 {
 	struct form *f = self;
@@ -738,9 +747,12 @@ static void paint(struct tui *t, void *self)
 				t->cursor_on = false;
 			}
 		} else {
-			int cx = le_draw(t, &f->edit[i], y, label_w, value_w, focus ? C_SELECTED : C_NORMAL);
+			/* The summary takes the rows the form has to spare (five at
+			 * 80x24), so a long complaint stays readable as it is typed. */
+			int rows = i == FI_TEXT ? summary_rows(t) : 1, cy;
+			int cx = le_draw_rows(t, &f->edit[i], y, label_w, value_w, rows, focus ? C_SELECTED : C_NORMAL, &cy);
 			if (focus) {
-				t->cursor_y = y;
+				t->cursor_y = cy;
 				t->cursor_x = cx;
 				t->cursor_on = true;
 			}
@@ -748,6 +760,7 @@ static void paint(struct tui *t, void *self)
 				tui_text(t, y, msg_x, t->cols - msg_x, f->msg[i], C_WARN);
 			else if (i == FI_EXPOSURE && f->exposure_title[0])
 				tui_text(t, y, msg_x, t->cols - msg_x, f->exposure_title, C_DIM);
+			y += rows - 1;
 		}
 		if (i == FI_PHONE && f->caller.count)
 			caller_line(t, f, ++y, label_w);

@@ -548,27 +548,43 @@ class Form(ConsoleTest):
         self.assertEqual(self.drafts(), [])
 
     def test_caret_follows_long_chinese_text(self):
+        """The summary shows several rows at 80x24, wrapped by display
+        columns: a long complaint is read back whole as it is typed, and the
+        form still fits with its hint line."""
         t = self.console(80, 24)
         t.keys("n")
         t.wait_for("新登记：投诉")
         t.keys("Tab", "Tab", "Tab", "Tab")     # to the summary
-        text = "晚会曝光的老坛酸菜我在便民超市买过三袋现在要求退款并赔偿损失"
+        text = ("晚会曝光的老坛酸菜我在便民超市买过三袋，现在要求退款并赔偿损失。"
+                "商家说是去年进的货，不肯退，还说我的小票看不清楚最后四个字")
         t.type(text)
-        lines = t.wait_for("赔偿损失")
+        lines = t.wait_for("最后四个字")
         row = self.field_line(lines, "内容摘要")
+        value = []
+        for l in lines[row:]:
+            if l[:12].strip() and l is not lines[row]:
+                break
+            value.append(slice_cols(l, 12, 12 + 38).rstrip())
+        while value and not value[-1]:
+            value.pop()                                      # the field's empty rows
+        self.assertGreaterEqual(len(value), 3, "\n".join(lines))
+        self.assertEqual("".join(value), text)              # all of it, the start too
+        for v in value:
+            self.assertLessEqual(dwidth(v), 37)              # wrapped in the field
+        ref = self.field_line(lines, "工单号")
+        self.assertEqual(ref, row + 5)                       # five rows at 24
+        self.assertLess(self.field_line(lines, "关联曝光"), 23)
+        self.assertTrue(lines[23].startswith("Tab/↓ 换栏"), lines[23])
         x, y = t.cursor()
-        self.assertEqual(y, row)
-        shown = slice_cols(lines[row], 12, x)
-        self.assertTrue(text.endswith(shown), (shown, lines[row]))
-        self.assertEqual(dwidth(shown), x - 12)          # no half character before the caret
-        self.assertLessEqual(x, 12 + 38 - 1)             # the caret stays inside the field
+        last = row + len(value) - 1
+        self.assertEqual((x, y), (12 + dwidth(value[-1]), last))   # caret after the last character
         # two characters left: what is left of the caret is still the text up to there
         t.keys("Left", "Left")
 
         def moved(lines):
             x2, y2 = t.cursor()
-            before = slice_cols(lines[row], 12, x2)
-            return y2 == row and x2 > 12 and before and text[:-2].endswith(before) and dwidth(before) == x2 - 12
+            before = slice_cols(lines[last], 12, x2)
+            return y2 == last and before == value[-1][:-2] and dwidth(before) == x2 - 12
         t.wait_until(moved, what="caret two characters left")
 
     def test_picking_channel_F2_last_channel_and_draft_keys(self):
@@ -3036,8 +3052,9 @@ class SeveralLines(ConsoleTest):
         t.type("第二行内容")
         lines = t.wait_for("第二行内容")
         row = self.field_line(lines, "内容摘要")
-        self.assertIn("第一行内容↵第二行内容", lines[row])
-        self.assertEqual(self.field_line(lines, "工单号"), row + 1)   # Ctrl-J did not move on
+        self.assertIn("第一行内容↵", lines[row])            # the break shown, and the next row
+        self.assertEqual(slice_cols(lines[row + 1], 12).strip(), "第二行内容")
+        self.assertEqual(self.field_line(lines, "工单号"), row + 5)   # Ctrl-J did not move on
         t.keys("C-s")
         t.wait_for("已登记 #")
         iid = self.newest()["id"]
