@@ -635,6 +635,39 @@ class Form(ConsoleTest):
         lines = t.wait_for("新登记：投诉")
         self.assertNotIn("张", lines[self.field_line(lines, "来电人")])
 
+    def test_every_channel_shown_and_picked_by_digits_at_80_columns(self):
+        with open(os.path.join(SOURCE_ROOT, "src", "core", "codes.c"), encoding="utf-8") as f:
+            src = f.read()
+        body = re.search(r"code_label channels\[\] = \{(.*?)\n\};", src, re.S).group(1)
+        channels = re.findall(r'\{ "([^"]+)", "([^"]+)", "[^"]+" \}', body)
+        self.assertGreater(len(channels), 10)
+        t = self.console(80, 24)
+        t.keys("n")
+        t.wait_for("新登记：投诉")
+        t.keys("BTab", "BTab", "BTab")          # caller -> category -> kind -> channel
+        last = "%d %s" % (len(channels), channels[-1][1])
+        lines = t.wait_for(last)
+        screen = "\n".join(lines)
+        for k, (code, zh) in enumerate(channels):
+            self.assertIn("%d %s" % (k + 1, zh), screen)   # every one, numbered, none cut
+        self.assertNotIn("…", screen)
+        self.assertTrue(lines[23].startswith("Tab/↓ 换栏"), lines[23])
+        t.keys("1", "0")                        # two digits: the 10th
+        t.wait_for("< %s >" % channels[9][1])
+        t.keys("5")                             # a while later: one digit again
+        t.wait_for("< %s >" % channels[4][1])
+        time.sleep(1.6)
+        t.keys("1", "1")
+        t.wait_for("< %s >" % channels[10][1])
+        t.keys("Tab")
+        t.wait_gone(last)                       # the list goes with the focus
+        t.keys("Tab", "Tab", "Tab", "Tab", "Tab", "Tab")   # to the summary
+        t.type("渠道测试")
+        t.wait_for("渠道测试")
+        t.keys("C-s")
+        t.wait_for("已登记 #")
+        self.assertEqual(self.newest()["channel"], channels[10][0])
+
     def test_unknown_key_sequence_does_not_leave_the_form(self):
         """Home as PuTTY and tmux send it (ESC [ 1 ~), which xterm's terminfo
         does not know: it must not count as Esc and throw the operator out of
