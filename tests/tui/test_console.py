@@ -725,7 +725,7 @@ class Form(ConsoleTest):
         time.sleep(0.3)
         lines = t.capture()
         self.assertIn("新登记：投诉", lines[0])     # still in the form
-        self.assertNotEqual(lines[-1].strip(), "")     # with the reason on the last line
+        self.assertIn("摘要", lines[-2])               # with the reason above the hint line
         self.assertEqual(self.newest()["id"], last)
 
     def test_duplicate_warning_and_exposure_suggestion(self):
@@ -1012,7 +1012,7 @@ class Draft(ConsoleTest):
         t.wait_for("第二台的草稿")
         t.keys("C-s")
         lines = t.wait_for("已登记 #")
-        self.assertNotIn("还有", lines[-1])
+        self.assertNotIn("还有", lines[-2])
         got = [i["summary"] for i in self.zs_json("log", "list", "--limit", "2")]
         self.assertEqual(got, ["第二台的草稿", "第一台的草稿"])
         self.assertEqual(self.drafts(), [])
@@ -2399,12 +2399,13 @@ class Roles(ConsoleTest):
         return eid, lines
 
     def refusal(self, t, needle):
-        """The red status line with the core's refusal; returns its text."""
+        """The red status line (above the hint line) with the core's
+        refusal; returns its text."""
         lines = t.wait_for(needle)
-        last = lines[-1]
+        last = lines[-2]
         self.assertIn(needle, last, "\n".join(lines))
-        self.assertIn(31, sgr_params(t.capture(escapes=True)[-1]), "the refusal is not red: %r" % last)
-        self.assertNotIn("Enter 确定", last)          # no prompt opened
+        self.assertIn(31, sgr_params(t.capture(escapes=True)[-2]), "the refusal is not red: %r" % last)
+        self.assertNotIn("Enter 确定", lines[-1])     # no prompt opened
         return last
 
     def test_header_names_the_role(self):
@@ -2699,6 +2700,20 @@ class Widgets(ConsoleTest):
         for l in body:
             self.assertFalse(l.startswith("，") or l.startswith("。"), "\n".join(lines))
         self.assertEqual(sum("08:00" in l for l in body), 3, "\n".join(lines))
+
+    def test_a_message_leaves_the_key_hints_readable(self):
+        iid = self.log_add("提示行测试", subject="测试商店")
+        t = self.console(80, 24)
+        lines = self.open_newest_intake(t, iid)
+        hints = lines[-1]
+        self.assertIn("Esc/q 返回", hints)
+        t.keys("a")
+        t.wait_for("加备注：")
+        t.type("已回电")
+        t.keys("Enter")
+        lines = t.wait_until(lambda ls: "已保存" in "\n".join(ls) and "加备注：" not in ls[-2], what="已保存")
+        self.assertEqual(lines[-1], hints)                   # the keys, while the message shows
+        self.assertEqual(lines[-2].strip(), "已保存")
 
     def test_filter_narrows_the_roster_and_says_no_match(self):
         t = self.console(80, 24)
