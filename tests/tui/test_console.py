@@ -456,6 +456,30 @@ class Dashboard(ConsoleTest):
             cols.add(col_of(r, m.start()))
         self.assertEqual(len(cols), 1, rows)
 
+    def test_board_shows_from_the_top_after_the_window_grows(self):
+        for k in range(3):          # more open exposures than 80x24 has rows for
+            self.zs("expose", "add", "--title", "窗口测试曝光%d" % k, "--level", "4")
+        titles = [e["title"] for e in self.zs_json("expose", "list")]
+        t = self.console(80, 24)
+        lines = t.wait_stable()
+        shown = board_rows(lines)
+        self.assertLess(len(shown), len(titles))
+        for _ in titles:
+            t.keys("Down")          # to the last one: the list scrolls
+        lines = t.wait_until(lambda ls: any(titles[-1][:6] in r for r in board_rows(ls)), what="the last exposure")
+        self.assertFalse(any(titles[0][:6] in r for r in board_rows(lines)))
+        t.resize(160, 48)
+        def grown(ls):
+            rows = board_rows(ls) if len(ls) == 48 else []
+            return len(rows) >= len(titles) and titles[0][:6] in rows[0] and titles[-1][:6] in rows[-1]
+        lines = t.wait_until(grown, what="the grown board from the first exposure")   # a slow repaint too
+        rows = board_rows(lines)
+        self.assertEqual(len(rows), len(titles), "\n".join(lines))
+        for title, row in zip(titles, rows):     # from the first on, every one, in order
+            self.assertIn(title[:6], row)
+        last = self.zs_json("expose", "list")[-1]["id"]
+        self.assertTrue(any(re.match(r"^ #%d 还没有批示" % last, l) for l in lines))   # still the selected one
+
     def test_ambiguous_wide_setting_uses_ascii_lines(self):
         with open(os.path.join(self.env["XDG_CONFIG_HOME"], "zhishou", "zhishou.conf"), "w") as f:
             f.write("[display]\nambiguous_wide = true\n")
