@@ -91,6 +91,16 @@ char *text_trim(char *s);
  * prefix takes (may be NULL). */
 size_t text_fit(const char *s, int cols, int *used);
 
+/* Bytes of s that go on one line of cols columns when text is wrapped:
+ * as many whole clusters as fit (at least one), but the line does not end
+ * just before closing punctuation (。，、；：！？）」』” and , . ): the
+ * character before it goes down with it, so no line starts with it; nor
+ * inside a Latin word or a number (zhishou, 13812345678, 08:00) when an
+ * earlier break is near; a field or list item stays whole when a space or
+ * a comma is near the end.
+ * The one break rule of the CLI's out_wrap and the console's pager. */
+size_t text_wrap_line(const char *s, int cols);
+
 /* Write s into out (size outsz) cut to at most cols columns: if s is wider,
  * it is cut at a grapheme cluster boundary and ends with "…" (the ellipsis counts
  * its own width, 1 or 2 per the ambiguous setting), then, if pad, padded

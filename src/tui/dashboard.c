@@ -342,6 +342,11 @@ static void paint_board(struct tui *t, struct dashboard *d, int y, int h, int w)
 		d->exp_top = d->exp_sel;
 	if (d->exp_sel >= d->exp_top + rows)
 		d->exp_top = d->exp_sel - rows + 1;
+	/* A window grown (or a list shrunk) shows from the top again as far as
+	 * the rows allow: no empty rows under the list while rows above it
+	 * stay hidden; the selection stays in view. */
+	if (d->exp_top > d->nexp - rows)
+		d->exp_top = d->nexp > rows ? d->nexp - rows : 0;
 	bool wide = w >= 110, en = i18n_get() == LANG_EN;
 	int64_t max_id = 0;
 	for (int k = 0; k < d->nexp; k++)

@@ -73,6 +73,8 @@ struct form {
 	struct intake_hints hints;
 	struct caller_history caller;  /* the phone's earlier intakes, shown under it */
 	char exposure_title[256];      /* the linked exposure's title, shown beside its number */
+	int digit, digit_field;        /* a digit just typed on a pick field (0: none) ... */
+	int64_t digit_at;              /* ... and when (monotonic ms): 1 then 1 picks the 11th */
 	char caller_phone[64];         /* the number they were read for: read again only when it changes */
 	bool open;
 	char token[33];             /* this form's draft token: 32 hex digits */
@@ -704,6 +706,56 @@ static void caller_line(struct tui *t, const struct form *f, int y, int x)
 	tui_text(t, y, x, t->cols - x, line, C_WARN);
 }
 
+/* Choices picked by their number, typed as one or two digits (1-9, then
+ * 10 as 1 0): more than this are picked by typing their name. */
+#define PICK_DIGITS_MAX 19
+
+static int choice_width(const struct vocab *v, size_t k, char *buf, size_t n)
+{
+	snprintf(buf, n, "%zu %s", k + 1, TR(v->items[k].zh, v->items[k].en));
+	return text_width(buf);
+}
+
+/* Columns the numbered choices take on one line. */
+static int choices_width(const struct vocab *v)
+{
+	char buf[256];
+	int w = 0;
+	for (size_t k = 0; k < v->n; k++)
+		w += choice_width(v, k, buf, sizeof buf) + 2;
+	return w - 2;
+}
+
+/* The numbered choices from (y, x) in w columns, a choice never split
+ * between rows, on at most max rows; returns the rows used. */
+static int choice_rows(struct tui *t, const struct vocab *v, int y, int x, int w, int max)
+{
+	char buf[256];
+	int row = 0, col = 0;
+	for (size_t k = 0; k < v->n; k++) {
+		int cw = choice_width(v, k, buf, sizeof buf);
+		if (col && col + 2 + cw > w) {
+			if (++row == max)
+				return row;
+			col = 0;
+		}
+		if (col)
+			col += 2;
+		tui_text(t, y + row, x + col, w - col, buf, C_HINT);
+		col += cw;
+	}
+	return row + 1;
+}
+
+/* Rows for the summary: what 24 rows leave after the other fields, the
+ * caller line under the phone, the duplicate and exposure hints and the
+ * hint line; more on a taller window, up to 10. */
+static int summary_rows(const struct tui *t)
+{
+	int rows = t->rows - 19;
+	return rows < 1 ? 1 : rows > 10 ? 10 : rows;
+}
+
 static void paint(struct tui *t, void *self)
 {
 	struct form *f = self;
@@ -713,6 +765,7 @@ static void paint(struct tui *t, void *self)
 	int value_w = t->cols >= 120 ? 60 : 38;
 	int msg_x = label_w + value_w + 2;
 	int y = 2;
+	const struct vocab *below = NULL;
 	for (int i = 0; i < FI_N; i++, y++) {
 		bool focus = f->focus == i;
 		char label[64];
@@ -725,22 +778,31 @@ static void paint(struct tui *t, void *self)
 			snprintf(buf, sizeof buf, "< %s >", cur);
 			tui_text(t, y, label_w, value_w, buf, focus ? C_SELECTED : C_NORMAL);
 			if (focus) {
-				/* The short list of choices, numbered for one-key picking. */
-				char list[1024];
-				size_t n = 0;
-				if (v->n > 9)   /* first: at 80 columns only a few choices fit */
-					n += (size_t)snprintf(list, sizeof list, "%s", TR("打字筛选  ", "type to filter  "));
-				for (size_t k = 0; k < v->n && k < 9 && n < sizeof list - 64; k++)
-					n += (size_t)snprintf(list + n, sizeof list - n, "%zu %s  ", k + 1, TR(v->items[k].zh, v->items[k].en));
-				if (v->n > 9)
+				/* The choices, numbered for picking by digits: beside the
+				 * field when they fit, else all of them in rows under the
+				 * fields (the channels at 80 columns); a long vocabulary
+				 * (the categories) is picked by typing. */
+				if (choices_width(v) <= t->cols - msg_x)
+					choice_rows(t, v, y, msg_x, t->cols - msg_x, 1);
+				else if (v->n <= PICK_DIGITS_MAX)
+					below = v;
+				else {
+					char list[1024];
+					size_t n = (size_t)snprintf(list, sizeof list, "%s", TR("打字筛选  ", "type to filter  "));
+					for (size_t k = 0; k < v->n && k < 9 && n < sizeof list - 64; k++)
+						n += (size_t)snprintf(list + n, sizeof list - n, "%zu %s  ", k + 1, TR(v->items[k].zh, v->items[k].en));
 					snprintf(list + n, sizeof list - n, "%s", TR("←→ 更多", "←→ more"));
-				tui_text(t, y, msg_x, t->cols - msg_x, list, C_HINT);
+					tui_text(t, y, msg_x, t->cols - msg_x, list, C_HINT);
+				}
 				t->cursor_on = false;
 			}
 		} else {
-			int cx = le_draw(t, &f->edit[i], y, label_w, value_w, focus ? C_SELECTED : C_NORMAL);
+			/* The summary takes the rows the form has to spare (five at
+			 * 80x24), so a long complaint stays readable as it is typed. */
+			int rows = i == FI_TEXT ? summary_rows(t) : 1, cy;
+			int cx = le_draw_rows(t, &f->edit[i], y, label_w, value_w, rows, focus ? C_SELECTED : C_NORMAL, &cy);
 			if (focus) {
-				t->cursor_y = y;
+				t->cursor_y = cy;
 				t->cursor_x = cx;
 				t->cursor_on = true;
 			}
@@ -748,11 +810,17 @@ static void paint(struct tui *t, void *self)
 				tui_text(t, y, msg_x, t->cols - msg_x, f->msg[i], C_WARN);
 			else if (i == FI_EXPOSURE && f->exposure_title[0])
 				tui_text(t, y, msg_x, t->cols - msg_x, f->exposure_title, C_DIM);
+			y += rows - 1;
 		}
 		if (i == FI_PHONE && f->caller.count)
 			caller_line(t, f, ++y, label_w);
 	}
 	y++;
+	if (below) {
+		/* What is left above the hint line after the two hints below. */
+		int room = t->rows - 1 - y - (f->hints.dup_of != 0) - (f->hints.suggest_exposure != 0);
+		y += choice_rows(t, below, y, 1, t->cols - 2, room > 1 ? room : 1);
+	}
 	if (f->hints.dup_of) {
 		char line[512];
 		snprintf(line, sizeof line, TR("! 可能重复：第 %lld 件（%s）", "! Possible duplicate of #%lld (%s)"), (long long)f->hints.dup_of,
@@ -891,7 +959,7 @@ static const struct key_binding form_keys[] = {
 	{ { 14, TUI_FKEY(KEY_ENTER) }, "Ctrl-N", NULL, NULL, "下一栏", "next field", ROLE_NONE, key_next },
 	{ { TUI_FKEY(KEY_BTAB), TUI_FKEY(KEY_UP), 16 }, "Shift-Tab/↑/Ctrl-P", NULL, NULL, "上一栏", "previous field", ROLE_NONE, key_next },
 	{ { 0 }, "←/→", "选择", "pick", "选择渠道、类别、分类（也可按数字键）", "pick channel, kind, category (or digits)", ROLE_NONE, NULL },
-	{ { 0 }, "Space/1-9", NULL, NULL, "选择下一项 / 第几项（渠道、类别、分类）", "next choice / choice N (channel, kind, category)", ROLE_NONE, NULL },
+	{ { 0 }, "Space/0-9", NULL, NULL, "选择下一项 / 第几项（渠道、类别、分类；第 10 项起连按两个数字，如 1 1）", "next choice / choice N (channel, kind, category; from 10 on, two digits, e.g. 1 1)", ROLE_NONE, NULL },
 	{ { 0 }, "F4", NULL, NULL, "分类：从全部分类里筛选着选（在分类栏直接打字也可，如 食品 或 sp）", "category: pick from all categories, filtered (or just type on the field, e.g. sp)", ROLE_NONE, NULL },
 	{ { 19, TUI_FKEY(KEY_F(2)) }, "Ctrl-S/F2", "保存", "save", "保存登记", "save the intake", ROLE_NONE, key_save },
 	{ { '\n' }, "Ctrl-J", "换行", "new line", "内容摘要里换行（别的栏：下一栏）", "a line break in the summary (other fields: next field)", ROLE_NONE, key_newline },
@@ -934,13 +1002,40 @@ static void choose_vocab(struct tui *t, struct form *f, int key)
 	free(rows);
 }
 
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A digit picks choice N; a second one typed soon after makes a number of
+ * two (1 then 1: the 11th channel), so every numbered choice has its keys. */
+static void pick_digit(struct form *f, int i, int d)
+{
+	int n = (int)defs[i].vocab->n, before = f->pick[i];
+	int64_t now = now_ms();
+	int two = f->digit * 10 + d;
+	bool second = f->digit && f->digit_field == i && now - f->digit_at < 1500 && two <= n;
+	if (second)
+		f->pick[i] = two - 1;
+	else if (d >= 1 && d <= n)
+		f->pick[i] = d - 1;
+	/* A digit that could start a number of two waits for its second. */
+	f->digit = second ? 0 : d;
+	f->digit_field = i;
+	f->digit_at = now;
+	if (f->pick[i] != before)
+		save_draft(f);
+}
+
 /* What no binding takes: choices in pick fields, text in the others. */
 static bool on_key(struct tui *t, void *self, int key, bool fkey)
 {
 	struct form *f = self;
 	int i = f->focus;
 	if (defs[i].kind == F_PICK && defs[i].vocab->n > 9 &&
-	    ((!fkey && key > 0x20 && key != 0x7F && !(key >= '1' && key <= '9')) || (fkey && key == KEY_F(4)))) {
+	    ((!fkey && key > 0x20 && key != 0x7F && !(key >= '0' && key <= '9')) || (fkey && key == KEY_F(4)))) {
 		choose_vocab(t, f, fkey ? 0 : key);
 		return true;
 	}
@@ -953,12 +1048,15 @@ static bool on_key(struct tui *t, void *self, int key, bool fkey)
 			f->pick[i] = f->pick[i] <= 0 ? n - 1 : f->pick[i] - 1;
 		else if (!fkey && key == ' ')
 			f->pick[i] = (f->pick[i] + 1) % n;
-		else if (!fkey && key >= '1' && key <= '9' && key - '1' < n)
-			f->pick[i] = key - '1';
+		else if (!fkey && key >= '0' && key <= '9')
+			pick_digit(f, i, key - '0');
 		else if (!fkey && (key == 127 || key == 8) && !defs[i].required)
 			f->pick[i] = -1;
 		else
 			return false;
+		if (!fkey && key >= '0' && key <= '9')
+			return true;   /* pick_digit saved it and keeps its digit */
+		f->digit = 0;
 		if (f->pick[i] != before)
 			save_draft(f);
 		return true;

@@ -177,3 +177,75 @@ int le_draw(struct tui *t, const struct lineedit *e, int y, int x, int w, int co
 	free(shown);
 	return cx;
 }
+
+struct segment {
+	size_t from, to;   /* bytes of buf on one screen row */
+	bool brk;          /* the row ends where a line break was typed */
+};
+
+/* The rows the text takes in w columns: each typed line wrapped by the
+ * break rule of the pager and out_wrap (text_wrap_line). */
+static size_t segments(const struct lineedit *e, int w, struct segment *seg, char *line)
+{
+	size_t n = 0;
+	for (size_t p = 0;;) {
+		size_t end = p + strcspn(e->buf + p, "\n");
+		memcpy(line, e->buf + p, end - p);
+		line[end - p] = '\0';
+		size_t off = 0;
+		do {
+			size_t k = text_wrap_line(line + off, w);
+			seg[n++] = (struct segment){ p + off, p + off + k, false };
+			off += k;
+		} while (line[off]);
+		if (!e->buf[end])
+			return n;
+		seg[n - 1].brk = true;
+		p = end + 1;
+	}
+}
+
+int le_draw_rows(struct tui *t, const struct lineedit *e, int y, int x, int w, int rows, int color, int *cy)
+{
+	*cy = y;
+	if (rows <= 1 || e->selected || w < 4) {
+		for (int k = 1; k < rows; k++)
+			tui_fill(t, y + k, x, w, (enum tui_color)color);
+		return le_draw(t, e, y, x, w, color);
+	}
+	/* A row of at most w - 1 columns: the caret or ↵ has the spare one. */
+	struct segment *seg = malloc((e->len + 2) * sizeof *seg);
+	char *line = malloc(e->len + 1);
+	if (!seg || !line) {
+		free(seg);
+		free(line);
+		return le_draw(t, e, y, x, w, color);
+	}
+	size_t n = segments(e, w - 1, seg, line);
+	/* The caret's row: a caret at the end of a full row starts the next
+	 * one, unless the typed line ends there. */
+	size_t c = 0;
+	while (c + 1 < n && (e->caret > seg[c].to || (e->caret == seg[c].to && !seg[c].brk && seg[c + 1].from == seg[c].to)))
+		c++;
+	/* Typing at the end keeps the newest rows in view; the first rows
+	 * scroll away only when the text has more rows than the field. */
+	size_t top = c + 1 > (size_t)rows ? c + 1 - (size_t)rows : 0;
+	for (int k = 0; k < rows; k++) {
+		size_t i = top + (size_t)k;
+		if (i >= n) {
+			tui_fill(t, y + k, x, w, (enum tui_color)color);
+			continue;
+		}
+		size_t len = seg[i].to - seg[i].from;
+		memcpy(line, e->buf + seg[i].from, len);
+		line[len] = '\0';
+		char row[8200];
+		snprintf(row, sizeof row, "%s%s", line, seg[i].brk ? "\u21b5" : "");
+		tui_text(t, y + k, x, w, row, (enum tui_color)color);
+	}
+	*cy = y + (int)(c - top);
+	int cx = x + text_width_n(e->buf + seg[c].from, e->caret - seg[c].from);
+	free(seg);
+	free(line);
+	return cx;
+}

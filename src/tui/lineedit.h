@@ -26,5 +26,9 @@ void le_set_selected(struct lineedit *e, const char *s);
 bool le_key(struct lineedit *e, int key, bool fkey, bool *changed);
 /* Draw at (y, x) in w columns; returns the screen column of the caret. */
 int le_draw(struct tui *t, const struct lineedit *e, int y, int x, int w, int color);
+/* Draw a multiline field on `rows` rows from y, each typed line wrapped in
+ * w columns (a line break shown as ↵ at its row's end); the rows follow the
+ * caret when the text has more.  Returns the caret's column, *cy its row. */
+int le_draw_rows(struct tui *t, const struct lineedit *e, int y, int x, int w, int rows, int color, int *cy);
 
 #endif

@@ -158,8 +158,12 @@ static void paint(struct tui *t)
 	}
 	/* Views below the top are covered; only the top one paints. */
 	v->paint(t, t->stack[t->depth - 1].self);
+	/* A message goes above the hint line, so the view's keys stay readable
+	 * while it shows (a prompt's question is on that row: there, on the
+	 * hint line). */
 	if (t->message[0] && time_now() < t->message_until)
-		tui_text(t, t->rows - 1, 0, t->cols, t->message, t->message_error ? C_OVERDUE : C_OK);
+		tui_text(t, t->rows - (strcmp(v->name, "prompt") ? 2 : 1), 0, t->cols, t->message,
+			 t->message_error ? C_OVERDUE : C_OK);
 	else
 		t->message[0] = '\0';
 	/* The terminal's input method follows the real cursor. */

@@ -65,11 +65,9 @@ static int wrap(struct tui *t, const char *s, int w, int y, int first, int h, in
 	const char *p = s;
 	do {
 		int lead = rows ? indent : 0;
-		size_t n = text_fit(p, w - lead, NULL);
-		if (!n && *p) {
-			uint32_t cp;
-			n = text_decode(p, strlen(p), &cp);   /* wider than the window: one at a time */
-		}
+		/* The CLI's break rule: no line starts with ，or 。, and 08:00 or a
+		 * phone number stays whole. */
+		size_t n = text_wrap_line(p, w - lead);
 		int row = first + rows;
 		if (draw && row >= y && row < y + h) {
 			char line[2048];
@@ -78,6 +76,8 @@ static int wrap(struct tui *t, const char *s, int w, int y, int first, int h, in
 		}
 		rows++;
 		p += n;
+		while (*p == ' ')   /* the space a line broke at starts no line */
+			p++;
 	} while (*p);
 	return rows;
 }

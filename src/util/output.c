@@ -262,57 +262,6 @@ void out_abort(struct out *o)
 	free(o);
 }
 
-static size_t back_one(const char *p, size_t i)
-{
-	do
-		i--;
-	while (i && ((unsigned char)p[i] & 0xC0) == 0x80);
-	return i;
-}
-
-static bool latin(char c)
-{
-	return c && c != ' ' && !((unsigned char)c & 0x80);
-}
-
-/* Where a line that could hold n bytes of p breaks: not before closing
- * punctuation (。，、；：！？）」』”), and not inside a Latin word or a number
- * (zhishou, 13812345678) when an earlier break is near. */
-static size_t wrap_point(const char *p, size_t n)
-{
-	static const char *const closing[] = { "。", "，", "、", "；", "：", "！", "？", "）", "」", "』", "”", ")", ",", ".", NULL };
-	size_t brk = n;
-	for (int guard = 0; guard < 2 && brk > 1; guard++) {
-		bool moved = false;
-		for (int i = 0; closing[i]; i++)
-			if (!strncmp(p + brk, closing[i], strlen(closing[i]))) {
-				brk = back_one(p, brk);
-				moved = true;
-				break;
-			}
-		if (!moved)
-			break;
-	}
-	/* A field or list item stays whole when a space or a comma is near the
-	 * end (本地：涉及  牵头：… ; 投诉 124，举报 54). */
-	for (size_t b = brk; b > n * 3 / 5; b = back_one(p, b)) {
-		if (p[b - 1] == ' ' || (b >= 3 && (!strncmp(p + b - 3, "，", 3) || !strncmp(p + b - 3, "；", 3) ||
-						   !strncmp(p + b - 3, "、", 3)))) {
-			if (b < brk && p[b] != ' ')
-				brk = b;
-			break;
-		}
-	}
-	if (brk && latin(p[brk - 1]) && latin(p[brk])) {
-		size_t b = brk;
-		while (b > n / 4 && latin(p[b - 1]))
-			b--;
-		if (b > n / 4)
-			brk = b;
-	}
-	return brk ? brk : n;
-}
-
 void out_wrap(FILE *fp, int cols, int indent, const char *s)
 {
 	char *clean = text_sanitize(s, strlen(s), TEXT_KEEP_NEWLINES);
@@ -330,11 +279,7 @@ void out_wrap(FILE *fp, int cols, int indent, const char *s)
 		bool first = true;
 		do {
 			int avail = first ? cols : cols - indent;
-			size_t n = text_fit(p, avail, NULL);
-			if (!n)   /* a character wider than the line: it goes alone */
-				n = text_decode(p, strlen(p), &(uint32_t){ 0 });
-			if (p[n])
-				n = wrap_point(p, n);
+			size_t n = text_wrap_line(p, avail);
 			size_t shown = n;
 			while (shown && p[shown - 1] == ' ')
 				shown--;

@@ -590,6 +590,68 @@ size_t text_fit(const char *s, int cols, int *used)
 	return s ? (size_t)(p - s) : 0;
 }
 
+static size_t back_one(const char *p, size_t i)
+{
+	do
+		i--;
+	while (i && ((unsigned char)p[i] & 0xC0) == 0x80);
+	return i;
+}
+
+static bool latin(char c)
+{
+	return c && c != ' ' && !((unsigned char)c & 0x80);
+}
+
+/* Where a line that could hold n bytes of p breaks: not before closing
+ * punctuation (。，、；：！？）」』”), and not inside a Latin word or a number
+ * (zhishou, 13812345678) when an earlier break is near. */
+static size_t wrap_point(const char *p, size_t n)
+{
+	static const char *const closing[] = { "。", "，", "、", "；", "：", "！", "？", "）", "」", "』", "”", ")", ",", ".", NULL };
+	size_t brk = n;
+	for (int guard = 0; guard < 2 && brk > 1; guard++) {
+		bool moved = false;
+		for (int i = 0; closing[i]; i++)
+			if (!strncmp(p + brk, closing[i], strlen(closing[i]))) {
+				brk = back_one(p, brk);
+				moved = true;
+				break;
+			}
+		if (!moved)
+			break;
+	}
+	/* A field or list item stays whole when a space or a comma is near the
+	 * end (本地：涉及  牵头：… ; 投诉 124，举报 54). */
+	for (size_t b = brk; b > n * 3 / 5; b = back_one(p, b)) {
+		if (p[b - 1] == ' ' || (b >= 3 && (!strncmp(p + b - 3, "，", 3) || !strncmp(p + b - 3, "；", 3) ||
+						   !strncmp(p + b - 3, "、", 3)))) {
+			if (b < brk && p[b] != ' ')
+				brk = b;
+			break;
+		}
+	}
+	if (brk && latin(p[brk - 1]) && latin(p[brk])) {
+		size_t b = brk;
+		while (b > n / 4 && latin(p[b - 1]))
+			b--;
+		if (b > n / 4)
+			brk = b;
+	}
+	return brk ? brk : n;
+}
+
+size_t text_wrap_line(const char *s, int cols)
+{
+	size_t n = text_fit(s, cols, NULL);
+	if (!n && *s)   /* a character wider than the line: it goes alone */
+		n = text_decode(s, strlen(s), &(uint32_t){ 0 });
+	if (s[n])
+		n = wrap_point(s, n);
+	return n;
+}
+
+
 /* Output buffer for fit_cols.  With buf NULL it only counts columns, which
  * lets the right-aligned variant measure before writing.  Once something
  * does not fit in the bytes left, nothing more is written: output stops at

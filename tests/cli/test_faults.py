@@ -507,7 +507,7 @@ class DeletedUnderConsole(FaultCase):
         con.execute("ALTER TABLE exposure RENAME TO exposure_gone")
         con.commit()
         lines = t.wait_for("刷新失败", timeout=5)
-        self.assertIn("可能不是最新的", lines[-1])
+        self.assertIn("可能不是最新的", lines[-2])   # the status row, above the hint line
         self.assertFalse(t.dead())
         con.execute("ALTER TABLE exposure_gone RENAME TO exposure")
         con.commit()

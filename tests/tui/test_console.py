@@ -456,6 +456,30 @@ class Dashboard(ConsoleTest):
             cols.add(col_of(r, m.start()))
         self.assertEqual(len(cols), 1, rows)
 
+    def test_board_shows_from_the_top_after_the_window_grows(self):
+        for k in range(3):          # more open exposures than 80x24 has rows for
+            self.zs("expose", "add", "--title", "窗口测试曝光%d" % k, "--level", "4")
+        titles = [e["title"] for e in self.zs_json("expose", "list")]
+        t = self.console(80, 24)
+        lines = t.wait_stable()
+        shown = board_rows(lines)
+        self.assertLess(len(shown), len(titles))
+        for _ in titles:
+            t.keys("Down")          # to the last one: the list scrolls
+        lines = t.wait_until(lambda ls: any(titles[-1][:6] in r for r in board_rows(ls)), what="the last exposure")
+        self.assertFalse(any(titles[0][:6] in r for r in board_rows(lines)))
+        t.resize(160, 48)
+        def grown(ls):
+            rows = board_rows(ls) if len(ls) == 48 else []
+            return len(rows) >= len(titles) and titles[0][:6] in rows[0] and titles[-1][:6] in rows[-1]
+        lines = t.wait_until(grown, what="the grown board from the first exposure")   # a slow repaint too
+        rows = board_rows(lines)
+        self.assertEqual(len(rows), len(titles), "\n".join(lines))
+        for title, row in zip(titles, rows):     # from the first on, every one, in order
+            self.assertIn(title[:6], row)
+        last = self.zs_json("expose", "list")[-1]["id"]
+        self.assertTrue(any(re.match(r"^ #%d 还没有批示" % last, l) for l in lines))   # still the selected one
+
     def test_ambiguous_wide_setting_uses_ascii_lines(self):
         with open(os.path.join(self.env["XDG_CONFIG_HOME"], "zhishou", "zhishou.conf"), "w") as f:
             f.write("[display]\nambiguous_wide = true\n")
@@ -548,27 +572,43 @@ class Form(ConsoleTest):
         self.assertEqual(self.drafts(), [])
 
     def test_caret_follows_long_chinese_text(self):
+        """The summary shows several rows at 80x24, wrapped by display
+        columns: a long complaint is read back whole as it is typed, and the
+        form still fits with its hint line."""
         t = self.console(80, 24)
         t.keys("n")
         t.wait_for("新登记：投诉")
         t.keys("Tab", "Tab", "Tab", "Tab")     # to the summary
-        text = "晚会曝光的老坛酸菜我在便民超市买过三袋现在要求退款并赔偿损失"
+        text = ("晚会曝光的老坛酸菜我在便民超市买过三袋，现在要求退款并赔偿损失。"
+                "商家说是去年进的货，不肯退，还说我的小票看不清楚最后四个字")
         t.type(text)
-        lines = t.wait_for("赔偿损失")
+        lines = t.wait_for("最后四个字")
         row = self.field_line(lines, "内容摘要")
+        value = []
+        for l in lines[row:]:
+            if l[:12].strip() and l is not lines[row]:
+                break
+            value.append(slice_cols(l, 12, 12 + 38).rstrip())
+        while value and not value[-1]:
+            value.pop()                                      # the field's empty rows
+        self.assertGreaterEqual(len(value), 3, "\n".join(lines))
+        self.assertEqual("".join(value), text)              # all of it, the start too
+        for v in value:
+            self.assertLessEqual(dwidth(v), 37)              # wrapped in the field
+        ref = self.field_line(lines, "工单号")
+        self.assertEqual(ref, row + 5)                       # five rows at 24
+        self.assertLess(self.field_line(lines, "关联曝光"), 23)
+        self.assertTrue(lines[23].startswith("Tab/↓ 换栏"), lines[23])
         x, y = t.cursor()
-        self.assertEqual(y, row)
-        shown = slice_cols(lines[row], 12, x)
-        self.assertTrue(text.endswith(shown), (shown, lines[row]))
-        self.assertEqual(dwidth(shown), x - 12)          # no half character before the caret
-        self.assertLessEqual(x, 12 + 38 - 1)             # the caret stays inside the field
+        last = row + len(value) - 1
+        self.assertEqual((x, y), (12 + dwidth(value[-1]), last))   # caret after the last character
         # two characters left: what is left of the caret is still the text up to there
         t.keys("Left", "Left")
 
         def moved(lines):
             x2, y2 = t.cursor()
-            before = slice_cols(lines[row], 12, x2)
-            return y2 == row and x2 > 12 and before and text[:-2].endswith(before) and dwidth(before) == x2 - 12
+            before = slice_cols(lines[last], 12, x2)
+            return y2 == last and before == value[-1][:-2] and dwidth(before) == x2 - 12
         t.wait_until(moved, what="caret two characters left")
 
     def test_picking_channel_F2_last_channel_and_draft_keys(self):
@@ -618,6 +658,39 @@ class Form(ConsoleTest):
         t.keys("n")
         lines = t.wait_for("新登记：投诉")
         self.assertNotIn("张", lines[self.field_line(lines, "来电人")])
+
+    def test_every_channel_shown_and_picked_by_digits_at_80_columns(self):
+        with open(os.path.join(SOURCE_ROOT, "src", "core", "codes.c"), encoding="utf-8") as f:
+            src = f.read()
+        body = re.search(r"code_label channels\[\] = \{(.*?)\n\};", src, re.S).group(1)
+        channels = re.findall(r'\{ "([^"]+)", "([^"]+)", "[^"]+" \}', body)
+        self.assertGreater(len(channels), 10)
+        t = self.console(80, 24)
+        t.keys("n")
+        t.wait_for("新登记：投诉")
+        t.keys("BTab", "BTab", "BTab")          # caller -> category -> kind -> channel
+        last = "%d %s" % (len(channels), channels[-1][1])
+        lines = t.wait_for(last)
+        screen = "\n".join(lines)
+        for k, (code, zh) in enumerate(channels):
+            self.assertIn("%d %s" % (k + 1, zh), screen)   # every one, numbered, none cut
+        self.assertNotIn("…", screen)
+        self.assertTrue(lines[23].startswith("Tab/↓ 换栏"), lines[23])
+        t.keys("1", "0")                        # two digits: the 10th
+        t.wait_for("< %s >" % channels[9][1])
+        t.keys("5")                             # a while later: one digit again
+        t.wait_for("< %s >" % channels[4][1])
+        time.sleep(1.6)
+        t.keys("1", "1")
+        t.wait_for("< %s >" % channels[10][1])
+        t.keys("Tab")
+        t.wait_gone(last)                       # the list goes with the focus
+        t.keys("Tab", "Tab", "Tab", "Tab", "Tab", "Tab")   # to the summary
+        t.type("渠道测试")
+        t.wait_for("渠道测试")
+        t.keys("C-s")
+        t.wait_for("已登记 #")
+        self.assertEqual(self.newest()["channel"], channels[10][0])
 
     def test_unknown_key_sequence_does_not_leave_the_form(self):
         """Home as PuTTY and tmux send it (ESC [ 1 ~), which xterm's terminfo
@@ -676,7 +749,7 @@ class Form(ConsoleTest):
         time.sleep(0.3)
         lines = t.capture()
         self.assertIn("新登记：投诉", lines[0])     # still in the form
-        self.assertNotEqual(lines[-1].strip(), "")     # with the reason on the last line
+        self.assertIn("摘要", lines[-2])               # with the reason above the hint line
         self.assertEqual(self.newest()["id"], last)
 
     def test_duplicate_warning_and_exposure_suggestion(self):
@@ -963,7 +1036,7 @@ class Draft(ConsoleTest):
         t.wait_for("第二台的草稿")
         t.keys("C-s")
         lines = t.wait_for("已登记 #")
-        self.assertNotIn("还有", lines[-1])
+        self.assertNotIn("还有", lines[-2])
         got = [i["summary"] for i in self.zs_json("log", "list", "--limit", "2")]
         self.assertEqual(got, ["第二台的草稿", "第一台的草稿"])
         self.assertEqual(self.drafts(), [])
@@ -2362,12 +2435,13 @@ class Roles(ConsoleTest):
         return eid, lines
 
     def refusal(self, t, needle):
-        """The red status line with the core's refusal; returns its text."""
+        """The red status line (above the hint line) with the core's
+        refusal; returns its text."""
         lines = t.wait_for(needle)
-        last = lines[-1]
+        last = lines[-2]
         self.assertIn(needle, last, "\n".join(lines))
-        self.assertIn(31, sgr_params(t.capture(escapes=True)[-1]), "the refusal is not red: %r" % last)
-        self.assertNotIn("Enter 确定", last)          # no prompt opened
+        self.assertIn(31, sgr_params(t.capture(escapes=True)[-2]), "the refusal is not red: %r" % last)
+        self.assertNotIn("Enter 确定", lines[-1])     # no prompt opened
         return last
 
     def test_header_names_the_role(self):
@@ -2647,6 +2721,35 @@ class Widgets(ConsoleTest):
         lines = t.wait_until(lambda ls: "第1句" in self.body(ls), what="the top again")
         t.keys("End")
         t.wait_until(lambda ls: "最后几个字" in self.body(ls), what="the end again")
+
+    def test_pager_breaks_lines_as_the_cli_does(self):
+        # Lines of 37 to 39 characters before a "，" and before "08:00": in
+        # the detail's 78 columns a break by width alone would start a line
+        # with "，" (39) and cut the time (37, 38); text_wrap_line, as out_wrap.
+        lines_ = ["顾" * k + "，要求退款。" for k in range(37, 40)]
+        lines_ += ["说" * k + "08:00购买" for k in range(37, 40)]
+        iid = self.log_add("\n".join(lines_), subject="断行测试店")
+        t = self.console(80, 24)
+        self.open_newest_intake(t, iid)
+        lines = t.wait_until(lambda ls: sum("购买" in l for l in ls) == 3, what="the last summary line")
+        body = [l.strip() for l in lines[1:-1]]
+        for l in body:
+            self.assertFalse(l.startswith("，") or l.startswith("。"), "\n".join(lines))
+        self.assertEqual(sum("08:00" in l for l in body), 3, "\n".join(lines))
+
+    def test_a_message_leaves_the_key_hints_readable(self):
+        iid = self.log_add("提示行测试", subject="测试商店")
+        t = self.console(80, 24)
+        lines = self.open_newest_intake(t, iid)
+        hints = lines[-1]
+        self.assertIn("Esc/q 返回", hints)
+        t.keys("a")
+        t.wait_for("加备注：")
+        t.type("已回电")
+        t.keys("Enter")
+        lines = t.wait_until(lambda ls: "已保存" in "\n".join(ls) and "加备注：" not in ls[-2], what="已保存")
+        self.assertEqual(lines[-1], hints)                   # the keys, while the message shows
+        self.assertEqual(lines[-2].strip(), "已保存")
 
     def test_filter_narrows_the_roster_and_says_no_match(self):
         t = self.console(80, 24)
@@ -3033,8 +3136,9 @@ class SeveralLines(ConsoleTest):
         t.type("第二行内容")
         lines = t.wait_for("第二行内容")
         row = self.field_line(lines, "内容摘要")
-        self.assertIn("第一行内容↵第二行内容", lines[row])
-        self.assertEqual(self.field_line(lines, "工单号"), row + 1)   # Ctrl-J did not move on
+        self.assertIn("第一行内容↵", lines[row])            # the break shown, and the next row
+        self.assertEqual(slice_cols(lines[row + 1], 12).strip(), "第二行内容")
+        self.assertEqual(self.field_line(lines, "工单号"), row + 5)   # Ctrl-J did not move on
         t.keys("C-s")
         t.wait_for("已登记 #")
         iid = self.newest()["id"]

@@ -425,6 +425,26 @@ static void test_trim(void **state)
 	assert_null(text_trim(NULL));
 }
 
+/* ---- wrap ---------------------------------------------------------------- */
+
+/* The break rule the CLI's out_wrap and the console's pager share. */
+static void test_wrap_line(void **state)
+{
+	(void)state;
+	/* fits whole, or the end of the text */
+	assert_int_equal(text_wrap_line("值守台", 10), 9);
+	assert_int_equal(text_wrap_line("", 10), 0);
+	/* a "，" after 4 columns does not start the next line: 值 goes down with it */
+	assert_int_equal(text_wrap_line("值守台值，退款", 8), 9);
+	assert_int_equal(text_wrap_line("值守台值。", 8), 9);
+	/* 08:00 stays whole: the line ends before it */
+	assert_int_equal(text_wrap_line("值守台值于08:00", 12), 15);
+	/* a number longer than the line is cut, not pushed down forever */
+	assert_int_equal(text_wrap_line("13812345678901", 6), 6);
+	/* a character wider than the line goes alone */
+	assert_int_equal(text_wrap_line("值守", 1), 3);
+}
+
 /* ---- fit ---------------------------------------------------------------- */
 
 static void test_fit(void **state)
@@ -868,6 +888,7 @@ int main(void)
 		cmocka_unit_test(test_cp_stripped),
 		cmocka_unit_test(test_cp_separator),
 		cmocka_unit_test(test_fit_grapheme_boundary),
+		cmocka_unit_test(test_wrap_line),
 	};
 
 	return cmocka_run_group_tests(tests, reset_ambiguous, NULL);
