@@ -196,7 +196,7 @@ const struct board_snapshot *dashboard_snapshot(struct tui *t, struct dashboard 
 static const char *level_short(int level)
 {
 	static const char *const zh[] = { "", "特大", "重大", "较大", "一般" };
-	static const char *const en[] = { "", "I", "II", "III", "IV" };
+	static const char *const en[] = { "", "L1", "L2", "L3", "L4" };
 	return level >= 1 && level <= 4 ? TR(zh[level], en[level]) : "?";
 }
 

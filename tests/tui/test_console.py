@@ -2292,6 +2292,8 @@ class English(ConsoleTest):
             # time, channel, kind: each column set off by a space
             self.assertRegex(r, r"^[ +]\d\d:\d\d \S.* (complaint|tip|inquiry|compl…|inqu…|comp…) ", r)
         over = [r for r in board_rows_en(lines) if "过期面包" in r]
+        # a level reads L1-L4 (level 1 to 4), as the command line's "level 2 (major)"
+        self.assertRegex(over[0], r"^!#\d+ +L3 ")
         self.assertTrue(over[0].startswith("!"))
         self.assertIn("late", over[0])
         t.keys("n")
