@@ -727,6 +727,22 @@ class Bench:
                 return s.cursor.y == y and s.cursor.x == cx and cells(s, y, label_w, cx) == vis
             return pred
 
+        def summary_pred(y, buf):
+            # The summary shows several rows (form.c summary_rows), each line
+            # wrapped by display columns with the pager's break rule (the
+            # space it broke at dropped): the rows below its label, up to
+            # the next field's label, hold what was typed, the caret among
+            # them.
+            want = buf.replace(" ", "")
+
+            def pred(s):
+                rows_ = [y]
+                while rows_[-1] + 1 < s.lines - 2 and not cells(s, rows_[-1] + 1, 0, label_w).strip():
+                    rows_.append(rows_[-1] + 1)
+                shown = "".join(cells(s, yy, label_w, label_w + value_w).rstrip() for yy in rows_)
+                return s.cursor.y in rows_ and shown.replace(" ", "") == want
+            return pred
+
         opened = press(con, "n", lambda s: "新登记：投诉" in row(s, 0) and s.cursor.y == y_caller
                        and s.cursor.x == label_w)
         typed = {}
@@ -737,7 +753,7 @@ class Bench:
             # Fewer --keys than 100 (a quick run): that many characters a field.
             for ch in text if self.a.keys >= 100 else text[:self.a.keys]:
                 buf += ch
-                ev = press(con, ch, field_pred(y, buf))
+                ev = press(con, ch, (summary_pred if label == "summary" else field_pred)(y, buf))
                 if ev:
                     typed.setdefault(label, []).append(ev)
                 else:
@@ -774,8 +790,8 @@ class Bench:
         loaded["adds"] = ad.n
         # Esc: leave the form (the draft stays).  ncurses waits ESCDELAY
         # (25 ms, set by the console) to tell the key from a sequence.
-        # The hint line shows a message then ("草稿已保留").
-        loaded["esc"] = press(con, "\x1b", lambda s: has_header(s) and "草稿已保留" in row(s, s.lines - 1)
+        # The row above the hint line shows a message then ("草稿已保留").
+        loaded["esc"] = press(con, "\x1b", lambda s: has_header(s) and "草稿已保留" in row(s, s.lines - 2)
                               and len(log_rows(s)) > 0)
         con.settle(quiet=0.2)
         return opened, typed, other, misses, loaded
