@@ -45,6 +45,8 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_expose_action_entry,
 	&cmd_expose_instruct_entry,
 	&cmd_search_entry,
+	&cmd_entity_import_entry,
+	&cmd_entity_search_entry,
 	&cmd_audit_entry,
 	&cmd_audit_verify_entry,
 	&cmd_relay_entry,

@@ -25,6 +25,7 @@ static const char *const migrations[] = {
 	"migrations/003_morning.sql",
 	"migrations/004_members.sql",
 	"migrations/005_saved_drafts.sql",
+	"migrations/006_register.sql",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

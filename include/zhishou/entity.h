@@ -1,0 +1,106 @@
+/* entity: the credit desk's market-entity register (市场主体登记册).
+ *
+ * The district's export from the registration system, imported whole as
+ * one snapshot (entity import), and looked up by name, former name, USCC,
+ * person, address and a word in the business scope (entity search).
+ * Import is an admin's job; search only reads. */
+#ifndef ZHISHOU_ENTITY_H
+#define ZHISHOU_ENTITY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "zhishou/csvfile.h"
+#include "zhishou/ctx.h"
+
+/* One market entity as the register holds it.  unit is the supervising
+ * unit's name when unit_text matched a unit, else unit_text itself. */
+struct entity {
+	int64_t id;
+	char *uscc;          /* 统一社会信用代码, or an old record's 注册号 */
+	char *name, *former_names, *type, *person, *address, *authority;
+	int64_t unit_id;     /* 0: unit_text matched no unit */
+	char *unit, *unit_text;
+	char *founded;       /* YYYY-MM-DD or "" */
+	char *state;         /* 存续 在业 吊销 注销 迁出 */
+	char *scope, *licences;
+	bool odr;
+	int rank;            /* search only: 0 exact name … 4 other fields */
+};
+void entity_clear(struct entity *e);   /* defined by the store */
+
+/* One import of the register. */
+struct register_snapshot {
+	int64_t id;
+	char *as_of, *file, *file_hash, *imported_by;
+	int64_t imported_at, rows, skipped;
+};
+void register_snapshot_clear(struct register_snapshot *s);   /* defined by the store */
+
+/* ---- import ---- */
+
+/* A bad row: its line and why (in the user's language). */
+typedef void (*entity_bad_cb)(size_t line, const char *why, void *ud);
+
+struct entity_import_opts {
+	const char *as_of;   /* YYYY-MM-DD as typed, or NULL: the file's modification date */
+	bool skip_bad;
+	entity_bad_cb bad;   /* each bad row, as found (may be NULL) */
+	void *ud;
+};
+
+struct entity_import_result {
+	const char *encoding;      /* csv_encoding_name */
+	size_t rows, imported, bad;
+	size_t unmatched_units;    /* entities whose 管辖单位 names no unit */
+	char as_of[11];
+	bool unchanged;            /* the register already is this file: nothing written */
+};
+
+/* Replace the register with the file's rows, in one transaction, audited.
+ * The same file (same bytes) as the newest snapshot changes nothing and
+ * sets res->unchanged.  Any bad row: nothing imported, ZS_EINPUT (each one
+ * reported through opts->bad first), unless opts->skip_bad. */
+int entity_import(struct zs_ctx *c, const char *path, const struct entity_import_opts *opts,
+		  struct entity_import_result *res, struct zs_error *err);
+
+/* The per-record half of an import, for any reader that hands records
+ * with csv_stream_file's callback (the CSV reader; an XLSX reader plugs in
+ * the same way): the first record is the header.  Used inside
+ * entity_import's transaction. */
+struct entity_importer;
+int entity_import_record(const struct csv_record *rec, void *importer, struct zs_error *err);
+
+/* ---- lookup ---- */
+
+struct entity_query {
+	const char *text;    /* words, a USCC or its prefix; may be NULL with scope */
+	const char *scope;   /* a word in 经营范围, or NULL */
+	const char *unit;    /* a unit as typed (pick_unit), or NULL */
+	bool all;            /* also 吊销, 注销, 迁出 */
+	int limit;           /* rows at most (0: no limit) */
+};
+
+struct entity_search_result {
+	int64_t rows;
+	bool more;           /* more matched than limit */
+	bool by_uscc;        /* the text was taken as a USCC or its prefix */
+};
+
+typedef int (*entity_cb)(const struct entity *e, void *ud);
+
+/* Ranked: exact name, name prefix, name contains, former name, then
+ * person, address and scope; then by name.  ZS_EINPUT for an unusable
+ * query or an unknown unit. */
+int entity_search(struct zs_ctx *c, const struct entity_query *q, entity_cb cb, void *ud,
+		  struct entity_search_result *res, struct zs_error *err);
+
+/* The newest snapshot: ZS_ENOTFOUND when no register was imported. */
+int entity_register_latest(struct zs_ctx *c, struct register_snapshot *out, struct zs_error *err);
+
+/* Is this a register state word: 存续 在业 吊销 注销 迁出 (and the forms
+ * exports write, "存续（在营、开业、在册）", "吊销，未注销")?  The word. */
+const char *entity_state_word(const char *typed);
+
+#endif

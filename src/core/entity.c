@@ -1,0 +1,533 @@
+/* The market-entity register: import (one snapshot, all or nothing) and
+ * lookup.  The store keeps it (store/entity.c); this file decides what a
+ * row must hold and how a query is read. */
+#include <jansson.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "zhishou/entity.h"
+#include "zhishou/fields.h"
+#include "zhishou/i18n.h"
+#include "zhishou/member.h"
+#include "zhishou/pick.h"
+#include "zhishou/search.h"
+#include "zhishou/store.h"
+#include "zhishou/store_entity.h"
+#include "zhishou/text.h"
+#include "zhishou/timeutil.h"
+#include "zhishou/validate.h"
+
+/* ---- the columns, by the names registration systems export ---- */
+
+enum { C_USCC, C_REGNO, C_NAME, C_TYPE, C_PERSON, C_ADDRESS, C_AUTHORITY, C_UNIT, C_FOUNDED, C_STATE,
+       C_SCOPE, C_FORMER, C_LICENCE, C_ODR, C_N };
+
+static const char *const *const columns[C_N] = {
+	[C_USCC] = (const char *const[]){ "统一社会信用代码", "社会信用代码", "uscc", NULL },
+	[C_REGNO] = (const char *const[]){ "注册号", NULL },
+	[C_NAME] = (const char *const[]){ "名称", "企业名称", "字号名称", "主体名称", "name", NULL },
+	[C_TYPE] = (const char *const[]){ "类型", "市场主体类型", "企业类型", "type", NULL },
+	[C_PERSON] = (const char *const[]){ "法定代表人", "负责人", "经营者", "法定代表人/负责人/经营者", "person", NULL },
+	[C_ADDRESS] = (const char *const[]){ "住所", "经营场所", "地址", "住所/经营场所", "address", NULL },
+	[C_AUTHORITY] = (const char *const[]){ "登记机关", "authority", NULL },
+	[C_UNIT] = (const char *const[]){ "管辖单位", "所属监管所", "监管所", "unit", NULL },
+	[C_FOUNDED] = (const char *const[]){ "成立日期", "founded", NULL },
+	[C_STATE] = (const char *const[]){ "登记状态", "状态", "state", NULL },
+	[C_SCOPE] = (const char *const[]){ "经营范围", "scope", NULL },
+	[C_FORMER] = (const char *const[]){ "曾用名", "former names", NULL },
+	[C_LICENCE] = (const char *const[]){ "许可证号", "许可证", "食品经营许可证", "licences", NULL },
+	[C_ODR] = (const char *const[]){ "是否ODR企业", "ODR企业", "ODR", "odr", NULL },
+};
+
+/* What a register must have: a code, a name, an address, the station and
+ * the state (what every search row shows). */
+static const int required[] = { C_NAME, C_ADDRESS, C_UNIT, C_STATE };
+
+const char *entity_state_word(const char *typed)
+{
+	static const char *const words[] = { "存续", "在业", "吊销", "注销", "迁出", NULL };
+	/* Exports write "存续（在营、开业、在册）" or "吊销，未注销": the
+	 * first word decides. */
+	for (int i = 0; words[i]; i++)
+		if (!strncmp(typed, words[i], strlen(words[i])))
+			return words[i];
+	return NULL;
+}
+
+/* ---- import ---- */
+
+struct unit_seen {
+	char *text;
+	int64_t id;   /* 0: matches no unit */
+};
+
+struct entity_importer {
+	struct zs_ctx *c;
+	const char *path;
+	const struct entity_import_opts *opts;
+	struct entity_import_result *res;
+	int col[C_N];
+	bool have_header;
+	double size, seen;
+	struct unit_seen *units;   /* a district has a few dozen stations: a list */
+	size_t nunits;
+};
+
+static const char *cell(const struct entity_importer *im, const struct csv_record *rec, int k)
+{
+	int i = im->col[k];
+	return i >= 0 && (size_t)i < rec->nfields ? rec->fields[i] : "";
+}
+
+/* The unit a station's name means: its whole name, else the only unit it
+ * matches (pick_unit); remembered per name, as every row repeats it. */
+static int64_t unit_for(struct entity_importer *im, const char *text)
+{
+	if (!*text)
+		return 0;
+	for (size_t i = 0; i < im->nunits; i++)
+		if (!strcmp(im->units[i].text, text))
+			return im->units[i].id;
+	int64_t id = 0;
+	struct zs_error ignored = { 0 };
+	if (store_unit_find(im->c->st, text, &id) != ZS_OK && pick_unit(im->c, text, "", &id, NULL, &ignored))
+		id = 0;
+	struct unit_seen *u = realloc(im->units, (im->nunits + 1) * sizeof *u);
+	if (u) {
+		im->units = u;
+		u[im->nunits].text = strdup(text);
+		u[im->nunits].id = id;
+		if (u[im->nunits].text)
+			im->nunits++;
+	}
+	return id;
+}
+
+/* 13 or 15 digits: a 注册号 from before the unified code. */
+static bool regno_ok(const char *s)
+{
+	size_t n = strlen(s);
+	return (n == 13 || n == 15) && strspn(s, "0123456789") == n;
+}
+
+static int parse_code(struct entity_importer *im, const struct csv_record *rec, struct entity *e,
+		      struct zs_error *err)
+{
+	int r = field_uscc(cell(im, rec, C_USCC), &e->uscc, err);
+	if (r || *e->uscc)
+		return r;
+	free(e->uscc);
+	e->uscc = NULL;
+	if ((r = field_text(cell(im, rec, C_REGNO), FIELD("注册号", "registration number"), 20, false, false,
+			    &e->uscc, err)))
+		return r;
+	if (!*e->uscc)
+		return zs_fail(err, ZS_EINPUT, TR("缺少统一社会信用代码（旧记录写注册号）",
+						  "missing the USCC (or an old record's 注册号)"));
+	if (!regno_ok(e->uscc))
+		return zs_fail(err, ZS_EINPUT, TR("注册号「%s」不对：应为 15 位（或 13 位）数字",
+						  "registration number \"%s\" is wrong: 15 (or 13) digits"), e->uscc);
+	return ZS_OK;
+}
+
+static int parse_odr(const char *in, bool *out, struct zs_error *err)
+{
+	char *v = NULL;
+	int r = field_text(in, FIELD("是否ODR企业", "ODR"), 10, false, false, &v, err);
+	if (r)
+		return r;
+	if (!*v || !strcmp(v, "否"))
+		*out = false;
+	else if (!strcmp(v, "是"))
+		*out = true;
+	else if (!config_parse_bool(v, out))
+		r = zs_fail(err, ZS_EINPUT, TR("是否ODR企业一栏应填“是”或“否”，不是「%s」",
+					       "the ODR column takes 是 or 否, not \"%s\""), v);
+	free(v);
+	return r;
+}
+
+static int parse_founded(const char *in, char **out, struct zs_error *err)
+{
+	int r = field_text(in, FIELD("成立日期", "founding date"), 20, false, false, out, err);
+	int y, m, d;
+	if (r || !**out)
+		return r;
+	if (!date_parse(*out, &y, &m, &d))
+		return zs_fail(err, ZS_EINPUT, TR("成立日期「%s」不对（应为 2015-03-01）",
+						  "founding date \"%s\" is wrong (e.g. 2015-03-01)"), *out);
+	free(*out);
+	if (asprintf(out, "%04d-%02d-%02d", y, m, d) < 0) {
+		*out = NULL;
+		return zs_fail(err, ZS_EFAIL, "out of memory");
+	}
+	return ZS_OK;
+}
+
+/* One record into e: ZS_EINPUT (err says why) for a bad row. */
+static int parse_row(struct entity_importer *im, const struct csv_record *rec, struct entity *e,
+		     struct zs_error *err)
+{
+	int r;
+	char *state = NULL;
+	if ((r = parse_code(im, rec, e, err)) ||
+	    (r = field_text(cell(im, rec, C_NAME), FIELD("名称", "name"), 200, false, true, &e->name, err)) ||
+	    (r = field_list(cell(im, rec, C_FORMER), FIELD("曾用名", "former names"), 1000, &e->former_names, err)) ||
+	    (r = field_text(cell(im, rec, C_TYPE), FIELD("类型", "type"), 60, false, false, &e->type, err)) ||
+	    (r = field_text(cell(im, rec, C_PERSON), FIELD("法定代表人/负责人/经营者", "person"), 60, false, false,
+			    &e->person, err)) ||
+	    (r = field_text(cell(im, rec, C_ADDRESS), FIELD("住所", "address"), 300, false, true, &e->address, err)) ||
+	    (r = field_text(cell(im, rec, C_AUTHORITY), FIELD("登记机关", "registration authority"), 100, false, false,
+			    &e->authority, err)) ||
+	    (r = field_text(cell(im, rec, C_UNIT), FIELD("管辖单位", "supervising unit"), 64, false, true,
+			    &e->unit_text, err)) ||
+	    (r = parse_founded(cell(im, rec, C_FOUNDED), &e->founded, err)) ||
+	    (r = field_text(cell(im, rec, C_STATE), FIELD("登记状态", "state"), 30, false, true, &state, err)) ||
+	    (r = field_text(cell(im, rec, C_SCOPE), FIELD("经营范围", "business scope"), 4000, true, false, &e->scope,
+			    err)) ||
+	    (r = field_list(cell(im, rec, C_LICENCE), FIELD("许可证号", "licence numbers"), 500, &e->licences, err)) ||
+	    (r = parse_odr(cell(im, rec, C_ODR), &e->odr, err))) {
+		free(state);
+		return r;
+	}
+	const char *w = entity_state_word(state);
+	if (!w)
+		r = zs_fail(err, ZS_EINPUT, TR("登记状态「%s」不对（应为 存续、在业、吊销、注销 或 迁出）",
+					       "state \"%s\" is wrong (存续, 在业, 吊销, 注销 or 迁出)"), state);
+	free(state);
+	if (!r && !(e->state = strdup(w)))
+		r = zs_fail(err, ZS_EFAIL, "out of memory");
+	if (!r)
+		e->unit_id = unit_for(im, e->unit_text);
+	return r;
+}
+
+static int read_header(struct entity_importer *im, const struct csv_record *rec, struct zs_error *err)
+{
+	for (int k = 0; k < C_N; k++)
+		im->col[k] = csv_record_find_column(rec, columns[k]);
+	if (im->col[C_USCC] < 0 && im->col[C_REGNO] < 0)
+		return zs_fail(err, ZS_EINPUT, TR("%s：第 1 行表头缺少“统一社会信用代码”（或“注册号”）一栏",
+						  "%s: the header lacks the \"统一社会信用代码\" (or \"注册号\") column"), im->path);
+	for (size_t k = 0; k < sizeof required / sizeof *required; k++)
+		if (im->col[required[k]] < 0)
+			return zs_fail(err, ZS_EINPUT,
+				       TR("%s：第 1 行表头缺少“%s”一栏（需要：统一社会信用代码或注册号、名称、住所、管辖单位、登记状态）",
+					  "%s: the header lacks the \"%s\" column (needed: 统一社会信用代码 or 注册号, 名称, 住所, "
+					  "管辖单位, 登记状态)"),
+				       im->path, columns[required[k]][0]);
+	return CSV_NEXT;
+}
+
+/* About the bytes a record took in the file, for "how far". */
+static double record_bytes(const struct csv_record *rec)
+{
+	double n = (double)rec->nfields + 1;
+	for (size_t k = 0; k < rec->nfields; k++)
+		n += (double)strlen(rec->fields[k]);
+	return n;
+}
+
+int entity_import_record(const struct csv_record *rec, void *importer, struct zs_error *err)
+{
+	struct entity_importer *im = importer;
+	im->seen += record_bytes(rec);
+	if (!im->have_header) {
+		im->have_header = true;
+		return read_header(im, rec, err);
+	}
+	struct entity_import_result *res = im->res;
+	res->rows++;
+	double part = im->size > 0 ? im->seen / im->size : -1;
+	zs_progress(im->c, (int64_t)res->rows, part > 0.99 ? 0.99 : part);
+	struct entity e = { 0 };
+	struct zs_error rowerr = { 0 };
+	int r = parse_row(im, rec, &e, &rowerr);
+	if (!r)
+		r = store_entity_insert(im->c->st, &e, &rowerr);
+	if (!r) {
+		res->imported++;
+		res->unmatched_units += !e.unit_id;
+	} else if (r == ZS_EINPUT) {
+		res->bad++;
+		if (im->opts->bad)
+			im->opts->bad(rec->line, rowerr.msg, im->opts->ud);
+		r = ZS_OK;
+	} else {
+		r = zs_fail(err, r, "%s", rowerr.msg);
+	}
+	entity_clear(&e);
+	return r;
+}
+
+/* The file's SHA-256 in hex: the same bytes are the same register. */
+static int file_hash(const char *path, char hex[65], struct zs_error *err)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return ZS_OK;   /* csv_stream_file names the file and why */
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	unsigned char buf[65536], sum[32];
+	unsigned len = 0;
+	size_t n;
+	bool ok = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+	while (ok && (n = fread(buf, 1, sizeof buf, f)) > 0)
+		ok = EVP_DigestUpdate(md, buf, n);
+	ok = ok && !ferror(f) && EVP_DigestFinal_ex(md, sum, &len) && len == 32;
+	EVP_MD_CTX_free(md);
+	fclose(f);
+	if (!ok)
+		return zs_fail(err, ZS_EFAIL, TR("读取 %s 失败", "cannot read %s"), path);
+	for (int i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", sum[i]);
+	return ZS_OK;
+}
+
+/* --as-of as typed, else the file's modification date (its local day). */
+static int as_of_date(const char *path, const char *typed, char out[11], struct zs_error *err)
+{
+	int y, m, d;
+	if (typed) {
+		if (!date_parse(typed, &y, &m, &d))
+			return zs_fail(err, ZS_EINPUT, TR("--as-of「%s」不对（应为日期，如 2026-03-10）",
+							  "--as-of \"%s\" is wrong (a date, e.g. 2026-03-10)"), typed);
+	} else {
+		struct stat sb;
+		int hh, mm, ss;
+		if (stat(path, &sb))
+			return ZS_OK;   /* the reading names what is wrong with the file */
+		/* The day in the bureau's zone, as every date it shows. */
+		time_to_local((int64_t)sb.st_mtime, &y, &m, &d, &hh, &mm, &ss);
+	}
+	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000, (unsigned)m % 100, (unsigned)d % 100);
+	return ZS_OK;
+}
+
+static int audit_import(struct zs_ctx *c, const struct register_snapshot *s, struct zs_error *err)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:I}", "file", s->file, "sha256", s->file_hash, "as_of", s->as_of,
+			      "rows", (json_int_t)s->rows, "skipped", (json_int_t)s->skipped);
+	char *after = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	int r = after ? store_audit(c->st, "register", s->id, "import", "", "", after, err)
+		      : zs_fail(err, ZS_EFAIL, "out of memory");
+	free(after);
+	json_decref(o);
+	return r;
+}
+
+/* Is the newest snapshot already this file, as of this date? */
+static bool same_as_latest(struct zs_ctx *c, const char *hash, const char *as_of)
+{
+	struct register_snapshot s = { 0 };
+	bool same = !store_register_latest(c->st, &s, NULL) && !strcmp(s.file_hash, hash) && !strcmp(s.as_of, as_of);
+	register_snapshot_clear(&s);
+	return same;
+}
+
+static int import_file(struct entity_importer *im, struct zs_error *err)
+{
+	struct zs_ctx *c = im->c;
+	struct entity_import_result *res = im->res;
+	enum csv_encoding enc = CSV_UTF8;
+	int r = store_entity_clear_all(c->st, err);
+	if (!r)
+		r = csv_stream_file(im->path, entity_import_record, im, &enc, err);
+	res->encoding = csv_encoding_name(enc);
+	if (!r && !res->rows)
+		r = zs_fail(err, ZS_EINPUT, TR("%s 只有表头，没有市场主体", "%s has a header but no entities"), im->path);
+	if (!r && res->bad && !im->opts->skip_bad)
+		r = zs_fail(err, ZS_EINPUT, TR("%zu 行有错，没有导入任何一行（改正后重试，或用 --skip-bad 只导入正确的行）",
+					       "%zu bad rows; nothing imported (fix them, or use --skip-bad)"), res->bad);
+	if (!r && !res->imported)
+		r = zs_fail(err, ZS_EINPUT, TR("%s 没有一行正确，没有导入", "%s has no good row; nothing imported"),
+			    im->path);
+	if (!r)
+		r = store_entity_reindex(c->st, err);
+	return r;
+}
+
+int entity_import(struct zs_ctx *c, const char *path, const struct entity_import_opts *opts,
+		  struct entity_import_result *res, struct zs_error *err)
+{
+	memset(res, 0, sizeof *res);
+	res->encoding = csv_encoding_name(CSV_UTF8);
+	int r = role_require(c, ROLE_ADMIN, "导入市场主体登记册", "importing the register", err);
+	char hash[65] = "";
+	if (!r)
+		r = as_of_date(path, opts->as_of, res->as_of, err);
+	if (!r)
+		r = file_hash(path, hash, err);
+	if (r)
+		return r;
+	if (*hash && *res->as_of && same_as_latest(c, hash, res->as_of)) {
+		res->unchanged = true;
+		return ZS_OK;
+	}
+	struct entity_importer im = { .c = c, .path = path, .opts = opts, .res = res };
+	struct stat sb;
+	if (stat(path, &sb) == 0)
+		im.size = (double)sb.st_size;
+	r = store_begin(c->st, err);
+	if (!r)
+		r = import_file(&im, err);
+	if (!r) {
+		struct register_snapshot s = { .as_of = res->as_of, .file = (char *)path, .file_hash = hash,
+					       .imported_by = (char *)store_user(c->st), .imported_at = c->now,
+					       .rows = (int64_t)res->imported, .skipped = (int64_t)res->bad };
+		r = store_register_snapshot_insert(c->st, &s, err);
+		if (!r)
+			r = audit_import(c, &s, err);
+	}
+	if (!r)
+		r = store_commit(c->st, err);
+	if (r)
+		store_rollback(c->st);
+	for (size_t i = 0; i < im.nunits; i++)
+		free(im.units[i].text);
+	free(im.units);
+	return r;
+}
+
+int entity_register_latest(struct zs_ctx *c, struct register_snapshot *out, struct zs_error *err)
+{
+	memset(out, 0, sizeof *out);
+	return store_register_latest(c->st, out, err);
+}
+
+/* ---- lookup ---- */
+
+/* A code or its prefix: 4 or more of the code's letters and digits, a
+ * digit among them (a Latin name fragment, "KFC", stays a name). */
+static bool looks_like_code(const char *s, char *norm, size_t n)
+{
+	uscc_normalize(s, norm, n);
+	size_t len = strlen(norm);
+	return len >= 4 && len <= 18 && strspn(norm, "0123456789ABCDEFGHJKLMNPQRTUWXY") == len &&
+	       strpbrk(norm, "0123456789");
+}
+
+/* %t% (or t% for a prefix) with % _ \ escaped. */
+static char *like_of(const char *t, bool lead)
+{
+	size_t n = strlen(t);
+	char *p = malloc(2 * n + 3), *o = p;
+	if (!p)
+		return NULL;
+	if (lead)
+		*o++ = '%';
+	for (; *t; t++) {
+		if (*t == '%' || *t == '_' || *t == '\\')
+			*o++ = '\\';
+		*o++ = *t;
+	}
+	*o++ = '%';
+	*o = '\0';
+	return p;
+}
+
+struct lookup {
+	struct search_query words, scope;
+	char *fts, *prefix, *contains, *name;
+	char code[32];
+};
+
+static void lookup_free(struct lookup *l)
+{
+	search_free(&l->words);
+	search_free(&l->scope);
+	free(l->fts);
+	free(l->prefix);
+	free(l->contains);
+	free(l->name);
+}
+
+/* The words' MATCH limited to the columns they search, and the scope
+ * word's to 经营范围: one FTS5 expression. */
+static int build_fts(struct lookup *l, struct zs_error *err)
+{
+	const char *w = l->words.fts, *s = l->scope.fts;
+	if (!w && !s)
+		return ZS_OK;
+	int n = asprintf(&l->fts, "%s%s%s%s%s%s%s", w ? "{name former_names person address} : (" : "", w ? w : "",
+			 w ? ")" : "", w && s ? " AND " : "", s ? "scope : (" : "", s ? s : "", s ? ")" : "");
+	if (n < 0) {
+		l->fts = NULL;
+		return zs_fail(err, ZS_EFAIL, "out of memory");
+	}
+	return ZS_OK;
+}
+
+static int build_filter(struct lookup *l, const struct entity_query *q, struct entity_filter *f,
+			struct entity_search_result *res, struct zs_error *err)
+{
+	int r = ZS_OK;
+	bool text = q->text && *q->text;
+	if (text && looks_like_code(q->text, l->code, sizeof l->code)) {
+		res->by_uscc = true;
+		f->uscc_prefix = l->code;
+	} else if (text) {
+		if ((r = search_parse(q->text, &l->words, err)))
+			return r;
+		for (int k = 0; k < STORE_ENTITY_SHORT; k++)
+			f->like[k] = l->words.like[k];
+		/* The whole query as one name ranks the rows. */
+		if ((r = field_text(q->text, FIELD("搜索词", "search terms"), 200, false, true, &l->name, err)))
+			return r;
+		l->prefix = like_of(l->name, false);
+		l->contains = like_of(l->name, true);
+		if (!l->prefix || !l->contains)
+			return zs_fail(err, ZS_EFAIL, "out of memory");
+		f->exact = l->name, f->prefix = l->prefix, f->contains = l->contains;
+	}
+	if (q->scope) {
+		if ((r = search_parse(q->scope, &l->scope, err)))
+			return r;
+		if (l->scope.nterms != 1)
+			return zs_fail(err, ZS_EINPUT, TR("--scope 只能给一个词", "--scope takes one word"));
+		f->scope_like = l->scope.like[0];
+	}
+	if (!text && !q->scope)
+		return zs_fail(err, ZS_EINPUT, TR("需要要找的名称、代码、人名、地址，或 --scope 经营范围里的词",
+						  "needs a name, code, person or address to find, or --scope WORD"));
+	if ((r = build_fts(l, err)))
+		return r;
+	f->fts = l->fts;
+	return ZS_OK;
+}
+
+struct search_run {
+	entity_cb cb;
+	void *ud;
+	struct entity_search_result *res;
+	int limit;
+};
+
+static int hit(const struct entity *e, void *ud)
+{
+	struct search_run *s = ud;
+	if (s->limit > 0 && s->res->rows >= s->limit) {
+		s->res->more = true;
+		return ZS_STOP;
+	}
+	s->res->rows++;
+	return s->cb(e, s->ud);
+}
+
+int entity_search(struct zs_ctx *c, const struct entity_query *q, entity_cb cb, void *ud,
+		  struct entity_search_result *res, struct zs_error *err)
+{
+	memset(res, 0, sizeof *res);
+	struct lookup l = { 0 };
+	struct entity_filter f = { .all = q->all, .limit = q->limit > 0 ? q->limit + 1 : 0 };
+	int r = build_filter(&l, q, &f, res, err);
+	if (!r && q->unit)
+		r = pick_unit(c, q->unit, TR("管辖单位", "supervising unit"), &f.unit_id, NULL, err);
+	struct search_run s = { cb, ud, res, q->limit };
+	if (!r)
+		r = store_entity_each(c->st, &f, hit, &s, err);
+	lookup_free(&l);
+	return r;
+}

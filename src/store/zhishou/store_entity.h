@@ -1,0 +1,46 @@
+/* The store's half of the market-entity register (include/zhishou/entity.h):
+ * the entity and register_snapshot tables and their text index. */
+#ifndef ZHISHOU_STORE_ENTITY_H
+#define ZHISHOU_STORE_ENTITY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "zhishou/entity.h"
+#include "zhishou/store.h"
+
+/* An import, inside the caller's transaction: clear every entity, insert
+ * each, then reindex once (the text index is not kept row by row). */
+int store_entity_clear_all(struct store *st, struct zs_error *err);
+/* ZS_EINPUT (err says which code) when e->uscc is already in the register. */
+int store_entity_insert(struct store *st, const struct entity *e, struct zs_error *err);
+int store_entity_reindex(struct store *st, struct zs_error *err);
+
+int store_register_snapshot_insert(struct store *st, struct register_snapshot *s, struct zs_error *err);
+/* ZS_ENOTFOUND when there is none. */
+int store_register_latest(struct store *st, struct register_snapshot *out, struct zs_error *err);
+
+#define STORE_ENTITY_SHORT 4
+
+/* A search: every given condition must hold.  fts: an FTS5 MATCH
+ * expression with its column filters (the name, former names, person and
+ * address columns for words, scope for a scope word); like[] (%t%
+ * patterns, escaped with \) over name, former names, person and address;
+ * scope_like for a short scope word; uscc_prefix for the code.  exact, prefix and
+ * contains (LIKE patterns) rank the rows; NULL ranks by the other fields. */
+struct entity_filter {
+	const char *fts;
+	const char *like[STORE_ENTITY_SHORT];
+	const char *scope_like;
+	const char *uscc_prefix;
+	const char *exact, *prefix, *contains;
+	int64_t unit_id;
+	bool all;
+	int limit;           /* 0: no limit */
+};
+
+typedef int (*store_entity_cb)(const struct entity *e, void *ud);
+int store_entity_each(struct store *st, const struct entity_filter *f, store_entity_cb cb, void *ud,
+		      struct zs_error *err);
+
+#endif
