@@ -1,0 +1,252 @@
+#!/usr/bin/env python3
+"""The credit desk's market-entity register: entity import and entity search.
+
+Registers are small CSVs written here, in the encodings the registration
+systems' exports arrive in (UTF-8, UTF-8 with BOM, GBK, CRLF)."""
+
+import os
+import sqlite3
+import unittest
+
+from zs import ZsTestCase
+
+ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+
+
+def uscc(first17):
+    """first17 with its GB 32100 check character."""
+    s = sum(ALPHABET.index(c) * w for c, w in zip(first17, WEIGHTS))
+    return first17 + ALPHABET[(31 - s % 31) % 31]
+
+
+def bad_uscc(first17):
+    good = uscc(first17)
+    return good[:17] + ALPHABET[(ALPHABET.index(good[17]) + 1) % 31]
+
+
+HEADER = "统一社会信用代码,名称,类型,法定代表人,住所,登记机关,管辖单位,成立日期,登记状态,经营范围,曾用名,许可证号,是否ODR企业"
+
+C1 = uscc("91120101MA05L0001")   # 老王酸菜 (exact name)
+C2 = uscc("91120101MA05L0002")   # 老王酸菜鱼馆 (name prefix)
+C3 = uscc("92120101MA05L0003")   # 天津老王酸菜店 (name contains)
+C4 = uscc("91120101MA05L0004")   # former name 老王酸菜坊
+C5 = uscc("91120101MA05L0005")   # address on 老王酸菜巷
+C6 = uscc("91120101MA05L0006")   # 注销: only with --all
+C7 = uscc("91120101MA05L0007")   # a branch of a food company, another station
+
+ROWS = [
+    (C1, "老王酸菜", "个体工商户", "王一", "和平区南京路1号", "和平区市场监管局", "南市市场监管所", "2015-03-01",
+     "存续（在营、开业、在册）", "餐饮服务", "", "JY11201010000011", "是"),
+    (C2, "老王酸菜鱼馆", "个体工商户", "王二", "和平区南京路2号", "和平区市场监管局", "南市市场监管所", "2016/4/2",
+     "在业", "餐饮服务;酸菜鱼", "", "", "否"),
+    (C3, "天津老王酸菜店", "个体工商户", "王三", "和平区滨江道3号", "和平区市场监管局", "劝业场市场监管所", "",
+     "存续", "预包装食品销售;酱腌菜", "", "", ""),
+    (C4, "天津和平福满楼餐饮有限公司", "有限责任公司", "赵四", "和平区滨江道4号", "和平区市场监管局", "劝业场市场监管所",
+     "2010-01-01", "存续", "餐饮服务", "老王酸菜坊", "", ""),
+    (C5, "天津和平某某便利店", "个体工商户", "钱五", "和平区老王酸菜巷5号", "和平区市场监管局", "南市市场监管所",
+     "2019-09-09", "存续", "预包装食品销售;散装食品销售", "", "", ""),
+    (C6, "老王酸菜批发部", "个体工商户", "孙六", "和平区南京路6号", "和平区市场监管局", "南市市场监管所", "2001-01-01",
+     "注销", "酱腌菜批发", "", "", ""),
+    (C7, "天津某某食品有限公司和平分公司", "有限责任公司分公司", "李七", "和平区小白楼7号", "和平区市场监管局",
+     "小白楼市场监管所", "2018-05-06", "在业", "预包装食品销售", "", "", ""),
+]
+
+
+def csv_text(rows, header=HEADER, eol="\n"):
+    def q(v):
+        return '"%s"' % v.replace('"', '""') if ("," in v or '"' in v) else v
+    return eol.join([header] + [",".join(q(v) for v in r) for r in rows]) + eol
+
+
+class Entity(ZsTestCase):
+    def setUp(self):
+        super().setUp()
+        self.init()
+        for u in ("南市市场监管所", "劝业场市场监管所", "小白楼市场监管所"):
+            self.env.ok("unit", "add", u)
+
+    def imp(self, data, *args, name="register.csv"):
+        return self.env.run("entity", "import", self.env.write(name, data), *args)
+
+    def search(self, *args):
+        return self.env.ok("entity", "search", *args, "--format", "json").json()
+
+    def codes(self, *args):
+        return [e["uscc"] for e in self.search(*args)]
+
+    def entities(self):
+        con = sqlite3.connect(self.env.db)
+        try:
+            return con.execute("SELECT count(*) FROM entity").fetchone()[0]
+        finally:
+            con.close()
+
+    # --- import ---------------------------------------------------------
+
+    def test_encodings(self):
+        """UTF-8, UTF-8 with BOM, GBK and CRLF registers read the same."""
+        text = csv_text(ROWS)
+        for label, data in (("utf8", text.encode("utf-8")),
+                            ("bom", b"\xef\xbb\xbf" + text.encode("utf-8")),
+                            ("gbk", text.encode("gbk")),
+                            ("crlf", csv_text(ROWS, eol="\r\n").encode("gbk"))):
+            with self.subTest(label):
+                r = self.imp(data, name=label + ".csv")
+                self.assertEqual(r.rc, 0, repr(r))
+                self.assertIn("7 户", r.out)
+                self.assertEqual(self.entities(), 7)
+                hit = self.search(C1)
+                self.assertEqual(len(hit), 1)
+                self.assertEqual(hit[0]["name"], "老王酸菜")
+                self.assertEqual(hit[0]["state"], "存续")
+                self.assertEqual(hit[0]["unit"], "南市市场监管所")
+        self.assertIn("GB18030", self.imp(text.encode("gbk"), "--as-of", "2026-03-01", name="g2.csv").out)
+
+    def test_bad_check_character_refused_whole(self):
+        self.assertEqual(self.imp(csv_text(ROWS), "--as-of", "2026-03-01").rc, 0)
+        before = self.env.audit_rows()
+        rows = list(ROWS)
+        rows[2] = (bad_uscc("92120101MA05L0003"),) + rows[2][1:]
+        rows[4] = rows[4][:8] + ("营业中",) + rows[4][9:]
+        r = self.imp(csv_text(rows), name="bad.csv")
+        self.assertFails(r, 2, "第 4 行", "校验位不对", "第 6 行", "登记状态「营业中」", "没有导入任何一行")
+        self.assertNotIn("第 2 行", r.err)
+        # The previous register stands, untouched; nothing audited.
+        self.assertEqual(self.entities(), 7)
+        self.assertEqual(self.env.audit_rows(), before)
+        self.assertEqual(self.codes(C3), [C3])
+
+    def test_skip_bad(self):
+        rows = list(ROWS)
+        rows[0] = (bad_uscc("91120101MA05L0001"),) + rows[0][1:]
+        r = self.imp(csv_text(rows), "--skip-bad")
+        self.assertEqual(r.rc, 0, repr(r))
+        self.assertIn("第 2 行", r.err)
+        self.assertIn("6 户", r.out)
+        self.assertIn("跳过错误行 1 行", r.out)
+        self.assertEqual(self.entities(), 6)
+
+    def test_duplicate_code_is_a_bad_row(self):
+        rows = list(ROWS) + [(C1,) + ROWS[1][1:]]
+        r = self.imp(csv_text(rows))
+        self.assertFails(r, 2, "第 9 行", C1)
+        self.assertEqual(self.entities(), 0)
+
+    def test_old_registration_number(self):
+        header = HEADER.replace("统一社会信用代码", "注册号")
+        rows = [("120101600123456",) + ROWS[0][1:]]
+        self.assertEqual(self.imp(csv_text(rows, header=header)).rc, 0)
+        self.assertEqual(self.codes("老王"), ["120101600123456"])
+        r = self.imp(csv_text([("12345",) + ROWS[0][1:]], header=header), name="r2.csv")
+        self.assertFails(r, 2, "第 2 行", "注册号「12345」")
+
+    def test_same_file_twice_changes_nothing(self):
+        path = self.env.write("register.csv", csv_text(ROWS))
+        self.env.ok("entity", "import", path, "--as-of", "2026-03-10")
+        before = self.env.audit_rows()
+        r = self.env.ok("entity", "import", path, "--as-of", "2026-03-10")
+        self.assertIn("没有变化", r.out)
+        self.assertEqual(self.env.audit_rows(), before)
+        con = sqlite3.connect(self.env.db)
+        try:
+            self.assertEqual(con.execute("SELECT count(*) FROM register_snapshot").fetchone()[0], 1)
+        finally:
+            con.close()
+
+    def test_import_replaces_and_records_the_snapshot(self):
+        self.env.ok("entity", "import", self.env.write("a.csv", csv_text(ROWS)), "--as-of", "2026-03-01")
+        r = self.env.ok("entity", "import", self.env.write("b.csv", csv_text(ROWS[:2])), "--as-of", "2026-03-10")
+        self.assertIn("截至 2026-03-10", r.out)
+        self.assertEqual(self.entities(), 2)
+        self.assertEqual(self.codes(C3), [])
+        audit = [a for a in self.env.audit() if a.get("entity") == "register"]
+        self.assertEqual(len(audit), 2, audit)
+        con = sqlite3.connect(self.env.db)
+        try:
+            row = con.execute("SELECT as_of, rows, imported_by FROM register_snapshot ORDER BY id DESC").fetchone()
+        finally:
+            con.close()
+        self.assertEqual(row[0], "2026-03-10")
+        self.assertEqual(row[1], 2)
+        self.assertTrue(row[2])
+
+    def test_as_of_defaults_to_the_files_date(self):
+        path = self.env.write("register.csv", csv_text(ROWS))
+        # 2026-03-09 20:00 UTC is 2026-03-10 04:00 in Asia/Shanghai, the
+        # display zone (the test's TZ is New York: its day is the 9th).
+        os.utime(path, (1773086400, 1773086400))
+        r = self.env.ok("entity", "import", path)
+        self.assertIn("截至 2026-03-10", r.out)
+
+    def test_non_admin_refused(self):
+        u = self.env.add_other_member("王五", "operator")
+        if not u:
+            self.skipTest("needs root to run as another Unix user")
+        path = self.env.write("register.csv", csv_text(ROWS))
+        os.chmod(path, 0o644)
+        r = self.env.run("entity", "import", path, user=u)
+        self.assertFails(r, 3)
+        self.assertEqual(self.entities(), 0)
+
+    def test_bad_input(self):
+        before = self.env.audit_rows()
+        cases = [
+            (("entity", "import", self.env.path("missing.csv")), "missing.csv"),
+            (("entity", "import", self.env.write("nohdr.csv", "名称,住所\n老王,南京路\n")), "统一社会信用代码"),
+            (("entity", "import", self.env.write("nounit.csv", "统一社会信用代码,名称,住所,登记状态\n")), "管辖单位"),
+            (("entity", "import", self.env.write("ok.csv", csv_text(ROWS)), "--as-of", "2026-13-40"), "--as-of"),
+            (("entity", "import", self.env.write("empty.csv", HEADER + "\n")), "没有市场主体"),
+            (("entity", "search", "老王", "--unit", "不存在的所"), "不存在的所"),
+            (("entity", "search"), "--scope"),
+            (("entity", "search", "老王", "--limit", "-1"), "--limit"),
+        ]
+        for args, needle in cases:
+            with self.subTest(args=args):
+                r = self.env.run(*args)
+                self.assertNotEqual(r.rc, 0, repr(r))
+                self.assertIn(needle, r.err)
+                self.assertEqual(r.out, "")
+        self.assertEqual(self.entities(), 0)
+        self.assertEqual(self.env.audit_rows(), before)
+
+    # --- search ---------------------------------------------------------
+
+    def test_ranking(self):
+        self.imp(csv_text(ROWS))
+        # exact name, name prefix, name contains, former name, then the
+        # address; the cancelled one left out (within a rank, by name).
+        self.assertEqual(self.codes("老王酸菜"), [C1, C2, C3, C4, C5])
+        self.assertEqual(self.codes("老王酸菜", "--all"), [C1, C6, C2, C3, C4, C5])
+        # One character, two, and the person.
+        self.assertIn(C7, self.codes("楼"))
+        self.assertEqual(self.codes("李七"), [C7])
+        self.assertEqual(self.codes("分公司"), [C7])
+
+    def test_uscc_whole_and_prefix(self):
+        self.imp(csv_text(ROWS))
+        self.assertEqual(self.codes(C4), [C4])
+        self.assertEqual(self.codes(C4.lower()), [C4])
+        self.assertEqual(self.codes("9212"), [C3])
+        self.assertEqual(len(self.codes("91120101MA05L")), 5)
+
+    def test_scope_all_unit(self):
+        self.imp(csv_text(ROWS))
+        self.assertEqual(sorted(self.codes("--scope", "预包装食品")), sorted([C3, C5, C7]))
+        self.assertEqual(sorted(self.codes("--scope", "酱腌菜")), [C3])
+        self.assertEqual(sorted(self.codes("--scope", "酱腌菜", "--all")), sorted([C3, C6]))
+        self.assertEqual(self.codes("和平", "--scope", "食品", "--unit", "xbl"), [C7])
+        self.assertEqual(sorted(self.codes("--scope", "食品", "--unit", "劝业场")), [C3])
+        # The scope is searched only with --scope.
+        self.assertEqual(self.codes("散装食品"), [])
+
+    def test_limit_hint_and_table(self):
+        self.imp(csv_text(ROWS))
+        r = self.env.ok("entity", "search", "和平", "--limit", "2")
+        self.assertEqual(len(r.out.splitlines()), 4, r.out)
+        self.assertIn("--limit", r.err + r.out)
+        self.assertIn("统一社会信用代码", r.out)
+
+
+if __name__ == "__main__":
+    unittest.main()
