@@ -43,6 +43,9 @@ void cli_page_hint(const struct cli_page *p, const char *next_zh, const char *ne
  * into a pipe or file); end clears it before the result is printed. */
 void cli_progress_start(struct cli *cli, const char *what_zh, const char *what_en);
 void cli_progress_end(struct cli *cli);
+/* An import's bad row on stderr: "第 N 行：why" (the imports' bad-row
+ * callback; ud unused). */
+void cli_bad_row(size_t line, const char *why, void *ud);
 
 enum {
 	CMD_NO_DB = 1 << 0,    /* the command opens (or creates) the store itself */
@@ -112,6 +115,10 @@ int cli_help_unknown(const struct cmd_entry *const *commands, int argc, char **a
 
 int cli_options(const struct cmd_entry *cmd, int argc, char **argv, const struct option *opts,
 		cli_opt_cb cb, void *ud, int *first_arg);
+
+/* argv[first..argc) joined by spaces into q (qsz bytes): several words on
+ * the command line are one query. */
+void cli_join_args(int argc, char **argv, int first, char *q, size_t qsz);
 
 /* --format for listings. */
 int cli_format(const struct cmd_entry *cmd, const char *arg, enum out_format *f);

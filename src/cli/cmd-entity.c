@@ -29,14 +29,6 @@ static int opt_cb(int opt, const char *arg, void *ud)
 	return 0;
 }
 
-static void bad_row(size_t line, const char *why, void *ud)
-{
-	(void)ud;
-	char msg[1200];
-	snprintf(msg, sizeof msg, TR("第 %zu 行：%s", "line %zu: %s"), line, why);
-	out_line(stderr, msg);
-}
-
 static const struct option import_exec_opts[] = {
 	{ "as-of", required_argument, NULL, 'a' },
 	{ "skip-bad", no_argument, NULL, 'k' },
@@ -50,7 +42,7 @@ static int import_exec(struct cli *cli, int argc, char **argv)
 		return r;
 	struct zs_error err = { 0 };
 	struct entity_import_result res;
-	struct entity_import_opts io = { .as_of = o.as_of, .skip_bad = o.skip_bad, .bad = bad_row };
+	struct entity_import_opts io = { .as_of = o.as_of, .skip_bad = o.skip_bad, .bad = cli_bad_row };
 	cli_progress_start(cli, "导入", "importing");
 	r = entity_import(cli_ctx(cli), argv[first], &io, &res, &err);
 	cli_progress_end(cli);
@@ -116,12 +108,8 @@ static int search_exec(struct cli *cli, int argc, char **argv)
 	int first, r = cli_options(o.cmd, argc, argv, search_exec_opts, opt_cb, &o, &first);
 	if (r)
 		return r;
-	/* Several words on the command line are one query. */
-	char q[1024] = "";
-	for (int i = first; i < argc; i++) {
-		size_t l = strlen(q);
-		snprintf(q + l, sizeof q - l, "%s%s", l ? " " : "", argv[i]);
-	}
+	char q[1024];
+	cli_join_args(argc, argv, first, q, sizeof q);
 	if (!q[0] && !o.scope)
 		return cli_usage(o.cmd, "%s", TR("需要要找的名称、统一社会信用代码、人名或地址，或 --scope 经营范围里的词",
 						 "needs a name, USCC, person or address to find, or --scope WORD"));

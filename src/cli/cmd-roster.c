@@ -30,14 +30,6 @@ static int opt_cb(int opt, const char *arg, void *ud)
 	return 0;
 }
 
-static void bad_row(size_t line, const char *why, void *ud)
-{
-	(void)ud;
-	char msg[1200];
-	snprintf(msg, sizeof msg, TR("第 %zu 行：%s", "line %zu: %s"), line, why);
-	out_line(stderr, msg);
-}
-
 static const struct option import_exec_opts[] = {
 	{ "skip-bad", no_argument, NULL, 's' },
 	{ NULL, 0, NULL, 0 },
@@ -50,7 +42,7 @@ static int import_exec(struct cli *cli, int argc, char **argv)
 		return r;
 	struct zs_error err = { 0 };
 	struct roster_result res;
-	if (roster_import(cli_ctx(cli), argv[first], o.skip_bad, bad_row, NULL, &res, &err))
+	if (roster_import(cli_ctx(cli), argv[first], o.skip_bad, cli_bad_row, NULL, &res, &err))
 		return cli_error(&err);
 	printf(TR("已导入值班表 %s（%s）：新增 %zu 人次，更新 %zu 人次，新建单位 %zu 个%s\n",
 		  "imported roster %s (%s): %zu added, %zu updated, %zu new units%s\n"),

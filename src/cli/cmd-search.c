@@ -68,12 +68,8 @@ static int exec(struct cli *cli, int argc, char **argv)
 	int first, r = cli_options(&cmd_search_entry, argc, argv, exec_opts, opt_cb, &o, &first);
 	if (r)
 		return r;
-	/* Several words on the command line are one query. */
-	char q[1024] = "";
-	for (int i = first; i < argc; i++) {
-		size_t l = strlen(q);
-		snprintf(q + l, sizeof q - l, "%s%s", l ? " " : "", argv[i]);
-	}
+	char q[1024];
+	cli_join_args(argc, argv, first, q, sizeof q);
 	if (!q[0] && !o.phone)
 		return cli_usage(&cmd_search_entry, "%s", TR("需要要找的内容（文字、#编号、电话号码），或 --phone 电话尾号",
 							       "needs what to find (words, #id, a phone number), or --phone TAIL"));

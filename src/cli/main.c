@@ -88,6 +88,15 @@ int cli_usage(const struct cmd_entry *cmd, const char *fmt, ...)
 	return 2;
 }
 
+void cli_join_args(int argc, char **argv, int first, char *q, size_t qsz)
+{
+	q[0] = '\0';
+	for (int i = first; i < argc; i++) {
+		size_t l = strlen(q);
+		snprintf(q + l, qsz - l, "%s%s", l ? " " : "", argv[i]);
+	}
+}
+
 int cli_options(const struct cmd_entry *cmd, int argc, char **argv, const struct option *opts, cli_opt_cb cb,
 		void *ud, int *first_arg)
 {

@@ -58,3 +58,11 @@ void cli_progress_end(struct cli *cli)
 	cli->progress.shown = false;
 	cli->ctx.progress = NULL;
 }
+
+void cli_bad_row(size_t line, const char *why, void *ud)
+{
+	(void)ud;
+	char msg[1200];
+	snprintf(msg, sizeof msg, TR("第 %zu 行：%s", "line %zu: %s"), line, why);
+	out_line(stderr, msg);
+}

@@ -103,29 +103,14 @@ STORE_VISITOR(visit_entity, struct entity, entity_cols, entity_clear, store_enti
 	"COALESCE(e.unit_id, 0), COALESCE(u.name, e.unit_text), e.unit_text, e.founded, e.state, e.scope, " \
 	"e.licences, e.odr, " ENTITY_RANK " AS rank "
 
-static void bind_text(sqlite3_stmt *s, const char *name, const char *v)
-{
-	int i = sqlite3_bind_parameter_index(s, name);
-	if (i > 0 && v)
-		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
-}
-
-static void bind_int(sqlite3_stmt *s, const char *name, int64_t v)
-{
-	int i = sqlite3_bind_parameter_index(s, name);
-	if (i > 0)
-		sqlite3_bind_int64(s, i, v);
-}
-
 /* Assembled from constant fragments only, every value bound, as
  * store_intake_each; each filter its own shape so SQLite picks the FTS
  * index, the code's or the unit's. */
 int store_entity_each(struct store *st, const struct entity_filter *f, store_entity_cb cb, void *ud,
 		      struct zs_error *err)
 {
-	char sql[2048];
-	size_t n = 0;
-#define ADD(frag) do { size_t l_ = strlen(frag); if (n + l_ < sizeof sql) { memcpy(sql + n, frag, l_); n += l_; } } while (0)
+	struct store_sql sql = { .n = 0 };
+#define ADD(frag) store_sql_add(&sql, (frag))
 	ADD("SELECT " ENTITY_COLS "FROM ");
 	if (f->fts)
 		ADD("entity_fts JOIN entity e ON e.id = entity_fts.rowid ");
@@ -155,22 +140,21 @@ int store_entity_each(struct store *st, const struct entity_filter *f, store_ent
 	if (f->limit > 0)
 		ADD(" LIMIT :limit");
 #undef ADD
-	sql[n] = '\0';
 
-	sqlite3_stmt *s = store_prep_once(st, sql, err);
+	sqlite3_stmt *s = store_sql_prep(st, &sql, err);
 	if (!s)
 		return ZS_EFAIL;
-	bind_text(s, ":fts", f->fts);
-	bind_int(s, ":unit", f->unit_id);
-	bind_text(s, ":uscc", f->uscc_prefix);
+	store_bind_named_text(s, ":fts", f->fts);
+	store_bind_named_int(s, ":unit", f->unit_id);
+	store_bind_named_text(s, ":uscc", f->uscc_prefix);
 	static const char *const like_name[STORE_ENTITY_SHORT] = { ":l0", ":l1", ":l2", ":l3" };
 	for (int k = 0; k < STORE_ENTITY_SHORT; k++)
-		bind_text(s, like_name[k], f->like[k]);
-	bind_text(s, ":scope", f->scope_like);
-	bind_text(s, ":exact", f->exact);
-	bind_text(s, ":prefix", f->prefix);
-	bind_text(s, ":contains", f->contains);
-	bind_int(s, ":limit", f->limit);
+		store_bind_named_text(s, like_name[k], f->like[k]);
+	store_bind_named_text(s, ":scope", f->scope_like);
+	store_bind_named_text(s, ":exact", f->exact);
+	store_bind_named_text(s, ":prefix", f->prefix);
+	store_bind_named_text(s, ":contains", f->contains);
+	store_bind_named_int(s, ":limit", f->limit);
 	int r = store_step_rows(st, s, visit_entity, STORE_VISIT(cb, ud), err, "entity");
 	sqlite3_finalize(s);
 	return r;

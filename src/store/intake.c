@@ -131,29 +131,14 @@ int store_intake_update(struct store *st, const struct intake *in, struct zs_err
 			 err, "intake");
 }
 
-static void bind_named_text(sqlite3_stmt *s, const char *name, const char *v)
-{
-	int i = sqlite3_bind_parameter_index(s, name);
-	if (i > 0)
-		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
-}
-
-static void bind_named_int(sqlite3_stmt *s, const char *name, int64_t v)
-{
-	int i = sqlite3_bind_parameter_index(s, name);
-	if (i > 0)
-		sqlite3_bind_int64(s, i, v);
-}
-
 /* The query is assembled from constant fragments only; every value is bound.
  * Each filter gets its own shape so SQLite can pick the matching index
  * (the partial intake_open index, intake_status, the FTS rowid order). */
 int store_intake_each(struct store *st, const struct intake_filter *f, store_intake_cb cb, void *ud,
 		      struct zs_error *err)
 {
-	char sql[2048];
-	size_t n = 0;
-#define ADD(frag) do { size_t l_ = strlen(frag); if (n + l_ < sizeof sql) { memcpy(sql + n, frag, l_); n += l_; } } while (0)
+	struct store_sql sql = { .n = 0 };
+#define ADD(frag) store_sql_add(&sql, (frag))
 	const char *key = "i.id";
 	if (f->fts) {
 		ADD("SELECT " INTAKE_COLS "FROM intake_fts f JOIN intake i ON i.id = f.rowid" INTAKE_JOINS
@@ -202,33 +187,32 @@ int store_intake_each(struct store *st, const struct intake_filter *f, store_int
 	if (f->limit > 0)
 		ADD(" LIMIT :limit");
 #undef ADD
-	sql[n] = '\0';
 
-	sqlite3_stmt *s = store_prep_once(st, sql, err);
+	sqlite3_stmt *s = store_sql_prep(st, &sql, err);
 	if (!s)
 		return ZS_EFAIL;
 	if (f->fts)
-		bind_named_text(s, ":fts", f->fts);
+		store_bind_named_text(s, ":fts", f->fts);
 	if (f->channel)
-		bind_named_text(s, ":channel", f->channel);
+		store_bind_named_text(s, ":channel", f->channel);
 	if (f->kind)
-		bind_named_text(s, ":kind", f->kind);
+		store_bind_named_text(s, ":kind", f->kind);
 	if (f->status)
-		bind_named_text(s, ":status", f->status);
-	bind_named_int(s, ":exposure", f->exposure_id);
-	bind_named_int(s, ":since", f->since);
-	bind_named_int(s, ":until", f->until);
+		store_bind_named_text(s, ":status", f->status);
+	store_bind_named_int(s, ":exposure", f->exposure_id);
+	store_bind_named_int(s, ":since", f->since);
+	store_bind_named_int(s, ":until", f->until);
 	static const char *const like_name[4] = { ":l0", ":l1", ":l2", ":l3" };
 	for (int k = 0; k < 4; k++)
 		if (f->like[k])
-			bind_named_text(s, like_name[k], f->like[k]);
-	bind_named_int(s, ":before", f->before_id);
-	bind_named_int(s, ":limit", f->limit);
-	bind_named_int(s, ":id", f->id);
+			store_bind_named_text(s, like_name[k], f->like[k]);
+	store_bind_named_int(s, ":before", f->before_id);
+	store_bind_named_int(s, ":limit", f->limit);
+	store_bind_named_int(s, ":id", f->id);
 	if (f->phone)
-		bind_named_text(s, ":phone", f->phone);
+		store_bind_named_text(s, ":phone", f->phone);
 	if (f->phone_tail)
-		bind_named_text(s, ":ptail", f->phone_tail);
+		store_bind_named_text(s, ":ptail", f->phone_tail);
 
 	int r = store_step_rows(st, s, visit_intake, STORE_VISIT(cb, ud), err, "intake");
 	sqlite3_finalize(s);

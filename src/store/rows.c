@@ -34,6 +34,41 @@ void store_bind(sqlite3_stmt *s, int first, const struct store_val *v, int n)
 	}
 }
 
+void store_sql_add(struct store_sql *q, const char *frag)
+{
+	size_t l = strlen(frag);
+	if (q->full || q->n + l >= sizeof q->text) {
+		q->full = true;
+		return;
+	}
+	memcpy(q->text + q->n, frag, l);
+	q->n += l;
+	q->text[q->n] = '\0';
+}
+
+sqlite3_stmt *store_sql_prep(struct store *st, struct store_sql *q, struct zs_error *err)
+{
+	if (q->full) {
+		zs_fail(err, ZS_EFAIL, "query too long");
+		return NULL;
+	}
+	return store_prep_once(st, q->text, err);
+}
+
+void store_bind_named_text(sqlite3_stmt *s, const char *name, const char *v)
+{
+	int i = sqlite3_bind_parameter_index(s, name);
+	if (i > 0 && v)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+}
+
+void store_bind_named_int(sqlite3_stmt *s, const char *name, int64_t v)
+{
+	int i = sqlite3_bind_parameter_index(s, name);
+	if (i > 0)
+		sqlite3_bind_int64(s, i, v);
+}
+
 static sqlite3_stmt *prep_bound(struct store *st, const char *sql, const struct store_val *v, int n,
 				struct zs_error *err)
 {

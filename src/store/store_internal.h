@@ -3,6 +3,7 @@
 #define ZHISHOU_STORE_INTERNAL_H
 
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "zhishou/store.h"
@@ -60,6 +61,23 @@ struct store_val {
 #define VALS(...) (const struct store_val[]){ __VA_ARGS__ }, \
 	(int)(sizeof((const struct store_val[]){ __VA_ARGS__ }) / sizeof(struct store_val))
 #define NO_VALS NULL, 0
+
+/* A query assembled from constant fragments (filters that each want
+ * their own shape); values are bound by name after store_sql_prep. */
+struct store_sql {
+	char text[2048];
+	size_t n;
+	bool full;   /* a fragment did not fit: store_sql_prep refuses it */
+};
+void store_sql_add(struct store_sql *q, const char *frag);
+/* A one-off statement of q's text (store_prep_once), finalized by the caller. */
+sqlite3_stmt *store_sql_prep(struct store *st, struct store_sql *q, struct zs_error *err);
+
+/* Bind a value to the parameter called name (":fts"), when the statement
+ * has one: queries assembled from fragments name their parameters.  NULL
+ * text leaves the parameter NULL. */
+void store_bind_named_text(sqlite3_stmt *s, const char *name, const char *v);
+void store_bind_named_int(sqlite3_stmt *s, const char *name, int64_t v);
 
 /* Bind v[0..n) to parameters first, first+1, ... */
 void store_bind(sqlite3_stmt *s, int first, const struct store_val *v, int n);
