@@ -44,3 +44,7 @@ CREATE INDEX entity_unit ON entity(unit_id);
 CREATE VIRTUAL TABLE entity_fts USING fts5(
 	name, former_names, person, address, scope,
 	content='entity', content_rowid='id', tokenize='trigram');
+
+-- The entity card's intakes: those naming a business by its USCC (those
+-- without one are found by their subject, intake_subject).
+CREATE INDEX intake_uscc ON intake(uscc, received_at) WHERE uscc <> '';

@@ -99,6 +99,36 @@ int entity_search(struct zs_ctx *c, const struct entity_query *q, entity_cb cb, 
 /* The newest snapshot: ZS_ENOTFOUND when no register was imported. */
 int entity_register_latest(struct zs_ctx *c, struct register_snapshot *out, struct zs_error *err);
 
+/* ---- the card ---- */
+
+#include "zhishou/model.h"
+
+enum { ENTITY_CARD_INTAKES = 30, ENTITY_CARD_LEADERS = 4 };
+
+/* Everything the desk says about one entity: every field; its supervising
+ * unit's duty leaders (on shift now, else rostered today); the intakes
+ * naming it (by its USCC, or by its name where an intake gives no USCC):
+ * counted tonight (since board_since) and ever, the newest listed with
+ * callers as a list shows them. */
+struct entity_card {
+	struct entity e;
+	struct roster_entry leaders[ENTITY_CARD_LEADERS];
+	size_t nleaders;
+	bool leaders_on_shift;      /* leaders are on shift now (else today's) */
+	int64_t since;              /* where tonight starts */
+	int64_t intakes_tonight, intakes_ever;
+	struct intake *intakes;     /* newest first, at most ENTITY_CARD_INTAKES */
+	size_t nintakes;
+	struct register_snapshot snapshot;   /* the register it comes from */
+};
+
+/* The card of the entity with this USCC or 注册号 (as typed: trimmed,
+ * uppercased); ZS_ENOTFOUND saying so. */
+int entity_card_build(struct zs_ctx *c, const char *code, struct entity_card *card, struct zs_error *err);
+void entity_card_clear(struct entity_card *card);
+/* Every field with stable English keys; malloc'd. */
+char *entity_card_json(const struct entity_card *card);
+
 /* Is this a register state word: 存续 在业 吊销 注销 迁出 (and the forms
  * exports write, "存续（在营、开业、在册）", "吊销，未注销")?  The word. */
 const char *entity_state_word(const char *typed);

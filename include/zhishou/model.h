@@ -132,6 +132,9 @@ struct intake_filter {
 	int64_t id;                           /* this intake only; 0: any */
 	const char *phone;                    /* the caller's phone, normalised; NULL: any */
 	const char *phone_tail;               /* its last digits (LIKE-safe digits); NULL: any */
+	/* Naming one business: its USCC, or its name where the intake gives no
+	 * USCC (business_name may be NULL: by the code alone); NULL: any. */
+	const char *business_uscc, *business_name;
 	int limit;                            /* 0: no limit (exports) */
 };
 

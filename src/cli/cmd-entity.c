@@ -1,11 +1,15 @@
 /* zhishou entity import|search: the credit desk's market-entity register. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "zhishou/entity.h"
 #include "zhishou/fields.h"
 #include "zhishou/i18n.h"
+#include "zhishou/codes.h"
+#include "zhishou/text.h"
+#include "zhishou/timeutil.h"
 
 struct entity_opts {
 	const struct cmd_entry *cmd;
@@ -131,6 +135,91 @@ static int search_exec(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
+static void kv(const char *label, const char *value)
+{
+	char line[8192];
+	snprintf(line, sizeof line, TRF("%s：%s", "%s: %s"), label, value && *value ? value : "—");
+	out_line(stdout, line);
+}
+
+static void print_card(const struct entity_card *card)
+{
+	const struct entity *e = &card->e;
+	char buf[512], t[40], u[40];
+	kv(TR("统一社会信用代码", "USCC"), e->uscc);
+	kv(TR("名称", "name"), e->name);
+	kv(TR("曾用名", "former names"), e->former_names);
+	kv(TR("类型", "type"), e->type);
+	kv(TR("法定代表人/负责人", "person"), e->person);
+	kv(TR("住所", "address"), e->address);
+	kv(TR("登记机关", "registration authority"), e->authority);
+	if (e->unit_id || !*e->unit_text)
+		kv(TR("管辖单位", "supervising unit"), e->unit);
+	else {
+		snprintf(buf, sizeof buf, TR("%s（不是已有单位）", "%s (not a known unit)"), e->unit_text);
+		kv(TR("管辖单位", "supervising unit"), buf);
+	}
+	kv(TR("成立日期", "founded"), e->founded);
+	kv(TR("登记状态", "state"), e->state);
+	kv(TR("经营范围", "business scope"), e->scope);
+	kv(TR("许可证号", "licences"), e->licences);
+	kv(TR("ODR企业", "ODR enterprise"), e->odr ? TR("是", "yes") : TR("否", "no"));
+	if (!card->nleaders)
+		kv(TR("今晚带班领导", "duty leader tonight"),
+		   e->unit_id ? TR("值班表里没有这个单位今天的带班领导", "the roster has no duty leader of this unit today")
+			      : "");
+	for (size_t i = 0; i < card->nleaders; i++) {
+		const struct roster_entry *r = &card->leaders[i];
+		snprintf(buf, sizeof buf, "%s %s %s %s %s-%s%s", r->name, r->title, r->mobile, r->landline,
+			 time_format(r->shift_start, TIME_SHORT, t, sizeof t), time_format(r->shift_end, TIME_SHORT, u, sizeof u),
+			 card->leaders_on_shift ? TR("（在岗）", " (on duty)") : "");
+		kv(TR("今晚带班领导", "duty leader tonight"), buf);
+	}
+	snprintf(buf, sizeof buf, TR("今晚 %lld 件，累计 %lld 件（按统一社会信用代码；未填代码的按名称）",
+				     "%lld tonight, %lld in all (by USCC; by name where none was given)"),
+		 (long long)card->intakes_tonight, (long long)card->intakes_ever);
+	kv(TR("涉及的登记", "intakes naming it"), buf);
+	for (size_t k = 0; k < card->nintakes; k++) {
+		const struct intake *i = &card->intakes[k];
+		char line[1024], cut[256];
+		snprintf(line, sizeof line, "  #%lld %s %s %s", (long long)i->id,
+			 time_format(i->received_at, TIME_SHORT, t, sizeof t), vocab_label(&vocab_status, i->status),
+			 i->summary);
+		text_fit_cols(line, 76, false, cut, sizeof cut);
+		out_line(stdout, cut);
+	}
+	if (card->snapshot.as_of) {
+		snprintf(buf, sizeof buf, TR("截至 %s（%s 导入）", "as of %s (imported by %s)"), card->snapshot.as_of,
+			 card->snapshot.imported_by);
+		kv(TR("登记册", "register"), buf);
+	}
+}
+
+static const struct option show_exec_opts[] = {
+	{ "format", required_argument, NULL, 'f' },
+	{ NULL, 0, NULL, 0 },
+};
+static int show_exec(struct cli *cli, int argc, char **argv)
+{
+	struct entity_opts o = { .cmd = &cmd_entity_show_entry };
+	int first, r = cli_options(o.cmd, argc, argv, show_exec_opts, opt_cb, &o, &first);
+	if (r)
+		return r;
+	struct zs_error err = { 0 };
+	struct entity_card card;
+	if (entity_card_build(cli_ctx(cli), argv[first], &card, &err))
+		return cli_error(&err);
+	if (o.fmt == OUT_JSON) {
+		char *s = entity_card_json(&card);
+		puts(s ? s : "{}");
+		free(s);
+	} else {
+		print_card(&card);
+	}
+	entity_card_clear(&card);
+	return 0;
+}
+
 const struct cmd_entry cmd_entity_import_entry = {
 	.name = "entity import",
 	.usage = "FILE [--as-of YYYY-MM-DD] [--skip-bad]",
@@ -167,4 +256,16 @@ const struct cmd_entry cmd_entity_search_entry = {
 		{ "all", "也列吊销、注销、迁出的", "also revoked, deregistered and moved-out ones" },
 		{ NULL, NULL, NULL },
 	},
+};
+
+const struct cmd_entry cmd_entity_show_entry = {
+	.name = "entity show",
+	.usage = "USCC [--format table|json]",
+	.help_zh = "市场主体的全部登记信息、管辖单位今晚的带班领导、涉及它的登记（今晚和累计）",
+	.help_en = "an entity's every field, its supervising unit's duty leader tonight, and the intakes naming it "
+		"(tonight and in all)",
+	.flags = CMD_READONLY,
+	.exec = show_exec,
+	.opts = show_exec_opts,
+	.args_min = 1, .args_max = 1, .arg_zh = "一个统一社会信用代码或注册号", .arg_en = "one USCC or 注册号",
 };

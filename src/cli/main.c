@@ -47,6 +47,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_search_entry,
 	&cmd_entity_import_entry,
 	&cmd_entity_search_entry,
+	&cmd_entity_show_entry,
 	&cmd_audit_entry,
 	&cmd_audit_verify_entry,
 	&cmd_relay_entry,

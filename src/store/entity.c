@@ -98,10 +98,11 @@ STORE_VISITOR(visit_entity, struct entity, entity_cols, entity_clear, store_enti
 	"CASE WHEN :exact IS NULL THEN 4 WHEN e.name = :exact THEN 0 " \
 	"WHEN e.name LIKE :prefix ESCAPE '\\' THEN 1 WHEN e.name LIKE :contains ESCAPE '\\' THEN 2 " \
 	"WHEN e.former_names LIKE :contains ESCAPE '\\' THEN 3 ELSE 4 END"
-#define ENTITY_COLS \
+/* entity_cols but the last (the rank) */
+#define ENTITY_FIELDS \
 	"e.id, e.uscc, e.name, e.former_names, e.type, e.person, e.address, e.authority, " \
 	"COALESCE(e.unit_id, 0), COALESCE(u.name, e.unit_text), e.unit_text, e.founded, e.state, e.scope, " \
-	"e.licences, e.odr, " ENTITY_RANK " AS rank "
+	"e.licences, e.odr, "
 
 /* Assembled from constant fragments only, every value bound, as
  * store_intake_each; each filter its own shape so SQLite picks the FTS
@@ -111,7 +112,7 @@ int store_entity_each(struct store *st, const struct entity_filter *f, store_ent
 {
 	struct store_sql sql = { .n = 0 };
 #define ADD(frag) store_sql_add(&sql, (frag))
-	ADD("SELECT " ENTITY_COLS "FROM ");
+	ADD("SELECT " ENTITY_FIELDS ENTITY_RANK " AS rank FROM ");
 	if (f->fts)
 		ADD("entity_fts JOIN entity e ON e.id = entity_fts.rowid ");
 	else
@@ -158,4 +159,14 @@ int store_entity_each(struct store *st, const struct entity_filter *f, store_ent
 	int r = store_step_rows(st, s, visit_entity, STORE_VISIT(cb, ud), err, "entity");
 	sqlite3_finalize(s);
 	return r;
+}
+
+STORE_READER(read_entity, struct entity, entity_cols)
+
+int store_entity_get(struct store *st, const char *code, struct entity *out, struct zs_error *err)
+{
+	static const char sql[] = "SELECT " ENTITY_FIELDS "4 FROM entity e LEFT JOIN unit u ON u.id = e.unit_id "
+		"WHERE e.uscc = ?";
+	memset(out, 0, sizeof *out);
+	return store_one(st, sql, VALS(V_TEXT(code)), read_entity, out, err, "entity");
 }

@@ -167,6 +167,8 @@ int store_intake_each(struct store *st, const struct intake_filter *f, store_int
 		ADD(" AND i.phone = :phone AND i.phone <> ''");
 	if (f->phone_tail)
 		ADD(" AND i.phone LIKE '%' || :ptail");
+	if (f->business_uscc)   /* two partial indexes: intake_uscc, intake_subject */
+		ADD(" AND ((i.uscc = :buscc AND i.uscc <> '') OR (i.uscc = '' AND i.subject = :bname AND i.subject <> ''))");
 	static const char *const like_frag[4] = {
 		" AND (i.subject LIKE :l0 ESCAPE '\\' OR i.summary LIKE :l0 ESCAPE '\\' OR i.ref LIKE :l0 ESCAPE '\\')",
 		" AND (i.subject LIKE :l1 ESCAPE '\\' OR i.summary LIKE :l1 ESCAPE '\\' OR i.ref LIKE :l1 ESCAPE '\\')",
@@ -213,6 +215,8 @@ int store_intake_each(struct store *st, const struct intake_filter *f, store_int
 		store_bind_named_text(s, ":phone", f->phone);
 	if (f->phone_tail)
 		store_bind_named_text(s, ":ptail", f->phone_tail);
+	store_bind_named_text(s, ":buscc", f->business_uscc);
+	store_bind_named_text(s, ":bname", f->business_name);
 
 	int r = store_step_rows(st, s, visit_intake, STORE_VISIT(cb, ud), err, "intake");
 	sqlite3_finalize(s);

@@ -247,6 +247,46 @@ class Entity(ZsTestCase):
         self.assertIn("--limit", r.err + r.out)
         self.assertIn("统一社会信用代码", r.out)
 
+    # --- the card -------------------------------------------------------
+
+    def test_show(self):
+        self.env.write("roster.csv", "日期,填报单位,姓名,职务,固定电话,移动电话,开始,结束,带班\n"
+                       "2026-03-15,南市市场监管所,张建国,所长,022-87654321,13812345678,19:00,23:30,是\n"
+                       "2026-03-15,南市市场监管所,李明,科员,,13912345678,19:00,23:30,否\n"
+                       "2026-03-15,劝业场市场监管所,周八,所长,,13712345678,19:00,23:30,是\n")
+        self.env.ok("roster", "import", self.env.path("roster.csv"))
+        self.imp(csv_text(ROWS), "--as-of", "2026-03-14")
+        # By its code tonight, by its code last week, by its name (no code
+        # given), and two that name another business.
+        self.env.add("--channel", "12315-hotline", "--kind", "complaint", "--text", "酸菜不新鲜", "--uscc", C1)
+        self.env.add("--channel", "12315-hotline", "--kind", "complaint", "--text", "上周的事", "--uscc", C1,
+                     "--at", "2026-03-08 10:00")
+        self.env.add("--channel", "12315-hotline", "--kind", "tip", "--text", "后厨脏", "--subject", "老王酸菜")
+        self.env.add("--channel", "12315-hotline", "--kind", "tip", "--text", "别家", "--subject", "老王酸菜",
+                     "--uscc", C2)
+        self.env.add("--channel", "12315-hotline", "--kind", "tip", "--text", "无关", "--subject", "老王酸菜鱼馆")
+        card = self.env.ok("entity", "show", C1.lower(), "--format", "json").json()
+        self.assertEqual(card["uscc"], C1)
+        self.assertEqual(card["unit"], "南市市场监管所")
+        self.assertEqual(card["licences"], "JY11201010000011")
+        self.assertTrue(card["odr"])
+        self.assertEqual([x["name"] for x in card["leaders"]], ["张建国"])
+        self.assertTrue(card["leaders_on_shift"])
+        self.assertEqual(card["intakes_ever"], 3)
+        self.assertEqual(card["intakes_tonight"], 2)
+        self.assertEqual(sorted(x["summary"] for x in card["intakes"]), ["上周的事", "后厨脏", "酸菜不新鲜"])
+        self.assertEqual(card["register_as_of"], "2026-03-14")
+        text = self.env.ok("entity", "show", C1).out
+        for needle in ("名称：老王酸菜", "管辖单位：南市市场监管所", "今晚带班领导：张建国", "今晚 2 件，累计 3 件",
+                       "登记状态：存续", "经营范围：餐饮服务", "截至 2026-03-14"):
+            self.assertIn(needle, text)
+        # Its former name on the card; no leader rostered for its unit.
+        text = self.env.ok("entity", "show", C7).out
+        self.assertIn("值班表里没有这个单位今天的带班领导", text)
+        self.assertIn("曾用名：老王酸菜坊", self.env.ok("entity", "show", C4).out)
+        r = self.env.run("entity", "show", "91120101MA05L9999X")
+        self.assertFails(r, 2, "91120101MA05L9999X", "entity search")
+
 
 if __name__ == "__main__":
     unittest.main()

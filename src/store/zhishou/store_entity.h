@@ -20,6 +20,9 @@ int store_register_snapshot_insert(struct store *st, struct register_snapshot *s
 /* ZS_ENOTFOUND when there is none. */
 int store_register_latest(struct store *st, struct register_snapshot *out, struct zs_error *err);
 
+/* The entity with this code; ZS_ENOTFOUND when there is none. */
+int store_entity_get(struct store *st, const char *code, struct entity *out, struct zs_error *err);
+
 #define STORE_ENTITY_SHORT 4
 
 /* A search: every given condition must hold.  fts: an FTS5 MATCH
