@@ -130,6 +130,14 @@ static int search_exec(struct cli *cli, int argc, char **argv)
 		return cli_error(&err);
 	}
 	out_finish(out);
+	if (!res.rows) {   /* nothing found, or nothing to find in? */
+		struct register_snapshot snap;
+		int none = entity_register_latest(cli_ctx(cli), &snap, NULL) == ZS_ENOTFOUND;
+		register_snapshot_clear(&snap);
+		if (none)
+			out_line(stderr, TR("登记册还没有导入：管理员用 zhishou entity import FILE 导入",
+					    "no register imported yet: an admin imports one with zhishou entity import FILE"));
+	}
 	struct cli_page page = { .limit = (int)limit, .rows = (int)res.rows, .more = res.more };
 	cli_page_hint(&page, NULL, NULL);
 	return 0;

@@ -333,6 +333,8 @@ static int import_file(struct entity_importer *im, struct zs_error *err)
 	struct entity_import_result *res = im->res;
 	enum csv_encoding enc = CSV_UTF8;
 	int r = store_entity_clear_all(c->st, err);
+	/* Any reader with csv_stream_file's record callback plugs in here
+	 * (an XLSX one by the file's kind). */
 	if (!r)
 		r = csv_stream_file(im->path, entity_import_record, im, &enc, err);
 	res->encoding = csv_encoding_name(enc);

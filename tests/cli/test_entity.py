@@ -240,6 +240,13 @@ class Entity(ZsTestCase):
         # The scope is searched only with --scope.
         self.assertEqual(self.codes("散装食品"), [])
 
+    def test_no_register_yet(self):
+        r = self.env.ok("entity", "search", "老王")
+        self.assertIn("登记册还没有导入", r.err)
+        self.imp(csv_text(ROWS))
+        r = self.env.ok("entity", "search", "没有这家")
+        self.assertNotIn("登记册还没有导入", r.err)
+
     def test_limit_hint_and_table(self):
         self.imp(csv_text(ROWS))
         r = self.env.ok("entity", "search", "和平", "--limit", "2")
