@@ -34,9 +34,11 @@ CREATE TABLE entity (
 	licences TEXT NOT NULL DEFAULT '',    -- 许可证号 (食品经营许可证 …)
 	odr INTEGER NOT NULL DEFAULT 0 CHECK (odr IN (0, 1))  -- 是否ODR企业
 );
+-- The code's index stays through an import (it finds a code given twice);
+-- the others (entity_name, entity_unit) are made by the import after its
+-- rows, as store/entity.c defines them: building an index once over a
+-- million rows is cheaper than keeping it row by row.
 CREATE UNIQUE INDEX entity_uscc ON entity(uscc);
-CREATE INDEX entity_name ON entity(name);
-CREATE INDEX entity_unit ON entity(unit_id);
 
 -- Text search as for intakes: trigram FTS for terms of 3+ characters,
 -- LIKE for 1-2 (both in store_entity_each).  External content, no

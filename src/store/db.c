@@ -508,6 +508,12 @@ static int migrate(struct store *st, bool readonly, const char *const *new_setti
 			store_rollback(st);
 			return r;
 		}
+		/* Each step copied into the file before the next, so a new
+		 * database's log holds one step at a time, not every step: on a
+		 * small or nearly full disk the file and the whole history in the
+		 * log did not fit together, and the checkpoint at close failed.
+		 * Not an error when it cannot finish (the step is committed). */
+		sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 	}
 }
 

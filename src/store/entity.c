@@ -20,15 +20,41 @@ void register_snapshot_clear(struct register_snapshot *s)
 	FREE(s->as_of); FREE(s->file); FREE(s->file_hash); FREE(s->imported_by);
 }
 
-/* Rows are many (a district's hundreds of thousands): the external-content
- * index is emptied and rebuilt once per import, cheaper than keeping it
- * row by row through triggers. */
+/* Rows are many (a district's hundreds of thousands): the secondary
+ * indexes and the external-content text index are dropped or emptied
+ * before the rows and built once after them (same transaction), cheaper
+ * than keeping them row by row.  The code's unique index stays: it finds a
+ * code given twice as the row comes. */
+static const char *const drop_sql[] = {
+	"INSERT INTO entity_fts(entity_fts) VALUES ('delete-all')",
+	"DROP INDEX IF EXISTS entity_name",
+	"DROP INDEX IF EXISTS entity_unit",
+	"DELETE FROM entity",
+};
+static const char *const build_sql[] = {
+	"CREATE INDEX IF NOT EXISTS entity_name ON entity(name)",
+	"CREATE INDEX IF NOT EXISTS entity_unit ON entity(unit_id)",
+	"INSERT INTO entity_fts(entity_fts) VALUES ('rebuild')",
+};
+
+/* Schema statements are not cached (a cached one would outlive the index
+ * it names). */
+static int run_all(struct store *st, const char *const *sql, size_t n, struct zs_error *err)
+{
+	int r = ZS_OK;
+	for (size_t i = 0; i < n && !r; i++) {
+		sqlite3_stmt *s = store_prep_once(st, sql[i], err);
+		if (!s)
+			return ZS_EFAIL;
+		r = store_step_done(st, s, err, "entity");
+		sqlite3_finalize(s);
+	}
+	return r;
+}
+
 int store_entity_clear_all(struct store *st, struct zs_error *err)
 {
-	static const char fts_sql[] = "INSERT INTO entity_fts(entity_fts) VALUES ('delete-all')";
-	static const char sql[] = "DELETE FROM entity";
-	int r = store_run(st, fts_sql, NO_VALS, err, "entity");
-	return r ? r : store_run(st, sql, NO_VALS, err, "entity");
+	return run_all(st, drop_sql, sizeof drop_sql / sizeof *drop_sql, err);
 }
 
 int store_entity_insert(struct store *st, const struct entity *e, struct zs_error *err)
@@ -51,8 +77,7 @@ int store_entity_insert(struct store *st, const struct entity *e, struct zs_erro
 
 int store_entity_reindex(struct store *st, struct zs_error *err)
 {
-	static const char sql[] = "INSERT INTO entity_fts(entity_fts) VALUES ('rebuild')";
-	return store_run(st, sql, NO_VALS, err, "entity");
+	return run_all(st, build_sql, sizeof build_sql / sizeof *build_sql, err);
 }
 
 int store_register_snapshot_insert(struct store *st, struct register_snapshot *s, struct zs_error *err)

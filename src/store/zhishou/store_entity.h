@@ -9,8 +9,9 @@
 #include "zhishou/entity.h"
 #include "zhishou/store.h"
 
-/* An import, inside the caller's transaction: clear every entity, insert
- * each, then reindex once (the text index is not kept row by row). */
+/* An import, inside the caller's transaction: clear every entity (and
+ * drop the secondary indexes), insert each, then reindex once (the
+ * secondary and text indexes are not kept row by row). */
 int store_entity_clear_all(struct store *st, struct zs_error *err);
 /* ZS_EINPUT (err says which code) when e->uscc is already in the register. */
 int store_entity_insert(struct store *st, const struct entity *e, struct zs_error *err);
