@@ -193,6 +193,7 @@ class Entity(ZsTestCase):
         before = self.env.audit_rows()
         cases = [
             (("entity", "import", self.env.path("missing.csv")), "missing.csv"),
+            (("entity", "import", self.env.dir), "文件夹"),
             (("entity", "import", self.env.write("nohdr.csv", "名称,住所\n老王,南京路\n")), "统一社会信用代码"),
             (("entity", "import", self.env.write("nounit.csv", "统一社会信用代码,名称,住所,登记状态\n")), "管辖单位"),
             (("entity", "import", self.env.write("ok.csv", csv_text(ROWS)), "--as-of", "2026-13-40"), "--as-of"),
