@@ -160,6 +160,12 @@ class Entity(ZsTestCase):
         self.assertIn("截至 2026-03-10", r.out)
         self.assertEqual(self.entities(), 2)
         self.assertEqual(self.codes(C3), [])
+        # The text index is the new register's: no word of an old row is
+        # found (3+ characters: the FTS index; 1-2: LIKE on the rows).
+        self.assertEqual(self.codes("天津老王酸菜店"), [])
+        self.assertEqual(self.codes("滨江道"), [])
+        self.assertEqual(self.codes("--scope", "散装食品"), [])
+        self.assertEqual(self.codes("老王酸菜鱼"), [C2])
         audit = [a for a in self.env.audit() if a.get("entity") == "register"]
         self.assertEqual(len(audit), 2, audit)
         con = sqlite3.connect(self.env.db)

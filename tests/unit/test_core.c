@@ -16,6 +16,7 @@
 #include "zhishou/audit.h"
 #include "zhishou/board.h"
 #include "zhishou/codes.h"
+#include "zhishou/entity.h"
 #include "zhishou/exposure.h"
 #include "zhishou/caller.h"
 #include "zhishou/feed.h"
@@ -853,6 +854,22 @@ static void test_due_state_rule(void **state)
 	assert_false(time_is_future_typo(1000 + FUTURE_TYPO_SECONDS, 1000));
 }
 
+/* 登记状态 as exports write it: the first word decides, anything else is
+ * not a state. */
+static void test_entity_state_word(void **state)
+{
+	(void)state;
+	assert_string_equal(entity_state_word("存续"), "存续");
+	assert_string_equal(entity_state_word("存续（在营、开业、在册）"), "存续");
+	assert_string_equal(entity_state_word("在业"), "在业");
+	assert_string_equal(entity_state_word("吊销，未注销"), "吊销");
+	assert_string_equal(entity_state_word("注销"), "注销");
+	assert_string_equal(entity_state_word("迁出"), "迁出");
+	assert_null(entity_state_word(""));
+	assert_null(entity_state_word("营业中"));
+	assert_null(entity_state_word(" 存续"));
+}
+
 int main(void)
 {
 	setenv("TZ", "America/New_York", 1);
@@ -860,6 +877,7 @@ int main(void)
 	codes_init();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_sql_status_lists_are_cores, setup, teardown),
+		cmocka_unit_test(test_entity_state_word),
 		cmocka_unit_test(test_open_index_matches_store_text),
 		cmocka_unit_test(test_due_state_rule),
 		cmocka_unit_test_setup_teardown(test_validation_names_field, setup, teardown),
