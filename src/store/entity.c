@@ -195,3 +195,9 @@ int store_entity_get(struct store *st, const char *code, struct entity *out, str
 	memset(out, 0, sizeof *out);
 	return store_one(st, sql, VALS(V_TEXT(code)), read_entity, out, err, "entity");
 }
+
+int64_t store_entity_count(struct store *st)
+{
+	static const char sql[] = "SELECT count(*) FROM entity";
+	return store_count(st, sql, NO_VALS);
+}

@@ -21,6 +21,9 @@ int store_register_snapshot_insert(struct store *st, struct register_snapshot *s
 /* ZS_ENOTFOUND when there is none. */
 int store_register_latest(struct store *st, struct register_snapshot *out, struct zs_error *err);
 
+/* Entities in the register (-1 when it cannot be read). */
+int64_t store_entity_count(struct store *st);
+
 /* The entity with this code; ZS_ENOTFOUND when there is none. */
 int store_entity_get(struct store *st, const char *code, struct entity *out, struct zs_error *err);
 
