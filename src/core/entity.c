@@ -83,7 +83,11 @@ static const char *cell(const struct entity_importer *im, const struct csv_recor
 }
 
 /* The unit a station's name means: its whole name, else the only unit it
- * matches (pick_unit); remembered per name, as every row repeats it. */
+ * matches (pick_unit); remembered per name, as every row repeats it.  At
+ * most UNITS_KEPT names are kept (a district has a few dozen stations; a
+ * file with another column under 管辖单位 must not make the import slow
+ * down row by row). */
+enum { UNITS_KEPT = 256 };
 static int64_t unit_for(struct entity_importer *im, const char *text)
 {
 	if (!*text)
@@ -95,7 +99,7 @@ static int64_t unit_for(struct entity_importer *im, const char *text)
 	struct zs_error ignored = { 0 };
 	if (store_unit_find(im->c->st, text, &id) != ZS_OK && pick_unit(im->c, text, "", &id, NULL, &ignored))
 		id = 0;
-	struct unit_seen *u = realloc(im->units, (im->nunits + 1) * sizeof *u);
+	struct unit_seen *u = im->nunits < UNITS_KEPT ? realloc(im->units, (im->nunits + 1) * sizeof *u) : NULL;
 	if (u) {
 		im->units = u;
 		u[im->nunits].text = strdup(text);
