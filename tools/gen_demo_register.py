@@ -175,13 +175,13 @@ SYLLABLES = list("瑞禾丰泰晟嘉润恒福宏盛源达诚德益和顺兴隆�
 SURNAMES = list("王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董程曹袁邓许傅沈曾彭吕苏卢蒋"
                 "蔡贾丁魏薛叶余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙"
                 "段钱汤尹黎易常武乔贺赖龚文")
-GIVEN = list("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超霞平刚辉鹏华飞玲桂兰琴云莉红建文斌宁宇浩凯俊峰亮"
-             "晶欣婷雪梅琳燕萍海波志国庆春秋瑶晨阳涵睿博")
+GIVEN_M = list("伟强磊军洋勇杰涛明超刚辉鹏华飞建文斌宁宇浩凯俊峰亮海波志国庆阳晨博睿东林")
+GIVEN_F = list("芳娜敏静丽艳娟霞平玲桂兰琴云莉红文宁晶欣婷雪梅琳燕萍秀英瑶涵颖佳蕾")
 STREETS = ["南京路", "滨江道", "和平路", "营口道", "成都道", "重庆道", "大理道", "睦南道", "西康路",
            "贵州路", "河北路", "山西路", "新华路", "保定道", "长春道", "锦州道", "哈密道", "唐山道",
            "四平东道", "福安大街", "辽宁路", "吉林路", "赤峰道", "荣安大街", "多伦道", "南门外大街",
            "大沽北路", "曲阜道", "湖北路", "云南路", "常德道", "洛阳道", "桂林路", "岳阳道", "郑州道",
-           "南昌路", "烟台道", "甘肃路", "张自忠路", "建设路", "解放北路", "万全道", "西宁道", "兰州道"]
+           "南昌路", "烟台道", "甘肃路", "张自忠路", "建设路", "解放北路", "万全道", "西宁道", "兰州道", "鞍山道", "卫津路"]
 
 GENERAL_TAIL = "（除依法须经批准的项目外，凭营业执照依法自主开展经营活动）"
 PERMIT_TAIL = "（依法须经批准的项目，经相关部门批准后方可开展经营活动）"
@@ -281,8 +281,9 @@ BRANCH_PLACES = ["和平", "南京路", "滨江道", "和平路", "营口道", "
 
 
 def person(rng):
-    given = rng.pick(GIVEN) if rng.pct(35) else rng.pick(GIVEN) + rng.pick(GIVEN)
-    return rng.pick(SURNAMES) + given
+    given = GIVEN_M if rng.pct(55) else GIVEN_F
+    name = rng.pick(given) if rng.pct(35) else rng.pick(given) + rng.pick(given)
+    return rng.pick(SURNAMES) + name
 
 
 def owner(rng, name):
@@ -294,8 +295,9 @@ def owner(rng, name):
     return who
 
 
-def address(rng, shop):
-    street = rng.pick(STREETS)
+def address(rng, shop, name=""):
+    """On the street a branch is named for, else anywhere in the district."""
+    street = next((st for st in STREETS if st in name), None) or rng.pick(STREETS)
     num = 1 + rng.below(260)
     tail = ""
     if shop and rng.pct(40):
@@ -438,7 +440,65 @@ def planted():
         add("power", nm, COMPANY_TYPES[0][0] if n < 2 else INDIVIDUAL, "phone" if n >= 2 else "tech",
             "202%d-0%d-1%d" % (n, 3 + n, n),
             extra=["共享充电宝租赁服务"] if n < 2 else ["手机配件、充电宝零售"])
+    # The businesses the demo's callers name (calls.txt, exposures.txt), as
+    # registered: not for any exposure, but so that their cards find the
+    # night's intakes by name.
+    for subject, name, typ, tr, founded, extra in LOCAL_SUBJECTS:
+        add("", name, typ, tr, founded, extra=extra, odr=subject in ODR_SUBJECTS)
     return P
+
+
+C, B = COMPANY_TYPES[0][0], BRANCH_TYPES[0][0]
+# (subject as callers name it, registered name, type, trade, founded, extra
+# scope items).  Left out: online shops and live rooms (registered
+# elsewhere), a school and a clinic (not registered by market regulation),
+# street vendors, names that carry a brand of the deny-list (劝业场, 苹果,
+# 安信), and 福寿康保健品体验店, whose name would make the live exposure's
+# keyword 保健品 find a local business when that exposure finds nothing.
+LOCAL_SUBJECTS = [
+    ("惠万家生鲜超市（鞍山道店）", "天津惠万家生鲜超市有限公司鞍山道店", B, "grocery", "2016-04-26",
+     ["食用农产品零售", "鲜肉零售"]),
+    ("福瑞德食品商行", "和平区福瑞德食品商行", INDIVIDUAL, "grocery", "2013-10-11", []),
+    ("老街坊熟食店", "和平区老街坊熟食店", INDIVIDUAL, "restaurant", "2017-12-02", ["熟食制售"]),
+    ("蜀香阁火锅店", "和平区蜀香阁火锅店", INDIVIDUAL, "restaurant", "2018-07-19", []),
+    ("鲜味鱼府", "天津鲜味鱼府餐饮管理有限公司", C, "restaurant", "2015-03-30", []),
+    ("好运来烧烤", "和平区好运来烧烤店", INDIVIDUAL, "restaurant", "2020-05-08", []),
+    ("康宁大药房（和平路店）", "天津康宁大药房连锁有限公司和平路店", B, "pharmacy", "2011-08-15", []),
+    ("仁心堂医疗器械经营部", "和平区仁心堂医疗器械经营部", INDIVIDUAL, "pharmacy", "2019-02-21",
+     ["第二类医疗器械零售"]),
+    ("倾颜美妆集合店", "和平区倾颜美妆集合店", INDIVIDUAL, "trade", "2022-09-14", ["化妆品零售"]),
+    ("丽颜化妆品批发部", "和平区丽颜化妆品批发部", INDIVIDUAL, "trade", "2014-06-03", ["化妆品批发"]),
+    ("益年堂健康管理中心", "天津市和平区益年堂健康管理中心", SOLE, "pharmacy", "2021-11-09",
+     ["健康咨询服务（不含诊疗服务）"]),
+    ("万佳电器商城", "天津万佳电器商城有限公司", C, "trade", "2008-04-17", ["家用电器销售", "家用电器安装服务"]),
+    ("诚信家电维修部", "和平区诚信家电维修部", INDIVIDUAL, "trade", "2010-01-25", ["日用电器修理"]),
+    ("恒驰汽车销售服务有限公司", "天津恒驰汽车销售服务有限公司", C, "carcare", "2012-09-06",
+     ["汽车新车销售", "汽车零配件零售"]),
+    ("快捷汽修养护中心", "天津市和平区快捷汽修养护中心", SOLE, "carcare", "2016-06-16", ["机动车修理和维护"]),
+    ("畅联通讯营业厅", "和平区畅联通讯营业厅", INDIVIDUAL, "phone", "2015-11-27", []),
+    ("讯达手机维修店", "和平区讯达手机维修店", INDIVIDUAL, "phone", "2018-03-13", ["通讯设备修理"]),
+    ("悦动力健身会所", "和平区悦动力健身会所", INDIVIDUAL, "beauty", "2021-04-01", ["健身休闲活动"]),
+    ("丽人坊美容美发", "和平区丽人坊美容美发店", INDIVIDUAL, "beauty", "2012-07-07", []),
+    ("居美家装饰工程有限公司", "天津居美家装饰工程有限公司", C, "trade", "2017-05-22",
+     ["住宅室内装饰装修", "建筑装饰材料销售"]),
+    ("海河之旅旅行社", "天津海河之旅旅行社有限公司", C, "media", "2009-06-18", ["旅游业务"]),
+    ("云栖精品酒店", "天津云栖精品酒店管理有限公司", C, "hotel", "2019-09-09", []),
+    ("潮衣坊服装店", "和平区潮衣坊服装店", INDIVIDUAL, "clothing", "2016-08-08", []),
+    ("足安鞋业专卖", "和平区足安鞋业专卖店", INDIVIDUAL, "clothing", "2014-02-14", ["鞋帽零售"]),
+    ("贝乐童趣玩具店", "和平区贝乐童趣玩具店", INDIVIDUAL, "trade", "2020-12-12", ["玩具销售"]),
+    ("小天使母婴用品店", "和平区小天使母婴用品店", INDIVIDUAL, "trade", "2018-10-24",
+     ["母婴用品销售", "婴幼儿配方乳粉销售"]),
+    ("南市农贸市场", "天津南市农贸市场经营管理有限公司", C, "property", "2004-03-18", ["市场经营管理", "柜台、摊位出租"]),
+    ("鲜果园水果店", "和平区鲜果园水果店", INDIVIDUAL, "fruit", "2019-07-03", []),
+    ("瘦身魔方体验馆", "和平区瘦身魔方体验馆", INDIVIDUAL, "beauty", "2023-03-03", []),
+    ("佳居家具城", "天津佳居家具城有限公司", C, "trade", "2007-10-10", ["家具销售"]),
+    ("舒睡床垫专卖", "和平区舒睡床垫专卖店", INDIVIDUAL, "trade", "2021-06-21", ["家具零配件销售"]),
+    ("名品折扣店", "和平区名品折扣店", INDIVIDUAL, "clothing", "2017-01-16", []),
+    ("潮牌汇服饰", "和平区潮牌汇服饰店", INDIVIDUAL, "clothing", "2022-04-29", []),
+    ("型动健身工作室", "天津市和平区型动健身工作室", SOLE, "beauty", "2020-08-18", ["健身休闲活动"]),
+]
+# Businesses the demo names that settle complaints through ODR.
+ODR_SUBJECTS = {"惠万家生鲜超市（鞍山道店）", "万佳电器商城", "居美家装饰工程有限公司"}
 
 
 # What each exposure should find in the register: for each company and each
@@ -487,6 +547,8 @@ def everyday(rng, count, taken, units):
         year = int(date(rng, 1996, 2025)[:4])
         founded = "%04d%s" % (year, date(rng, 2000, 2000)[4:])
         zihao = rng.pick(SYLLABLES) + rng.pick(SYLLABLES)
+        if zihao[0] == zihao[1]:
+            continue
         city_reg = False
         if form == "company":
             name = "%s%s%s有限公司" % (CITY, zihao, word)
@@ -500,7 +562,10 @@ def everyday(rng, count, taken, units):
             name = DISTRICT + head + rng.pick(shops)
             typ = INDIVIDUAL
         else:
-            name = "%s市%s%s%s" % (CITY, DISTRICT, zihao, rng.pick(["商行", "经营部", "工作室"]))
+            # A sole proprietorship trades goods as a 商行 or 经营部, or
+            # offers a service from a 工作室.
+            kind = ["工作室"] if not shops or key in ("beauty", "laundry", "carcare") else ["商行", "经营部"]
+            name = "%s市%s%s%s" % (CITY, DISTRICT, zihao, rng.pick(kind))
             typ = SOLE
         if name in taken or denied(name) or reserved(name):
             continue
@@ -520,7 +585,7 @@ def everyday(rng, count, taken, units):
         text = scope(rng, tr, year)
         row = {
             "统一社会信用代码": code, "名称": name, "类型": typ, "法定代表人": owner(rng, name),
-            "住所": address(rng, individual or key in ("restaurant", "grocery", "bakery")),
+            "住所": address(rng, individual or key in ("restaurant", "grocery", "bakery"), name),
             "登记机关": CITY_AUTHORITY if city_reg else AUTHORITY,
             "管辖单位": units[rng.below(len(units))], "成立日期": founded, "登记状态": state,
             "经营范围": text, "曾用名": former,
@@ -544,7 +609,7 @@ def generate(units):
         rows.append({
             "统一社会信用代码": make_uscc(rng, "2" if individual else "1", DIVISION, year),
             "名称": p["name"], "类型": p["type"], "法定代表人": owner(rng, p["name"]),
-            "住所": address(rng, True), "登记机关": AUTHORITY,
+            "住所": address(rng, True, p["name"]), "登记机关": AUTHORITY,
             "管辖单位": units[i % len(units)], "成立日期": p["founded"], "登记状态": p["state"],
             "经营范围": scope(rng, trade(p["trade"]), year, p["extra"]), "曾用名": p["former"],
             "是否ODR企业": "是" if p["odr"] else "否",

@@ -279,6 +279,26 @@ class Register(unittest.TestCase):
         found = keyword_hits(self.rows, "老坛酸菜")
         self.assertEqual(len({r["管辖单位"] for r in found}), min(len(stations), len(found)))
 
+    def test_named_businesses(self):
+        """The businesses the demo's callers name are registered, active,
+        under a name that carries how callers name them."""
+        named = set()
+        for f in ("calls.txt", "exposures.txt"):
+            with open(os.path.join(DEMO, f), encoding="utf-8") as fh:
+                named |= {line.split("=", 1)[1].strip() for line in fh
+                          if re.match(r"(subject|place) *=", line)}
+        by_name = {r["名称"]: r for r in self.rows}
+        self.assertGreaterEqual(len(GEN.LOCAL_SUBJECTS), 20)
+        for subject, name, *_ in GEN.LOCAL_SUBJECTS:
+            with self.subTest(subject=subject):
+                self.assertIn(subject, named)
+                self.assertIn(name, by_name)
+                self.assertIn(by_name[name]["登记状态"], ACTIVE)
+                self.assertIn(subject.split("（")[0], name)
+        odr = {name for subject, name, *_ in GEN.LOCAL_SUBJECTS if subject in GEN.ODR_SUBJECTS}
+        self.assertEqual(len(odr), len(GEN.ODR_SUBJECTS))
+        self.assertTrue(all(by_name[n]["是否ODR企业"] == "是" for n in odr))
+
     def test_mix(self):
         states = {s: sum(r["登记状态"] == s for r in self.rows) for s in STATES}
         self.assertGreater(states["存续"] + states["在业"], 0.75 * len(self.rows))
