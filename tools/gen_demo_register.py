@@ -412,7 +412,8 @@ def planted():
         former="和平区麦香园食品厂门市部")
 
     # face: the named dealer's showroom is a branch here, among ten other
-    # car dealers (names cannot carry "4S": 企业名称 takes Chinese
+    # car dealers (nine here and 恒驰 of LOCAL_SUBJECTS: the eleven the
+    # steps check) (names cannot carry "4S": 企业名称 takes Chinese
     # characters only); security firms whose scope sells face recognition.
     add("face", "骏通汽车销售服务有限公司卫津路分公司", branch, "carcare", "2015-04-18",
         extra=["汽车新车销售", "二手车经纪"])
@@ -420,7 +421,7 @@ def planted():
                             "天津弘锦汽车销售服务有限公司", "天津颂达汽车销售服务有限公司",
                             "天津毓丰汽车销售服务有限公司", "天津朗沁汽车销售服务有限公司",
                             "天津屹嘉汽车销售有限公司", "天津煜邦汽车销售服务有限公司",
-                            "天津铭翊汽车销售服务有限公司", "天津璟川汽车销售服务有限公司"]):
+                            "天津铭翊汽车销售服务有限公司"]):
         add("face", nm, COMPANY_TYPES[n % 3][0], "carcare", "20%02d-%02d-1%d" % (5 + n, 1 + n, n),
             extra=["汽车新车销售", "汽车零配件零售"])
     for n, nm in enumerate(["天津睿岚安防科技有限公司", "天津荟通智能科技有限公司",

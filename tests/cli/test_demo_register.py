@@ -271,6 +271,8 @@ class Register(unittest.TestCase):
         self.assertEqual([r for w in companies for r in company_hits(self.rows, w)] +
                          [r for w in keywords for r in keyword_hits(self.rows, w)], [])
         self.assertEqual(len(company_hits(self.rows, "佳味坊烘焙")), 6)
+        # "检查辖区汽车4S店 11 家": the district's new-car dealers.
+        self.assertEqual(len(keyword_hits(self.rows, "汽车新车销售")), 11)
         self.assertTrue(any(company_hits(self.rows, w) and not any(w in r["名称"] for r in company_hits(self.rows, w))
                             for w in ("老坛香酸菜", "机优选二手手机", "麦香园食品厂")),
                         "some match only by a former name")
