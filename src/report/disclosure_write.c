@@ -53,11 +53,10 @@ static void csv_row(FILE *fp, const char *first)
 	fputs("\r\n", fp);
 }
 
-static void write_csv(const struct disclosure *d, FILE *fp, bool to_file)
+static void write_csv(const void *t, FILE *fp)
 {
+	const struct disclosure *d = t;
 	char buf[CELL_MAX];
-	if (to_file)
-		csv_write_bom(fp);   /* the file rule of csvfile.h: a file has it, stdout not */
 	csv_row(fp, d->title);
 	csv_row(fp, d->period);
 	for (int j = 0; j < NCOLS; j++)
@@ -74,8 +73,9 @@ static void write_csv(const struct disclosure *d, FILE *fp, bool to_file)
 
 /* --- Markdown ------------------------------------------------------------- */
 
-static void write_md(const struct disclosure *d, FILE *fp)
+static void write_md(const void *t, FILE *fp)
 {
+	const struct disclosure *d = t;
 	char buf[CELL_MAX];
 	fprintf(fp, "# %s\n\n%s\n\n|", d->title, d->period);
 	for (int j = 0; j < NCOLS; j++)
@@ -96,8 +96,9 @@ static void write_md(const struct disclosure *d, FILE *fp)
 
 /* --- aligned text --------------------------------------------------------- */
 
-static void write_txt(const struct disclosure *d, FILE *fp)
+static void write_txt(const void *t, FILE *fp)
 {
+	const struct disclosure *d = t;
 	char buf[CELL_MAX];
 	int w[NCOLS], total = 0;
 	for (int j = 0; j < NCOLS; j++) {
@@ -150,12 +151,10 @@ static void write_txt(const struct disclosure *d, FILE *fp)
 static int write_xlsx(const void *t, const char *file, struct zs_error *err)
 {
 	const struct disclosure *d = t;
-	lxw_workbook *wb = workbook_new(file);
+	lxw_worksheet *ws;
+	lxw_workbook *wb = report_xlsx_new(file, d->title, NULL, NULL, "消费投诉公示", &ws, err);
 	if (!wb)
-		return zs_fail(err, ZS_EFAIL, TR("无法创建 XLSX 文件", "cannot create the XLSX file"));
-	lxw_doc_properties props = { .title = d->title, .comments = "zhishou" };
-	workbook_set_properties(wb, &props);
-	lxw_worksheet *ws = workbook_add_worksheet(wb, "消费投诉公示");
+		return ZS_EFAIL;
 	lxw_format *title = report_xlsx_format(wb, 16, true, LXW_ALIGN_CENTER, false),
 		   *head = report_xlsx_format(wb, 11, false, LXW_ALIGN_LEFT, false),
 		   *th = report_xlsx_format(wb, 11, true, LXW_ALIGN_CENTER, true),
@@ -204,36 +203,18 @@ static int write_xlsx(const void *t, const char *file, struct zs_error *err)
 		total += w;
 		X(worksheet_set_column(ws, (lxw_col_t)j, (lxw_col_t)j, w, NULL));
 	}
-	for (int k = 0; k < DISCLOSURE_NOTES; k++, row++) {
-		X(report_xlsx_merge(ws, row, 0, last, d->notes[k], foot));
-		int lines = (int)(text_width(d->notes[k]) * 1.1 / (total > 1 ? total : 1)) + 1;
-		X(worksheet_set_row(ws, (lxw_row_t)row, 15.0 * lines, NULL));
-	}
+	X(report_xlsx_notes(ws, row, last, d->notes, DISCLOSURE_NOTES, total, foot));
 #undef X
-	worksheet_set_paper(ws, 9);   /* A4 */
-	worksheet_set_landscape(ws);
-	worksheet_fit_to_pages(ws, 1, 0);
 	worksheet_repeat_rows(ws, 2, 2);   /* the column titles on every page */
-	lxw_error ce = workbook_close(wb);   /* writes the file and frees wb */
-	if (e || ce)
-		return zs_fail(err, ZS_EFAIL, TR("XLSX 写入失败：%s", "could not write the XLSX: %s"),
-			       lxw_strerror(e ? e : ce));
-	return ZS_OK;
+	return report_xlsx_close(wb, ws, true, e, err);
 }
 
 /* --- entry ---------------------------------------------------------------- */
 
-static void write_text(const void *t, enum report_format f, FILE *fp, bool to_file)
-{
-	switch (f) {
-	case REPORT_CSV: write_csv(t, fp, to_file); break;
-	case REPORT_MD: write_md(t, fp); break;
-	default: write_txt(t, fp); break;
-	}
-}
+static const struct report_writers writers = { write_csv, write_md, write_txt, write_xlsx };
 
 int disclosure_write(const struct disclosure *d, enum report_format f, const char *path, FILE *fp,
 		     struct zs_error *err)
 {
-	return report_write_via(d, f, path, fp, write_text, write_xlsx, err);
+	return report_write_via(d, f, path, fp, &writers, err);
 }

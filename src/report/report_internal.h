@@ -26,13 +26,31 @@ void report_md_cell(FILE *fp, const char *s);
 /* n spaces. */
 void report_pad(FILE *fp, int n);
 
-/* Write table t as f: text formats through text (to_file: the CSV gets its
- * BOM), XLSX through xlsx into the named file.  With path: into a
- * temporary file beside it, renamed over path once complete; without
- * (not xlsx): to fp.  What report_write does for the statistics table. */
-typedef void (*report_text_fn)(const void *t, enum report_format f, FILE *fp, bool to_file);
-typedef int (*report_xlsx_fn)(const void *t, const char *file, struct zs_error *err);
-int report_write_via(const void *t, enum report_format f, const char *path, FILE *fp, report_text_fn text,
-		     report_xlsx_fn xlsx, struct zs_error *err);
+/* A workbook for file with its document properties (author, company may
+ * be NULL) and its one sheet; NULL with err set when it cannot be made. */
+lxw_workbook *report_xlsx_new(const char *file, const char *title, const char *author, const char *company,
+			      const char *sheet, lxw_worksheet **ws, struct zs_error *err);
+/* The footnotes from row down, each merged across columns 0..last and as
+ * tall as its text wraps to in width (the columns' total width). */
+lxw_error report_xlsx_notes(lxw_worksheet *ws, int row, int last, char *const *notes, int n, double width,
+			    lxw_format *f);
+/* Set up the printed page (A4, one page wide, centred), write the file
+ * and free wb; e is the first error of the writes before, reported here. */
+int report_xlsx_close(lxw_workbook *wb, lxw_worksheet *ws, bool landscape, lxw_error e, struct zs_error *err);
+
+/* A table's writers: text formats to fp, XLSX into the named file. */
+typedef void (*report_text_fn)(const void *t, FILE *fp);
+struct report_writers {
+	report_text_fn csv, md, txt;
+	int (*xlsx)(const void *t, const char *file, struct zs_error *err);
+};
+
+/* Write table t as f with w.  With path: into a temporary file beside it,
+ * renamed over path once complete (nothing half-written on any failure),
+ * a CSV after the BOM (the file rule of csvfile.h); without (not xlsx):
+ * to fp.  What report_write does for the statistics
+ * table. */
+int report_write_via(const void *t, enum report_format f, const char *path, FILE *fp,
+		     const struct report_writers *w, struct zs_error *err);
 
 #endif

@@ -131,13 +131,12 @@ static void csv_line(FILE *fp, int ncols, const char *a, int acol, const char *b
 	fputs("\r\n", fp);
 }
 
-static void write_csv(const struct report *r, FILE *fp, bool to_file)
+static void write_csv(const void *t, FILE *fp)
 {
+	const struct report *r = t;
 	char unit[CELL_MAX], date[CELL_MAX], period[CELL_MAX], filler[CELL_MAX], phone[CELL_MAX], buf[CELL_MAX];
 	header_texts(r, unit, date, period, filler, phone, CELL_MAX);
 	int nc = r->t.ncols, half = left_end(r) + 1;
-	if (to_file)
-		csv_write_bom(fp);   /* the file rule of csvfile.h: a file has it, stdout not */
 	csv_line(fp, nc, r->title, 0, NULL, 0);
 	csv_line(fp, nc, unit, 0, date, half);
 	csv_line(fp, nc, period, 0, NULL, 0);
@@ -167,8 +166,9 @@ void report_md_cell(FILE *fp, const char *s)
 	fputs(" |", fp);
 }
 
-static void write_md(const struct report *r, FILE *fp)
+static void write_md(const void *t, FILE *fp)
 {
+	const struct report *r = t;
 	char unit[CELL_MAX], date[CELL_MAX], period[CELL_MAX], filler[CELL_MAX], phone[CELL_MAX], buf[CELL_MAX];
 	header_texts(r, unit, date, period, filler, phone, CELL_MAX);
 	fprintf(fp, "# %s\n\n", r->title);
@@ -200,8 +200,9 @@ void report_pad(FILE *fp, int n)
 		fputc(' ', fp);
 }
 
-static void write_txt(const struct report *r, FILE *fp)
+static void write_txt(const void *t, FILE *fp)
 {
+	const struct report *r = t;
 	char unit[CELL_MAX], date[CELL_MAX], period[CELL_MAX], filler[CELL_MAX], phone[CELL_MAX], buf[CELL_MAX];
 	header_texts(r, unit, date, period, filler, phone, CELL_MAX);
 	int nc = r->t.ncols, w[16] = { 0 };
@@ -333,15 +334,13 @@ static lxw_error xlsx_value(lxw_worksheet *ws, int row, int col, const struct re
 	}
 }
 
-static int write_xlsx(const struct report *r, const char *file, struct zs_error *err)
+static int write_xlsx(const void *t, const char *file, struct zs_error *err)
 {
-	lxw_workbook *wb = workbook_new(file);
+	const struct report *r = t;
+	lxw_worksheet *ws;
+	lxw_workbook *wb = report_xlsx_new(file, r->title, r->filler, r->unit, "统计表", &ws, err);
 	if (!wb)
-		return zs_fail(err, ZS_EFAIL, TR("无法创建 XLSX 文件", "cannot create the XLSX file"));
-	lxw_doc_properties props = { .title = r->title, .author = r->filler, .company = r->unit,
-				     .comments = "zhishou" };
-	workbook_set_properties(wb, &props);
-	lxw_worksheet *ws = workbook_add_worksheet(wb, "统计表");
+		return ZS_EFAIL;
 	struct xfmt x = {
 		.title = report_xlsx_format(wb, 16, true, LXW_ALIGN_CENTER, false),
 		.head_left = report_xlsx_format(wb, 11, false, LXW_ALIGN_LEFT, false),
@@ -437,14 +436,49 @@ static int write_xlsx(const struct report *r, const char *file, struct zs_error 
 		total += w[j];
 		X(worksheet_set_column(ws, (lxw_col_t)j, (lxw_col_t)j, w[j], NULL));
 	}
-	for (int k = 0; k < r->t.nfootnotes; k++, row++) {
-		X(report_xlsx_merge(ws, row, 0, last, r->footnotes[k], x.foot));
-		int lines = (int)(text_width(r->footnotes[k]) * 1.1 / (total > 1 ? total : 1)) + 1;
-		X(worksheet_set_row(ws, (lxw_row_t)row, 15.0 * lines, NULL));
-	}
+	X(report_xlsx_notes(ws, row, last, r->footnotes, r->t.nfootnotes, total, x.foot));
 #undef X
+	return report_xlsx_close(wb, ws, false, e, err);
+}
+
+lxw_workbook *report_xlsx_new(const char *file, const char *title, const char *author, const char *company,
+			      const char *sheet, lxw_worksheet **ws, struct zs_error *err)
+{
+	lxw_workbook *wb = workbook_new(file);
+	if (!wb) {
+		zs_fail(err, ZS_EFAIL, TR("无法创建 XLSX 文件", "cannot create the XLSX file"));
+		return NULL;
+	}
+	/* libxlsxwriter copies the properties; its struct just is not const. */
+	lxw_doc_properties props = { .title = (char *)title, .author = (char *)author, .company = (char *)company,
+				     .comments = "zhishou" };
+	workbook_set_properties(wb, &props);
+	*ws = workbook_add_worksheet(wb, sheet);
+	return wb;
+}
+
+lxw_error report_xlsx_notes(lxw_worksheet *ws, int row, int last, char *const *notes, int n, double width,
+			    lxw_format *f)
+{
+	lxw_error e = LXW_NO_ERROR;
+	for (int k = 0; k < n; k++, row++) {
+		lxw_error e1 = report_xlsx_merge(ws, row, 0, last, notes[k], f);
+		/* Tall enough for the lines the note wraps to across the table. */
+		int lines = (int)(text_width(notes[k]) * 1.1 / (width > 1 ? width : 1)) + 1;
+		lxw_error e2 = worksheet_set_row(ws, (lxw_row_t)row, 15.0 * lines, NULL);
+		if (!e)
+			e = e1 ? e1 : e2;
+	}
+	return e;
+}
+
+int report_xlsx_close(lxw_workbook *wb, lxw_worksheet *ws, bool landscape, lxw_error e, struct zs_error *err)
+{
 	worksheet_set_paper(ws, 9);   /* A4 */
-	worksheet_set_portrait(ws);
+	if (landscape)
+		worksheet_set_landscape(ws);
+	else
+		worksheet_set_portrait(ws);
 	worksheet_fit_to_pages(ws, 1, 0);
 	worksheet_center_horizontally(ws);
 	worksheet_set_margins(ws, 0.6, 0.6, 0.75, 0.75);
@@ -457,33 +491,26 @@ static int write_xlsx(const struct report *r, const char *file, struct zs_error 
 
 /* --- entry ------------------------------------------------------------- */
 
-static void write_text(const void *t, enum report_format f, FILE *fp, bool to_file)
-{
-	const struct report *r = t;
-	switch (f) {
-	case REPORT_CSV: write_csv(r, fp, to_file); break;
-	case REPORT_MD: write_md(r, fp); break;
-	default: write_txt(r, fp); break;
-	}
-}
-
-static int write_xlsx_any(const void *t, const char *file, struct zs_error *err)
-{
-	return write_xlsx(t, file, err);
-}
+static const struct report_writers writers = { write_csv, write_md, write_txt, write_xlsx };
 
 int report_write(const struct report *r, enum report_format f, const char *path, FILE *fp, struct zs_error *err)
 {
-	return report_write_via(r, f, path, fp, write_text, write_xlsx_any, err);
+	return report_write_via(r, f, path, fp, &writers, err);
 }
 
-int report_write_via(const void *t, enum report_format f, const char *path, FILE *fp, report_text_fn text,
-		     report_xlsx_fn xlsx, struct zs_error *err)
+/* The text writer for f. */
+static report_text_fn text_writer(const struct report_writers *w, enum report_format f)
+{
+	return f == REPORT_CSV ? w->csv : f == REPORT_MD ? w->md : w->txt;
+}
+
+int report_write_via(const void *t, enum report_format f, const char *path, FILE *fp,
+		     const struct report_writers *w, struct zs_error *err)
 {
 	if (!path) {
 		if (f == REPORT_XLSX)
 			return zs_fail(err, ZS_EINPUT, TR("XLSX 要用 -o 指定输出文件", "xlsx needs -o FILE"));
-		text(t, f, fp, false);
+		text_writer(w, f)(t, fp);
 		return ZS_OK;
 	}
 	struct fs_tmpfile tmp;
@@ -496,14 +523,16 @@ int report_write_via(const void *t, enum report_format f, const char *path, FILE
 		/* libxlsxwriter writes the file by name at workbook_close. */
 		close(tmp.fd);
 		tmp.fd = -1;
-		rc = xlsx(t, tmp.path, err);
+		rc = w->xlsx(t, tmp.path, err);
 	} else {
 		FILE *out = fdopen(tmp.fd, "w");
 		if (!out) {
 			rc = zs_fail(err, ZS_EFAIL, TR("无法写入 %s：%s", "cannot write %s: %s"), path, strerror(errno));
 		} else {
 			tmp.fd = -1;
-			text(t, f, out, true);
+			if (f == REPORT_CSV)
+				csv_write_bom(out);   /* the file rule of csvfile.h: a file has it, stdout not */
+			text_writer(w, f)(t, out);
 			bool bad = ferror(out);
 			int e = errno;
 			if (fclose(out) != 0 && !bad) {
