@@ -50,6 +50,8 @@ void disclosure_clear(struct disclosure *d);
 
 /* 调解成功率 as text: "66.7%" (succeeded / mediated, half up), "—" with
  * nothing mediated. */
+/* The same in thousandths (500 is 50.0%), -1 with nothing mediated. */
+int64_t disclosure_rate_permille(const struct disclosure_row *r);
 const char *disclosure_rate_text(const struct disclosure_row *r, char *buf, size_t n);
 /* Money in 元 with two decimals: "1234.50". */
 const char *disclosure_yuan_text(int64_t fen, char *buf, size_t n);

@@ -186,9 +186,18 @@ int disclosure_build(struct zs_ctx *c, const struct disclosure_params *p, struct
 		since = p->since;
 	if (p->until)
 		until = p->until;
-	if (since >= until)
+	if (since >= until && p->since)
 		return zs_fail(err, ZS_EINPUT, TR("统计时段的开始（--from）必须早于结束（--until）",
 						  "the period's start (--from) must be before its end (--until)"));
+	if (since >= until) {
+		/* The start was not typed: say where it came from. */
+		char a[40];
+		return zs_fail(err, ZS_EINPUT, TR("统计时段默认从 %s（最近一场晚会开始）起，必须早于结束（--until）；"
+						  "更早的时段请用 --from 给出开始",
+						  "the period starts by default at %s (the latest gala's start), which must be "
+						  "before its end (--until); give --from for an earlier period"),
+			       time_format(since, TIME_FULL, a, sizeof a));
+	}
 	out->since = since;
 	out->until = until;
 	out->shown_until = p->until ? p->until : c->now;
@@ -231,15 +240,20 @@ void disclosure_clear(struct disclosure *d)
 	memset(d, 0, sizeof *d);
 }
 
+int64_t disclosure_rate_permille(const struct disclosure_row *r)
+{
+	if (r->mediated <= 0)
+		return -1;
+	return (r->succeeded * 2000 + r->mediated) / (2 * r->mediated);   /* rounded half up */
+}
+
 const char *disclosure_rate_text(const struct disclosure_row *r, char *buf, size_t n)
 {
-	if (r->mediated <= 0) {
+	int64_t pm = disclosure_rate_permille(r);
+	if (pm < 0)
 		snprintf(buf, n, "—");
-		return buf;
-	}
-	/* Tenths of a percent, rounded half up. */
-	int64_t pm = (r->succeeded * 2000 + r->mediated) / (2 * r->mediated);
-	snprintf(buf, n, "%lld.%lld%%", (long long)(pm / 10), (long long)(pm % 10));
+	else
+		snprintf(buf, n, "%lld.%lld%%", (long long)(pm / 10), (long long)(pm % 10));
 	return buf;
 }
 

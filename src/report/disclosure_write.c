@@ -161,9 +161,11 @@ static int write_xlsx(const void *t, const char *file, struct zs_error *err)
 		   *text = report_xlsx_format(wb, 11, false, LXW_ALIGN_LEFT, true),
 		   *count = report_xlsx_format(wb, 11, false, LXW_ALIGN_CENTER, true),
 		   *yuan = report_xlsx_format(wb, 11, false, LXW_ALIGN_CENTER, true),
+		   *rate = report_xlsx_format(wb, 11, false, LXW_ALIGN_CENTER, true),
 		   *foot = report_xlsx_format(wb, 10, false, LXW_ALIGN_LEFT, false);
 	format_set_num_format(count, "0");
 	format_set_num_format(yuan, "0.00");
+	format_set_num_format(rate, "0.0%");
 	format_set_text_wrap(foot);
 	format_set_align(foot, LXW_ALIGN_VERTICAL_TOP);
 	char buf[CELL_MAX];
@@ -182,7 +184,9 @@ static int write_xlsx(const void *t, const char *file, struct zs_error *err)
 		for (int j = 0; j < NCOLS; j++) {
 			lxw_row_t rr = (lxw_row_t)row;
 			lxw_col_t cc = (lxw_col_t)j;
-			if (j == COL_YUAN)
+			if (j == COL_RATE && r->mediated)
+				X(worksheet_write_number(ws, rr, cc, (double)disclosure_rate_permille(r) / 1000.0, rate));
+			else if (j == COL_YUAN)
 				X(worksheet_write_number(ws, rr, cc, (double)r->recovered_fen / 100.0, yuan));
 			else if (j == COL_NO || (numeric(j) && j != COL_RATE))
 				X(worksheet_write_number(ws, rr, cc, (double)n[j], count));

@@ -126,11 +126,13 @@ def xlsx_grid(path):
 
 
 def norm_number_cells(rows):
-    """XLSX stores numbers: 100.00 is 100, 50.50 is 50.5; write them as the text formats do."""
+    """XLSX stores numbers: 100.00 is 100, 50.50 is 50.5, 50.0% is 0.5; write them as the text formats do."""
     out = []
     for r in rows:
         r = list(r) + [""] * (8 - len(r))
         r[7] = "%.2f" % float(r[7])
+        if r[6] != "—":
+            r[6] = "%.1f%%" % (float(r[6]) * 100)
         out.append(r)
     return out
 
@@ -306,6 +308,46 @@ class Disclosure(ZsTestCase):
             self.assertEqual(r.out, "", repr(r))
             self.assertIn(needle, r.err, repr(r))
         self.assertEqual(self.leftovers(self.env.dir), before)
+
+    def test_default_start_after_until(self):
+        """--until before the gala's start, without --from: the message says where the start came from."""
+        r = self.env.run("disclosure", "--until", "2026-03-15 09:00")
+        self.assertFails(r, 2, "最近一场晚会开始", "--from")
+
+    def test_hostile_names(self):
+        """A name a spreadsheet would run stays text in CSV; a | does not break the Markdown table."""
+        env = Env(now=NOW)
+        try:
+            env.ok("init")
+            for name in ("=HYPERLINK(\"x\")", "甲|乙商行"):
+                env.ok("log", "add", "--channel", "12345", "--kind", "complaint", "--text", "问题",
+                       "--subject", name, "--at", "21:00")
+            out = env.ok("disclosure", "--format", "csv").out
+            self.assertIn('"\'=HYPERLINK(""x"")"', out)
+            md = env.ok("disclosure", "--format", "md").out
+            self.assertIn("| 甲\\|乙商行 |", md)
+        finally:
+            env.cleanup()
+
+    def test_rate_rounding(self):
+        """Tenths of a percent, half up: 2 of 3 is 66.7%, 1 of 16 is 6.3% (6.25)."""
+        env = Env(now=NOW)
+        try:
+            env.ok("init")
+            n = 0
+            for name, total, good in (("戊商店", 3, 2), ("己商店", 16, 1)):
+                for k in range(total):
+                    n += 1
+                    env.ok("log", "add", "--channel", "12345", "--kind", "complaint", "--text", "问题",
+                           "--subject", name, "--at", "21:00")
+                    env.ok("log", "update", str(n), "--status", "closed",
+                           *(("--recovered", "1") if k < good else ()))
+            rows = {r["name"]: r for r in env.ok("disclosure", "--format", "json").json()}
+            self.assertEqual(rows["戊商店"]["success_rate"], "66.7%")
+            self.assertEqual(rows["己商店"]["success_rate"], "6.3%")
+            self.assertEqual((rows["己商店"]["mediated"], rows["己商店"]["succeeded"]), (16, 1))
+        finally:
+            env.cleanup()
 
     def test_unwritable_output(self):
         blocker = self.env.write("not-a-dir", "x")
