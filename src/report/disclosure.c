@@ -209,7 +209,8 @@ int disclosure_build(struct zs_ctx *c, const struct disclosure_params *p, struct
 		r = zs_fail(err, ZS_EFAIL, "out of memory");
 	out->unnamed = g.unnamed;
 	if (!r) {
-		qsort(g.v, g.n, sizeof *g.v, item_cmp);
+		if (g.n)   /* qsort's array may not be NULL, even for none */
+			qsort(g.v, g.n, sizeof *g.v, item_cmp);
 		if (group(&g, out) || fill_texts(out))
 			r = zs_fail(err, ZS_EFAIL, "out of memory");
 	}
