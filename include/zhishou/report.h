@@ -120,6 +120,13 @@ struct report_params {
  * exclusive (now + 1). */
 int report_default_period(struct zs_ctx *c, int64_t *since, int64_t *until, struct zs_error *err);
 
+/* The report's rules for one intake, shared with every table counted from
+ * intakes (the complaint disclosure): a duplicate (status duplicate) is not
+ * counted, its original is (counted once); a rejected one (不予受理) was
+ * received but not handled. */
+bool report_intake_counted(const char *status);
+bool report_intake_handled(const char *status);
+
 /* Load the template and compute every row. */
 int report_build(struct zs_ctx *c, const struct report_params *p, struct report *out, struct zs_error *err);
 void report_clear(struct report *r);

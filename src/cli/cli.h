@@ -91,7 +91,7 @@ extern const struct cmd_entry cmd_init_entry, cmd_board_entry, cmd_search_entry,
 	cmd_expose_show_entry, cmd_expose_update_entry, cmd_expose_action_entry,
 	cmd_expose_instruct_entry, cmd_gala_add_entry, cmd_gala_list_entry, cmd_relay_entry,
 	cmd_outbox_list_entry, cmd_outbox_retry_entry, cmd_feed_quarantine_entry,
-	cmd_report_entry, cmd_report_set_entry, cmd_report_list_entry, cmd_review_entry,
+	cmd_report_entry, cmd_report_set_entry, cmd_report_list_entry, cmd_review_entry, cmd_disclosure_entry,
 	cmd_handover_sign_entry, cmd_handover_accept_entry, cmd_handover_list_entry, cmd_log_export_entry, cmd_member_add_entry,
 	cmd_member_update_entry, cmd_member_remove_entry, cmd_member_list_entry, cmd_demo_clock_entry,
 	cmd_entity_import_entry, cmd_entity_search_entry, cmd_entity_show_entry;

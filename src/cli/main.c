@@ -58,6 +58,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_report_set_entry,
 	&cmd_report_list_entry,
 	&cmd_report_entry,
+	&cmd_disclosure_entry,
 	&cmd_review_entry,
 	&cmd_member_add_entry,
 	&cmd_member_update_entry,

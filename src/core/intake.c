@@ -173,6 +173,8 @@ static int dup_subject_cb(const struct intake *i, void *ud)
 	struct dup_search *d = ud;
 	if (i->id == d->probe->id)
 		return 0;
+	if (*i->uscc && d->probe->uscc && *d->probe->uscc && strcmp(i->uscc, d->probe->uscc))
+		return 0;   /* the same name, another business */
 	double s = similarity(i->summary, d->probe->summary);
 	if (s >= d->threshold && s > d->best) {
 		d->best = s;
@@ -242,8 +244,8 @@ int intake_hints(struct zs_ctx *c, const struct intake *i, struct intake_hints *
 	struct dup_search d = { .probe = i, .threshold = c->cfg->dup_similarity };
 	int r = ZS_OK;
 	if (window > 0 && i->phone && *i->phone) {
-		r = store_intake_same_phone(c->st, i->phone, i->received_at - window, i->received_at + window, 5,
-					    dup_phone_cb, &d, err);
+		r = store_intake_same(c->st, SAME_PHONE, i->phone, i->received_at - window, i->received_at + window, 5,
+				      dup_phone_cb, &d, err);
 		if (r)
 			return r;
 		if (d.found) {
@@ -255,16 +257,31 @@ int intake_hints(struct zs_ctx *c, const struct intake *i, struct intake_hints *
 				 c->cfg->dup_window_hours);
 		}
 	}
-	if (!h->dup_of && window > 0 && i->subject && *i->subject) {
-		r = store_intake_same_subject(c->st, i->subject, i->received_at - window, i->received_at + window,
-					      50, dup_subject_cb, &d, err);
+	/* The same business: by its USCC where the new intake has one (names
+	 * are typed many ways), then by the name as typed; a name alike but a
+	 * different USCC on both sides is another business (dup_subject_cb). */
+	bool by_uscc = i->uscc && *i->uscc;
+	if (!h->dup_of && window > 0 && by_uscc) {
+		r = store_intake_same(c->st, SAME_USCC, i->uscc, i->received_at - window, i->received_at + window, 50,
+				      dup_subject_cb, &d, err);
 		if (r)
 			return r;
-		if (d.found) {
-			h->dup_of = d.found;
+	}
+	if (!h->dup_of && !d.found && window > 0 && i->subject && *i->subject) {
+		by_uscc = false;
+		r = store_intake_same(c->st, SAME_SUBJECT, i->subject, i->received_at - window, i->received_at + window,
+				      50, dup_subject_cb, &d, err);
+		if (r)
+			return r;
+	}
+	if (!h->dup_of && d.found) {
+		h->dup_of = d.found;
+		if (by_uscc)
+			snprintf(h->dup_reason, sizeof h->dup_reason,
+				 TR("同一信用代码、内容相似（%.0f%%）", "same USCC, similar text (%.0f%%)"), d.best * 100);
+		else
 			snprintf(h->dup_reason, sizeof h->dup_reason,
 				 TR("同一主体、内容相似（%.0f%%）", "same business, similar text (%.0f%%)"), d.best * 100);
-		}
 	}
 	if (!i->exposure_id) {
 		struct suggest s = { .probe = i };

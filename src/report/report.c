@@ -544,12 +544,22 @@ struct tally {
 	int64_t m[RM_COUNT];   /* recovered as fen */
 };
 
+bool report_intake_counted(const char *status)
+{
+	return strcmp(status, "duplicate") != 0;   /* counted once: as its original */
+}
+
+bool report_intake_handled(const char *status)
+{
+	return report_intake_counted(status) && strcmp(status, "rejected") != 0;
+}
+
 static int count_cb(const char *channel, const char *kind, const char *status, bool linked, int64_t n, void *ud)
 {
 	(void)channel;
 	struct tally *t = ud;
-	if (!strcmp(status, "duplicate"))
-		return 0;   /* counted once: as its original */
+	if (!report_intake_counted(status))
+		return 0;
 	t->m[RM_RECEIVED] += n;
 	if (!strcmp(kind, "complaint"))
 		t->m[RM_COMPLAINTS] += n;
@@ -565,11 +575,11 @@ static int count_cb(const char *channel, const char *kind, const char *status, b
 static int handling_cb(const char *handling, const char *status, int64_t n, int64_t fen, void *ud)
 {
 	struct tally *t = ud;
-	if (!strcmp(status, "duplicate"))
+	if (!report_intake_counted(status))
 		return 0;
 	t->m[RM_RECOVERED_WAN] += fen;
-	if (!strcmp(status, "rejected"))
-		return 0;   /* received, but not handled */
+	if (!report_intake_handled(status))
+		return 0;
 	if (!strcmp(handling, "direct"))
 		t->m[RM_HANDLED_DIRECT] += n;
 	else if (!strcmp(handling, "transfer"))

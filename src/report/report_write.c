@@ -30,6 +30,7 @@
 #include "zhishou/report.h"
 #include "zhishou/text.h"
 #include "zhishou/timeutil.h"
+#include "report_internal.h"
 
 bool report_parse_format(const char *s, enum report_format *f)
 {
@@ -130,13 +131,12 @@ static void csv_line(FILE *fp, int ncols, const char *a, int acol, const char *b
 	fputs("\r\n", fp);
 }
 
-static void write_csv(const struct report *r, FILE *fp, bool to_file)
+static void write_csv(const void *t, FILE *fp)
 {
+	const struct report *r = t;
 	char unit[CELL_MAX], date[CELL_MAX], period[CELL_MAX], filler[CELL_MAX], phone[CELL_MAX], buf[CELL_MAX];
 	header_texts(r, unit, date, period, filler, phone, CELL_MAX);
 	int nc = r->t.ncols, half = left_end(r) + 1;
-	if (to_file)
-		csv_write_bom(fp);   /* the file rule of csvfile.h: a file has it, stdout not */
 	csv_line(fp, nc, r->title, 0, NULL, 0);
 	csv_line(fp, nc, unit, 0, date, half);
 	csv_line(fp, nc, period, 0, NULL, 0);
@@ -155,7 +155,7 @@ static void write_csv(const struct report *r, FILE *fp, bool to_file)
 
 /* --- Markdown ------------------------------------------------------------ */
 
-static void md_cell(FILE *fp, const char *s)
+void report_md_cell(FILE *fp, const char *s)
 {
 	fputs(" ", fp);
 	for (const char *c = s; *c; c++) {
@@ -166,8 +166,9 @@ static void md_cell(FILE *fp, const char *s)
 	fputs(" |", fp);
 }
 
-static void write_md(const struct report *r, FILE *fp)
+static void write_md(const void *t, FILE *fp)
 {
+	const struct report *r = t;
 	char unit[CELL_MAX], date[CELL_MAX], period[CELL_MAX], filler[CELL_MAX], phone[CELL_MAX], buf[CELL_MAX];
 	header_texts(r, unit, date, period, filler, phone, CELL_MAX);
 	fprintf(fp, "# %s\n\n", r->title);
@@ -175,7 +176,7 @@ static void write_md(const struct report *r, FILE *fp)
 	fprintf(fp, "%s　　%s  \n%s\n\n", unit, date, period);
 	fputs("|", fp);
 	for (int j = 0; j < r->t.ncols; j++)
-		md_cell(fp, col_title(r, j));
+		report_md_cell(fp, col_title(r, j));
 	fputs("\n|", fp);
 	for (int j = 0; j < r->t.ncols; j++)
 		fputs(r->t.cols[j].field == RF_VALUE ? " ---: |" : " --- |", fp);
@@ -183,7 +184,7 @@ static void write_md(const struct report *r, FILE *fp)
 	for (int i = 0; i < r->t.nrows; i++) {
 		fputs("|", fp);
 		for (int j = 0; j < r->t.ncols; j++)
-			md_cell(fp, cell(r, i, j, buf, sizeof buf));
+			report_md_cell(fp, cell(r, i, j, buf, sizeof buf));
 		fputs("\n", fp);
 	}
 	fprintf(fp, "\n%s　　%s\n", filler, phone);
@@ -193,14 +194,15 @@ static void write_md(const struct report *r, FILE *fp)
 
 /* --- aligned text ---------------------------------------------------------- */
 
-static void pad(FILE *fp, int n)
+void report_pad(FILE *fp, int n)
 {
 	for (int i = 0; i < n; i++)
 		fputc(' ', fp);
 }
 
-static void write_txt(const struct report *r, FILE *fp)
+static void write_txt(const void *t, FILE *fp)
 {
+	const struct report *r = t;
 	char unit[CELL_MAX], date[CELL_MAX], period[CELL_MAX], filler[CELL_MAX], phone[CELL_MAX], buf[CELL_MAX];
 	header_texts(r, unit, date, period, filler, phone, CELL_MAX);
 	int nc = r->t.ncols, w[16] = { 0 };
@@ -218,18 +220,18 @@ static void write_txt(const struct report *r, FILE *fp)
 	for (int j = 0; j < nc; j++)
 		total += w[j] + (j ? 2 : 0);
 	int tw = text_width(r->title);
-	pad(fp, tw < total ? (total - tw) / 2 : 0);
+	report_pad(fp, tw < total ? (total - tw) / 2 : 0);
 	fprintf(fp, "%s\n", r->title);
 	int uw = text_width(unit), dw = text_width(date);
 	fprintf(fp, "%s", unit);
-	pad(fp, uw + 4 + dw < total ? total - uw - dw : 4);
+	report_pad(fp, uw + 4 + dw < total ? total - uw - dw : 4);
 	fprintf(fp, "%s\n%s\n\n", date, period);
 	for (int j = 0; j < nc; j++) {
 		const char *t = col_title(r, j);
 		fputs(j ? "  " : "", fp);
 		fputs(t, fp);
 		if (j < nc - 1)
-			pad(fp, w[j] - text_width(t));
+			report_pad(fp, w[j] - text_width(t));
 	}
 	fputs("\n", fp);
 	for (int j = 0; j < nc; j++) {
@@ -249,12 +251,12 @@ static void write_txt(const struct report *r, FILE *fp)
 			int x = text_width(s);
 			fputs(j ? "  " : "", fp);
 			if (r->t.cols[j].field == RF_VALUE) {
-				pad(fp, w[j] - x);
+				report_pad(fp, w[j] - x);
 				fputs(s, fp);
 			} else {
 				fputs(s, fp);
 				if (j < last)
-					pad(fp, w[j] - x);
+					report_pad(fp, w[j] - x);
 			}
 		}
 		fputs("\n", fp);
@@ -270,7 +272,7 @@ struct xfmt {
 	lxw_format *title, *head, *head_left, *head_right, *th, *text, *center, *count, *wan, *number, *foot;
 };
 
-static lxw_format *fmt(lxw_workbook *wb, double size, bool bold, uint8_t align, bool border)
+lxw_format *report_xlsx_format(lxw_workbook *wb, double size, bool bold, uint8_t align, bool border)
 {
 	lxw_format *f = workbook_add_format(wb);
 	format_set_font_name(f, "宋体");
@@ -286,7 +288,7 @@ static lxw_format *fmt(lxw_workbook *wb, double size, bool bold, uint8_t align, 
 	return f;
 }
 
-static double col_width(int cols)
+double report_xlsx_width(int cols)
 {
 	/* Display columns -> Excel width (one unit is about one '0'). */
 	double w = cols * 1.1 + 2;
@@ -309,7 +311,7 @@ static void fit_range(double *w, int c0, int c1, int cols, double scale)
 		w[j] += (need - have) / (c1 - c0 + 1);
 }
 
-static lxw_error merge_or_write(lxw_worksheet *ws, int row, int c0, int c1, const char *s, lxw_format *f)
+lxw_error report_xlsx_merge(lxw_worksheet *ws, int row, int c0, int c1, const char *s, lxw_format *f)
 {
 	if (c1 > c0)
 		return worksheet_merge_range(ws, (lxw_row_t)row, (lxw_col_t)c0, (lxw_row_t)row, (lxw_col_t)c1, s, f);
@@ -332,26 +334,24 @@ static lxw_error xlsx_value(lxw_worksheet *ws, int row, int col, const struct re
 	}
 }
 
-static int write_xlsx(const struct report *r, const char *file, struct zs_error *err)
+static int write_xlsx(const void *t, const char *file, struct zs_error *err)
 {
-	lxw_workbook *wb = workbook_new(file);
+	const struct report *r = t;
+	lxw_worksheet *ws;
+	lxw_workbook *wb = report_xlsx_new(file, r->title, r->filler, r->unit, "统计表", &ws, err);
 	if (!wb)
-		return zs_fail(err, ZS_EFAIL, TR("无法创建 XLSX 文件", "cannot create the XLSX file"));
-	lxw_doc_properties props = { .title = r->title, .author = r->filler, .company = r->unit,
-				     .comments = "zhishou" };
-	workbook_set_properties(wb, &props);
-	lxw_worksheet *ws = workbook_add_worksheet(wb, "统计表");
+		return ZS_EFAIL;
 	struct xfmt x = {
-		.title = fmt(wb, 16, true, LXW_ALIGN_CENTER, false),
-		.head_left = fmt(wb, 11, false, LXW_ALIGN_LEFT, false),
-		.head_right = fmt(wb, 11, false, LXW_ALIGN_RIGHT, false),
-		.th = fmt(wb, 11, true, LXW_ALIGN_CENTER, true),
-		.text = fmt(wb, 11, false, LXW_ALIGN_LEFT, true),
-		.center = fmt(wb, 11, false, LXW_ALIGN_CENTER, true),
-		.count = fmt(wb, 11, false, LXW_ALIGN_CENTER, true),
-		.wan = fmt(wb, 11, false, LXW_ALIGN_CENTER, true),
-		.number = fmt(wb, 11, false, LXW_ALIGN_CENTER, true),
-		.foot = fmt(wb, 10, false, LXW_ALIGN_LEFT, false),
+		.title = report_xlsx_format(wb, 16, true, LXW_ALIGN_CENTER, false),
+		.head_left = report_xlsx_format(wb, 11, false, LXW_ALIGN_LEFT, false),
+		.head_right = report_xlsx_format(wb, 11, false, LXW_ALIGN_RIGHT, false),
+		.th = report_xlsx_format(wb, 11, true, LXW_ALIGN_CENTER, true),
+		.text = report_xlsx_format(wb, 11, false, LXW_ALIGN_LEFT, true),
+		.center = report_xlsx_format(wb, 11, false, LXW_ALIGN_CENTER, true),
+		.count = report_xlsx_format(wb, 11, false, LXW_ALIGN_CENTER, true),
+		.wan = report_xlsx_format(wb, 11, false, LXW_ALIGN_CENTER, true),
+		.number = report_xlsx_format(wb, 11, false, LXW_ALIGN_CENTER, true),
+		.foot = report_xlsx_format(wb, 10, false, LXW_ALIGN_LEFT, false),
 	};
 	format_set_num_format(x.count, "0");
 	format_set_num_format(x.wan, "0.00");
@@ -364,20 +364,20 @@ static int write_xlsx(const struct report *r, const char *file, struct zs_error 
 	lxw_error e = LXW_NO_ERROR;
 	int row = 0;
 #define X(call) do { lxw_error e_ = (call); if (e_ && !e) e = e_; } while (0)
-	X(merge_or_write(ws, row, 0, last, r->title, x.title));
+	X(report_xlsx_merge(ws, row, 0, last, r->title, x.title));
 	X(worksheet_set_row(ws, (lxw_row_t)row, 32, NULL));
 	row++;
-	X(merge_or_write(ws, row, 0, half, unit, x.head_left));
-	X(merge_or_write(ws, row, half + 1, last, date, x.head_right));
+	X(report_xlsx_merge(ws, row, 0, half, unit, x.head_left));
+	X(report_xlsx_merge(ws, row, half + 1, last, date, x.head_right));
 	row++;
-	X(merge_or_write(ws, row, 0, last, period, x.head_left));
+	X(report_xlsx_merge(ws, row, 0, last, period, x.head_left));
 	row++;
 	/* Column titles: a run of equal titles is one merged cell. */
 	for (int j = 0; j < nc;) {
 		int k = j;
 		while (k + 1 < nc && !strcmp(r->t.cols[k + 1].title, r->t.cols[j].title))
 			k++;
-		X(merge_or_write(ws, row, j, k, r->t.cols[j].title, x.th));
+		X(report_xlsx_merge(ws, row, j, k, r->t.cols[j].title, x.th));
 		j = k + 1;
 	}
 	X(worksheet_set_row(ws, (lxw_row_t)row, 22, NULL));
@@ -408,8 +408,8 @@ static int write_xlsx(const struct report *r, const char *file, struct zs_error 
 		}
 		X(worksheet_set_row(ws, (lxw_row_t)row, 20, NULL));
 	}
-	X(merge_or_write(ws, row, 0, half, filler, x.head_left));
-	X(merge_or_write(ws, row, half + 1, last, phone, x.head_left));
+	X(report_xlsx_merge(ws, row, 0, half, filler, x.head_left));
+	X(report_xlsx_merge(ws, row, half + 1, last, phone, x.head_left));
 	X(worksheet_set_row(ws, (lxw_row_t)row, 24, NULL));
 	row++;
 
@@ -424,7 +424,7 @@ static int write_xlsx(const struct report *r, const char *file, struct zs_error 
 			if (x2 > cw)
 				cw = x2;
 		}
-		w[j] = col_width(cw);
+		w[j] = report_xlsx_width(cw);
 	}
 	fit_range(w, 0, last, text_width(r->title), 16.0 / 11.0);
 	fit_range(w, 0, half, text_width(unit), 1);
@@ -436,14 +436,49 @@ static int write_xlsx(const struct report *r, const char *file, struct zs_error 
 		total += w[j];
 		X(worksheet_set_column(ws, (lxw_col_t)j, (lxw_col_t)j, w[j], NULL));
 	}
-	for (int k = 0; k < r->t.nfootnotes; k++, row++) {
-		X(merge_or_write(ws, row, 0, last, r->footnotes[k], x.foot));
-		int lines = (int)(text_width(r->footnotes[k]) * 1.1 / (total > 1 ? total : 1)) + 1;
-		X(worksheet_set_row(ws, (lxw_row_t)row, 15.0 * lines, NULL));
-	}
+	X(report_xlsx_notes(ws, row, last, r->footnotes, r->t.nfootnotes, total, x.foot));
 #undef X
+	return report_xlsx_close(wb, ws, false, e, err);
+}
+
+lxw_workbook *report_xlsx_new(const char *file, const char *title, const char *author, const char *company,
+			      const char *sheet, lxw_worksheet **ws, struct zs_error *err)
+{
+	lxw_workbook *wb = workbook_new(file);
+	if (!wb) {
+		zs_fail(err, ZS_EFAIL, TR("无法创建 XLSX 文件", "cannot create the XLSX file"));
+		return NULL;
+	}
+	/* libxlsxwriter copies the properties; its struct just is not const. */
+	lxw_doc_properties props = { .title = (char *)title, .author = (char *)author, .company = (char *)company,
+				     .comments = "zhishou" };
+	workbook_set_properties(wb, &props);
+	*ws = workbook_add_worksheet(wb, sheet);
+	return wb;
+}
+
+lxw_error report_xlsx_notes(lxw_worksheet *ws, int row, int last, char *const *notes, int n, double width,
+			    lxw_format *f)
+{
+	lxw_error e = LXW_NO_ERROR;
+	for (int k = 0; k < n; k++, row++) {
+		lxw_error e1 = report_xlsx_merge(ws, row, 0, last, notes[k], f);
+		/* Tall enough for the lines the note wraps to across the table. */
+		int lines = (int)(text_width(notes[k]) * 1.1 / (width > 1 ? width : 1)) + 1;
+		lxw_error e2 = worksheet_set_row(ws, (lxw_row_t)row, 15.0 * lines, NULL);
+		if (!e)
+			e = e1 ? e1 : e2;
+	}
+	return e;
+}
+
+int report_xlsx_close(lxw_workbook *wb, lxw_worksheet *ws, bool landscape, lxw_error e, struct zs_error *err)
+{
 	worksheet_set_paper(ws, 9);   /* A4 */
-	worksheet_set_portrait(ws);
+	if (landscape)
+		worksheet_set_landscape(ws);
+	else
+		worksheet_set_portrait(ws);
 	worksheet_fit_to_pages(ws, 1, 0);
 	worksheet_center_horizontally(ws);
 	worksheet_set_margins(ws, 0.6, 0.6, 0.75, 0.75);
@@ -456,41 +491,48 @@ static int write_xlsx(const struct report *r, const char *file, struct zs_error 
 
 /* --- entry ------------------------------------------------------------- */
 
-static void write_text(const struct report *r, enum report_format f, FILE *fp, bool to_file)
-{
-	switch (f) {
-	case REPORT_CSV: write_csv(r, fp, to_file); break;
-	case REPORT_MD: write_md(r, fp); break;
-	default: write_txt(r, fp); break;
-	}
-}
+static const struct report_writers writers = { write_csv, write_md, write_txt, write_xlsx };
 
 int report_write(const struct report *r, enum report_format f, const char *path, FILE *fp, struct zs_error *err)
+{
+	return report_write_via(r, f, path, fp, &writers, err);
+}
+
+/* The text writer for f. */
+static report_text_fn text_writer(const struct report_writers *w, enum report_format f)
+{
+	return f == REPORT_CSV ? w->csv : f == REPORT_MD ? w->md : w->txt;
+}
+
+int report_write_via(const void *t, enum report_format f, const char *path, FILE *fp,
+		     const struct report_writers *w, struct zs_error *err)
 {
 	if (!path) {
 		if (f == REPORT_XLSX)
 			return zs_fail(err, ZS_EINPUT, TR("XLSX 要用 -o 指定输出文件", "xlsx needs -o FILE"));
-		write_text(r, f, fp, false);
+		text_writer(w, f)(t, fp);
 		return ZS_OK;
 	}
-	struct fs_tmpfile t;
-	/* Counts and the filler's own name: no caller's data, so the file is
-	 * shared as any new file would be. */
-	int rc = fs_tmp_create(path, FS_SHARED, NULL, &t, err);
+	struct fs_tmpfile tmp;
+	/* Counts, business names and the filler's own name: no caller's data,
+	 * so the file is shared as any new file would be. */
+	int rc = fs_tmp_create(path, FS_SHARED, NULL, &tmp, err);
 	if (rc)
 		return rc;
 	if (f == REPORT_XLSX) {
 		/* libxlsxwriter writes the file by name at workbook_close. */
-		close(t.fd);
-		t.fd = -1;
-		rc = write_xlsx(r, t.path, err);
+		close(tmp.fd);
+		tmp.fd = -1;
+		rc = w->xlsx(t, tmp.path, err);
 	} else {
-		FILE *out = fdopen(t.fd, "w");
+		FILE *out = fdopen(tmp.fd, "w");
 		if (!out) {
 			rc = zs_fail(err, ZS_EFAIL, TR("无法写入 %s：%s", "cannot write %s: %s"), path, strerror(errno));
 		} else {
-			t.fd = -1;
-			write_text(r, f, out, true);
+			tmp.fd = -1;
+			if (f == REPORT_CSV)
+				csv_write_bom(out);   /* the file rule of csvfile.h: a file has it, stdout not */
+			text_writer(w, f)(t, out);
 			bool bad = ferror(out);
 			int e = errno;
 			if (fclose(out) != 0 && !bad) {
@@ -502,8 +544,8 @@ int report_write(const struct report *r, enum report_format f, const char *path,
 		}
 	}
 	if (rc) {
-		fs_tmp_discard(&t);
+		fs_tmp_discard(&tmp);
 		return rc;
 	}
-	return fs_tmp_commit(&t, path, err);
+	return fs_tmp_commit(&tmp, path, err);
 }

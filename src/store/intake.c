@@ -223,23 +223,18 @@ int store_intake_each(struct store *st, const struct intake_filter *f, store_int
 	return r;
 }
 
-int store_intake_same_phone(struct store *st, const char *phone, int64_t since, int64_t until, int limit,
-			    store_intake_cb cb, void *ud, struct zs_error *err)
+int store_intake_same(struct store *st, enum store_same key, const char *value, int64_t since, int64_t until,
+		      int limit, store_intake_cb cb, void *ud, struct zs_error *err)
 {
-	static const char sql[] = "SELECT " INTAKE_COLS "FROM intake i" INTAKE_JOINS
-		"WHERE i.phone = ?1 AND i.phone <> '' AND i.received_at >= ?2 AND i.received_at <= ?3 "
-		"ORDER BY i.received_at DESC LIMIT ?4";
-	return store_each(st, sql, VALS(V_TEXT(phone), V_INT(since), V_INT(until), V_INT(limit)), visit_intake,
-			  STORE_VISIT(cb, ud), err, "intake");
-}
-
-int store_intake_same_subject(struct store *st, const char *subject, int64_t since, int64_t until,
-			      int limit, store_intake_cb cb, void *ud, struct zs_error *err)
-{
-	static const char sql[] = "SELECT " INTAKE_COLS "FROM intake i" INTAKE_JOINS
-		"WHERE i.subject = ?1 AND i.subject <> '' AND i.received_at >= ?2 AND i.received_at <= ?3 "
-		"ORDER BY i.received_at DESC LIMIT ?4";
-	return store_each(st, sql, VALS(V_TEXT(subject), V_INT(since), V_INT(until), V_INT(limit)), visit_intake,
+	/* One statement per column: a column's name cannot be bound. */
+#define SAME_SQL(col) "SELECT " INTAKE_COLS "FROM intake i" INTAKE_JOINS \
+	"WHERE i." col " = ?1 AND i." col " <> '' AND i.received_at >= ?2 AND i.received_at <= ?3 " \
+	"ORDER BY i.received_at DESC LIMIT ?4"
+	static const char *const sql[] = {
+		[SAME_PHONE] = SAME_SQL("phone"), [SAME_SUBJECT] = SAME_SQL("subject"), [SAME_USCC] = SAME_SQL("uscc"),
+	};
+#undef SAME_SQL
+	return store_each(st, sql[key], VALS(V_TEXT(value), V_INT(since), V_INT(until), V_INT(limit)), visit_intake,
 			  STORE_VISIT(cb, ud), err, "intake");
 }
 

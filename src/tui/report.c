@@ -118,8 +118,9 @@ static void paint(struct tui *t, void *self)
 	int top = 2;
 	if (unset) {
 		const struct config *cfg = t->c->cfg;
-		snprintf(line, sizeof line, TR("设置填报单位：在配置文件 %s 的 [report] 一节写 bureau = 本局名称",
-					       "To set the unit: in %s, section [report], write bureau = your bureau's name"),
+		/* what to write first, the file after: a long path is what gets cut */
+		snprintf(line, sizeof line, TR("设置：[report] 一节写 bureau = 本局名称，配置文件 %s",
+					       "To set it: bureau = your bureau's name under [report], in %s"),
 			 cfg && *cfg->path ? cfg->path : "~/.config/zhishou/zhishou.conf");
 		tui_text(t, top++, 0, t->cols, line, C_WARN);
 	}

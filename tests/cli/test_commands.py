@@ -357,6 +357,21 @@ class LogBehaviour(ZsTestCase):
         self.assertEqual([r["id"] for r in e.intakes()], [2, 1])
         self.assertIsNone(e.intake(2)["exposure_id"])
 
+    def test_duplicate_by_uscc_and_not_across_uscc(self):
+        # The same business typed two ways but with its USCC both times is
+        # the same business; one name with two different USCCs is two.
+        e = self.env
+        code, other = "91120101MA05K1B201", "91120101MA05K1C3XH"
+        text = "在该店购买的面包发霉变质，商家拒绝退款，要求退款并赔偿"
+        i1, _ = e.add("--channel", "web", "--kind", "complaint", "--text", text, "--subject", "佳味坊（和平路店）",
+                      "--uscc", code, "--at", "21:00")
+        _, h = e.add("--channel", "web", "--kind", "complaint", "--text", text + "。", "--subject", "佳味坊烘焙和平路",
+                     "--uscc", code, "--at", "21:10")
+        self.assertTrue(h and "可能重复" in h[0] and "第 %d 件" % i1 in h[0] and "同一信用代码" in h[0], h)
+        _, h = e.add("--channel", "web", "--kind", "complaint", "--text", text + "！", "--subject", "佳味坊（和平路店）",
+                     "--uscc", other, "--at", "21:20")
+        self.assertFalse([l for l in h if "可能重复" in l], h)
+
     def test_suggestion_by_keyword_only_for_open_exposures(self):
         e = self.env
         e.ok("expose", "add", "--title", "过期面包换标签", "--companies", "丁烘焙连锁", "--keywords", "过期面包",

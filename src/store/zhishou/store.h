@@ -118,12 +118,12 @@ int store_intake_get(struct store *st, int64_t id, struct intake *out, struct zs
 int store_intake_update(struct store *st, const struct intake *in, struct zs_error *err);
 int store_intake_each(struct store *st, const struct intake_filter *f,
 		      store_intake_cb cb, void *ud, struct zs_error *err);
-/* Earlier intakes (received in [since, before]) with the same phone, or the
- * same subject; newest first, at most limit. */
-int store_intake_same_phone(struct store *st, const char *phone, int64_t since, int64_t until,
-			    int limit, store_intake_cb cb, void *ud, struct zs_error *err);
-int store_intake_same_subject(struct store *st, const char *subject, int64_t since, int64_t until,
-			      int limit, store_intake_cb cb, void *ud, struct zs_error *err);
+/* Intakes received in [since, until] with the same phone, business name
+ * or business USCC as value (never an empty one); newest first, at most
+ * limit. */
+enum store_same { SAME_PHONE, SAME_SUBJECT, SAME_USCC };
+int store_intake_same(struct store *st, enum store_same key, const char *value, int64_t since, int64_t until,
+		      int limit, store_intake_cb cb, void *ud, struct zs_error *err);
 /* Bulk import: validated rows are staged in a TEMP table and moved into
  * intake with one INSERT ... SELECT per batch, so SQLite pays the per-
  * statement costs (statement journal, FTS flush) once per batch, not per
