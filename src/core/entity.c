@@ -120,6 +120,11 @@ static bool regno_ok(const char *s)
 static int parse_code(struct entity_importer *im, const struct csv_record *rec, struct entity *e,
 		      struct zs_error *err)
 {
+	/* Exports put an old record's 注册号 in the code column too. */
+	char norm[64];
+	uscc_normalize(cell(im, rec, C_USCC), norm, sizeof norm);
+	if (regno_ok(norm))
+		return (e->uscc = strdup(norm)) ? ZS_OK : zs_fail(err, ZS_EFAIL, "out of memory");
 	int r = field_uscc(cell(im, rec, C_USCC), &e->uscc, err);
 	if (r || *e->uscc)
 		return r;

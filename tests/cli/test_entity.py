@@ -140,6 +140,13 @@ class Entity(ZsTestCase):
         self.assertEqual(self.codes("老王"), ["120101600123456"])
         r = self.imp(csv_text([("12345",) + ROWS[0][1:]], header=header), name="r2.csv")
         self.assertFails(r, 2, "第 2 行", "注册号「12345」")
+        # Exports also put an old record's 注册号 under 统一社会信用代码.
+        rows = [("120101600123457",) + ROWS[0][1:], ROWS[1]]
+        self.assertEqual(self.imp(csv_text(rows), name="r3.csv").rc, 0)
+        self.assertEqual(self.codes("老王"), ["120101600123457", C2])
+        r = self.imp(csv_text([("1201016001234",) + ROWS[0][1:], ("12010160012345",) + ROWS[1][1:]]), name="r4.csv")
+        self.assertFails(r, 2, "第 3 行", "「12010160012345」")
+        self.assertNotIn("第 2 行", r.err)
 
     def test_same_file_twice_changes_nothing(self):
         path = self.env.write("register.csv", csv_text(ROWS))
