@@ -65,6 +65,12 @@ struct entity_import_result {
 int entity_import(struct zs_ctx *c, const char *path, const struct entity_import_opts *opts,
 		  struct entity_import_result *res, struct zs_error *err);
 
+/* The same from a register held in memory (the demo night's, built into
+ * the program): name stands for the file in messages and the snapshot;
+ * opts->as_of must be given. */
+int entity_import_data(struct zs_ctx *c, const char *name, const char *data, size_t len,
+		       const struct entity_import_opts *opts, struct entity_import_result *res, struct zs_error *err);
+
 /* The per-record half of an import, for any reader that hands records
  * with csv_stream_file's callback (the CSV reader; an XLSX reader plugs in
  * the same way): the first record is the header.  Used inside

@@ -66,7 +66,9 @@ struct unit_seen {
 
 struct entity_importer {
 	struct zs_ctx *c;
-	const char *path;
+	const char *path;          /* the file, or the name of the data below */
+	const char *data;          /* the register in memory (the demo's), or NULL: read path */
+	size_t len;
 	const struct entity_import_opts *opts;
 	struct entity_import_result *res;
 	int col[C_N];
@@ -275,23 +277,41 @@ int entity_import_record(const struct csv_record *rec, void *importer, struct zs
 /* The file's SHA-256 in hex: the same bytes are the same register.  A
  * file that cannot be opened or read leaves hex empty: the reading then
  * names the file and why, as every import does (a folder, no access). */
-static void file_hash(const char *path, char hex[65])
+/* SHA-256 of the file's bytes, or of data when it is given. */
+static void source_hash(const char *path, const char *data, size_t len, char hex[65])
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
+	FILE *f = data ? NULL : fopen(path, "rb");
+	if (!data && !f)
 		return;
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	unsigned char buf[65536], sum[32];
-	unsigned len = 0;
+	unsigned n32 = 0;
 	size_t n;
 	bool ok = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL);
-	while (ok && (n = fread(buf, 1, sizeof buf, f)) > 0)
+	if (data)
+		ok = ok && EVP_DigestUpdate(md, data, len);
+	while (ok && f && (n = fread(buf, 1, sizeof buf, f)) > 0)
 		ok = EVP_DigestUpdate(md, buf, n);
-	ok = ok && !ferror(f) && EVP_DigestFinal_ex(md, sum, &len) && len == 32;
+	ok = ok && !(f && ferror(f)) && EVP_DigestFinal_ex(md, sum, &n32) && n32 == 32;
 	EVP_MD_CTX_free(md);
-	fclose(f);
+	if (f)
+		fclose(f);
 	for (int i = 0; ok && i < 32; i++)
 		snprintf(hex + 2 * i, 3, "%02x", sum[i]);
+}
+
+/* The records of a register held in memory, as the file reader hands them. */
+static int read_data(struct entity_importer *im, enum csv_encoding *enc, struct zs_error *err)
+{
+	struct csv_table t;
+	int r = csv_parse_buffer(im->data, im->len, &t, err);
+	if (r)
+		return r;
+	*enc = t.encoding;
+	for (size_t i = 0; i < t.nrecords && !r; i++)
+		r = entity_import_record(&t.records[i], im, err);
+	csv_table_free(&t);
+	return r == CSV_STOP ? ZS_OK : r;
 }
 
 /* --as-of as typed, else the file's modification date (its local day). */
@@ -344,7 +364,7 @@ static int import_file(struct entity_importer *im, struct zs_error *err)
 	/* Any reader with csv_stream_file's record callback plugs in here
 	 * (an XLSX one by the file's kind). */
 	if (!r)
-		r = csv_stream_file(im->path, entity_import_record, im, &enc, err);
+		r = im->data ? read_data(im, &enc, err) : csv_stream_file(im->path, entity_import_record, im, &enc, err);
 	res->encoding = csv_encoding_name(enc);
 	if (!r && !res->rows)
 		r = zs_fail(err, ZS_EINPUT, TR("%s 只有表头，没有市场主体", "%s has a header but no entities"), im->path);
@@ -359,6 +379,37 @@ static int import_file(struct entity_importer *im, struct zs_error *err)
 	return r;
 }
 
+/* Both imports: the file's or the data's date and hash decided, the rest
+ * is the same transaction. */
+static int import_source(struct entity_importer *im, const char *hash, struct zs_error *err)
+{
+	struct zs_ctx *c = im->c;
+	struct entity_import_result *res = im->res;
+	if (*hash && *res->as_of && same_as_latest(c, hash, res->as_of)) {
+		res->unchanged = true;
+		return ZS_OK;
+	}
+	int r = store_begin(c->st, err);
+	if (!r)
+		r = import_file(im, err);
+	if (!r) {
+		struct register_snapshot s = { .as_of = res->as_of, .file = (char *)im->path, .file_hash = (char *)hash,
+					       .imported_by = (char *)store_user(c->st), .imported_at = c->now,
+					       .rows = (int64_t)res->imported, .skipped = (int64_t)res->bad };
+		r = store_register_snapshot_insert(c->st, &s, err);
+		if (!r)
+			r = audit_import(c, &s, err);
+	}
+	if (!r)
+		r = store_commit(c->st, err);
+	if (r)
+		store_rollback(c->st);
+	for (size_t i = 0; i < im->nunits; i++)
+		free(im->units[i].text);
+	free(im->units);
+	return r;
+}
+
 int entity_import(struct zs_ctx *c, const char *path, const struct entity_import_opts *opts,
 		  struct entity_import_result *res, struct zs_error *err)
 {
@@ -370,34 +421,31 @@ int entity_import(struct zs_ctx *c, const char *path, const struct entity_import
 		r = as_of_date(path, opts->as_of, res->as_of, err);
 	if (r)
 		return r;
-	file_hash(path, hash);
-	if (*hash && *res->as_of && same_as_latest(c, hash, res->as_of)) {
-		res->unchanged = true;
-		return ZS_OK;
-	}
+	source_hash(path, NULL, 0, hash);
 	struct entity_importer im = { .c = c, .path = path, .opts = opts, .res = res };
 	struct stat sb;
 	if (stat(path, &sb) == 0)
 		im.size = (double)sb.st_size;
-	r = store_begin(c->st, err);
+	return import_source(&im, hash, err);
+}
+
+int entity_import_data(struct zs_ctx *c, const char *name, const char *data, size_t len,
+		       const struct entity_import_opts *opts, struct entity_import_result *res, struct zs_error *err)
+{
+	memset(res, 0, sizeof *res);
+	res->encoding = csv_encoding_name(CSV_UTF8);
+	int r = role_require(c, ROLE_ADMIN, "导入市场主体登记册", "importing the register", err);
+	if (!r && !opts->as_of)
+		r = zs_fail(err, ZS_EINPUT, "%s", TR("登记册的日期未给出", "the register's date is not given"));
 	if (!r)
-		r = import_file(&im, err);
-	if (!r) {
-		struct register_snapshot s = { .as_of = res->as_of, .file = (char *)path, .file_hash = hash,
-					       .imported_by = (char *)store_user(c->st), .imported_at = c->now,
-					       .rows = (int64_t)res->imported, .skipped = (int64_t)res->bad };
-		r = store_register_snapshot_insert(c->st, &s, err);
-		if (!r)
-			r = audit_import(c, &s, err);
-	}
-	if (!r)
-		r = store_commit(c->st, err);
+		r = as_of_date(name, opts->as_of, res->as_of, err);
 	if (r)
-		store_rollback(c->st);
-	for (size_t i = 0; i < im.nunits; i++)
-		free(im.units[i].text);
-	free(im.units);
-	return r;
+		return r;
+	char hash[65] = "";
+	source_hash(NULL, data, len, hash);
+	struct entity_importer im = { .c = c, .path = name, .data = data, .len = len, .opts = opts, .res = res,
+				      .size = (double)len };
+	return import_source(&im, hash, err);
 }
 
 int entity_register_latest(struct zs_ctx *c, struct register_snapshot *out, struct zs_error *err)

@@ -18,7 +18,10 @@
 #include "zhishou/alert.h"
 #include "zhishou/board.h"
 #include "zhishou/demo.h"
+#include "zhishou/embedded.h"
+#include "zhishou/entity.h"
 #include "zhishou/exposure.h"
+#include "zhishou/i18n.h"
 #include "zhishou/intake.h"
 #include "zhishou/roster.h"
 #include "zhishou/timeutil.h"
@@ -606,6 +609,21 @@ static int fill_intakes(struct demo *d)
 	return r;
 }
 
+/* The district's market-entity register (data/demo/register.csv, made by
+ * tools/gen_demo_register.py), as the credit desk would have imported it
+ * from the registration system's export a few days before the gala. */
+static int fill_register(struct demo *d)
+{
+	const struct embedded_file *ef = embedded_find("demo/register.csv");
+	if (!ef)
+		return zs_fail(d->err, ZS_EFAIL, "%s", TR("演示登记册没有编进程序", "the demo register is not built in"));
+	char as_of[16];
+	snprintf(as_of, sizeof as_of, "%04d-03-10", d->year);
+	struct entity_import_opts o = { .as_of = as_of };
+	struct entity_import_result res;
+	return entity_import_data(d->c, "register.csv", ef->data, ef->size, &o, &res, d->err);
+}
+
 /* ------------------------------------------------------------------ */
 
 int demo_fill(struct zs_ctx *c, int year, struct zs_error *err)
@@ -621,6 +639,8 @@ int demo_fill(struct zs_ctx *c, int year, struct zs_error *err)
 		r = fill_galas(&d);
 	if (!r)
 		r = fill_roster(&d);
+	if (!r)
+		r = fill_register(&d);
 	if (!r)
 		r = fill_exposures(&d);
 	if (!r)

@@ -161,9 +161,15 @@ static void test_demo_night_is_always_the_same(void **state)
 	assert_int_equal(count_of(db, "SELECT count(*) FROM intake WHERE duplicate_of IS NOT NULL"), 8);
 	assert_int_equal(count_of(db, "SELECT count(*) FROM intake WHERE status = 'transferred'"), 38);
 	assert_int_equal(count_of(db, "SELECT count(*) FROM outbox"), 15);
-	/* Every write audited: the night's 586 rows and the two galas, after
-	 * the database's own first row (its creator became admin). */
-	assert_int_equal(count_of(db, "SELECT count(*) FROM audit"), 589);
+	/* Every write audited: the night's 586 rows, the two galas and the
+	 * register's import, after the database's own first row (its creator
+	 * became admin). */
+	assert_int_equal(count_of(db, "SELECT count(*) FROM audit"), 590);
+	/* The district's register (data/demo/register.csv), as of 10 March. */
+	assert_int_equal(count_of(db, "SELECT count(*) FROM entity"), 3036);
+	char *as_of = text_of(db, "SELECT as_of FROM register_snapshot");
+	assert_string_equal(as_of, "2026-03-10");
+	free(as_of);
 	assert_int_equal(count_of(db, "SELECT count(*) FROM audit WHERE entity = 'member'"), 1);
 	assert_int_equal(count_of(db, "SELECT count(*) FROM audit WHERE entity = 'gala' AND action = 'create'"), 2);
 	char *src = text_of(db, "SELECT after FROM audit WHERE entity = 'roster' AND action = 'import'");
