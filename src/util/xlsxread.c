@@ -983,8 +983,7 @@ static int open_zip(struct xlsx *x)
 					  "%s is not an XLSX file (its content is not a ZIP): check the file, or save it as .xlsx or CSV in Excel/WPS"),
 			 x->path);
 	else if (ze == ZIP_ER_NOZIP)
-		r = damaged(x, TR("找不到 ZIP 目录，文件可能不完整", "no ZIP directory: the file may be cut short"),
-			    zip_error_strerror(&e));
+		r = damaged(x, "ZIP", TR("找不到 ZIP 目录，文件可能不完整", "no ZIP directory: the file may be cut short"));
 	else
 		r = zip_failed(x, "ZIP", &e);
 	zip_error_fini(&e);
