@@ -29,6 +29,7 @@
 
 #include "zhishou/fsutil.h"
 #include "zhishou/i18n.h"
+#include "zhishou/text.h"
 #include "zhishou/xlsxnum.h"
 
 #define MIB ((size_t)1024 * 1024)
@@ -186,16 +187,35 @@ static int no_memory(struct xlsx *x)
 	return FAIL(x, ZS_EFAIL, "%s", tr_pick(MSG_NOMEM));
 }
 
+/* A reason built with snprintf may have been cut inside a character (it
+ * can quote the file's text): its length up to the last whole one. */
+static int whole(const char *why)
+{
+	return (int)text_cut(why, strlen(why));
+}
+
 /* The file's content is wrong: "FILE 不是有效的 XLSX 文件：WHY". */
 static int bad_file(struct xlsx *x, const char *why)
 {
-	return FAIL(x, ZS_EINPUT, TR("%s 不是有效的 XLSX 文件：%s", "%s is not a valid XLSX file: %s"), x->path, why);
+	return FAIL(x, ZS_EINPUT, TR("%s 不是有效的 XLSX 文件：%.*s", "%s is not a valid XLSX file: %.*s"), x->path,
+		    whole(why), why);
 }
 
 /* A row's content is wrong: "第 N 行：WHY". */
 static int bad_row(struct xlsx *x, const char *why)
 {
-	return FAIL(x, ZS_EINPUT, TR("第 %zu 行：%s", "line %zu: %s"), x->row, why);
+	return FAIL(x, ZS_EINPUT, TR("第 %zu 行：%.*s", "line %zu: %.*s"), x->row, whole(why), why);
+}
+
+/* At most 20 bytes of the file's text for a message, whole characters. */
+static const char *excerpt(const char *s, char out[24])
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n > 20)
+		n = text_cut(s, 20);
+	memcpy(out, s ? s : "", n);
+	out[n] = '\0';
+	return out;
 }
 
 static int damaged(struct xlsx *x, const char *what, const char *why)
@@ -721,8 +741,9 @@ static void row_start(struct xlsx *x, const XML_Char **atts)
 	x->rowtext.len = 0;
 	if (n < 1 || n > MAX_ROWS) {
 		char why[200];
-		snprintf(why, sizeof why, TR("行号“%.20s”无效（应为 1 到 %d）", "bad row number \"%.20s\" (1 to %d)"),
-			 r ? r : "", MAX_ROWS);
+		char ex[24];
+		snprintf(why, sizeof why, TR("行号“%s”无效（应为 1 到 %d）", "bad row number \"%s\" (1 to %d)"),
+			 excerpt(r, ex), MAX_ROWS);
 		bad_file(x, why);
 		return;
 	}
@@ -738,18 +759,18 @@ static void cell_start(struct xlsx *x, const XML_Char **atts)
 {
 	const char *r = attr(atts, "r");
 	long col = r ? ref_column(r) : x->col + 1;
-	char why[200];
+	char why[200], ex[24];
 	if (col < 0 || col >= MAX_COLUMNS) {
 		if (r)
-			snprintf(why, sizeof why, TR("单元格位置“%.20s”无效", "bad cell reference \"%.20s\""), r);
+			snprintf(why, sizeof why, TR("单元格位置“%s”无效", "bad cell reference \"%s\""), excerpt(r, ex));
 		else
 			snprintf(why, sizeof why, TR("列数过多（超过 %d 列）", "too many columns (over %d)"), MAX_COLUMNS);
 		bad_row(x, why);
 		return;
 	}
 	if (col <= x->col) {
-		snprintf(why, sizeof why, TR("单元格 %.20s 不在前一个单元格的右边", "cell %.20s is not right of the cell before it"),
-			 r ? r : "");
+		snprintf(why, sizeof why, TR("单元格 %s 不在前一个单元格的右边", "cell %s is not right of the cell before it"),
+			 excerpt(r, ex));
 		bad_row(x, why);
 		return;
 	}
@@ -782,10 +803,10 @@ static const char *cell_text(struct xlsx *x, char *tmp, size_t tmpsz)
 	case CT_SHARED: {
 		long i = number_attr(v, 0x7fffffff);
 		if (i < 0 || (size_t)i >= x->ss_n) {
-			char col[8], why[200];
+			char col[8], why[200], ex[24];
 			column_name(x->col, col);
-			snprintf(why, sizeof why, TR("%s 列引用的共享字符串“%.20s”不存在",
-						     "column %s refers to a missing shared string \"%.20s\""), col, v);
+			snprintf(why, sizeof why, TR("%s 列引用的共享字符串“%s”不存在",
+						     "column %s refers to a missing shared string \"%s\""), col, excerpt(v, ex));
 			bad_row(x, why);
 			return NULL;
 		}
