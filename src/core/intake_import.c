@@ -158,11 +158,13 @@ static int csv_record(const struct csv_record *rec, void *ud, struct zs_error *e
 
 /* The file is streamed: a year's export (a million rows, hundreds of MB)
  * imports with memory bounded by one record and one staging batch. */
-static int import_csv(struct importer *im, const char *path, enum table_kind *kind, struct zs_error *err)
+static int import_csv(struct importer *im, const char *path, bool zipped, enum table_kind *kind,
+		      struct zs_error *err)
 {
 	struct csv_import ci = { .im = im, .path = path };
 	struct stat sb;
-	if (stat(path, &sb) == 0)
+	/* A workbook's text is zipped: its size says nothing of how far. */
+	if (!zipped && stat(path, &sb) == 0)
 		ci.size = (double)sb.st_size;
 	int r = table_stream_file(path, csv_record, &ci, kind, err);
 	if (r)
@@ -286,7 +288,7 @@ int intake_import(struct zs_ctx *c, const char *path, struct import_result *res,
 			rewind(f);
 			r = import_jsonl(im, path, f, err);
 		} else {
-			r = import_csv(im, path, &kind, err);
+			r = import_csv(im, path, n >= 2 && head[0] == 'P' && head[1] == 'K', &kind, err);
 		}
 	}
 	fclose(f);

@@ -65,24 +65,6 @@ struct buf {
 	size_t len, cap;
 };
 
-static bool buf_add(struct buf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		char *p = realloc(b->p, cap);
-		if (!p)
-			return false;
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-	return true;
-}
-
 static bool grow(void **p, size_t *cap, size_t need, size_t size)
 {
 	if (need <= *cap)
@@ -95,6 +77,17 @@ static bool grow(void **p, size_t *cap, size_t need, size_t size)
 		return false;
 	*p = q;
 	*cap = n;
+	return true;
+}
+
+/* Append n bytes and keep a NUL after them. */
+static bool buf_add(struct buf *b, const char *s, size_t n)
+{
+	if (!grow((void **)&b->p, &b->cap, b->len + n + 1, 1))
+		return false;
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
 	return true;
 }
 
