@@ -291,6 +291,16 @@ static void on_text(void *ud, const XML_Char *s, int len)
 		no_memory(x);
 }
 
+/* The text collected so far ("" before any: the buffer is made lazily). */
+static char *collected(struct xlsx *x)
+{
+	static char none[1];
+	if (x->text.p)
+		return x->text.p;
+	none[0] = '\0';
+	return none;
+}
+
 static void text_start(struct xlsx *x)
 {
 	x->collect = true;
@@ -666,7 +676,7 @@ static void sst_end(void *ud, const XML_Char *name)
 			bad_file(x, TR("共享字符串过多", "too many shared strings"));
 			return;
 		}
-		size_t len = unescape(x->text.p ? x->text.p : (char[1]){ 0 }, x->text.len);
+		size_t len = unescape(collected(x), x->text.len);
 		if (x->ss.len + len + 1 > UINT32_MAX) {
 			bad_file(x, TR("共享字符串过长", "the shared strings are too long"));
 			return;
@@ -791,7 +801,7 @@ static void iso_date(const char *v, char *out, size_t outsz)
 /* The text of the cell just read, or NULL after a failure. */
 static const char *cell_text(struct xlsx *x, char *tmp, size_t tmpsz)
 {
-	char *v = x->text.p ? x->text.p : (char[1]){ 0 };
+	char *v = collected(x);
 	switch (x->ctype) {
 	case CT_SHARED: {
 		long i = number_attr(v, 0x7fffffff);
