@@ -2,7 +2,7 @@
  * record by record; every import reads its file here.
  *
  * The content decides, then the name: a file starting with a ZIP header
- * ("PK") or named .xlsx/.xlsm is read as a workbook (xlsxread.h), anything
+ * ("PK\3\4", "PK\5\6", "PK\7\8") or named .xlsx/.xlsm is read as a workbook (xlsxread.h), anything
  * else as CSV (csvfile.h).  Old binary Excel files (.xls, .et: an OLE
  * compound file, which is also what a password-protected .xlsx is) and
  * files named .xls are refused with the fix: save as .xlsx or CSV. */

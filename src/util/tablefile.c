@@ -40,7 +40,11 @@ int table_stream_file(const char *path, csv_record_cb cb, void *ud, enum table_k
 			       TR("%s 是旧版 Excel/WPS 表格（.xls/.et）或加密的工作簿，无法直接读取：请在 Excel/WPS 中另存为 .xlsx 或 CSV（不设密码）",
 				  "%s is an old Excel/WPS sheet (.xls/.et) or an encrypted workbook: save it as .xlsx or CSV (without a password) in Excel/WPS"),
 			       path);
-	if ((got >= 2 && head[0] == 'P' && head[1] == 'K') || named(path, ".xlsx") || named(path, ".xlsm")) {
+	/* PK 3 4 starts a ZIP's first entry, PK 5 6 an empty ZIP, PK 7 8 a
+	 * split one: not a CSV whose first cell begins "PK". */
+	bool zip = got >= 4 && head[0] == 'P' && head[1] == 'K' && (head[2] == 3 || head[2] == 5 || head[2] == 7) &&
+		   head[3] == head[2] + 1;
+	if (zip || named(path, ".xlsx") || named(path, ".xlsm")) {
 		if (kind)
 			*kind = TABLE_XLSX;
 		return xlsx_stream_file(path, cb, ud, err);

@@ -2,7 +2,7 @@
  * its number formats (xlsxnum.h).
  *
  * Input, two kinds:
- *   - starting with "PK": a ZIP file's bytes, read as they are (libzip's
+ *   - starting with "PK\3\4": a ZIP file's bytes, read as they are (libzip's
  *     side: directories, local headers, sizes, compression);
  *   - anything else: the XML parts of a workbook separated by 0x1F,
  *       SHEET 0x1F SHARED-STRINGS 0x1F STYLES 0x1F WORKBOOK 0x1F WORKBOOK-RELS
@@ -149,8 +149,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fz_lang_for(size);
 	xlsx_set_entry_limit_for_tests(8 * 1024 * 1024);   /* the gcc driver calls no Initialize */
 	check_numbers(data, size);
-	const char *path = size >= 2 && data[0] == 'P' && data[1] == 'K' ? fz_temp_file(data, size, ".xlsx")
-									  : make_workbook(data, size);
+	bool zip = size >= 4 && !memcmp(data, "PK\3\4", 4);
+	const char *path = zip ? fz_temp_file(data, size, ".xlsx") : make_workbook(data, size);
 	struct seen s = { 0 };
 	struct zs_error err = { 0 };
 	enum table_kind kind = TABLE_CSV_UTF8;

@@ -498,6 +498,15 @@ static void test_csv_through_tablefile(void **state)
 	assert_string_equal(r.text, "1:日期|单位\n2:2026-03-15|科\n");
 	assert_string_equal(table_kind_name(TABLE_XLSX), "XLSX");
 	assert_string_equal(table_kind_name(TABLE_CSV_GB18030), "GB18030");
+	/* A CSV whose first cell begins "PK" is still CSV. */
+	p = tmp_path("pk.csv");
+	f = fopen(p, "wb");
+	fputs("PKey,单位\n1,科\n", f);
+	fclose(f);
+	memset(&r, 0, sizeof r);
+	assert_int_equal(table_stream_file(p, collect, &r, &kind, &err), ZS_OK);
+	assert_int_equal(kind, TABLE_CSV_UTF8);
+	assert_string_equal(r.text, "1:PKey|单位\n2:1|科\n");
 	/* A missing file is the CSV reader's message. */
 	assert_int_equal(table_stream_file(tmp_path("nope.xlsx"), collect, &r, &kind, &err), ZS_EINPUT);
 	assert_non_null(strstr(err.msg, "无法打开文件"));
