@@ -28,7 +28,8 @@ int xlsx_builtin_kind(unsigned id);
 /* The kind of a format code such as "yyyy/m/d", "h:mm", "yyyy\"年\"m\"月\"d\"日\"",
  * "[$-F800]dddd, mmmm dd, yyyy" or "0.00": its first section only, quoted
  * text, escaped characters and [colour]/[$-locale] brackets ignored; "m"
- * is minutes next to "h" or "s", else the month; "General" and formats
+ * is minutes next to "h" or "s", else the month; "General" (and the
+ * Chinese "G/通用格式") and formats
  * with digit placeholders (0 # ?) or text (@) are numbers. */
 int xlsx_format_kind(const char *code);
 

@@ -70,7 +70,8 @@ int xlsx_format_kind(const char *code)
 				tok[n++] = b;
 			continue;
 		}
-		if (!strncasecmp(p, "General", 7))
+		/* General, and "G/通用格式" as Chinese Excel and WPS spell it. */
+		if (!strncasecmp(p, "General", 7) || !strncasecmp(p, "G/", 2))
 			return 0;
 		if (!strncasecmp(p, "AM/PM", 5) || !strncasecmp(p, "A/P", 3)) {
 			p += p[1] == '/' ? 3 : 5;
