@@ -52,6 +52,7 @@ int xlsx_format_kind(const char *code)
 		return 0;
 	char tok[64];   /* date/time letters in order, runs collapsed ("yyyy" -> y) */
 	size_t n = 0;
+	bool zero = false;   /* a digit placeholder 0: only seconds' fractions (ss.00) have one */
 	for (const char *p = code; *p && *p != ';';) {
 		char c = *p;
 		char lc = (char)(c | 0x20);
@@ -79,6 +80,7 @@ int xlsx_format_kind(const char *code)
 		}
 		if (c == '#' || c == '?' || c == '@')
 			return 0;
+		zero |= c == '0';
 		if (lc == 'e' && (p[1] == '+' || p[1] == '-'))
 			return 0;                        /* 0.00E+00 */
 		if (strchr("ymdhsegba", lc) && c != '\0') {
@@ -87,6 +89,8 @@ int xlsx_format_kind(const char *code)
 		}
 		p++;
 	}
+	if (zero && !memchr(tok, 's', n))
+		return 0;
 	int kind = 0;
 	for (size_t i = 0; i < n; i++) {
 		switch (tok[i]) {

@@ -216,7 +216,9 @@ static void test_format_kinds(void **state)
 	assert_int_equal(xlsx_format_kind("yyyy-mm-dd hh:mm"), XLSX_DATE | XLSX_TIME);
 	assert_int_equal(xlsx_format_kind("yyyy/m/d h:mm:ss;@"), XLSX_DATE | XLSX_TIME | XLSX_SECONDS);
 	assert_int_equal(xlsx_format_kind("General"), 0);
-	assert_int_equal(xlsx_format_kind("G/通用格式"), 0);              /* WPS and Chinese Excel: General */
+	assert_int_equal(xlsx_format_kind("G/通用格式"), 0);
+	assert_int_equal(xlsx_format_kind("0.0 m"), 0);                   /* a unit, not the month */
+	assert_int_equal(xlsx_format_kind("mm:ss.0"), XLSX_TIME | XLSX_SECONDS);              /* WPS and Chinese Excel: General */
 	assert_int_equal(xlsx_format_kind("G/通用格式\"元\""), 0);
 	assert_int_equal(xlsx_format_kind("[$-804]aaaa"), XLSX_DATE);     /* 星期日 */
 	assert_int_equal(xlsx_format_kind("[$-F400]h:mm:ss AM/PM"), XLSX_TIME | XLSX_SECONDS);
