@@ -29,9 +29,8 @@ int xlsx_builtin_kind(unsigned id);
  * "[$-F800]dddd, mmmm dd, yyyy" or "0.00": its first section only, quoted
  * text, escaped characters and [colour]/[$-locale] brackets ignored; "m"
  * is minutes next to "h" or "s", else the month; "General" (and the
- * Chinese "G/通用格式") and formats
- * with digit placeholders (# ?, or 0 outside fractions of seconds) or text
- * (@) are numbers. */
+ * Chinese "G/通用格式") and formats with digit placeholders (# ?, or 0
+ * outside fractions of seconds) or text (@) are numbers. */
 int xlsx_format_kind(const char *code);
 
 /* A cell's number as the text a person saw, in out (at least 32 bytes):
