@@ -606,6 +606,25 @@ class LogImport(ZsTestCase):
         self.assertEqual(a["ref"], "W-1")
         self.assertEqual(self.env.intake(got["无证经营"]["id"])["subject"], "甲超市")
 
+    def test_export_xlsx_imports_back(self):
+        """log export's workbook (libxlsxwriter) is a log import file: the
+        intakes come back whole; the one with a 工单号 is skipped as known."""
+        e = self.env
+        e.add("--channel", "12315-hotline", "--kind", "complaint", "--text", "买到过期面包，要求赔偿",
+              "--phone", "13812345678", "--caller", "张三", "--subject", "甲超市", "--at", "2026-03-15 20:05")
+        e.add("--channel", "web", "--kind", "tip", "--text", "无证经营", "--ref", "W-7", "--at", "2026-03-15 20:30")
+        out = e.path("night.xlsx")
+        e.ok("log", "export", "--format", "xlsx", "-o", out, "--with-pii")
+        r = e.run("log", "import", out)
+        self.assertEqual(r.rc, 0, repr(r))
+        self.assertIn("已导入 1 件", r.out)
+        self.assertIn("跳过 1 件", r.out)
+        rows = [i for i in e.intakes() if i["summary"] == "买到过期面包，要求赔偿"]
+        self.assertEqual(len(rows), 2)
+        a, b = (e.intake(i["id"]) for i in rows)
+        for k in ("received_at", "channel", "kind", "subject", "summary", "phone", "caller"):
+            self.assertEqual(a[k], b[k], k)
+
     def test_bad_workbooks_import_nothing(self):
         self.env.add("--channel", "web", "--kind", "tip", "--text", "已有的一件")
         before = self.env.audit_rows()
