@@ -34,4 +34,11 @@ int fs_tmp_create(const char *dest, enum fs_access access, const char *group, st
 int fs_tmp_commit(struct fs_tmpfile *t, const char *dest, struct zs_error *err);
 void fs_tmp_discard(struct fs_tmpfile *t);
 
+/* Open path read-only; it must be a regular file (a folder, a FIFO or a
+ * device is refused without blocking).  Returns the descriptor with *st
+ * filled, or -1 with err naming the file: ZS_EINPUT when the name is wrong
+ * (missing, a folder, no permission), ZS_EFAIL for a system failure. */
+struct stat;
+int fs_open_read(const char *path, struct stat *st, struct zs_error *err);
+
 #endif

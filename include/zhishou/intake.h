@@ -60,7 +60,7 @@ struct import_result {
 	int64_t added, first_id, last_id;
 	int64_t skipped_ref;   /* already present (same channel and reference) */
 };
-/* CSV or JSON Lines (by content), all or nothing.  Bad rows are reported in
+/* CSV, XLSX or JSON Lines (by content), all or nothing.  Bad rows are reported in
  * err with their line numbers (up to a few dozen). */
 int intake_import(struct zs_ctx *c, const char *path, struct import_result *res, struct zs_error *err);
 

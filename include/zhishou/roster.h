@@ -1,7 +1,7 @@
 /* roster: units and the evening duty roster (晚间值班表).
  *
- * Imports the sheet units send in (CSV from Excel/WPS, any encoding they
- * produce), all or nothing, naming every bad row; answers "who is on duty
+ * Imports the sheet units send in (XLSX, or CSV from Excel/WPS in any
+ * encoding they produce), all or nothing, naming every bad row; answers "who is on duty
  * now". */
 #ifndef ZHISHOU_ROSTER_H
 #define ZHISHOU_ROSTER_H

@@ -378,8 +378,8 @@ const struct cmd_entry cmd_log_add_entry = {
 const struct cmd_entry cmd_log_import_entry = {
 	.name = "log import",
 	.usage = "FILE",
-	.help_zh = "批量导入登记（CSV 表头 received_at,channel,kind,caller,phone,subject,uscc,category,summary,ref 或中文表头；或 JSON Lines），全部成功才写入",
-	.help_en = "import intakes (CSV with header received_at,channel,kind,caller,phone,subject,uscc,category,summary,ref, or JSON Lines); all or nothing",
+	.help_zh = "批量导入登记（XLSX 或 CSV，表头 received_at,channel,kind,caller,phone,subject,uscc,category,summary,ref 或中文表头；或 JSON Lines），全部成功才写入",
+	.help_en = "import intakes (XLSX or CSV with header received_at,channel,kind,caller,phone,subject,uscc,category,summary,ref, or JSON Lines); all or nothing",
 	.exec = import_exec,
 	.opts = import_exec_opts,
 	.args_min = 1, .args_max = 1, .arg_zh = "一个文件", .arg_en = "one file",

@@ -124,8 +124,8 @@ static int list_exec(struct cli *cli, int argc, char **argv)
 const struct cmd_entry cmd_roster_import_entry = {
 	.name = "roster import",
 	.usage = "FILE [--skip-bad]",
-	.help_zh = "导入晚间值班表（Excel/WPS 另存的 CSV：UTF-8、带 BOM 或 GBK 均可）",
-	.help_en = "import the evening duty roster (CSV from Excel/WPS: UTF-8, BOM or GBK)",
+	.help_zh = "导入晚间值班表（XLSX 工作簿，或 Excel/WPS 另存的 CSV：UTF-8、带 BOM 或 GBK 均可）",
+	.help_en = "import the evening duty roster (an XLSX workbook, or CSV from Excel/WPS: UTF-8, BOM or GBK)",
 	.exec = import_exec,
 	.opts = import_exec_opts,
 	.args_min = 1, .args_max = 1, .arg_zh = "一个文件", .arg_en = "one file",

@@ -1,4 +1,4 @@
-/* log import: a night's (or a year's) intakes from CSV or JSON Lines.
+/* log import: a night's (or a year's) intakes from CSV, XLSX or JSON Lines.
  *
  * All or nothing in one transaction.  One audit row records the import (the
  * file, its format, the count and the id range) rather than one per row: the
@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 
 #include "zhishou/member.h"
-#include "zhishou/csvfile.h"
+#include "zhishou/tablefile.h"
 #include "zhishou/i18n.h"
 #include "zhishou/intake.h"
 #include "zhishou/store.h"
@@ -158,13 +158,15 @@ static int csv_record(const struct csv_record *rec, void *ud, struct zs_error *e
 
 /* The file is streamed: a year's export (a million rows, hundreds of MB)
  * imports with memory bounded by one record and one staging batch. */
-static int import_csv(struct importer *im, const char *path, struct zs_error *err)
+static int import_csv(struct importer *im, const char *path, bool zipped, enum table_kind *kind,
+		      struct zs_error *err)
 {
 	struct csv_import ci = { .im = im, .path = path };
 	struct stat sb;
-	if (stat(path, &sb) == 0)
+	/* A workbook's text is zipped: its size says nothing of how far. */
+	if (!zipped && stat(path, &sb) == 0)
 		ci.size = (double)sb.st_size;
-	int r = csv_stream_file(path, csv_record, &ci, NULL, err);
+	int r = table_stream_file(path, csv_record, &ci, kind, err);
 	if (r)
 		return r;
 	if (!ci.rows)
@@ -277,6 +279,7 @@ int intake_import(struct zs_ctx *c, const char *path, struct import_result *res,
 	while (k < n && (head[k] == ' ' || head[k] == '\n' || head[k] == '\r' || head[k] == '\t'))
 		k++;
 	bool jsonl = k < n && head[k] == '{';
+	enum table_kind kind = TABLE_CSV_UTF8;
 	int r = store_begin(c->st, err);
 	if (!r)
 		r = store_stage_begin(c->st, err);
@@ -285,7 +288,7 @@ int intake_import(struct zs_ctx *c, const char *path, struct import_result *res,
 			rewind(f);
 			r = import_jsonl(im, path, f, err);
 		} else {
-			r = import_csv(im, path, err);
+			r = import_csv(im, path, n >= 2 && head[0] == 'P' && head[1] == 'K', &kind, err);
 		}
 	}
 	fclose(f);
@@ -295,7 +298,7 @@ int intake_import(struct zs_ctx *c, const char *path, struct import_result *res,
 		r = zs_fail(err, ZS_EINPUT, TR("%zu 行有错，没有导入任何一行：%s%s", "%zu bad rows, nothing imported:%s%s"),
 			    im->bad, im->report, im->bad > MAX_REPORTED ? TR("\n  ……", "\n  ...") : "");
 	if (!r) {
-		json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I}", "file", path, "format", jsonl ? "jsonl" : "csv",
+		json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I}", "file", path, "format", jsonl ? "jsonl" : kind == TABLE_XLSX ? "xlsx" : "csv",
 				      "added", (json_int_t)res->added, "first_id", (json_int_t)res->first_id,
 				      "last_id", (json_int_t)res->last_id, "skipped_existing", (json_int_t)res->skipped_ref);
 		char *after = json_dumps(o, JSON_COMPACT);

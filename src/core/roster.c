@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "zhishou/member.h"
-#include "zhishou/csvfile.h"
+#include "zhishou/tablefile.h"
 #include "zhishou/fields.h"
 #include "zhishou/i18n.h"
 #include "zhishou/roster.h"
@@ -253,9 +253,9 @@ int roster_import(struct zs_ctx *c, const char *path, bool skip_bad, roster_bad_
 	/* Streamed like the intake import (one reader for every import): rows
 	 * are written as they are read, inside this transaction, and a file
 	 * found wrong further on (bad bytes, an open quote) undoes them all. */
-	enum csv_encoding enc = CSV_UTF8;
-	r = csv_stream_file(path, roster_record, &ri, &enc, err);
-	res->encoding = csv_encoding_name(enc);
+	enum table_kind kind = TABLE_CSV_UTF8;
+	r = table_stream_file(path, roster_record, &ri, &kind, err);
+	res->encoding = table_kind_name(kind);
 	if (!r && res->rows == 0)
 		r = zs_fail(err, ZS_EINPUT, TR("%s 只有表头，没有值班人员", "%s has a header but no rows"), path);
 	if (!r && res->bad && !skip_bad)

@@ -47,6 +47,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "zhishou/fsutil.h"
 #include "zhishou/i18n.h"
 #include "zhishou/text.h"
 
@@ -826,33 +827,6 @@ int csv_parse_buffer(const char *buf, size_t len, struct csv_table *out, struct 
 
 /* ------------------------------------------------------------- file I/O */
 
-/* Open path for reading; it must be a regular file.  Fills err (naming the
- * file) and returns -1 otherwise. */
-static int open_regular(const char *path, struct stat *st, struct zs_error *err)
-{
-	/* O_NONBLOCK so a FIFO cannot hang us before we reject it. */
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	const char *why = NULL;
-	int e = 0;
-	if (fd < 0 || fstat(fd, st) != 0) {
-		e = errno;
-		why = strerror(e);
-	} else if (S_ISDIR(st->st_mode)) {
-		why = TR("这是一个文件夹，不是文件", "it is a folder, not a file");
-	} else if (!S_ISREG(st->st_mode)) {
-		why = TR("不是普通文件", "not a regular file");
-	}
-	if (!why)
-		return fd;
-	if (fd >= 0)
-		close(fd);
-	/* A wrong name is the user's input; a disk failure is not. */
-	zs_fail(err, !e || e == ENOENT || e == ENOTDIR || e == EACCES || e == EISDIR || e == ENAMETOOLONG ||
-				     e == ELOOP ? ZS_EINPUT : ZS_EFAIL,
-		TR("无法打开文件 %s：%s", "cannot open %s: %s"), path, why);
-	return -1;
-}
-
 static int read_failed(const char *path, struct zs_error *err)
 {
 	return zs_fail(err, ZS_EFAIL, TR("读取文件 %s 失败：%s", "cannot read %s: %s"), path, strerror(errno));
@@ -870,7 +844,7 @@ int csv_read_file(const char *path, struct csv_table *out, struct zs_error *err)
 		return zs_fail(err, ZS_EFAIL, "%s", TR("内部错误：没有文件名或输出表", "internal error: no file or table"));
 
 	struct stat st;
-	int fd = open_regular(path, &st, err);
+	int fd = fs_open_read(path, &st, err);
 	if (fd < 0)
 		return err ? err->code : ZS_EINPUT;
 	int rc = ZS_OK;
@@ -960,7 +934,7 @@ int csv_stream_file(const char *path, csv_record_cb cb, void *ud, enum csv_encod
 			       TR("内部错误：没有文件名或回调函数", "internal error: no file or callback"));
 
 	struct stat sb;
-	int fd = open_regular(path, &sb, err);
+	int fd = fs_open_read(path, &sb, err);
 	if (fd < 0)
 		return err ? err->code : ZS_EINPUT;
 #ifdef POSIX_FADV_SEQUENTIAL

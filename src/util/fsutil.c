@@ -124,3 +124,29 @@ int fs_tmp_commit(struct fs_tmpfile *t, const char *dest, struct zs_error *err)
 	t->path = NULL;
 	return ZS_OK;
 }
+
+/* Every table reader opens its file here (fsutil.h). */
+int fs_open_read(const char *path, struct stat *st, struct zs_error *err)
+{
+	/* O_NONBLOCK so a FIFO cannot hang us before we reject it. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	const char *why = NULL;
+	int e = 0;
+	if (fd < 0 || fstat(fd, st) != 0) {
+		e = errno;
+		why = strerror(e);
+	} else if (S_ISDIR(st->st_mode)) {
+		why = TR("这是一个文件夹，不是文件", "it is a folder, not a file");
+	} else if (!S_ISREG(st->st_mode)) {
+		why = TR("不是普通文件", "not a regular file");
+	}
+	if (!why)
+		return fd;
+	if (fd >= 0)
+		close(fd);
+	/* A wrong name is the user's input; a disk failure is not. */
+	zs_fail(err, !e || e == ENOENT || e == ENOTDIR || e == EACCES || e == EISDIR || e == ENAMETOOLONG ||
+				     e == ELOOP ? ZS_EINPUT : ZS_EFAIL,
+		TR("无法打开文件 %s：%s", "cannot open %s: %s"), path, why);
+	return -1;
+}

@@ -233,9 +233,13 @@ class Refused(unittest.TestCase):
         self.refused(["log", "import", p], "空")
 
     def test_import_binary_file(self):
-        p = self.env.write("bin.csv", b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(range(256)) * 8)
+        p = self.env.write("bin.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR" + bytes(range(256)) * 8)
         self.refused(["roster", "import", p], "二进制")
         self.refused(["log", "import", p], "二进制")
+        # A ZIP's header makes it a workbook, whatever the name: a damaged one here.
+        p = self.env.write("zip.csv", b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(range(256)) * 8)
+        self.refused(["roster", "import", p], "zip.csv", "已损坏或不完整")
+        self.refused(["log", "import", p], "zip.csv", "已损坏或不完整")
 
     def test_import_text_with_nul_bytes(self):
         p = self.env.write("nul.csv", "日期,单位,姓名,职务,固定电话,移动电话\n2026-03-15,A所,甲\x00乙,科员,,13512345678\n")
@@ -429,7 +433,8 @@ class EnglishMessages(ZsTestCase):
         w = e.write
         for cmd in (["log", "import"], ["roster", "import"]):
             self.english(cmd + [w("empty.csv", b"")], "the file is empty")
-            self.english(cmd + [w("bin.csv", b"PK\x03\x04\x14\x00" + bytes(range(256)) * 8)], "binary")
+            self.english(cmd + [w("bin.csv", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)], "binary")
+            self.english(cmd + [w("zip.csv", b"PK\x03\x04\x14\x00" + bytes(range(256)) * 8)], "damaged or incomplete")
             self.english(cmd + [w("u16.csv", "a,b\n".encode("utf-16"))], "UTF-16")
             self.english(cmd + [e.path("nope.csv")], "cannot open", "nope.csv")
             self.english(cmd + [e.path("")])   # a directory

@@ -17,6 +17,112 @@ def leader(v):
     return v in (True, "是", "yes", "true")
 
 
+# --- XLSX made here: the minimal parts, spelled out ---------------------------
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+# Cell formats: s="1" a date (built-in 14), s="2" a time (custom h:mm),
+# s="3" a date and time (built-in 22).
+STYLES = ('<styleSheet xmlns="%s"><numFmts count="1"><numFmt numFmtId="164" formatCode="h:mm"/></numFmts>'
+          '<cellXfs count="4"><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="164"/><xf numFmtId="22"/>'
+          '</cellXfs></styleSheet>' % MAIN_NS)
+
+
+def col_name(i):
+    name = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        name = chr(65 + r) + name
+    return name
+
+
+def xml_text(t):
+    return t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def xlsx_bytes(rows, date1904=False):
+    """A workbook whose first sheet holds rows: {row number: [cell, ...]}
+    (or a list, numbered from 1).  A cell is None (no cell: a gap), a str
+    (a shared string), ("inline", text), a number, ("date"|"time"|"datetime",
+    serial) or ("bool", 0/1)."""
+    import io
+    import zipfile
+    if isinstance(rows, list):
+        rows = {i + 1: r for i, r in enumerate(rows)}
+    shared, index = [], {}
+    out = []
+    for rn in sorted(rows):
+        cells = []
+        for ci, v in enumerate(rows[rn]):
+            ref = "%s%d" % (col_name(ci), rn)
+            if v is None:
+                continue
+            if isinstance(v, str):
+                if v not in index:
+                    index[v] = len(shared)
+                    shared.append(v)
+                cells.append('<c r="%s" t="s"><v>%d</v></c>' % (ref, index[v]))
+            elif isinstance(v, tuple) and v[0] == "inline":
+                cells.append('<c r="%s" t="inlineStr"><is><t>%s</t></is></c>' % (ref, xml_text(v[1])))
+            elif isinstance(v, tuple) and v[0] == "bool":
+                cells.append('<c r="%s" t="b"><v>%d</v></c>' % (ref, v[1]))
+            elif isinstance(v, tuple):
+                cells.append('<c r="%s" s="%d"><v>%r</v></c>' % (ref, {"date": 1, "time": 2, "datetime": 3}[v[0]], v[1]))
+            else:
+                cells.append('<c r="%s"><v>%r</v></c>' % (ref, v))
+        out.append('<row r="%d">%s</row>' % (rn, "".join(cells)))
+    sheet = '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="%s"><sheetData>%s</sheetData></worksheet>' % (
+        MAIN_NS, "".join(out))
+    sst = '<sst xmlns="%s">%s</sst>' % (MAIN_NS, "".join("<si><t>%s</t></si>" % xml_text(t) for t in shared))
+    book = ('<workbook xmlns="%s" xmlns:r="%s"><workbookPr%s/><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/>'
+            '</sheets></workbook>' % (MAIN_NS, REL_NS, ' date1904="1"' if date1904 else ""))
+    rels = ('<Relationships xmlns="%s">'
+            '<Relationship Id="rId1" Type="%s/worksheet" Target="worksheets/sheet1.xml"/>'
+            '<Relationship Id="rId2" Type="%s/styles" Target="styles.xml"/>'
+            '<Relationship Id="rId3" Type="%s/sharedStrings" Target="sharedStrings.xml"/>'
+            '</Relationships>' % (PKG_NS, REL_NS, REL_NS, REL_NS))
+    root = ('<Relationships xmlns="%s"><Relationship Id="rId1" Type="%s/officeDocument" Target="xl/workbook.xml"/>'
+            '</Relationships>' % (PKG_NS, REL_NS))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+        z.writestr("_rels/.rels", root)
+        z.writestr("xl/workbook.xml", book)
+        z.writestr("xl/_rels/workbook.xml.rels", rels)
+        z.writestr("xl/styles.xml", STYLES)
+        z.writestr("xl/sharedStrings.xml", sst)
+        z.writestr("xl/worksheets/sheet1.xml", sheet)
+    return buf.getvalue()
+
+
+def zip_declared_size(data, entry, size):
+    """data (a ZIP) with entry's unpacked size as written in its local
+    header and in the central directory changed to size."""
+    import struct
+    import zipfile
+    import io
+    data = bytearray(data)
+    info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo(entry)
+    struct.pack_into("<I", data, info.header_offset + 22, size)          # local header
+    cd = data.find(b"PK\x01\x02")
+    while cd >= 0:
+        name_len = struct.unpack_from("<H", data, cd + 28)[0]
+        if data[cd + 46:cd + 46 + name_len] == entry.encode():
+            struct.pack_into("<I", data, cd + 24, size)                  # central directory
+            break
+        cd = data.find(b"PK\x01\x02", cd + 4)
+    return bytes(data)
+
+
+OLE_HEADER = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
+
+# 2026-03-15 as an Excel serial (1900 system) and in the 1904 system.
+SERIAL_0315 = 46096
+SERIAL_0315_1904 = 44634
+
+
 class RosterImport(ZsTestCase):
     def setUp(self):
         super().setUp()
@@ -203,6 +309,112 @@ class RosterImport(ZsTestCase):
         self.assertEqual(r.rc, 0, repr(r))
         self.assertIn("123", self.roster()[0]["landline"])
 
+    def xlsx_roster(self, date1904=False):
+        day = SERIAL_0315_1904 if date1904 else SERIAL_0315
+        return xlsx_bytes({
+            1: ["日期", "填报单位", "姓名", "职务", "固定电话", "移动电话", "开始", "结束", "带班"],
+            2: [("date", day), "执法稽查队", ("inline", "张建国"), "副队长", None, 13812345678,
+                ("time", 0.7916666666666666), ("time", 0.9791666666666666), "是"],
+            3: [],                                                    # a blank row
+            5: [("date", day), "执法稽查队", "李明", ("inline", "科员"), "022-87654321", None,
+                ("time", 0.8125), ("time", 0.9375), "否"],
+        }, date1904=date1904)
+
+    def test_xlsx(self):
+        """Shared and inline strings, a date cell, time cells, a gap in the
+        cell references (no 固定电话 cell), a number for the mobile phone."""
+        r = self.imp("r.xlsx", self.xlsx_roster())
+        self.assertEqual(r.rc, 0, repr(r))
+        self.assertIn("XLSX", r.out)
+        self.assertIn("新增 2 人次", r.out)
+        rows = {x["name"]: x for x in self.roster()}
+        x = rows["张建国"]
+        self.assertEqual((x["date"], x["unit"], x["title"], x["mobile"], x["landline"]),
+                         ("2026-03-15", "执法稽查队", "副队长", "13812345678", ""))
+        self.assertIn("T19:00:00", x["shift_start"])
+        self.assertIn("T23:30:00", x["shift_end"])
+        self.assertTrue(leader(x["leader"]))
+        y = rows["李明"]
+        self.assertEqual((y["title"], y["landline"].replace("-", "")), ("科员", "02287654321"))
+        self.assertIn("T19:30:00", y["shift_start"])
+        self.assertFalse(leader(y["leader"]))
+
+    def test_xlsx_1904_date_system(self):
+        r = self.imp("r1904.xlsx", self.xlsx_roster(date1904=True))
+        self.assertEqual(r.rc, 0, repr(r))
+        self.assertEqual({x["date"] for x in self.roster()}, {"2026-03-15"})
+
+    def test_xlsx_by_content_whatever_the_name(self):
+        r = self.imp("from-wps.csv", self.xlsx_roster())      # a ZIP is a workbook, whatever its name
+        self.assertEqual(r.rc, 0, repr(r))
+        self.assertEqual(len(self.roster()), 2)
+
+    def test_xlsx_bad_row_named_by_its_row_number(self):
+        data = xlsx_bytes({1: HEADER.split(","),
+                           2: ["2026-03-15", "执法稽查队", "张建国", "副队长", None, "13812345678"],
+                           7: ["2026-03-15", "执法稽查队", "李明", "科员", None, 12812345678]})
+        before = self.env.audit_rows()
+        r = self.imp("bad.xlsx", data)
+        self.assertFails(r, 2, "第 7 行", "移动电话")
+        self.assertNotIn("第 2 行", r.err)
+        self.assertEqual(self.roster(), [])
+        self.assertEqual(self.env.audit_rows(), before)
+
+    def test_xlsx_written_by_openpyxl(self):
+        """A workbook a real writer made (openpyxl, as Excel writes: shared
+        strings, dates and times by number format)."""
+        openpyxl = zs.require_debian_module("openpyxl", "python3-openpyxl")
+        import datetime
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.append(HEADER.split(","))
+        ws.append([datetime.date(2026, 3, 15), "食品经营监管科", "欧阳娜娜", "科长", "0571-8765432转123",
+                   15012345678, datetime.time(18, 30), datetime.time(1, 0), "是"])
+        ws.append([])
+        ws.append([datetime.date(2026, 3, 15), "食品经营监管科", "王芳", "科员", None, "15012345679",
+                   "19:00", "23:30", None])
+        path = self.env.path("openpyxl.xlsx")
+        wb.save(path)
+        r = self.env.run("roster", "import", path)
+        self.assertEqual(r.rc, 0, repr(r))
+        rows = {x["name"]: x for x in self.roster()}
+        self.assertEqual(set(rows), {"欧阳娜娜", "王芳"})
+        self.assertEqual({x["date"] for x in rows.values()}, {"2026-03-15"})
+        self.assertIn("T18:30:00", rows["欧阳娜娜"]["shift_start"])
+        self.assertIn("2026-03-16T01:00:00", rows["欧阳娜娜"]["shift_end"])
+        self.assertEqual(rows["欧阳娜娜"]["mobile"], "15012345678")
+
+    def test_bad_workbooks_import_nothing(self):
+        """.xls, a cut ZIP, a ZIP that is no workbook, an entry declaring
+        600 MiB, one holding more than it declares: each a message naming
+        the file and the fix, exit 2, nothing imported or audited."""
+        good = self.xlsx_roster()
+        import io
+        import zipfile
+        plain = io.BytesIO()
+        with zipfile.ZipFile(plain, "w") as z:
+            z.writestr("readme.txt", "not a workbook")
+        cases = [
+            ("old.xls", OLE_HEADER, ["旧版 Excel", "另存为 .xlsx 或 CSV"]),
+            ("old-named.csv", OLE_HEADER, ["另存为 .xlsx 或 CSV"]),
+            ("cut.xlsx", good[:len(good) // 2], ["已损坏或不完整"]),
+            ("plain.xlsx", plain.getvalue(), ["不是 Excel 工作簿", "另存为 .xlsx 或 CSV"]),
+            ("text.xlsx", (HEADER + "\n").encode(), ["不是 XLSX 文件"]),
+            ("bomb.xlsx", zip_declared_size(good, "xl/worksheets/sheet1.xml", 600 * 1024 * 1024),
+             ["xl/worksheets/sheet1.xml", "600 MiB", "512 MiB", "CSV"]),
+            ("liar.xlsx", zip_declared_size(good, "xl/worksheets/sheet1.xml", 100), ["已损坏"]),
+        ]
+        before = self.env.audit_rows()
+        for name, data, needles in cases:
+            with self.subTest(name):
+                r = self.imp(name, data)
+                self.assertFails(r, 2, name, *needles)
+                self.assertEqual(self.roster(), [])
+        self.assertEqual(self.env.ok("unit", "list", "--format", "json").json(), [])
+        self.assertEqual(self.env.audit_rows(), before)
+        r = self.env.run("roster", "import", self.env.path("old.xls"), lang="en")
+        self.assertFails(r, 2, "save it as .xlsx or CSV")
+
 
 LOG_HEADER = "received_at,channel,kind,caller,phone,subject,uscc,category,summary,ref"
 
@@ -378,6 +590,59 @@ class LogImport(ZsTestCase):
         self.assertFails(r, 2, "第 2 行", "第 3 行", "第 4 行", "第 5 行")
         self.assertNotIn("第 1 行", r.err)
         self.assertEqual(self.env.intakes(), [])
+
+    def test_xlsx(self):
+        """A date-and-time cell for 受理时间, Chinese headers, a gap."""
+        data = xlsx_bytes([["受理时间", "渠道", "类别", "被投诉主体", "内容摘要", "工单号"],
+                           [("datetime", SERIAL_0315 + 0.84375), "web", "complaint", None, "买到过期面包", ("inline", "W-1")],
+                           [("datetime", SERIAL_0315 + 0.85), "web", "tip", "甲超市", ("inline", "无证经营"), None]])
+        r = self.imp("log.xlsx", data)
+        self.assertEqual(r.rc, 0, repr(r))
+        self.assertIn("已导入 2 件", r.out)
+        got = {i["summary"]: i for i in self.env.intakes()}
+        self.assertEqual(set(got), {"买到过期面包", "无证经营"})
+        a = self.env.intake(got["买到过期面包"]["id"])
+        self.assertIn("20:15", a["received_at"])
+        self.assertEqual(a["ref"], "W-1")
+        self.assertEqual(self.env.intake(got["无证经营"]["id"])["subject"], "甲超市")
+
+    def test_export_xlsx_imports_back(self):
+        """log export's workbook (libxlsxwriter) is a log import file: the
+        intakes come back whole; the one with a 工单号 is skipped as known."""
+        e = self.env
+        e.add("--channel", "12315-hotline", "--kind", "complaint", "--text", "买到过期面包，要求赔偿",
+              "--phone", "13812345678", "--caller", "张三", "--subject", "甲超市", "--at", "2026-03-15 20:05")
+        e.add("--channel", "web", "--kind", "tip", "--text", "无证经营", "--ref", "W-7", "--at", "2026-03-15 20:30")
+        out = e.path("night.xlsx")
+        e.ok("log", "export", "--format", "xlsx", "-o", out, "--with-pii")
+        r = e.run("log", "import", out)
+        self.assertEqual(r.rc, 0, repr(r))
+        self.assertIn("已导入 1 件", r.out)
+        self.assertIn("跳过 1 件", r.out)
+        rows = [i for i in e.intakes() if i["summary"] == "买到过期面包，要求赔偿"]
+        self.assertEqual(len(rows), 2)
+        a, b = (e.intake(i["id"]) for i in rows)
+        for k in ("received_at", "channel", "kind", "subject", "summary", "phone", "caller"):
+            self.assertEqual(a[k], b[k], k)
+
+    def test_bad_workbooks_import_nothing(self):
+        self.env.add("--channel", "web", "--kind", "tip", "--text", "已有的一件")
+        before = self.env.audit_rows()
+        good = xlsx_bytes([["received_at", "channel", "kind", "summary"],
+                           ["2026-03-15 20:00", "web", "tip", "好"]])
+        for name, data, needle in [("old.xls", OLE_HEADER, "另存为 .xlsx 或 CSV"),
+                                   ("cut.xlsx", good[:200], "已损坏或不完整"),
+                                   ("bomb.xlsx", zip_declared_size(good, "xl/worksheets/sheet1.xml", 1 << 31), "512 MiB")]:
+            with self.subTest(name):
+                self.assertFails(self.imp(name, data), 2, needle)
+        self.assertEqual(len(self.env.intakes()), 1)
+        self.assertEqual(self.env.audit_rows(), before)
+        # A bad row of a workbook undoes the good ones, named by row number.
+        bad = xlsx_bytes({1: ["received_at", "channel", "kind", "summary"],
+                          2: ["2026-03-15 20:00", "web", "tip", "好"],
+                          4: ["2026-03-15 20:01", "tv", "tip", "坏渠道"]})
+        self.assertFails(self.imp("bad.xlsx", bad), 2, "第 4 行", "tv")
+        self.assertEqual(len(self.env.intakes()), 1)
 
     def test_imported_text_is_sanitised(self):
         text = LOG_HEADER + "\n2026-03-15 20:05,web,tip,\x1b]0;pwned\x07王\u202e五,,\x1b[2J公司,,,\x1b[31m内容\x9b,\n"

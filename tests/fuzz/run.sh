@@ -20,7 +20,7 @@
 #  2. Each harness: clang -fsanitize=fuzzer,address,undefined -g -O1
 #     -D_GNU_SOURCE -std=c11 -Iinclude -Isrc/store tests/fuzz/fuzz_NAME.c
 #     the layers' libraries $(pkg-config --libs sqlite3 libcrypto jansson
-#     inih xlsxwriter libutf8proc)  ->  $FUZZ_BUILD/fuzz/fuzz_NAME.
+#     inih xlsxwriter libutf8proc libzip expat)  ->  $FUZZ_BUILD/fuzz/fuzz_NAME.
 #  3. Each harness runs for FUZZ_SECONDS with
 #       -max_len=1048576 -rss_limit_mb=2048 -timeout=10
 #       -artifact_prefix=tests/fuzz/crashes/NAME/
@@ -76,7 +76,7 @@ if [ -z "${FUZZ_NO_BUILD:-}" ]; then
 	mkdir -p "$FUZZ_BUILD/fuzz"
 	libs=""
 	for l in $layers; do libs="$libs $FUZZ_BUILD/$l"; done
-	libs="$libs $(pkg-config --libs sqlite3 libcrypto jansson inih xlsxwriter libutf8proc)"
+	libs="$libs $(pkg-config --libs sqlite3 libcrypto jansson inih xlsxwriter libutf8proc libzip expat)"
 	for n in $names; do
 		echo "building fuzz_$n"
 		# shellcheck disable=SC2086
