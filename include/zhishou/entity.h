@@ -51,7 +51,7 @@ struct entity_import_opts {
 };
 
 struct entity_import_result {
-	const char *encoding;      /* csv_encoding_name */
+	const char *encoding;      /* table_kind_name: UTF-8, GB18030, XLSX ... */
 	size_t rows, imported, bad;
 	size_t unmatched_units;    /* entities whose 管辖单位 names no unit */
 	char as_of[11];

@@ -14,6 +14,7 @@
 #include "zhishou/member.h"
 #include "zhishou/pick.h"
 #include "zhishou/search.h"
+#include "zhishou/tablefile.h"
 #include "zhishou/store.h"
 #include "zhishou/store_entity.h"
 #include "zhishou/text.h"
@@ -301,13 +302,14 @@ static void source_hash(const char *path, const char *data, size_t len, char hex
 }
 
 /* The records of a register held in memory, as the file reader hands them. */
-static int read_data(struct entity_importer *im, enum csv_encoding *enc, struct zs_error *err)
+static int read_data(struct entity_importer *im, enum table_kind *kind, struct zs_error *err)
 {
 	struct csv_table t;
 	int r = csv_parse_buffer(im->data, im->len, &t, err);
 	if (r)
 		return r;
-	*enc = t.encoding;
+	*kind = t.encoding == CSV_UTF8_BOM ? TABLE_CSV_UTF8_BOM : t.encoding == CSV_GB18030 ? TABLE_CSV_GB18030
+											     : TABLE_CSV_UTF8;
 	for (size_t i = 0; i < t.nrecords && !r; i++)
 		r = entity_import_record(&t.records[i], im, err);
 	csv_table_free(&t);
@@ -359,13 +361,12 @@ static int import_file(struct entity_importer *im, struct zs_error *err)
 {
 	struct zs_ctx *c = im->c;
 	struct entity_import_result *res = im->res;
-	enum csv_encoding enc = CSV_UTF8;
+	enum table_kind kind = TABLE_CSV_UTF8;
 	int r = store_entity_clear_all(c->st, err);
-	/* Any reader with csv_stream_file's record callback plugs in here
-	 * (an XLSX one by the file's kind). */
+	/* CSV or XLSX, by the file's content (tablefile.h) */
 	if (!r)
-		r = im->data ? read_data(im, &enc, err) : csv_stream_file(im->path, entity_import_record, im, &enc, err);
-	res->encoding = csv_encoding_name(enc);
+		r = im->data ? read_data(im, &kind, err) : table_stream_file(im->path, entity_import_record, im, &kind, err);
+	res->encoding = table_kind_name(kind);
 	if (!r && !res->rows)
 		r = zs_fail(err, ZS_EINPUT, TR("%s 只有表头，没有市场主体", "%s has a header but no entities"), im->path);
 	if (!r && res->bad && !im->opts->skip_bad)

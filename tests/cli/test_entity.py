@@ -103,6 +103,27 @@ class Entity(ZsTestCase):
                 self.assertEqual(hit[0]["unit"], "南市市场监管所")
         self.assertIn("GB18030", self.imp(text.encode("gbk"), "--as-of", "2026-03-01", name="g2.csv").out)
 
+    def test_xlsx_register(self):
+        """The registration system's export saved as a workbook: the same
+        import, 成立日期 a date cell; a bad check character in it refused
+        whole with its Excel row named."""
+        from test_import import xlsx_bytes
+        header = HEADER.split(",")
+        rows = [header] + [list(r) for r in ROWS]
+        rows[1][7] = ("date", 42064)     # 2015-03-01 as Excel counts days
+        r = self.imp(xlsx_bytes(rows), "--as-of", "2026-03-01", name="register.xlsx")
+        self.assertEqual(r.rc, 0, repr(r))
+        self.assertIn("XLSX", r.out)
+        self.assertEqual(self.entities(), 7)
+        card = self.env.ok("entity", "show", C1, "--format", "json").json()
+        self.assertEqual(card["founded"], "2015-03-01")
+        before = self.env.audit_rows()
+        bad = [list(r) for r in rows]
+        bad[3][0] = bad_uscc("92120101MA05L0003")
+        r = self.imp(xlsx_bytes(bad), "--as-of", "2026-03-02", name="bad.xlsx")
+        self.assertFails(r, 2, "第 4 行", "校验位不对", "没有导入任何一行")
+        self.assertEqual(self.env.audit_rows(), before)
+
     def test_bad_check_character_refused_whole(self):
         self.assertEqual(self.imp(csv_text(ROWS), "--as-of", "2026-03-01").rc, 0)
         before = self.env.audit_rows()
