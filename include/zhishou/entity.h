@@ -102,6 +102,29 @@ typedef int (*entity_cb)(const struct entity *e, void *ud);
 int entity_search(struct zs_ctx *c, const struct entity_query *q, entity_cb cb, void *ud,
 		  struct entity_search_result *res, struct zs_error *err);
 
+/* ---- local involvement of an exposure ---- */
+
+/* One local match: the entity and what on the exposure found it (a
+ * company it is, is a branch of or once was called; a keyword in its
+ * name or 经营范围). */
+struct entity_local {
+	struct entity e;
+	char *term;          /* the exposure's company or keyword */
+	bool by_company;     /* else by keyword */
+};
+
+struct entity_locals {
+	struct entity_local *v;   /* by supervising unit, then name */
+	size_t n;
+	size_t units;             /* distinct supervising units among them */
+};
+
+/* The register's active entities an exposure's companies and keywords
+ * find (issue 13 "local involvement"): each once, the company's match
+ * first.  ZS_ENOTFOUND for no such exposure or no register yet. */
+int entity_local_find(struct zs_ctx *c, int64_t exposure_id, struct entity_locals *out, struct zs_error *err);
+void entity_locals_clear(struct entity_locals *l);
+
 /* The newest snapshot: ZS_ENOTFOUND when no register was imported. */
 int entity_register_latest(struct zs_ctx *c, struct register_snapshot *out, struct zs_error *err);
 

@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "zhishou/card.h"
 #include "zhishou/codes.h"
+#include "zhishou/entity.h"
 #include "zhishou/exposure.h"
 #include "zhishou/fields.h"
 #include "zhishou/i18n.h"
@@ -302,6 +303,71 @@ const struct cmd_entry cmd_expose_list_entry = {
 		{ NULL, NULL, NULL },
 	},
 };
+/* The register's local matches of an exposure, by supervising unit. */
+static const struct out_col local_cols[] = {
+	{ "unit", "管辖单位", "supervising unit", 16, false },
+	{ "uscc", "统一社会信用代码", "USCC", 0, false },
+	{ "name", "名称", "name", 30, false },
+	{ "state", "状态", "state", 0, false },
+	{ "address", "住所", "address", 26, false },
+	{ "found_by", "依据", "found by", 16, false },
+};
+
+static const struct option local_exec_opts[] = { { "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 } };
+static int local_exec(struct cli *cli, int argc, char **argv)
+{
+	struct expose_opts o = { .cmd = &cmd_expose_local_entry };
+	int first, r = cli_options(o.cmd, argc, argv, local_exec_opts, opt_cb, &o, &first);
+	int64_t id;
+	if (r || (r = one_id(first, argv, &id)))
+		return r;
+	struct zs_error err = { 0 };
+	struct entity_locals l;
+	if (entity_local_find(cli_ctx(cli), id, &l, &err))
+		return cli_error(&err);
+	if (o.fmt == OUT_TABLE) {
+		char line[256];
+		if (l.n)
+			snprintf(line, sizeof line, TR("登记册中本地找到 %zu 户，分属 %zu 个管辖单位（尚待核实确认）",
+						       "the register finds %zu local entities under %zu supervising units (to be checked)"),
+				 l.n, l.units);
+		else
+			snprintf(line, sizeof line, "%s", TR("登记册中没有找到本地涉事主体（核实后可定为不涉及）",
+							    "the register finds nothing local (once checked: not involved)"));
+		out_line(stdout, line);
+	}
+	struct out *out = out_new(stdout, o.fmt, local_cols, sizeof local_cols / sizeof *local_cols);
+	for (size_t i = 0; i < l.n; i++) {
+		const struct entity_local *x = &l.v[i];
+		char by[300];
+		snprintf(by, sizeof by, x->by_company ? TR("企业：%s", "company: %s") : TR("关键词：%s", "keyword: %s"),
+			 x->term);
+		out_str(out, x->e.unit);
+		out_str(out, x->e.uscc);
+		out_str(out, x->e.name);
+		out_str(out, x->e.state);
+		out_str(out, x->e.address);
+		out_str(out, by);
+		out_end_row(out);
+	}
+	out_finish(out);
+	entity_locals_clear(&l);
+	return 0;
+}
+
+const struct cmd_entry cmd_expose_local_entry = {
+	.name = "expose local",
+	.usage = "ID [--format table|tsv|csv|json]",
+	.help_zh = "本地涉及：按曝光问题的涉事企业（含分公司、曾用名）和关键词（名称或经营范围）在市场主体登记册中查本地主体，"
+		"按管辖单位列出",
+	.help_en = "local involvement: the register's active entities an exposure's companies (branches, former names) "
+		"and keywords (in names or scope) find, by supervising unit",
+	.flags = CMD_READONLY,
+	.exec = local_exec,
+	.opts = local_exec_opts,
+	.args_min = 1, .args_max = 1, .arg_zh = "一个曝光问题编号", .arg_en = "one exposure id",
+};
+
 const struct cmd_entry cmd_expose_show_entry = {
 	.name = "expose show",
 	.usage = "ID [--format table|json]",

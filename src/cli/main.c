@@ -41,6 +41,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_expose_add_entry,
 	&cmd_expose_list_entry,
 	&cmd_expose_show_entry,
+	&cmd_expose_local_entry,
 	&cmd_expose_update_entry,
 	&cmd_expose_action_entry,
 	&cmd_expose_instruct_entry,

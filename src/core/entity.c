@@ -449,6 +449,135 @@ int entity_import_data(struct zs_ctx *c, const char *name, const char *data, siz
 	return import_source(&im, hash, err);
 }
 
+/* ---- local involvement ---- */
+
+struct local_gather {
+	struct entity_locals *out;
+	const char *term;
+	bool by_company;
+	bool oom;
+};
+
+static bool already(const struct entity_locals *l, const char *uscc)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i].e.uscc, uscc))
+			return true;
+	return false;
+}
+
+static int local_cb(const struct entity *e, void *ud)
+{
+	struct local_gather *g = ud;
+	/* A company is the entity's name, a branch's (…分公司) or a former
+	 * name: ranks 0-3.  A keyword: in the name or, through --scope's
+	 * search, in 经营范围 (the address or a person naming it is chance). */
+	bool hit = g->by_company ? e->rank <= 3 : (strstr(e->name, g->term) || strstr(e->scope, g->term));
+	if (!hit || already(g->out, e->uscc))
+		return 0;
+	struct entity_local *v = realloc(g->out->v, (g->out->n + 1) * sizeof *v);
+	if (!v) {
+		g->oom = true;
+		return ZS_STOP;
+	}
+	g->out->v = v;
+	struct entity_local *x = &v[g->out->n];
+	memset(x, 0, sizeof *x);
+	x->e = *e;
+	/* the callback's entity is the search's: take copies of its strings */
+	char **f[] = { &x->e.uscc, &x->e.name, &x->e.former_names, &x->e.type, &x->e.person, &x->e.address,
+		       &x->e.authority, &x->e.unit, &x->e.unit_text, &x->e.founded, &x->e.state, &x->e.scope,
+		       &x->e.licences };
+	bool ok = true;
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+		ok = (*f[i] = strdup(*f[i] ? *f[i] : "")) && ok;
+	x->term = strdup(g->term);
+	x->by_company = g->by_company;
+	g->out->n++;
+	if (!ok || !x->term) {
+		g->oom = true;
+		return ZS_STOP;
+	}
+	return 0;
+}
+
+static int local_cmp(const void *a, const void *b)
+{
+	const struct entity_local *x = a, *y = b;
+	int u = strcmp(x->e.unit, y->e.unit);
+	return u ? u : strcmp(x->e.name, y->e.name);
+}
+
+/* Each item of a ";" list (the field keeps ASCII ";" between items) of at least two characters (one Chinese
+ * character matches too much to mean anything, as for suggestions). */
+static int local_terms(struct zs_ctx *c, const char *list, bool by_company, struct entity_locals *out,
+		       struct zs_error *err)
+{
+	char *copy = strdup(list ? list : ""), *save = NULL;
+	if (!copy)
+		return zs_fail(err, ZS_EFAIL, "out of memory");
+	int r = ZS_OK;
+	for (char *t = strtok_r(copy, ";", &save); t && !r; t = strtok_r(NULL, ";", &save)) {
+		text_trim(t);
+		if (text_length(t) < 2)
+			continue;
+		struct local_gather g = { .out = out, .term = t, .by_company = by_company };
+		struct entity_search_result res;
+		struct entity_query q = { .text = t };
+		r = entity_search(c, &q, local_cb, &g, &res, err);
+		if (!r && !by_company && !g.oom) {
+			struct entity_query sq = { .scope = t };
+			r = entity_search(c, &sq, local_cb, &g, &res, err);
+		}
+		if (!r && g.oom)
+			r = zs_fail(err, ZS_EFAIL, "out of memory");
+	}
+	free(copy);
+	return r;
+}
+
+int entity_local_find(struct zs_ctx *c, int64_t exposure_id, struct entity_locals *out, struct zs_error *err)
+{
+	memset(out, 0, sizeof *out);
+	struct register_snapshot snap;
+	int r = entity_register_latest(c, &snap, err);
+	register_snapshot_clear(&snap);
+	if (r == ZS_ENOTFOUND)
+		return zs_fail(err, ZS_ENOTFOUND, "%s", TR("还没有导入市场主体登记册（管理员用 zhishou entity import 文件 导入）",
+							    "no market-entity register imported yet (an admin runs zhishou entity import FILE)"));
+	if (r)
+		return r;
+	struct exposure e = { 0 };
+	r = store_exposure_get(c->st, exposure_id, &e, err);
+	if (r == ZS_ENOTFOUND)
+		return zs_fail(err, ZS_ENOTFOUND, TR("没有编号为 %lld 的曝光问题", "no exposure with id %lld"),
+			       (long long)exposure_id);
+	if (!r)
+		r = local_terms(c, e.companies, true, out, err);
+	if (!r)
+		r = local_terms(c, e.keywords, false, out, err);
+	exposure_clear(&e);
+	if (r) {
+		entity_locals_clear(out);
+		return r;
+	}
+	if (out->n)
+		qsort(out->v, out->n, sizeof *out->v, local_cmp);
+	for (size_t i = 0; i < out->n; i++)
+		out->units += !i || strcmp(out->v[i].e.unit, out->v[i - 1].e.unit);
+	return ZS_OK;
+}
+
+void entity_locals_clear(struct entity_locals *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		entity_clear(&l->v[i].e);
+		free(l->v[i].term);
+	}
+	free(l->v);
+	memset(l, 0, sizeof *l);
+}
+
 int entity_register_latest(struct zs_ctx *c, struct register_snapshot *out, struct zs_error *err)
 {
 	memset(out, 0, sizeof *out);

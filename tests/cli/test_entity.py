@@ -124,6 +124,33 @@ class Entity(ZsTestCase):
         self.assertFails(r, 2, "第 4 行", "校验位不对", "没有导入任何一行")
         self.assertEqual(self.env.audit_rows(), before)
 
+    def test_expose_local(self):
+        """An exposure's companies find the entity, its branches and a
+        former name; its keywords find active entities by name or scope;
+        grouped by supervising unit; closed ones left out."""
+        e = self.env
+        r = e.run("expose", "local", "1")
+        self.assertNotEqual(r.rc, 0)     # no exposure yet
+        e.ok("expose", "add", "--title", "酸菜鱼使用土坑酸菜", "--aired", "20:10",
+             "--companies", "天津某某食品有限公司;老王酸菜坊", "--keywords", "酸菜鱼;批发部")
+        e.ok("expose", "add", "--title", "与本区无关的问题", "--aired", "20:20", "--companies", "外省某公司",
+             "--keywords", "无此产品")
+        r = e.run("expose", "local", "1")
+        self.assertNotEqual(r.rc, 0)     # no register imported yet: says how to import one
+        self.assertIn("还没有导入市场主体登记册", r.err)
+        self.assertEqual(self.imp(csv_text(ROWS), "--as-of", "2026-03-01").rc, 0)
+        rows = e.ok("expose", "local", "1", "--format", "json").json()
+        got = {x["uscc"]: x["found_by"] for x in rows}
+        self.assertEqual(got, {C7: "企业：天津某某食品有限公司", C4: "企业：老王酸菜坊", C2: "关键词：酸菜鱼"})
+        self.assertEqual([x["unit"] for x in rows], sorted(x["unit"] for x in rows))
+        table = e.ok("expose", "local", "1").out
+        self.assertIn("本地找到 3 户，分属 3 个管辖单位", table)
+        self.assertNotIn(C6, table)      # 批发部 names only a closed one
+        r = e.ok("expose", "local", "2")
+        self.assertIn("没有找到本地涉事主体", r.out)
+        self.assertFails(e.run("expose", "local", "99"), 2, "没有编号为 99 的曝光问题")
+        self.assertEqual(e.ok("expose", "local", "2", "--format", "json").json(), [])
+
     def test_bad_check_character_refused_whole(self):
         self.assertEqual(self.imp(csv_text(ROWS), "--as-of", "2026-03-01").rc, 0)
         before = self.env.audit_rows()
