@@ -22,6 +22,10 @@ enum table_kind { TABLE_CSV_UTF8, TABLE_CSV_UTF8_BOM, TABLE_CSV_GB18030, TABLE_X
  * be NULL) gets what the file was read as. */
 int table_stream_file(const char *path, csv_record_cb cb, void *ud, enum table_kind *kind, struct zs_error *err);
 
+/* The kind of a CSV read in that encoding (a table parsed from memory
+ * with csv_parse_buffer is named as a file's would be). */
+enum table_kind table_kind_of_csv(enum csv_encoding e);
+
 /* "UTF-8", "UTF-8（带 BOM）", "GB18030" (as csv_encoding_name) or "XLSX". */
 const char *table_kind_name(enum table_kind k);
 

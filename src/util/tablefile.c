@@ -52,8 +52,13 @@ int table_stream_file(const char *path, csv_record_cb cb, void *ud, enum table_k
 	enum csv_encoding enc = CSV_UTF8;
 	int r = csv_stream_file(path, cb, ud, &enc, err);
 	if (kind)
-		*kind = enc == CSV_UTF8_BOM ? TABLE_CSV_UTF8_BOM : enc == CSV_GB18030 ? TABLE_CSV_GB18030 : TABLE_CSV_UTF8;
+		*kind = table_kind_of_csv(enc);
 	return r;
+}
+
+enum table_kind table_kind_of_csv(enum csv_encoding e)
+{
+	return e == CSV_UTF8_BOM ? TABLE_CSV_UTF8_BOM : e == CSV_GB18030 ? TABLE_CSV_GB18030 : TABLE_CSV_UTF8;
 }
 
 const char *table_kind_name(enum table_kind k)
