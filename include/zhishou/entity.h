@@ -29,6 +29,9 @@ struct entity {
 	int rank;            /* search only: 0 exact name … 4 other fields */
 };
 void entity_clear(struct entity *e);   /* defined by the store */
+/* dst gets its own copies of src's strings (ZS_EFAIL: out of memory, dst
+ * then holds what was copied, for entity_clear); defined beside it. */
+int entity_copy(struct entity *dst, const struct entity *src);
 
 /* One import of the register. */
 struct register_snapshot {

@@ -308,8 +308,7 @@ static int read_data(struct entity_importer *im, enum table_kind *kind, struct z
 	int r = csv_parse_buffer(im->data, im->len, &t, err);
 	if (r)
 		return r;
-	*kind = t.encoding == CSV_UTF8_BOM ? TABLE_CSV_UTF8_BOM : t.encoding == CSV_GB18030 ? TABLE_CSV_GB18030
-											     : TABLE_CSV_UTF8;
+	*kind = table_kind_of_csv(t.encoding);
 	for (size_t i = 0; i < t.nrecords && !r; i++)
 		r = entity_import_record(&t.records[i], im, err);
 	csv_table_free(&t);
@@ -483,14 +482,8 @@ static int local_cb(const struct entity *e, void *ud)
 	g->out->v = v;
 	struct entity_local *x = &v[g->out->n];
 	memset(x, 0, sizeof *x);
-	x->e = *e;
-	/* the callback's entity is the search's: take copies of its strings */
-	char **f[] = { &x->e.uscc, &x->e.name, &x->e.former_names, &x->e.type, &x->e.person, &x->e.address,
-		       &x->e.authority, &x->e.unit, &x->e.unit_text, &x->e.founded, &x->e.state, &x->e.scope,
-		       &x->e.licences };
-	bool ok = true;
-	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
-		ok = (*f[i] = strdup(*f[i] ? *f[i] : "")) && ok;
+	/* the callback's entity is the search's row, freed after the call */
+	bool ok = entity_copy(&x->e, e) == ZS_OK;
 	x->term = strdup(g->term);
 	x->by_company = g->by_company;
 	g->out->n++;

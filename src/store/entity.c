@@ -15,6 +15,19 @@ void entity_clear(struct entity *e)
 	FREE(e->state); FREE(e->scope); FREE(e->licences);
 }
 
+int entity_copy(struct entity *dst, const struct entity *src)
+{
+	*dst = *src;
+	/* the same fields as entity_clear frees */
+	char **f[] = { &dst->uscc, &dst->name, &dst->former_names, &dst->type, &dst->person, &dst->address,
+		       &dst->authority, &dst->unit, &dst->unit_text, &dst->founded, &dst->state, &dst->scope,
+		       &dst->licences };
+	bool ok = true;
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+		ok = (*f[i] = strdup(*f[i] ? *f[i] : "")) && ok;
+	return ok ? ZS_OK : ZS_EFAIL;
+}
+
 void register_snapshot_clear(struct register_snapshot *s)
 {
 	FREE(s->as_of); FREE(s->file); FREE(s->file_hash); FREE(s->imported_by);
