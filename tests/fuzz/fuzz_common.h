@@ -268,4 +268,21 @@ static inline void fz_split(const uint8_t *data, size_t size, char **fields, siz
 	*block = b;
 }
 
+/* The bad rows an import reported (rosters, the register): each with a
+ * line and a reason, in order of line. */
+struct fz_bad_rows {
+	size_t n, last_line;
+};
+
+static inline void fz_on_bad(size_t line, const char *why, void *ud)
+{
+	struct fz_bad_rows *b = ud;
+	/* Line 1 is possible: a bare CR ends a record without starting a line. */
+	FZ_CHECK(line >= 1, "bad row at line %zu", line);
+	FZ_CHECK(line >= b->last_line, "bad rows out of order: %zu after %zu", line, b->last_line);
+	FZ_CHECK(why && *why, "bad row at line %zu without a reason", line);
+	b->last_line = line;
+	b->n++;
+}
+
 #endif

@@ -22,20 +22,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-struct bad_rows {
-	size_t n, last_line;
-};
-
-static void on_bad(size_t line, const char *why, void *ud)
-{
-	struct bad_rows *b = ud;
-	FZ_CHECK(line >= 1, "bad row at line %zu", line);
-	FZ_CHECK(line >= b->last_line, "bad rows out of order: %zu after %zu", line, b->last_line);
-	FZ_CHECK(why && *why, "bad row at line %zu without a reason", line);
-	b->last_line = line;
-	b->n++;
-}
-
 static int count_hit(const struct entity *e, void *ud)
 {
 	FZ_CHECK(e->uscc && *e->uscc && e->name && *e->name, "a hit without a code or a name");
@@ -52,9 +38,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (int skip = 0; skip < 2; skip++) {
 		int64_t before = store_entity_count(c->st);
 		struct entity_import_result res;
-		struct bad_rows bad = { 0 };
+		struct fz_bad_rows bad = { 0 };
 		struct zs_error err = { 0 };
-		struct entity_import_opts o = { .as_of = "2026-03-10", .skip_bad = skip, .bad = on_bad, .ud = &bad };
+		struct entity_import_opts o = { .as_of = "2026-03-10", .skip_bad = skip, .bad = fz_on_bad, .ud = &bad };
 		int r = entity_import(c, path, &o, &res, &err);
 		int64_t after = store_entity_count(c->st);
 		FZ_CHECK(r == ZS_OK || r == ZS_EINPUT, "entity_import failed (%d): %s", r, err.msg);

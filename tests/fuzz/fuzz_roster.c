@@ -17,21 +17,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-struct bad_rows {
-	size_t n, last_line;
-};
-
-static void on_bad(size_t line, const char *why, void *ud)
-{
-	struct bad_rows *b = ud;
-	/* Line 1 is possible: a bare CR ends a record without starting a line. */
-	FZ_CHECK(line >= 1, "bad row at line %zu", line);
-	FZ_CHECK(line >= b->last_line, "bad rows out of order: %zu after %zu", line, b->last_line);
-	FZ_CHECK(why && *why, "bad row at line %zu without a reason", line);
-	b->last_line = line;
-	b->n++;
-}
-
 static int count_entry(const struct roster_entry *e, void *ud)
 {
 	(void)e;
@@ -55,9 +40,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (int skip = 0; skip < 2; skip++) {
 		int64_t before = count_roster(c);
 		struct roster_result res;
-		struct bad_rows bad = { 0 };
+		struct fz_bad_rows bad = { 0 };
 		struct zs_error err = { 0 };
-		int r = roster_import(c, path, skip, on_bad, &bad, &res, &err);
+		int r = roster_import(c, path, skip, fz_on_bad, &bad, &res, &err);
 		int64_t after = count_roster(c);
 		FZ_CHECK(r == ZS_OK || r == ZS_EINPUT, "roster_import failed (%d): %s", r, err.msg);
 		FZ_CHECK(strnlen(err.msg, sizeof err.msg) < sizeof err.msg, "error message not terminated");
