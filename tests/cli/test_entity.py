@@ -151,6 +151,23 @@ class Entity(ZsTestCase):
         self.assertFails(e.run("expose", "local", "99"), 2, "没有编号为 99 的曝光问题")
         self.assertEqual(e.ok("expose", "local", "2", "--format", "json").json(), [])
 
+    def test_demo_night_finds_what_its_register_promises(self):
+        """init --demo imports data/demo/register.csv; expose local finds on
+        it what tools/gen_demo_register.py planted (its PROMISE): the
+        酸菜 exposure 9, the bread one 7, the live-streaming one nothing."""
+        e = self.env
+        demo = e.path("demo.db")
+        r = e.run("init", "--demo", db=demo, env={"ZHISHOU_NOW": None})
+        self.assertEqual(r.rc, 0, repr(r))
+        titles = {x["id"]: x["title"] for x in
+                  e.ok("expose", "list", "--all", "--format", "json", db=demo, env={"ZHISHOU_NOW": None}).json()}
+        def found(word):
+            eid = [i for i, t in titles.items() if word in t][0]
+            return e.ok("expose", "local", str(eid), "--format", "json", db=demo, env={"ZHISHOU_NOW": None}).json()
+        self.assertEqual(len(found("酸菜")), 9)
+        self.assertEqual(len(found("面包")), 7)
+        self.assertEqual(found("直播"), [])
+
     def test_bad_check_character_refused_whole(self):
         self.assertEqual(self.imp(csv_text(ROWS), "--as-of", "2026-03-01").rc, 0)
         before = self.env.audit_rows()
