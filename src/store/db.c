@@ -26,6 +26,7 @@ static const char *const migrations[] = {
 	"migrations/004_members.sql",
 	"migrations/005_saved_drafts.sql",
 	"migrations/006_register.sql",
+	"migrations/007_credit_desk.sql",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
