@@ -134,7 +134,7 @@ static int list_cb(const struct exposure *e, void *ud)
 {
 	struct list_ctx *l = ud;
 	bool json = l->fmt == OUT_JSON;
-	char t[40], lv[2] = { (char)('0' + e->level), 0 };
+	char t[40], lv[2] = { (char)('0' + e->level), 0 }, local[64];
 	out_int(l->out, e->id);
 	if (json)
 		out_int(l->out, e->level);
@@ -142,7 +142,7 @@ static int list_cb(const struct exposure *e, void *ud)
 		out_str(l->out, vocab_label(&vocab_level, lv));
 	out_str(l->out, time_format(e->aired_at, json ? TIME_ISO : TIME_SHORT, t, sizeof t));
 	out_str(l->out, e->title);
-	out_str(l->out, json ? e->local : vocab_label(&vocab_local, e->local));
+	out_str(l->out, json ? e->local : exposure_local_text(e, true, local, sizeof local));
 	out_str(l->out, e->lead_unit);
 	out_str(l->out, json ? e->status : vocab_label(&vocab_exposure_status, e->status));
 	out_int(l->out, e->linked);
@@ -208,7 +208,19 @@ static int show_exec(struct cli *cli, int argc, char **argv)
 	kv(TR("行业", "industry"), e->industry);
 	kv(TR("涉事企业", "companies"), e->companies);
 	kv(TR("关键词", "keywords"), e->keywords);
-	kv(TR("本地涉及", "local"), vocab_label(&vocab_local, e->local));
+	exposure_local_text(e, false, buf, sizeof buf);
+	if (e->local_at) {
+		size_t l = strlen(buf);
+		snprintf(buf + l, sizeof buf - l, TR("，%s %s 核实", ", settled by %s %s"), e->local_by,
+			 time_format(e->local_at, TIME_SHORT, t, sizeof t));
+	}
+	if (e->candidates) {
+		size_t l = strlen(buf);
+		snprintf(buf + l, sizeof buf - l, TR("；登记册候选 %lld 户（zhishou expose local %lld）",
+						     "; %lld candidates in the register (zhishou expose local %lld)"),
+			 (long long)e->candidates, (long long)e->id);
+	}
+	kv(TR("本地涉及", "local"), buf);
 	kv(TR("牵头单位", "lead unit"), e->lead_unit);
 	kv(TR("协办单位", "assisting"), e->assist_units);
 	kv(TR("级别", "level"), vocab_label(&vocab_level, lv));
