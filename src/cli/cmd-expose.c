@@ -366,15 +366,15 @@ static void codes_free(struct codes *k)
 struct local_opts {
 	struct expose_opts o;
 	struct codes codes;
-	bool none, oom;
+	bool none, oom, given;
 };
 
 static int local_opt_cb(int opt, const char *arg, void *ud)
 {
 	struct local_opts *l = ud;
 	switch (opt) {
-	case 'C': l->oom |= codes_add(&l->codes, 0, arg) != 0; return 0;
-	case 'W': l->oom |= codes_add(&l->codes, 1, arg) != 0; return 0;
+	case 'C': l->given = true; l->oom |= codes_add(&l->codes, 0, arg) != 0; return 0;
+	case 'W': l->given = true; l->oom |= codes_add(&l->codes, 1, arg) != 0; return 0;
 	case 'Z': l->none = true; return 0;
 	}
 	return opt_cb(opt, arg, &l->o);
@@ -467,9 +467,13 @@ static int local_exec(struct cli *cli, int argc, char **argv)
 	struct local_opts lo = { .o = { .cmd = &cmd_expose_local_entry } };
 	int first, r = cli_options(lo.o.cmd, argc, argv, local_exec_opts, local_opt_cb, &lo, &first);
 	int64_t id;
-	if (!r && lo.oom) {
+	if (!r && (lo.oom || (lo.given && !lo.codes.n[0] && !lo.codes.n[1]))) {
 		struct zs_error e = { 0 };
-		zs_fail(&e, ZS_EFAIL, "%s", TR("内存不足", "out of memory"));
+		if (lo.oom)
+			zs_fail(&e, ZS_EFAIL, "%s", TR("内存不足", "out of memory"));
+		else
+			zs_fail(&e, ZS_EINPUT, "%s", TR("--confirm 和 --withdraw 后面要跟统一社会信用代码，不能是空的",
+						       "--confirm and --withdraw take USCCs: empty given"));
 		r = cli_error(&e);
 	}
 	if (r || (r = one_id(first, argv, &id))) {
