@@ -2209,8 +2209,8 @@ class Help(ConsoleTest):
         t.wait_for("帮助：所有按键")
         t.keys("Escape")
         lines = t.wait_for("曝光问题 #")
-        # at 160 columns every key fits: no such note
-        t.resize(160, 48)
+        # at 180 columns every key fits: no such note
+        t.resize(180, 48)
         lines = t.wait_until(lambda ls: len(ls) == 48 and "D 办结时限" in ls[-1], what="the wide hint line")
         self.assertNotIn("全部按键", lines[-1])
 
