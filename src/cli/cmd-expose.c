@@ -79,6 +79,24 @@ static int one_id(int first, char **argv, int64_t *id)
 	return 0;
 }
 
+/* After companies or keywords were recorded: what the register found,
+ * for whoever checks (a line under the id or the confirmation). */
+static void candidates_hint(struct cli *cli, int64_t id)
+{
+	struct exposure_parties p;
+	struct zs_error err = { 0 };
+	if (exposure_parties_get(cli_ctx(cli), id, &p, &err))
+		return;
+	char line[256];
+	if (p.candidates) {
+		snprintf(line, sizeof line, TR("本地候选：登记册找到 %zu 户，分属 %zu 个管辖单位（zhishou expose local %lld 核实确认）",
+					       "local candidates: the register finds %zu under %zu supervising units (zhishou expose local %lld to confirm)"),
+			 p.candidates, p.units, (long long)id);
+		out_line(stdout, line);
+	}
+	exposure_parties_clear(&p);
+}
+
 static const struct option add_exec_opts[] = { EXPOSURE_OPTS, { NULL, 0, NULL, 0 } };
 static int add_exec(struct cli *cli, int argc, char **argv)
 {
@@ -91,6 +109,7 @@ static int add_exec(struct cli *cli, int argc, char **argv)
 	if (exposure_add(cli_ctx(cli), &o.in, &id, &err))
 		return cli_error(&err);
 	printf("%lld\n", (long long)id);
+	candidates_hint(cli, id);
 	return 0;
 }
 
@@ -108,6 +127,8 @@ static int update_exec(struct cli *cli, int argc, char **argv)
 	char line[64];
 	snprintf(line, sizeof line, TR("已更新曝光问题 #%lld", "updated exposure #%lld"), (long long)id);
 	out_line(stdout, line);
+	if (o.in.companies || o.in.keywords)
+		candidates_hint(cli, id);
 	return 0;
 }
 

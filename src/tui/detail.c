@@ -279,6 +279,23 @@ static void paint(struct tui *t, void *self)
 	tui_hints(t, d->exposure ? &exposure_key_table : &intake_key_table);
 }
 
+/* Companies or keywords saved: the register was searched again. */
+static void saved_with_candidates(struct tui *t, int64_t id)
+{
+	struct exposure_parties p;
+	struct zs_error err = { 0 };
+	if (exposure_parties_get(t->c, id, &p, &err)) {
+		tui_message(t, false, "%s", TR("已保存", "Saved"));
+		return;
+	}
+	if (p.candidates)
+		tui_message(t, false, TR("已保存；登记册找到本地候选 %zu 户（按 e 核实确认）", "Saved; the register finds %zu local candidates (e to confirm)"),
+			    p.candidates);
+	else
+		tui_message(t, false, "%s", TR("已保存", "Saved"));
+	exposure_parties_clear(&p);
+}
+
 static void done(struct tui *t, void *ud, const char *answer)
 {
 	struct detail *d = ud;
@@ -334,6 +351,8 @@ static void done(struct tui *t, void *ud, const char *answer)
 	}
 	if (r)
 		tui_message(t, true, "%s", err.msg);
+	else if (d->exposure && (d->action == 'c' || d->action == 'k'))
+		saved_with_candidates(t, d->id);
 	else
 		tui_message(t, false, "%s", TR("已保存", "Saved"));
 	reload(t, d);

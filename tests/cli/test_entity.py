@@ -488,8 +488,12 @@ class LocalInvolvement(ZsTestCase):
         e = self.env
         eid = self.add_exposure(companies="外省某公司", keywords="无此产品")
         self.assertEqual(self.local(eid), [])
-        e.ok("expose", "update", str(eid), "--keywords", "酸菜鱼")
+        r = e.ok("expose", "update", str(eid), "--keywords", "酸菜鱼")
+        self.assertIn("本地候选：登记册找到 1 户，分属 1 个管辖单位（zhishou expose local %d 核实确认）" % eid, r.out)
         self.assertEqual([x["uscc"] for x in self.local(eid)], [C2])
+        r = e.ok("expose", "add", "--title", "又一个", "--companies", "天津某某食品有限公司")
+        self.assertEqual(r.out.splitlines()[1:], ["本地候选：登记册找到 1 户，分属 1 个管辖单位（zhishou expose local %d 核实确认）"
+                                                  % int(r.out.split()[0])])
         # A new register: the open exposure's candidates come from it.
         rows = [r for r in ROWS if r[0] != C2]
         self.assertEqual(e.run("entity", "import", e.write("r2.csv", csv_text(rows)), "--as-of", "2026-03-05").rc, 0)
