@@ -55,10 +55,9 @@ CREATE INDEX intake_odr ON intake(odr_uscc) WHERE odr_uscc <> '';
 
 -- The robots hear when local involvement is settled (local_set).  SQLite
 -- cannot change a CHECK in place: the outbox is copied into a table with
--- the new list.  delivery refers to outbox by name; its references are
--- checked at commit (defer_foreign_keys), when outbox exists again with
--- the same ids.
-PRAGMA defer_foreign_keys = ON;
+-- the new list, under the same name and ids.  delivery refers to outbox by
+-- name; store/db.c runs each migration with foreign keys off and checks
+-- them all (foreign_key_check) before it commits.
 CREATE TABLE outbox_007 (
 	id          INTEGER PRIMARY KEY,
 	created_at  INTEGER NOT NULL,

@@ -417,6 +417,8 @@ static void print_parties(const struct exposure_parties *p, enum out_format fmt)
 			snprintf(line, sizeof line, TR("登记册中本地找到 %zu 户，分属 %zu 个管辖单位；已确认 %zu 户",
 						       "the register finds %zu local entities under %zu supervising units; %zu confirmed"),
 				 p->candidates, p->units, p->confirmed);
+		else if (!strcmp(e->local, "no"))
+			snprintf(line, sizeof line, "%s", TR("登记册中没有找到本地涉事主体", "the register finds nothing local"));
 		else
 			snprintf(line, sizeof line, "%s", TR("登记册中没有找到本地涉事主体（核实后可定为不涉及：--none）",
 							    "the register finds nothing local (once checked: --none)"));
