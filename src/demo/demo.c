@@ -174,6 +174,29 @@ static int fill_roster(struct demo *d)
 /* Exposures: what the (fictional) CCTV gala airs on 15 March, then what
  * the bureau does after each airing. */
 
+/* The credit desk confirms the first n of the register's candidates. */
+static int confirm_first(struct demo *d, int64_t id, int n)
+{
+	struct exposure_parties p;
+	int r = exposure_parties_get(d->c, id, &p, d->err);
+	if (r)
+		return r;
+	const char *codes[100];
+	size_t k = 0;
+	for (size_t i = 0; i < p.n && k < (size_t)n; i++)
+		if (p.v[i].candidate)
+			codes[k++] = p.v[i].uscc;
+	if (k < (size_t)n)
+		r = zs_fail(d->err, ZS_EFAIL, TR("演示数据要确认曝光 #%lld 的 %d 户，登记册只找到 %zu 户",
+						 "the demo confirms %d businesses of exposure #%lld, the register finds %zu"),
+			    (long long)id, n, k);
+	struct exposure_local_change ch = { .confirm = codes, .nconfirm = k };
+	if (!r)
+		r = exposure_local_set(d->c, id, &ch, NULL, d->err);
+	exposure_parties_clear(&p);
+	return r;
+}
+
 static int run_step(struct demo *d, const struct demo_step *s)
 {
 	d->c->now = time_from_local(d->year, 3, 15, s->at);
@@ -182,6 +205,8 @@ static int run_step(struct demo *d, const struct demo_step *s)
 		return exposure_add_action(d->c, id, s->action, s->count, s->note, d->err);
 	if (s->instruct)
 		return exposure_instruct(d->c, id, s->instruct, d->err);
+	if (s->confirm)
+		return confirm_first(d, id, s->confirm);
 	struct exposure_input in = { .status = s->status, .local = s->local };
 	return exposure_update(d->c, id, &in, d->err);
 }

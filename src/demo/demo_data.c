@@ -307,7 +307,7 @@ static void read_step(struct rd *x, void *item, void *ud)
 {
 	const struct demo_night *n = ud;
 	struct demo_step *s = item;
-	only(x, "at exposure status local action count note instruct");
+	only(x, "at exposure status local action count note instruct confirm");
 	s->at = clock_of(x, str(x, "at"), "at");
 	const char *key = str(x, "exposure");
 	s->exposure = n->nexposures;
@@ -323,10 +323,19 @@ static void read_step(struct rd *x, void *item, void *ud)
 		s->count = str(x, "count");
 		s->note = str(x, "note");
 	}
-	int kinds = (s->status || s->local) + !!s->action + !!s->instruct;
+	const char *confirm = opt(x, "confirm");
+	if (confirm) {
+		char *end = NULL;
+		long n = strtol(confirm, &end, 10);
+		if ((*end || n < 1 || n > 100) && !x->fail)
+			x->fail = bad(x->d, x->r->line, x->err, TR("confirm 是 1 到 100 户：", "confirm is 1 to 100 businesses: "),
+				      confirm);
+		s->confirm = (int)n;
+	}
+	int kinds = (s->status || s->local) + !!s->action + !!s->instruct + !!confirm;
 	if (kinds != 1 && !x->fail)
 		x->fail = bad(x->d, x->r->line, x->err,
-			      TR("一步只做一件事：", "a step does one thing: "), "status/local, action, instruct");
+			      TR("一步只做一件事：", "a step does one thing: "), "status/local, action, instruct, confirm");
 }
 
 static int read_exposures(struct demo_night *n, const struct doc *d, struct zs_error *err)

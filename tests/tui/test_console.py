@@ -360,7 +360,7 @@ class Dashboard(ConsoleTest):
         brows = board_rows(t.capture())
         locals_ = set()
         for r in brows:
-            m = re.search(r"(涉及|待查|不涉及) ", r)
+            m = re.search(r"(涉及\d+户|涉及|待查|不涉及) ", r)
             self.assertTrue(m, r)
             locals_.add(col_of(r, m.start()))
         self.assertEqual(len(locals_), 1, brows)
