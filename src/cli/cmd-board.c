@@ -81,13 +81,6 @@ static const char *due_mark(enum due_state d)
 	return d == DUE_OVERDUE ? "!" : d == DUE_SOON ? "*" : " ";
 }
 
-/* A terminal's columns, or 0 for anything that is not one. */
-static int tty_cols(int fd)
-{
-	struct winsize ws;
-	return ioctl(fd, TIOCGWINSZ, &ws) == 0 ? ws.ws_col : 0;
-}
-
 /* The reader's width: --width, else $COLUMNS, else the terminal's, else
  * 80; never below 40 (a phone's SSH app is about 50). */
 static int board_width(const struct board_opts *o)
@@ -99,13 +92,13 @@ static int board_width(const struct board_opts *o)
 	/* The terminal's width, also when the output goes through a pipe
 	 * (zhishou board | head): stdout's, else stderr's, else /dev/tty's. */
 	if (w <= 0)
-		w = tty_cols(STDOUT_FILENO);
+		w = out_tty_cols(STDOUT_FILENO);
 	if (w <= 0)
-		w = tty_cols(STDERR_FILENO);
+		w = out_tty_cols(STDERR_FILENO);
 	if (w <= 0) {
 		int tty = open("/dev/tty", O_RDONLY | O_CLOEXEC);
 		if (tty >= 0) {
-			w = tty_cols(tty);
+			w = out_tty_cols(tty);
 			close(tty);
 		}
 	}
