@@ -50,4 +50,9 @@ typedef int (*store_entity_cb)(const struct entity *e, void *ud);
 int store_entity_each(struct store *st, const struct entity_filter *f, store_entity_cb cb, void *ud,
 		      struct zs_error *err);
 
+/* The exposures the entity with this USCC (and name) is linked to, by
+ * exposure number; see struct entity_exposure. */
+int store_entity_exposures(struct store *st, const char *uscc, const char *name, entity_exposure_cb cb, void *ud,
+			   struct zs_error *err);
+
 #endif

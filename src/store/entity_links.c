@@ -1,0 +1,35 @@
+/* The exposures an entity is linked to, for its card: confirmed as an
+ * exposure's local involvement, offered as one of its candidates, or
+ * linked through an intake naming the entity (by its USCC, or by its name
+ * where the intake gave no USCC, as the card counts intakes). */
+#include <stdlib.h>
+
+#include "store_internal.h"
+#include "zhishou/store_entity.h"
+
+#define ROW_T struct entity_exposure
+static const struct store_col link_cols[] = { COL(I64, id), COL(TEXT, title), COL(TEXT, status), COL(INT, how) };
+#undef ROW_T
+
+static void link_clear(struct entity_exposure *x)
+{
+	free(x->title);
+	free(x->status);
+}
+
+STORE_VISITOR(visit_link, struct entity_exposure, link_cols, link_clear, entity_exposure_cb)
+
+int store_entity_exposures(struct store *st, const char *uscc, const char *name, entity_exposure_cb cb, void *ud,
+			   struct zs_error *err)
+{
+	/* Each link once, by its strongest way (confirmed, candidate, intake);
+	 * the intake halves each use their partial index. */
+	static const char sql[] = "SELECT x.id, x.title, x.status, MIN(l.how) FROM ("
+		"SELECT exposure_id AS id, 0 AS how FROM exposure_local WHERE uscc = ?1 "
+		"UNION ALL SELECT exposure_id, 1 FROM exposure_candidate WHERE uscc = ?1 "
+		"UNION ALL SELECT exposure_id, 2 FROM intake WHERE uscc = ?1 AND uscc <> '' AND exposure_id IS NOT NULL "
+		"UNION ALL SELECT exposure_id, 2 FROM intake WHERE subject = ?2 AND subject <> '' AND uscc = '' "
+		"AND exposure_id IS NOT NULL"
+		") l JOIN exposure x ON x.id = l.id GROUP BY x.id ORDER BY x.id";
+	return store_each(st, sql, VALS(V_TEXT(uscc), V_TEXT(name)), visit_link, STORE_VISIT(cb, ud), err, "exposure");
+}
