@@ -272,5 +272,7 @@ void relay_view_open(struct tui *t);
 void review_view_open(struct tui *t);
 void report_view_open(struct tui *t);
 void search_view_open(struct tui *t);
+/* The credit desk's register page and an entity's card (register.c). */
+void register_view_open(struct tui *t);
 
 #endif
