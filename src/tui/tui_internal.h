@@ -200,6 +200,27 @@ void unit_choose_opts(struct tui *t, const char *title, const struct choose_opts
 void exposure_choose(struct tui *t, const char *title, int64_t start, choose_done_cb done, void *ud);
 void intake_choose(struct tui *t, const char *title, int64_t skip, int64_t start, choose_done_cb done, void *ud);
 
+/* The register's matches for what is typed as a business (the form's
+ * 被投诉主体; picks.c): searched from 2 characters (a name's fragment, a
+ * USCC's start) with a small limit, and not again while the last search
+ * still answers (the same text; a longer name after one that found
+ * nothing).  Without a register nothing is searched. */
+#define ENTITY_PICK_MAX 20
+struct entity_matches {
+	char typed[256];           /* the text the matches are for */
+	bool searched, more;
+	int has_register;          /* 0: not asked yet, 1: yes, -1: none imported */
+	int n;
+	char *name[ENTITY_PICK_MAX], *uscc[ENTITY_PICK_MAX], *row[ENTITY_PICK_MAX];
+};
+void entity_matches_update(struct tui *t, struct entity_matches *m, const char *typed);
+/* Ask again whether there is a register (an import may have come). */
+void entity_matches_recheck(struct tui *t, struct entity_matches *m);
+void entity_matches_clear(struct entity_matches *m);
+/* The matches as a pick list (name, USCC, state, station); done gets the
+ * picked index into m (unchanged until done returns), or -1. */
+void entity_choose(struct tui *t, const char *title, const struct entity_matches *m, choose_done_cb done, void *ud);
+
 /* One pager (pager.c) for every long text: lines wrapped by display
  * columns, scrolled with arrows, PgUp/PgDn/Space, Home/End. */
 struct tui_pager {
