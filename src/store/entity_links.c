@@ -33,3 +33,27 @@ int store_entity_exposures(struct store *st, const char *uscc, const char *name,
 		") l JOIN exposure x ON x.id = l.id GROUP BY x.id ORDER BY x.id";
 	return store_each(st, sql, VALS(V_TEXT(uscc), V_TEXT(name)), visit_link, STORE_VISIT(cb, ud), err, "exposure");
 }
+
+#define ROW_T struct exposure_uscc
+static const struct store_col uscc_cols[] = { COL(I64, exposure_id), COL(BOOL, linked), COL(BOOL, has_codes) };
+#undef ROW_T
+
+static void uscc_clear(struct exposure_uscc *x)
+{
+	(void)x;
+}
+
+STORE_VISITOR(visit_uscc, struct exposure_uscc, uscc_cols, uscc_clear, store_exposure_uscc_cb)
+
+int store_exposure_uscc_each(struct store *st, const char *uscc, store_exposure_uscc_cb cb, void *ud,
+			     struct zs_error *err)
+{
+	/* Each EXISTS is a lookup in the (exposure_id, uscc) keys, or a walk
+	 * of one exposure's rows to the first company match. */
+	static const char sql[] = "SELECT x.id, "
+		"EXISTS (SELECT 1 FROM exposure_local l WHERE l.exposure_id = x.id AND l.uscc = ?1) "
+		"OR EXISTS (SELECT 1 FROM exposure_candidate c WHERE c.exposure_id = x.id AND c.uscc = ?1 AND c.by_company), "
+		"EXISTS (SELECT 1 FROM exposure_candidate c WHERE c.exposure_id = x.id AND c.by_company) "
+		"FROM exposure x WHERE x.status NOT IN " STORE_SQL_EXPOSURE_CLOSED " ORDER BY x.id";
+	return store_each(st, sql, VALS(V_TEXT(uscc)), visit_uscc, STORE_VISIT(cb, ud), err, "exposure");
+}
