@@ -340,7 +340,7 @@ static const struct key_binding register_keys[] = {
 	{ { '\r', '\n', TUI_FKEY(KEY_ENTER) }, "Enter", "卡片", "card", "打开所选市场主体的卡片：全部登记信息、管辖单位今晚的带班领导、涉及它的登记和曝光问题",
 	  "open the selected entity's card: every field, its unit's duty leader tonight, the intakes and exposures naming it", ROLE_NONE, key_open },
 	{ { 0 }, "↑↓/PgUp/PgDn", "选择", "select", "在查到的市场主体间移动", "move among the entities found", ROLE_NONE, NULL },
-	{ { 0 }, "打字", NULL, NULL, "边打边查：名称、曾用名、统一社会信用代码（或开头）、负责人、地址（Ctrl-U 清空）",
+	{ { 0 }, "Type", NULL, NULL, "边打边查：名称、曾用名、统一社会信用代码（或开头）、负责人、地址（Ctrl-U 清空）",
 	  "search as you type: name, former name, USCC (or its start), person, address (Ctrl-U clears)", ROLE_NONE, NULL },
 	{ { 27, 'q' }, "Esc/q", "返回", "back", "返回（查找栏有字时 q 是字母，用 Esc）", "back (q is a letter while the search line has text: use Esc)", ROLE_NONE, tui_key_close },
 };
