@@ -32,6 +32,7 @@ struct reg {
 	bool no_register;
 	char as_of[16];
 	int64_t entities;          /* in the register (its snapshot's rows) */
+	int64_t snapshot;          /* its id: another import searches again */
 	char error[1024];
 };
 
@@ -72,6 +73,7 @@ static void read_snapshot(struct tui *t, struct reg *r)
 	r->no_register = entity_register_latest(t->c, &s, NULL) == ZS_ENOTFOUND;
 	snprintf(r->as_of, sizeof r->as_of, "%s", !r->no_register && s.as_of ? s.as_of : "");
 	r->entities = r->no_register ? 0 : s.rows;
+	r->snapshot = r->no_register ? 0 : s.id;
 	register_snapshot_clear(&s);
 }
 
@@ -217,12 +219,20 @@ static bool typing(void *self)
 	return ((struct reg *)self)->query.len > 0;
 }
 
+/* The night's data changes all the time; the rows only with a new
+ * register (then searched again, the selection kept where it can be). */
 static void changed(struct tui *t, void *self)
 {
 	struct reg *r = self;
+	int64_t before = r->snapshot;
 	read_snapshot(t, r);
-	r->searched_once = false;   /* a new register: search again */
+	if (r->snapshot == before)
+		return;
+	int sel = r->list.sel;
+	r->searched_once = false;
 	search(t, r);
+	r->list.sel = sel;
+	tui_list_update(&r->list);
 }
 
 static void closed(struct tui *t, void *self)
