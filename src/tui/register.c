@@ -18,8 +18,15 @@
 #define REG_PAGES 4
 #define REG_MAX 400
 
-/* Column widths at 80 columns: the name takes what the others leave. */
-enum { REG_USCC_COLS = 19, REG_STATE_COLS = 5, REG_UNIT_MIN = 17 };
+/* Column widths: at 80 columns the name takes what the others leave; a
+ * wider window gives the station its longest names, the name up to
+ * REG_NAME_MAX, and the address the rest. */
+enum { REG_USCC_COLS = 19, REG_STATE_COLS = 6, REG_UNIT_MIN = 17, REG_UNIT_WIDE = 22, REG_NAME_MAX = 44,
+       REG_ADDRESS_MIN = 12 };
+
+struct reg_cols {
+	int name, unit, address;   /* address 0: not shown */
+};
 
 struct reg {
 	struct tui_list list;      /* first: the shared list code reaches it */
@@ -121,13 +128,33 @@ static const char *rows_text(void *ud, int i, enum tui_color *c, bool *heading)
 	return ((struct reg *)ud)->rows[i].name;
 }
 
-/* The station's columns: what is left after the name's fair share, at
- * least REG_UNIT_MIN (a 所 name of seven characters and a space). */
-static void widths(const struct tui *t, int *name, int *unit)
+static void widths(const struct tui *t, struct reg_cols *c)
 {
 	int rest = t->cols - REG_USCC_COLS - REG_STATE_COLS;
-	*unit = rest / 3 > REG_UNIT_MIN ? rest / 3 : REG_UNIT_MIN;
-	*name = rest - *unit;
+	c->unit = rest - REG_UNIT_WIDE >= REG_NAME_MAX ? REG_UNIT_WIDE : REG_UNIT_MIN;
+	c->name = rest - c->unit;
+	c->address = 0;
+	if (c->name - REG_NAME_MAX >= REG_ADDRESS_MIN) {
+		c->address = c->name - REG_NAME_MAX;
+		c->name = REG_NAME_MAX;
+	}
+}
+
+/* One row in the columns, the last one to the window's edge. */
+static void paint_cols(struct tui *t, int y, const char *const v[5], enum tui_color c)
+{
+	struct reg_cols w;
+	widths(t, &w);
+	int x = 0;
+	x += tui_cell(t, y, x, w.name, v[0], c);
+	x += tui_cell(t, y, x, REG_USCC_COLS, v[1], c);
+	x += tui_cell(t, y, x, REG_STATE_COLS, v[2], c);
+	if (w.address) {
+		x += tui_cell(t, y, x, w.unit, v[3], c);
+		tui_text(t, y, x, t->cols - x, v[4], c);
+	} else {
+		tui_text(t, y, x, t->cols - x, v[3], c);
+	}
 }
 
 /* Name, USCC, state and station in columns by display width (a cell never
@@ -135,14 +162,9 @@ static void widths(const struct tui *t, int *name, int *unit)
 static void paint_row(struct tui *t, void *ud, int i, int y, bool selected)
 {
 	const struct entity *e = &((struct reg *)ud)->rows[i];
-	int nw, uw, x = 0;
-	widths(t, &nw, &uw);
 	bool active = !strcmp(e->state, "存续") || !strcmp(e->state, "在业");
-	enum tui_color c = selected ? C_SELECTED : active ? C_NORMAL : C_DIM;
-	x += tui_cell(t, y, x, nw, e->name, c);
-	x += tui_cell(t, y, x, REG_USCC_COLS, e->uscc, c);
-	x += tui_cell(t, y, x, REG_STATE_COLS, e->state, c);
-	tui_text(t, y, x, t->cols - x, *e->unit ? e->unit : "—", c);
+	const char *v[5] = { e->name, e->uscc, e->state, *e->unit ? e->unit : "—", e->address };
+	paint_cols(t, y, v, selected ? C_SELECTED : active ? C_NORMAL : C_DIM);
 }
 
 static const struct tui_rows reg_rows = { rows_count, rows_text, paint_row, NULL };
@@ -163,7 +185,7 @@ static void paint(struct tui *t, void *self)
 	if (*r->searched && !r->no_register && !r->error[0]) {
 		char count[128];
 		snprintf(count, sizeof count, r->more ? TR(" 前 %d 户，再打几个字缩小 ", " first %d; type more to narrow ")
-						    : TR(" %d 户 ", " %d "), r->n);
+						    : TR(" %d 户 ", " %d found "), r->n);
 		int cw = text_width(count);
 		tui_text_right(t, 0, t->cols - cw, cw, count, C_HEADER);
 	}
@@ -173,12 +195,9 @@ static void paint(struct tui *t, void *self)
 	t->cursor_x = le_draw(t, &r->query, 1, lw, t->cols - lw, C_SELECTED);
 	t->cursor_y = 1;
 	t->cursor_on = true;
-	int nw, uw, x = 0;
-	widths(t, &nw, &uw);
-	x += tui_cell(t, 2, x, nw, TR("名称", "Name"), C_TITLE);
-	x += tui_cell(t, 2, x, REG_USCC_COLS, TR("统一社会信用代码", "USCC"), C_TITLE);
-	x += tui_cell(t, 2, x, REG_STATE_COLS, TR("状态", "State"), C_TITLE);
-	tui_text(t, 2, x, t->cols - x, TR("管辖单位", "Supervised by"), C_TITLE);
+	const char *head[5] = { TR("名称", "Name"), TR("统一社会信用代码", "USCC"), TR("状态", "State"),
+				TR("管辖单位", "Supervised by"), TR("住所", "Address") };
+	paint_cols(t, 2, head, C_TITLE);
 	const char *note = NULL;
 	if (r->no_register)
 		note = TR("尚未导入市场主体登记册：管理员用 zhishou entity import 导入",

@@ -7,6 +7,7 @@ test_console.py drives the rest (its template night and helpers)."""
 import os
 import sqlite3
 import sys
+import time
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -85,6 +86,25 @@ class Register(ConsoleTest):
         t.wait_gone("面包q")
         t.keys("q")
         t.wait_for("晚会曝光问题")
+
+    def test_rows_stay_while_the_night_goes_on_and_wide_shows_addresses(self):
+        # Another desk logs an intake: the results and the selection stay.
+        t = self.console(160, 48)
+        self.open_page(t)
+        t.type("酸菜")
+        expect = self.search("酸菜", 50)
+        lines = t.wait_for(expect[-1]["uscc"])
+        head = next(l for l in lines if l.startswith("名称"))
+        self.assertIn("住所", head)
+        for row, e in zip(self.result_rows(lines), expect):
+            self.assertIn(e["address"][:8], row)
+        t.keys("Down", "Down")
+        self.log_add("酸菜不新鲜", subject="别的店")
+        # Nothing on this page shows the change: give the console the time
+        # its watch takes (inotify at once, the fallback check each second).
+        time.sleep(1.5)
+        t.keys("Enter")
+        t.wait_for("统一社会信用代码：" + expect[2]["uscc"])
 
     def test_uscc_prefix_and_help(self):
         t = self.console(80, 24)
