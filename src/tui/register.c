@@ -25,8 +25,12 @@ enum { REG_USCC_COLS = 19, REG_STATE_COLS = 6, REG_UNIT_MIN = 17, REG_UNIT_WIDE 
        REG_ADDRESS_MIN = 12 };
 
 struct reg_cols {
-	int name, unit, address;   /* address 0: not shown */
+	int name, uscc, unit, address;   /* 0: not shown */
 };
+
+/* Below this the USCC is left to the card, so a phone's 50 columns still
+ * show the name and the station. */
+#define REG_USCC_FROM 70
 
 struct reg {
 	struct tui_list list;      /* first: the shared list code reaches it */
@@ -130,7 +134,8 @@ static const char *rows_text(void *ud, int i, enum tui_color *c, bool *heading)
 
 static void widths(const struct tui *t, struct reg_cols *c)
 {
-	int rest = t->cols - REG_USCC_COLS - REG_STATE_COLS;
+	c->uscc = t->cols >= REG_USCC_FROM ? REG_USCC_COLS : 0;
+	int rest = t->cols - c->uscc - REG_STATE_COLS;
 	c->unit = rest - REG_UNIT_WIDE >= REG_NAME_MAX ? REG_UNIT_WIDE : REG_UNIT_MIN;
 	c->name = rest - c->unit;
 	c->address = 0;
@@ -147,7 +152,8 @@ static void paint_cols(struct tui *t, int y, const char *const v[5], enum tui_co
 	widths(t, &w);
 	int x = 0;
 	x += tui_cell(t, y, x, w.name, v[0], c);
-	x += tui_cell(t, y, x, REG_USCC_COLS, v[1], c);
+	if (w.uscc)
+		x += tui_cell(t, y, x, w.uscc, v[1], c);
 	x += tui_cell(t, y, x, REG_STATE_COLS, v[2], c);
 	if (w.address) {
 		x += tui_cell(t, y, x, w.unit, v[3], c);

@@ -39,7 +39,7 @@ class Register(ConsoleTest):
 
     def result_rows(self, lines):
         """The rows under the column heading, down to the hint line."""
-        head = next(i for i, l in enumerate(lines) if l.startswith("名称") and "统一社会信用代码" in l)
+        head = next(i for i, l in enumerate(lines) if l.startswith("名称") and "管辖单位" in l)
         return [l for l in lines[head + 1:len(lines) - 1] if l.strip()]
 
     def test_page_searches_as_typed_and_opens_the_card(self):
@@ -105,6 +105,24 @@ class Register(ConsoleTest):
         time.sleep(1.5)
         t.keys("Enter")
         t.wait_for("统一社会信用代码：" + expect[2]["uscc"])
+
+    def test_from_the_compact_board_at_50_columns(self):
+        # A phone's SSH window: the compact board's c, name and station
+        # (the USCC left to the card), nothing past the edge.
+        t = self.console(50, 20, wait=False)
+        t.wait_for("值守")
+        self.open_page(t)
+        t.type("酸菜")
+        expect = self.search("酸菜", 50)
+        lines = t.wait_for(expect[-1]["name"])
+        rows = self.result_rows(lines)
+        self.assertEqual(len(rows), len(expect), lines)
+        for row, e in zip(rows, expect):
+            self.assertLessEqual(dwidth(row.rstrip()), 50, row)
+            self.assertTrue(row.startswith(e["name"]), row)
+            self.assertIn(e["unit"], row)
+        t.keys("Enter")
+        t.wait_for("统一社会信用代码：" + expect[0]["uscc"])
 
     def test_uscc_prefix_and_help(self):
         t = self.console(80, 24)
