@@ -371,14 +371,6 @@ static bool key_open(struct tui *t, void *self, int key)
 	return true;
 }
 
-static bool key_help(struct tui *t, void *self, int key)
-{
-	(void)self;
-	(void)key;
-	help_open(t);
-	return true;
-}
-
 static const struct key_binding register_keys[] = {
 	{ { '\r', '\n', TUI_FKEY(KEY_ENTER) }, "Enter", "卡片", "card", "打开所选市场主体的卡片：全部登记信息、管辖单位今晚的带班领导、涉及它的登记和曝光问题",
 	  "open the selected entity's card: every field, its unit's duty leader tonight, the intakes and exposures naming it", ROLE_NONE, key_open },
@@ -386,7 +378,7 @@ static const struct key_binding register_keys[] = {
 	{ { 0 }, "Type", NULL, NULL, "边打边查：名称、曾用名、统一社会信用代码（或开头）、负责人、地址（Ctrl-U 清空）",
 	  "search as you type: name, former name, USCC (or its start), person, address (Ctrl-U clears)", ROLE_NONE, NULL },
 	{ { 27, 'q' }, "Esc/q", "返回", "back", "返回（查找栏有字时 q 是字母，用 Esc）", "back (q is a letter while the search line has text: use Esc)", ROLE_NONE, tui_key_close },
-	{ { TUI_FKEY(KEY_F(1)) }, "F1", "帮助", "help", "帮助（? 在这里是要查的字）", "help (? is text to search here)", ROLE_NONE, key_help },
+	{ { TUI_FKEY(KEY_F(1)) }, "F1", "帮助", "help", "帮助（? 在这里是要查的字）", "help (? is text to search here)", ROLE_NONE, tui_key_help },
 };
 const struct key_table register_key_table = KEY_TABLE("市场主体登记册", "Market-entity register", register_keys);
 

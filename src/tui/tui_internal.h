@@ -65,6 +65,8 @@ struct view {
 bool tui_dispatch(struct tui *t, const struct key_table *kt, void *self, int key);
 /* The handler of every "Esc/q 返回": closes the view on top. */
 bool tui_key_close(struct tui *t, void *self, int key);
+/* The handler of a help key (? or F1) where the view has no other use for it. */
+bool tui_key_help(struct tui *t, void *self, int key);
 /* The hint line at the bottom: the table's short words the role may use. */
 void tui_hints(struct tui *t, const struct key_table *kt);
 
