@@ -52,3 +52,24 @@ ALTER TABLE exposure ADD COLUMN candidates INTEGER NOT NULL DEFAULT 0;
 
 -- The disclosure table and the entity card count complaints by business.
 CREATE INDEX intake_odr ON intake(odr_uscc) WHERE odr_uscc <> '';
+
+-- The robots hear when local involvement is settled (local_set).  SQLite
+-- cannot change a CHECK in place: the outbox is copied into a table with
+-- the new list.  delivery refers to outbox by name; its references are
+-- checked at commit (defer_foreign_keys), when outbox exists again with
+-- the same ids.
+PRAGMA defer_foreign_keys = ON;
+CREATE TABLE outbox_007 (
+	id          INTEGER PRIMARY KEY,
+	created_at  INTEGER NOT NULL,
+	event       TEXT NOT NULL CHECK (event IN ('exposure_new','level_raised','status_changed',
+	                 'lead_set','deadline_soon','deadline_passed','digest','handover_signed',
+	                 'local_set')),
+	exposure_id INTEGER REFERENCES exposure(id),
+	dedupe      TEXT UNIQUE,          -- events of time: made once whoever notices them
+	payload     TEXT NOT NULL
+);
+INSERT INTO outbox_007(id, created_at, event, exposure_id, dedupe, payload)
+	SELECT id, created_at, event, exposure_id, dedupe, payload FROM outbox;
+DROP TABLE outbox;
+ALTER TABLE outbox_007 RENAME TO outbox;

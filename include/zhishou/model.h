@@ -57,6 +57,11 @@ struct exposure {
 	int64_t created_at, updated_at;
 	char *created_by;
 	int64_t linked;           /* read side: linked intakes */
+	/* Local involvement as the credit desk settled it (exposure_local_set):
+	 * confirmed entities, who settled it and when (0: never); candidates:
+	 * the register's matches found for it. */
+	int64_t local_count, local_at, candidates;
+	char *local_by;
 };
 
 struct exposure_action {

@@ -410,6 +410,35 @@ static int instruction_cb(const struct exposure_instruction *a, void *ud)
 			      strdup(a->text));
 }
 
+/* Local involvement settled (exposure_local_set's audit row): the word,
+ * the count and the businesses' names. */
+static int local_change(struct exposure_build *b, const struct audit_row *a)
+{
+	json_error_t je;
+	json_t *o = json_loads(a->after ? a->after : "{}", 0, &je);
+	const char *local = json_string_value(json_object_get(o, "local"));
+	json_int_t n = json_integer_value(json_object_get(o, "local_count"));
+	struct words w = { .n = 0 };
+	if (local && !strcmp(local, "yes") && n > 0) {
+		say(&w, TR("本地涉及核实：涉及（%lld 户）", "local involvement settled: %lld businesses"), (long long)n);
+		json_t *list = json_object_get(o, "entities"), *x;
+		size_t i;
+		json_array_foreach(list, i, x) {
+			const char *name = json_string_value(json_object_get(x, "name"));
+			if (i == 10) {
+				say(&w, "%s", TR("等", "…"));
+				break;
+			}
+			if (name)
+				say(&w, "%s", name);
+		}
+	} else {
+		say(&w, TR("本地涉及核实：%s", "local involvement settled: %s"), vocab_label(&vocab_local, local ? local : "unknown"));
+	}
+	json_decref(o);
+	return b->rc = tl_add(&b->card->timeline, a->at, TL_CHANGE, a->unix_user, who(&b->names, a->unix_user), strdup(w.buf));
+}
+
 /* Changes of status, level, lead unit … from the audit (actions and
  * instructions come from their own tables). */
 static int change_cb(const struct audit_row *a, void *ud)
@@ -418,6 +447,8 @@ static int change_cb(const struct audit_row *a, void *ud)
 	if (!strcmp(a->action, "create"))
 		return b->rc = tl_add(&b->card->timeline, a->at, TL_CREATE, a->unix_user, who(&b->names, a->unix_user),
 				      strdup(TR("登记曝光问题", "exposure recorded")));
+	if (!strcmp(a->action, "local"))
+		return local_change(b, a);
 	if (strcmp(a->action, "update"))
 		return 0;
 	json_error_t je;

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "zhishou/exposure.h"
 #include "zhishou/model.h"
 
 #define FREE(p) do { free(p); (p) = NULL; } while (0)
@@ -27,6 +28,12 @@ void exposure_clear(struct exposure *e)
 {
 	FREE(e->title); FREE(e->industry); FREE(e->companies); FREE(e->keywords); FREE(e->local);
 	FREE(e->assist_units); FREE(e->lead_unit); FREE(e->status); FREE(e->created_by);
+	FREE(e->local_by);
+}
+
+void exposure_party_clear(struct exposure_party *p)
+{
+	FREE(p->uscc); FREE(p->name); FREE(p->unit); FREE(p->address); FREE(p->term); FREE(p->confirmed_by);
 }
 
 void exposure_action_clear(struct exposure_action *a) { FREE(a->kind); FREE(a->note); FREE(a->by_user); }
@@ -92,7 +99,7 @@ bool exposure_copy(struct exposure *d, const struct exposure *s)
 		  dup(&d->companies, s->companies) & dup(&d->keywords, s->keywords) &
 		  dup(&d->local, s->local) & dup(&d->assist_units, s->assist_units) &
 		  dup(&d->lead_unit, s->lead_unit) & dup(&d->status, s->status) &
-		  dup(&d->created_by, s->created_by);
+		  dup(&d->created_by, s->created_by) & dup(&d->local_by, s->local_by);
 	if (!ok)
 		exposure_clear(d);
 	return ok;

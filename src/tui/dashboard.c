@@ -373,7 +373,7 @@ static void paint_board(struct tui *t, struct dashboard *d, int y, int h, int w)
 		x += tui_cell(t, yy, x, 5, level_short(e->level), col);
 		x += tui_cell(t, yy, x, 6, time_format(e->aired_at, TIME_CLOCK, buf, sizeof buf), col);
 		x += tui_cell(t, yy, x, title_w, e->title, col);
-		x += tui_cell(t, yy, x, local_w, vocab_label(&vocab_local, e->local), col);
+		x += tui_cell(t, yy, x, local_w, exposure_local_text(e, true, buf, sizeof buf), col);
 		if (wide)
 			x += tui_cell(t, yy, x, lead_w, *e->lead_unit ? e->lead_unit : TR("牵头未定", "no lead"), col);
 		x += tui_cell(t, yy, x, status_w, vocab_label(&vocab_exposure_status, e->status), col);

@@ -29,6 +29,7 @@ struct detail {
 	int64_t exposure_id;  /* intake: the linked exposure (the link list starts on it) */
 	/* exposure: what its prompts start with (the current value) */
 	char companies[1024], keywords[1024], industry[128], deadline[32], assist[1024];
+	char offer[1024];     /* exposure: stations of confirmed businesses, offered as assist units */
 	char initial[1024];   /* what the open prompt started with */
 	/* the current codes, where the vocabulary pick lists start */
 	char status[32], level[2], local[16];
@@ -118,6 +119,37 @@ static void load_intake(struct tui *t, struct detail *d)
 	intake_card_clear(&card);
 }
 
+/* 本地涉及 as the credit desk left it: who settled it and when, the
+ * confirmed businesses by station, the register's candidates waiting. */
+static void add_local(struct tui *t, struct detail *d, const struct exposure *e)
+{
+	struct exposure_parties p;
+	struct zs_error err = { 0 };
+	d->offer[0] = '\0';
+	if (exposure_parties_get(t->c, e->id, &p, &err))
+		return;
+	char tm[32];
+	if (e->local_at)
+		add(d, C_TITLE, TR("本地主体（%s %s 核实）", "Local businesses (settled by %s, %s)"), e->local_by,
+		    time_format(e->local_at, TIME_SHORT, tm, sizeof tm));
+	else if (p.n)
+		add(d, C_TITLE, "%s", TR("本地主体（尚未核实）", "Local businesses (not yet checked)"));
+	for (size_t i = 0; i < p.n; i++)
+		if (p.v[i].confirmed)
+			add(d, C_NORMAL, "  ✓ %s  %s  %s", p.v[i].name, p.v[i].uscc, p.v[i].unit);
+	if (p.candidates > p.confirmed || (p.candidates && !p.confirmed))
+		add(d, C_NORMAL, TR("  登记册候选 %zu 户，分属 %zu 个管辖所（按 e 核实确认，N 为不涉及）",
+				    "  %zu candidates in the register under %zu stations (e to confirm, N for nothing local)"),
+		    p.candidates, p.units);
+	for (size_t i = 0; i < p.noffer; i++) {
+		size_t l = strlen(d->offer);
+		snprintf(d->offer + l, sizeof d->offer - l, "%s%s", l ? ";" : "", p.offer[i]);
+	}
+	if (p.noffer)
+		add(d, C_NORMAL, TR("  可加为协办单位（按 A，已勾选）：%s", "  stations to assist (press A, already marked): %s"), d->offer);
+	exposure_parties_clear(&p);
+}
+
 static void load_exposure(struct tui *t, struct detail *d)
 {
 	clear_lines(d);
@@ -139,8 +171,9 @@ static void load_exposure(struct tui *t, struct detail *d)
 	char tm[32], dl[32], lv[2] = { (char)('0' + e->level), 0 };
 	bool overdue = card.due == DUE_OVERDUE;
 	add(d, C_TITLE, "#%lld  %s", (long long)e->id, e->title);
+	char local[64];
 	add(d, C_NORMAL, TRF("%s：%s  %s：%s  %s：%s", "%s: %s  %s: %s  %s: %s"), TR("级别", "Level"), vocab_label(&vocab_level, lv), TR("状态", "Status"),
-	    vocab_label(&vocab_exposure_status, e->status), TR("本地涉及", "Local"), vocab_label(&vocab_local, e->local));
+	    vocab_label(&vocab_exposure_status, e->status), TR("本地涉及", "Local"), exposure_local_text(e, false, local, sizeof local));
 	add(d, overdue ? C_OVERDUE : card.due == DUE_SOON ? C_WARN : C_NORMAL, TRF("%s：%s  %s：%s%s", "%s: %s  %s: %s%s"), TR("曝光时间", "Aired"),
 	    time_format(e->aired_at, TIME_FULL, tm, sizeof tm), TR("时限", "Deadline"), time_format(e->deadline, TIME_FULL, dl, sizeof dl),
 	    overdue ? TR("  ！已超时", "  ! OVERDUE") : "");
@@ -149,6 +182,7 @@ static void load_exposure(struct tui *t, struct detail *d)
 	add(d, C_NORMAL, TRF("%s：%s", "%s: %s"), TR("行业", "Industry"), *e->industry ? e->industry : "—");
 	add(d, C_NORMAL, TRF("%s：%s", "%s: %s"), TR("涉事企业", "Companies"), *e->companies ? e->companies : "—");
 	add(d, C_NORMAL, TRF("%s：%s", "%s: %s"), TR("关键词", "Keywords"), *e->keywords ? e->keywords : "—");
+	add_local(t, d, e);
 	add(d, C_TITLE, "%s", TR("处置经过（按时间：措施、批示、变更）", "Timeline (actions, instructions, changes)"));
 	add_timeline(d, &card.timeline);
 	add(d, C_TITLE, TR("关联登记 %lld 件（最新 %d 件）", "Linked intakes: %lld (newest %d)"), (long long)card.linked_total,
@@ -183,6 +217,8 @@ static bool pick_exposure(struct tui *t, void *self, int key);
 static bool pick_original(struct tui *t, void *self, int key);
 static bool pick_word(struct tui *t, void *self, int key);
 static bool open_linked(struct tui *t, void *self, int key);
+static bool local_pick(struct tui *t, void *self, int key);
+static bool local_nothing(struct tui *t, void *self, int key);
 
 static bool key_help(struct tui *t, void *self, int key)
 {
@@ -211,6 +247,8 @@ static const struct key_binding exposure_keys[] = {
 	{ { 'v' }, "v", "改级别", "level", "改级别（从列表里选：特别重大 … 一般）", "change level (picked from the list)", ROLE_LEADER, pick_word },
 	{ { 'L' }, "L", "设牵头单位", "lead", "设牵头单位（从单位列表里选）", "set the lead unit (picked from the list)", ROLE_LEADER, pick_unit },
 	{ { 'A' }, "A", "协办单位", "assist", "设协办单位（从单位列表里勾选，可多个）", "set the assisting units (marked in the unit list, several allowed)", ROLE_LEADER, pick_units },
+	{ { 'e' }, "e", "本地主体", "businesses", "本地主体：登记册找到的候选，Tab 勾选确认涉及的，Enter 保存", "local businesses: the register's candidates; Tab marks those involved, Enter saves", ROLE_OPERATOR, local_pick },
+	{ { 'N' }, "N", "不涉及", "none local", "核实后本地不涉及（撤销已确认的主体，问题定为本地无涉）", "checked: nothing local (withdraws confirmed businesses; closes as nothing local)", ROLE_OPERATOR, local_nothing },
 	{ { 'o' }, "o", "本地涉及", "local", "本地涉及（从列表里选：涉及、不涉及、待查）", "local involvement (picked: yes, no, unknown)", ROLE_OPERATOR, pick_word },
 	{ { 'c' }, "c", "涉事企业", "companies", "涉事企业（分号隔开）", "companies (separated by ;)", ROLE_OPERATOR, ask },
 	{ { 'k' }, "k", "关键词", "keywords", "关键词（分号隔开）", "keywords (separated by ;)", ROLE_OPERATOR, ask },
@@ -452,8 +490,33 @@ static bool pick_units(struct tui *t, void *self, int key)
 	d->action = key;
 	d->initial[0] = '\0';
 	struct choose_opts o = { .start = -1, .multi = true, .sep = ";" };
+	/* The stations of confirmed local businesses start marked: offered,
+	 * saved only with Enter. */
+	char current[2048];
+	snprintf(current, sizeof current, "%s%s%s", d->assist, *d->assist && *d->offer ? ";" : "", d->offer);
 	unit_choose_opts(t, TR("协办单位：打字筛选，Tab 勾选（可多个），Enter 完成，Esc 取消", "Assisting units: type to filter, Tab marks (several), Enter when done, Esc cancels"),
-			 &o, d->assist, picked, d);
+			 &o, current, picked, d);
+	return true;
+}
+
+static void local_reload(struct tui *t, void *ud)
+{
+	reload(t, ud);
+}
+
+static bool local_pick(struct tui *t, void *self, int key)
+{
+	(void)key;
+	struct detail *d = self;
+	local_choose(t, d->id, local_reload, d);
+	return true;
+}
+
+static bool local_nothing(struct tui *t, void *self, int key)
+{
+	(void)key;
+	struct detail *d = self;
+	local_none(t, d->id, local_reload, d);
 	return true;
 }
 

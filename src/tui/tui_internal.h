@@ -291,6 +291,13 @@ void prompt_confirm(struct tui *t, const char *question, prompt_done_cb done, vo
 void names_choose(struct tui *t, const char *title, prompt_done_cb done, void *ud);
 
 void roster_view_open(struct tui *t);
+
+/* An exposure's local businesses (local.c): the register's candidates to
+ * confirm with Tab and Enter; 不涉及 after a y/n question.  after (may be
+ * NULL) runs once something was saved or refused, to reload the caller. */
+typedef void (*local_after_cb)(struct tui *t, void *ud);
+void local_choose(struct tui *t, int64_t exposure_id, local_after_cb after, void *ud);
+void local_none(struct tui *t, int64_t exposure_id, local_after_cb after, void *ud);
 void relay_view_open(struct tui *t);
 void review_view_open(struct tui *t);
 void report_view_open(struct tui *t);

@@ -2889,6 +2889,58 @@ class Widgets(ConsoleTest):
 
 
 
+class Local(ConsoleTest):
+    """An exposure's local businesses from its page: e lists the register's
+    candidates (Tab confirms, Enter saves), N settles 不涉及 after y/n; the
+    board shows 涉及N户."""
+
+    def test_confirm_withdraw_and_none_from_the_exposure(self):
+        t = self.console(80, 24)
+        eid, lines = Views.open_overdue_exposure(self, t)
+        cands = self.zs_json("expose", "local", str(eid))
+        self.assertGreaterEqual(len(cands), 2)
+        self.assertIn("登记册候选 %d 户" % len(cands), "\n".join(lines))
+        t.keys("e")
+        t.wait_for("本地主体（候选 %d 户）" % len(cands))
+        t.wait_until(lambda ls: cands[1]["uscc"] in "\n".join(ls), what="the candidates")
+        t.keys("Tab")
+        t.keys("Down")
+        t.keys("Tab")
+        t.wait_for("✓ " + cands[1]["uscc"])
+        t.keys("Enter")
+        t.wait_for("已核实：本地涉及 2 户")
+        got = self.zs_json("expose", "local", str(eid))
+        self.assertEqual(sorted(x["uscc"] for x in got if x["confirmed"]), sorted([cands[0]["uscc"], cands[1]["uscc"]]))
+        lines = t.wait_for("涉及（2 户）")
+        self.assertIn("✓ " + cands[0]["name"], "\n".join(lines))
+        # Opened again, the confirmed start marked; unmarking one withdraws it.
+        t.keys("e")
+        t.wait_for("✓ " + cands[1]["uscc"])
+        t.keys("Tab")                          # the first row: unmarked
+        t.wait_until(lambda ls: ("✓ " + cands[0]["uscc"]) not in "\n".join(ls), what="unmarked")
+        t.keys("Enter")
+        t.wait_for("已核实：本地涉及 1 户")
+        self.assertEqual([x["uscc"] for x in self.zs_json("expose", "local", str(eid)) if x["confirmed"]],
+                         [cands[1]["uscc"]])
+        # The board: 涉及1户 on the exposure's row.
+        t.keys("q")
+        t.wait_until(lambda ls: any("过期面包" in l and "涉及1户" in l for l in ls), what="the board's 涉及1户")
+        # N asks first: n changes nothing, y settles 不涉及.
+        t.keys("Enter")                        # the board kept its selection
+        t.wait_for("曝光问题 #%d" % eid)
+        t.keys("N")
+        t.wait_for("核实后本地不涉及")
+        t.keys("n")
+        t.wait_for("曝光问题 #%d" % eid)
+        self.assertEqual(self.zs_json("expose", "show", str(eid))["local_count"], 1)
+        t.keys("N")
+        t.wait_for("核实后本地不涉及")
+        t.keys("y")
+        t.wait_for("已核实：本地不涉及")
+        shown = self.zs_json("expose", "show", str(eid))
+        self.assertEqual((shown["local"], shown["local_count"], shown["status"]), ("no", 0, "no-local"))
+
+
 class Picks(ConsoleTest):
     """Pick instead of type (issue 12): the exposure of a link, the original
     of a duplicate, the category, assisting units and handover names come
