@@ -143,64 +143,20 @@ static int search_exec(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
-static void kv(const char *label, const char *value)
+/* One line of the card: "label：value" (— when empty), or a listed row
+ * under its field, indented and fitted to 80 columns. */
+static void card_line(const char *label, const char *value, void *ud)
 {
+	(void)ud;
 	char line[8192];
-	snprintf(line, sizeof line, TRF("%s：%s", "%s: %s"), label, value && *value ? value : "—");
+	if (label) {
+		snprintf(line, sizeof line, TRF("%s：%s", "%s: %s"), label, *value ? value : "—");
+	} else {
+		char cut[1024];
+		text_fit_cols(value, 74, false, cut, sizeof cut);
+		snprintf(line, sizeof line, "  %s", cut);
+	}
 	out_line(stdout, line);
-}
-
-static void print_card(const struct entity_card *card)
-{
-	const struct entity *e = &card->e;
-	char buf[512], t[40], u[40];
-	kv(TR("统一社会信用代码", "USCC"), e->uscc);
-	kv(TR("名称", "name"), e->name);
-	kv(TR("曾用名", "former names"), e->former_names);
-	kv(TR("类型", "type"), e->type);
-	kv(TR("法定代表人/负责人", "person"), e->person);
-	kv(TR("住所", "address"), e->address);
-	kv(TR("登记机关", "registration authority"), e->authority);
-	if (e->unit_id || !*e->unit_text)
-		kv(TR("管辖单位", "supervising unit"), e->unit);
-	else {
-		snprintf(buf, sizeof buf, TR("%s（不是已有单位）", "%s (not a known unit)"), e->unit_text);
-		kv(TR("管辖单位", "supervising unit"), buf);
-	}
-	kv(TR("成立日期", "founded"), e->founded);
-	kv(TR("登记状态", "state"), e->state);
-	kv(TR("经营范围", "business scope"), e->scope);
-	kv(TR("许可证号", "licences"), e->licences);
-	kv(TR("ODR企业", "ODR enterprise"), e->odr ? TR("是", "yes") : TR("否", "no"));
-	if (!card->nleaders)
-		kv(TR("今晚带班领导", "duty leader tonight"),
-		   e->unit_id ? TR("值班表里没有这个单位今天的带班领导", "the roster has no duty leader of this unit today")
-			      : "");
-	for (size_t i = 0; i < card->nleaders; i++) {
-		const struct roster_entry *r = &card->leaders[i];
-		snprintf(buf, sizeof buf, "%s %s %s %s %s-%s%s", r->name, r->title, r->mobile, r->landline,
-			 time_format(r->shift_start, TIME_SHORT, t, sizeof t), time_format(r->shift_end, TIME_SHORT, u, sizeof u),
-			 card->leaders_on_shift ? TR("（在岗）", " (on duty)") : "");
-		kv(TR("今晚带班领导", "duty leader tonight"), buf);
-	}
-	snprintf(buf, sizeof buf, TR("今晚 %lld 件，累计 %lld 件（按统一社会信用代码；未填代码的按名称）",
-				     "%lld tonight, %lld in all (by USCC; by name where none was given)"),
-		 (long long)card->intakes_tonight, (long long)card->intakes_ever);
-	kv(TR("涉及的登记", "intakes naming it"), buf);
-	for (size_t k = 0; k < card->nintakes; k++) {
-		const struct intake *i = &card->intakes[k];
-		char line[1024], cut[256];
-		snprintf(line, sizeof line, "  #%lld %s %s %s", (long long)i->id,
-			 time_format(i->received_at, TIME_SHORT, t, sizeof t), vocab_label(&vocab_status, i->status),
-			 i->summary);
-		text_fit_cols(line, 76, false, cut, sizeof cut);
-		out_line(stdout, cut);
-	}
-	if (card->snapshot.as_of) {
-		snprintf(buf, sizeof buf, TR("截至 %s（%s 导入）", "as of %s (imported by %s)"), card->snapshot.as_of,
-			 card->snapshot.imported_by);
-		kv(TR("登记册", "register"), buf);
-	}
 }
 
 static const struct option show_exec_opts[] = {
@@ -222,7 +178,7 @@ static int show_exec(struct cli *cli, int argc, char **argv)
 		puts(s ? s : "{}");
 		free(s);
 	} else {
-		print_card(&card);
+		entity_card_lines(&card, card_line, NULL);
 	}
 	entity_card_clear(&card);
 	return 0;

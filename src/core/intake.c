@@ -12,6 +12,7 @@
 #include "zhishou/intake.h"
 #include "zhishou/rules.h"
 #include "zhishou/store.h"
+#include "zhishou/store_entity.h"
 #include "zhishou/text.h"
 #include "zhishou/timeutil.h"
 #include "zhishou/validate.h"
@@ -208,26 +209,57 @@ static bool contains_item(const char *hay, const char *list, char *which, size_t
 	return false;
 }
 
+/* The open exposures the register ties to the intake's USCC (see
+ * store_exposure_uscc_each); more than this many open at once is not a
+ * night, and the rest are compared by name. */
+#define SUGGEST_CODES 64
+
 struct suggest {
 	const struct intake *probe;
+	struct exposure_uscc codes[SUGGEST_CODES];
+	size_t ncodes;
 	int best_score;
 	int64_t id;
 	char title[256];
 	char why[256];
 };
 
+static int code_cb(const struct exposure_uscc *x, void *ud)
+{
+	struct suggest *s = ud;
+	if (s->ncodes < SUGGEST_CODES && (x->linked || x->has_codes))
+		s->codes[s->ncodes++] = *x;
+	return 0;
+}
+
+static const struct exposure_uscc *code_of(const struct suggest *s, int64_t id)
+{
+	for (size_t k = 0; k < s->ncodes; k++)
+		if (s->codes[k].exposure_id == id)
+			return &s->codes[k];
+	return NULL;
+}
+
 static int suggest_cb(const struct exposure *e, void *ud)
 {
 	struct suggest *s = ud;
 	char which[256];
 	int score = 0;
-	if (contains_item(s->probe->subject, e->companies, which, sizeof which))
+	/* Where both sides have codes, the codes decide whether the business
+	 * is the exposed company (or one the desk confirmed local); a name
+	 * alike with another code is another business. */
+	const struct exposure_uscc *code = code_of(s, e->id);
+	if (code && code->linked) {
+		score = 4;
+		snprintf(which, sizeof which, "%s", s->probe->uscc);
+	} else if (!code && contains_item(s->probe->subject, e->companies, which, sizeof which)) {
 		score = 3;
-	else if (contains_item(s->probe->summary, e->companies, which, sizeof which))
+	} else if (contains_item(s->probe->summary, e->companies, which, sizeof which)) {
 		score = 2;
-	else if (contains_item(s->probe->summary, e->keywords, which, sizeof which) ||
-		 contains_item(s->probe->subject, e->keywords, which, sizeof which))
+	} else if (contains_item(s->probe->summary, e->keywords, which, sizeof which) ||
+		   contains_item(s->probe->subject, e->keywords, which, sizeof which)) {
 		score = 1;
+	}
 	if (score > s->best_score) {
 		s->best_score = score;
 		s->id = e->id;
@@ -285,6 +317,8 @@ int intake_hints(struct zs_ctx *c, const struct intake *i, struct intake_hints *
 	}
 	if (!i->exposure_id) {
 		struct suggest s = { .probe = i };
+		if (i->uscc && *i->uscc && (r = store_exposure_uscc_each(c->st, i->uscc, code_cb, &s, err)))
+			return r;
 		r = store_exposure_each(c->st, true, NULL, NULL, suggest_cb, &s, err);
 		if (r)
 			return r;

@@ -704,6 +704,7 @@ static bool key_page_open(struct tui *t, void *self, int key)
 	case 'r': roster_view_open(t); break;
 	case '/': search_view_open(t); break;
 	case 'o': relay_view_open(t); break;
+	case 'c': register_view_open(t); break;
 	case 'm': review_view_open(t); break;
 	case 'p': report_view_open(t); break;
 	default: help_open(t); break;
@@ -718,6 +719,8 @@ static const struct key_binding dash_keys[] = {
 	{ { '\t' }, "Tab", "切换", "focus", "在曝光、登记、值班三栏间切换", "cycle focus: board, log, duty", ROLE_NONE, key_focus },
 	{ { '/' }, "/", "搜索", "search", "搜索登记和曝光问题", "search intakes and exposures", ROLE_NONE, key_page_open },
 	{ { 'r' }, "r", "值班表", "roster", "值班表", "duty roster", ROLE_NONE, key_page_open },
+	{ { 'c' }, "c", "主体", "entities", "市场主体登记册：边打边查名称或信用代码，看卡片（管辖单位、今晚带班领导、涉及的登记）",
+	  "the market-entity register: search a name or USCC as you type, read the card (unit, duty leader, intakes)", ROLE_NONE, key_page_open },
 	{ { '?' }, "?", "帮助", "help", "帮助（所有按键）", "help (every key)", ROLE_NONE, key_page_open },
 	{ { 'q' }, "q", "退出", "quit", "退出（有草稿时先问）", "quit (asks first if a draft is open)", ROLE_NONE, dashboard_key_quit },
 	{ { 3 }, "Ctrl-C", NULL, NULL, "退出（同 q）", "quit (as q)", ROLE_NONE, dashboard_key_quit },

@@ -373,6 +373,33 @@ class Entity(ZsTestCase):
         r = self.env.run("entity", "show", "91120101MA05L9999X")
         self.assertFails(r, 2, "91120101MA05L9999X", "entity search")
 
+    def test_show_linked_exposures(self):
+        # The exposures the card names: one through an intake naming the
+        # entity by its USCC, one where the register offered it as a
+        # candidate; one linked only to another business is not its.
+        self.imp(csv_text(ROWS), "--as-of", "2026-03-14")
+        ids = []
+        for title in ("酸菜坑腌制", "酸菜鱼后厨", "别的曝光"):
+            ids.append(int(self.env.ok("expose", "add", "--title", title, "--companies", "某公司").out.split()[0]))
+        self.env.add("--channel", "12315-hotline", "--kind", "complaint", "--text", "酸菜不新鲜", "--uscc", C1,
+                     "--exposure", str(ids[0]))
+        self.env.add("--channel", "12315-hotline", "--kind", "complaint", "--text", "别家", "--uscc", C2,
+                     "--exposure", str(ids[2]))
+        con = sqlite3.connect(self.env.db)
+        with con:
+            con.execute("INSERT INTO exposure_candidate (exposure_id, uscc, name, term, by_company) "
+                        "VALUES (?, ?, '老王酸菜', '酸菜', 0)", (ids[1], C1))
+        con.close()
+        card = self.env.ok("entity", "show", C1, "--format", "json").json()
+        self.assertEqual([(x["id"], x["link"]) for x in card["exposures"]],
+                         [(ids[0], "intake"), (ids[1], "candidate")])
+        text = self.env.ok("entity", "show", C1).out
+        self.assertIn("关联的曝光问题：2 个", text)
+        self.assertIn("  #%d 酸菜鱼后厨" % ids[1], text)
+        self.assertIn("本地涉及候选", text)
+        self.assertNotIn("别的曝光", text)
+        self.assertIn("关联的曝光问题：—", self.env.ok("entity", "show", C7).out)
+
 
 class LocalInvolvement(ZsTestCase):
     """expose local ID --confirm/--withdraw/--none: the register's

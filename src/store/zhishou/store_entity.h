@@ -50,4 +50,20 @@ typedef int (*store_entity_cb)(const struct entity *e, void *ud);
 int store_entity_each(struct store *st, const struct entity_filter *f, store_entity_cb cb, void *ud,
 		      struct zs_error *err);
 
+/* The exposures the entity with this USCC (and name) is linked to, by
+ * exposure number; see struct entity_exposure. */
+int store_entity_exposures(struct store *st, const char *uscc, const char *name, entity_exposure_cb cb, void *ud,
+			   struct zs_error *err);
+
+/* For an intake's USCC, each open exposure: whether the register ties the
+ * code to it (a confirmed local entity, or a candidate its companies
+ * found), and whether it has any company codes at all. */
+struct exposure_uscc {
+	int64_t exposure_id;
+	bool linked, has_codes;
+};
+typedef int (*store_exposure_uscc_cb)(const struct exposure_uscc *x, void *ud);
+int store_exposure_uscc_each(struct store *st, const char *uscc, store_exposure_uscc_cb cb, void *ud,
+			     struct zs_error *err);
+
 #endif
