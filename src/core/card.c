@@ -224,6 +224,9 @@ static int intake_history_cb(const struct audit_row *a, void *ud)
 		else
 			say(&w, "%s", TR("取消转办", "transfer withdrawn"));
 		free(name);
+	} else if (json_object_get(ao, "odr_uscc") && *jstr(ao, "odr_uscc")) {
+		/* The note says which business; the history says how. */
+		say(&w, "%s", TR("经ODR转交经营者处理", "handed to the business through ODR"));
 	} else if (json_object_get(ao, "handling")) {
 		const char *h = jstr(ao, "handling");
 		if (*h)
@@ -240,6 +243,13 @@ static int intake_history_cb(const struct audit_row *a, void *ud)
 		json_int_t f = jint(ao, "recovered_fen");
 		say(&w, TR("挽回经济损失 %lld.%02lld 元", "money recovered: %lld.%02lld yuan"), (long long)(f / 100),
 		    (long long)(f % 100));
+	}
+	if (json_object_get(ao, "outcome")) {
+		const char *o = jstr(ao, "outcome");
+		if (*o)
+			say(&w, TR("调解结果：%s", "outcome: %s"), vocab_label(&vocab_outcome, o));
+		else
+			say(&w, "%s", TR("调解结果清除", "outcome cleared"));
 	}
 	if (json_object_get(ao, "notes")) {
 		if (!w.n)
