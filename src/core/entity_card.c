@@ -94,6 +94,11 @@ static int read_card(struct build *b, struct zs_error *err)
 	if (!r && !b->rc)
 		r = store_intake_each(c->st, &f, intake_cb, b, err);
 	if (!r && !b->rc) {
+		card->odr_handed = store_intake_odr_count(c->st, card->e.uscc);
+		if (card->odr_handed < 0)
+			r = zs_fail(err, ZS_EFAIL, "%s", TR("无法读取经ODR转交的投诉", "cannot read the complaints handed over through ODR"));
+	}
+	if (!r && !b->rc) {
 		r = store_register_latest(c->st, &card->snapshot, err);
 		if (r == ZS_ENOTFOUND)
 			r = ZS_OK;
@@ -156,6 +161,7 @@ char *entity_card_json(const struct entity_card *card)
 	json_object_set_new(o, "leaders_on_shift", json_boolean(card->leaders_on_shift));
 	json_object_set_new(o, "intakes_tonight", json_integer(card->intakes_tonight));
 	json_object_set_new(o, "intakes_ever", json_integer(card->intakes_ever));
+	json_object_set_new(o, "odr_handed", json_integer(card->odr_handed));
 	json_t *list = json_array();
 	for (size_t i = 0; i < card->nintakes; i++) {
 		const struct intake *in = &card->intakes[i];
