@@ -206,7 +206,7 @@ static bool key_help(struct tui *t, void *self, int key)
 static const struct key_binding intake_keys[] = {
 	{ { 's' }, "s", "改状态", "status", "改状态（从可改到的状态里选）", "change status (picked from those it may go to)", ROLE_OPERATOR, pick_word },
 	{ { 't' }, "t", "转办", "transfer", "转办到单位（从单位列表里选）", "transfer to a unit (picked from the list)", ROLE_OPERATOR, pick_unit },
-	{ { 'o' }, "o", "ODR转交", "ODR", "经ODR转交被投诉的经营者处理（它须是登记册中的ODR企业；先确认）", "hand the complaint to the business through ODR (an ODR enterprise in the register; asks first)", ROLE_OPERATOR, key_odr },
+	{ { 'o' }, "o", "ODR", "ODR", "经ODR转交被投诉的经营者处理（它须是登记册中的ODR企业；先确认）", "hand the complaint to the business through ODR (an ODR enterprise in the register; asks first)", ROLE_OPERATOR, key_odr },
 	{ { 'l' }, "l", "关联曝光", "link", "关联曝光问题（从曝光列表里选，可打编号）", "link to an exposure (picked from the list; a number finds it)", ROLE_OPERATOR, pick_exposure },
 	{ { 'd' }, "d", "重复件", "duplicate", "标记为重复件（从最近的登记里选原件，从疑似重复的那件开始）", "mark as duplicate (the original picked from recent intakes, starting on the likely one)", ROLE_OPERATOR, pick_original },
 	{ { 'a' }, "a", "加备注", "note", "加备注", "add a note", ROLE_OPERATOR, ask },
