@@ -1664,15 +1664,27 @@ class Views(ConsoleTest):
         # history shows the changes
         self.assertIn("经过", "\n".join(lines))
 
-    def test_closing_a_complaint_outcome_esc_and_not_given(self):
-        """Esc at the outcome leaves the complaint open; 不填 closes it
-        without one (as imports and older flows may)."""
-        iid = self.log_add("调解结果不填的投诉", subject="测试商店")
+    def detail_of_newest(self, iid):
+        """A console on the detail of the newest intake, iid."""
         t = self.console(80, 24)
         t.keys("Tab")
         t.wait_stable(quiet=0.15)
         t.keys("Enter")
         t.wait_for("登记 #%d" % iid)
+        return t
+
+    def ask_odr(self, iid, question="经ODR转交被投诉经营者"):
+        """The newest intake's detail, o pressed, the question up."""
+        t = self.detail_of_newest(iid)
+        t.keys("o")
+        t.wait_for(question)
+        return t
+
+    def test_closing_a_complaint_outcome_esc_and_not_given(self):
+        """Esc at the outcome leaves the complaint open; 不填 closes it
+        without one (as imports and older flows may)."""
+        iid = self.log_add("调解结果不填的投诉", subject="测试商店")
+        t = self.detail_of_newest(iid)
         for answer in ("Escape", "不填"):
             t.keys("s")
             t.wait_for("改状态")
@@ -1696,13 +1708,7 @@ class Views(ConsoleTest):
         business (the demo register's 万佳电器商城); one that is not an ODR
         enterprise is refused with the reason."""
         iid = self.log_add("空调安装后漏水，商家不处理", subject="万佳电器商城", uscc="91120101383301598Q")
-        t = self.console(80, 24)
-        t.keys("Tab")
-        t.wait_stable(quiet=0.15)
-        t.keys("Enter")
-        t.wait_for("登记 #%d" % iid)
-        t.keys("o")
-        t.wait_for("经ODR转交被投诉经营者「万佳电器商城」处理？")
+        t = self.ask_odr(iid, "经ODR转交被投诉经营者「万佳电器商城」处理？")
         t.keys("n")
         t.wait_for("登记 #%d" % iid)
         self.assertEqual(self.zs_json("log", "show", str(iid))["status"], "new")
@@ -1717,13 +1723,7 @@ class Views(ConsoleTest):
         t.keys("q")
         t.wait_for("晚会曝光问题")
         other = self.log_add("不是ODR企业的投诉", subject="测试商店")
-        t = self.console(80, 24)
-        t.keys("Tab")
-        t.wait_stable(quiet=0.15)
-        t.keys("Enter")
-        t.wait_for("登记 #%d" % other)
-        t.keys("o")
-        t.wait_for("经ODR转交被投诉经营者")
+        t = self.ask_odr(other)
         t.keys("y")
         t.wait_for("不能经ODR转交")
         self.assertEqual(self.zs_json("log", "show", str(other))["status"], "new")
