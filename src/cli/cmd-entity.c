@@ -280,7 +280,7 @@ const struct cmd_entry cmd_entity_import_entry = {
 		{ "skip-bad", "跳过错误行，只导入正确的行",
 		  "skip bad rows and import the good ones" },
 		{ "odr", "FILE 是ODR企业名单（表头：统一社会信用代码，可另有名称）：名单即全部ODR企业，替换原有标记",
-		  "FILE is the ODR enterprises list (header: 统一社会信用代码, optionally 名称): the whole list, "
+		  "the file is the ODR enterprises list (header: 统一社会信用代码, optionally 名称): the whole list, "
 		  "replacing the previous marks" },
 		{ NULL, NULL, NULL },
 	},
