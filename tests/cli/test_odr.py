@@ -236,6 +236,8 @@ class Odr(ZsTestCase):
         self.assertIn("是，经ODR转交投诉 1 件", self.env.ok("entity", "show", C1).out)
         rep = list(csv.reader(io.StringIO(self.env.ok("report", "--format", "csv").out.lstrip("\ufeff"))))
         self.assertEqual([r[3] for r in rep if len(r) > 3 and r[1] in ("直接处理", "转交处理")], ["0", "1"], rep)
+        # The morning review lists it under the business that has it.
+        self.assertIn("【转交 老王酸菜（ODR）】", self.env.ok("review").out)
         # The disclosure table marks it; then mediation ends with an outcome.
         rows = self.env.ok("disclosure", "--format", "json").json()
         self.assertEqual([(x["uscc"], x["odr"]) for x in rows], [(C1, True)])
