@@ -216,7 +216,11 @@ static int intake_history_cb(const struct audit_row *a, void *ud)
 	}
 	if (*status && !(dup && !strcmp(status, "duplicate")))
 		say(&w, TR("状态改为 %s", "status set to %s"), vocab_label(&vocab_status, status));
-	if (json_object_get(ao, "transfer_unit_id")) {
+	if (json_object_get(ao, "odr_uscc") && *jstr(ao, "odr_uscc")) {
+		/* The note says which business; the history says how (a unit
+		 * that had it before is not "withdrawn": the business has it). */
+		say(&w, "%s", TR("经ODR转交经营者处理", "handed to the business through ODR"));
+	} else if (json_object_get(ao, "transfer_unit_id")) {
 		json_int_t u = jint(ao, "transfer_unit_id");
 		char *name = u ? store_unit_name(b->c->st, u) : NULL;
 		if (u)
@@ -224,9 +228,6 @@ static int intake_history_cb(const struct audit_row *a, void *ud)
 		else
 			say(&w, "%s", TR("取消转办", "transfer withdrawn"));
 		free(name);
-	} else if (json_object_get(ao, "odr_uscc") && *jstr(ao, "odr_uscc")) {
-		/* The note says which business; the history says how. */
-		say(&w, "%s", TR("经ODR转交经营者处理", "handed to the business through ODR"));
 	} else if (json_object_get(ao, "handling")) {
 		const char *h = jstr(ao, "handling");
 		if (*h)

@@ -297,6 +297,14 @@ class Odr(ZsTestCase):
         card = self.env.intake(iid)
         self.assertEqual((card["odr_uscc"], card["transfer_unit"]), ("", "执法稽查队"))
         self.assertIn("承办单位：执法稽查队", self.env.ok("log", "show", str(iid)).out)
+        # And from the unit to the business: the history says ODR, not
+        # that the transfer was withdrawn.
+        self.env.ok("log", "update", str(iid), "--odr")
+        card = self.env.intake(iid)
+        self.assertEqual((card["odr_uscc"], card["transfer_unit"]), (C1, None))
+        last = [h["what"] for h in card["history"] if "经ODR转交经营者处理" in h["what"]]
+        self.assertEqual(len(last), 2, whats(card))
+        self.assertNotIn("取消转办", whats(card))
 
 
 if __name__ == "__main__":
