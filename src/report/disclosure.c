@@ -136,6 +136,8 @@ static int group(struct zs_ctx *c, struct gather *g, struct disclosure *d)
 	d->rows = calloc(g->n ? g->n : 1, sizeof *d->rows);
 	if (!d->rows)
 		return -1;
+	/* No register: no row is looked up in it. */
+	bool have_register = store_entity_count(c->st) > 0;
 	for (size_t i = 0; i < g->n;) {
 		size_t j = i;
 		struct disclosure_row row = { 0 };
@@ -162,7 +164,7 @@ static int group(struct zs_ctx *c, struct gather *g, struct disclosure *d)
 		d->rows[d->nrows++] = row;
 		if (!row.name || !row.uscc)
 			return -1;
-		if (!row.odr)
+		if (!row.odr && have_register)
 			d->rows[d->nrows - 1].odr = register_odr(c, &row);
 	}
 	qsort(d->rows, (size_t)d->nrows, sizeof *d->rows, row_cmp);
