@@ -337,6 +337,13 @@ static int update_exec(struct cli *cli, int argc, char **argv)
 		snprintf(line, sizeof line, TR("已更新 #%lld：%s", "updated #%lld: %s"), (long long)id,
 			 vocab_label(&vocab_status, i.status));
 		out_line(stdout, line);
+		/* Closed without saying how mediation ended: allowed, and said. */
+		if (o.ch.status && !strcmp(i.status, "closed") && !strcmp(i.kind, "complaint") && !*i.outcome) {
+			snprintf(line, sizeof line, TR("未填调解结果：zhishou log update %lld --outcome 达成协议（或 未达成协议）",
+						       "no mediation outcome given: zhishou log update %lld --outcome agreed (or no-agreement)"),
+				 (long long)id);
+			out_line(stdout, line);
+		}
 		intake_clear(&i);
 	}
 	return 0;

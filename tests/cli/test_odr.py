@@ -57,7 +57,8 @@ class Outcome(ZsTestCase):
         """Closing without an outcome stays allowed (imports, older flows);
         it may be given afterwards; reopening (closed→handling) clears it."""
         iid = self.complaint()
-        self.env.ok("log", "update", str(iid), "--status", "closed")
+        r = self.env.ok("log", "update", str(iid), "--status", "closed")
+        self.assertIn("未填调解结果：zhishou log update %d --outcome" % iid, r.out)
         self.assertEqual(self.env.intake(iid)["outcome"], "")
         self.assertIn("调解结果：—", self.env.ok("log", "show", str(iid)).out)
         self.env.ok("log", "update", str(iid), "--outcome", "未达成协议")
