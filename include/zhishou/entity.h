@@ -158,6 +158,7 @@ struct entity_card {
 	bool leaders_on_shift;      /* leaders are on shift now (else today's) */
 	int64_t since;              /* where tonight starts */
 	int64_t intakes_tonight, intakes_ever;
+	int64_t odr_handed;         /* complaints handed to it through ODR, ever */
 	struct intake *intakes;     /* newest first, at most ENTITY_CARD_INTAKES */
 	size_t nintakes;
 	struct register_snapshot snapshot;   /* the register it comes from */

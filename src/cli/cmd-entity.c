@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "zhishou/entity.h"
+#include "zhishou/entity_odr.h"
 #include "zhishou/fields.h"
 #include "zhishou/i18n.h"
 #include "zhishou/codes.h"
@@ -15,7 +16,7 @@ struct entity_opts {
 	const struct cmd_entry *cmd;
 	enum out_format fmt;
 	const char *as_of, *scope, *unit, *limit;
-	bool skip_bad, all;
+	bool skip_bad, all, odr;
 };
 
 static int opt_cb(int opt, const char *arg, void *ud)
@@ -24,6 +25,7 @@ static int opt_cb(int opt, const char *arg, void *ud)
 	switch (opt) {
 	case 'a': o->as_of = arg; break;
 	case 'k': o->skip_bad = true; break;
+	case 'o': o->odr = true; break;
 	case 's': o->scope = arg; break;
 	case 'u': o->unit = arg; break;
 	case 'A': o->all = true; break;
@@ -36,14 +38,43 @@ static int opt_cb(int opt, const char *arg, void *ud)
 static const struct option import_exec_opts[] = {
 	{ "as-of", required_argument, NULL, 'a' },
 	{ "skip-bad", no_argument, NULL, 'k' },
+	{ "odr", no_argument, NULL, 'o' },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* entity import --odr FILE: the ODR enterprises list. */
+static int import_odr(struct cli *cli, const struct entity_opts *o, const char *path)
+{
+	if (o->as_of)
+		return cli_usage(o->cmd, "%s", TR("--as-of 是登记册的日期；ODR企业名单不用它", "--as-of dates a register, not the ODR list"));
+	struct zs_error err = { 0 };
+	struct entity_odr_result res;
+	struct entity_import_opts io = { .skip_bad = o->skip_bad, .bad = cli_bad_row };
+	cli_progress_start(cli, "导入", "importing");
+	int r = entity_import_odr(cli_ctx(cli), path, &io, &res, &err);
+	cli_progress_end(cli);
+	if (r)
+		return cli_error(&err);
+	char line[1024];
+	snprintf(line, sizeof line, TR("已导入ODR企业名单 %s（%s）：%zu 户为ODR企业（原为 %lld 户），替换原有标记",
+				       "imported the ODR list %s (%s): %zu ODR enterprises (were %lld), replacing the previous marks"),
+		 path, res.encoding, res.marked, (long long)res.before);
+	out_line(stdout, line);
+	if (res.bad) {
+		snprintf(line, sizeof line, TR("跳过错误行 %zu 行", "%zu bad rows skipped"), res.bad);
+		out_line(stdout, line);
+	}
+	return 0;
+}
+
 static int import_exec(struct cli *cli, int argc, char **argv)
 {
 	struct entity_opts o = { .cmd = &cmd_entity_import_entry };
 	int first, r = cli_options(o.cmd, argc, argv, import_exec_opts, opt_cb, &o, &first);
 	if (r)
 		return r;
+	if (o.odr)
+		return import_odr(cli, &o, argv[first]);
 	struct zs_error err = { 0 };
 	struct entity_import_result res;
 	struct entity_import_opts io = { .as_of = o.as_of, .skip_bad = o.skip_bad, .bad = cli_bad_row };
@@ -186,7 +217,7 @@ static int show_exec(struct cli *cli, int argc, char **argv)
 
 const struct cmd_entry cmd_entity_import_entry = {
 	.name = "entity import",
-	.usage = "FILE [--as-of YYYY-MM-DD] [--skip-bad]",
+	.usage = "FILE [--as-of YYYY-MM-DD] [--skip-bad] | --odr FILE [--skip-bad]",
 	.help_zh = "导入本区市场主体登记册（登记系统导出的 CSV：UTF-8、带 BOM 或 GBK 均可），替换原登记册",
 	.help_en = "import the district's market-entity register (CSV exported by the registration system), "
 		"replacing the previous one",
@@ -198,6 +229,9 @@ const struct cmd_entry cmd_entity_import_entry = {
 		  "the date the register is as of (default: the file's modification date)" },
 		{ "skip-bad", "跳过错误行，只导入正确的行",
 		  "skip bad rows and import the good ones" },
+		{ "odr", "FILE 是ODR企业名单（表头：统一社会信用代码，可另有名称）：名单即全部ODR企业，替换原有标记",
+		  "the file is the ODR enterprises list (header: 统一社会信用代码, optionally 名称): the whole list, "
+		  "replacing the previous marks" },
 		{ NULL, NULL, NULL },
 	},
 };

@@ -216,7 +216,11 @@ static int intake_history_cb(const struct audit_row *a, void *ud)
 	}
 	if (*status && !(dup && !strcmp(status, "duplicate")))
 		say(&w, TR("状态改为 %s", "status set to %s"), vocab_label(&vocab_status, status));
-	if (json_object_get(ao, "transfer_unit_id")) {
+	if (json_object_get(ao, "odr_uscc") && *jstr(ao, "odr_uscc")) {
+		/* The note says which business; the history says how (a unit
+		 * that had it before is not "withdrawn": the business has it). */
+		say(&w, "%s", TR("经ODR转交经营者处理", "handed to the business through ODR"));
+	} else if (json_object_get(ao, "transfer_unit_id")) {
 		json_int_t u = jint(ao, "transfer_unit_id");
 		char *name = u ? store_unit_name(b->c->st, u) : NULL;
 		if (u)
@@ -240,6 +244,13 @@ static int intake_history_cb(const struct audit_row *a, void *ud)
 		json_int_t f = jint(ao, "recovered_fen");
 		say(&w, TR("挽回经济损失 %lld.%02lld 元", "money recovered: %lld.%02lld yuan"), (long long)(f / 100),
 		    (long long)(f % 100));
+	}
+	if (json_object_get(ao, "outcome")) {
+		const char *o = jstr(ao, "outcome");
+		if (*o)
+			say(&w, TR("调解结果：%s", "outcome: %s"), vocab_label(&vocab_outcome, o));
+		else
+			say(&w, "%s", TR("调解结果清除", "outcome cleared"));
 	}
 	if (json_object_get(ao, "notes")) {
 		if (!w.n)

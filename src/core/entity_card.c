@@ -117,6 +117,11 @@ static int read_card(struct build *b, struct zs_error *err)
 	if (!r && !b->rc)
 		r = store_entity_exposures(c->st, card->e.uscc, card->e.name, exposure_cb, b, err);
 	if (!r && !b->rc) {
+		card->odr_handed = store_intake_odr_count(c->st, card->e.uscc);
+		if (card->odr_handed < 0)
+			r = zs_fail(err, ZS_EFAIL, "%s", TR("无法读取经ODR转交的投诉", "cannot read the complaints handed over through ODR"));
+	}
+	if (!r && !b->rc) {
 		r = store_register_latest(c->st, &card->snapshot, err);
 		if (r == ZS_ENOTFOUND)
 			r = ZS_OK;
@@ -179,6 +184,7 @@ char *entity_card_json(const struct entity_card *card)
 	json_object_set_new(o, "leaders_on_shift", json_boolean(card->leaders_on_shift));
 	json_object_set_new(o, "intakes_tonight", json_integer(card->intakes_tonight));
 	json_object_set_new(o, "intakes_ever", json_integer(card->intakes_ever));
+	json_object_set_new(o, "odr_handed", json_integer(card->odr_handed));
 	json_t *list = json_array();
 	for (size_t i = 0; i < card->nintakes; i++) {
 		const struct intake *in = &card->intakes[i];
@@ -223,7 +229,13 @@ void entity_card_lines(const struct entity_card *card, entity_card_line_cb cb, v
 	cb(TR("登记状态", "state"), e->state, ud);
 	cb(TR("经营范围", "business scope"), e->scope, ud);
 	cb(TR("许可证号", "licences"), e->licences, ud);
-	cb(TR("ODR企业", "ODR enterprise"), e->odr ? TR("是", "yes") : TR("否", "no"), ud);
+	if (e->odr || card->odr_handed) {
+		snprintf(buf, sizeof buf, TR("%s，经ODR转交投诉 %lld 件", "%s; %lld complaints handed to it through ODR"),
+			 e->odr ? TR("是", "yes") : TR("否", "no"), (long long)card->odr_handed);
+		cb(TR("ODR企业", "ODR enterprise"), buf, ud);
+	} else {
+		cb(TR("ODR企业", "ODR enterprise"), TR("否", "no"), ud);
+	}
 	if (!card->nleaders)
 		cb(TR("今晚带班领导", "duty leader tonight"),
 		   e->unit_id ? TR("值班表里没有这个单位今天的带班领导", "the roster has no duty leader of this unit today") : "",

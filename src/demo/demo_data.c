@@ -405,7 +405,8 @@ static int read_calls(struct demo_night *n, const struct doc *d, struct zs_error
 	n->cctv = str(&x, "cctv");
 	if (x.fail || (r = one(d, "notes", &x, err)))
 		return x.fail ? x.fail : r;
-	only(&x, "duplicate answered to-verify accepted transfer refunded recovered apology tip-closed on-site "
+	only(&x, "duplicate answered to-verify accepted transfer refunded recovered apology no-agreement uscc "
+		 "tip-closed on-site "
 		 "no-evidence station");
 	n->n_duplicate = str(&x, "duplicate");
 	n->n_answered = str(&x, "answered");
@@ -415,6 +416,10 @@ static int read_calls(struct demo_night *n, const struct doc *d, struct zs_error
 	n->n_refunded = str(&x, "refunded");
 	list(&x, "recovered", true, &n->recovered);
 	n->n_apology = str(&x, "apology");
+	n->n_no_agreement = str(&x, "no-agreement");
+	list(&x, "uscc", true, &n->uscc);
+	if (!x.fail && n->uscc.n % 2)
+		x.fail = bad(x.d, x.r->line, x.err, TR("uscc 应为“主体 代码”成对：", "uscc takes \"subject code\" pairs: "), "uscc");
 	list(&x, "tip-closed", false, &n->tip_closed);
 	n->n_on_site = str(&x, "on-site");
 	n->n_no_evidence = str(&x, "no-evidence");

@@ -82,9 +82,10 @@ struct demo_night {
 	/* [words] */
 	const char *today, *yesterday, *days_ago, *repeat, *cctv;
 	/* [notes] */
-	const char *n_duplicate, *n_answered, *n_to_verify, *n_transfer, *n_refunded, *n_apology,
+	const char *n_duplicate, *n_answered, *n_to_verify, *n_transfer, *n_refunded, *n_apology, *n_no_agreement,
 		*n_on_site, *n_no_evidence, *station;
 	struct demo_list accepted, recovered, tip_closed;
+	struct demo_list uscc;   /* subject, its USCC, subject, … */
 	/* Every string above points into these (or into roster). */
 	char *text[3];
 };

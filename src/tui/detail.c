@@ -33,6 +33,9 @@ struct detail {
 	char initial[1024];   /* what the open prompt started with */
 	/* the current codes, where the vocabulary pick lists start */
 	char status[32], level[2], local[16];
+	char kind[16];        /* intake: complaint, tip, inquiry */
+	char subject[512];    /* intake: the business, for the ODR question */
+	const char *outcome;  /* intake: the outcome picked with 已办结 (a code; NULL: none) */
 	char action_kind[32]; /* exposure: the kind picked for the action being written */
 	struct word_pick *words; /* the open vocabulary pick list's rows */
 };
@@ -89,6 +92,8 @@ static void load_intake(struct tui *t, struct detail *d)
 	d->viewed = true;
 	const struct intake *i = &card.in;
 	snprintf(d->status, sizeof d->status, "%s", i->status);
+	snprintf(d->kind, sizeof d->kind, "%s", i->kind);
+	snprintf(d->subject, sizeof d->subject, "%s", i->subject);
 	d->exposure_id = i->exposure_id;
 	char tm[32];
 	add(d, C_TITLE, "#%lld  %s  %s  %s", (long long)i->id, vocab_label(&vocab_channel, i->channel), vocab_label(&vocab_kind, i->kind),
@@ -101,8 +106,13 @@ static void load_intake(struct tui *t, struct detail *d)
 	add(d, C_NORMAL, TRF("%s：%s", "%s: %s"), TR("登记人", "Logged by"), card.recorder);
 	if (i->exposure_id)
 		add(d, C_NORMAL, TRF("%s：#%lld %s", "%s: #%lld %s"), TR("关联曝光", "Exposure"), (long long)i->exposure_id, i->exposure_title);
-	if (*i->handling)
-		add(d, C_NORMAL, TRF("%s：%s %s", "%s: %s %s"), TR("处理方式", "Handling"), vocab_label(&vocab_handling, i->handling), i->transfer_unit);
+	if (*i->handling) {
+		char who[512];
+		add(d, C_NORMAL, TRF("%s：%s %s", "%s: %s %s"), TR("处理方式", "Handling"), vocab_label(&vocab_handling, i->handling),
+		    intake_handler(i, who, sizeof who));
+	}
+	if (*i->outcome)
+		add(d, C_NORMAL, TRF("%s：%s", "%s: %s"), TR("调解结果", "Outcome"), vocab_label(&vocab_outcome, i->outcome));
 	if (i->duplicate_of)
 		add(d, C_NORMAL, TRF("%s：#%lld", "%s: #%lld"), TR("重复于", "Duplicate of"), (long long)i->duplicate_of);
 	if (i->recovered_fen)
@@ -216,6 +226,7 @@ static bool pick_units(struct tui *t, void *self, int key);
 static bool pick_exposure(struct tui *t, void *self, int key);
 static bool pick_original(struct tui *t, void *self, int key);
 static bool pick_word(struct tui *t, void *self, int key);
+static bool key_odr(struct tui *t, void *self, int key);
 static bool open_linked(struct tui *t, void *self, int key);
 static bool local_pick(struct tui *t, void *self, int key);
 static bool local_nothing(struct tui *t, void *self, int key);
@@ -231,6 +242,7 @@ static bool key_help(struct tui *t, void *self, int key)
 static const struct key_binding intake_keys[] = {
 	{ { 's' }, "s", "改状态", "status", "改状态（从可改到的状态里选）", "change status (picked from those it may go to)", ROLE_OPERATOR, pick_word },
 	{ { 't' }, "t", "转办", "transfer", "转办到单位（从单位列表里选）", "transfer to a unit (picked from the list)", ROLE_OPERATOR, pick_unit },
+	{ { 'o' }, "o", "ODR", "ODR", "经ODR转交被投诉的经营者处理（它须是登记册中的ODR企业；先确认）", "hand the complaint to the business through ODR (an ODR enterprise in the register; asks first)", ROLE_OPERATOR, key_odr },
 	{ { 'l' }, "l", "关联曝光", "link", "关联曝光问题（从曝光列表里选，可打编号）", "link to an exposure (picked from the list; a number finds it)", ROLE_OPERATOR, pick_exposure },
 	{ { 'd' }, "d", "重复件", "duplicate", "标记为重复件（从最近的登记里选原件，从疑似重复的那件开始）", "mark as duplicate (the original picked from recent intakes, starting on the likely one)", ROLE_OPERATOR, pick_original },
 	{ { 'a' }, "a", "加备注", "note", "加备注", "add a note", ROLE_OPERATOR, ask },
@@ -310,13 +322,14 @@ static void done(struct tui *t, void *ud, const char *answer)
 	if (!d->exposure) {
 		struct intake_change ch = { 0 };
 		switch (d->action) {
-		case 's': ch.status = answer; break;
+		case 's': ch.status = answer; ch.outcome = d->outcome; break;
 		case 't': ch.transfer = answer; break;
 		case 'l': ch.exposure = answer; break;
 		case 'd': ch.duplicate_of = answer; break;
 		case 'a': ch.note = answer; break;
 		case 'm': ch.recovered = answer; break;
 		}
+		d->outcome = NULL;
 		r = intake_update(t->c, d->id, &ch, &err);
 	} else {
 		struct exposure_input in = { 0 };
@@ -410,14 +423,71 @@ static void word_pick_free(struct detail *d)
 /* A closed vocabulary's words as a pick list (status, level, local
  * involvement): typed text narrows it, Enter takes the word, nothing to
  * misspell.  An intake's status offers only where it may go from here. */
+/* 调解结果 for a complaint being closed: 达成协议, 未达成协议 or 不填;
+ * Esc leaves it open (nothing saved). */
+static void outcome_picked(struct tui *t, void *ud, int index, const char *row)
+{
+	struct detail *d = ud;
+	(void)row;
+	if (index < 0)
+		return;
+	d->outcome = index < (int)vocab_outcome.n ? vocab_outcome.items[index].code : NULL;
+	d->action = 's';
+	done(t, d, "closed");
+}
+
+static void ask_outcome(struct tui *t, struct detail *d)
+{
+	char *rows[8];
+	int n = 0;
+	for (size_t k = 0; k < vocab_outcome.n && n < 7; k++)
+		rows[n++] = (char *)TR(vocab_outcome.items[k].zh, vocab_outcome.items[k].en);
+	rows[n++] = (char *)TR("不填", "not given");
+	struct choose_opts o = { .start = 0 };
+	list_choose_opts(t, TR("调解结果：Enter 选定，Esc 取消（不办结）", "Mediation outcome: Enter picks, Esc cancels (not closed)"), rows, n,
+			 &o, outcome_picked, d);
+}
+
 static void word_picked(struct tui *t, void *ud, int index, const char *row)
 {
 	struct detail *d = ud;
 	(void)row;
 	struct word_pick *w = d->words;
-	if (w && index >= 0 && index < w->n)
+	/* Closing a complaint: how mediation ended is asked next. */
+	bool closing = w && index >= 0 && index < w->n && !d->exposure && d->action == 's' &&
+		       !strcmp(w->codes[index], "closed") && !strcmp(d->kind, "complaint");
+	if (closing)
+		ask_outcome(t, d);
+	else if (w && index >= 0 && index < w->n)
 		done(t, d, w->codes[index]);
 	word_pick_free(d);
+}
+
+static void odr_done(struct tui *t, void *ud, const char *answer)
+{
+	struct detail *d = ud;
+	if (!answer || (strcmp(answer, "y") && strcmp(answer, "Y")))
+		return;
+	struct intake_change ch = { .odr = true };
+	struct zs_error err = { 0 };
+	if (intake_update(t->c, d->id, &ch, &err))
+		tui_message(t, true, "%s", err.msg);
+	else
+		tui_message(t, false, "%s", TR("已经ODR转交经营者", "Handed to the business through ODR"));
+	reload(t, d);
+}
+
+/* ODR hand-over: a yes/no question first; the core decides whether the
+ * business is an ODR enterprise and says why not. */
+static bool key_odr(struct tui *t, void *self, int key)
+{
+	(void)key;
+	struct detail *d = self;
+	char q[768];
+	snprintf(q, sizeof q, TR("经ODR转交被投诉经营者「%s」处理？y/n ", "Hand this complaint to \"%s\" through ODR? y/n "),
+		 *d->subject ? d->subject : TR("（未填）", "(none)"));
+	prompt_confirm(t, q, odr_done, d);
+	return true;
 }
 
 /* An action: its kind from the list, then one prompt for the count and a

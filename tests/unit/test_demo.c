@@ -159,14 +159,20 @@ static void test_demo_night_is_always_the_same(void **state)
 	assert_int_equal(count_of(db, "SELECT count(*) FROM exposure_instruction"), 5);
 	assert_int_equal(count_of(db, "SELECT count(*) FROM intake"), 300);
 	assert_int_equal(count_of(db, "SELECT count(*) FROM intake WHERE duplicate_of IS NOT NULL"), 8);
-	assert_int_equal(count_of(db, "SELECT count(*) FROM intake WHERE status = 'transferred'"), 40);
+	assert_int_equal(count_of(db, "SELECT count(*) FROM intake WHERE status = 'transferred'"), 43);
 	assert_int_equal(count_of(db, "SELECT count(*) FROM outbox"), 17);
-	/* Every write audited: the night's 607 rows (two of them the credit
-	 * desk confirming local businesses), the two galas and the register's
-	 * import, after the database's own first row (its creator became
-	 * admin). */
-	assert_int_equal(count_of(db, "SELECT count(*) FROM audit"), 611);
+	/* Every write audited: the night's rows (two of them the credit desk
+	 * confirming local businesses; a complaint handed over through ODR
+	 * and then linked to its exposure writes two), the two galas and the
+	 * register's import, after the database's own first row (its creator
+	 * became admin). */
+	assert_int_equal(count_of(db, "SELECT count(*) FROM audit"), 607);
 	assert_int_equal(count_of(db, "SELECT count(*) FROM exposure_local"), 5);
+	/* Closed complaints carry their mediation outcome; four complaints
+	 * against an ODR enterprise were handed to it. */
+	assert_int_equal(count_of(db, "SELECT count(*) FROM intake WHERE kind = 'complaint' AND status = 'closed' AND outcome = ''"), 0);
+	assert_int_equal(count_of(db, "SELECT count(*) FROM intake WHERE outcome = 'no-agreement'"), 3);
+	assert_int_equal(count_of(db, "SELECT count(*) FROM intake WHERE odr_uscc <> '' AND handling = 'transfer'"), 4);
 	/* The district's register (data/demo/register.csv), as of 10 March. */
 	assert_int_equal(count_of(db, "SELECT count(*) FROM entity"), 3036);
 	char *as_of = text_of(db, "SELECT as_of FROM register_snapshot");
@@ -185,7 +191,7 @@ static void test_demo_night_is_always_the_same(void **state)
 	char hex[65];
 	night_hash(db, hex);
 	sqlite3_close(db);
-	assert_string_equal(hex, "83a23d6a1e4dbfea81a94f5e28ace628ced068c5ca01ac99fb1e725c8e3a1ab0");
+	assert_string_equal(hex, "4d9fcf76439e8bdd2bd572870769016910df543f51e666f56bcf86b7486b667e");
 }
 
 /* roster_import_rows checks each row as a file's row is checked and is all

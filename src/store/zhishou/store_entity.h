@@ -27,6 +27,17 @@ int64_t store_entity_count(struct store *st);
 /* The entity with this code; ZS_ENOTFOUND when there is none. */
 int store_entity_get(struct store *st, const char *code, struct entity *out, struct zs_error *err);
 
+/* ODR enterprises (entity_odr.c).  odr_clear unmarks every entity;
+ * odr_mark marks one (*found false: no entity has that code). */
+int store_entity_odr_clear(struct store *st, struct zs_error *err);
+int store_entity_odr_mark(struct store *st, const char *code, bool *found, struct zs_error *err);
+int64_t store_entity_odr_count(struct store *st);
+/* The code of the entity named exactly name: *n is 0, 1 or 2 (two or more:
+ * the name is not one entity's); *uscc malloc'd when *n > 0. */
+int store_entity_by_name(struct store *st, const char *name, char **uscc, int *n, struct zs_error *err);
+/* Complaints handed to the business with this code through ODR (-1: unreadable). */
+int64_t store_intake_odr_count(struct store *st, const char *uscc);
+
 #define STORE_ENTITY_SHORT 4
 
 /* A search: every given condition must hold.  fts: an FTS5 MATCH
