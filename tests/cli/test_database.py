@@ -428,11 +428,14 @@ class OneClock(ZsTestCase):
 class Upgrade(ZsTestCase):
     """A database made by an older zhishou is migrated when opened.  007
     rebuilds the outbox (to let local_set in): its events and their
-    deliveries stay, and the new event can be written."""
+    deliveries stay, and the new event can be written; 008 rebuilds it
+    again (opinion_major)."""
+
+    MIGRATIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "data", "migrations")
+    LATEST = len([f for f in os.listdir(MIGRATIONS) if f.endswith(".sql")])
 
     def old_database(self, version):
-        here = os.path.dirname(os.path.abspath(__file__))
-        mig = os.path.join(here, "..", "..", "data", "migrations")
+        mig = self.MIGRATIONS
         files = sorted(f for f in os.listdir(mig) if f.endswith(".sql"))[:version]
         path = self.env.path("old.db")
         con = sqlite3.connect(path)
@@ -460,7 +463,7 @@ class Upgrade(ZsTestCase):
         self.assertEqual(self.env.ok("expose", "list", "--format", "json", db=path).json()[0]["title"], "旧曝光")
         con = sqlite3.connect(path)
         try:
-            self.assertEqual(con.execute("PRAGMA user_version").fetchone()[0], 7)
+            self.assertEqual(con.execute("PRAGMA user_version").fetchone()[0], self.LATEST)
             self.assertEqual(con.execute("SELECT id, event FROM outbox").fetchall(), [(1, "exposure_new")])
             self.assertEqual(con.execute("SELECT outbox_id, robot, state FROM delivery").fetchall(), [(1, "r1", "sent")])
             self.assertEqual(con.execute("PRAGMA foreign_key_check").fetchall(), [])
