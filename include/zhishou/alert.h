@@ -16,6 +16,10 @@ int alert_exposure_new(struct zs_ctx *c, const struct exposure *e, struct zs_err
 /* Local involvement settled (exposure_local_set): 涉及 N 户 with the
  * confirmed businesses' names ("、"-joined), or 不涉及. */
 int alert_exposure_local(struct zs_ctx *c, const struct exposure *e, const char *names, struct zs_error *err);
+/* An opinion raised to 重大 (opinion_major): its title, level, platform
+ * and the linked exposure's title; never the linked intake's caller. */
+struct opinion;
+int alert_opinion_major(struct zs_ctx *c, const struct opinion *o, struct zs_error *err);
 int alert_exposure_changed(struct zs_ctx *c, const struct exposure *before, const struct exposure *after,
 			   struct zs_error *err);
 

@@ -30,6 +30,9 @@ extern const struct vocab vocab_level;          /* "1".."4" = 特别重大..一�
 extern const struct vocab vocab_action;         /* officers checked … */
 extern const struct vocab vocab_handling;       /* "" direct transfer */
 extern const struct vocab vocab_outcome;        /* agreed no-agreement (调解结果) */
+extern const struct vocab vocab_opinion_platform; /* weibo … other (舆情的平台) */
+extern const struct vocab vocab_opinion_level;  /* normal watch major */
+extern const struct vocab vocab_opinion_status; /* watching reported responded settled */
 extern const struct vocab vocab_unit_kind;      /* 科室 所 队 中心 其他 */
 extern struct vocab vocab_category;             /* filled from data/categories.txt by codes_init */
 

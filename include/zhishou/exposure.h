@@ -23,6 +23,10 @@ int exposure_update(struct zs_ctx *c, int64_t id, const struct exposure_input *i
 int exposure_add_action(struct zs_ctx *c, int64_t id, const char *kind, const char *count,
 			const char *note, struct zs_error *err);
 int exposure_instruct(struct zs_ctx *c, int64_t id, const char *text, struct zs_error *err);
+/* Who may write an instruction (批示): a leader.  The one rule, also for
+ * what is approved in the same way (an opinion's response wording);
+ * ZS_EPERM naming what_zh / what_en otherwise. */
+int exposure_instruction_require(struct zs_ctx *c, const char *what_zh, const char *what_en, struct zs_error *err);
 
 /* The default deadline for something aired at t: deadline_hour (08:00) on
  * the next morning in the display zone. */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "zhishou/member.h"
+#include "zhishou/opinion.h"
 #include "zhishou/alert.h"
 #include "zhishou/rules.h"
 #include "zhishou/codes.h"
@@ -24,6 +25,7 @@ const char *alert_event_label(const char *event)
 		{ "deadline_passed", "已超时限", "deadline passed" },
 		{ "digest", "关联投诉摘要", "linked intakes digest" },
 		{ "handover_signed", "交接班", "handover signed" },
+		{ "opinion_major", "重大舆情", "major opinion" },
 	};
 	static const struct vocab v = { "事件", "event", labels, sizeof labels / sizeof labels[0] };
 	return vocab_label(&v, event);
@@ -61,6 +63,16 @@ int alert_exposure_local(struct zs_ctx *c, const struct exposure *e, const char 
 	json_t *p = json_pack("{s:s, s:s, s:I, s:s}", "title", e->title, "local", e->local, "count",
 			      (json_int_t)e->local_count, "names", names);
 	return add(c, "local_set", e->id, NULL, p, NULL, err);
+}
+
+int alert_opinion_major(struct zs_ctx *c, const struct opinion *o, struct zs_error *err)
+{
+	/* The opinion as the public saw it and the exposure it echoes: no
+	 * intake, no caller, even when one is linked. */
+	json_t *p = json_pack("{s:I, s:s, s:s, s:s, s:o}", "opinion_id", (json_int_t)o->id, "title", o->title,
+			      "level", o->level, "platform", o->platform, "exposure_title",
+			      o->exposure_title && *o->exposure_title ? json_string(o->exposure_title) : json_null());
+	return add(c, "opinion_major", o->exposure_id, NULL, p, NULL, err);
 }
 
 static bool same(const char *a, const char *b)

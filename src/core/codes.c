@@ -96,6 +96,34 @@ static const struct code_label outcomes[] = {
 };
 const struct vocab vocab_outcome = { "调解结果", "outcome", outcomes, N(outcomes) };
 
+/* The publicity office's opinion watch (舆情, migration 008): where it was
+ * seen, how serious, where it stands. */
+static const struct code_label opinion_platforms[] = {
+	{ "weibo", "微博", "Weibo" },
+	{ "wechat", "微信", "WeChat" },
+	{ "douyin", "抖音", "Douyin" },
+	{ "toutiao", "今日头条", "Toutiao" },
+	{ "news", "新闻网站", "news site" },
+	{ "forum", "论坛", "forum" },
+	{ "other", "其他", "other" },
+};
+const struct vocab vocab_opinion_platform = { "平台", "platform", opinion_platforms, N(opinion_platforms) };
+
+static const struct code_label opinion_levels[] = {
+	{ "normal", "一般", "normal" },
+	{ "watch", "关注", "watch" },
+	{ "major", "重大", "major" },
+};
+const struct vocab vocab_opinion_level = { "舆情级别", "opinion level", opinion_levels, N(opinion_levels) };
+
+static const struct code_label opinion_statuses[] = {
+	{ "watching", "监测中", "watching" },
+	{ "reported", "已报告", "reported" },
+	{ "responded", "已回应", "responded" },
+	{ "settled", "已平息", "settled" },
+};
+const struct vocab vocab_opinion_status = { "舆情状态", "opinion status", opinion_statuses, N(opinion_statuses) };
+
 static const struct code_label unit_kinds[] = {
 	{ "科室", "科室", "office" },
 	{ "所", "所", "station" },

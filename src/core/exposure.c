@@ -350,9 +350,14 @@ int exposure_add_action(struct zs_ctx *c, int64_t id, const char *kind, const ch
 	return r;
 }
 
+int exposure_instruction_require(struct zs_ctx *c, const char *what_zh, const char *what_en, struct zs_error *err)
+{
+	return role_require(c, ROLE_LEADER, what_zh, what_en, err);
+}
+
 int exposure_instruct(struct zs_ctx *c, int64_t id, const char *text, struct zs_error *err)
 {
-	int rr_ = role_require(c, ROLE_LEADER, "批示", "writing an instruction", err);
+	int rr_ = exposure_instruction_require(c, "批示", "writing an instruction", err);
 	if (rr_)
 		return rr_;
 	struct exposure_instruction a = { .exposure_id = id, .at = c->now };

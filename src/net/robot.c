@@ -393,6 +393,28 @@ static void text_local_set(struct buf *b, const struct robot_event *ev, json_t *
 	free(names);
 }
 
+/* 重大舆情: the opinion's own number (not an exposure's) and title, where it
+ * was seen, and the exposure it echoes. */
+static void text_opinion_major(struct buf *b, json_t *p)
+{
+	struct facts f = { b, false };
+	int64_t id;
+	buf_puts(b, TAG "重大舆情");
+	if (fact_int(p, "opinion_id", &id) && id > 0)
+		buf_printf(b, " #%" PRId64, id);
+	char *title = fact_str(p, "title");
+	buf_puts(b, "：");
+	buf_puts(b, title && *title ? title : "（无标题）");
+	buf_puts(b, "\n");
+	free(title);
+	fact_code(&f, p, "level", "级别：", &vocab_opinion_level);
+	fact_code(&f, p, "platform", "平台：", &vocab_opinion_platform);
+	char *x = fact_str(p, "exposure_title");
+	if (x && *x)
+		fact(&f, "关联曝光：", x);
+	free(x);
+}
+
 static void text_deadline(struct buf *b, const struct robot_event *ev, json_t *p, bool passed)
 {
 	struct facts f = { b, false };
@@ -479,6 +501,7 @@ static const struct event_spec {
 	{ "deadline_passed", { "title", "deadline", "status", "lead_unit", NULL } },
 	{ "digest", { "title", "new", "total", "minutes", NULL } },
 	{ "handover_signed", { "by", "note_given", "open_intakes", "open_exposures", "accepted", NULL } },
+	{ "opinion_major", { "opinion_id", "title", "level", "platform", "exposure_title", NULL } },
 };
 
 static const struct event_spec *event_find(const char *name)
@@ -530,6 +553,8 @@ char *robot_event_text(const struct robot_event *ev, size_t max_bytes)
 		text_deadline(&b, ev, p, true);
 	else if (!strcmp(spec->name, "digest"))
 		text_digest(&b, ev, p);
+	else if (!strcmp(spec->name, "opinion_major"))
+		text_opinion_major(&b, p);
 	else
 		text_handover(&b, p);
 	json_decref(p);

@@ -228,6 +228,19 @@ static void test_text_events(void **state)
 	assert_lacks(s, "分钟");
 	free(s);
 
+	s = text_of("opinion_major", "{\"opinion_id\":3,\"title\":\"某酸菜视频转发过万\",\"level\":\"major\","
+				     "\"platform\":\"douyin\",\"exposure_title\":\"老坛酸菜\"}");
+	assert_has(s, "【3·15值守】重大舆情 #3：某酸菜视频转发过万");
+	assert_has(s, "级别：重大");
+	assert_has(s, "平台：抖音");
+	assert_has(s, "关联曝光：老坛酸菜");
+	free(s);
+	s = text_of("opinion_major", "{\"opinion_id\":4,\"title\":\"T\",\"level\":\"major\",\"platform\":\"weibo\","
+				     "\"exposure_title\":null}");
+	assert_has(s, "平台：微博");
+	assert_lacks(s, "关联曝光");
+	free(s);
+
 	s = text_of("handover_signed", "{\"by\":\"王强、李娜\",\"note_given\":true,\"open_intakes\":7,"
 				       "\"open_exposures\":2,\"accepted\":false}");
 	assert_has(s, "【3·15值守】交接班已签字");
@@ -265,7 +278,7 @@ static void test_text_private_facts_never_shown(void **state)
 {
 	(void)state;
 	static const char *const events[] = { "exposure_new", "level_raised", "status_changed", "lead_set",
-					      "local_set", "deadline_soon", "deadline_passed", "digest", "handover_signed",
+					      "local_set", "deadline_soon", "deadline_passed", "digest", "handover_signed", "opinion_major",
 					      "unknown_event" };
 	static const char *const words[] = PRIVATE_WORDS;
 	const char *payload = "{\"title\":\"某品牌酸菜\",\"by\":\"王强\",\"level\":2,\"new\":1,\"total\":3" PRIVATE "}";
