@@ -96,6 +96,9 @@ extern const struct cmd_entry cmd_init_entry, cmd_board_entry, cmd_search_entry,
 	cmd_member_update_entry, cmd_member_remove_entry, cmd_member_list_entry, cmd_demo_clock_entry,
 	cmd_entity_import_entry, cmd_entity_search_entry, cmd_entity_show_entry;
 
+extern const struct cmd_entry cmd_opinion_add_entry, cmd_opinion_list_entry, cmd_opinion_show_entry,
+	cmd_opinion_update_entry;
+
 /* Print "zhishou: msg" to stderr and return the exit status for the error. */
 int cli_error(const struct zs_error *err);
 /* Print a usage error naming the command and return 2. */
