@@ -78,6 +78,14 @@ struct board_snapshot {
 	size_t nexposures;
 	struct roster_entry *duty;  /* on shift now, by unit, leader first */
 	size_t nduty;
+	/* The opinion watch (舆情): open ones (not 已平息), and the 重大 among
+	 * them, newest first. */
+	int64_t opinions_open;
+	struct board_opinion {
+		int64_t id;
+		char *title;
+	} *opinions_major;
+	size_t nopinions_major;
 };
 
 /* Read every part even when one fails (show what can be shown): returns

@@ -193,11 +193,35 @@ static int print_json(struct cli *cli, const struct board_snapshot *s)
 						     "landline", r->landline));
 	}
 	json_object_set_new(root, "on_duty", arr);
+	arr = json_array();
+	for (size_t i = 0; i < s->nopinions_major; i++)
+		json_array_append_new(arr, json_pack("{s:I, s:s}", "id", (json_int_t)s->opinions_major[i].id, "title",
+						     s->opinions_major[i].title));
+	json_object_set_new(root, "opinions", json_pack("{s:I, s:o}", "open", (json_int_t)s->opinions_open, "major", arr));
 	char *txt = json_dumps(root, JSON_INDENT(2));
 	puts(txt);
 	free(txt);
 	json_decref(root);
 	return 0;
+}
+
+/* The opinion watch, when anything is open: the count, then each 重大 one
+ * on one line, its title cut to the width. */
+static void print_opinions(const struct board_snapshot *s, int width)
+{
+	char line[640], head[64], title[512];
+	if (!s->opinions_open)
+		return;
+	snprintf(line, sizeof line, TR("\n舆情（未平息 %lld，重大 %zu）：", "\nOpinions (open %lld, major %zu):"),
+		 (long long)s->opinions_open, s->nopinions_major);
+	out_wrap(stdout, width, 2, line);
+	for (size_t i = 0; i < s->nopinions_major; i++) {
+		snprintf(head, sizeof head, TR("  [重大] #%lld ", "  [major] #%lld "), (long long)s->opinions_major[i].id);
+		int room = width - text_width(head);
+		text_fit_cols(s->opinions_major[i].title, room < 8 ? 8 : room, false, title, sizeof title);
+		snprintf(line, sizeof line, "%s%s", head, title);
+		out_line(stdout, line);
+	}
 }
 
 static void print_text(struct cli *cli, const struct board_snapshot *s, const struct board_opts *o)
@@ -242,6 +266,7 @@ static void print_text(struct cli *cli, const struct board_snapshot *s, const st
 		print_exposure(&s->exposures[i], s->now, width);
 	if (!s->nexposures)
 		out_line(stdout, TR("  （无）", "  (none)"));
+	print_opinions(s, width);
 	/* Folded to the duty leaders: the whole list is roster list --now. */
 	size_t leaders = 0;
 	for (size_t i = 0; i < s->nduty; i++)

@@ -10,6 +10,7 @@
 #include "zhishou/codes.h"
 #include "zhishou/fields.h"
 #include "zhishou/i18n.h"
+#include "zhishou/opinion.h"
 #include "zhishou/store.h"
 #include "zhishou/timeutil.h"
 
@@ -225,6 +226,24 @@ static int snap_duty(const struct roster_entry *r, void *ud)
 	return 0;
 }
 
+/* Open opinions come 重大 first: count them all, keep the 重大 ones' titles. */
+static int snap_opinion(const struct opinion *o, void *ud)
+{
+	struct board_snapshot *s = ud;
+	s->opinions_open++;
+	if (strcmp(o->level, "major"))
+		return 0;
+	struct board_opinion *n = realloc(s->opinions_major, (s->nopinions_major + 1) * sizeof *n);
+	if (!n)
+		return ZS_EFAIL;
+	s->opinions_major = n;
+	n[s->nopinions_major].id = o->id;
+	if (!(n[s->nopinions_major].title = strdup(o->title)))
+		return ZS_EFAIL;
+	s->nopinions_major++;
+	return 0;
+}
+
 static void keep_first(int *rc, struct zs_error *first, int r, const struct zs_error *err)
 {
 	if (r && !*rc) {
@@ -267,6 +286,9 @@ int board_snapshot_kept(struct zs_ctx *c, struct board_tally *t, struct board_sn
 	zs_clear(&e);
 	r = store_roster_each(c->st, NULL, c->now, snap_duty, &p, &e);
 	keep_first(&rc, &first, r, &e);
+	zs_clear(&e);
+	r = opinion_list(c, true, 0, snap_opinion, s, &e);
+	keep_first(&rc, &first, r, &e);
 	if (tx)
 		store_read_end(c->st);
 	if (rc && err)
@@ -284,5 +306,8 @@ void board_snapshot_clear(struct board_snapshot *s)
 	for (size_t i = 0; i < s->nduty; i++)
 		roster_entry_clear(&s->duty[i]);
 	free(s->duty);
+	for (size_t i = 0; i < s->nopinions_major; i++)
+		free(s->opinions_major[i].title);
+	free(s->opinions_major);
 	memset(s, 0, sizeof *s);
 }

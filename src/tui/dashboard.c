@@ -301,6 +301,24 @@ static bool has_instruction(const struct dashboard *d)
 	return false;
 }
 
+/* The opinion watch on the board's title line, after the title: open
+ * opinions and the 重大 ones by title (red), cut to the room left; Y opens
+ * them.  Returns where the line's free room starts. */
+static int paint_opinions(struct tui *t, struct dashboard *d, int y, int x, int w)
+{
+	const struct board_snapshot *s = &d->snap;
+	if (!s->opinions_open || x >= w - 8)
+		return x - 3;
+	char line[640], cut[640];
+	size_t n = (size_t)snprintf(line, sizeof line, TR(" 舆情 %lld", " opinions %lld"), (long long)s->opinions_open);
+	for (size_t i = 0; i < s->nopinions_major && n < sizeof line - 8; i++)
+		n += (size_t)snprintf(line + n, sizeof line - n, "%s%s", i ? TR("；", "; ") : TR(" 重大：", " major: "),
+				      s->opinions_major[i].title);
+	text_fit_cols(line, w - x - 2, false, cut, sizeof cut - 1);
+	strcat(cut, " ");
+	return x + tui_text(t, y, x, text_width(cut), cut, s->nopinions_major ? C_OVERDUE : C_DIM);
+}
+
 static void paint_board(struct tui *t, struct dashboard *d, int y, int h, int w)
 {
 	char title[256];
@@ -311,6 +329,7 @@ static void paint_board(struct tui *t, struct dashboard *d, int y, int h, int w)
 		snprintf(title, sizeof title, TR("晚会曝光问题（未结 %d）", "Exposures (open %d)"), d->nexp);
 	tui_hline(t, y, 0, w);
 	tui_text(t, y, 2, text_width(title) + 2, title, d->focus == PANE_BOARD ? C_HEADER : C_TITLE);
+	int more_x = paint_opinions(t, d, y, 2 + text_width(title) + 3, w);
 	if (!d->nexp) {
 		tui_text(t, y + 1, 1, w - 1, TR("（暂无未结的曝光问题；按 e 登记）", "(no open exposures; press e to log one)"), C_DIM);
 		return;
@@ -335,7 +354,7 @@ static void paint_board(struct tui *t, struct dashboard *d, int y, int h, int w)
 		int below = d->nexp - rows - d->exp_top;
 		snprintf(more, sizeof more, TR(" 还有 %d 项：Tab 选中后 ↑↓ 滚动 ", " %d more: Tab here, then arrows "), below > 0 ? below : d->nexp - rows);
 		int mw = text_width(more);
-		if (mw < w - text_width(title) - 6)
+		if (mw < w - more_x - 1)
 			tui_text(t, y, w - mw - 1, mw, more, C_WARN);
 	}
 	if (d->exp_sel < d->exp_top)
