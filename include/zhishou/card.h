@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "zhishou/ctx.h"
+#include "zhishou/opinion.h"
 #include "zhishou/model.h"
 #include "zhishou/privacy.h"
 #include "zhishou/rules.h"
@@ -80,6 +81,8 @@ struct exposure_card {
 	size_t nlinked;
 	int64_t linked_total;
 	unsigned may;
+	struct opinion *opinions;  /* the opinion watch's records echoing it: open first, by level */
+	size_t nopinions;
 };
 
 int exposure_card_build(struct zs_ctx *c, int64_t id, struct exposure_card *card, struct zs_error *err);

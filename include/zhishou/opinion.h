@@ -28,6 +28,8 @@ struct opinion {
 	char *created_by;
 };
 void opinion_clear(struct opinion *o);         /* defined by the store */
+/* A deep copy; false (dst cleared) when memory ran out. */
+bool opinion_copy(struct opinion *dst, const struct opinion *src);
 
 struct opinion_note {
 	int64_t id, opinion_id, at;

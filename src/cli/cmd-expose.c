@@ -201,6 +201,26 @@ static void kv(const char *label, const char *value)
 	out_line(stdout, line);
 }
 
+/* The opinion watch's records echoing it, one line each. */
+static void print_opinions(const struct exposure_card *card)
+{
+	char line[1024], cut[256], t[40];
+	if (!card->nopinions)
+		return;
+	snprintf(line, sizeof line, TR("舆情（%zu 条，zhishou opinion show 编号）：", "opinions (%zu, zhishou opinion show ID):"),
+		 card->nopinions);
+	out_line(stdout, line);
+	for (size_t k = 0; k < card->nopinions; k++) {
+		const struct opinion *o = &card->opinions[k];
+		snprintf(line, sizeof line, "  #%lld %s %s %s %s %s", (long long)o->id,
+			 vocab_label(&vocab_opinion_level, o->level), vocab_label(&vocab_opinion_status, o->status),
+			 time_format(o->found_at, TIME_SHORT, t, sizeof t), vocab_label(&vocab_opinion_platform, o->platform),
+			 o->title);
+		text_fit_cols(line, 76, false, cut, sizeof cut);
+		out_line(stdout, cut);
+	}
+}
+
 static const struct option show_exec_opts[] = { { "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 } };
 static int show_exec(struct cli *cli, int argc, char **argv)
 {
@@ -258,6 +278,7 @@ static int show_exec(struct cli *cli, int argc, char **argv)
 			 x->kind == TL_INSTRUCTION ? TR("批示：", "instruction: ") : "", x->what, x->who);
 		out_line(stdout, line);
 	}
+	print_opinions(&card);
 	snprintf(buf, sizeof buf, TR("关联登记（%lld 件，最新 %d 件）：", "linked intakes (%lld, newest %d):"),
 		 (long long)card.linked_total, CARD_LINKED_MAX);
 	out_line(stdout, buf);

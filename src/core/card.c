@@ -524,6 +524,20 @@ static int linked_cb(const struct intake *i, void *ud)
 	return 0;
 }
 
+static int card_opinion_cb(const struct opinion *o, void *ud)
+{
+	struct exposure_build *b = ud;
+	struct exposure_card *card = b->card;
+	struct opinion *v = realloc(card->opinions, (card->nopinions + 1) * sizeof *v);
+	if (!v)
+		return b->rc = ZS_EFAIL;
+	card->opinions = v;
+	if (!opinion_copy(&v[card->nopinions], o))
+		return b->rc = ZS_EFAIL;
+	card->nopinions++;
+	return 0;
+}
+
 static unsigned exposure_may(struct zs_ctx *c)
 {
 	enum role r = member_role(c);
@@ -558,6 +572,7 @@ int exposure_card_build(struct zs_ctx *c, int64_t id, struct exposure_card *card
 		r = r || b.rc ? r : store_instruction_each(c->st, id, instruction_cb, &b, err);
 		struct intake_filter f = { .exposure_id = id, .limit = CARD_LINKED_MAX };
 		r = r || b.rc ? r : store_intake_each(c->st, &f, linked_cb, &b, err);
+		r = r || b.rc ? r : opinion_list(c, false, id, card_opinion_cb, &b, err);
 		store_read_end(c->st);
 	}
 	if (!r && b.rc)
@@ -584,6 +599,9 @@ void exposure_card_clear(struct exposure_card *card)
 	for (size_t i = 0; i < card->nlinked; i++)
 		intake_clear(&card->linked[i]);
 	free(card->linked);
+	for (size_t i = 0; i < card->nopinions; i++)
+		opinion_clear(&card->opinions[i]);
+	free(card->opinions);
 	memset(card, 0, sizeof *card);
 }
 
@@ -632,5 +650,9 @@ char *exposure_card_json(const struct exposure_card *card)
 	}
 	json_object_set_new(o, "linked", linked);
 	json_object_set_new(o, "linked_total", json_integer(card->linked_total));
+	json_t *opinions = json_array();
+	for (size_t i = 0; i < card->nopinions; i++)
+		json_array_append_new(opinions, record_object(opinion_json(&card->opinions[i])));
+	json_object_set_new(o, "opinions", opinions);
 	return dump_and_free(o);
 }

@@ -320,19 +320,17 @@ static int load(struct zs_ctx *c, int64_t id, struct opinion *o, struct zs_error
 	return r;
 }
 
-static void copy_opinion(struct opinion *dst, const struct opinion *src)
+bool opinion_copy(struct opinion *dst, const struct opinion *src)
 {
 	*dst = *src;
-	dst->platform = strdup(src->platform);
-	dst->title = strdup(src->title);
-	dst->url = strdup(src->url);
-	dst->summary = strdup(src->summary);
-	dst->level = strdup(src->level);
-	dst->status = strdup(src->status);
-	dst->response = strdup(src->response);
-	dst->response_by = strdup(src->response_by);
-	dst->exposure_title = strdup(src->exposure_title);
-	dst->created_by = strdup(src->created_by);
+	char **fields[] = { &dst->platform, &dst->title, &dst->url, &dst->summary, &dst->level, &dst->status,
+			    &dst->response, &dst->response_by, &dst->exposure_title, &dst->created_by };
+	bool ok = true;
+	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
+		ok &= (*fields[i] = strdup(*fields[i] ? *fields[i] : "")) != NULL;
+	if (!ok)
+		opinion_clear(dst);
+	return ok;
 }
 
 /* Write an update's change and its audit row; ZS_EINPUT when nothing
@@ -380,8 +378,8 @@ int opinion_update(struct zs_ctx *c, int64_t id, const struct opinion_input *in,
 		free(note);
 		return r;
 	}
-	copy_opinion(&after, &before);
-	r = apply(c, &after, in, err);
+	r = opinion_copy(&after, &before) ? ZS_OK : zs_fail(err, ZS_EFAIL, "%s", TR("内存不足", "out of memory"));
+	r = r ? r : apply(c, &after, in, err);
 	r = r ? r : write_update(c, &before, &after, note, err);
 	/* Raised to 重大 now: the leaders hear it once, not on every update. */
 	if (!r && is_major(&after) && !is_major(&before)) {

@@ -195,6 +195,17 @@ static void load_exposure(struct tui *t, struct detail *d)
 	add_local(t, d, e);
 	add(d, C_TITLE, "%s", TR("处置经过（按时间：措施、批示、变更）", "Timeline (actions, instructions, changes)"));
 	add_timeline(d, &card.timeline);
+	if (card.nopinions)
+		add(d, C_TITLE, TR("舆情 %zu 条", "Opinions: %zu"), card.nopinions);
+	for (size_t k = 0; k < card.nopinions; k++) {
+		const struct opinion *o = &card.opinions[k];
+		add(d, !strcmp(o->level, "major") ? C_OVERDUE : C_NORMAL, "  #%lld %s %s %s %s %s", (long long)o->id,
+		    vocab_label(&vocab_opinion_level, o->level), vocab_label(&vocab_opinion_status, o->status),
+		    time_format(o->found_at, TIME_CLOCK, tm, sizeof tm), vocab_label(&vocab_opinion_platform, o->platform),
+		    o->title);
+		if (*o->response)
+			add(d, C_DIM, TR("    回应口径：%s", "    response: %s"), o->response);
+	}
 	add(d, C_TITLE, TR("关联登记 %lld 件（最新 %d 件）", "Linked intakes: %lld (newest %d)"), (long long)card.linked_total,
 	    CARD_LINKED_MAX);
 	d->first_linked = d->pager.n;

@@ -160,6 +160,43 @@ class Record(Base):
         self.assertFalse(bad_chars(text, allow_newline=True), text)
 
 
+class Shown(Base):
+    def test_board_counts_open_and_names_major(self):
+        """zhishou board (text and json): the open opinions' count and the
+        重大 ones by title, one line each cut to the width; settled ones
+        leave it; none open: no section."""
+        self.assertNotIn("舆情", self.env.ok("board", "--width", "60").out)
+        self.assertEqual(self.env.ok("board", "--format", "json").json()["opinions"], {"open": 0, "major": []})
+        long_title = "某地酸菜视频在抖音热传称本地超市仍有土坑酸菜在售评论区大量网友要求监管部门说明情况" * 2
+        a = self.add("--platform", "douyin", "--title", long_title, "--level", "重大")
+        self.add("--platform", "weibo", "--title", "一般的帖子")
+        c = self.add("--platform", "weibo", "--title", "平息的", "--level", "重大")
+        self.env.ok("opinion", "update", str(c), "--status", "已平息")
+        j = self.env.ok("board", "--format", "json").json()["opinions"]
+        self.assertEqual(j, {"open": 2, "major": [{"id": a, "title": long_title}]})
+        out = self.env.ok("board", "--width", "60").out
+        self.assertIn("舆情（未平息 2，重大 1）：", out)
+        line = [ln for ln in out.splitlines() if ln.startswith("  [重大] #%d " % a)]
+        self.assertEqual(len(line), 1, out)
+        from zs import display_width
+        self.assertLessEqual(display_width(line[0]), 60)
+        self.assertNotIn("平息的", out)
+        self.assertNotIn("一般的帖子", out)
+
+    def test_exposure_detail_lists_its_opinions(self):
+        a = self.add("--platform", "douyin", "--title", "酸菜视频", "--exposure", str(self.eid), "--level", "关注")
+        self.add("--platform", "weibo", "--title", "别的事")
+        b = self.add("--platform", "news", "--title", "新闻报道", "--exposure", str(self.eid))
+        self.env.ok("opinion", "update", str(b), "--status", "已平息")
+        x = self.env.exposure(self.eid)
+        self.assertEqual([o["id"] for o in x["opinions"]], [a, b])
+        out = self.env.ok("expose", "show", str(self.eid)).out
+        self.assertIn("舆情（2 条", out)
+        self.assertIn("#%d 关注 监测中 03-15 21:40 抖音 酸菜视频" % a, out)
+        self.assertIn("#%d 一般 已平息" % b, out)
+        self.assertNotIn("别的事", out)
+
+
 class Refused(Base):
     def refused(self, needle, *args, rc=None):
         before = self.state()
