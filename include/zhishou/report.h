@@ -34,6 +34,8 @@ enum report_measure {
 	RM_SEIZURES,
 	RM_NOTICES,
 	RM_EXPOSURES,         /* exposures aired in the period */
+	RM_OPINIONS,          /* opinions (舆情) found in the period */
+	RM_OPINIONS_MAJOR,    /* … of level 重大 */
 	RM_COUNT
 };
 

@@ -29,6 +29,7 @@
 #include "zhishou/embedded.h"
 #include "zhishou/fields.h"
 #include "zhishou/i18n.h"
+#include "zhishou/opinion.h"
 #include "zhishou/report.h"
 #include "zhishou/store.h"
 #include "zhishou/text.h"
@@ -54,6 +55,8 @@ static const char *const measure_names[RM_COUNT] = {
 	[RM_SEIZURES] = "seizures",
 	[RM_NOTICES] = "notices",
 	[RM_EXPOSURES] = "exposures",
+	[RM_OPINIONS] = "opinions",
+	[RM_OPINIONS_MAJOR] = "opinions_major",
 };
 
 /* The exposure_action kind (codes.h vocab_action) behind each action measure. */
@@ -748,7 +751,7 @@ int report_build(struct zs_ctx *c, const struct report_params *p, struct report 
 
 	/* Only the reads the template's rows need. */
 	bool need_groups = false, need_handling = false, need_actions = false, need_exposures = false,
-	     need_manual = false;
+	     need_manual = false, need_opinions = false;
 	for (int i = 0; i < out->t.nrows; i++) {
 		switch (out->t.rows[i].measure) {
 		case RM_MANUAL: need_manual = true; break;
@@ -756,6 +759,7 @@ int report_build(struct zs_ctx *c, const struct report_params *p, struct report 
 			need_groups = true; break;
 		case RM_HANDLED_DIRECT: case RM_TRANSFERRED: case RM_RECOVERED_WAN: need_handling = true; break;
 		case RM_EXPOSURES: need_exposures = true; break;
+		case RM_OPINIONS: case RM_OPINIONS_MAJOR: need_opinions = true; break;
 		default: need_actions = true; break;
 		}
 	}
@@ -768,6 +772,8 @@ int report_build(struct zs_ctx *c, const struct report_params *p, struct report 
 		r = store_report_action_sums(c->st, since, until, action_cb, &t, err);
 	if (!r && need_exposures)
 		r = store_report_exposures_aired(c->st, since, until, &t.m[RM_EXPOSURES], err);
+	if (!r && need_opinions)
+		r = opinion_count(c, since, until, &t.m[RM_OPINIONS], &t.m[RM_OPINIONS_MAJOR], err);
 	if (!r && need_manual) {
 		struct manual mm = { out, false };
 		r = store_report_value_each(c->st, out->t.name, out->year, manual_cb, &mm, err);

@@ -121,6 +121,14 @@ def build_night(env):
         assert got == i, (got, i)
     for u in UPDATES:
         env.ok("log", "update", str(u[0]), *u[1:])
+    # Opinions (舆情): two of the night's (one 重大, one settled), one of
+    # last night's, outside the period.
+    env.ok("opinion", "add", "--platform", "weibo", "--title", "酸菜热搜", "--found", "2026-03-15 20:30",
+           "--level", "重大", "--exposure", "1")
+    env.ok("opinion", "add", "--platform", "douyin", "--title", "4S店视频", "--found", "2026-03-15 21:00")
+    env.ok("opinion", "update", "2", "--status", "已平息")
+    env.ok("opinion", "add", "--platform", "forum", "--title", "预付卡帖子", "--found", "2026-03-14 20:10",
+           "--level", "重大")
 
 
 def expected_values(env, since, until):
@@ -150,6 +158,10 @@ def expected_values(env, since, until):
                 sums[a["kind"]] = sums.get(a["kind"], 0) + a["count"]
     for measure, kind in MEASURE_KIND.items():
         exp[measure] = sums.get(kind, 0)
+    opinions = [o for o in env.ok("opinion", "list", "--all", "--format", "json").json()
+                if since <= ts(o["found_at"]) < until]
+    exp["opinions"] = len(opinions)
+    exp["opinions_major"] = sum(o["level"] == "major" for o in opinions)
     return exp, inp
 
 
@@ -250,7 +262,8 @@ class ReportNight(unittest.TestCase):
         self.assertTrue(any(i["status"] == "rejected" and i["handling"] == "transfer" for i in self.in_period))
         self.assertTrue(any(i["status"] == "duplicate" and i["recovered_fen"] for i in self.in_period))
         for k in ("complaints", "tips", "inquiries", "gala", "handled_direct", "transferred", "officers",
-                  "businesses_checked", "interviews", "seizures", "cases", "notices", "exposures"):
+                  "businesses_checked", "interviews", "seizures", "cases", "notices", "exposures", "opinions",
+                  "opinions_major"):
             self.assertGreater(e[k], 0, k)
         self.assertGreater(e["recovered_wan"], 0)
         self.assertEqual(e["received"], e["complaints"] + e["tips"] + e["inquiries"])
