@@ -23,6 +23,7 @@
 #include "zhishou/exposure.h"
 #include "zhishou/i18n.h"
 #include "zhishou/intake.h"
+#include "zhishou/opinion.h"
 #include "zhishou/roster.h"
 #include "zhishou/timeutil.h"
 
@@ -232,6 +233,37 @@ static int fill_exposures(struct demo *d)
 	}
 	for (size_t i = 0; i < d->n->nsteps && !r; i++)
 		r = run_step(d, &d->n->steps[i]);
+	return r;
+}
+
+/* What the publicity office saw online, recorded as it was (with a note),
+ * then the duty leader's approved response where there is one. */
+static int fill_opinions(struct demo *d)
+{
+	int r = ZS_OK;
+	for (size_t i = 0; i < d->n->nopinions && !r; i++) {
+		const struct demo_opinion *o = &d->n->opinions[i];
+		char found[32], exposure[24] = "";
+		time_format(time_from_local(d->year, 3, 15, o->found), TIME_FULL, found, sizeof found);
+		if (o->exposure < d->n->nexposures)
+			snprintf(exposure, sizeof exposure, "%lld", (long long)d->exposure_id[o->exposure]);
+		struct opinion_input in = {
+			.platform = o->platform, .title = o->title, .url = o->url, .summary = o->summary, .found = found,
+			.reach = o->reach, .level = o->level, .exposure = *exposure ? exposure : NULL,
+		};
+		int64_t id;
+		d->c->now = time_from_local(d->year, 3, 15, o->at);
+		r = opinion_add(d->c, &in, &id, d->err);
+		if (!r && (o->note || (o->status && !o->response))) {
+			struct opinion_input up = { .note = o->note, .status = o->response ? NULL : o->status };
+			r = opinion_update(d->c, id, &up, d->err);
+		}
+		if (!r && o->response) {
+			struct opinion_input up = { .response = o->response, .status = o->status };
+			d->c->now = time_from_local(d->year, 3, 15, o->response_at);
+			r = opinion_update(d->c, id, &up, d->err);
+		}
+	}
 	return r;
 }
 
@@ -699,6 +731,8 @@ int demo_fill(struct zs_ctx *c, int year, struct zs_error *err)
 		r = fill_exposures(&d);
 	if (!r)
 		r = fill_intakes(&d);
+	if (!r)
+		r = fill_opinions(&d);
 	c->now = demo_now(year);
 	/* The demo night's past is history: a relay started on it posts what
 	 * happens from now on, not twenty old alerts. */

@@ -345,6 +345,40 @@ static int read_exposures(struct demo_night *n, const struct doc *d, struct zs_e
 	return r ? r : each(d, "step", sizeof *n->steps, (void **)&n->steps, &n->nsteps, read_step, n, err);
 }
 
+/* --------------------------------------------------------- opinions.txt */
+
+static void read_opinion(struct rd *x, void *item, void *ud)
+{
+	const struct demo_night *n = ud;
+	struct demo_opinion *o = item;
+	only(x, "found at exposure platform title url summary reach level status note response response-at");
+	o->found = clock_of(x, str(x, "found"), "found");
+	const char *at = opt(x, "at");
+	o->at = at ? clock_of(x, at, "at") : o->found;
+	const char *key = opt(x, "exposure");
+	o->exposure = n->nexposures;
+	for (size_t i = 0; key && i < n->nexposures; i++)
+		if (!strcmp(n->exposures[i].key, key))
+			o->exposure = i;
+	if (key && o->exposure == n->nexposures && !x->fail)
+		x->fail = bad(x->d, x->r->line, x->err, TR("没有这个曝光：", "no such exposure: "), key);
+	o->platform = str(x, "platform");
+	o->title = str(x, "title");
+	o->url = opt(x, "url");
+	o->summary = opt(x, "summary");
+	o->reach = opt(x, "reach");
+	o->level = str(x, "level");
+	o->status = opt(x, "status");
+	o->note = opt(x, "note");
+	if ((o->response = opt(x, "response")))
+		o->response_at = clock_of(x, str(x, "response-at"), "response-at");
+}
+
+static int read_opinions(struct demo_night *n, const struct doc *d, struct zs_error *err)
+{
+	return each(d, "opinion", sizeof *n->opinions, (void **)&n->opinions, &n->nopinions, read_opinion, n, err);
+}
+
 /* ------------------------------------------------------------ calls.txt */
 
 static void read_category(struct rd *x, void *item, void *ud)
@@ -453,13 +487,14 @@ static int read_roster(demo_find_fn find, struct demo_night *n, struct zs_error 
 
 int demo_night_load(struct demo_night *n, demo_find_fn find, struct zs_error *err)
 {
-	static const char *const names[3] = { "night.txt", "exposures.txt", "calls.txt" };
-	static int (*const readers[3])(struct demo_night *, const struct doc *, struct zs_error *) = {
-		read_night, read_exposures, read_calls,
+	/* opinions.txt names exposures: read after exposures.txt. */
+	static const char *const names[4] = { "night.txt", "exposures.txt", "calls.txt", "opinions.txt" };
+	static int (*const readers[4])(struct demo_night *, const struct doc *, struct zs_error *) = {
+		read_night, read_exposures, read_calls, read_opinions,
 	};
 	memset(n, 0, sizeof *n);
 	int r = read_roster(find, n, err);
-	for (int i = 0; i < 3 && !r; i++) {
+	for (int i = 0; i < 4 && !r; i++) {
 		struct doc d;
 		r = doc_load(find, names[i], &d, err);
 		if (!r)
@@ -483,7 +518,8 @@ void demo_night_free(struct demo_night *n)
 	free(n->steps);
 	free(n->channels);
 	free(n->categories);
-	for (int i = 0; i < 3; i++)
+	free(n->opinions);
+	for (int i = 0; i < 4; i++)
 		free(n->text[i]);
 	memset(n, 0, sizeof *n);
 }

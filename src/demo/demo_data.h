@@ -49,6 +49,14 @@ struct demo_step {
 	int confirm;           /* 0: not a confirmation */
 };
 
+/* What the publicity office saw online (opinions.txt), in file order;
+ * status and the response (with its time) are optional. */
+struct demo_opinion {
+	size_t exposure;       /* index in exposures; nexposures: none */
+	int found, at, response_at;   /* on 15 March */
+	const char *platform, *title, *url, *summary, *reach, *level, *status, *note, *response;
+};
+
 struct demo_channel {
 	const char *code;
 	int weight;
@@ -71,6 +79,8 @@ struct demo_night {
 	size_t nexposures;
 	struct demo_step *steps;
 	size_t nsteps;
+	struct demo_opinion *opinions;
+	size_t nopinions;
 	struct demo_channel *channels;
 	size_t nchannels;
 	struct demo_category *categories;
@@ -87,7 +97,7 @@ struct demo_night {
 	struct demo_list accepted, recovered, tip_closed;
 	struct demo_list uscc;   /* subject, its USCC, subject, … */
 	/* Every string above points into these (or into roster). */
-	char *text[3];
+	char *text[4];
 };
 
 /* Where the files are: embedded_find ("demo/night.txt" …), or a test's. */

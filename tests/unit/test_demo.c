@@ -94,7 +94,8 @@ static long long count_of(sqlite3 *db, const char *sql)
 static void night_hash(sqlite3 *db, char hex[65])
 {
 	static const char *const tables[] = { "gala", "unit", "roster", "exposure", "exposure_action",
-					      "exposure_instruction", "intake", "intake_tally", "outbox", "digest_mark" };
+					      "exposure_instruction", "intake", "intake_tally", "outbox", "digest_mark",
+					      "opinion", "opinion_note" };
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
 	for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
@@ -160,13 +161,22 @@ static void test_demo_night_is_always_the_same(void **state)
 	assert_int_equal(count_of(db, "SELECT count(*) FROM intake"), 300);
 	assert_int_equal(count_of(db, "SELECT count(*) FROM intake WHERE duplicate_of IS NOT NULL"), 8);
 	assert_int_equal(count_of(db, "SELECT count(*) FROM intake WHERE status = 'transferred'"), 43);
-	assert_int_equal(count_of(db, "SELECT count(*) FROM outbox"), 17);
+	/* One of them the 重大 opinion's alert (data/demo/opinions.txt). */
+	assert_int_equal(count_of(db, "SELECT count(*) FROM outbox"), 18);
+	assert_int_equal(count_of(db, "SELECT count(*) FROM outbox WHERE event = 'opinion_major'"), 1);
+	/* The opinion watch: four records, one 重大 linked to an exposure with
+	 * an approved response, one settled; three notes. */
+	assert_int_equal(count_of(db, "SELECT count(*) FROM opinion"), 4);
+	assert_int_equal(count_of(db, "SELECT count(*) FROM opinion WHERE level = 'major' AND exposure_id IS NOT NULL "
+				      "AND response <> '' AND status = 'responded'"), 1);
+	assert_int_equal(count_of(db, "SELECT count(*) FROM opinion WHERE status = 'settled'"), 1);
+	assert_int_equal(count_of(db, "SELECT count(*) FROM opinion_note"), 3);
 	/* Every write audited: the night's rows (two of them the credit desk
 	 * confirming local businesses; a complaint handed over through ODR
 	 * and then linked to its exposure writes two), the two galas and the
 	 * register's import, after the database's own first row (its creator
-	 * became admin). */
-	assert_int_equal(count_of(db, "SELECT count(*) FROM audit"), 607);
+	 * became admin); the opinions' four records and their four updates. */
+	assert_int_equal(count_of(db, "SELECT count(*) FROM audit"), 615);
 	assert_int_equal(count_of(db, "SELECT count(*) FROM exposure_local"), 5);
 	/* Closed complaints carry their mediation outcome; four complaints
 	 * against an ODR enterprise were handed to it. */
@@ -185,13 +195,13 @@ static void test_demo_night_is_always_the_same(void **state)
 	free(src);
 	/* alert_settle: the relay starts after the night's last event. */
 	char *fan = text_of(db, "SELECT value FROM setting WHERE key = 'relay_fanout_id'");
-	assert_string_equal(fan, "17");
+	assert_string_equal(fan, "18");
 	free(fan);
 
 	char hex[65];
 	night_hash(db, hex);
 	sqlite3_close(db);
-	assert_string_equal(hex, "4d9fcf76439e8bdd2bd572870769016910df543f51e666f56bcf86b7486b667e");
+	assert_string_equal(hex, "86b8512755c7b0fa18b0ad66970531f8261fe1543a3d5c9ce7554f276c1ba763");
 }
 
 /* roster_import_rows checks each row as a file's row is checked and is all
@@ -301,6 +311,9 @@ static void test_demo_data_as_built_loads(void **state)
 	assert_int_equal(n.ngalas, 2);
 	assert_int_equal(n.nexposures, 6);
 	assert_int_equal(n.nsteps, 33);
+	assert_int_equal(n.nopinions, 4);
+	assert_int_equal(n.opinions[0].exposure, 0);   /* pickle */
+	assert_int_equal(n.opinions[3].exposure, n.nexposures);   /* none */
 	assert_int_equal(n.ncategories, 25);
 	assert_int_equal(n.nchannels, 11);
 	assert_int_equal(n.surnames.n, 30);
@@ -325,6 +338,10 @@ static void test_demo_data_mistakes_are_named(void **state)
 		   (const char *const[]){ "exposures.txt", "title", NULL });
 	load_fails("demo/exposures.txt", "aired = 20:08", "aired = 8 pm",
 		   (const char *const[]){ "exposures.txt", "aired", NULL });
+	load_fails("demo/opinions.txt", "exposure = phone", "exposure = fone",
+		   (const char *const[]){ "opinions.txt", "fone", NULL });
+	load_fails("demo/opinions.txt", "found = 20:52", "found = late",
+		   (const char *const[]){ "opinions.txt", "found", NULL });
 	load_fails("demo/calls.txt", "[words]", "words",
 		   (const char *const[]){ "calls.txt", "words", NULL });
 	load_fails("demo/calls.txt", "12315-hotline = 34", "12315-hotline = many",
