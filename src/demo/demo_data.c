@@ -303,19 +303,25 @@ static void read_exposure(struct rd *x, void *item, void *ud)
 	e->inquiry = str(x, "inquiry");
 }
 
+/* The index of the [exposure] called key (steps and opinions name them);
+ * n->nexposures, and the record failed, when there is none. */
+static size_t exposure_index(struct rd *x, const struct demo_night *n, const char *key)
+{
+	for (size_t i = 0; i < n->nexposures; i++)
+		if (!strcmp(n->exposures[i].key, key))
+			return i;
+	if (!x->fail)
+		x->fail = bad(x->d, x->r->line, x->err, TR("没有这个曝光：", "no such exposure: "), key);
+	return n->nexposures;
+}
+
 static void read_step(struct rd *x, void *item, void *ud)
 {
 	const struct demo_night *n = ud;
 	struct demo_step *s = item;
 	only(x, "at exposure status local action count note instruct confirm");
 	s->at = clock_of(x, str(x, "at"), "at");
-	const char *key = str(x, "exposure");
-	s->exposure = n->nexposures;
-	for (size_t i = 0; i < n->nexposures; i++)
-		if (!strcmp(n->exposures[i].key, key))
-			s->exposure = i;
-	if (s->exposure == n->nexposures && !x->fail)
-		x->fail = bad(x->d, x->r->line, x->err, TR("没有这个曝光：", "no such exposure: "), key);
+	s->exposure = exposure_index(x, n, str(x, "exposure"));
 	s->status = opt(x, "status");
 	s->local = opt(x, "local");
 	s->instruct = opt(x, "instruct");
@@ -356,12 +362,7 @@ static void read_opinion(struct rd *x, void *item, void *ud)
 	const char *at = opt(x, "at");
 	o->at = at ? clock_of(x, at, "at") : o->found;
 	const char *key = opt(x, "exposure");
-	o->exposure = n->nexposures;
-	for (size_t i = 0; key && i < n->nexposures; i++)
-		if (!strcmp(n->exposures[i].key, key))
-			o->exposure = i;
-	if (key && o->exposure == n->nexposures && !x->fail)
-		x->fail = bad(x->d, x->r->line, x->err, TR("没有这个曝光：", "no such exposure: "), key);
+	o->exposure = key ? exposure_index(x, n, key) : n->nexposures;
 	o->platform = str(x, "platform");
 	o->title = str(x, "title");
 	o->url = opt(x, "url");

@@ -15,6 +15,7 @@ import os
 import sqlite3
 import sys
 import unittest
+from contextlib import closing
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from zs import OS_USER, ZsTestCase, bad_chars  # noqa: E402
@@ -30,11 +31,8 @@ class Base(ZsTestCase):
                                    "--subject", "老坛酸菜甲公司")
 
     def db(self, sql, *args):
-        con = sqlite3.connect(self.env.db)
-        try:
+        with closing(sqlite3.connect(self.env.db)) as con:
             return con.execute(sql, args).fetchall()
-        finally:
-            con.close()
 
     def state(self):
         """Everything an opinion command may write."""
