@@ -310,7 +310,7 @@ static int paint_opinions(struct tui *t, struct dashboard *d, int y, int x, int 
 	if (!s->opinions_open || x >= w - 8)
 		return x - 3;
 	char line[640], cut[640];
-	size_t n = (size_t)snprintf(line, sizeof line, TR(" 舆情 %lld", " opinions %lld"), (long long)s->opinions_open);
+	size_t n = (size_t)snprintf(line, sizeof line, TR(" 舆情 %lld（y）", " opinions %lld (y)"), (long long)s->opinions_open);
 	for (size_t i = 0; i < s->nopinions_major && n < sizeof line - 8; i++)
 		n += (size_t)snprintf(line + n, sizeof line - n, "%s%s", i ? TR("；", "; ") : TR(" 重大：", " major: "),
 				      s->opinions_major[i].title);
@@ -726,6 +726,7 @@ static bool key_page_open(struct tui *t, void *self, int key)
 	case 'c': register_view_open(t); break;
 	case 'm': review_view_open(t); break;
 	case 'p': report_view_open(t); break;
+	case 'y': opinion_view_open(t); break;
 	default: help_open(t); break;
 	}
 	return true;
@@ -752,6 +753,7 @@ static const struct key_binding dash_keys[] = {
 	{ { 'g', TUI_FKEY(KEY_HOME) }, "Home/g", NULL, NULL, "回到最新", "back to the newest", ROLE_NONE, key_newest },
 	{ { 'm' }, "m", NULL, NULL, "早班回顾：未办结事项、交接班", "morning review: open items, handover", ROLE_NONE, key_page_open },
 	{ { 'p' }, "p", NULL, NULL, "统计表：看各行数值，填写手填行", "statistics table: see the rows, fill in hand rows", ROLE_NONE, key_page_open },
+	{ { 'y' }, "y", NULL, NULL, "舆情监测：全部舆情（重大在前），改级别、状态，加备注，审定回应口径", "the opinion watch: every opinion (major first); level, status, notes, the response", ROLE_NONE, key_page_open },
 	{ { 'o' }, "o", NULL, NULL, "外发与接入（失败的机器人提醒、8890 隔离记录）", "relay (failed robot alerts, quarantined 8890 records)", ROLE_NONE, key_page_open },
 	{ { 'X' }, "X", NULL, NULL, "丢弃未保存的登记草稿（先问，说出是哪份）", "discard the unsaved intake draft (asks first, naming it)", ROLE_NONE, key_discard },
 	{ { 0 }, "Ctrl-L", NULL, NULL, "重画屏幕", "redraw the screen", ROLE_NONE, NULL },

@@ -304,5 +304,7 @@ void report_view_open(struct tui *t);
 void search_view_open(struct tui *t);
 /* The credit desk's register page and an entity's card (register.c). */
 void register_view_open(struct tui *t);
+/* The opinion watch (opinion.c): every opinion, open first; one whole. */
+void opinion_view_open(struct tui *t);
 
 #endif
