@@ -239,8 +239,8 @@ static bool key_open(struct tui *t, void *self, int key)
 
 static const struct key_binding list_keys[] = {
 	{ { '\r', '\n', TUI_FKEY(KEY_ENTER) }, "Enter", "详情", "open", "打开所选舆情：链接、回应口径、跟进备注", "open the selected opinion: link, response, notes", ROLE_NONE, key_open },
-	{ { 'v' }, "v", "级别", "level", "改级别（一般、关注、重大；升为重大即通知领导群）", "change the level (major tells the leaders' group)", ROLE_OPERATOR, pick_word },
-	{ { 's' }, "s", "状态", "status", "改状态（监测中、已报告、已回应、已平息）", "change the status", ROLE_OPERATOR, pick_word },
+	{ { 'v' }, "v", "级别", "level", "定舆情级别（一般、关注、重大；升为重大即通知领导群）", "change the level (major tells the leaders' group)", ROLE_OPERATOR, pick_word },
+	{ { 's' }, "s", "状态", "status", "定舆情状态（监测中、已报告、已回应、已平息）", "change the status", ROLE_OPERATOR, pick_word },
 	{ { 'a' }, "a", "备注", "note", "加跟进备注", "add a note", ROLE_OPERATOR, ask_text },
 	{ { 'R' }, "R", "回应口径", "response", "审定回应口径（带班领导，如同批示）", "approve the response wording (leaders, as an instruction)", ROLE_LEADER, ask_text },
 	{ { 'f' }, "f", "筛选", "filter", "筛选：边打字边缩小", "filter as you type", ROLE_NONE, tui_list_key_filter },
@@ -249,8 +249,8 @@ static const struct key_binding list_keys[] = {
 const struct key_table opinion_list_key_table = KEY_TABLE("舆情监测", "Opinion watch", list_keys);
 
 static const struct key_binding detail_keys[] = {
-	{ { 'v' }, "v", "级别", "level", "改级别（一般、关注、重大；升为重大即通知领导群）", "change the level (major tells the leaders' group)", ROLE_OPERATOR, pick_word },
-	{ { 's' }, "s", "状态", "status", "改状态（监测中、已报告、已回应、已平息）", "change the status", ROLE_OPERATOR, pick_word },
+	{ { 'v' }, "v", "级别", "level", "定舆情级别（一般、关注、重大；升为重大即通知领导群）", "change the level (major tells the leaders' group)", ROLE_OPERATOR, pick_word },
+	{ { 's' }, "s", "状态", "status", "定舆情状态（监测中、已报告、已回应、已平息）", "change the status", ROLE_OPERATOR, pick_word },
 	{ { 'a' }, "a", "备注", "note", "加跟进备注", "add a note", ROLE_OPERATOR, ask_text },
 	{ { 'R' }, "R", "回应口径", "response", "审定回应口径（带班领导，如同批示）", "approve the response wording (leaders, as an instruction)", ROLE_LEADER, ask_text },
 	{ { 27, 'q' }, "Esc/q", "返回", "back", "返回", "back", ROLE_NONE, tui_key_close },
