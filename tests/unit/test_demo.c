@@ -191,7 +191,7 @@ static void test_demo_night_is_always_the_same(void **state)
 	char hex[65];
 	night_hash(db, hex);
 	sqlite3_close(db);
-	assert_string_equal(hex, "4d9fcf76439e8bdd2bd572870769016910df543f51e666f56bcf86b7486b667e");
+	assert_string_equal(hex, "635a919f2033d930148344d2ef8dc320c5a0dcbdb0712e3100491dc778d9b0d7");
 }
 
 /* roster_import_rows checks each row as a file's row is checked and is all
