@@ -118,7 +118,7 @@ const struct cmd_entry cmd_expose_report_entry = {
 	.opts = report_exec_opts,
 	.about = (const struct cmd_about[]){
 		{ "summary", "晚会曝光问题的汇总报告（最近一场已开始的晚会）", "the summary of the latest gala's exposures" },
-		{ "next", "下一步工作（不给则用常用说法）", "下一步工作, the next steps (default: the usual words)" },
+		{ "next", "下一步工作（不给则用常用说法）", "the next steps, 下一步工作 (default: the usual words)" },
 		{ "preview", "只看不记：不记为一报", "look only: nothing recorded" },
 		{ "number", "再次打印已报的第N报（不新记）", "print report N as it was sent (nothing recorded)" },
 		{ "output", "写到这个文件（.txt 或 .md）", "write to this file (.txt or .md)" },
