@@ -556,8 +556,13 @@ static void build_summary(struct doc_builder *w, struct night *n, const struct p
 	else
 		add_block(w, PB_TITLE, "关于%s曝光问题处置情况的汇总报告", gala_name(n));
 	add_block(w, PB_TO, "市市场监管局：");
-	add_block(w, PB_PARA, "%s于%s至%s播出。现将我局处置晚会曝光问题的情况汇总报告如下：", gala_name(n),
-		  day_time(n->gala.starts_at, t, sizeof t), day_time(n->gala.ends_at, u, sizeof u));
+	/* "3月15日20:00至22:10": the day once when the gala ends on it. */
+	day_time(n->gala.starts_at, t, sizeof t);
+	day_time(n->gala.ends_at, u, sizeof u);
+	const char *end = u, *day = strstr(u, "日");
+	if (day && !strncmp(t, u, (size_t)(day - u) + strlen("日")))
+		end = day + strlen("日");
+	add_block(w, PB_PARA, "%s于%s至%s播出。现将我局处置晚会曝光问题的情况汇总报告如下：", gala_name(n), t, end);
 	(void)prev;
 
 	add_block(w, PB_HEADING, "一、基本情况");
