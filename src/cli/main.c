@@ -49,6 +49,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_opinion_list_entry,
 	&cmd_opinion_show_entry,
 	&cmd_opinion_update_entry,
+	&cmd_expose_report_entry,
 	&cmd_search_entry,
 	&cmd_entity_import_entry,
 	&cmd_entity_search_entry,

@@ -95,7 +95,7 @@ static void night_hash(sqlite3 *db, char hex[65])
 {
 	static const char *const tables[] = { "gala", "unit", "roster", "exposure", "exposure_action",
 					      "exposure_instruction", "intake", "intake_tally", "outbox", "digest_mark",
-					      "opinion", "opinion_note" };
+					      "exposure_report", "opinion", "opinion_note" };
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
 	for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
@@ -172,12 +172,15 @@ static void test_demo_night_is_always_the_same(void **state)
 	assert_int_equal(count_of(db, "SELECT count(*) FROM opinion WHERE status = 'settled'"), 1);
 	assert_int_equal(count_of(db, "SELECT count(*) FROM opinion_note"), 3);
 	/* Every write audited: the night's rows (two of them the credit desk
-	 * confirming local businesses; a complaint handed over through ODR
-	 * and then linked to its exposure writes two), the two galas and the
-	 * register's import, after the database's own first row (its creator
-	 * became admin); the opinions' four records and their four updates. */
-	assert_int_equal(count_of(db, "SELECT count(*) FROM audit"), 615);
+	 * confirming local businesses, one the first report to the city; a
+	 * complaint handed over through ODR and then linked to its exposure
+	 * writes two), the two galas and the register's import, after the
+	 * database's own first row (its creator became admin); the opinions'
+	 * four records and their four updates. */
+	assert_int_equal(count_of(db, "SELECT count(*) FROM audit"), 616);
 	assert_int_equal(count_of(db, "SELECT count(*) FROM exposure_local"), 5);
+	/* The office sent the pickle exposure's first report to the city. */
+	assert_int_equal(count_of(db, "SELECT count(*) FROM exposure_report WHERE exposure_id = 1 AND number = 1"), 1);
 	/* Closed complaints carry their mediation outcome; four complaints
 	 * against an ODR enterprise were handed to it. */
 	assert_int_equal(count_of(db, "SELECT count(*) FROM intake WHERE kind = 'complaint' AND status = 'closed' AND outcome = ''"), 0);
@@ -201,7 +204,8 @@ static void test_demo_night_is_always_the_same(void **state)
 	char hex[65];
 	night_hash(db, hex);
 	sqlite3_close(db);
-	assert_string_equal(hex, "86b8512755c7b0fa18b0ad66970531f8261fe1543a3d5c9ce7554f276c1ba763");
+	assert_string_equal(hex, "a1b66b8a2e46055b557de7c0f4d3c2b378e50a4277d9448b434965e34b6d26f1");
+	assert_string_equal(hex, "1bb05063988a525c6926d3903c2079cccc6bb1463ecaeca599c98892e7e74a8b");
 }
 
 /* roster_import_rows checks each row as a file's row is checked and is all
@@ -310,10 +314,11 @@ static void test_demo_data_as_built_loads(void **state)
 	assert_int_equal(n.roster.nrecords, 61);
 	assert_int_equal(n.ngalas, 2);
 	assert_int_equal(n.nexposures, 6);
-	assert_int_equal(n.nsteps, 33);
+	assert_int_equal(n.nsteps, 34);
 	assert_int_equal(n.nopinions, 4);
 	assert_int_equal(n.opinions[0].exposure, 0);   /* pickle */
 	assert_int_equal(n.opinions[3].exposure, n.nexposures);   /* none */
+	assert_int_equal(n.nsteps, 34);
 	assert_int_equal(n.ncategories, 25);
 	assert_int_equal(n.nchannels, 11);
 	assert_int_equal(n.surnames.n, 30);
