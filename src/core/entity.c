@@ -1,6 +1,7 @@
 /* The market-entity register: import (one snapshot, all or nothing) and
  * lookup.  The store keeps it (store/entity.c); this file decides what a
  * row must hold and how a query is read. */
+#include <ctype.h>
 #include <jansson.h>
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -610,7 +611,9 @@ static char *like_of(const char *t, bool lead)
 
 struct lookup {
 	struct search_query words, scope;
-	char *fts, *prefix, *contains, *name;
+	char *prefix, *contains, *name;
+	char *gram_words, *gram_scope;            /* entity_gram expressions */
+	char *word_like[STORE_ENTITY_WORDS], *scope_any;
 	char code[32];
 };
 
@@ -618,26 +621,53 @@ static void lookup_free(struct lookup *l)
 {
 	search_free(&l->words);
 	search_free(&l->scope);
-	free(l->fts);
 	free(l->prefix);
 	free(l->contains);
 	free(l->name);
+	free(l->gram_words);
+	free(l->gram_scope);
+	for (int k = 0; k < STORE_ENTITY_WORDS; k++)
+		free(l->word_like[k]);
+	free(l->scope_any);
 }
 
-/* The words' MATCH limited to the columns they search, and the scope
- * word's to 经营范围: one FTS5 expression. */
-static int build_fts(struct lookup *l, struct zs_error *err)
+/* Does entity_gram (migration 008) hold this term whole?  Its tokens keep
+ * letters and digits; the term must be nothing else: ASCII letters and
+ * digits, Chinese characters (anything else is searched with LIKE alone). */
+static bool gram_term(const char *t)
 {
-	const char *w = l->words.fts, *s = l->scope.fts;
-	if (!w && !s)
-		return ZS_OK;
-	int n = asprintf(&l->fts, "%s%s%s%s%s%s%s", w ? "{name former_names person address} : (" : "", w ? w : "",
-			 w ? ")" : "", w && s ? " AND " : "", s ? "scope : (" : "", s ? s : "", s ? ")" : "");
-	if (n < 0) {
-		l->fts = NULL;
-		return zs_fail(err, ZS_EFAIL, "out of memory");
+	size_t n = strlen(t);
+	uint32_t cp;
+	for (size_t i = 0, a; i < n; i += a) {
+		a = text_decode(t + i, n - i, &cp);
+		bool ok = (cp < 0x80 && (isalnum((int)cp))) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+			  (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+			  (cp >= 0x20000 && cp <= 0x3FFFF);
+		if (!ok)
+			return false;
 	}
-	return ZS_OK;
+	return n > 0;
+}
+
+/* The short terms of q that entity_gram holds, as one FTS5 expression: a
+ * pair is one token ("酸菜"), one character a token prefix ("酸"*).  NULL
+ * when there is none (out of memory too: the index only narrows). */
+static char *gram_expr(const struct search_query *q)
+{
+	char *out = NULL, *next;
+	for (int i = 0; i < q->nterms; i++) {
+		const char *t = q->terms[i];
+		size_t len = text_length(t);
+		if (len > 2 || !gram_term(t))
+			continue;
+		if (asprintf(&next, "%s%s\"%s\"%s", out ? out : "", out ? " AND " : "", t, len == 1 ? "*" : "") < 0) {
+			free(out);
+			return NULL;
+		}
+		free(out);
+		out = next;
+	}
+	return out;
 }
 
 static int build_filter(struct lookup *l, const struct entity_query *q, struct entity_filter *f,
@@ -653,6 +683,11 @@ static int build_filter(struct lookup *l, const struct entity_query *q, struct e
 			return r;
 		for (int k = 0; k < STORE_ENTITY_SHORT; k++)
 			f->like[k] = l->words.like[k];
+		for (int k = 0; k < l->words.nterms && k < STORE_ENTITY_WORDS; k++)
+			if (!(f->word_like[k] = l->word_like[k] = like_of(l->words.terms[k], true)))
+				return zs_fail(err, ZS_EFAIL, "out of memory");
+		f->fts_words = l->words.fts;
+		f->gram_words = l->gram_words = gram_expr(&l->words);
 		/* The whole query as one name ranks the rows. */
 		if ((r = field_text(q->text, FIELD("搜索词", "search terms"), 200, false, true, &l->name, err)))
 			return r;
@@ -668,13 +703,14 @@ static int build_filter(struct lookup *l, const struct entity_query *q, struct e
 		if (l->scope.nterms != 1)
 			return zs_fail(err, ZS_EINPUT, TR("--scope 只能给一个词", "--scope takes one word"));
 		f->scope_like = l->scope.like[0];
+		f->fts_scope = l->scope.fts;
+		f->gram_scope = l->gram_scope = gram_expr(&l->scope);
+		if (!(f->scope_any = l->scope_any = like_of(l->scope.terms[0], true)))
+			return zs_fail(err, ZS_EFAIL, "out of memory");
 	}
 	if (!text && !q->scope)
 		return zs_fail(err, ZS_EINPUT, TR("需要要找的名称、代码、人名、地址，或 --scope 经营范围里的词",
 						  "needs a name, code, person or address to find, or --scope WORD"));
-	if ((r = build_fts(l, err)))
-		return r;
-	f->fts = l->fts;
 	return ZS_OK;
 }
 

@@ -27,6 +27,7 @@ static const char *const migrations[] = {
 	"migrations/005_saved_drafts.sql",
 	"migrations/006_register.sql",
 	"migrations/007_credit_desk.sql",
+	"migrations/008_register_grams.sql",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -709,6 +710,7 @@ int store_open(const char *path, const struct store_options *opt, struct store *
 	sqlite3_busy_handler(st->db, busy_handler, st);
 	sqlite3_wal_hook(st->db, wal_hook, st);
 	sqlite3_extended_result_codes(st->db, 0);
+	store_entity_functions(st->db);   /* before the migrations: 008 calls zs_grams() */
 
 	struct zs_error local;
 	if (!err)

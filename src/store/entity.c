@@ -1,10 +1,12 @@
 /* The market-entity register: entities, snapshots, and their search. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store_internal.h"
 #include "zhishou/i18n.h"
 #include "zhishou/store_entity.h"
+#include "zhishou/text.h"
 
 #define FREE(p) do { free(p); (p) = NULL; } while (0)
 
@@ -33,22 +35,74 @@ void register_snapshot_clear(struct register_snapshot *s)
 	FREE(s->as_of); FREE(s->file); FREE(s->file_hash); FREE(s->imported_by);
 }
 
-/* Rows are many (a district's hundreds of thousands): the secondary
- * indexes and the external-content text index are dropped or emptied
- * before the rows and built once after them (same transaction), cheaper
- * than keeping them row by row.  The code's unique index stays: it finds a
- * code given twice as the row comes. */
+/* Rows are many (a district's hundreds of thousands): every index of
+ * entity and both text indexes are emptied or dropped before the rows and
+ * built once after them (same transaction, store_indexes_drop), cheaper
+ * than keeping them row by row.  The rows go first to a TEMP table whose
+ * unique index finds a code given twice as the row comes; from there into
+ * entity sorted by name, so that ids follow (name, line): a search's rows
+ * ordered by name are then in the text indexes' own rowid order, and a
+ * page of them is the first rows the index finds (store_entity_each). */
 static const char *const drop_sql[] = {
 	"INSERT INTO entity_fts(entity_fts) VALUES ('delete-all')",
-	"DROP INDEX IF EXISTS entity_name",
-	"DROP INDEX IF EXISTS entity_unit",
+	"INSERT INTO entity_gram(entity_gram) VALUES ('delete-all')",
 	"DELETE FROM entity",
+	"DROP TABLE IF EXISTS temp.entity_stage",
+	"CREATE TEMP TABLE entity_stage AS SELECT * FROM main.entity WHERE 0",
+	"CREATE UNIQUE INDEX temp.entity_stage_uscc ON entity_stage(uscc)",
 };
+#define ENTITY_COLUMNS \
+	"uscc, name, former_names, type, person, address, authority, unit_id, unit_text, founded, state, scope, " \
+	"licences, odr"
 static const char *const build_sql[] = {
-	"CREATE INDEX IF NOT EXISTS entity_name ON entity(name)",
-	"CREATE INDEX IF NOT EXISTS entity_unit ON entity(unit_id)",
-	"INSERT INTO entity_fts(entity_fts) VALUES ('rebuild')",
+	"INSERT INTO entity(" ENTITY_COLUMNS ") SELECT " ENTITY_COLUMNS " FROM temp.entity_stage "
+	"ORDER BY name, rowid",
+	"DROP TABLE temp.entity_stage",
 };
+static const char *const text_sql[] = {
+	"INSERT INTO entity_fts(entity_fts) VALUES ('rebuild')",
+	/* as migration 008 fills it */
+	"INSERT INTO entity_gram(rowid, name, former_names, person, address) "
+	"SELECT id, zs_grams(name), zs_grams(former_names), zs_grams(person), zs_grams(address) FROM entity",
+};
+
+/* zs_grams(TEXT): the text as entity_gram indexes it (migration 008):
+ * each character with the next one, then the last alone, separated by
+ * spaces ("老王酸菜" -> "老王 王酸 酸菜 菜").  A pair holding a character
+ * unicode61 does not keep in tokens (punctuation) splits; the searches
+ * that use the index only look for letters and digits. */
+static void grams_fn(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *s = (const char *)sqlite3_value_text(argv[0]);
+	size_t n = (size_t)sqlite3_value_bytes(argv[0]);
+	if (!s) {
+		sqlite3_result_null(cx);
+		return;
+	}
+	/* each character at most twice, a space per character */
+	char *out = sqlite3_malloc64(3 * (sqlite3_uint64)n + 1), *o = out;
+	if (!out) {
+		sqlite3_result_error_nomem(cx);
+		return;
+	}
+	uint32_t cp;
+	for (size_t i = 0, a; i < n; i += a) {
+		a = text_decode(s + i, n - i, &cp);
+		size_t b = i + a < n ? text_decode(s + i + a, n - i - a, &cp) : 0;
+		memcpy(o, s + i, a + b);
+		o += a + b;
+		*o++ = ' ';
+	}
+	*o = '\0';
+	sqlite3_result_text(cx, out, (int)(o - out), sqlite3_free);
+}
+
+void store_entity_functions(sqlite3 *db)
+{
+	sqlite3_create_function(db, "zs_grams", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+				grams_fn, NULL, NULL);
+}
 
 /* Schema statements are not cached (a cached one would outlive the index
  * it names). */
@@ -67,14 +121,14 @@ static int run_all(struct store *st, const char *const *sql, size_t n, struct zs
 
 int store_entity_clear_all(struct store *st, struct zs_error *err)
 {
-	return run_all(st, drop_sql, sizeof drop_sql / sizeof *drop_sql, err);
+	int r = store_indexes_drop(st, "entity", true, err);
+	return r ? r : run_all(st, drop_sql, sizeof drop_sql / sizeof *drop_sql, err);
 }
 
 int store_entity_insert(struct store *st, const struct entity *e, struct zs_error *err)
 {
 	static const char sql[] =
-		"INSERT INTO entity(uscc, name, former_names, type, person, address, authority, unit_id, "
-		"unit_text, founded, state, scope, licences, odr) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+		"INSERT INTO temp.entity_stage(" ENTITY_COLUMNS ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
 		"ON CONFLICT(uscc) DO NOTHING";
 	int r = store_run(st, sql,
 			  VALS(V_TEXT(e->uscc), V_TEXT(e->name), V_TEXT(e->former_names), V_TEXT(e->type),
@@ -90,7 +144,10 @@ int store_entity_insert(struct store *st, const struct entity *e, struct zs_erro
 
 int store_entity_reindex(struct store *st, struct zs_error *err)
 {
-	return run_all(st, build_sql, sizeof build_sql / sizeof *build_sql, err);
+	int r = run_all(st, build_sql, sizeof build_sql / sizeof *build_sql, err);
+	if (!r)
+		r = store_indexes_restore(st, "entity", err);
+	return r ? r : run_all(st, text_sql, sizeof text_sql / sizeof *text_sql, err);
 }
 
 int store_register_snapshot_insert(struct store *st, struct register_snapshot *s, struct zs_error *err)
@@ -142,60 +199,287 @@ STORE_VISITOR(visit_entity, struct entity, entity_cols, entity_clear, store_enti
 	"COALESCE(e.unit_id, 0), COALESCE(u.name, e.unit_text), e.unit_text, e.founded, e.state, e.scope, " \
 	"e.licences, e.odr, "
 
-/* Assembled from constant fragments only, every value bound, as
- * store_intake_each; each filter its own shape so SQLite picks the FTS
- * index, the code's or the unit's. */
-int store_entity_each(struct store *st, const struct entity_filter *f, store_entity_cb cb, void *ud,
-		      struct zs_error *err)
+/* ---- search ----
+ *
+ * Two ways to the same rows in the same order (rank, name, id; entity.h):
+ *
+ * - sparse: the rows the text index finds (entity_fts for terms of 3+
+ *   characters, entity_gram for 1-2; the code's index for a code prefix)
+ *   joined, checked, ranked and sorted in one query.  Cheap while they are
+ *   few, and the only way without a limit.
+ * - dense, with a limit, when the index finds DENSE_AT rows or more: a sort
+ *   of hundreds of thousands of rows for a page of 50 costs hundreds of
+ *   milliseconds (瑞禾, 餐饮, a code's first digits at 1,000,000).  Each
+ *   rank in turn, until the limit: the exact name and a name prefix by
+ *   entity_name's range; a name, then a former name, then any column
+ *   containing the text from the text index's rows in that column, in
+ *   rowid order, which is name order (an import numbers the rows so:
+ *   store_entity_reindex), so the first rows found are the page and the
+ *   index stops there.  Without a text index (a code prefix, a scope word
+ *   with punctuation), the rows in id order, each checked.  The words are
+ *   checked with LIKE, not the trigram index's own MATCH: the same rows
+ *   but for the case of non-ASCII letters (the trigram index folds Ａ/ａ). */
+enum { DENSE_AT = 2000 };
+
+/* The columns a search's words look in, as an FTS5 column filter. */
+#define WORD_COLS "{name former_names person address}"
+
+/* "COLS : (words) AND scope : (scope)", either part absent when NULL. */
+static char *match_of(const char *cols, const char *words, const char *scope)
+{
+	char *m = NULL;
+	if (asprintf(&m, "%s%s%s%s%s%s%s%s", words ? cols : "", words ? " : (" : "", words ? words : "",
+		     words ? ")" : "", words && scope ? " AND " : "", scope ? "scope : (" : "", scope ? scope : "",
+		     scope ? ")" : "") < 0)
+		return NULL;
+	return m;
+}
+
+/* Which text index finds the rows, if any. */
+struct source {
+	bool gram;            /* entity_gram, else entity_fts */
+	bool any;             /* a text index finds them */
+	const char *words;    /* the words' expression (a stage's one column) */
+	char *match;          /* over every column */
+};
+
+static int source_of(const struct entity_filter *f, struct source *src, struct zs_error *err)
+{
+	const char *scope;
+	memset(src, 0, sizeof *src);
+	if (f->fts_words || f->fts_scope) {
+		src->words = f->fts_words, scope = f->fts_scope;
+	} else if (f->gram_words || f->gram_scope) {
+		src->gram = true;
+		src->words = f->gram_words, scope = f->gram_scope;
+	} else {
+		return ZS_OK;
+	}
+	src->any = true;
+	src->match = match_of(WORD_COLS, src->words, scope);
+	return src->match ? ZS_OK : zs_fail(err, ZS_EFAIL, "out of memory");
+}
+
+/* The rows of the whole search as its index finds them (a text index's,
+ * the code prefix's, else every row), counted up to DENSE_AT: cheap, the
+ * index stops there.  -1 when they cannot be read. */
+static int64_t count_rows(struct store *st, const struct entity_filter *f, const struct source *src)
+{
+	static const char fts[] = "SELECT count(*) FROM (SELECT 1 FROM entity_fts WHERE entity_fts MATCH ?1 LIMIT ?2)";
+	static const char grams[] = "SELECT count(*) FROM (SELECT 1 FROM entity_gram WHERE entity_gram MATCH ?1 LIMIT ?2)";
+	static const char code[] = "SELECT count(*) FROM (SELECT 1 FROM entity WHERE uscc >= ?1 AND uscc < ?1 || '~' LIMIT ?2)";
+	static const char all[] = "SELECT count(*) FROM (SELECT ?1 FROM entity LIMIT ?2)";
+	const char *sql = src->any ? (src->gram ? grams : fts) : f->uscc_prefix ? code : all;
+	const char *v = src->any ? src->match : f->uscc_prefix;
+	return store_count(st, sql, VALS(V_TEXT(v), V_INT(DENSE_AT)));
+}
+
+/* The conditions every way shares: state, unit, code. */
+static void add_common(struct store_sql *sql, const struct entity_filter *f)
+{
+	if (!f->all)
+		store_sql_add(sql, " AND e.state IN ('存续', '在业')");
+	if (f->unit_id)
+		store_sql_add(sql, " AND e.unit_id = :unit");
+	/* '~' sorts after every character a code has: the range is the prefix's. */
+	if (f->uscc_prefix)
+		store_sql_add(sql, " AND e.uscc >= :uscc AND e.uscc < :uscc || '~'");
+}
+
+#define LIKE_ANY(p) " AND (e.name LIKE " p " ESCAPE '\\' OR e.former_names LIKE " p " ESCAPE '\\'" \
+	" OR e.person LIKE " p " ESCAPE '\\' OR e.address LIKE " p " ESCAPE '\\')"
+static const char *const short_name[STORE_ENTITY_SHORT] = { ":l0", ":l1", ":l2", ":l3" };
+static const char *const short_frag[STORE_ENTITY_SHORT] = {
+	LIKE_ANY(":l0"), LIKE_ANY(":l1"), LIKE_ANY(":l2"), LIKE_ANY(":l3"),
+};
+static const char *const word_name[STORE_ENTITY_WORDS] = {
+	":w0", ":w1", ":w2", ":w3", ":w4", ":w5", ":w6", ":w7",
+	":w8", ":w9", ":w10", ":w11", ":w12", ":w13", ":w14", ":w15",
+};
+static const char *const word_frag[STORE_ENTITY_WORDS] = {
+	LIKE_ANY(":w0"), LIKE_ANY(":w1"), LIKE_ANY(":w2"), LIKE_ANY(":w3"),
+	LIKE_ANY(":w4"), LIKE_ANY(":w5"), LIKE_ANY(":w6"), LIKE_ANY(":w7"),
+	LIKE_ANY(":w8"), LIKE_ANY(":w9"), LIKE_ANY(":w10"), LIKE_ANY(":w11"),
+	LIKE_ANY(":w12"), LIKE_ANY(":w13"), LIKE_ANY(":w14"), LIKE_ANY(":w15"),
+};
+#undef LIKE_ANY
+
+/* Every value any shape may name (a shape without the name ignores it). */
+static void bind_all(sqlite3_stmt *s, const struct entity_filter *f, const char *match, const char *exact_hi,
+		     int stage, int limit)
+{
+	store_bind_named_text(s, ":fts", match);
+	store_bind_named_int(s, ":unit", f->unit_id);
+	store_bind_named_text(s, ":uscc", f->uscc_prefix);
+	for (int k = 0; k < STORE_ENTITY_SHORT; k++)
+		store_bind_named_text(s, short_name[k], f->like[k]);
+	for (int k = 0; k < STORE_ENTITY_WORDS; k++)
+		store_bind_named_text(s, word_name[k], f->word_like[k]);
+	store_bind_named_text(s, ":scope", f->scope_like);
+	store_bind_named_text(s, ":scopew", f->scope_any);
+	store_bind_named_text(s, ":exact", f->exact);
+	store_bind_named_text(s, ":exact_hi", exact_hi);
+	store_bind_named_text(s, ":prefix", f->prefix);
+	store_bind_named_text(s, ":contains", f->contains);
+	store_bind_named_int(s, ":stage", stage);
+	store_bind_named_int(s, ":limit", limit);
+}
+
+/* The rows given to the caller so far (a dense search's ranks share the limit). */
+struct each_run {
+	store_entity_cb cb;
+	void *ud;
+	int rows;
+	bool stopped;
+};
+
+static int each_hit(const struct entity *e, void *ud)
+{
+	struct each_run *run = ud;
+	run->rows++;
+	int r = run->cb(e, run->ud);
+	run->stopped = r == ZS_STOP;
+	return r;
+}
+
+static int run_sql(struct store *st, struct store_sql *sql, const struct entity_filter *f, const char *match,
+		   const char *exact_hi, int stage, int limit, struct each_run *run, struct zs_error *err)
+{
+	sqlite3_stmt *s = store_sql_prep(st, sql, err);
+	if (!s)
+		return ZS_EFAIL;
+	bind_all(s, f, match, exact_hi, stage, limit);
+	int r = store_step_rows(st, s, visit_entity, STORE_VISIT(each_hit, run), err, "entity");
+	sqlite3_finalize(s);
+	return r;
+}
+
+/* The sparse way (see above), as one query: the index's rows, checked,
+ * ranked and sorted. */
+static int each_sparse(struct store *st, const struct entity_filter *f, const struct source *src,
+		       struct each_run *run, struct zs_error *err)
 {
 	struct store_sql sql = { .n = 0 };
 #define ADD(frag) store_sql_add(&sql, (frag))
 	ADD("SELECT " ENTITY_FIELDS ENTITY_RANK " AS rank FROM ");
-	if (f->fts)
-		ADD("entity_fts JOIN entity e ON e.id = entity_fts.rowid ");
+	if (!src->any)
+		ADD("entity e LEFT JOIN unit u ON u.id = e.unit_id WHERE 1");
+	else if (src->gram)
+		ADD("entity_gram JOIN entity e ON e.id = entity_gram.rowid LEFT JOIN unit u ON u.id = e.unit_id "
+		    "WHERE entity_gram MATCH :fts");
 	else
-		ADD("entity e ");
-	ADD("LEFT JOIN unit u ON u.id = e.unit_id WHERE ");
-	ADD(f->fts ? "entity_fts MATCH :fts" : "1");
-	if (!f->all)
-		ADD(" AND e.state IN ('存续', '在业')");
-	if (f->unit_id)
-		ADD(" AND e.unit_id = :unit");
-	/* '~' sorts after every character a code has: the range is the prefix's. */
-	if (f->uscc_prefix)
-		ADD(" AND e.uscc >= :uscc AND e.uscc < :uscc || '~'");
-	static const char *const like_frag[STORE_ENTITY_SHORT] = {
-#define LIKE_ANY(p) " AND (e.name LIKE " p " ESCAPE '\\' OR e.former_names LIKE " p " ESCAPE '\\'" \
-	" OR e.person LIKE " p " ESCAPE '\\' OR e.address LIKE " p " ESCAPE '\\')"
-		LIKE_ANY(":l0"), LIKE_ANY(":l1"), LIKE_ANY(":l2"), LIKE_ANY(":l3"),
-#undef LIKE_ANY
-	};
+		ADD("entity_fts JOIN entity e ON e.id = entity_fts.rowid LEFT JOIN unit u ON u.id = e.unit_id "
+		    "WHERE entity_fts MATCH :fts");
+	add_common(&sql, f);
 	for (int k = 0; k < STORE_ENTITY_SHORT; k++)
 		if (f->like[k])
-			ADD(like_frag[k]);
+			ADD(short_frag[k]);
 	if (f->scope_like)
 		ADD(" AND e.scope LIKE :scope ESCAPE '\\'");
 	ADD(" ORDER BY rank, e.name, e.id");
 	if (f->limit > 0)
 		ADD(" LIMIT :limit");
 #undef ADD
+	return run_sql(st, &sql, f, src->match, NULL, 0, f->limit, run, err);
+}
 
-	sqlite3_stmt *s = store_sql_prep(st, &sql, err);
-	if (!s)
-		return ZS_EFAIL;
-	store_bind_named_text(s, ":fts", f->fts);
-	store_bind_named_int(s, ":unit", f->unit_id);
-	store_bind_named_text(s, ":uscc", f->uscc_prefix);
-	static const char *const like_name[STORE_ENTITY_SHORT] = { ":l0", ":l1", ":l2", ":l3" };
-	for (int k = 0; k < STORE_ENTITY_SHORT; k++)
-		store_bind_named_text(s, like_name[k], f->like[k]);
-	store_bind_named_text(s, ":scope", f->scope_like);
-	store_bind_named_text(s, ":exact", f->exact);
-	store_bind_named_text(s, ":prefix", f->prefix);
-	store_bind_named_text(s, ":contains", f->contains);
-	store_bind_named_int(s, ":limit", f->limit);
-	int r = store_step_rows(st, s, visit_entity, STORE_VISIT(cb, ud), err, "entity");
-	sqlite3_finalize(s);
+/* How one rank of a dense search finds its rows. */
+enum stage_way {
+	WAY_EXACT,    /* entity_name: name = the text */
+	WAY_RANGE,    /* entity_name: names from the text up to the text + U+10FFFF */
+	WAY_INDEX,    /* the text index's rows for match, in rowid order */
+	WAY_ROWS,     /* every row in id order */
+};
+
+static int each_stage(struct store *st, const struct entity_filter *f, int stage, enum stage_way way, bool gram,
+		      const char *match, const char *exact_hi, struct each_run *run, struct zs_error *err)
+{
+	struct store_sql sql = { .n = 0 };
+#define ADD(frag) store_sql_add(&sql, (frag))
+	ADD("SELECT " ENTITY_FIELDS ":stage AS rank FROM ");
+	if (way == WAY_EXACT || way == WAY_RANGE)
+		ADD("entity e INDEXED BY entity_name LEFT JOIN unit u ON u.id = e.unit_id WHERE 1");
+	else if (way == WAY_ROWS)
+		ADD("entity e LEFT JOIN unit u ON u.id = e.unit_id WHERE 1");
+	else if (gram)
+		ADD("entity_gram JOIN entity e ON e.id = entity_gram.rowid LEFT JOIN unit u ON u.id = e.unit_id "
+		    "WHERE entity_gram MATCH :fts");
+	else
+		ADD("entity_fts JOIN entity e ON e.id = entity_fts.rowid LEFT JOIN unit u ON u.id = e.unit_id "
+		    "WHERE entity_fts MATCH :fts");
+	if (way == WAY_EXACT)
+		ADD(" AND e.name = :exact");
+	else if (way == WAY_RANGE)
+		ADD(" AND e.name >= :exact AND e.name < :exact_hi");
+	ADD(" AND (" ENTITY_RANK ") = :stage");
+	add_common(&sql, f);
+	for (int k = 0; k < STORE_ENTITY_WORDS; k++)
+		if (f->word_like[k])
+			ADD(word_frag[k]);
+	if (f->scope_any)
+		ADD(" AND e.scope LIKE :scopew ESCAPE '\\'");
+	/* ids follow names: the index's own order is the page's */
+	if (way == WAY_INDEX)
+		ADD(gram ? " ORDER BY entity_gram.rowid" : " ORDER BY entity_fts.rowid");
+	else
+		ADD(" ORDER BY e.id");
+	ADD(" LIMIT :limit");
+#undef ADD
+	return run_sql(st, &sql, f, match, exact_hi, stage, f->limit - run->rows, run, err);
+}
+
+/* Rank stage from the text index's rows in one column (col: an FTS5
+ * column filter), in their order; without words, every row. */
+static int each_in(struct store *st, const struct entity_filter *f, const struct source *src, int stage,
+		   const char *col, const char *exact_hi, struct each_run *run, struct zs_error *err)
+{
+	if (!src->any)
+		return each_stage(st, f, stage, WAY_ROWS, false, NULL, exact_hi, run, err);
+	char *m = col && src->words ? match_of(col, src->words, NULL) : NULL;
+	if (col && src->words && !m)
+		return zs_fail(err, ZS_EFAIL, "out of memory");
+	int r = each_stage(st, f, stage, WAY_INDEX, src->gram, m ? m : src->match, exact_hi, run, err);
+	free(m);
+	return r;
+}
+
+/* The dense way (see above): each rank in turn, until the limit. */
+static int each_dense(struct store *st, const struct entity_filter *f, const struct source *src,
+		      struct each_run *run, struct zs_error *err)
+{
+	if (!f->exact)   /* every row ranks 4 */
+		return each_in(st, f, src, 4, NULL, NULL, run, err);
+	/* A name prefix is a byte range unless LIKE's ASCII case folding
+	 * widens it (kfc finds KFC). */
+	bool range = !strpbrk(f->exact, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+	char *hi = NULL;
+	if (asprintf(&hi, "%s\xF4\x8F\xBF\xBF", f->exact) < 0)
+		return zs_fail(err, ZS_EFAIL, "out of memory");
+	static const char *const col[5] = { NULL, "name", "name", "former_names", NULL };
+	int r = each_stage(st, f, 0, WAY_EXACT, false, NULL, hi, run, err);
+	for (int stage = 1; stage <= 4 && !r && !run->stopped && run->rows < f->limit; stage++)
+		r = stage == 1 && range ? each_stage(st, f, 1, WAY_RANGE, false, NULL, hi, run, err)
+					: each_in(st, f, src, stage, col[stage], hi, run, err);
+	free(hi);
+	return r;
+}
+
+int store_entity_each(struct store *st, const struct entity_filter *f, store_entity_cb cb, void *ud,
+		      struct zs_error *err)
+{
+	struct source src;
+	int r = source_of(f, &src, err);
+	if (r)
+		return r;
+	struct each_run run = { .cb = cb, .ud = ud };
+	/* Without a limit every row is wanted: one query, whatever it costs.
+	 * More than four words would not fit a walk's query (store_sql). */
+	int words = 0;
+	for (int k = 0; k < STORE_ENTITY_WORDS; k++)
+		words += f->word_like[k] != NULL;
+	bool dense = f->limit > 0 && words <= STORE_ENTITY_SHORT && count_rows(st, f, &src) >= DENSE_AT;
+	r = dense ? each_dense(st, f, &src, &run, err) : each_sparse(st, f, &src, &run, err);
+	free(src.match);
 	return r;
 }
 

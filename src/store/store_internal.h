@@ -36,6 +36,17 @@ sqlite3_stmt *store_prep_once(struct store *st, const char *sql, struct zs_error
 
 int store_sqlerr(struct store *st, struct zs_error *err, const char *what);
 
+/* bulk.c: a bulk load's indexes.  Inside the caller's transaction: drop
+ * table's secondary indexes (unique ones too when unique_too), keeping
+ * their definitions as sqlite_master has them; restore makes them again
+ * (nothing when none were dropped). */
+int store_indexes_drop(struct store *st, const char *table, bool unique_too, struct zs_error *err);
+int store_indexes_restore(struct store *st, const char *table, struct zs_error *err);
+
+/* The register's SQL functions (zs_grams: migration 008, store/entity.c),
+ * on every connection that may write. */
+void store_entity_functions(sqlite3 *db);
+
 char *store_col_text(sqlite3_stmt *s, int i);   /* malloc'd, "" for NULL */
 void store_bind_text(sqlite3_stmt *s, int i, const char *v); /* NULL -> '' */
 void store_bind_opt_id(sqlite3_stmt *s, int i, int64_t id);  /* 0 -> NULL */
