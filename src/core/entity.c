@@ -612,8 +612,8 @@ static char *like_of(const char *t, bool lead)
 struct lookup {
 	struct search_query words, scope;
 	char *prefix, *contains, *name;
-	char *gram_words, *gram_scope;            /* entity_gram expressions */
-	char *word_like[STORE_ENTITY_WORDS], *scope_any;
+	char *gram_words, *gram_scope;            /* entity_gram's expressions */
+	char *word_like[STORE_ENTITY_WORDS], *scope_like;
 	char code[32];
 };
 
@@ -628,46 +628,60 @@ static void lookup_free(struct lookup *l)
 	free(l->gram_scope);
 	for (int k = 0; k < STORE_ENTITY_WORDS; k++)
 		free(l->word_like[k]);
-	free(l->scope_any);
+	free(l->scope_like);
 }
 
-/* Does entity_gram (migration 008) hold this term whole?  Its tokens keep
- * letters and digits; the term must be nothing else: ASCII letters and
- * digits, Chinese characters (anything else is searched with LIKE alone). */
-static bool gram_term(const char *t)
+/* One run of a term for entity_gram (migration 008), appended to *out:
+ * its character pairs, each one token ("瑞禾餐饮": "瑞禾" AND "禾餐" AND
+ * "餐饮"), or a lone character as a token prefix ("禾"*).  Every row that
+ * holds the run holds these tokens (the index only narrows: LIKE decides). */
+static int gram_run(const char *run, size_t len, FILE *out)
 {
-	size_t n = strlen(t);
+	size_t a = 0, b;
 	uint32_t cp;
-	for (size_t i = 0, a; i < n; i += a) {
-		a = text_decode(t + i, n - i, &cp);
-		bool ok = (cp < 0x80 && (isalnum((int)cp))) || (cp >= 0x3400 && cp <= 0x4DBF) ||
-			  (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-			  (cp >= 0x20000 && cp <= 0x3FFFF);
-		if (!ok)
-			return false;
+	a = text_decode(run, len, &cp);
+	if (a >= len)
+		return fprintf(out, "%s\"%.*s\"*", ftell(out) ? " AND " : "", (int)len, run) < 0;
+	for (size_t i = 0; i + a < len; i += a, a = b) {
+		b = text_decode(run + i + a, len - i - a, &cp);
+		if (fprintf(out, "%s\"%.*s\"", ftell(out) ? " AND " : "", (int)(a + b), run + i) < 0)
+			return 1;
 	}
-	return n > 0;
+	return 0;
 }
 
-/* The short terms of q that entity_gram holds, as one FTS5 expression: a
- * pair is one token ("酸菜"), one character a token prefix ("酸"*).  NULL
- * when there is none (out of memory too: the index only narrows). */
+/* q's terms as one entity_gram expression (every term required).  The
+ * ascii tokenizer splits at ASCII spaces and punctuation: a term is taken
+ * as its runs between them ("A&B" as "A" and "B").  NULL when no term has
+ * a run (or out of memory: the index only narrows). */
 static char *gram_expr(const struct search_query *q)
 {
-	char *out = NULL, *next;
-	for (int i = 0; i < q->nterms; i++) {
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *out = open_memstream(&buf, &n);
+	if (!out)
+		return NULL;
+	bool bad = false;
+	for (int i = 0; i < q->nterms && !bad; i++) {
 		const char *t = q->terms[i];
-		size_t len = text_length(t);
-		if (len > 2 || !gram_term(t))
-			continue;
-		if (asprintf(&next, "%s%s\"%s\"%s", out ? out : "", out ? " AND " : "", t, len == 1 ? "*" : "") < 0) {
-			free(out);
-			return NULL;
+		while (*t && !bad) {
+			size_t skip = 0, len = 0;
+			while (t[skip] && (unsigned char)t[skip] < 0x80 && !isalnum((unsigned char)t[skip]))
+				skip++;
+			t += skip;
+			while (t[len] && ((unsigned char)t[len] >= 0x80 || isalnum((unsigned char)t[len])))
+				len++;
+			if (len)
+				bad = gram_run(t, len, out);
+			t += len;
 		}
-		free(out);
-		out = next;
 	}
-	return out;
+	bad = ferror(out) || bad;
+	if (fclose(out) || bad || !n) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
 }
 
 static int build_filter(struct lookup *l, const struct entity_query *q, struct entity_filter *f,
@@ -681,12 +695,9 @@ static int build_filter(struct lookup *l, const struct entity_query *q, struct e
 	} else if (text) {
 		if ((r = search_parse(q->text, &l->words, err)))
 			return r;
-		for (int k = 0; k < STORE_ENTITY_SHORT; k++)
-			f->like[k] = l->words.like[k];
 		for (int k = 0; k < l->words.nterms && k < STORE_ENTITY_WORDS; k++)
 			if (!(f->word_like[k] = l->word_like[k] = like_of(l->words.terms[k], true)))
 				return zs_fail(err, ZS_EFAIL, "out of memory");
-		f->fts_words = l->words.fts;
 		f->gram_words = l->gram_words = gram_expr(&l->words);
 		/* The whole query as one name ranks the rows. */
 		if ((r = field_text(q->text, FIELD("搜索词", "search terms"), 200, false, true, &l->name, err)))
@@ -702,10 +713,8 @@ static int build_filter(struct lookup *l, const struct entity_query *q, struct e
 			return r;
 		if (l->scope.nterms != 1)
 			return zs_fail(err, ZS_EINPUT, TR("--scope 只能给一个词", "--scope takes one word"));
-		f->scope_like = l->scope.like[0];
-		f->fts_scope = l->scope.fts;
 		f->gram_scope = l->gram_scope = gram_expr(&l->scope);
-		if (!(f->scope_any = l->scope_any = like_of(l->scope.terms[0], true)))
+		if (!(f->scope_like = l->scope_like = like_of(l->scope.terms[0], true)))
 			return zs_fail(err, ZS_EFAIL, "out of memory");
 	}
 	if (!text && !q->scope)

@@ -27,7 +27,7 @@ static const char *const migrations[] = {
 	"migrations/005_saved_drafts.sql",
 	"migrations/006_register.sql",
 	"migrations/007_credit_desk.sql",
-	"migrations/008_register_grams.sql",
+	"migrations/008_register_search.sql",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

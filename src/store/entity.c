@@ -35,35 +35,31 @@ void register_snapshot_clear(struct register_snapshot *s)
 	FREE(s->as_of); FREE(s->file); FREE(s->file_hash); FREE(s->imported_by);
 }
 
-/* Rows are many (a district's hundreds of thousands): every index of
- * entity and both text indexes are emptied or dropped before the rows and
- * built once after them (same transaction, store_indexes_drop), cheaper
- * than keeping them row by row.  The rows go first to a TEMP table whose
- * unique index finds a code given twice as the row comes; from there into
- * entity sorted by name, so that ids follow (name, line): a search's rows
- * ordered by name are then in the text indexes' own rowid order, and a
- * page of them is the first rows the index finds (store_entity_each). */
+/* Rows are many (a district's hundreds of thousands): the secondary
+ * indexes and the text index are dropped or emptied before the rows and
+ * built once after them (same transaction; store_indexes_drop), cheaper
+ * than keeping them row by row.  The code's unique index stays: it finds a
+ * code given twice as the row comes.
+ *
+ * The text index is keyed by the entity's place in name order (entity_
+ * order, migration 008), not by its id: a search's rows by name are then
+ * the index's own rowid order, and a page of them is the first rows it
+ * finds (store_entity_each).  It is filled in that order, which FTS5 needs
+ * to build in one go (a rowid below the last one flushes). */
 static const char *const drop_sql[] = {
-	"INSERT INTO entity_fts(entity_fts) VALUES ('delete-all')",
 	"INSERT INTO entity_gram(entity_gram) VALUES ('delete-all')",
+	"DELETE FROM entity_order",
 	"DELETE FROM entity",
-	"DROP TABLE IF EXISTS temp.entity_stage",
-	"CREATE TEMP TABLE entity_stage AS SELECT * FROM main.entity WHERE 0",
-	"CREATE UNIQUE INDEX temp.entity_stage_uscc ON entity_stage(uscc)",
+	/* The text index reads the rows in name order, not in the file's: a
+	 * cache that holds more of them (64 MiB; the default is 2) halves it. */
+	"PRAGMA cache_size = -65536",
 };
-#define ENTITY_COLUMNS \
-	"uscc, name, former_names, type, person, address, authority, unit_id, unit_text, founded, state, scope, " \
-	"licences, odr"
 static const char *const build_sql[] = {
-	"INSERT INTO entity(" ENTITY_COLUMNS ") SELECT " ENTITY_COLUMNS " FROM temp.entity_stage "
-	"ORDER BY name, rowid",
-	"DROP TABLE temp.entity_stage",
-};
-static const char *const text_sql[] = {
-	"INSERT INTO entity_fts(entity_fts) VALUES ('rebuild')",
+	"INSERT INTO entity_order(id) SELECT id FROM entity INDEXED BY entity_name ORDER BY name, id",
 	/* as migration 008 fills it */
-	"INSERT INTO entity_gram(rowid, name, former_names, person, address) "
-	"SELECT id, zs_grams(name), zs_grams(former_names), zs_grams(person), zs_grams(address) FROM entity",
+	"INSERT INTO entity_gram(rowid, name, former_names, person, address, scope) "
+	"SELECT o.r, zs_grams(e.name), zs_grams(e.former_names), zs_grams(e.person), zs_grams(e.address), "
+	"zs_grams(e.scope) FROM entity_order o JOIN entity e ON e.id = o.id ORDER BY o.r",
 };
 
 /* zs_grams(TEXT): the text as entity_gram indexes it (migration 008):
@@ -106,10 +102,14 @@ void store_entity_functions(sqlite3 *db)
 
 /* Schema statements are not cached (a cached one would outlive the index
  * it names). */
+#include <time.h>
+static double tnow(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec + t.tv_nsec / 1e9; }
 static int run_all(struct store *st, const char *const *sql, size_t n, struct zs_error *err)
 {
 	int r = ZS_OK;
 	for (size_t i = 0; i < n && !r; i++) {
+		double t0 = tnow();
+		if (getenv("ZS_T")) fprintf(stderr, "%.2f start %.40s\n", t0, sql[i]);
 		sqlite3_stmt *s = store_prep_once(st, sql[i], err);
 		if (!s)
 			return ZS_EFAIL;
@@ -121,14 +121,15 @@ static int run_all(struct store *st, const char *const *sql, size_t n, struct zs
 
 int store_entity_clear_all(struct store *st, struct zs_error *err)
 {
-	int r = store_indexes_drop(st, "entity", true, err);
+	int r = store_indexes_drop(st, "entity", false, err);
 	return r ? r : run_all(st, drop_sql, sizeof drop_sql / sizeof *drop_sql, err);
 }
 
 int store_entity_insert(struct store *st, const struct entity *e, struct zs_error *err)
 {
 	static const char sql[] =
-		"INSERT INTO temp.entity_stage(" ENTITY_COLUMNS ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+		"INSERT INTO entity(uscc, name, former_names, type, person, address, authority, unit_id, "
+		"unit_text, founded, state, scope, licences, odr) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
 		"ON CONFLICT(uscc) DO NOTHING";
 	int r = store_run(st, sql,
 			  VALS(V_TEXT(e->uscc), V_TEXT(e->name), V_TEXT(e->former_names), V_TEXT(e->type),
@@ -144,10 +145,8 @@ int store_entity_insert(struct store *st, const struct entity *e, struct zs_erro
 
 int store_entity_reindex(struct store *st, struct zs_error *err)
 {
-	int r = run_all(st, build_sql, sizeof build_sql / sizeof *build_sql, err);
-	if (!r)
-		r = store_indexes_restore(st, "entity", err);
-	return r ? r : run_all(st, text_sql, sizeof text_sql / sizeof *text_sql, err);
+	int r = store_indexes_restore(st, "entity", err);
+	return r ? r : run_all(st, build_sql, sizeof build_sql / sizeof *build_sql, err);
 }
 
 int store_register_snapshot_insert(struct store *st, struct register_snapshot *s, struct zs_error *err)
@@ -201,24 +200,23 @@ STORE_VISITOR(visit_entity, struct entity, entity_cols, entity_clear, store_enti
 
 /* ---- search ----
  *
- * Two ways to the same rows in the same order (rank, name, id; entity.h):
+ * entity_gram (migration 008) narrows the rows; LIKE over the columns
+ * decides (so a term matches exactly as LIKE says: ASCII case folded, any
+ * other character as it is).  Two ways to the same rows in the same order
+ * (rank, name, id; entity.h):
  *
- * - sparse: the rows the text index finds (entity_fts for terms of 3+
- *   characters, entity_gram for 1-2; the code's index for a code prefix)
+ * - sparse: the rows the index finds (the code's index for a code prefix)
  *   joined, checked, ranked and sorted in one query.  Cheap while they are
  *   few, and the only way without a limit.
  * - dense, with a limit, when the index finds DENSE_AT rows or more: a sort
  *   of hundreds of thousands of rows for a page of 50 costs hundreds of
- *   milliseconds (瑞禾, 餐饮, a code's first digits at 1,000,000).  Each
- *   rank in turn, until the limit: the exact name and a name prefix by
- *   entity_name's range; a name, then a former name, then any column
- *   containing the text from the text index's rows in that column, in
- *   rowid order, which is name order (an import numbers the rows so:
- *   store_entity_reindex), so the first rows found are the page and the
- *   index stops there.  Without a text index (a code prefix, a scope word
- *   with punctuation), the rows in id order, each checked.  The words are
- *   checked with LIKE, not the trigram index's own MATCH: the same rows
- *   but for the case of non-ASCII letters (the trigram index folds Ａ/ａ). */
+ *   milliseconds (餐饮, 有限公司 at 1,000,000).  Each rank in turn, until the
+ *   limit: the exact name and a name prefix by entity_name's range; a name,
+ *   a former name, then any column containing the text from the index's
+ *   rows in that column, in their rowid order, which is name order (the
+ *   index is keyed by entity_order.r), so the first rows found are the page
+ *   and the index stops there.  Without the index (a code prefix), the rows
+ *   in name order by entity_name, each checked. */
 enum { DENSE_AT = 2000 };
 
 /* The columns a search's words look in, as an FTS5 column filter. */
@@ -235,63 +233,30 @@ static char *match_of(const char *cols, const char *words, const char *scope)
 	return m;
 }
 
-/* Which text index finds the rows, if any. */
-struct source {
-	bool gram;            /* entity_gram, else entity_fts */
-	bool any;             /* a text index finds them */
-	const char *words;    /* the words' expression (a stage's one column) */
-	char *match;          /* over every column */
-};
-
-static int source_of(const struct entity_filter *f, struct source *src, struct zs_error *err)
+/* The index's expression over every column, or NULL without one. */
+static int match_all(const struct entity_filter *f, char **out, struct zs_error *err)
 {
-	const char *scope;
-	memset(src, 0, sizeof *src);
-	if (f->fts_words || f->fts_scope) {
-		src->words = f->fts_words, scope = f->fts_scope;
-	} else if (f->gram_words || f->gram_scope) {
-		src->gram = true;
-		src->words = f->gram_words, scope = f->gram_scope;
-	} else {
+	*out = NULL;
+	if (!f->gram_words && !f->gram_scope)
 		return ZS_OK;
-	}
-	src->any = true;
-	src->match = match_of(WORD_COLS, src->words, scope);
-	return src->match ? ZS_OK : zs_fail(err, ZS_EFAIL, "out of memory");
+	*out = match_of(WORD_COLS, f->gram_words, f->gram_scope);
+	return *out ? ZS_OK : zs_fail(err, ZS_EFAIL, "out of memory");
 }
 
-/* The rows of the whole search as its index finds them (a text index's,
+/* The rows of the whole search as its index finds them (entity_gram's,
  * the code prefix's, else every row), counted up to DENSE_AT: cheap, the
  * index stops there.  -1 when they cannot be read. */
-static int64_t count_rows(struct store *st, const struct entity_filter *f, const struct source *src)
+static int64_t count_rows(struct store *st, const struct entity_filter *f, const char *match)
 {
-	static const char fts[] = "SELECT count(*) FROM (SELECT 1 FROM entity_fts WHERE entity_fts MATCH ?1 LIMIT ?2)";
 	static const char grams[] = "SELECT count(*) FROM (SELECT 1 FROM entity_gram WHERE entity_gram MATCH ?1 LIMIT ?2)";
 	static const char code[] = "SELECT count(*) FROM (SELECT 1 FROM entity WHERE uscc >= ?1 AND uscc < ?1 || '~' LIMIT ?2)";
 	static const char all[] = "SELECT count(*) FROM (SELECT ?1 FROM entity LIMIT ?2)";
-	const char *sql = src->any ? (src->gram ? grams : fts) : f->uscc_prefix ? code : all;
-	const char *v = src->any ? src->match : f->uscc_prefix;
-	return store_count(st, sql, VALS(V_TEXT(v), V_INT(DENSE_AT)));
-}
-
-/* The conditions every way shares: state, unit, code. */
-static void add_common(struct store_sql *sql, const struct entity_filter *f)
-{
-	if (!f->all)
-		store_sql_add(sql, " AND e.state IN ('存续', '在业')");
-	if (f->unit_id)
-		store_sql_add(sql, " AND e.unit_id = :unit");
-	/* '~' sorts after every character a code has: the range is the prefix's. */
-	if (f->uscc_prefix)
-		store_sql_add(sql, " AND e.uscc >= :uscc AND e.uscc < :uscc || '~'");
+	const char *sql = match ? grams : f->uscc_prefix ? code : all;
+	return store_count(st, sql, VALS(V_TEXT(match ? match : f->uscc_prefix), V_INT(DENSE_AT)));
 }
 
 #define LIKE_ANY(p) " AND (e.name LIKE " p " ESCAPE '\\' OR e.former_names LIKE " p " ESCAPE '\\'" \
 	" OR e.person LIKE " p " ESCAPE '\\' OR e.address LIKE " p " ESCAPE '\\')"
-static const char *const short_name[STORE_ENTITY_SHORT] = { ":l0", ":l1", ":l2", ":l3" };
-static const char *const short_frag[STORE_ENTITY_SHORT] = {
-	LIKE_ANY(":l0"), LIKE_ANY(":l1"), LIKE_ANY(":l2"), LIKE_ANY(":l3"),
-};
 static const char *const word_name[STORE_ENTITY_WORDS] = {
 	":w0", ":w1", ":w2", ":w3", ":w4", ":w5", ":w6", ":w7",
 	":w8", ":w9", ":w10", ":w11", ":w12", ":w13", ":w14", ":w15",
@@ -304,26 +269,14 @@ static const char *const word_frag[STORE_ENTITY_WORDS] = {
 };
 #undef LIKE_ANY
 
-/* Every value any shape may name (a shape without the name ignores it). */
-static void bind_all(sqlite3_stmt *s, const struct entity_filter *f, const char *match, const char *exact_hi,
-		     int stage, int limit)
-{
-	store_bind_named_text(s, ":fts", match);
-	store_bind_named_int(s, ":unit", f->unit_id);
-	store_bind_named_text(s, ":uscc", f->uscc_prefix);
-	for (int k = 0; k < STORE_ENTITY_SHORT; k++)
-		store_bind_named_text(s, short_name[k], f->like[k]);
-	for (int k = 0; k < STORE_ENTITY_WORDS; k++)
-		store_bind_named_text(s, word_name[k], f->word_like[k]);
-	store_bind_named_text(s, ":scope", f->scope_like);
-	store_bind_named_text(s, ":scopew", f->scope_any);
-	store_bind_named_text(s, ":exact", f->exact);
-	store_bind_named_text(s, ":exact_hi", exact_hi);
-	store_bind_named_text(s, ":prefix", f->prefix);
-	store_bind_named_text(s, ":contains", f->contains);
-	store_bind_named_int(s, ":stage", stage);
-	store_bind_named_int(s, ":limit", limit);
-}
+/* How a query reaches its rows. */
+enum way {
+	WAY_SORT,     /* the index's rows (or every row), ranked and sorted */
+	WAY_EXACT,    /* entity_name: name = the text */
+	WAY_RANGE,    /* entity_name: names from the text up to the text + U+10FFFF */
+	WAY_INDEX,    /* the index's rows in its (name) order */
+	WAY_NAMES,    /* entity_name: every row in name order */
+};
 
 /* The rows given to the caller so far (a dense search's ranks share the limit). */
 struct each_run {
@@ -342,113 +295,89 @@ static int each_hit(const struct entity *e, void *ud)
 	return r;
 }
 
-static int run_sql(struct store *st, struct store_sql *sql, const struct entity_filter *f, const char *match,
-		   const char *exact_hi, int stage, int limit, struct each_run *run, struct zs_error *err)
+/* One query: way, for rank stage (-1: every rank, computed), match the
+ * index's expression when way reads it. */
+static int each_query(struct store *st, const struct entity_filter *f, enum way way, int stage, const char *match,
+		      const char *exact_hi, struct each_run *run, struct zs_error *err)
 {
-	sqlite3_stmt *s = store_sql_prep(st, sql, err);
+	struct store_sql sql = { .n = 0 };
+#define ADD(frag) store_sql_add(&sql, (frag))
+	ADD("SELECT " ENTITY_FIELDS);
+	ADD(stage < 0 ? ENTITY_RANK " AS rank FROM " : ":stage AS rank FROM ");
+	if (match)
+		ADD("entity_gram JOIN entity_order o ON o.r = entity_gram.rowid JOIN entity e ON e.id = o.id ");
+	else if (way == WAY_SORT)
+		ADD("entity e ");
+	else
+		ADD("entity e INDEXED BY entity_name ");
+	ADD("LEFT JOIN unit u ON u.id = e.unit_id WHERE ");
+	ADD(match ? "entity_gram MATCH :fts" : "1");
+	if (way == WAY_EXACT)
+		ADD(" AND e.name = :exact");
+	else if (way == WAY_RANGE)
+		ADD(" AND e.name >= :exact AND e.name < :exact_hi");
+	if (stage >= 0)
+		ADD(" AND (" ENTITY_RANK ") = :stage");
+	if (!f->all)
+		ADD(" AND e.state IN ('存续', '在业')");
+	if (f->unit_id)
+		ADD(" AND e.unit_id = :unit");
+	/* '~' sorts after every character a code has: the range is the prefix's. */
+	if (f->uscc_prefix)
+		ADD(" AND e.uscc >= :uscc AND e.uscc < :uscc || '~'");
+	for (int k = 0; k < STORE_ENTITY_WORDS; k++)
+		if (f->word_like[k])
+			ADD(word_frag[k]);
+	if (f->scope_like)
+		ADD(" AND e.scope LIKE :scope ESCAPE '\\'");
+	/* The index's rowids are in name order (entity_order). */
+	ADD(way == WAY_SORT ? " ORDER BY rank, e.name, e.id" : way == WAY_INDEX ? " ORDER BY entity_gram.rowid"
+									       : " ORDER BY e.name, e.id");
+	if (f->limit > 0)
+		ADD(" LIMIT :limit");
+#undef ADD
+	sqlite3_stmt *s = store_sql_prep(st, &sql, err);
 	if (!s)
 		return ZS_EFAIL;
-	bind_all(s, f, match, exact_hi, stage, limit);
+	store_bind_named_text(s, ":fts", match);
+	store_bind_named_int(s, ":unit", f->unit_id);
+	store_bind_named_text(s, ":uscc", f->uscc_prefix);
+	for (int k = 0; k < STORE_ENTITY_WORDS; k++)
+		store_bind_named_text(s, word_name[k], f->word_like[k]);
+	store_bind_named_text(s, ":scope", f->scope_like);
+	store_bind_named_text(s, ":exact", f->exact);
+	store_bind_named_text(s, ":exact_hi", exact_hi);
+	store_bind_named_text(s, ":prefix", f->prefix);
+	store_bind_named_text(s, ":contains", f->contains);
+	store_bind_named_int(s, ":stage", stage);
+	store_bind_named_int(s, ":limit", f->limit - run->rows);
 	int r = store_step_rows(st, s, visit_entity, STORE_VISIT(each_hit, run), err, "entity");
 	sqlite3_finalize(s);
 	return r;
 }
 
-/* The sparse way (see above), as one query: the index's rows, checked,
- * ranked and sorted. */
-static int each_sparse(struct store *st, const struct entity_filter *f, const struct source *src,
-		       struct each_run *run, struct zs_error *err)
+/* Rank stage from the index's rows in one column (col: an FTS5 column
+ * filter; NULL: every column), in name order; without the index, every
+ * row by name. */
+static int each_in(struct store *st, const struct entity_filter *f, const char *all, int stage, const char *col,
+		   const char *exact_hi, struct each_run *run, struct zs_error *err)
 {
-	struct store_sql sql = { .n = 0 };
-#define ADD(frag) store_sql_add(&sql, (frag))
-	ADD("SELECT " ENTITY_FIELDS ENTITY_RANK " AS rank FROM ");
-	if (!src->any)
-		ADD("entity e LEFT JOIN unit u ON u.id = e.unit_id WHERE 1");
-	else if (src->gram)
-		ADD("entity_gram JOIN entity e ON e.id = entity_gram.rowid LEFT JOIN unit u ON u.id = e.unit_id "
-		    "WHERE entity_gram MATCH :fts");
-	else
-		ADD("entity_fts JOIN entity e ON e.id = entity_fts.rowid LEFT JOIN unit u ON u.id = e.unit_id "
-		    "WHERE entity_fts MATCH :fts");
-	add_common(&sql, f);
-	for (int k = 0; k < STORE_ENTITY_SHORT; k++)
-		if (f->like[k])
-			ADD(short_frag[k]);
-	if (f->scope_like)
-		ADD(" AND e.scope LIKE :scope ESCAPE '\\'");
-	ADD(" ORDER BY rank, e.name, e.id");
-	if (f->limit > 0)
-		ADD(" LIMIT :limit");
-#undef ADD
-	return run_sql(st, &sql, f, src->match, NULL, 0, f->limit, run, err);
-}
-
-/* How one rank of a dense search finds its rows. */
-enum stage_way {
-	WAY_EXACT,    /* entity_name: name = the text */
-	WAY_RANGE,    /* entity_name: names from the text up to the text + U+10FFFF */
-	WAY_INDEX,    /* the text index's rows for match, in rowid order */
-	WAY_ROWS,     /* every row in id order */
-};
-
-static int each_stage(struct store *st, const struct entity_filter *f, int stage, enum stage_way way, bool gram,
-		      const char *match, const char *exact_hi, struct each_run *run, struct zs_error *err)
-{
-	struct store_sql sql = { .n = 0 };
-#define ADD(frag) store_sql_add(&sql, (frag))
-	ADD("SELECT " ENTITY_FIELDS ":stage AS rank FROM ");
-	if (way == WAY_EXACT || way == WAY_RANGE)
-		ADD("entity e INDEXED BY entity_name LEFT JOIN unit u ON u.id = e.unit_id WHERE 1");
-	else if (way == WAY_ROWS)
-		ADD("entity e LEFT JOIN unit u ON u.id = e.unit_id WHERE 1");
-	else if (gram)
-		ADD("entity_gram JOIN entity e ON e.id = entity_gram.rowid LEFT JOIN unit u ON u.id = e.unit_id "
-		    "WHERE entity_gram MATCH :fts");
-	else
-		ADD("entity_fts JOIN entity e ON e.id = entity_fts.rowid LEFT JOIN unit u ON u.id = e.unit_id "
-		    "WHERE entity_fts MATCH :fts");
-	if (way == WAY_EXACT)
-		ADD(" AND e.name = :exact");
-	else if (way == WAY_RANGE)
-		ADD(" AND e.name >= :exact AND e.name < :exact_hi");
-	ADD(" AND (" ENTITY_RANK ") = :stage");
-	add_common(&sql, f);
-	for (int k = 0; k < STORE_ENTITY_WORDS; k++)
-		if (f->word_like[k])
-			ADD(word_frag[k]);
-	if (f->scope_any)
-		ADD(" AND e.scope LIKE :scopew ESCAPE '\\'");
-	/* ids follow names: the index's own order is the page's */
-	if (way == WAY_INDEX)
-		ADD(gram ? " ORDER BY entity_gram.rowid" : " ORDER BY entity_fts.rowid");
-	else
-		ADD(" ORDER BY e.id");
-	ADD(" LIMIT :limit");
-#undef ADD
-	return run_sql(st, &sql, f, match, exact_hi, stage, f->limit - run->rows, run, err);
-}
-
-/* Rank stage from the text index's rows in one column (col: an FTS5
- * column filter), in their order; without words, every row. */
-static int each_in(struct store *st, const struct entity_filter *f, const struct source *src, int stage,
-		   const char *col, const char *exact_hi, struct each_run *run, struct zs_error *err)
-{
-	if (!src->any)
-		return each_stage(st, f, stage, WAY_ROWS, false, NULL, exact_hi, run, err);
-	char *m = col && src->words ? match_of(col, src->words, NULL) : NULL;
-	if (col && src->words && !m)
+	if (!all)
+		return each_query(st, f, WAY_NAMES, stage, NULL, exact_hi, run, err);
+	char *m = col && f->gram_words ? match_of(col, f->gram_words, f->gram_scope) : NULL;
+	if (col && f->gram_words && !m)
 		return zs_fail(err, ZS_EFAIL, "out of memory");
-	int r = each_stage(st, f, stage, WAY_INDEX, src->gram, m ? m : src->match, exact_hi, run, err);
+	int r = each_query(st, f, WAY_INDEX, stage, m ? m : all, exact_hi, run, err);
 	free(m);
 	return r;
 }
 
 /* The dense way (see above): each rank in turn, until the limit. */
-static int each_dense(struct store *st, const struct entity_filter *f, const struct source *src,
-		      struct each_run *run, struct zs_error *err)
+static int each_dense(struct store *st, const struct entity_filter *f, const char *all, struct each_run *run,
+		      struct zs_error *err)
 {
 	if (!f->exact)   /* every row ranks 4 */
-		return each_in(st, f, src, 4, NULL, NULL, run, err);
+		return each_in(st, f, all, 4, NULL, NULL, run, err);
 	/* A name prefix is a byte range unless LIKE's ASCII case folding
 	 * widens it (kfc finds KFC). */
 	bool range = !strpbrk(f->exact, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
@@ -456,10 +385,10 @@ static int each_dense(struct store *st, const struct entity_filter *f, const str
 	if (asprintf(&hi, "%s\xF4\x8F\xBF\xBF", f->exact) < 0)
 		return zs_fail(err, ZS_EFAIL, "out of memory");
 	static const char *const col[5] = { NULL, "name", "name", "former_names", NULL };
-	int r = each_stage(st, f, 0, WAY_EXACT, false, NULL, hi, run, err);
+	int r = each_query(st, f, WAY_EXACT, 0, NULL, hi, run, err);
 	for (int stage = 1; stage <= 4 && !r && !run->stopped && run->rows < f->limit; stage++)
-		r = stage == 1 && range ? each_stage(st, f, 1, WAY_RANGE, false, NULL, hi, run, err)
-					: each_in(st, f, src, stage, col[stage], hi, run, err);
+		r = stage == 1 && range ? each_query(st, f, WAY_RANGE, 1, NULL, hi, run, err)
+					: each_in(st, f, all, stage, col[stage], hi, run, err);
 	free(hi);
 	return r;
 }
@@ -467,19 +396,17 @@ static int each_dense(struct store *st, const struct entity_filter *f, const str
 int store_entity_each(struct store *st, const struct entity_filter *f, store_entity_cb cb, void *ud,
 		      struct zs_error *err)
 {
-	struct source src;
-	int r = source_of(f, &src, err);
+	char *all;
+	int r = match_all(f, &all, err);
 	if (r)
 		return r;
 	struct each_run run = { .cb = cb, .ud = ud };
-	/* Without a limit every row is wanted: one query, whatever it costs.
-	 * More than four words would not fit a walk's query (store_sql). */
-	int words = 0;
-	for (int k = 0; k < STORE_ENTITY_WORDS; k++)
-		words += f->word_like[k] != NULL;
-	bool dense = f->limit > 0 && words <= STORE_ENTITY_SHORT && count_rows(st, f, &src) >= DENSE_AT;
-	r = dense ? each_dense(st, f, &src, &run, err) : each_sparse(st, f, &src, &run, err);
-	free(src.match);
+	/* Without a limit every row is wanted: one query, whatever it costs. */
+	if (f->limit > 0 && count_rows(st, f, all) >= DENSE_AT)
+		r = each_dense(st, f, all, &run, err);
+	else
+		r = each_query(st, f, WAY_SORT, -1, all, NULL, &run, err);
+	free(all);
 	return r;
 }
 

@@ -76,7 +76,7 @@ struct store_val {
 /* A query assembled from constant fragments (filters that each want
  * their own shape); values are bound by name after store_sql_prep. */
 struct store_sql {
-	char text[2048];
+	char text[8192];
 	size_t n;
 	bool full;   /* a fragment did not fit: store_sql_prep refuses it */
 };

@@ -27,29 +27,20 @@ int64_t store_entity_count(struct store *st);
 /* The entity with this code; ZS_ENOTFOUND when there is none. */
 int store_entity_get(struct store *st, const char *code, struct entity *out, struct zs_error *err);
 
-#define STORE_ENTITY_SHORT 4
 #define STORE_ENTITY_WORDS 16
 
-/* A search: every given condition must hold.
- *
- * What finds the rows: FTS5 expressions without their column filters (the
- * store adds them): the words' (searched in name, former names, person
- * and address) and the scope word's (in 经营范围); fts_* for the trigram
- * index (terms of 3+ characters), gram_* for the character-pair index
- * (migration 008: terms of 1-2 characters; used only when no fts_ part is
- * given).  They narrow the rows; these decide: like[] (%t% patterns,
- * escaped with \) for the short words over the four columns, scope_like
- * for a short scope word, uscc_prefix for the code.  word_like[] and
- * scope_any are every word and the scope word as such patterns: a search
- * with a limit whose terms match a large part of the register walks the
- * names in order with them instead (store_entity_each).  exact, prefix and
- * contains (LIKE patterns) rank the rows; NULL ranks by the other fields. */
+/* A search: every given condition must hold.  word_like[] (%t% patterns,
+ * escaped with \) each in the name, former names, person or address;
+ * scope_like in 经营范围; uscc_prefix for the code.  gram_words and
+ * gram_scope: the same words as entity_gram expressions (without column
+ * filters: the store adds them), which narrow the rows the conditions
+ * check (migration 008; NULL: a word the index cannot hold).  exact,
+ * prefix and contains (LIKE patterns) rank the rows; NULL ranks by the
+ * other fields. */
 struct entity_filter {
-	const char *fts_words, *fts_scope, *gram_words, *gram_scope;
-	const char *like[STORE_ENTITY_SHORT];
-	const char *scope_like;
 	const char *word_like[STORE_ENTITY_WORDS];
-	const char *scope_any;
+	const char *scope_like;
+	const char *gram_words, *gram_scope;
 	const char *uscc_prefix;
 	const char *exact, *prefix, *contains;
 	int64_t unit_id;
