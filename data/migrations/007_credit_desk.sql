@@ -52,3 +52,23 @@ ALTER TABLE exposure ADD COLUMN candidates INTEGER NOT NULL DEFAULT 0;
 
 -- The disclosure table and the entity card count complaints by business.
 CREATE INDEX intake_odr ON intake(odr_uscc) WHERE odr_uscc <> '';
+
+-- The robots hear when local involvement is settled (local_set).  SQLite
+-- cannot change a CHECK in place: the outbox is copied into a table with
+-- the new list, under the same name and ids.  delivery refers to outbox by
+-- name; store/db.c runs each migration with foreign keys off and checks
+-- them all (foreign_key_check) before it commits.
+CREATE TABLE outbox_007 (
+	id          INTEGER PRIMARY KEY,
+	created_at  INTEGER NOT NULL,
+	event       TEXT NOT NULL CHECK (event IN ('exposure_new','level_raised','status_changed',
+	                 'lead_set','deadline_soon','deadline_passed','digest','handover_signed',
+	                 'local_set')),
+	exposure_id INTEGER REFERENCES exposure(id),
+	dedupe      TEXT UNIQUE,          -- events of time: made once whoever notices them
+	payload     TEXT NOT NULL
+);
+INSERT INTO outbox_007(id, created_at, event, exposure_id, dedupe, payload)
+	SELECT id, created_at, event, exposure_id, dedupe, payload FROM outbox;
+DROP TABLE outbox;
+ALTER TABLE outbox_007 RENAME TO outbox;

@@ -13,6 +13,9 @@
 /* A new exposure (inside the caller's transaction). */
 int alert_exposure_new(struct zs_ctx *c, const struct exposure *e, struct zs_error *err);
 /* What an update changed: level raised, status changed, lead unit set. */
+/* Local involvement settled (exposure_local_set): 涉及 N 户 with the
+ * confirmed businesses' names ("、"-joined), or 不涉及. */
+int alert_exposure_local(struct zs_ctx *c, const struct exposure *e, const char *names, struct zs_error *err);
 int alert_exposure_changed(struct zs_ctx *c, const struct exposure *before, const struct exposure *after,
 			   struct zs_error *err);
 

@@ -29,6 +29,7 @@ extern const struct vocab vocab_local;          /* unknown yes no */
 extern const struct vocab vocab_level;          /* "1".."4" = 特别重大..一般 */
 extern const struct vocab vocab_action;         /* officers checked … */
 extern const struct vocab vocab_handling;       /* "" direct transfer */
+extern const struct vocab vocab_outcome;        /* agreed no-agreement (调解结果) */
 extern const struct vocab vocab_unit_kind;      /* 科室 所 队 中心 其他 */
 extern struct vocab vocab_category;             /* filled from data/categories.txt by codes_init */
 

@@ -19,8 +19,9 @@ struct disclosure_row {
 	char *uscc;               /* "" when the complaints gave none (grouped by name) */
 	char *name;               /* as typed, trimmed; for a USCC, the latest name given ("" if none) */
 	int64_t complaints;       /* 被投诉总次数 */
-	int64_t mediated;         /* 调解：closed */
-	int64_t succeeded;        /* 调解成功：closed with money recovered */
+	int64_t mediated;         /* 调解：closed with an outcome (调解结果) */
+	int64_t succeeded;        /* 调解成功：outcome agreed (达成协议) */
+	bool odr;                 /* an ODR enterprise (register), or handed to through ODR */
 	int64_t recovered_fen;    /* 挽回经济损失 */
 	int64_t latest_at;        /* received_at of the intake whose name is shown */
 };
@@ -48,7 +49,7 @@ struct disclosure_params {
 int disclosure_build(struct zs_ctx *c, const struct disclosure_params *p, struct disclosure *out, struct zs_error *err);
 void disclosure_clear(struct disclosure *d);
 
-/* 调解成功率 as text: "66.7%" (succeeded / mediated, half up), "—" with
+/* 调解成功率 as text: "66.7%" (agreed / (agreed + no-agreement), half up), "—" with
  * nothing mediated. */
 /* The same in thousandths (500 is 50.0%), -1 with nothing mediated. */
 int64_t disclosure_rate_permille(const struct disclosure_row *r);

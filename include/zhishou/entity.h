@@ -135,7 +135,16 @@ int entity_register_latest(struct zs_ctx *c, struct register_snapshot *out, stru
 
 #include "zhishou/model.h"
 
-enum { ENTITY_CARD_INTAKES = 30, ENTITY_CARD_LEADERS = 4 };
+enum { ENTITY_CARD_INTAKES = 30, ENTITY_CARD_LEADERS = 4, ENTITY_CARD_EXPOSURES = 20 };
+
+/* An exposure the entity is linked to, and how (the strongest way). */
+enum entity_link { ENTITY_LINK_LOCAL, ENTITY_LINK_CANDIDATE, ENTITY_LINK_INTAKE };
+struct entity_exposure {
+	int64_t id;
+	char *title, *status;
+	int how;             /* enum entity_link */
+};
+typedef int (*entity_exposure_cb)(const struct entity_exposure *x, void *ud);
 
 /* Everything the desk says about one entity: every field; its supervising
  * unit's duty leaders (on shift now, else rostered today); the intakes
@@ -149,9 +158,14 @@ struct entity_card {
 	bool leaders_on_shift;      /* leaders are on shift now (else today's) */
 	int64_t since;              /* where tonight starts */
 	int64_t intakes_tonight, intakes_ever;
+	int64_t odr_handed;         /* complaints handed to it through ODR, ever */
 	struct intake *intakes;     /* newest first, at most ENTITY_CARD_INTAKES */
 	size_t nintakes;
 	struct register_snapshot snapshot;   /* the register it comes from */
+	/* the exposures it is linked to: confirmed as local involvement, a
+	 * candidate, or through an intake naming it; by number */
+	struct entity_exposure exposures[ENTITY_CARD_EXPOSURES];
+	size_t nexposures;
 };
 
 /* The card of the entity with this USCC or 注册号 (as typed: trimmed,
@@ -160,6 +174,13 @@ int entity_card_build(struct zs_ctx *c, const char *code, struct entity_card *ca
 void entity_card_clear(struct entity_card *card);
 /* Every field with stable English keys; malloc'd. */
 char *entity_card_json(const struct entity_card *card);
+
+/* The card as the desk reads it, line by line in the user's language, for
+ * every front end (entity show prints them, the console pages them): a
+ * field's label and value (value "" when empty), or with label NULL a
+ * listed row under the field before it (an intake, an exposure). */
+typedef void (*entity_card_line_cb)(const char *label, const char *value, void *ud);
+void entity_card_lines(const struct entity_card *card, entity_card_line_cb cb, void *ud);
 
 /* Is this a register state word: 存续 在业 吊销 注销 迁出 (and the forms
  * exports write, "存续（在营、开业、在册）", "吊销，未注销")?  The word. */

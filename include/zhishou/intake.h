@@ -8,6 +8,7 @@
 #define ZHISHOU_INTAKE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "zhishou/ctx.h"
 #include "zhishou/model.h"
@@ -51,8 +52,14 @@ int intake_add(struct zs_ctx *c, const struct intake_input *in, int64_t *id,
 /* The intake a console draft (its token) was saved as; *id 0 if not yet. */
 int intake_saved_draft(struct zs_ctx *c, const char *token, int64_t *id, struct zs_error *err);
 
+/* outcome: a complaint's 调解结果 (vocab_outcome), only with it closed
+ * (here or before); reopening clears it.  odr: hand the complaint to its
+ * business through ODR (its USCC, or its name if exactly one register
+ * entity has it, must be an ODR enterprise): handling transfer, status
+ * transferred, the business the handling party, a signed note. */
 struct intake_change {
-	const char *status, *transfer, *note, *recovered, *exposure, *duplicate_of;
+	const char *status, *transfer, *note, *recovered, *exposure, *duplicate_of, *outcome;
+	bool odr;
 };
 int intake_update(struct zs_ctx *c, int64_t id, const struct intake_change *ch, struct zs_error *err);
 
@@ -66,6 +73,11 @@ int intake_import(struct zs_ctx *c, const char *path, struct import_result *res,
 
 /* Money as typed in yuan ("12.5", "1,200", "120元") into fen. */
 bool money_parse(const char *s, int64_t *fen);
+
+/* The handling party as shown: "转交 <business>（ODR）" for a complaint
+ * handed to its business through ODR, else the unit it was transferred
+ * to ("" if none).  Written into buf (n bytes) when needed. */
+const char *intake_handler(const struct intake *i, char *buf, size_t n);
 
 /* JSON text of an intake with stable English keys (for audit and --format
  * json); mask hides caller and phone.  malloc'd. */

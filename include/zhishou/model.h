@@ -41,6 +41,9 @@ struct intake {
 	char *transfer_unit;      /* read side */
 	int64_t duplicate_of;
 	int64_t recovered_fen;    /* money recovered, in fen (0.01 yuan) */
+	char *outcome;            /* a closed complaint's 调解结果: "" agreed no-agreement */
+	char *odr_uscc;           /* handed to this business through ODR ("" if not) */
+	char *odr_name;           /* read side: its name in the register ("" if not there) */
 	bool confidential;        /* a tip whose tip-giver only the recorder and admins see */
 	int64_t created_at, updated_at;
 };
@@ -57,6 +60,11 @@ struct exposure {
 	int64_t created_at, updated_at;
 	char *created_by;
 	int64_t linked;           /* read side: linked intakes */
+	/* Local involvement as the credit desk settled it (exposure_local_set):
+	 * confirmed entities, who settled it and when (0: never); candidates:
+	 * the register's matches found for it. */
+	int64_t local_count, local_at, candidates;
+	char *local_by;
 };
 
 struct exposure_action {

@@ -23,7 +23,13 @@ struct out_col {
 
 struct out;
 
+/* A table written to a terminal fits its width (out_tty_cols): columns
+ * with a maxw are cut further, widest first; others never. */
 struct out *out_new(FILE *fp, enum out_format f, const struct out_col *cols, int ncols);
+/* Fit a table in cols columns (0: no fitting), before its first row. */
+void out_set_width(struct out *o, int cols);
+/* A terminal's columns, or 0 for anything that is not one. */
+int out_tty_cols(int fd);
 void out_str(struct out *o, const char *s);   /* NULL prints as empty / null */
 void out_int(struct out *o, int64_t v);
 void out_null(struct out *o);

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "zhishou/board.h"
 #include "zhishou/codes.h"
+#include "zhishou/exposure.h"
 #include "zhishou/i18n.h"
 #include "zhishou/text.h"
 #include "zhishou/timeutil.h"
@@ -80,13 +81,6 @@ static const char *due_mark(enum due_state d)
 	return d == DUE_OVERDUE ? "!" : d == DUE_SOON ? "*" : " ";
 }
 
-/* A terminal's columns, or 0 for anything that is not one. */
-static int tty_cols(int fd)
-{
-	struct winsize ws;
-	return ioctl(fd, TIOCGWINSZ, &ws) == 0 ? ws.ws_col : 0;
-}
-
 /* The reader's width: --width, else $COLUMNS, else the terminal's, else
  * 80; never below 40 (a phone's SSH app is about 50). */
 static int board_width(const struct board_opts *o)
@@ -98,13 +92,13 @@ static int board_width(const struct board_opts *o)
 	/* The terminal's width, also when the output goes through a pipe
 	 * (zhishou board | head): stdout's, else stderr's, else /dev/tty's. */
 	if (w <= 0)
-		w = tty_cols(STDOUT_FILENO);
+		w = out_tty_cols(STDOUT_FILENO);
 	if (w <= 0)
-		w = tty_cols(STDERR_FILENO);
+		w = out_tty_cols(STDERR_FILENO);
 	if (w <= 0) {
 		int tty = open("/dev/tty", O_RDONLY | O_CLOEXEC);
 		if (tty >= 0) {
-			w = tty_cols(tty);
+			w = out_tty_cols(tty);
 			close(tty);
 		}
 	}
@@ -116,7 +110,7 @@ static int board_width(const struct board_opts *o)
 static void print_exposure(const struct board_exposure *b, int64_t now, int width)
 {
 	const struct exposure *e = &b->e;
-	char aired[16], left[64], head[128], title[512], line[2048];
+	char aired[16], left[64], head[128], title[512], line[2048], local[64];
 	snprintf(head, sizeof head, "%s[%s] #%lld %s ", due_mark(b->due),
 		 vocab_label(&vocab_level, (char[]){ (char)('0' + e->level), 0 }), (long long)e->id,
 		 time_format(e->aired_at, TIME_CLOCK, aired, sizeof aired));
@@ -129,7 +123,7 @@ static void print_exposure(const struct board_exposure *b, int64_t now, int widt
 	out_wrap(stdout, width, 4, line);
 	const char *colon = TR("：", ": ");
 	snprintf(line, sizeof line, "    %s%s%s  %s%s%s  %s%s%s  %s%s%lld",
-		 TR("本地", "local"), colon, vocab_label(&vocab_local, e->local),
+		 TR("本地", "local"), colon, exposure_local_text(e, false, local, sizeof local),
 		 TR("牵头", "lead"), colon, *e->lead_unit ? e->lead_unit : TR("未定", "none"),
 		 TR("状态", "status"), colon, vocab_label(&vocab_exposure_status, e->status),
 		 TR("关联", "linked"), colon, (long long)e->linked);
@@ -152,6 +146,7 @@ static json_t *exposure_json_row(const struct board_exposure *b, int64_t now)
 	json_object_set_new(o, "aired_at", json_string(time_format(e->aired_at, TIME_ISO, iso, sizeof iso)));
 	json_object_set_new(o, "title", json_string(e->title));
 	json_object_set_new(o, "local", json_string(e->local));
+	json_object_set_new(o, "local_count", json_integer(e->local_count));
 	json_object_set_new(o, "lead_unit", *e->lead_unit ? json_string(e->lead_unit) : json_null());
 	json_object_set_new(o, "status", json_string(e->status));
 	json_object_set_new(o, "linked", json_integer(e->linked));

@@ -31,6 +31,7 @@ static int opt_cb(int opt, const char *arg, void *ud)
 static const struct out_col json_cols[] = {
 	{ "uscc", "统一社会信用代码", "USCC", 0, false },
 	{ "name", "被投诉主体名称", "business", 0, false },
+	{ "odr", "ODR企业", "ODR", 0, false },
 	{ "complaints", "被投诉总次数", "complaints", 0, true },
 	{ "mediated", "调解次数", "mediated", 0, true },
 	{ "succeeded", "调解成功次数", "succeeded", 0, true },
@@ -41,12 +42,13 @@ static const struct out_col json_cols[] = {
 /* The rows as JSON, like the other listings' --format json. */
 static void write_json(const struct disclosure *d)
 {
-	struct out *o = out_new(stdout, OUT_JSON, json_cols, 7);
+	struct out *o = out_new(stdout, OUT_JSON, json_cols, 8);
 	char buf[32];
 	for (int i = 0; i < d->nrows; i++) {
 		const struct disclosure_row *r = &d->rows[i];
 		out_str(o, *r->uscc ? r->uscc : NULL);
 		out_str(o, r->name);
+		out_bool(o, r->odr);
 		out_int(o, r->complaints);
 		out_int(o, r->mediated);
 		out_int(o, r->succeeded);

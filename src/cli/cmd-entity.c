@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "zhishou/entity.h"
+#include "zhishou/entity_odr.h"
 #include "zhishou/fields.h"
 #include "zhishou/i18n.h"
 #include "zhishou/codes.h"
@@ -15,7 +16,7 @@ struct entity_opts {
 	const struct cmd_entry *cmd;
 	enum out_format fmt;
 	const char *as_of, *scope, *unit, *limit;
-	bool skip_bad, all;
+	bool skip_bad, all, odr;
 };
 
 static int opt_cb(int opt, const char *arg, void *ud)
@@ -24,6 +25,7 @@ static int opt_cb(int opt, const char *arg, void *ud)
 	switch (opt) {
 	case 'a': o->as_of = arg; break;
 	case 'k': o->skip_bad = true; break;
+	case 'o': o->odr = true; break;
 	case 's': o->scope = arg; break;
 	case 'u': o->unit = arg; break;
 	case 'A': o->all = true; break;
@@ -36,14 +38,43 @@ static int opt_cb(int opt, const char *arg, void *ud)
 static const struct option import_exec_opts[] = {
 	{ "as-of", required_argument, NULL, 'a' },
 	{ "skip-bad", no_argument, NULL, 'k' },
+	{ "odr", no_argument, NULL, 'o' },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* entity import --odr FILE: the ODR enterprises list. */
+static int import_odr(struct cli *cli, const struct entity_opts *o, const char *path)
+{
+	if (o->as_of)
+		return cli_usage(o->cmd, "%s", TR("--as-of 是登记册的日期；ODR企业名单不用它", "--as-of dates a register, not the ODR list"));
+	struct zs_error err = { 0 };
+	struct entity_odr_result res;
+	struct entity_import_opts io = { .skip_bad = o->skip_bad, .bad = cli_bad_row };
+	cli_progress_start(cli, "导入", "importing");
+	int r = entity_import_odr(cli_ctx(cli), path, &io, &res, &err);
+	cli_progress_end(cli);
+	if (r)
+		return cli_error(&err);
+	char line[1024];
+	snprintf(line, sizeof line, TR("已导入ODR企业名单 %s（%s）：%zu 户为ODR企业（原为 %lld 户），替换原有标记",
+				       "imported the ODR list %s (%s): %zu ODR enterprises (were %lld), replacing the previous marks"),
+		 path, res.encoding, res.marked, (long long)res.before);
+	out_line(stdout, line);
+	if (res.bad) {
+		snprintf(line, sizeof line, TR("跳过错误行 %zu 行", "%zu bad rows skipped"), res.bad);
+		out_line(stdout, line);
+	}
+	return 0;
+}
+
 static int import_exec(struct cli *cli, int argc, char **argv)
 {
 	struct entity_opts o = { .cmd = &cmd_entity_import_entry };
 	int first, r = cli_options(o.cmd, argc, argv, import_exec_opts, opt_cb, &o, &first);
 	if (r)
 		return r;
+	if (o.odr)
+		return import_odr(cli, &o, argv[first]);
 	struct zs_error err = { 0 };
 	struct entity_import_result res;
 	struct entity_import_opts io = { .as_of = o.as_of, .skip_bad = o.skip_bad, .bad = cli_bad_row };
@@ -143,64 +174,20 @@ static int search_exec(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
-static void kv(const char *label, const char *value)
+/* One line of the card: "label：value" (— when empty), or a listed row
+ * under its field, indented and fitted to 80 columns. */
+static void card_line(const char *label, const char *value, void *ud)
 {
+	(void)ud;
 	char line[8192];
-	snprintf(line, sizeof line, TRF("%s：%s", "%s: %s"), label, value && *value ? value : "—");
+	if (label) {
+		snprintf(line, sizeof line, TRF("%s：%s", "%s: %s"), label, *value ? value : "—");
+	} else {
+		char cut[1024];
+		text_fit_cols(value, 74, false, cut, sizeof cut);
+		snprintf(line, sizeof line, "  %s", cut);
+	}
 	out_line(stdout, line);
-}
-
-static void print_card(const struct entity_card *card)
-{
-	const struct entity *e = &card->e;
-	char buf[512], t[40], u[40];
-	kv(TR("统一社会信用代码", "USCC"), e->uscc);
-	kv(TR("名称", "name"), e->name);
-	kv(TR("曾用名", "former names"), e->former_names);
-	kv(TR("类型", "type"), e->type);
-	kv(TR("法定代表人/负责人", "person"), e->person);
-	kv(TR("住所", "address"), e->address);
-	kv(TR("登记机关", "registration authority"), e->authority);
-	if (e->unit_id || !*e->unit_text)
-		kv(TR("管辖单位", "supervising unit"), e->unit);
-	else {
-		snprintf(buf, sizeof buf, TR("%s（不是已有单位）", "%s (not a known unit)"), e->unit_text);
-		kv(TR("管辖单位", "supervising unit"), buf);
-	}
-	kv(TR("成立日期", "founded"), e->founded);
-	kv(TR("登记状态", "state"), e->state);
-	kv(TR("经营范围", "business scope"), e->scope);
-	kv(TR("许可证号", "licences"), e->licences);
-	kv(TR("ODR企业", "ODR enterprise"), e->odr ? TR("是", "yes") : TR("否", "no"));
-	if (!card->nleaders)
-		kv(TR("今晚带班领导", "duty leader tonight"),
-		   e->unit_id ? TR("值班表里没有这个单位今天的带班领导", "the roster has no duty leader of this unit today")
-			      : "");
-	for (size_t i = 0; i < card->nleaders; i++) {
-		const struct roster_entry *r = &card->leaders[i];
-		snprintf(buf, sizeof buf, "%s %s %s %s %s-%s%s", r->name, r->title, r->mobile, r->landline,
-			 time_format(r->shift_start, TIME_SHORT, t, sizeof t), time_format(r->shift_end, TIME_SHORT, u, sizeof u),
-			 card->leaders_on_shift ? TR("（在岗）", " (on duty)") : "");
-		kv(TR("今晚带班领导", "duty leader tonight"), buf);
-	}
-	snprintf(buf, sizeof buf, TR("今晚 %lld 件，累计 %lld 件（按统一社会信用代码；未填代码的按名称）",
-				     "%lld tonight, %lld in all (by USCC; by name where none was given)"),
-		 (long long)card->intakes_tonight, (long long)card->intakes_ever);
-	kv(TR("涉及的登记", "intakes naming it"), buf);
-	for (size_t k = 0; k < card->nintakes; k++) {
-		const struct intake *i = &card->intakes[k];
-		char line[1024], cut[256];
-		snprintf(line, sizeof line, "  #%lld %s %s %s", (long long)i->id,
-			 time_format(i->received_at, TIME_SHORT, t, sizeof t), vocab_label(&vocab_status, i->status),
-			 i->summary);
-		text_fit_cols(line, 76, false, cut, sizeof cut);
-		out_line(stdout, cut);
-	}
-	if (card->snapshot.as_of) {
-		snprintf(buf, sizeof buf, TR("截至 %s（%s 导入）", "as of %s (imported by %s)"), card->snapshot.as_of,
-			 card->snapshot.imported_by);
-		kv(TR("登记册", "register"), buf);
-	}
 }
 
 static const struct option show_exec_opts[] = {
@@ -222,7 +209,7 @@ static int show_exec(struct cli *cli, int argc, char **argv)
 		puts(s ? s : "{}");
 		free(s);
 	} else {
-		print_card(&card);
+		entity_card_lines(&card, card_line, NULL);
 	}
 	entity_card_clear(&card);
 	return 0;
@@ -230,7 +217,7 @@ static int show_exec(struct cli *cli, int argc, char **argv)
 
 const struct cmd_entry cmd_entity_import_entry = {
 	.name = "entity import",
-	.usage = "FILE [--as-of YYYY-MM-DD] [--skip-bad]",
+	.usage = "FILE [--as-of YYYY-MM-DD] [--skip-bad] | --odr FILE [--skip-bad]",
 	.help_zh = "导入本区市场主体登记册（登记系统导出的 CSV：UTF-8、带 BOM 或 GBK 均可），替换原登记册",
 	.help_en = "import the district's market-entity register (CSV exported by the registration system), "
 		"replacing the previous one",
@@ -242,6 +229,9 @@ const struct cmd_entry cmd_entity_import_entry = {
 		  "the date the register is as of (default: the file's modification date)" },
 		{ "skip-bad", "跳过错误行，只导入正确的行",
 		  "skip bad rows and import the good ones" },
+		{ "odr", "FILE 是ODR企业名单（表头：统一社会信用代码，可另有名称）：名单即全部ODR企业，替换原有标记",
+		  "the file is the ODR enterprises list (header: 统一社会信用代码, optionally 名称): the whole list, "
+		  "replacing the previous marks" },
 		{ NULL, NULL, NULL },
 	},
 };

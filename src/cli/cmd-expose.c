@@ -79,6 +79,24 @@ static int one_id(int first, char **argv, int64_t *id)
 	return 0;
 }
 
+/* After companies or keywords were recorded: what the register found,
+ * for whoever checks (a line under the id or the confirmation). */
+static void candidates_hint(struct cli *cli, int64_t id)
+{
+	struct exposure_parties p;
+	struct zs_error err = { 0 };
+	if (exposure_parties_get(cli_ctx(cli), id, &p, &err))
+		return;
+	char line[256];
+	if (p.candidates) {
+		snprintf(line, sizeof line, TR("本地候选：登记册找到 %zu 户，分属 %zu 个管辖单位（zhishou expose local %lld 核实确认）",
+					       "local candidates: the register finds %zu under %zu supervising units (zhishou expose local %lld to confirm)"),
+			 p.candidates, p.units, (long long)id);
+		out_line(stdout, line);
+	}
+	exposure_parties_clear(&p);
+}
+
 static const struct option add_exec_opts[] = { EXPOSURE_OPTS, { NULL, 0, NULL, 0 } };
 static int add_exec(struct cli *cli, int argc, char **argv)
 {
@@ -91,6 +109,7 @@ static int add_exec(struct cli *cli, int argc, char **argv)
 	if (exposure_add(cli_ctx(cli), &o.in, &id, &err))
 		return cli_error(&err);
 	printf("%lld\n", (long long)id);
+	candidates_hint(cli, id);
 	return 0;
 }
 
@@ -108,6 +127,8 @@ static int update_exec(struct cli *cli, int argc, char **argv)
 	char line[64];
 	snprintf(line, sizeof line, TR("已更新曝光问题 #%lld", "updated exposure #%lld"), (long long)id);
 	out_line(stdout, line);
+	if (o.in.companies || o.in.keywords)
+		candidates_hint(cli, id);
 	return 0;
 }
 
@@ -134,7 +155,7 @@ static int list_cb(const struct exposure *e, void *ud)
 {
 	struct list_ctx *l = ud;
 	bool json = l->fmt == OUT_JSON;
-	char t[40], lv[2] = { (char)('0' + e->level), 0 };
+	char t[40], lv[2] = { (char)('0' + e->level), 0 }, local[64];
 	out_int(l->out, e->id);
 	if (json)
 		out_int(l->out, e->level);
@@ -142,7 +163,7 @@ static int list_cb(const struct exposure *e, void *ud)
 		out_str(l->out, vocab_label(&vocab_level, lv));
 	out_str(l->out, time_format(e->aired_at, json ? TIME_ISO : TIME_SHORT, t, sizeof t));
 	out_str(l->out, e->title);
-	out_str(l->out, json ? e->local : vocab_label(&vocab_local, e->local));
+	out_str(l->out, json ? e->local : exposure_local_text(e, true, local, sizeof local));
 	out_str(l->out, e->lead_unit);
 	out_str(l->out, json ? e->status : vocab_label(&vocab_exposure_status, e->status));
 	out_int(l->out, e->linked);
@@ -208,7 +229,19 @@ static int show_exec(struct cli *cli, int argc, char **argv)
 	kv(TR("行业", "industry"), e->industry);
 	kv(TR("涉事企业", "companies"), e->companies);
 	kv(TR("关键词", "keywords"), e->keywords);
-	kv(TR("本地涉及", "local"), vocab_label(&vocab_local, e->local));
+	exposure_local_text(e, false, buf, sizeof buf);
+	if (e->local_at) {
+		size_t l = strlen(buf);
+		snprintf(buf + l, sizeof buf - l, TR("，%s %s 核实", ", settled by %s %s"), e->local_by,
+			 time_format(e->local_at, TIME_SHORT, t, sizeof t));
+	}
+	if (e->candidates) {
+		size_t l = strlen(buf);
+		snprintf(buf + l, sizeof buf - l, TR("；登记册候选 %lld 户（zhishou expose local %lld）",
+						     "; %lld candidates in the register (zhishou expose local %lld)"),
+			 (long long)e->candidates, (long long)e->id);
+	}
+	kv(TR("本地涉及", "local"), buf);
 	kv(TR("牵头单位", "lead unit"), e->lead_unit);
 	kv(TR("协办单位", "assisting"), e->assist_units);
 	kv(TR("级别", "level"), vocab_label(&vocab_level, lv));
@@ -303,68 +336,224 @@ const struct cmd_entry cmd_expose_list_entry = {
 		{ NULL, NULL, NULL },
 	},
 };
-/* The register's local matches of an exposure, by supervising unit. */
+/* An exposure's local involvement: the register's candidates and what
+ * the desk confirmed, by supervising unit. */
 static const struct out_col local_cols[] = {
+	{ "confirmed", "确认", "confirmed", 0, false },
 	{ "unit", "管辖单位", "supervising unit", 16, false },
 	{ "uscc", "统一社会信用代码", "USCC", 0, false },
 	{ "name", "名称", "name", 30, false },
-	{ "state", "状态", "state", 0, false },
 	{ "address", "住所", "address", 26, false },
 	{ "found_by", "依据", "found by", 16, false },
 };
 
-static const struct option local_exec_opts[] = { { "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 } };
-static int local_exec(struct cli *cli, int argc, char **argv)
+/* --confirm and --withdraw take codes, repeated or in one argument
+ * separated by spaces, commas or semicolons. */
+struct codes {
+	char *buf[2];                 /* the arguments' copies */
+	const char **v[2];
+	size_t n[2];
+};
+
+static int codes_add(struct codes *k, int which, const char *arg)
 {
-	struct expose_opts o = { .cmd = &cmd_expose_local_entry };
-	int first, r = cli_options(o.cmd, argc, argv, local_exec_opts, opt_cb, &o, &first);
-	int64_t id;
-	if (r || (r = one_id(first, argv, &id)))
-		return r;
-	struct zs_error err = { 0 };
-	struct entity_locals l;
-	if (entity_local_find(cli_ctx(cli), id, &l, &err))
-		return cli_error(&err);
-	if (o.fmt == OUT_TABLE) {
-		char line[256];
-		if (l.n)
-			snprintf(line, sizeof line, TR("登记册中本地找到 %zu 户，分属 %zu 个管辖单位（尚待核实确认）",
-						       "the register finds %zu local entities under %zu supervising units (to be checked)"),
-				 l.n, l.units);
+	char *copy = strdup(arg), *save = NULL;
+	if (!copy)
+		return -1;
+	for (char *t = strtok_r(copy, " ,;，；\t", &save); t; t = strtok_r(NULL, " ,;，；\t", &save)) {
+		const char **v = realloc(k->v[which], (k->n[which] + 1) * sizeof *v);
+		if (!v || !(v[k->n[which]] = strdup(t))) {
+			if (v)
+				k->v[which] = v;
+			free(copy);
+			return -1;
+		}
+		k->v[which] = v;
+		k->n[which]++;
+	}
+	free(copy);
+	return 0;
+}
+
+static void codes_free(struct codes *k)
+{
+	for (int w = 0; w < 2; w++) {
+		for (size_t i = 0; i < k->n[w]; i++)
+			free((char *)k->v[w][i]);
+		free(k->v[w]);
+	}
+}
+
+struct local_opts {
+	struct expose_opts o;
+	struct codes codes;
+	bool none, oom, given;
+};
+
+static int local_opt_cb(int opt, const char *arg, void *ud)
+{
+	struct local_opts *l = ud;
+	switch (opt) {
+	case 'C': l->given = true; l->oom |= codes_add(&l->codes, 0, arg) != 0; return 0;
+	case 'W': l->given = true; l->oom |= codes_add(&l->codes, 1, arg) != 0; return 0;
+	case 'Z': l->none = true; return 0;
+	}
+	return opt_cb(opt, arg, &l->o);
+}
+
+static void print_parties(const struct exposure_parties *p, enum out_format fmt)
+{
+	const struct exposure *e = &p->e;
+	if (fmt == OUT_TABLE) {
+		char line[512], local[64], t[40];
+		exposure_local_text(e, false, local, sizeof local);
+		if (e->local_at)
+			snprintf(line, sizeof line, TR("#%lld 本地涉及：%s（%s %s 核实）", "#%lld local: %s (settled by %s, %s)"),
+				 (long long)e->id, local, e->local_by, time_format(e->local_at, TIME_SHORT, t, sizeof t));
 		else
-			snprintf(line, sizeof line, "%s", TR("登记册中没有找到本地涉事主体（核实后可定为不涉及）",
-							    "the register finds nothing local (once checked: not involved)"));
+			snprintf(line, sizeof line, TR("#%lld 本地涉及：%s", "#%lld local: %s"), (long long)e->id, local);
+		out_line(stdout, line);
+		if (p->candidates)
+			snprintf(line, sizeof line, TR("登记册中本地找到 %zu 户，分属 %zu 个管辖单位；已确认 %zu 户",
+						       "the register finds %zu local entities under %zu supervising units; %zu confirmed"),
+				 p->candidates, p->units, p->confirmed);
+		else if (!strcmp(e->local, "no"))
+			snprintf(line, sizeof line, "%s", TR("登记册中没有找到本地涉事主体", "the register finds nothing local"));
+		else
+			snprintf(line, sizeof line, "%s", TR("登记册中没有找到本地涉事主体（核实后可定为不涉及：--none）",
+							    "the register finds nothing local (once checked: --none)"));
 		out_line(stdout, line);
 	}
-	struct out *out = out_new(stdout, o.fmt, local_cols, sizeof local_cols / sizeof *local_cols);
-	for (size_t i = 0; i < l.n; i++) {
-		const struct entity_local *x = &l.v[i];
-		char by[300];
-		snprintf(by, sizeof by, x->by_company ? TR("企业：%s", "company: %s") : TR("关键词：%s", "keyword: %s"),
-			 x->term);
-		out_str(out, x->e.unit);
-		out_str(out, x->e.uscc);
-		out_str(out, x->e.name);
-		out_str(out, x->e.state);
-		out_str(out, x->e.address);
+	struct out *out = out_new(stdout, fmt, local_cols, sizeof local_cols / sizeof *local_cols);
+	for (size_t i = 0; i < p->n; i++) {
+		const struct exposure_party *x = &p->v[i];
+		char by[300] = "";
+		if (*x->term)
+			snprintf(by, sizeof by, x->by_company ? TR("企业：%s", "company: %s") : TR("关键词：%s", "keyword: %s"),
+				 x->term);
+		else
+			snprintf(by, sizeof by, "%s", TR("核实时加入", "added when checked"));
+		if (fmt == OUT_JSON)
+			out_bool(out, x->confirmed);
+		else
+			out_str(out, x->confirmed ? TR("是", "yes") : "");
+		out_str(out, x->unit);
+		out_str(out, x->uscc);
+		out_str(out, x->name);
+		out_str(out, x->address);
 		out_str(out, by);
 		out_end_row(out);
 	}
 	out_finish(out);
-	entity_locals_clear(&l);
+}
+
+/* The stations of confirmed businesses, offered as assist units. */
+static void print_offer(const struct exposure_parties *p)
+{
+	if (!p->noffer)
+		return;
+	char *buf = NULL, *list = NULL;
+	size_t len = 0, llen = 0;
+	FILE *f = open_memstream(&buf, &len), *g = open_memstream(&list, &llen);
+	if (!f || !g) {
+		if (f)
+			fclose(f);
+		if (g)
+			fclose(g);
+		free(buf);
+		free(list);
+		return;
+	}
+	fputs(p->e.assist_units, g);
+	for (size_t i = 0; i < p->noffer; i++) {
+		fprintf(f, "%s%s", i ? TR("、", ", ") : "", p->offer[i]);
+		fprintf(g, "%s%s", *p->e.assist_units || i ? ";" : "", p->offer[i]);
+	}
+	fclose(f);
+	fclose(g);
+	char line[2048];
+	snprintf(line, sizeof line,
+		 TR("确认的主体由 %s 管辖，可加为协办单位：zhishou expose update %lld --assist '%s'",
+		    "confirmed businesses are supervised by %s; to make them assisting units: zhishou expose update %lld --assist '%s'"),
+		 buf, (long long)p->e.id, list);
+	out_line(stdout, line);
+	free(buf);
+	free(list);
+}
+
+static const struct option local_exec_opts[] = {
+	{ "format", required_argument, NULL, 'f' }, { "confirm", required_argument, NULL, 'C' },
+	{ "withdraw", required_argument, NULL, 'W' }, { "none", no_argument, NULL, 'Z' }, { NULL, 0, NULL, 0 },
+};
+static int local_exec(struct cli *cli, int argc, char **argv)
+{
+	struct local_opts lo = { .o = { .cmd = &cmd_expose_local_entry } };
+	int first, r = cli_options(lo.o.cmd, argc, argv, local_exec_opts, local_opt_cb, &lo, &first);
+	int64_t id;
+	if (!r && (lo.oom || (lo.given && !lo.codes.n[0] && !lo.codes.n[1]))) {
+		struct zs_error e = { 0 };
+		if (lo.oom)
+			zs_fail(&e, ZS_EFAIL, "%s", TR("内存不足", "out of memory"));
+		else
+			zs_fail(&e, ZS_EINPUT, "%s", TR("--confirm 和 --withdraw 后面要跟统一社会信用代码，不能是空的",
+						       "--confirm and --withdraw take USCCs: empty given"));
+		r = cli_error(&e);
+	}
+	if (r || (r = one_id(first, argv, &id))) {
+		codes_free(&lo.codes);
+		return r;
+	}
+	struct zs_error err = { 0 };
+	struct zs_ctx *c = cli_ctx(cli);
+	bool change = lo.none || lo.codes.n[0] || lo.codes.n[1];
+	if (change) {
+		struct exposure_local_change ch = { .confirm = lo.codes.v[0], .nconfirm = lo.codes.n[0],
+						    .withdraw = lo.codes.v[1], .nwithdraw = lo.codes.n[1], .none = lo.none };
+		r = exposure_local_set(c, id, &ch, NULL, &err);
+		codes_free(&lo.codes);
+		if (r)
+			return cli_error(&err);
+	}
+	struct exposure_parties p;
+	if (exposure_parties_get(c, id, &p, &err))
+		return cli_error(&err);
+	if (!change && !p.n) {
+		/* Nothing to show: say whether a register was ever imported. */
+		struct register_snapshot snap;
+		r = entity_register_latest(c, &snap, &err);
+		register_snapshot_clear(&snap);
+		if (r == ZS_ENOTFOUND) {
+			exposure_parties_clear(&p);
+			zs_fail(&err, ZS_ENOTFOUND, "%s",
+				TR("还没有导入市场主体登记册（管理员用 zhishou entity import 文件 导入）",
+				   "no market-entity register imported yet (an admin runs zhishou entity import FILE)"));
+			return cli_error(&err);
+		}
+	}
+	print_parties(&p, lo.o.fmt);
+	if (lo.o.fmt == OUT_TABLE)
+		print_offer(&p);
+	exposure_parties_clear(&p);
 	return 0;
 }
 
 const struct cmd_entry cmd_expose_local_entry = {
 	.name = "expose local",
-	.usage = "ID [--format table|tsv|csv|json]",
+	.usage = "ID [--confirm USCC…] [--withdraw USCC…] [--none] [--format table|tsv|csv|json]",
 	.help_zh = "本地涉及：按曝光问题的涉事企业（含分公司、曾用名）和关键词（名称或经营范围）在市场主体登记册中查本地主体，"
-		"按管辖单位列出",
+		"按管辖单位列出；--confirm 确认涉及的主体，--none 核实为不涉及",
 	.help_en = "local involvement: the register's active entities an exposure's companies (branches, former names) "
-		"and keywords (in names or scope) find, by supervising unit",
-	.flags = CMD_READONLY,
+		"and keywords (in names or scope) find, by supervising unit; --confirm the ones involved, --none: nothing local",
 	.exec = local_exec,
 	.opts = local_exec_opts,
+	.about = (const struct cmd_about[]){
+		{ "confirm", "核实确认为本地涉及的主体：统一社会信用代码，可多个（空格、逗号或分号隔开，或多次给出）",
+		  "confirm these businesses as local: USCCs (separated by spaces, commas or semicolons, or repeated)" },
+		{ "withdraw", "撤销对这些主体的确认", "withdraw the confirmation of these businesses" },
+		{ "none", "核实后本地不涉及（撤销已确认的主体，问题定为本地无涉）",
+		  "checked: nothing local (withdraws every confirmation; the problem becomes nothing local)" },
+		{ NULL, NULL, NULL },
+	},
 	.args_min = 1, .args_max = 1, .arg_zh = "一个曝光问题编号", .arg_en = "one exposure id",
 };
 

@@ -41,6 +41,8 @@ static int opt_cb(int opt, const char *arg, void *ud)
 	case 'C': o->in.confidential = true; break;
 	case 'S': o->status = o->ch.status = arg; break;
 	case 'T': o->ch.transfer = arg; break;
+	case 'O': o->ch.outcome = arg; break;
+	case 'o': o->ch.odr = true; break;
 	case 'N': o->ch.note = arg; break;
 	case 'R': o->ch.recovered = arg; break;
 	case 'D': o->ch.duplicate_of = arg; break;
@@ -287,7 +289,8 @@ static int show_exec(struct cli *cli, int argc, char **argv)
 	field_line(TR("工单号", "reference"), i->ref);
 	field_line(TR("状态", "status"), vocab_label(&vocab_status, i->status));
 	field_line(TR("处理方式", "handling"), *i->handling ? vocab_label(&vocab_handling, i->handling) : "");
-	field_line(TR("承办单位", "unit"), i->transfer_unit);
+	field_line(TR("承办单位", "unit"), intake_handler(i, buf, sizeof buf));
+	field_line(TR("调解结果", "outcome"), *i->outcome ? vocab_label(&vocab_outcome, i->outcome) : "");
 	if (i->duplicate_of)
 		snprintf(buf, sizeof buf, "#%lld", (long long)i->duplicate_of);
 	field_line(TR("重复于", "duplicate of"), i->duplicate_of ? buf : "");
@@ -312,6 +315,7 @@ static int show_exec(struct cli *cli, int argc, char **argv)
 
 static const struct option update_exec_opts[] = {
 	{ "status", required_argument, NULL, 'S' }, { "transfer", required_argument, NULL, 'T' },
+	{ "odr", no_argument, NULL, 'o' }, { "outcome", required_argument, NULL, 'O' },
 	{ "note", required_argument, NULL, 'N' }, { "recovered", required_argument, NULL, 'R' },
 	{ "exposure", required_argument, NULL, 'e' }, { "duplicate-of", required_argument, NULL, 'D' },
 	{ NULL, 0, NULL, 0 },
@@ -333,6 +337,13 @@ static int update_exec(struct cli *cli, int argc, char **argv)
 		snprintf(line, sizeof line, TR("已更新 #%lld：%s", "updated #%lld: %s"), (long long)id,
 			 vocab_label(&vocab_status, i.status));
 		out_line(stdout, line);
+		/* Closed without saying how mediation ended: allowed, and said. */
+		if (o.ch.status && !strcmp(i.status, "closed") && !strcmp(i.kind, "complaint") && !*i.outcome) {
+			snprintf(line, sizeof line, TR("未填调解结果：zhishou log update %lld --outcome 达成协议（或 未达成协议）",
+						       "no mediation outcome given: zhishou log update %lld --outcome agreed (or no-agreement)"),
+				 (long long)id);
+			out_line(stdout, line);
+		}
 		intake_clear(&i);
 	}
 	return 0;
@@ -428,18 +439,26 @@ const struct cmd_entry cmd_log_show_entry = {
 };
 const struct cmd_entry cmd_log_update_entry = {
 	.name = "log update",
-	.usage = "ID [--status S] [--transfer UNIT] [--note T] [--recovered YUAN] [--exposure ID] [--duplicate-of ID]",
-	.help_zh = "修改登记：状态、转办、备注、挽回损失、关联曝光、标记重复件",
-	.help_en = "change an intake: status, transfer, note, money recovered, exposure link, duplicate",
+	.usage = "ID [--status S] [--outcome O] [--transfer UNIT | --odr] [--note T] [--recovered YUAN] [--exposure ID] "
+		"[--duplicate-of ID]",
+	.help_zh = "修改登记：状态、调解结果、转办、经ODR转交经营者、备注、挽回损失、关联曝光、标记重复件",
+	.help_en = "change an intake: status, mediation outcome, transfer, ODR hand-over, note, money recovered, exposure link, duplicate",
 	.exec = update_exec,
 	.opts = update_exec_opts,
 	.args_min = 1, .args_max = 1, .arg_zh = "一个登记编号", .arg_en = "one intake id",
-	.values = (const struct cmd_values[]){ { "status", &vocab_status }, { NULL, NULL } },
+	.values = (const struct cmd_values[]){ { "status", &vocab_status }, { "outcome", &vocab_outcome }, { NULL, NULL } },
 	.about = (const struct cmd_about[]){
 		{ "status", "改为这个状态",
 		  "set the status" },
+		{ "outcome", "投诉的调解结果，办结时填写（与 --status closed 同给，或对已办结的投诉）；重新办理时清除",
+		  "a complaint's mediation outcome, given when it is closed (with --status closed, or on a closed complaint); "
+		  "reopening clears it" },
 		{ "transfer", "转办给这个单位（全称、一部分或拼音首字母），状态改为已转办",
 		  "transfer to this unit (its name, part of it or pinyin initials); the status becomes transferred" },
+		{ "odr", "经ODR（在线消费纠纷解决）转交被投诉的经营者处理：它须是登记册中的ODR企业（按信用代码，或唯一同名的主体）；"
+		  "处理方式为转交处理，状态改为已转办",
+		  "hand the complaint to the business through ODR (online dispute resolution): it must be an ODR enterprise "
+		  "in the register (by its USCC, or the one entity of that name); handling becomes transfer, status transferred" },
 		{ "note", "追加一条备注（署名并记下时间）",
 		  "add a note (signed and timed)" },
 		{ "recovered", "为消费者挽回的经济损失，单位元（如 1200 或 35.5）",

@@ -19,6 +19,7 @@ const char *alert_event_label(const char *event)
 		{ "level_raised", "级别提升", "level raised" },
 		{ "status_changed", "状态变更", "status changed" },
 		{ "lead_set", "确定牵头单位", "lead unit set" },
+		{ "local_set", "本地涉及核实", "local involvement settled" },
 		{ "deadline_soon", "临近时限", "deadline soon" },
 		{ "deadline_passed", "已超时限", "deadline passed" },
 		{ "digest", "关联投诉摘要", "linked intakes digest" },
@@ -51,6 +52,15 @@ int alert_exposure_new(struct zs_ctx *c, const struct exposure *e, struct zs_err
 			      e->local ? e->local : "unknown", "lead_unit", unit_or_null(e->lead_unit), "deadline",
 			      (json_int_t)e->deadline, "aired_at", (json_int_t)e->aired_at);
 	return add(c, "exposure_new", e->id, NULL, p, NULL, err);
+}
+
+int alert_exposure_local(struct zs_ctx *c, const struct exposure *e, const char *names, struct zs_error *err)
+{
+	/* Counts and businesses' names only, as every alert: no addresses,
+	 * no people. */
+	json_t *p = json_pack("{s:s, s:s, s:I, s:s}", "title", e->title, "local", e->local, "count",
+			      (json_int_t)e->local_count, "names", names);
+	return add(c, "local_set", e->id, NULL, p, NULL, err);
 }
 
 static bool same(const char *a, const char *b)

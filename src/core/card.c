@@ -216,7 +216,11 @@ static int intake_history_cb(const struct audit_row *a, void *ud)
 	}
 	if (*status && !(dup && !strcmp(status, "duplicate")))
 		say(&w, TR("状态改为 %s", "status set to %s"), vocab_label(&vocab_status, status));
-	if (json_object_get(ao, "transfer_unit_id")) {
+	if (json_object_get(ao, "odr_uscc") && *jstr(ao, "odr_uscc")) {
+		/* The note says which business; the history says how (a unit
+		 * that had it before is not "withdrawn": the business has it). */
+		say(&w, "%s", TR("经ODR转交经营者处理", "handed to the business through ODR"));
+	} else if (json_object_get(ao, "transfer_unit_id")) {
 		json_int_t u = jint(ao, "transfer_unit_id");
 		char *name = u ? store_unit_name(b->c->st, u) : NULL;
 		if (u)
@@ -240,6 +244,13 @@ static int intake_history_cb(const struct audit_row *a, void *ud)
 		json_int_t f = jint(ao, "recovered_fen");
 		say(&w, TR("挽回经济损失 %lld.%02lld 元", "money recovered: %lld.%02lld yuan"), (long long)(f / 100),
 		    (long long)(f % 100));
+	}
+	if (json_object_get(ao, "outcome")) {
+		const char *o = jstr(ao, "outcome");
+		if (*o)
+			say(&w, TR("调解结果：%s", "outcome: %s"), vocab_label(&vocab_outcome, o));
+		else
+			say(&w, "%s", TR("调解结果清除", "outcome cleared"));
 	}
 	if (json_object_get(ao, "notes")) {
 		if (!w.n)
@@ -410,6 +421,35 @@ static int instruction_cb(const struct exposure_instruction *a, void *ud)
 			      strdup(a->text));
 }
 
+/* Local involvement settled (exposure_local_set's audit row): the word,
+ * the count and the businesses' names. */
+static int local_change(struct exposure_build *b, const struct audit_row *a)
+{
+	json_error_t je;
+	json_t *o = json_loads(a->after ? a->after : "{}", 0, &je);
+	const char *local = json_string_value(json_object_get(o, "local"));
+	json_int_t n = json_integer_value(json_object_get(o, "local_count"));
+	struct words w = { .n = 0 };
+	if (local && !strcmp(local, "yes") && n > 0) {
+		say(&w, TR("本地涉及核实：涉及（%lld 户）", "local involvement settled: %lld businesses"), (long long)n);
+		json_t *list = json_object_get(o, "entities"), *x;
+		size_t i;
+		json_array_foreach(list, i, x) {
+			const char *name = json_string_value(json_object_get(x, "name"));
+			if (i == 10) {
+				say(&w, "%s", TR("等", "…"));
+				break;
+			}
+			if (name)
+				say(&w, "%s", name);
+		}
+	} else {
+		say(&w, TR("本地涉及核实：%s", "local involvement settled: %s"), vocab_label(&vocab_local, local ? local : "unknown"));
+	}
+	json_decref(o);
+	return b->rc = tl_add(&b->card->timeline, a->at, TL_CHANGE, a->unix_user, who(&b->names, a->unix_user), strdup(w.buf));
+}
+
 /* Changes of status, level, lead unit … from the audit (actions and
  * instructions come from their own tables). */
 static int change_cb(const struct audit_row *a, void *ud)
@@ -418,6 +458,8 @@ static int change_cb(const struct audit_row *a, void *ud)
 	if (!strcmp(a->action, "create"))
 		return b->rc = tl_add(&b->card->timeline, a->at, TL_CREATE, a->unix_user, who(&b->names, a->unix_user),
 				      strdup(TR("登记曝光问题", "exposure recorded")));
+	if (!strcmp(a->action, "local"))
+		return local_change(b, a);
 	if (strcmp(a->action, "update"))
 		return 0;
 	json_error_t je;

@@ -89,6 +89,13 @@ static const struct code_label handlings[] = {
 };
 const struct vocab vocab_handling = { "处理方式", "handling", handlings, N(handlings) };
 
+/* A closed complaint's mediation outcome (调解结果); "" when nobody said. */
+static const struct code_label outcomes[] = {
+	{ "agreed", "达成协议", "agreement reached" },
+	{ "no-agreement", "未达成协议", "no agreement" },
+};
+const struct vocab vocab_outcome = { "调解结果", "outcome", outcomes, N(outcomes) };
+
 static const struct code_label unit_kinds[] = {
 	{ "科室", "科室", "office" },
 	{ "所", "所", "station" },

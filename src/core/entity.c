@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "zhishou/entity.h"
+#include "zhishou/exposure.h"
 #include "zhishou/fields.h"
 #include "zhishou/i18n.h"
 #include "zhishou/member.h"
@@ -400,6 +401,9 @@ static int import_source(struct entity_importer *im, const char *hash, struct zs
 		r = store_register_snapshot_insert(c->st, &s, err);
 		if (!r)
 			r = audit_import(c, &s, err);
+		/* Open exposures' candidates come from this register now. */
+		if (!r)
+			r = exposure_local_rematch(c, err);
 	}
 	if (!r)
 		r = store_commit(c->st, err);

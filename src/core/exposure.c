@@ -39,6 +39,7 @@ char *exposure_json(const struct exposure *e)
 	json_object_set_new(o, "companies", json_string(e->companies));
 	json_object_set_new(o, "keywords", json_string(e->keywords));
 	json_object_set_new(o, "local", json_string(e->local));
+	json_object_set_new(o, "local_count", json_integer(e->local_count));
 	json_object_set_new(o, "lead_unit", e->lead_unit && *e->lead_unit ? json_string(e->lead_unit) : json_null());
 	json_object_set_new(o, "assist_units", json_string(e->assist_units));
 	json_object_set_new(o, "level", json_integer(e->level));
@@ -142,6 +143,13 @@ static int apply(struct zs_ctx *c, struct exposure *e, const struct exposure_inp
 	if (given(in->local)) {
 		if ((r = field_code(in->local, &vocab_local, &code, err)))
 			return r;
+		/* Confirmed businesses are withdrawn where they were confirmed,
+		 * so the count and the word never disagree. */
+		if (e->local_count > 0 && strcmp(code, "yes"))
+			return zs_fail(err, ZS_EINPUT,
+				       TR("本地涉及已核实为 %lld 户：改为“%s”请用 zhishou expose local %lld --none（或 --withdraw 代码）",
+					  "%lld local businesses are confirmed: to make it \"%s\" use zhishou expose local %lld --none (or --withdraw CODE)"),
+				       (long long)e->local_count, vocab_label(&vocab_local, code), (long long)e->id);
 		set_str(&e->local, strdup(code));
 	}
 	if (given(in->level)) {
@@ -205,6 +213,9 @@ int exposure_add(struct zs_ctx *c, const struct exposure_input *in, int64_t *id,
 	e.created_at = e.updated_at = c->now;
 	if (!r && !(r = store_begin(c->st, err))) {
 		r = store_exposure_insert(c->st, &e, err);
+		/* The register's candidates, found as it is recorded. */
+		if (!r)
+			r = exposure_local_match(c, e.id, NULL, err);
 		if (!r) {
 			char *lead = e.lead_unit_id ? store_unit_name(c->st, e.lead_unit_id) : NULL;
 			e.lead_unit = lead;
@@ -249,6 +260,9 @@ int exposure_update(struct zs_ctx *c, int64_t id, const struct exposure_input *i
 		after.updated_at = c->now;
 		r = store_exposure_update(c->st, &after, err);
 	}
+	/* Other companies or keywords: other candidates. */
+	if (!r && (strcmp(after.companies, before.companies) || strcmp(after.keywords, before.keywords)))
+		r = exposure_local_match(c, id, NULL, err);
 	if (!r) {
 		free(after.lead_unit);
 		after.lead_unit = after.lead_unit_id ? store_unit_name(c->st, after.lead_unit_id) : NULL;

@@ -12,6 +12,7 @@
 #include "zhishou/intake.h"
 #include "zhishou/rules.h"
 #include "zhishou/store.h"
+#include "zhishou/store_entity.h"
 #include "zhishou/text.h"
 #include "zhishou/timeutil.h"
 #include "zhishou/validate.h"
@@ -208,26 +209,57 @@ static bool contains_item(const char *hay, const char *list, char *which, size_t
 	return false;
 }
 
+/* The open exposures the register ties to the intake's USCC (see
+ * store_exposure_uscc_each); more than this many open at once is not a
+ * night, and the rest are compared by name. */
+#define SUGGEST_CODES 64
+
 struct suggest {
 	const struct intake *probe;
+	struct exposure_uscc codes[SUGGEST_CODES];
+	size_t ncodes;
 	int best_score;
 	int64_t id;
 	char title[256];
 	char why[256];
 };
 
+static int code_cb(const struct exposure_uscc *x, void *ud)
+{
+	struct suggest *s = ud;
+	if (s->ncodes < SUGGEST_CODES && (x->linked || x->has_codes))
+		s->codes[s->ncodes++] = *x;
+	return 0;
+}
+
+static const struct exposure_uscc *code_of(const struct suggest *s, int64_t id)
+{
+	for (size_t k = 0; k < s->ncodes; k++)
+		if (s->codes[k].exposure_id == id)
+			return &s->codes[k];
+	return NULL;
+}
+
 static int suggest_cb(const struct exposure *e, void *ud)
 {
 	struct suggest *s = ud;
 	char which[256];
 	int score = 0;
-	if (contains_item(s->probe->subject, e->companies, which, sizeof which))
+	/* Where both sides have codes, the codes decide whether the business
+	 * is the exposed company (or one the desk confirmed local); a name
+	 * alike with another code is another business. */
+	const struct exposure_uscc *code = code_of(s, e->id);
+	if (code && code->linked) {
+		score = 4;
+		snprintf(which, sizeof which, "%s", s->probe->uscc);
+	} else if (!code && contains_item(s->probe->subject, e->companies, which, sizeof which)) {
 		score = 3;
-	else if (contains_item(s->probe->summary, e->companies, which, sizeof which))
+	} else if (contains_item(s->probe->summary, e->companies, which, sizeof which)) {
 		score = 2;
-	else if (contains_item(s->probe->summary, e->keywords, which, sizeof which) ||
-		 contains_item(s->probe->subject, e->keywords, which, sizeof which))
+	} else if (contains_item(s->probe->summary, e->keywords, which, sizeof which) ||
+		   contains_item(s->probe->subject, e->keywords, which, sizeof which)) {
 		score = 1;
+	}
 	if (score > s->best_score) {
 		s->best_score = score;
 		s->id = e->id;
@@ -285,6 +317,8 @@ int intake_hints(struct zs_ctx *c, const struct intake *i, struct intake_hints *
 	}
 	if (!i->exposure_id) {
 		struct suggest s = { .probe = i };
+		if (i->uscc && *i->uscc && (r = store_exposure_uscc_each(c->st, i->uscc, code_cb, &s, err)))
+			return r;
 		r = store_exposure_each(c->st, true, NULL, NULL, suggest_cb, &s, err);
 		if (r)
 			return r;
@@ -294,6 +328,17 @@ int intake_hints(struct zs_ctx *c, const struct intake *i, struct intake_hints *
 		}
 	}
 	return ZS_OK;
+}
+
+const char *intake_handler(const struct intake *i, char *buf, size_t n)
+{
+	if (i->odr_uscc && *i->odr_uscc && i->handling && !strcmp(i->handling, "transfer")) {
+		/* The register's name; the complaint's own if the register no longer has it. */
+		const char *name = i->odr_name && *i->odr_name ? i->odr_name : i->subject ? i->subject : "";
+		snprintf(buf, n, TR("转交 %s（ODR）", "handed to %s (ODR)"), *name ? name : i->odr_uscc);
+		return buf;
+	}
+	return i->transfer_unit ? i->transfer_unit : "";
 }
 
 char *intake_json(const struct intake *i, bool mask)
@@ -324,6 +369,8 @@ char *intake_json(const struct intake *i, bool mask)
 	json_object_set_new(o, "status", json_string(i->status));
 	json_object_set_new(o, "duplicate_of", i->duplicate_of ? json_integer(i->duplicate_of) : json_null());
 	json_object_set_new(o, "recovered_fen", json_integer(i->recovered_fen));
+	json_object_set_new(o, "outcome", json_string(i->outcome ? i->outcome : ""));
+	json_object_set_new(o, "odr_uscc", json_string(i->odr_uscc ? i->odr_uscc : ""));
 	json_object_set_new(o, "notes", json_string(i->notes));
 	json_object_set_new(o, "confidential", json_boolean(i->confidential));
 	char *s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII * 0);
@@ -469,6 +516,133 @@ static int set_status(struct intake *i, const char *to, struct zs_error *err)
 	return i->status ? ZS_OK : zs_fail(err, ZS_EFAIL, "out of memory");
 }
 
+/* Append a note signed and timed: "[03-15 21:04 王芳] text". */
+static int add_note(struct zs_ctx *c, struct intake *i, const char *note, struct zs_error *err)
+{
+	char when[32];
+	size_t need = strlen(i->notes) + strlen(note) + strlen(c->st ? store_user(c->st) : "") + 256;
+	if (need > 64 * 1024)
+		return zs_fail(err, ZS_EINPUT, TR("备注已满（64 KB）", "notes are full (64 KB)"));
+	char *n = malloc(need);
+	if (!n)
+		return zs_fail(err, ZS_EFAIL, "out of memory");
+	/* Signed with the member's name (王芳), as the history reads; the
+	 * login stays in the audit. */
+	struct member m = { 0 };
+	const char *by = store_user(c->st);
+	if (store_member_get(c->st, by, &m, NULL) == ZS_OK && m.name && *m.name)
+		by = m.name;
+	snprintf(n, need, "%s%s[%s %s] %s", i->notes, *i->notes ? "\n" : "",
+		 time_format(c->now, TIME_SHORT, when, sizeof when), by, note);
+	member_clear(&m);
+	free(i->notes);
+	i->notes = n;
+	return ZS_OK;
+}
+
+static int set_text(char **field, const char *v, struct zs_error *err)
+{
+	char *copy = strdup(v);
+	if (!copy)
+		return zs_fail(err, ZS_EFAIL, "out of memory");
+	free(*field);
+	*field = copy;
+	return ZS_OK;
+}
+
+/* The register entity a complaint names: by its USCC, else by its
+ * business name when exactly one entity has that name. */
+static int named_entity(struct zs_ctx *c, const struct intake *i, struct entity *e, struct zs_error *err)
+{
+	int r;
+	if (*i->uscc) {
+		r = store_entity_get(c->st, i->uscc, e, err);
+		if (r == ZS_ENOTFOUND)
+			r = zs_fail(err, ZS_EINPUT, TR("统一社会信用代码 %s 不在市场主体登记册中，不能经ODR转交",
+						       "USCC %s is not in the register; cannot hand over through ODR"), i->uscc);
+		return r;
+	}
+	if (!*i->subject)
+		return zs_fail(err, ZS_EINPUT, TR("#%lld 没有被投诉主体，不能经ODR转交", "#%lld names no business; cannot hand over through ODR"),
+			       (long long)i->id);
+	char *uscc = NULL;
+	int n = 0;
+	if ((r = store_entity_by_name(c->st, i->subject, &uscc, &n, err)))
+		return r;
+	if (n == 1)
+		r = store_entity_get(c->st, uscc, e, err);
+	else if (n == 0)
+		r = zs_fail(err, ZS_EINPUT, TR("市场主体登记册中没有名为「%s」的主体，不能经ODR转交（登记时填上统一社会信用代码）",
+					       "no register entity is named \"%s\"; cannot hand over through ODR (give its USCC)"),
+			    i->subject);
+	else
+		r = zs_fail(err, ZS_EINPUT, TR("市场主体登记册中不止一个主体名为「%s」，不能确定是哪一户（登记时填上统一社会信用代码）",
+					       "more than one register entity is named \"%s\"; cannot tell which (give its USCC)"),
+			    i->subject);
+	free(uscc);
+	return r;
+}
+
+/* Hand a complaint to its business through ODR (在线消费纠纷解决). */
+static int hand_to_odr(struct zs_ctx *c, struct intake *i, struct zs_error *err)
+{
+	if (strcmp(i->kind, "complaint"))
+		return zs_fail(err, ZS_EINPUT, TR("只有投诉可以经ODR转交经营者处理（#%lld 是%s）",
+						  "only a complaint can be handed to the business through ODR (#%lld is a %s)"),
+			       (long long)i->id, vocab_label(&vocab_kind, i->kind));
+	if (!status_is_open(i->status))
+		return zs_fail(err, ZS_EINPUT, TR("#%lld 状态为「%s」，不能再经ODR转交", "#%lld is %s; it cannot be handed over through ODR"),
+			       (long long)i->id, vocab_label(&vocab_status, i->status));
+	struct entity e = { 0 };
+	int r = named_entity(c, i, &e, err);
+	if (r) {
+		entity_clear(&e);
+		return r;
+	}
+	if (!e.odr)
+		r = zs_fail(err, ZS_EINPUT, TR("「%s」（%s）不是ODR企业，不能经ODR转交；可用 --transfer 转办给承办单位",
+					       "\"%s\" (%s) is not an ODR enterprise; use --transfer to hand it to a unit"),
+			    e.name, e.uscc);
+	/* Already handed to it: nothing changes, no second note. */
+	if (!r && !strcmp(i->odr_uscc, e.uscc) && !strcmp(i->status, "transferred")) {
+		entity_clear(&e);
+		return ZS_OK;
+	}
+	if (!r)
+		r = set_status(i, "transferred", err);
+	if (!r)
+		r = set_text(&i->handling, "transfer", err);
+	if (!r)
+		r = set_text(&i->odr_uscc, e.uscc, err);
+	if (!r)
+		r = set_text(&i->odr_name, e.name, err);
+	if (!r) {
+		char note[512];
+		snprintf(note, sizeof note, TR("经ODR转交 %s（%s）处理", "handed to %s (%s) through ODR"), e.name, e.uscc);
+		i->transfer_unit_id = 0;
+		r = add_note(c, i, note, err);
+	}
+	entity_clear(&e);
+	return r;
+}
+
+/* A complaint's 调解结果, given with it closed (or already closed). */
+static int set_outcome(struct intake *i, const char *typed, struct zs_error *err)
+{
+	const char *code;
+	int r = field_code(typed, &vocab_outcome, &code, err);
+	if (r)
+		return r;
+	if (strcmp(i->kind, "complaint"))
+		return zs_fail(err, ZS_EINPUT, TR("只有投诉有调解结果（#%lld 是%s）", "only a complaint has a mediation outcome (#%lld is a %s)"),
+			       (long long)i->id, vocab_label(&vocab_kind, i->kind));
+	if (strcmp(i->status, "closed"))
+		return zs_fail(err, ZS_EINPUT, TR("调解结果在办结时填写：#%lld 状态为「%s」（同时给 --status closed）",
+						  "the outcome is given when the complaint is closed: #%lld is %s (add --status closed)"),
+			       (long long)i->id, vocab_label(&vocab_status, i->status));
+	return set_text(&i->outcome, code, err);
+}
+
 static int apply_change(struct zs_ctx *c, struct intake *i, const struct intake_change *ch, struct zs_error *err)
 {
 	int r;
@@ -503,7 +677,7 @@ static int apply_change(struct zs_ctx *c, struct intake *i, const struct intake_
 		if (!strcmp(code, "duplicate") && !given(ch->duplicate_of))
 			return zs_fail(err, ZS_EINPUT, TR("标为重复件需要 --duplicate-of 原件编号",
 							  "marking a duplicate needs --duplicate-of ID"));
-		if (!strcmp(code, "transferred") && !given(ch->transfer))
+		if (!strcmp(code, "transferred") && !given(ch->transfer) && !ch->odr)
 			return zs_fail(err, ZS_EINPUT, TR("转办需要 --transfer 承办单位", "a transfer needs --transfer UNIT"));
 		if (strcmp(code, "duplicate") && (r = set_status(i, code, err)))
 			return r;
@@ -524,7 +698,17 @@ static int apply_change(struct zs_ctx *c, struct intake *i, const struct intake_
 		i->transfer_unit_id = uid;
 		free(i->handling);
 		i->handling = strdup("transfer");
+		/* A unit handles it now, not the business. */
+		if ((r = set_text(&i->odr_uscc, "", err)) || (r = set_text(&i->odr_name, "", err)))
+			return r;
 	}
+	if (ch->odr && (r = hand_to_odr(c, i, err)))
+		return r;
+	/* Reopened (or anything but closed): the outcome was the closing's. */
+	if (strcmp(i->status, "closed") && *i->outcome && (r = set_text(&i->outcome, "", err)))
+		return r;
+	if (given(ch->outcome) && (r = set_outcome(i, ch->outcome, err)))
+		return r;
 	if (!strcmp(i->status, "closed") && !*i->handling) {
 		free(i->handling);
 		i->handling = strdup("direct");
@@ -559,29 +743,10 @@ static int apply_change(struct zs_ctx *c, struct intake *i, const struct intake_
 		char *note = NULL;
 		if ((r = field_text(ch->note, FIELD("备注", "note"), INTAKE_MAX_NOTE, true, true, &note, err)))
 			return r;
-		char when[32];
-		size_t need = strlen(i->notes) + strlen(note) + strlen(c->st ? store_user(c->st) : "") + 256;
-		if (need > 64 * 1024) {
-			free(note);
-			return zs_fail(err, ZS_EINPUT, TR("备注已满（64 KB）", "notes are full (64 KB)"));
-		}
-		char *n = malloc(need);
-		if (!n) {
-			free(note);
-			return zs_fail(err, ZS_EFAIL, "out of memory");
-		}
-		/* Signed with the member's name (王芳), as the history reads; the
-		 * login stays in the audit. */
-		struct member m = { 0 };
-		const char *by = store_user(c->st);
-		if (store_member_get(c->st, by, &m, NULL) == ZS_OK && m.name && *m.name)
-			by = m.name;
-		snprintf(n, need, "%s%s[%s %s] %s", i->notes, *i->notes ? "\n" : "",
-			 time_format(c->now, TIME_SHORT, when, sizeof when), by, note);
-		member_clear(&m);
+		r = add_note(c, i, note, err);
 		free(note);
-		free(i->notes);
-		i->notes = n;
+		if (r)
+			return r;
 	}
 	return ZS_OK;
 }
@@ -592,9 +757,12 @@ int intake_update(struct zs_ctx *c, int64_t id, const struct intake_change *ch, 
 	if (rr_)
 		return rr_;
 	if (!given(ch->status) && !given(ch->transfer) && !given(ch->note) && !given(ch->recovered) &&
-	    !given(ch->exposure) && !given(ch->duplicate_of))
-		return zs_fail(err, ZS_EINPUT, TR("没有要修改的内容（--status、--transfer、--note、--recovered、--exposure、--duplicate-of）",
-						  "nothing to change (--status, --transfer, --note, --recovered, --exposure, --duplicate-of)"));
+	    !given(ch->exposure) && !given(ch->duplicate_of) && !given(ch->outcome) && !ch->odr)
+		return zs_fail(err, ZS_EINPUT, TR("没有要修改的内容（--status、--transfer、--odr、--outcome、--note、--recovered、--exposure、--duplicate-of）",
+						  "nothing to change (--status, --transfer, --odr, --outcome, --note, --recovered, --exposure, --duplicate-of)"));
+	if (given(ch->transfer) && ch->odr)
+		return zs_fail(err, ZS_EINPUT, TR("--transfer（转办给承办单位）和 --odr（经ODR转交经营者）只能选一个",
+						  "--transfer (to a unit) and --odr (to the business through ODR) exclude each other"));
 	int r = store_begin(c->st, err);
 	if (r)
 		return r;
@@ -620,6 +788,8 @@ int intake_update(struct zs_ctx *c, int64_t id, const struct intake_change *ch, 
 		struct diff d = { json_object(), json_object(), "" };
 		diff_str(&d, "status", before.status, after.status);
 		diff_str(&d, "handling", before.handling, after.handling);
+		diff_str(&d, "odr_uscc", before.odr_uscc, after.odr_uscc);
+		diff_str(&d, "outcome", before.outcome, after.outcome);
 		diff_int(&d, "transfer_unit_id", before.transfer_unit_id, after.transfer_unit_id);
 		diff_int(&d, "duplicate_of", before.duplicate_of, after.duplicate_of);
 		diff_int(&d, "recovered_fen", before.recovered_fen, after.recovered_fen);

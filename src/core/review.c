@@ -7,6 +7,7 @@
 #include "zhishou/board.h"
 #include "zhishou/codes.h"
 #include "zhishou/i18n.h"
+#include "zhishou/intake.h"
 #include "zhishou/pick.h"
 #include "zhishou/review.h"
 #include "zhishou/store.h"
@@ -113,7 +114,9 @@ static int intake_cb(const struct intake *i, void *ud)
 	it->kind = strdup(i->kind);
 	it->status = strdup(i->status);
 	it->title = shorten(*i->subject ? i->subject : i->summary);
-	it->unit = strdup(i->transfer_unit ? i->transfer_unit : "");
+	/* Who has it: the unit, or the business it was handed to through ODR. */
+	char who[512];
+	it->unit = strdup(intake_handler(i, who, sizeof who));
 	if (*i->notes) {
 		it->last = last_note(i->notes);
 	} else {

@@ -174,6 +174,29 @@ static int fill_roster(struct demo *d)
 /* Exposures: what the (fictional) CCTV gala airs on 15 March, then what
  * the bureau does after each airing. */
 
+/* The credit desk confirms the first n of the register's candidates. */
+static int confirm_first(struct demo *d, int64_t id, int n)
+{
+	struct exposure_parties p;
+	int r = exposure_parties_get(d->c, id, &p, d->err);
+	if (r)
+		return r;
+	const char *codes[100];
+	size_t k = 0;
+	for (size_t i = 0; i < p.n && k < (size_t)n; i++)
+		if (p.v[i].candidate)
+			codes[k++] = p.v[i].uscc;
+	if (k < (size_t)n)
+		r = zs_fail(d->err, ZS_EFAIL, TR("演示数据要确认曝光 #%lld 的 %d 户，登记册只找到 %zu 户",
+						 "the demo confirms %d businesses of exposure #%lld, the register finds %zu"),
+			    (long long)id, n, k);
+	struct exposure_local_change ch = { .confirm = codes, .nconfirm = k };
+	if (!r)
+		r = exposure_local_set(d->c, id, &ch, NULL, d->err);
+	exposure_parties_clear(&p);
+	return r;
+}
+
 static int run_step(struct demo *d, const struct demo_step *s)
 {
 	d->c->now = time_from_local(d->year, 3, 15, s->at);
@@ -182,6 +205,8 @@ static int run_step(struct demo *d, const struct demo_step *s)
 		return exposure_add_action(d->c, id, s->action, s->count, s->note, d->err);
 	if (s->instruct)
 		return exposure_instruct(d->c, id, s->instruct, d->err);
+	if (s->confirm)
+		return confirm_first(d, id, s->confirm);
 	struct exposure_input in = { .status = s->status, .local = s->local };
 	return exposure_update(d->c, id, &in, d->err);
 }
@@ -485,6 +510,11 @@ static int add_intake(struct demo *d, struct spec *s)
 		.at = at, .channel = s->channel, .kind = s->kind, .caller = s->caller, .phone = s->phone,
 		.subject = s->subject, .category = s->category, .text = s->text, .ref = s->ref, .exposure = exp,
 	};
+	/* A business picked from the register: its code is filled in. */
+	const struct demo_list *u = &d->n->uscc;
+	for (size_t k = 0; k + 1 < u->n; k += 2)
+		if (!strcmp(u->v[k], s->subject))
+			in.uscc = u->v[k + 1];
 	/* Logged a minute after it came in. */
 	d->c->now = s->at + 60;
 	return intake_add(d->c, &in, &s->id, NULL, d->err);
@@ -499,6 +529,18 @@ static const char *transfer_unit(struct demo *d, const struct spec *s)
 	if (s->cat >= 0 && rng_pct(&d->rng, 50))
 		return d->n->categories[s->cat].unit;
 	return d->n->station;
+}
+
+/* A complaint whose business the register marks an ODR enterprise (the
+ * demo register's ODR shops: the core finds it by the name) is handed to
+ * it through ODR; false (nothing written) for any other business. */
+static bool hand_to_odr(struct demo *d, const struct spec *s)
+{
+	if (!*s->subject)
+		return false;
+	struct intake_change ch = { .odr = true };
+	struct zs_error ignored = { 0 };
+	return intake_update(d->c, s->id, &ch, &ignored) == ZS_OK;
 }
 
 /* Move one logged intake along: most are handled within the hour, the
@@ -550,6 +592,8 @@ static int settle(struct demo *d, const struct spec *specs, const struct spec *s
 		ch.status = "accepted";
 		if (rng_pct(r, 50))
 			ch.note = pick(r, &n->accepted);
+	} else if (k < 62 && complaint && hand_to_odr(d, s)) {
+		/* A complaint against an ODR enterprise went to the business itself. */
 	} else if (k < 62) {
 		ch.transfer = transfer_unit(d, s);
 		expand1(note, sizeof note, n->n_transfer, ch.transfer);
@@ -558,12 +602,20 @@ static int settle(struct demo *d, const struct spec *specs, const struct spec *s
 		ch.status = "closed";
 		if (complaint) {
 			const char *amount = rng_pct(r, 70) ? pick(r, &n->recovered) : NULL;
+			/* How mediation ended (调解结果), with no draw of its
+			 * own: money back is an agreement; without, an apology
+			 * settles half of them and the rest end without one. */
 			if (amount) {
 				ch.recovered = amount;
 				expand1(note, sizeof note, n->n_refunded, amount);
 				ch.note = note;
+				ch.outcome = "agreed";
+			} else if (s->id % 2) {
+				ch.note = n->n_no_agreement;
+				ch.outcome = "no-agreement";
 			} else {
 				ch.note = n->n_apology;
+				ch.outcome = "agreed";
 			}
 		} else {
 			ch.note = pick(r, &n->tip_closed);
@@ -583,6 +635,8 @@ static int settle(struct demo *d, const struct spec *specs, const struct spec *s
 		snprintf(exp, sizeof exp, "%lld", (long long)d->exposure_id[s->exposure]);
 		ch.exposure = exp;
 	}
+	if (!ch.status && !ch.transfer && !ch.exposure && !ch.note)
+		return ZS_OK;   /* handed over through ODR, nothing more */
 	return intake_update(d->c, s->id, &ch, d->err);
 }
 

@@ -307,7 +307,7 @@ static void read_step(struct rd *x, void *item, void *ud)
 {
 	const struct demo_night *n = ud;
 	struct demo_step *s = item;
-	only(x, "at exposure status local action count note instruct");
+	only(x, "at exposure status local action count note instruct confirm");
 	s->at = clock_of(x, str(x, "at"), "at");
 	const char *key = str(x, "exposure");
 	s->exposure = n->nexposures;
@@ -323,10 +323,19 @@ static void read_step(struct rd *x, void *item, void *ud)
 		s->count = str(x, "count");
 		s->note = str(x, "note");
 	}
-	int kinds = (s->status || s->local) + !!s->action + !!s->instruct;
+	const char *confirm = opt(x, "confirm");
+	if (confirm) {
+		char *end = NULL;
+		long n = strtol(confirm, &end, 10);
+		if ((*end || n < 1 || n > 100) && !x->fail)
+			x->fail = bad(x->d, x->r->line, x->err, TR("confirm 是 1 到 100 户：", "confirm is 1 to 100 businesses: "),
+				      confirm);
+		s->confirm = (int)n;
+	}
+	int kinds = (s->status || s->local) + !!s->action + !!s->instruct + !!confirm;
 	if (kinds != 1 && !x->fail)
 		x->fail = bad(x->d, x->r->line, x->err,
-			      TR("一步只做一件事：", "a step does one thing: "), "status/local, action, instruct");
+			      TR("一步只做一件事：", "a step does one thing: "), "status/local, action, instruct, confirm");
 }
 
 static int read_exposures(struct demo_night *n, const struct doc *d, struct zs_error *err)
@@ -396,7 +405,8 @@ static int read_calls(struct demo_night *n, const struct doc *d, struct zs_error
 	n->cctv = str(&x, "cctv");
 	if (x.fail || (r = one(d, "notes", &x, err)))
 		return x.fail ? x.fail : r;
-	only(&x, "duplicate answered to-verify accepted transfer refunded recovered apology tip-closed on-site "
+	only(&x, "duplicate answered to-verify accepted transfer refunded recovered apology no-agreement uscc "
+		 "tip-closed on-site "
 		 "no-evidence station");
 	n->n_duplicate = str(&x, "duplicate");
 	n->n_answered = str(&x, "answered");
@@ -406,6 +416,10 @@ static int read_calls(struct demo_night *n, const struct doc *d, struct zs_error
 	n->n_refunded = str(&x, "refunded");
 	list(&x, "recovered", true, &n->recovered);
 	n->n_apology = str(&x, "apology");
+	n->n_no_agreement = str(&x, "no-agreement");
+	list(&x, "uscc", true, &n->uscc);
+	if (!x.fail && n->uscc.n % 2)
+		x.fail = bad(x.d, x.r->line, x.err, TR("uscc 应为“主体 代码”成对：", "uscc takes \"subject code\" pairs: "), "uscc");
 	list(&x, "tip-closed", false, &n->tip_closed);
 	n->n_on_site = str(&x, "on-site");
 	n->n_no_evidence = str(&x, "no-evidence");

@@ -39,11 +39,14 @@ struct demo_exposure {
 };
 
 /* One thing the bureau does after an airing: exactly one of status/local
- * (an update), action (with count and note) or instruct. */
+ * (an update), action (with count and note), instruct, or confirm (the
+ * credit desk confirms the first `confirm` of the register's candidates,
+ * by station then name). */
 struct demo_step {
 	size_t exposure;       /* index in exposures */
 	int at;                /* on 15 March */
 	const char *status, *local, *action, *count, *note, *instruct;
+	int confirm;           /* 0: not a confirmation */
 };
 
 struct demo_channel {
@@ -79,9 +82,10 @@ struct demo_night {
 	/* [words] */
 	const char *today, *yesterday, *days_ago, *repeat, *cctv;
 	/* [notes] */
-	const char *n_duplicate, *n_answered, *n_to_verify, *n_transfer, *n_refunded, *n_apology,
+	const char *n_duplicate, *n_answered, *n_to_verify, *n_transfer, *n_refunded, *n_apology, *n_no_agreement,
 		*n_on_site, *n_no_evidence, *station;
 	struct demo_list accepted, recovered, tip_closed;
+	struct demo_list uscc;   /* subject, its USCC, subject, … */
 	/* Every string above points into these (or into roster). */
 	char *text[3];
 };

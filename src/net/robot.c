@@ -373,6 +373,26 @@ static void text_lead_set(struct buf *b, const struct robot_event *ev, json_t *p
 	free(from);
 }
 
+static void text_local_set(struct buf *b, const struct robot_event *ev, json_t *p)
+{
+	struct facts f = { b, false };
+	char num[64];
+	int64_t n;
+	headline(b, "本地涉及核实", ev, p);
+	char *local = fact_str(p, "local");
+	if (local && !strcmp(local, "yes") && fact_int(p, "count", &n) && n > 0) {
+		snprintf(num, sizeof num, "涉及（%" PRId64 " 户）", n);
+		fact(&f, "本地涉及：", num);
+	} else {
+		fact_code(&f, p, "local", "本地涉及：", &vocab_local);
+	}
+	free(local);
+	char *names = fact_str(p, "names");
+	if (names && *names)
+		fact(&f, "主体：", names);
+	free(names);
+}
+
 static void text_deadline(struct buf *b, const struct robot_event *ev, json_t *p, bool passed)
 {
 	struct facts f = { b, false };
@@ -454,6 +474,7 @@ static const struct event_spec {
 	{ "level_raised", { "title", "level", "old_level", NULL } },
 	{ "status_changed", { "title", "status", "old_status", NULL } },
 	{ "lead_set", { "title", "lead_unit", "old_lead_unit", NULL } },
+	{ "local_set", { "title", "local", "count", "names", NULL } },
 	{ "deadline_soon", { "title", "deadline", "status", "lead_unit", NULL } },
 	{ "deadline_passed", { "title", "deadline", "status", "lead_unit", NULL } },
 	{ "digest", { "title", "new", "total", "minutes", NULL } },
@@ -501,6 +522,8 @@ char *robot_event_text(const struct robot_event *ev, size_t max_bytes)
 		text_status_changed(&b, ev, p);
 	else if (!strcmp(spec->name, "lead_set"))
 		text_lead_set(&b, ev, p);
+	else if (!strcmp(spec->name, "local_set"))
+		text_local_set(&b, ev, p);
 	else if (!strcmp(spec->name, "deadline_soon"))
 		text_deadline(&b, ev, p, false);
 	else if (!strcmp(spec->name, "deadline_passed"))

@@ -9,11 +9,14 @@
  *  - one row per business: by the USCC where the complaint gave one, else
  *    by the business name as typed, trimmed; a complaint naming neither is
  *    left out (counted in `unnamed`, said in a footnote);
- *  - mediated (调解): the complaint is closed (已办结) — mediation ended.
- *    The data model records no "agreement reached", so success (调解成功)
- *    is the closest field: closed with money recovered for the consumer
- *    (recovered_fen > 0); closed with nothing recovered is closed without
- *    agreement.  Rate = succeeded / mediated;
+ *  - mediated (调解): the complaint is closed (已办结) with its mediation
+ *    outcome recorded (intake.outcome, 调解结果: agreed 达成协议 or
+ *    no-agreement 未达成协议); closed with no outcome given (older
+ *    records, imports) is not counted as mediated.  Success (调解成功) is
+ *    agreed; rate = agreed / (agreed + no-agreement);
+ *  - ODR: the business is an ODR enterprise in the register (by its USCC,
+ *    or the one register entity of the name), or a complaint of the
+ *    period was handed to it through ODR;
  *  - losses recovered: recovered_fen of the business's counted complaints;
  *  - sorted by complaints (most first), then name, then USCC. */
 #include <stdlib.h>
@@ -22,6 +25,7 @@
 #include "zhishou/disclosure.h"
 #include "zhishou/i18n.h"
 #include "zhishou/store.h"
+#include "zhishou/store_entity.h"
 #include "zhishou/text.h"
 #include "zhishou/timeutil.h"
 
@@ -31,7 +35,7 @@ struct item {
 	char *name;
 	char *uscc;
 	int64_t at, fen;
-	bool closed;
+	bool mediated, agreed, odr;   /* odr: handed to it through ODR */
 };
 
 struct gather {
@@ -84,8 +88,10 @@ static int intake_cb(const struct intake *in, void *ud)
 	}
 	key[0] = *uscc ? 'U' : 'N';
 	strcpy(key + 1, k);
+	bool closed = !strcmp(in->status, "closed");
 	g->v[g->n++] = (struct item){ key, name, uscc, in->received_at, in->recovered_fen,
-				      !strcmp(in->status, "closed") };
+				      closed && *in->outcome, closed && !strcmp(in->outcome, "agreed"),
+				      *in->odr_uscc != '\0' };
 	return 0;
 }
 
@@ -104,13 +110,34 @@ static int row_cmp(const void *a, const void *b)
 	return c ? c : strcmp(x->uscc, y->uscc);
 }
 
+/* Is the row's business an ODR enterprise in the register (by its code,
+ * else the one entity of its name)?  No register: no. */
+static bool register_odr(struct zs_ctx *c, const struct disclosure_row *row)
+{
+	char *code = NULL;
+	int n = 0;
+	if (*row->uscc)
+		code = strdup(row->uscc);
+	else if (store_entity_by_name(c->st, row->name, &code, &n, NULL) || n != 1) {
+		free(code);
+		return false;
+	}
+	struct entity e = { 0 };
+	bool odr = code && store_entity_get(c->st, code, &e, NULL) == ZS_OK && e.odr;
+	entity_clear(&e);
+	free(code);
+	return odr;
+}
+
 /* Group the sorted items into rows: counts summed, the latest non-empty
  * name shown. */
-static int group(struct gather *g, struct disclosure *d)
+static int group(struct zs_ctx *c, struct gather *g, struct disclosure *d)
 {
 	d->rows = calloc(g->n ? g->n : 1, sizeof *d->rows);
 	if (!d->rows)
 		return -1;
+	/* No register: no row is looked up in it. */
+	bool have_register = store_entity_count(c->st) > 0;
 	for (size_t i = 0; i < g->n;) {
 		size_t j = i;
 		struct disclosure_row row = { 0 };
@@ -119,8 +146,9 @@ static int group(struct gather *g, struct disclosure *d)
 			const struct item *it = &g->v[j];
 			row.complaints++;
 			row.recovered_fen += it->fen;
-			row.mediated += it->closed;
-			row.succeeded += it->closed && it->fen > 0;
+			row.mediated += it->mediated;
+			row.succeeded += it->agreed;
+			row.odr |= it->odr;
 			if (*it->name && (!*name || it->at >= row.latest_at)) {
 				name = it->name;
 				row.latest_at = it->at;
@@ -136,6 +164,8 @@ static int group(struct gather *g, struct disclosure *d)
 		d->rows[d->nrows++] = row;
 		if (!row.name || !row.uscc)
 			return -1;
+		if (!row.odr && have_register)
+			d->rows[d->nrows - 1].odr = register_odr(c, &row);
 	}
 	qsort(d->rows, (size_t)d->nrows, sizeof *d->rows, row_cmp);
 	return 0;
@@ -158,8 +188,9 @@ static int fill_texts(struct disclosure *d)
 		snprintf(buf + k, sizeof buf - (size_t)k, "。");
 	d->notes[1] = strdup(buf);
 	snprintf(buf, sizeof buf,
-		 "3. 调解次数：已办结的投诉件；调解成功：办结且为消费者挽回经济损失（金额大于 0）的件，办结未挽回损失的视为调解未成功；"
-		 "调解成功率 = 调解成功 ÷ 调解次数（无办结件记为“—”）。挽回经济损失单位为元。");
+		 "3. 调解次数：已办结并填写了调解结果的投诉件（办结时未填调解结果的不计入）；调解成功：调解结果为“达成协议”的件；"
+		 "调解成功率 = 达成协议 ÷（达成协议 + 未达成协议）（无调解件记为“—”）。挽回经济损失单位为元。"
+		 "ODR企业：登记册中标为ODR企业，或本时段有投诉经ODR转交其处理。");
 	d->notes[2] = strdup(buf);
 	if (d->min > 1)
 		snprintf(buf, sizeof buf, "4. 只列被投诉 %lld 次及以上的经营者（另有 %lld 户未列入）。", (long long)d->min,
@@ -211,7 +242,7 @@ int disclosure_build(struct zs_ctx *c, const struct disclosure_params *p, struct
 	if (!r) {
 		if (g.n)   /* qsort's array may not be NULL, even for none */
 			qsort(g.v, g.n, sizeof *g.v, item_cmp);
-		if (group(&g, out) || fill_texts(out))
+		if (group(c, &g, out) || fill_texts(out))
 			r = zs_fail(err, ZS_EFAIL, "out of memory");
 	}
 	for (size_t i = 0; i < g.n; i++) {

@@ -14,10 +14,10 @@
 #include "zhishou/text.h"
 #include "report_internal.h"
 
-enum { COL_NO, COL_NAME, COL_USCC, COL_COMPLAINTS, COL_MEDIATED, COL_SUCCEEDED, COL_RATE, COL_YUAN, NCOLS };
+enum { COL_NO, COL_NAME, COL_USCC, COL_ODR, COL_COMPLAINTS, COL_MEDIATED, COL_SUCCEEDED, COL_RATE, COL_YUAN, NCOLS };
 
 static const char *const titles[NCOLS] = {
-	"序号", "被投诉主体名称", "统一社会信用代码", "被投诉总次数", "调解次数", "调解成功次数", "调解成功率",
+	"序号", "被投诉主体名称", "统一社会信用代码", "ODR企业", "被投诉总次数", "调解次数", "调解成功次数", "调解成功率",
 	"挽回经济损失（元）",
 };
 
@@ -31,6 +31,7 @@ static const char *cell(const struct disclosure *d, int i, int j, char *buf, siz
 	case COL_NO: snprintf(buf, n, "%d", i + 1); return buf;
 	case COL_NAME: return r->name;
 	case COL_USCC: return r->uscc;
+	case COL_ODR: return r->odr ? "是" : "否";
 	case COL_COMPLAINTS: snprintf(buf, n, "%lld", (long long)r->complaints); return buf;
 	case COL_MEDIATED: snprintf(buf, n, "%lld", (long long)r->mediated); return buf;
 	case COL_SUCCEEDED: snprintf(buf, n, "%lld", (long long)r->succeeded); return buf;
@@ -180,7 +181,7 @@ static int write_xlsx(const void *t, const char *file, struct zs_error *err)
 	X(worksheet_set_row(ws, (lxw_row_t)row++, 22, NULL));
 	for (int i = 0; i < d->nrows; i++, row++) {
 		const struct disclosure_row *r = &d->rows[i];
-		const int64_t n[] = { i + 1, 0, 0, r->complaints, r->mediated, r->succeeded };
+		const int64_t n[] = { i + 1, 0, 0, 0, r->complaints, r->mediated, r->succeeded };
 		for (int j = 0; j < NCOLS; j++) {
 			lxw_row_t rr = (lxw_row_t)row;
 			lxw_col_t cc = (lxw_col_t)j;

@@ -11,6 +11,7 @@
 #include "zhishou/export.h"
 #include "zhishou/fsutil.h"
 #include "zhishou/i18n.h"
+#include "zhishou/intake.h"
 #include "zhishou/member.h"
 #include "zhishou/store.h"
 #include "zhishou/text.h"
@@ -26,9 +27,11 @@ static const struct {
 	{ "编号", 8 }, { "受理时间", 17 }, { "渠道", 11 }, { "类别", 6 }, { "来电人", 10 },
 	{ "来电号码", 14 }, { "被投诉主体", 24 }, { "统一社会信用代码", 20 }, { "分类", 10 },
 	{ "内容摘要", 48 }, { "工单号", 18 }, { "关联曝光", 24 }, { "处理方式", 10 }, { "转办单位", 16 },
-	{ "状态", 8 }, { "挽回经济损失（元）", 12 }, { "备注", 40 },
+	{ "状态", 8 }, { "调解结果", 10 }, { "挽回经济损失（元）", 12 }, { "备注", 40 },
 };
-enum { NCOLS = sizeof cols / sizeof cols[0], COL_ID = 0, COL_MONEY = 15 };
+enum { NCOLS = sizeof cols / sizeof cols[0], COL_ID = 0, COL_MONEY = 16 };
+/* A cell's own text: a business's name in "转交 …（ODR）" fits. */
+enum { CELL = 400 };
 
 struct writer {
 	const struct export_params *p;
@@ -43,11 +46,11 @@ struct writer {
 };
 
 /* The cells of one intake as text, masked unless with_pii. */
-static void cells(const struct intake *i, bool pii, char out[NCOLS][64], const char *v[NCOLS])
+static void cells(const struct intake *i, bool pii, char out[NCOLS][CELL], const char *v[NCOLS])
 {
-	snprintf(out[0], 64, "%lld", (long long)i->id);
+	snprintf(out[0], CELL, "%lld", (long long)i->id);
 	v[0] = out[0];
-	v[1] = time_format(i->received_at, TIME_FULL, out[1], 64);
+	v[1] = time_format(i->received_at, TIME_FULL, out[1], CELL);
 	v[2] = vocab_label(&vocab_channel, i->channel);
 	v[3] = vocab_label(&vocab_kind, i->kind);
 	if (i->confidential) {
@@ -58,8 +61,8 @@ static void cells(const struct intake *i, bool pii, char out[NCOLS][64], const c
 		v[4] = i->caller;
 		v[5] = i->phone;
 	} else {
-		name_mask(i->caller, out[4], 64);
-		phone_mask(i->phone, out[5], 64);
+		name_mask(i->caller, out[4], CELL);
+		phone_mask(i->phone, out[5], CELL);
 		v[4] = out[4];
 		v[5] = *i->phone ? out[5] : "";
 	}
@@ -70,11 +73,12 @@ static void cells(const struct intake *i, bool pii, char out[NCOLS][64], const c
 	v[10] = i->ref;
 	v[11] = i->exposure_title ? i->exposure_title : "";
 	v[12] = *i->handling ? vocab_label(&vocab_handling, i->handling) : "";
-	v[13] = i->transfer_unit ? i->transfer_unit : "";
+	v[13] = intake_handler(i, out[13], CELL);
 	v[14] = vocab_label(&vocab_status, i->status);
-	snprintf(out[15], 64, "%lld.%02lld", (long long)(i->recovered_fen / 100), (long long)(i->recovered_fen % 100));
-	v[15] = i->recovered_fen ? out[15] : "";
-	v[16] = i->notes;
+	v[15] = *i->outcome ? vocab_label(&vocab_outcome, i->outcome) : "";
+	snprintf(out[COL_MONEY], CELL, "%lld.%02lld", (long long)(i->recovered_fen / 100), (long long)(i->recovered_fen % 100));
+	v[COL_MONEY] = i->recovered_fen ? out[COL_MONEY] : "";
+	v[17] = i->notes;
 }
 
 static int count_cb(const char *channel, const char *kind, const char *status, bool linked, int64_t n, void *ud)
@@ -90,7 +94,7 @@ static int count_cb(const char *channel, const char *kind, const char *status, b
 static int row_cb(const struct intake *i, void *ud)
 {
 	struct writer *w = ud;
-	char buf[NCOLS][64];
+	char buf[NCOLS][CELL];
 	const char *v[NCOLS];
 	cells(i, w->p->with_pii, buf, v);
 	if (w->csv) {

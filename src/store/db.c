@@ -27,7 +27,7 @@ static const char *const migrations[] = {
 	"migrations/005_saved_drafts.sql",
 	"migrations/006_register.sql",
 	"migrations/007_credit_desk.sql",
-	"migrations/008_register_search.sql",
+	"migrations/009_register_search.sql",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -460,6 +460,9 @@ static int write_new_settings(struct store *st, const char *const *kv, struct zs
 	return ZS_OK;
 }
 
+static int migrate_step(struct store *st, const char *const *new_settings, struct zs_error *err);
+static int foreign_keys_broken(struct store *st, struct zs_error *err);
+
 static int migrate(struct store *st, bool readonly, const char *const *new_settings, struct zs_error *err)
 {
 	for (;;) {
@@ -471,45 +474,17 @@ static int migrate(struct store *st, bool readonly, const char *const *new_setti
 		if (readonly)
 			return zs_fail(err, ZS_EFAIL, TR("数据库 %s 需要升级结构，但以只读方式打开", "database %s needs migrating but is open read-only"),
 				       st->path);
-		int r = store_begin(st, err);
+		/* A step may rebuild a table others refer to (SQLite's way to
+		 * change a CHECK): foreign keys are off while it runs, as SQLite's
+		 * ALTER TABLE procedure says (the pragma does nothing inside a
+		 * transaction), and checked whole before it commits. */
+		sqlite3_exec(st->db, "PRAGMA foreign_keys=OFF", NULL, NULL, NULL);
+		int r = migrate_step(st, new_settings, err);
+		sqlite3_exec(st->db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
+		if (r == ZS_STOP)
+			return ZS_OK;
 		if (r)
 			return r;
-		if (pragma_int(st, "PRAGMA user_version", &version) != SQLITE_OK) {
-			store_rollback(st);
-			return store_sqlerr(st, err, "user_version");
-		}
-		if (version >= NMIGRATIONS) {
-			store_rollback(st);
-			return ZS_OK;
-		}
-		const struct embedded_file *f = embedded_find(migrations[version]);
-		if (!f) {
-			store_rollback(st);
-			return zs_fail(err, ZS_EFAIL, "missing embedded %s", migrations[version]);
-		}
-		r = exec(st, f->data, err, migrations[version]);
-		if (!r && version == 0) {
-			st->created = true;
-			r = write_new_settings(st, new_settings, err);
-		}
-		/* Whoever creates the members table (by creating or migrating the
-		 * database) is its first admin: someone must be able to add the
-		 * others. */
-		if (!r && !strcmp(migrations[version], "migrations/004_members.sql"))
-			r = bootstrap_admin(st, err);
-		if (!r) {
-			char sql[96];
-			/* user_version cannot be bound; version is our own integer. */
-			snprintf(sql, sizeof sql, "PRAGMA application_id = %d; PRAGMA user_version = %d",
-				 ZHISHOU_APP_ID, version + 1);
-			r = exec(st, sql, err, "user_version");
-		}
-		if (!r)
-			r = store_commit(st, err);
-		if (r) {
-			store_rollback(st);
-			return r;
-		}
 		/* Each step copied into the file before the next, so a new
 		 * database's log holds one step at a time, not every step: on a
 		 * small or nearly full disk the file and the whole history in the
@@ -517,6 +492,71 @@ static int migrate(struct store *st, bool readonly, const char *const *new_setti
 		 * Not an error when it cannot finish (the step is committed). */
 		sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 	}
+}
+
+/* Rows that refer to a row that is not there (PRAGMA foreign_key_check). */
+static int foreign_keys_broken(struct store *st, struct zs_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(st->db, "PRAGMA foreign_key_check", -1, &s, NULL) != SQLITE_OK)
+		return store_sqlerr(st, err, "foreign_key_check");
+	int rc = sqlite3_step(s);
+	char table[128] = "";
+	if (rc == SQLITE_ROW)
+		snprintf(table, sizeof table, "%s", (const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	if (rc == SQLITE_ROW)
+		return zs_fail(err, ZS_EFAIL, TR("升级数据库结构后 %s 表有引用不到的行，已撤销这次升级，数据没有变化",
+						 "after migrating, table %s has rows referring to nothing: the migration was undone, nothing changed"),
+			       table);
+	return rc == SQLITE_DONE ? ZS_OK : store_sqlerr(st, err, "foreign_key_check");
+}
+
+/* One migration in its own transaction; ZS_STOP when another process
+ * migrated first. */
+static int migrate_step(struct store *st, const char *const *new_settings, struct zs_error *err)
+{
+	int version = 0;
+	int r = store_begin(st, err);
+	if (r)
+		return r;
+	if (pragma_int(st, "PRAGMA user_version", &version) != SQLITE_OK) {
+		store_rollback(st);
+		return store_sqlerr(st, err, "user_version");
+	}
+	if (version >= NMIGRATIONS) {
+		store_rollback(st);
+		return ZS_STOP;
+	}
+	const struct embedded_file *f = embedded_find(migrations[version]);
+	if (!f) {
+		store_rollback(st);
+		return zs_fail(err, ZS_EFAIL, "missing embedded %s", migrations[version]);
+	}
+	r = exec(st, f->data, err, migrations[version]);
+	if (!r && version == 0) {
+		st->created = true;
+		r = write_new_settings(st, new_settings, err);
+	}
+	/* Whoever creates the members table (by creating or migrating the
+	 * database) is its first admin: someone must be able to add the
+	 * others. */
+	if (!r && !strcmp(migrations[version], "migrations/004_members.sql"))
+		r = bootstrap_admin(st, err);
+	if (!r) {
+		char sql[96];
+		/* user_version cannot be bound; version is our own integer. */
+		snprintf(sql, sizeof sql, "PRAGMA application_id = %d; PRAGMA user_version = %d",
+			 ZHISHOU_APP_ID, version + 1);
+		r = exec(st, sql, err, "user_version");
+	}
+	if (!r)
+		r = foreign_keys_broken(st, err);
+	if (!r)
+		r = store_commit(st, err);
+	if (r)
+		store_rollback(st);
+	return r;
 }
 
 /* The database file and the two side files SQLite keeps beside it in WAL

@@ -7,7 +7,8 @@
 #define EXPOSURE_COLS \
 	"x.id, x.aired_at, x.title, x.industry, x.companies, x.keywords, x.local, x.assist_units, " \
 	"x.lead_unit_id, u.name, x.level, x.status, x.deadline, x.created_at, x.updated_at, " \
-	"x.created_by, (SELECT count(*) FROM intake i WHERE i.exposure_id = x.id) "
+	"x.created_by, (SELECT count(*) FROM intake i WHERE i.exposure_id = x.id), " \
+	"x.local_count, x.local_at, x.candidates, x.local_by "
 
 /* EXPOSURE_COLS, in order. */
 #define ROW_T struct exposure
@@ -16,6 +17,7 @@ static const struct store_col exposure_cols[] = {
 	COL(TEXT, keywords), COL(TEXT, local), COL(TEXT, assist_units), COL(I64, lead_unit_id),
 	COL(TEXT, lead_unit), COL(INT, level), COL(TEXT, status), COL(I64, deadline), COL(I64, created_at),
 	COL(I64, updated_at), COL(TEXT, created_by), COL(I64, linked),
+	COL(I64, local_count), COL(I64, local_at), COL(I64, candidates), COL(TEXT, local_by),
 };
 #undef ROW_T
 
@@ -50,12 +52,13 @@ int store_exposure_update(struct store *st, const struct exposure *e, struct zs_
 	static const char sql[] =
 		"UPDATE exposure SET aired_at=?2, title=?3, industry=?4, companies=?5, keywords=?6, "
 		"local=?7, lead_unit_id=?8, assist_units=?9, level=?10, status=?11, deadline=?12, "
-		"updated_at=?13 WHERE id=?1";
+		"updated_at=?13, local_count=?14, local_at=?15, local_by=?16, candidates=?17 WHERE id=?1";
 	return store_run(st, sql,
 			 VALS(V_INT(e->id), V_INT(e->aired_at), V_TEXT(e->title), V_TEXT(e->industry),
 			      V_TEXT(e->companies), V_TEXT(e->keywords), V_TEXT(e->local), V_ID(e->lead_unit_id),
 			      V_TEXT(e->assist_units), V_INT(e->level), V_TEXT(e->status), V_INT(e->deadline),
-			      V_INT(e->updated_at)),
+			      V_INT(e->updated_at), V_INT(e->local_count), V_INT(e->local_at),
+			      V_TEXT(e->local_by ? e->local_by : ""), V_INT(e->candidates)),
 			 err, "exposure");
 }
 

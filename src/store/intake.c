@@ -9,7 +9,8 @@
 	"i.id, i.received_at, i.channel, i.kind, i.caller, i.phone, i.subject, i.uscc, " \
 	"i.category, i.summary, i.ref, i.handling, i.status, i.notes, i.created_by, " \
 	"i.exposure_id, e.title, i.transfer_unit_id, u.name, i.duplicate_of, i.recovered_fen, " \
-	"i.created_at, i.updated_at, i.confidential "
+	"i.created_at, i.updated_at, i.confidential, i.outcome, i.odr_uscc, " \
+	"(SELECT r.name FROM entity r WHERE r.uscc = i.odr_uscc AND i.odr_uscc <> '') "
 #define INTAKE_JOINS \
 	" LEFT JOIN exposure e ON e.id = i.exposure_id LEFT JOIN unit u ON u.id = i.transfer_unit_id "
 
@@ -21,7 +22,7 @@ static const struct store_col intake_cols[] = {
 	COL(TEXT, ref), COL(TEXT, handling), COL(TEXT, status), COL(TEXT, notes), COL(TEXT, created_by),
 	COL(I64, exposure_id), COL(TEXT, exposure_title), COL(I64, transfer_unit_id), COL(TEXT, transfer_unit),
 	COL(I64, duplicate_of), COL(I64, recovered_fen), COL(I64, created_at), COL(I64, updated_at),
-	COL(BOOL, confidential),
+	COL(BOOL, confidential), COL(TEXT, outcome), COL(TEXT, odr_uscc), COL(TEXT, odr_name),
 };
 #undef ROW_T
 
@@ -41,13 +42,14 @@ int store_intake_insert(struct store *st, struct intake *in, struct zs_error *er
 	static const char sql[] =
 		"INSERT INTO intake(received_at, channel, kind, caller, phone, subject, uscc, category, "
 		"summary, ref, exposure_id, handling, transfer_unit_id, status, duplicate_of, "
-		"recovered_fen, notes, created_at, created_by, updated_at, confidential) "
-		"VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?18,?20)";
+		"recovered_fen, notes, created_at, created_by, updated_at, confidential, outcome, odr_uscc) "
+		"VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?18,?20,?21,?22)";
 	return store_insert(st, sql,
 			    VALS(GIVEN(in), V_ID(in->exposure_id), V_TEXT(in->handling), V_ID(in->transfer_unit_id),
 				 V_TEXT(in->status && *in->status ? in->status : "new"), V_ID(in->duplicate_of),
 				 V_INT(in->recovered_fen), V_TEXT(in->notes), V_INT(in->created_at), V_TEXT(st->user),
-				 V_INT(in->confidential ? 1 : 0)),
+				 V_INT(in->confidential ? 1 : 0), V_TEXT(in->outcome ? in->outcome : ""),
+				 V_TEXT(in->odr_uscc ? in->odr_uscc : "")),
 			    &in->id, err, "intake");
 }
 
@@ -123,11 +125,12 @@ int store_intake_update(struct store *st, const struct intake *in, struct zs_err
 		"UPDATE intake SET received_at=?2, channel=?3, kind=?4, caller=?5, phone=?6, subject=?7, "
 		"uscc=?8, category=?9, summary=?10, ref=?11, exposure_id=?12, handling=?13, "
 		"transfer_unit_id=?14, status=?15, duplicate_of=?16, recovered_fen=?17, notes=?18, "
-		"updated_at=?19 WHERE id=?1";
+		"updated_at=?19, outcome=?20, odr_uscc=?21 WHERE id=?1";
 	return store_run(st, sql,
 			 VALS(V_INT(in->id), GIVEN(in), V_ID(in->exposure_id), V_TEXT(in->handling),
 			      V_ID(in->transfer_unit_id), V_TEXT(in->status), V_ID(in->duplicate_of),
-			      V_INT(in->recovered_fen), V_TEXT(in->notes), V_INT(in->updated_at)),
+			      V_INT(in->recovered_fen), V_TEXT(in->notes), V_INT(in->updated_at),
+			      V_TEXT(in->outcome ? in->outcome : ""), V_TEXT(in->odr_uscc ? in->odr_uscc : "")),
 			 err, "intake");
 }
 

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "zhishou/exposure.h"
 #include "zhishou/model.h"
 
 #define FREE(p) do { free(p); (p) = NULL; } while (0)
@@ -20,13 +21,19 @@ void intake_clear(struct intake *i)
 	FREE(i->channel); FREE(i->kind); FREE(i->caller); FREE(i->phone); FREE(i->subject);
 	FREE(i->uscc); FREE(i->category); FREE(i->summary); FREE(i->ref); FREE(i->handling);
 	FREE(i->status); FREE(i->notes); FREE(i->created_by); FREE(i->exposure_title);
-	FREE(i->transfer_unit);
+	FREE(i->transfer_unit); FREE(i->outcome); FREE(i->odr_uscc); FREE(i->odr_name);
 }
 
 void exposure_clear(struct exposure *e)
 {
 	FREE(e->title); FREE(e->industry); FREE(e->companies); FREE(e->keywords); FREE(e->local);
 	FREE(e->assist_units); FREE(e->lead_unit); FREE(e->status); FREE(e->created_by);
+	FREE(e->local_by);
+}
+
+void exposure_party_clear(struct exposure_party *p)
+{
+	FREE(p->uscc); FREE(p->name); FREE(p->unit); FREE(p->address); FREE(p->term); FREE(p->confirmed_by);
 }
 
 void exposure_action_clear(struct exposure_action *a) { FREE(a->kind); FREE(a->note); FREE(a->by_user); }
@@ -79,7 +86,8 @@ bool intake_copy(struct intake *d, const struct intake *s)
 		  dup(&d->category, s->category) & dup(&d->summary, s->summary) & dup(&d->ref, s->ref) &
 		  dup(&d->handling, s->handling) & dup(&d->status, s->status) & dup(&d->notes, s->notes) &
 		  dup(&d->created_by, s->created_by) & dup(&d->exposure_title, s->exposure_title) &
-		  dup(&d->transfer_unit, s->transfer_unit);
+		  dup(&d->transfer_unit, s->transfer_unit) & dup(&d->outcome, s->outcome) &
+		  dup(&d->odr_uscc, s->odr_uscc) & dup(&d->odr_name, s->odr_name);
 	if (!ok)
 		intake_clear(d);
 	return ok;
@@ -92,7 +100,7 @@ bool exposure_copy(struct exposure *d, const struct exposure *s)
 		  dup(&d->companies, s->companies) & dup(&d->keywords, s->keywords) &
 		  dup(&d->local, s->local) & dup(&d->assist_units, s->assist_units) &
 		  dup(&d->lead_unit, s->lead_unit) & dup(&d->status, s->status) &
-		  dup(&d->created_by, s->created_by);
+		  dup(&d->created_by, s->created_by) & dup(&d->local_by, s->local_by);
 	if (!ok)
 		exposure_clear(d);
 	return ok;

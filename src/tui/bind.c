@@ -71,6 +71,14 @@ void tui_hints(struct tui *t, const struct key_table *kt)
 	tui_text(t, t->rows - 1, 0, t->cols, line, C_HINT);
 }
 
+bool tui_key_help(struct tui *t, void *self, int key)
+{
+	(void)self;
+	(void)key;
+	help_open(t);
+	return true;
+}
+
 bool tui_key_close(struct tui *t, void *self, int key)
 {
 	(void)self;

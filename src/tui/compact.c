@@ -175,19 +175,21 @@ static bool key_needs_room(struct tui *t, void *self, int key)
 	return true;
 }
 
-static bool key_help(struct tui *t, void *self, int key)
+/* The register reads at any width: the credit desk on a phone. */
+static bool key_register(struct tui *t, void *self, int key)
 {
 	(void)self;
 	(void)key;
-	help_open(t);
+	register_view_open(t);
 	return true;
 }
 
 static const struct key_binding compact_keys[] = {
 	{ { '\r', '\n', TUI_FKEY(KEY_ENTER) }, "Enter", "详情", "open", "打开所选曝光问题（时间线、批示、关联登记）", "open the selected exposure (timeline, instructions, linked intakes)", ROLE_NONE, key_open },
 	{ { 'j', 'k', TUI_FKEY(KEY_DOWN), TUI_FKEY(KEY_UP) }, "↑↓", "选择", "select", "上一个 / 下一个曝光问题", "previous / next exposure", ROLE_NONE, key_move },
-	{ { '?', TUI_FKEY(KEY_F(1)) }, "?", "帮助", "help", "帮助（所有按键）", "help (every key)", ROLE_NONE, key_help },
+	{ { '?', TUI_FKEY(KEY_F(1)) }, "?", "帮助", "help", "帮助（所有按键）", "help (every key)", ROLE_NONE, tui_key_help },
 	{ { 'q', 3 }, "q", "退出", "quit", "退出（有草稿时先问）", "quit (asks first if a draft is open)", ROLE_NONE, dashboard_key_quit },
+	{ { 'c' }, "c", NULL, NULL, "市场主体登记册（查名称或信用代码，看卡片）", "the market-entity register (search, read the card)", ROLE_NONE, key_register },
 	{ { 'n', 'e' }, "n/e", NULL, NULL, "新登记、登记曝光问题：需要至少 80×24 的窗口", "new intake, new exposure: need at least 80x24", ROLE_NONE, key_needs_room },
 };
 const struct key_table compact_key_table = KEY_TABLE("小窗口看板（小于 80×24）", "Compact board (below 80x24)", compact_keys);

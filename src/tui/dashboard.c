@@ -373,7 +373,7 @@ static void paint_board(struct tui *t, struct dashboard *d, int y, int h, int w)
 		x += tui_cell(t, yy, x, 5, level_short(e->level), col);
 		x += tui_cell(t, yy, x, 6, time_format(e->aired_at, TIME_CLOCK, buf, sizeof buf), col);
 		x += tui_cell(t, yy, x, title_w, e->title, col);
-		x += tui_cell(t, yy, x, local_w, vocab_label(&vocab_local, e->local), col);
+		x += tui_cell(t, yy, x, local_w, exposure_local_text(e, true, buf, sizeof buf), col);
 		if (wide)
 			x += tui_cell(t, yy, x, lead_w, *e->lead_unit ? e->lead_unit : TR("牵头未定", "no lead"), col);
 		x += tui_cell(t, yy, x, status_w, vocab_label(&vocab_exposure_status, e->status), col);
@@ -704,6 +704,7 @@ static bool key_page_open(struct tui *t, void *self, int key)
 	case 'r': roster_view_open(t); break;
 	case '/': search_view_open(t); break;
 	case 'o': relay_view_open(t); break;
+	case 'c': register_view_open(t); break;
 	case 'm': review_view_open(t); break;
 	case 'p': report_view_open(t); break;
 	default: help_open(t); break;
@@ -718,6 +719,8 @@ static const struct key_binding dash_keys[] = {
 	{ { '\t' }, "Tab", "切换", "focus", "在曝光、登记、值班三栏间切换", "cycle focus: board, log, duty", ROLE_NONE, key_focus },
 	{ { '/' }, "/", "搜索", "search", "搜索登记和曝光问题", "search intakes and exposures", ROLE_NONE, key_page_open },
 	{ { 'r' }, "r", "值班表", "roster", "值班表", "duty roster", ROLE_NONE, key_page_open },
+	{ { 'c' }, "c", "主体", "entities", "市场主体登记册：边打边查名称或信用代码，看卡片（管辖单位、今晚带班领导、涉及的登记）",
+	  "the market-entity register: search a name or USCC as you type, read the card (unit, duty leader, intakes)", ROLE_NONE, key_page_open },
 	{ { '?' }, "?", "帮助", "help", "帮助（所有按键）", "help (every key)", ROLE_NONE, key_page_open },
 	{ { 'q' }, "q", "退出", "quit", "退出（有草稿时先问）", "quit (asks first if a draft is open)", ROLE_NONE, dashboard_key_quit },
 	{ { 3 }, "Ctrl-C", NULL, NULL, "退出（同 q）", "quit (as q)", ROLE_NONE, dashboard_key_quit },

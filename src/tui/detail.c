@@ -29,9 +29,13 @@ struct detail {
 	int64_t exposure_id;  /* intake: the linked exposure (the link list starts on it) */
 	/* exposure: what its prompts start with (the current value) */
 	char companies[1024], keywords[1024], industry[128], deadline[32], assist[1024];
+	char offer[1024];     /* exposure: stations of confirmed businesses, offered as assist units */
 	char initial[1024];   /* what the open prompt started with */
 	/* the current codes, where the vocabulary pick lists start */
 	char status[32], level[2], local[16];
+	char kind[16];        /* intake: complaint, tip, inquiry */
+	char subject[512];    /* intake: the business, for the ODR question */
+	const char *outcome;  /* intake: the outcome picked with 已办结 (a code; NULL: none) */
 	char action_kind[32]; /* exposure: the kind picked for the action being written */
 	struct word_pick *words; /* the open vocabulary pick list's rows */
 };
@@ -88,6 +92,8 @@ static void load_intake(struct tui *t, struct detail *d)
 	d->viewed = true;
 	const struct intake *i = &card.in;
 	snprintf(d->status, sizeof d->status, "%s", i->status);
+	snprintf(d->kind, sizeof d->kind, "%s", i->kind);
+	snprintf(d->subject, sizeof d->subject, "%s", i->subject);
 	d->exposure_id = i->exposure_id;
 	char tm[32];
 	add(d, C_TITLE, "#%lld  %s  %s  %s", (long long)i->id, vocab_label(&vocab_channel, i->channel), vocab_label(&vocab_kind, i->kind),
@@ -100,8 +106,13 @@ static void load_intake(struct tui *t, struct detail *d)
 	add(d, C_NORMAL, TRF("%s：%s", "%s: %s"), TR("登记人", "Logged by"), card.recorder);
 	if (i->exposure_id)
 		add(d, C_NORMAL, TRF("%s：#%lld %s", "%s: #%lld %s"), TR("关联曝光", "Exposure"), (long long)i->exposure_id, i->exposure_title);
-	if (*i->handling)
-		add(d, C_NORMAL, TRF("%s：%s %s", "%s: %s %s"), TR("处理方式", "Handling"), vocab_label(&vocab_handling, i->handling), i->transfer_unit);
+	if (*i->handling) {
+		char who[512];
+		add(d, C_NORMAL, TRF("%s：%s %s", "%s: %s %s"), TR("处理方式", "Handling"), vocab_label(&vocab_handling, i->handling),
+		    intake_handler(i, who, sizeof who));
+	}
+	if (*i->outcome)
+		add(d, C_NORMAL, TRF("%s：%s", "%s: %s"), TR("调解结果", "Outcome"), vocab_label(&vocab_outcome, i->outcome));
 	if (i->duplicate_of)
 		add(d, C_NORMAL, TRF("%s：#%lld", "%s: #%lld"), TR("重复于", "Duplicate of"), (long long)i->duplicate_of);
 	if (i->recovered_fen)
@@ -116,6 +127,37 @@ static void load_intake(struct tui *t, struct detail *d)
 	add(d, C_TITLE, "%s", TR("经过", "History"));
 	add_timeline(d, &card.history);
 	intake_card_clear(&card);
+}
+
+/* 本地涉及 as the credit desk left it: who settled it and when, the
+ * confirmed businesses by station, the register's candidates waiting. */
+static void add_local(struct tui *t, struct detail *d, const struct exposure *e)
+{
+	struct exposure_parties p;
+	struct zs_error err = { 0 };
+	d->offer[0] = '\0';
+	if (exposure_parties_get(t->c, e->id, &p, &err))
+		return;
+	char tm[32];
+	if (e->local_at)
+		add(d, C_TITLE, TR("本地主体（%s %s 核实）", "Local businesses (settled by %s, %s)"), e->local_by,
+		    time_format(e->local_at, TIME_SHORT, tm, sizeof tm));
+	else if (p.n)
+		add(d, C_TITLE, "%s", TR("本地主体（尚未核实）", "Local businesses (not yet checked)"));
+	for (size_t i = 0; i < p.n; i++)
+		if (p.v[i].confirmed)
+			add(d, C_NORMAL, "  ✓ %s  %s  %s", p.v[i].name, p.v[i].uscc, p.v[i].unit);
+	if (p.candidates > p.confirmed || (p.candidates && !p.confirmed))
+		add(d, C_NORMAL, TR("  登记册候选 %zu 户，分属 %zu 个管辖所（按 e 核实确认，N 为不涉及）",
+				    "  %zu candidates in the register under %zu stations (e to confirm, N for nothing local)"),
+		    p.candidates, p.units);
+	for (size_t i = 0; i < p.noffer; i++) {
+		size_t l = strlen(d->offer);
+		snprintf(d->offer + l, sizeof d->offer - l, "%s%s", l ? ";" : "", p.offer[i]);
+	}
+	if (p.noffer)
+		add(d, C_NORMAL, TR("  可加为协办单位（按 A，已勾选）：%s", "  stations to assist (press A, already marked): %s"), d->offer);
+	exposure_parties_clear(&p);
 }
 
 static void load_exposure(struct tui *t, struct detail *d)
@@ -139,8 +181,9 @@ static void load_exposure(struct tui *t, struct detail *d)
 	char tm[32], dl[32], lv[2] = { (char)('0' + e->level), 0 };
 	bool overdue = card.due == DUE_OVERDUE;
 	add(d, C_TITLE, "#%lld  %s", (long long)e->id, e->title);
+	char local[64];
 	add(d, C_NORMAL, TRF("%s：%s  %s：%s  %s：%s", "%s: %s  %s: %s  %s: %s"), TR("级别", "Level"), vocab_label(&vocab_level, lv), TR("状态", "Status"),
-	    vocab_label(&vocab_exposure_status, e->status), TR("本地涉及", "Local"), vocab_label(&vocab_local, e->local));
+	    vocab_label(&vocab_exposure_status, e->status), TR("本地涉及", "Local"), exposure_local_text(e, false, local, sizeof local));
 	add(d, overdue ? C_OVERDUE : card.due == DUE_SOON ? C_WARN : C_NORMAL, TRF("%s：%s  %s：%s%s", "%s: %s  %s: %s%s"), TR("曝光时间", "Aired"),
 	    time_format(e->aired_at, TIME_FULL, tm, sizeof tm), TR("时限", "Deadline"), time_format(e->deadline, TIME_FULL, dl, sizeof dl),
 	    overdue ? TR("  ！已超时", "  ! OVERDUE") : "");
@@ -149,6 +192,7 @@ static void load_exposure(struct tui *t, struct detail *d)
 	add(d, C_NORMAL, TRF("%s：%s", "%s: %s"), TR("行业", "Industry"), *e->industry ? e->industry : "—");
 	add(d, C_NORMAL, TRF("%s：%s", "%s: %s"), TR("涉事企业", "Companies"), *e->companies ? e->companies : "—");
 	add(d, C_NORMAL, TRF("%s：%s", "%s: %s"), TR("关键词", "Keywords"), *e->keywords ? e->keywords : "—");
+	add_local(t, d, e);
 	add(d, C_TITLE, "%s", TR("处置经过（按时间：措施、批示、变更）", "Timeline (actions, instructions, changes)"));
 	add_timeline(d, &card.timeline);
 	add(d, C_TITLE, TR("关联登记 %lld 件（最新 %d 件）", "Linked intakes: %lld (newest %d)"), (long long)card.linked_total,
@@ -182,7 +226,10 @@ static bool pick_units(struct tui *t, void *self, int key);
 static bool pick_exposure(struct tui *t, void *self, int key);
 static bool pick_original(struct tui *t, void *self, int key);
 static bool pick_word(struct tui *t, void *self, int key);
+static bool key_odr(struct tui *t, void *self, int key);
 static bool open_linked(struct tui *t, void *self, int key);
+static bool local_pick(struct tui *t, void *self, int key);
+static bool local_nothing(struct tui *t, void *self, int key);
 
 static bool key_help(struct tui *t, void *self, int key)
 {
@@ -195,6 +242,7 @@ static bool key_help(struct tui *t, void *self, int key)
 static const struct key_binding intake_keys[] = {
 	{ { 's' }, "s", "改状态", "status", "改状态（从可改到的状态里选）", "change status (picked from those it may go to)", ROLE_OPERATOR, pick_word },
 	{ { 't' }, "t", "转办", "transfer", "转办到单位（从单位列表里选）", "transfer to a unit (picked from the list)", ROLE_OPERATOR, pick_unit },
+	{ { 'o' }, "o", "ODR", "ODR", "经ODR转交被投诉的经营者处理（它须是登记册中的ODR企业；先确认）", "hand the complaint to the business through ODR (an ODR enterprise in the register; asks first)", ROLE_OPERATOR, key_odr },
 	{ { 'l' }, "l", "关联曝光", "link", "关联曝光问题（从曝光列表里选，可打编号）", "link to an exposure (picked from the list; a number finds it)", ROLE_OPERATOR, pick_exposure },
 	{ { 'd' }, "d", "重复件", "duplicate", "标记为重复件（从最近的登记里选原件，从疑似重复的那件开始）", "mark as duplicate (the original picked from recent intakes, starting on the likely one)", ROLE_OPERATOR, pick_original },
 	{ { 'a' }, "a", "加备注", "note", "加备注", "add a note", ROLE_OPERATOR, ask },
@@ -211,6 +259,8 @@ static const struct key_binding exposure_keys[] = {
 	{ { 'v' }, "v", "改级别", "level", "改级别（从列表里选：特别重大 … 一般）", "change level (picked from the list)", ROLE_LEADER, pick_word },
 	{ { 'L' }, "L", "设牵头单位", "lead", "设牵头单位（从单位列表里选）", "set the lead unit (picked from the list)", ROLE_LEADER, pick_unit },
 	{ { 'A' }, "A", "协办单位", "assist", "设协办单位（从单位列表里勾选，可多个）", "set the assisting units (marked in the unit list, several allowed)", ROLE_LEADER, pick_units },
+	{ { 'e' }, "e", "本地主体", "businesses", "本地主体：登记册找到的候选，Tab 勾选确认涉及的，Enter 保存", "local businesses: the register's candidates; Tab marks those involved, Enter saves", ROLE_OPERATOR, local_pick },
+	{ { 'N' }, "N", "不涉及", "none local", "核实后本地不涉及（撤销已确认的主体，问题定为本地无涉）", "checked: nothing local (withdraws confirmed businesses; closes as nothing local)", ROLE_OPERATOR, local_nothing },
 	{ { 'o' }, "o", "本地涉及", "local", "本地涉及（从列表里选：涉及、不涉及、待查）", "local involvement (picked: yes, no, unknown)", ROLE_OPERATOR, pick_word },
 	{ { 'c' }, "c", "涉事企业", "companies", "涉事企业（分号隔开）", "companies (separated by ;)", ROLE_OPERATOR, ask },
 	{ { 'k' }, "k", "关键词", "keywords", "关键词（分号隔开）", "keywords (separated by ;)", ROLE_OPERATOR, ask },
@@ -241,6 +291,23 @@ static void paint(struct tui *t, void *self)
 	tui_hints(t, d->exposure ? &exposure_key_table : &intake_key_table);
 }
 
+/* Companies or keywords saved: the register was searched again. */
+static void saved_with_candidates(struct tui *t, int64_t id)
+{
+	struct exposure_parties p;
+	struct zs_error err = { 0 };
+	if (exposure_parties_get(t->c, id, &p, &err)) {
+		tui_message(t, false, "%s", TR("已保存", "Saved"));
+		return;
+	}
+	if (p.candidates)
+		tui_message(t, false, TR("已保存；登记册找到本地候选 %zu 户（按 e 核实确认）", "Saved; the register finds %zu local candidates (e to confirm)"),
+			    p.candidates);
+	else
+		tui_message(t, false, "%s", TR("已保存", "Saved"));
+	exposure_parties_clear(&p);
+}
+
 static void done(struct tui *t, void *ud, const char *answer)
 {
 	struct detail *d = ud;
@@ -255,13 +322,14 @@ static void done(struct tui *t, void *ud, const char *answer)
 	if (!d->exposure) {
 		struct intake_change ch = { 0 };
 		switch (d->action) {
-		case 's': ch.status = answer; break;
+		case 's': ch.status = answer; ch.outcome = d->outcome; break;
 		case 't': ch.transfer = answer; break;
 		case 'l': ch.exposure = answer; break;
 		case 'd': ch.duplicate_of = answer; break;
 		case 'a': ch.note = answer; break;
 		case 'm': ch.recovered = answer; break;
 		}
+		d->outcome = NULL;
 		r = intake_update(t->c, d->id, &ch, &err);
 	} else {
 		struct exposure_input in = { 0 };
@@ -296,6 +364,8 @@ static void done(struct tui *t, void *ud, const char *answer)
 	}
 	if (r)
 		tui_message(t, true, "%s", err.msg);
+	else if (d->exposure && (d->action == 'c' || d->action == 'k'))
+		saved_with_candidates(t, d->id);
 	else
 		tui_message(t, false, "%s", TR("已保存", "Saved"));
 	reload(t, d);
@@ -353,14 +423,71 @@ static void word_pick_free(struct detail *d)
 /* A closed vocabulary's words as a pick list (status, level, local
  * involvement): typed text narrows it, Enter takes the word, nothing to
  * misspell.  An intake's status offers only where it may go from here. */
+/* 调解结果 for a complaint being closed: 达成协议, 未达成协议 or 不填;
+ * Esc leaves it open (nothing saved). */
+static void outcome_picked(struct tui *t, void *ud, int index, const char *row)
+{
+	struct detail *d = ud;
+	(void)row;
+	if (index < 0)
+		return;
+	d->outcome = index < (int)vocab_outcome.n ? vocab_outcome.items[index].code : NULL;
+	d->action = 's';
+	done(t, d, "closed");
+}
+
+static void ask_outcome(struct tui *t, struct detail *d)
+{
+	char *rows[8];
+	int n = 0;
+	for (size_t k = 0; k < vocab_outcome.n && n < 7; k++)
+		rows[n++] = (char *)TR(vocab_outcome.items[k].zh, vocab_outcome.items[k].en);
+	rows[n++] = (char *)TR("不填", "not given");
+	struct choose_opts o = { .start = 0 };
+	list_choose_opts(t, TR("调解结果：Enter 选定，Esc 取消（不办结）", "Mediation outcome: Enter picks, Esc cancels (not closed)"), rows, n,
+			 &o, outcome_picked, d);
+}
+
 static void word_picked(struct tui *t, void *ud, int index, const char *row)
 {
 	struct detail *d = ud;
 	(void)row;
 	struct word_pick *w = d->words;
-	if (w && index >= 0 && index < w->n)
+	/* Closing a complaint: how mediation ended is asked next. */
+	bool closing = w && index >= 0 && index < w->n && !d->exposure && d->action == 's' &&
+		       !strcmp(w->codes[index], "closed") && !strcmp(d->kind, "complaint");
+	if (closing)
+		ask_outcome(t, d);
+	else if (w && index >= 0 && index < w->n)
 		done(t, d, w->codes[index]);
 	word_pick_free(d);
+}
+
+static void odr_done(struct tui *t, void *ud, const char *answer)
+{
+	struct detail *d = ud;
+	if (!answer || (strcmp(answer, "y") && strcmp(answer, "Y")))
+		return;
+	struct intake_change ch = { .odr = true };
+	struct zs_error err = { 0 };
+	if (intake_update(t->c, d->id, &ch, &err))
+		tui_message(t, true, "%s", err.msg);
+	else
+		tui_message(t, false, "%s", TR("已经ODR转交经营者", "Handed to the business through ODR"));
+	reload(t, d);
+}
+
+/* ODR hand-over: a yes/no question first; the core decides whether the
+ * business is an ODR enterprise and says why not. */
+static bool key_odr(struct tui *t, void *self, int key)
+{
+	(void)key;
+	struct detail *d = self;
+	char q[768];
+	snprintf(q, sizeof q, TR("经ODR转交被投诉经营者「%s」处理？y/n ", "Hand this complaint to \"%s\" through ODR? y/n "),
+		 *d->subject ? d->subject : TR("（未填）", "(none)"));
+	prompt_confirm(t, q, odr_done, d);
+	return true;
 }
 
 /* An action: its kind from the list, then one prompt for the count and a
@@ -452,8 +579,33 @@ static bool pick_units(struct tui *t, void *self, int key)
 	d->action = key;
 	d->initial[0] = '\0';
 	struct choose_opts o = { .start = -1, .multi = true, .sep = ";" };
+	/* The stations of confirmed local businesses start marked: offered,
+	 * saved only with Enter. */
+	char current[2048];
+	snprintf(current, sizeof current, "%s%s%s", d->assist, *d->assist && *d->offer ? ";" : "", d->offer);
 	unit_choose_opts(t, TR("协办单位：打字筛选，Tab 勾选（可多个），Enter 完成，Esc 取消", "Assisting units: type to filter, Tab marks (several), Enter when done, Esc cancels"),
-			 &o, d->assist, picked, d);
+			 &o, current, picked, d);
+	return true;
+}
+
+static void local_reload(struct tui *t, void *ud)
+{
+	reload(t, ud);
+}
+
+static bool local_pick(struct tui *t, void *self, int key)
+{
+	(void)key;
+	struct detail *d = self;
+	local_choose(t, d->id, local_reload, d);
+	return true;
+}
+
+static bool local_nothing(struct tui *t, void *self, int key)
+{
+	(void)key;
+	struct detail *d = self;
+	local_none(t, d->id, local_reload, d);
 	return true;
 }
 

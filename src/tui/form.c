@@ -76,6 +76,7 @@ struct form {
 	int digit, digit_field;        /* a digit just typed on a pick field (0: none) ... */
 	int64_t digit_at;              /* ... and when (monotonic ms): 1 then 1 picks the 11th */
 	char caller_phone[64];         /* the number they were read for: read again only when it changes */
+	struct entity_matches reg;     /* the register's matches for the business typed */
 	bool open;
 	char token[33];             /* this form's draft token: 32 hex digits */
 	char dir[900];              /* the state directory */
@@ -285,6 +286,7 @@ void form_free(struct form *f)
 		unlink(f->lock_path);
 		close(f->lock_fd);
 	}
+	entity_matches_clear(&f->reg);
 	free(f);
 }
 
@@ -532,6 +534,8 @@ static void clear_form(struct tui *t, struct form *f)
 	memset(&f->hints, 0, sizeof f->hints);
 	memset(&f->caller, 0, sizeof f->caller);
 	f->caller_phone[0] = '\0';
+	entity_matches_clear(&f->reg);
+	f->reg.has_register = 0;   /* asked again when the form opens */
 	f->exposure_title[0] = '\0';
 	new_token(f);
 	char now[32];
@@ -658,6 +662,13 @@ static void refresh_hints(struct tui *t, struct form *f)
 	char *summary = text_sanitize(f->edit[FI_TEXT].buf, f->edit[FI_TEXT].len, 0);
 	if (subject)
 		text_trim(subject);
+	/* A whole valid USCC makes the duplicate check and the exposure
+	 * suggestion compare businesses by code, as the core does on save. */
+	char uscc[64] = "";
+	uscc_normalize(f->edit[FI_USCC].buf, uscc, sizeof uscc);
+	if (!uscc_is_valid(uscc))
+		uscc[0] = '\0';
+	probe.uscc = uscc;
 	probe.phone = phone;
 	probe.subject = subject;
 	probe.summary = summary;
@@ -667,7 +678,7 @@ static void refresh_hints(struct tui *t, struct form *f)
 		field_id(f->edit[FI_EXPOSURE].buf, FIELD("", ""), &eid, NULL);
 	probe.exposure_id = eid;
 	struct zs_error err = { 0 };
-	if (*phone || (subject && *subject) || (summary && *summary))
+	if (*phone || *uscc || (subject && *subject) || (summary && *summary))
 		intake_hints(t->c, &probe, &f->hints, &err);
 	if (strcmp(phone, f->caller_phone)) {
 		snprintf(f->caller_phone, sizeof f->caller_phone, "%s", phone);
@@ -689,6 +700,7 @@ void form_open(struct tui *t, bool restore_draft)
 		for (int i = 0; i < FI_N; i++)
 			check_field(t, f, i);
 		refresh_hints(t, f);
+		entity_matches_update(t, &f->reg, f->edit[FI_SUBJECT].buf);
 	}
 	f->open = true;
 	tui_push(t, &view_form, f);
@@ -704,6 +716,21 @@ static void caller_line(struct tui *t, const struct form *f, int y, int x)
 		 (long long)h->count, h->count >= CALLER_HISTORY_MAX ? "+" : "", (long long)h->last_id,
 		 time_format(h->last_at, TIME_SHORT, tm, sizeof tm), vocab_label(&vocab_status, h->last_status), h->last_subject);
 	tui_text(t, y, x, t->cols - x, line, C_WARN);
+}
+
+/* Beside the business: how many the register offers and the key that
+ * picks one, or that the business and its code are the register's. */
+static void register_note(struct tui *t, const struct form *f, int y, int x)
+{
+	char line[256], uscc[64];
+	uscc_normalize(f->edit[FI_USCC].buf, uscc, sizeof uscc);
+	for (int k = 0; k < f->reg.n; k++)
+		if (!strcmp(f->reg.uscc[k], uscc) && !strcmp(f->reg.name[k], f->edit[FI_SUBJECT].buf)) {
+			tui_text(t, y, x, t->cols - x, TR("✓ 登记册里的这一户", "✓ as in the register"), C_OK);
+			return;
+		}
+	snprintf(line, sizeof line, TR("Ctrl-R 登记册 %d%s 户", "Ctrl-R register: %d%s"), f->reg.n, f->reg.more ? "+" : "");
+	tui_text(t, y, x, t->cols - x, line, C_HINT);
 }
 
 /* Choices picked by their number, typed as one or two digits (1-9, then
@@ -808,6 +835,8 @@ static void paint(struct tui *t, void *self)
 			}
 			if (f->msg[i][0])
 				tui_text(t, y, msg_x, t->cols - msg_x, f->msg[i], C_WARN);
+			else if (i == FI_SUBJECT && f->reg.n)
+				register_note(t, f, y, msg_x);
 			else if (i == FI_EXPOSURE && f->exposure_title[0])
 				tui_text(t, y, msg_x, t->cols - msg_x, f->exposure_title, C_DIM);
 			y += rows - 1;
@@ -931,6 +960,34 @@ static bool key_link(struct tui *t, void *self, int key)
 	return true;
 }
 
+/* A business picked from the register: its name and its code. */
+static void entity_picked(struct tui *t, void *ud, int index, const char *row)
+{
+	(void)row;
+	struct form *f = ud;
+	if (index < 0 || index >= f->reg.n)
+		return;
+	le_set(&f->edit[FI_SUBJECT], f->reg.name[index]);
+	le_set(&f->edit[FI_USCC], f->reg.uscc[index]);
+	check_field(t, f, FI_SUBJECT);
+	check_field(t, f, FI_USCC);
+	refresh_hints(t, f);
+	entity_matches_update(t, &f->reg, f->edit[FI_SUBJECT].buf);
+	save_draft(f);
+}
+
+static bool key_register(struct tui *t, void *self, int key)
+{
+	(void)key;
+	struct form *f = self;
+	entity_matches_update(t, &f->reg, f->edit[FI_SUBJECT].buf);
+	char title[512];
+	snprintf(title, sizeof title, TR("登记册里的「%s」：Enter 填入名称和信用代码，Esc 不改", "\"%s\" in the register: Enter fills in name and USCC, Esc keeps them"),
+		 f->reg.typed);
+	entity_choose(t, title, &f->reg, entity_picked, f);
+	return true;
+}
+
 static bool on_key(struct tui *t, void *self, int key, bool fkey);
 static bool key_next(struct tui *t, void *self, int key);
 
@@ -963,6 +1020,7 @@ static const struct key_binding form_keys[] = {
 	{ { 0 }, "F4", NULL, NULL, "分类：从全部分类里筛选着选（在分类栏直接打字也可，如 食品 或 sp）", "category: pick from all categories, filtered (or just type on the field, e.g. sp)", ROLE_NONE, NULL },
 	{ { 19, TUI_FKEY(KEY_F(2)) }, "Ctrl-S/F2", "保存", "save", "保存登记", "save the intake", ROLE_NONE, key_save },
 	{ { '\n' }, "Ctrl-J", "换行", "new line", "内容摘要里换行（别的栏：下一栏）", "a line break in the summary (other fields: next field)", ROLE_NONE, key_newline },
+	{ { 18, TUI_FKEY(KEY_F(5)) }, "Ctrl-R/F5", NULL, NULL, "被投诉主体：从市场主体登记册里选（先打名称两个字起或信用代码的开头），填入名称和信用代码", "business: pick from the market-entity register (type two characters of a name or a USCC's start first); fills in name and USCC", ROLE_NONE, key_register },
 	{ { 5, TUI_FKEY(KEY_F(3)) }, "Ctrl-E/F3", "关联曝光", "link", "关联建议的曝光问题", "link the suggested exposure", ROLE_NONE, key_link },
 	{ { 27 }, "Esc", "离开", "leave", "离开表单，保留草稿", "leave the form, keep the draft", ROLE_NONE, key_leave },
 	{ { 3 }, "Ctrl-C", NULL, NULL, "说怎样离开（Esc 保留草稿，Ctrl-S 保存）", "says how to leave (Esc keeps the draft, Ctrl-S saves)", ROLE_NONE, key_interrupt },
@@ -1066,8 +1124,10 @@ static bool on_key(struct tui *t, void *self, int key, bool fkey)
 		return false;
 	if (changed) {
 		check_field(t, f, i);
-		if (i == FI_PHONE || i == FI_SUBJECT || i == FI_TEXT || i == FI_EXPOSURE)
+		if (i == FI_PHONE || i == FI_SUBJECT || i == FI_USCC || i == FI_TEXT || i == FI_EXPOSURE)
 			refresh_hints(t, f);
+		if (i == FI_SUBJECT)
+			entity_matches_update(t, &f->reg, f->edit[i].buf);
 		save_draft(f);
 	}
 	return true;
@@ -1076,8 +1136,16 @@ static bool on_key(struct tui *t, void *self, int key, bool fkey)
 static void on_data_changed(struct tui *t, void *self)
 {
 	struct form *f = self;
-	if (f->open)
-		refresh_hints(t, f);
+	if (!f->open)
+		return;
+	refresh_hints(t, f);
+	/* A register imported (or the first one) while the form is open. */
+	int had = f->reg.has_register;
+	entity_matches_recheck(t, &f->reg);
+	if (had != f->reg.has_register) {
+		entity_matches_clear(&f->reg);
+		entity_matches_update(t, &f->reg, f->edit[FI_SUBJECT].buf);
+	}
 }
 
 static const struct view view_form = { "form", &form_key_table, paint, on_key, NULL, on_data_changed, NULL };

@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "tui_internal.h"
+#include "zhishou/entity.h"
 #include "zhishou/i18n.h"
+#include "zhishou/text.h"
 #include "zhishou/reads.h"
 #include "zhishou/timeutil.h"
 
@@ -231,4 +233,103 @@ void names_choose(struct tui *t, const char *title, prompt_done_cb done, void *u
 	struct choose_opts o = { .start = -1, .multi = true, .sep = "、", .typed_ok = true };
 	list_choose_opts(t, title, r.v, r.n, &o, names_picked, np);
 	rows_free(&r);
+}
+
+/* --- the register's matches for a business typed ------------------------ */
+
+void entity_matches_clear(struct entity_matches *m)
+{
+	for (int i = 0; i < m->n; i++) {
+		free(m->name[i]);
+		free(m->uscc[i]);
+		free(m->row[i]);
+	}
+	m->n = 0;
+	m->more = false;
+	m->searched = false;
+	m->typed[0] = '\0';
+}
+
+void entity_matches_recheck(struct tui *t, struct entity_matches *m)
+{
+	struct register_snapshot s;
+	m->has_register = entity_register_latest(t->c, &s, NULL) == ZS_ENOTFOUND ? -1 : 1;
+	register_snapshot_clear(&s);
+}
+
+static int match_cb(const struct entity *e, void *ud)
+{
+	struct entity_matches *m = ud;
+	if (m->n >= ENTITY_PICK_MAX)
+		return ZS_STOP;
+	/* In columns, as the register page shows them. */
+	char *row = NULL, name[160];
+	text_fit_cols(e->name, 36, true, name, sizeof name);
+	if (asprintf(&row, "%s  %-18s  %s  %s", name, e->uscc, e->state, *e->unit ? e->unit : "—") < 0)
+		return ZS_STOP;
+	m->name[m->n] = strdup(e->name);
+	m->uscc[m->n] = strdup(e->uscc);
+	m->row[m->n] = row;
+	if (!m->name[m->n] || !m->uscc[m->n]) {
+		free(m->name[m->n]);
+		free(m->uscc[m->n]);
+		free(row);
+		return ZS_STOP;
+	}
+	m->n++;
+	return 0;
+}
+
+static bool has_wide(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return true;
+	return false;
+}
+
+void entity_matches_update(struct tui *t, struct entity_matches *m, const char *typed)
+{
+	if (!m->has_register)
+		entity_matches_recheck(t, m);
+	char *q = text_sanitize(typed, strlen(typed), 0);
+	if (!q)
+		return;
+	text_trim(q);
+	size_t old = strlen(m->typed);
+	/* Still the answer: the same text, or a longer Chinese name after a
+	 * shorter one found nothing (every word must appear, so more letters
+	 * find nothing either).  A USCC's digits are searched each time: a
+	 * fragment of two becomes a code's start at four. */
+	bool same = m->searched && !strcmp(q, m->typed);
+	bool still_none = m->searched && !m->n && old && !strncmp(q, m->typed, old) && has_wide(m->typed) && has_wide(q);
+	if (same || still_none) {
+		free(q);
+		return;
+	}
+	entity_matches_clear(m);
+	if (m->has_register > 0 && text_length(q) >= 2 && strlen(q) < sizeof m->typed) {
+		struct entity_query eq = { .text = q, .limit = ENTITY_PICK_MAX };
+		struct entity_search_result res;
+		struct zs_error err = { 0 };
+		if (!entity_search(t->c, &eq, match_cb, m, &res, &err)) {
+			m->more = res.more;
+			m->searched = true;
+			snprintf(m->typed, sizeof m->typed, "%s", q);
+		}
+	}
+	free(q);
+}
+
+void entity_choose(struct tui *t, const char *title, const struct entity_matches *m, choose_done_cb done, void *ud)
+{
+	if (!m->n) {
+		tui_message(t, true, "%s", m->has_register < 0
+			    ? TR("尚未导入市场主体登记册：管理员用 zhishou entity import 导入", "no market-entity register imported yet: an admin imports it with zhishou entity import")
+			    : TR("登记册里没有匹配的：先在被投诉主体里打名称（两个字起）或信用代码的开头",
+				 "nothing matches in the register: type a name (two characters or more) or a USCC's start in Business"));
+		return;
+	}
+	struct choose_opts o = { .start = 0 };
+	list_choose_opts(t, title, m->row, m->n, &o, done, ud);
 }

@@ -65,6 +65,8 @@ struct view {
 bool tui_dispatch(struct tui *t, const struct key_table *kt, void *self, int key);
 /* The handler of every "Esc/q 返回": closes the view on top. */
 bool tui_key_close(struct tui *t, void *self, int key);
+/* The handler of a help key (? or F1) where the view has no other use for it. */
+bool tui_key_help(struct tui *t, void *self, int key);
 /* The hint line at the bottom: the table's short words the role may use. */
 void tui_hints(struct tui *t, const struct key_table *kt);
 
@@ -200,6 +202,27 @@ void unit_choose_opts(struct tui *t, const char *title, const struct choose_opts
 void exposure_choose(struct tui *t, const char *title, int64_t start, choose_done_cb done, void *ud);
 void intake_choose(struct tui *t, const char *title, int64_t skip, int64_t start, choose_done_cb done, void *ud);
 
+/* The register's matches for what is typed as a business (the form's
+ * 被投诉主体; picks.c): searched from 2 characters (a name's fragment, a
+ * USCC's start) with a small limit, and not again while the last search
+ * still answers (the same text; a longer name after one that found
+ * nothing).  Without a register nothing is searched. */
+#define ENTITY_PICK_MAX 20
+struct entity_matches {
+	char typed[256];           /* the text the matches are for */
+	bool searched, more;
+	int has_register;          /* 0: not asked yet, 1: yes, -1: none imported */
+	int n;
+	char *name[ENTITY_PICK_MAX], *uscc[ENTITY_PICK_MAX], *row[ENTITY_PICK_MAX];
+};
+void entity_matches_update(struct tui *t, struct entity_matches *m, const char *typed);
+/* Ask again whether there is a register (an import may have come). */
+void entity_matches_recheck(struct tui *t, struct entity_matches *m);
+void entity_matches_clear(struct entity_matches *m);
+/* The matches as a pick list (name, USCC, state, station); done gets the
+ * picked index into m (unchanged until done returns), or -1. */
+void entity_choose(struct tui *t, const char *title, const struct entity_matches *m, choose_done_cb done, void *ud);
+
 /* One pager (pager.c) for every long text: lines wrapped by display
  * columns, scrolled with arrows, PgUp/PgDn/Space, Home/End. */
 struct tui_pager {
@@ -268,9 +291,18 @@ void prompt_confirm(struct tui *t, const char *question, prompt_done_cb done, vo
 void names_choose(struct tui *t, const char *title, prompt_done_cb done, void *ud);
 
 void roster_view_open(struct tui *t);
+
+/* An exposure's local businesses (local.c): the register's candidates to
+ * confirm with Tab and Enter; 不涉及 after a y/n question.  after (may be
+ * NULL) runs once something was saved or refused, to reload the caller. */
+typedef void (*local_after_cb)(struct tui *t, void *ud);
+void local_choose(struct tui *t, int64_t exposure_id, local_after_cb after, void *ud);
+void local_none(struct tui *t, int64_t exposure_id, local_after_cb after, void *ud);
 void relay_view_open(struct tui *t);
 void review_view_open(struct tui *t);
 void report_view_open(struct tui *t);
 void search_view_open(struct tui *t);
+/* The credit desk's register page and an entity's card (register.c). */
+void register_view_open(struct tui *t);
 
 #endif

@@ -2,6 +2,8 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "zhishou/csvfile.h"
 #include "zhishou/i18n.h"
@@ -27,6 +29,7 @@ struct out {
 	json_t *row;
 	int w[64];          /* table: column widths, fixed once measured */
 	bool measured;
+	int fit;            /* table: the columns to fit in (0: as wide as the cells) */
 };
 
 /* A table measures its widths on the first rows and then streams, so an
@@ -80,6 +83,10 @@ struct out *out_new(FILE *fp, enum out_format f, const struct out_col *cols, int
 	o->f = f;
 	o->cols = cols;
 	o->ncols = ncols;
+	/* A table on a terminal fits its width; one going to a file or a
+	 * pipe keeps every cell's text as long as its column allows. */
+	if (f == OUT_TABLE)
+		o->fit = out_tty_cols(fileno(fp));
 	/* JSON's "[" waits for the first row (or the finish), so a listing
 	 * that fails before any row prints nothing at all. */
 	header(o);
@@ -182,6 +189,40 @@ void out_end_row(struct out *o)
 		print_table(o);
 }
 
+int out_tty_cols(int fd)
+{
+	struct winsize ws;
+	return fd >= 0 && isatty(fd) && ioctl(fd, TIOCGWINSZ, &ws) == 0 ? ws.ws_col : 0;
+}
+
+void out_set_width(struct out *o, int cols)
+{
+	if (o)
+		o->fit = cols > 0 ? cols : 0;
+}
+
+/* Narrow the columns that may be cut (those with a maxw) until the row
+ * fits o->fit, the widest first, none below its header or 6 columns;
+ * codes, numbers and times (no maxw) are never cut. */
+static void fit_widths(struct out *o, int *w, int n)
+{
+	int total = 2 * (n - 1);
+	for (int c = 0; c < n; c++)
+		total += w[c];
+	while (o->fit && total > o->fit) {
+		int best = -1;
+		for (int c = 0; c < n; c++) {
+			int head = text_width(TR(o->cols[c].zh, o->cols[c].en)), least = head > 6 ? head : 6;
+			if (o->cols[c].maxw && w[c] > least && (best < 0 || w[c] > w[best]))
+				best = c;
+		}
+		if (best < 0)
+			return;
+		w[best]--;
+		total--;
+	}
+}
+
 /* Print the buffered rows; the first call measures widths and prints the header. */
 static void print_table(struct out *o)
 {
@@ -201,6 +242,7 @@ static void print_table(struct out *o)
 			if (cw > w[c])
 				w[c] = cw;
 		}
+		fit_widths(o, w, n);
 		for (int c = 0; c < n; c++) {
 			bool last = c == n - 1;
 			text_fit_cols(TR(o->cols[c].zh, o->cols[c].en), w[c], !last, buf, sizeof buf);

@@ -372,6 +372,30 @@ class LogBehaviour(ZsTestCase):
                      "--uscc", other, "--at", "21:20")
         self.assertFalse([l for l in h if "可能重复" in l], h)
 
+    def test_suggestion_by_uscc_when_both_sides_have_one(self):
+        # The register tied code A to the exposed company (a candidate its
+        # companies found): an intake with A is suggested whatever its
+        # business is called; one named like the company but with another
+        # code is another business; without a code, the name as before.
+        e = self.env
+        code_a, code_b = "91120101MA05K1B201", "91120101MA05K1C3XH"
+        e.ok("expose", "add", "--title", "过期面包换标签", "--companies", "丁烘焙连锁", "--keywords", "换标签",
+             "--aired", "20:00")
+        con = sqlite3.connect(e.db)
+        with con:
+            con.execute("INSERT INTO exposure_candidate (exposure_id, uscc, name, term, by_company) "
+                        "VALUES (1, ?, '丁烘焙连锁和平路分公司', '丁烘焙连锁', 1)", (code_a,))
+        con.close()
+        _, h = e.add("--channel", "web", "--kind", "complaint", "--text", "蛋糕奶油有异味", "--subject", "和平路蛋糕店",
+                     "--uscc", code_a)
+        self.assertEqual([l for l in h if "建议关联" in l and "#1" in l], h, h)
+        self.assertTrue(h, h)
+        _, h = e.add("--channel", "web", "--kind", "complaint", "--text", "蛋糕奶油发酸", "--subject", "丁烘焙连锁店",
+                     "--uscc", code_b)
+        self.assertFalse([l for l in h if "建议关联" in l], h)
+        _, h = e.add("--channel", "web", "--kind", "complaint", "--text", "蛋糕奶油变质", "--subject", "丁烘焙连锁店")
+        self.assertTrue([l for l in h if "建议关联" in l and "#1" in l], h)
+
     def test_suggestion_by_keyword_only_for_open_exposures(self):
         e = self.env
         e.ok("expose", "add", "--title", "过期面包换标签", "--companies", "丁烘焙连锁", "--keywords", "过期面包",

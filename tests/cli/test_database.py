@@ -425,5 +425,57 @@ class OneClock(ZsTestCase):
         self.assertIn("tests", r.out)
 
 
+class Upgrade(ZsTestCase):
+    """A database made by an older zhishou is migrated when opened.  007
+    rebuilds the outbox (to let local_set in): its events and their
+    deliveries stay, and the new event can be written."""
+
+    MIGRATIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "data", "migrations")
+    # The version a database is migrated to: one per migration file.
+    LATEST = len([f for f in os.listdir(MIGRATIONS) if f.endswith(".sql")])
+
+    def old_database(self, version):
+        mig = self.MIGRATIONS
+        files = sorted(f for f in os.listdir(mig) if f.endswith(".sql"))[:version]
+        path = self.env.path("old.db")
+        con = sqlite3.connect(path)
+        con.execute("PRAGMA journal_mode=WAL")
+        for f in files:
+            with open(os.path.join(mig, f), encoding="utf-8") as fp:
+                con.executescript(fp.read())
+        con.execute("INSERT INTO member(unix_user, name, role, added_at, added_by) VALUES (?, ?, 'admin', 1, ?)",
+                    (zs.OS_USER, zs.OS_USER, zs.OS_USER))
+        con.execute("INSERT INTO exposure(aired_at, title, deadline, created_at, created_by, updated_at) "
+                    "VALUES (1, '旧曝光', 100000, 1, 'x', 1)")
+        con.execute("INSERT INTO outbox(created_at, event, exposure_id, payload) VALUES (1, 'exposure_new', 1, '{}')")
+        con.execute("INSERT INTO delivery(outbox_id, robot, next_at_ms, state) VALUES (1, 'r1', 0, 'sent')")
+        con.execute("PRAGMA application_id = %d" % 0x7a687368)
+        con.execute("PRAGMA user_version = %d" % version)
+        con.commit()
+        con.close()
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(path + suffix):
+                os.chmod(path + suffix, 0o600)
+        return path
+
+    def test_from_6_keeps_the_outbox_and_its_deliveries(self):
+        path = self.old_database(6)
+        self.assertEqual(self.env.ok("expose", "list", "--format", "json", db=path).json()[0]["title"], "旧曝光")
+        con = sqlite3.connect(path)
+        try:
+            self.assertEqual(con.execute("PRAGMA user_version").fetchone()[0], self.LATEST)
+            self.assertEqual(con.execute("SELECT id, event FROM outbox").fetchall(), [(1, "exposure_new")])
+            self.assertEqual(con.execute("SELECT outbox_id, robot, state FROM delivery").fetchall(), [(1, "r1", "sent")])
+            self.assertEqual(con.execute("PRAGMA foreign_key_check").fetchall(), [])
+        finally:
+            con.close()
+        self.env.ok("expose", "local", "1", "--none", db=path)
+        con = sqlite3.connect(path)
+        try:
+            self.assertIn(("local_set",), con.execute("SELECT event FROM outbox").fetchall())
+        finally:
+            con.close()
+
+
 if __name__ == "__main__":
     unittest.main()

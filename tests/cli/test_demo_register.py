@@ -238,7 +238,7 @@ class Register(unittest.TestCase):
 
     def test_stations_caught(self):
         def elsewhere(rows):
-            rows[3]["管辖单位"] = "小白楼市场监管所"
+            rows[3]["管辖单位"] = "五大道市场监管所"
         self.assertEqual(len(foreign_stations(self.broken(elsewhere))), 1)
 
     def test_brands_caught(self):

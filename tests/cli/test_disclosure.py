@@ -6,8 +6,8 @@ a USCC (under changing names) and without one (names typed with stray
 spaces), a duplicate carrying money, a tip, a complaint naming nobody, one
 received just before the period.  Every format must show the same rows:
 one per business, complaints counted once as the statistics report counts
-them, mediated = closed, success = closed with money recovered, the money
-recovered in 元, sorted by complaints then name; callers and phones never
+them, mediated = closed with a mediation outcome (调解结果), success = the
+outcome agreed (达成协议), the money recovered in 元, sorted by complaints then name; callers and phones never
 appear.  The XLSX is read back with zipfile and its sheet XML."""
 
 import csv
@@ -52,22 +52,24 @@ INTAKES = [
     ("2026-03-15 21:20", "complaint", None, None),                    # 10 names nobody
     ("2026-03-15 21:30", "tip", "甲食品有限公司", USCC_A),            # 11 a tip: not a complaint
     ("2026-03-15 21:35", "complaint", "丙超市", None),                # 12 C: rejected (received, counted)
+    ("2026-03-15 21:36", "complaint", "戊商店", None),                # 13 D: closed with money, no outcome
 ]
 
 UPDATES = [
     (1, "--status", "closed", "--recovered", "999"),
-    (2, "--status", "closed", "--recovered", "100"),
-    (3, "--status", "closed", "--recovered", "20.5"),
-    (4, "--status", "closed"),
+    (2, "--status", "closed", "--recovered", "100", "--outcome", "达成协议"),
+    (3, "--status", "closed", "--recovered", "20.5", "--outcome", "agreed"),
+    (4, "--status", "closed", "--outcome", "未达成协议"),
     (5, "--status", "handling"),
     (6, "--status", "closed", "--recovered", "50"),
     (6, "--status", "handling"),
     (6, "--duplicate-of", "2"),
     (7, "--status", "accepted"),
-    (8, "--status", "closed", "--recovered", "30"),
-    (9, "--status", "closed"),
+    (8, "--status", "closed", "--recovered", "30", "--outcome", "达成协议"),
+    (9, "--status", "closed", "--outcome", "no-agreement"),
     (11, "--status", "closed", "--recovered", "7"),
     (12, "--status", "rejected"),
+    (13, "--status", "closed", "--recovered", "5"),
 ]
 
 # name, uscc, complaints, mediated, succeeded, rate, yuan — the whole night.
@@ -76,9 +78,10 @@ NIGHT = [
     ("丙超市", "", 2, 1, 0, "0.0%", "0.00"),
     ("乙烘焙店", "", 2, 2, 2, "100.0%", "50.50"),
     ("乙超市", "", 1, 0, 0, "—", "0.00"),
+    ("戊商店", "", 1, 0, 0, "—", "5.00"),    # closed without an outcome: not mediated
 ]
 
-HEADER = ["序号", "被投诉主体名称", "统一社会信用代码", "被投诉总次数", "调解次数", "调解成功次数", "调解成功率",
+HEADER = ["序号", "被投诉主体名称", "统一社会信用代码", "ODR企业", "被投诉总次数", "调解次数", "调解成功次数", "调解成功率",
           "挽回经济损失（元）"]
 
 
@@ -95,7 +98,8 @@ def grid_rows(grid):
 
 
 def expected_grid(rows):
-    return [[str(i), n, u, str(c), str(m), str(s), rate, y] for i, (n, u, c, m, s, rate, y) in enumerate(rows, 1)]
+    """No register here: no business is an ODR enterprise (test_odr.py has one)."""
+    return [[str(i), n, u, "否", str(c), str(m), str(s), rate, y] for i, (n, u, c, m, s, rate, y) in enumerate(rows, 1)]
 
 
 def xlsx_grid(path):
@@ -129,10 +133,10 @@ def norm_number_cells(rows):
     """XLSX stores numbers: 100.00 is 100, 50.50 is 50.5, 50.0% is 0.5; write them as the text formats do."""
     out = []
     for r in rows:
-        r = list(r) + [""] * (8 - len(r))
-        r[7] = "%.2f" % float(r[7])
-        if r[6] != "—":
-            r[6] = "%.1f%%" % (float(r[6]) * 100)
+        r = list(r) + [""] * (9 - len(r))
+        r[8] = "%.2f" % float(r[8])
+        if r[7] != "—":
+            r[7] = "%.1f%%" % (float(r[7]) * 100)
         out.append(r)
     return out
 
@@ -194,11 +198,12 @@ class Disclosure(ZsTestCase):
         self.assertEqual([(r["name"], r["uscc"] or "", r["complaints"], r["mediated"], r["succeeded"],
                            r["success_rate"] or "—", "%d.%02d" % divmod(r["recovered_fen"], 100)) for r in rows],
                          NIGHT)
+        self.assertEqual([r["odr"] for r in rows], [False] * len(NIGHT))
 
     def test_min(self):
         grid = self.csv_grid("--min", "2")
         self.assertEqual(grid_rows(grid), expected_grid(NIGHT[:3]))
-        self.assertIn("只列被投诉 2 次及以上的经营者（另有 1 户未列入）", "\n".join(",".join(r) for r in grid))
+        self.assertIn("只列被投诉 2 次及以上的经营者（另有 2 户未列入）", "\n".join(",".join(r) for r in grid))
         self.assertEqual(grid_rows(self.csv_grid("--min", "3")), expected_grid(NIGHT[:1]))
 
     def test_period_bounds(self):
@@ -228,16 +233,16 @@ class Disclosure(ZsTestCase):
         for i, (n, u, c, m, s, rate, y) in enumerate(NIGHT, 1):
             line = [ln for ln in lines if n in ln and re.match(r"\d+ ", ln)]
             self.assertEqual(len(line), 1, out)
-            self.assertEqual(line[0].split(), [str(i), n] + ([u] if u else []) + [str(c), str(m), str(s), rate, y])
-        self.assertIn("调解成功：办结且为消费者挽回经济损失", out)
+            self.assertEqual(line[0].split(), [str(i), n] + ([u] if u else []) + ["否", str(c), str(m), str(s), rate, y])
+        self.assertIn("调解成功：调解结果为“达成协议”的件", out)
 
     def test_md(self):
         out = self.run_ok("--format", "md").out
         self.assertTrue(out.startswith("# 消费投诉公示\n"), out)
         for i, (n, u, c, m, s, rate, y) in enumerate(NIGHT, 1):
-            self.assertIn("| %d | %s | %s | %d | %d | %d | %s | %s |" % (i, n, u, c, m, s, rate, y), out)
+            self.assertIn("| %d | %s | %s | 否 | %d | %d | %d | %s | %s |" % (i, n, u, c, m, s, rate, y), out)
         self.assertIn("统计时段：%s 至 %s" % (GALA_START, NOW), out)
-        self.assertIn("调解次数：已办结的投诉件", out)
+        self.assertIn("调解次数：已办结并填写了调解结果的投诉件", out)
 
     def test_xlsx(self):
         path = self.env.path("公示.xlsx")
@@ -249,7 +254,7 @@ class Disclosure(ZsTestCase):
         self.assertEqual(norm_number_cells(grid_rows(grid)), expected_grid(NIGHT))
         text = "\n".join("".join(r) for r in grid)
         self.assertIn("重复件不重复计算", text)
-        self.assertIn("调解成功率 = 调解成功 ÷ 调解次数", text)
+        self.assertIn("调解成功率 = 达成协议 ÷（达成协议 + 未达成协议）", text)
 
     def test_output_by_extension(self):
         for ext, check in (("txt", lambda b: b.decode().lstrip().startswith("消费投诉公示")),
@@ -341,7 +346,7 @@ class Disclosure(ZsTestCase):
                     env.ok("log", "add", "--channel", "12345", "--kind", "complaint", "--text", "问题",
                            "--subject", name, "--at", "21:00")
                     env.ok("log", "update", str(n), "--status", "closed",
-                           *(("--recovered", "1") if k < good else ()))
+                           "--outcome", "agreed" if k < good else "no-agreement")
             rows = {r["name"]: r for r in env.ok("disclosure", "--format", "json").json()}
             self.assertEqual(rows["戊商店"]["success_rate"], "66.7%")
             self.assertEqual(rows["己商店"]["success_rate"], "6.3%")
@@ -366,7 +371,7 @@ class Disclosure(ZsTestCase):
         """No complaints: a table with no rows, the rules still under it."""
         out = self.run_ok("--from", "2026-03-15 08:00", "--until", "2026-03-15 09:00").out
         self.assertIn("没有被投诉的经营者", out)
-        self.assertIn("调解次数：已办结的投诉件", out)
+        self.assertIn("调解次数：已办结并填写了调解结果的投诉件", out)
         rows = self.env.ok("disclosure", "--format", "json", "--from", "2026-03-15 08:00", "--until", "2026-03-15 09:00").json()
         self.assertEqual(rows, [])
 

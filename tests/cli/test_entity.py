@@ -373,6 +373,174 @@ class Entity(ZsTestCase):
         r = self.env.run("entity", "show", "91120101MA05L9999X")
         self.assertFails(r, 2, "91120101MA05L9999X", "entity search")
 
+    def test_show_linked_exposures(self):
+        # The exposures the card names: one through an intake naming the
+        # entity by its USCC, one where the register offered it as a
+        # candidate; one linked only to another business is not its.
+        self.imp(csv_text(ROWS), "--as-of", "2026-03-14")
+        ids = []
+        for title in ("酸菜坑腌制", "酸菜鱼后厨", "别的曝光"):
+            ids.append(int(self.env.ok("expose", "add", "--title", title, "--companies", "某公司").out.split()[0]))
+        self.env.add("--channel", "12315-hotline", "--kind", "complaint", "--text", "酸菜不新鲜", "--uscc", C1,
+                     "--exposure", str(ids[0]))
+        self.env.add("--channel", "12315-hotline", "--kind", "complaint", "--text", "别家", "--uscc", C2,
+                     "--exposure", str(ids[2]))
+        con = sqlite3.connect(self.env.db)
+        with con:
+            con.execute("INSERT INTO exposure_candidate (exposure_id, uscc, name, term, by_company) "
+                        "VALUES (?, ?, '老王酸菜', '酸菜', 0)", (ids[1], C1))
+        con.close()
+        card = self.env.ok("entity", "show", C1, "--format", "json").json()
+        self.assertEqual([(x["id"], x["link"]) for x in card["exposures"]],
+                         [(ids[0], "intake"), (ids[1], "candidate")])
+        text = self.env.ok("entity", "show", C1).out
+        self.assertIn("关联的曝光问题：2 个", text)
+        self.assertIn("  #%d 酸菜鱼后厨" % ids[1], text)
+        self.assertIn("本地涉及候选", text)
+        self.assertNotIn("别的曝光", text)
+        self.assertIn("关联的曝光问题：—", self.env.ok("entity", "show", C7).out)
+
+
+class LocalInvolvement(ZsTestCase):
+    """expose local ID --confirm/--withdraw/--none: the register's
+    candidates kept on the exposure, what the desk confirms, the board's
+    本地 N 户, the robots told names and counts only."""
+
+    def setUp(self):
+        super().setUp()
+        self.init()
+        for u in ("南市市场监管所", "劝业场市场监管所", "小白楼市场监管所", "食品安全监管科"):
+            self.env.ok("unit", "add", u)
+        r = self.env.run("entity", "import", self.env.write("register.csv", csv_text(ROWS)), "--as-of", "2026-03-01")
+        self.assertEqual(r.rc, 0, repr(r))
+
+    def local(self, eid, *args):
+        return self.env.ok("expose", "local", str(eid), *args, "--format", "json").json()
+
+    def db(self, sql, *args):
+        con = sqlite3.connect(self.env.db)
+        try:
+            return con.execute(sql, args).fetchall()
+        finally:
+            con.close()
+
+    def add_exposure(self, **kw):
+        args = ["expose", "add", "--title", kw.get("title", "某食品公司使用土坑酸菜"), "--aired", "20:10"]
+        for k in ("companies", "keywords", "lead"):
+            if k in kw:
+                args += ["--" + k, kw[k]]
+        return int(self.env.ok(*args).out.split()[0])
+
+    def test_branch_and_scope_found_when_recorded_then_confirmed(self):
+        """The company has a local branch; the keyword is in local shops'
+        经营范围: both found as the exposure is recorded; confirming two
+        makes it 涉及（2 户）on its card, the board, the audit and the robots'
+        outbox (names and count, no address or person)."""
+        e = self.env
+        eid = self.add_exposure(companies="天津某某食品有限公司", keywords="酱腌菜", lead="食品安全监管科")
+        found = {x["uscc"]: x["found_by"] for x in self.local(eid)}
+        self.assertEqual(found, {C7: "企业：天津某某食品有限公司", C3: "关键词：酱腌菜"})   # C6 (注销) left out
+        self.assertEqual(self.db("SELECT candidates FROM exposure WHERE id = ?", eid), [(2,)])
+        before = e.audit_rows()
+        r = e.ok("expose", "local", str(eid), "--confirm", C7 + "," + C3.lower())
+        self.assertIn("本地涉及：涉及（2 户）", r.out)
+        self.assertIn("已确认 2 户", r.out)
+        # The stations of the two (not the lead) offered as assist units.
+        self.assertIn("可加为协办单位", r.out)
+        self.assertIn("劝业场市场监管所", r.out.splitlines()[-1])
+        self.assertIn("小白楼市场监管所", r.out.splitlines()[-1])
+        self.assertEqual(e.audit_rows(), before + 1)
+        rows = self.local(eid)
+        self.assertEqual(sorted(x["uscc"] for x in rows if x["confirmed"]), sorted([C7, C3]))
+        show = e.ok("expose", "show", str(eid)).out
+        self.assertRegex(show, r"本地涉及：涉及（2 户），\S+ \d\d-\d\d \d\d:\d\d 核实")
+        board = e.ok("board").out
+        self.assertIn("本地：涉及（2 户）", board)
+        j = e.ok("board", "--format", "json").json()
+        self.assertEqual([x["local_count"] for x in j["exposures"] if x["id"] == eid], [2])
+        audit = [a for a in e.audit("--entity", "exposure") if a["action"] == "local"]
+        self.assertEqual(len(audit), 1)
+        self.assertIn("天津老王酸菜店", audit[0]["after"])
+        payloads = self.db("SELECT payload FROM outbox WHERE event = 'local_set' AND exposure_id = ?", eid)
+        self.assertEqual(len(payloads), 1)
+        import json
+        p = json.loads(payloads[0][0])
+        self.assertEqual((p["local"], p["count"]), ("yes", 2))
+        self.assertIn("天津某某食品有限公司和平分公司", p["names"])
+        for private in ("和平区小白楼7号", "王三", "李七", C3):
+            self.assertNotIn(private, payloads[0][0])
+        # The timeline says it with the names.
+        card = e.exposure(eid)
+        self.assertTrue(any("本地涉及核实：涉及（2 户）" in x["what"] for x in card["timeline"]), card["timeline"])
+
+    def test_withdraw_and_none(self):
+        e = self.env
+        eid = self.add_exposure(companies="天津某某食品有限公司", keywords="酱腌菜")
+        e.ok("expose", "local", str(eid), "--confirm", C7, "--confirm", C3)
+        self.assertIn("涉及（1 户）", e.ok("expose", "local", str(eid), "--withdraw", C3).out)
+        # 不涉及 by hand is refused while businesses are confirmed.
+        self.assertFails(e.run("expose", "update", str(eid), "--local", "no"), 2, "已核实为 1 户", "--none")
+        r = e.ok("expose", "local", str(eid), "--none")
+        self.assertIn("本地涉及：不涉及", r.out)
+        x = e.exposure(eid)
+        self.assertEqual((x["local"], x["local_count"], x["status"]), ("no", 0, "no-local"))
+        self.assertEqual(self.db("SELECT count(*) FROM exposure_local WHERE exposure_id = ?", eid), [(0,)])
+        # Found after all: confirming reopens it for checking.
+        e.ok("expose", "local", str(eid), "--confirm", C3)
+        x = e.exposure(eid)
+        self.assertEqual((x["local"], x["local_count"], x["status"]), ("yes", 1, "checking"))
+
+    def test_bad_input_changes_nothing(self):
+        e = self.env
+        eid = self.add_exposure(companies="天津某某食品有限公司")
+        e.ok("expose", "local", str(eid), "--confirm", C7)
+        before = e.audit_rows()
+        snap = self.db("SELECT * FROM exposure_local")
+        outbox = self.db("SELECT count(*) FROM outbox")
+        for args, needles in (
+                (["--confirm", "91120101MA05L9999X"], ["91120101MA05L9999X", "登记册里没有"]),
+                (["--confirm", C3, "--confirm", "91120101MA05L9999X"], ["91120101MA05L9999X"]),   # all or nothing
+                (["--withdraw", C3], [C3, "没有被确认"]),
+                (["--none", "--confirm", C3], ["--none"]),
+                (["--confirm", C7], ["已经确认过"]),
+                (["--confirm", ""], ["空"])):
+            with self.subTest(args=args):
+                self.assertFails(e.run("expose", "local", str(eid), *args), 2, *needles)
+        self.assertFails(e.run("expose", "local", "99", "--confirm", C7), 2, "没有编号为 99 的曝光问题")
+        self.assertEqual(e.audit_rows(), before)
+        self.assertEqual(self.db("SELECT * FROM exposure_local"), snap)
+        self.assertEqual(self.db("SELECT count(*) FROM outbox"), outbox)
+
+    def test_matched_again_on_change_and_on_import(self):
+        e = self.env
+        eid = self.add_exposure(companies="外省某公司", keywords="无此产品")
+        self.assertEqual(self.local(eid), [])
+        r = e.ok("expose", "update", str(eid), "--keywords", "酸菜鱼")
+        self.assertIn("本地候选：登记册找到 1 户，分属 1 个管辖单位（zhishou expose local %d 核实确认）" % eid, r.out)
+        self.assertEqual([x["uscc"] for x in self.local(eid)], [C2])
+        r = e.ok("expose", "add", "--title", "又一个", "--companies", "天津某某食品有限公司")
+        self.assertEqual(r.out.splitlines()[1:], ["本地候选：登记册找到 1 户，分属 1 个管辖单位（zhishou expose local %d 核实确认）"
+                                                  % int(r.out.split()[0])])
+        # A new register: the open exposure's candidates come from it.
+        rows = [r for r in ROWS if r[0] != C2]
+        self.assertEqual(e.run("entity", "import", e.write("r2.csv", csv_text(rows)), "--as-of", "2026-03-05").rc, 0)
+        self.assertEqual(self.local(eid), [])
+        self.assertEqual(self.db("SELECT candidates FROM exposure WHERE id = ?", eid), [(0,)])
+
+    def test_recorded_before_any_register(self):
+        """No register yet: recorded with no candidates; the import finds them."""
+        e = self.env
+        fresh = e.path("fresh.db")
+        e.run("init", db=fresh)
+        e.ok("unit", "add", "小白楼市场监管所", db=fresh)
+        eid = int(e.ok("expose", "add", "--title", "T", "--companies", "天津某某食品有限公司", db=fresh).out.split()[0])
+        r = e.run("expose", "local", str(eid), db=fresh)
+        self.assertFails(r, 2, "还没有导入市场主体登记册")
+        self.assertEqual(e.run("entity", "import", e.write("r.csv", csv_text(ROWS)), "--as-of", "2026-03-01",
+                               db=fresh).rc, 0)
+        got = e.ok("expose", "local", str(eid), "--format", "json", db=fresh).json()
+        self.assertEqual([x["uscc"] for x in got], [C7])
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -41,7 +41,8 @@ class Export(unittest.TestCase):
             if name:
                 args += ["--caller", name, "--phone", phone]
             cls.ids.append(e.add(*args)[0])
-        e.ok("log", "update", str(cls.ids[0]), "--exposure", eid, "--recovered", "120.5")
+        e.ok("log", "update", str(cls.ids[0]), "--exposure", eid, "--recovered", "120.5", "--status", "closed",
+             "--outcome", "达成协议")
         e.ok("log", "update", str(cls.ids[1]), "--transfer", "食品安全监管科", "--note", "已转")
 
     @classmethod
@@ -66,7 +67,10 @@ class Export(unittest.TestCase):
         self.assertEqual(a[4], "欧***")
         self.assertEqual(a[5], "139****5678")
         self.assertEqual(a[11], "土坑酸菜")
-        self.assertEqual(a[15], 120.5)
+        head = rows[0]
+        self.assertEqual(a[head.index("挽回经济损失（元）")], 120.5)
+        self.assertEqual(a[head.index("调解结果")], "达成协议")
+        self.assertEqual(head.index("调解结果"), head.index("状态") + 1)
         self.assertEqual(by_id[self.ids[1]][13], "食品安全监管科")
         self.assertEqual(by_id[self.ids[2]][4], None)
         self.assertEqual(a[9], "酸菜,有\"引号\"\n第二行")
@@ -98,7 +102,8 @@ class Export(unittest.TestCase):
         # A subject Excel would run as a formula stays text.
         self.assertEqual(row[6], "'=HYPERLINK(\"x\")")
         self.assertIn('"\'=HYPERLINK(""x"")"', raw.decode("utf-8"))
-        self.assertEqual(row[15], "120.50")
+        self.assertEqual(row[rows[0].index("挽回经济损失（元）")], "120.50")
+        self.assertEqual(row[rows[0].index("调解结果")], "达成协议")
 
     def test_with_pii_is_whole_and_audited(self):
         e = self.env

@@ -360,7 +360,7 @@ class Dashboard(ConsoleTest):
         brows = board_rows(t.capture())
         locals_ = set()
         for r in brows:
-            m = re.search(r"(涉及|待查|不涉及) ", r)
+            m = re.search(r"(涉及\d+户|涉及|待查|不涉及) ", r)
             self.assertTrue(m, r)
             locals_.add(col_of(r, m.start()))
         self.assertEqual(len(locals_), 1, brows)
@@ -1642,7 +1642,14 @@ class Views(ConsoleTest):
         t.wait_for("改状态")
         t.type("已办结")
         t.keys("Enter")
-        t.wait_until(lambda l: "已办结" in l[1], what="closed")
+        # A complaint being closed: how mediation ended is asked next.
+        t.wait_for("调解结果：Enter 选定")
+        t.type("未达成")
+        t.wait_for("筛选：未达成")
+        t.keys("Enter")
+        lines = t.wait_until(lambda l: "已办结" in l[1], what="closed")
+        t.wait_for("调解结果：未达成协议")
+        self.assertEqual(self.zs_json("log", "show", str(iid))["outcome"], "no-agreement")
         # Picked from where it may go: a closed intake is not offered 新登记
         # (nothing to misspell; walking the night, 受理 was refused).
         t.keys("s")
@@ -1656,6 +1663,70 @@ class Views(ConsoleTest):
         self.assertEqual(self.zs_json("log", "show", str(iid))["status"], "closed")
         # history shows the changes
         self.assertIn("经过", "\n".join(lines))
+
+    def detail_of_newest(self, iid):
+        """A console on the detail of the newest intake, iid."""
+        t = self.console(80, 24)
+        t.keys("Tab")
+        t.wait_stable(quiet=0.15)
+        t.keys("Enter")
+        t.wait_for("登记 #%d" % iid)
+        return t
+
+    def ask_odr(self, iid, question="经ODR转交被投诉经营者"):
+        """The newest intake's detail, o pressed, the question up."""
+        t = self.detail_of_newest(iid)
+        t.keys("o")
+        t.wait_for(question)
+        return t
+
+    def test_closing_a_complaint_outcome_esc_and_not_given(self):
+        """Esc at the outcome leaves the complaint open; 不填 closes it
+        without one (as imports and older flows may)."""
+        iid = self.log_add("调解结果不填的投诉", subject="测试商店")
+        t = self.detail_of_newest(iid)
+        for answer in ("Escape", "不填"):
+            t.keys("s")
+            t.wait_for("改状态")
+            t.type("已办结")
+            t.keys("Enter")
+            t.wait_for("调解结果：Enter 选定")
+            if answer == "Escape":
+                t.keys("Escape")
+                t.wait_for("登记 #%d" % iid)
+                self.assertEqual(self.zs_json("log", "show", str(iid))["status"], "new")
+            else:
+                t.type(answer)
+                t.wait_for("筛选：" + answer)
+                t.keys("Enter")
+                t.wait_until(lambda l: "已办结" in l[1], what="closed")
+        got = self.zs_json("log", "show", str(iid))
+        self.assertEqual((got["status"], got["outcome"]), ("closed", ""))
+
+    def test_odr_hand_over_from_the_detail(self):
+        """o asks first; n leaves it; y hands the complaint to its ODR
+        business (the demo register's 万佳电器商城); one that is not an ODR
+        enterprise is refused with the reason."""
+        iid = self.log_add("空调安装后漏水，商家不处理", subject="万佳电器商城", uscc="91120101383301598Q")
+        t = self.ask_odr(iid, "经ODR转交被投诉经营者「万佳电器商城」处理？")
+        t.keys("n")
+        t.wait_for("登记 #%d" % iid)
+        self.assertEqual(self.zs_json("log", "show", str(iid))["status"], "new")
+        t.keys("o")
+        t.wait_for("经ODR转交被投诉经营者")
+        t.keys("y")
+        t.wait_for("已经ODR转交经营者")
+        t.wait_for("转交 天津万佳电器商城有限公司（ODR）")
+        got = self.zs_json("log", "show", str(iid))
+        self.assertEqual((got["status"], got["handling"], got["odr_uscc"]),
+                         ("transferred", "transfer", "91120101383301598Q"))
+        t.keys("q")
+        t.wait_for("晚会曝光问题")
+        other = self.log_add("不是ODR企业的投诉", subject="测试商店")
+        t = self.ask_odr(other)
+        t.keys("y")
+        t.wait_for("不能经ODR转交")
+        self.assertEqual(self.zs_json("log", "show", str(other))["status"], "new")
 
     def act(self, t, key, question, answer):
         t.keys(key)
@@ -2209,8 +2280,8 @@ class Help(ConsoleTest):
         t.wait_for("帮助：所有按键")
         t.keys("Escape")
         lines = t.wait_for("曝光问题 #")
-        # at 160 columns every key fits: no such note
-        t.resize(160, 48)
+        # at 180 columns every key fits: no such note
+        t.resize(180, 48)
         lines = t.wait_until(lambda ls: len(ls) == 48 and "D 办结时限" in ls[-1], what="the wide hint line")
         self.assertNotIn("全部按键", lines[-1])
 
@@ -2887,6 +2958,58 @@ class Widgets(ConsoleTest):
         t.wait_for("登记 #%d" % iid)
         self.assertEqual(self.zs_json("log", "show", str(iid))["transfer_unit"], pick)
 
+
+
+class Local(ConsoleTest):
+    """An exposure's local businesses from its page: e lists the register's
+    candidates (Tab confirms, Enter saves), N settles 不涉及 after y/n; the
+    board shows 涉及N户."""
+
+    def test_confirm_withdraw_and_none_from_the_exposure(self):
+        t = self.console(80, 24)
+        eid, lines = Views.open_overdue_exposure(self, t)
+        cands = self.zs_json("expose", "local", str(eid))
+        self.assertGreaterEqual(len(cands), 2)
+        self.assertIn("登记册候选 %d 户" % len(cands), "\n".join(lines))
+        t.keys("e")
+        t.wait_for("本地主体（候选 %d 户）" % len(cands))
+        t.wait_until(lambda ls: cands[1]["uscc"] in "\n".join(ls), what="the candidates")
+        t.keys("Tab")
+        t.keys("Down")
+        t.keys("Tab")
+        t.wait_for("✓ " + cands[1]["uscc"])
+        t.keys("Enter")
+        t.wait_for("已核实：本地涉及 2 户")
+        got = self.zs_json("expose", "local", str(eid))
+        self.assertEqual(sorted(x["uscc"] for x in got if x["confirmed"]), sorted([cands[0]["uscc"], cands[1]["uscc"]]))
+        lines = t.wait_for("涉及（2 户）")
+        self.assertIn("✓ " + cands[0]["name"], "\n".join(lines))
+        # Opened again, the confirmed start marked; unmarking one withdraws it.
+        t.keys("e")
+        t.wait_for("✓ " + cands[1]["uscc"])
+        t.keys("Tab")                          # the first row: unmarked
+        t.wait_until(lambda ls: ("✓ " + cands[0]["uscc"]) not in "\n".join(ls), what="unmarked")
+        t.keys("Enter")
+        t.wait_for("已核实：本地涉及 1 户")
+        self.assertEqual([x["uscc"] for x in self.zs_json("expose", "local", str(eid)) if x["confirmed"]],
+                         [cands[1]["uscc"]])
+        # The board: 涉及1户 on the exposure's row.
+        t.keys("q")
+        t.wait_until(lambda ls: any("过期面包" in l and "涉及1户" in l for l in ls), what="the board's 涉及1户")
+        # N asks first: n changes nothing, y settles 不涉及.
+        t.keys("Enter")                        # the board kept its selection
+        t.wait_for("曝光问题 #%d" % eid)
+        t.keys("N")
+        t.wait_for("核实后本地不涉及")
+        t.keys("n")
+        t.wait_for("曝光问题 #%d" % eid)
+        self.assertEqual(self.zs_json("expose", "show", str(eid))["local_count"], 1)
+        t.keys("N")
+        t.wait_for("核实后本地不涉及")
+        t.keys("y")
+        t.wait_for("已核实：本地不涉及")
+        shown = self.zs_json("expose", "show", str(eid))
+        self.assertEqual((shown["local"], shown["local_count"], shown["status"]), ("no", 0, "no-local"))
 
 
 class Picks(ConsoleTest):

@@ -194,6 +194,16 @@ static void test_text_events(void **state)
 	assert_has(s, "牵头：执法稽查局→未定");
 	free(s);
 
+	s = text_of("local_set", "{\"title\":\"T4\",\"local\":\"yes\",\"count\":2,\"names\":\"甲酸菜馆、乙食品分公司\"}");
+	assert_has(s, "本地涉及核实");
+	assert_has(s, "本地涉及：涉及（2 户）");
+	assert_has(s, "主体：甲酸菜馆、乙食品分公司");
+	free(s);
+	s = text_of("local_set", "{\"title\":\"T4\",\"local\":\"no\",\"count\":0,\"names\":\"\"}");
+	assert_has(s, "本地涉及：不涉及");
+	assert_lacks(s, "主体：");
+	free(s);
+
 	const char *dl = "{\"title\":\"T3\",\"deadline\":" DEADLINE ",\"status\":\"handling\",\"lead_unit\":\"执法稽查局\"}";
 	s = text_of("deadline_soon", dl);
 	assert_has(s, "T3");
@@ -255,7 +265,7 @@ static void test_text_private_facts_never_shown(void **state)
 {
 	(void)state;
 	static const char *const events[] = { "exposure_new", "level_raised", "status_changed", "lead_set",
-					      "deadline_soon", "deadline_passed", "digest", "handover_signed",
+					      "local_set", "deadline_soon", "deadline_passed", "digest", "handover_signed",
 					      "unknown_event" };
 	static const char *const words[] = PRIVATE_WORDS;
 	const char *payload = "{\"title\":\"某品牌酸菜\",\"by\":\"王强\",\"level\":2,\"new\":1,\"total\":3" PRIVATE "}";

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "zhishou/output.h"
 #include "zhishou/text.h"
 
 #define FFFD "\xEF\xBF\xBD"
@@ -849,6 +850,41 @@ static void test_fit_grapheme_boundary(void **state)
 	check_fit("a\r\nb", 3, true, "a b", 3);
 }
 
+/* A table on a narrow terminal: the cuttable columns (with a maxw) give
+ * way, widest first, not below their header; a code (no maxw) never. */
+static void test_table_fits_width(void **state)
+{
+	(void)state;
+	static const struct out_col cols[] = {
+		{ "uscc", "统一社会信用代码", "USCC", 0, false },
+		{ "name", "名称", "name", 30, false },
+		{ "address", "住所", "address", 26, false },
+	};
+	for (int width = 0; width <= 60; width += 60) {
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+		struct out *o = out_new(f, OUT_TABLE, cols, 3);
+		out_set_width(o, width);
+		out_str(o, "92120101MANBT1AM33");
+		out_str(o, "和平区东北酸菜包子馆和平区东北酸菜包子馆");
+		out_str(o, "天津市和平区河北路118号天津市和平区河北路118号");
+		out_end_row(o);
+		out_finish(o);
+		fclose(f);
+		assert_non_null(strstr(buf, "92120101MANBT1AM33"));
+		int widest = 0;
+		for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
+			if (text_width(line) > widest)
+				widest = text_width(line);
+		if (width)
+			assert_true(widest <= width);
+		else
+			assert_true(widest > 60);   /* not a terminal: as wide as maxw allows */
+		free(buf);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -889,6 +925,7 @@ int main(void)
 		cmocka_unit_test(test_cp_separator),
 		cmocka_unit_test(test_fit_grapheme_boundary),
 		cmocka_unit_test(test_wrap_line),
+		cmocka_unit_test(test_table_fits_width),
 	};
 
 	return cmocka_run_group_tests(tests, reset_ambiguous, NULL);

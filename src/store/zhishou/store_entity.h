@@ -27,6 +27,17 @@ int64_t store_entity_count(struct store *st);
 /* The entity with this code; ZS_ENOTFOUND when there is none. */
 int store_entity_get(struct store *st, const char *code, struct entity *out, struct zs_error *err);
 
+/* ODR enterprises (entity_odr.c).  odr_clear unmarks every entity;
+ * odr_mark marks one (*found false: no entity has that code). */
+int store_entity_odr_clear(struct store *st, struct zs_error *err);
+int store_entity_odr_mark(struct store *st, const char *code, bool *found, struct zs_error *err);
+int64_t store_entity_odr_count(struct store *st);
+/* The code of the entity named exactly name: *n is 0, 1 or 2 (two or more:
+ * the name is not one entity's); *uscc malloc'd when *n > 0. */
+int store_entity_by_name(struct store *st, const char *name, char **uscc, int *n, struct zs_error *err);
+/* Complaints handed to the business with this code through ODR (-1: unreadable). */
+int64_t store_intake_odr_count(struct store *st, const char *uscc);
+
 #define STORE_ENTITY_WORDS 16
 
 /* A search: every given condition must hold.  word_like[] (%t% patterns,
@@ -51,5 +62,21 @@ struct entity_filter {
 typedef int (*store_entity_cb)(const struct entity *e, void *ud);
 int store_entity_each(struct store *st, const struct entity_filter *f, store_entity_cb cb, void *ud,
 		      struct zs_error *err);
+
+/* The exposures the entity with this USCC (and name) is linked to, by
+ * exposure number; see struct entity_exposure. */
+int store_entity_exposures(struct store *st, const char *uscc, const char *name, entity_exposure_cb cb, void *ud,
+			   struct zs_error *err);
+
+/* For an intake's USCC, each open exposure: whether the register ties the
+ * code to it (a confirmed local entity, or a candidate its companies
+ * found), and whether it has any company codes at all. */
+struct exposure_uscc {
+	int64_t exposure_id;
+	bool linked, has_codes;
+};
+typedef int (*store_exposure_uscc_cb)(const struct exposure_uscc *x, void *ud);
+int store_exposure_uscc_each(struct store *st, const char *uscc, store_exposure_uscc_cb cb, void *ud,
+			     struct zs_error *err);
 
 #endif
