@@ -276,6 +276,7 @@ enum way {
 	WAY_RANGE,    /* entity_name: names from the text up to the text + U+10FFFF */
 	WAY_INDEX,    /* the index's rows in its (name) order */
 	WAY_NAMES,    /* entity_name: every row in name order */
+	WAY_CODE,     /* entity_uscc: a code prefix's range in code order */
 };
 
 /* The rows given to the caller so far (a dense search's ranks share the limit). */
@@ -308,6 +309,8 @@ static int each_query(struct store *st, const struct entity_filter *f, enum way 
 		ADD("entity_gram JOIN entity_order o ON o.r = entity_gram.rowid JOIN entity e ON e.id = o.id ");
 	else if (way == WAY_SORT)
 		ADD("entity e ");
+	else if (way == WAY_CODE)
+		ADD("entity e INDEXED BY entity_uscc ");
 	else
 		ADD("entity e INDEXED BY entity_name ");
 	ADD("LEFT JOIN unit u ON u.id = e.unit_id WHERE ");
@@ -331,8 +334,10 @@ static int each_query(struct store *st, const struct entity_filter *f, enum way 
 	if (f->scope_like)
 		ADD(" AND e.scope LIKE :scope ESCAPE '\\'");
 	/* The index's rowids are in name order (entity_order). */
-	ADD(way == WAY_SORT ? " ORDER BY rank, e.name, e.id" : way == WAY_INDEX ? " ORDER BY entity_gram.rowid"
-									       : " ORDER BY e.name, e.id");
+	ADD(way == WAY_CODE    ? " ORDER BY e.uscc"
+	    : way == WAY_SORT  ? " ORDER BY rank, e.name, e.id"
+	    : way == WAY_INDEX ? " ORDER BY entity_gram.rowid"
+			       : " ORDER BY e.name, e.id");
 	if (f->limit > 0)
 		ADD(" LIMIT :limit");
 #undef ADD
@@ -401,8 +406,13 @@ int store_entity_each(struct store *st, const struct entity_filter *f, store_ent
 	if (r)
 		return r;
 	struct each_run run = { .cb = cb, .ud = ud };
+	/* A code prefix lists in code order, its index's: in name order a
+	 * district's common prefix (91120101, every company) would be walked
+	 * past its hundreds of thousands of 92… (individual businesses) first. */
+	if (f->uscc_prefix && !all)
+		r = each_query(st, f, WAY_CODE, 4, NULL, NULL, &run, err);
 	/* Without a limit every row is wanted: one query, whatever it costs. */
-	if (f->limit > 0 && count_rows(st, f, all) >= DENSE_AT)
+	else if (f->limit > 0 && count_rows(st, f, all) >= DENSE_AT)
 		r = each_dense(st, f, all, &run, err);
 	else
 		r = each_query(st, f, WAY_SORT, -1, all, NULL, &run, err);
