@@ -462,12 +462,51 @@ struct local_gather {
 	bool oom;
 };
 
-static bool already(const struct entity_locals *l, const char *uscc)
+/* An entity's code and where it was found (its place in the list). */
+struct local_key {
+	const char *uscc;
+	size_t i;
+};
+
+static int local_key_cmp(const void *a, const void *b)
 {
+	const struct local_key *x = a, *y = b;
+	int c = strcmp(x->uscc, y->uscc);
+	return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/* Each entity once, the first finding of it kept (a company's before a
+ * keyword's, as they were searched): sorted by code, then by place, so a
+ * keyword matching tens of thousands costs n log n, not n² comparisons. */
+static int local_dedup(struct entity_locals *l)
+{
+	if (l->n < 2)
+		return ZS_OK;
+	struct local_key *k = malloc(l->n * sizeof *k);
+	bool *drop = calloc(l->n, sizeof *drop);
+	if (!k || !drop) {
+		free(k);
+		free(drop);
+		return ZS_EFAIL;
+	}
 	for (size_t i = 0; i < l->n; i++)
-		if (!strcmp(l->v[i].e.uscc, uscc))
-			return true;
-	return false;
+		k[i] = (struct local_key){ l->v[i].e.uscc, i };
+	qsort(k, l->n, sizeof *k, local_key_cmp);
+	for (size_t j = 1; j < l->n; j++)
+		drop[k[j].i] = !strcmp(k[j].uscc, k[j - 1].uscc);
+	size_t m = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		if (drop[i]) {
+			entity_clear(&l->v[i].e);
+			free(l->v[i].term);
+		} else {
+			l->v[m++] = l->v[i];
+		}
+	}
+	l->n = m;
+	free(k);
+	free(drop);
+	return ZS_OK;
 }
 
 static int local_cb(const struct entity *e, void *ud)
@@ -477,7 +516,7 @@ static int local_cb(const struct entity *e, void *ud)
 	 * name: ranks 0-3.  A keyword: in the name or, through --scope's
 	 * search, in 经营范围 (the address or a person naming it is chance). */
 	bool hit = g->by_company ? e->rank <= 3 : (strstr(e->name, g->term) || strstr(e->scope, g->term));
-	if (!hit || already(g->out, e->uscc))
+	if (!hit)   /* found again by another term: local_dedup */
 		return 0;
 	struct entity_local *v = realloc(g->out->v, (g->out->n + 1) * sizeof *v);
 	if (!v) {
@@ -555,6 +594,8 @@ int entity_local_find(struct zs_ctx *c, int64_t exposure_id, struct entity_local
 	if (!r)
 		r = local_terms(c, e.keywords, false, out, err);
 	exposure_clear(&e);
+	if (!r && local_dedup(out))
+		r = zs_fail(err, ZS_EFAIL, "out of memory");
 	if (r) {
 		entity_locals_clear(out);
 		return r;

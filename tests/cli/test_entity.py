@@ -432,6 +432,18 @@ class LocalInvolvement(ZsTestCase):
                 args += ["--" + k, kw[k]]
         return int(self.env.ok(*args).out.split()[0])
 
+    def test_found_by_company_and_keyword_listed_once_as_the_company(self):
+        """An entity a company and a keyword both find is one candidate,
+        the company's finding (local_dedup keeps the first)."""
+        eid = self.add_exposure(companies="老王酸菜", keywords="酸菜;老王")
+        rows = self.local(eid)
+        codes = [x["uscc"] for x in rows]
+        self.assertEqual(len(codes), len(set(codes)))
+        found = {x["uscc"]: x["found_by"] for x in rows}
+        self.assertEqual(found[C1], "企业：老王酸菜")
+        self.assertEqual(found[C2], "企业：老王酸菜")
+        self.assertEqual(found[C3], "企业：老王酸菜")
+
     def test_branch_and_scope_found_when_recorded_then_confirmed(self):
         """The company has a local branch; the keyword is in local shops'
         经营范围: both found as the exposure is recorded; confirming two
