@@ -189,7 +189,7 @@ int main(int argc, char **argv)
 			below(3) ? "" : "底商", PICK(stations));
 		/* 成立日期, 登记状态 */
 		fprintf(f, "%04u-%02u-%02u,%s,", 1995 + below(31), 1 + below(12), 1 + below(28),
-			planted_co ? "存续" : PICK(states));
+			planted_co || planted_kw ? "存续" : PICK(states));
 		/* 经营范围: two to four of the trade's items */
 		fputs("一般项目：", f);
 		unsigned k = 2 + below(3), first = below(4);
