@@ -1,4 +1,4 @@
--- 008: the register's search at a million entities.
+-- 009: the register's search at a million entities.
 --
 -- entity_gram replaces 006's trigram index (entity_fts).  A trigram index
 -- finds terms of 3+ characters only: a name fragment of two (瑞禾, 酸菜)

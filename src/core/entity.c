@@ -676,7 +676,7 @@ static void lookup_free(struct lookup *l)
 	free(l->scope_like);
 }
 
-/* One run of a term for entity_gram (migration 008), appended to *out:
+/* One run of a term for entity_gram (migration 009), appended to *out:
  * its character pairs, each one token ("瑞禾餐饮": "瑞禾" AND "禾餐" AND
  * "餐饮"), or a lone character as a token prefix ("禾"*).  Every row that
  * holds the run holds these tokens (the index only narrows: LIKE decides). */

@@ -42,7 +42,7 @@ void register_snapshot_clear(struct register_snapshot *s)
  * code given twice as the row comes.
  *
  * The text index is keyed by the entity's place in name order (entity_
- * order, migration 008), not by its id: a search's rows by name are then
+ * order, migration 009), not by its id: a search's rows by name are then
  * the index's own rowid order, and a page of them is the first rows it
  * finds (store_entity_each).  It is filled in that order, which FTS5 needs
  * to build in one go (a rowid below the last one flushes). */
@@ -56,13 +56,13 @@ static const char *const drop_sql[] = {
 };
 static const char *const build_sql[] = {
 	"INSERT INTO entity_order(id) SELECT id FROM entity INDEXED BY entity_name ORDER BY name, id",
-	/* as migration 008 fills it */
+	/* as migration 009 fills it */
 	"INSERT INTO entity_gram(rowid, name, former_names, person, address, scope) "
 	"SELECT o.r, zs_grams(e.name), zs_grams(e.former_names), zs_grams(e.person), zs_grams(e.address), "
 	"zs_grams(e.scope) FROM entity_order o JOIN entity e ON e.id = o.id ORDER BY o.r",
 };
 
-/* zs_grams(TEXT): the text as entity_gram indexes it (migration 008):
+/* zs_grams(TEXT): the text as entity_gram indexes it (migration 009):
  * each character with the next one, then the last alone, separated by
  * spaces ("老王酸菜" -> "老王 王酸 酸菜 菜").  A pair holding a character
  * unicode61 does not keep in tokens (punctuation) splits; the searches
@@ -102,14 +102,10 @@ void store_entity_functions(sqlite3 *db)
 
 /* Schema statements are not cached (a cached one would outlive the index
  * it names). */
-#include <time.h>
-static double tnow(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec + t.tv_nsec / 1e9; }
 static int run_all(struct store *st, const char *const *sql, size_t n, struct zs_error *err)
 {
 	int r = ZS_OK;
 	for (size_t i = 0; i < n && !r; i++) {
-		double t0 = tnow();
-		if (getenv("ZS_T")) fprintf(stderr, "%.2f start %.40s\n", t0, sql[i]);
 		sqlite3_stmt *s = store_prep_once(st, sql[i], err);
 		if (!s)
 			return ZS_EFAIL;
@@ -200,7 +196,7 @@ STORE_VISITOR(visit_entity, struct entity, entity_cols, entity_clear, store_enti
 
 /* ---- search ----
  *
- * entity_gram (migration 008) narrows the rows; LIKE over the columns
+ * entity_gram (migration 009) narrows the rows; LIKE over the columns
  * decides (so a term matches exactly as LIKE says: ASCII case folded, any
  * other character as it is).  Two ways to the same rows in the same order
  * (rank, name, id; entity.h):

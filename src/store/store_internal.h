@@ -43,7 +43,7 @@ int store_sqlerr(struct store *st, struct zs_error *err, const char *what);
 int store_indexes_drop(struct store *st, const char *table, bool unique_too, struct zs_error *err);
 int store_indexes_restore(struct store *st, const char *table, struct zs_error *err);
 
-/* The register's SQL functions (zs_grams: migration 008, store/entity.c),
+/* The register's SQL functions (zs_grams: migration 009, store/entity.c),
  * on every connection that may write. */
 void store_entity_functions(sqlite3 *db);
 

@@ -82,7 +82,37 @@ class Entity(ZsTestCase):
         finally:
             con.close()
 
+    def schema(self):
+        """The register's indexes and search tables as sqlite_master has them."""
+        con = sqlite3.connect(self.env.db)
+        try:
+            return sorted(con.execute("SELECT type, name, sql FROM sqlite_master WHERE tbl_name IN "
+                                      "('entity', 'entity_order', 'entity_gram') AND type <> 'trigger'").fetchall())
+        finally:
+            con.close()
+
     # --- import ---------------------------------------------------------
+
+    def test_import_leaves_the_schemas_indexes(self):
+        """An import drops entity's secondary indexes before its rows and
+        makes them again after (store/bulk.c, from sqlite_master's text):
+        the same indexes, defined the same, after an import and after one
+        refused midway (rolled back whole)."""
+        fresh = self.schema()
+        self.assertIn("entity_name", [x[1] for x in fresh])
+        self.assertEqual(self.imp(csv_text(ROWS), "--as-of", "2026-03-01").rc, 0)
+        self.assertEqual(self.schema(), fresh)
+        rows = list(ROWS)
+        rows[5] = (bad_uscc("91120101MA05L0006"),) + rows[5][1:]
+        self.assertEqual(self.imp(csv_text(rows), name="bad.csv").rc, 2)
+        self.assertEqual(self.schema(), fresh)
+        # The index still finds what it found (two characters: entity_gram).
+        self.assertEqual(self.codes("酸菜"), [C3, C1, C2, C4, C5])
+        temp = sqlite3.connect(self.env.db)
+        try:
+            self.assertEqual(temp.execute("PRAGMA integrity_check").fetchone(), ("ok",))
+        finally:
+            temp.close()
 
     def test_encodings(self):
         """UTF-8, UTF-8 with BOM, GBK and CRLF registers read the same."""

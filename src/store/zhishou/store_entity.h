@@ -45,7 +45,7 @@ int64_t store_intake_odr_count(struct store *st, const char *uscc);
  * scope_like in 经营范围; uscc_prefix for the code.  gram_words and
  * gram_scope: the same words as entity_gram expressions (without column
  * filters: the store adds them), which narrow the rows the conditions
- * check (migration 008; NULL: a word the index cannot hold).  exact,
+ * check (migration 009; NULL: a word the index cannot hold).  exact,
  * prefix and contains (LIKE patterns) rank the rows; NULL ranks by the
  * other fields. */
 struct entity_filter {
