@@ -14,27 +14,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "zhishou/codes.h"
-#include "zhishou/config.h"
-#include "zhishou/ctx.h"
+#include "bench_ctx.h"
+#include "bench_stats.h"
 #include "zhishou/entity.h"
-#include "zhishou/store.h"
-#include "zhishou/timeutil.h"
 
 static struct zs_ctx ctx;
 
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
 
 struct query {
 	const char *name;
@@ -49,8 +34,9 @@ static int count_cb(const struct entity *e, void *ud)
 	return 0;
 }
 
-static int run_once(const struct query *q, long *rows)
+static int run_once(const void *query, long *rows)
 {
+	const struct query *q = query;
 	struct zs_error err = { 0 };
 	int r;
 	*rows = 0;
@@ -71,29 +57,7 @@ static int run_once(const struct query *q, long *rows)
 
 static int bench(const struct query *q, int runs)
 {
-	double *t = calloc((size_t)runs, sizeof *t);
-	long rows = 0;
-	if (!t)
-		return 1;
-	double t0 = now_ms();
-	int r = run_once(q, &rows);
-	double first = now_ms() - t0;
-	for (int i = 0; i < runs && !r; i++) {
-		t0 = now_ms();
-		r = run_once(q, &rows);
-		t[i] = now_ms() - t0;
-	}
-	if (!r) {
-		qsort(t, (size_t)runs, sizeof *t, cmp_double);
-		double median = runs % 2 ? t[runs / 2] : (t[runs / 2 - 1] + t[runs / 2]) / 2;
-		int k95 = (int)(0.95 * runs + 0.999999) - 1;
-		k95 = k95 < 0 ? 0 : k95 >= runs ? runs - 1 : k95;
-		printf("%s\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%ld\n", q->name, median, t[k95], t[0], t[runs - 1], first,
-		       rows);
-		fflush(stdout);
-	}
-	free(t);
-	return r ? 1 : 0;
+	return bench_runs(q->name, runs, run_once, q);
 }
 
 static int usage(const char *me)
@@ -135,22 +99,8 @@ int main(int argc, char **argv)
 	if (!db || runs < 1 || !nq)
 		return usage(argv[0]);
 
-	static struct config cfg;
-	config_defaults(&cfg);
-	if (!time_set_zone(cfg.timezone)) {
-		fprintf(stderr, "bench_entity: unknown zone %s\n", cfg.timezone);
+	if (bench_ctx_open("bench_entity", db, &ctx))
 		return 1;
-	}
-	codes_init();
-	struct zs_error err = { 0 };
-	struct store_options so = { .mode = 0660, .create = false, .readonly = false, .unix_user = "bench",
-				    .busy_ms = cfg.busy_ms };
-	if (store_open(db, &so, &ctx.st, &err)) {
-		fprintf(stderr, "bench_entity: %s\n", err.msg);
-		return 1;
-	}
-	ctx.cfg = &cfg;
-	ctx.now = time_now();
 	printf("query\tmedian_ms\tp95_ms\tmin_ms\tmax_ms\tfirst_ms\trows\n");
 	int rc = 0;
 	for (int i = 0; i < nq; i++)
