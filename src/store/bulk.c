@@ -66,26 +66,26 @@ static int exec_each(struct store *st, const struct names *l, struct zs_error *e
 	return ZS_OK;
 }
 
-int store_indexes_drop(struct store *st, const char *table, bool unique_too, struct zs_error *err)
+int store_indexes_drop(struct store *st, const char *table, const char *const *keep, struct zs_error *err)
 {
 	/* Indexes of constraints (sql NULL: a UNIQUE column) cannot be
-	 * dropped and are kept; a unique index is kept unless asked (it may
-	 * be what finds a row given twice as it comes). */
-	static const char keep[] =
+	 * dropped; a unique index is kept too (it finds a row given twice as
+	 * it comes), and those named in keep (ones the load itself reads). */
+	static const char make[] =
 		"CREATE TEMP TABLE IF NOT EXISTS bulk_index(tbl TEXT NOT NULL, name TEXT NOT NULL, sql TEXT NOT NULL)";
-	static const char save_all[] =
-		"INSERT INTO temp.bulk_index SELECT tbl_name, name, sql FROM main.sqlite_master "
-		"WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL";
-	static const char save_plain[] =
+	static const char save[] =
 		"INSERT INTO temp.bulk_index SELECT tbl_name, name, sql FROM main.sqlite_master "
 		"WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE %'";
+	static const char unsave[] = "DELETE FROM temp.bulk_index WHERE tbl = ?1 AND name = ?2";
 	static const char drops[] =
 		"SELECT 'DROP INDEX main.\"' || replace(name, '\"', '\"\"') || '\"' FROM temp.bulk_index WHERE tbl = ?1";
-	sqlite3_stmt *s = store_prep_once(st, keep, err);
+	sqlite3_stmt *s = store_prep_once(st, make, err);
 	int r = s ? store_step_done(st, s, err, "index") : ZS_EFAIL;
 	sqlite3_finalize(s);
 	if (!r)
-		r = store_run(st, unique_too ? save_all : save_plain, VALS(V_TEXT(table)), err, "index");
+		r = store_run(st, save, VALS(V_TEXT(table)), err, "index");
+	for (size_t i = 0; keep && keep[i] && !r; i++)
+		r = store_run(st, unsave, VALS(V_TEXT(table), V_TEXT(keep[i])), err, "index");
 	struct names l = { 0 };
 	if (!r)
 		r = read_names(st, drops, table, &l, err);

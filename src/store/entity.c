@@ -117,7 +117,7 @@ static int run_all(struct store *st, const char *const *sql, size_t n, struct zs
 
 int store_entity_clear_all(struct store *st, struct zs_error *err)
 {
-	int r = store_indexes_drop(st, "entity", false, err);
+	int r = store_indexes_drop(st, "entity", NULL, err);
 	return r ? r : run_all(st, drop_sql, sizeof drop_sql / sizeof *drop_sql, err);
 }
 

@@ -113,6 +113,18 @@ int store_stage_flush(struct store *st, int64_t *first, int64_t *last, int64_t *
 	return store_run(st, clear_sql, NO_VALS, err, "stage");
 }
 
+int store_intake_bulk_begin(struct store *st, struct zs_error *err)
+{
+	/* store_stage_flush's NOT EXISTS looks a reference up in intake_ref */
+	static const char *const keep[] = { "intake_ref", NULL };
+	return store_indexes_drop(st, "intake", keep, err);
+}
+
+int store_intake_bulk_end(struct store *st, struct zs_error *err)
+{
+	return store_indexes_restore(st, "intake", err);
+}
+
 int store_intake_get(struct store *st, int64_t id, struct intake *out, struct zs_error *err)
 {
 	static const char sql[] = "SELECT " INTAKE_COLS "FROM intake i" INTAKE_JOINS "WHERE i.id = ?";

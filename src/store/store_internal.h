@@ -37,10 +37,10 @@ sqlite3_stmt *store_prep_once(struct store *st, const char *sql, struct zs_error
 int store_sqlerr(struct store *st, struct zs_error *err, const char *what);
 
 /* bulk.c: a bulk load's indexes.  Inside the caller's transaction: drop
- * table's secondary indexes (unique ones too when unique_too), keeping
- * their definitions as sqlite_master has them; restore makes them again
- * (nothing when none were dropped). */
-int store_indexes_drop(struct store *st, const char *table, bool unique_too, struct zs_error *err);
+ * table's secondary indexes but unique ones and those named in keep
+ * (NULL-terminated, or NULL), keeping their definitions as sqlite_master
+ * has them; restore makes them again (nothing when none were dropped). */
+int store_indexes_drop(struct store *st, const char *table, const char *const *keep, struct zs_error *err);
 int store_indexes_restore(struct store *st, const char *table, struct zs_error *err);
 
 /* The register's SQL functions (zs_grams: migration 009, store/entity.c),

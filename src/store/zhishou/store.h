@@ -135,6 +135,12 @@ int store_stage_add(struct store *st, const struct intake *in, bool *dup, struct
  * are left out (*skipped).  Ids given are contiguous: [*first, *last]. */
 int store_stage_flush(struct store *st, int64_t *first, int64_t *last, int64_t *added, int64_t *skipped,
 		      struct zs_error *err);
+/* A large import: intake's secondary indexes dropped before its rows and
+ * made again once after them (store/bulk.c: the schema's own definitions),
+ * in the caller's transaction.  The reference's index stays: each batch
+ * reads it. */
+int store_intake_bulk_begin(struct store *st, struct zs_error *err);
+int store_intake_bulk_end(struct store *st, struct zs_error *err);
 
 
 /* Counts for the board: one call per (channel, kind, status, linked) group
