@@ -27,6 +27,7 @@ static const char *const migrations[] = {
 	"migrations/005_saved_drafts.sql",
 	"migrations/006_register.sql",
 	"migrations/007_credit_desk.sql",
+	"migrations/008_other_desks.sql",
 	"migrations/009_register_search.sql",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

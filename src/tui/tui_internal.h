@@ -304,5 +304,7 @@ void report_view_open(struct tui *t);
 void search_view_open(struct tui *t);
 /* The credit desk's register page and an entity's card (register.c). */
 void register_view_open(struct tui *t);
+/* A progress report to the city: an exposure's next (id), or the gala's summary (0). */
+void upreport_open(struct tui *t, int64_t exposure_id);
 
 #endif

@@ -428,10 +428,10 @@ class OneClock(ZsTestCase):
 class Upgrade(ZsTestCase):
     """A database made by an older zhishou is migrated when opened.  007
     rebuilds the outbox (to let local_set in): its events and their
-    deliveries stay, and the new event can be written."""
+    deliveries stay, and the new event can be written; 008 rebuilds it
+    again (opinion_major)."""
 
     MIGRATIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "data", "migrations")
-    # The version a database is migrated to: one per migration file.
     LATEST = len([f for f in os.listdir(MIGRATIONS) if f.endswith(".sql")])
 
     def old_database(self, version):

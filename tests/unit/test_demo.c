@@ -94,7 +94,8 @@ static long long count_of(sqlite3 *db, const char *sql)
 static void night_hash(sqlite3 *db, char hex[65])
 {
 	static const char *const tables[] = { "gala", "unit", "roster", "exposure", "exposure_action",
-					      "exposure_instruction", "intake", "intake_tally", "outbox", "digest_mark" };
+					      "exposure_instruction", "intake", "intake_tally", "outbox", "digest_mark",
+					      "exposure_report" };
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
 	for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
@@ -162,12 +163,14 @@ static void test_demo_night_is_always_the_same(void **state)
 	assert_int_equal(count_of(db, "SELECT count(*) FROM intake WHERE status = 'transferred'"), 43);
 	assert_int_equal(count_of(db, "SELECT count(*) FROM outbox"), 17);
 	/* Every write audited: the night's rows (two of them the credit desk
-	 * confirming local businesses; a complaint handed over through ODR
-	 * and then linked to its exposure writes two), the two galas and the
-	 * register's import, after the database's own first row (its creator
-	 * became admin). */
-	assert_int_equal(count_of(db, "SELECT count(*) FROM audit"), 607);
+	 * confirming local businesses, one the first report to the city; a
+	 * complaint handed over through ODR and then linked to its exposure
+	 * writes two), the two galas and the register's import, after the
+	 * database's own first row (its creator became admin). */
+	assert_int_equal(count_of(db, "SELECT count(*) FROM audit"), 608);
 	assert_int_equal(count_of(db, "SELECT count(*) FROM exposure_local"), 5);
+	/* The office sent the pickle exposure's first report to the city. */
+	assert_int_equal(count_of(db, "SELECT count(*) FROM exposure_report WHERE exposure_id = 1 AND number = 1"), 1);
 	/* Closed complaints carry their mediation outcome; four complaints
 	 * against an ODR enterprise were handed to it. */
 	assert_int_equal(count_of(db, "SELECT count(*) FROM intake WHERE kind = 'complaint' AND status = 'closed' AND outcome = ''"), 0);
@@ -191,7 +194,7 @@ static void test_demo_night_is_always_the_same(void **state)
 	char hex[65];
 	night_hash(db, hex);
 	sqlite3_close(db);
-	assert_string_equal(hex, "4d9fcf76439e8bdd2bd572870769016910df543f51e666f56bcf86b7486b667e");
+	assert_string_equal(hex, "1bb05063988a525c6926d3903c2079cccc6bb1463ecaeca599c98892e7e74a8b");
 }
 
 /* roster_import_rows checks each row as a file's row is checked and is all
@@ -300,7 +303,7 @@ static void test_demo_data_as_built_loads(void **state)
 	assert_int_equal(n.roster.nrecords, 61);
 	assert_int_equal(n.ngalas, 2);
 	assert_int_equal(n.nexposures, 6);
-	assert_int_equal(n.nsteps, 33);
+	assert_int_equal(n.nsteps, 34);
 	assert_int_equal(n.ncategories, 25);
 	assert_int_equal(n.nchannels, 11);
 	assert_int_equal(n.surnames.n, 30);
