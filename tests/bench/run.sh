@@ -946,13 +946,20 @@ if want elocal; then
 	db=$(edb_for "$N_ENTITIES")
 	# The company has branches (…分公司) and a former name's holder; the
 	# keyword is in restaurants' names and in shops' 经营范围.  Recording it
-	# matches too (the candidates kept on the exposure): timed once.
+	# matches (entity_local_find) and keeps the candidates on the exposure;
+	# `expose local ID` then lists those kept.
 	sqlite3 "$db" "DELETE FROM exposure_candidate; DELETE FROM exposure_local; DELETE FROM exposure" || die "clearing exposures"
-	t0=$(now_ns)
-	eid=$(zs "$db" expose add --title "老坛酸菜包 土坑腌制" --keywords "酸菜" --companies "天津瑞禾餐饮管理有限公司" \
-		--aired "2025-03-15 20:12" | awk 'NR == 1 { print $1 }') || die "expose add failed"
-	t1=$(now_ns)
-	say "expose add (matching the register as it records): $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e6 }') ms as a process, once"
+	adds=()
+	for ((k = 1; k <= (RUNS < 5 ? RUNS : 5); k++)); do
+		t0=$(now_ns)
+		eid=$(zs "$db" expose add --title "老坛酸菜包 土坑腌制 $k" --keywords "酸菜" --companies "天津瑞禾餐饮管理有限公司" \
+			--aired "2025-03-15 20:12" | awk 'NR == 1 { print $1 }') || die "expose add failed"
+		t1=$(now_ns)
+		adds+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e6 }')")
+	done
+	add_med=$(printf '%s\n' "${adds[@]}" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }')
+	say "zhishou expose add (records the exposure and matches the register), as a process: median $add_med ms of ${#adds[@]} (${adds[*]})"
+	summary "zhishou expose add process (matches)" "median $add_med ms" "< 100 ms" "$(verdict "$add_med" "<" 100)"
 	"$BIN/bench_entity" "$db" --runs "$RUNS" local "expose local (company + keyword)" "$eid" >"$BENCH_DIR/elocal.tsv" ||
 		die "bench_entity local failed"
 	IFS=$'\t' read -r _ med p95 _ _ first rows < <(sed -n 2p "$BENCH_DIR/elocal.tsv")
@@ -961,8 +968,8 @@ if want elocal; then
 	summary "in-process entity_local_find ($rows candidates)" "median $med ms, p95 $p95 ms" "< 100 ms" "$(verdict "$med" "<" 100)"
 	r=$(proc_median "$ZS --config $CONF --db $db expose local $eid") || die "timing expose local failed"
 	set -- $r
-	say "zhishou expose local $eid as a process: median $1 ms (min $2, max $3)"
-	summary "zhishou expose local process" "median $1 ms" "< 100 ms" "$(verdict "$1" "<" 100)"
+	say "zhishou expose local $eid (lists the kept candidates) as a process: median $1 ms (min $2, max $3)"
+	summary "zhishou expose local process (lists)" "median $1 ms" "< 100 ms" "$(verdict "$1" "<" 100)"
 fi
 
 # ---------------------------------------------------------------- summary
