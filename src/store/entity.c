@@ -201,9 +201,8 @@ STORE_VISITOR(visit_entity, struct entity, entity_cols, entity_clear, store_enti
  * other character as it is).  Two ways to the same rows in the same order
  * (rank, name, id; entity.h):
  *
- * - sparse: the rows the index finds (the code's index for a code prefix)
- *   joined, checked, ranked and sorted in one query.  Cheap while they are
- *   few, and the only way without a limit.
+ * - sparse: the rows the index finds joined, checked, ranked and sorted in
+ *   one query.  Cheap while they are few, and the only way without a limit.
  * - dense, with a limit, when the index finds DENSE_AT rows or more: a sort
  *   of hundreds of thousands of rows for a page of 50 costs hundreds of
  *   milliseconds (餐饮, 有限公司 at 1,000,000).  Each rank in turn, until the
@@ -211,8 +210,11 @@ STORE_VISITOR(visit_entity, struct entity, entity_cols, entity_clear, store_enti
  *   a former name, then any column containing the text from the index's
  *   rows in that column, in their rowid order, which is name order (the
  *   index is keyed by entity_order.r), so the first rows found are the page
- *   and the index stops there.  Without the index (a code prefix), the rows
- *   in name order by entity_name, each checked. */
+ *   and the index stops there.  Without the index (a term of punctuation
+ *   only), the rows in name order by entity_name, each checked.
+ *
+ * A code prefix (without words) is neither: its range of entity_uscc, in
+ * code order (entity.h). */
 enum { DENSE_AT = 2000 };
 
 /* The columns a search's words look in, as an FTS5 column filter. */
