@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "tui_internal.h"
 #include "zhishou/i18n.h"
@@ -19,7 +18,7 @@ struct upreport {
 	char *next;                 /* 下一步工作 as typed (NULL: the usual words) */
 	int number;                 /* the number shown */
 	bool recorded;              /* shown as recorded (w done), not a preview */
-	char path[PATH_MAX];        /* the file w writes */
+	struct file_ask out;        /* the file w writes, while it asks for it */
 	char error[1024];
 	bool built;
 };
@@ -143,14 +142,15 @@ static bool key_next(struct tui *t, void *self, int key)
 	return true;
 }
 
-static void write_now(struct tui *t, struct upreport *u)
+static void write_now(struct tui *t, void *ud)
 {
+	struct upreport *u = ud;
 	struct progress_params p = { .exposure_id = u->exposure_id, .next = u->next };
 	enum report_format f = REPORT_TXT;
-	report_format_of_path(u->path, &f);
+	report_format_of_path(u->out.path, &f);
 	struct progress_doc d;
 	struct zs_error err = { 0 };
-	if (progress_write(t->c, &p, f == REPORT_MD ? REPORT_MD : REPORT_TXT, u->path, &d, &err)) {
+	if (progress_write(t->c, &p, f == REPORT_MD ? REPORT_MD : REPORT_TXT, u->out.path, &d, &err)) {
 		tui_message(t, true, "%s", err.msg);
 		return;
 	}
@@ -160,40 +160,13 @@ static void write_now(struct tui *t, struct upreport *u)
 	progress_doc_clear(&d);
 	char real[PATH_MAX];
 	tui_message(t, false, TR("已记为第%d报，写入 %s", "Recorded as report %d, written to %s"), u->number,
-		    realpath(u->path, real) ? real : u->path);
+		    realpath(u->out.path, real) ? real : u->out.path);
 }
 
-static void overwrite_done(struct tui *t, void *ud, const char *answer)
+static bool text_or_md(const char *path)
 {
-	struct upreport *u = ud;
-	if (answer && (!strcmp(answer, "y") || !strcmp(answer, "Y")))
-		write_now(t, u);
-	else
-		tui_message(t, false, "%s", TR("没有记录，也没有写入", "Nothing recorded or written"));
-}
-
-static void path_done(struct tui *t, void *ud, const char *answer)
-{
-	struct upreport *u = ud;
-	char *path = answer ? text_trim(strdup(answer)) : NULL;
-	if (!path || !*path) {
-		free(path);
-		return;
-	}
-	snprintf(u->path, sizeof u->path, "%s", path);
-	free(path);
 	enum report_format f;
-	if (!report_format_of_path(u->path, &f) || (f != REPORT_TXT && f != REPORT_MD)) {
-		tui_message(t, true, "%s", TR("文件名要以 .txt 或 .md 结尾；没有记录", "the file name must end in .txt or .md; nothing recorded"));
-		return;
-	}
-	if (access(u->path, F_OK) == 0) {
-		char q[PATH_MAX + 64];
-		snprintf(q, sizeof q, TR("%s 已存在，覆盖吗？y/n ", "%s exists. Overwrite? y/n "), u->path);
-		prompt_confirm(t, q, overwrite_done, u);
-		return;
-	}
-	write_now(t, u);
+	return report_format_of_path(path, &f) && (f == REPORT_TXT || f == REPORT_MD);
 }
 
 /* w: record it as the next report and write the file (the name offered
@@ -213,7 +186,9 @@ static bool key_write(struct tui *t, void *self, int key)
 		snprintf(name, sizeof name, TR("曝光%lld-第%d报.txt", "exposure%lld-report%d.txt"), (long long)u->exposure_id, u->number);
 	else
 		snprintf(name, sizeof name, TR("汇总报告-第%d报.txt", "summary-%d.txt"), u->number);
-	prompt_open(t, TR("记为这一报并写到文件（.txt .md）：", "Record it and write to file (.txt .md): "), name, path_done, u);
+	u->out = (struct file_ask){ .ok = text_or_md, .write = write_now, .ud = u,
+				    .bad = TR("文件名要以 .txt 或 .md 结尾；没有记录", "the file name must end in .txt or .md; nothing recorded") };
+	prompt_file(t, TR("记为这一报并写到文件（.txt .md）：", "Record it and write to file (.txt .md): "), name, &u->out);
 	return true;
 }
 
