@@ -246,13 +246,18 @@ static void title_text(struct tui *t, const struct review_view *v, char *line, s
 			snprintf(only + k, sizeof only - k, "%s", TR("）", ")"));
 	}
 	const struct review *rv = &v->rv;
+	/* The 12315 platform's count where it fits (the section at the end
+	 * of the list always has it). */
 	snprintf(line, n, TR("早班回顾%s · 未办结 登记 %zu 件、曝光 %zu 个 · 超时 %zu · 交接后变化 %zu（●）· 未录平台 %zu",
 			     "Review%s · open: %zu intakes, %zu exposures · %zu overdue · %zu changed since handover (●) · %zu not on 12315"),
 		 only, rv->intakes, rv->exposures, rv->overdue, rv->changed, rv->platform.n);
 	if (text_width(line) > t->cols - 2)
-		snprintf(line, n, TR("回顾%s 登记%zu 曝光%zu 超时%zu 变化%zu 未录平台%zu",
-				     "Review%s %zu in, %zu exp, %zu late, %zu changed, %zu not on 12315"),
-			 only, rv->intakes, rv->exposures, rv->overdue, rv->changed, rv->platform.n);
+		snprintf(line, n, TR("早班回顾%s · 未办结 登记 %zu 件、曝光 %zu 个 · 超时 %zu · 交接后变化 %zu（●）",
+				     "Review%s · open: %zu intakes, %zu exposures · %zu overdue · %zu changed since handover (●)"),
+			 only, rv->intakes, rv->exposures, rv->overdue, rv->changed);
+	if (text_width(line) > t->cols - 2)
+		snprintf(line, n, TR("回顾%s 登记%zu 曝光%zu 超时%zu 变化%zu", "Review%s %zu in, %zu exp, %zu late, %zu changed"),
+			 only, rv->intakes, rv->exposures, rv->overdue, rv->changed);
 }
 
 static void paint(struct tui *t, void *self)
