@@ -116,7 +116,9 @@ static void print_platform(const struct platform_backlog *pb, bool md)
 	}
 }
 
-static int print_text(const struct review *rv, bool md, const struct config *cfg)
+/* narrowed: --changed, --tonight or --unit; the 12315 platform's list is
+ * the whole night's and is left out of a narrowed review. */
+static int print_text(const struct review *rv, bool md, bool narrowed, const struct config *cfg)
 {
 	char line[2048], now[40], due[256], last[40];
 	snprintf(line, sizeof line, md ? TR("# 值班回顾  %s", "# Review  %s") : TR("值班回顾  %s", "Review  %s"),
@@ -134,10 +136,12 @@ static int print_text(const struct review *rv, bool md, const struct config *cfg
 		    "Open: %zu intakes, %zu exposures; %zu overdue; %zu changed since the last handover (marked ●)"),
 		 rv->intakes, rv->exposures, rv->overdue, rv->changed);
 	out_line(stdout, line);
-	snprintf(line, sizeof line, TR("今晚尚未录入12315平台：%zu 件（%zu 个岗位，见文末）",
-				       "Not yet on the 12315 platform tonight: %zu (%zu desks, listed at the end)"),
-		 rv->platform.n, rv->platform.desks);
-	out_line(stdout, line);
+	if (!narrowed) {
+		snprintf(line, sizeof line, TR("今晚尚未录入12315平台：%zu 件（%zu 个岗位，见文末）",
+					       "Not yet on the 12315 platform tonight: %zu (%zu desks, listed at the end)"),
+			 rv->platform.n, rv->platform.desks);
+		out_line(stdout, line);
+	}
 	snprintf(line, sizeof line, TR("时限依据：%s：受理 %d 个工作日，举报核查 %d 个，调解 %d 个",
 				       "Time limits: %s: accept %d working days, tip check %d, mediation %d"),
 		 cfg->rules_source, cfg->accept_workdays, cfg->tip_check_workdays, cfg->mediation_workdays);
@@ -176,7 +180,8 @@ static int print_text(const struct review *rv, bool md, const struct config *cfg
 		out_line(stdout, "");
 		out_line(stdout, TR("没有未办结的事项。", "Nothing is open."));
 	}
-	print_platform(&rv->platform, md);
+	if (!narrowed)
+		print_platform(&rv->platform, md);
 	return 0;
 }
 
@@ -259,7 +264,7 @@ static int exec(struct cli *cli, int argc, char **argv)
 		review_clear(&rv);
 		return cli_error(&err);
 	}
-	r = o.fmt == R_JSON ? print_json(&rv) : print_text(&rv, o.fmt == R_MD, &cli->cfg);
+	r = o.fmt == R_JSON ? print_json(&rv) : print_text(&rv, o.fmt == R_MD, o.filter.changed || o.filter.tonight || o.filter.unit, &cli->cfg);
 	review_clear(&rv);
 	return r;
 }

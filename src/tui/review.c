@@ -44,6 +44,8 @@ struct review_view {
 	int nunits;
 };
 
+static bool narrowed(const struct review_view *v);
+
 static void free_units(struct review_view *v)
 {
 	for (int i = 0; i < v->nunits; i++)
@@ -112,9 +114,11 @@ static void load(struct tui *t, struct review_view *v)
 			v->rows[v->nrows++] = -1 - (int)i;
 		v->rows[v->nrows++] = (int)i;
 	}
-	if (pb->n)
+	/* The whole night's list: not part of a narrowed page. */
+	size_t npl = narrowed(v) ? 0 : pb->n;
+	if (npl)
 		v->rows[v->nrows++] = PL_ROW;
-	for (size_t k = 0; k < pb->n; k++) {
+	for (size_t k = 0; k < npl; k++) {
 		if (k == 0 || strcmp(pb->items[k].desk, pb->items[k - 1].desk))
 			v->rows[v->nrows++] = pl_row((int)k, true);
 		v->rows[v->nrows++] = pl_row((int)k, false);
@@ -248,10 +252,11 @@ static void title_text(struct tui *t, const struct review_view *v, char *line, s
 	const struct review *rv = &v->rv;
 	/* The 12315 platform's count where it fits (the section at the end
 	 * of the list always has it). */
-	snprintf(line, n, TR("早班回顾%s · 未办结 登记 %zu 件、曝光 %zu 个 · 超时 %zu · 交接后变化 %zu（●）· 未录平台 %zu",
+	if (!narrowed(v))
+		snprintf(line, n, TR("早班回顾%s · 未办结 登记 %zu 件、曝光 %zu 个 · 超时 %zu · 交接后变化 %zu（●）· 未录平台 %zu",
 			     "Review%s · open: %zu intakes, %zu exposures · %zu overdue · %zu changed since handover (●) · %zu not on 12315"),
-		 only, rv->intakes, rv->exposures, rv->overdue, rv->changed, rv->platform.n);
-	if (text_width(line) > t->cols - 2)
+			 only, rv->intakes, rv->exposures, rv->overdue, rv->changed, rv->platform.n);
+	if (narrowed(v) || text_width(line) > t->cols - 2)
 		snprintf(line, n, TR("早班回顾%s · 未办结 登记 %zu 件、曝光 %zu 个 · 超时 %zu · 交接后变化 %zu（●）",
 				     "Review%s · open: %zu intakes, %zu exposures · %zu overdue · %zu changed since handover (●)"),
 			 only, rv->intakes, rv->exposures, rv->overdue, rv->changed);

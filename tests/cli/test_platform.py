@@ -246,6 +246,8 @@ class Platform(ZsTestCase):
             self.assertEqual(desks.get(c), "王五")
         md = self.env.ok("review", "--format", "md").out
         self.assertIn("## 未录入12315平台（%d 件）" % n, md)
+        # A narrowed review (--tonight, --changed, --unit) leaves the night's list out.
+        self.assertNotIn("12315平台", self.env.ok("review", "--tonight").out)
         # log list is not limited to the night.
         self.assertIn(before_gala, self.pending())
 
