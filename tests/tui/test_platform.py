@@ -29,13 +29,8 @@ def tearDownModule():
 
 @unittest.skipUnless(tmuxdrv.TMUX, "tmux is not installed")
 class PlatformKey(ConsoleTest):
-    def detail_of_newest(self, iid):
-        t = self.console(80, 24)
-        t.keys("Tab")
-        t.wait_stable(quiet=0.15)
-        t.keys("Enter")
-        t.wait_for("登记 #%d" % iid)
-        return t
+    # The newest intake's detail, opened as test_console's tests open it.
+    detail_of_newest = test_console.Views.detail_of_newest
 
     def test_p_records_the_number_and_refuses_a_bad_one(self):
         iid = self.log_add("平台录入测试用的投诉", subject="测试商店")
