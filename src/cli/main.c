@@ -45,6 +45,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_expose_update_entry,
 	&cmd_expose_action_entry,
 	&cmd_expose_instruct_entry,
+	&cmd_expose_report_entry,
 	&cmd_search_entry,
 	&cmd_entity_import_entry,
 	&cmd_entity_search_entry,

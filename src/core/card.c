@@ -462,6 +462,20 @@ static int local_change(struct exposure_build *b, const struct audit_row *a)
 	return b->rc = tl_add(&b->card->timeline, a->at, TL_CHANGE, a->unix_user, who(&b->names, a->unix_user), strdup(w.buf));
 }
 
+/* A progress report sent up (progress_write's audit row): its number. */
+static int report_sent(struct exposure_build *b, const struct audit_row *a)
+{
+	json_error_t je;
+	json_t *o = json_loads(a->after ? a->after : "{}", 0, &je);
+	json_int_t n = json_integer_value(json_object_get(o, "number"));
+	json_decref(o);
+	struct words w = { .n = 0 };
+	say(&w, TR("向市局上报第%lld报（zhishou expose report %lld --number %lld 可再次打印）",
+		   "progress report %lld sent to the city (zhishou expose report %lld --number %lld prints it again)"),
+	    (long long)n, (long long)a->entity_id, (long long)n);
+	return b->rc = tl_add(&b->card->timeline, a->at, TL_CHANGE, a->unix_user, who(&b->names, a->unix_user), strdup(w.buf));
+}
+
 /* Changes of status, level, lead unit … from the audit (actions and
  * instructions come from their own tables). */
 static int change_cb(const struct audit_row *a, void *ud)
@@ -472,6 +486,8 @@ static int change_cb(const struct audit_row *a, void *ud)
 				      strdup(TR("登记曝光问题", "exposure recorded")));
 	if (!strcmp(a->action, "local"))
 		return local_change(b, a);
+	if (!strcmp(a->action, "report"))
+		return report_sent(b, a);
 	if (strcmp(a->action, "update"))
 		return 0;
 	json_error_t je;

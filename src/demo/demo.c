@@ -24,6 +24,7 @@
 #include "zhishou/i18n.h"
 #include "zhishou/intake.h"
 #include "zhishou/platform.h"
+#include "zhishou/progress.h"
 #include "zhishou/reads.h"
 #include "zhishou/roster.h"
 #include "zhishou/timeutil.h"
@@ -199,6 +200,17 @@ static int confirm_first(struct demo *d, int64_t id, int n)
 	return r;
 }
 
+/* The office records the exposure's next progress report to the city. */
+static int report_next(struct demo *d, int64_t id, const char *next)
+{
+	struct progress_params p = { .exposure_id = id, .next = next };
+	struct progress_doc doc;
+	int r = progress_write(d->c, &p, REPORT_TXT, NULL, &doc, d->err);
+	if (!r)
+		progress_doc_clear(&doc);
+	return r;
+}
+
 static int run_step(struct demo *d, const struct demo_step *s)
 {
 	d->c->now = time_from_local(d->year, 3, 15, s->at);
@@ -209,6 +221,8 @@ static int run_step(struct demo *d, const struct demo_step *s)
 		return exposure_instruct(d->c, id, s->instruct, d->err);
 	if (s->confirm)
 		return confirm_first(d, id, s->confirm);
+	if (s->report)
+		return report_next(d, id, s->report);
 	struct exposure_input in = { .status = s->status, .local = s->local };
 	return exposure_update(d->c, id, &in, d->err);
 }

@@ -315,7 +315,7 @@ static void read_step(struct rd *x, void *item, void *ud)
 {
 	const struct demo_night *n = ud;
 	struct demo_step *s = item;
-	only(x, "at exposure status local action count note instruct confirm");
+	only(x, "at exposure status local action count note instruct confirm report");
 	s->at = clock_of(x, str(x, "at"), "at");
 	const char *key = str(x, "exposure");
 	s->exposure = n->nexposures;
@@ -327,6 +327,7 @@ static void read_step(struct rd *x, void *item, void *ud)
 	s->status = opt(x, "status");
 	s->local = opt(x, "local");
 	s->instruct = opt(x, "instruct");
+	s->report = opt(x, "report");
 	if ((s->action = opt(x, "action"))) {
 		s->count = str(x, "count");
 		s->note = str(x, "note");
@@ -340,10 +341,10 @@ static void read_step(struct rd *x, void *item, void *ud)
 				      confirm);
 		s->confirm = (int)n;
 	}
-	int kinds = (s->status || s->local) + !!s->action + !!s->instruct + !!confirm;
+	int kinds = (s->status || s->local) + !!s->action + !!s->instruct + !!confirm + !!s->report;
 	if (kinds != 1 && !x->fail)
 		x->fail = bad(x->d, x->r->line, x->err,
-			      TR("一步只做一件事：", "a step does one thing: "), "status/local, action, instruct, confirm");
+			      TR("一步只做一件事：", "a step does one thing: "), "status/local, action, instruct, confirm, report");
 }
 
 static int read_exposures(struct demo_night *n, const struct doc *d, struct zs_error *err)

@@ -39,13 +39,14 @@ struct demo_exposure {
 };
 
 /* One thing the bureau does after an airing: exactly one of status/local
- * (an update), action (with count and note), instruct, or confirm (the
+ * (an update), action (with count and note), instruct, confirm (the
  * credit desk confirms the first `confirm` of the register's candidates,
- * by station then name). */
+ * by station then name), or report (the next progress report to the city
+ * is recorded, with these next steps). */
 struct demo_step {
 	size_t exposure;       /* index in exposures */
 	int at;                /* on 15 March */
-	const char *status, *local, *action, *count, *note, *instruct;
+	const char *status, *local, *action, *count, *note, *instruct, *report;
 	int confirm;           /* 0: not a confirmation */
 };
 

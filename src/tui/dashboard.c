@@ -564,7 +564,7 @@ static void stamp_exposure_done(struct tui *t, void *ud, const char *title)
 		tui_message(t, true, "%s", err.msg);
 		return;
 	}
-	tui_message(t, false, TR("已登记曝光问题 #%lld，请补充企业、关键词、牵头单位和级别", "Exposure #%lld logged: add companies, keywords, lead unit and level"),
+	tui_message(t, false, TR("已登记曝光问题 #%lld：c 涉事企业、k 关键词、L 牵头单位、v 级别", "Exposure #%lld logged: c companies, k keywords, L lead unit, v level"),
 		    (long long)id);
 	exposure_detail_open(t, id);
 }

@@ -260,6 +260,14 @@ static const struct key_binding intake_keys[] = {
 };
 const struct key_table intake_key_table = KEY_TABLE("登记详情", "Intake detail", intake_keys);
 
+/* r: the exposure's next progress report to the city (its own page). */
+static bool key_upreport(struct tui *t, void *self, int key)
+{
+	(void)key;
+	upreport_open(t, ((struct detail *)self)->id);
+	return true;
+}
+
 static const struct key_binding exposure_keys[] = {
 	{ { 'a' }, "a", "记录措施", "action", "记录措施：先选类型，再写数量和说明（如 12 连夜检查超市）", "add action: pick its kind, then count and note (e.g. 12 shops checked)", ROLE_OPERATOR, pick_word },
 	{ { 'i' }, "i", "写批示", "instruct", "写批示", "write an instruction", ROLE_LEADER, ask },
@@ -274,6 +282,7 @@ static const struct key_binding exposure_keys[] = {
 	{ { 'k' }, "k", "关键词", "keywords", "关键词（分号隔开）", "keywords (separated by ;)", ROLE_OPERATOR, ask },
 	{ { 'n' }, "n", "行业", "industry", "行业", "industry", ROLE_OPERATOR, ask },
 	{ { 'D' }, "D", "办结时限", "deadline", "办结时限", "deadline", ROLE_LEADER, ask },
+	{ { 'r' }, "r", "上报", "report", "向市局上报进展：看下一报（第N报/续报），n 写下一步工作，w 记下并写出文件", "a progress report to the city: the next one (n next steps, w records and writes it)", ROLE_NONE, key_upreport },
 	{ { '\r', '\n', TUI_FKEY(KEY_ENTER) }, "Enter", "打开", "open", "打开所选关联登记（↑↓ 选择）", "open the selected linked intake (arrows select)", ROLE_NONE, open_linked },
 	{ { 27, 'q' }, "Esc/q", "返回", "back", "返回", "back", ROLE_NONE, tui_key_close },
 	{ { '?', TUI_FKEY(KEY_F(1)) }, "?/F1", NULL, NULL, "帮助（所有按键）", "help (every key)", ROLE_NONE, key_help },

@@ -400,10 +400,10 @@ void relay_view_open(struct tui *t)
 extern const struct key_table dash_key_table, compact_key_table, form_key_table, intake_key_table,
 	exposure_key_table, prompt_key_table, edit_key_table, review_key_table, report_key_table, help_key_table,
 	choose_key_table, choose_multi_key_table, confirm_key_table, prompt_lines_key_table, register_key_table,
-	entity_card_key_table;
+	entity_card_key_table, upreport_key_table;
 const struct key_table *const tui_key_tables[] = {
 	&dash_key_table, &compact_key_table, &form_key_table, &intake_key_table, &exposure_key_table, &help_key_table,
 	&list_nav_key_table, &roster_key_table, &search_key_table, &register_key_table, &entity_card_key_table, &relay_key_table, &review_key_table,
-	&report_key_table, &choose_key_table, &choose_multi_key_table, &prompt_key_table, &prompt_lines_key_table,
+	&upreport_key_table, &report_key_table, &choose_key_table, &choose_multi_key_table, &prompt_key_table, &prompt_lines_key_table,
 	&confirm_key_table, &edit_key_table, NULL,
 };

@@ -1,6 +1,8 @@
 /* A question at the bottom of the screen with a line to type the answer. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lineedit.h"
 #include "tui_internal.h"
@@ -187,4 +189,43 @@ void prompt_confirm(struct tui *t, const char *question, prompt_done_cb done, vo
 	p->confirm = true;
 	t->message[0] = '\0';
 	tui_push(t, &view_confirm, p);
+}
+
+/* --- a file to write: its name, then y before overwriting -------------- */
+
+static void overwrite_done(struct tui *t, void *ud, const char *answer)
+{
+	struct file_ask *fa = ud;
+	if (answer && (!strcmp(answer, "y") || !strcmp(answer, "Y")))
+		fa->write(t, fa->ud);
+	else
+		tui_message(t, false, "%s", TR("没有写入", "Nothing written"));
+}
+
+static void file_done(struct tui *t, void *ud, const char *answer)
+{
+	struct file_ask *fa = ud;
+	char *path = answer ? text_trim(strdup(answer)) : NULL;
+	if (!path || !*path) {
+		free(path);
+		return;
+	}
+	snprintf(fa->path, sizeof fa->path, "%s", path);
+	free(path);
+	if (!fa->ok(fa->path)) {
+		tui_message(t, true, "%s", fa->bad);
+		return;
+	}
+	if (access(fa->path, F_OK) == 0) {
+		char q[PATH_MAX + 64];
+		snprintf(q, sizeof q, TR("%s 已存在，覆盖吗？y/n ", "%s exists. Overwrite? y/n "), fa->path);
+		prompt_confirm(t, q, overwrite_done, fa);
+		return;
+	}
+	fa->write(t, fa->ud);
+}
+
+void prompt_file(struct tui *t, const char *question, const char *initial, struct file_ask *fa)
+{
+	prompt_open(t, question, initial, file_done, fa);
 }

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "tui_internal.h"
 #include "zhishou/config.h"
@@ -32,7 +31,7 @@ struct report_view {
 	char tmpl[64];
 	char text[512];   /* the row text the filter matches */
 	struct templates templates;
-	char out_path[PATH_MAX];   /* the file w writes, while it asks before overwriting */
+	struct file_ask out;       /* the file w writes, while it asks for it */
 	enum report_format out_format;
 };
 
@@ -233,45 +232,25 @@ static void write_now(struct tui *t, struct report_view *v)
 	if (!v->loaded)
 		return;
 	struct zs_error err = { 0 };
-	if (report_write(&v->r, v->out_format, v->out_path, NULL, &err)) {
+	if (report_write(&v->r, v->out_format, v->out.path, NULL, &err)) {
 		tui_message(t, true, "%s", err.msg);
 		return;
 	}
 	char real[PATH_MAX];
-	tui_message(t, false, TR("已写入 %s", "Written: %s"), realpath(v->out_path, real) ? real : v->out_path);
+	tui_message(t, false, TR("已写入 %s", "Written: %s"), realpath(v->out.path, real) ? real : v->out.path);
 }
 
-static void overwrite_done(struct tui *t, void *ud, const char *answer)
+static void write_cb(struct tui *t, void *ud)
 {
 	struct report_view *v = ud;
-	if (answer && (!strcmp(answer, "y") || !strcmp(answer, "Y")))
-		write_now(t, v);
-	else
-		tui_message(t, false, "%s", TR("没有写入", "Nothing written"));
-}
-
-static void path_done(struct tui *t, void *ud, const char *answer)
-{
-	struct report_view *v = ud;
-	char *path = answer ? text_trim(strdup(answer)) : NULL;
-	if (!path || !*path) {
-		free(path);
-		return;
-	}
-	snprintf(v->out_path, sizeof v->out_path, "%s", path);
-	free(path);
-	if (!report_format_of_path(v->out_path, &v->out_format)) {
-		tui_message(t, true, "%s", TR("文件名要以 .xlsx、.csv、.md 或 .txt 结尾，如 统计表.xlsx；没有写入",
-					     "the file name must end in .xlsx, .csv, .md or .txt, e.g. report.xlsx; nothing written"));
-		return;
-	}
-	if (access(v->out_path, F_OK) == 0) {
-		char q[PATH_MAX + 64];
-		snprintf(q, sizeof q, TR("%s 已存在，覆盖吗？y/n ", "%s exists. Overwrite? y/n "), v->out_path);
-		prompt_confirm(t, q, overwrite_done, v);
-		return;
-	}
+	report_format_of_path(v->out.path, &v->out_format);
 	write_now(t, v);
+}
+
+static bool format_known(const char *path)
+{
+	enum report_format f;
+	return report_format_of_path(path, &f);
 }
 
 /* w: the table to a file, its format from the extension (as -o). */
@@ -279,8 +258,10 @@ static bool key_write(struct tui *t, void *self, int key)
 {
 	(void)key;
 	struct report_view *v = self;
-	prompt_open(t, TR("写到文件（.xlsx .csv .md .txt）：", "Write to file (.xlsx .csv .md .txt): "), TR("统计表.xlsx", "report.xlsx"),
-		    path_done, v);
+	v->out = (struct file_ask){ .ok = format_known, .write = write_cb, .ud = v,
+				    .bad = TR("文件名要以 .xlsx、.csv、.md 或 .txt 结尾，如 统计表.xlsx；没有写入",
+					      "the file name must end in .xlsx, .csv, .md or .txt, e.g. report.xlsx; nothing written") };
+	prompt_file(t, TR("写到文件（.xlsx .csv .md .txt）：", "Write to file (.xlsx .csv .md .txt): "), TR("统计表.xlsx", "report.xlsx"), &v->out);
 	return true;
 }
 

@@ -395,6 +395,15 @@ static bool key_unit(struct tui *t, void *self, int key)
 	return true;
 }
 
+/* R: the morning's summary of the gala's exposures, to the city. */
+static bool key_summary(struct tui *t, void *self, int key)
+{
+	(void)self;
+	(void)key;
+	upreport_open(t, 0);
+	return true;
+}
+
 static const struct key_binding review_keys[] = {
 	{ { '\r', '\n', TUI_FKEY(KEY_ENTER) }, "Enter", "详情", "details", "打开所选事项的详情", "open the selected item", ROLE_NONE, key_open },
 	{ { 'S' }, "S", "交班签字", "sign handover", "交班签字（在班人员、说明）", "sign the handover (names, note)", ROLE_OPERATOR, key_handover },
@@ -402,6 +411,7 @@ static const struct key_binding review_keys[] = {
 	{ { 'c' }, "c", "变化", "changed", "只看交接班以后有变化的事项（再按一次取消）", "only what changed since the last handover (again: all)", ROLE_NONE, key_narrow },
 	{ { 't' }, "t", "今晚", "tonight", "只看今晚（晚会开始以来）收到的事项（再按一次取消）", "only what came in tonight, since the gala began (again: all)", ROLE_NONE, key_narrow },
 	{ { 'u' }, "u", "单位", "unit", "只看一个单位的事项，从列表中选（值班室：未分派的；再按一次取消）", "only one unit's items, picked from a list (unassigned: no unit yet; again: all)", ROLE_NONE, key_unit },
+	{ { 'R' }, "R", "汇总上报", "summary", "向市局上报晚会曝光问题的汇总报告（先看，w 记下并写出）", "the gala's summary report to the city (preview; w records and writes it)", ROLE_NONE, key_summary },
 	{ { 'f' }, "f", "筛选", "filter", "筛选（单位、编号、标题）", "filter (unit, id, title)", ROLE_NONE, tui_list_key_filter },
 	{ { 27, 'q' }, "Esc/q", "返回", "back", "返回", "back", ROLE_NONE, tui_key_close },
 };

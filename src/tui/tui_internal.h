@@ -3,6 +3,7 @@
 #define ZHISHOU_TUI_INTERNAL_H
 
 #include <curses.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -285,6 +286,19 @@ void prompt_open(struct tui *t, const char *question, const char *initial, promp
 void prompt_open_lines(struct tui *t, const char *question, const char *initial, prompt_done_cb done, void *ud);
 /* A yes/no question answered by one key: y hands done "y"; n or Esc NULL. */
 void prompt_confirm(struct tui *t, const char *question, prompt_done_cb done, void *ud);
+/* A file to write: prompt_file asks for its name (initial offered); a
+ * name ok() refuses gets the message bad and nothing is written; an
+ * existing file is overwritten only after y; then write(t, ud) writes
+ * fa->path.  The caller keeps fa (in its view) while the questions are
+ * open: the statistics table's w and the progress report's w. */
+struct file_ask {
+	char path[PATH_MAX];
+	bool (*ok)(const char *path);
+	const char *bad;
+	void (*write)(struct tui *t, void *ud);
+	void *ud;
+};
+void prompt_file(struct tui *t, const char *question, const char *initial, struct file_ask *fa);
 /* Names picked from the night's people (tonight's roster, then members),
  * several marked with Tab, or typed whole: done gets them joined with 、
  * (NULL for Esc), as a prompt's answer. */
@@ -304,5 +318,7 @@ void report_view_open(struct tui *t);
 void search_view_open(struct tui *t);
 /* The credit desk's register page and an entity's card (register.c). */
 void register_view_open(struct tui *t);
+/* A progress report to the city: an exposure's next (id), or the gala's summary (0). */
+void upreport_open(struct tui *t, int64_t exposure_id);
 
 #endif
