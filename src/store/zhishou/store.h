@@ -122,6 +122,8 @@ int store_intake_each(struct store *st, const struct intake_filter *f,
  * or business USCC as value (never an empty one); newest first, at most
  * limit. */
 enum store_same { SAME_PHONE, SAME_SUBJECT, SAME_USCC };
+/* The intake holding this 12315 platform number (*id 0: none). */
+int store_intake_by_platform_no(struct store *st, const char *no, int64_t *id, struct zs_error *err);
 int store_intake_same(struct store *st, enum store_same key, const char *value, int64_t since, int64_t until,
 		      int limit, store_intake_cb cb, void *ud, struct zs_error *err);
 /* Bulk import: validated rows are staged in a TEMP table and moved into
