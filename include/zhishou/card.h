@@ -57,6 +57,7 @@ struct intake_card {
 	struct intake in;          /* caller and phone as this viewer may see them */
 	enum caller_shown caller;
 	char *recorder;            /* who logged it, by name */
+	char *platform_by;         /* who entered it into the 12315 platform, by name (NULL: nobody) */
 	struct timeline history;   /* oldest first */
 	unsigned may;
 };

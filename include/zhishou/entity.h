@@ -100,8 +100,8 @@ struct entity_search_result {
 typedef int (*entity_cb)(const struct entity *e, void *ud);
 
 /* Ranked: exact name, name prefix, name contains, former name, then
- * person, address and scope; then by name.  ZS_EINPUT for an unusable
- * query or an unknown unit. */
+ * person, address and scope; then by name.  A USCC or its prefix lists in
+ * code order.  ZS_EINPUT for an unusable query or an unknown unit. */
 int entity_search(struct zs_ctx *c, const struct entity_query *q, entity_cb cb, void *ud,
 		  struct entity_search_result *res, struct zs_error *err);
 

@@ -22,6 +22,8 @@ struct export_params {
 	FILE *fp;
 	int64_t since, until;      /* received in [since, until) */
 	bool with_pii;
+	bool not_on_platform;      /* only what the rule says is still to enter (platform.h) */
+	bool platform_order;       /* the 12315 platform's field order instead of the log's */
 };
 
 /* *rows gets the number of intakes written. */

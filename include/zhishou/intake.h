@@ -56,9 +56,10 @@ int intake_saved_draft(struct zs_ctx *c, const char *token, int64_t *id, struct 
  * (here or before); reopening clears it.  odr: hand the complaint to its
  * business through ODR (its USCC, or its name if exactly one register
  * entity has it, must be an ODR enterprise): handling transfer, status
- * transferred, the business the handling party, a signed note. */
+ * transferred, the business the handling party, a signed note.
+ * platform_no: its number on the 12315 platform (platform_set). */
 struct intake_change {
-	const char *status, *transfer, *note, *recovered, *exposure, *duplicate_of, *outcome;
+	const char *status, *transfer, *note, *recovered, *exposure, *duplicate_of, *outcome, *platform_no;
 	bool odr;
 };
 int intake_update(struct zs_ctx *c, int64_t id, const struct intake_change *ch, struct zs_error *err);

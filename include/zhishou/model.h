@@ -44,6 +44,9 @@ struct intake {
 	char *outcome;            /* a closed complaint's 调解结果: "" agreed no-agreement */
 	char *odr_uscc;           /* handed to this business through ODR ("" if not) */
 	char *odr_name;           /* read side: its name in the register ("" if not there) */
+	char *platform_no;        /* its number on the 12315 platform ("" not yet entered) */
+	char *platform_by;        /* the member (login) who entered it there */
+	int64_t platform_at;      /* when (0: not yet) */
 	bool confidential;        /* a tip whose tip-giver only the recorder and admins see */
 	int64_t created_at, updated_at;
 };
@@ -143,6 +146,9 @@ struct intake_filter {
 	/* Naming one business: its USCC, or its name where the intake gives no
 	 * USCC (business_name may be NULL: by the code alone); NULL: any. */
 	const char *business_uscc, *business_name;
+	/* Not yet entered into the 12315 platform though the rule asks for it
+	 * (core platform_pending; the store only narrows to platform_no ''). */
+	bool not_on_platform;
 	int limit;                            /* 0: no limit (exports) */
 };
 

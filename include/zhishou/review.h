@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include "zhishou/ctx.h"
 #include "zhishou/model.h"
+#include "zhishou/platform.h"
 
 struct review_item {
 	bool exposure;         /* else an intake */
@@ -42,6 +43,10 @@ struct review {
 	struct handover last;       /* the last handover (id 0: none) */
 	int64_t now;
 	bool nothing_to_compare;    /* "changed" asked before any handover: everything kept */
+	/* The night's items (since the gala began, as the board counts) not
+	 * yet on the 12315 platform, by the desk that took them; the filters
+	 * leave it whole. */
+	struct platform_backlog platform;
 };
 
 int review_build(struct zs_ctx *c, struct review *out, struct zs_error *err);

@@ -11,7 +11,7 @@
 
 struct export_opts {
 	const char *format, *output, *from, *until;
-	bool with_pii;
+	bool with_pii, not_on_platform, platform_order;
 };
 
 static int opt_cb(int opt, const char *arg, void *ud)
@@ -23,6 +23,8 @@ static int opt_cb(int opt, const char *arg, void *ud)
 	case 'F': o->from = arg; break;
 	case 'U': o->until = arg; break;
 	case 'P': o->with_pii = true; break;
+	case 'N': o->not_on_platform = true; break;
+	case 'O': o->platform_order = true; break;
 	}
 	return 0;
 }
@@ -36,7 +38,8 @@ static bool ends_with(const char *s, const char *suffix)
 static const struct option exec_opts[] = {
 	{ "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' },
 	{ "from", required_argument, NULL, 'F' }, { "until", required_argument, NULL, 'U' },
-	{ "with-pii", no_argument, NULL, 'P' }, { NULL, 0, NULL, 0 },
+	{ "with-pii", no_argument, NULL, 'P' }, { "not-on-platform", no_argument, NULL, 'N' },
+	{ "platform-order", no_argument, NULL, 'O' }, { NULL, 0, NULL, 0 },
 };
 static int exec(struct cli *cli, int argc, char **argv)
 {
@@ -45,7 +48,8 @@ static int exec(struct cli *cli, int argc, char **argv)
 	int first, r = cli_options(cmd, argc, argv, exec_opts, opt_cb, &o, &first);
 	if (r)
 		return r;
-	struct export_params p = { .format = EXPORT_CSV, .path = o.output, .fp = stdout, .with_pii = o.with_pii };
+	struct export_params p = { .format = EXPORT_CSV, .path = o.output, .fp = stdout, .with_pii = o.with_pii,
+				   .not_on_platform = o.not_on_platform, .platform_order = o.platform_order };
 	if (o.format) {
 		if (!strcmp(o.format, "xlsx"))
 			p.format = EXPORT_XLSX;
@@ -81,7 +85,8 @@ static int exec(struct cli *cli, int argc, char **argv)
 
 const struct cmd_entry cmd_log_export_entry = {
 	.name = "log export",
-	.usage = "[--format xlsx|csv] [-o FILE] [--from TIME] [--until TIME] [--with-pii]",
+	.usage = "[--format xlsx|csv] [-o FILE] [--from TIME] [--until TIME] [--with-pii] [--not-on-platform] "
+		"[--platform-order]",
 	.help_zh = "导出登记（默认为本次晚会以来）；来电人姓名和号码遮蔽，--with-pii 才导出全文并记入审计",
 	.help_en = "export intakes (default: since the gala began); callers' names and phones masked unless --with-pii, "
 		"which is audited",
@@ -96,6 +101,10 @@ const struct cmd_entry cmd_log_export_entry = {
 		  "received up to this time (default: now)" },
 		{ "with-pii", "导出来电人姓名和号码全文（记入审计）",
 		  "callers' names and numbers in full (audited)" },
+		{ "not-on-platform", "只导出应录入而尚未录入12315平台的",
+		  "only those still to be entered into the 12315 platform" },
+		{ "platform-order", "按12315平台投诉登记的填写顺序排列各列（投诉人、联系电话、被投诉主体、统一社会信用代码、地址…）",
+		  "columns in the 12315 platform's entry order (complainant, phone, business, USCC, address …)" },
 		{ NULL, NULL, NULL },
 	},
 };

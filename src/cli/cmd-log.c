@@ -9,6 +9,7 @@
 #include "zhishou/fields.h"
 #include "zhishou/i18n.h"
 #include "zhishou/intake.h"
+#include "zhishou/platform.h"
 #include "zhishou/search.h"
 #include "zhishou/timeutil.h"
 #include "zhishou/validate.h"
@@ -19,7 +20,7 @@ struct log_opts {
 	struct intake_input in;
 	struct intake_change ch;
 	enum out_format fmt;
-	bool unresolved;
+	bool unresolved, not_on_platform;
 	const char *channel, *kind, *status, *exposure, *since, *until, *search, *limit, *before;
 };
 
@@ -47,6 +48,8 @@ static int opt_cb(int opt, const char *arg, void *ud)
 	case 'R': o->ch.recovered = arg; break;
 	case 'D': o->ch.duplicate_of = arg; break;
 	case 'U': o->unresolved = true; break;
+	case 'P': o->ch.platform_no = arg; break;
+	case 'Q': o->not_on_platform = true; break;
 	case 'b': o->since = arg; break;
 	case 'B': o->until = arg; break;
 	case 'q': o->search = arg; break;
@@ -185,7 +188,8 @@ static const struct option list_exec_opts[] = {
 	{ "exposure", required_argument, NULL, 'e' }, { "since", required_argument, NULL, 'b' },
 	{ "until", required_argument, NULL, 'B' }, { "search", required_argument, NULL, 'q' },
 	{ "limit", required_argument, NULL, 'l' }, { "before", required_argument, NULL, 'K' },
-	{ "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 },
+	{ "not-on-platform", no_argument, NULL, 'Q' }, { "format", required_argument, NULL, 'f' },
+	{ NULL, 0, NULL, 0 },
 };
 static int list_exec(struct cli *cli, int argc, char **argv)
 {
@@ -195,7 +199,7 @@ static int list_exec(struct cli *cli, int argc, char **argv)
 		return r;
 	struct zs_ctx *c = cli_ctx(cli);
 	struct zs_error err = { 0 };
-	struct intake_filter f = { .unresolved = o.unresolved, .limit = 50 };
+	struct intake_filter f = { .unresolved = o.unresolved, .not_on_platform = o.not_on_platform, .limit = 50 };
 	struct search_query q = { 0 };
 	int rc = 0;
 	if (o.channel && field_code(o.channel, &vocab_channel, &f.channel, &err))
@@ -300,6 +304,7 @@ static int show_exec(struct cli *cli, int argc, char **argv)
 	snprintf(buf, sizeof buf, "%lld.%02lld", (long long)(i->recovered_fen / 100), (long long)(i->recovered_fen % 100));
 	field_line(TR("挽回损失（元）", "recovered (yuan)"), buf);
 	field_line(TR("登记人", "logged by"), card.recorder);
+	field_line(TR("12315平台编号", "12315 platform no"), platform_line(i, card.platform_by, buf, sizeof buf));
 	field_line(TR("内容摘要", "summary"), i->summary);
 	field_line(TR("备注", "notes"), i->notes);
 	out_line(stdout, TR("经过：", "history:"));
@@ -318,7 +323,7 @@ static const struct option update_exec_opts[] = {
 	{ "odr", no_argument, NULL, 'o' }, { "outcome", required_argument, NULL, 'O' },
 	{ "note", required_argument, NULL, 'N' }, { "recovered", required_argument, NULL, 'R' },
 	{ "exposure", required_argument, NULL, 'e' }, { "duplicate-of", required_argument, NULL, 'D' },
-	{ NULL, 0, NULL, 0 },
+	{ "platform-no", required_argument, NULL, 'P' }, { NULL, 0, NULL, 0 },
 };
 static int update_exec(struct cli *cli, int argc, char **argv)
 {
@@ -328,15 +333,30 @@ static int update_exec(struct cli *cli, int argc, char **argv)
 		return r;
 	struct zs_error err = { 0 };
 	int64_t id;
-	if (field_id(argv[first], FIELD("登记编号", "intake id"), &id, &err) ||
-	    intake_update(cli_ctx(cli), id, &o.ch, &err))
-		return cli_error(&err);
 	struct intake i;
+	char was[64] = "";
+	if (field_id(argv[first], FIELD("登记编号", "intake id"), &id, &err))
+		return cli_error(&err);
+	/* The number it had, to say when one replaced another. */
+	if (o.ch.platform_no && intake_read(cli_ctx(cli), id, &i, &err) == ZS_OK) {
+		snprintf(was, sizeof was, "%s", i.platform_no);
+		intake_clear(&i);
+	}
+	if (intake_update(cli_ctx(cli), id, &o.ch, &err))
+		return cli_error(&err);
 	if (intake_read(cli_ctx(cli), id, &i, &err) == ZS_OK) {
 		char line[256];
 		snprintf(line, sizeof line, TR("已更新 #%lld：%s", "updated #%lld: %s"), (long long)id,
 			 vocab_label(&vocab_status, i.status));
 		out_line(stdout, line);
+		if (o.ch.platform_no) {
+			if (*was && strcmp(was, i.platform_no))
+				snprintf(line, sizeof line, TR("12315平台编号由 %s 改为 %s（已记入审计）",
+							       "12315 platform number changed from %s to %s (audited)"), was, i.platform_no);
+			else
+				snprintf(line, sizeof line, TR("12315平台编号：%s", "12315 platform number: %s"), i.platform_no);
+			out_line(stdout, line);
+		}
 		/* Closed without saying how mediation ended: allowed, and said. */
 		if (o.ch.status && !strcmp(i.status, "closed") && !strcmp(i.kind, "complaint") && !*i.outcome) {
 			snprintf(line, sizeof line, TR("未填调解结果：zhishou log update %lld --outcome 达成协议（或 未达成协议）",
@@ -397,8 +417,8 @@ const struct cmd_entry cmd_log_import_entry = {
 };
 const struct cmd_entry cmd_log_list_entry = {
 	.name = "log list",
-	.usage = "[--unresolved] [--channel C] [--kind K] [--status S] [--exposure ID] [--since TIME] [--until TIME] "
-		"[--search Q] [--limit N] [--before ID] [--format table|tsv|csv|json]",
+	.usage = "[--unresolved] [--not-on-platform] [--channel C] [--kind K] [--status S] [--exposure ID] [--since TIME] "
+		"[--until TIME] [--search Q] [--limit N] [--before ID] [--format table|tsv|csv|json]",
 	.help_zh = "列出登记，最新的在前（默认 50 件；--before 翻页）",
 	.help_en = "list intakes, newest first (50 by default; --before pages)",
 	.flags = CMD_READONLY,
@@ -408,6 +428,9 @@ const struct cmd_entry cmd_log_list_entry = {
 	.about = (const struct cmd_about[]){
 		{ "unresolved", "只列未办结的",
 		  "only those not yet closed" },
+		{ "not-on-platform", "只列应录入而尚未录入12315平台的（不含12315平台来件、重复件和当场答复的咨询）",
+		  "only those still to be entered into the 12315 platform (not items from the platform, duplicates "
+		  "or inquiries answered on the spot)" },
 		{ "channel", "只列这个渠道的",
 		  "only from this channel" },
 		{ "kind", "只列这一类",
@@ -440,9 +463,10 @@ const struct cmd_entry cmd_log_show_entry = {
 const struct cmd_entry cmd_log_update_entry = {
 	.name = "log update",
 	.usage = "ID [--status S] [--outcome O] [--transfer UNIT | --odr] [--note T] [--recovered YUAN] [--exposure ID] "
-		"[--duplicate-of ID]",
-	.help_zh = "修改登记：状态、调解结果、转办、经ODR转交经营者、备注、挽回损失、关联曝光、标记重复件",
-	.help_en = "change an intake: status, mediation outcome, transfer, ODR hand-over, note, money recovered, exposure link, duplicate",
+		"[--duplicate-of ID] [--platform-no NO]",
+	.help_zh = "修改登记：状态、调解结果、转办、经ODR转交经营者、备注、挽回损失、关联曝光、标记重复件、12315平台编号",
+	.help_en = "change an intake: status, mediation outcome, transfer, ODR hand-over, note, money recovered, exposure link, "
+		"duplicate, 12315 platform number",
 	.exec = update_exec,
 	.opts = update_exec_opts,
 	.args_min = 1, .args_max = 1, .arg_zh = "一个登记编号", .arg_en = "one intake id",
@@ -467,6 +491,10 @@ const struct cmd_entry cmd_log_update_entry = {
 		  "link to this exposure (0: unlink)" },
 		{ "duplicate-of", "标记为这件登记的重复件",
 		  "mark as a duplicate of this intake" },
+		{ "platform-no", "已录入12315平台：平台上的编号（6-32 位字母、数字或 -），记下录入人和时间；"
+		  "别的登记已有这个编号则拒绝；给新编号则替换旧的（审计记下新旧）",
+		  "entered into the 12315 platform: its number there (6-32 letters, digits or '-'), recorded with who and when; "
+		  "refused if another intake has it; a new number replaces the old (the audit keeps both)" },
 		{ NULL, NULL, NULL },
 	},
 };

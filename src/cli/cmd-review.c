@@ -83,7 +83,42 @@ static const char *md_cell(const char *s, char *buf, size_t n)
 	return buf;
 }
 
-static int print_text(const struct review *rv, bool md, const struct config *cfg)
+/* The night's items not yet on the 12315 platform, by the desk that took them. */
+static void print_platform(const struct platform_backlog *pb, bool md)
+{
+	char line[1024], t[40], title[512];
+	out_line(stdout, "");
+	snprintf(line, sizeof line, md ? TR("## 未录入12315平台（%zu 件）", "## Not yet on the 12315 platform (%zu)")
+				       : TR("【未录入12315平台】%zu 件", "[Not yet on the 12315 platform] %zu"), pb->n);
+	out_line(stdout, line);
+	if (!pb->n) {
+		out_line(stdout, TR("今晚应录入的都已录入。", "Everything tonight that must be entered is entered."));
+		return;
+	}
+	out_line(stdout, TR("录入后记下编号：zhishou log update ID --platform-no 平台编号",
+			    "once entered, record the number: zhishou log update ID --platform-no NO"));
+	const char *desk = NULL;
+	for (size_t k = 0; k < pb->n; k++) {
+		const struct platform_item *it = &pb->items[k];
+		if (!desk || strcmp(desk, it->desk)) {
+			desk = it->desk;
+			size_t n = 0;
+			for (size_t j = k; j < pb->n && !strcmp(pb->items[j].desk, desk); j++)
+				n++;
+			snprintf(line, sizeof line, md ? TR("- **%s**：%zu 件", "- **%s**: %zu") : TR("  〔%s〕%zu 件", "  [%s] %zu"),
+				 md ? md_cell(desk, title, sizeof title) : desk, n);
+			out_line(stdout, line);
+		}
+		snprintf(line, sizeof line, md ? "  - #%lld %s %s %s %s" : "    #%lld %s %s %s %s", (long long)it->id,
+			 time_format(it->received_at, TIME_SHORT, t, sizeof t), vocab_label(&vocab_kind, it->kind),
+			 vocab_label(&vocab_channel, it->channel), md ? md_cell(it->title, title, sizeof title) : it->title);
+		out_line(stdout, line);
+	}
+}
+
+/* narrowed: --changed, --tonight or --unit; the 12315 platform's list is
+ * the whole night's and is left out of a narrowed review. */
+static int print_text(const struct review *rv, bool md, bool narrowed, const struct config *cfg)
 {
 	char line[2048], now[40], due[256], last[40];
 	snprintf(line, sizeof line, md ? TR("# 值班回顾  %s", "# Review  %s") : TR("值班回顾  %s", "Review  %s"),
@@ -101,6 +136,12 @@ static int print_text(const struct review *rv, bool md, const struct config *cfg
 		    "Open: %zu intakes, %zu exposures; %zu overdue; %zu changed since the last handover (marked ●)"),
 		 rv->intakes, rv->exposures, rv->overdue, rv->changed);
 	out_line(stdout, line);
+	if (!narrowed) {
+		snprintf(line, sizeof line, TR("今晚尚未录入12315平台：%zu 件（%zu 个岗位，见文末）",
+					       "Not yet on the 12315 platform tonight: %zu (%zu desks, listed at the end)"),
+			 rv->platform.n, rv->platform.desks);
+		out_line(stdout, line);
+	}
 	snprintf(line, sizeof line, TR("时限依据：%s：受理 %d 个工作日，举报核查 %d 个，调解 %d 个",
 				       "Time limits: %s: accept %d working days, tip check %d, mediation %d"),
 		 cfg->rules_source, cfg->accept_workdays, cfg->tip_check_workdays, cfg->mediation_workdays);
@@ -139,6 +180,8 @@ static int print_text(const struct review *rv, bool md, const struct config *cfg
 		out_line(stdout, "");
 		out_line(stdout, TR("没有未办结的事项。", "Nothing is open."));
 	}
+	if (!narrowed)
+		print_platform(&rv->platform, md);
 	return 0;
 }
 
@@ -167,6 +210,14 @@ static int print_json(const struct review *rv)
 				      (json_int_t)rv->exposures, "overdue", (json_int_t)rv->overdue, "changed",
 				      (json_int_t)rv->changed));
 	json_object_set_new(root, "nothing_to_compare", json_boolean(rv->nothing_to_compare));
+	json_t *pl = json_array();
+	for (size_t k = 0; k < rv->platform.n; k++) {
+		const struct platform_item *it = &rv->platform.items[k];
+		json_array_append_new(pl, json_pack("{s:I, s:s, s:s, s:s, s:s, s:o}", "id", (json_int_t)it->id, "desk",
+						    it->desk, "kind", it->kind, "channel", it->channel, "title", it->title,
+						    "received_at", time_or_null(it->received_at)));
+	}
+	json_object_set_new(root, "not_on_platform", pl);
 	/* The head, then one item at a time: a review of tens of thousands of
 	 * open items must not become one tree in memory. */
 	json_object_set_new(root, "items", json_array());
@@ -213,7 +264,7 @@ static int exec(struct cli *cli, int argc, char **argv)
 		review_clear(&rv);
 		return cli_error(&err);
 	}
-	r = o.fmt == R_JSON ? print_json(&rv) : print_text(&rv, o.fmt == R_MD, &cli->cfg);
+	r = o.fmt == R_JSON ? print_json(&rv) : print_text(&rv, o.fmt == R_MD, o.filter.changed || o.filter.tonight || o.filter.unit, &cli->cfg);
 	review_clear(&rv);
 	return r;
 }

@@ -36,6 +36,8 @@ static const struct out_col cols[] = {
 	{ "text", "内容", "text", 40, false },
 	/* JSON only: a closed complaint's mediation outcome (code, "" if none). */
 	{ "outcome", "调解结果", "outcome", 0, false },
+	/* JSON only: an intake's 12315 platform number ("" not yet entered). */
+	{ "platform_no", "12315平台编号", "platform no", 0, false },
 };
 
 struct sctx {
@@ -58,6 +60,8 @@ static int hit_cb(const struct search_hit *h, void *ud)
 	out_str(s->out, h->text);
 	if (s->json)
 		out_str(s->out, !h->is_exposure && h->intake && h->intake->outcome ? h->intake->outcome : "");
+	if (s->json)
+		out_str(s->out, !h->is_exposure && h->intake && h->intake->platform_no ? h->intake->platform_no : "");
 	out_end_row(s->out);
 	return 0;
 }
@@ -84,7 +88,7 @@ static int exec(struct cli *cli, int argc, char **argv)
 	int64_t limit = 50;
 	if (o.limit && field_count(o.limit, FIELD("--limit", "--limit"), 100000, &limit, &err))
 		return cli_error(&err);
-	struct sctx s = { out_new(stdout, o.fmt, cols, o.fmt == OUT_JSON ? 7 : 6), o.fmt == OUT_JSON };
+	struct sctx s = { out_new(stdout, o.fmt, cols, o.fmt == OUT_JSON ? 8 : 6), o.fmt == OUT_JSON };
 	struct search_result res;
 	struct search_request rq = { .text = q, .phone_tail = o.phone, .limit = (int)limit };
 	r = search_find(cli_ctx(cli), &rq, hit_cb, &s, &res, &err);

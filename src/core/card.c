@@ -252,6 +252,13 @@ static int intake_history_cb(const struct audit_row *a, void *ud)
 		else
 			say(&w, "%s", TR("调解结果清除", "outcome cleared"));
 	}
+	if (json_object_get(ao, "platform_no")) {
+		const char *was = jstr(bo, "platform_no"), *now = jstr(ao, "platform_no");
+		if (*was)
+			say(&w, TR("12315平台编号由 %s 改为 %s", "12315 platform number changed from %s to %s"), was, now);
+		else
+			say(&w, TR("录入12315平台，编号 %s", "entered into the 12315 platform as %s"), now);
+	}
 	if (json_object_get(ao, "notes")) {
 		if (!w.n)
 			kind = TL_NOTE;
@@ -296,6 +303,7 @@ int intake_card_build(struct zs_ctx *c, int64_t id, bool record_view, struct int
 	struct intake_build b = { .c = c, .card = card };
 	r = store_member_each(c->st, names_cb, &b.names, err);
 	card->recorder = who(&b.names, card->in.created_by);
+	card->platform_by = *card->in.platform_by ? who(&b.names, card->in.platform_by) : NULL;
 	if (!r)
 		r = store_audit_each(c->st, "intake", id, 0, 0, intake_history_cb, &b, err);
 	if (!r && b.rc)
@@ -314,6 +322,7 @@ void intake_card_clear(struct intake_card *card)
 {
 	intake_clear(&card->in);
 	free(card->recorder);
+	free(card->platform_by);
 	tl_free(&card->history);
 	memset(card, 0, sizeof *card);
 }
@@ -366,6 +375,9 @@ char *intake_card_json(const struct intake_card *card)
 							 ? json_string(card->in.exposure_title)
 							 : json_null());
 	json_object_set_new(o, "recorded_by", json_string(card->recorder ? card->recorder : ""));
+	json_object_set_new(o, "platform_by", json_string(card->platform_by ? card->platform_by : ""));
+	json_object_set_new(o, "platform_at", card->in.platform_at ? json_string(time_format(card->in.platform_at, TIME_ISO, iso, sizeof iso))
+								  : json_null());
 	json_object_set_new(o, "created_at", json_string(time_format(card->in.created_at, TIME_ISO, iso, sizeof iso)));
 	json_object_set_new(o, "history", timeline_json(&card->history));
 	return dump_and_free(o);

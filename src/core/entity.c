@@ -1,6 +1,7 @@
 /* The market-entity register: import (one snapshot, all or nothing) and
  * lookup.  The store keeps it (store/entity.c); this file decides what a
  * row must hold and how a query is read. */
+#include <ctype.h>
 #include <jansson.h>
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -461,12 +462,51 @@ struct local_gather {
 	bool oom;
 };
 
-static bool already(const struct entity_locals *l, const char *uscc)
+/* An entity's code and where it was found (its place in the list). */
+struct local_key {
+	const char *uscc;
+	size_t i;
+};
+
+static int local_key_cmp(const void *a, const void *b)
 {
+	const struct local_key *x = a, *y = b;
+	int c = strcmp(x->uscc, y->uscc);
+	return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/* Each entity once, the first finding of it kept (a company's before a
+ * keyword's, as they were searched): sorted by code, then by place, so a
+ * keyword matching tens of thousands costs n log n, not n² comparisons. */
+static int local_dedup(struct entity_locals *l)
+{
+	if (l->n < 2)
+		return ZS_OK;
+	struct local_key *k = malloc(l->n * sizeof *k);
+	bool *drop = calloc(l->n, sizeof *drop);
+	if (!k || !drop) {
+		free(k);
+		free(drop);
+		return ZS_EFAIL;
+	}
 	for (size_t i = 0; i < l->n; i++)
-		if (!strcmp(l->v[i].e.uscc, uscc))
-			return true;
-	return false;
+		k[i] = (struct local_key){ l->v[i].e.uscc, i };
+	qsort(k, l->n, sizeof *k, local_key_cmp);
+	for (size_t j = 1; j < l->n; j++)
+		drop[k[j].i] = !strcmp(k[j].uscc, k[j - 1].uscc);
+	size_t m = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		if (drop[i]) {
+			entity_clear(&l->v[i].e);
+			free(l->v[i].term);
+		} else {
+			l->v[m++] = l->v[i];
+		}
+	}
+	l->n = m;
+	free(k);
+	free(drop);
+	return ZS_OK;
 }
 
 static int local_cb(const struct entity *e, void *ud)
@@ -476,7 +516,7 @@ static int local_cb(const struct entity *e, void *ud)
 	 * name: ranks 0-3.  A keyword: in the name or, through --scope's
 	 * search, in 经营范围 (the address or a person naming it is chance). */
 	bool hit = g->by_company ? e->rank <= 3 : (strstr(e->name, g->term) || strstr(e->scope, g->term));
-	if (!hit || already(g->out, e->uscc))
+	if (!hit)   /* found again by another term: local_dedup */
 		return 0;
 	struct entity_local *v = realloc(g->out->v, (g->out->n + 1) * sizeof *v);
 	if (!v) {
@@ -554,6 +594,8 @@ int entity_local_find(struct zs_ctx *c, int64_t exposure_id, struct entity_local
 	if (!r)
 		r = local_terms(c, e.keywords, false, out, err);
 	exposure_clear(&e);
+	if (!r && local_dedup(out))
+		r = zs_fail(err, ZS_EFAIL, "out of memory");
 	if (r) {
 		entity_locals_clear(out);
 		return r;
@@ -614,7 +656,9 @@ static char *like_of(const char *t, bool lead)
 
 struct lookup {
 	struct search_query words, scope;
-	char *fts, *prefix, *contains, *name;
+	char *prefix, *contains, *name;
+	char *gram_words, *gram_scope;            /* entity_gram's expressions */
+	char *word_like[STORE_ENTITY_WORDS], *scope_like;
 	char code[32];
 };
 
@@ -622,26 +666,67 @@ static void lookup_free(struct lookup *l)
 {
 	search_free(&l->words);
 	search_free(&l->scope);
-	free(l->fts);
 	free(l->prefix);
 	free(l->contains);
 	free(l->name);
+	free(l->gram_words);
+	free(l->gram_scope);
+	for (int k = 0; k < STORE_ENTITY_WORDS; k++)
+		free(l->word_like[k]);
+	free(l->scope_like);
 }
 
-/* The words' MATCH limited to the columns they search, and the scope
- * word's to 经营范围: one FTS5 expression. */
-static int build_fts(struct lookup *l, struct zs_error *err)
+/* One run of a term for entity_gram (migration 009), appended to *out:
+ * its character pairs, each one token ("瑞禾餐饮": "瑞禾" AND "禾餐" AND
+ * "餐饮"), or a lone character as a token prefix ("禾"*).  Every row that
+ * holds the run holds these tokens (the index only narrows: LIKE decides). */
+static int gram_run(const char *run, size_t len, FILE *out)
 {
-	const char *w = l->words.fts, *s = l->scope.fts;
-	if (!w && !s)
-		return ZS_OK;
-	int n = asprintf(&l->fts, "%s%s%s%s%s%s%s", w ? "{name former_names person address} : (" : "", w ? w : "",
-			 w ? ")" : "", w && s ? " AND " : "", s ? "scope : (" : "", s ? s : "", s ? ")" : "");
-	if (n < 0) {
-		l->fts = NULL;
-		return zs_fail(err, ZS_EFAIL, "out of memory");
+	size_t a = 0, b;
+	uint32_t cp;
+	a = text_decode(run, len, &cp);
+	if (a >= len)
+		return fprintf(out, "%s\"%.*s\"*", ftell(out) ? " AND " : "", (int)len, run) < 0;
+	for (size_t i = 0; i + a < len; i += a, a = b) {
+		b = text_decode(run + i + a, len - i - a, &cp);
+		if (fprintf(out, "%s\"%.*s\"", ftell(out) ? " AND " : "", (int)(a + b), run + i) < 0)
+			return 1;
 	}
-	return ZS_OK;
+	return 0;
+}
+
+/* q's terms as one entity_gram expression (every term required).  The
+ * ascii tokenizer splits at ASCII spaces and punctuation: a term is taken
+ * as its runs between them ("A&B" as "A" and "B").  NULL when no term has
+ * a run (or out of memory: the index only narrows). */
+static char *gram_expr(const struct search_query *q)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *out = open_memstream(&buf, &n);
+	if (!out)
+		return NULL;
+	bool bad = false;
+	for (int i = 0; i < q->nterms && !bad; i++) {
+		const char *t = q->terms[i];
+		while (*t && !bad) {
+			size_t skip = 0, len = 0;
+			while (t[skip] && (unsigned char)t[skip] < 0x80 && !isalnum((unsigned char)t[skip]))
+				skip++;
+			t += skip;
+			while (t[len] && ((unsigned char)t[len] >= 0x80 || isalnum((unsigned char)t[len])))
+				len++;
+			if (len)
+				bad = gram_run(t, len, out);
+			t += len;
+		}
+	}
+	bad = ferror(out) || bad;
+	if (fclose(out) || bad || !n) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
 }
 
 static int build_filter(struct lookup *l, const struct entity_query *q, struct entity_filter *f,
@@ -655,8 +740,10 @@ static int build_filter(struct lookup *l, const struct entity_query *q, struct e
 	} else if (text) {
 		if ((r = search_parse(q->text, &l->words, err)))
 			return r;
-		for (int k = 0; k < STORE_ENTITY_SHORT; k++)
-			f->like[k] = l->words.like[k];
+		for (int k = 0; k < l->words.nterms && k < STORE_ENTITY_WORDS; k++)
+			if (!(f->word_like[k] = l->word_like[k] = like_of(l->words.terms[k], true)))
+				return zs_fail(err, ZS_EFAIL, "out of memory");
+		f->gram_words = l->gram_words = gram_expr(&l->words);
 		/* The whole query as one name ranks the rows. */
 		if ((r = field_text(q->text, FIELD("搜索词", "search terms"), 200, false, true, &l->name, err)))
 			return r;
@@ -671,14 +758,13 @@ static int build_filter(struct lookup *l, const struct entity_query *q, struct e
 			return r;
 		if (l->scope.nterms != 1)
 			return zs_fail(err, ZS_EINPUT, TR("--scope 只能给一个词", "--scope takes one word"));
-		f->scope_like = l->scope.like[0];
+		f->gram_scope = l->gram_scope = gram_expr(&l->scope);
+		if (!(f->scope_like = l->scope_like = like_of(l->scope.terms[0], true)))
+			return zs_fail(err, ZS_EFAIL, "out of memory");
 	}
 	if (!text && !q->scope)
 		return zs_fail(err, ZS_EINPUT, TR("需要要找的名称、代码、人名、地址，或 --scope 经营范围里的词",
 						  "needs a name, code, person or address to find, or --scope WORD"));
-	if ((r = build_fts(l, err)))
-		return r;
-	f->fts = l->fts;
 	return ZS_OK;
 }
 

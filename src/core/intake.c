@@ -10,6 +10,7 @@
 #include "zhishou/i18n.h"
 #include "zhishou/pick.h"
 #include "zhishou/intake.h"
+#include "zhishou/platform.h"
 #include "zhishou/rules.h"
 #include "zhishou/store.h"
 #include "zhishou/store_entity.h"
@@ -371,6 +372,7 @@ char *intake_json(const struct intake *i, bool mask)
 	json_object_set_new(o, "recovered_fen", json_integer(i->recovered_fen));
 	json_object_set_new(o, "outcome", json_string(i->outcome ? i->outcome : ""));
 	json_object_set_new(o, "odr_uscc", json_string(i->odr_uscc ? i->odr_uscc : ""));
+	json_object_set_new(o, "platform_no", json_string(i->platform_no ? i->platform_no : ""));
 	json_object_set_new(o, "notes", json_string(i->notes));
 	json_object_set_new(o, "confidential", json_boolean(i->confidential));
 	char *s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII * 0);
@@ -739,6 +741,9 @@ static int apply_change(struct zs_ctx *c, struct intake *i, const struct intake_
 			i->exposure_id = eid;
 		}
 	}
+	/* "" too: platform_set says the number is empty. */
+	if (ch->platform_no && (r = platform_set(c, i, ch->platform_no, err)))
+		return r;
 	if (given(ch->note)) {
 		char *note = NULL;
 		if ((r = field_text(ch->note, FIELD("备注", "note"), INTAKE_MAX_NOTE, true, true, &note, err)))
@@ -757,9 +762,9 @@ int intake_update(struct zs_ctx *c, int64_t id, const struct intake_change *ch, 
 	if (rr_)
 		return rr_;
 	if (!given(ch->status) && !given(ch->transfer) && !given(ch->note) && !given(ch->recovered) &&
-	    !given(ch->exposure) && !given(ch->duplicate_of) && !given(ch->outcome) && !ch->odr)
-		return zs_fail(err, ZS_EINPUT, TR("没有要修改的内容（--status、--transfer、--odr、--outcome、--note、--recovered、--exposure、--duplicate-of）",
-						  "nothing to change (--status, --transfer, --odr, --outcome, --note, --recovered, --exposure, --duplicate-of)"));
+	    !given(ch->exposure) && !given(ch->duplicate_of) && !given(ch->outcome) && !ch->odr && !ch->platform_no)
+		return zs_fail(err, ZS_EINPUT, TR("没有要修改的内容（--status、--transfer、--odr、--outcome、--note、--recovered、--exposure、--duplicate-of、--platform-no）",
+						  "nothing to change (--status, --transfer, --odr, --outcome, --note, --recovered, --exposure, --duplicate-of, --platform-no)"));
 	if (given(ch->transfer) && ch->odr)
 		return zs_fail(err, ZS_EINPUT, TR("--transfer（转办给承办单位）和 --odr（经ODR转交经营者）只能选一个",
 						  "--transfer (to a unit) and --odr (to the business through ODR) exclude each other"));
@@ -795,6 +800,8 @@ int intake_update(struct zs_ctx *c, int64_t id, const struct intake_change *ch, 
 		diff_int(&d, "recovered_fen", before.recovered_fen, after.recovered_fen);
 		diff_int(&d, "exposure_id", before.exposure_id, after.exposure_id);
 		diff_str(&d, "notes", before.notes, after.notes);
+		/* Old and new number both kept: a number changed is on the record. */
+		diff_str(&d, "platform_no", before.platform_no, after.platform_no);
 		/* Nothing changed (the same transfer twice): no write, no audit row. */
 		if (!*d.fields) {
 			json_decref(d.before);

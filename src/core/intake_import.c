@@ -36,11 +36,14 @@ static const char *const keys[F_N][4] = {
 /* Rows staged before they are moved into intake in one statement: large
  * enough to amortise the statement, small enough to keep memory flat. */
 #define IMPORT_BATCH 20000
+#define BULK_AT 10000      /* rows from which an import may drop the indexes */
 
 struct importer {
 	struct zs_ctx *c;
 	struct import_result *res;
 	size_t bad, staged;
+	int64_t before;    /* intakes before the import (the last id) */
+	bool bulk;         /* secondary indexes dropped: made again at the end */
 	char report[MAX_REPORTED * 160];
 	size_t rlen;
 };
@@ -60,13 +63,23 @@ static void note_bad(struct importer *im, size_t line, const char *why)
  * so staging just stops growing. */
 static int flush(struct importer *im, struct zs_error *err)
 {
-	int64_t first, last, added, skipped;
+	int64_t first, last, added, skipped, staged = (int64_t)im->staged;
 	im->staged = 0;
 	if (im->bad) {
 		int r = store_stage_begin(im->c->st, err);
 		return r;
 	}
-	int r = store_stage_flush(im->c->st, &first, &last, &added, &skipped, err);
+	/* Once the rows so far are many (BULK_AT) and as many as the table
+	 * had, the rest go in without the secondary indexes, built once at
+	 * the end: ten indexes kept row by row cost more than building them
+	 * (issue 13 "Benchmarks"); an import into a big table keeps them. */
+	int r = ZS_OK;
+	if (!im->bulk && staged + im->res->added >= BULK_AT && staged + im->res->added >= im->before) {
+		r = store_intake_bulk_begin(im->c->st, err);
+		im->bulk = !r;
+	}
+	if (!r)
+		r = store_stage_flush(im->c->st, &first, &last, &added, &skipped, err);
 	if (r)
 		return r;
 	if (added && !im->res->first_id)
@@ -281,6 +294,7 @@ int intake_import(struct zs_ctx *c, const char *path, struct import_result *res,
 	bool jsonl = k < n && head[k] == '{';
 	enum table_kind kind = TABLE_CSV_UTF8;
 	int r = store_begin(c->st, err);
+	im->before = store_intake_last_id(c->st);
 	if (!r)
 		r = store_stage_begin(c->st, err);
 	if (!r) {
@@ -297,6 +311,8 @@ int intake_import(struct zs_ctx *c, const char *path, struct import_result *res,
 	if (!r && im->bad)
 		r = zs_fail(err, ZS_EINPUT, TR("%zu 行有错，没有导入任何一行：%s%s", "%zu bad rows, nothing imported:%s%s"),
 			    im->bad, im->report, im->bad > MAX_REPORTED ? TR("\n  ……", "\n  ...") : "");
+	if (!r && im->bulk)
+		r = store_intake_bulk_end(c->st, err);
 	if (!r) {
 		json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I}", "file", path, "format", jsonl ? "jsonl" : kind == TABLE_XLSX ? "xlsx" : "csv",
 				      "added", (json_int_t)res->added, "first_id", (json_int_t)res->first_id,

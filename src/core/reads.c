@@ -5,6 +5,7 @@
 
 #include "zhishou/i18n.h"
 #include "zhishou/member.h"
+#include "zhishou/platform.h"
 #include "zhishou/privacy.h"
 #include "zhishou/reads.h"
 #include "zhishou/store.h"
@@ -17,11 +18,21 @@ struct private_rows {
 	intake_row_cb cb;
 	void *ud;
 	struct zs_error *err;
+	bool pending_only;   /* not_on_platform: the rule decides (platform.h) */
+	int left;            /* rows still wanted with pending_only (-1: all) */
 };
 
 static int private_row(const struct intake *i, void *ud)
 {
 	struct private_rows *p = ud;
+	if (p->pending_only) {
+		if (!platform_pending(i))
+			return 0;
+		if (p->left == 0)
+			return ZS_STOP;
+		if (p->left > 0)
+			p->left--;
+	}
 	struct intake copy;
 	if (!intake_copy(&copy, i))
 		return zs_fail(p->err, ZS_EFAIL, "%s", TR("内存不足", "out of memory"));
@@ -33,8 +44,15 @@ static int private_row(const struct intake *i, void *ud)
 
 int intake_list(struct zs_ctx *c, const struct intake_filter *f, intake_row_cb cb, void *ud, struct zs_error *err)
 {
-	struct private_rows p = { c, cb, ud, err };
-	return store_intake_each(c->st, f, private_row, &p, err);
+	struct private_rows p = { c, cb, ud, err, false, -1 };
+	if (!f->not_on_platform)
+		return store_intake_each(c->st, f, private_row, &p, err);
+	/* The store's LIMIT would count rows the rule then drops. */
+	struct intake_filter all = *f;
+	all.limit = 0;
+	p.pending_only = true;
+	p.left = f->limit > 0 ? f->limit : -1;
+	return store_intake_each(c->st, &all, private_row, &p, err);
 }
 
 int intake_read(struct zs_ctx *c, int64_t id, struct intake *out, struct zs_error *err)

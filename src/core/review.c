@@ -299,6 +299,9 @@ int review_build(struct zs_ctx *c, struct review *out, struct zs_error *err)
 	struct intake_filter f = { .unresolved = true };
 	r = store_intake_each(c->st, &f, intake_cb, &b, err);
 	struct exp_list el = { 0 };
+	struct board_gala g;
+	if (!r && !(r = board_gala(c, &g, err)))
+		r = platform_backlog_build(c, board_since(c, &g), &out->platform, err);
 	if (!r && store_exposure_each(c->st, true, NULL, NULL, exposure_collect, &el, err))
 		r = r ? r : zs_fail(err, ZS_EFAIL, "out of memory");
 	for (size_t i = 0; i < el.n; i++) {
@@ -384,5 +387,6 @@ void review_clear(struct review *r)
 		item_free(&r->items[i]);
 	free(r->items);
 	handover_clear(&r->last);
+	platform_backlog_clear(&r->platform);
 	memset(r, 0, sizeof *r);
 }

@@ -24,7 +24,9 @@
 #include "zhishou/i18n.h"
 #include "zhishou/intake.h"
 #include "zhishou/opinion.h"
+#include "zhishou/platform.h"
 #include "zhishou/progress.h"
+#include "zhishou/reads.h"
 #include "zhishou/roster.h"
 #include "zhishou/timeutil.h"
 
@@ -686,6 +688,39 @@ static int settle(struct demo *d, const struct spec *specs, const struct spec *s
 	return intake_update(d->c, s->id, &ch, d->err);
 }
 
+/* The 12315 platform numbers the desks had entered by 21:40: drawn after
+ * every intake is settled (the rule needs the final status), so the rest
+ * of the night is as it was. */
+static int fill_platform(struct demo *d, const struct spec *specs, size_t n, int64_t latest)
+{
+	const struct demo_night *night = d->n;
+	int seq = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct spec *s = &specs[i];
+		struct intake in;
+		if (intake_read(d->c, s->id, &in, d->err))
+			return d->err->code;
+		bool due = platform_required(&in);
+		intake_clear(&in);
+		bool phone = !strcmp(s->channel, "12315-hotline") || !strcmp(s->channel, "visit");
+		/* Entry takes a while: the last ten minutes' are still waiting. */
+		if (!due || latest - s->at < 10 * 60 ||
+		    !rng_pct(&d->rng, phone ? night->platform_phone : night->platform_other))
+			continue;
+		int64_t t = s->at + 60 * (10 + rng_below(&d->rng, 30));
+		d->c->now = t < latest ? t : latest;
+		int y, m, dd, hh, mm, ss;
+		time_to_local(s->at, &y, &m, &dd, &hh, &mm, &ss);
+		char no[48];
+		snprintf(no, sizeof no, "%s%04d%02d%02d%05d", night->platform_prefix, y, m, dd, ++seq);
+		struct intake_change ch = { .platform_no = no };
+		int r = intake_update(d->c, s->id, &ch, d->err);
+		if (r)
+			return r;
+	}
+	return ZS_OK;
+}
+
 static int fill_intakes(struct demo *d)
 {
 	size_t n;
@@ -704,6 +739,8 @@ static int fill_intakes(struct demo *d)
 	int64_t latest = demo_now(d->year) - 60;
 	for (size_t i = 0; i < n && !r; i++)
 		r = settle(d, specs, &specs[i], latest);
+	if (!r)
+		r = fill_platform(d, specs, n, latest);
 	free(specs);
 	free(minutes);
 	return r;

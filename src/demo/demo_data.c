@@ -272,7 +272,15 @@ static int read_night(struct demo_night *n, const struct doc *d, struct zs_error
 		if (s->to <= s->from)
 			return bad(d, x.r->line, err, TR("stretch 的结束早于开始：", "a stretch ends before it starts: "), l.v[i]);
 	}
-	return n->repeat_every > 0 ? ZS_OK : bad(d, x.r->line, err, TR("应大于 0：", "must be above 0: "), "repeat-every");
+	if (n->repeat_every <= 0)
+		return bad(d, x.r->line, err, TR("应大于 0：", "must be above 0: "), "repeat-every");
+	if ((r = one(d, "platform", &x, err)))
+		return r;
+	only(&x, "prefix phone other");
+	n->platform_prefix = str(&x, "prefix");
+	n->platform_phone = num(&x, "phone");
+	n->platform_other = num(&x, "other");
+	return x.fail;
 }
 
 /* -------------------------------------------------------- exposures.txt */

@@ -76,6 +76,11 @@ struct demo_night {
 	struct demo_stretch *stretches;
 	size_t nstretches;
 	int repeat_every, max_repeats;
+	/* The 12315 platform: numbers start with prefix (the district's code);
+	 * of the items the rule says must be entered, these percentages of
+	 * phone and walk-in ones, and of the rest, were entered by 21:40. */
+	const char *platform_prefix;
+	int platform_phone, platform_other;
 	struct demo_exposure *exposures;
 	size_t nexposures;
 	struct demo_step *steps;

@@ -28,6 +28,7 @@ static const char *const migrations[] = {
 	"migrations/006_register.sql",
 	"migrations/007_credit_desk.sql",
 	"migrations/008_other_desks.sql",
+	"migrations/009_register_search.sql",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -750,6 +751,7 @@ int store_open(const char *path, const struct store_options *opt, struct store *
 	sqlite3_busy_handler(st->db, busy_handler, st);
 	sqlite3_wal_hook(st->db, wal_hook, st);
 	sqlite3_extended_result_codes(st->db, 0);
+	store_entity_functions(st->db);   /* before the migrations: 009 calls zs_grams() */
 
 	struct zs_error local;
 	if (!err)

@@ -1,10 +1,12 @@
 /* The market-entity register: entities, snapshots, and their search. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store_internal.h"
 #include "zhishou/i18n.h"
 #include "zhishou/store_entity.h"
+#include "zhishou/text.h"
 
 #define FREE(p) do { free(p); (p) = NULL; } while (0)
 
@@ -34,21 +36,69 @@ void register_snapshot_clear(struct register_snapshot *s)
 }
 
 /* Rows are many (a district's hundreds of thousands): the secondary
- * indexes and the external-content text index are dropped or emptied
- * before the rows and built once after them (same transaction), cheaper
+ * indexes and the text index are dropped or emptied before the rows and
+ * built once after them (same transaction; store_indexes_drop), cheaper
  * than keeping them row by row.  The code's unique index stays: it finds a
- * code given twice as the row comes. */
+ * code given twice as the row comes.
+ *
+ * The text index is keyed by the entity's place in name order (entity_
+ * order, migration 009), not by its id: a search's rows by name are then
+ * the index's own rowid order, and a page of them is the first rows it
+ * finds (store_entity_each).  It is filled in that order, which FTS5 needs
+ * to build in one go (a rowid below the last one flushes). */
 static const char *const drop_sql[] = {
-	"INSERT INTO entity_fts(entity_fts) VALUES ('delete-all')",
-	"DROP INDEX IF EXISTS entity_name",
-	"DROP INDEX IF EXISTS entity_unit",
+	"INSERT INTO entity_gram(entity_gram) VALUES ('delete-all')",
+	"DELETE FROM entity_order",
 	"DELETE FROM entity",
+	/* The text index reads the rows in name order, not in the file's: a
+	 * cache that holds more of them (64 MiB; the default is 2) halves it. */
+	"PRAGMA cache_size = -65536",
 };
 static const char *const build_sql[] = {
-	"CREATE INDEX IF NOT EXISTS entity_name ON entity(name)",
-	"CREATE INDEX IF NOT EXISTS entity_unit ON entity(unit_id)",
-	"INSERT INTO entity_fts(entity_fts) VALUES ('rebuild')",
+	"INSERT INTO entity_order(id) SELECT id FROM entity INDEXED BY entity_name ORDER BY name, id",
+	/* as migration 009 fills it */
+	"INSERT INTO entity_gram(rowid, name, former_names, person, address, scope) "
+	"SELECT o.r, zs_grams(e.name), zs_grams(e.former_names), zs_grams(e.person), zs_grams(e.address), "
+	"zs_grams(e.scope) FROM entity_order o JOIN entity e ON e.id = o.id ORDER BY o.r",
 };
+
+/* zs_grams(TEXT): the text as entity_gram indexes it (migration 009):
+ * each character with the next one, then the last alone, separated by
+ * spaces ("老王酸菜" -> "老王 王酸 酸菜 菜").  A pair holding a character
+ * unicode61 does not keep in tokens (punctuation) splits; the searches
+ * that use the index only look for letters and digits. */
+static void grams_fn(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *s = (const char *)sqlite3_value_text(argv[0]);
+	size_t n = (size_t)sqlite3_value_bytes(argv[0]);
+	if (!s) {
+		sqlite3_result_null(cx);
+		return;
+	}
+	/* each character at most twice, a space per character */
+	char *out = sqlite3_malloc64(3 * (sqlite3_uint64)n + 1), *o = out;
+	if (!out) {
+		sqlite3_result_error_nomem(cx);
+		return;
+	}
+	uint32_t cp;
+	for (size_t i = 0, a; i < n; i += a) {
+		a = text_decode(s + i, n - i, &cp);
+		size_t b = i + a < n ? text_decode(s + i + a, n - i - a, &cp) : 0;
+		memcpy(o, s + i, a + b);
+		o += a + b;
+		*o++ = ' ';
+	}
+	*o = '\0';
+	sqlite3_result_text(cx, out, (int)(o - out), sqlite3_free);
+}
+
+void store_entity_functions(sqlite3 *db)
+{
+	sqlite3_create_function(db, "zs_grams", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+				grams_fn, NULL, NULL);
+}
 
 /* Schema statements are not cached (a cached one would outlive the index
  * it names). */
@@ -67,7 +117,8 @@ static int run_all(struct store *st, const char *const *sql, size_t n, struct zs
 
 int store_entity_clear_all(struct store *st, struct zs_error *err)
 {
-	return run_all(st, drop_sql, sizeof drop_sql / sizeof *drop_sql, err);
+	int r = store_indexes_drop(st, "entity", NULL, err);
+	return r ? r : run_all(st, drop_sql, sizeof drop_sql / sizeof *drop_sql, err);
 }
 
 int store_entity_insert(struct store *st, const struct entity *e, struct zs_error *err)
@@ -90,7 +141,8 @@ int store_entity_insert(struct store *st, const struct entity *e, struct zs_erro
 
 int store_entity_reindex(struct store *st, struct zs_error *err)
 {
-	return run_all(st, build_sql, sizeof build_sql / sizeof *build_sql, err);
+	int r = store_indexes_restore(st, "entity", err);
+	return r ? r : run_all(st, build_sql, sizeof build_sql / sizeof *build_sql, err);
 }
 
 int store_register_snapshot_insert(struct store *st, struct register_snapshot *s, struct zs_error *err)
@@ -142,21 +194,131 @@ STORE_VISITOR(visit_entity, struct entity, entity_cols, entity_clear, store_enti
 	"COALESCE(e.unit_id, 0), COALESCE(u.name, e.unit_text), e.unit_text, e.founded, e.state, e.scope, " \
 	"e.licences, e.odr, "
 
-/* Assembled from constant fragments only, every value bound, as
- * store_intake_each; each filter its own shape so SQLite picks the FTS
- * index, the code's or the unit's. */
-int store_entity_each(struct store *st, const struct entity_filter *f, store_entity_cb cb, void *ud,
-		      struct zs_error *err)
+/* ---- search ----
+ *
+ * entity_gram (migration 009) narrows the rows; LIKE over the columns
+ * decides (so a term matches exactly as LIKE says: ASCII case folded, any
+ * other character as it is).  Two ways to the same rows in the same order
+ * (rank, name, id; entity.h):
+ *
+ * - sparse: the rows the index finds joined, checked, ranked and sorted in
+ *   one query.  Cheap while they are few, and the only way without a limit.
+ * - dense, with a limit, when the index finds DENSE_AT rows or more: a sort
+ *   of hundreds of thousands of rows for a page of 50 costs hundreds of
+ *   milliseconds (餐饮, 有限公司 at 1,000,000).  Each rank in turn, until the
+ *   limit: the exact name and a name prefix by entity_name's range; a name,
+ *   a former name, then any column containing the text from the index's
+ *   rows in that column, in their rowid order, which is name order (the
+ *   index is keyed by entity_order.r), so the first rows found are the page
+ *   and the index stops there.  Without the index (a term of punctuation
+ *   only), the rows in name order by entity_name, each checked.
+ *
+ * A code prefix (without words) is neither: its range of entity_uscc, in
+ * code order (entity.h). */
+enum { DENSE_AT = 2000 };
+
+/* The columns a search's words look in, as an FTS5 column filter. */
+#define WORD_COLS "{name former_names person address}"
+
+/* "COLS : (words) AND scope : (scope)", either part absent when NULL. */
+static char *match_of(const char *cols, const char *words, const char *scope)
+{
+	char *m = NULL;
+	if (asprintf(&m, "%s%s%s%s%s%s%s%s", words ? cols : "", words ? " : (" : "", words ? words : "",
+		     words ? ")" : "", words && scope ? " AND " : "", scope ? "scope : (" : "", scope ? scope : "",
+		     scope ? ")" : "") < 0)
+		return NULL;
+	return m;
+}
+
+/* The index's expression over every column, or NULL without one. */
+static int match_all(const struct entity_filter *f, char **out, struct zs_error *err)
+{
+	*out = NULL;
+	if (!f->gram_words && !f->gram_scope)
+		return ZS_OK;
+	*out = match_of(WORD_COLS, f->gram_words, f->gram_scope);
+	return *out ? ZS_OK : zs_fail(err, ZS_EFAIL, "out of memory");
+}
+
+/* The rows of the whole search as its index finds them (entity_gram's,
+ * the code prefix's, else every row), counted up to DENSE_AT: cheap, the
+ * index stops there.  -1 when they cannot be read. */
+static int64_t count_rows(struct store *st, const struct entity_filter *f, const char *match)
+{
+	static const char grams[] = "SELECT count(*) FROM (SELECT 1 FROM entity_gram WHERE entity_gram MATCH ?1 LIMIT ?2)";
+	static const char code[] = "SELECT count(*) FROM (SELECT 1 FROM entity WHERE uscc >= ?1 AND uscc < ?1 || '~' LIMIT ?2)";
+	static const char all[] = "SELECT count(*) FROM (SELECT ?1 FROM entity LIMIT ?2)";
+	const char *sql = match ? grams : f->uscc_prefix ? code : all;
+	return store_count(st, sql, VALS(V_TEXT(match ? match : f->uscc_prefix), V_INT(DENSE_AT)));
+}
+
+#define LIKE_ANY(p) " AND (e.name LIKE " p " ESCAPE '\\' OR e.former_names LIKE " p " ESCAPE '\\'" \
+	" OR e.person LIKE " p " ESCAPE '\\' OR e.address LIKE " p " ESCAPE '\\')"
+static const char *const word_name[STORE_ENTITY_WORDS] = {
+	":w0", ":w1", ":w2", ":w3", ":w4", ":w5", ":w6", ":w7",
+	":w8", ":w9", ":w10", ":w11", ":w12", ":w13", ":w14", ":w15",
+};
+static const char *const word_frag[STORE_ENTITY_WORDS] = {
+	LIKE_ANY(":w0"), LIKE_ANY(":w1"), LIKE_ANY(":w2"), LIKE_ANY(":w3"),
+	LIKE_ANY(":w4"), LIKE_ANY(":w5"), LIKE_ANY(":w6"), LIKE_ANY(":w7"),
+	LIKE_ANY(":w8"), LIKE_ANY(":w9"), LIKE_ANY(":w10"), LIKE_ANY(":w11"),
+	LIKE_ANY(":w12"), LIKE_ANY(":w13"), LIKE_ANY(":w14"), LIKE_ANY(":w15"),
+};
+#undef LIKE_ANY
+
+/* How a query reaches its rows. */
+enum way {
+	WAY_SORT,     /* the index's rows (or every row), ranked and sorted */
+	WAY_EXACT,    /* entity_name: name = the text */
+	WAY_RANGE,    /* entity_name: names from the text up to the text + U+10FFFF */
+	WAY_INDEX,    /* the index's rows in its (name) order */
+	WAY_NAMES,    /* entity_name: every row in name order */
+	WAY_CODE,     /* entity_uscc: a code prefix's range in code order */
+};
+
+/* The rows given to the caller so far (a dense search's ranks share the limit). */
+struct each_run {
+	store_entity_cb cb;
+	void *ud;
+	int rows;
+	bool stopped;
+};
+
+static int each_hit(const struct entity *e, void *ud)
+{
+	struct each_run *run = ud;
+	run->rows++;
+	int r = run->cb(e, run->ud);
+	run->stopped = r == ZS_STOP;
+	return r;
+}
+
+/* One query: way, for rank stage (-1: every rank, computed), match the
+ * index's expression when way reads it. */
+static int each_query(struct store *st, const struct entity_filter *f, enum way way, int stage, const char *match,
+		      const char *exact_hi, struct each_run *run, struct zs_error *err)
 {
 	struct store_sql sql = { .n = 0 };
 #define ADD(frag) store_sql_add(&sql, (frag))
-	ADD("SELECT " ENTITY_FIELDS ENTITY_RANK " AS rank FROM ");
-	if (f->fts)
-		ADD("entity_fts JOIN entity e ON e.id = entity_fts.rowid ");
-	else
+	ADD("SELECT " ENTITY_FIELDS);
+	ADD(stage < 0 ? ENTITY_RANK " AS rank FROM " : ":stage AS rank FROM ");
+	if (match)
+		ADD("entity_gram JOIN entity_order o ON o.r = entity_gram.rowid JOIN entity e ON e.id = o.id ");
+	else if (way == WAY_SORT)
 		ADD("entity e ");
+	else if (way == WAY_CODE)
+		ADD("entity e INDEXED BY entity_uscc ");
+	else
+		ADD("entity e INDEXED BY entity_name ");
 	ADD("LEFT JOIN unit u ON u.id = e.unit_id WHERE ");
-	ADD(f->fts ? "entity_fts MATCH :fts" : "1");
+	ADD(match ? "entity_gram MATCH :fts" : "1");
+	if (way == WAY_EXACT)
+		ADD(" AND e.name = :exact");
+	else if (way == WAY_RANGE)
+		ADD(" AND e.name >= :exact AND e.name < :exact_hi");
+	if (stage >= 0)
+		ADD(" AND (" ENTITY_RANK ") = :stage");
 	if (!f->all)
 		ADD(" AND e.state IN ('存续', '在业')");
 	if (f->unit_id)
@@ -164,38 +326,95 @@ int store_entity_each(struct store *st, const struct entity_filter *f, store_ent
 	/* '~' sorts after every character a code has: the range is the prefix's. */
 	if (f->uscc_prefix)
 		ADD(" AND e.uscc >= :uscc AND e.uscc < :uscc || '~'");
-	static const char *const like_frag[STORE_ENTITY_SHORT] = {
-#define LIKE_ANY(p) " AND (e.name LIKE " p " ESCAPE '\\' OR e.former_names LIKE " p " ESCAPE '\\'" \
-	" OR e.person LIKE " p " ESCAPE '\\' OR e.address LIKE " p " ESCAPE '\\')"
-		LIKE_ANY(":l0"), LIKE_ANY(":l1"), LIKE_ANY(":l2"), LIKE_ANY(":l3"),
-#undef LIKE_ANY
-	};
-	for (int k = 0; k < STORE_ENTITY_SHORT; k++)
-		if (f->like[k])
-			ADD(like_frag[k]);
+	for (int k = 0; k < STORE_ENTITY_WORDS; k++)
+		if (f->word_like[k])
+			ADD(word_frag[k]);
 	if (f->scope_like)
 		ADD(" AND e.scope LIKE :scope ESCAPE '\\'");
-	ADD(" ORDER BY rank, e.name, e.id");
+	/* The index's rowids are in name order (entity_order). */
+	ADD(way == WAY_CODE    ? " ORDER BY e.uscc"
+	    : way == WAY_SORT  ? " ORDER BY rank, e.name, e.id"
+	    : way == WAY_INDEX ? " ORDER BY entity_gram.rowid"
+			       : " ORDER BY e.name, e.id");
 	if (f->limit > 0)
 		ADD(" LIMIT :limit");
 #undef ADD
-
 	sqlite3_stmt *s = store_sql_prep(st, &sql, err);
 	if (!s)
 		return ZS_EFAIL;
-	store_bind_named_text(s, ":fts", f->fts);
+	store_bind_named_text(s, ":fts", match);
 	store_bind_named_int(s, ":unit", f->unit_id);
 	store_bind_named_text(s, ":uscc", f->uscc_prefix);
-	static const char *const like_name[STORE_ENTITY_SHORT] = { ":l0", ":l1", ":l2", ":l3" };
-	for (int k = 0; k < STORE_ENTITY_SHORT; k++)
-		store_bind_named_text(s, like_name[k], f->like[k]);
+	for (int k = 0; k < STORE_ENTITY_WORDS; k++)
+		store_bind_named_text(s, word_name[k], f->word_like[k]);
 	store_bind_named_text(s, ":scope", f->scope_like);
 	store_bind_named_text(s, ":exact", f->exact);
+	store_bind_named_text(s, ":exact_hi", exact_hi);
 	store_bind_named_text(s, ":prefix", f->prefix);
 	store_bind_named_text(s, ":contains", f->contains);
-	store_bind_named_int(s, ":limit", f->limit);
-	int r = store_step_rows(st, s, visit_entity, STORE_VISIT(cb, ud), err, "entity");
+	store_bind_named_int(s, ":stage", stage);
+	store_bind_named_int(s, ":limit", f->limit - run->rows);
+	int r = store_step_rows(st, s, visit_entity, STORE_VISIT(each_hit, run), err, "entity");
 	sqlite3_finalize(s);
+	return r;
+}
+
+/* Rank stage from the index's rows in one column (col: an FTS5 column
+ * filter; NULL: every column), in name order; without the index, every
+ * row by name. */
+static int each_in(struct store *st, const struct entity_filter *f, const char *all, int stage, const char *col,
+		   const char *exact_hi, struct each_run *run, struct zs_error *err)
+{
+	if (!all)
+		return each_query(st, f, WAY_NAMES, stage, NULL, exact_hi, run, err);
+	char *m = col && f->gram_words ? match_of(col, f->gram_words, f->gram_scope) : NULL;
+	if (col && f->gram_words && !m)
+		return zs_fail(err, ZS_EFAIL, "out of memory");
+	int r = each_query(st, f, WAY_INDEX, stage, m ? m : all, exact_hi, run, err);
+	free(m);
+	return r;
+}
+
+/* The dense way (see above): each rank in turn, until the limit. */
+static int each_dense(struct store *st, const struct entity_filter *f, const char *all, struct each_run *run,
+		      struct zs_error *err)
+{
+	if (!f->exact)   /* every row ranks 4 */
+		return each_in(st, f, all, 4, NULL, NULL, run, err);
+	/* A name prefix is a byte range unless LIKE's ASCII case folding
+	 * widens it (kfc finds KFC). */
+	bool range = !strpbrk(f->exact, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+	char *hi = NULL;
+	if (asprintf(&hi, "%s\xF4\x8F\xBF\xBF", f->exact) < 0)
+		return zs_fail(err, ZS_EFAIL, "out of memory");
+	static const char *const col[5] = { NULL, "name", "name", "former_names", NULL };
+	int r = each_query(st, f, WAY_EXACT, 0, NULL, hi, run, err);
+	for (int stage = 1; stage <= 4 && !r && !run->stopped && run->rows < f->limit; stage++)
+		r = stage == 1 && range ? each_query(st, f, WAY_RANGE, 1, NULL, hi, run, err)
+					: each_in(st, f, all, stage, col[stage], hi, run, err);
+	free(hi);
+	return r;
+}
+
+int store_entity_each(struct store *st, const struct entity_filter *f, store_entity_cb cb, void *ud,
+		      struct zs_error *err)
+{
+	char *all;
+	int r = match_all(f, &all, err);
+	if (r)
+		return r;
+	struct each_run run = { .cb = cb, .ud = ud };
+	/* A code prefix lists in code order, its index's: in name order a
+	 * district's common prefix (91120101, every company) would be walked
+	 * past its hundreds of thousands of 92… (individual businesses) first. */
+	if (f->uscc_prefix && !all)
+		r = each_query(st, f, WAY_CODE, 4, NULL, NULL, &run, err);
+	/* Without a limit every row is wanted: one query, whatever it costs. */
+	else if (f->limit > 0 && count_rows(st, f, all) >= DENSE_AT)
+		r = each_dense(st, f, all, &run, err);
+	else
+		r = each_query(st, f, WAY_SORT, -1, all, NULL, &run, err);
+	free(all);
 	return r;
 }
 

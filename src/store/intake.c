@@ -10,7 +10,8 @@
 	"i.category, i.summary, i.ref, i.handling, i.status, i.notes, i.created_by, " \
 	"i.exposure_id, e.title, i.transfer_unit_id, u.name, i.duplicate_of, i.recovered_fen, " \
 	"i.created_at, i.updated_at, i.confidential, i.outcome, i.odr_uscc, " \
-	"(SELECT r.name FROM entity r WHERE r.uscc = i.odr_uscc AND i.odr_uscc <> '') "
+	"(SELECT r.name FROM entity r WHERE r.uscc = i.odr_uscc AND i.odr_uscc <> ''), " \
+	"i.platform_no, i.platform_by, i.platform_at "
 #define INTAKE_JOINS \
 	" LEFT JOIN exposure e ON e.id = i.exposure_id LEFT JOIN unit u ON u.id = i.transfer_unit_id "
 
@@ -23,6 +24,7 @@ static const struct store_col intake_cols[] = {
 	COL(I64, exposure_id), COL(TEXT, exposure_title), COL(I64, transfer_unit_id), COL(TEXT, transfer_unit),
 	COL(I64, duplicate_of), COL(I64, recovered_fen), COL(I64, created_at), COL(I64, updated_at),
 	COL(BOOL, confidential), COL(TEXT, outcome), COL(TEXT, odr_uscc), COL(TEXT, odr_name),
+	COL(TEXT, platform_no), COL(TEXT, platform_by), COL(I64, platform_at),
 };
 #undef ROW_T
 
@@ -113,6 +115,18 @@ int store_stage_flush(struct store *st, int64_t *first, int64_t *last, int64_t *
 	return store_run(st, clear_sql, NO_VALS, err, "stage");
 }
 
+int store_intake_bulk_begin(struct store *st, struct zs_error *err)
+{
+	/* store_stage_flush's NOT EXISTS looks a reference up in intake_ref */
+	static const char *const keep[] = { "intake_ref", NULL };
+	return store_indexes_drop(st, "intake", keep, err);
+}
+
+int store_intake_bulk_end(struct store *st, struct zs_error *err)
+{
+	return store_indexes_restore(st, "intake", err);
+}
+
 int store_intake_get(struct store *st, int64_t id, struct intake *out, struct zs_error *err)
 {
 	static const char sql[] = "SELECT " INTAKE_COLS "FROM intake i" INTAKE_JOINS "WHERE i.id = ?";
@@ -125,12 +139,14 @@ int store_intake_update(struct store *st, const struct intake *in, struct zs_err
 		"UPDATE intake SET received_at=?2, channel=?3, kind=?4, caller=?5, phone=?6, subject=?7, "
 		"uscc=?8, category=?9, summary=?10, ref=?11, exposure_id=?12, handling=?13, "
 		"transfer_unit_id=?14, status=?15, duplicate_of=?16, recovered_fen=?17, notes=?18, "
-		"updated_at=?19, outcome=?20, odr_uscc=?21 WHERE id=?1";
+		"updated_at=?19, outcome=?20, odr_uscc=?21, platform_no=?22, platform_by=?23, platform_at=?24 WHERE id=?1";
 	return store_run(st, sql,
 			 VALS(V_INT(in->id), GIVEN(in), V_ID(in->exposure_id), V_TEXT(in->handling),
 			      V_ID(in->transfer_unit_id), V_TEXT(in->status), V_ID(in->duplicate_of),
 			      V_INT(in->recovered_fen), V_TEXT(in->notes), V_INT(in->updated_at),
-			      V_TEXT(in->outcome ? in->outcome : ""), V_TEXT(in->odr_uscc ? in->odr_uscc : "")),
+			      V_TEXT(in->outcome ? in->outcome : ""), V_TEXT(in->odr_uscc ? in->odr_uscc : ""),
+			      V_TEXT(in->platform_no ? in->platform_no : ""), V_TEXT(in->platform_by ? in->platform_by : ""),
+			      V_INT(in->platform_at)),
 			 err, "intake");
 }
 
@@ -170,6 +186,8 @@ int store_intake_each(struct store *st, const struct intake_filter *f, store_int
 		ADD(" AND i.phone = :phone AND i.phone <> ''");
 	if (f->phone_tail)
 		ADD(" AND i.phone LIKE '%' || :ptail");
+	if (f->not_on_platform)
+		ADD(" AND i.platform_no = ''");
 	if (f->business_uscc)   /* two partial indexes: intake_uscc, intake_subject */
 		ADD(" AND ((i.uscc = :buscc AND i.uscc <> '') OR (i.uscc = '' AND i.subject = :bname AND i.subject <> ''))");
 	static const char *const like_frag[4] = {
@@ -224,6 +242,14 @@ int store_intake_each(struct store *st, const struct intake_filter *f, store_int
 	int r = store_step_rows(st, s, visit_intake, STORE_VISIT(cb, ud), err, "intake");
 	sqlite3_finalize(s);
 	return r;
+}
+
+int store_intake_by_platform_no(struct store *st, const char *no, int64_t *id, struct zs_error *err)
+{
+	*id = 0;
+	static const char sql[] = "SELECT id FROM intake WHERE platform_no = ?1 AND platform_no <> '' LIMIT 1";
+	int r = store_one(st, sql, VALS(V_TEXT(no)), store_read_int64, id, err, "intake");
+	return r == ZS_ENOTFOUND ? ZS_OK : r;
 }
 
 int store_intake_same(struct store *st, enum store_same key, const char *value, int64_t since, int64_t until,

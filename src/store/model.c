@@ -22,6 +22,7 @@ void intake_clear(struct intake *i)
 	FREE(i->uscc); FREE(i->category); FREE(i->summary); FREE(i->ref); FREE(i->handling);
 	FREE(i->status); FREE(i->notes); FREE(i->created_by); FREE(i->exposure_title);
 	FREE(i->transfer_unit); FREE(i->outcome); FREE(i->odr_uscc); FREE(i->odr_name);
+	FREE(i->platform_no); FREE(i->platform_by);
 }
 
 void exposure_clear(struct exposure *e)
@@ -87,7 +88,8 @@ bool intake_copy(struct intake *d, const struct intake *s)
 		  dup(&d->handling, s->handling) & dup(&d->status, s->status) & dup(&d->notes, s->notes) &
 		  dup(&d->created_by, s->created_by) & dup(&d->exposure_title, s->exposure_title) &
 		  dup(&d->transfer_unit, s->transfer_unit) & dup(&d->outcome, s->outcome) &
-		  dup(&d->odr_uscc, s->odr_uscc) & dup(&d->odr_name, s->odr_name);
+		  dup(&d->odr_uscc, s->odr_uscc) & dup(&d->odr_name, s->odr_name) &
+		  dup(&d->platform_no, s->platform_no) & dup(&d->platform_by, s->platform_by);
 	if (!ok)
 		intake_clear(d);
 	return ok;

@@ -36,6 +36,17 @@ sqlite3_stmt *store_prep_once(struct store *st, const char *sql, struct zs_error
 
 int store_sqlerr(struct store *st, struct zs_error *err, const char *what);
 
+/* bulk.c: a bulk load's indexes.  Inside the caller's transaction: drop
+ * table's secondary indexes but unique ones and those named in keep
+ * (NULL-terminated, or NULL), keeping their definitions as sqlite_master
+ * has them; restore makes them again (nothing when none were dropped). */
+int store_indexes_drop(struct store *st, const char *table, const char *const *keep, struct zs_error *err);
+int store_indexes_restore(struct store *st, const char *table, struct zs_error *err);
+
+/* The register's SQL functions (zs_grams: migration 009, store/entity.c),
+ * on every connection that may write. */
+void store_entity_functions(sqlite3 *db);
+
 char *store_col_text(sqlite3_stmt *s, int i);   /* malloc'd, "" for NULL */
 void store_bind_text(sqlite3_stmt *s, int i, const char *v); /* NULL -> '' */
 void store_bind_opt_id(sqlite3_stmt *s, int i, int64_t id);  /* 0 -> NULL */
@@ -65,7 +76,7 @@ struct store_val {
 /* A query assembled from constant fragments (filters that each want
  * their own shape); values are bound by name after store_sql_prep. */
 struct store_sql {
-	char text[2048];
+	char text[8192];
 	size_t n;
 	bool full;   /* a fragment did not fit: store_sql_prep refuses it */
 };

@@ -12,6 +12,7 @@
 #include "zhishou/exposure.h"
 #include "zhishou/i18n.h"
 #include "zhishou/intake.h"
+#include "zhishou/platform.h"
 #include "zhishou/reads.h"
 #include "zhishou/text.h"
 #include "zhishou/timeutil.h"
@@ -36,6 +37,7 @@ struct detail {
 	char kind[16];        /* intake: complaint, tip, inquiry */
 	char subject[512];    /* intake: the business, for the ODR question */
 	const char *outcome;  /* intake: the outcome picked with 已办结 (a code; NULL: none) */
+	char platform_no[40]; /* intake: its 12315 platform number, what p's prompt starts with */
 	char action_kind[32]; /* exposure: the kind picked for the action being written */
 	struct word_pick *words; /* the open vocabulary pick list's rows */
 };
@@ -104,6 +106,10 @@ static void load_intake(struct tui *t, struct detail *d)
 	add(d, C_NORMAL, TRF("%s：%s", "%s: %s"), TR("分类", "Category"), *i->category ? vocab_label(&vocab_category, i->category) : "—");
 	add(d, C_NORMAL, TRF("%s：%s", "%s: %s"), TR("工单号", "Reference"), *i->ref ? i->ref : "—");
 	add(d, C_NORMAL, TRF("%s：%s", "%s: %s"), TR("登记人", "Logged by"), card.recorder);
+	char pl[256];
+	add(d, platform_pending(i) ? C_WARN : C_NORMAL, TRF("%s：%s", "%s: %s"), TR("12315平台编号", "12315 platform no"),
+	    platform_line(i, card.platform_by, pl, sizeof pl));
+	snprintf(d->platform_no, sizeof d->platform_no, "%s", i->platform_no);
 	if (i->exposure_id)
 		add(d, C_NORMAL, TRF("%s：#%lld %s", "%s: #%lld %s"), TR("关联曝光", "Exposure"), (long long)i->exposure_id, i->exposure_title);
 	if (*i->handling) {
@@ -254,10 +260,12 @@ static const struct key_binding intake_keys[] = {
 	{ { 's' }, "s", "改状态", "status", "改状态（从可改到的状态里选）", "change status (picked from those it may go to)", ROLE_OPERATOR, pick_word },
 	{ { 't' }, "t", "转办", "transfer", "转办到单位（从单位列表里选）", "transfer to a unit (picked from the list)", ROLE_OPERATOR, pick_unit },
 	{ { 'o' }, "o", "ODR", "ODR", "经ODR转交被投诉的经营者处理（它须是登记册中的ODR企业；先确认）", "hand the complaint to the business through ODR (an ODR enterprise in the register; asks first)", ROLE_OPERATOR, key_odr },
-	{ { 'l' }, "l", "关联曝光", "link", "关联曝光问题（从曝光列表里选，可打编号）", "link to an exposure (picked from the list; a number finds it)", ROLE_OPERATOR, pick_exposure },
+	{ { 'l' }, "l", "关联", "link", "关联曝光问题（从曝光列表里选，可打编号）", "link to an exposure (picked from the list; a number finds it)", ROLE_OPERATOR, pick_exposure },
 	{ { 'd' }, "d", "重复件", "duplicate", "标记为重复件（从最近的登记里选原件，从疑似重复的那件开始）", "mark as duplicate (the original picked from recent intakes, starting on the likely one)", ROLE_OPERATOR, pick_original },
 	{ { 'a' }, "a", "加备注", "note", "加备注", "add a note", ROLE_OPERATOR, ask },
-	{ { 'm' }, "m", "挽回损失", "money", "挽回经济损失（元）", "money recovered (yuan)", ROLE_OPERATOR, ask },
+	{ { 'm' }, "m", "挽回", "money", "挽回经济损失（元）", "money recovered (yuan)", ROLE_OPERATOR, ask },
+	/* The hints at 80 columns: l and m say less so that p fits. */
+	{ { 'p' }, "p", "平台", "12315", "12315平台编号（录入平台后填写）", "12315 platform number (once entered there)", ROLE_OPERATOR, ask },
 	{ { 27, 'q' }, "Esc/q", "返回", "back", "返回", "back", ROLE_NONE, tui_key_close },
 	{ { '?', TUI_FKEY(KEY_F(1)) }, "?/F1", NULL, NULL, "帮助（所有按键）", "help (every key)", ROLE_NONE, key_help },
 };
@@ -348,6 +356,7 @@ static void done(struct tui *t, void *ud, const char *answer)
 		case 'd': ch.duplicate_of = answer; break;
 		case 'a': ch.note = answer; break;
 		case 'm': ch.recovered = answer; break;
+		case 'p': ch.platform_no = answer; break;
 		}
 		d->outcome = NULL;
 		r = intake_update(t->c, d->id, &ch, &err);
@@ -412,7 +421,7 @@ static bool ask(struct tui *t, void *self, int key)
 	snprintf(q, sizeof q, TRF("%s：", "%s: "), TR(b->zh, b->en));
 	/* A field's prompt starts with what it holds: Enter keeps it, typing
 	 * replaces it, → edits it. */
-	const char *cur = "";
+	const char *cur = !d->exposure && key == 'p' ? d->platform_no : "";
 	if (d->exposure)
 		switch (key) {
 		case 'c': cur = d->companies; break;

@@ -17,12 +17,21 @@
 /* review_filter's name for the items no unit has */
 #define DUTY_DESK TR("值班室", "unassigned")
 
+/* The section of what is not yet on the 12315 platform, after the open
+ * items: its heading, then for platform item k its desk's heading (when a
+ * new desk starts) and the item. */
+enum { PL_ROW = 1 << 28 };
+static int pl_row(int k, bool desk) { return PL_ROW + 1 + 2 * k + !desk; }
+static bool pl_desk(int r) { return r > PL_ROW && (r - PL_ROW - 1) % 2 == 0; }
+static int pl_item(int r) { return (r - PL_ROW - 1) / 2; }
+
 /* The page's state (its list first: the shared list bindings reach it). */
 struct review_view {
 	struct tui_list list;  /* over rows: unit headers and items */
 	struct review rv;
 	bool loaded;
-	/* rows: -1 - k is unit header for item k; k >= 0 is item k */
+	/* rows: -1 - k is unit header for item k; k >= 0 is item k; from
+	 * PL_ROW on the 12315 platform section (pl_row) */
 	int *rows;
 	int nrows;
 	char names[256];       /* the names typed for a sign/accept in progress */
@@ -34,6 +43,8 @@ struct review_view {
 	char **units;
 	int nunits;
 };
+
+static bool narrowed(const struct review_view *v);
 
 static void free_units(struct review_view *v)
 {
@@ -94,13 +105,23 @@ static void load(struct tui *t, struct review_view *v)
 	if (v->rv.nothing_to_compare)
 		tui_message(t, false, "%s", TR("还没有签过交接班，没有可比较的：显示全部",
 					       "No handover signed yet, nothing to compare with: showing everything"));
-	v->rows = malloc((v->rv.n * 2 + 1) * sizeof *v->rows);
+	const struct platform_backlog *pb = &v->rv.platform;
+	v->rows = malloc((v->rv.n * 2 + pb->n * 2 + 1) * sizeof *v->rows);
 	if (!v->rows)
 		return;
 	for (size_t i = 0; i < v->rv.n; i++) {
 		if (i == 0 || strcmp(v->rv.items[i].unit, v->rv.items[i - 1].unit))
 			v->rows[v->nrows++] = -1 - (int)i;
 		v->rows[v->nrows++] = (int)i;
+	}
+	/* The whole night's list: not part of a narrowed page. */
+	size_t npl = narrowed(v) ? 0 : pb->n;
+	if (npl)
+		v->rows[v->nrows++] = PL_ROW;
+	for (size_t k = 0; k < npl; k++) {
+		if (k == 0 || strcmp(pb->items[k].desk, pb->items[k - 1].desk))
+			v->rows[v->nrows++] = pl_row((int)k, true);
+		v->rows[v->nrows++] = pl_row((int)k, false);
 	}
 	v->loaded = true;
 	tui_list_update(&v->list);
@@ -127,10 +148,38 @@ static int rows_count(void *ud)
 	return ((struct review_view *)ud)->nrows;
 }
 
+/* A row of the 12315 platform section. */
+static const char *platform_text(struct review_view *v, int r, enum tui_color *c, bool *heading)
+{
+	const struct platform_backlog *pb = &v->rv.platform;
+	char t[40];
+	*heading = r == PL_ROW || pl_desk(r);
+	*c = r == PL_ROW ? C_WARN : *heading ? C_TITLE : C_NORMAL;
+	if (r == PL_ROW) {
+		snprintf(v->text, sizeof v->text, TR("【未录入12315平台 %zu 件】（详情里按 p 填平台编号）",
+						     "[Not yet on the 12315 platform: %zu] (p in the detail records the number)"), pb->n);
+		return v->text;
+	}
+	const struct platform_item *it = &pb->items[pl_item(r)];
+	if (*heading) {
+		size_t n = 0;
+		for (size_t k = (size_t)pl_item(r); k < pb->n && !strcmp(pb->items[k].desk, it->desk); k++)
+			n++;
+		snprintf(v->text, sizeof v->text, TR(" 〔%s〕%zu 件", " [%s] %zu"), it->desk, n);
+	} else {
+		snprintf(v->text, sizeof v->text, "   #%lld %s %s %s %s", (long long)it->id,
+			 time_format(it->received_at, TIME_SHORT, t, sizeof t), vocab_label(&vocab_kind, it->kind),
+			 vocab_label(&vocab_channel, it->channel), it->title);
+	}
+	return v->text;
+}
+
 static const char *row_text(void *ud, int i, enum tui_color *c, bool *heading)
 {
 	struct review_view *v = ud;
 	int r = v->rows[i];
+	if (r >= PL_ROW)
+		return platform_text(v, r, c, heading);
 	*heading = r < 0;
 	if (r < 0) {
 		*c = C_TITLE;
@@ -154,7 +203,7 @@ static void paint_row(struct tui *t, void *ud, int i, int y, bool sel)
 	const char *line = row_text(v, i, &c, &heading);
 	if (sel)
 		c = C_SELECTED;
-	if (heading) {
+	if (heading || v->rows[i] >= PL_ROW) {
 		tui_text(t, y, 0, t->cols, line, c);
 		return;
 	}
@@ -201,9 +250,16 @@ static void title_text(struct tui *t, const struct review_view *v, char *line, s
 			snprintf(only + k, sizeof only - k, "%s", TR("）", ")"));
 	}
 	const struct review *rv = &v->rv;
-	snprintf(line, n, TR("早班回顾%s · 未办结 登记 %zu 件、曝光 %zu 个 · 超时 %zu · 交接后变化 %zu（●）",
-			     "Review%s · open: %zu intakes, %zu exposures · %zu overdue · %zu changed since handover (●)"),
-		 only, rv->intakes, rv->exposures, rv->overdue, rv->changed);
+	/* The 12315 platform's count where it fits (the section at the end
+	 * of the list always has it). */
+	if (!narrowed(v))
+		snprintf(line, n, TR("早班回顾%s · 未办结 登记 %zu 件、曝光 %zu 个 · 超时 %zu · 交接后变化 %zu（●）· 未录平台 %zu",
+			     "Review%s · open: %zu intakes, %zu exposures · %zu overdue · %zu changed since handover (●) · %zu not on 12315"),
+			 only, rv->intakes, rv->exposures, rv->overdue, rv->changed, rv->platform.n);
+	if (narrowed(v) || text_width(line) > t->cols - 2)
+		snprintf(line, n, TR("早班回顾%s · 未办结 登记 %zu 件、曝光 %zu 个 · 超时 %zu · 交接后变化 %zu（●）",
+				     "Review%s · open: %zu intakes, %zu exposures · %zu overdue · %zu changed since handover (●)"),
+			 only, rv->intakes, rv->exposures, rv->overdue, rv->changed);
 	if (text_width(line) > t->cols - 2)
 		snprintf(line, n, TR("回顾%s 登记%zu 曝光%zu 超时%zu 变化%zu", "Review%s %zu in, %zu exp, %zu late, %zu changed"),
 			 only, rv->intakes, rv->exposures, rv->overdue, rv->changed);
@@ -277,7 +333,9 @@ static bool key_open(struct tui *t, void *self, int key)
 	(void)key;
 	struct review_view *v = self;
 	int i = tui_list_current(&v->list);
-	if (i >= 0 && v->rows[i] >= 0) {
+	if (i >= 0 && v->rows[i] > PL_ROW && !pl_desk(v->rows[i])) {
+		intake_detail_open(t, v->rv.platform.items[pl_item(v->rows[i])].id);
+	} else if (i >= 0 && v->rows[i] >= 0 && v->rows[i] < PL_ROW) {
 		const struct review_item *it = &v->rv.items[v->rows[i]];
 		it->exposure ? exposure_detail_open(t, it->id) : intake_detail_open(t, it->id);
 	}

@@ -16,6 +16,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_ctx.h"
+#include "bench_stats.h"
 #include "zhishou/board.h"
 #include "zhishou/codes.h"
 #include "zhishou/config.h"
@@ -24,18 +26,6 @@
 #include "zhishou/store.h"
 #include "zhishou/timeutil.h"
 
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
 
 struct page {
 	long rows;
@@ -61,8 +51,9 @@ struct query {
 
 static struct zs_ctx ctx;
 
-static int run_once(const struct query *q, long *rows)
+static int run_once(const void *query, long *rows)
 {
+	const struct query *q = query;
 	struct zs_error err = { 0 };
 	if (q->kind == Q_PAGE) {
 		struct page p = { 0 };
@@ -98,35 +89,7 @@ static int run_once(const struct query *q, long *rows)
 
 static int bench(const struct query *q, int runs)
 {
-	double *t = calloc((size_t)runs, sizeof *t);
-	long rows = 0;
-	if (!t)
-		return 1;
-	double t0 = now_ms();
-	if (run_once(q, &rows)) {
-		free(t);
-		return 1;
-	}
-	double first = now_ms() - t0;
-	for (int i = 0; i < runs; i++) {
-		t0 = now_ms();
-		if (run_once(q, &rows)) {
-			free(t);
-			return 1;
-		}
-		t[i] = now_ms() - t0;
-	}
-	qsort(t, (size_t)runs, sizeof *t, cmp_double);
-	double median = runs % 2 ? t[runs / 2] : (t[runs / 2 - 1] + t[runs / 2]) / 2;
-	int k95 = (int)(0.95 * runs + 0.999999) - 1;
-	if (k95 < 0)
-		k95 = 0;
-	if (k95 >= runs)
-		k95 = runs - 1;
-	printf("%s\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%ld\n", q->name, median, t[k95], t[0], t[runs - 1], first, rows);
-	fflush(stdout);
-	free(t);
-	return 0;
+	return bench_runs(q->name, runs, run_once, q);
 }
 
 static int64_t parse_time(const char *s)
@@ -170,23 +133,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	static struct config cfg;
-	config_defaults(&cfg);
-	if (!time_set_zone(cfg.timezone)) {
-		fprintf(stderr, "bench_queries: unknown zone %s\n", cfg.timezone);
-		return 1;
-	}
-	codes_init();
-	struct zs_error err = { 0 };
-	struct store_options so = { .mode = 0660, .create = false, .readonly = false, .unix_user = "bench",
-				    .busy_ms = cfg.busy_ms };
 	double t0 = now_ms();
-	if (store_open(db, &so, &ctx.st, &err)) {
-		fprintf(stderr, "bench_queries: %s\n", err.msg);
+	if (bench_ctx_open("bench_queries", db, &ctx))
 		return 1;
-	}
 	double open_ms = now_ms() - t0;
-	ctx.cfg = &cfg;
+	struct zs_error err = { 0 };
 	ctx.now = parse_time(night);
 
 	struct search_query sq = { 0 }, sq2 = { 0 };

@@ -21,18 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
+#include "bench_stats.h"
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
 
 static const char *const channels[] = { "12315-hotline", "12315-platform", "12345", "8890", "wechat", "visit" };
 static const char *const kinds[] = { "complaint", "complaint", "complaint", "tip", "inquiry" };

@@ -6,10 +6,11 @@
 # SECTIONs (default: all, in this order):
 #   gen      generate N intakes as CSV (tests/bench/gen_intakes)
 #   import   `zhishou log import` next to the sqlite3 CLI's .import of the same
-#            CSV into a table with the same FTS5 trigram index (rows/s, ratio),
-#            plus two diagnostics: the CLI loading the full zhishou schema in
-#            one INSERT ... SELECT, and zhishou with PRAGMA temp_store=MEMORY
-#            injected (IMPORT_DIAG=0 skips them)
+#            CSV into a table with the same FTS5 trigram index only, and next
+#            to the CLI loading the full zhishou schema (its indexes and
+#            triggers) in one INSERT ... SELECT (rows/s, both ratios), plus a
+#            diagnostic: zhishou with PRAGMA temp_store=MEMORY injected
+#            (IMPORT_DIAG=0 skips it)
 #   queries  in-process medians at N intakes (tests/bench/bench_queries) and
 #            EXPLAIN QUERY PLAN of the SQL behind them
 #   board    `zhishou board` as a whole process (hyperfine if installed)
@@ -33,6 +34,21 @@
 #            xlsx` at 1,000 and at N intakes on the gala night (NIGHT) and
 #            the morning after: whole-process time (median of RUNS) and
 #            peak RSS; also `log export --format xlsx` of the night
+#   egen     generate N_ENTITIES fictional market entities as a register CSV
+#            (tests/bench/gen_entities: valid USCC check characters; 酸菜 and
+#            天津瑞禾餐饮管理有限公司's branches planted at known rates)
+#   eimport  `zhishou entity import` of it next to the sqlite3 CLI loading the
+#            same CSV into the register's table with its code, name and unit
+#            indexes and 006's FTS5 trigram index rebuilt (the built-in text
+#            index the CLI can make; zhishou's entity_gram needs its own SQL
+#            function), in one run: rows/s and the ratio (goal >= 0.7)
+#   esearch  in-process medians at N_ENTITIES of entity_search (50 rows, as
+#            `entity search` asks) for 2- and 4-character name fragments, a
+#            USCC prefix and a scope word (tests/bench/bench_entity; each
+#            < 20 ms), and the same as whole `zhishou entity search` processes
+#   elocal   `expose local` of an exposure whose company has branches and
+#            whose keyword is in shops' names and 经营范围, in-process and as
+#            a process, at N_ENTITIES (< 100 ms)
 #   soak     SOAK_WRITERS loops of `zhishou log add` back to back and
 #            SOAK_CONSOLES live consoles on ptys (tests/bench/soak.py, needs
 #            python3-pyte) for SOAK_SECONDS on a fresh demo night: adds/s,
@@ -45,6 +61,7 @@
 #
 # Environment:
 #   N=1000000        intakes in the big database
+#   N_ENTITIES=1000000  entities in the register (egen eimport esearch elocal)
 #   BENCH_DIR=DIR    where data and databases go (kept; reused when the same
 #                    N was already imported there).  Default: a temporary
 #                    directory, removed at the end unless KEEP=1
@@ -102,6 +119,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BUILD_DIR:-$ROOT/build}
 case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 N=${N:-1000000}
+N_ENTITIES=${N_ENTITIES:-1000000}
 RUNS=${RUNS:-20}
 WRITERS=${WRITERS:-8}
 ADDS=${ADDS:-2000}
@@ -113,14 +131,14 @@ TERM3=预制菜
 TERM2=酸菜
 
 if [ $# -eq 0 ]; then
-	set -- gen import queries board rss writers tui relay
+	set -- gen import queries board rss writers tui relay egen eimport esearch elocal
 fi
 for s in "$@"; do
 	case $s in
-	gen | import | queries | board | rss | writers | tui | relay | morning | soak) ;;
-	all) set -- gen import queries board rss writers tui relay morning soak; break ;;
+	gen | import | queries | board | rss | writers | tui | relay | morning | soak | egen | eimport | esearch | elocal) ;;
+	all) set -- gen import queries board rss writers tui relay morning soak egen eimport esearch elocal; break ;;
 	-h | --help) sed -n '2,/^$/p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-	*) echo "run.sh: unknown section \"$s\" (gen import queries board rss writers tui relay morning soak)" >&2; exit 2 ;;
+	*) echo "run.sh: unknown section \"$s\" (gen import queries board rss writers tui relay morning soak egen eimport esearch elocal)" >&2; exit 2 ;;
 	esac
 done
 want() { case " $SECTIONS " in *" $1 "*) return 0 ;; esac; return 1; }
@@ -185,7 +203,7 @@ done
 ZS=$BIN/zhishou
 # The bench programs are built with the tests (tests/bench/meson.build).
 BB=$BUILD/tests/bench
-for prog in gen_intakes bench_queries bench_writers bench_relay libtempstore_shim.so; do
+for prog in gen_intakes bench_queries bench_writers bench_relay libtempstore_shim.so gen_entities bench_entity; do
 	[ -e "$BB/$prog" ] || die "no $BB/$prog: is $BUILD a meson build directory of this tree?"
 	cp "$BB/$prog" "$BIN/" || die "copying $BB/$prog"
 done
@@ -413,40 +431,44 @@ if want import; then
 	say "sqlite3 CLI .import:      $cli_s s  $cli_rate rows/s  (peak RSS $(mib "$(maxrss "$BENCH_DIR/cli.time")") MiB, $got rows)"
 	ratio=$(awk -v a="$zs_rate" -v b="$cli_rate" 'BEGIN { r = b > 0 ? a / b : 0; printf "%.2f", r }')
 	verdict=$(verdict "$ratio" ">=" 0.7)
-	say "ratio zhishou / CLI:      $ratio  (target >= 0.70: $verdict)"
+	say "ratio zhishou / CLI:      $ratio  (target >= 0.70: $verdict; the CLI's table has only the FTS5 index)"
 	summary "log import rows/s (zhishou | CLI .import)" "$zs_rate | $cli_rate" "" "$([ "$IMPORT_PARTS" -gt 1 ] && echo "zhishou: $IMPORT_PARTS files (64 MiB limit)")"
-	summary "import ratio zhishou/CLI" "$ratio" ">= 0.70" "$verdict"
+	summary "import ratio zhishou/CLI FTS-only" "$ratio" ">= 0.70" "$verdict"
 	summary "log import peak RSS" "$(mib "$zs_rss") MiB" "" ""
 	rm -f "$cli" "$cli-wal" "$cli-shm"
+
+	# The CLI loading the whole zhishou schema (9 indexes, tally and FTS
+	# triggers, CHECKs) in one INSERT ... SELECT from a TEMP staging table.
+	full=$BENCH_DIR/cli-full.db
+	rm -f "$full" "$full-wal" "$full-shm"
+	zs "$full" init >/dev/null || die "init $full"
+	sync
+	t0=$(now_ns)
+	sqlite3 -cmd 'PRAGMA synchronous=NORMAL' "$full" >"$BENCH_DIR/full.out" 2>&1 <<-EOF || die "CLI full-schema load failed"
+	.mode csv
+	CREATE TEMP TABLE stage(received_at TEXT, channel TEXT, kind TEXT, caller TEXT, phone TEXT, subject TEXT,
+	                        uscc TEXT, category TEXT, summary TEXT, ref TEXT);
+	BEGIN IMMEDIATE;
+	.import --skip 1 '$csv' stage
+	INSERT INTO intake(received_at, channel, kind, caller, phone, subject, uscc, category, summary, ref,
+	                   status, created_at, created_by, updated_at)
+	SELECT unixepoch(received_at) - 28800, channel, kind, caller, phone, subject, uscc, category, summary, ref,
+	       'new', unixepoch(), 'bench', unixepoch() FROM stage;
+	COMMIT;
+	EOF
+	t1=$(now_ns)
+	full_s=$(secs "$t0" "$t1")
+	full_rate=$(rate "$N" "$full_s")
+	say "sqlite3 CLI, full schema: $full_s s  $full_rate rows/s  (zhishou's schema: its indexes, tally and FTS triggers, CHECKs; one INSERT ... SELECT)"
+	ratio=$(awk -v a="$zs_rate" -v b="$full_rate" 'BEGIN { r = b > 0 ? a / b : 0; printf "%.2f", r }')
+	verdict=$(verdict "$ratio" ">=" 0.7)
+	say "ratio zhishou / CLI full: $ratio  (target >= 0.70: $verdict)"
+	summary "import ratio zhishou/CLI full schema" "$ratio" ">= 0.70" "$verdict"
+	rm -f "$full" "$full-wal" "$full-shm"
 
 	if [ "$IMPORT_DIAG" = 1 ]; then
 		say ""
 		say "diagnostics (not the target):"
-		# The CLI loading the whole zhishou schema (9 indexes, tally and FTS
-		# triggers, CHECKs) in one INSERT ... SELECT from a TEMP staging table.
-		full=$BENCH_DIR/cli-full.db
-		rm -f "$full" "$full-wal" "$full-shm"
-		zs "$full" init >/dev/null || die "init $full"
-		sync
-		t0=$(now_ns)
-		sqlite3 -cmd 'PRAGMA synchronous=NORMAL' "$full" >"$BENCH_DIR/full.out" 2>&1 <<-EOF || die "CLI full-schema load failed"
-		.mode csv
-		CREATE TEMP TABLE stage(received_at TEXT, channel TEXT, kind TEXT, caller TEXT, phone TEXT, subject TEXT,
-		                        uscc TEXT, category TEXT, summary TEXT, ref TEXT);
-		BEGIN IMMEDIATE;
-		.import --skip 1 '$csv' stage
-		INSERT INTO intake(received_at, channel, kind, caller, phone, subject, uscc, category, summary, ref,
-		                   status, created_at, created_by, updated_at)
-		SELECT unixepoch(received_at) - 28800, channel, kind, caller, phone, subject, uscc, category, summary, ref,
-		       'new', unixepoch(), 'bench', unixepoch() FROM stage;
-		COMMIT;
-		EOF
-		t1=$(now_ns)
-		full_s=$(secs "$t0" "$t1")
-		say "  sqlite3 CLI, full zhishou schema, one INSERT...SELECT: $full_s s  $(rate "$N" "$full_s") rows/s"
-		summary "diag: CLI full schema, one INSERT..SELECT" "$(rate "$N" "$full_s") rows/s" "" ""
-		rm -f "$full" "$full-wal" "$full-shm"
-
 		# zhishou itself, with the statement journal kept in memory.
 		import_zhishou "$N" "$BENCH_DIR/shim.db" "$BIN/libtempstore_shim.so"
 		say "  zhishou log import + PRAGMA temp_store=MEMORY (LD_PRELOAD shim): $IMPORT_S s  $(rate "$N" "$IMPORT_S") rows/s"
@@ -756,8 +778,202 @@ if want soak; then
 	say "(every 10 s sample: $BENCH_DIR/soak/soak-samples.tsv; every add: soak/soak-writer-*.tsv)"
 fi
 
+# ---------------------------------------------------------------- register
+# The district's market-entity register (issue 13): its own CSV and
+# database, independent of the intakes' N.
+ecsv_for() { echo "$BENCH_DIR/entities-$1.csv"; }
+edb_for() { echo "$BENCH_DIR/register-$1.db"; }
+egen_csv() { # N
+	local out t0 t1
+	out=$(ecsv_for "$1")
+	[ -s "$out" ] && return 0
+	t0=$(now_ns)
+	"$BIN/gen_entities" "$1" "$out.tmp" && mv "$out.tmp" "$out" || die "gen_entities failed"
+	t1=$(now_ns)
+	say "generated $1 entities in $(secs "$t0" "$t1") s: $out ($(du -m "$out" | cut -f1) MB)"
+}
+# The register's night: the roster makes 城关市场监管所, one of the stations
+# the generator writes (the others stay text, as a real export's often do).
+EAS_OF=2025-03-01
+esetup() { # DB
+	rm -f "$1" "$1-wal" "$1-shm" "$1.ready"
+	zs "$1" init --test-clock >/dev/null || die "init $1 failed"
+	printf '日期,单位,姓名,职务,固定电话,移动电话,开始,结束,带班\n2025-03-15,城关市场监管所,郑浩然,所长,022-87654360,13912340008,19:00,23:30,是\n' \
+		>"$BENCH_DIR/eroster.csv"
+	zs "$1" roster import "$BENCH_DIR/eroster.csv" >/dev/null || die "roster import into $1 failed"
+}
+# eimport_zhishou N DB: the timed import.  Sets EIMPORT_S, EIMPORT_RSS.
+eimport_zhishou() {
+	local t0 t1 got
+	esetup "$2"
+	sync
+	t0=$(now_ns)
+	/usr/bin/time -v -o "$BENCH_DIR/eimport.time" "$ZS" --config "$CONF" --db "$2" entity import "$(ecsv_for "$1")" \
+		--as-of "$EAS_OF" >"$BENCH_DIR/eimport.out" 2>"$BENCH_DIR/eimport.err" ||
+		{ cat "$BENCH_DIR/eimport.err"; die "zhishou entity import failed"; }
+	t1=$(now_ns)
+	EIMPORT_S=$(secs "$t0" "$t1")
+	EIMPORT_RSS=$(maxrss "$BENCH_DIR/eimport.time")
+	got=$(sqlite3 "$2" "SELECT count(*) FROM entity")
+	[ "$got" -eq "$1" ] || die "imported $got entities, expected $1"
+	touch "$2.ready"
+}
+ensure_register() { # N: the register's database, imported untimed if need be
+	local db
+	db=$(edb_for "$1")
+	if ! [ -e "$db.ready" ] || ! [ -e "$db" ]; then
+		egen_csv "$1"
+		say "building the $1-entity register (import untimed: run the eimport section for figures)"
+		eimport_zhishou "$1" "$db"
+	fi
+}
+
+if want egen; then
+	hr "egen: $N_ENTITIES entities"
+	out=$(ecsv_for "$N_ENTITIES")
+	rm -f "$out"
+	egen_csv "$N_ENTITIES"
+	python3 - "$out" <<-'EOF'
+	import csv, sys
+	n = active = kw = co = 0
+	with open(sys.argv[1], newline='', encoding='utf-8') as f:
+	    for row in csv.DictReader(f):
+	        n += 1; active += row['登记状态'] in ('存续', '在业')
+	        kw += '酸菜' in row['名称'] or '酸菜' in row['经营范围']
+	        co += row['名称'].startswith('天津瑞禾餐饮管理有限公司')
+	print(f"rows {n}; active {active} ({100 * active / n:.1f}%); 酸菜 in name or scope {kw}; "
+	      f"天津瑞禾餐饮管理有限公司 and its branches {co}")
+	EOF
+fi
+
+if want eimport; then
+	hr "eimport: $N_ENTITIES entities"
+	egen_csv "$N_ENTITIES"
+	csv=$(ecsv_for "$N_ENTITIES")
+	db=$(edb_for "$N_ENTITIES")
+	eimport_zhishou "$N_ENTITIES" "$db"
+	zs_rate=$(rate "$N_ENTITIES" "$EIMPORT_S")
+	say "zhishou entity import:    $EIMPORT_S s  $zs_rate rows/s  (peak RSS $(mib "$EIMPORT_RSS") MiB)"
+	sed 's/^/  /' "$BENCH_DIR/eimport.out"
+
+	# The sqlite3 CLI: entity as zhishou's schema has it (its CREATE TABLE
+	# read from the database just imported) with its unique code index,
+	# .import into a staging table, the rows copied, then the name and unit
+	# indexes and 006's trigram index built once: what zhishou does, with
+	# the built-in text index.  WAL and synchronous NORMAL as zhishou uses.
+	cli=$BENCH_DIR/cli-register.db
+	rm -f "$cli" "$cli-wal" "$cli-shm"
+	{
+		echo "PRAGMA journal_mode=WAL;"
+		sqlite3 "$db" "SELECT sql || ';' FROM sqlite_master WHERE name IN ('unit', 'entity', 'entity_uscc') ORDER BY name = 'entity_uscc'"
+	} | sqlite3 "$cli" >/dev/null || die "CLI register schema"
+	cat >"$BENCH_DIR/cli-register.sql" <<-EOF
+	PRAGMA synchronous=NORMAL;
+	BEGIN;
+	CREATE TEMP TABLE staging(uscc, name, type, person, address, authority, unit_text, founded, state, scope, former_names);
+	.import --csv --skip 1 '$csv' staging
+	INSERT INTO entity(uscc, name, former_names, type, person, address, authority, unit_id, unit_text, founded, state, scope)
+	  SELECT s.uscc, s.name, s.former_names, s.type, s.person, s.address, s.authority, u.id, s.unit_text, s.founded, s.state, s.scope
+	  FROM staging s LEFT JOIN unit u ON u.name = s.unit_text;
+	CREATE INDEX entity_name ON entity(name);
+	CREATE INDEX entity_unit ON entity(unit_id);
+	CREATE VIRTUAL TABLE entity_fts USING fts5(name, former_names, person, address, scope,
+	  content='entity', content_rowid='id', tokenize='trigram');
+	INSERT INTO entity_fts(entity_fts) VALUES ('rebuild');
+	COMMIT;
+	EOF
+	sync
+	t0=$(now_ns)
+	/usr/bin/time -v -o "$BENCH_DIR/cli.time" sqlite3 "$cli" <"$BENCH_DIR/cli-register.sql" >"$BENCH_DIR/cli.out" 2>&1 ||
+		{ cat "$BENCH_DIR/cli.out"; die "CLI register load failed"; }
+	t1=$(now_ns)
+	cli_s=$(secs "$t0" "$t1")
+	cli_rate=$(rate "$N_ENTITIES" "$cli_s")
+	got=$(sqlite3 "$cli" "SELECT count(*) FROM entity")
+	[ "$got" -eq "$N_ENTITIES" ] || die "the CLI loaded $got entities, expected $N_ENTITIES"
+	say "sqlite3 CLI load:         $cli_s s  $cli_rate rows/s  (peak RSS $(mib "$(maxrss "$BENCH_DIR/cli.time")") MiB, $got rows)"
+	ratio=$(awk -v a="$zs_rate" -v b="$cli_rate" 'BEGIN { r = b > 0 ? a / b : 0; printf "%.2f", r }')
+	v=$(verdict "$ratio" ">=" 0.7)
+	say "ratio zhishou / CLI:      $ratio  (target >= 0.70: $v)"
+	say "sizes: zhishou $(du -m "$db" | cut -f1) MB (entity_gram), CLI $(du -m "$cli" | cut -f1) MB (trigram)"
+	summary "entity import rows/s (zhishou | CLI)" "$zs_rate | $cli_rate" "" ""
+	summary "entity import ratio zhishou/CLI" "$ratio" ">= 0.70" "$v"
+	summary "entity import peak RSS" "$(mib "$EIMPORT_RSS") MiB" "" ""
+	rm -f "$cli" "$cli-wal" "$cli-shm"
+fi
+
+# What esearch looks for: planted or common in gen_entities' names.
+ESEARCH=(
+	"name 2 chars (瑞禾)" "瑞禾"
+	"name 2 chars, common (餐饮)" "餐饮"
+	"name 4 chars (瑞禾餐饮)" "瑞禾餐饮"
+	"USCC prefix (91120101MA00)" "91120101MA00"
+	"scope word (酸菜制品)" "--scope 酸菜制品"
+	"scope word, common (餐饮服务)" "--scope 餐饮服务"
+)
+if want esearch; then
+	hr "esearch: entity search at $N_ENTITIES entities (median of $RUNS runs, 50 rows as entity search shows)"
+	ensure_register "$N_ENTITIES"
+	db=$(edb_for "$N_ENTITIES")
+	args=()
+	for ((k = 0; k < ${#ESEARCH[@]}; k += 2)); do
+		case ${ESEARCH[k + 1]} in
+		--scope\ *) args+=(search "${ESEARCH[k]}" "" --scope "${ESEARCH[k + 1]#--scope }") ;;
+		*) args+=(search "${ESEARCH[k]}" "${ESEARCH[k + 1]}") ;;
+		esac
+	done
+	"$BIN/bench_entity" "$db" --runs "$RUNS" "${args[@]}" >"$BENCH_DIR/esearch.tsv" || die "bench_entity failed"
+	awk -F'\t' 'NR == 1 { printf "%-44s %9s %9s %9s %9s %9s %8s\n", "entity_search in-process", "median", "p95", "min", "max", "first", "rows"; next }
+		{ printf "%-44s %9.3f %9.3f %9.3f %9.3f %9.3f %8s\n", $1, $2, $3, $4, $5, $6, $7 }' "$BENCH_DIR/esearch.tsv"
+	while IFS=$'\t' read -r q med p95 _ _ _ rows; do
+		[ "$q" = query ] && continue
+		[ "$rows" -gt 0 ] || finding "entity search $q found nothing"
+		summary "in-process entity_search: $q" "median $med ms, p95 $p95 ms" "< 20 ms" "$(verdict "$med" "<" 20)"
+	done <"$BENCH_DIR/esearch.tsv"
+	say ""
+	say "as whole processes (zhishou entity search ..., median of $RUNS runs, $(command -v hyperfine >/dev/null && echo hyperfine -N || echo python loop)):"
+	for ((k = 0; k < ${#ESEARCH[@]}; k += 2)); do
+		r=$(proc_median "$ZS --config $CONF --db $db entity search ${ESEARCH[k + 1]}") || die "timing entity search ${ESEARCH[k + 1]} failed"
+		set -- $r
+		printf '  %-44s median %7s ms  min %7s  max %7s\n' "${ESEARCH[k]}" "$1" "$2" "$3"
+		summary "zhishou entity search process: ${ESEARCH[k]}" "median $1 ms" "(none)" ""
+	done
+fi
+
+if want elocal; then
+	hr "elocal: expose local at $N_ENTITIES entities (median of $RUNS runs)"
+	ensure_register "$N_ENTITIES"
+	db=$(edb_for "$N_ENTITIES")
+	# The company has branches (…分公司) and a former name's holder; the
+	# keyword is in restaurants' names and in shops' 经营范围.  Recording it
+	# matches (entity_local_find) and keeps the candidates on the exposure;
+	# `expose local ID` then lists those kept.
+	sqlite3 "$db" "DELETE FROM exposure_candidate; DELETE FROM exposure_local; DELETE FROM exposure" || die "clearing exposures"
+	adds=()
+	for ((k = 1; k <= (RUNS < 5 ? RUNS : 5); k++)); do
+		t0=$(now_ns)
+		eid=$(zs "$db" expose add --title "老坛酸菜包 土坑腌制 $k" --keywords "酸菜" --companies "天津瑞禾餐饮管理有限公司" \
+			--aired "2025-03-15 20:12" | awk 'NR == 1 { print $1 }') || die "expose add failed"
+		t1=$(now_ns)
+		adds+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e6 }')")
+	done
+	add_med=$(printf '%s\n' "${adds[@]}" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }')
+	say "zhishou expose add (records the exposure and matches the register), as a process: median $add_med ms of ${#adds[@]} (${adds[*]})"
+	summary "zhishou expose add process (matches)" "median $add_med ms" "< 100 ms" "$(verdict "$add_med" "<" 100)"
+	"$BIN/bench_entity" "$db" --runs "$RUNS" local "expose local (company + keyword)" "$eid" >"$BENCH_DIR/elocal.tsv" ||
+		die "bench_entity local failed"
+	IFS=$'\t' read -r _ med p95 _ _ first rows < <(sed -n 2p "$BENCH_DIR/elocal.tsv")
+	say "entity_local_find in-process: median $med ms, p95 $p95 ms, first $first ms; $rows candidates"
+	[ "${rows:-0}" -gt 0 ] || finding "expose local found no candidate"
+	summary "in-process entity_local_find ($rows candidates)" "median $med ms, p95 $p95 ms" "< 100 ms" "$(verdict "$med" "<" 100)"
+	r=$(proc_median "$ZS --config $CONF --db $db expose local $eid") || die "timing expose local failed"
+	set -- $r
+	say "zhishou expose local $eid (lists the kept candidates) as a process: median $1 ms (min $2, max $3)"
+	summary "zhishou expose local process (lists)" "median $1 ms" "< 100 ms" "$(verdict "$1" "<" 100)"
+fi
+
 # ---------------------------------------------------------------- summary
-hr "summary (N=$N)"
+hr "summary (N=$N, N_ENTITIES=$N_ENTITIES)"
 if [ -s "$SUMMARY" ]; then
 	awk -F'\t' '{ printf "%-48s %-40s %-22s %s\n", $1, $2, $3, $4 }' "$SUMMARY"
 fi

@@ -476,6 +476,34 @@ class Upgrade(ZsTestCase):
         finally:
             con.close()
 
+    def test_from_7_a_register_imported_before_is_searched(self):
+        """009 replaces the trigram index with entity_gram and fills it from
+        the entities already there: a 2-character name fragment and an
+        address find them, ranked as before, without importing again."""
+        path = self.old_database(7)
+        con = sqlite3.connect(path)
+        con.execute("INSERT INTO register_snapshot(as_of, file, file_hash, imported_by, imported_at, rows) "
+                    "VALUES ('2026-03-01', 'r.csv', 'x', 'u', 1, 4)")
+        con.executemany("INSERT INTO entity(uscc, name, address, state) VALUES (?, ?, ?, ?)", [
+            ("91120101MA05L00011", "老王酸菜", "南京路1号", "存续"),
+            ("91120101MA05L00022", "天津老王酸菜店", "南京路2号", "存续"),
+            ("91120101MA05L00033", "某某便利店", "酸菜巷3号", "存续"),
+            ("91120101MA05L00044", "别家饭馆", "南京路4号", "存续")])
+        con.commit()
+        con.close()
+        got = self.env.ok("entity", "search", "酸菜", "--format", "json", db=path).json()
+        self.assertEqual([x["name"] for x in got], ["天津老王酸菜店", "老王酸菜", "某某便利店"])
+        got = self.env.ok("entity", "search", "王酸菜", "--format", "json", db=path).json()
+        self.assertEqual([x["name"] for x in got], ["天津老王酸菜店", "老王酸菜"])
+        con = sqlite3.connect(path)
+        try:
+            self.assertEqual(con.execute("SELECT count(*) FROM sqlite_master WHERE name = 'entity_fts'").fetchone(), (0,))
+            self.assertEqual(sorted(r[0] for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'entity'")),
+                ["entity_name", "entity_unit", "entity_uscc"])
+        finally:
+            con.close()
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -82,7 +82,37 @@ class Entity(ZsTestCase):
         finally:
             con.close()
 
+    def schema(self):
+        """The register's indexes and search tables as sqlite_master has them."""
+        con = sqlite3.connect(self.env.db)
+        try:
+            return sorted(con.execute("SELECT type, name, sql FROM sqlite_master WHERE tbl_name IN "
+                                      "('entity', 'entity_order', 'entity_gram') AND type <> 'trigger'").fetchall())
+        finally:
+            con.close()
+
     # --- import ---------------------------------------------------------
+
+    def test_import_leaves_the_schemas_indexes(self):
+        """An import drops entity's secondary indexes before its rows and
+        makes them again after (store/bulk.c, from sqlite_master's text):
+        the same indexes, defined the same, after an import and after one
+        refused midway (rolled back whole)."""
+        fresh = self.schema()
+        self.assertIn("entity_name", [x[1] for x in fresh])
+        self.assertEqual(self.imp(csv_text(ROWS), "--as-of", "2026-03-01").rc, 0)
+        self.assertEqual(self.schema(), fresh)
+        rows = list(ROWS)
+        rows[5] = (bad_uscc("91120101MA05L0006"),) + rows[5][1:]
+        self.assertEqual(self.imp(csv_text(rows), name="bad.csv").rc, 2)
+        self.assertEqual(self.schema(), fresh)
+        # The index still finds what it found (two characters: entity_gram).
+        self.assertEqual(self.codes("酸菜"), [C3, C1, C2, C4, C5])
+        temp = sqlite3.connect(self.env.db)
+        try:
+            self.assertEqual(temp.execute("PRAGMA integrity_check").fetchone(), ("ok",))
+        finally:
+            temp.close()
 
     def test_encodings(self):
         """UTF-8, UTF-8 with BOM, GBK and CRLF registers read the same."""
@@ -307,7 +337,8 @@ class Entity(ZsTestCase):
         self.assertEqual(self.codes(C4), [C4])
         self.assertEqual(self.codes(C4.lower()), [C4])
         self.assertEqual(self.codes("9212"), [C3])
-        self.assertEqual(len(self.codes("91120101MA05L")), 5)
+        # A code prefix lists in code order (entity.h), not by name.
+        self.assertEqual(self.codes("91120101MA05L"), [C1, C2, C4, C5, C7])
 
     def test_scope_all_unit(self):
         self.imp(csv_text(ROWS))
@@ -430,6 +461,18 @@ class LocalInvolvement(ZsTestCase):
             if k in kw:
                 args += ["--" + k, kw[k]]
         return int(self.env.ok(*args).out.split()[0])
+
+    def test_found_by_company_and_keyword_listed_once_as_the_company(self):
+        """An entity a company and a keyword both find is one candidate,
+        the company's finding (local_dedup keeps the first)."""
+        eid = self.add_exposure(companies="老王酸菜", keywords="酸菜;老王")
+        rows = self.local(eid)
+        codes = [x["uscc"] for x in rows]
+        self.assertEqual(len(codes), len(set(codes)))
+        found = {x["uscc"]: x["found_by"] for x in rows}
+        self.assertEqual(found[C1], "企业：老王酸菜")
+        self.assertEqual(found[C2], "企业：老王酸菜")
+        self.assertEqual(found[C3], "企业：老王酸菜")
 
     def test_branch_and_scope_found_when_recorded_then_confirmed(self):
         """The company has a local branch; the keyword is in local shops'

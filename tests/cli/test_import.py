@@ -4,6 +4,7 @@ past the first 20,000-row staging batch)."""
 
 import json
 import os
+import sqlite3
 import unittest
 
 import zs
@@ -466,6 +467,49 @@ class LogImport(ZsTestCase):
         self.assertEqual(r.rc, 0, repr(r))
         self.assertNotIn("每秒", r.err)
         self.assertNotIn("\r", r.err)
+
+    def indexes(self):
+        con = sqlite3.connect(self.env.db)
+        try:
+            return sorted(con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                                      "AND tbl_name = 'intake'").fetchall())
+        finally:
+            con.close()
+
+    def test_large_import_builds_the_indexes_after_its_rows(self):
+        """An import of 10,000 rows or more into a smaller table drops
+        intake's secondary indexes and makes them again after its rows
+        (core/intake_import.c, store/bulk.c): the same indexes, defined as
+        the schema says, the rows found through them; a refused one leaves
+        them too; a re-import skips every row by its reference."""
+        self.env.add("--channel", "web", "--kind", "tip", "--text", "已有的一件")
+        fresh = self.indexes()
+        self.assertGreaterEqual(len(fresh), 10)
+        n = 12000
+        rows = ["2026-03-15 %02d:%02d,8890,complaint,,1391234%04d,某公司%d,,food,投诉第%d件,R-%d"
+                % (i % 20, i % 60, i % 10000, i, i, i) for i in range(n)]
+        self.assertEqual(self.imp("big.csv", LOG_HEADER + "\n" + "\n".join(rows) + "\n").rc, 0)
+        self.assertEqual(self.indexes(), fresh)
+        con = sqlite3.connect(self.env.db)
+        try:
+            self.assertEqual(con.execute("PRAGMA integrity_check").fetchone(), ("ok",))
+            self.assertEqual(con.execute("SELECT count(*) FROM intake INDEXED BY intake_phone "
+                                         "WHERE phone = '13912340007' AND phone <> ''").fetchone(), (2,))
+            self.assertEqual(con.execute("SELECT sum(n) FROM intake_tally").fetchone(), (n + 1,))
+        finally:
+            con.close()
+        # Again: every reference is there already, nothing added (intake_ref kept).
+        r = self.imp("big.csv", LOG_HEADER + "\n" + "\n".join(rows) + "\n")
+        self.assertIn("%d 件已存在" % n, r.out)
+        # A bad last row after a batch went in without the indexes (20,000
+        # a batch): nothing imported, the indexes as they were.
+        more = ["2026-03-15 %02d:%02d,web,complaint,,,某店%d,,food,又一件%d,W-%d" % (i % 20, i % 60, i, i, i)
+                for i in range(21000)]
+        more.append("2026-03-15 20:41,tv,complaint,,,,,,坏渠道,")
+        r = self.imp("bad.csv", LOG_HEADER + "\n" + "\n".join(more) + "\n")
+        self.assertFails(r, 2, "第 %d 行" % (len(more) + 1), "tv")
+        self.assertEqual(self.indexes(), fresh)
+        self.assertEqual(len(self.env.intakes()), n + 1)
 
     def test_csv_english_header(self):
         text = (LOG_HEADER + "\n"

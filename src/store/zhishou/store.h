@@ -122,6 +122,8 @@ int store_intake_each(struct store *st, const struct intake_filter *f,
  * or business USCC as value (never an empty one); newest first, at most
  * limit. */
 enum store_same { SAME_PHONE, SAME_SUBJECT, SAME_USCC };
+/* The intake holding this 12315 platform number (*id 0: none). */
+int store_intake_by_platform_no(struct store *st, const char *no, int64_t *id, struct zs_error *err);
 int store_intake_same(struct store *st, enum store_same key, const char *value, int64_t since, int64_t until,
 		      int limit, store_intake_cb cb, void *ud, struct zs_error *err);
 /* Bulk import: validated rows are staged in a TEMP table and moved into
@@ -135,6 +137,12 @@ int store_stage_add(struct store *st, const struct intake *in, bool *dup, struct
  * are left out (*skipped).  Ids given are contiguous: [*first, *last]. */
 int store_stage_flush(struct store *st, int64_t *first, int64_t *last, int64_t *added, int64_t *skipped,
 		      struct zs_error *err);
+/* A large import: intake's secondary indexes dropped before its rows and
+ * made again once after them (store/bulk.c: the schema's own definitions),
+ * in the caller's transaction.  The reference's index stays: each batch
+ * reads it. */
+int store_intake_bulk_begin(struct store *st, struct zs_error *err);
+int store_intake_bulk_end(struct store *st, struct zs_error *err);
 
 
 /* Counts for the board: one call per (channel, kind, status, linked) group

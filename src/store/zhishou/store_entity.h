@@ -38,18 +38,20 @@ int store_entity_by_name(struct store *st, const char *name, char **uscc, int *n
 /* Complaints handed to the business with this code through ODR (-1: unreadable). */
 int64_t store_intake_odr_count(struct store *st, const char *uscc);
 
-#define STORE_ENTITY_SHORT 4
+#define STORE_ENTITY_WORDS 16
 
-/* A search: every given condition must hold.  fts: an FTS5 MATCH
- * expression with its column filters (the name, former names, person and
- * address columns for words, scope for a scope word); like[] (%t%
- * patterns, escaped with \) over name, former names, person and address;
- * scope_like for a short scope word; uscc_prefix for the code.  exact, prefix and
- * contains (LIKE patterns) rank the rows; NULL ranks by the other fields. */
+/* A search: every given condition must hold.  word_like[] (%t% patterns,
+ * escaped with \) each in the name, former names, person or address;
+ * scope_like in 经营范围; uscc_prefix for the code.  gram_words and
+ * gram_scope: the same words as entity_gram expressions (without column
+ * filters: the store adds them), which narrow the rows the conditions
+ * check (migration 009; NULL: a word the index cannot hold).  exact,
+ * prefix and contains (LIKE patterns) rank the rows; NULL ranks by the
+ * other fields. */
 struct entity_filter {
-	const char *fts;
-	const char *like[STORE_ENTITY_SHORT];
+	const char *word_like[STORE_ENTITY_WORDS];
 	const char *scope_like;
+	const char *gram_words, *gram_scope;
 	const char *uscc_prefix;
 	const char *exact, *prefix, *contains;
 	int64_t unit_id;
