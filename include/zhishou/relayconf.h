@@ -12,7 +12,7 @@
 
 /* Event names in outbox order; bit i of robot_conf.events is event i. */
 extern const char *const relay_event_names[];
-enum { RELAY_NEVENTS = 9 };
+enum { RELAY_NEVENTS = 10 };
 int relay_event_index(const char *name);   /* -1 if unknown */
 
 struct robot_conf {

@@ -15,7 +15,7 @@
 
 const char *const relay_event_names[RELAY_NEVENTS + 1] = {
 	"exposure_new", "level_raised", "status_changed", "lead_set",
-	"deadline_soon", "deadline_passed", "digest", "handover_signed", "opinion_major", NULL,
+	"deadline_soon", "deadline_passed", "digest", "handover_signed", "local_set", "opinion_major", NULL,
 };
 
 int relay_event_index(const char *name)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "zhishou/codes.h"
+#include "zhishou/relayconf.h"
 #include "zhishou/i18n.h"
 #include "zhishou/robot.h"
 #include "zhishou/text.h"
@@ -272,6 +273,22 @@ static void test_text_always_chinese(void **state)
 	assert_lacks(n, "major");
 	free(s);
 	free(n);
+}
+
+/* Every event the outbox takes (migration 008's list) is one a robot can
+ * subscribe to: an event missing here is written and never delivered. */
+static void test_every_outbox_event_reaches_robots(void **state)
+{
+	(void)state;
+	static const char *const events[] = { "exposure_new", "level_raised", "status_changed", "lead_set",
+					      "deadline_soon", "deadline_passed", "digest", "handover_signed", "local_set",
+					      "opinion_major" };
+	assert_int_equal(sizeof events / sizeof events[0], RELAY_NEVENTS);
+	for (size_t i = 0; i < sizeof events / sizeof events[0]; i++) {
+		if (relay_event_index(events[i]) < 0)
+			fprintf(stderr, "no robot can subscribe to %s\n", events[i]);
+		assert_true(relay_event_index(events[i]) >= 0);
+	}
 }
 
 static void test_text_private_facts_never_shown(void **state)
@@ -869,6 +886,7 @@ int main(void)
 		cmocka_unit_test(test_text_events),
 		cmocka_unit_test(test_text_always_chinese),
 		cmocka_unit_test(test_text_private_facts_never_shown),
+		cmocka_unit_test(test_every_outbox_event_reaches_robots),
 		cmocka_unit_test(test_text_sanitised),
 		cmocka_unit_test(test_text_unknown_and_broken),
 		cmocka_unit_test(test_text_cut),
