@@ -32,6 +32,9 @@ struct opage {
 	const struct vocab *words;  /* v or s: the vocabulary offered */
 	char *labels[8];
 	char response[OPINION_MAX_TEXT * 4 + 1];   /* the current one, offered to edit */
+	/* n: what has been asked so far of the opinion being recorded */
+	const char *new_platform;
+	char new_title[OPINION_MAX_TITLE * 4 + 1];
 };
 
 static enum tui_color level_color(const struct opinion *o)
@@ -226,6 +229,87 @@ static bool ask_text(struct tui *t, void *self, int key)
 	return true;
 }
 
+/* --- n: record one seen online: platform, title, link (may be empty) --- */
+
+static void select_id(struct opage *p, int64_t id)
+{
+	for (int k = 0; k < p->list.nvis; k++)
+		if (p->rows[p->list.vis[k]].id == id)
+			p->list.sel = k;
+}
+
+static void link_given(struct tui *t, void *ud, const char *answer)
+{
+	struct opage *p = ud;
+	if (!answer)
+		return;
+	struct opinion_input in = { .platform = p->new_platform, .title = p->new_title, .url = answer };
+	struct zs_error err = { 0 };
+	int64_t id = 0;
+	if (opinion_add(t->c, &in, &id, &err)) {
+		tui_message(t, true, "%s", err.msg);
+		return;
+	}
+	reload(t, p);
+	if (!p->detail)
+		select_id(p, id);
+	tui_message(t, false, TR("已记录舆情 #%lld（一般）：v 定级别，l 关联曝光，a 加备注", "Opinion #%lld recorded (normal): v level, l link an exposure, a note"),
+		    (long long)id);
+}
+
+static void title_given(struct tui *t, void *ud, const char *answer)
+{
+	struct opage *p = ud;
+	if (!answer)
+		return;
+	snprintf(p->new_title, sizeof p->new_title, "%s", answer);
+	prompt_open(t, TR("链接（只记下，不打开；没有就直接 Enter）：", "Link (kept, never opened; Enter for none): "), "", link_given, p);
+}
+
+static void platform_picked(struct tui *t, void *ud, int index, const char *row)
+{
+	(void)row;
+	struct opage *p = ud;
+	if (index < 0 || (size_t)index >= vocab_opinion_platform.n)
+		return;
+	p->new_platform = vocab_opinion_platform.items[index].code;
+	p->new_title[0] = '\0';
+	prompt_open(t, TR("舆情标题（看到的是什么）：", "Title (what was seen): "), "", title_given, p);
+}
+
+static bool key_new(struct tui *t, void *self, int key)
+{
+	(void)key;
+	struct opage *p = self;
+	for (size_t i = 0; i < vocab_opinion_platform.n && i < 8; i++)
+		p->labels[i] = (char *)vocab_label(&vocab_opinion_platform, vocab_opinion_platform.items[i].code);
+	list_choose(t, TR("记录舆情：在哪个平台看到的？Enter 选定，Esc 取消", "Record an opinion: where was it seen? Enter picks, Esc cancels"),
+		    p->labels, (int)(vocab_opinion_platform.n < 8 ? vocab_opinion_platform.n : 8), "", platform_picked, p);
+	return true;
+}
+
+/* l: link the opinion to the exposure it echoes (picked from the list). */
+static void exposure_picked(struct tui *t, void *ud, int index, const char *row)
+{
+	struct opage *p = ud;
+	if (index < 0 || !row)
+		return;
+	struct opinion_input in = { .exposure = row };
+	save(t, p, &in);
+}
+
+static bool key_link(struct tui *t, void *self, int key)
+{
+	(void)key;
+	struct opage *p = self;
+	if (!target(p))
+		return true;
+	exposure_choose(t, TR("关联曝光问题：打字筛选（标题、编号或拼音首字母），Enter 选定，Esc 取消",
+			      "Link to exposure: type a title, a number or pinyin initials, Enter picks, Esc cancels"),
+			0, exposure_picked, p);
+	return true;
+}
+
 static void opinion_open(struct tui *t, int64_t id);
 
 static bool key_open(struct tui *t, void *self, int key)
@@ -239,9 +323,11 @@ static bool key_open(struct tui *t, void *self, int key)
 
 static const struct key_binding list_keys[] = {
 	{ { '\r', '\n', TUI_FKEY(KEY_ENTER) }, "Enter", "详情", "open", "打开所选舆情：链接、回应口径、跟进备注", "open the selected opinion: link, response, notes", ROLE_NONE, key_open },
+	{ { 'n' }, "n", "记录", "new", "记录一条舆情：选平台，写标题，贴链接（可空）", "record an opinion: pick the platform, write the title, paste the link (may be empty)", ROLE_OPERATOR, key_new },
 	{ { 'v' }, "v", "级别", "level", "定舆情级别（一般、关注、重大；升为重大即通知领导群）", "change the level (major tells the leaders' group)", ROLE_OPERATOR, pick_word },
 	{ { 's' }, "s", "状态", "status", "定舆情状态（监测中、已报告、已回应、已平息）", "change the status", ROLE_OPERATOR, pick_word },
 	{ { 'a' }, "a", "备注", "note", "加跟进备注", "add a note", ROLE_OPERATOR, ask_text },
+	{ { 'l' }, "l", "关联曝光", "link", "关联到它呼应的曝光问题（从列表里选）", "link it to the exposure it echoes (picked from the list)", ROLE_OPERATOR, key_link },
 	{ { 'R' }, "R", "回应口径", "response", "审定回应口径（带班领导，如同批示）", "approve the response wording (leaders, as an instruction)", ROLE_LEADER, ask_text },
 	{ { 'f' }, "f", "筛选", "filter", "筛选：边打字边缩小", "filter as you type", ROLE_NONE, tui_list_key_filter },
 	{ { 27, 'q' }, "Esc/q", "返回", "back", "返回", "back", ROLE_NONE, tui_key_close },
@@ -252,6 +338,7 @@ static const struct key_binding detail_keys[] = {
 	{ { 'v' }, "v", "级别", "level", "定舆情级别（一般、关注、重大；升为重大即通知领导群）", "change the level (major tells the leaders' group)", ROLE_OPERATOR, pick_word },
 	{ { 's' }, "s", "状态", "status", "定舆情状态（监测中、已报告、已回应、已平息）", "change the status", ROLE_OPERATOR, pick_word },
 	{ { 'a' }, "a", "备注", "note", "加跟进备注", "add a note", ROLE_OPERATOR, ask_text },
+	{ { 'l' }, "l", "关联曝光", "link", "关联到它呼应的曝光问题（从列表里选）", "link it to the exposure it echoes (picked from the list)", ROLE_OPERATOR, key_link },
 	{ { 'R' }, "R", "回应口径", "response", "审定回应口径（带班领导，如同批示）", "approve the response wording (leaders, as an instruction)", ROLE_LEADER, ask_text },
 	{ { 27, 'q' }, "Esc/q", "返回", "back", "返回", "back", ROLE_NONE, tui_key_close },
 	{ { '?', TUI_FKEY(KEY_F(1)) }, "?/F1", NULL, NULL, "帮助（所有按键）", "help (every key)", ROLE_NONE, tui_key_help },

@@ -62,6 +62,35 @@ class Opinions(ConsoleTest):
         self.assertTrue(lines[23].startswith("Enter 详情"), lines[23])
         self.assertIn("R 回应口径", lines[23])
 
+    def test_record_one_and_link_it(self):
+        """n: platform picked, title and link typed; l links it to the
+        exposure picked from the list; nothing asked is a stub."""
+        t = self.console(80, 24)
+        self.open_page(t)
+        before = len(self.opinions())
+        t.keys("n")
+        t.wait_for("在哪个平台看到的")
+        t.type("抖音")
+        t.keys("Enter")
+        t.wait_for("舆情标题（看到的是什么）")
+        t.type("网传本区超市仍售土坑酸菜")
+        t.keys("Enter")
+        t.wait_for("链接（只记下，不打开")
+        t.type("https://v.example/abc")
+        t.keys("Enter")
+        lines = t.wait_for("已记录舆情 #%d" % (before + 1))
+        o = self.zs_json("opinion", "show", str(before + 1))
+        self.assertEqual((o["platform"], o["title"], o["url"], o["level"]),
+                         ("douyin", "网传本区超市仍售土坑酸菜", "https://v.example/abc", "normal"))
+        self.assertIsNone(o.get("exposure_id"))
+        t.keys("l")
+        t.wait_for("关联曝光问题")
+        t.type("1")
+        t.keys("Enter")
+        t.wait_until(lambda ls: any(l.startswith("#%d " % (before + 1)) and "→曝光 #1" in l for l in ls) and ls,
+                     what="the new opinion linked")
+        self.assertEqual(self.zs_json("opinion", "show", str(before + 1))["exposure_id"], 1)
+
     def test_raise_note_and_respond_from_the_console(self):
         t = self.console(80, 24)
         self.open_page(t)
