@@ -275,6 +275,16 @@ static void paint(struct tui *t, void *self)
 	tui_list_header(t, &v->list, line);
 	handover_text(&v->rv, line, sizeof line);
 	tui_text(t, 1, 0, t->cols, line, v->rv.last.id && !v->rv.last.accepted_at ? C_WARN : C_DIM);
+	/* The morning's other question beside it, when the title had no room
+	 * for it: how much of the night is not yet on the 12315 platform. */
+	if (!narrowed(v) && v->rv.platform.n) {
+		char more[160];
+		int x = text_width(line) + 2;
+		snprintf(more, sizeof more, TR("· 今晚未录入12315平台 %zu 件（列在最后，End）", "· %zu not yet on 12315 (listed last, End)"),
+			 v->rv.platform.n);
+		if (x + text_width(more) <= t->cols)
+			tui_text(t, 1, x, t->cols - x, more, C_WARN);
+	}
 	if (!v->nrows)
 		tui_text(t, 2, 1, t->cols - 1, narrowed(v) ? TR("没有符合的事项（再按 c、t 或 u 取消只看）", "Nothing matches (c, t or u again to show more)")
 				: TR("没有未办结的事项。", "Nothing is open."), C_DIM);

@@ -69,7 +69,10 @@ class PlatformKey(ConsoleTest):
         self.assertIn(iid, [x["id"] for x in want])
         t = self.console(80, 24)
         t.keys("m")
-        t.wait_for("早班回顾")
+        lines = t.wait_for("早班回顾")
+        # The count on the page's first screen, beside the handover.
+        self.assertIn("今晚未录入12315平台 %d 件" % len(want), lines[1])
+        self.assertLessEqual(dwidth(lines[1].rstrip()), 80)
         t.keys("End")
         lines = t.wait_until(lambda l: any("#%d " % iid in x for x in l) and l, what="the newest item at the end")
         row = [l for l in lines if "#%d " % iid in l][0]
