@@ -58,6 +58,7 @@ struct progress_doc {
 	int prev_number;
 	int64_t prev_at;
 	size_t new_actions;         /* actions since the previous report */
+	bool no_unit;               /* signed without a unit: [report] bureau unset, the writer in none */
 };
 void progress_doc_clear(struct progress_doc *d);
 

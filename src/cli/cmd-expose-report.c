@@ -96,6 +96,10 @@ static int report_exec(struct cli *cli, int argc, char **argv)
 			progress_print(&d, f, NULL, stdout, &err);
 	}
 	/* What happened goes to stderr: stdout is the document itself. */
+	if (d.no_unit)
+		fprintf(stderr, TR("落款没有单位：在配置文件 %s 的 [report] 一节写 bureau = 本局名称\n",
+				   "signed without a unit: write bureau = your bureau's name under [report] in %s\n"),
+			c->cfg && *c->cfg->path ? c->cfg->path : "~/.config/zhishou/zhishou.conf");
 	if (o.preview)
 		fprintf(stderr, TR("预览：没有记录（正式写出时为第%d报）\n", "preview: nothing recorded (it would be report %d)\n"),
 			d.number);

@@ -343,6 +343,8 @@ static void sign(struct doc_builder *w, const struct night *n, int64_t at)
 	const char *unit = c->cfg && *c->cfg->bureau ? c->cfg->bureau : n->me.unit && *n->me.unit ? n->me.unit : "";
 	if (*unit)
 		add_block(w, PB_SIGN, "%s", unit);
+	else
+		w->d->no_unit = true;
 	if (*n->phone)
 		add_block(w, PB_SIGN, "联系人：%s　联系电话：%s", n->me.name ? n->me.name : "", n->phone);
 	else

@@ -38,6 +38,9 @@ static void show(struct upreport *u, const struct progress_doc *d)
 		return;
 	progress_print(d, REPORT_TXT, NULL, fp, &err);
 	fclose(fp);
+	if (d->no_unit)
+		pager_add(&u->pager, C_WARN, "%s", TR("（落款没有单位：在配置文件的 [report] 一节写 bureau = 本局名称）",
+						      "(signed without a unit: write bureau = your bureau's name under [report] in the settings)"));
 	for (char *line = buf, *nl; line && *line; line = nl ? nl + 1 : NULL) {
 		nl = strchr(line, '\n');
 		if (nl)

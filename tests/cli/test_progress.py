@@ -82,6 +82,19 @@ class Reports(ZsTestCase):
         self.assertTrue(text.startswith("# 关于央视3·15晚会曝光“酸菜\\*土坑\\*腌制\\_问题”"), text[:80])
         self.assertIn("\n## 二、处置措施\n", text)
 
+    def test_signed_by_the_bureau_and_the_writer(self):
+        r = self.env.ok("expose", "report", "1", "--preview")
+        self.assertIn("落款没有单位", r.err)
+        self.assertIn("bureau = 本局名称", r.err)
+        with open(self.env.config_path, "w", encoding="utf-8") as f:
+            f.write("[report]\nbureau = 和平区市场监督管理局\nphone = 022-27301000\n")
+        r = self.env.ok("expose", "report", "1", "--preview")
+        self.assertNotIn("落款没有单位", r.err)
+        tail = r.out.rstrip().splitlines()[-3:]
+        self.assertEqual(tail[0].strip(), "和平区市场监督管理局")
+        self.assertRegex(tail[1].strip(), r"^联系人：.+　联系电话：022-27301000$")
+        self.assertEqual(tail[2].strip(), "2026年3月15日21:40")
+
     def test_local_involvement_in_words(self):
         self.env.ok("expose", "update", "1", "--local", "no")
         self.assertIn("经排查，本地无涉事主体。", self.env.ok("expose", "report", "1", "--preview").out)
