@@ -42,7 +42,7 @@ static void paint_header(struct tui *t, const struct board_snapshot *s)
 static int paint_counters(struct tui *t, const struct board_snapshot *s, int y)
 {
 	const struct board_counts *b = &s->counts;
-	char since[16], items[8][96];
+	char since[16], items[10][96];
 	int n = 0;
 	time_format(s->since, TIME_CLOCK, since, sizeof since);
 	snprintf(items[n++], sizeof items[0], TR("%s起受理 %lld", "since %s: %lld in"), since, (long long)b->total);
@@ -51,7 +51,11 @@ static int paint_counters(struct tui *t, const struct board_snapshot *s, int y)
 	snprintf(items[n++], sizeof items[0], TR("咨询 %lld", "%lld inquiries"), (long long)b->by_kind[2]);
 	snprintf(items[n++], sizeof items[0], TR("关联曝光 %lld", "linked %lld"), (long long)b->linked);
 	snprintf(items[n++], sizeof items[0], TR("未结 %lld", "open %lld"), (long long)b->unresolved);
+	if (s->opinions_open)
+		snprintf(items[n++], sizeof items[0], TR("舆情 %lld", "opinions %lld"), (long long)s->opinions_open);
 	int warn_from = n;
+	if (s->nopinions_major)
+		snprintf(items[n++], sizeof items[0], TR("重大舆情 %zu", "%zu major opinions"), s->nopinions_major);
 	if (b->deliveries_failed)
 		snprintf(items[n++], sizeof items[0], TR("提醒发送失败 %lld", "%lld alerts failed"), (long long)b->deliveries_failed);
 	if (b->feed_quarantined)

@@ -1225,6 +1225,10 @@ class Compact(ConsoleTest):
                 counters = " ".join(lines[1:4])
                 self.assertIn("受理 %d" % c["total"], counters)
                 self.assertIn("未结 %d" % c["unresolved"], counters)
+                # the opinion watch: open ones, and the 重大 among them
+                ops = board["opinions"]
+                self.assertIn("舆情 %d" % ops["open"], counters)
+                self.assertIn("重大舆情 %d" % len(ops["major"]), counters)
                 self.assertIn("曝光问题 未结 %d 超时 %d" % (len(board["exposures"]), c["exposures_overdue"]),
                               "\n".join(lines))
                 shown = self.exposure_rows(lines)
