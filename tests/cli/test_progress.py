@@ -95,6 +95,15 @@ class Reports(ZsTestCase):
         self.assertRegex(tail[1].strip(), r"^联系人：.+　联系电话：022-27301000$")
         self.assertEqual(tail[2].strip(), "2026年3月15日21:40")
 
+    def test_an_operator_writes_and_signs_it(self):
+        u = self.env.add_other_member("王五", "operator")
+        if not u:
+            self.skipTest("needs root for a second Unix user")
+        r = self.env.ok("expose", "report", "1", user=u)
+        self.assertIn("联系人：王五", r.out)
+        self.assertIn("批示：“立即排查", r.out)      # the instruction's writer named too
+        self.assertEqual(self.reports(), [(1, None, 1)])
+
     def test_local_involvement_in_words(self):
         self.env.ok("expose", "update", "1", "--local", "no")
         self.assertIn("经排查，本地无涉事主体。", self.env.ok("expose", "report", "1", "--preview").out)
