@@ -185,8 +185,8 @@ static void usage(FILE *fp)
 	fprintf(fp, "%s\n", TR("不带命令时打开值守台界面。命令：", "Without a command, opens the console. Commands:"));
 	for (int i = 0; commands[i]; i++)
 		fprintf(fp, "  %-16s %s\n", commands[i]->name, TR(commands[i]->help_zh, commands[i]->help_en));
-	fprintf(fp, "\n%s\n", TR("每个命令加 --help 查看选项。数据库默认为 $ZHISHOU_DB 或 $XDG_DATA_HOME/zhishou/zhishou.db。",
-				 "Add --help to a command for its options. Database: $ZHISHOU_DB or $XDG_DATA_HOME/zhishou/zhishou.db."));
+	fprintf(fp, "\n%s\n", TR("每个命令加 --help 查看选项。数据库默认为 $ZHISHOU_DB、配置的 [database] path 或 $XDG_DATA_HOME/zhishou/zhishou.db。",
+				 "Add --help to a command for its options. Database: $ZHISHOU_DB, the configuration's [database] path or $XDG_DATA_HOME/zhishou/zhishou.db."));
 }
 
 static const struct cmd_entry *find_command(int argc, char **argv, int *words)
@@ -214,11 +214,15 @@ static const struct cmd_entry *find_command(int argc, char **argv, int *words)
 	return NULL;
 }
 
-static int default_db(char *buf, size_t n)
+/* The database when --db names none: $ZHISHOU_DB, else the configuration's
+ * [database] path (a server's shared one), else the user's own. */
+static int default_db(const struct config *cfg, char *buf, size_t n)
 {
 	const char *env = getenv("ZHISHOU_DB");
 	if (env && *env)
 		return snprintf(buf, n, "%s", env) < (int)n ? 0 : -1;
+	if (*cfg->db_path)
+		return snprintf(buf, n, "%s", cfg->db_path) < (int)n ? 0 : -1;
 	const char *xdg = getenv("XDG_DATA_HOME");
 	const char *home = getenv("HOME");
 	if (xdg && *xdg)
@@ -329,7 +333,7 @@ int main(int argc, char **argv)
 	char dbbuf[4096];
 	if (db) {
 		cli.db_path = db;
-	} else if (default_db(dbbuf, sizeof dbbuf) == 0) {
+	} else if (default_db(&cli.cfg, dbbuf, sizeof dbbuf) == 0) {
 		cli.db_path = dbbuf;
 	} else {
 		fprintf(stderr, "zhishou: %s\n", TR("不知道数据库在哪里：请用 --db 指定或设置 ZHISHOU_DB",

@@ -90,6 +90,12 @@ static int handler(void *ud, const char *section, const char *name, const char *
 		ok = strlen(value) < sizeof c->db_group;
 		if (ok)
 			snprintf(c->db_group, sizeof c->db_group, "%s", value);
+	} else if (IS("database", "path")) {
+		/* A server's shared database: a whole path, so it means the same
+		 * file whoever runs zhishou and from wherever. */
+		ok = value[0] == '/' && strlen(value) < sizeof c->db_path;
+		if (ok)
+			snprintf(c->db_path, sizeof c->db_path, "%s", value);
 	} else if (IS("database", "busy_timeout_ms")) {
 		ok = parse_int(value, 100, 600000, &c->busy_ms);
 	} else if (IS("intake", "duplicate_window_hours")) {

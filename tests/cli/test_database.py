@@ -425,6 +425,65 @@ class OneClock(ZsTestCase):
         self.assertIn("tests", r.out)
 
 
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+EXAMPLE = os.path.join(ROOT, "data", "zhishou.conf.example")
+
+
+def config_keys():
+    """Every (section, key) src/util/config.c accepts, read from its source,
+    so a new key fails ConfigFile until the example documents it."""
+    with open(os.path.join(ROOT, "src", "util", "config.c"), encoding="utf-8") as f:
+        return re.findall(r'IS\("(\w+)", "(\w+)"\)', f.read())
+
+
+class ConfigFile(ZsTestCase):
+    """data/zhishou.conf.example (the server's /etc/zhishou/zhishou.conf)
+    shows every key with its default, and [database] path names the shared
+    database after --db and $ZHISHOU_DB."""
+
+    def test_the_example_shows_every_key_in_its_section(self):
+        keys = config_keys()
+        self.assertGreater(len(keys), 15)
+        with open(EXAMPLE, encoding="utf-8") as f:
+            text = f.read()
+        for section, key in keys:
+            with self.subTest(key="[%s] %s" % (section, key)):
+                m = re.search(r"^\[%s\]$(.*?)(?=^\[|\Z)" % re.escape(section), text, re.M | re.S)
+                self.assertIsNotNone(m, "no [%s] section" % section)
+                self.assertRegex(m.group(1), r"(?m)^;%s = \S" % re.escape(key))
+
+    def test_the_example_loads_as_shipped_and_uncommented(self):
+        self.env.ok("--config", EXAMPLE, "init")
+        # Every default uncommented (but the group, which may not exist here,
+        # and the path, which --db overrides anyway) is a valid setting.
+        with open(EXAMPLE, encoding="utf-8") as f:
+            lines = [l[1:] if re.match(r"^;\w+ = ", l) and not l.startswith(";group") else l for l in f]
+        conf = self.env.write("all.conf", "".join(lines))
+        r = self.env.ok("--config", conf, "init", db=self.env.path("other.db"))
+        self.assertTrue(os.path.exists(self.env.path("other.db")), r)
+
+    def test_database_path_from_the_configuration(self):
+        shared = self.env.path("shared.db")
+        with open(self.env.config_path, "w", encoding="utf-8") as f:
+            f.write("[database]\npath = %s\n" % shared)
+        self.env.ok("init", db=False)
+        self.assertTrue(os.path.exists(shared))
+        self.env.ok("unit", "add", "执法稽查队", db=False)
+        self.assertIn("执法稽查队", self.env.ok("unit", "list", db=shared).out)
+        # $ZHISHOU_DB and then --db come first.
+        mine = self.env.path("mine.db")
+        self.env.ok("init", db=False, env={"ZHISHOU_DB": mine})
+        self.assertTrue(os.path.exists(mine))
+        self.assertNotIn("执法稽查队", self.env.ok("unit", "list", db=False, env={"ZHISHOU_DB": mine}).out)
+
+    def test_a_relative_database_path_is_refused(self):
+        with open(self.env.config_path, "w", encoding="utf-8") as f:
+            f.write("[database]\npath = zhishou.db\n")
+        r = self.env.run("init", db=False)
+        self.assertFails(r, 2, "[database] path")
+        self.assertFalse(os.path.exists(self.env.path("zhishou.db")))
+
+
 class Upgrade(ZsTestCase):
     """A database made by an older zhishou is migrated when opened.  007
     rebuilds the outbox (to let local_set in): its events and their
