@@ -121,20 +121,21 @@ def relay_keys():
     return keys
 
 
+def c_array_names(rel, array_pattern, item_pattern):
+    """The quoted names in one C array initialiser of a source file."""
+    m = re.search(array_pattern + r"\s*=\s*\{(.*?)\};", c_source(rel), re.S)
+    names = re.findall(item_pattern, m.group(1)) if m else []
+    if len(names) < 5:
+        raise SystemExit("the array %s was not found in %s; did it move?" % (array_pattern, rel))
+    return names
+
+
 def relay_events():
-    m = re.search(r"relay_event_names\[[^]]*\]\s*=\s*\{(.*?)\};", c_source("src/net/relayconf.c"), re.S)
-    events = re.findall(r'"([a-z_]+)"', m.group(1)) if m else []
-    if len(events) < 5:
-        raise SystemExit("relay_event_names not found in src/net/relayconf.c")
-    return events
+    return c_array_names("src/net/relayconf.c", r"relay_event_names\[[^]]*\]", r'"([a-z_]+)"')
 
 
 def feed_fields():
-    m = re.search(r"\}\s*map_fields\[\]\s*=\s*\{(.*?)\};", c_source("src/net/feed.c"), re.S)
-    fields = re.findall(r'\{ "([a-z_]+)",', m.group(1)) if m else []
-    if len(fields) < 5:
-        raise SystemExit("map_fields not found in src/net/feed.c")
-    return fields
+    return c_array_names("src/net/feed.c", r"\}\s*map_fields\[\]", r'\{ "([a-z_]+)",')
 
 
 # ---- the checks (each returns what is missing) ------------------------------
