@@ -19,20 +19,22 @@
  * database and the configuration are. */
 struct comp {
 	const char *cur;       /* the word under the cursor, as typed so far */
+	char pre[1024];        /* what of it stays in front of each candidate ("A;" of "A;B") */
 	const char *db, *config;
 };
 
 /* One candidate, if it starts with what was typed.  Text from the
  * database is not trusted: a name with a control character (a newline
  * would make two candidates) is left out. */
-static void offer(const struct comp *c, const char *prefix, const char *word)
+static void offer(const struct comp *c, const char *word)
 {
-	if (!word || !*word || strncmp(word, c->cur + strlen(prefix), strlen(c->cur) - strlen(prefix)))
+	size_t l = strlen(c->pre);
+	if (!word || !*word || strncmp(word, c->cur + l, strlen(c->cur) - l))
 		return;
 	for (const unsigned char *p = (const unsigned char *)word; *p; p++)
 		if (*p < 0x20 || *p == 0x7f)
 			return;
-	printf("%s%s\n", prefix, word);
+	printf("%s%s\n", c->pre, word);
 }
 
 static bool is_option(const char *w, const char *name, char letter)
@@ -51,7 +53,7 @@ static void offer_globals(const struct comp *c)
 {
 	static const char *const globals[] = { "--db", "--config", "--lang", "--help", "--version", NULL };
 	for (int i = 0; globals[i]; i++)
-		offer(c, "", globals[i]);
+		offer(c, globals[i]);
 }
 
 /* The first words of the commands (log, expose …), each once. */
@@ -68,7 +70,7 @@ static void offer_nouns(const struct comp *c, const struct cmd_entry *const *com
 			continue;
 		char noun[64];
 		snprintf(noun, sizeof noun, "%.*s", (int)l, name);
-		offer(c, "", noun);
+		offer(c, noun);
 	}
 }
 
@@ -80,7 +82,7 @@ static bool offer_verbs(const struct comp *c, const struct cmd_entry *const *com
 	for (int i = 0; commands[i]; i++) {
 		const char *name = commands[i]->name;
 		if (!strncmp(name, noun, l) && name[l] == ' ') {
-			offer(c, "", name + l + 1);
+			offer(c, name + l + 1);
 			any = true;
 		}
 	}
@@ -118,25 +120,19 @@ static const struct option *option_named(const struct cmd_entry *cmd, const char
 
 static int template_cb(const char *name, void *ud)
 {
-	offer(ud, "", name);
+	offer(ud, name);
 	return 0;
 }
 
-struct unit_offer {
-	const struct comp *c;
-	const char *prefix;
-};
-
 static int unit_cb(const struct unit *u, void *ud)
 {
-	struct unit_offer *uo = ud;
-	offer(uo->c, uo->prefix, u->name);
+	offer(ud, u->name);
 	return 0;
 }
 
 /* The units, from the database if it opens read-only as it is: never
  * created, migrated or written, and for those its readers may be. */
-static void offer_units(const struct comp *c, const char *prefix)
+static void offer_units(const struct comp *c)
 {
 	char dbbuf[4096], cfgpath[4096];
 	struct config cfg;
@@ -164,19 +160,18 @@ static void offer_units(const struct comp *c, const char *prefix)
 	so.test_now = NULL;
 	if (session_open(db, &so, &cli.ctx, &clk, &err))
 		return;
-	struct unit_offer uo = { c, prefix };
-	unit_list(&cli.ctx, unit_cb, &uo, &err);
+	unit_list(&cli.ctx, unit_cb, (void *)c, &err);
 	session_close(&cli.ctx);
 }
 
 /* The values of option o of cmd; CLI_COMPLETE_FILES for a file name. */
-static int offer_values(const struct comp *c, const struct cmd_entry *cmd, const struct option *o)
+static int offer_values(struct comp *c, const struct cmd_entry *cmd, const struct option *o)
 {
 	for (const struct cmd_values *v = cmd->values; v && v->option; v++)
 		if (!strcmp(v->option, o->name)) {
 			for (size_t i = 0; i < v->vocab->n; i++) {
-				offer(c, "", v->vocab->items[i].code);
-				offer(c, "", v->vocab->items[i].zh);
+				offer(c, v->vocab->items[i].code);
+				offer(c, v->vocab->items[i].zh);
 			}
 			return 0;
 		}
@@ -186,16 +181,15 @@ static int offer_values(const struct comp *c, const struct cmd_entry *cmd, const
 		return strchr(c->cur, '/') ? CLI_COMPLETE_FILES : 0;
 	}
 	if (!strcmp(o->name, "transfer") || !strcmp(o->name, "lead") || !strcmp(o->name, "unit")) {
-		offer_units(c, "");
+		offer_units(c);
 		return 0;
 	}
 	if (!strcmp(o->name, "assist")) {
 		/* Several, separated by ';': complete the last. */
 		const char *semi = strrchr(c->cur, ';');
-		char prefix[1024] = "";
 		if (semi)
-			snprintf(prefix, sizeof prefix, "%.*s", (int)(semi - c->cur + 1), c->cur);
-		offer_units(c, prefix);
+			snprintf(c->pre, sizeof c->pre, "%.*s", (int)(semi - c->cur + 1), c->cur);
+		offer_units(c);
 		return 0;
 	}
 	char ph[128];
@@ -205,12 +199,12 @@ static int offer_values(const struct comp *c, const struct cmd_entry *cmd, const
 	/* The alternatives the usage line spells out (--format table|json). */
 	if (strchr(ph, '|'))
 		for (char *save = NULL, *w = strtok_r(ph, "|", &save); w; w = strtok_r(NULL, "|", &save))
-			offer(c, "", w);
+			offer(c, w);
 	return 0;
 }
 
 /* The npos-th positional argument (from 0), as the usage line names it. */
-static int offer_positional(const struct comp *c, const struct cmd_entry *cmd, int npos)
+static int offer_positional(struct comp *c, const struct cmd_entry *cmd, int npos)
 {
 	const char *u = cmd->usage ? cmd->usage : "";
 	for (int i = 0; i < npos && *u; i++) {
@@ -223,7 +217,7 @@ static int offer_positional(const struct comp *c, const struct cmd_entry *cmd, i
 	if ((l == 8 && !strncmp(u, "TEMPLATE", 8)) || (l == 10 && !strncmp(u, "[TEMPLATE]", 10)))
 		report_template_each(template_cb, (void *)c);
 	if (l == 4 && !strncmp(u, "UNIT", 4))
-		offer_units(c, "");
+		offer_units(c);
 	return 0;
 }
 
@@ -235,7 +229,9 @@ static int complete_command(struct comp *c, const struct cmd_entry *cmd, char **
 	for (int i = from; i < cword; i++) {
 		const char *w = words[i];
 		if (pending) {
-			pending = NULL;
+			/* bash splits "--channel=web" at the '=' (COMP_WORDBREAKS). */
+			if (strcmp(w, "="))
+				pending = NULL;
 			continue;
 		}
 		if (!strcmp(w, "--")) {
@@ -250,15 +246,18 @@ static int complete_command(struct comp *c, const struct cmd_entry *cmd, char **
 		}
 		npos++;
 	}
+	/* Right after "--channel=": the "=" is the word, kept in front. */
+	if (pending && !strcmp(c->cur, "="))
+		snprintf(c->pre, sizeof c->pre, "=");
 	if (pending)
 		return offer_values(c, cmd, pending);
 	if (c->cur[0] == '-') {
 		for (const struct option *o = cmd->opts; o && o->name; o++) {
 			char opt[80];
 			snprintf(opt, sizeof opt, "--%s", o->name);
-			offer(c, "", opt);
+			offer(c, opt);
 		}
-		offer(c, "", "--help");
+		offer(c, "--help");
 		return 0;
 	}
 	return offer_positional(c, cmd, npos);
@@ -287,8 +286,8 @@ int cli_complete(const struct cmd_entry *const *commands, const char *db, const 
 				c.config = words[k + 1];
 			if (k + 1 == cword) {
 				if (is_option(words[k], "lang", 'l')) {
-					offer(&c, "", "zh");
-					offer(&c, "", "en");
+					offer(&c, "zh");
+					offer(&c, "en");
 					return 0;
 				}
 				return CLI_COMPLETE_FILES;

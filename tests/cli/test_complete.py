@@ -100,6 +100,12 @@ class Complete(unittest.TestCase):
         self.assertIn("--kind", self.comp("log", "add", "--channel", "web", "--k"))
         self.assertEqual(self.comp("log", "add", "--text", ""), [])
 
+    def test_option_equals_value(self):
+        # bash splits "--format=c" into "--format", "=", "c".
+        self.assertEqual(self.comp("log", "list", "--format", "=", "c"), ["csv"])
+        self.assertEqual(self.comp("log", "list", "--format", "="), ["=table", "=tsv", "=csv", "=json"])
+        self.assertIn("--kind", self.comp("log", "list", "--format", "=", "csv", "--k"))
+
     def test_usage_alternatives(self):
         self.assertEqual(self.comp("log", "list", "--format", ""), ["table", "tsv", "csv", "json"])
         self.assertEqual(set(self.comp("member", "add", "--role", "")), {"operator", "leader", "admin"})
@@ -210,6 +216,7 @@ class Script(unittest.TestCase):
                          if False else self.bash(["log", "add", "--channel", "12315"]))
         self.assertIn("12315热线", self.bash(["log", "add", "--channel", "12315"]))
         self.assertEqual(self.bash(["log", "list", "--format", "c"]), ["csv"])
+        self.assertEqual(self.bash(["log", "list", "--format", "=", "c"]), ["csv"])
 
     def test_units_and_files(self):
         self.env.ok("init")
