@@ -30,6 +30,7 @@ struct session_options {
 	int busy_ms;
 	enum role need;        /* refuse a user below this role (ROLE_NONE: anyone) */
 	const char *test_now;  /* a fixed "now" (ZHISHOU_NOW), honoured on a test database only */
+	bool readonly;         /* only look (shell completion): never create, migrate or write */
 };
 
 struct session_clock {

@@ -112,6 +112,10 @@ int cli_usage(const struct cmd_entry *cmd, const char *fmt, ...) __attribute__((
 typedef int (*cli_opt_cb)(int opt, const char *arg, void *ud);
 /* help.c: a command's --help (usage, every option, the words some take). */
 void cli_help_command(const struct cmd_entry *cmd, FILE *fp);
+/* The placeholder the usage line gives an option's value ("--channel C":
+ * "C", "-o FILE": "FILE", "--format table|json": "table|json"), a generic
+ * one when it shows none, "" for an option without a value. */
+void cli_placeholder(const struct cmd_entry *cmd, const struct option *o, char *buf, size_t n);
 /* No command matched argv: a noun's commands (zhishou log --help), or
  * "未知命令" with the nearest command; the exit status. */
 int cli_help_unknown(const struct cmd_entry *const *commands, int argc, char **argv, bool help);
@@ -137,5 +141,22 @@ void cli_clock(struct cli *c, const struct session_clock *clk);
 /* Open c->db_path through core, refusing a user below need; 0 or the exit
  * status (the error already printed). */
 int cli_open(struct cli *c, enum role need);
+
+/* main.c: where the database and the configuration are when neither
+ * --db nor --config says ($ZHISHOU_DB, cfg's [database] path, XDG, /etc);
+ * cli_default_db is -1 when nothing names one. */
+int cli_default_db(const struct config *cfg, char *buf, size_t n);
+void cli_default_config(char *buf, size_t n);
+/* Who runs us, from the operating system (never from a flag). */
+void cli_unix_user(char *buf, size_t n);
+
+/* complete.c: `zhishou __complete CWORD WORD…` (bash's COMP_CWORD and
+ * COMP_WORDS): the candidates for the word being completed, one a line,
+ * from the command table itself.  db and config are main's --db and
+ * --config (NULL: not given); the completed line's own win.  Exit status
+ * CLI_COMPLETE_FILES: the word is a file name (the shell completes it). */
+enum { CLI_COMPLETE_FILES = 3 };
+int cli_complete(const struct cmd_entry *const *commands, const char *db, const char *config, int argc,
+		 char **argv);
 
 #endif

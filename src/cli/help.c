@@ -27,7 +27,7 @@ static bool short_form(const struct cmd_entry *cmd, const struct option *o)
 
 /* The placeholder the usage line gives an option ("--channel C" -> "C"),
  * or a generic one when the usage does not show it. */
-static void placeholder(const struct cmd_entry *cmd, const struct option *o, char *buf, size_t n)
+void cli_placeholder(const struct cmd_entry *cmd, const struct option *o, char *buf, size_t n)
 {
 	buf[0] = '\0';
 	if (o->has_arg == no_argument)
@@ -95,7 +95,7 @@ static void options_help(const struct cmd_entry *cmd, FILE *fp)
 	int widest = 0;
 	for (const struct option *o = cmd->opts; o->name; o++) {
 		char ph[64], line[160];
-		placeholder(cmd, o, ph, sizeof ph);
+		cli_placeholder(cmd, o, ph, sizeof ph);
 		option_line(cmd, o, ph, line, sizeof line);
 		int w = text_width(line);
 		if (w > widest)
@@ -103,7 +103,7 @@ static void options_help(const struct cmd_entry *cmd, FILE *fp)
 	}
 	for (const struct option *o = cmd->opts; o->name; o++) {
 		char ph[64], line[160];
-		placeholder(cmd, o, ph, sizeof ph);
+		cli_placeholder(cmd, o, ph, sizeof ph);
 		option_line(cmd, o, ph, line, sizeof line);
 		const struct vocab *v = values_of(cmd, o->name);
 		const char *about = about_of(cmd, o->name);

@@ -216,7 +216,7 @@ static const struct cmd_entry *find_command(int argc, char **argv, int *words)
 
 /* The database when --db names none: $ZHISHOU_DB, else the configuration's
  * [database] path (a server's shared one), else the user's own. */
-static int default_db(const struct config *cfg, char *buf, size_t n)
+int cli_default_db(const struct config *cfg, char *buf, size_t n)
 {
 	const char *env = getenv("ZHISHOU_DB");
 	if (env && *env)
@@ -234,7 +234,7 @@ static int default_db(const struct config *cfg, char *buf, size_t n)
 	return 0;
 }
 
-static void default_config(char *buf, size_t n)
+void cli_default_config(char *buf, size_t n)
 {
 	const char *xdg = getenv("XDG_CONFIG_HOME");
 	const char *home = getenv("HOME");
@@ -248,7 +248,7 @@ static void default_config(char *buf, size_t n)
 }
 
 /* Identity comes from the operating system, never from a flag. */
-static void unix_user(char *buf, size_t n)
+void cli_unix_user(char *buf, size_t n)
 {
 	struct passwd *pw = getpwuid(getuid());
 	if (pw && pw->pw_name)
@@ -309,12 +309,15 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	codes_init();
+	/* Hidden (not in --help): the shell's completion asks for candidates. */
+	if (optind < argc && !strcmp(argv[optind], "__complete"))
+		return cli_complete(commands, db, config, argc - optind - 1, argv + optind + 1);
 	struct zs_error err = { 0 };
 	char cfgpath[4096];
 	if (config)
 		snprintf(cfgpath, sizeof cfgpath, "%s", config);
 	else
-		default_config(cfgpath, sizeof cfgpath);
+		cli_default_config(cfgpath, sizeof cfgpath);
 	if (config_load(&cli.cfg, cfgpath, config != NULL, &err))
 		return cli_error(&err);
 	if (!time_set_zone(cli.cfg.timezone)) {
@@ -322,7 +325,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	text_set_ambiguous_wide(cli.cfg.ambiguous_wide);
-	unix_user(cli.user, sizeof cli.user);
+	cli_unix_user(cli.user, sizeof cli.user);
 
 	argc -= optind;
 	argv += optind;
@@ -333,7 +336,7 @@ int main(int argc, char **argv)
 	char dbbuf[4096];
 	if (db) {
 		cli.db_path = db;
-	} else if (default_db(&cli.cfg, dbbuf, sizeof dbbuf) == 0) {
+	} else if (cli_default_db(&cli.cfg, dbbuf, sizeof dbbuf) == 0) {
 		cli.db_path = dbbuf;
 	} else {
 		fprintf(stderr, "zhishou: %s\n", TR("不知道数据库在哪里：请用 --db 指定或设置 ZHISHOU_DB",

@@ -739,7 +739,23 @@ int store_open(const char *path, const struct store_options *opt, struct store *
 	st->wal_found = wal_found;
 	int flags = (opt->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
 		    SQLITE_OPEN_NOMUTEX;
-	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
+	/* Only looking must leave no file behind, but a read-only connection
+	 * makes a -wal and -shm and cannot remove them: a file that holds
+	 * every commit (no -wal with content) is read immutable; one whose
+	 * commits are in a -wal only through the -shm already there. */
+	char shm[4200];
+	struct stat ss;
+	bool look = opt->readonly && !memory && !(wal_found && ws.st_size > 0);
+	if (opt->readonly && !memory && !look && !stat_file(path, FILE_SHM, &shm, &ss)) {
+		store_close(st);
+		return zs_fail(err, ZS_EFAIL, TR("数据库 %s 的 -wal 没有 -shm，只读打开会创建文件",
+						  "database %s has a -wal but no -shm: a read-only open would create files"), path);
+	}
+	if (look) {
+		st->db = open_immutable(path);
+		st->fs_readonly = st->db != NULL;
+	}
+	if (look ? !st->db : sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
 		if (!side_file_refused(path, err))
 			zs_fail(err, ZS_EFAIL, TR("无法打开数据库 %s：%s", "cannot open database %s: %s"), path,
 				st->db ? sqlite3_errmsg(st->db) : "out of memory");

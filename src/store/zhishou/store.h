@@ -28,7 +28,7 @@ struct store_options {
 	unsigned mode;        /* file mode for a new database, e.g. 0660 */
 	const char *group;    /* group owning a new database (NULL: the creator's) */
 	bool create;          /* create the file if missing */
-	bool readonly;
+	bool readonly;        /* only look: nothing created, migrated or written (no -wal, no -shm) */
 	const char *unix_user;/* who, for the audit (from the OS) */
 	int busy_ms;          /* busy_timeout */
 	/* Settings ("key", "value", ..., NULL) written in the transaction that
