@@ -28,6 +28,11 @@ struct out;
 struct out *out_new(FILE *fp, enum out_format f, const struct out_col *cols, int ncols);
 /* Fit a table in cols columns (0: no fitting), before its first row. */
 void out_set_width(struct out *o, int cols);
+/* Keys of columns the table may leave out, in that order (NULL-ended; the
+ * array must outlive o), when cutting the others is not enough to fit:
+ * a terminal too narrow for every column still gets whole rows, and
+ * stderr says what was left out. */
+void out_set_hide(struct out *o, const char *const *keys);
 /* A terminal's columns, or 0 for anything that is not one. */
 int out_tty_cols(int fd);
 void out_str(struct out *o, const char *s);   /* NULL prints as empty / null */

@@ -230,6 +230,10 @@ static int list_exec(struct cli *cli, int argc, char **argv)
 			f.like[k] = q.like[k];
 	}
 	struct list_ctx l = { .out = out_new(stdout, o.fmt, list_cols, sizeof list_cols / sizeof *list_cols), .fmt = o.fmt };
+	/* At 80 columns not every column fits whole: the order number, the
+	 * exposure and the (masked) phone are in log show. */
+	static const char *const spare[] = { "ref", "exposure_id", "phone", NULL };
+	out_set_hide(l.out, spare);
 	f.limit = cli_page_ask(&l.page, f.limit);
 	r = intake_list(c, &f, list_cb, &l, &err);
 	if (r)

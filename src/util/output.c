@@ -30,6 +30,8 @@ struct out {
 	int w[64];          /* table: column widths, fixed once measured */
 	bool measured;
 	int fit;            /* table: the columns to fit in (0: as wide as the cells) */
+	const char *const *hide;   /* table: keys of columns to leave out, in turn, when cutting is not enough */
+	bool hidden[64];
 };
 
 /* A table measures its widths on the first rows and then streams, so an
@@ -201,26 +203,91 @@ void out_set_width(struct out *o, int cols)
 		o->fit = cols > 0 ? cols : 0;
 }
 
+void out_set_hide(struct out *o, const char *const *keys)
+{
+	if (o)
+		o->hide = keys;
+}
+
+/* The next column o->hide names that is still shown, or -1. */
+static int next_to_hide(const struct out *o, int n)
+{
+	for (int k = 0; o->hide && o->hide[k]; k++)
+		for (int c = 0; c < n; c++)
+			if (!o->hidden[c] && !strcmp(o->cols[c].key, o->hide[k]))
+				return c;
+	return -1;
+}
+
+/* The last column shown: it is not padded. */
+static int last_shown(const struct out *o, int n)
+{
+	int last = n - 1;
+	while (last > 0 && o->hidden[last])
+		last--;
+	return last;
+}
+
 /* Narrow the columns that may be cut (those with a maxw) until the row
  * fits o->fit, the widest first, none below its header or 6 columns;
  * codes, numbers and times (no maxw) are never cut. */
+/* The narrowest column c may be cut to: its header or 6, whichever is
+ * wider; a column without a maxw is never cut. */
+static int least_width(const struct out *o, const int *w, int c)
+{
+	int head = text_width(TR(o->cols[c].zh, o->cols[c].en)), least = head > 6 ? head : 6;
+	return o->cols[c].maxw && w[c] > least ? least : w[c];
+}
+
+/* The row's width with every shown column at w[] (least: cut to the bone). */
+static int row_width(const struct out *o, const int *w, int n, bool least)
+{
+	int total = 0, shown = 0;
+	for (int c = 0; c < n; c++)
+		if (!o->hidden[c]) {
+			total += least ? least_width(o, w, c) : w[c];
+			shown++;
+		}
+	return total + 2 * (shown > 0 ? shown - 1 : 0);
+}
+
 static void fit_widths(struct out *o, int *w, int n)
 {
-	int total = 2 * (n - 1);
-	for (int c = 0; c < n; c++)
-		total += w[c];
-	while (o->fit && total > o->fit) {
+	if (!o->fit)
+		return;
+	/* Even cut to the bone too wide: leave out the columns the caller can
+	 * spare, in its order (say_hidden tells which), then cut the rest. */
+	while (row_width(o, w, n, true) > o->fit) {
+		int drop = next_to_hide(o, n);
+		if (drop < 0)
+			break;
+		o->hidden[drop] = true;
+	}
+	int total = row_width(o, w, n, false);
+	while (total > o->fit) {
 		int best = -1;
-		for (int c = 0; c < n; c++) {
-			int head = text_width(TR(o->cols[c].zh, o->cols[c].en)), least = head > 6 ? head : 6;
-			if (o->cols[c].maxw && w[c] > least && (best < 0 || w[c] > w[best]))
+		for (int c = 0; c < n; c++)
+			if (!o->hidden[c] && w[c] > least_width(o, w, c) && (best < 0 || w[c] > w[best]))
 				best = c;
-		}
 		if (best < 0)
 			return;
 		w[best]--;
 		total--;
 	}
+}
+
+/* On a terminal (where a table is fitted), the columns left out. */
+static void say_hidden(const struct out *o, int n)
+{
+	char names[512] = "";
+	size_t k = 0;
+	for (int c = 0; c < n && k < sizeof names; c++)
+		if (o->hidden[c])
+			k += (size_t)snprintf(names + k, sizeof names - k, "%s%s", k ? TR("、", ", ") : "", TR(o->cols[c].zh, o->cols[c].en));
+	if (k)
+		fprintf(stderr, TR("（窗口 %d 列，省略了 %s 列；加宽窗口或用 --format tsv 看全部）\n",
+				   "(window %d columns wide: %s left out; widen it or use --format tsv for all)\n"),
+			o->fit, names);
 }
 
 /* Print the buffered rows; the first call measures widths and prints the header. */
@@ -243,23 +310,34 @@ static void print_table(struct out *o)
 				w[c] = cw;
 		}
 		fit_widths(o, w, n);
+		say_hidden(o, n);
+		int lastc = last_shown(o, n);
 		for (int c = 0; c < n; c++) {
-			bool last = c == n - 1;
+			if (o->hidden[c])
+				continue;
+			bool last = c == lastc;
 			text_fit_cols(TR(o->cols[c].zh, o->cols[c].en), w[c], !last, buf, sizeof buf);
 			fprintf(o->fp, "%s%s", buf, last ? "\n" : "  ");
 		}
 		for (int c = 0; c < n; c++) {
+			if (o->hidden[c])
+				continue;
 			for (int i = 0; i < w[c]; i++)
 				fputc('-', o->fp);
-			fputs(c == n - 1 ? "\n" : "  ", o->fp);
+			fputs(c == lastc ? "\n" : "  ", o->fp);
 		}
 		o->measured = true;
 	}
+	int lastc = last_shown(o, n);
 	for (size_t k = 0; k < o->ncells; k++) {
 		int c = (int)(k % (size_t)o->ncols);
 		if (c >= n)
 			continue;
-		bool last = c == n - 1;
+		if (o->hidden[c]) {
+			free(o->cells[k].s);
+			continue;
+		}
+		bool last = c == lastc;
 		const char *s = o->cells[k].s ? o->cells[k].s : "";
 		if (o->cols[c].right)
 			text_fit_cols_right(s, w[c], buf, sizeof buf);

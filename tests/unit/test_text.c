@@ -885,6 +885,53 @@ static void test_table_fits_width(void **state)
 	}
 }
 
+/* A terminal too narrow even with the cut columns at their least: the
+ * columns the caller may spare are left out, in its order, until the row
+ * fits; without such a list nothing is left out. */
+static void test_table_leaves_out_spare_columns(void **state)
+{
+	(void)state;
+	static const struct out_col cols[] = {
+		{ "id", "编号", "id", 0, true },
+		{ "time", "受理时间", "received", 0, false },
+		{ "phone", "号码", "phone", 0, false },
+		{ "ref", "工单号", "order no", 0, false },
+		{ "summary", "内容摘要", "summary", 30, false },
+	};
+	static const char *const spare[] = { "ref", "phone", NULL };
+	for (int with = 0; with <= 1; with++) {
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+		struct out *o = out_new(f, OUT_TABLE, cols, 5);
+		out_set_width(o, 36);
+		if (with)
+			out_set_hide(o, spare);
+		out_str(o, "300");
+		out_str(o, "03-15 21:38");
+		out_str(o, "187****0858");
+		out_str(o, "8890-2026-000123");
+		out_str(o, "举报劝业场电子市场柜台仍以新机名义销售翻新手机");
+		out_end_row(o);
+		out_finish(o);
+		fclose(f);
+		if (with) {
+			assert_null(strstr(buf, "8890-2026-000123"));   /* ref left out first */
+			assert_null(strstr(buf, "187****0858"));        /* then the phone */
+			assert_non_null(strstr(buf, "03-15 21:38"));
+			assert_non_null(strstr(buf, "举报"));
+		} else {
+			assert_non_null(strstr(buf, "8890-2026-000123"));
+		}
+		int widest = 0;
+		for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
+			if (text_width(line) > widest)
+				widest = text_width(line);
+		assert_true(with ? widest <= 36 : widest > 36);
+		free(buf);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -926,6 +973,7 @@ int main(void)
 		cmocka_unit_test(test_fit_grapheme_boundary),
 		cmocka_unit_test(test_wrap_line),
 		cmocka_unit_test(test_table_fits_width),
+		cmocka_unit_test(test_table_leaves_out_spare_columns),
 	};
 
 	return cmocka_run_group_tests(tests, reset_ambiguous, NULL);
