@@ -192,7 +192,7 @@ static int confirm_first(struct demo *d, int64_t id, int n)
 			codes[k++] = p.v[i].uscc;
 	if (k < (size_t)n)
 		r = zs_fail(d->err, ZS_EFAIL, TR("演示数据要确认曝光 #%lld 的 %d 户，登记册只找到 %zu 户",
-						 "the demo confirms %d businesses of exposure #%lld, the register finds %zu"),
+						 "exposure #%lld: the demo confirms %d businesses, the register finds only %zu"),
 			    (long long)id, n, k);
 	struct exposure_local_change ch = { .confirm = codes, .nconfirm = k };
 	if (!r)
