@@ -166,6 +166,7 @@ cleanup() {
 	local rc=$? pids m i left
 	trap - EXIT INT TERM HUP ERR
 	set +e
+	exec 1>&7 2>&8          # a trap may run inside a command's redirection
 	tmux -L "$TMUX_SOCK" kill-server >/dev/null 2>&1
 	rm -f "/tmp/tmux-$(id -u)/$TMUX_SOCK"
 	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
@@ -208,10 +209,13 @@ cleanup() {
 	summary "$rc"
 	exit "$rc"
 }
+# The script's own stdout and stderr, for the traps: bash runs a trap with
+# the redirections of the command it interrupted still in place.
+exec 7>&1 8>&2
 trap cleanup EXIT
-trap 'echo "pkg: line $LINENO: unexpected failure of: $BASH_COMMAND" >&2' ERR
-trap 'echo "pkg: interrupted" >&2; exit 130' INT
-trap 'echo "pkg: terminated" >&2; exit 143' TERM HUP
+trap 'echo "pkg: line $LINENO: unexpected failure of: $BASH_COMMAND" >&8' ERR
+trap 'echo "pkg: interrupted" >&8; exit 130' INT
+trap 'echo "pkg: terminated" >&8; exit 143' TERM HUP
 
 # ============================================================================
 phase "build the package"
