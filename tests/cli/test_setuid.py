@@ -129,8 +129,6 @@ class Setuid(unittest.TestCase):
         configuration; an environment an SSH login would give."""
         e = {"PATH": "/usr/bin:/bin", "HOME": cls.home[who], "LANG": "C.UTF-8", "TERM": "xterm-256color",
              "USER": OFFICERS[who], "LOGNAME": OFFICERS[who]}
-        # LeakSanitizer cannot trace a process that changed its ids.
-        e["ASAN_OPTIONS"] = "detect_leaks=0"
         e.update(env or {})
         inner = [shutil.which("runuser"), "-u", OFFICERS[who], "--", "/usr/bin/env", "-i"] + \
             ["%s=%s" % kv for kv in e.items()] + list(argv)
