@@ -147,6 +147,11 @@ int cli_open(struct cli *c, enum role need);
  * cli_default_db is -1 when nothing names one. */
 int cli_default_db(const struct config *cfg, char *buf, size_t n);
 void cli_default_config(char *buf, size_t n);
+/* Installed setuid (priv.h): the shared account's rights are for path only
+ * when it is, letter for letter, the [database] path of the system's own
+ * configuration (root's, not writable by anyone else).  A database the
+ * user names is opened as the user. */
+void cli_trust_db(const char *path);
 /* Who runs us, from the operating system (never from a flag). */
 void cli_unix_user(char *buf, size_t n);
 

@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "zhishou/i18n.h"
 #include "zhishou/member.h"
+#include "zhishou/priv.h"
 #include "zhishou/relay.h"
 
 /* Both builds list them: zhishou's --help shows what zhishou-relay takes. */
@@ -41,6 +42,9 @@ static int exec(struct cli *cli, int argc, char **argv)
 	char *slash = strrchr(path, '/');
 	snprintf(slash ? slash + 1 : path, sizeof path - (size_t)(slash ? slash + 1 - path : 0), "zhishou-relay");
 	fflush(NULL);
+	/* The relay is a service with rights of its own (its unit's user):
+	 * never the shared account's, lent to whoever typed this. */
+	priv_forget();
 	execv(path, cli->argv);
 	fprintf(stderr, "zhishou: %s %s：%s\n", TR("无法运行", "cannot run"), path, strerror(errno));
 	fprintf(stderr, "zhishou: %s\n", TR("zhishou-relay 应与 zhishou 装在同一目录（ninja install 会一起安装）",

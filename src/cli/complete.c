@@ -158,6 +158,7 @@ static void offer_units(const struct comp *c)
 	cli_session_options(&cli, cfg.unknown_readonly ? ROLE_NONE : ROLE_OPERATOR, &so);
 	so.readonly = true;
 	so.test_now = NULL;
+	cli_trust_db(db);
 	if (session_open(db, &so, &cli.ctx, &clk, &err))
 		return;
 	unit_list(&cli.ctx, unit_cb, (void *)c, &err);

@@ -1,6 +1,7 @@
 /* session: the database opened for a front end, and the one clock (see
  * session.h for the rule). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "zhishou/fsutil.h"
 #include "zhishou/i18n.h"
 #include "zhishou/session.h"
+#include "zhishou/priv.h"
 #include "zhishou/store.h"
 #include "zhishou/timeutil.h"
 
@@ -107,7 +109,9 @@ static int make_parent(const char *path, struct zs_error *err)
 	if (!slash || slash == dir)
 		return ZS_OK;
 	*slash = '\0';
+	priv_raise();
 	int e = fs_mkdirs(dir, 0770, failed, sizeof failed);
+	priv_lower();
 	if (e)
 		return zs_fail(err, ZS_EFAIL, TR("无法创建目录 %s：%s", "cannot create directory %s: %s"), failed, strerror(e));
 	return ZS_OK;
@@ -118,6 +122,7 @@ static int make_parent(const char *path, struct zs_error *err)
 static void undo_new_file(const char *path, bool existed)
 {
 	char side[4200];
+	priv_raise();
 	if (existed) {
 		if (truncate(path, 0) != 0)
 			unlink(path);
@@ -128,6 +133,7 @@ static void undo_new_file(const char *path, bool existed)
 	unlink(side);
 	snprintf(side, sizeof side, "%s-shm", path);
 	unlink(side);
+	priv_lower();
 }
 
 static int fill_demo(const char *path, bool existed, const struct session_init_options *io, struct zs_ctx *ctx,
@@ -210,7 +216,11 @@ int session_init(const char *path, const struct session_options *o, const struct
 	out->schema = store_schema_version();
 	if (io->demo && io->test_clock)
 		return zs_fail(err, ZS_EINPUT, "%s", TR("--demo 和 --test-clock 只能选一个", "use --demo or --test-clock, not both"));
-	bool existed = access(path, F_OK) == 0;
+	/* The database's files are reached with the shared account's rights
+	 * (priv.h): access() would ask as the real user. */
+	priv_raise();
+	bool existed = faccessat(AT_FDCWD, path, F_OK, AT_EACCESS) == 0;
+	priv_lower();
 	int r;
 	if (!existed && (r = make_parent(path, err)))
 		return r;

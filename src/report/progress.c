@@ -193,22 +193,10 @@ static int exposure_cb(const struct exposure *e, void *ud)
 	if (!p)
 		return n->rc = ZS_EFAIL;
 	n->x = p;
-	p[n->nx++] = *e;
-	/* The store frees e after the callback: keep deep copies. */
-	struct exposure *k = &p[n->nx - 1];
-	k->title = strdup(e->title);
-	k->industry = strdup(e->industry);
-	k->companies = strdup(e->companies);
-	k->keywords = strdup(e->keywords);
-	k->local = strdup(e->local);
-	k->assist_units = strdup(e->assist_units);
-	k->lead_unit = strdup(e->lead_unit ? e->lead_unit : "");
-	k->status = strdup(e->status);
-	k->created_by = strdup(e->created_by ? e->created_by : "");
-	k->local_by = strdup(e->local_by ? e->local_by : "");
-	if (!k->title || !k->industry || !k->companies || !k->keywords || !k->local || !k->assist_units ||
-	    !k->lead_unit || !k->status || !k->created_by || !k->local_by)
-		n->rc = ZS_EFAIL;
+	/* The store frees e after the callback: keep a deep copy. */
+	if (!exposure_copy(&p[n->nx], e))
+		return n->rc = ZS_EFAIL;
+	n->nx++;
 	return n->rc;
 }
 
@@ -395,7 +383,7 @@ static void local_sentence(struct para *p, struct zs_ctx *c, const struct exposu
 static void handling_sentence(struct para *p, const struct exposure *e)
 {
 	char t[40], lv[2] = { (char)('0' + e->level), 0 };
-	if (*e->lead_unit) {
+	if (e->lead_unit && *e->lead_unit) {
 		para_add(p, "由%s牵头处置", e->lead_unit);
 		if (*e->assist_units) {
 			para_add(p, "，协办单位：");
@@ -549,7 +537,7 @@ static void build_one(struct doc_builder *w, struct night *n, const struct progr
 }
 
 /* The morning's summary of every exposure of the gala. */
-static void build_summary(struct doc_builder *w, struct night *n, const struct progress_record *prev, const char *next)
+static void build_summary(struct doc_builder *w, struct night *n, const char *next)
 {
 	struct progress_doc *d = w->d;
 	char t[40], u[40];
@@ -565,7 +553,6 @@ static void build_summary(struct doc_builder *w, struct night *n, const struct p
 	if (day && !strncmp(t, u, (size_t)(day - u) + strlen("日")))
 		end = day + strlen("日");
 	add_block(w, PB_PARA, "%s于%s至%s播出。现将我局处置晚会曝光问题的情况汇总报告如下：", gala_name(n), t, end);
-	(void)prev;
 
 	add_block(w, PB_HEADING, "一、基本情况");
 	size_t yes = 0, no = 0, unknown = 0, done = 0;
@@ -670,15 +657,14 @@ static int blocks_from_json(const char *body, struct progress_doc *d, struct zs_
 
 /* --- writing and recording ------------------------------------------------------ */
 
-static int build(struct zs_ctx *c, struct night *n, const struct progress_record *prev, const char *next,
-		 struct progress_doc *d, struct zs_error *err)
+static int build(struct night *n, const struct progress_record *prev, const char *next, struct progress_doc *d,
+		 struct zs_error *err)
 {
 	struct doc_builder w = { .d = d };
 	if (n->nx == 1 && d->exposure_id)
 		build_one(&w, n, prev, next);
 	else
-		build_summary(&w, n, prev, next);
-	(void)c;
+		build_summary(&w, n, next);
 	return w.rc ? zs_fail(err, w.rc, "%s", TR("内存不足", "out of memory")) : ZS_OK;
 }
 
@@ -767,7 +753,7 @@ int progress_write(struct zs_ctx *c, const struct progress_params *p, enum repor
 			*out = (struct progress_doc){ .exposure_id = p->exposure_id, .gala_id = n.gala.id, .at = c->now,
 						      .number = l ? 1 : prev.number + 1, .prev_number = l ? 0 : prev.number,
 						      .prev_at = l ? 0 : prev.at, .by_user = strdup(store_user(c->st)) };
-			r = out->by_user ? build(c, &n, l ? NULL : &prev, next, out, err)
+			r = out->by_user ? build(&n, l ? NULL : &prev, next, out, err)
 					 : zs_fail(err, ZS_EFAIL, "%s", TR("内存不足", "out of memory"));
 		}
 		if (!r && !p->preview)

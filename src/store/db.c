@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "store_internal.h"
+#include "zhishou/priv.h"
 #include "zhishou/embedded.h"
 #include "zhishou/i18n.h"
 
@@ -54,7 +55,10 @@ static enum fs_state fs_state_of(const char *path)
 	else
 		*slash = '\0';
 	struct statvfs vs;
-	if (statvfs(dir, &vs) != 0)
+	priv_raise();
+	int r = statvfs(dir, &vs);
+	priv_lower();
+	if (r != 0)
 		return FS_OK;
 	if (vs.f_flag & ST_RDONLY)
 		return FS_READONLY;
@@ -201,7 +205,10 @@ static int exec_retry(struct store *st, const char *sql, struct zs_error *err, c
 bool store_file_gone(struct store *st)
 {
 	struct stat sb;
-	return st->has_file && (stat(st->path, &sb) != 0 || (uint64_t)sb.st_dev != st->dev || (uint64_t)sb.st_ino != st->ino);
+	priv_raise();
+	bool gone = st->has_file && (stat(st->path, &sb) != 0 || (uint64_t)sb.st_dev != st->dev || (uint64_t)sb.st_ino != st->ino);
+	priv_lower();
+	return gone;
 }
 
 int store_begin(struct store *st, struct zs_error *err)
@@ -676,7 +683,7 @@ static bool side_file_refused(const char *path, struct zs_error *err)
 	for (int k = FILE_WAL; k < FILE_COUNT; k++) {
 		char side[4200];
 		struct stat ss;
-		if (stat_file(path, k, &side, &ss) && access(side, R_OK | W_OK) != 0) {
+		if (stat_file(path, k, &side, &ss) && faccessat(AT_FDCWD, side, R_OK | W_OK, AT_EACCESS) != 0) {
 			struct group *g = getgrgid(ss.st_gid);
 			zs_fail(err, ZS_EFAIL, TR("无法打开 %s（属于用户组 %s，权限 %04o）：值班的每个成员都要在数据库的用户组里；"
 						  "把数据库所在目录设为 setgid（chmod g+s 目录）可让新建的文件都归这个组",
@@ -689,14 +696,20 @@ static bool side_file_refused(const char *path, struct zs_error *err)
 	return false;
 }
 
-int store_open(const char *path, const struct store_options *opt, struct store **out,
-	       struct zs_error *err)
+static int open_store(const char *path, const struct store_options *opt, struct store **out,
+		      struct zs_error *err)
 {
 	*out = NULL;
 	/* ":memory:" is a private database for tests (newsboat does the same). */
 	bool memory = !strcmp(path, ":memory:");
 	struct stat sb;
 	bool exists = memory || stat(path, &sb) == 0;
+	if (!exists && errno == EACCES)
+		return zs_fail(err, ZS_EINPUT,
+			       priv_setid() ? TR("无权访问数据库 %s：zhishou 只替 /etc/zhishou/zhishou.conf 指定的共用数据库取得权限",
+						 "no access to database %s: zhishou takes the shared account's rights only for the database /etc/zhishou/zhishou.conf names")
+					    : TR("无权访问数据库 %s：%s", "no access to database %s: %s"),
+			       path, strerror(EACCES));
 	if (!memory && exists && S_ISDIR(sb.st_mode))
 		return zs_fail(err, ZS_EINPUT, TR("%s 是目录，不是数据库文件", "%s is a directory, not a database file"), path);
 	if (!exists && !opt->create)
@@ -812,6 +825,19 @@ int store_open(const char *path, const struct store_options *opt, struct store *
 		share_side_files(path);
 	*out = st;
 	return ZS_OK;
+}
+
+/* The store's own stat, create and chmod of the database's files, like
+ * SQLite's through vfs.c, with the shared account's rights (priv.h). */
+int store_open(const char *path, const struct store_options *opt, struct store **out,
+	       struct zs_error *err)
+{
+	if (store_vfs_register() != SQLITE_OK)
+		return zs_fail(err, ZS_EFAIL, "sqlite3_vfs_register failed");
+	priv_raise();
+	int r = open_store(path, opt, out, err);
+	priv_lower();
+	return r;
 }
 
 void store_close(struct store *st)

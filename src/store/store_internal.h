@@ -46,6 +46,9 @@ int store_indexes_restore(struct store *st, const char *table, struct zs_error *
 /* The register's SQL functions (zs_grams: migration 009, store/entity.c),
  * on every connection that may write. */
 void store_entity_functions(sqlite3 *db);
+/* vfs.c: the default VFS from now on, raising the account's rights (priv.h)
+ * around every touch of a file by name; once per process. */
+int store_vfs_register(void);
 
 char *store_col_text(sqlite3_stmt *s, int i);   /* malloc'd, "" for NULL */
 void store_bind_text(sqlite3_stmt *s, int i, const char *v); /* NULL -> '' */

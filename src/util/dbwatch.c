@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "zhishou/dbwatch.h"
+#include "zhishou/priv.h"
 
 const int dbwatch_recheck_ms[DBWATCH_RECHECKS] = { 5, 25, 100 };
 
@@ -17,7 +18,10 @@ bool dbwatch_open(struct dbwatch *w, const char *db_path)
 	/* The file's own name and directory, through symlinks; a database not
 	 * created yet keeps the path as given. */
 	char real[PATH_MAX], dir[PATH_MAX];
+	/* The directory may be the shared account's alone (priv.h). */
+	priv_raise();
 	snprintf(dir, sizeof dir, "%s", realpath(db_path, real) ? real : db_path);
+	priv_lower();
 	char *slash = strrchr(dir, '/');
 	const char *base = slash ? slash + 1 : dir;
 	if (!*base || strlen(base) + 5 > sizeof w->wal)
@@ -31,14 +35,13 @@ bool dbwatch_open(struct dbwatch *w, const char *db_path)
 	else
 		*slash = '\0';
 	w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	if (w->fd < 0)
-		return false;
 	/* A directory watch: the -wal comes and goes with the last connection. */
-	if (inotify_add_watch(w->fd, dir, IN_MODIFY | IN_CLOSE_WRITE | IN_CREATE | IN_MOVED_TO) < 0) {
+	priv_raise();
+	bool ok = w->fd >= 0 && inotify_add_watch(w->fd, dir, IN_MODIFY | IN_CLOSE_WRITE | IN_CREATE | IN_MOVED_TO) >= 0;
+	priv_lower();
+	if (!ok)
 		dbwatch_close(w);
-		return false;
-	}
-	return true;
+	return ok;
 }
 
 bool dbwatch_touched(struct dbwatch *w)

@@ -7,10 +7,13 @@ message ever reaches a server: robots point at a closed port."""
 
 import json
 import os
+import subprocess
+import tempfile
+import shutil
 import sqlite3
 import unittest
 
-from zs import Env
+from zs import BIN, Env
 
 SECRET = "SECzz9f1a2b3c4d5e6f7a8b9c0dsecretvalue"
 TOKEN = "tok3n5ecret0123456789abcdef"
@@ -157,6 +160,45 @@ class Check(unittest.TestCase):
         self.assertIn("chmod 600", r.err)
         self.assertNotIn(SECRET, r.err)
         self.assertEqual(self.check(text, 0o600).rc, 0)
+
+    @unittest.skipUnless(os.geteuid() == 0 and shutil.which("setpriv"),
+                         "needs root and setpriv to run the relay as another user; CI runs as root")
+    def test_roots_file_given_to_the_relays_own_group(self):
+        """The package's relay.conf: 0640 root:zhishou-relay, the relay
+        running as zhishou-relay.  Here nobody/nogroup stand for them."""
+        text = "[robot.a]\ntype = dingtalk\nurl = https://oapi.dingtalk.com/robot/send?access_token=%s\nsecret = %s\n" % (
+            TOKEN, SECRET)
+        d = tempfile.mkdtemp(prefix="zhishou-relayconf-")
+        try:
+            os.chmod(d, 0o755)
+            p = os.path.join(d, "relay.conf")
+            with open(p, "w") as f:
+                f.write(text)
+            nobody, nogroup = 65534, 65534
+
+            def as_relay(groups=None):
+                return subprocess.run(["setpriv", "--reuid=%d" % nobody, "--regid=%d" % nogroup]
+                                      + (["--groups=%d" % groups] if groups else ["--clear-groups"])
+                                      + [BIN, "--config", p, "relay", "--check"],
+                                      env={"LANG": "C.UTF-8", "PATH": "/usr/bin:/bin", "HOME": d}, cwd=d,
+                                      capture_output=True, text=True, timeout=60)
+            os.chown(p, 0, nogroup)
+            os.chmod(p, 0o640)
+            r = as_relay()
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertNotIn(SECRET, r.stdout + r.stderr)
+            # Not when the group may write it, or others read it, or it is
+            # not root's, or its group is another the relay is only in.
+            for mode, owner, gid, groups in ((0o660, 0, nogroup, None), (0o644, 0, nogroup, None),
+                                             (0o640, nobody, nogroup, None), (0o640, 0, 100, 100)):
+                os.chown(p, owner, gid)
+                os.chmod(p, mode)
+                r = as_relay(groups)
+                self.assertEqual(r.returncode, 2, (oct(mode), owner, gid, r.stderr))
+                self.assertIn("chmod 600", r.stderr)
+                self.assertNotIn(SECRET, r.stdout + r.stderr)
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
 
     def test_missing_config(self):
         r = self.env.run("--config", self.env.path("nope.conf"), "relay", "--check", db=False)
