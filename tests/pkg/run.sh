@@ -11,7 +11,8 @@
 #     officer B's console shows it within a second;
 #   - `man zhishou` renders;
 #   - the relay's `--check` runs as the user its systemd unit names;
-#   - the shell cannot reach the shared database (issue 15);
+#   - the shell cannot reach the shared database (issue 15), nor can a Unix
+#     user who is not a member (outsider) through the program;
 #   - `apt purge` leaves the database in place.
 # Everything lives under one temporary directory; a trap kills every process
 # running inside the root, undoes every mount and removes the directory, on
@@ -35,7 +36,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 SRC=$(cd "$HERE/../.." && pwd)
 SUITE=bookworm
 MIRROR=${PKG_MIRROR:-http://deb.debian.org/debian}
-USERS=(admin officer-a officer-b)
+# admin and two officers; outsider is a Unix user who is not a member
+USERS=(admin officer-a officer-b outsider)
 DB=/var/lib/zhishou/zhishou.db
 export LC_ALL=C.UTF-8 LANG=C.UTF-8      # tmux reads and sends UTF-8
 unset TMUX
@@ -328,13 +330,6 @@ for u in "${USERS[@]}"; do
 	install -m 600 "$WORK/keys/$u.pub" "$ROOT/home/$u/.ssh/authorized_keys"
 	in_root chown -R "$u:$u" "/home/$u/.ssh"
 done
-# INTERIM (remove once main's setuid zhishou has landed): on today's package
-# the shared database is reached through the group zhishou, so the users must
-# be in it.  With the setuid/setgid program they must NOT be (step 9 checks
-# that the shell cannot read the database).
-for u in "${USERS[@]}"; do in_root adduser --quiet "$u" zhishou; done  # INTERIM: remove
-say "INTERIM: admin and the officers added to the group zhishou"           # INTERIM: remove
-
 chroot "$ROOT" /usr/sbin/sshd -D -e -p "$PORT" -o ListenAddress=127.0.0.1 \
 	-o PasswordAuthentication=no -o KbdInteractiveAuthentication=no \
 	-o PermitRootLogin=no -o 'AcceptEnv=LANG LC_*' >"$WORK/sshd.log" 2>&1 &
@@ -504,9 +499,8 @@ for g in $r_supp; do groups+=$'\n'$g; done
 groups=$(sort -u <<<"$groups" | paste -sd, -)
 [ -x "$ROOT${r_exec%% *}" ] ||
 	fail "the unit's ExecStart program is installed" "ExecStart=$r_exec"
-# relay.conf: 0640 root:GROUP, GROUP the relay's own group when there is one
+# relay.conf as the package's README says: 0640 root:<the relay's own group>
 conf_group=$r_group
-if in_root getent group zhishou-relay >/dev/null; then conf_group=zhishou-relay; fi
 cat >"$ROOT/etc/zhishou/relay.conf" <<'EOF'
 # written by tests/pkg/run.sh: one robot, never contacted (--check only)
 [relay]
@@ -556,8 +550,10 @@ for f in "$DB" "$DB-wal" "$DB-shm"; do
 	*) fail "$f is owned by zhishou:zhishou, not by whoever opened it first" "$st" ;;
 	esac
 done
-st=$(in_root stat -c '%U:%G %a' /var/lib/zhishou)
-[ "$st" = "zhishou:zhishou 2770" ] || fail "/var/lib/zhishou is zhishou:zhishou 2770" "$st"
+for want in "/var/lib/zhishou zhishou:zhishou 2770" "/usr/bin/zhishou zhishou:zhishou 6755"; do
+	st=$(in_root stat -c '%n %U:%G %a' "${want%% *}")
+	if [ "$st" = "$want" ]; then ok "$st"; else fail "${want%% *} is ${want#* }" "$st"; fi
+done
 ids=$(as officer-a id 2>&1)
 if grep -qE '[(]zhishou[)]' <<<"$ids"; then
 	fail "officer-a is not in the group zhishou" "$ids"
@@ -585,28 +581,34 @@ PY
 }
 # printable view of a file that may hold anything
 show() { head -c 800 "$1" | LC_ALL=C tr -d '\000-\010\016-\037\177'; }
-# refused CHECK CMD...: CMD as officer-a must fail and print nothing of the
-# database (no 16 bytes of it, not its header, not the intake's marker)
+# refused [-u USER] CHECK CMD...: CMD as officer-a (or USER) must fail and
+# print nothing of the database (no 16 bytes of it, not its header, not the
+# intake's marker)
 refused() {
-	local what=$1 rc leak
+	local u=officer-a what rc leak
+	if [ "$1" = -u ]; then
+		u=$2
+		shift 2
+	fi
+	what=$1
 	shift
-	as officer-a "$@" >"$WORK/out" 2>&1 && rc=0 || rc=$?
+	as "$u" "$@" >"$WORK/out" 2>&1 && rc=0 || rc=$?
 	leak=$(leaked "$WORK/out" "$DB" "$DB-wal")
 	if [ "$rc" = 0 ]; then
-		fail "officer-a: '$*' fails ($what)" "exit 0" "$(show "$WORK/out")"
+		fail "$u: '$*' fails ($what)" "exit 0" "$(show "$WORK/out")"
 	elif [ -n "$leak" ] || grep -qaF -e "SQLite format 3" -e "$MARK" "$WORK/out"; then
-		fail "officer-a: '$*' reveals nothing of the database ($what)" "exit $rc" \
+		fail "$u: '$*' reveals nothing of the database ($what)" "exit $rc" \
 			"leaked: ${leak:-header or marker}" "$(show "$WORK/out")"
 	else
-		ok "officer-a: '$*' fails (exit $rc): $(head -n 1 "$WORK/out")"
+		ok "$u: '$*' fails (exit $rc): $(head -n 1 "$WORK/out")"
 	fi
 }
 refused "permission denied" cat "$DB"
 refused "permission denied" cat "$DB-wal"
 refused "permission denied" sqlite3 "$DB" .dump
 refused "the database is not a configuration" zhishou --config "$DB" log list
-refused "the real user opens --db" zhishou --db "$DB-wal" log list
-refused "the real user opens --db" zhishou --db "$DB" log list
+refused "rights only for the configured database" zhishou --db "$DB-wal" log list
+refused -u outsider "not a member ([access] unknown = refuse)" zhishou log list
 out=$(as officer-a zhishou log list 2>&1) || fail "officer-a: zhishou log list (the configured database)" "$out"
 grep -qF "$MARK" <<<"$out" || fail "officer-a's own zhishou log list shows the intake" "$out"
 ok "officer-a's own 'zhishou log list' shows the intake"
