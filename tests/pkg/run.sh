@@ -4,8 +4,8 @@
 # Builds the .deb from this checkout's working tree (copied: the checkout is
 # not touched), bootstraps a minimal Debian 12 root with debootstrap, installs
 # the package there with apt (its dependencies from the Debian archive), runs
-# sshd inside on 127.0.0.1, and then, over ssh as three Unix users (admin,
-# officer-a, officer-b):
+# sshd inside on 127.0.0.1, and then, over ssh as the Unix users admin,
+# officer-a, officer-b (and outsider, who is not a member):
 #   - admin runs `zhishou init` and adds the officers;
 #   - officer A logs an intake through the console (tmux, ssh -tt) and
 #     officer B's console shows it within a second;
@@ -111,7 +111,11 @@ if [ -z "${ZHISHOU_DEB:-}" ] && command -v dpkg-checkbuilddeps >/dev/null 2>&1; 
 		sed -n 's/.*Unmet build dependencies: //p') || true
 	# "a (>= 1) [amd64] <!nocheck> | b c" -> a c
 	read -ra unmet_pkgs <<<"$(sed -E 's/\([^)]*\)//g; s/\[[^]]*\]//g; s/<[^>]*>//g; s/ *\| *[^ ]+//g' <<<"$unmet")"
-	for d in "${unmet_pkgs[@]}"; do missing_pkgs+=("${d%%:*}"); done
+	for d in "${unmet_pkgs[@]}"; do
+		d=${d%%:*}
+		[ "$d" != debhelper-compat ] || d=debhelper     # the virtual package's one provider
+		missing_pkgs+=("$d")
+	done
 fi
 if [ ${#missing_pkgs[@]} -gt 0 ]; then
 	mapfile -t missing_pkgs < <(printf '%s\n' "${missing_pkgs[@]}" | sort -u)
