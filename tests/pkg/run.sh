@@ -321,7 +321,7 @@ case $status in
 esac
 
 # ============================================================================
-phase "sshd and three users"
+phase "sshd and the users"
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 in_root ssh-keygen -A >/dev/null
 mkdir -p "$ROOT/run/sshd"
