@@ -78,6 +78,10 @@ fail() {
 		exit 1
 	fi
 }
+# a failed check after which nothing can be tested
+fatal() {
+	PKG_KEEP_GOING=0 fail "$@"
+}
 ok() { say "ok: $*"; }
 
 # --- what the host needs --------------------------------------------------
@@ -243,13 +247,12 @@ else
 		DEB_BUILD_OPTIONS="nocheck parallel=$(nproc)" dpkg-buildpackage -us -uc -b -Pnocheck \
 			>"$WORK/build/log" 2>&1); then
 		tail -n 40 "$WORK/build/log" >&2
-		fail "dpkg-buildpackage" "the build failed; its last lines are above"
-		exit 1
+		fatal "dpkg-buildpackage" "the build failed; its last lines are above"
 	fi
 	shopt -s nullglob
 	debs=("$WORK"/build/zhishou_*.deb)
 	shopt -u nullglob
-	[ ${#debs[@]} = 1 ] || fail "dpkg-buildpackage made one zhishou_*.deb" "found: ${debs[*]:-none}"
+	[ ${#debs[@]} = 1 ] || fatal "dpkg-buildpackage made one zhishou_*.deb" "found: ${debs[*]:-none}"
 	DEB=${debs[0]}
 	say "built $(basename "$DEB")"
 fi
@@ -269,7 +272,7 @@ if [ -n "$CACHE_TAR" ] && [ -s "$CACHE_TAR" ]; then
 else
 	if ! debootstrap --variant=minbase "$SUITE" "$ROOT" "$MIRROR" >"$WORK/debootstrap.log" 2>&1; then
 		tail -n 30 "$WORK/debootstrap.log" >&2
-		fail "debootstrap" "debootstrap --variant=minbase $SUITE failed; its last lines are above"
+		fatal "debootstrap" "debootstrap --variant=minbase $SUITE failed; its last lines are above"
 	fi
 	leftover=$(mounts_in_root)
 	[ -z "$leftover" ] || fail "debootstrap leaves nothing mounted" "$leftover"
@@ -306,7 +309,7 @@ if ! in_root apt-get update >"$WORK/apt.log" 2>&1 ||
 	! in_root apt-get install -y --no-install-recommends "$DEB_IN_ROOT" \
 		openssh-server tmux man-db sqlite3 >>"$WORK/apt.log" 2>&1; then
 	tail -n 30 "$WORK/apt.log" >&2
-	fail "apt-get install ./$(basename "$DEB") openssh-server tmux man-db sqlite3" \
+	fatal "apt-get install ./$(basename "$DEB") openssh-server tmux man-db sqlite3" \
 		"apt failed inside the root; its last lines are above"
 fi
 if [ -n "${PKG_CACHE:-}" ]; then
@@ -356,8 +359,7 @@ console_cmd() {
 deadline=$(($(now_us) + 15000000))
 until as admin true 2>/dev/null; do
 	if ! kill -0 "$SSHD_PID" 2>/dev/null || [ "$(now_us)" -gt "$deadline" ]; then
-		fail "sshd inside the root answers on 127.0.0.1:$PORT" "$(cat "$WORK/sshd.log")"
-		exit 1
+		fatal "sshd inside the root answers on 127.0.0.1:$PORT" "$(cat "$WORK/sshd.log")"
 	fi
 	sleep 0.1
 done
@@ -638,6 +640,12 @@ case $st in
 *not-installed* | *"no packages found"*) ok "dpkg: zhishou $st" ;;
 *) fail "dpkg says zhishou is purged" "$st" ;;
 esac
+so=$(in_root dpkg-statoverride --list /usr/bin/zhishou 2>&1) || true
+if [ -z "$so" ]; then
+	ok "purge took back the statoverride of /usr/bin/zhishou"
+else
+	fail "purge takes back the statoverride of /usr/bin/zhishou" "$so"
+fi
 
 phase ""
 DONE=1
