@@ -23,6 +23,11 @@
  * setgid alone the officer who happened to be first would own them (and
  * the first admin would own the database itself) and could read them.
  *
+ * zhishou has one thread: effective ids are the process's, so a raise
+ * covers nothing but the store's own call in progress.  The kernel marks a
+ * setuid process undumpable, so the officer cannot trace it, read its
+ * memory or take over its descriptors.
+ *
  * Run without the bits (a build from source, the tests, the relay under
  * systemd's NoNewPrivileges) every call here changes nothing. */
 #ifndef ZHISHOU_PRIV_H

@@ -685,11 +685,21 @@ static bool side_file_refused(const char *path, struct zs_error *err)
 		struct stat ss;
 		if (stat_file(path, k, &side, &ss) && faccessat(AT_FDCWD, side, R_OK | W_OK, AT_EACCESS) != 0) {
 			struct group *g = getgrgid(ss.st_gid);
-			zs_fail(err, ZS_EFAIL, TR("无法打开 %s（属于用户组 %s，权限 %04o）：值班的每个成员都要在数据库的用户组里；"
-						  "把数据库所在目录设为 setgid（chmod g+s 目录）可让新建的文件都归这个组",
-						  "cannot open %s (group %s, mode %04o): every member on duty must be in the database's group; "
-						  "a setgid directory (chmod g+s DIR) gives every new file that group"),
-				side, g ? g->gr_name : "?", (unsigned)(ss.st_mode & 07777));
+			/* Installed setuid, officers are in no group: the files
+			 * are the account's, and only an administrator can mend them. */
+			if (priv_db_trusted()) {
+				zs_fail(err, ZS_EFAIL, TR("无法打开 %s（属于用户组 %s，权限 %04o）：请系统管理员把它改回共用账户所有"
+							  "（chown zhishou:zhishou，chmod 660）",
+							  "cannot open %s (group %s, mode %04o): ask the system administrator to give it back "
+							  "to the shared account (chown zhishou:zhishou, chmod 660)"),
+					side, g ? g->gr_name : "?", (unsigned)(ss.st_mode & 07777));
+			} else {
+				zs_fail(err, ZS_EFAIL, TR("无法打开 %s（属于用户组 %s，权限 %04o）：值班的每个成员都要在数据库的用户组里；"
+							  "把数据库所在目录设为 setgid（chmod g+s 目录）可让新建的文件都归这个组",
+							  "cannot open %s (group %s, mode %04o): every member on duty must be in the database's group; "
+							  "a setgid directory (chmod g+s DIR) gives every new file that group"),
+					side, g ? g->gr_name : "?", (unsigned)(ss.st_mode & 07777));
+			}
 			return true;
 		}
 	}

@@ -92,8 +92,15 @@ class Setuid(unittest.TestCase):
         # /etc for the namespace: the machine's (with the users just made)
         # and the system configuration naming the database.
         cls.etc = os.path.join(cls.dir, "etc")
-        shutil.copytree("/etc", cls.etc, symlinks=True, ignore_dangling_symlinks=True,
-                        ignore=shutil.ignore_patterns("zhishou"))
+        # (other suites add users meanwhile: their lock and backup files come
+        # and go under the copy, and are not wanted)
+        def copy(src, dst):
+            try:
+                return shutil.copy2(src, dst)
+            except FileNotFoundError:
+                return dst
+        shutil.copytree("/etc", cls.etc, symlinks=True, ignore_dangling_symlinks=True, copy_function=copy,
+                        ignore=shutil.ignore_patterns("zhishou", "*.lock", "*+", "*-"))
         os.mkdir(os.path.join(cls.etc, "zhishou"), 0o755)
         with open(os.path.join(cls.etc, "zhishou", "zhishou.conf"), "w") as f:
             f.write("[general]\ntimezone = Asia/Shanghai\n[database]\npath = %s\n" % cls.db)
