@@ -40,6 +40,8 @@ struct store {
 	bool wal_found;        /* a -wal was there before SQLite opened the file */
 };
 
+/* --- rows.c: statements ----------------------------------------------- */
+
 /* A prepared, reset statement for a static SQL string, kept prepared by
  * the store (not freed by the caller); NULL on error (err set). */
 struct store_stmt *store_prep(struct store *st, const char *sql, struct zs_error *err);
@@ -48,6 +50,15 @@ struct store_stmt *store_prep(struct store *st, const char *sql, struct zs_error
 struct store_stmt *store_prep_once(struct store *st, const char *sql, struct zs_error *err);
 void store_stmt_free(struct store_stmt *s);   /* NULL: nothing */
 
+/* Run one statement to completion; returns ZS_OK or error. */
+int store_step_done(struct store *st, struct store_stmt *s, struct zs_error *err, const char *what);
+
+/* Rows the last INSERT, UPDATE or DELETE to finish changed. */
+int64_t store_changes(struct store *st);
+
+/* --- db.c, bulk.c, entity.c, vfs.c ------------------------------------ */
+
+/* db.c: the connection's last error into err, naming what (ZS_EFAIL). */
 int store_sqlerr(struct store *st, struct zs_error *err, const char *what);
 
 /* bulk.c: a bulk load's indexes.  Inside the caller's transaction: drop
@@ -63,12 +74,6 @@ void store_entity_functions(struct sqlite3 *db);
 /* vfs.c: the default VFS from now on, raising the account's rights (priv.h)
  * around every touch of a file by name; once per process. */
 int store_vfs_register(void);
-
-/* Run one statement to completion; returns ZS_OK or error. */
-int store_step_done(struct store *st, struct store_stmt *s, struct zs_error *err, const char *what);
-
-/* Rows the last INSERT, UPDATE or DELETE to finish changed. */
-int64_t store_changes(struct store *st);
 
 /* --- rows.c: binding values and the one row loop ---------------------- */
 
