@@ -51,12 +51,12 @@ struct chain_end {
 	char hash[65];
 };
 
-static int read_end(sqlite3_stmt *s, void *out)
+static int read_end(const struct store_row *r, void *out)
 {
 	struct chain_end *e = out;
-	const unsigned char *h = sqlite3_column_text(s, 1);
-	e->id = sqlite3_column_int64(s, 0);
-	snprintf(e->hash, sizeof e->hash, "%s", h ? (const char *)h : "");
+	const char *h = store_row_text(r, 1);
+	e->id = store_row_i64(r, 0);
+	snprintf(e->hash, sizeof e->hash, "%s", h ? h : "");
 	return ZS_OK;
 }
 

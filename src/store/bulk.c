@@ -16,56 +16,67 @@
 struct names {
 	char **v;
 	size_t n;
+	bool oom;   /* a name could not be kept */
 };
 
 static void names_free(struct names *l)
 {
 	for (size_t i = 0; i < l->n; i++)
-		sqlite3_free(l->v[i]);
+		free(l->v[i]);
 	free(l->v);
 	memset(l, 0, sizeof *l);
+}
+
+static int name_row(const struct store_row *r, void *ctx)
+{
+	struct names *l = ctx;
+	char **v = realloc(l->v, (l->n + 1) * sizeof *v);
+	if (v)
+		l->v = v;
+	char *x = v ? store_row_strdup(r, 0) : NULL;
+	if (!x) {
+		l->oom = true;
+		return ZS_EFAIL;
+	}
+	l->v[l->n++] = x;
+	return ZS_OK;
+}
+
+/* A statement of SQL not kept prepared (schema statements: a cached one
+ * would outlive what it names), bound to ?1 = table when table is given,
+ * stepped to its end by row() or store_step_done. */
+static int run_once(struct store *st, const char *sql, const char *table, store_row_fn row, void *ctx,
+		    struct zs_error *err, const char *what)
+{
+	struct store_stmt *s = store_prep_once(st, sql, err);
+	if (!s)
+		return ZS_EFAIL;
+	if (table)
+		store_bind(s, 1, VALS(V_TEXT(table)));
+	int r = row ? store_step_rows(st, s, row, ctx, err, what) : store_step_done(st, s, err, what);
+	store_stmt_free(s);
+	return r;
 }
 
 /* Column 0 of every row of sql (?1 bound to table) into l: a schema
  * statement cannot run while a read of the schema is open. */
 static int read_names(struct store *st, const char *sql, const char *table, struct names *l, struct zs_error *err)
 {
-	sqlite3_stmt *s = store_prep_once(st, sql, err);
-	if (!s)
-		return ZS_EFAIL;
-	sqlite3_bind_text(s, 1, table, -1, SQLITE_TRANSIENT);
-	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		char **v = realloc(l->v, (l->n + 1) * sizeof *v);
-		char *x = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(s, 0));
-		if (!v || !x) {
-			if (v)
-				l->v = v;
-			sqlite3_free(x);
-			sqlite3_finalize(s);
-			return zs_fail(err, ZS_EFAIL, "out of memory");
-		}
-		l->v = v;
-		l->v[l->n++] = x;
-	}
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? ZS_OK : store_sqlerr(st, err, "schema");
+	int r = run_once(st, sql, table, name_row, l, err, "schema");
+	return l->oom ? zs_fail(err, ZS_EFAIL, "out of memory") : r;
 }
 
 static int exec_each(struct store *st, const struct names *l, struct zs_error *err)
 {
 	for (size_t i = 0; i < l->n; i++) {
-		sqlite3_stmt *s = store_prep_once(st, l->v[i], err);
-		if (!s)
-			return ZS_EFAIL;
-		int r = store_step_done(st, s, err, "index");
-		sqlite3_finalize(s);
+		int r = run_once(st, l->v[i], NULL, NULL, NULL, err, "index");
 		if (r)
 			return r;
 	}
 	return ZS_OK;
 }
 
+/* SQLite only (its SQL): the PostgreSQL driver will read pg_indexes.indexdef instead of sqlite_master. */
 int store_indexes_drop(struct store *st, const char *table, const char *const *keep, struct zs_error *err)
 {
 	/* Indexes of constraints (sql NULL: a UNIQUE column) cannot be
@@ -79,9 +90,7 @@ int store_indexes_drop(struct store *st, const char *table, const char *const *k
 	static const char unsave[] = "DELETE FROM temp.bulk_index WHERE tbl = ?1 AND name = ?2";
 	static const char drops[] =
 		"SELECT 'DROP INDEX main.\"' || replace(name, '\"', '\"\"') || '\"' FROM temp.bulk_index WHERE tbl = ?1";
-	sqlite3_stmt *s = store_prep_once(st, make, err);
-	int r = s ? store_step_done(st, s, err, "index") : ZS_EFAIL;
-	sqlite3_finalize(s);
+	int r = run_once(st, make, NULL, NULL, NULL, err, "index");
 	if (!r)
 		r = store_run(st, save, VALS(V_TEXT(table)), err, "index");
 	for (size_t i = 0; keep && keep[i] && !r; i++)
@@ -95,6 +104,7 @@ int store_indexes_drop(struct store *st, const char *table, const char *const *k
 	return r;
 }
 
+/* SQLite only (its SQL): the PostgreSQL driver will look for its table in pg_class, not temp.sqlite_master. */
 int store_indexes_restore(struct store *st, const char *table, struct zs_error *err)
 {
 	static const char texts[] = "SELECT sql FROM temp.bulk_index WHERE tbl = ?1 ORDER BY rowid";

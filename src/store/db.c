@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <jansson.h>
+#include <sqlite3.h>
 
 #include "store_internal.h"
 #include "zhishou/priv.h"
@@ -102,73 +103,6 @@ int store_sqlerr(struct store *st, struct zs_error *err, const char *what)
 		       sqlite3_errmsg(st->db));
 }
 
-sqlite3_stmt *store_prep(struct store *st, const char *sql, struct zs_error *err)
-{
-	for (int i = 0; i < st->ncache; i++)
-		if (st->cache[i].sql == sql) {
-			sqlite3_reset(st->cache[i].stmt);
-			sqlite3_clear_bindings(st->cache[i].stmt);
-			return st->cache[i].stmt;
-		}
-	if (st->ncache == st->capcache) {
-		int cap = st->capcache ? st->capcache * 2 : 64;
-		struct stmt_slot *n = realloc(st->cache, (size_t)cap * sizeof *n);
-		if (!n) {
-			zs_fail(err, ZS_EFAIL, "out of memory");
-			return NULL;
-		}
-		st->cache = n;
-		st->capcache = cap;
-	}
-	sqlite3_stmt *s = NULL;
-	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
-		store_sqlerr(st, err, "prepare");
-		return NULL;
-	}
-	st->cache[st->ncache].sql = sql;
-	st->cache[st->ncache].stmt = s;
-	st->ncache++;
-	return s;
-}
-
-sqlite3_stmt *store_prep_once(struct store *st, const char *sql, struct zs_error *err)
-{
-	sqlite3_stmt *s = NULL;
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
-		store_sqlerr(st, err, "prepare");
-		return NULL;
-	}
-	return s;
-}
-
-char *store_col_text(sqlite3_stmt *s, int i)
-{
-	const unsigned char *t = sqlite3_column_text(s, i);
-	return strdup(t ? (const char *)t : "");
-}
-
-void store_bind_text(sqlite3_stmt *s, int i, const char *v)
-{
-	sqlite3_bind_text(s, i, v ? v : "", -1, SQLITE_TRANSIENT);
-}
-
-void store_bind_opt_id(sqlite3_stmt *s, int i, int64_t id)
-{
-	if (id > 0)
-		sqlite3_bind_int64(s, i, id);
-	else
-		sqlite3_bind_null(s, i);
-}
-
-int store_step_done(struct store *st, sqlite3_stmt *s, struct zs_error *err, const char *what)
-{
-	int rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return store_sqlerr(st, err, what);
-	return ZS_OK;
-}
-
 static int exec(struct store *st, const char *sql, struct zs_error *err, const char *what)
 {
 	char *msg = NULL;
@@ -227,9 +161,9 @@ int store_begin(struct store *st, struct zs_error *err)
 
 int store_quick_check(struct store *st, char *why, size_t n, struct zs_error *err)
 {
-	sqlite3_stmt *s = store_prep_once(st, "PRAGMA quick_check(1)", err);
+	sqlite3_stmt *s = NULL;
 	why[0] = '\0';
-	if (!s) {
+	if (sqlite3_prepare_v2(st->db, "PRAGMA quick_check(1)", -1, &s, NULL) != SQLITE_OK) {
 		/* A file too damaged to even prepare on is damaged. */
 		snprintf(why, n, "%s", sqlite3_errmsg(st->db));
 		zs_clear(err);
@@ -644,7 +578,7 @@ static bool reopen_immutable(struct store *st)
 	if (!db)
 		return false;
 	for (int i = 0; i < st->ncache; i++)
-		sqlite3_finalize(st->cache[i].stmt);
+		store_stmt_free(st->cache[i].stmt);
 	st->ncache = 0;
 	sqlite3_close(st->db);
 	st->db = db;
@@ -855,7 +789,7 @@ void store_close(struct store *st)
 	if (!st)
 		return;
 	for (int i = 0; i < st->ncache; i++)
-		sqlite3_finalize(st->cache[i].stmt);
+		store_stmt_free(st->cache[i].stmt);
 	free(st->cache);
 	if (st->db)
 		sqlite3_close(st->db);

@@ -1,4 +1,5 @@
 /* The market-entity register: entities, snapshots, and their search. */
+#include <sqlite3.h>   /* zs_grams only (store_entity_functions) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,7 +67,8 @@ static const char *const build_sql[] = {
  * each character with the next one, then the last alone, separated by
  * spaces ("老王酸菜" -> "老王 王酸 酸菜 菜").  A pair holding a character
  * unicode61 does not keep in tokens (punctuation) splits; the searches
- * that use the index only look for letters and digits. */
+ * that use the index only look for letters and digits.
+ * SQLite only: the PostgreSQL driver will define zs_grams in SQL, in its own migration 009. */
 static void grams_fn(sqlite3_context *cx, int argc, sqlite3_value **argv)
 {
 	(void)argc;
@@ -94,6 +96,7 @@ static void grams_fn(sqlite3_context *cx, int argc, sqlite3_value **argv)
 	sqlite3_result_text(cx, out, (int)(o - out), sqlite3_free);
 }
 
+/* SQLite only: the PostgreSQL driver will register nothing (zs_grams is in its database). */
 void store_entity_functions(sqlite3 *db)
 {
 	sqlite3_create_function(db, "zs_grams", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
@@ -106,11 +109,11 @@ static int run_all(struct store *st, const char *const *sql, size_t n, struct zs
 {
 	int r = ZS_OK;
 	for (size_t i = 0; i < n && !r; i++) {
-		sqlite3_stmt *s = store_prep_once(st, sql[i], err);
+		struct store_stmt *s = store_prep_once(st, sql[i], err);
 		if (!s)
 			return ZS_EFAIL;
 		r = store_step_done(st, s, err, "entity");
-		sqlite3_finalize(s);
+		store_stmt_free(s);
 	}
 	return r;
 }
@@ -149,7 +152,7 @@ int store_register_snapshot_insert(struct store *st, struct register_snapshot *s
 {
 	static const char sql[] =
 		"INSERT INTO register_snapshot(as_of, file, file_hash, imported_by, imported_at, rows, skipped) "
-		"VALUES (?,?,?,?,?,?,?)";
+		"VALUES (?,?,?,?,?,?,?) RETURNING id";
 	return store_insert(st, sql,
 			    VALS(V_TEXT(s->as_of), V_TEXT(s->file), V_TEXT(s->file_hash), V_TEXT(s->imported_by),
 				 V_INT(s->imported_at), V_INT(s->rows), V_INT(s->skipped)),
@@ -339,7 +342,7 @@ static int each_query(struct store *st, const struct entity_filter *f, enum way 
 	if (f->limit > 0)
 		ADD(" LIMIT :limit");
 #undef ADD
-	sqlite3_stmt *s = store_sql_prep(st, &sql, err);
+	struct store_stmt *s = store_sql_prep(st, &sql, err);
 	if (!s)
 		return ZS_EFAIL;
 	store_bind_named_text(s, ":fts", match);
@@ -355,7 +358,7 @@ static int each_query(struct store *st, const struct entity_filter *f, enum way 
 	store_bind_named_int(s, ":stage", stage);
 	store_bind_named_int(s, ":limit", f->limit - run->rows);
 	int r = store_step_rows(st, s, visit_entity, STORE_VISIT(each_hit, run), err, "entity");
-	sqlite3_finalize(s);
+	store_stmt_free(s);
 	return r;
 }
 

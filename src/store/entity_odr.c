@@ -15,7 +15,7 @@ int store_entity_odr_clear(struct store *st, struct zs_error *err)
 int store_entity_odr_mark(struct store *st, const char *code, bool *found, struct zs_error *err)
 {
 	int r = store_run(st, "UPDATE entity SET odr = 1 WHERE uscc = ?", VALS(V_TEXT(code)), err, "entity");
-	*found = !r && sqlite3_changes(st->db) > 0;
+	*found = !r && store_changes(st) > 0;
 	return r;
 }
 
@@ -29,11 +29,11 @@ struct by_name {
 	int n;
 };
 
-static int by_name_row(sqlite3_stmt *s, void *ud)
+static int by_name_row(const struct store_row *r, void *ud)
 {
 	struct by_name *b = ud;
 	if (b->n++ == 0)
-		b->uscc = store_col_text(s, 0);
+		b->uscc = store_row_strdup(r, 0);
 	return 0;
 }
 

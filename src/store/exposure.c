@@ -30,7 +30,7 @@ int store_exposure_insert(struct store *st, struct exposure *e, struct zs_error 
 	static const char sql[] =
 		"INSERT INTO exposure(aired_at, title, industry, companies, keywords, local, lead_unit_id, "
 		"assist_units, level, status, deadline, created_at, created_by, updated_at) "
-		"VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?12)";
+		"VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?12) RETURNING id";
 	return store_insert(st, sql,
 			    VALS(V_INT(e->aired_at), V_TEXT(e->title), V_TEXT(e->industry), V_TEXT(e->companies),
 				 V_TEXT(e->keywords), V_TEXT(e->local && *e->local ? e->local : "unknown"),
@@ -98,7 +98,8 @@ STORE_VISITOR(visit_action, struct exposure_action, action_cols, exposure_action
 int store_action_insert(struct store *st, struct exposure_action *a, struct zs_error *err)
 {
 	static const char sql[] =
-		"INSERT INTO exposure_action(exposure_id, at, kind, count, note, by_user) VALUES (?,?,?,?,?,?)";
+		"INSERT INTO exposure_action(exposure_id, at, kind, count, note, by_user) VALUES (?,?,?,?,?,?) "
+		"RETURNING id";
 	return store_insert(st, sql,
 			    VALS(V_INT(a->exposure_id), V_INT(a->at), V_TEXT(a->kind), V_INT(a->count), V_TEXT(a->note),
 				 V_TEXT(st->user)),
@@ -126,7 +127,7 @@ STORE_VISITOR(visit_instruction, struct exposure_instruction, instruction_cols, 
 int store_instruction_insert(struct store *st, struct exposure_instruction *a, struct zs_error *err)
 {
 	static const char sql[] =
-		"INSERT INTO exposure_instruction(exposure_id, at, text, by_user) VALUES (?,?,?,?)";
+		"INSERT INTO exposure_instruction(exposure_id, at, text, by_user) VALUES (?,?,?,?) RETURNING id";
 	return store_insert(st, sql, VALS(V_INT(a->exposure_id), V_INT(a->at), V_TEXT(a->text), V_TEXT(st->user)),
 			    &a->id, err, "instruction");
 }

@@ -24,7 +24,7 @@ STORE_VISITOR(visit_handover, struct handover, handover_cols, handover_clear, st
 int store_handover_insert(struct store *st, struct handover *h, struct zs_error *err)
 {
 	static const char sql[] =
-		"INSERT INTO handover(signed_at, signed_by, names, note, snapshot) VALUES (?,?,?,?,?)";
+		"INSERT INTO handover(signed_at, signed_by, names, note, snapshot) VALUES (?,?,?,?,?) RETURNING id";
 	return store_insert(st, sql,
 			    VALS(V_INT(h->signed_at), V_TEXT(st->user), V_TEXT(h->names), V_TEXT(h->note),
 				 V_TEXT(h->snapshot)),

@@ -45,7 +45,8 @@ int store_intake_insert(struct store *st, struct intake *in, struct zs_error *er
 		"INSERT INTO intake(received_at, channel, kind, caller, phone, subject, uscc, category, "
 		"summary, ref, exposure_id, handling, transfer_unit_id, status, duplicate_of, "
 		"recovered_fen, notes, created_at, created_by, updated_at, confidential, outcome, odr_uscc) "
-		"VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?18,?20,?21,?22)";
+		"VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?18,?20,?21,?22) "
+		"RETURNING id";
 	return store_insert(st, sql,
 			    VALS(GIVEN(in), V_ID(in->exposure_id), V_TEXT(in->handling), V_ID(in->transfer_unit_id),
 				 V_TEXT(in->status && *in->status ? in->status : "new"), V_ID(in->duplicate_of),
@@ -78,8 +79,24 @@ int store_stage_add(struct store *st, const struct intake *in, bool *dup, struct
 		"category, summary, ref, created_at, created_by) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)";
 	int r = store_run(st, sql, VALS(GIVEN(in), V_INT(in->created_at), V_TEXT(st->user)), err, "stage");
 	if (!r)
-		*dup = sqlite3_changes(st->db) == 0;
+		*dup = store_changes(st) == 0;
 	return r;
+}
+
+/* The ids an INSERT ... RETURNING id gave: how many, the least, the greatest. */
+struct new_ids {
+	int64_t n, first, last;
+};
+
+static int new_id_row(const struct store_row *r, void *ctx)
+{
+	struct new_ids *ids = ctx;
+	int64_t id = store_row_i64(r, 0);
+	if (ids->n++ == 0 || id < ids->first)
+		ids->first = id;
+	if (id > ids->last)
+		ids->last = id;
+	return ZS_OK;
 }
 
 int store_stage_flush(struct store *st, int64_t *first, int64_t *last, int64_t *added, int64_t *skipped,
@@ -92,7 +109,7 @@ int store_stage_flush(struct store *st, int64_t *first, int64_t *last, int64_t *
 		"SELECT received_at, channel, kind, caller, phone, subject, uscc, category, summary, ref, 'new', "
 		"created_at, created_by, created_at FROM temp.stage s "
 		"WHERE s.ref = '' OR NOT EXISTS (SELECT 1 FROM intake i WHERE i.channel = s.channel AND i.ref = s.ref "
-		"AND i.ref <> '') ORDER BY s.rowid";
+		"AND i.ref <> '') ORDER BY s.rowid RETURNING id";
 	static const char clear_sql[] = "DELETE FROM temp.stage";
 	*first = *last = *added = *skipped = 0;
 	int64_t staged = 0;
@@ -101,16 +118,17 @@ int store_stage_flush(struct store *st, int64_t *first, int64_t *last, int64_t *
 		return r;
 	if (!staged)
 		return ZS_OK;
-	r = store_run(st, move_sql, NO_VALS, err, "import");
+	struct new_ids ids = { 0, 0, 0 };
+	r = store_each(st, move_sql, NO_VALS, new_id_row, &ids, err, "import");
 	if (r)
 		return r;
 	/* The caller holds the write lock and intake ids are max+1 each, so
-	 * the rows just moved have contiguous ids ending at the last one. */
-	*added = sqlite3_changes(st->db);
+	 * the rows just moved have contiguous ids from the first to the last. */
+	*added = ids.n;
 	*skipped = staged - *added;
 	if (*added) {
-		*last = sqlite3_last_insert_rowid(st->db);
-		*first = *last - *added + 1;
+		*first = ids.first;
+		*last = ids.last;
 	}
 	return store_run(st, clear_sql, NO_VALS, err, "stage");
 }
@@ -211,7 +229,7 @@ int store_intake_each(struct store *st, const struct intake_filter *f, store_int
 		ADD(" LIMIT :limit");
 #undef ADD
 
-	sqlite3_stmt *s = store_sql_prep(st, &sql, err);
+	struct store_stmt *s = store_sql_prep(st, &sql, err);
 	if (!s)
 		return ZS_EFAIL;
 	if (f->fts)
@@ -240,7 +258,7 @@ int store_intake_each(struct store *st, const struct intake_filter *f, store_int
 	store_bind_named_text(s, ":bname", f->business_name);
 
 	int r = store_step_rows(st, s, visit_intake, STORE_VISIT(cb, ud), err, "intake");
-	sqlite3_finalize(s);
+	store_stmt_free(s);
 	return r;
 }
 
@@ -280,20 +298,19 @@ struct group {
 	int64_t n;
 };
 
-static uint32_t fnv(uint32_t h, const unsigned char *s)
+static uint32_t fnv(uint32_t h, const char *s)
 {
 	for (; s && *s; s++)
-		h = (h ^ *s) * 16777619u;
+		h = (h ^ (unsigned char)*s) * 16777619u;
 	return (h ^ 0xff) * 16777619u;
 }
 
 /* Adds the current row to its group (the table has GROUP_SLOTS). */
-static int count_row(sqlite3_stmt *s, void *ctx)
+static int count_row(const struct store_row *r, void *ctx)
 {
 	struct group *g = ctx;
-	const unsigned char *ch = sqlite3_column_text(s, 0), *kind = sqlite3_column_text(s, 1),
-			    *status = sqlite3_column_text(s, 2);
-	bool linked = sqlite3_column_int(s, 3) != 0;
+	const char *ch = store_row_text(r, 0), *kind = store_row_text(r, 1), *status = store_row_text(r, 2);
+	bool linked = store_row_int(r, 3) != 0;
 	uint32_t h = fnv(fnv(fnv(2166136261u, ch), kind), status) ^ (linked ? 0x9e3779b9u : 0);
 	for (uint32_t k = 0; k < GROUP_SLOTS; k++) {
 		struct group *x = &g[(h + k) % GROUP_SLOTS];
@@ -301,15 +318,14 @@ static int count_row(sqlite3_stmt *s, void *ctx)
 			x->used = true;
 			x->hash = h;
 			x->linked = linked;
-			snprintf(x->channel, sizeof x->channel, "%s", ch ? (const char *)ch : "");
-			snprintf(x->kind, sizeof x->kind, "%s", kind ? (const char *)kind : "");
-			snprintf(x->status, sizeof x->status, "%s", status ? (const char *)status : "");
+			snprintf(x->channel, sizeof x->channel, "%s", ch ? ch : "");
+			snprintf(x->kind, sizeof x->kind, "%s", kind ? kind : "");
+			snprintf(x->status, sizeof x->status, "%s", status ? status : "");
 			x->n = 1;
 			break;
 		}
-		if (x->hash == h && x->linked == linked && !strcmp(x->channel, ch ? (const char *)ch : "") &&
-		    !strcmp(x->kind, kind ? (const char *)kind : "") &&
-		    !strcmp(x->status, status ? (const char *)status : "")) {
+		if (x->hash == h && x->linked == linked && !strcmp(x->channel, ch ? ch : "") &&
+		    !strcmp(x->kind, kind ? kind : "") && !strcmp(x->status, status ? status : "")) {
 			x->n++;
 			break;
 		}
@@ -334,10 +350,10 @@ int store_intake_count_groups(struct store *st, int64_t since, int64_t until, st
 	return r == ZS_STOP ? ZS_OK : r;
 }
 
-static int tally_row(sqlite3_stmt *s, void *ctx)
+static int tally_row(const struct store_row *r, void *ctx)
 {
 	const struct store_visit *v = ctx;
-	return ((store_tally_cb)v->fn)((const char *)sqlite3_column_text(s, 0), sqlite3_column_int64(s, 1), v->ud);
+	return ((store_tally_cb)v->fn)(store_row_text(r, 0), store_row_i64(r, 1), v->ud);
 }
 
 int store_intake_tally(struct store *st, store_tally_cb cb, void *ud, struct zs_error *err)
@@ -369,13 +385,12 @@ int store_saved_draft_insert(struct store *st, const char *token, int64_t intake
 
 /* ---- the board's counters, kept from what changed (core's board_tally) ---- */
 
-static int group_row(sqlite3_stmt *s, void *ctx)
+static int group_row(const struct store_row *r, void *ctx)
 {
 	const struct store_visit *v = ctx;
 	struct intake_group_row g = {
-		.id = sqlite3_column_int64(s, 0), .received_at = sqlite3_column_int64(s, 1),
-		.channel = (const char *)sqlite3_column_text(s, 2), .kind = (const char *)sqlite3_column_text(s, 3),
-		.status = (const char *)sqlite3_column_text(s, 4), .linked = sqlite3_column_int(s, 5) != 0,
+		.id = store_row_i64(r, 0), .received_at = store_row_i64(r, 1), .channel = store_row_text(r, 2),
+		.kind = store_row_text(r, 3), .status = store_row_text(r, 4), .linked = store_row_int(r, 5) != 0,
 	};
 	if (!g.channel || !g.kind || !g.status)
 		return ZS_EFAIL;
@@ -418,10 +433,10 @@ int64_t store_audit_last_id(struct store *st)
 	return n < 0 ? 0 : n;
 }
 
-static int changed_row(sqlite3_stmt *s, void *ctx)
+static int changed_row(const struct store_row *r, void *ctx)
 {
 	const struct store_visit *v = ctx;
-	return ((store_changed_cb)v->fn)(sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), v->ud);
+	return ((store_changed_cb)v->fn)(store_row_i64(r, 0), store_row_i64(r, 1), v->ud);
 }
 
 int store_intake_changed_each(struct store *st, int64_t after_id, store_changed_cb cb, void *ud, struct zs_error *err)

@@ -43,7 +43,8 @@ int store_opinion_insert(struct store *st, struct opinion *o, struct zs_error *e
 	static const char sql[] =
 		"INSERT INTO opinion(platform, title, url, summary, found_at, reach, level, status, response, "
 		"response_by, response_at, exposure_id, intake_id, created_at, created_by, updated_at) "
-		"VALUES (?1,?2,?3,?4,?5,CASE WHEN ?6 < 0 THEN NULL ELSE ?6 END,?7,?8,?9,?10,?11,?12,?13,?14,?15,?14)";
+		"VALUES (?1,?2,?3,?4,?5,CASE WHEN ?6 < 0 THEN NULL ELSE ?6 END,?7,?8,?9,?10,?11,?12,?13,?14,?15,?14) "
+		"RETURNING id";
 	return store_insert(st, sql,
 			    VALS(V_TEXT(o->platform), V_TEXT(o->title), V_TEXT(o->url), V_TEXT(o->summary),
 				 V_INT(o->found_at), V_INT(o->reach), V_TEXT(o->level), V_TEXT(o->status),
@@ -90,7 +91,8 @@ STORE_VISITOR(visit_note, struct opinion_note, note_cols, opinion_note_clear, st
 
 int store_opinion_note_insert(struct store *st, struct opinion_note *n, struct zs_error *err)
 {
-	static const char sql[] = "INSERT INTO opinion_note(opinion_id, at, by_user, text) VALUES (?,?,?,?)";
+	static const char sql[] =
+		"INSERT INTO opinion_note(opinion_id, at, by_user, text) VALUES (?,?,?,?) RETURNING id";
 	return store_insert(st, sql, VALS(V_INT(n->opinion_id), V_INT(n->at), V_TEXT(st->user), V_TEXT(n->text)),
 			    &n->id, err, "opinion_note");
 }
@@ -104,11 +106,11 @@ int store_opinion_note_each(struct store *st, int64_t opinion_id, store_opinion_
 }
 
 /* Two counts of one query: the first column and the second. */
-static int read_pair(sqlite3_stmt *s, void *out)
+static int read_pair(const struct store_row *r, void *out)
 {
 	int64_t *v = out;
-	v[0] = sqlite3_column_int64(s, 0);
-	v[1] = sqlite3_column_int64(s, 1);
+	v[0] = store_row_i64(r, 0);
+	v[1] = store_row_i64(r, 1);
 	return ZS_OK;
 }
 

@@ -42,7 +42,7 @@ int store_progress_insert(struct store *st, struct progress_record *r, struct zs
 {
 	static const char sql[] =
 		"INSERT INTO exposure_report(exposure_id, gala_id, number, at, by_user, next_steps, last_action, "
-		"last_instruction, body) VALUES (?,?,?,?,?,?,?,?,?)";
+		"last_instruction, body) VALUES (?,?,?,?,?,?,?,?,?) RETURNING id";
 	return store_insert(st, sql,
 			    VALS(V_ID(r->exposure_id), V_ID(r->gala_id), V_INT(r->number), V_INT(r->at), V_TEXT(st->user),
 				 V_TEXT(r->next_steps), V_INT(r->last_action), V_INT(r->last_instruction), V_TEXT(r->body)),

@@ -16,7 +16,7 @@ int store_outbox_add(struct store *st, int64_t at, const char *event, int64_t ex
 			  VALS(V_INT(at), V_TEXT(event), V_ID(exposure_id), V_NTEXT(dedupe), V_TEXT(payload)), err,
 			  "outbox");
 	if (added)
-		*added = !r && sqlite3_changes(st->db) > 0;
+		*added = !r && store_changes(st) > 0;
 	return r;
 }
 
@@ -122,7 +122,7 @@ int store_delivery_retry(struct store *st, int64_t id, int64_t now_ms, int64_t *
 	int r = store_run(st, id ? one : all, VALS(V_INT(id), V_INT(now_ms)), err, "delivery");
 	if (r)
 		return r;
-	*n = sqlite3_changes(st->db);
+	*n = store_changes(st);
 	return id && !*n ? ZS_ENOTFOUND : ZS_OK;
 }
 
@@ -131,12 +131,12 @@ struct sent_times {
 	int max, *n;
 };
 
-static int sent_time_row(sqlite3_stmt *s, void *ctx)
+static int sent_time_row(const struct store_row *r, void *ctx)
 {
 	struct sent_times *t = ctx;
 	if (*t->n >= t->max)
 		return ZS_STOP;
-	t->times[(*t->n)++] = sqlite3_column_int64(s, 0);
+	t->times[(*t->n)++] = store_row_i64(r, 0);
 	return ZS_OK;
 }
 
@@ -152,15 +152,15 @@ int store_delivery_sent_since(struct store *st, const char *robot, int64_t since
 			  "delivery");
 }
 
-static int read_lease(sqlite3_stmt *s, void *ctx)
+static int read_lease(const struct store_row *r, void *ctx)
 {
 	struct relay_lease *out = ctx;
-	const unsigned char *h = sqlite3_column_text(s, 0), *u = sqlite3_column_text(s, 2);
-	snprintf(out->host, sizeof out->host, "%s", h ? (const char *)h : "");
-	out->pid = sqlite3_column_int64(s, 1);
-	snprintf(out->unix_user, sizeof out->unix_user, "%s", u ? (const char *)u : "");
-	out->acquired_at = sqlite3_column_int64(s, 3);
-	out->expires_at = sqlite3_column_int64(s, 4);
+	const char *h = store_row_text(r, 0), *u = store_row_text(r, 2);
+	snprintf(out->host, sizeof out->host, "%s", h ? h : "");
+	out->pid = store_row_i64(r, 1);
+	snprintf(out->unix_user, sizeof out->unix_user, "%s", u ? u : "");
+	out->acquired_at = store_row_i64(r, 3);
+	out->expires_at = store_row_i64(r, 4);
 	return ZS_OK;
 }
 
@@ -189,11 +189,11 @@ int store_lease_drop(struct store *st, const char *host, int64_t pid, struct zs_
 	return store_run(st, sql, VALS(V_TEXT(host), V_INT(pid)), err, "relay_lease");
 }
 
-static int read_mark(sqlite3_stmt *s, void *out)
+static int read_mark(const struct store_row *r, void *out)
 {
 	int64_t *mark = out;
-	mark[0] = sqlite3_column_int64(s, 0);
-	mark[1] = sqlite3_column_int64(s, 1);
+	mark[0] = store_row_i64(r, 0);
+	mark[1] = store_row_i64(r, 1);
 	return ZS_OK;
 }
 

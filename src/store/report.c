@@ -10,17 +10,17 @@
 #include "store_internal.h"
 
 /* A text column, "" for NULL. */
-static const char *text0(sqlite3_stmt *s, int i)
+static const char *text0(const struct store_row *r, int i)
 {
-	const unsigned char *t = sqlite3_column_text(s, i);
-	return t ? (const char *)t : "";
+	const char *t = store_row_text(r, i);
+	return t ? t : "";
 }
 
-static int handling_row(sqlite3_stmt *s, void *ctx)
+static int handling_row(const struct store_row *r, void *ctx)
 {
 	const struct store_visit *v = ctx;
-	return ((store_handling_cb)v->fn)(text0(s, 0), text0(s, 1), sqlite3_column_int64(s, 2),
-					   sqlite3_column_int64(s, 3), v->ud);
+	return ((store_handling_cb)v->fn)(text0(r, 0), text0(r, 1), store_row_i64(r, 2), store_row_i64(r, 3),
+					   v->ud);
 }
 
 int store_report_handling_groups(struct store *st, int64_t since, int64_t until, store_handling_cb cb, void *ud,
@@ -36,10 +36,10 @@ int store_report_handling_groups(struct store *st, int64_t since, int64_t until,
 			  "report");
 }
 
-static int action_sum_row(sqlite3_stmt *s, void *ctx)
+static int action_sum_row(const struct store_row *r, void *ctx)
 {
 	const struct store_visit *v = ctx;
-	return ((store_action_sum_cb)v->fn)(text0(s, 0), sqlite3_column_int64(s, 1), v->ud);
+	return ((store_action_sum_cb)v->fn)(text0(r, 0), store_row_i64(r, 1), v->ud);
 }
 
 int store_report_action_sums(struct store *st, int64_t since, int64_t until, store_action_sum_cb cb, void *ud,
@@ -61,11 +61,10 @@ int store_report_exposures_aired(struct store *st, int64_t since, int64_t until,
 	return r == ZS_ENOTFOUND ? store_sqlerr(st, err, "report") : r;
 }
 
-static int value_row(sqlite3_stmt *s, void *ctx)
+static int value_row(const struct store_row *r, void *ctx)
 {
 	const struct store_visit *v = ctx;
-	return ((store_report_value_cb)v->fn)(text0(s, 0), text0(s, 1), sqlite3_column_int64(s, 2), text0(s, 3),
-					      v->ud);
+	return ((store_report_value_cb)v->fn)(text0(r, 0), text0(r, 1), store_row_i64(r, 2), text0(r, 3), v->ud);
 }
 
 int store_report_value_each(struct store *st, const char *tmpl, int year, store_report_value_cb cb, void *ud,

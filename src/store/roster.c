@@ -13,7 +13,7 @@ int store_unit_find(struct store *st, const char *name, int64_t *id)
 int store_unit_insert(struct store *st, const char *name, const char *kind, int64_t *id,
 		      struct zs_error *err)
 {
-	static const char sql[] = "INSERT INTO unit(name, kind) VALUES (?, ?)";
+	static const char sql[] = "INSERT INTO unit(name, kind) VALUES (?, ?) RETURNING id";
 	return store_insert(st, sql, VALS(V_TEXT(name), V_TEXT(kind && *kind ? kind : "科室")), id, err, "unit");
 }
 
@@ -41,7 +41,7 @@ char *store_unit_name(struct store *st, int64_t id)
 
 int store_gala_insert(struct store *st, struct gala *g, struct zs_error *err)
 {
-	static const char sql[] = "INSERT INTO gala(name, starts_at, ends_at) VALUES (?,?,?)";
+	static const char sql[] = "INSERT INTO gala(name, starts_at, ends_at) VALUES (?,?,?) RETURNING id";
 	return store_insert(st, sql, VALS(V_TEXT(g->name), V_INT(g->starts_at), V_INT(g->ends_at)), &g->id, err,
 			    "gala");
 }
@@ -68,7 +68,7 @@ int store_roster_upsert(struct store *st, struct roster_entry *r, bool *replaced
 		"INSERT INTO roster(duty_date, unit_id, name, title, landline, mobile, shift_start, shift_end, is_leader) "
 		"VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9) "
 		"ON CONFLICT(duty_date, unit_id, name) DO UPDATE SET title=?4, landline=?5, mobile=?6, "
-		"shift_start=?7, shift_end=?8, is_leader=?9";
+		"shift_start=?7, shift_end=?8, is_leader=?9 RETURNING id";
 	/* find_sql takes the first three. */
 	const struct store_val v[] = {
 		V_TEXT(r->duty_date), V_INT(r->unit_id), V_TEXT(r->name), V_TEXT(r->title), V_TEXT(r->landline),

@@ -1,20 +1,31 @@
-/* Private to src/store/: the connection and helpers shared by its files. */
+/* Private to src/store/: the connection and helpers shared by its files.
+ *
+ * The store's files reach the database through the calls below only.  The
+ * SQLite driver -- db.c (the connection), rows.c (statements and rows) and
+ * vfs.c -- is all that includes <sqlite3.h>, with entity.c's zs_grams as
+ * the one marked exception (tests/build/test_layers.py checks it). */
 #ifndef ZHISHOU_STORE_INTERNAL_H
 #define ZHISHOU_STORE_INTERNAL_H
 
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "zhishou/store.h"
 
+struct sqlite3;   /* the SQLite driver's connection (db.c) */
+
+/* A prepared statement, and the current row of one being stepped: the
+ * driver's own types, opaque to the rest of the store (rows.c). */
+struct store_stmt;
+struct store_row;
+
 struct store {
-	sqlite3 *db;
+	struct sqlite3 *db;
 	char *path;
 	char *user;
 	struct stmt_slot {
 		const char *sql;   /* cached by the address of a static string */
-		sqlite3_stmt *stmt;
+		struct store_stmt *stmt;
 	} *cache;                  /* grows: every static query is prepared once */
 	int ncache, capcache;
 	int busy_ms;           /* how long a writer waits for the lock in all */
@@ -29,11 +40,25 @@ struct store {
 	bool wal_found;        /* a -wal was there before SQLite opened the file */
 };
 
-/* A prepared, reset statement for a static SQL string; NULL on error (err set). */
-sqlite3_stmt *store_prep(struct store *st, const char *sql, struct zs_error *err);
-/* A one-off statement (for SQL assembled from constant fragments). */
-sqlite3_stmt *store_prep_once(struct store *st, const char *sql, struct zs_error *err);
+/* --- rows.c: statements ----------------------------------------------- */
 
+/* A prepared, reset statement for a static SQL string, kept prepared by
+ * the store (not freed by the caller); NULL on error (err set). */
+struct store_stmt *store_prep(struct store *st, const char *sql, struct zs_error *err);
+/* A one-off statement (for SQL assembled from constant fragments), freed
+ * by the caller with store_stmt_free. */
+struct store_stmt *store_prep_once(struct store *st, const char *sql, struct zs_error *err);
+void store_stmt_free(struct store_stmt *s);   /* NULL: nothing */
+
+/* Run one statement to completion; returns ZS_OK or error. */
+int store_step_done(struct store *st, struct store_stmt *s, struct zs_error *err, const char *what);
+
+/* Rows the last INSERT, UPDATE or DELETE to finish changed. */
+int64_t store_changes(struct store *st);
+
+/* --- db.c, bulk.c, entity.c, vfs.c ------------------------------------ */
+
+/* db.c: the connection's last error into err, naming what (ZS_EFAIL). */
 int store_sqlerr(struct store *st, struct zs_error *err, const char *what);
 
 /* bulk.c: a bulk load's indexes.  Inside the caller's transaction: drop
@@ -45,17 +70,10 @@ int store_indexes_restore(struct store *st, const char *table, struct zs_error *
 
 /* The register's SQL functions (zs_grams: migration 009, store/entity.c),
  * on every connection that may write. */
-void store_entity_functions(sqlite3 *db);
+void store_entity_functions(struct sqlite3 *db);
 /* vfs.c: the default VFS from now on, raising the account's rights (priv.h)
  * around every touch of a file by name; once per process. */
 int store_vfs_register(void);
-
-char *store_col_text(sqlite3_stmt *s, int i);   /* malloc'd, "" for NULL */
-void store_bind_text(sqlite3_stmt *s, int i, const char *v); /* NULL -> '' */
-void store_bind_opt_id(sqlite3_stmt *s, int i, int64_t id);  /* 0 -> NULL */
-
-/* Run one statement to completion; returns ZS_OK or error. */
-int store_step_done(struct store *st, sqlite3_stmt *s, struct zs_error *err, const char *what);
 
 /* --- rows.c: binding values and the one row loop ---------------------- */
 
@@ -84,22 +102,23 @@ struct store_sql {
 	bool full;   /* a fragment did not fit: store_sql_prep refuses it */
 };
 void store_sql_add(struct store_sql *q, const char *frag);
-/* A one-off statement of q's text (store_prep_once), finalized by the caller. */
-sqlite3_stmt *store_sql_prep(struct store *st, struct store_sql *q, struct zs_error *err);
+/* A one-off statement of q's text (store_prep_once), freed by the caller. */
+struct store_stmt *store_sql_prep(struct store *st, struct store_sql *q, struct zs_error *err);
 
 /* Bind a value to the parameter called name (":fts"), when the statement
  * has one: queries assembled from fragments name their parameters.  NULL
  * text leaves the parameter NULL. */
-void store_bind_named_text(sqlite3_stmt *s, const char *name, const char *v);
-void store_bind_named_int(sqlite3_stmt *s, const char *name, int64_t v);
+void store_bind_named_text(struct store_stmt *s, const char *name, const char *v);
+void store_bind_named_int(struct store_stmt *s, const char *name, int64_t v);
 
 /* Bind v[0..n) to parameters first, first+1, ... */
-void store_bind(sqlite3_stmt *s, int first, const struct store_val *v, int n);
+void store_bind(struct store_stmt *s, int first, const struct store_val *v, int n);
 
 /* Prepare (cached), bind and run a statement that returns no rows. */
 int store_run(struct store *st, const char *sql, const struct store_val *v, int n, struct zs_error *err,
 	      const char *what);
-/* store_run for an INSERT: *id is the new row's id when it worked. */
+/* store_run for an INSERT whose SQL ends in "RETURNING id": *id is the
+ * new row's id when it worked. */
 int store_insert(struct store *st, const char *sql, const struct store_val *v, int n, int64_t *id,
 		 struct zs_error *err, const char *what);
 
@@ -107,16 +126,25 @@ int store_insert(struct store *st, const char *sql, const struct store_val *v, i
  * no row. */
 int store_none_changed(struct store *st, int r);
 
+/* The current row's column col (0 first).  SQL NULL reads as 0, or as
+ * NULL text; text is valid until the statement's next step or reset. */
+int64_t store_row_i64(const struct store_row *r, int col);
+int store_row_int(const struct store_row *r, int col);
+bool store_row_null(const struct store_row *r, int col);
+const char *store_row_text(const struct store_row *r, int col);
+/* A text column malloc'd, "" for NULL (NULL: out of memory). */
+char *store_row_strdup(const struct store_row *r, int col);
+
 /* A row function reads the statement's current row.  As a callback's
  * result: 0 goes on, ZS_STOP stops early (a success), anything else is a
  * failure, passed up unchanged. */
-typedef int (*store_row_fn)(sqlite3_stmt *s, void *ctx);
+typedef int (*store_row_fn)(const struct store_row *r, void *ctx);
 
 /* The row loop: step s (prepared and bound) to its end, row() for each
  * row; s is reset, not finalized (cached statements stay prepared).
  * ZS_OK (also after a ZS_STOP), row()'s failure, or a database error (err
  * set, naming what). */
-int store_step_rows(struct store *st, sqlite3_stmt *s, store_row_fn row, void *ctx, struct zs_error *err,
+int store_step_rows(struct store *st, struct store_stmt *s, store_row_fn row, void *ctx, struct zs_error *err,
 		    const char *what);
 /* store_prep + store_bind + store_step_rows. */
 int store_each(struct store *st, const char *sql, const struct store_val *v, int n, store_row_fn row, void *ctx,
@@ -130,11 +158,11 @@ int store_one(struct store *st, const char *sql, const struct store_val *v, int 
 int64_t store_count(struct store *st, const char *sql, const struct store_val *v, int n);
 
 /* Row functions for one column 0: an int64_t, or a malloc'd string (char *). */
-int store_read_int64(sqlite3_stmt *s, void *out);
-int store_read_text(sqlite3_stmt *s, void *out);
+int store_read_int64(const struct store_row *r, void *out);
+int store_read_text(const struct store_row *r, void *out);
 
 /* A row read into a struct: SELECT column i goes to the field cols[i]
- * names.  Text is malloc'd ("" for NULL), as store_col_text gives it. */
+ * names.  Text is malloc'd ("" for NULL), as store_row_strdup gives it. */
 struct store_col {
 	enum { SC_I64, SC_INT, SC_BOOL, SC_TEXT } type;
 	size_t off;
@@ -142,12 +170,12 @@ struct store_col {
 /* A map's entry, for the struct type ROW_T #defined around the map. */
 #define COL(TYPE, FIELD) { SC_##TYPE, offsetof(ROW_T, FIELD) }
 /* Zero the size bytes at out, then fill them from columns 0..n-1. */
-int store_read_cols(sqlite3_stmt *s, const struct store_col *cols, int n, void *out, size_t size);
+int store_read_cols(const struct store_row *r, const struct store_col *cols, int n, void *out, size_t size);
 /* Defines row function NAME reading a T by the column map COLS. */
 #define STORE_READER(NAME, T, COLS) \
-	static int NAME(sqlite3_stmt *s_, void *out_) \
+	static int NAME(const struct store_row *cur_, void *out_) \
 	{ \
-		return store_read_cols(s_, COLS, (int)(sizeof COLS / sizeof *COLS), out_, sizeof(T)); \
+		return store_read_cols(cur_, COLS, (int)(sizeof COLS / sizeof *COLS), out_, sizeof(T)); \
 	}
 
 /* A public callback typed for its table (store_exposure_cb, ...) and its
@@ -162,11 +190,11 @@ struct store_visit {
 /* Defines row function NAME: a T read by the column map COLS, handed to
  * the visit's callback of type CB, then freed by CLEAR. */
 #define STORE_VISITOR(NAME, T, COLS, CLEAR, CB) \
-	static int NAME(sqlite3_stmt *s_, void *ctx_) \
+	static int NAME(const struct store_row *cur_, void *ctx_) \
 	{ \
 		const struct store_visit *v_ = ctx_; \
 		T row_; \
-		store_read_cols(s_, COLS, (int)(sizeof COLS / sizeof *COLS), &row_, sizeof row_); \
+		store_read_cols(cur_, COLS, (int)(sizeof COLS / sizeof *COLS), &row_, sizeof row_); \
 		int r_ = ((CB)v_->fn)(&row_, v_->ud); \
 		CLEAR(&row_); \
 		return r_; \
