@@ -230,8 +230,11 @@ do_down() {
 leftovers() {
 	local p
 	for p in /proc/[0-9]*; do
-		grep -qsF "$DIR/" "$p/cmdline" 2>/dev/null && [ "$(stat -c %U "$p" 2>/dev/null)" = postgres ] && echo "${p#/proc/}"
+		if grep -qsF "$DIR/" "$p/cmdline" && [ "$(stat -c %U "$p" 2>/dev/null)" = postgres ]; then
+			echo "${p#/proc/}"
+		fi
 	done | tr '\n' ' '
+	return 0
 }
 
 cmd_down() {
@@ -258,7 +261,7 @@ on_fail() {
 }
 
 cmd_up() {
-	local p s kv name
+	local p s kv name t
 	[ "$(id -u)" = 0 ] || die "run as root (it switches to the postgres user)"
 	command -v pg_autoctl >/dev/null || die "pg_autoctl missing: apt-get install postgresql-15-auto-failover"
 	[ -x "$PGBIN/pg_ctl" ] || die "$PGBIN/pg_ctl missing: apt-get install postgresql-15"
@@ -308,7 +311,15 @@ cmd_up() {
 		if [ "$name" = node1 ]; then
 			wait_state node1 single 120
 		else
-			wait_state node2 secondary 180
+			# pg_basebackup asks node1 for a spread checkpoint, which took
+			# 90 s here; an immediate CHECKPOINT request makes it hurry
+			t=$((SECONDS + 180))
+			until state_is node2 secondary; do
+				service_alive_or_die node2
+				[ $SECONDS -lt $t ] || die "node2 is not 'secondary' after 180 s (log: $DIR/log/node2.log)"
+				sql node1 postgres -c checkpoint >/dev/null 2>&1 || true
+				sleep 1
+			done
 			wait_state node1 primary 60
 		fi
 	done
