@@ -183,22 +183,35 @@ class Writer(threading.Thread):
         return "no"
 
     def exists(self, token):
-        """True/False from the primary; None if it cannot be asked now."""
+        """True/False from the primary; None if it cannot be asked now.
+
+        The look-up runs in a transaction that takes a transaction id, so that
+        its COMMIT writes a commit record and waits for the synchronous
+        standby like any write.  A row found right after a crash restart may
+        be on the restarted primary only (its commit was written there and the
+        wait for the standby cut short); once this later COMMIT is
+        acknowledged, the standby has every WAL record before it, that row
+        included, so a failover now cannot take it away.  Without the COMMIT
+        the answer is not trusted."""
         s = self.session()
         mark = f"@@seen {token}"
-        if not s.send(f"SELECT count(*) FROM probe WHERE token = '{token}';\n\\echo {mark}\n"):
+        if not s.send("BEGIN;\nSELECT 'x' || txid_current();\n"
+                      f"SELECT count(*) FROM probe WHERE token = '{token}';\nCOMMIT;\n\\echo {mark}\n"):
             self.drop()
             return None
         answer = None
+        committed = False
         for line in s.lines(mark, self.ATTEMPT_TIMEOUT):
             if line is None:
                 self.drop()
                 return None
             if line.isdigit():
                 answer = int(line)
-            else:
+            elif line == "COMMIT":
+                committed = True
+            elif not line.startswith("x") and line != "BEGIN":
                 self.note(line)
-        if answer is None:
+        if answer is None or not committed:
             self.drop()
             return None
         return answer > 0
