@@ -22,6 +22,8 @@
 #                                the monitor fails over), or the whole node:
 #                                keeper, postmaster and backends at once, as a
 #                                server losing power; prints the node's name
+#   cluster.sh kill-standby DIR [postmaster|node]
+#                                the same for the standby (the secondary)
 #   cluster.sh start-node DIR NAME
 #                                start a node's keeper again (after `node`)
 #   cluster.sh healthy DIR [SECONDS]
@@ -394,11 +396,16 @@ cmd_status() {
 	echo "uri: $(client_uri)"
 }
 
-cmd_kill_primary() {
-	local mode=${1:-postmaster} name pm s
-	case $mode in postmaster | node) ;; *) die "kill-primary: postmaster or node, not '$mode'" ;; esac
-	name=$(primary_name)
-	[ -n "$name" ] || die "the monitor names no primary now"
+standby_name() {
+	monitor_sql "select nodename from pgautofailover.node
+	               where goalstate = 'secondary' and reportedstate = goalstate order by nodeid limit 1"
+}
+
+cmd_kill() {
+	local role=$1 mode=${2:-postmaster} name pm s
+	case $mode in postmaster | node) ;; *) die "kill-$role: postmaster or node, not '$mode'" ;; esac
+	name=$("${role}_name")
+	[ -n "$name" ] || die "the monitor names no $role now"
 	pm=$(postmaster_pid "$name")
 	if [ "$mode" = postmaster ]; then
 		pid_alive "$pm" || die "$name's postmaster is not running"
@@ -452,7 +459,8 @@ down) need_dir; cmd_down ;;
 status) need_dir; cmd_status ;;
 uri) need_dir; client_uri ;;
 primary) need_dir; primary_name ;;
-kill-primary) need_dir; cmd_kill_primary "$@" ;;
+kill-primary) need_dir; cmd_kill primary "$@" ;;
+kill-standby) need_dir; cmd_kill standby "$@" ;;
 start-node) need_dir; cmd_start_node "$@" ;;
 healthy) need_dir; cmd_healthy "$@" ;;
 events) need_dir; cmd_events "$@" ;;

@@ -16,7 +16,9 @@ What it does, per round (10 by default, kill moments from a fixed seed):
     (target_session_attrs=read-write), insert a row with a unique token every
     ~50 ms: BEGIN; INSERT ... RETURNING id; COMMIT;
   - at a random moment it SIGKILLs the primary's postmaster (cluster.sh
-    kill-primary; --kill node kills the whole node: keeper and Postgres);
+    kill-primary; --kill node kills the whole node: keeper and Postgres;
+    --target standby kills the standby instead, to see how long commits wait
+    while synchronous replication has no standby);
   - a writer whose session breaks reconnects (a new psql on the same URI).
     If it broke after the INSERT had answered and before COMMIT answered, the
     outcome is unknown: the writer looks the token up on the primary before it
@@ -303,7 +305,7 @@ def round_once(args, d, uri, rng, rnd, run_id):
     offset = rng.uniform(args.kill_min, args.kill_max)
     stop, ws = run_writers(uri, prefix, args.writers, args.interval)
     time.sleep(offset)
-    k = cluster("kill-primary", d, args.kill).stdout.split()
+    k = cluster(f"kill-{args.target}", d, args.kill).stdout.split()
     killed, t_kill = k[0], float(k[2])
     # wait for the first write sent after the kill, then 3 s more of writing
     first = None
@@ -376,7 +378,7 @@ def summary(results):
     print(f"  kill -> healthy:     {mmm('healthy')}"
           f"  ({sum(1 for r in results if r['healthy'] is None)} rounds not healthy in time)")
     print(f"  failovers: {sum(r['failover'] for r in results)} of {len(results)} rounds"
-          f" (the rest: the keeper restarted the primary in place)")
+          f" (the rest: the same primary, restarted in place if it was the one killed)")
     tot = {k: sum(r[k] for r in results) for k in
            ("acked", "present", "lost", "dup", "extra", "late", "retried", "unique_hits", "unresolved")}
     print(f"  rows: {tot['acked']} acknowledged, {tot['present']} present, {tot['lost']} lost,"
@@ -414,7 +416,10 @@ def main():
     ap.add_argument("--seed", type=int, default=16)
     ap.add_argument("--writers", type=int, default=4)
     ap.add_argument("--interval", type=float, default=0.05, help="seconds between a writer's rows")
-    ap.add_argument("--kill", choices=("postmaster", "node"), default="postmaster")
+    ap.add_argument("--kill", choices=("postmaster", "node"), default="postmaster",
+                    help="SIGKILL the postmaster (the issue's drill) or the whole node (keeper too)")
+    ap.add_argument("--target", choices=("primary", "standby"), default="primary",
+                    help="whom to kill: the primary (the drill) or the standby (how long writes wait)")
     ap.add_argument("--kill-min", type=float, default=2.0, help="earliest kill after the writers start (s)")
     ap.add_argument("--kill-max", type=float, default=8.0, help="latest kill after the writers start (s)")
     ap.add_argument("--give-up", type=float, default=120.0, help="no write this long after the kill: failed round")
@@ -431,14 +436,15 @@ def main():
     rng = random.Random(args.seed)
     run_id = f"s{args.seed}t{int(now())}"
     print(f"probe: {args.rounds} rounds, seed {args.seed}, {args.writers} writers every {args.interval * 1000:.0f} ms,"
-          f" kill {args.kill} {args.kill_min:.0f}-{args.kill_max:.0f} s after the writers start", flush=True)
+          f" kill the {args.target}'s {args.kill} {args.kill_min:.0f}-{args.kill_max:.0f} s after the writers start",
+          flush=True)
     print(f"probe: uri {uri}", flush=True)
     results = []
     for rnd in range(1, args.rounds + 1):
         r = round_once(args, d, uri, rng, rnd, run_id)
         results.append(r)
         print(f"round {rnd:2d}: kill at +{r['offset']:.1f}s of {r['killed']} -> primary {r['after']}"
-              f" ({'failover' if r['failover'] else 'restarted in place'});"
+              f" ({'failover' if r['failover'] else 'same primary'});"
               f" first write {fmt(r['first'])}, longest wait {fmt(r['longest'])};"
               f" rows {r['acked']} acked / {r['present']} present, lost {r['lost']}, dup {r['dup']};"
               f" unknown->found {r['late']}, ->retried {r['retried']}; reconnects {r['reconnects']};"
