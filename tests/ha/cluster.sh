@@ -49,6 +49,8 @@
 #   HA_PGBIN=DIR   PostgreSQL's binaries (/usr/lib/postgresql/15/bin)
 #   HA_KEEP=1      on a failed `up`, stop the processes but keep DIR
 #   HA_MONITOR_*   override a monitor setting (see MONITOR_SETTINGS below)
+#   HA_DEFAULTS=1  apply none of the settings below: pg_auto_failover's and
+#                  PostgreSQL's defaults, to compare
 set -Eeuo pipefail
 
 PGBIN=${HA_PGBIN:-/usr/lib/postgresql/15/bin}
@@ -306,6 +308,10 @@ cmd_up() {
 		[ $SECONDS -lt $t ] || die "the monitor does not answer after 60 s (log: $DIR/log/monitor.log)"
 		sleep 0.3
 	done
+	if [ "${HA_DEFAULTS:-0}" = 1 ]; then
+		say "HA_DEFAULTS=1: the monitor, keepers and nodes keep their default settings"
+		MONITOR_SETTINGS=() KEEPER_SETTINGS=() NODE_SETTINGS=()
+	fi
 	for kv in "${MONITOR_SETTINGS[@]}"; do
 		monitor_sql "alter system set pgautofailover.${kv%%=*} = ${kv#*=}" >/dev/null
 	done
@@ -420,7 +426,7 @@ cmd_kill() {
 
 cmd_start_node() {
 	local name=${1:-}
-	case $name in node1 | node2) ;; *) die "start-node: node1 or node2" ;; esac
+	case $name in node1 | node2 | monitor) ;; *) die "start-node: node1, node2 or monitor" ;; esac
 	! pid_alive "$(svc_pid "$name")" || die "$name's keeper already runs"
 	start_service "$name" run --pgdata "$DIR/$name"
 	say "$name's keeper started (pid $(svc_pid "$name"))"

@@ -345,6 +345,7 @@ def round_once(args, d, uri, rng, rnd, run_id):
         "unresolved": sum(len(w.unresolved) for w in ws),
         "reconnects": sum(w.reconnects for w in ws),
         "healthy": (t_healthy - t_kill) if t_healthy else None,
+        "rejoin": (t_healthy - restarted) if (t_healthy and restarted) else None,
         "errors": {},
     }
     for w in ws:
@@ -375,6 +376,8 @@ def summary(results):
     print(f"  kill -> first write: {mmm('first')}"
           f"  ({sum(1 for r in results if r['first'] is None)} rounds without one)")
     print(f"  longest wait:        {mmm('longest')}")
+    if any(r["rejoin"] for r in results):
+        print(f"  keeper restarted -> healthy: {mmm('rejoin')}")
     print(f"  kill -> healthy:     {mmm('healthy')}"
           f"  ({sum(1 for r in results if r['healthy'] is None)} rounds not healthy in time)")
     print(f"  failovers: {sum(r['failover'] for r in results)} of {len(results)} rounds"
@@ -448,7 +451,9 @@ def main():
               f" first write {fmt(r['first'])}, longest wait {fmt(r['longest'])};"
               f" rows {r['acked']} acked / {r['present']} present, lost {r['lost']}, dup {r['dup']};"
               f" unknown->found {r['late']}, ->retried {r['retried']}; reconnects {r['reconnects']};"
-              f" healthy again {fmt(r['healthy'])} after the kill", flush=True)
+              f" healthy again {fmt(r['healthy'])} after the kill"
+              + (f" ({fmt(r['rejoin'])} after the killed node's keeper started again)" if r["rejoin"] else ""),
+              flush=True)
     return summary(results)
 
 
