@@ -21,11 +21,13 @@
 #                                issue's drill; its keeper restarts Postgres or
 #                                the monitor fails over), or the whole node:
 #                                keeper, postmaster and backends at once, as a
-#                                server losing power; prints the node's name
+#                                server losing power; prints the node's name,
+#                                the mode and the time of the kill (epoch s)
 #   cluster.sh kill-standby DIR [postmaster|node]
 #                                the same for the standby (the secondary)
 #   cluster.sh start-node DIR NAME
-#                                start a node's keeper again (after `node`)
+#                                start node1's, node2's or the monitor's
+#                                pg_autoctl again (after a kill of a node)
 #   cluster.sh healthy DIR [SECONDS]
 #                                wait up to SECONDS (default 0) for a settled
 #                                primary and secondary with a synchronous
@@ -48,7 +50,8 @@
 #                  socket can hold the port a node wants to listen on)
 #   HA_PGBIN=DIR   PostgreSQL's binaries (/usr/lib/postgresql/15/bin)
 #   HA_KEEP=1      on a failed `up`, stop the processes but keep DIR
-#   HA_MONITOR_*   override a monitor setting (see MONITOR_SETTINGS below)
+#   HA_MONITOR_*, HA_KEEPER_*, HA_WAL_RETRIEVE_RETRY_INTERVAL
+#                  override one of the settings below
 #   HA_DEFAULTS=1  apply none of the settings below: pg_auto_failover's and
 #                  PostgreSQL's defaults, to compare
 set -Eeuo pipefail
@@ -203,10 +206,38 @@ check_listening() {
 	return $bad
 }
 
+# SysV IPC that a SIGKILL leaves behind: pg_autoctl's log semaphore (its id is
+# line 5 of pg_autoctl.pid) and PostgreSQL's small shared memory segment
+# (line 7 of postmaster.pid).  Noted before every kill and at `down`, removed
+# at the end of `down` once no process of ours uses them.
+note_ipc() {
+	local name=$1 f
+	f="$DIR/xdg/run/pg_autoctl$DIR/$name/pg_autoctl.pid"
+	[ -f "$f" ] && sed -n '5s/^\([0-9][0-9]*\)$/sem \1/p' "$f" >>"$DIR/ipc"
+	f="$DIR/$name/postmaster.pid"
+	[ -f "$f" ] && sed -n '7s/^ *[0-9][0-9]* *\([0-9][0-9]*\)$/shm \1/p' "$f" >>"$DIR/ipc"
+	return 0
+}
+release_ipc() {
+	local kind id p
+	[ -f "$DIR/ipc" ] || return 0
+	sort -u "$DIR/ipc" | while read -r kind id; do
+		if [ "$kind" = sem ]; then
+			p=$(ipcs -s -i "$id" 2>/dev/null | awk '/^uid=/{split($1, u, "="); uid = u[2]} /^0 /{print uid, $5}') || continue
+			[ -n "$p" ] && [ "${p% *}" = "$(id -u postgres)" ] && ! pid_alive "${p#* }" && ipcrm -s "$id" 2>/dev/null
+		else
+			p=$(ipcs -m -i "$id" 2>/dev/null | awk '/^uid=/{split($1, u, "="); uid = u[2]} /nattch=/{sub(/.*nattch=/, ""); print uid, $1}') || continue
+			[ -n "$p" ] && [ "$p" = "$(id -u postgres) 0" ] && ipcrm -m "$id" 2>/dev/null
+		fi
+	done
+	return 0
+}
+
 # ---------------------------------------------------------------- down
 do_down() {
 	local name s i pm
 	[ -d "$DIR" ] || return 0
+	for name in node2 node1 monitor; do note_ipc "$name"; done
 	for name in node2 node1 monitor; do
 		s=$(svc_pid "$name")
 		if pid_alive "$s"; then
@@ -238,6 +269,7 @@ do_down() {
 		[ "$i" -lt 50 ] || { say "SIGKILL to what is left: $left"; kill -KILL $left 2>/dev/null || true; }
 		sleep 0.1
 	done
+	release_ipc
 }
 leftovers() {
 	local p
@@ -413,6 +445,7 @@ cmd_kill() {
 	name=$("${role}_name")
 	[ -n "$name" ] || die "the monitor names no $role now"
 	pm=$(postmaster_pid "$name")
+	note_ipc "$name"
 	if [ "$mode" = postmaster ]; then
 		pid_alive "$pm" || die "$name's postmaster is not running"
 		kill -KILL "$pm"
