@@ -35,7 +35,7 @@
 #   cluster.sh events DIR [AFTER_ID]
 #                                the monitor's events after AFTER_ID (all)
 #
-# Everything runs as the `postgres` user (pg_autoctl refuses root); every
+# Everything runs as the `postgres` user (PostgreSQL refuses root); every
 # file, the pg_autoctl configuration and state (XDG_* point into DIR) and the
 # logs live under DIR, but for the Unix sockets (/var/run/postgresql/
 # .s.PGSQL.PORT, removed when each server stops); pg_autoctl and this script
@@ -229,7 +229,7 @@ release_ipc() {
 			p=$(ipcs -m -i "$id" 2>/dev/null | awk '/^uid=/{split($1, u, "="); uid = u[2]} /nattch=/{sub(/.*nattch=/, ""); print uid, $1}') || continue
 			[ -n "$p" ] && [ "$p" = "$(id -u postgres) 0" ] && ipcrm -m "$id" 2>/dev/null
 		fi
-	done
+	done || true
 	return 0
 }
 
@@ -382,6 +382,14 @@ cmd_up() {
 		for kv in "${NODE_SETTINGS[@]}"; do
 			sql "$name" postgres -c "alter system set ${kv%%=*} = ${kv#*=}"
 		done
+		sql "$name" postgres -c "select pg_reload_conf()" >/dev/null
+	done
+
+	# initdb (run by pg_autoctl with --auth=trust) also trusts every local
+	# user on the Unix socket; make that peer (pg_autoctl and this script use
+	# TCP on 127.0.0.1), so only TCP from 127.0.0.1 is trusted
+	for name in monitor "${NODES[@]}"; do
+		sed -i 's/^\(local[[:space:]].*[[:space:]]\)trust$/\1peer/' "$DIR/$name/pg_hba.conf"
 		sql "$name" postgres -c "select pg_reload_conf()" >/dev/null
 	done
 
