@@ -197,6 +197,46 @@ class Setuid(unittest.TestCase):
         t.close()
         self.__class__.tmux = None
 
+    def test_3b_a_draft_survives_the_terminal_going_away(self):
+        """The walkthrough's "close the terminal mid-typing, nothing lost",
+        installed: the draft is the officer's own file, read back as them."""
+        t = tmuxdrv.Term(self.shell("b", self.bin), {}, 80, 24)
+        self.__class__.tmux = t
+        t.wait_for("值守台", timeout=10)
+        t.keys("n")
+        t.wait_for("新登记：投诉")
+        t.type("李女士")
+        t.keys("Tab", "Tab", "Tab", "Tab")
+        summary = "DRAFT%s草稿里的投诉" % TAG
+        t.type(summary)
+        t.wait_for(summary)
+        state = os.path.join(self.home["b"], ".local", "state")
+        deadline = time.monotonic() + 3
+        drafts = []
+        def holds(path):
+            try:
+                with open(path, "rb") as f:
+                    return summary.encode() in f.read()
+            except FileNotFoundError:   # a lock or temporary file gone meanwhile
+                return False
+        while time.monotonic() < deadline and not drafts:
+            drafts = [os.path.join(d, f) for d, _, fs in os.walk(state) for f in fs if holds(os.path.join(d, f))]
+            time.sleep(0.05)
+        self.assertTrue(drafts, "a draft on disk under %s" % state)
+        self.assertEqual(self.owner(drafts[0]), (OFFICERS["b"], 0o600))
+        t.close()                                   # the terminal goes away (SIGHUP)
+        t = tmuxdrv.Term(self.shell("b", self.bin), {}, 80, 24)
+        self.__class__.tmux = t
+        t.wait_for("发现上次未保存的登记草稿", timeout=10)
+        t.keys("n")
+        t.wait_for(summary)
+        t.keys("C-s")
+        t.wait_for("已登记 #")
+        t.close()
+        self.__class__.tmux = None
+        r = self.zs("a", "log", "list")
+        self.assertIn(summary, self.out(r))
+
     # --- and cannot reach the data around it ------------------------------
 
     def test_4_no_other_program_reads_the_database(self):
