@@ -1,16 +1,12 @@
 /* session: the database opened for a front end, and the one clock (see
  * session.h for the rule). */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "zhishou/fsutil.h"
 #include "zhishou/i18n.h"
 #include "zhishou/session.h"
-#include "zhishou/priv.h"
 #include "zhishou/store.h"
 #include "zhishou/timeutil.h"
 
@@ -103,37 +99,11 @@ void session_close(struct zs_ctx *ctx)
 /* The directory that will hold the database, with its parents. */
 static int make_parent(const char *path, struct zs_error *err)
 {
-	char dir[4096], failed[4096];
-	snprintf(dir, sizeof dir, "%s", path);
-	char *slash = strrchr(dir, '/');
-	if (!slash || slash == dir)
-		return ZS_OK;
-	*slash = '\0';
-	priv_raise();
-	int e = fs_mkdirs(dir, 0770, failed, sizeof failed);
-	priv_lower();
+	char failed[4096];
+	int e = store_make_dir(path, failed, sizeof failed);
 	if (e)
 		return zs_fail(err, ZS_EFAIL, TR("无法创建目录 %s：%s", "cannot create directory %s: %s"), failed, strerror(e));
 	return ZS_OK;
-}
-
-/* A half-filled demo is worse than none: the file goes back to what it
- * was (absent, or empty). */
-static void undo_new_file(const char *path, bool existed)
-{
-	char side[4200];
-	priv_raise();
-	if (existed) {
-		if (truncate(path, 0) != 0)
-			unlink(path);
-	} else {
-		unlink(path);
-	}
-	snprintf(side, sizeof side, "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof side, "%s-shm", path);
-	unlink(side);
-	priv_lower();
 }
 
 static int fill_demo(const char *path, bool existed, const struct session_init_options *io, struct zs_ctx *ctx,
@@ -159,7 +129,7 @@ static int fill_demo(const char *path, bool existed, const struct session_init_o
 	if (r) {
 		store_rollback(ctx->st);
 		session_close(ctx);
-		undo_new_file(path, existed);
+		store_undo_new(path, existed);  /* a half-filled demo is worse than none */
 		return r;
 	}
 	out->made = SESSION_DEMO_CREATED;
@@ -216,11 +186,7 @@ int session_init(const char *path, const struct session_options *o, const struct
 	out->schema = store_schema_version();
 	if (io->demo && io->test_clock)
 		return zs_fail(err, ZS_EINPUT, "%s", TR("--demo 和 --test-clock 只能选一个", "use --demo or --test-clock, not both"));
-	/* The database's files are reached with the shared account's rights
-	 * (priv.h): access() would ask as the real user. */
-	priv_raise();
-	bool existed = faccessat(AT_FDCWD, path, F_OK, AT_EACCESS) == 0;
-	priv_lower();
+	bool existed = store_file_exists(path);
 	int r;
 	if (!existed && (r = make_parent(path, err)))
 		return r;

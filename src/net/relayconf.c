@@ -283,8 +283,6 @@ int relay_conf_load(const char *path, struct relay_conf *rc, struct zs_error *er
 	struct stat sb;
 	bool stated = fstat(fileno(fp), &sb) == 0;
 	int perm = stated ? (int)(sb.st_mode & 0777) : 0777;
-	uid_t perm_owner = stated ? sb.st_uid : (uid_t)-1;
-	gid_t perm_gid = stated ? sb.st_gid : (gid_t)-1;
 	int line = ini_parse_file(fp, handler, rc);
 	fclose(fp);
 	if (line > 0)
@@ -294,7 +292,7 @@ int relay_conf_load(const char *path, struct relay_conf *rc, struct zs_error *er
 	 * group to read (the package: 0640 root:zhishou-relay, a group only
 	 * the relay's account is in).  Never when the relay runs as root: a
 	 * group of root's is anyone's guess. */
-	bool given = perm_owner == 0 && getuid() != 0 && perm_gid == getgid() && (perm & 0077) == 0040;
+	bool given = stated && sb.st_uid == 0 && getuid() != 0 && sb.st_gid == getgid() && (perm & 0077) == 0040;
 	if (rc->holds_secret && (perm & 0077) && !given)
 		problem(rc, TR("配置文件 %s 含有机器人地址或密钥，但其他用户可以读取（权限 %04o）；请执行 chmod 600 %s"
 			       "（或像软件包那样：属主 root、属组为 relay 自己的用户组、chmod 640）",

@@ -16,6 +16,7 @@
 #include "store_internal.h"
 #include "zhishou/priv.h"
 #include "zhishou/embedded.h"
+#include "zhishou/fsutil.h"
 #include "zhishou/i18n.h"
 
 /* 'zhsh': marks a file as ours, so another program's SQLite file is refused. */
@@ -621,19 +622,17 @@ static bool side_file_refused(const char *path, struct zs_error *err)
 			struct group *g = getgrgid(ss.st_gid);
 			/* Installed setuid, officers are in no group: the files
 			 * are the account's, and only an administrator can mend them. */
-			if (priv_db_trusted()) {
-				zs_fail(err, ZS_EFAIL, TR("无法打开 %s（属于用户组 %s，权限 %04o）：请系统管理员把它改回共用账户所有"
-							  "（chown zhishou:zhishou，chmod 660）",
-							  "cannot open %s (group %s, mode %04o): ask the system administrator to give it back "
-							  "to the shared account (chown zhishou:zhishou, chmod 660)"),
-					side, g ? g->gr_name : "?", (unsigned)(ss.st_mode & 07777));
-			} else {
-				zs_fail(err, ZS_EFAIL, TR("无法打开 %s（属于用户组 %s，权限 %04o）：值班的每个成员都要在数据库的用户组里；"
-							  "把数据库所在目录设为 setgid（chmod g+s 目录）可让新建的文件都归这个组",
-							  "cannot open %s (group %s, mode %04o): every member on duty must be in the database's group; "
-							  "a setgid directory (chmod g+s DIR) gives every new file that group"),
-					side, g ? g->gr_name : "?", (unsigned)(ss.st_mode & 07777));
-			}
+			zs_fail(err, ZS_EFAIL,
+				priv_db_trusted()
+					? TR("无法打开 %s（属于用户组 %s，权限 %04o）：请系统管理员把它改回共用账户所有"
+					     "（chown zhishou:zhishou，chmod 660）",
+					     "cannot open %s (group %s, mode %04o): ask the system administrator to give it back "
+					     "to the shared account (chown zhishou:zhishou, chmod 660)")
+					: TR("无法打开 %s（属于用户组 %s，权限 %04o）：值班的每个成员都要在数据库的用户组里；"
+					     "把数据库所在目录设为 setgid（chmod g+s 目录）可让新建的文件都归这个组",
+					     "cannot open %s (group %s, mode %04o): every member on duty must be in the database's group; "
+					     "a setgid directory (chmod g+s DIR) gives every new file that group"),
+				side, g ? g->gr_name : "?", (unsigned)(ss.st_mode & 07777));
 			return true;
 		}
 	}
@@ -769,6 +768,43 @@ static int open_store(const char *path, const struct store_options *opt, struct 
 		share_side_files(path);
 	*out = st;
 	return ZS_OK;
+}
+
+bool store_file_exists(const char *path)
+{
+	/* access() would ask as the real user: the account's rights decide. */
+	priv_raise();
+	bool found = faccessat(AT_FDCWD, path, F_OK, AT_EACCESS) == 0;
+	priv_lower();
+	return found;
+}
+
+int store_make_dir(const char *path, char *failed, size_t failedsz)
+{
+	char dir[4096];
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return 0;
+	*slash = '\0';
+	priv_raise();
+	int e = fs_mkdirs(dir, 0770, failed, failedsz);
+	priv_lower();
+	return e;
+}
+
+void store_undo_new(const char *path, bool existed)
+{
+	priv_raise();
+	if (!existed || truncate(path, 0) != 0)
+		unlink(path);
+	for (int k = FILE_WAL; k < FILE_COUNT; k++) {
+		char side[4200];
+		struct stat ss;
+		if (stat_file(path, k, &side, &ss))
+			unlink(side);
+	}
+	priv_lower();
 }
 
 /* The store's own stat, create and chmod of the database's files, like

@@ -78,11 +78,6 @@ int store_row_int(const struct store_row *r, int col)
 	return sqlite3_column_int(row_sq(r), col);
 }
 
-bool store_row_null(const struct store_row *r, int col)
-{
-	return sqlite3_column_type(row_sq(r), col) == SQLITE_NULL;
-}
-
 const char *store_row_text(const struct store_row *r, int col)
 {
 	return (const char *)sqlite3_column_text(row_sq(r), col);

@@ -130,7 +130,6 @@ int store_none_changed(struct store *st, int r);
  * NULL text; text is valid until the statement's next step or reset. */
 int64_t store_row_i64(const struct store_row *r, int col);
 int store_row_int(const struct store_row *r, int col);
-bool store_row_null(const struct store_row *r, int col);
 const char *store_row_text(const struct store_row *r, int col);
 /* A text column malloc'd, "" for NULL (NULL: out of memory). */
 char *store_row_strdup(const struct store_row *r, int col);

@@ -49,6 +49,15 @@ int store_schema_version(void);
 int store_open(const char *path, const struct store_options *opt,
 	       struct store **out, struct zs_error *err);
 void store_close(struct store *st);
+/* The database's own files before and after an open, touched with the
+ * shared account's rights (priv.h) like everything else the store opens:
+ * whether path exists; its directory and that directory's parents made
+ * (0770; 0 or the errno, the directory that failed in failed); and a file
+ * this process has just made undone (emptied if it existed before, else
+ * removed, its -wal and -shm removed). */
+bool store_file_exists(const char *path);
+int store_make_dir(const char *path, char *failed, size_t failedsz);
+void store_undo_new(const char *path, bool existed);
 /* Close after refusing to go on (not a member ...): no checkpoint, and a
  * -wal found at open is kept as it was, so the refusal changes no file
  * SQLite does not rebuild by itself (the -shm index). */
