@@ -22,20 +22,30 @@
 /* 'zhsh': marks a file as ours, so another program's SQLite file is refused. */
 #define ZHISHOU_APP_ID 0x7a687368
 
-static const char *const migrations[] = {
-	"migrations/001_night.sql",
-	"migrations/002_relay.sql",
-	"migrations/003_morning.sql",
-	"migrations/004_members.sql",
-	"migrations/005_saved_drafts.sql",
-	"migrations/006_register.sql",
-	"migrations/007_credit_desk.sql",
-	"migrations/008_other_desks.sql",
-	"migrations/009_register_search.sql",
+/* One numbering for both engines: step k of each is the same change. */
+static const char *const migration_names[] = {
+	"001_night.sql",
+	"002_relay.sql",
+	"003_morning.sql",
+	"004_members.sql",
+	"005_saved_drafts.sql",
+	"006_register.sql",
+	"007_credit_desk.sql",
+	"008_other_desks.sql",
+	"009_register_search.sql",
 };
-#define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+#define NMIGRATIONS ((int)(sizeof migration_names / sizeof migration_names[0]))
 
 int store_schema_version(void) { return NMIGRATIONS; }
+
+const char *store_migration(const char *driver, int k)
+{
+	static char name[64];
+	if (k < 0 || k >= NMIGRATIONS)
+		return NULL;
+	snprintf(name, sizeof name, "migrations/%s%s", strcmp(driver, "sqlite") ? "pg/" : "", migration_names[k]);
+	return name;
+}
 
 const char *store_path(const struct store *st) { return st->path; }
 const char *store_user(const struct store *st) { return st->user; }
@@ -137,7 +147,7 @@ static int exec_retry(struct store *st, const char *sql, struct zs_error *err, c
 	}
 }
 
-bool store_file_gone(struct store *st)
+static bool sq_file_gone(struct store *st)
 {
 	struct stat sb;
 	priv_raise();
@@ -146,7 +156,7 @@ bool store_file_gone(struct store *st)
 	return gone;
 }
 
-int store_begin(struct store *st, struct zs_error *err)
+static int sq_begin(struct store *st, struct zs_error *err)
 {
 	/* A process that opened the file before it was deleted (or replaced)
 	 * would write into an inode nobody will ever read again. */
@@ -160,7 +170,7 @@ int store_begin(struct store *st, struct zs_error *err)
 	return exec_retry(st, "BEGIN IMMEDIATE", err, "BEGIN");
 }
 
-int store_quick_check(struct store *st, char *why, size_t n, struct zs_error *err)
+static int sq_quick_check(struct store *st, char *why, size_t n, struct zs_error *err)
 {
 	sqlite3_stmt *s = NULL;
 	why[0] = '\0';
@@ -187,18 +197,18 @@ void store_set_clock(struct store *st, const int64_t *now)
 	st->now = now;
 }
 
-int store_read_begin(struct store *st, struct zs_error *err)
+static int sq_read_begin(struct store *st, struct zs_error *err)
 {
 	return exec_retry(st, "BEGIN", err, "BEGIN");
 }
 
-void store_read_end(struct store *st)
+static void sq_read_end(struct store *st)
 {
 	if (!sqlite3_get_autocommit(st->db))
 		sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
 }
 
-int store_commit(struct store *st, struct zs_error *err)
+static int sq_commit(struct store *st, struct zs_error *err)
 {
 	int r = exec_retry(st, "COMMIT", err, "COMMIT");
 	if (r != ZS_OK)
@@ -206,19 +216,19 @@ int store_commit(struct store *st, struct zs_error *err)
 	return r;
 }
 
-void store_rollback(struct store *st)
+static void sq_rollback(struct store *st)
 {
 	if (!sqlite3_get_autocommit(st->db))
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-int64_t store_data_version(struct store *st)
+static int64_t sq_data_version(struct store *st)
 {
 	static const char sql[] = "PRAGMA data_version";
 	return store_count(st, sql, NO_VALS);
 }
 
-int64_t store_local_changes(struct store *st)
+static int64_t sq_local_changes(struct store *st)
 {
 	return sqlite3_total_changes64(st->db);
 }
@@ -403,6 +413,21 @@ static int write_new_settings(struct store *st, const char *const *kv, struct zs
 	return ZS_OK;
 }
 
+int store_migration_extras(struct store *st, int version, const char *const *new_settings, struct zs_error *err)
+{
+	int r = ZS_OK;
+	if (version == 0) {
+		st->created = true;
+		r = write_new_settings(st, new_settings, err);
+	}
+	/* Whoever creates the members table (by creating or migrating the
+	 * database) is its first admin: someone must be able to add the
+	 * others. */
+	if (!r && !strcmp(migration_names[version], "004_members.sql"))
+		r = bootstrap_admin(st, err);
+	return r;
+}
+
 static int migrate_step(struct store *st, const char *const *new_settings, struct zs_error *err);
 static int foreign_keys_broken(struct store *st, struct zs_error *err);
 
@@ -471,21 +496,15 @@ static int migrate_step(struct store *st, const char *const *new_settings, struc
 		store_rollback(st);
 		return ZS_STOP;
 	}
-	const struct embedded_file *f = embedded_find(migrations[version]);
+	const char *name = store_migration("sqlite", version);
+	const struct embedded_file *f = embedded_find(name);
 	if (!f) {
 		store_rollback(st);
-		return zs_fail(err, ZS_EFAIL, "missing embedded %s", migrations[version]);
+		return zs_fail(err, ZS_EFAIL, "missing embedded %s", name);
 	}
-	r = exec(st, f->data, err, migrations[version]);
-	if (!r && version == 0) {
-		st->created = true;
-		r = write_new_settings(st, new_settings, err);
-	}
-	/* Whoever creates the members table (by creating or migrating the
-	 * database) is its first admin: someone must be able to add the
-	 * others. */
-	if (!r && !strcmp(migrations[version], "migrations/004_members.sql"))
-		r = bootstrap_admin(st, err);
+	r = exec(st, f->data, err, name);
+	if (!r)
+		r = store_migration_extras(st, version, new_settings, err);
 	if (!r) {
 		char sql[96];
 		/* user_version cannot be bound; version is our own integer. */
@@ -578,9 +597,7 @@ static bool reopen_immutable(struct store *st)
 	sqlite3 *db = open_immutable(st->path);
 	if (!db)
 		return false;
-	for (int i = 0; i < st->ncache; i++)
-		store_stmt_free(st->cache[i].stmt);
-	st->ncache = 0;
+	store_cache_clear(st);
 	sqlite3_close(st->db);
 	st->db = db;
 	sqlite3_busy_handler(st->db, busy_handler, st);
@@ -690,6 +707,7 @@ static int open_store(const char *path, const struct store_options *opt, struct 
 	struct store *st = calloc(1, sizeof *st);
 	if (!st)
 		return zs_fail(err, ZS_EFAIL, "out of memory");
+	st->drv = &store_sqlite_driver;
 	st->path = strdup(path);
 	st->user = strdup(opt->unix_user ? opt->unix_user : "?");
 	st->wal_found = wal_found;
@@ -809,8 +827,8 @@ void store_undo_new(const char *path, bool existed)
 
 /* The store's own stat, create and chmod of the database's files, like
  * SQLite's through vfs.c, with the shared account's rights (priv.h). */
-int store_open(const char *path, const struct store_options *opt, struct store **out,
-	       struct zs_error *err)
+int store_sqlite_open(const char *path, const struct store_options *opt, struct store **out,
+		      struct zs_error *err)
 {
 	if (store_vfs_register() != SQLITE_OK)
 		return zs_fail(err, ZS_EFAIL, "sqlite3_vfs_register failed");
@@ -820,34 +838,44 @@ int store_open(const char *path, const struct store_options *opt, struct store *
 	return r;
 }
 
-void store_close(struct store *st)
+static void sq_close(struct store *st, bool refused)
 {
-	if (!st)
-		return;
-	for (int i = 0; i < st->ncache; i++)
-		store_stmt_free(st->cache[i].stmt);
-	free(st->cache);
-	if (st->db)
-		sqlite3_close(st->db);
-	free(st->path);
-	free(st->user);
-	free(st);
-}
-
-void store_close_refused(struct store *st)
-{
-	if (!st)
-		return;
 	/* A -wal that was there holds commits the file does not: it stays,
 	 * unread into the file.  One this open created (empty) goes as usual
 	 * with the last connection, as if we had never come. */
-	if (st->db && st->wal_found && !st->fs_readonly) {
+	if (refused && st->db && st->wal_found && !st->fs_readonly) {
 		int persist = 1;
 		sqlite3_db_config(st->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
 		sqlite3_file_control(st->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
 	}
-	store_close(st);
+	store_cache_clear(st);
+	if (st->db)
+		sqlite3_close(st->db);
+	st->db = NULL;
 }
+
+const struct store_driver store_sqlite_driver = {
+	.name = "sqlite",
+	.prepare = sq_prepare,
+	.reset = sq_reset,
+	.finalize = sq_finalize,
+	.bind = sq_bind,
+	.param_index = sq_param_index,
+	.run = sq_run,
+	.changes = sq_changes,
+	.row_i64 = sq_row_i64,
+	.row_text = sq_row_text,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.read_begin = sq_read_begin,
+	.read_end = sq_read_end,
+	.data_version = sq_data_version,
+	.local_changes = sq_local_changes,
+	.quick_check = sq_quick_check,
+	.file_gone = sq_file_gone,
+	.close = sq_close,
+};
 
 bool store_created(const struct store *st)
 {

@@ -1,35 +1,26 @@
-/* The store's one row loop, and binding values to parameters: the SQLite
- * driver's statements and rows.
+/* The store's one row loop, and binding values to parameters, over
+ * whichever driver the store was opened with (store_internal.h).
  *
  * Every read of the store steps a statement the same way: this file does
  * it once.  A callback stops a read early with ZS_STOP, which is not a
  * failure; any other non-zero result is one and reaches the caller as it
- * was (a stop read as ZS_EFAIL once showed "out of memory" on the console).
- *
- * The store's statement (struct store_stmt) and row (struct store_row)
- * are, here, SQLite's own sqlite3_stmt cast: nothing is allocated or
- * copied per statement or row, and only this file turns one into the
- * other.  The next driver (PostgreSQL) defines both types for itself (a
- * row there is a result and a row number), so neither is ever defined
- * for SQLite. */
-#include <sqlite3.h>
+ * was (a stop read as ZS_EFAIL once showed "out of memory" on the console). */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store_internal.h"
 
-static sqlite3_stmt *stmt_sq(const struct store_stmt *s) { return (sqlite3_stmt *)s; }
-static sqlite3_stmt *row_sq(const struct store_row *r) { return (sqlite3_stmt *)r; }
-static struct store_stmt *as_stmt(sqlite3_stmt *s) { return (struct store_stmt *)s; }
-static const struct store_row *as_row(sqlite3_stmt *s) { return (const struct store_row *)s; }
+static const struct store_driver *drv_of(const void *stmt_or_row)
+{
+	return ((const struct store_stmt *)stmt_or_row)->drv;
+}
 
 struct store_stmt *store_prep(struct store *st, const char *sql, struct zs_error *err)
 {
 	for (int i = 0; i < st->ncache; i++)
 		if (st->cache[i].sql == sql) {
-			sqlite3_reset(stmt_sq(st->cache[i].stmt));
-			sqlite3_clear_bindings(stmt_sq(st->cache[i].stmt));
+			st->drv->reset(st->cache[i].stmt);
 			return st->cache[i].stmt;
 		}
 	if (st->ncache == st->capcache) {
@@ -42,45 +33,48 @@ struct store_stmt *store_prep(struct store *st, const char *sql, struct zs_error
 		st->cache = n;
 		st->capcache = cap;
 	}
-	sqlite3_stmt *s = NULL;
-	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
-		store_sqlerr(st, err, "prepare");
+	struct store_stmt *s = st->drv->prepare(st, sql, true, err);
+	if (!s)
 		return NULL;
-	}
 	st->cache[st->ncache].sql = sql;
-	st->cache[st->ncache].stmt = as_stmt(s);
+	st->cache[st->ncache].stmt = s;
 	st->ncache++;
-	return as_stmt(s);
+	return s;
 }
 
 struct store_stmt *store_prep_once(struct store *st, const char *sql, struct zs_error *err)
 {
-	sqlite3_stmt *s = NULL;
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
-		store_sqlerr(st, err, "prepare");
-		return NULL;
-	}
-	return as_stmt(s);
+	return st->drv->prepare(st, sql, false, err);
 }
 
 void store_stmt_free(struct store_stmt *s)
 {
-	sqlite3_finalize(stmt_sq(s));
+	if (s)
+		s->drv->finalize(s);
+}
+
+void store_cache_clear(struct store *st)
+{
+	for (int i = 0; i < st->ncache; i++)
+		store_stmt_free(st->cache[i].stmt);
+	free(st->cache);
+	st->cache = NULL;
+	st->ncache = st->capcache = 0;
 }
 
 int64_t store_row_i64(const struct store_row *r, int col)
 {
-	return sqlite3_column_int64(row_sq(r), col);
+	return drv_of(r)->row_i64(r, col);
 }
 
 int store_row_int(const struct store_row *r, int col)
 {
-	return sqlite3_column_int(row_sq(r), col);
+	return (int)store_row_i64(r, col);
 }
 
 const char *store_row_text(const struct store_row *r, int col)
 {
-	return (const char *)sqlite3_column_text(row_sq(r), col);
+	return drv_of(r)->row_text(r, col);
 }
 
 char *store_row_strdup(const struct store_row *r, int col)
@@ -89,83 +83,41 @@ char *store_row_strdup(const struct store_row *r, int col)
 	return strdup(t ? t : "");
 }
 
-static void bind_text(sqlite3_stmt *s, int i, const char *v)
+void store_bind(struct store_stmt *s, int first, const struct store_val *v, int n)
 {
-	sqlite3_bind_text(s, i, v ? v : "", -1, SQLITE_TRANSIENT);
-}
-
-static void bind_opt_id(sqlite3_stmt *s, int i, int64_t id)
-{
-	if (id > 0)
-		sqlite3_bind_int64(s, i, id);
-	else
-		sqlite3_bind_null(s, i);
-}
-
-void store_bind(struct store_stmt *stmt, int first, const struct store_val *v, int n)
-{
-	sqlite3_stmt *s = stmt_sq(stmt);
-	for (int k = 0; k < n; k++) {
-		int at = first + k;
-		switch (v[k].type) {
-		case SV_INT:
-			sqlite3_bind_int64(s, at, v[k].i);
-			break;
-		case SV_TEXT:
-			bind_text(s, at, v[k].s);
-			break;
-		case SV_NTEXT:
-			if (v[k].s)
-				sqlite3_bind_text(s, at, v[k].s, -1, SQLITE_TRANSIENT);
-			else
-				sqlite3_bind_null(s, at);
-			break;
-		case SV_ID:
-			bind_opt_id(s, at, v[k].i);
-			break;
-		}
-	}
+	for (int k = 0; k < n; k++)
+		s->drv->bind(s, first + k, &v[k]);
 }
 
 void store_bind_named_text(struct store_stmt *s, const char *name, const char *v)
 {
-	int i = sqlite3_bind_parameter_index(stmt_sq(s), name);
+	int i = s->drv->param_index(s, name);
 	if (i > 0 && v)
-		sqlite3_bind_text(stmt_sq(s), i, v, -1, SQLITE_TRANSIENT);
+		s->drv->bind(s, i, &V_NTEXT(v));
 }
 
 void store_bind_named_int(struct store_stmt *s, const char *name, int64_t v)
 {
-	int i = sqlite3_bind_parameter_index(stmt_sq(s), name);
+	int i = s->drv->param_index(s, name);
 	if (i > 0)
-		sqlite3_bind_int64(stmt_sq(s), i, v);
+		s->drv->bind(s, i, &V_INT(v));
 }
 
-int store_step_done(struct store *st, struct store_stmt *stmt, struct zs_error *err, const char *what)
+int store_step_done(struct store *st, struct store_stmt *s, struct zs_error *err, const char *what)
 {
-	sqlite3_stmt *s = stmt_sq(stmt);
-	int rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return store_sqlerr(st, err, what);
-	return ZS_OK;
+	int r = st->drv->run(st, s, NULL, NULL, false, err, what);
+	return r;
 }
 
 int64_t store_changes(struct store *st)
 {
-	return sqlite3_changes64(st->db);
+	return st->drv->changes(st);
 }
 
-int store_step_rows(struct store *st, struct store_stmt *stmt, store_row_fn row, void *ctx, struct zs_error *err,
+int store_step_rows(struct store *st, struct store_stmt *s, store_row_fn row, void *ctx, struct zs_error *err,
 		    const char *what)
 {
-	sqlite3_stmt *s = stmt_sq(stmt);
-	int rc, r = ZS_OK;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW && !(r = row(as_row(s), ctx)))
-		;
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		r = store_sqlerr(st, err, what);
-	sqlite3_reset(s);
+	int r = st->drv->run(st, s, row, ctx, false, err, what);
 	return r == ZS_STOP ? ZS_OK : r;
 }
 
@@ -181,19 +133,8 @@ static struct store_stmt *prep_bound(struct store *st, const char *sql, const st
 int store_one(struct store *st, const char *sql, const struct store_val *v, int n, store_row_fn row, void *out,
 	      struct zs_error *err, const char *what)
 {
-	struct store_stmt *stmt = prep_bound(st, sql, v, n, err);
-	if (!stmt)
-		return ZS_EFAIL;
-	sqlite3_stmt *s = stmt_sq(stmt);
-	int rc = sqlite3_step(s), r;
-	if (rc == SQLITE_ROW)
-		r = row(as_row(s), out);
-	else if (rc == SQLITE_DONE)
-		r = ZS_ENOTFOUND;
-	else
-		r = store_sqlerr(st, err, what);
-	sqlite3_reset(s);
-	return r;
+	struct store_stmt *s = prep_bound(st, sql, v, n, err);
+	return s ? st->drv->run(st, s, row, out, true, err, what) : ZS_EFAIL;
 }
 
 /* ---- the rest speaks through the calls above ---- */

@@ -13,15 +13,58 @@
 #include "zhishou/store.h"
 
 struct sqlite3;   /* the SQLite driver's connection (db.c) */
+struct pg_conn;   /* the PostgreSQL driver's connection (pg.c) */
 
-/* A prepared statement, and the current row of one being stepped: the
- * driver's own types, opaque to the rest of the store (rows.c). */
-struct store_stmt;
+/* A prepared statement, and the current row of one being stepped.  Each
+ * driver's statement begins with this header and is otherwise its own; a
+ * row is the statement it was stepped from, read through its driver. */
+struct store_stmt {
+	const struct store_driver *drv;
+};
 struct store_row;
+struct store_val;
+
+/* What differs between the two engines, and nothing else: statements and
+ * rows, transactions, change notification and text search.  The queries
+ * above it are one text for both (tests/pg/check_sql.py); the PostgreSQL
+ * driver rewrites only their parameter markers and planner hints. */
+struct store_driver {
+	const char *name;   /* "sqlite", "postgresql" */
+	/* A statement for sql; keep: the store caches it by the string's
+	 * address (prepared once, reset before each use). */
+	struct store_stmt *(*prepare)(struct store *st, const char *sql, bool keep, struct zs_error *err);
+	void (*reset)(struct store_stmt *s);      /* bindings cleared, ready to run again */
+	void (*finalize)(struct store_stmt *s);
+	void (*bind)(struct store_stmt *s, int at, const struct store_val *v);
+	int (*param_index)(struct store_stmt *s, const char *name);   /* 0: no such parameter */
+	/* Run s: row() for each row (NULL: rows are ignored); one: only the
+	 * first, ZS_ENOTFOUND when there is none.  row()'s non-zero result
+	 * stops and is returned; s is reset afterwards. */
+	int (*run)(struct store *st, struct store_stmt *s, int (*row)(const struct store_row *, void *), void *ctx,
+		   bool one, struct zs_error *err, const char *what);
+	int64_t (*changes)(struct store *st);
+	int64_t (*row_i64)(const struct store_row *r, int col);
+	const char *(*row_text)(const struct store_row *r, int col);   /* NULL for SQL NULL */
+
+	int (*begin)(struct store *st, struct zs_error *err);
+	int (*commit)(struct store *st, struct zs_error *err);
+	void (*rollback)(struct store *st);
+	int (*read_begin)(struct store *st, struct zs_error *err);
+	void (*read_end)(struct store *st);
+	int64_t (*data_version)(struct store *st);
+	int64_t (*local_changes)(struct store *st);
+	int (*quick_check)(struct store *st, char *why, size_t n, struct zs_error *err);
+	bool (*file_gone)(struct store *st);
+	void (*close)(struct store *st, bool refused);
+};
+extern const struct store_driver store_sqlite_driver;   /* db.c, sqlite_stmt.c */
+extern const struct store_driver store_pg_driver;       /* pg.c, pg_stmt.c */
 
 struct store {
+	const struct store_driver *drv;
 	struct sqlite3 *db;
-	char *path;
+	struct pg_conn *pg;
+	char *path;        /* the file, or the connection as shown to people (no password) */
 	char *user;
 	struct stmt_slot {
 		const char *sql;   /* cached by the address of a static string */
@@ -39,6 +82,32 @@ struct store {
 	int64_t created_at;    /* a new database's creation on its own clock (0: real time) */
 	bool wal_found;        /* a -wal was there before SQLite opened the file */
 };
+
+/* sqlite_stmt.c: the SQLite driver's statement operations (its table is
+ * db.c's store_sqlite_driver). */
+struct store_stmt *sq_prepare(struct store *st, const char *sql, bool keep, struct zs_error *err);
+void sq_reset(struct store_stmt *s);
+void sq_finalize(struct store_stmt *s);
+void sq_bind(struct store_stmt *s, int at, const struct store_val *v);
+int sq_param_index(struct store_stmt *s, const char *name);
+int sq_run(struct store *st, struct store_stmt *s, int (*row)(const struct store_row *, void *), void *ctx,
+	   bool one, struct zs_error *err, const char *what);
+int64_t sq_changes(struct store *st);
+int64_t sq_row_i64(const struct store_row *r, int col);
+const char *sq_row_text(const struct store_row *r, int col);
+/* rows.c: every cached statement finalized (a closing or reconnecting store). */
+void store_cache_clear(struct store *st);
+
+/* The database's migrations, one numbering for both engines: the
+ * embedded file of step k (0 first) for driver name. */
+const char *store_migration(const char *driver, int k);
+/* What a migration step does besides its SQL, in its transaction, on
+ * either engine: a new database's settings, the first admin. */
+int store_migration_extras(struct store *st, int version, const char *const *new_settings, struct zs_error *err);
+
+/* pg.c: open a PostgreSQL database (url: a libpq connection URI). */
+int store_pg_open(const char *url, const struct store_options *opt, struct store **out, struct zs_error *err);
+bool store_is_pg_url(const char *s);
 
 /* --- rows.c: statements ----------------------------------------------- */
 

@@ -9,8 +9,9 @@ include path); this test also catches a call through a stray declaration.
 Inside src/store, the driver seam (issue 16: one store, two drivers): only
 the SQLite driver's files include sqlite3.h or use sqlite3_*, and the files
 SQLite-specific by nature do so only in the functions named for them, each
-marked by a comment "SQLite only: ..." on the line above it; every other
-file reads and writes through store_internal.h's calls."""
+marked by a comment "SQLite only: ..." on the line above it; only the
+PostgreSQL driver's files use libpq; every other file reads and writes
+through store_internal.h's calls."""
 import pathlib
 import re
 import sys
@@ -27,9 +28,16 @@ SQLITE_USE = re.compile(r"sqlite3_")
 # The SQLite driver: whole files, and why.
 SQLITE_DRIVER = {
     "src/store/db.c": "the connection: open, pragmas, migrations, transactions, SQLite's errors",
-    "src/store/rows.c": "statements and rows: prepare, bind, step, read columns (store_stmt, store_row)",
+    "src/store/sqlite_stmt.c": "statements and rows: prepare, bind, step, read columns (store_stmt, store_row)",
     "src/store/vfs.c": "the VFS that takes the account's rights around SQLite's file access",
 }
+# The PostgreSQL driver: the only files that include libpq-fe.h or call libpq.
+PG_DRIVER = {
+    "src/store/pg.c": "the connection: open, identity, migrations, transactions, NOTIFY",
+    "src/store/pg_stmt.c": "statements and rows: the SQL's few rewrites, prepare, bind, run, read columns",
+    "src/store/pg_internal.h": "what the two share",
+}
+PG_USE = re.compile(r"libpq-fe\.h|\bPQ[a-z]\w*\s*\(|\bPG(conn|result|notify)\b")
 # SQLite by nature, driver operations later: these functions only, and why.
 SQLITE_ONLY = {
     "src/store/entity.c": {
@@ -67,7 +75,7 @@ def functions_of(lines):
 
 def store_seam(problems):
     """sqlite3.h and sqlite3_* in src/store outside the SQLite driver."""
-    for rel in list(SQLITE_DRIVER) + list(SQLITE_ONLY):
+    for rel in list(SQLITE_DRIVER) + list(SQLITE_ONLY) + list(PG_DRIVER):
         if not (ROOT / rel).is_file():
             problems.append(f"{rel}: allowed to use SQLite but not found")
     for path in sources("store"):
@@ -92,6 +100,11 @@ def store_seam(problems):
                     where = f" (in {func})" if func else ""
                     problems.append(f"{rel}:{n}: sqlite3_ outside the SQLite driver{where}: {line.strip()}"
                                     " -- go through store_internal.h (store_row_*, store_changes, ...)")
+        if rel not in PG_DRIVER:
+            for n, line in enumerate(lines, 1):
+                if PG_USE.search(line):
+                    problems.append(f"{rel}:{n}: libpq outside the PostgreSQL driver "
+                                    f"({', '.join(PG_DRIVER)}): {line.strip()}")
         raw_lines = raw.splitlines()
         for func in allowed:
             if func not in seen:
@@ -126,6 +139,8 @@ def main():
         for n, line in enumerate(text.splitlines(), 1):
             if SQLITE_INCLUDE.search(line):
                 problems.append(f"{rel}:{n}: sqlite3.h outside src/store")
+            if PG_USE.search(line):
+                problems.append(f"{rel}:{n}: libpq outside src/store")
     store_seam(problems)
     # The check itself must see the files it is about.
     for d in ("cli", "tui", "demo", "store"):

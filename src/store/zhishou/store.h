@@ -64,6 +64,8 @@ void store_undo_new(const char *path, bool existed);
 void store_close_refused(struct store *st);
 /* This open created the database (applied its first migration). */
 bool store_created(const struct store *st);
+/* "sqlite" or "postgresql": which engine holds the database. */
+const char *store_driver_name(const struct store *st);
 const char *store_path(const struct store *st);
 const char *store_user(const struct store *st);
 
