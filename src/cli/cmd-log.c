@@ -225,9 +225,7 @@ static int list_exec(struct cli *cli, int argc, char **argv)
 	if (o.search) {
 		if (search_parse(o.search, &q, &err))
 			goto fail;
-		f.fts = q.fts;
-		for (int k = 0; k < SEARCH_MAX_SHORT; k++)
-			f.like[k] = q.like[k];
+		search_filter(&q, &f);
 	}
 	struct list_ctx l = { .out = out_new(stdout, o.fmt, list_cols, sizeof list_cols / sizeof *list_cols), .fmt = o.fmt };
 	/* At 80 columns not every column fits whole: the order number, the

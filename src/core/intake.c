@@ -320,7 +320,7 @@ int intake_hints(struct zs_ctx *c, const struct intake *i, struct intake_hints *
 		struct suggest s = { .probe = i };
 		if (i->uscc && *i->uscc && (r = store_exposure_uscc_each(c->st, i->uscc, code_cb, &s, err)))
 			return r;
-		r = store_exposure_each(c->st, true, NULL, NULL, suggest_cb, &s, err);
+		r = store_exposure_each(c->st, true, NULL, suggest_cb, &s, err);
 		if (r)
 			return r;
 		if (s.id) {

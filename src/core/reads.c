@@ -67,7 +67,7 @@ int intake_read(struct zs_ctx *c, int64_t id, struct intake *out, struct zs_erro
 
 int exposure_list(struct zs_ctx *c, bool open_only, exposure_row_cb cb, void *ud, struct zs_error *err)
 {
-	return store_exposure_each(c->st, open_only, NULL, NULL, cb, ud, err);
+	return store_exposure_each(c->st, open_only, NULL, cb, ud, err);
 }
 
 int roster_list(struct zs_ctx *c, const char *date, int64_t at, roster_row_cb cb, void *ud, struct zs_error *err)

@@ -174,10 +174,14 @@ int store_intake_update(struct store *st, const struct intake *in, struct zs_err
 int store_intake_each(struct store *st, const struct intake_filter *f, store_intake_cb cb, void *ud,
 		      struct zs_error *err)
 {
+	struct store_text tx;
+	int tr = store_text_plan(st, f->terms, &tx, err);
+	if (tr)
+		return tr;
 	struct store_sql sql = { .n = 0 };
 #define ADD(frag) store_sql_add(&sql, (frag))
 	const char *key = "i.id";
-	if (f->fts) {
+	if (tx.match) {   /* SQLite: the FTS5 table (store/textsearch.c) */
 		ADD("SELECT " INTAKE_COLS "FROM intake_fts f JOIN intake i ON i.id = f.rowid" INTAKE_JOINS
 		    "WHERE intake_fts MATCH :fts");
 		key = "f.rowid";
@@ -208,14 +212,16 @@ int store_intake_each(struct store *st, const struct intake_filter *f, store_int
 		ADD(" AND i.platform_no = ''");
 	if (f->business_uscc)   /* two partial indexes: intake_uscc, intake_subject */
 		ADD(" AND ((i.uscc = :buscc AND i.uscc <> '') OR (i.uscc = '' AND i.subject = :bname AND i.subject <> ''))");
-	static const char *const like_frag[4] = {
-		" AND (i.subject LIKE :l0 ESCAPE '\\' OR i.summary LIKE :l0 ESCAPE '\\' OR i.ref LIKE :l0 ESCAPE '\\')",
-		" AND (i.subject LIKE :l1 ESCAPE '\\' OR i.summary LIKE :l1 ESCAPE '\\' OR i.ref LIKE :l1 ESCAPE '\\')",
-		" AND (i.subject LIKE :l2 ESCAPE '\\' OR i.summary LIKE :l2 ESCAPE '\\' OR i.ref LIKE :l2 ESCAPE '\\')",
-		" AND (i.subject LIKE :l3 ESCAPE '\\' OR i.summary LIKE :l3 ESCAPE '\\' OR i.ref LIKE :l3 ESCAPE '\\')",
+#define LIKE_ANY(p) " AND (i.subject LIKE " p " ESCAPE '\\' OR i.summary LIKE " p " ESCAPE '\\' OR i.ref LIKE " p " ESCAPE '\\')"
+	static const char *const like_frag[STORE_WORDS] = {
+		LIKE_ANY(":w0"), LIKE_ANY(":w1"), LIKE_ANY(":w2"), LIKE_ANY(":w3"),
+		LIKE_ANY(":w4"), LIKE_ANY(":w5"), LIKE_ANY(":w6"), LIKE_ANY(":w7"),
+		LIKE_ANY(":w8"), LIKE_ANY(":w9"), LIKE_ANY(":w10"), LIKE_ANY(":w11"),
+		LIKE_ANY(":w12"), LIKE_ANY(":w13"), LIKE_ANY(":w14"), LIKE_ANY(":w15"),
 	};
-	for (int k = 0; k < 4; k++)
-		if (f->like[k])
+#undef LIKE_ANY
+	for (int k = 0; k < STORE_WORDS; k++)
+		if (tx.like[k])
 			ADD(like_frag[k]);
 	if (f->before_id) {
 		ADD(" AND ");
@@ -230,10 +236,11 @@ int store_intake_each(struct store *st, const struct intake_filter *f, store_int
 #undef ADD
 
 	struct store_stmt *s = store_sql_prep(st, &sql, err);
-	if (!s)
+	if (!s) {
+		store_text_free(&tx);
 		return ZS_EFAIL;
-	if (f->fts)
-		store_bind_named_text(s, ":fts", f->fts);
+	}
+	store_text_bind(s, &tx);
 	if (f->channel)
 		store_bind_named_text(s, ":channel", f->channel);
 	if (f->kind)
@@ -243,10 +250,6 @@ int store_intake_each(struct store *st, const struct intake_filter *f, store_int
 	store_bind_named_int(s, ":exposure", f->exposure_id);
 	store_bind_named_int(s, ":since", f->since);
 	store_bind_named_int(s, ":until", f->until);
-	static const char *const like_name[4] = { ":l0", ":l1", ":l2", ":l3" };
-	for (int k = 0; k < 4; k++)
-		if (f->like[k])
-			store_bind_named_text(s, like_name[k], f->like[k]);
 	store_bind_named_int(s, ":before", f->before_id);
 	store_bind_named_int(s, ":limit", f->limit);
 	store_bind_named_int(s, ":id", f->id);
@@ -259,6 +262,7 @@ int store_intake_each(struct store *st, const struct intake_filter *f, store_int
 
 	int r = store_step_rows(st, s, visit_intake, STORE_VISIT(cb, ud), err, "intake");
 	store_stmt_free(s);
+	store_text_free(&tx);
 	return r;
 }
 

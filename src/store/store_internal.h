@@ -98,6 +98,26 @@ const char *sq_row_text(const struct store_row *r, int col);
 /* rows.c: every cached statement finalized (a closing or reconnecting store). */
 void store_cache_clear(struct store *st);
 
+/* textsearch.c: a term of 3+ characters is found by SQLite's FTS5
+ * trigram tables, or by LIKE where the engine has none (PostgreSQL:
+ * pg_trgm indexes).  The LIKE form: one pattern per word, bound to the
+ * parameters store_word_name names (:w0 ...). */
+enum { STORE_WORDS = 16 };
+bool store_has_fts5(const struct store *st);
+char *store_fts5_match(const char *const *words);     /* "w1" AND "w2" ..., malloc'd */
+char *store_like_of(const char *w);                    /* %w% escaped with \, malloc'd */
+extern const char *const store_word_name[STORE_WORDS];
+/* A search's terms as this engine finds them: match, the FTS5 expression
+ * of the terms the trigram table finds (NULL: none, or no FTS5), bound to
+ * :fts; like[k], the patterns of the others, bound to store_word_name[k]. */
+struct store_text {
+	char *match;
+	char *like[STORE_WORDS];
+};
+int store_text_plan(const struct store *st, const char *const *terms, struct store_text *t, struct zs_error *err);
+void store_text_bind(struct store_stmt *s, const struct store_text *t);
+void store_text_free(struct store_text *t);
+
 /* The database's migrations, one numbering for both engines: the
  * embedded file of step k (0 first) for driver name. */
 const char *store_migration(const char *driver, int k);

@@ -201,7 +201,7 @@ int store_exposure_get(struct store *st, int64_t id, struct exposure *out, struc
 int store_exposure_update(struct store *st, const struct exposure *e, struct zs_error *err);
 typedef int (*store_exposure_cb)(const struct exposure *e, void *ud);
 /* open_only: not finished; ordered by level (1 first) then deadline. */
-int store_exposure_each(struct store *st, bool open_only, const char *fts, const char *like,
+int store_exposure_each(struct store *st, bool open_only, const char *const *terms,
 			store_exposure_cb cb, void *ud, struct zs_error *err);
 int store_action_insert(struct store *st, struct exposure_action *a, struct zs_error *err);
 typedef int (*store_action_cb)(const struct exposure_action *a, void *ud);
