@@ -58,13 +58,24 @@ int store_intake_insert(struct store *st, struct intake *in, struct zs_error *er
 
 int store_stage_begin(struct store *st, struct zs_error *err)
 {
-	static const char *const sql[] = {
-		"CREATE TEMP TABLE IF NOT EXISTS stage(received_at, channel, kind, caller, phone, subject, uscc, "
-		"category, summary, ref, created_at, created_by)",
+	/* A temporary table, the connection's own: both engines find it by
+	 * its bare name before any other.  n keeps the rows in the file's
+	 * order (SQLite's rowid). */
+	static const char *const sqlite_sql[] = {
+		"CREATE TEMP TABLE IF NOT EXISTS stage(n INTEGER PRIMARY KEY, received_at, channel, kind, caller, phone, "
+		"subject, uscc, category, summary, ref, created_at, created_by)",
 		"CREATE UNIQUE INDEX IF NOT EXISTS temp.stage_ref ON stage(channel, ref) WHERE ref <> ''",
-		"DELETE FROM temp.stage",
+		"DELETE FROM stage",
 	};
-	for (size_t i = 0; i < sizeof sql / sizeof *sql; i++) {
+	static const char *const pg_sql[] = {
+		"CREATE TEMP TABLE IF NOT EXISTS stage(n bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, "
+		"received_at bigint, channel text, kind text, caller text, phone text, subject text, uscc text, "
+		"category text, summary text, ref text, created_at bigint, created_by text)",
+		"CREATE UNIQUE INDEX IF NOT EXISTS stage_ref ON stage(channel, ref) WHERE ref <> ''",
+		"DELETE FROM stage",
+	};
+	const char *const *sql = store_on_sqlite(st) ? sqlite_sql : pg_sql;
+	for (size_t i = 0; i < sizeof sqlite_sql / sizeof *sqlite_sql; i++) {
 		int r = store_run(st, sql[i], NO_VALS, err, "stage");
 		if (r)
 			return r;
@@ -75,8 +86,9 @@ int store_stage_begin(struct store *st, struct zs_error *err)
 int store_stage_add(struct store *st, const struct intake *in, bool *dup, struct zs_error *err)
 {
 	static const char sql[] =
-		"INSERT OR IGNORE INTO temp.stage(received_at, channel, kind, caller, phone, subject, uscc, "
-		"category, summary, ref, created_at, created_by) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)";
+		"INSERT INTO stage(received_at, channel, kind, caller, phone, subject, uscc, "
+		"category, summary, ref, created_at, created_by) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12) "
+		"ON CONFLICT DO NOTHING";
 	int r = store_run(st, sql, VALS(GIVEN(in), V_INT(in->created_at), V_TEXT(st->user)), err, "stage");
 	if (!r)
 		*dup = store_changes(st) == 0;
@@ -102,15 +114,15 @@ static int new_id_row(const struct store_row *r, void *ctx)
 int store_stage_flush(struct store *st, int64_t *first, int64_t *last, int64_t *added, int64_t *skipped,
 		      struct zs_error *err)
 {
-	static const char count_sql[] = "SELECT count(*) FROM temp.stage";
+	static const char count_sql[] = "SELECT count(*) FROM stage";
 	static const char move_sql[] =
 		"INSERT INTO intake(received_at, channel, kind, caller, phone, subject, uscc, category, summary, ref, "
 		"status, created_at, created_by, updated_at) "
 		"SELECT received_at, channel, kind, caller, phone, subject, uscc, category, summary, ref, 'new', "
-		"created_at, created_by, created_at FROM temp.stage s "
+		"created_at, created_by, created_at FROM stage s "
 		"WHERE s.ref = '' OR NOT EXISTS (SELECT 1 FROM intake i WHERE i.channel = s.channel AND i.ref = s.ref "
-		"AND i.ref <> '') ORDER BY s.rowid RETURNING id";
-	static const char clear_sql[] = "DELETE FROM temp.stage";
+		"AND i.ref <> '') ORDER BY s.n RETURNING id";
+	static const char clear_sql[] = "DELETE FROM stage";
 	*first = *last = *added = *skipped = 0;
 	int64_t staged = 0;
 	int r = store_one(st, count_sql, NO_VALS, store_read_int64, &staged, err, "stage");

@@ -118,6 +118,10 @@ int store_text_plan(const struct store *st, const char *const *terms, struct sto
 void store_text_bind(struct store_stmt *s, const struct store_text *t);
 void store_text_free(struct store_text *t);
 
+/* The engine, for the few statements each spells its own way (temporary
+ * tables, the schema's catalogue); everything else is one text. */
+bool store_on_sqlite(const struct store *st);
+
 /* The database's migrations, one numbering for both engines: the
  * embedded file of step k (0 first) for driver name. */
 const char *store_migration(const char *driver, int k);

@@ -12,9 +12,14 @@
 #include "store_internal.h"
 #include "zhishou/text.h"
 
-bool store_has_fts5(const struct store *st)
+bool store_on_sqlite(const struct store *st)
 {
 	return st->drv == &store_sqlite_driver;
+}
+
+bool store_has_fts5(const struct store *st)
+{
+	return store_on_sqlite(st);
 }
 
 char *store_fts5_match(const char *const *words)
