@@ -224,6 +224,8 @@ int cli_default_db(const struct config *cfg, char *buf, size_t n)
 	const char *env = getenv("ZHISHOU_DB");
 	if (env && *env)
 		return snprintf(buf, n, "%s", env) < (int)n ? 0 : -1;
+	if (*cfg->db_url)
+		return snprintf(buf, n, "%s", cfg->db_url) < (int)n ? 0 : -1;
 	if (*cfg->db_path)
 		return snprintf(buf, n, "%s", cfg->db_path) < (int)n ? 0 : -1;
 	const char *xdg = getenv("XDG_DATA_HOME");

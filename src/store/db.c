@@ -788,8 +788,12 @@ static int open_store(const char *path, const struct store_options *opt, struct 
 	return ZS_OK;
 }
 
+/* A PostgreSQL database is no file: it is there (its server says so when
+ * it is opened), has no directory to make, and nothing of it is removed. */
 bool store_file_exists(const char *path)
 {
+	if (store_is_pg_url(path))
+		return true;
 	/* access() would ask as the real user: the account's rights decide. */
 	priv_raise();
 	bool found = faccessat(AT_FDCWD, path, F_OK, AT_EACCESS) == 0;
@@ -799,6 +803,8 @@ bool store_file_exists(const char *path)
 
 int store_make_dir(const char *path, char *failed, size_t failedsz)
 {
+	if (store_is_pg_url(path))
+		return 0;
 	char dir[4096];
 	snprintf(dir, sizeof dir, "%s", path);
 	char *slash = strrchr(dir, '/');
@@ -813,6 +819,8 @@ int store_make_dir(const char *path, char *failed, size_t failedsz)
 
 void store_undo_new(const char *path, bool existed)
 {
+	if (store_is_pg_url(path))
+		return;
 	priv_raise();
 	if (!existed || truncate(path, 0) != 0)
 		unlink(path);
