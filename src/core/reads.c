@@ -135,6 +135,11 @@ int64_t db_data_version(struct zs_ctx *c)
 	return store_data_version(c->st);
 }
 
+int db_watch_fd(struct zs_ctx *c)
+{
+	return store_watch_fd(c->st);
+}
+
 int64_t db_local_changes(struct zs_ctx *c)
 {
 	return store_local_changes(c->st);

@@ -228,6 +228,12 @@ static int64_t sq_data_version(struct store *st)
 	return store_count(st, sql, NO_VALS);
 }
 
+static int sq_watch_fd(struct store *st)
+{
+	(void)st;
+	return -1;
+}
+
 static int64_t sq_local_changes(struct store *st)
 {
 	return sqlite3_total_changes64(st->db);
@@ -879,6 +885,7 @@ const struct store_driver store_sqlite_driver = {
 	.read_begin = sq_read_begin,
 	.read_end = sq_read_end,
 	.data_version = sq_data_version,
+	.watch_fd = sq_watch_fd,
 	.local_changes = sq_local_changes,
 	.quick_check = sq_quick_check,
 	.file_gone = sq_file_gone,

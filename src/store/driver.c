@@ -44,6 +44,7 @@ int store_read_begin(struct store *st, struct zs_error *err) { return st->drv->r
 void store_read_end(struct store *st) { st->drv->read_end(st); }
 int64_t store_data_version(struct store *st) { return st->drv->data_version(st); }
 int64_t store_local_changes(struct store *st) { return st->drv->local_changes(st); }
+int store_watch_fd(struct store *st) { return st->drv->watch_fd(st); }
 
 int store_quick_check(struct store *st, char *why, size_t n, struct zs_error *err)
 {

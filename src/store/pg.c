@@ -171,6 +171,11 @@ static int64_t pg_data_version(struct store *st)
 	return p->version;
 }
 
+static int pg_watch_fd(struct store *st)
+{
+	return PQstatus(st->pg->c) == CONNECTION_OK ? PQsocket(st->pg->c) : -1;
+}
+
 static int64_t pg_changes(struct store *st) { return st->pg->changes; }
 static int64_t pg_local_changes(struct store *st) { return st->pg->total; }
 static bool pg_file_gone(struct store *st) { (void)st; return false; }
@@ -221,6 +226,7 @@ const struct store_driver store_pg_driver = {
 	.read_begin = pg_read_begin,
 	.read_end = pg_read_end,
 	.data_version = pg_data_version,
+	.watch_fd = pg_watch_fd,
 	.local_changes = pg_local_changes,
 	.quick_check = pg_quick_check,
 	.file_gone = pg_file_gone,

@@ -325,8 +325,9 @@ int tui_run(struct zs_ctx *c, const struct tui_options *opt)
 					 "%d unsaved intake drafts were found: press n to continue them one by one, X to discard one"), drafts);
 	t->dirty = true;
 
-	struct dbwatch watch;
-	dbwatch_open(&watch, t->opt->db_path);
+	struct dbwatch watch = { .fd = -1 };
+	if (db_watch_fd(c) < 0)   /* an SQLite file: its directory is watched */
+		dbwatch_open(&watch, t->opt->db_path);
 	int64_t next_data_check = 0;   /* monotonic ms */
 	int rechecks = 0;              /* quick looks still due after a watch event */
 	bool woken = false;
@@ -363,16 +364,19 @@ int tui_run(struct zs_ctx *c, const struct tui_options *opt)
 		mono_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 		if (next_data_check - mono_ms < timeout)
 			timeout = next_data_check - mono_ms > 0 ? (int)(next_data_check - mono_ms) : 0;
-		struct pollfd fds[3] = {
+		struct pollfd fds[4] = {
 			{ .fd = STDIN_FILENO, .events = POLLIN },
 			{ .fd = sig_pipe[0], .events = POLLIN },
 			{ .fd = watch.fd, .events = POLLIN },
+			{ .fd = db_watch_fd(c), .events = POLLIN },   /* PostgreSQL: a commit's NOTIFY */
 		};
-		int n = poll(fds, 3, timeout);   /* a negative fd is skipped */
+		int n = poll(fds, 4, timeout);   /* a negative fd is skipped */
 		if (n < 0 && errno != EINTR)
 			break;
 		if (n > 0 && (fds[2].revents & POLLIN))
 			woken = dbwatch_touched(&watch);
+		if (n > 0 && (fds[3].revents & POLLIN))
+			woken = true;   /* check_data reads the notifications */
 		if (n > 0 && (fds[1].revents & POLLIN)) {
 			char buf[16];
 			while (read(sig_pipe[0], buf, sizeof buf) > 0)

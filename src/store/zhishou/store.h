@@ -94,6 +94,11 @@ void store_read_end(struct store *st);
 
 /* Changes whenever another connection commits (PRAGMA data_version). */
 int64_t store_data_version(struct store *st);
+/* A descriptor that becomes readable when another connection commits
+ * (PostgreSQL: its notifications arrive on the connection's socket), for
+ * a poll loop; then store_data_version tells.  -1: none (an SQLite file
+ * is watched by its directory: dbwatch.h). */
+int store_watch_fd(struct store *st);
 /* Rows this connection has changed so far (its own commits do not move
  * data_version). */
 int64_t store_local_changes(struct store *st);
