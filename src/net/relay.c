@@ -138,13 +138,25 @@ static int lease_take(struct relay *r, bool renew, bool *held, struct zs_error *
 {
 	*held = false;
 	int64_t now = time_now();
+	/* PostgreSQL's lock says at once whether the holder lives: busy, it
+	 * does (wherever it runs); held, any other holder is gone. */
+	enum store_lock lock = store_relay_lock(r->c->st);
 	int rc = store_begin(r->c->st, err);
 	if (rc)
 		return rc;
 	struct relay_lease l;
 	rc = store_lease_get(r->c->st, &l, err);
 	bool mine = rc == ZS_OK && l.pid == (int64_t)getpid() && !strcmp(l.host, r->host);
-	if (rc == ZS_OK && !mine && (renew || (l.expires_at > now && holder_alive(r, &l)))) {
+	if (rc == ZS_ENOTFOUND && lock == STORE_LOCK_BUSY) {
+		/* The other relay has not written its row yet. */
+		store_rollback(r->c->st);
+		*held = true;
+		return zs_fail(err, ZS_EFAIL, "%s", TR("另一个 relay 正在处理这个数据库。它退出后本进程才能接手。",
+							"another relay works this database. Start this one after it stops."));
+	}
+	bool theirs = lock == STORE_LOCK_BUSY ||
+		      (lock == STORE_LOCK_NONE && (renew || (l.expires_at > now && holder_alive(r, &l))));
+	if (rc == ZS_OK && !mine && theirs) {
 		store_rollback(r->c->st);
 		*held = true;
 		char until[40];

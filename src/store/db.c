@@ -234,6 +234,12 @@ static int sq_watch_fd(struct store *st)
 	return -1;
 }
 
+static enum store_lock sq_relay_lock(struct store *st)
+{
+	(void)st;
+	return STORE_LOCK_NONE;
+}
+
 static int64_t sq_local_changes(struct store *st)
 {
 	return sqlite3_total_changes64(st->db);
@@ -886,6 +892,7 @@ const struct store_driver store_sqlite_driver = {
 	.read_end = sq_read_end,
 	.data_version = sq_data_version,
 	.watch_fd = sq_watch_fd,
+	.relay_lock = sq_relay_lock,
 	.local_changes = sq_local_changes,
 	.quick_check = sq_quick_check,
 	.file_gone = sq_file_gone,

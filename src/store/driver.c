@@ -45,6 +45,7 @@ void store_read_end(struct store *st) { st->drv->read_end(st); }
 int64_t store_data_version(struct store *st) { return st->drv->data_version(st); }
 int64_t store_local_changes(struct store *st) { return st->drv->local_changes(st); }
 int store_watch_fd(struct store *st) { return st->drv->watch_fd(st); }
+enum store_lock store_relay_lock(struct store *st) { return st->drv->relay_lock(st); }
 
 int store_quick_check(struct store *st, char *why, size_t n, struct zs_error *err)
 {

@@ -33,6 +33,8 @@
 /* pg_advisory_xact_lock's key while the schema is made or migrated ('zhsh'). */
 #define MIGRATE_LOCK "2053206888"
 #define CHANNEL "zhishou"
+/* pg_advisory_lock's key for the relay's lease ('zhrl'). */
+#define RELAY_LOCK "2053206636"
 
 struct pg_conn {
 	PGconn *c;
@@ -43,6 +45,7 @@ struct pg_conn {
 	int64_t total;        /* ... and all of them so far */
 	int64_t at_begin;     /* total when the write transaction began */
 	int64_t version;      /* notifications from other connections */
+	unsigned relay_lock_gen;   /* the connection the relay's lock is held on (0: none) */
 	bool in_tx;
 };
 
@@ -176,6 +179,23 @@ static int pg_watch_fd(struct store *st)
 	return PQstatus(st->pg->c) == CONNECTION_OK ? PQsocket(st->pg->c) : -1;
 }
 
+/* The relay's lease as a session advisory lock: the server frees it when
+ * the connection ends, however the relay ended. */
+static enum store_lock pg_relay_lock(struct store *st)
+{
+	struct pg_conn *p = st->pg;
+	if (p->relay_lock_gen == p->generation)
+		return STORE_LOCK_HELD;
+	PGresult *res = PQexec(p->c, "SELECT pg_try_advisory_lock(" RELAY_LOCK ")");
+	enum store_lock l = STORE_LOCK_NONE;   /* no answer: the lease row decides */
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+		l = !strcmp(PQgetvalue(res, 0, 0), "t") ? STORE_LOCK_HELD : STORE_LOCK_BUSY;
+	PQclear(res);
+	if (l == STORE_LOCK_HELD)
+		p->relay_lock_gen = p->generation;
+	return l;
+}
+
 static int64_t pg_changes(struct store *st) { return st->pg->changes; }
 static int64_t pg_local_changes(struct store *st) { return st->pg->total; }
 static bool pg_file_gone(struct store *st) { (void)st; return false; }
@@ -227,6 +247,7 @@ const struct store_driver store_pg_driver = {
 	.read_end = pg_read_end,
 	.data_version = pg_data_version,
 	.watch_fd = pg_watch_fd,
+	.relay_lock = pg_relay_lock,
 	.local_changes = pg_local_changes,
 	.quick_check = pg_quick_check,
 	.file_gone = pg_file_gone,

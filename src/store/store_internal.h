@@ -53,6 +53,7 @@ struct store_driver {
 	void (*read_end)(struct store *st);
 	int64_t (*data_version)(struct store *st);
 	int (*watch_fd)(struct store *st);
+	enum store_lock (*relay_lock)(struct store *st);
 	int64_t (*local_changes)(struct store *st);
 	int (*quick_check)(struct store *st, char *why, size_t n, struct zs_error *err);
 	bool (*file_gone)(struct store *st);

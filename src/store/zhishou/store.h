@@ -249,6 +249,12 @@ int store_delivery_retry(struct store *st, int64_t id, int64_t now_ms, int64_t *
 int store_delivery_sent_since(struct store *st, const char *robot, int64_t since, int64_t *times, int max,
 			      int *n, struct zs_error *err);
 
+/* The relay's lock in the engine itself, held by this connection until it
+ * closes, so a relay that dies frees it at once wherever it ran: HELD (by
+ * this connection), BUSY (another connection's, alive), or NONE where the
+ * engine has no such lock (SQLite: the lease row alone decides). */
+enum store_lock { STORE_LOCK_NONE, STORE_LOCK_HELD, STORE_LOCK_BUSY };
+enum store_lock store_relay_lock(struct store *st);
 /* The relay's lease (one row). */
 int store_lease_get(struct store *st, struct relay_lease *out, struct zs_error *err); /* ZS_ENOTFOUND */
 int store_lease_put(struct store *st, const struct relay_lease *l, struct zs_error *err);
