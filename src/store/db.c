@@ -240,6 +240,19 @@ static enum store_lock sq_relay_lock(struct store *st)
 	return STORE_LOCK_NONE;
 }
 
+static int sq_reconnect(struct store *st, struct zs_error *err)
+{
+	(void)st;
+	(void)err;
+	return ZS_OK;
+}
+
+static bool sq_lost(struct store *st)
+{
+	(void)st;
+	return false;
+}
+
 static int64_t sq_local_changes(struct store *st)
 {
 	return sqlite3_total_changes64(st->db);
@@ -893,6 +906,8 @@ const struct store_driver store_sqlite_driver = {
 	.data_version = sq_data_version,
 	.watch_fd = sq_watch_fd,
 	.relay_lock = sq_relay_lock,
+	.reconnect = sq_reconnect,
+	.lost = sq_lost,
 	.local_changes = sq_local_changes,
 	.quick_check = sq_quick_check,
 	.file_gone = sq_file_gone,

@@ -46,6 +46,8 @@ int64_t store_data_version(struct store *st) { return st->drv->data_version(st);
 int64_t store_local_changes(struct store *st) { return st->drv->local_changes(st); }
 int store_watch_fd(struct store *st) { return st->drv->watch_fd(st); }
 enum store_lock store_relay_lock(struct store *st) { return st->drv->relay_lock(st); }
+int store_reconnect(struct store *st, struct zs_error *err) { return st->drv->reconnect(st, err); }
+bool store_lost(struct store *st) { return st->drv->lost(st); }
 
 int store_quick_check(struct store *st, char *why, size_t n, struct zs_error *err)
 {

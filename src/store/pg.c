@@ -65,8 +65,19 @@ static const char *first_line(const char *m, char *buf, size_t n)
 static int conn_lost(struct store *st, struct zs_error *err, const char *what)
 {
 	char m[512];
-	return zs_fail(err, ZS_EFAIL, TR("数据库连接中断（%s）：%s", "lost the database connection (%s): %s"), what,
+	st->pg->in_tx = false;   /* the server rolled back whatever had not committed */
+	return zs_fail(err, ZS_ELOST, TR("数据库连接中断（%s）：%s", "lost the database connection (%s): %s"), what,
 		       first_line(PQerrorMessage(st->pg->c), m, sizeof m));
+}
+
+bool pg_in_tx(struct store *st)
+{
+	return st->pg->in_tx;
+}
+
+bool pg_lost(struct store *st)
+{
+	return PQstatus(st->pg->c) != CONNECTION_OK;
 }
 
 int pg_result_check(struct store *st, PGresult *res, struct zs_error *err, const char *what)
@@ -96,8 +107,25 @@ static int exec(struct store *st, const char *sql, struct zs_error *err, const c
 	return r;
 }
 
+static int connect_db(struct store *st, struct zs_error *err);
+
+/* A connection already gone when nothing is in flight is made again
+ * before the next statement: nothing can be lost by it. */
+int pg_ensure(struct store *st, struct zs_error *err)
+{
+	return !st->pg->in_tx && pg_lost(st) ? connect_db(st, err) : ZS_OK;
+}
+
+static int pg_reconnect(struct store *st, struct zs_error *err)
+{
+	return connect_db(st, err);
+}
+
 static int pg_begin(struct store *st, struct zs_error *err)
 {
+	int e = pg_ensure(st, err);
+	if (e)
+		return e;
 	/* The head row: the writers' queue (see the top of this file).  A
 	 * database whose chain has no head yet (only while it is made) is
 	 * written under the migrations' lock instead. */
@@ -148,7 +176,10 @@ static int pg_commit(struct store *st, struct zs_error *err)
 
 static int pg_read_begin(struct store *st, struct zs_error *err)
 {
-	int r = exec(st, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", err, "BEGIN");
+	int r = pg_ensure(st, err);
+	if (r)
+		return r;
+	r = exec(st, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", err, "BEGIN");
 	if (!r)
 		st->pg->in_tx = true;
 	return r;
@@ -164,7 +195,14 @@ static void pg_read_end(struct store *st)
 static int64_t pg_data_version(struct store *st)
 {
 	struct pg_conn *p = st->pg;
-	PQconsumeInput(p->c);
+	if (!PQconsumeInput(p->c) || pg_lost(st)) {
+		/* Gone: notifications may have been missed while it was, so a
+		 * new connection counts as a change (the caller reads again). */
+		unsigned gen = p->generation;
+		if (!pg_ensure(st, NULL) && p->generation != gen)
+			p->version++;
+		return p->version;
+	}
 	PGnotify *n;
 	while ((n = PQnotifies(p->c))) {
 		if (n->be_pid != PQbackendPID(p->c))
@@ -248,6 +286,8 @@ const struct store_driver store_pg_driver = {
 	.data_version = pg_data_version,
 	.watch_fd = pg_watch_fd,
 	.relay_lock = pg_relay_lock,
+	.reconnect = pg_reconnect,
+	.lost = pg_lost,
 	.local_changes = pg_local_changes,
 	.quick_check = pg_quick_check,
 	.file_gone = pg_file_gone,
@@ -307,14 +347,17 @@ static int connect_db(struct store *st, struct zs_error *err)
 		return zs_fail(err, ZS_EFAIL, "out of memory");
 	if (PQstatus(c) != CONNECTION_OK) {
 		char m[512];
-		int r = zs_fail(err, ZS_EFAIL, TR("无法连接数据库 %s：%s", "cannot connect to database %s: %s"), st->path,
+		/* Again after a loss, the server may be moving to a standby:
+		 * still lost, not a failure of the command. */
+		int r = zs_fail(err, st->pg->c ? ZS_ELOST : ZS_EFAIL,
+				TR("无法连接数据库 %s：%s", "cannot connect to database %s: %s"), st->path,
 				first_line(PQerrorMessage(c), m, sizeof m));
 		PQfinish(c);
 		return r;
 	}
 	PQfinish(st->pg->c);
 	st->pg->c = c;
-	st->pg->generation++;
+	st->pg->generation++;   /* nothing is prepared on it yet; no relay lock held */
 	st->pg->in_tx = false;
 	char sql[96];
 	/* A writer waits for the head row as long as SQLite's busy timeout. */

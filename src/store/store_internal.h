@@ -54,6 +54,8 @@ struct store_driver {
 	int64_t (*data_version)(struct store *st);
 	int (*watch_fd)(struct store *st);
 	enum store_lock (*relay_lock)(struct store *st);
+	int (*reconnect)(struct store *st, struct zs_error *err);
+	bool (*lost)(struct store *st);
 	int64_t (*local_changes)(struct store *st);
 	int (*quick_check)(struct store *st, char *why, size_t n, struct zs_error *err);
 	bool (*file_gone)(struct store *st);

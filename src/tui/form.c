@@ -23,6 +23,7 @@
 
 #include "lineedit.h"
 #include "tui_internal.h"
+#include "zhishou/token.h"
 #include "zhishou/rules.h"
 #include "zhishou/caller.h"
 #include "zhishou/codes.h"
@@ -390,25 +391,7 @@ static const char *pick_code(const struct form *f, int i)
 
 static void new_token(struct form *f)
 {
-	unsigned char b[16];
-	size_t got = 0;
-	while (got < sizeof b) {
-		ssize_t n = getrandom(b + got, sizeof b - got, 0);
-		if (n < 0 && errno != EINTR)
-			break;
-		got += n > 0 ? (size_t)n : 0;
-	}
-	if (got < sizeof b) {
-		/* No kernel randomness (never on Linux >= 3.17): time and pid
-		 * still make a collision with another draft unlikely. */
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		snprintf(f->token, sizeof f->token, "%016llx%08x%08x", (unsigned long long)ts.tv_sec,
-			 (unsigned)ts.tv_nsec, (unsigned)getpid());
-		return;
-	}
-	for (size_t i = 0; i < sizeof b; i++)
-		snprintf(f->token + 2 * i, 3, "%02x", b[i]);
+	token_new(f->token);
 }
 
 static bool token_ok(const char *s)

@@ -249,6 +249,13 @@ int store_delivery_retry(struct store *st, int64_t id, int64_t now_ms, int64_t *
 int store_delivery_sent_since(struct store *st, const char *robot, int64_t since, int64_t *times, int max,
 			      int *n, struct zs_error *err);
 
+/* After ZS_ELOST: connect again (a multi-host URI finds the server that
+ * now takes writes); ZS_ELOST while none answers.  Nothing for a file. */
+int store_reconnect(struct store *st, struct zs_error *err);
+/* The connection is gone (until a statement or store_reconnect makes it
+ * again); never for a file. */
+bool store_lost(struct store *st);
+
 /* The relay's lock in the engine itself, held by this connection until it
  * closes, so a relay that dies frees it at once wherever it ran: HELD (by
  * this connection), BUSY (another connection's, alive), or NONE where the
