@@ -135,6 +135,11 @@ int64_t db_data_version(struct zs_ctx *c)
 	return store_data_version(c->st);
 }
 
+bool db_lost(struct zs_ctx *c)
+{
+	return store_lost(c->st);
+}
+
 int db_watch_fd(struct zs_ctx *c)
 {
 	return store_watch_fd(c->st);
