@@ -59,6 +59,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_entity_show_entry,
 	&cmd_audit_entry,
 	&cmd_audit_verify_entry,
+	&cmd_db_copy_entry,
 	&cmd_relay_entry,
 	&cmd_outbox_list_entry,
 	&cmd_outbox_retry_entry,

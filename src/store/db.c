@@ -441,8 +441,11 @@ static int write_new_settings(struct store *st, const char *const *kv, struct zs
 int store_migration_extras(struct store *st, int version, const char *const *new_settings, struct zs_error *err)
 {
 	int r = ZS_OK;
-	if (version == 0) {
+	if (version == 0)
 		st->created = true;
+	if (st->bare)
+		return ZS_OK;
+	if (version == 0) {
 		r = write_new_settings(st, new_settings, err);
 	}
 	/* Whoever creates the members table (by creating or migrating the
@@ -733,6 +736,7 @@ static int open_store(const char *path, const struct store_options *opt, struct 
 	if (!st)
 		return zs_fail(err, ZS_EFAIL, "out of memory");
 	st->drv = &store_sqlite_driver;
+	st->bare = opt->bare;
 	st->path = strdup(path);
 	st->user = strdup(opt->unix_user ? opt->unix_user : "?");
 	st->wal_found = wal_found;
@@ -898,6 +902,8 @@ const struct store_driver store_sqlite_driver = {
 	.changes = sq_changes,
 	.row_i64 = sq_row_i64,
 	.row_text = sq_row_text,
+	.row_columns = sq_row_columns,
+	.column_name = sq_column_name,
 	.begin = sq_begin,
 	.commit = sq_commit,
 	.rollback = sq_rollback,

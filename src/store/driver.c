@@ -14,6 +14,11 @@ bool store_is_pg_url(const char *s)
 	return s && (!strncmp(s, "postgresql://", 13) || !strncmp(s, "postgres://", 11));
 }
 
+bool store_is_server(const char *path)
+{
+	return store_is_pg_url(path);
+}
+
 int store_open(const char *path, const struct store_options *opt, struct store **out, struct zs_error *err)
 {
 	if (store_is_pg_url(path))

@@ -278,6 +278,8 @@ const struct store_driver store_pg_driver = {
 	.changes = pg_changes,
 	.row_i64 = pgs_row_i64,
 	.row_text = pgs_row_text,
+	.row_columns = pgs_row_columns,
+	.column_name = pgs_column_name,
 	.begin = pg_begin,
 	.commit = pg_commit,
 	.rollback = pg_rollback,
@@ -481,6 +483,7 @@ int store_pg_open(const char *url, const struct store_options *opt, struct store
 		return zs_fail(err, ZS_EFAIL, "out of memory");
 	}
 	st->drv = &store_pg_driver;
+	st->bare = opt->bare;
 	st->path = shown(url);
 	st->pg->url = strdup(url);
 	st->user = strdup(opt->unix_user ? opt->unix_user : "?");

@@ -32,5 +32,7 @@ int pgs_run(struct store *st, struct store_stmt *s, int (*row)(const struct stor
 	    bool one, struct zs_error *err, const char *what);
 int64_t pgs_row_i64(const struct store_row *r, int col);
 const char *pgs_row_text(const struct store_row *r, int col);
+int pgs_row_columns(const struct store_row *r);
+const char *pgs_column_name(const struct store_row *r, int col);
 
 #endif

@@ -398,3 +398,13 @@ const char *pgs_row_text(const struct store_row *r, int col)
 		return NULL;
 	return PQgetvalue(p->res, p->row, col);
 }
+
+int pgs_row_columns(const struct store_row *r)
+{
+	return PQnfields(ps(r)->res);
+}
+
+const char *pgs_column_name(const struct store_row *r, int col)
+{
+	return PQfname(ps(r)->res, col);
+}

@@ -45,6 +45,8 @@ struct store_driver {
 	int64_t (*changes)(struct store *st);
 	int64_t (*row_i64)(const struct store_row *r, int col);
 	const char *(*row_text)(const struct store_row *r, int col);   /* NULL for SQL NULL */
+	int (*row_columns)(const struct store_row *r);
+	const char *(*column_name)(const struct store_row *r, int col);
 
 	int (*begin)(struct store *st, struct zs_error *err);
 	int (*commit)(struct store *st, struct zs_error *err);
@@ -85,6 +87,7 @@ struct store {
 	bool created;          /* this open applied the first migration: the database is new */
 	int64_t created_at;    /* a new database's creation on its own clock (0: real time) */
 	bool wal_found;        /* a -wal was there before SQLite opened the file */
+	bool bare;             /* a copy's target: migrations make the schema only */
 };
 
 /* sqlite_stmt.c: the SQLite driver's statement operations (its table is
@@ -99,6 +102,16 @@ int sq_run(struct store *st, struct store_stmt *s, int (*row)(const struct store
 int64_t sq_changes(struct store *st);
 int64_t sq_row_i64(const struct store_row *r, int col);
 const char *sq_row_text(const struct store_row *r, int col);
+int sq_row_columns(const struct store_row *r);
+const char *sq_column_name(const struct store_row *r, int col);
+/* rows.c: a statement kept prepared by its caller (one assembled at run
+ * time and run many times: store_copy's), freed with store_stmt_free; and
+ * a statement made ready to bind and run again. */
+struct store_stmt *store_prep_reused(struct store *st, const char *sql, struct zs_error *err);
+void store_stmt_reset(struct store_stmt *s);
+/* The current row's number of columns, and column col's name. */
+int store_row_columns(const struct store_row *r);
+const char *store_row_column_name(const struct store_row *r, int col);
 /* rows.c: every cached statement finalized (a closing or reconnecting store). */
 void store_cache_clear(struct store *st);
 

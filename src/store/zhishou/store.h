@@ -39,6 +39,9 @@ struct store_options {
 	 * a demo night's 21:40): its first admin joins then, and the audit
 	 * says so; 0: the real time.  Only the creating open uses it. */
 	int64_t created_at;
+	/* A copy's target (store_copy): only the schema, no first admin and
+	 * no settings; its rows all come from the copy. */
+	bool bare;
 };
 
 /* The newest schema version this program knows. */
@@ -56,6 +59,8 @@ void store_close(struct store *st);
  * this process has just made undone (emptied if it existed before, else
  * removed, its -wal and -shm removed). */
 bool store_file_exists(const char *path);
+/* path names a database server's database (a PostgreSQL URI), not a file. */
+bool store_is_server(const char *path);
 int store_make_dir(const char *path, char *failed, size_t failedsz);
 void store_undo_new(const char *path, bool existed);
 /* Close after refusing to go on (not a member ...): no checkpoint, and a
@@ -255,6 +260,13 @@ int store_reconnect(struct store *st, struct zs_error *err);
 /* The connection is gone (until a statement or store_reconnect makes it
  * again); never for a file. */
 bool store_lost(struct store *st);
+
+/* Copy every row of src into dst, a database just made with
+ * store_options.bare, in one transaction on dst, then read both back and
+ * compare each table (count and content); progress(table, rows) after
+ * each table.  Either engine to either. */
+typedef void (*store_copy_cb)(const char *table, int64_t rows, void *ud);
+int store_copy(struct store *src, struct store *dst, store_copy_cb progress, void *ud, struct zs_error *err);
 
 /* The relay's lock in the engine itself, held by this connection until it
  * closes, so a relay that dies frees it at once wherever it ran: HELD (by
