@@ -25,8 +25,8 @@
 
 /* Every table with rows of its own, parents before the tables that refer
  * to them.  A table a migration adds goes here, unless the target makes
- * its rows itself: intake_tally, intake_fts, exposure_fts, entity_fts,
- * entity_gram, entity_order (tests/pg/test_copy.py holds the schema to
+ * its rows itself: intake_tally, intake_fts, exposure_fts,
+ * entity_gram, entity_order (tests/pg/test_pg_driver.py holds the schema to
  * this list and that one). */
 static const struct copy_table {
 	const char *name;
