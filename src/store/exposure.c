@@ -79,11 +79,12 @@ int store_exposure_each(struct store *st, bool open_only, const char *fts, const
 		"(x.title LIKE ?2 ESCAPE '\\' OR x.industry LIKE ?2 ESCAPE '\\' OR x.companies LIKE ?2 ESCAPE '\\' "
 		"OR x.keywords LIKE ?2 ESCAPE '\\') "
 		"ORDER BY x.level, x.deadline, x.id";
-	/* sql_all has no ?2: binding past the last parameter is ignored. */
+	/* sql_all has no ?2, so it is given ?1 alone: SQLite would ignore a
+	 * value past the last parameter, PostgreSQL refuses the statement. */
 	const char *pattern = fts ? fts : like;
-	return store_each(st, fts ? sql_fts : like ? sql_like : sql_all,
-			  VALS(V_INT(open_only ? 1 : 0), V_NTEXT(pattern)), visit_exposure, STORE_VISIT(cb, ud), err,
-			  "exposure");
+	const struct store_val v[] = { V_INT(open_only ? 1 : 0), V_NTEXT(pattern) };
+	return store_each(st, fts ? sql_fts : like ? sql_like : sql_all, v, pattern ? 2 : 1, visit_exposure,
+			  STORE_VISIT(cb, ud), err, "exposure");
 }
 
 #define ROW_T struct exposure_action
