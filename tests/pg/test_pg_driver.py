@@ -188,6 +188,19 @@ class Driver(unittest.TestCase):
         self.assertIn("zhishou init", err)
         self.ok(url, "init")
         self.assertIn("已是最新结构", self.ok(url, "init"))
+        # a database that sorts text by a language's rules
+        # (the cluster may have no other libc locale: ICU's zh is always there)
+        coll = self.pg.psql("SELECT count(*) FROM pg_collation WHERE collname = 'zh-x-icu'", db="postgres",
+                            single=False)[1].strip()
+        if coll == "1":
+            self.pg.psql("CREATE DATABASE zhdb TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'zh' "
+                         "LOCALE 'C.UTF-8'", db="postgres", single=False)
+            zh = self.pg.url.replace("/%s?" % pgcluster.Cluster.DB, "/zhdb?")
+            rc, out, err = self.run_zs(zh, "init")
+            self.assertEqual(rc, 2, err)
+            self.assertIn("按字节序", err)
+            self.assertIn("--locale=C.UTF-8", err)
+            self.assertEqual(self.q("zhdb", "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"), "0")
         # a newer zhishou's
         self.pg.psql("UPDATE zhishou_schema SET version = version + 1", db=name)
         rc, out, err = self.run_zs(url, "log", "list")
