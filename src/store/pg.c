@@ -30,6 +30,7 @@
 #include "pg_internal.h"
 #include "zhishou/embedded.h"
 #include "zhishou/i18n.h"
+#include "zhishou/priv.h"
 
 /* pg_advisory_xact_lock's key while the schema is made or migrated ('zhsh'). */
 #define MIGRATE_LOCK "2053206888"
@@ -345,7 +346,13 @@ static int connect_db(struct store *st, struct zs_error *err)
 {
 	const char *keys[] = { "dbname", "fallback_application_name", "client_encoding", NULL };
 	const char *vals[] = { st->pg->url, "zhishou", "UTF8", NULL };
+	/* Installed setuid, the server's database that /etc/zhishou/zhishou.conf
+	 * names is reached as the shared account, as its SQLite file is: peer
+	 * authentication sees the account, and a passfile or key it owns is
+	 * read with its rights.  An officer's own psql gets none of it. */
+	priv_raise();
 	PGconn *c = PQconnectdbParams(keys, vals, 1);
+	priv_lower();
 	if (!c)
 		return zs_fail(err, ZS_EFAIL, "out of memory");
 	if (PQstatus(c) != CONNECTION_OK) {
