@@ -61,10 +61,11 @@ int intake_add_resolve(struct zs_ctx *c, const char *token, int64_t *id, struct 
 /* intake_add that rides out a lost connection (a standby taking over):
  * the add carries a token (in's draft token, else a new one), and after
  * ZS_ELOST waits (wait(ud) is told, once), reconnects with backoff and
- * resolves by the token before adding again, for up to give_up_ms.  So
- * an add that returns an id is in the database exactly once. */
+ * resolves by the token before adding again, for up to a minute
+ * (STORE_STANDBY_WAIT_MS).  So an add that returns an id is in the
+ * database exactly once. */
 int intake_add_surely(struct zs_ctx *c, const struct intake_input *in, int64_t *id, struct intake_hints *h,
-		      int give_up_ms, void (*wait)(void *ud), void *ud, struct zs_error *err);
+		      void (*wait)(void *ud), void *ud, struct zs_error *err);
 
 /* outcome: a complaint's 调解结果 (vocab_outcome), only with it closed
  * (here or before); reopening clears it.  odr: hand the complaint to its

@@ -31,6 +31,10 @@ struct session_options {
 	enum role need;        /* refuse a user below this role (ROLE_NONE: anyone) */
 	const char *test_now;  /* a fixed "now" (ZHISHOU_NOW), honoured on a test database only */
 	bool readonly;         /* only look (shell completion): never create, migrate or write */
+	/* A database server with a standby (a multi-host URI) that does not
+	 * answer is waited for, up to a minute: told once (NULL: silently). */
+	void (*waiting)(void *ud);
+	void *waiting_ud;
 };
 
 struct session_clock {

@@ -78,7 +78,6 @@ static void print_hints(int64_t id, const struct intake_hints *h)
 	}
 }
 
-enum { LOST_WAIT_MS = 60 * 1000 };
 
 static void say_reconnecting(void *ud)
 {
@@ -104,9 +103,8 @@ static int add_exec(struct cli *cli, int argc, char **argv)
 	struct zs_error err = { 0 };
 	struct intake_hints h;
 	int64_t id = 0;
-	/* A standby taking over: up to a minute (pg_auto_failover, tuned,
-	 * takes about 16 s), saying so once. */
-	if (intake_add_surely(cli_ctx(cli), &o.in, &id, &h, LOST_WAIT_MS, say_reconnecting, NULL, &err))
+	/* A standby taking over: waited for, saying so once. */
+	if (intake_add_surely(cli_ctx(cli), &o.in, &id, &h, say_reconnecting, NULL, &err))
 		return cli_error(&err);
 	printf("%lld\n", (long long)id);
 	print_hints(id, &h);

@@ -151,12 +151,20 @@ int cli_format(const struct cmd_entry *cmd, const char *arg, enum out_format *f)
 	return 0;
 }
 
+static void say_waiting(void *ud)
+{
+	(void)ud;
+	fprintf(stderr, "zhishou: %s\n", TR("数据库连接中断，正在重连…（备用库可能正在接管；Ctrl-C 放弃）",
+					   "cannot reach the database, reconnecting... (a standby may be taking over; Ctrl-C gives up)"));
+}
+
 void cli_session_options(const struct cli *c, enum role need, struct session_options *o)
 {
 	/* ZHISHOU_NOW is only passed on: core honours it on a test database
 	 * (init --test-clock) and nowhere else. */
 	*o = (struct session_options){ .mode = c->cfg.db_mode, .group = c->cfg.db_group, .unix_user = c->user,
-				       .busy_ms = c->cfg.busy_ms, .need = need, .test_now = getenv("ZHISHOU_NOW") };
+				       .busy_ms = c->cfg.busy_ms, .need = need, .test_now = getenv("ZHISHOU_NOW"),
+				       .waiting = say_waiting };
 }
 
 void cli_clock(struct cli *c, const struct session_clock *clk)

@@ -448,7 +448,7 @@ static int64_t mono_ms(void)
 }
 
 int intake_add_surely(struct zs_ctx *c, const struct intake_input *in, int64_t *id, struct intake_hints *h,
-		      int give_up_ms, void (*wait)(void *ud), void *ud, struct zs_error *err)
+		      void (*wait)(void *ud), void *ud, struct zs_error *err)
 {
 	char token[TOKEN_LEN + 1];
 	struct intake_input mine = *in;
@@ -456,7 +456,7 @@ int intake_add_surely(struct zs_ctx *c, const struct intake_input *in, int64_t *
 		token_new(token);
 		mine.draft_token = token;
 	}
-	int64_t until = mono_ms() + give_up_ms;
+	int64_t until = mono_ms() + STORE_STANDBY_WAIT_MS;
 	bool told = false;
 	int r, pause_ms = 100;
 	while ((r = intake_add(c, &mine, id, h, err)) == ZS_ELOST) {

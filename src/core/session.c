@@ -58,7 +58,8 @@ static void decide_clock(struct zs_ctx *ctx, const char *test_now, struct sessio
 static void store_options_of(const struct session_options *o, struct store_options *so)
 {
 	*so = (struct store_options){ .mode = o->mode, .group = o->group, .unix_user = o->unix_user,
-				      .busy_ms = o->busy_ms, .readonly = o->readonly };
+				      .busy_ms = o->busy_ms, .readonly = o->readonly, .waiting = o->waiting,
+				      .waiting_ud = o->waiting_ud };
 }
 
 /* Closing after a refusal: the files stay as they were found. */

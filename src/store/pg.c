@@ -316,6 +316,18 @@ static char *shown(const char *url)
 	return s;
 }
 
+/* The URI names more than one host (a primary and its standby). */
+static bool several_hosts(const char *url)
+{
+	PQconninfoOption *opts = PQconninfoParse(url, NULL);
+	bool several = false;
+	for (PQconninfoOption *o = opts; o && o->keyword; o++)
+		if ((!strcmp(o->keyword, "host") || !strcmp(o->keyword, "hostaddr")) && o->val && strchr(o->val, ','))
+			several = true;
+	PQconninfoFree(opts);
+	return several;
+}
+
 static int refuse_password(const char *url, struct zs_error *err)
 {
 	char *msg = NULL;
@@ -382,7 +394,10 @@ static int look(struct store *st, int64_t *tables, int64_t *version, struct zs_e
 {
 	static const char sql[] =
 		"SELECT (SELECT count(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-		"WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm', 'f')), "
+		"WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm', 'f') "
+		/* an extension's own (pg_stat_statements' views): not a program's data */
+		"AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_class'::regclass "
+		"AND d.objid = c.oid AND d.deptype = 'e')), "
 		"CASE WHEN to_regclass('zhishou_schema') IS NULL THEN -1 ELSE 0 END, current_schema() IS NULL";
 	PGresult *res = PQexec(st->pg->c, sql);
 	int r = pg_result_check(st, res, err, "open");
@@ -536,6 +551,20 @@ int store_pg_open(const char *url, const struct store_options *opt, struct store
 	if (!err)
 		err = &local;
 	r = connect_db(st, err);
+	if (r && several_hosts(url)) {
+		/* A standby setup: none answering is most likely a failover in
+		 * progress (tests/ha: about 16 s); a write waits for it. */
+		if (opt->waiting)
+			opt->waiting(opt->waiting_ud);
+		for (int pause = 100, waited = 0; r && waited < STORE_STANDBY_WAIT_MS; waited += pause) {
+			struct timespec ts = { pause / 1000, (long)(pause % 1000) * 1000000L };
+			nanosleep(&ts, NULL);
+			PQfinish(st->pg->c);
+			st->pg->c = NULL;
+			r = connect_db(st, err);
+			pause = pause * 2 > 1000 ? 1000 : pause * 2;
+		}
+	}
 	if (!r)
 		r = check_identity(st, opt, err);
 	while (!r && (r = migrate_step(st, opt, err)) == ZS_OK)

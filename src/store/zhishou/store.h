@@ -24,6 +24,10 @@ struct store;
 #define STORE_SQL_INTAKE_OPEN "('new','accepted','transferred','handling')"
 #define STORE_SQL_EXPOSURE_CLOSED "('closed','no-local')"
 
+/* How long a write rides out a server's standby taking over (the tuned
+ * pg_auto_failover of tests/ha takes about 16 s at most). */
+#define STORE_STANDBY_WAIT_MS 60000
+
 struct store_options {
 	unsigned mode;        /* file mode for a new database, e.g. 0660 */
 	const char *group;    /* group owning a new database (NULL: the creator's) */
@@ -42,6 +46,11 @@ struct store_options {
 	/* A copy's target (store_copy): only the schema, no first admin and
 	 * no settings; its rows all come from the copy. */
 	bool bare;
+	/* A server with a standby (a URI of several hosts) that answers none
+	 * of them at open is tried again for up to STORE_STANDBY_WAIT_MS (a
+	 * standby taking over); waiting(ud) is called once when it starts. */
+	void (*waiting)(void *ud);
+	void *waiting_ud;
 };
 
 /* The newest schema version this program knows. */
