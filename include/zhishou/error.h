@@ -16,6 +16,10 @@ enum zs_status {
 	 * in flight may or may not have committed; its token tells after a
 	 * reconnect (store_reconnect).  Exit 1. */
 	ZS_ELOST = 5,
+	/* The database undid the transaction to resolve a conflict with another
+	 * (PostgreSQL's serialization failure or deadlock): nothing of it was
+	 * written, and it may simply be run again.  Exit 1. */
+	ZS_ERETRY = 6,
 };
 
 struct zs_error {

@@ -459,7 +459,12 @@ int intake_add_surely(struct zs_ctx *c, const struct intake_input *in, int64_t *
 	int64_t until = mono_ms() + STORE_STANDBY_WAIT_MS;
 	bool told = false;
 	int r, pause_ms = 100;
-	while ((r = intake_add(c, &mine, id, h, err)) == ZS_ELOST) {
+	while ((r = intake_add(c, &mine, id, h, err)) == ZS_ELOST || r == ZS_ERETRY) {
+		if (r == ZS_ERETRY) {   /* undid to resolve a conflict: nothing written, run again */
+			if (mono_ms() > until)
+				return r;
+			continue;
+		}
 		if (!told && wait)
 			wait(ud);
 		told = true;

@@ -47,7 +47,8 @@ struct pg_conn {
 	int64_t total;        /* ... and all of them so far */
 	int64_t at_begin;     /* total when the write transaction began */
 	int64_t version;      /* notifications from other connections */
-	unsigned relay_lock_gen;   /* the connection the relay's lock is held on (0: none) */
+	unsigned relay_lock_gen;
+	int begin_retries;   /* the connection the relay's lock is held on (0: none) */
 	bool in_tx;
 };
 
@@ -96,6 +97,16 @@ int pg_result_check(struct store *st, PGresult *res, struct zs_error *err, const
 	if (!res || PQstatus(st->pg->c) == CONNECTION_BAD)
 		return conn_lost(st, err, what);
 	char m[512];
+	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	if (state && (!strcmp(state, "40001") || !strcmp(state, "40P01")))
+		return zs_fail(err, ZS_ERETRY, TR("数据库为解决与另一写入的冲突撤销了这次操作（%s）：%s",
+						  "the database undid this to resolve a conflict with another write (%s): %s"),
+			       what, first_line(PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY), m, sizeof m));
+	if (state && !strcmp(state, "55P03"))
+		return zs_fail(err, ZS_EFAIL,
+			       TR("另一个写入占用数据库超过 %d 毫秒，这一次没有写入；请稍后重试",
+				  "another write held the database for over %d ms: nothing was written this time; try again"),
+			       st->busy_ms);
 	return zs_fail(err, ZS_EFAIL, TR("数据库错误（%s）：%s", "database error (%s): %s"), what,
 		       first_line(PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY), m, sizeof m));
 }
@@ -145,6 +156,12 @@ static int pg_begin(struct store *st, struct zs_error *err)
 	if (r) {
 		PQclear(PQexec(st->pg->c, "ROLLBACK"));
 		st->pg->in_tx = false;
+		/* Nothing was done yet: a conflict here (an outside session's
+		 * deadlock) is simply tried again, a few times. */
+		if (r == ZS_ERETRY && st->pg->begin_retries++ < 5) {
+			r = pg_begin(st, err);
+			st->pg->begin_retries = 0;
+		}
 	}
 	return r;
 }

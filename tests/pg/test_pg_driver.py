@@ -21,6 +21,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -224,6 +225,43 @@ class Driver(unittest.TestCase):
         self.assertEqual(self.q(name, "SELECT string_agg(id::text, ',') FROM intake WHERE summary = '断线时登记的一件'"),
                          str(iid))
         self.assertEqual(self.q(name, "SELECT last_value FROM kill_once"), "2")
+        self.assertIn("审计链完好", self.ok(url, "audit", "verify"))
+
+
+    def test_a_deadlock_with_an_outside_session_is_run_again(self):
+        url, name = self.new_db()
+        self.ok(url, "init")
+        self.ok(url, "log", "add", "--channel", "web", "--kind", "tip", "--text", "第一件")
+        # An outside session locks the status tally's row that log add's
+        # trigger updates, then, once log add waits for it while holding
+        # the audit head, asks for the head: a deadlock.  PostgreSQL undoes
+        # the one that waited first (log add's), which runs its add again.
+        argv = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", self.pg.sock, "-U", pgcluster.Cluster.ROLE,
+                "-d", name]
+        if self.pg.owner:
+            argv = ["setpriv", "--reuid=%d" % self.pg.owner.pw_uid, "--regid=%d" % self.pg.owner.pw_gid,
+                    "--init-groups"] + argv
+        outside = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   text=True, env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"})
+        outside.stdin.write("BEGIN; UPDATE intake_tally SET n = n WHERE status = 'new';\n")
+        outside.stdin.flush()
+        time.sleep(0.5)
+        adder = subprocess.Popen([BIN, "--db", url, "log", "add", "--channel", "web", "--kind", "tip", "--text",
+                                  "死锁时登记的一件"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": self.dir}, text=True)
+        time.sleep(0.5)
+        outside.stdin.write("SELECT value FROM setting WHERE key = 'audit_head' FOR UPDATE;\nCOMMIT;\n")
+        outside.stdin.close()
+        out, err = adder.communicate(timeout=60)
+        outside.wait(timeout=60)
+        self.assertEqual(adder.returncode, 0, err)
+        # The outside session went through: log add was the one undone.
+        self.assertEqual(outside.returncode, 0, outside.stderr.read())
+        iid = int(out.splitlines()[0])
+        self.assertEqual(self.q(name, "SELECT string_agg(id::text, ',') FROM intake WHERE summary = '死锁时登记的一件'"),
+                         str(iid))
+        log = open(os.path.join(self.pg.dir, "log"), encoding="utf-8", errors="replace").read()
+        self.assertIn("deadlock detected", log)
         self.assertIn("审计链完好", self.ok(url, "audit", "verify"))
 
 
