@@ -65,6 +65,9 @@ int db_watch_fd(struct zs_ctx *c);
 /* The database server's connection is gone (PostgreSQL; never a file):
  * the next read or db_data_version connects again. */
 bool db_lost(struct zs_ctx *c);
+/* A console must never block on a database server that went away: it
+ * tries again each second by itself (store_wait_for_standby off). */
+void db_never_wait(struct zs_ctx *c);
 int64_t db_local_changes(struct zs_ctx *c);
 bool db_file_gone(struct zs_ctx *c);
 const char *db_path(struct zs_ctx *c);

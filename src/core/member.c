@@ -33,20 +33,35 @@ bool role_parse(const char *s, enum role *r)
 const char *role_code(enum role r) { return roles[r].code; }
 const char *role_label(enum role r) { return TR(roles[r].zh, roles[r].en); }
 
-enum role member_role(struct zs_ctx *c)
+/* The user's role, ROLE_NONE when not a member; a read that failed (a
+ * database connection lost: PostgreSQL) is that failure, never "not a
+ * member". */
+static int role_read(struct zs_ctx *c, enum role *r, struct zs_error *err)
 {
 	struct member m;
-	enum role r = ROLE_NONE;
-	if (store_member_get(c->st, store_user(c->st), &m, NULL) == ZS_OK) {
-		role_parse(m.role, &r);
-		member_clear(&m);
-	}
-	return r;
+	*r = ROLE_NONE;
+	int e = store_member_get(c->st, store_user(c->st), &m, err);
+	if (e == ZS_ENOTFOUND)
+		return ZS_OK;
+	if (e)
+		return e;
+	role_parse(m.role, r);
+	member_clear(&m);
+	return ZS_OK;
+}
+
+enum role member_role(struct zs_ctx *c)
+{
+	enum role r;
+	return role_read(c, &r, NULL) ? ROLE_NONE : r;
 }
 
 int role_require(struct zs_ctx *c, enum role need, const char *what_zh, const char *what_en, struct zs_error *err)
 {
-	enum role have = member_role(c);
+	enum role have;
+	int e = role_read(c, &have, err);
+	if (e)
+		return e;
 	if (have >= need)
 		return ZS_OK;
 	if (have == ROLE_NONE)

@@ -135,6 +135,11 @@ int64_t db_data_version(struct zs_ctx *c)
 	return store_data_version(c->st);
 }
 
+void db_never_wait(struct zs_ctx *c)
+{
+	store_wait_for_standby(c->st, false);
+}
+
 bool db_lost(struct zs_ctx *c)
 {
 	return store_lost(c->st);

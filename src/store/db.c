@@ -247,6 +247,12 @@ static int sq_reconnect(struct store *st, struct zs_error *err)
 	return ZS_OK;
 }
 
+static void sq_set_patient(struct store *st, bool on)
+{
+	(void)st;
+	(void)on;
+}
+
 static bool sq_lost(struct store *st)
 {
 	(void)st;
@@ -914,6 +920,7 @@ const struct store_driver store_sqlite_driver = {
 	.relay_lock = sq_relay_lock,
 	.reconnect = sq_reconnect,
 	.lost = sq_lost,
+	.set_patient = sq_set_patient,
 	.local_changes = sq_local_changes,
 	.quick_check = sq_quick_check,
 	.file_gone = sq_file_gone,

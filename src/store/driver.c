@@ -53,6 +53,7 @@ int store_watch_fd(struct store *st) { return st->drv->watch_fd(st); }
 enum store_lock store_relay_lock(struct store *st) { return st->drv->relay_lock(st); }
 int store_reconnect(struct store *st, struct zs_error *err) { return st->drv->reconnect(st, err); }
 bool store_lost(struct store *st) { return st->drv->lost(st); }
+void store_wait_for_standby(struct store *st, bool on) { st->drv->set_patient(st, on); }
 
 int store_quick_check(struct store *st, char *why, size_t n, struct zs_error *err)
 {

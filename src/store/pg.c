@@ -48,7 +48,12 @@ struct pg_conn {
 	int64_t at_begin;     /* total when the write transaction began */
 	int64_t version;      /* notifications from other connections */
 	unsigned relay_lock_gen;
-	int begin_retries;   /* the connection the relay's lock is held on (0: none) */
+	int begin_retries;
+	bool several;         /* the URI names a primary and its standby */
+	bool patient;         /* a lost server is waited for (a command; not a console, which must not block) */
+	bool told;            /* waiting() was called */
+	void (*waiting)(void *ud);
+	void *waiting_ud;   /* the connection the relay's lock is held on (0: none) */
 	bool in_tx;
 };
 
@@ -122,16 +127,43 @@ static int exec(struct store *st, const char *sql, struct zs_error *err, const c
 
 static int connect_db(struct store *st, struct zs_error *err);
 
+/* Connect (again).  With a standby in the URI and a caller that may
+ * wait, none answering is most likely a failover under way (tests/ha:
+ * about 16 s at most): tried again with backoff for up to
+ * STORE_STANDBY_WAIT_MS, said once through waiting(). */
+static int connect_waiting(struct store *st, struct zs_error *err)
+{
+	struct pg_conn *p = st->pg;
+	int r = connect_db(st, err);
+	if (!r || !p->several || !p->patient)
+		return r;
+	if (!p->told && p->waiting)
+		p->waiting(p->waiting_ud);
+	p->told = true;
+	for (int pause = 100, waited = 0; r && waited < STORE_STANDBY_WAIT_MS; waited += pause) {
+		struct timespec ts = { pause / 1000, (long)(pause % 1000) * 1000000L };
+		nanosleep(&ts, NULL);
+		r = connect_db(st, err);
+		pause = pause * 2 > 1000 ? 1000 : pause * 2;
+	}
+	return r;
+}
+
 /* A connection already gone when nothing is in flight is made again
  * before the next statement: nothing can be lost by it. */
 int pg_ensure(struct store *st, struct zs_error *err)
 {
-	return !st->pg->in_tx && pg_lost(st) ? connect_db(st, err) : ZS_OK;
+	return !st->pg->in_tx && pg_lost(st) ? connect_waiting(st, err) : ZS_OK;
+}
+
+static void pg_set_patient(struct store *st, bool on)
+{
+	st->pg->patient = on;
 }
 
 static int pg_reconnect(struct store *st, struct zs_error *err)
 {
-	return connect_db(st, err);
+	return connect_db(st, err);   /* the caller keeps its own backoff (intake_add_surely) */
 }
 
 static int pg_begin(struct store *st, struct zs_error *err)
@@ -309,6 +341,7 @@ const struct store_driver store_pg_driver = {
 	.relay_lock = pg_relay_lock,
 	.reconnect = pg_reconnect,
 	.lost = pg_lost,
+	.set_patient = pg_set_patient,
 	.local_changes = pg_local_changes,
 	.quick_check = pg_quick_check,
 	.file_gone = pg_file_gone,
@@ -567,27 +600,23 @@ int store_pg_open(const char *url, const struct store_options *opt, struct store
 	struct zs_error local;
 	if (!err)
 		err = &local;
-	r = connect_db(st, err);
-	if (r && several_hosts(url)) {
-		/* A standby setup: none answering is most likely a failover in
-		 * progress (tests/ha: about 16 s); a write waits for it. */
-		if (opt->waiting)
-			opt->waiting(opt->waiting_ud);
-		for (int pause = 100, waited = 0; r && waited < STORE_STANDBY_WAIT_MS; waited += pause) {
-			struct timespec ts = { pause / 1000, (long)(pause % 1000) * 1000000L };
-			nanosleep(&ts, NULL);
-			PQfinish(st->pg->c);
-			st->pg->c = NULL;
-			r = connect_db(st, err);
-			pause = pause * 2 > 1000 ? 1000 : pause * 2;
-		}
+	st->pg->several = several_hosts(url);
+	st->pg->patient = true;   /* opening: until the caller says it must not block */
+	st->pg->waiting = opt->waiting;
+	st->pg->waiting_ud = opt->waiting_ud;
+	/* A server lost while it is being looked at (a failover under way)
+	 * is waited for like one lost before: looked at again. */
+	for (int tries = 0;; tries++) {
+		r = connect_waiting(st, err);
+		if (!r)
+			r = check_identity(st, opt, err);
+		while (!r && (r = migrate_step(st, opt, err)) == ZS_OK)
+			;
+		if (r == ZS_STOP)
+			r = ZS_OK;
+		if (r != ZS_ELOST || !st->pg->several || tries == 5)
+			break;
 	}
-	if (!r)
-		r = check_identity(st, opt, err);
-	while (!r && (r = migrate_step(st, opt, err)) == ZS_OK)
-		;
-	if (r == ZS_STOP)
-		r = ZS_OK;
 	if (r) {
 		store_close(st);
 		return r;

@@ -58,6 +58,7 @@ struct store_driver {
 	enum store_lock (*relay_lock)(struct store *st);
 	int (*reconnect)(struct store *st, struct zs_error *err);
 	bool (*lost)(struct store *st);
+	void (*set_patient)(struct store *st, bool on);
 	int64_t (*local_changes)(struct store *st);
 	int (*quick_check)(struct store *st, char *why, size_t n, struct zs_error *err);
 	bool (*file_gone)(struct store *st);

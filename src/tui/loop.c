@@ -337,6 +337,7 @@ int tui_run(struct zs_ctx *c, const struct tui_options *opt)
 					 "%d unsaved intake drafts were found: press n to continue them one by one, X to discard one"), drafts);
 	t->dirty = true;
 
+	db_never_wait(c);
 	struct dbwatch watch = { .fd = -1 };
 	if (db_watch_fd(c) < 0)   /* an SQLite file: its directory is watched */
 		dbwatch_open(&watch, t->opt->db_path);

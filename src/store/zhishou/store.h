@@ -269,6 +269,12 @@ int store_reconnect(struct store *st, struct zs_error *err);
 /* The connection is gone (until a statement or store_reconnect makes it
  * again); never for a file. */
 bool store_lost(struct store *st);
+/* Whether a statement that finds the server gone waits for a standby to
+ * take over (a URI of several hosts; up to STORE_STANDBY_WAIT_MS) or fails
+ * at once with ZS_ELOST.  On from the open (a command rides a failover
+ * out); a console turns it off: it must never block, and tries again
+ * each second by itself. */
+void store_wait_for_standby(struct store *st, bool on);
 
 /* Copy every row of src into dst, a database just made with
  * store_options.bare, in one transaction on dst, then read both back and
