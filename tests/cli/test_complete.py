@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import unittest
 
+import zs  # noqa: E402
 from zs import BIN, SOURCE_ROOT, Env, other_user
 
 SCRIPT = os.path.join(SOURCE_ROOT, "data", "completion", "zhishou")
@@ -150,6 +151,7 @@ class Complete(unittest.TestCase):
         # Only looked at: not a byte changed, no -wal or -shm left.
         self.assertEqual(listing(self.env.dir), before)
 
+    @zs.sqlite_only("the file's mode (world-readable is refused)")
     def test_refused_database_is_silent(self):
         self.env.ok("init")
         self.env.ok("unit", "add", "稽查支队")
@@ -177,6 +179,7 @@ class Complete(unittest.TestCase):
         self.assertEqual(self.comp("--config", conf, "report", "--unit", "", env=db, user=u), ["稽查支队"])
         self.assertEqual(listing(self.env.dir), before)
 
+    @zs.sqlite_only("file paths: a missing file, the XDG default path")
     def test_no_database(self):
         before = listing(self.env.dir)
         missing = self.env.path("nowhere/night.db")

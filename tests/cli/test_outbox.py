@@ -10,7 +10,6 @@ import os
 import subprocess
 import tempfile
 import shutil
-import sqlite3
 import unittest
 
 from zs import BIN, Env
@@ -20,22 +19,16 @@ TOKEN = "tok3n5ecret0123456789abcdef"
 
 
 def outbox(env):
-    db = sqlite3.connect(env.db)
-    try:
-        return [dict(zip(("id", "event", "exposure_id", "payload", "dedupe"), r)) for r in db.execute(
-            "SELECT id, event, exposure_id, payload, dedupe FROM outbox ORDER BY id")]
-    finally:
-        db.close()
+    return [dict(zip(("id", "event", "exposure_id", "payload", "dedupe"), r)) for r in env.query(
+        "SELECT id, event, exposure_id, payload, dedupe FROM outbox ORDER BY id")]
 
 
 def sql(env, q, *args):
-    db = sqlite3.connect(env.db)
-    try:
-        rows = db.execute(q, args).fetchall()
-        db.commit()
-        return rows
-    finally:
-        db.close()
+    """A query's rows, or a change made behind zhishou's back (no rows)."""
+    if q.lstrip().upper().startswith("SELECT"):
+        return env.query(q, *args)
+    env.execute(q, *args)
+    return []
 
 
 class Outbox(unittest.TestCase):
@@ -88,7 +81,7 @@ class Outbox(unittest.TestCase):
 
     def test_demo_history_is_not_posted(self):
         e = self.env
-        os.unlink(e.db)
+        e.remove_db()
         e.ok("init", "--demo")
         last = sql(e, "SELECT max(id) FROM outbox")[0][0]
         self.assertGreater(last, 0)
