@@ -83,9 +83,23 @@ def pg_cluster():
         import atexit
         cluster = pgcluster.Cluster()
         atexit.register(cluster.close)
+        # ZHISHOU_TEST_PG_LOG=FILE keeps the server's log (each refused
+        # statement with its text) for reading after the run.
+        keep = os.environ.get("ZHISHOU_TEST_PG_LOG")
+        if keep:
+            atexit.register(_keep_log, cluster, keep)
         _open_socket_dir(cluster)
         _CLUSTER = cluster
     return _CLUSTER
+
+
+def _keep_log(cluster, to):
+    try:
+        with open(os.path.join(cluster.dir, "log"), encoding="utf-8", errors="replace") as f, \
+                open(to, "a", encoding="utf-8") as out:
+            out.write(f.read())
+    except OSError:
+        pass
 
 
 _SOCKET_GROUP = None
@@ -121,12 +135,14 @@ def _open_socket_dir(cluster):
     _SOCKET_GROUP = name
 
 
-def new_pg_database():
-    """A fresh, empty database in the test cluster: (name, URI)."""
+def new_pg_database(template=None):
+    """A fresh, empty database in the test cluster (or a copy of the
+    database named template, which nothing may be connected to): (name,
+    URI)."""
     import uuid
     c = pg_cluster()
     name = "zs_%s" % uuid.uuid4().hex[:12]
-    c.psql("CREATE DATABASE %s" % name, single=False)
+    c.psql("CREATE DATABASE %s%s" % (name, " TEMPLATE " + template if template else ""), single=False)
     return name, "postgresql:///%s?host=%s&user=%s" % (name, c.sock, c.ROLE)
 
 
@@ -194,6 +210,56 @@ def query(db, sql, *params):
     if p.returncode != 0:
         raise AssertionError("psql: %s\n%s" % (q, p.stderr))
     return [_row(json.loads(line, object_pairs_hook=_Pairs)) for line in p.stdout.splitlines() if line]
+
+
+def execute(db, sql, *params):
+    """Change the database db (a path or a postgresql:// URI) behind
+    zhishou's back, as someone holding it could (a test's tampering), in
+    one transaction: one statement with ? parameters, or several separated
+    by ; without.  Raises SQLError when the database refuses (a trigger, a
+    constraint)."""
+    if not is_pg_url(db):
+        import sqlite3
+        con = sqlite3.connect(db)
+        try:
+            if params:
+                con.execute(sql, params)
+            else:
+                con.executescript("BEGIN; %s; COMMIT;" % sql.strip().rstrip(";"))
+            con.commit()
+        except sqlite3.DatabaseError as ex:
+            raise SQLError(str(ex)) from ex
+        finally:
+            con.close()
+        return
+    rc, _, err = pg_cluster().psql(_bind(sql, params), db=pg_dbname(db), check=False)
+    if rc != 0:
+        raise SQLError(err.strip())
+
+
+def pg_hold(db, sql):
+    """A PostgreSQL session that ran sql (say BEGIN and a row lock) and stays
+    inside it, for a test of what others do meanwhile: a Popen whose
+    communicate("ROLLBACK;\\n") ends it."""
+    c = pg_cluster()
+    argv = ["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", c.sock, "-U", c.ROLE, "-d", pg_dbname(db)]
+    if c.owner:
+        argv = ["setpriv", "--reuid=%d" % c.owner.pw_uid, "--regid=%d" % c.owner.pw_gid, "--init-groups"] + argv
+    p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                         env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"})
+    p.stdin.write(sql.rstrip().rstrip(";") + ";\n\\echo zs-held\n")
+    p.stdin.flush()
+    seen = []
+    for line in p.stdout:
+        if line.strip() == "zs-held":
+            return p
+        seen.append(line)
+    p.wait()
+    raise AssertionError("psql did not hold: %s" % "".join(seen))
+
+
+class SQLError(Exception):
+    """The database refused a statement execute() ran."""
 
 
 def _sql_literal(v):
@@ -306,10 +372,6 @@ class Result:
         return json.loads(self.out)
 
 
-class SQLError(Exception):
-    """The database refused a statement Env.execute ran."""
-
-
 class Env:
     """A private directory with a database (an SQLite file, or on PostgreSQL
     a database of its own: Env.db is then its URI) and a clean environment."""
@@ -357,27 +419,9 @@ class Env:
         return query(db or self.db, sql, *params)
 
     def execute(self, sql, *params):
-        """Change the database behind zhishou's back, as someone holding it
-        could (a test's tampering), in one transaction: one statement with
-        ? parameters, or several separated by ; without.  Raises SQLError
-        when the database refuses (a trigger, a constraint)."""
-        if not PG:
-            import sqlite3
-            con = sqlite3.connect(self.db)
-            try:
-                if params:
-                    con.execute(sql, params)
-                else:
-                    con.executescript(sql)
-                con.commit()
-            except sqlite3.DatabaseError as ex:
-                raise SQLError(str(ex)) from ex
-            finally:
-                con.close()
-            return
-        rc, _, err = pg_cluster().psql(_bind(sql, params), db=self.pgname, check=False)
-        if rc != 0:
-            raise SQLError(err.strip())
+        """Change this Env's database behind zhishou's back: see execute()
+        below."""
+        execute(self.db, sql, *params)
 
     def made(self, db=None):
         """Whether a database is there (this Env's, or db): the file, or on
@@ -407,7 +451,9 @@ class Env:
                            env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"})
         if p.returncode != 0:
             raise AssertionError("pg_dump: %s" % p.stderr)
-        return p.stdout
+        # Newer pg_dumps wrap their output in \restrict KEY ... \unrestrict
+        # KEY, a random key each time.
+        return "".join(l for l in p.stdout.splitlines(True) if not l.startswith(("\\restrict ", "\\unrestrict ")))
 
     def remove_db(self):
         """The database gone, as before init: the file and its -wal and
