@@ -13,6 +13,7 @@ struct config {
 	unsigned db_mode;        /* [database] mode = 0660 */
 	char db_group[64];       /* [database] group = (none) */
 	char db_path[1024];      /* [database] path = (none): the database when neither --db nor $ZHISHOU_DB names one */
+	char db_url[1024];       /* [database] url = (none): a PostgreSQL database (postgresql://...), instead of path */
 	int busy_ms;             /* [database] busy_timeout_ms = 5000 */
 	int dup_window_hours;    /* [intake] duplicate_window_hours = 72 */
 	double dup_similarity;   /* [intake] duplicate_similarity = 0.5 */

@@ -12,6 +12,10 @@ enum zs_status {
 	ZS_EINPUT = 2,    /* the user's input is wrong: exit 2 */
 	ZS_ENOTFOUND = 3, /* no such record: exit 2 as well */
 	ZS_EPERM = 4,     /* the user's role does not allow it: exit 3 */
+	/* The database server's connection went away (PostgreSQL): a write
+	 * in flight may or may not have committed; its token tells after a
+	 * reconnect (store_reconnect).  Exit 1. */
+	ZS_ELOST = 5,
 };
 
 struct zs_error {

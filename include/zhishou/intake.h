@@ -52,6 +52,20 @@ int intake_add(struct zs_ctx *c, const struct intake_input *in, int64_t *id,
 /* The intake a console draft (its token) was saved as; *id 0 if not yet. */
 int intake_saved_draft(struct zs_ctx *c, const char *token, int64_t *id, struct zs_error *err);
 
+/* An add that failed with ZS_ELOST (the database connection went away,
+ * perhaps at its COMMIT): connect again, then whether the add with this
+ * token committed after all (*id its intake) or not (*id 0: add it
+ * again, with the same token).  ZS_ELOST while no server answers. */
+int intake_add_resolve(struct zs_ctx *c, const char *token, int64_t *id, struct zs_error *err);
+
+/* intake_add that rides out a lost connection (a standby taking over):
+ * the add carries a token (in's draft token, else a new one), and after
+ * ZS_ELOST waits (wait(ud) is told, once), reconnects with backoff and
+ * resolves by the token before adding again, for up to give_up_ms.  So
+ * an add that returns an id is in the database exactly once. */
+int intake_add_surely(struct zs_ctx *c, const struct intake_input *in, int64_t *id, struct intake_hints *h,
+		      int give_up_ms, void (*wait)(void *ud), void *ud, struct zs_error *err);
+
 /* outcome: a complaint's 调解结果 (vocab_outcome), only with it closed
  * (here or before); reopening clears it.  odr: hand the complaint to its
  * business through ODR (its USCC, or its name if exactly one register

@@ -137,8 +137,10 @@ struct intake_filter {
 	bool unresolved;
 	int64_t exposure_id;                  /* 0: any */
 	int64_t since, until;                 /* 0: open-ended; [since, until) */
-	const char *fts;                      /* FTS5 MATCH expression or NULL */
-	const char *like[4];                  /* LIKE patterns (escaped with \) or NULL */
+	/* Search terms, NULL-ended: each is in the subject, the summary or the
+	 * reference, as a substring, ASCII case ignored (at most 16, of them at
+	 * most 4 of 1-2 characters: the store's text index needs 3); NULL: any. */
+	const char *const *terms;
 	int64_t before_id;                    /* keyset: ids below this; 0: newest */
 	int64_t id;                           /* this intake only; 0: any */
 	const char *phone;                    /* the caller's phone, normalised; NULL: any */

@@ -59,6 +59,12 @@ int report_value_list(struct zs_ctx *c, const char *tmpl, int year, report_value
  * commits, this connection's own changes, whether the file was deleted or
  * replaced under it, and its path (for the message saying so). */
 int64_t db_data_version(struct zs_ctx *c);
+/* Readable when another connection commits, for a poll loop (PostgreSQL's
+ * notifications); -1 for an SQLite file (watch it with dbwatch.h). */
+int db_watch_fd(struct zs_ctx *c);
+/* The database server's connection is gone (PostgreSQL; never a file):
+ * the next read or db_data_version connects again. */
+bool db_lost(struct zs_ctx *c);
 int64_t db_local_changes(struct zs_ctx *c);
 bool db_file_gone(struct zs_ctx *c);
 const char *db_path(struct zs_ctx *c);

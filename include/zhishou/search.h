@@ -13,9 +13,7 @@
 #define SEARCH_MAX_SHORT 4
 
 struct search_query {
-	char *fts;                          /* MATCH expression or NULL */
-	char *like[SEARCH_MAX_SHORT];       /* %term% escaped with \, or NULL */
-	char *terms[16];                    /* all terms, for exposure filtering */
+	char *terms[17];                    /* every term, NULL-ended */
 	int nterms;
 };
 
@@ -23,6 +21,9 @@ struct search_query {
  * or more than 4 short terms. */
 int search_parse(const char *q, struct search_query *out, struct zs_error *err);
 void search_free(struct search_query *q);
+/* The query's terms as an intake filter's (words and LIKE patterns). */
+struct intake_filter;
+void search_filter(const struct search_query *q, struct intake_filter *f);
 
 /* Does text contain every term?  (exposures are few; checked in C) */
 bool search_match_all(const struct search_query *q, const char *const *fields, int nfields);

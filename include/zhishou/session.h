@@ -82,4 +82,14 @@ int session_init(const char *path, const struct session_options *o, const struct
  * ZS_EINPUT on any other database.  Its own transaction, audited. */
 int session_demo_clock(struct zs_ctx *ctx, int64_t when, struct zs_error *err);
 
+/* Copy the open database, every row and the audit chain, into target: a
+ * new SQLite file, or an empty PostgreSQL database (a libpq URI), then
+ * read both back and compare table by table (issue 16: moving a night).
+ * An admin's, and audited in the source.  Nothing is left at target when
+ * it fails but a PostgreSQL database's empty schema.  *rows: rows copied;
+ * progress(table, rows, ud) after each table (may be NULL). */
+int session_copy(struct zs_ctx *ctx, const char *target, const struct session_options *o,
+		 void (*progress)(const char *table, int64_t rows, void *ud), void *ud, int64_t *rows,
+		 struct zs_error *err);
+
 #endif

@@ -85,7 +85,7 @@ struct cmd_values {
 };
 
 extern const struct cmd_entry cmd_init_entry, cmd_board_entry, cmd_search_entry, cmd_audit_entry,
-	cmd_audit_verify_entry, cmd_roster_import_entry, cmd_roster_list_entry, cmd_unit_list_entry,
+	cmd_audit_verify_entry, cmd_db_copy_entry, cmd_roster_import_entry, cmd_roster_list_entry, cmd_unit_list_entry,
 	cmd_unit_add_entry, cmd_log_add_entry, cmd_log_import_entry, cmd_log_list_entry,
 	cmd_log_show_entry, cmd_log_update_entry, cmd_expose_add_entry, cmd_expose_list_entry,
 	cmd_expose_show_entry, cmd_expose_local_entry, cmd_expose_update_entry, cmd_expose_action_entry,

@@ -78,6 +78,14 @@ static void print_hints(int64_t id, const struct intake_hints *h)
 	}
 }
 
+enum { LOST_WAIT_MS = 60 * 1000 };
+
+static void say_reconnecting(void *ud)
+{
+	(void)ud;
+	fprintf(stderr, "zhishou: %s\n", TR("数据库连接中断，正在重连…", "lost the database connection, reconnecting..."));
+}
+
 static const struct option add_exec_opts[] = {
 	{ "channel", required_argument, NULL, 'c' }, { "kind", required_argument, NULL, 'k' },
 	{ "text", required_argument, NULL, 't' }, { "at", required_argument, NULL, 'a' },
@@ -96,7 +104,9 @@ static int add_exec(struct cli *cli, int argc, char **argv)
 	struct zs_error err = { 0 };
 	struct intake_hints h;
 	int64_t id = 0;
-	if (intake_add(cli_ctx(cli), &o.in, &id, &h, &err))
+	/* A standby taking over: up to a minute (pg_auto_failover, tuned,
+	 * takes about 16 s), saying so once. */
+	if (intake_add_surely(cli_ctx(cli), &o.in, &id, &h, LOST_WAIT_MS, say_reconnecting, NULL, &err))
 		return cli_error(&err);
 	printf("%lld\n", (long long)id);
 	print_hints(id, &h);
@@ -225,9 +235,7 @@ static int list_exec(struct cli *cli, int argc, char **argv)
 	if (o.search) {
 		if (search_parse(o.search, &q, &err))
 			goto fail;
-		f.fts = q.fts;
-		for (int k = 0; k < SEARCH_MAX_SHORT; k++)
-			f.like[k] = q.like[k];
+		search_filter(&q, &f);
 	}
 	struct list_ctx l = { .out = out_new(stdout, o.fmt, list_cols, sizeof list_cols / sizeof *list_cols), .fmt = o.fmt };
 	/* At 80 columns not every column fits whole: the order number, the

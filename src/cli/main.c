@@ -59,6 +59,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_entity_show_entry,
 	&cmd_audit_entry,
 	&cmd_audit_verify_entry,
+	&cmd_db_copy_entry,
 	&cmd_relay_entry,
 	&cmd_outbox_list_entry,
 	&cmd_outbox_retry_entry,
@@ -224,6 +225,8 @@ int cli_default_db(const struct config *cfg, char *buf, size_t n)
 	const char *env = getenv("ZHISHOU_DB");
 	if (env && *env)
 		return snprintf(buf, n, "%s", env) < (int)n ? 0 : -1;
+	if (*cfg->db_url)
+		return snprintf(buf, n, "%s", cfg->db_url) < (int)n ? 0 : -1;
 	if (*cfg->db_path)
 		return snprintf(buf, n, "%s", cfg->db_path) < (int)n ? 0 : -1;
 	const char *xdg = getenv("XDG_DATA_HOME");

@@ -156,7 +156,7 @@ int alert_time_events(struct zs_ctx *c, int64_t warn_s, int64_t digest_s, int *m
 	int r = store_begin(c->st, err);
 	if (r)
 		return r;
-	r = store_exposure_each(c->st, true, NULL, NULL, scan_one, &s, err);
+	r = store_exposure_each(c->st, true, NULL, scan_one, &s, err);
 	r = r ? r : store_commit(c->st, err);
 	if (r) {
 		store_rollback(c->st);
@@ -181,7 +181,7 @@ int alert_settle(struct zs_ctx *c, struct zs_error *err)
 	char id[32];
 	snprintf(id, sizeof id, "%lld", (long long)store_outbox_last_id(c->st));
 	r = store_setting_set(c->st, ALERT_FANOUT_KEY, id, err);
-	r = r ? r : store_exposure_each(c->st, true, NULL, NULL, settle_one, &s, err);
+	r = r ? r : store_exposure_each(c->st, true, NULL, settle_one, &s, err);
 	r = r ? r : store_commit(c->st, err);
 	if (r)
 		store_rollback(c->st);

@@ -105,7 +105,7 @@ int board_counts_rest(struct zs_ctx *c, struct board_counts *out, struct zs_erro
 	/* One walk over the open exposures counts both open and overdue. */
 	struct open_exposures o = { out, c->now };
 	if (!r)
-		r = store_exposure_each(c->st, true, NULL, NULL, exposure_cb, &o, err);
+		r = store_exposure_each(c->st, true, NULL, exposure_cb, &o, err);
 	out->deliveries_failed = store_delivery_count(c->st, "failed");
 	out->feed_quarantined = store_quarantine_count(c->st);
 	return r;
@@ -274,7 +274,7 @@ int board_snapshot_kept(struct zs_ctx *c, struct board_tally *t, struct board_sn
 	keep_first(&rc, &first, r, &e);
 	struct snap p = { c, s, 0, 0 };
 	zs_clear(&e);
-	r = store_exposure_each(c->st, true, NULL, NULL, snap_exposure, &p, &e);
+	r = store_exposure_each(c->st, true, NULL, snap_exposure, &p, &e);
 	keep_first(&rc, &first, r, &e);
 	for (size_t i = 0; i < s->nexposures; i++) {
 		zs_clear(&e);

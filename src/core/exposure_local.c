@@ -78,7 +78,7 @@ int exposure_local_rematch(struct zs_ctx *c, struct zs_error *err)
 	/* The ids first: the matching writes while a statement reading the
 	 * exposures would still be open. */
 	struct ids ids = { 0 };
-	int r = store_exposure_each(c->st, true, NULL, NULL, id_cb, &ids, err);
+	int r = store_exposure_each(c->st, true, NULL, id_cb, &ids, err);
 	if (!r && ids.oom)
 		r = zs_fail(err, ZS_EFAIL, "%s", TR("内存不足", "out of memory"));
 	for (size_t i = 0; !r && i < ids.n; i++)

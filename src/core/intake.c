@@ -3,7 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "zhishou/token.h"
 #include "zhishou/member.h"
 #include "zhishou/codes.h"
 #include "zhishou/fields.h"
@@ -320,7 +322,7 @@ int intake_hints(struct zs_ctx *c, const struct intake *i, struct intake_hints *
 		struct suggest s = { .probe = i };
 		if (i->uscc && *i->uscc && (r = store_exposure_uscc_each(c->st, i->uscc, code_cb, &s, err)))
 			return r;
-		r = store_exposure_each(c->st, true, NULL, NULL, suggest_cb, &s, err);
+		r = store_exposure_each(c->st, true, NULL, suggest_cb, &s, err);
 		if (r)
 			return r;
 		if (s.id) {
@@ -428,6 +430,51 @@ int intake_add(struct zs_ctx *c, const struct intake_input *in, int64_t *id, str
 	 * never the id of a row rolled back. */
 	*id = r ? saved : i.id;
 	intake_clear(&i);
+	return r;
+}
+
+int intake_add_resolve(struct zs_ctx *c, const char *token, int64_t *id, struct zs_error *err)
+{
+	*id = 0;
+	int r = store_reconnect(c->st, err);
+	return r ? r : intake_saved_draft(c, token, id, err);
+}
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int intake_add_surely(struct zs_ctx *c, const struct intake_input *in, int64_t *id, struct intake_hints *h,
+		      int give_up_ms, void (*wait)(void *ud), void *ud, struct zs_error *err)
+{
+	char token[TOKEN_LEN + 1];
+	struct intake_input mine = *in;
+	if (!mine.draft_token || !*mine.draft_token) {
+		token_new(token);
+		mine.draft_token = token;
+	}
+	int64_t until = mono_ms() + give_up_ms;
+	bool told = false;
+	int r, pause_ms = 100;
+	while ((r = intake_add(c, &mine, id, h, err)) == ZS_ELOST) {
+		if (!told && wait)
+			wait(ud);
+		told = true;
+		/* Until a server answers: then the token says whether that
+		 * add committed before the connection went. */
+		do {
+			if (mono_ms() + pause_ms > until)
+				return r;
+			struct timespec ts = { pause_ms / 1000, (long)(pause_ms % 1000) * 1000000L };
+			nanosleep(&ts, NULL);
+			pause_ms = pause_ms * 2 > 1000 ? 1000 : pause_ms * 2;
+		} while ((r = intake_add_resolve(c, mine.draft_token, id, err)) == ZS_ELOST);
+		if (r || *id)
+			return r;
+	}
 	return r;
 }
 

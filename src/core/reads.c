@@ -67,7 +67,7 @@ int intake_read(struct zs_ctx *c, int64_t id, struct intake *out, struct zs_erro
 
 int exposure_list(struct zs_ctx *c, bool open_only, exposure_row_cb cb, void *ud, struct zs_error *err)
 {
-	return store_exposure_each(c->st, open_only, NULL, NULL, cb, ud, err);
+	return store_exposure_each(c->st, open_only, NULL, cb, ud, err);
 }
 
 int roster_list(struct zs_ctx *c, const char *date, int64_t at, roster_row_cb cb, void *ud, struct zs_error *err)
@@ -133,6 +133,16 @@ int report_value_list(struct zs_ctx *c, const char *tmpl, int year, report_value
 int64_t db_data_version(struct zs_ctx *c)
 {
 	return store_data_version(c->st);
+}
+
+bool db_lost(struct zs_ctx *c)
+{
+	return store_lost(c->st);
+}
+
+int db_watch_fd(struct zs_ctx *c)
+{
+	return store_watch_fd(c->st);
 }
 
 int64_t db_local_changes(struct zs_ctx *c)

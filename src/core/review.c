@@ -302,7 +302,7 @@ int review_build(struct zs_ctx *c, struct review *out, struct zs_error *err)
 	struct board_gala g;
 	if (!r && !(r = board_gala(c, &g, err)))
 		r = platform_backlog_build(c, board_since(c, &g), &out->platform, err);
-	if (!r && store_exposure_each(c->st, true, NULL, NULL, exposure_collect, &el, err))
+	if (!r && store_exposure_each(c->st, true, NULL, exposure_collect, &el, err))
 		r = r ? r : zs_fail(err, ZS_EFAIL, "out of memory");
 	for (size_t i = 0; i < el.n; i++) {
 		if (!r)

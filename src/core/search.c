@@ -1,4 +1,4 @@
-/* Query parsing for mixed FTS5 trigram and LIKE search. */
+/* Query parsing: search terms, for the store's text search (store/textsearch.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,29 +15,9 @@
 
 void search_free(struct search_query *q)
 {
-	free(q->fts);
-	for (int i = 0; i < SEARCH_MAX_SHORT; i++)
-		free(q->like[i]);
 	for (int i = 0; i < q->nterms; i++)
 		free(q->terms[i]);
 	memset(q, 0, sizeof *q);
-}
-
-static char *like_pattern(const char *t)
-{
-	size_t n = strlen(t);
-	char *p = malloc(2 * n + 3), *o = p;
-	if (!p)
-		return NULL;
-	*o++ = '%';
-	for (const char *s = t; *s; s++) {
-		if (*s == '%' || *s == '_' || *s == '\\')
-			*o++ = '\\';
-		*o++ = *s;
-	}
-	*o++ = '%';
-	*o = '\0';
-	return p;
 }
 
 int search_parse(const char *q, struct search_query *out, struct zs_error *err)
@@ -52,9 +32,6 @@ int search_parse(const char *q, struct search_query *out, struct zs_error *err)
 		p[0] = ' ';
 		memmove(p + 1, p + 3, strlen(p + 3) + 1);
 	}
-	/* The FTS5 query grows in a memory stream: "t1" AND "t2" ... */
-	FILE *fts = NULL;
-	size_t fts_len = 0;
 	int nshort = 0;
 	char *save = NULL;
 	for (char *t = strtok_r(clean, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
@@ -62,40 +39,28 @@ int search_parse(const char *q, struct search_query *out, struct zs_error *err)
 			r = zs_fail(err, ZS_EINPUT, TR("搜索词太多（最多 16 个）", "too many search terms (at most 16)"));
 			break;
 		}
-		out->terms[out->nterms++] = strdup(t);
-		if (text_length(t) >= 3) {
-			if (!fts && !(fts = open_memstream(&out->fts, &fts_len))) {
-				r = zs_fail(err, ZS_EFAIL, "out of memory");
-				break;
-			}
-			/* A quoted FTS5 string: the term matches as a substring. */
-			fputs(ftell(fts) ? " AND \"" : "\"", fts);
-			for (const char *s = t; *s; s++) {
-				if (*s == '"')
-					fputc('"', fts);
-				fputc(*s, fts);
-			}
-			fputc('"', fts);
-		} else {
-			if (nshort == SEARCH_MAX_SHORT) {
-				r = zs_fail(err, ZS_EINPUT, TR("一至两个字的搜索词最多 4 个", "at most 4 search terms of 1-2 characters"));
-				break;
-			}
-			out->like[nshort++] = like_pattern(t);
+		char *term = strdup(t);
+		if (!term) {
+			r = zs_fail(err, ZS_EFAIL, "out of memory");
+			break;
 		}
-	}
-	/* A write that failed (memory) leaves the stream in error. */
-	if (fts) {
-		bool bad = ferror(fts);
-		if (fclose(fts) || bad) {
-			if (!r)
-				r = zs_fail(err, ZS_EFAIL, "out of memory");
+		out->terms[out->nterms++] = term;
+		/* The store's text index finds terms of 3+ characters; a
+		 * shorter one costs it a scan of the rows the others leave. */
+		if (text_length(t) < 3 && ++nshort > SEARCH_MAX_SHORT) {
+			r = zs_fail(err, ZS_EINPUT, TR("一至两个字的搜索词最多 4 个", "at most 4 search terms of 1-2 characters"));
+			break;
 		}
 	}
 	free(clean);
 	if (r)
 		search_free(out);
 	return r;
+}
+
+void search_filter(const struct search_query *q, struct intake_filter *f)
+{
+	f->terms = q->nterms ? (const char *const *)q->terms : NULL;
 }
 
 bool search_match_all(const struct search_query *q, const char *const *fields, int nfields)
@@ -306,11 +271,9 @@ int search_find(struct zs_ctx *c, const struct search_request *rq, search_hit_cb
 		return rc;
 	}
 	r.q = &q;
-	rc = store_exposure_each(c->st, false, q.fts, NULL, run_exposure, &r, err);
+	rc = store_exposure_each(c->st, false, q.nterms ? (const char *const *)q.terms : NULL, run_exposure, &r, err);
 	if (!rc && !r.stopped) {
-		f.fts = q.fts;
-		for (int k = 0; k < SEARCH_MAX_SHORT; k++)
-			f.like[k] = q.like[k];
+		search_filter(&q, &f);
 		rc = intake_list(c, &f, run_intake, &r, err);
 	}
 	search_free(&q);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "zhishou/i18n.h"
+#include "zhishou/member.h"
 #include "zhishou/session.h"
 #include "zhishou/store.h"
 #include "zhishou/timeutil.h"
@@ -250,5 +251,72 @@ int session_demo_clock(struct zs_ctx *ctx, int64_t when, struct zs_error *err)
 		r = store_commit(ctx->st, err);
 	if (r)
 		store_rollback(ctx->st);
+	return r;
+}
+
+struct copy_count {
+	void (*progress)(const char *table, int64_t rows, void *ud);
+	void *ud;
+	int64_t rows;
+};
+
+static void copied(const char *table, int64_t rows, void *ud)
+{
+	struct copy_count *n = ud;
+	n->rows += rows;
+	if (n->progress)
+		n->progress(table, rows, n->ud);
+}
+
+int session_copy(struct zs_ctx *ctx, const char *target, const struct session_options *o,
+		 void (*progress)(const char *table, int64_t rows, void *ud), void *ud, int64_t *rows,
+		 struct zs_error *err)
+{
+	*rows = 0;
+	int r = role_require(ctx, ROLE_ADMIN, "复制整个数据库（含来电人信息）", "copying the whole database (it holds callers' data)",
+			     err);
+	if (r)
+		return r;
+	if (!strcmp(target, store_path(ctx->st)))
+		return zs_fail(err, ZS_EINPUT, "%s", TR("--to 是正在用的数据库本身；请给一个新的数据库",
+							"--to names the database in use; give a new one"));
+	/* A file must be new; a server's database must be empty (the open
+	 * below says so when it is not). */
+	bool existed = store_file_exists(target);
+	if (existed && !store_is_server(target))
+		return zs_fail(err, ZS_EINPUT, TR("%s 已存在；复制只写入新的数据库文件", "%s exists; a copy goes only into a new database file"),
+			       target);
+	if (!existed && (r = make_parent(target, err)))
+		return r;
+	struct store_options so;
+	store_options_of(o, &so);
+	so.readonly = false;
+	so.create = true;
+	so.bare = true;
+	struct store *dst = NULL;
+	r = store_open(target, &so, &dst, err);
+	if (!r && !store_created(dst))
+		r = zs_fail(err, ZS_EINPUT, TR("%s 里已有 zhishou 的数据；复制只写入空数据库",
+					      "%s already holds zhishou's tables; a copy goes only into an empty database"),
+			    target);
+	struct copy_count n = { progress, ud, 0 };
+	if (!r)
+		r = store_copy(ctx->st, dst, copied, &n, err);
+	store_close(dst);
+	if (r) {
+		if (!existed)
+			store_undo_new(target, false);
+		return r;
+	}
+	*rows = n.rows;
+	/* Where every caller's details went: the source's audit says. */
+	char after[1200];
+	snprintf(after, sizeof after, "{\"rows\":%lld}", (long long)n.rows);
+	if (!(r = store_begin(ctx->st, err))) {
+		r = store_audit(ctx->st, "database", 0, "copy", "", "", after, err);
+		r = r ? r : store_commit(ctx->st, err);
+		if (r)
+			store_rollback(ctx->st);
+	}
 	return r;
 }

@@ -138,13 +138,25 @@ static int lease_take(struct relay *r, bool renew, bool *held, struct zs_error *
 {
 	*held = false;
 	int64_t now = time_now();
+	/* PostgreSQL's lock says at once whether the holder lives: busy, it
+	 * does (wherever it runs); held, any other holder is gone. */
+	enum store_lock lock = store_relay_lock(r->c->st);
 	int rc = store_begin(r->c->st, err);
 	if (rc)
 		return rc;
 	struct relay_lease l;
 	rc = store_lease_get(r->c->st, &l, err);
 	bool mine = rc == ZS_OK && l.pid == (int64_t)getpid() && !strcmp(l.host, r->host);
-	if (rc == ZS_OK && !mine && (renew || (l.expires_at > now && holder_alive(r, &l)))) {
+	if (rc == ZS_ENOTFOUND && lock == STORE_LOCK_BUSY) {
+		/* The other relay has not written its row yet. */
+		store_rollback(r->c->st);
+		*held = true;
+		return zs_fail(err, ZS_EFAIL, "%s", TR("另一个 relay 正在处理这个数据库。它退出后本进程才能接手。",
+							"another relay works this database. Start this one after it stops."));
+	}
+	bool theirs = lock == STORE_LOCK_BUSY ||
+		      (lock == STORE_LOCK_NONE && (renew || (l.expires_at > now && holder_alive(r, &l))));
+	if (rc == ZS_OK && !mine && theirs) {
 		store_rollback(r->c->st);
 		*held = true;
 		char until[40];
@@ -659,7 +671,7 @@ static int setup(struct relay *r, struct zs_error *err)
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	r->watch.fd = -1;
-	if (!r->o->once)
+	if (!r->o->once && store_watch_fd(r->c->st) < 0)   /* an SQLite file */
 		dbwatch_open(&r->watch, r->o->db_path);
 	if (!(r->multi = curl_multi_init()))
 		return zs_fail(err, ZS_EFAIL, "curl_multi_init failed");
@@ -772,11 +784,14 @@ int relay_run(struct zs_ctx *c, const struct relay_conf *rc, const struct relay_
 			wait = curl_ms;
 		if (wait < 0)
 			wait = 0;
+		/* The database's change: an SQLite file's directory watch, or
+		 * PostgreSQL's notifications on its connection. */
+		int dbfd = r.watch.fd >= 0 ? r.watch.fd : r.o->once ? -1 : store_watch_fd(r.c->st);
 		struct curl_waitfd extra[2];
 		unsigned nextra = 0;
 		extra[nextra++] = (struct curl_waitfd){ .fd = r.sigpipe[0], .events = CURL_WAIT_POLLIN };
-		if (r.watch.fd >= 0)
-			extra[nextra++] = (struct curl_waitfd){ .fd = r.watch.fd, .events = CURL_WAIT_POLLIN };
+		if (dbfd >= 0)
+			extra[nextra++] = (struct curl_waitfd){ .fd = dbfd, .events = CURL_WAIT_POLLIN };
 		int nfds = 0;
 		if (curl_multi_poll(r.multi, extra, nextra, (int)min64(wait, 60000), &nfds) != CURLM_OK) {
 			/* Never spin: sleep on the signal pipe alone instead. */
@@ -795,7 +810,7 @@ int relay_run(struct zs_ctx *c, const struct relay_conf *rc, const struct relay_
 			stop_deadline = now_ms(&r) + STOP_GRACE_MS;
 			logf_(TR("收到信号 %d，正在停止", "signal %d: stopping"), (int)sig);
 		}
-		bool wal = nextra > 1 && extra[1].revents && dbwatch_touched(&r.watch);
+		bool wal = nextra > 1 && extra[1].revents && (r.watch.fd < 0 || dbwatch_touched(&r.watch));
 		now = now_ms(&r);
 		/* Look again a few times shortly after (dbwatch.h says why). */
 		if (wal)

@@ -283,7 +283,7 @@ static int read_night(struct night *n, int64_t exposure_id, struct zs_error *err
 			r = zs_fail(err, ZS_EINPUT, "%s",
 				    TR("还没有开始的晚会，无从汇总（用 zhishou gala add 登记晚会）",
 				       "no gala has begun: nothing to sum up (zhishou gala add records one)"));
-		r = r ? r : store_exposure_each(c->st, false, NULL, NULL, exposure_cb, n, err);
+		r = r ? r : store_exposure_each(c->st, false, NULL, exposure_cb, n, err);
 		if (!r) {
 			/* The gala's exposures: aired since it began (those before
 			 * belong to an earlier night). */

@@ -3,10 +3,11 @@
  *
  * Building an index once over a million rows is cheaper than keeping it
  * row by row (each insert a random b-tree descent per index).  Which
- * indexes and how they are defined is read from sqlite_master, whose text
- * is the migrations' own CREATE INDEX: nothing is written twice.  The text
- * is kept in a TEMP table until the indexes are made again, so a rollback
- * undoes both (the indexes come back with the rows they had). */
+ * indexes and how they are defined is read from the engine's catalogue,
+ * whose text is the migrations' own CREATE INDEX: nothing is written
+ * twice.  The text is kept in a TEMP table until the indexes are made
+ * again, so a rollback undoes both (the indexes come back with the rows
+ * they had). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,23 +77,48 @@ static int exec_each(struct store *st, const struct names *l, struct zs_error *e
 	return ZS_OK;
 }
 
-/* SQLite only (its SQL): the PostgreSQL driver will read pg_indexes.indexdef instead of sqlite_master. */
-int store_indexes_drop(struct store *st, const char *table, const char *const *keep, struct zs_error *err)
-{
+/* The catalogue is each engine's own: which indexes a table has and the
+ * statement that makes each one (SQLite's sqlite_master.sql, PostgreSQL's
+ * pg_indexes.indexdef), kept in a temporary table (PostgreSQL's goes at
+ * the end of the transaction, as the indexes come back on a rollback). */
+struct catalogue {
+	const char *make, *save, *saved;
+};
+static const struct catalogue sqlite_catalogue = {
+	.make = "CREATE TEMP TABLE IF NOT EXISTS bulk_index(n INTEGER PRIMARY KEY, tbl TEXT NOT NULL, name TEXT NOT NULL, "
+		"sql TEXT NOT NULL)",
 	/* Indexes of constraints (sql NULL: a UNIQUE column) cannot be
 	 * dropped; a unique index is kept too (it finds a row given twice as
-	 * it comes), and those named in keep (ones the load itself reads). */
-	static const char make[] =
-		"CREATE TEMP TABLE IF NOT EXISTS bulk_index(tbl TEXT NOT NULL, name TEXT NOT NULL, sql TEXT NOT NULL)";
-	static const char save[] =
-		"INSERT INTO temp.bulk_index SELECT tbl_name, name, sql FROM main.sqlite_master "
-		"WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE %'";
-	static const char unsave[] = "DELETE FROM temp.bulk_index WHERE tbl = ?1 AND name = ?2";
+	 * it comes). */
+	.save = "INSERT INTO bulk_index(tbl, name, sql) SELECT tbl_name, name, sql FROM main.sqlite_master "
+		"WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE %'",
+	.saved = "SELECT count(*) FROM temp.sqlite_master WHERE name = 'bulk_index'",
+};
+static const struct catalogue pg_catalogue = {
+	.make = "CREATE TEMP TABLE IF NOT EXISTS bulk_index(n bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, "
+		"tbl text NOT NULL, name text NOT NULL, sql text NOT NULL) ON COMMIT DROP",
+	.save = "INSERT INTO bulk_index(tbl, name, sql) SELECT i.tablename, i.indexname, i.indexdef FROM pg_indexes i "
+		"JOIN pg_class c ON c.relname = i.indexname AND c.relnamespace = to_regnamespace(i.schemaname) "
+		"JOIN pg_index x ON x.indexrelid = c.oid "
+		"WHERE i.schemaname = current_schema() AND i.tablename = ?1 AND NOT x.indisunique",
+	.saved = "SELECT CASE WHEN to_regclass('pg_temp.bulk_index') IS NULL THEN 0 ELSE 1 END",
+};
+
+static const struct catalogue *catalogue_of(const struct store *st)
+{
+	return store_on_sqlite(st) ? &sqlite_catalogue : &pg_catalogue;
+}
+
+int store_indexes_drop(struct store *st, const char *table, const char *const *keep, struct zs_error *err)
+{
+	/* Those named in keep stay too (ones the load itself reads). */
+	static const char unsave[] = "DELETE FROM bulk_index WHERE tbl = ?1 AND name = ?2";
 	static const char drops[] =
-		"SELECT 'DROP INDEX main.\"' || replace(name, '\"', '\"\"') || '\"' FROM temp.bulk_index WHERE tbl = ?1";
-	int r = run_once(st, make, NULL, NULL, NULL, err, "index");
+		"SELECT 'DROP INDEX \"' || replace(name, '\"', '\"\"') || '\"' FROM bulk_index WHERE tbl = ?1";
+	const struct catalogue *cat = catalogue_of(st);
+	int r = run_once(st, cat->make, NULL, NULL, NULL, err, "index");
 	if (!r)
-		r = store_run(st, save, VALS(V_TEXT(table)), err, "index");
+		r = run_once(st, cat->save, table, NULL, NULL, err, "index");
 	for (size_t i = 0; keep && keep[i] && !r; i++)
 		r = store_run(st, unsave, VALS(V_TEXT(table), V_TEXT(keep[i])), err, "index");
 	struct names l = { 0 };
@@ -104,16 +130,19 @@ int store_indexes_drop(struct store *st, const char *table, const char *const *k
 	return r;
 }
 
-/* SQLite only (its SQL): the PostgreSQL driver will look for its table in pg_class, not temp.sqlite_master. */
 int store_indexes_restore(struct store *st, const char *table, struct zs_error *err)
 {
-	static const char texts[] = "SELECT sql FROM temp.bulk_index WHERE tbl = ?1 ORDER BY rowid";
-	static const char forget[] = "DELETE FROM temp.bulk_index WHERE tbl = ?1";
+	static const char texts[] = "SELECT sql FROM bulk_index WHERE tbl = ?1 ORDER BY n";
+	static const char forget[] = "DELETE FROM bulk_index WHERE tbl = ?1";
 	/* Nothing saved (no drop before): nothing to make. */
-	if (store_count(st, "SELECT count(*) FROM temp.sqlite_master WHERE name = 'bulk_index'", NO_VALS) <= 0)
-		return ZS_OK;
+	struct store_stmt *s = store_prep_once(st, catalogue_of(st)->saved, err);
+	int64_t saved = 0;
+	int r = s ? store_step_rows(st, s, store_read_int64, &saved, err, "index") : ZS_EFAIL;
+	store_stmt_free(s);
+	if (r || saved <= 0)
+		return r;
 	struct names l = { 0 };
-	int r = read_names(st, texts, table, &l, err);
+	r = read_names(st, texts, table, &l, err);
 	if (!r)
 		r = exec_each(st, &l, err);
 	names_free(&l);

@@ -228,6 +228,31 @@ static int64_t sq_data_version(struct store *st)
 	return store_count(st, sql, NO_VALS);
 }
 
+static int sq_watch_fd(struct store *st)
+{
+	(void)st;
+	return -1;
+}
+
+static enum store_lock sq_relay_lock(struct store *st)
+{
+	(void)st;
+	return STORE_LOCK_NONE;
+}
+
+static int sq_reconnect(struct store *st, struct zs_error *err)
+{
+	(void)st;
+	(void)err;
+	return ZS_OK;
+}
+
+static bool sq_lost(struct store *st)
+{
+	(void)st;
+	return false;
+}
+
 static int64_t sq_local_changes(struct store *st)
 {
 	return sqlite3_total_changes64(st->db);
@@ -416,8 +441,11 @@ static int write_new_settings(struct store *st, const char *const *kv, struct zs
 int store_migration_extras(struct store *st, int version, const char *const *new_settings, struct zs_error *err)
 {
 	int r = ZS_OK;
-	if (version == 0) {
+	if (version == 0)
 		st->created = true;
+	if (st->bare)
+		return ZS_OK;
+	if (version == 0) {
 		r = write_new_settings(st, new_settings, err);
 	}
 	/* Whoever creates the members table (by creating or migrating the
@@ -708,6 +736,7 @@ static int open_store(const char *path, const struct store_options *opt, struct 
 	if (!st)
 		return zs_fail(err, ZS_EFAIL, "out of memory");
 	st->drv = &store_sqlite_driver;
+	st->bare = opt->bare;
 	st->path = strdup(path);
 	st->user = strdup(opt->unix_user ? opt->unix_user : "?");
 	st->wal_found = wal_found;
@@ -788,8 +817,12 @@ static int open_store(const char *path, const struct store_options *opt, struct 
 	return ZS_OK;
 }
 
+/* A PostgreSQL database is no file: it is there (its server says so when
+ * it is opened), has no directory to make, and nothing of it is removed. */
 bool store_file_exists(const char *path)
 {
+	if (store_is_pg_url(path))
+		return true;
 	/* access() would ask as the real user: the account's rights decide. */
 	priv_raise();
 	bool found = faccessat(AT_FDCWD, path, F_OK, AT_EACCESS) == 0;
@@ -799,6 +832,8 @@ bool store_file_exists(const char *path)
 
 int store_make_dir(const char *path, char *failed, size_t failedsz)
 {
+	if (store_is_pg_url(path))
+		return 0;
 	char dir[4096];
 	snprintf(dir, sizeof dir, "%s", path);
 	char *slash = strrchr(dir, '/');
@@ -813,6 +848,8 @@ int store_make_dir(const char *path, char *failed, size_t failedsz)
 
 void store_undo_new(const char *path, bool existed)
 {
+	if (store_is_pg_url(path))
+		return;
 	priv_raise();
 	if (!existed || truncate(path, 0) != 0)
 		unlink(path);
@@ -865,12 +902,18 @@ const struct store_driver store_sqlite_driver = {
 	.changes = sq_changes,
 	.row_i64 = sq_row_i64,
 	.row_text = sq_row_text,
+	.row_columns = sq_row_columns,
+	.column_name = sq_column_name,
 	.begin = sq_begin,
 	.commit = sq_commit,
 	.rollback = sq_rollback,
 	.read_begin = sq_read_begin,
 	.read_end = sq_read_end,
 	.data_version = sq_data_version,
+	.watch_fd = sq_watch_fd,
+	.relay_lock = sq_relay_lock,
+	.reconnect = sq_reconnect,
+	.lost = sq_lost,
 	.local_changes = sq_local_changes,
 	.quick_check = sq_quick_check,
 	.file_gone = sq_file_gone,

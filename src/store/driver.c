@@ -14,6 +14,11 @@ bool store_is_pg_url(const char *s)
 	return s && (!strncmp(s, "postgresql://", 13) || !strncmp(s, "postgres://", 11));
 }
 
+bool store_is_server(const char *path)
+{
+	return store_is_pg_url(path);
+}
+
 int store_open(const char *path, const struct store_options *opt, struct store **out, struct zs_error *err)
 {
 	if (store_is_pg_url(path))
@@ -44,6 +49,10 @@ int store_read_begin(struct store *st, struct zs_error *err) { return st->drv->r
 void store_read_end(struct store *st) { st->drv->read_end(st); }
 int64_t store_data_version(struct store *st) { return st->drv->data_version(st); }
 int64_t store_local_changes(struct store *st) { return st->drv->local_changes(st); }
+int store_watch_fd(struct store *st) { return st->drv->watch_fd(st); }
+enum store_lock store_relay_lock(struct store *st) { return st->drv->relay_lock(st); }
+int store_reconnect(struct store *st, struct zs_error *err) { return st->drv->reconnect(st, err); }
+bool store_lost(struct store *st) { return st->drv->lost(st); }
 
 int store_quick_check(struct store *st, char *why, size_t n, struct zs_error *err)
 {

@@ -118,10 +118,18 @@ static int run_all(struct store *st, const char *const *sql, size_t n, struct zs
 	return r;
 }
 
+/* PostgreSQL has no text index tables: its pg_trgm index is one of the
+ * table's indexes (store_indexes_drop), made again with the others. */
+static const char *const pg_drop_sql[] = { "DELETE FROM entity" };
+static const char *const pg_build_sql[] = { "ANALYZE entity" };
+
 int store_entity_clear_all(struct store *st, struct zs_error *err)
 {
 	int r = store_indexes_drop(st, "entity", NULL, err);
-	return r ? r : run_all(st, drop_sql, sizeof drop_sql / sizeof *drop_sql, err);
+	if (r)
+		return r;
+	return store_on_sqlite(st) ? run_all(st, drop_sql, sizeof drop_sql / sizeof *drop_sql, err)
+				   : run_all(st, pg_drop_sql, sizeof pg_drop_sql / sizeof *pg_drop_sql, err);
 }
 
 int store_entity_insert(struct store *st, const struct entity *e, struct zs_error *err)
@@ -145,7 +153,10 @@ int store_entity_insert(struct store *st, const struct entity *e, struct zs_erro
 int store_entity_reindex(struct store *st, struct zs_error *err)
 {
 	int r = store_indexes_restore(st, "entity", err);
-	return r ? r : run_all(st, build_sql, sizeof build_sql / sizeof *build_sql, err);
+	if (r)
+		return r;
+	return store_on_sqlite(st) ? run_all(st, build_sql, sizeof build_sql / sizeof *build_sql, err)
+				   : run_all(st, pg_build_sql, sizeof pg_build_sql / sizeof *pg_build_sql, err);
 }
 
 int store_register_snapshot_insert(struct store *st, struct register_snapshot *s, struct zs_error *err)
@@ -234,11 +245,12 @@ static char *match_of(const char *cols, const char *words, const char *scope)
 	return m;
 }
 
-/* The index's expression over every column, or NULL without one. */
-static int match_all(const struct entity_filter *f, char **out, struct zs_error *err)
+/* The index's expression over every column, or NULL without one (and on
+ * PostgreSQL, where LIKE alone decides and pg_trgm's index answers it). */
+static int match_all(const struct store *st, const struct entity_filter *f, char **out, struct zs_error *err)
 {
 	*out = NULL;
-	if (!f->gram_words && !f->gram_scope)
+	if ((!f->gram_words && !f->gram_scope) || !store_has_fts5(st))
 		return ZS_OK;
 	*out = match_of(WORD_COLS, f->gram_words, f->gram_scope);
 	return *out ? ZS_OK : zs_fail(err, ZS_EFAIL, "out of memory");
@@ -403,7 +415,7 @@ int store_entity_each(struct store *st, const struct entity_filter *f, store_ent
 		      struct zs_error *err)
 {
 	char *all;
-	int r = match_all(f, &all, err);
+	int r = match_all(st, f, &all, err);
 	if (r)
 		return r;
 	struct each_run run = { .cb = cb, .ud = ud };

@@ -62,28 +62,47 @@ int store_exposure_update(struct store *st, const struct exposure *e, struct zs_
 			 err, "exposure");
 }
 
-int store_exposure_each(struct store *st, bool open_only, const char *fts, const char *like,
+int store_exposure_each(struct store *st, bool open_only, const char *const *terms,
 			store_exposure_cb cb, void *ud, struct zs_error *err)
 {
-	static const char sql_all[] = "SELECT " EXPOSURE_COLS
-		"FROM exposure x LEFT JOIN unit u ON u.id = x.lead_unit_id "
-		"WHERE (?1 = 0 OR x.status NOT IN " STORE_SQL_EXPOSURE_CLOSED ") "
-		"ORDER BY x.level, x.deadline, x.id";
-	static const char sql_fts[] = "SELECT " EXPOSURE_COLS
-		"FROM exposure_fts f JOIN exposure x ON x.id = f.rowid LEFT JOIN unit u ON u.id = x.lead_unit_id "
-		"WHERE exposure_fts MATCH ?2 AND (?1 = 0 OR x.status NOT IN " STORE_SQL_EXPOSURE_CLOSED ") "
-		"ORDER BY x.level, x.deadline, x.id";
-	static const char sql_like[] = "SELECT " EXPOSURE_COLS
-		"FROM exposure x LEFT JOIN unit u ON u.id = x.lead_unit_id "
-		"WHERE (?1 = 0 OR x.status NOT IN " STORE_SQL_EXPOSURE_CLOSED ") AND "
-		"(x.title LIKE ?2 ESCAPE '\\' OR x.industry LIKE ?2 ESCAPE '\\' OR x.companies LIKE ?2 ESCAPE '\\' "
-		"OR x.keywords LIKE ?2 ESCAPE '\\') "
-		"ORDER BY x.level, x.deadline, x.id";
-	/* sql_all has no ?2: binding past the last parameter is ignored. */
-	const char *pattern = fts ? fts : like;
-	return store_each(st, fts ? sql_fts : like ? sql_like : sql_all,
-			  VALS(V_INT(open_only ? 1 : 0), V_NTEXT(pattern)), visit_exposure, STORE_VISIT(cb, ud), err,
-			  "exposure");
+	struct store_text tx;
+	int r = store_text_plan(st, terms, &tx, err);
+	if (r)
+		return r;
+	struct store_sql sql = { .n = 0 };
+#define ADD(frag) store_sql_add(&sql, (frag))
+	ADD("SELECT " EXPOSURE_COLS);
+	if (tx.match)   /* SQLite: the FTS5 table (store/textsearch.c) */
+		ADD("FROM exposure_fts f JOIN exposure x ON x.id = f.rowid LEFT JOIN unit u ON u.id = x.lead_unit_id "
+		    "WHERE exposure_fts MATCH :fts");
+	else
+		ADD("FROM exposure x LEFT JOIN unit u ON u.id = x.lead_unit_id WHERE 1 = 1");
+	if (open_only)
+		ADD(" AND x.status NOT IN " STORE_SQL_EXPOSURE_CLOSED);
+#define LIKE_ANY(p) " AND (x.title LIKE " p " ESCAPE '\\' OR x.industry LIKE " p " ESCAPE '\\' " \
+	"OR x.companies LIKE " p " ESCAPE '\\' OR x.keywords LIKE " p " ESCAPE '\\')"
+	static const char *const like_frag[STORE_WORDS] = {
+		LIKE_ANY(":w0"), LIKE_ANY(":w1"), LIKE_ANY(":w2"), LIKE_ANY(":w3"),
+		LIKE_ANY(":w4"), LIKE_ANY(":w5"), LIKE_ANY(":w6"), LIKE_ANY(":w7"),
+		LIKE_ANY(":w8"), LIKE_ANY(":w9"), LIKE_ANY(":w10"), LIKE_ANY(":w11"),
+		LIKE_ANY(":w12"), LIKE_ANY(":w13"), LIKE_ANY(":w14"), LIKE_ANY(":w15"),
+	};
+#undef LIKE_ANY
+	for (int k = 0; k < STORE_WORDS; k++)
+		if (tx.like[k])
+			ADD(like_frag[k]);
+	ADD(" ORDER BY x.level, x.deadline, x.id");
+#undef ADD
+	struct store_stmt *s = store_sql_prep(st, &sql, err);
+	if (s) {
+		store_text_bind(s, &tx);
+		r = store_step_rows(st, s, visit_exposure, STORE_VISIT(cb, ud), err, "exposure");
+		store_stmt_free(s);
+	} else {
+		r = ZS_EFAIL;
+	}
+	store_text_free(&tx);
+	return r;
 }
 
 #define ROW_T struct exposure_action

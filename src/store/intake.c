@@ -58,13 +58,24 @@ int store_intake_insert(struct store *st, struct intake *in, struct zs_error *er
 
 int store_stage_begin(struct store *st, struct zs_error *err)
 {
-	static const char *const sql[] = {
-		"CREATE TEMP TABLE IF NOT EXISTS stage(received_at, channel, kind, caller, phone, subject, uscc, "
-		"category, summary, ref, created_at, created_by)",
+	/* A temporary table, the connection's own: both engines find it by
+	 * its bare name before any other.  n keeps the rows in the file's
+	 * order (SQLite's rowid). */
+	static const char *const sqlite_sql[] = {
+		"CREATE TEMP TABLE IF NOT EXISTS stage(n INTEGER PRIMARY KEY, received_at, channel, kind, caller, phone, "
+		"subject, uscc, category, summary, ref, created_at, created_by)",
 		"CREATE UNIQUE INDEX IF NOT EXISTS temp.stage_ref ON stage(channel, ref) WHERE ref <> ''",
-		"DELETE FROM temp.stage",
+		"DELETE FROM stage",
 	};
-	for (size_t i = 0; i < sizeof sql / sizeof *sql; i++) {
+	static const char *const pg_sql[] = {
+		"CREATE TEMP TABLE IF NOT EXISTS stage(n bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, "
+		"received_at bigint, channel text, kind text, caller text, phone text, subject text, uscc text, "
+		"category text, summary text, ref text, created_at bigint, created_by text)",
+		"CREATE UNIQUE INDEX IF NOT EXISTS stage_ref ON stage(channel, ref) WHERE ref <> ''",
+		"DELETE FROM stage",
+	};
+	const char *const *sql = store_on_sqlite(st) ? sqlite_sql : pg_sql;
+	for (size_t i = 0; i < sizeof sqlite_sql / sizeof *sqlite_sql; i++) {
 		int r = store_run(st, sql[i], NO_VALS, err, "stage");
 		if (r)
 			return r;
@@ -75,8 +86,9 @@ int store_stage_begin(struct store *st, struct zs_error *err)
 int store_stage_add(struct store *st, const struct intake *in, bool *dup, struct zs_error *err)
 {
 	static const char sql[] =
-		"INSERT OR IGNORE INTO temp.stage(received_at, channel, kind, caller, phone, subject, uscc, "
-		"category, summary, ref, created_at, created_by) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)";
+		"INSERT INTO stage(received_at, channel, kind, caller, phone, subject, uscc, "
+		"category, summary, ref, created_at, created_by) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12) "
+		"ON CONFLICT DO NOTHING";
 	int r = store_run(st, sql, VALS(GIVEN(in), V_INT(in->created_at), V_TEXT(st->user)), err, "stage");
 	if (!r)
 		*dup = store_changes(st) == 0;
@@ -102,15 +114,15 @@ static int new_id_row(const struct store_row *r, void *ctx)
 int store_stage_flush(struct store *st, int64_t *first, int64_t *last, int64_t *added, int64_t *skipped,
 		      struct zs_error *err)
 {
-	static const char count_sql[] = "SELECT count(*) FROM temp.stage";
+	static const char count_sql[] = "SELECT count(*) FROM stage";
 	static const char move_sql[] =
 		"INSERT INTO intake(received_at, channel, kind, caller, phone, subject, uscc, category, summary, ref, "
 		"status, created_at, created_by, updated_at) "
 		"SELECT received_at, channel, kind, caller, phone, subject, uscc, category, summary, ref, 'new', "
-		"created_at, created_by, created_at FROM temp.stage s "
+		"created_at, created_by, created_at FROM stage s "
 		"WHERE s.ref = '' OR NOT EXISTS (SELECT 1 FROM intake i WHERE i.channel = s.channel AND i.ref = s.ref "
-		"AND i.ref <> '') ORDER BY s.rowid RETURNING id";
-	static const char clear_sql[] = "DELETE FROM temp.stage";
+		"AND i.ref <> '') ORDER BY s.n RETURNING id";
+	static const char clear_sql[] = "DELETE FROM stage";
 	*first = *last = *added = *skipped = 0;
 	int64_t staged = 0;
 	int r = store_one(st, count_sql, NO_VALS, store_read_int64, &staged, err, "stage");
@@ -174,10 +186,14 @@ int store_intake_update(struct store *st, const struct intake *in, struct zs_err
 int store_intake_each(struct store *st, const struct intake_filter *f, store_intake_cb cb, void *ud,
 		      struct zs_error *err)
 {
+	struct store_text tx;
+	int tr = store_text_plan(st, f->terms, &tx, err);
+	if (tr)
+		return tr;
 	struct store_sql sql = { .n = 0 };
 #define ADD(frag) store_sql_add(&sql, (frag))
 	const char *key = "i.id";
-	if (f->fts) {
+	if (tx.match) {   /* SQLite: the FTS5 table (store/textsearch.c) */
 		ADD("SELECT " INTAKE_COLS "FROM intake_fts f JOIN intake i ON i.id = f.rowid" INTAKE_JOINS
 		    "WHERE intake_fts MATCH :fts");
 		key = "f.rowid";
@@ -208,14 +224,16 @@ int store_intake_each(struct store *st, const struct intake_filter *f, store_int
 		ADD(" AND i.platform_no = ''");
 	if (f->business_uscc)   /* two partial indexes: intake_uscc, intake_subject */
 		ADD(" AND ((i.uscc = :buscc AND i.uscc <> '') OR (i.uscc = '' AND i.subject = :bname AND i.subject <> ''))");
-	static const char *const like_frag[4] = {
-		" AND (i.subject LIKE :l0 ESCAPE '\\' OR i.summary LIKE :l0 ESCAPE '\\' OR i.ref LIKE :l0 ESCAPE '\\')",
-		" AND (i.subject LIKE :l1 ESCAPE '\\' OR i.summary LIKE :l1 ESCAPE '\\' OR i.ref LIKE :l1 ESCAPE '\\')",
-		" AND (i.subject LIKE :l2 ESCAPE '\\' OR i.summary LIKE :l2 ESCAPE '\\' OR i.ref LIKE :l2 ESCAPE '\\')",
-		" AND (i.subject LIKE :l3 ESCAPE '\\' OR i.summary LIKE :l3 ESCAPE '\\' OR i.ref LIKE :l3 ESCAPE '\\')",
+#define LIKE_ANY(p) " AND (i.subject LIKE " p " ESCAPE '\\' OR i.summary LIKE " p " ESCAPE '\\' OR i.ref LIKE " p " ESCAPE '\\')"
+	static const char *const like_frag[STORE_WORDS] = {
+		LIKE_ANY(":w0"), LIKE_ANY(":w1"), LIKE_ANY(":w2"), LIKE_ANY(":w3"),
+		LIKE_ANY(":w4"), LIKE_ANY(":w5"), LIKE_ANY(":w6"), LIKE_ANY(":w7"),
+		LIKE_ANY(":w8"), LIKE_ANY(":w9"), LIKE_ANY(":w10"), LIKE_ANY(":w11"),
+		LIKE_ANY(":w12"), LIKE_ANY(":w13"), LIKE_ANY(":w14"), LIKE_ANY(":w15"),
 	};
-	for (int k = 0; k < 4; k++)
-		if (f->like[k])
+#undef LIKE_ANY
+	for (int k = 0; k < STORE_WORDS; k++)
+		if (tx.like[k])
 			ADD(like_frag[k]);
 	if (f->before_id) {
 		ADD(" AND ");
@@ -230,10 +248,11 @@ int store_intake_each(struct store *st, const struct intake_filter *f, store_int
 #undef ADD
 
 	struct store_stmt *s = store_sql_prep(st, &sql, err);
-	if (!s)
+	if (!s) {
+		store_text_free(&tx);
 		return ZS_EFAIL;
-	if (f->fts)
-		store_bind_named_text(s, ":fts", f->fts);
+	}
+	store_text_bind(s, &tx);
 	if (f->channel)
 		store_bind_named_text(s, ":channel", f->channel);
 	if (f->kind)
@@ -243,10 +262,6 @@ int store_intake_each(struct store *st, const struct intake_filter *f, store_int
 	store_bind_named_int(s, ":exposure", f->exposure_id);
 	store_bind_named_int(s, ":since", f->since);
 	store_bind_named_int(s, ":until", f->until);
-	static const char *const like_name[4] = { ":l0", ":l1", ":l2", ":l3" };
-	for (int k = 0; k < 4; k++)
-		if (f->like[k])
-			store_bind_named_text(s, like_name[k], f->like[k]);
 	store_bind_named_int(s, ":before", f->before_id);
 	store_bind_named_int(s, ":limit", f->limit);
 	store_bind_named_int(s, ":id", f->id);
@@ -259,6 +274,7 @@ int store_intake_each(struct store *st, const struct intake_filter *f, store_int
 
 	int r = store_step_rows(st, s, visit_intake, STORE_VISIT(cb, ud), err, "intake");
 	store_stmt_free(s);
+	store_text_free(&tx);
 	return r;
 }
 

@@ -33,6 +33,8 @@
 /* pg_advisory_xact_lock's key while the schema is made or migrated ('zhsh'). */
 #define MIGRATE_LOCK "2053206888"
 #define CHANNEL "zhishou"
+/* pg_advisory_lock's key for the relay's lease ('zhrl'). */
+#define RELAY_LOCK "2053206636"
 
 struct pg_conn {
 	PGconn *c;
@@ -43,6 +45,7 @@ struct pg_conn {
 	int64_t total;        /* ... and all of them so far */
 	int64_t at_begin;     /* total when the write transaction began */
 	int64_t version;      /* notifications from other connections */
+	unsigned relay_lock_gen;   /* the connection the relay's lock is held on (0: none) */
 	bool in_tx;
 };
 
@@ -62,8 +65,19 @@ static const char *first_line(const char *m, char *buf, size_t n)
 static int conn_lost(struct store *st, struct zs_error *err, const char *what)
 {
 	char m[512];
-	return zs_fail(err, ZS_EFAIL, TR("数据库连接中断（%s）：%s", "lost the database connection (%s): %s"), what,
+	st->pg->in_tx = false;   /* the server rolled back whatever had not committed */
+	return zs_fail(err, ZS_ELOST, TR("数据库连接中断（%s）：%s", "lost the database connection (%s): %s"), what,
 		       first_line(PQerrorMessage(st->pg->c), m, sizeof m));
+}
+
+bool pg_in_tx(struct store *st)
+{
+	return st->pg->in_tx;
+}
+
+bool pg_lost(struct store *st)
+{
+	return PQstatus(st->pg->c) != CONNECTION_OK;
 }
 
 int pg_result_check(struct store *st, PGresult *res, struct zs_error *err, const char *what)
@@ -93,8 +107,25 @@ static int exec(struct store *st, const char *sql, struct zs_error *err, const c
 	return r;
 }
 
+static int connect_db(struct store *st, struct zs_error *err);
+
+/* A connection already gone when nothing is in flight is made again
+ * before the next statement: nothing can be lost by it. */
+int pg_ensure(struct store *st, struct zs_error *err)
+{
+	return !st->pg->in_tx && pg_lost(st) ? connect_db(st, err) : ZS_OK;
+}
+
+static int pg_reconnect(struct store *st, struct zs_error *err)
+{
+	return connect_db(st, err);
+}
+
 static int pg_begin(struct store *st, struct zs_error *err)
 {
+	int e = pg_ensure(st, err);
+	if (e)
+		return e;
 	/* The head row: the writers' queue (see the top of this file).  A
 	 * database whose chain has no head yet (only while it is made) is
 	 * written under the migrations' lock instead. */
@@ -145,7 +176,10 @@ static int pg_commit(struct store *st, struct zs_error *err)
 
 static int pg_read_begin(struct store *st, struct zs_error *err)
 {
-	int r = exec(st, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", err, "BEGIN");
+	int r = pg_ensure(st, err);
+	if (r)
+		return r;
+	r = exec(st, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", err, "BEGIN");
 	if (!r)
 		st->pg->in_tx = true;
 	return r;
@@ -161,7 +195,14 @@ static void pg_read_end(struct store *st)
 static int64_t pg_data_version(struct store *st)
 {
 	struct pg_conn *p = st->pg;
-	PQconsumeInput(p->c);
+	if (!PQconsumeInput(p->c) || pg_lost(st)) {
+		/* Gone: notifications may have been missed while it was, so a
+		 * new connection counts as a change (the caller reads again). */
+		unsigned gen = p->generation;
+		if (!pg_ensure(st, NULL) && p->generation != gen)
+			p->version++;
+		return p->version;
+	}
 	PGnotify *n;
 	while ((n = PQnotifies(p->c))) {
 		if (n->be_pid != PQbackendPID(p->c))
@@ -169,6 +210,28 @@ static int64_t pg_data_version(struct store *st)
 		PQfreemem(n);
 	}
 	return p->version;
+}
+
+static int pg_watch_fd(struct store *st)
+{
+	return PQstatus(st->pg->c) == CONNECTION_OK ? PQsocket(st->pg->c) : -1;
+}
+
+/* The relay's lease as a session advisory lock: the server frees it when
+ * the connection ends, however the relay ended. */
+static enum store_lock pg_relay_lock(struct store *st)
+{
+	struct pg_conn *p = st->pg;
+	if (p->relay_lock_gen == p->generation)
+		return STORE_LOCK_HELD;
+	PGresult *res = PQexec(p->c, "SELECT pg_try_advisory_lock(" RELAY_LOCK ")");
+	enum store_lock l = STORE_LOCK_NONE;   /* no answer: the lease row decides */
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+		l = !strcmp(PQgetvalue(res, 0, 0), "t") ? STORE_LOCK_HELD : STORE_LOCK_BUSY;
+	PQclear(res);
+	if (l == STORE_LOCK_HELD)
+		p->relay_lock_gen = p->generation;
+	return l;
 }
 
 static int64_t pg_changes(struct store *st) { return st->pg->changes; }
@@ -215,12 +278,18 @@ const struct store_driver store_pg_driver = {
 	.changes = pg_changes,
 	.row_i64 = pgs_row_i64,
 	.row_text = pgs_row_text,
+	.row_columns = pgs_row_columns,
+	.column_name = pgs_column_name,
 	.begin = pg_begin,
 	.commit = pg_commit,
 	.rollback = pg_rollback,
 	.read_begin = pg_read_begin,
 	.read_end = pg_read_end,
 	.data_version = pg_data_version,
+	.watch_fd = pg_watch_fd,
+	.relay_lock = pg_relay_lock,
+	.reconnect = pg_reconnect,
+	.lost = pg_lost,
 	.local_changes = pg_local_changes,
 	.quick_check = pg_quick_check,
 	.file_gone = pg_file_gone,
@@ -280,14 +349,17 @@ static int connect_db(struct store *st, struct zs_error *err)
 		return zs_fail(err, ZS_EFAIL, "out of memory");
 	if (PQstatus(c) != CONNECTION_OK) {
 		char m[512];
-		int r = zs_fail(err, ZS_EFAIL, TR("无法连接数据库 %s：%s", "cannot connect to database %s: %s"), st->path,
+		/* Again after a loss, the server may be moving to a standby:
+		 * still lost, not a failure of the command. */
+		int r = zs_fail(err, st->pg->c ? ZS_ELOST : ZS_EFAIL,
+				TR("无法连接数据库 %s：%s", "cannot connect to database %s: %s"), st->path,
 				first_line(PQerrorMessage(c), m, sizeof m));
 		PQfinish(c);
 		return r;
 	}
 	PQfinish(st->pg->c);
 	st->pg->c = c;
-	st->pg->generation++;
+	st->pg->generation++;   /* nothing is prepared on it yet; no relay lock held */
 	st->pg->in_tx = false;
 	char sql[96];
 	/* A writer waits for the head row as long as SQLite's busy timeout. */
@@ -411,6 +483,7 @@ int store_pg_open(const char *url, const struct store_options *opt, struct store
 		return zs_fail(err, ZS_EFAIL, "out of memory");
 	}
 	st->drv = &store_pg_driver;
+	st->bare = opt->bare;
 	st->path = shown(url);
 	st->pg->url = strdup(url);
 	st->user = strdup(opt->unix_user ? opt->unix_user : "?");

@@ -12,6 +12,12 @@ PGconn *pg_conn_of(struct store *st);
  * nothing is prepared yet. */
 unsigned pg_generation(struct store *st);
 unsigned pg_next_name(struct store *st);   /* a fresh prepared statement's number */
+/* The connection is gone (a statement failed on it, or it was never made). */
+bool pg_lost(struct store *st);
+bool pg_in_tx(struct store *st);
+/* Connect again when the connection is gone and no transaction is open
+ * (nothing in flight to lose); ZS_OK, or ZS_ELOST while no server answers. */
+int pg_ensure(struct store *st, struct zs_error *err);
 /* A statement's result checked: ZS_OK, or err set (naming what) from
  * PostgreSQL's message; the rows a write changed counted. */
 int pg_result_check(struct store *st, PGresult *res, struct zs_error *err, const char *what);
@@ -26,5 +32,7 @@ int pgs_run(struct store *st, struct store_stmt *s, int (*row)(const struct stor
 	    bool one, struct zs_error *err, const char *what);
 int64_t pgs_row_i64(const struct store_row *r, int col);
 const char *pgs_row_text(const struct store_row *r, int col);
+int pgs_row_columns(const struct store_row *r);
+const char *pgs_column_name(const struct store_row *r, int col);
 
 #endif

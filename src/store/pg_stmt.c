@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "pg_internal.h"
 
@@ -32,6 +33,7 @@ struct pg_stmt {
 	char **vals;          /* values as text (NULL: SQL NULL) */
 	Oid *types;           /* this run's types */
 	bool keep;
+	bool read_only;       /* a SELECT: safe to ask again */
 	Oid *prep_types;      /* the types it was prepared with */
 	unsigned prep_gen;    /* the connection it was prepared on (0: not yet) */
 	char name[32];
@@ -225,6 +227,7 @@ struct store_stmt *pgs_prepare(struct store *st, const char *sql, bool keep, str
 	p->base.drv = &store_pg_driver;
 	p->st = st;
 	p->keep = keep;
+	p->read_only = !strncasecmp(sql + strspn(sql, " \t\n"), "SELECT", 6);
 	return &p->base;
 }
 
@@ -345,8 +348,21 @@ int pgs_run(struct store *st, struct store_stmt *s, int (*row)(const struct stor
 {
 	struct pg_stmt *p = ps(s);
 	PQclear(p->res);
-	p->res = execute(st, p);
-	int r = pg_result_check(st, p->res, err, what);
+	p->res = NULL;
+	int r = pg_ensure(st, err);
+	if (!r) {
+		p->res = execute(st, p);
+		/* A read outside a transaction that met a connection gone
+		 * meanwhile is asked again on a new one: it changed nothing. */
+		if (pg_lost(st) && !pg_in_tx(st) && p->read_only && !pg_ensure(st, NULL)) {
+			PQclear(p->res);
+			p->res = execute(st, p);
+		}
+		r = pg_result_check(st, p->res, err, what);
+	} else {
+		clear_values(p);
+		return r;
+	}
 	if (!r) {
 		int n = PQntuples(p->res);
 		if (one && n == 0)
@@ -381,4 +397,14 @@ const char *pgs_row_text(const struct store_row *r, int col)
 	if (col >= PQnfields(p->res) || PQgetisnull(p->res, p->row, col))
 		return NULL;
 	return PQgetvalue(p->res, p->row, col);
+}
+
+int pgs_row_columns(const struct store_row *r)
+{
+	return PQnfields(ps(r)->res);
+}
+
+const char *pgs_column_name(const struct store_row *r, int col)
+{
+	return PQfname(ps(r)->res, col);
 }

@@ -47,6 +47,26 @@ struct store_stmt *store_prep_once(struct store *st, const char *sql, struct zs_
 	return st->drv->prepare(st, sql, false, err);
 }
 
+struct store_stmt *store_prep_reused(struct store *st, const char *sql, struct zs_error *err)
+{
+	return st->drv->prepare(st, sql, true, err);
+}
+
+void store_stmt_reset(struct store_stmt *s)
+{
+	s->drv->reset(s);
+}
+
+int store_row_columns(const struct store_row *r)
+{
+	return drv_of(r)->row_columns(r);
+}
+
+const char *store_row_column_name(const struct store_row *r, int col)
+{
+	return drv_of(r)->column_name(r, col);
+}
+
 void store_stmt_free(struct store_stmt *s)
 {
 	if (s)

@@ -117,3 +117,13 @@ const char *sq_row_text(const struct store_row *r, int col)
 {
 	return (const char *)sqlite3_column_text(sq(r), col);
 }
+
+int sq_row_columns(const struct store_row *r)
+{
+	return sqlite3_column_count(sq(r));
+}
+
+const char *sq_column_name(const struct store_row *r, int col)
+{
+	return sqlite3_column_name(sq(r), col);
+}

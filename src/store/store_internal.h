@@ -45,6 +45,8 @@ struct store_driver {
 	int64_t (*changes)(struct store *st);
 	int64_t (*row_i64)(const struct store_row *r, int col);
 	const char *(*row_text)(const struct store_row *r, int col);   /* NULL for SQL NULL */
+	int (*row_columns)(const struct store_row *r);
+	const char *(*column_name)(const struct store_row *r, int col);
 
 	int (*begin)(struct store *st, struct zs_error *err);
 	int (*commit)(struct store *st, struct zs_error *err);
@@ -52,6 +54,10 @@ struct store_driver {
 	int (*read_begin)(struct store *st, struct zs_error *err);
 	void (*read_end)(struct store *st);
 	int64_t (*data_version)(struct store *st);
+	int (*watch_fd)(struct store *st);
+	enum store_lock (*relay_lock)(struct store *st);
+	int (*reconnect)(struct store *st, struct zs_error *err);
+	bool (*lost)(struct store *st);
 	int64_t (*local_changes)(struct store *st);
 	int (*quick_check)(struct store *st, char *why, size_t n, struct zs_error *err);
 	bool (*file_gone)(struct store *st);
@@ -81,6 +87,7 @@ struct store {
 	bool created;          /* this open applied the first migration: the database is new */
 	int64_t created_at;    /* a new database's creation on its own clock (0: real time) */
 	bool wal_found;        /* a -wal was there before SQLite opened the file */
+	bool bare;             /* a copy's target: migrations make the schema only */
 };
 
 /* sqlite_stmt.c: the SQLite driver's statement operations (its table is
@@ -95,8 +102,42 @@ int sq_run(struct store *st, struct store_stmt *s, int (*row)(const struct store
 int64_t sq_changes(struct store *st);
 int64_t sq_row_i64(const struct store_row *r, int col);
 const char *sq_row_text(const struct store_row *r, int col);
+int sq_row_columns(const struct store_row *r);
+const char *sq_column_name(const struct store_row *r, int col);
+/* rows.c: a statement kept prepared by its caller (one assembled at run
+ * time and run many times: store_copy's), freed with store_stmt_free; and
+ * a statement made ready to bind and run again. */
+struct store_stmt *store_prep_reused(struct store *st, const char *sql, struct zs_error *err);
+void store_stmt_reset(struct store_stmt *s);
+/* The current row's number of columns, and column col's name. */
+int store_row_columns(const struct store_row *r);
+const char *store_row_column_name(const struct store_row *r, int col);
 /* rows.c: every cached statement finalized (a closing or reconnecting store). */
 void store_cache_clear(struct store *st);
+
+/* textsearch.c: a term of 3+ characters is found by SQLite's FTS5
+ * trigram tables, or by LIKE where the engine has none (PostgreSQL:
+ * pg_trgm indexes).  The LIKE form: one pattern per word, bound to the
+ * parameters store_word_name names (:w0 ...). */
+enum { STORE_WORDS = 16 };
+bool store_has_fts5(const struct store *st);
+char *store_fts5_match(const char *const *words);     /* "w1" AND "w2" ..., malloc'd */
+char *store_like_of(const char *w);                    /* %w% escaped with \, malloc'd */
+extern const char *const store_word_name[STORE_WORDS];
+/* A search's terms as this engine finds them: match, the FTS5 expression
+ * of the terms the trigram table finds (NULL: none, or no FTS5), bound to
+ * :fts; like[k], the patterns of the others, bound to store_word_name[k]. */
+struct store_text {
+	char *match;
+	char *like[STORE_WORDS];
+};
+int store_text_plan(const struct store *st, const char *const *terms, struct store_text *t, struct zs_error *err);
+void store_text_bind(struct store_stmt *s, const struct store_text *t);
+void store_text_free(struct store_text *t);
+
+/* The engine, for the few statements each spells its own way (temporary
+ * tables, the schema's catalogue); everything else is one text. */
+bool store_on_sqlite(const struct store *st);
 
 /* The database's migrations, one numbering for both engines: the
  * embedded file of step k (0 first) for driver name. */

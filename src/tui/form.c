@@ -23,6 +23,7 @@
 
 #include "lineedit.h"
 #include "tui_internal.h"
+#include "zhishou/token.h"
 #include "zhishou/rules.h"
 #include "zhishou/caller.h"
 #include "zhishou/codes.h"
@@ -78,6 +79,7 @@ struct form {
 	char caller_phone[64];         /* the number they were read for: read again only when it changes */
 	struct entity_matches reg;     /* the register's matches for the business typed */
 	bool open;
+	bool save_pending;          /* saving met a lost connection: resolved and saved again once it is back */
 	char token[33];             /* this form's draft token: 32 hex digits */
 	char dir[900];              /* the state directory */
 	char key[16];               /* the database: a hash of its real path */
@@ -390,25 +392,7 @@ static const char *pick_code(const struct form *f, int i)
 
 static void new_token(struct form *f)
 {
-	unsigned char b[16];
-	size_t got = 0;
-	while (got < sizeof b) {
-		ssize_t n = getrandom(b + got, sizeof b - got, 0);
-		if (n < 0 && errno != EINTR)
-			break;
-		got += n > 0 ? (size_t)n : 0;
-	}
-	if (got < sizeof b) {
-		/* No kernel randomness (never on Linux >= 3.17): time and pid
-		 * still make a collision with another draft unlikely. */
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		snprintf(f->token, sizeof f->token, "%016llx%08x%08x", (unsigned long long)ts.tv_sec,
-			 (unsigned)ts.tv_nsec, (unsigned)getpid());
-		return;
-	}
-	for (size_t i = 0; i < sizeof b; i++)
-		snprintf(f->token + 2 * i, 3, "%02x", b[i]);
+	token_new(f->token);
 }
 
 static bool token_ok(const char *s)
@@ -890,7 +874,19 @@ static void save(struct tui *t, struct form *f)
 	input_of(f, &in);
 	struct zs_error err = { 0 };
 	int64_t id = 0;
-	if (intake_add(t->c, &in, &id, NULL, &err)) {
+	int r = intake_add(t->c, &in, &id, NULL, &err);
+	if (r == ZS_ELOST) {
+		/* The form and its draft stay; once the database answers
+		 * again the token says whether this save committed
+		 * (form_resume_save), and only if not it is saved again. */
+		f->save_pending = true;
+		tui_message(t, true, "%s", TR("数据库连接中断，正在重连…（这份登记已留作草稿，连上后自动保存）",
+					      "lost the database connection, reconnecting... (this intake is kept as a draft and "
+					      "saved once it is back)"));
+		return;
+	}
+	f->save_pending = false;
+	if (r) {
 		tui_message(t, true, "%s", err.msg);
 		if (!id) {
 			focus_bad_field(f, err.msg);
@@ -917,6 +913,40 @@ static void save(struct tui *t, struct form *f)
 			    (long long)id, more);
 	else
 		tui_message(t, false, TR("已登记 #%lld", "Logged #%lld"), (long long)id);
+}
+
+static bool top_is_form(const struct tui *t)
+{
+	return t->depth > 0 && t->stack[t->depth - 1].v == &view_form;
+}
+
+void form_resume_save(struct tui *t)
+{
+	struct form *f = t->form;
+	if (!f || !f->open || !f->save_pending)
+		return;
+	struct zs_error err = { 0 };
+	int64_t id = 0;
+	int r = intake_add_resolve(t->c, f->token, &id, &err);
+	if (r == ZS_ELOST)
+		return;   /* not yet: the next look tries again */
+	f->save_pending = false;
+	if (!r && id) {
+		/* It had committed before the connection went. */
+		unlink(f->draft_path);
+		f->open = false;
+		if (top_is_form(t))
+			tui_pop(t);
+		tui_message(t, false, TR("已登记 #%lld（连接中断前已保存）", "Logged #%lld (saved before the connection went)"),
+			    (long long)id);
+		return;
+	}
+	if (r) {
+		tui_message(t, true, "%s", err.msg);
+		return;
+	}
+	if (top_is_form(t))
+		save(t, f);   /* else saved when the form is shown again and saved */
 }
 
 static bool key_save(struct tui *t, void *self, int key)

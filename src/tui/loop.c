@@ -184,7 +184,19 @@ static void check_data(struct tui *t)
 		tui_message(t, true, TR("数据库文件 %s 已被删除或替换：新登记不会保存，请重新启动值守台",
 					"the database file %s was deleted or replaced: nothing new is saved; restart zhishou"),
 			    db_path(t->c));
+	/* PostgreSQL's connection gone (a standby taking over): said for as
+	 * long as it lasts; db_data_version connects again, and once it is
+	 * back a save that met the loss is finished. */
+	bool was_lost = t->db_lost;
 	int64_t v = db_data_version(t->c), mine = db_local_changes(t->c);
+	t->db_lost = db_lost(t->c);
+	if (t->db_lost)
+		tui_message(t, true, "%s", TR("数据库连接中断，正在重连…（登记草稿保留在本机）",
+					      "lost the database connection, reconnecting... (drafts stay on this computer)"));
+	else if (was_lost) {
+		tui_message(t, false, "%s", TR("数据库已重新连接", "reconnected to the database"));
+		form_resume_save(t);
+	}
 	if (v == t->data_version && mine == t->local_changes)
 		return;
 	t->data_version = v;
@@ -325,8 +337,9 @@ int tui_run(struct zs_ctx *c, const struct tui_options *opt)
 					 "%d unsaved intake drafts were found: press n to continue them one by one, X to discard one"), drafts);
 	t->dirty = true;
 
-	struct dbwatch watch;
-	dbwatch_open(&watch, t->opt->db_path);
+	struct dbwatch watch = { .fd = -1 };
+	if (db_watch_fd(c) < 0)   /* an SQLite file: its directory is watched */
+		dbwatch_open(&watch, t->opt->db_path);
 	int64_t next_data_check = 0;   /* monotonic ms */
 	int rechecks = 0;              /* quick looks still due after a watch event */
 	bool woken = false;
@@ -349,7 +362,10 @@ int tui_run(struct zs_ctx *c, const struct tui_options *opt)
 			if (rechecks > 0)
 				next_data_check = mono_ms + dbwatch_recheck_ms[DBWATCH_RECHECKS - rechecks--];
 			else
-				next_data_check = mono_ms + (watch.fd >= 0 ? DATA_FALLBACK_MS : DATA_POLL_MS);
+				/* A watched file, a server's notifications, or a
+				 * lost connection tried again each second. */
+				next_data_check = mono_ms + (watch.fd >= 0 || db_watch_fd(c) >= 0 || t->db_lost
+							     ? DATA_FALLBACK_MS : DATA_POLL_MS);
 		}
 		woken = false;
 		if (t->dirty) {
@@ -363,16 +379,19 @@ int tui_run(struct zs_ctx *c, const struct tui_options *opt)
 		mono_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 		if (next_data_check - mono_ms < timeout)
 			timeout = next_data_check - mono_ms > 0 ? (int)(next_data_check - mono_ms) : 0;
-		struct pollfd fds[3] = {
+		struct pollfd fds[4] = {
 			{ .fd = STDIN_FILENO, .events = POLLIN },
 			{ .fd = sig_pipe[0], .events = POLLIN },
 			{ .fd = watch.fd, .events = POLLIN },
+			{ .fd = db_watch_fd(c), .events = POLLIN },   /* PostgreSQL: a commit's NOTIFY */
 		};
-		int n = poll(fds, 3, timeout);   /* a negative fd is skipped */
+		int n = poll(fds, 4, timeout);   /* a negative fd is skipped */
 		if (n < 0 && errno != EINTR)
 			break;
 		if (n > 0 && (fds[2].revents & POLLIN))
 			woken = dbwatch_touched(&watch);
+		if (n > 0 && (fds[3].revents & POLLIN))
+			woken = true;   /* check_data reads the notifications */
 		if (n > 0 && (fds[1].revents & POLLIN)) {
 			char buf[16];
 			while (read(sig_pipe[0], buf, sizeof buf) > 0)

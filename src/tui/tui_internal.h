@@ -85,6 +85,7 @@ struct tui {
 	int rows, cols;
 	bool quit, dirty, too_small, colors, ascii_lines;
 	int64_t data_version, local_changes;
+	bool db_lost;          /* the database server's connection is gone (PostgreSQL) */
 	int role;              /* member_role, read again whenever the data changes */
 	int64_t last_second;
 	struct {
@@ -268,6 +269,9 @@ void form_open(struct tui *t, bool restore_draft);
  * empty), or the exit status after saying why not. */
 int tui_term_check(char *note, size_t n);
 bool form_has_draft(struct tui *t);
+/* After the database connection came back: a save that met its loss is
+ * resolved by its token and, only if it had not committed, saved again. */
+void form_resume_save(struct tui *t);
 /* Unsaved drafts left by consoles that are gone, offered at start. */
 int form_draft_pending(struct tui *t);
 /* X: the question naming the draft y would discard (false: none). */

@@ -96,6 +96,14 @@ static int handler(void *ud, const char *section, const char *name, const char *
 		ok = value[0] == '/' && strlen(value) < sizeof c->db_path;
 		if (ok)
 			snprintf(c->db_path, sizeof c->db_path, "%s", value);
+	} else if (IS("database", "url")) {
+		/* A PostgreSQL database (issue 16): a libpq connection URI.
+		 * Its password, if any, belongs in ~/.pgpass or a service file:
+		 * the store refuses one written here. */
+		ok = (!strncmp(value, "postgresql://", 13) || !strncmp(value, "postgres://", 11)) &&
+		     strlen(value) < sizeof c->db_url;
+		if (ok)
+			snprintf(c->db_url, sizeof c->db_url, "%s", value);
 	} else if (IS("database", "busy_timeout_ms")) {
 		ok = parse_int(value, 100, 600000, &c->busy_ms);
 	} else if (IS("intake", "duplicate_window_hours")) {
@@ -182,5 +190,10 @@ int config_load(struct config *c, const char *path, bool must_exist, struct zs_e
 	if (rc > 0)
 		return zs_fail(err, ZS_EINPUT, TR("配置文件 %s 第 %d 行格式不对", "config %s line %d: syntax error"),
 			       path, rc);
+	if (*c->db_path && *c->db_url)
+		return zs_fail(err, ZS_EINPUT,
+			       TR("配置文件 %s：[database] 的 path（SQLite 文件）和 url（PostgreSQL）只能设一个",
+				  "config %s: [database] takes path (an SQLite file) or url (PostgreSQL), not both"),
+			       path);
 	return ZS_OK;
 }

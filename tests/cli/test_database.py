@@ -481,9 +481,10 @@ class ConfigFile(ZsTestCase):
     def test_the_example_loads_as_shipped_and_uncommented(self):
         self.env.ok("--config", EXAMPLE, "init")
         # Every default uncommented (but the group, which may not exist here,
-        # and the path, which --db overrides anyway) is a valid setting.
+        # and the url, the path's alternative; the path --db overrides
+        # anyway) is a valid setting.
         with open(EXAMPLE, encoding="utf-8") as f:
-            lines = [l[1:] if re.match(r"^;\w+ = ", l) and not l.startswith(";group") else l for l in f]
+            lines = [l[1:] if re.match(r"^;\w+ = ", l) and not l.startswith((";group", ";url")) else l for l in f]
         conf = self.env.write("all.conf", "".join(lines))
         other = self.env.other_db("other.db")
         r = self.env.ok("--config", conf, "init", db=other)
@@ -492,7 +493,7 @@ class ConfigFile(ZsTestCase):
     def test_database_path_from_the_configuration(self):
         shared = self.env.other_db("shared.db")
         with open(self.env.config_path, "w", encoding="utf-8") as f:
-            f.write("[database]\npath = %s\n" % shared)
+            f.write("[database]\n%s = %s\n" % ("url" if zs.PG else "path", shared))
         self.env.ok("init", db=False)
         self.assertTrue(self.env.made(shared))
         self.env.ok("unit", "add", "执法稽查队", db=False)
@@ -502,6 +503,40 @@ class ConfigFile(ZsTestCase):
         self.env.ok("init", db=False, env={"ZHISHOU_DB": mine})
         self.assertTrue(self.env.made(mine))
         self.assertNotIn("执法稽查队", self.env.ok("unit", "list", db=False, env={"ZHISHOU_DB": mine}).out)
+
+    def test_path_and_url_together_are_refused(self):
+        with open(self.env.config_path, "w", encoding="utf-8") as f:
+            f.write("[database]\npath = %s\nurl = postgresql:///zhishou?host=/nonexistent\n" % self.env.path("x.db"))
+        r = self.env.run("log", "list", db=False)
+        self.assertEqual(r.rc, 2, r)
+        self.assertIn("path（SQLite 文件）和 url（PostgreSQL）只能设一个", r.err)
+        self.assertFalse(os.path.exists(self.env.path("x.db")))
+
+    def test_a_url_that_is_not_postgresql_is_refused(self):
+        with open(self.env.config_path, "w", encoding="utf-8") as f:
+            f.write("[database]\nurl = mysql://db/zhishou\n")
+        r = self.env.run("log", "list", db=False)
+        self.assertEqual(r.rc, 2, r)
+        self.assertIn("[database] url", r.err)
+
+    def test_a_password_in_the_url_is_refused_and_never_shown(self):
+        for how in ("--db", "env", "config"):
+            with self.subTest(how=how):
+                url = "postgresql://duty:S3cretPw@127.0.0.1:1/zhishou"
+                with open(self.env.config_path, "w", encoding="utf-8") as f:
+                    f.write("[database]\nurl = %s\n" % url if how == "config" else "")
+                r = self.env.run("log", "list", db=url if how == "--db" else False,
+                                 env={"ZHISHOU_DB": url} if how == "env" else None)
+                self.assertEqual(r.rc, 2, r)
+                self.assertIn("~/.pgpass", r.err)
+                self.assertNotIn("S3cretPw", r.err + r.out)
+
+    def test_an_unreachable_postgresql_server_is_named_without_its_options(self):
+        r = self.env.run("log", "list", db="postgresql:///zhishou?host=%s&connect_timeout=2" % self.env.path("nosock"))
+        self.assertEqual(r.rc, 1, r)
+        self.assertIn("无法连接数据库 postgresql:///zhishou：", r.err)
+        self.assertFalse(os.path.exists(self.env.path("nosock")))
+        self.assertFalse(os.path.exists(os.path.join(self.env.dir, "postgresql:")))
 
     @zs.sqlite_only("file paths: a relative [database] path")
     def test_a_relative_database_path_is_refused(self):

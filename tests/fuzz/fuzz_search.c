@@ -92,23 +92,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FZ_CHECK(r == ZS_OK || r == ZS_EINPUT, "search_parse failed (%d): %s", r, err.msg);
 	if (r == ZS_OK) {
 		FZ_CHECK(q.nterms >= 1 && q.nterms <= 16, "%d terms", q.nterms);
-		r = store_exposure_each(c->st, false, q.fts, NULL, exposure_cb, &q, &err);
-		FZ_CHECK(r == ZS_OK, "exposure search for \"%s\" (fts %s) failed: %s", query, q.fts ? q.fts : "-",
-			 err.msg);
-		struct intake_filter f = { .fts = q.fts };
-		for (int k = 0; k < SEARCH_MAX_SHORT; k++)
-			f.like[k] = q.like[k];
+		r = store_exposure_each(c->st, false, (const char *const *)q.terms, exposure_cb, &q, &err);
+		FZ_CHECK(r == ZS_OK, "exposure search for \"%s\" failed: %s", query, err.msg);
+		struct intake_filter f = { 0 };
+		search_filter(&q, &f);
 		struct find fd = { .want = id };
 		r = store_intake_each(c->st, &f, intake_cb, &fd, &err);
-		FZ_CHECK(r == ZS_OK, "intake search for \"%s\" (fts %s) failed: %s", query, q.fts ? q.fts : "-",
-			 err.msg);
+		FZ_CHECK(r == ZS_OK, "intake search for \"%s\" failed: %s", query, err.msg);
 		if (summary) {
 			bool all = true;
 			for (int t = 0; t < q.nterms && all; t++)
 				all = strstr(summary, q.terms[t]) != NULL;
 			if (all)
-				FZ_CHECK(fd.found, "intake #%lld with summary \"%s\" not found by \"%s\" (fts %s)",
-					 (long long)id, summary, query, q.fts ? q.fts : "-");
+				FZ_CHECK(fd.found, "intake #%lld with summary \"%s\" not found by \"%s\"",
+					 (long long)id, summary, query);
 		}
 		search_free(&q);
 	}

@@ -384,9 +384,8 @@ static int search_n(struct fx *f, const char *q)
 	struct search_query sq;
 	struct zs_error err = { 0 };
 	assert_int_equal(search_parse(q, &sq, &err), ZS_OK);
-	struct intake_filter flt = { .fts = sq.fts };
-	for (int k = 0; k < SEARCH_MAX_SHORT; k++)
-		flt.like[k] = sq.like[k];
+	struct intake_filter flt = { 0 };
+	search_filter(&sq, &flt);
 	struct collect c = { 0 };
 	assert_int_equal(store_intake_each(f->c.st, &flt, collect_cb, &c, &err), ZS_OK);
 	search_free(&sq);

@@ -39,6 +39,9 @@ struct store_options {
 	 * a demo night's 21:40): its first admin joins then, and the audit
 	 * says so; 0: the real time.  Only the creating open uses it. */
 	int64_t created_at;
+	/* A copy's target (store_copy): only the schema, no first admin and
+	 * no settings; its rows all come from the copy. */
+	bool bare;
 };
 
 /* The newest schema version this program knows. */
@@ -56,6 +59,8 @@ void store_close(struct store *st);
  * this process has just made undone (emptied if it existed before, else
  * removed, its -wal and -shm removed). */
 bool store_file_exists(const char *path);
+/* path names a database server's database (a PostgreSQL URI), not a file. */
+bool store_is_server(const char *path);
 int store_make_dir(const char *path, char *failed, size_t failedsz);
 void store_undo_new(const char *path, bool existed);
 /* Close after refusing to go on (not a member ...): no checkpoint, and a
@@ -94,6 +99,11 @@ void store_read_end(struct store *st);
 
 /* Changes whenever another connection commits (PRAGMA data_version). */
 int64_t store_data_version(struct store *st);
+/* A descriptor that becomes readable when another connection commits
+ * (PostgreSQL: its notifications arrive on the connection's socket), for
+ * a poll loop; then store_data_version tells.  -1: none (an SQLite file
+ * is watched by its directory: dbwatch.h). */
+int store_watch_fd(struct store *st);
 /* Rows this connection has changed so far (its own commits do not move
  * data_version). */
 int64_t store_local_changes(struct store *st);
@@ -201,7 +211,7 @@ int store_exposure_get(struct store *st, int64_t id, struct exposure *out, struc
 int store_exposure_update(struct store *st, const struct exposure *e, struct zs_error *err);
 typedef int (*store_exposure_cb)(const struct exposure *e, void *ud);
 /* open_only: not finished; ordered by level (1 first) then deadline. */
-int store_exposure_each(struct store *st, bool open_only, const char *fts, const char *like,
+int store_exposure_each(struct store *st, bool open_only, const char *const *terms,
 			store_exposure_cb cb, void *ud, struct zs_error *err);
 int store_action_insert(struct store *st, struct exposure_action *a, struct zs_error *err);
 typedef int (*store_action_cb)(const struct exposure_action *a, void *ud);
@@ -244,6 +254,26 @@ int store_delivery_retry(struct store *st, int64_t id, int64_t now_ms, int64_t *
 int store_delivery_sent_since(struct store *st, const char *robot, int64_t since, int64_t *times, int max,
 			      int *n, struct zs_error *err);
 
+/* After ZS_ELOST: connect again (a multi-host URI finds the server that
+ * now takes writes); ZS_ELOST while none answers.  Nothing for a file. */
+int store_reconnect(struct store *st, struct zs_error *err);
+/* The connection is gone (until a statement or store_reconnect makes it
+ * again); never for a file. */
+bool store_lost(struct store *st);
+
+/* Copy every row of src into dst, a database just made with
+ * store_options.bare, in one transaction on dst, then read both back and
+ * compare each table (count and content); progress(table, rows) after
+ * each table.  Either engine to either. */
+typedef void (*store_copy_cb)(const char *table, int64_t rows, void *ud);
+int store_copy(struct store *src, struct store *dst, store_copy_cb progress, void *ud, struct zs_error *err);
+
+/* The relay's lock in the engine itself, held by this connection until it
+ * closes, so a relay that dies frees it at once wherever it ran: HELD (by
+ * this connection), BUSY (another connection's, alive), or NONE where the
+ * engine has no such lock (SQLite: the lease row alone decides). */
+enum store_lock { STORE_LOCK_NONE, STORE_LOCK_HELD, STORE_LOCK_BUSY };
+enum store_lock store_relay_lock(struct store *st);
 /* The relay's lease (one row). */
 int store_lease_get(struct store *st, struct relay_lease *out, struct zs_error *err); /* ZS_ENOTFOUND */
 int store_lease_put(struct store *st, const struct relay_lease *l, struct zs_error *err);
