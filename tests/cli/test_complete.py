@@ -143,8 +143,8 @@ class Complete(unittest.TestCase):
         other = {"ZHISHOU_DB": self.env.path("none.db")}
         self.assertEqual(self.comp("--db", self.env.db, "report", "--unit", "稽", env=other), ["稽查支队"])
         self.assertEqual(self.comp("report", "--unit", "稽", env=other), [])
-        # The configuration's [database] path, after $ZHISHOU_DB.
-        conf = self.env.write("server.conf", "[database]\npath = %s\n" % self.env.db)
+        # The configuration's [database] path (url on PostgreSQL), after $ZHISHOU_DB.
+        conf = self.env.write("server.conf", "[database]\n%s = %s\n" % ("url" if zs.PG else "path", self.env.db))
         self.assertEqual(self.comp("--config", conf, "report", "--unit", "稽"), ["稽查支队"])
         self.assertEqual(self.comp("--config", conf, "report", "--unit", "稽", env=other), [])
         os.unlink(conf)
