@@ -262,7 +262,8 @@ void cli_trust_db(const char *path)
 	struct stat sb;
 	config_defaults(&sys);
 	bool ok = stat(PRIV_SYSTEM_CONFIG, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_uid == 0 && !(sb.st_mode & 0022) &&
-		  config_load(&sys, PRIV_SYSTEM_CONFIG, true, &err) == ZS_OK && *sys.db_path && !strcmp(sys.db_path, path);
+		  config_load(&sys, PRIV_SYSTEM_CONFIG, true, &err) == ZS_OK &&
+		  ((*sys.db_path && !strcmp(sys.db_path, path)) || (*sys.db_url && !strcmp(sys.db_url, path)));
 	priv_trust_db(ok);
 }
 

@@ -112,11 +112,15 @@ STORE_VISITOR(visit_audit, struct audit_row, audit_cols, audit_row_clear, store_
 int store_audit_each(struct store *st, const char *entity, int64_t entity_id, int64_t after_id,
 		     int limit, store_audit_cb cb, void *ud, struct zs_error *err)
 {
+	/* The CAST types ?2 where PostgreSQL meets it first (IS NULL says
+	 * nothing of its type); no limit is the greatest one (PostgreSQL
+	 * refuses LIMIT -1). */
 	static const char sql[] =
 		"SELECT id, at, unix_user, entity, entity_id, action, fields, before, after, prev_hash, hash "
-		"FROM audit WHERE id > ?1 AND (?2 IS NULL OR entity = ?2) AND (?3 = 0 OR entity_id = ?3) "
+		"FROM audit WHERE id > ?1 AND (CAST(?2 AS TEXT) IS NULL OR entity = ?2) AND (?3 = 0 OR entity_id = ?3) "
 		"ORDER BY id LIMIT ?4";
 	return store_each(st, sql,
-			  VALS(V_INT(after_id), V_NTEXT(entity), V_INT(entity_id), V_INT(limit > 0 ? limit : -1)),
+			  VALS(V_INT(after_id), V_NTEXT(entity), V_INT(entity_id),
+			       V_INT(limit > 0 ? limit : INT64_MAX)),
 			  visit_audit, STORE_VISIT(cb, ud), err, "audit");
 }

@@ -197,9 +197,11 @@ static const struct store_col entity_cols[] = {
 
 STORE_VISITOR(visit_entity, struct entity, entity_cols, entity_clear, store_entity_cb)
 
-/* The rank: where the query's text is found (entity.h's order). */
+/* The rank: where the query's text is found (entity.h's order).  The CAST
+ * types :exact where PostgreSQL meets it first (IS NULL says nothing of
+ * its type). */
 #define ENTITY_RANK \
-	"CASE WHEN :exact IS NULL THEN 4 WHEN e.name = :exact THEN 0 " \
+	"CASE WHEN CAST(:exact AS TEXT) IS NULL THEN 4 WHEN e.name = :exact THEN 0 " \
 	"WHEN e.name LIKE :prefix ESCAPE '\\' THEN 1 WHEN e.name LIKE :contains ESCAPE '\\' THEN 2 " \
 	"WHEN e.former_names LIKE :contains ESCAPE '\\' THEN 3 ELSE 4 END"
 /* entity_cols but the last (the rank) */
@@ -261,9 +263,12 @@ static int match_all(const struct store *st, const struct entity_filter *f, char
  * index stops there.  -1 when they cannot be read. */
 static int64_t count_rows(struct store *st, const struct entity_filter *f, const char *match)
 {
+	/* code and all are PostgreSQL's too: a FROM subquery has a name
+	 * there, and all's ?1 (there only to take the bound value) a type. */
 	static const char grams[] = "SELECT count(*) FROM (SELECT 1 FROM entity_gram WHERE entity_gram MATCH ?1 LIMIT ?2)";
-	static const char code[] = "SELECT count(*) FROM (SELECT 1 FROM entity WHERE uscc >= ?1 AND uscc < ?1 || '~' LIMIT ?2)";
-	static const char all[] = "SELECT count(*) FROM (SELECT ?1 FROM entity LIMIT ?2)";
+	static const char code[] =
+		"SELECT count(*) FROM (SELECT 1 FROM entity WHERE uscc >= ?1 AND uscc < ?1 || '~' LIMIT ?2) AS n";
+	static const char all[] = "SELECT count(*) FROM (SELECT CAST(?1 AS TEXT) FROM entity LIMIT ?2) AS n";
 	const char *sql = match ? grams : f->uscc_prefix ? code : all;
 	return store_count(st, sql, VALS(V_TEXT(match ? match : f->uscc_prefix), V_INT(DENSE_AT)));
 }
@@ -317,7 +322,8 @@ static int each_query(struct store *st, const struct entity_filter *f, enum way 
 	struct store_sql sql = { .n = 0 };
 #define ADD(frag) store_sql_add(&sql, (frag))
 	ADD("SELECT " ENTITY_FIELDS);
-	ADD(stage < 0 ? ENTITY_RANK " AS rank FROM " : ":stage AS rank FROM ");
+	/* The CAST types :stage where PostgreSQL meets it first. */
+	ADD(stage < 0 ? ENTITY_RANK " AS rank FROM " : "CAST(:stage AS BIGINT) AS rank FROM ");
 	if (match)
 		ADD("entity_gram JOIN entity_order o ON o.r = entity_gram.rowid JOIN entity e ON e.id = o.id ");
 	else if (way == WAY_SORT)
@@ -327,7 +333,7 @@ static int each_query(struct store *st, const struct entity_filter *f, enum way 
 	else
 		ADD("entity e INDEXED BY entity_name ");
 	ADD("LEFT JOIN unit u ON u.id = e.unit_id WHERE ");
-	ADD(match ? "entity_gram MATCH :fts" : "1");
+	ADD(match ? "entity_gram MATCH :fts" : "1=1");   /* PostgreSQL's WHERE takes a boolean only */
 	if (way == WAY_EXACT)
 		ADD(" AND e.name = :exact");
 	else if (way == WAY_RANGE)

@@ -49,11 +49,16 @@ int store_exposure_uscc_each(struct store *st, const char *uscc, store_exposure_
 			     struct zs_error *err)
 {
 	/* Each EXISTS is a lookup in the (exposure_id, uscc) keys, or a walk
-	 * of one exposure's rows to the first company match. */
+	 * of one exposure's rows to the first company match.  The flags are
+	 * 1 or 0 by CASE and by_company is compared with 0: PostgreSQL's
+	 * EXISTS is a boolean (not read as an integer) and it takes no
+	 * integer as one. */
 	static const char sql[] = "SELECT x.id, "
-		"EXISTS (SELECT 1 FROM exposure_local l WHERE l.exposure_id = x.id AND l.uscc = ?1) "
-		"OR EXISTS (SELECT 1 FROM exposure_candidate c WHERE c.exposure_id = x.id AND c.uscc = ?1 AND c.by_company), "
-		"EXISTS (SELECT 1 FROM exposure_candidate c WHERE c.exposure_id = x.id AND c.by_company) "
+		"CASE WHEN EXISTS (SELECT 1 FROM exposure_local l WHERE l.exposure_id = x.id AND l.uscc = ?1) "
+		"OR EXISTS (SELECT 1 FROM exposure_candidate c WHERE c.exposure_id = x.id AND c.uscc = ?1 "
+		"AND c.by_company <> 0) THEN 1 ELSE 0 END, "
+		"CASE WHEN EXISTS (SELECT 1 FROM exposure_candidate c WHERE c.exposure_id = x.id AND c.by_company <> 0) "
+		"THEN 1 ELSE 0 END "
 		"FROM exposure x WHERE x.status NOT IN " STORE_SQL_EXPOSURE_CLOSED " ORDER BY x.id";
 	return store_each(st, sql, VALS(V_TEXT(uscc)), visit_uscc, STORE_VISIT(cb, ud), err, "exposure");
 }

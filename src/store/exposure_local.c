@@ -10,9 +10,12 @@ int store_exposure_candidates_set(struct store *st, int64_t exposure_id, const s
 {
 	int r = store_run(st, "DELETE FROM exposure_candidate WHERE exposure_id = ?", VALS(V_INT(exposure_id)), err,
 			  "exposure_candidate");
+	/* A code found twice keeps its first row.  ON CONFLICT rather than
+	 * INSERT OR IGNORE (SQLite only): the key is the only constraint these
+	 * values can break. */
 	static const char ins[] =
-		"INSERT OR IGNORE INTO exposure_candidate(exposure_id, uscc, name, unit_id, unit_text, address, term, "
-		"by_company) VALUES (?,?,?,?,?,?,?,?)";
+		"INSERT INTO exposure_candidate(exposure_id, uscc, name, unit_id, unit_text, address, term, "
+		"by_company) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(exposure_id, uscc) DO NOTHING";
 	for (size_t i = 0; !r && i < l->n; i++) {
 		const struct entity_local *x = &l->v[i];
 		r = store_run(st, ins,
@@ -30,9 +33,11 @@ int store_exposure_candidates_set(struct store *st, int64_t exposure_id, const s
 int store_exposure_local_add(struct store *st, int64_t exposure_id, const struct entity *e, int64_t at,
 			     struct zs_error *err)
 {
+	/* ON CONFLICT rather than INSERT OR IGNORE (SQLite only): the key is
+	 * the only constraint these values can break. */
 	static const char sql[] =
-		"INSERT OR IGNORE INTO exposure_local(exposure_id, uscc, name, unit_id, unit_text, address, "
-		"confirmed_by, confirmed_at) VALUES (?,?,?,?,?,?,?,?)";
+		"INSERT INTO exposure_local(exposure_id, uscc, name, unit_id, unit_text, address, "
+		"confirmed_by, confirmed_at) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(exposure_id, uscc) DO NOTHING";
 	return store_run(st, sql,
 			 VALS(V_INT(exposure_id), V_TEXT(e->uscc), V_TEXT(e->name), V_ID(e->unit_id), V_TEXT(e->unit_text),
 			      V_TEXT(e->address), V_TEXT(st->user), V_INT(at)),
@@ -41,8 +46,10 @@ int store_exposure_local_add(struct store *st, int64_t exposure_id, const struct
 
 int store_exposure_local_remove(struct store *st, int64_t exposure_id, const char *uscc, struct zs_error *err)
 {
-	return store_run(st, "DELETE FROM exposure_local WHERE exposure_id = ?1 AND (?2 IS NULL OR uscc = ?2)",
-			 VALS(V_INT(exposure_id), V_NTEXT(uscc)), err, "exposure_local");
+	/* The CAST types ?2 where PostgreSQL meets it first (IS NULL says nothing of its type). */
+	static const char sql[] =
+		"DELETE FROM exposure_local WHERE exposure_id = ?1 AND (CAST(?2 AS TEXT) IS NULL OR uscc = ?2)";
+	return store_run(st, sql, VALS(V_INT(exposure_id), V_NTEXT(uscc)), err, "exposure_local");
 }
 
 #define ROW_T struct exposure_party
@@ -58,10 +65,13 @@ STORE_VISITOR(visit_party, struct exposure_party, party_cols, exposure_party_cle
 int store_exposure_party_each(struct store *st, int64_t exposure_id, store_party_cb cb, void *ud,
 			      struct zs_error *err)
 {
-	/* The unit as the register named it when no unit of ours matched. */
+	/* The unit as the register named it when no unit of ours matched.
+	 * "confirmed" is 1 or 0, not a truth value: PostgreSQL's boolean
+	 * neither unites with the other half's 1 nor reads as an integer. */
 	static const char sql[] =
 		"SELECT c.uscc, c.name, coalesce(c.unit_id, 0) AS uid, coalesce(u.name, c.unit_text) AS unit, "
-		"c.address, c.term, c.by_company, 1, l.uscc IS NOT NULL, coalesce(l.confirmed_by, ''), "
+		"c.address, c.term, c.by_company, 1, CASE WHEN l.uscc IS NOT NULL THEN 1 ELSE 0 END, "
+		"coalesce(l.confirmed_by, ''), "
 		"coalesce(l.confirmed_at, 0) "
 		"FROM exposure_candidate c LEFT JOIN unit u ON u.id = c.unit_id "
 		"LEFT JOIN exposure_local l ON l.exposure_id = c.exposure_id AND l.uscc = c.uscc "

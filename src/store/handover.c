@@ -1,4 +1,5 @@
 /* Shift handovers. */
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,19 +52,42 @@ int store_handover_last(struct store *st, struct handover *out, struct zs_error 
 int store_handover_each(struct store *st, int limit, store_handover_cb cb, void *ud, struct zs_error *err)
 {
 	static const char sql[] = "SELECT " HANDOVER_COLS "FROM handover ORDER BY id DESC LIMIT ?";
-	return store_each(st, sql, VALS(V_INT(limit > 0 ? limit : -1)), visit_handover, STORE_VISIT(cb, ud), err,
-			  "handover");
+	/* No limit is the greatest one: PostgreSQL refuses SQLite's LIMIT -1. */
+	return store_each(st, sql, VALS(V_INT(limit > 0 ? limit : INT64_MAX)), visit_handover, STORE_VISIT(cb, ud),
+			  err, "handover");
+}
+
+struct status_since {
+	const char *status;
+	int64_t at;   /* 0 until found */
+};
+
+/* An audit row (at, after): the first whose after is a JSON object with
+ * this status (a string) stops the read. */
+static int status_row(const struct store_row *r, void *ctx)
+{
+	struct status_since *s = ctx;
+	const char *after = store_row_text(r, 1);
+	json_t *j = after ? json_loads(after, 0, NULL) : NULL;
+	const char *v = json_string_value(json_object_get(j, "status"));
+	bool found = v && !strcmp(v, s->status);
+	json_decref(j);
+	if (!found)
+		return ZS_OK;
+	s->at = store_row_i64(r, 0);
+	return ZS_STOP;
 }
 
 int64_t store_intake_status_since(struct store *st, int64_t intake_id, const char *status)
 {
 	/* The audit keeps every change with its fields as JSON; the first row
-	 * that set this status is when it began. */
+	 * that set this status is when it began.  The JSON is read here, not
+	 * by SQLite's json_valid/json_extract (PostgreSQL has neither); the
+	 * rows are the intake's own in id order, as audit_entity has them. */
 	static const char sql[] =
-		"SELECT at FROM audit WHERE entity = 'intake' AND entity_id = ?1 "
-		"AND json_valid(after) AND json_extract(after, '$.status') = ?2 ORDER BY id LIMIT 1";
-	int64_t at = 0;
-	if (store_one(st, sql, VALS(V_INT(intake_id), V_TEXT(status)), store_read_int64, &at, NULL, "audit"))
-		at = 0;
-	return at;
+		"SELECT at, after FROM audit WHERE entity = 'intake' AND entity_id = ?1 ORDER BY id";
+	struct status_since s = { status ? status : "", 0 };
+	if (store_each(st, sql, VALS(V_INT(intake_id)), status_row, &s, NULL, "audit"))
+		s.at = 0;
+	return s.at;
 }

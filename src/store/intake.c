@@ -85,6 +85,8 @@ int store_stage_begin(struct store *st, struct zs_error *err)
 
 int store_stage_add(struct store *st, const struct intake *in, bool *dup, struct zs_error *err)
 {
+	/* ON CONFLICT rather than INSERT OR IGNORE (SQLite only): stage_ref is
+	 * the table's one constraint. */
 	static const char sql[] =
 		"INSERT INTO stage(received_at, channel, kind, caller, phone, subject, uscc, "
 		"category, summary, ref, created_at, created_by) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12) "
@@ -198,7 +200,8 @@ int store_intake_each(struct store *st, const struct intake_filter *f, store_int
 		    "WHERE intake_fts MATCH :fts");
 		key = "f.rowid";
 	} else {
-		ADD("SELECT " INTAKE_COLS "FROM intake i" INTAKE_JOINS "WHERE 1");
+		/* 1=1, not 1: PostgreSQL's WHERE takes a boolean only. */
+		ADD("SELECT " INTAKE_COLS "FROM intake i" INTAKE_JOINS "WHERE 1=1");
 	}
 	if (f->channel)
 		ADD(" AND i.channel = :channel");
@@ -301,6 +304,11 @@ int store_intake_same(struct store *st, enum store_same key, const char *value, 
 			  STORE_VISIT(cb, ud), err, "intake");
 }
 
+/* Whether an intake is linked to an exposure, as 1 or 0: a CASE, since
+ * PostgreSQL's "exposure_id IS NOT NULL" is a boolean, which the store does
+ * not read as an integer.  Still within intake_board (covering). */
+#define LINKED "CASE WHEN exposure_id IS NULL THEN 0 ELSE 1 END"
+
 /* Counted here rather than with GROUP BY: SQLite would sort the night's
  * rows in a temporary B-tree, which costs three times the index scan. The
  * distinct (channel, kind, status, linked) groups are few; a small hash
@@ -353,7 +361,7 @@ int store_intake_count_groups(struct store *st, int64_t since, int64_t until, st
 			      struct zs_error *err)
 {
 	static const char sql[] =
-		"SELECT channel, kind, status, exposure_id IS NOT NULL FROM intake "
+		"SELECT channel, kind, status, " LINKED " FROM intake "
 		"INDEXED BY intake_board WHERE received_at >= ?1 AND received_at < ?2";
 	struct group *g = calloc(GROUP_SLOTS, sizeof *g);
 	if (!g)
@@ -416,11 +424,11 @@ static int group_row(const struct store_row *r, void *ctx)
 int store_intake_groups_each(struct store *st, int64_t since, int64_t until, int64_t after_id, int64_t only_id,
 			     store_group_cb cb, void *ud, struct zs_error *err)
 {
-	static const char by_time[] = "SELECT id, received_at, channel, kind, status, exposure_id IS NOT NULL "
+	static const char by_time[] = "SELECT id, received_at, channel, kind, status, " LINKED " "
 				      "FROM intake INDEXED BY intake_board WHERE received_at >= ?1 AND received_at < ?2";
-	static const char by_id[] = "SELECT id, received_at, channel, kind, status, exposure_id IS NOT NULL "
+	static const char by_id[] = "SELECT id, received_at, channel, kind, status, " LINKED " "
 				    "FROM intake WHERE id > ?1 ORDER BY id";
-	static const char one[] = "SELECT id, received_at, channel, kind, status, exposure_id IS NOT NULL "
+	static const char one[] = "SELECT id, received_at, channel, kind, status, " LINKED " "
 				  "FROM intake WHERE id = ?1";
 	if (only_id > 0)
 		return store_each(st, one, VALS(V_INT(only_id)), group_row, STORE_VISIT(cb, ud), err, "intake");

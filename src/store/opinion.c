@@ -116,8 +116,10 @@ static int read_pair(const struct store_row *r, void *out)
 
 int store_opinion_tally(struct store *st, int64_t *open, int64_t *major, struct zs_error *err)
 {
+	/* A CASE, not sum(level = 'major'): PostgreSQL sums no boolean. */
 	static const char sql[] =
-		"SELECT count(*), coalesce(sum(level = 'major'), 0) FROM opinion WHERE status <> 'settled'";
+		"SELECT count(*), coalesce(sum(CASE WHEN level = 'major' THEN 1 ELSE 0 END), 0) FROM opinion "
+		"WHERE status <> 'settled'";
 	int64_t v[2] = { 0, 0 };
 	int r = store_one(st, sql, NO_VALS, read_pair, v, err, "opinion");
 	*open = v[0];
@@ -128,8 +130,10 @@ int store_opinion_tally(struct store *st, int64_t *open, int64_t *major, struct 
 int store_opinion_count(struct store *st, int64_t since, int64_t until, int64_t *total, int64_t *major,
 			struct zs_error *err)
 {
+	/* A CASE, not sum(level = 'major'): PostgreSQL sums no boolean. */
 	static const char sql[] =
-		"SELECT count(*), coalesce(sum(level = 'major'), 0) FROM opinion WHERE found_at >= ?1 AND found_at < ?2";
+		"SELECT count(*), coalesce(sum(CASE WHEN level = 'major' THEN 1 ELSE 0 END), 0) FROM opinion "
+		"WHERE found_at >= ?1 AND found_at < ?2";
 	int64_t v[2] = { 0, 0 };
 	int r = store_one(st, sql, VALS(V_INT(since), V_INT(until)), read_pair, v, err, "opinion");
 	*total = v[0];

@@ -24,11 +24,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "pg_internal.h"
 #include "zhishou/embedded.h"
 #include "zhishou/i18n.h"
+#include "zhishou/priv.h"
 
 /* pg_advisory_xact_lock's key while the schema is made or migrated ('zhsh'). */
 #define MIGRATE_LOCK "2053206888"
@@ -344,7 +346,13 @@ static int connect_db(struct store *st, struct zs_error *err)
 {
 	const char *keys[] = { "dbname", "fallback_application_name", "client_encoding", NULL };
 	const char *vals[] = { st->pg->url, "zhishou", "UTF8", NULL };
+	/* Installed setuid, the server's database that /etc/zhishou/zhishou.conf
+	 * names is reached as the shared account, as its SQLite file is: peer
+	 * authentication sees the account, and a passfile or key it owns is
+	 * read with its rights.  An officer's own psql gets none of it. */
+	priv_raise();
 	PGconn *c = PQconnectdbParams(keys, vals, 1);
+	priv_lower();
 	if (!c)
 		return zs_fail(err, ZS_EFAIL, "out of memory");
 	if (PQstatus(c) != CONNECTION_OK) {
@@ -396,10 +404,41 @@ static int look(struct store *st, int64_t *tables, int64_t *version, struct zs_e
 	return r;
 }
 
+/* Text must sort as SQLite sorts it, byte by byte (code point order): the
+ * lists' order and the register's name ranges (entity.c) rest on it.  A
+ * database made with a language's collation (zh_CN.UTF-8 sorts by pinyin)
+ * is refused, saying how to make one that fits. */
+static int check_collation(struct store *st, struct zs_error *err)
+{
+	static const char sql[] =
+		"SELECT datcollate, datlocprovider FROM pg_database WHERE datname = current_database()";
+	PGresult *res = PQexec(st->pg->c, sql);
+	int r = pg_result_check(st, res, err, "open");
+	if (!r && PQntuples(res) == 1) {
+		const char *coll = PQgetvalue(res, 0, 0), *provider = PQgetvalue(res, 0, 1);
+		bool bytes = !strcmp(provider, "c") && (!strcmp(coll, "C") || !strcmp(coll, "POSIX") ||
+							 !strcasecmp(coll, "C.UTF-8") || !strcasecmp(coll, "C.utf8"));
+		if (!bytes) {
+			char shown_coll[64];
+			snprintf(shown_coll, sizeof shown_coll, "%s%s", coll, strcmp(provider, "c") ? " (ICU)" : "");
+			r = zs_fail(err, ZS_EINPUT,
+				    TR("数据库 %s 的排序规则是 %s：zhishou 的列表和主体搜索要按字节序（与 SQLite 一致）；"
+				       "请另建一个库：createdb --template=template0 --locale=C.UTF-8 库名",
+				       "database %s sorts text by %s: zhishou's lists and register search need byte order (as "
+				       "SQLite's); make another: createdb --template=template0 --locale=C.UTF-8 NAME"),
+				    st->path, shown_coll);
+		}
+	}
+	PQclear(res);
+	return r;
+}
+
 static int check_identity(struct store *st, const struct store_options *opt, struct zs_error *err)
 {
 	int64_t tables = 0, version = -1;
 	int r = look(st, &tables, &version, err);
+	if (!r)
+		r = check_collation(st, err);
 	if (r)
 		return r;
 	if (version < 0 && tables > 0)

@@ -33,7 +33,8 @@ int store_outbox_each_after(struct store *st, int64_t after_id, int limit, store
 {
 	static const char sql[] =
 		"SELECT id, created_at, event, exposure_id, payload FROM outbox WHERE id > ? ORDER BY id LIMIT ?";
-	return store_each(st, sql, VALS(V_INT(after_id), V_INT(limit > 0 ? limit : -1)), visit_event,
+	/* No limit is the greatest one: PostgreSQL refuses SQLite's LIMIT -1. */
+	return store_each(st, sql, VALS(V_INT(after_id), V_INT(limit > 0 ? limit : INT64_MAX)), visit_event,
 			  STORE_VISIT(cb, ud), err, "outbox");
 }
 
@@ -100,8 +101,9 @@ int store_delivery_each(struct store *st, bool failed_only, int64_t before_id, i
 	static const char failed[] = "SELECT " DELIVERY_COLS
 		"FROM delivery d JOIN outbox o ON o.id = d.outbox_id "
 		"WHERE d.state = 'failed' AND d.id < ?1 ORDER BY d.id DESC LIMIT ?2";
+	/* No limit is the greatest one: PostgreSQL refuses SQLite's LIMIT -1. */
 	return store_each(st, failed_only ? failed : all,
-			  VALS(V_INT(before_id > 0 ? before_id : INT64_MAX), V_INT(limit > 0 ? limit : -1)),
+			  VALS(V_INT(before_id > 0 ? before_id : INT64_MAX), V_INT(limit > 0 ? limit : INT64_MAX)),
 			  visit_delivery, STORE_VISIT(cb, ud), err, "delivery");
 }
 
@@ -174,9 +176,12 @@ int store_lease_get(struct store *st, struct relay_lease *out, struct zs_error *
 
 int store_lease_put(struct store *st, const struct relay_lease *l, struct zs_error *err)
 {
+	/* An upsert rather than INSERT OR REPLACE (SQLite only): every column
+	 * is given, so the row ends the same. */
 	static const char sql[] =
-		"INSERT OR REPLACE INTO relay_lease(id, host, pid, unix_user, acquired_at, expires_at) "
-		"VALUES (1,?,?,?,?,?)";
+		"INSERT INTO relay_lease(id, host, pid, unix_user, acquired_at, expires_at) VALUES (1,?,?,?,?,?) "
+		"ON CONFLICT(id) DO UPDATE SET host = excluded.host, pid = excluded.pid, "
+		"unix_user = excluded.unix_user, acquired_at = excluded.acquired_at, expires_at = excluded.expires_at";
 	return store_run(st, sql,
 			 VALS(V_TEXT(l->host), V_INT(l->pid), V_TEXT(l->unix_user), V_INT(l->acquired_at),
 			      V_INT(l->expires_at)),
@@ -212,17 +217,22 @@ int store_digest_mark_get(struct store *st, int64_t exposure_id, int64_t *linked
 int store_digest_mark_set(struct store *st, int64_t exposure_id, int64_t linked, int64_t at,
 			  struct zs_error *err)
 {
-	static const char sql[] = "INSERT OR REPLACE INTO digest_mark(exposure_id, linked, at) VALUES (?,?,?)";
+	/* An upsert rather than INSERT OR REPLACE (SQLite only); the same row. */
+	static const char sql[] =
+		"INSERT INTO digest_mark(exposure_id, linked, at) VALUES (?,?,?) "
+		"ON CONFLICT(exposure_id) DO UPDATE SET linked = excluded.linked, at = excluded.at";
 	return store_run(st, sql, VALS(V_INT(exposure_id), V_INT(linked), V_INT(at)), err, "digest_mark");
 }
 
 int store_quarantine_add(struct store *st, const char *feed, const char *order_no, const char *reason,
 			 const char *raw, int64_t at, struct zs_error *err)
 {
+	/* The row's own columns are named with the table's: PostgreSQL calls
+	 * a bare one in DO UPDATE ambiguous (the row's or excluded's). */
 	static const char sql[] =
 		"INSERT INTO feed_quarantine(feed, order_no, reason, raw, first_at, last_at) "
 		"VALUES (?1,?2,?3,?4,?5,?5) ON CONFLICT(feed, raw) DO UPDATE SET "
-		"seen = seen + 1, last_at = excluded.last_at, reason = excluded.reason";
+		"seen = feed_quarantine.seen + 1, last_at = excluded.last_at, reason = excluded.reason";
 	return store_run(st, sql, VALS(V_TEXT(feed), V_TEXT(order_no), V_TEXT(reason), V_TEXT(raw), V_INT(at)), err,
 			 "feed_quarantine");
 }
@@ -239,11 +249,15 @@ STORE_VISITOR(visit_quarantine, struct quarantine_row, quarantine_cols, quaranti
 int store_quarantine_each(struct store *st, const char *feed, int64_t before_id, int limit,
 			  store_quarantine_cb cb, void *ud, struct zs_error *err)
 {
+	/* The CAST types ?1 where PostgreSQL meets it first (IS NULL says
+	 * nothing of its type); no limit is the greatest one (PostgreSQL
+	 * refuses LIMIT -1). */
 	static const char sql[] =
 		"SELECT id, feed, order_no, reason, raw, first_at, last_at, seen FROM feed_quarantine "
-		"WHERE (?1 IS NULL OR feed = ?1) AND id < ?2 ORDER BY id DESC LIMIT ?3";
+		"WHERE (CAST(?1 AS TEXT) IS NULL OR feed = ?1) AND id < ?2 ORDER BY id DESC LIMIT ?3";
 	return store_each(st, sql,
-			  VALS(V_NTEXT(feed), V_INT(before_id > 0 ? before_id : INT64_MAX), V_INT(limit > 0 ? limit : -1)),
+			  VALS(V_NTEXT(feed), V_INT(before_id > 0 ? before_id : INT64_MAX),
+			       V_INT(limit > 0 ? limit : INT64_MAX)),
 			  visit_quarantine, STORE_VISIT(cb, ud), err, "feed_quarantine");
 }
 
@@ -256,10 +270,14 @@ int64_t store_quarantine_count(struct store *st)
 int store_feed_state_record(struct store *st, const char *feed, int64_t at, const char *error,
 			    int64_t added, struct zs_error *err)
 {
+	/* feed_state.: PostgreSQL calls a bare column in DO UPDATE ambiguous.
+	 * The CAST keeps ?2 one type (bigint, as last_poll) where PostgreSQL
+	 * infers it: the CASE with 0 alone would make it an integer. */
 	static const char sql[] =
 		"INSERT INTO feed_state(feed, last_poll, last_ok, last_error, added) "
-		"VALUES (?1, ?2, CASE WHEN ?3 = '' THEN ?2 ELSE 0 END, ?3, ?4) "
+		"VALUES (?1, ?2, CASE WHEN ?3 = '' THEN CAST(?2 AS BIGINT) ELSE 0 END, ?3, ?4) "
 		"ON CONFLICT(feed) DO UPDATE SET last_poll = ?2, "
-		"last_ok = CASE WHEN ?3 = '' THEN ?2 ELSE last_ok END, last_error = ?3, added = added + ?4";
+		"last_ok = CASE WHEN ?3 = '' THEN ?2 ELSE feed_state.last_ok END, last_error = ?3, "
+		"added = feed_state.added + ?4";
 	return store_run(st, sql, VALS(V_TEXT(feed), V_INT(at), V_TEXT(error), V_INT(added)), err, "feed_state");
 }

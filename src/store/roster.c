@@ -99,10 +99,13 @@ STORE_VISITOR(visit_roster, struct roster_entry, roster_cols, roster_entry_clear
 int store_roster_each(struct store *st, const char *date, int64_t at, store_roster_cb cb, void *ud,
 		      struct zs_error *err)
 {
+	/* The CAST types ?1 where PostgreSQL meets it first (IS NULL says
+	 * nothing of its type). */
 	static const char sql[] =
 		"SELECT r.id, r.duty_date, r.unit_id, u.name, r.name, r.title, r.landline, r.mobile, "
 		"r.shift_start, r.shift_end, r.is_leader FROM roster r JOIN unit u ON u.id = r.unit_id "
-		"WHERE (?1 IS NULL OR r.duty_date = ?1) AND (?2 = 0 OR (r.shift_start <= ?2 AND r.shift_end > ?2)) "
+		"WHERE (CAST(?1 AS TEXT) IS NULL OR r.duty_date = ?1) "
+		"AND (?2 = 0 OR (r.shift_start <= ?2 AND r.shift_end > ?2)) "
 		"ORDER BY r.duty_date, u.id, r.is_leader DESC, r.shift_start, r.id";
 	return store_each(st, sql, VALS(V_NTEXT(date), V_INT(at)), visit_roster, STORE_VISIT(cb, ud), err,
 			  "roster");

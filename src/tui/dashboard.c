@@ -222,11 +222,13 @@ static void paint_header(struct tui *t, struct dashboard *d)
 		break;
 	}
 	snprintf(left, sizeof left, " %s  %s", TR("值守台", "zhishou"), gala);
-	const char *slash = strrchr(t->opt->db_path, '/');
+	/* The file's name, or a server's database's (its URI shown without
+	 * its parameters, so never a user name or option). */
+	const char *shown = db_path(t->c), *slash = strrchr(shown, '/');
 	enum role role = (enum role)t->role;
 	snprintf(right, sizeof right, "%s%s  %s·%s  %s ", time_format(t->c->now, TIME_SECONDS, clock, sizeof clock) + 11,
 		 t->opt->demo_clock ? TR("（演示）", "(demo)") : "", t->opt->user,
-		 role == ROLE_NONE ? TR("只读", "read-only") : role_label(role), slash ? slash + 1 : t->opt->db_path);
+		 role == ROLE_NONE ? TR("只读", "read-only") : role_label(role), slash ? slash + 1 : shown);
 	int rw = text_width(right);
 	tui_fill(t, 0, 0, t->cols, C_HEADER);
 	tui_text(t, 0, 0, t->cols - rw, left, C_HEADER);
