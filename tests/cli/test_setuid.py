@@ -51,8 +51,9 @@ def run(*argv, check=True, **kw):
 
 @unittest.skipUnless(os.geteuid() == 0 and all(shutil.which(t) for t in TOOLS),
                      "needs root, %s; CI runs as root" % ", ".join(TOOLS))
-@zs.sqlite_only("installed setuid to an account that alone may open the SQLite file; on PostgreSQL the "
-                "server's roles and authentication guard the data")
+@zs.sqlite_only("installed setuid to an account that alone may open the SQLite file, its -wal and -shm; the "
+                "PostgreSQL twin (peer authentication as that account, main's b5f59fb) needs a cluster with peer "
+                "authentication, not the test cluster's trust")
 class Setuid(unittest.TestCase):
     @classmethod
     def setUpClass(cls):

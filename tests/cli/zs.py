@@ -805,5 +805,7 @@ def build_night(env):
             raise AssertionError("night step failed:\n%r" % r)
         shown = " ".join(a if not a.startswith("@") else a[1:] for a in step)
         out = r.out.replace(env.dir + "/", "")
+        if PG:   # the database's name, as the file's (its URI's parameters are no name)
+            out = out.replace(env.db.split("?", 1)[0], "night.db")
         transcript.append("$ zhishou %s\n%s" % (shown, out))
     return normalise("".join(transcript))

@@ -291,7 +291,7 @@ class Dashboard(ConsoleTest):
         self.assertIn("央视3·15晚会", head)
         self.assertIn("已播", head)
         self.assertIn("（演示）", head)
-        self.assertIn("night.db", head)
+        self.assertIn(zs.pg_dbname(self.db) if zs.PG else "night.db", head)   # the database's name
         # the demo clock, in the configured zone (not TZ=America/New_York)
         clock = header_clock(lines)
         self.assertTrue(21 * 3600 + 40 * 60 <= clock < 21 * 3600 + 45 * 60, head)
