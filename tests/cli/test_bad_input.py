@@ -309,20 +309,24 @@ class Refused(unittest.TestCase):
 
     # --- the database file ----------------------------------------------------
 
+    @zs.sqlite_only("file paths: a missing database file is not created")
     def test_database_missing_is_not_created(self):
         p = self.env.path("never.db")
         self.refused(["log", "list"], "zhishou init", db=p)
         self.refused(["log", "add", "--channel", "web", "--kind", "tip", "--text", "x"], "zhishou init", db=p)
         self.assertFalse(os.path.exists(p))
 
+    @zs.sqlite_only("file paths: the database file's directory")
     def test_database_directory_cannot_be_created(self):
         self.refused(["init"], "/proc/nope", rc=1, db="/proc/nope/x.db")
         self.assertFalse(os.path.exists("/proc/nope"))
 
+    @zs.sqlite_only("file paths: the database file's directory")
     def test_database_under_a_regular_file(self):
         f = self.env.write("plain.txt", "x")
         self.refused(["init"], "plain.txt", rc=1, db=os.path.join(f, "x.db"))
 
+    @zs.sqlite_only("file paths: the database file's directory")
     def test_database_directory_not_writable(self):
         if os.geteuid() == 0:
             self.skipTest("root writes anywhere")
@@ -332,6 +336,7 @@ class Refused(unittest.TestCase):
         self.addCleanup(os.chmod, d, 0o755)
         self.refused(["init"], "ro", rc=1, db=os.path.join(d, "x.db"))
 
+    @zs.sqlite_only("file paths: a directory given as the database file")
     def test_database_is_a_directory(self):
         d = self.env.path("dbdir")
         os.makedirs(d, exist_ok=True)
@@ -349,11 +354,13 @@ class Refused(unittest.TestCase):
             self.assertFalse(os.path.exists(path + side) and os.path.getsize(path + side) > 0,
                              "left %s%s behind" % (path, side))
 
+    @zs.sqlite_only("a file that is not an SQLite database")
     def test_text_file_is_not_a_database(self):
         p = self.env.write("notes.txt", "这不是数据库\n" * 100)
         self._unchanged_file(p, ["log", "list"], "不是 zhishou 数据库")
         self._unchanged_file(p, ["init"], "不是 zhishou 数据库")
 
+    @zs.sqlite_only("another program's SQLite file (its PostgreSQL twin: test_other_programs_pg_database)")
     def test_other_programs_sqlite_file(self):
         p = self.env.path("other.sqlite")
         con = sqlite3.connect(p)
@@ -365,6 +372,7 @@ class Refused(unittest.TestCase):
         self._unchanged_file(p, ["init"], "不是 zhishou 数据库")
         self._unchanged_file(p, ["log", "add", "--channel", "web", "--kind", "tip", "--text", "x"], "不是 zhishou 数据库")
 
+    @zs.sqlite_only("PRAGMA user_version of the file (its PostgreSQL twin: test_pg_database_from_a_newer_zhishou)")
     def test_database_from_a_newer_zhishou(self):
         p = self.env.path("newer.db")
         e2 = Env()
@@ -388,6 +396,7 @@ class Refused(unittest.TestCase):
         self.assertEqual(con.execute("SELECT count(*) FROM intake").fetchone()[0], 1)
         con.close()
 
+    @zs.sqlite_only("PRAGMA application_id and user_version of the file")
     def test_newer_database_made_from_scratch(self):
         p = self.env.path("newer2.db")
         con = sqlite3.connect(p)
@@ -399,6 +408,42 @@ class Refused(unittest.TestCase):
         r = self.refused(["log", "list"], "更新版本", rc=1, db=p)
         r = self.env.run("log", "list", db=p, lang="en")
         self.assertIn("newer", r.err)
+
+    # --- the PostgreSQL database (its twins of the file's refusals) ----------
+
+    @unittest.skipUnless(zs.PG, "PostgreSQL only")
+    def test_pg_database_missing_tables_is_not_initialised(self):
+        e2 = Env()
+        self.addCleanup(e2.cleanup)
+        self.refused(["log", "list"], "zhishou init", db=e2.db)
+        self.refused(["log", "add", "--channel", "web", "--kind", "tip", "--text", "x"], "zhishou init", db=e2.db)
+        self.assertFalse(e2.made())
+
+    @unittest.skipUnless(zs.PG, "PostgreSQL only")
+    def test_other_programs_pg_database(self):
+        e2 = Env()
+        self.addCleanup(e2.cleanup)
+        e2.execute("CREATE TABLE contacts(name text, phone text); INSERT INTO contacts VALUES ('a', 'b')")
+        for args in (["log", "list"], ["init"], ["log", "add", "--channel", "web", "--kind", "tip", "--text", "x"]):
+            self.refused(args, "不是 zhishou 数据库", db=e2.db)
+        self.assertEqual(e2.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public'"), [("contacts",)])
+        self.assertEqual(e2.query("SELECT * FROM contacts"), [("a", "b")])
+
+    @unittest.skipUnless(zs.PG, "PostgreSQL only")
+    def test_pg_database_from_a_newer_zhishou(self):
+        e2 = Env()
+        self.addCleanup(e2.cleanup)
+        e2.ok("init")
+        e2.ok("log", "add", "--channel", "web", "--kind", "tip", "--text", "x")
+        e2.execute("UPDATE zhishou_schema SET version = 99")
+        for args in (["log", "list"], ["init"], ["log", "add", "--channel", "web", "--kind", "tip", "--text", "x"]):
+            r = self.env.run(*args, db=e2.db)
+            self.assertIn(r.rc, (1, 2), repr(r))
+            self.assertIn("更新版本", r.err, repr(r))
+            self.assertIn("99", r.err, repr(r))
+            self.assertEqual(r.out, "")
+        self.assertEqual(e2.query("SELECT version FROM zhishou_schema"), [(99,)])
+        self.assertEqual(e2.scalar("SELECT count(*) FROM intake"), 1)
 
 
 CJK = re.compile("[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
@@ -552,16 +597,11 @@ class Sanitised(ZsTestCase):
         # still never reach the terminal raw.
         e = self.env
         e.add("--channel", "web", "--kind", "tip", "--text", "正常")
-        con = sqlite3.connect(e.db)
-        con.execute("PRAGMA foreign_keys=OFF")
         try:
-            con.execute("UPDATE intake SET summary = ?, subject = ? WHERE id = 1",
-                        ("\x1b[2J\x1b]0;pwned\x07坏\u202e", "\x1b[31m红"))
-            con.commit()
-        except sqlite3.DatabaseError as ex:
+            e.execute("UPDATE intake SET summary = ?, subject = ? WHERE id = 1",
+                      "\x1b[2J\x1b]0;pwned\x07坏\u202e", "\x1b[31m红")
+        except zs.SQLError as ex:
             self.skipTest("cannot write the intake table directly: %s" % ex)
-        finally:
-            con.close()
         for args in (["log", "list"], ["log", "list", "--format", "tsv"], ["log", "list", "--format", "csv"],
                      ["log", "list", "--format", "json"], ["log", "show", "1"], ["search", "红"]):
             out = e.ok(*args).out

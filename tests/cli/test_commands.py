@@ -7,7 +7,6 @@ tests each get a fresh database."""
 import json
 import os
 import re
-import sqlite3
 import subprocess
 import unittest
 
@@ -381,11 +380,8 @@ class LogBehaviour(ZsTestCase):
         code_a, code_b = "91120101MA05K1B201", "91120101MA05K1C3XH"
         e.ok("expose", "add", "--title", "过期面包换标签", "--companies", "丁烘焙连锁", "--keywords", "换标签",
              "--aired", "20:00")
-        con = sqlite3.connect(e.db)
-        with con:
-            con.execute("INSERT INTO exposure_candidate (exposure_id, uscc, name, term, by_company) "
-                        "VALUES (1, ?, '丁烘焙连锁和平路分公司', '丁烘焙连锁', 1)", (code_a,))
-        con.close()
+        e.execute("INSERT INTO exposure_candidate (exposure_id, uscc, name, term, by_company) "
+                  "VALUES (1, ?, '丁烘焙连锁和平路分公司', '丁烘焙连锁', 1)", code_a)
         _, h = e.add("--channel", "web", "--kind", "complaint", "--text", "蛋糕奶油有异味", "--subject", "和平路蛋糕店",
                      "--uscc", code_a)
         self.assertEqual([l for l in h if "建议关联" in l and "#1" in l], h, h)
@@ -840,7 +836,7 @@ class GlobalOptions(ZsTestCase):
             r = self.env.run(*cmd, "--help")
             self.assertEqual(r.rc, 0, repr(r))
             self.assertTrue(r.out.startswith("用法： zhishou " + " ".join(cmd)), repr(r))
-        self.assertFalse(os.path.exists(self.env.db))
+        self.assertFalse(self.env.made())
 
     def all_commands(self):
         out = self.env.run("--help", db=False).out
@@ -934,7 +930,7 @@ class GlobalOptions(ZsTestCase):
         r = self.env.run("log", db=False)
         self.assertFails(r, 2, "log add", "后面要跟上面的一个命令")
         self.assertEqual(r.out, "")
-        self.assertFalse(os.path.exists(self.env.db))
+        self.assertFalse(self.env.made())
 
     def test_did_you_mean(self):
         for args, meant in ((("lgo", "add"), "log add"), (("log", "ad"), "log add"), (("borad",), "board"),
@@ -950,7 +946,7 @@ class GlobalOptions(ZsTestCase):
         # What was typed is not trusted text.
         r = self.env.run("\x1b[2Jx", db=False)
         self.assertNotIn("\x1b", r.err)
-        self.assertFalse(os.path.exists(self.env.db))
+        self.assertFalse(self.env.made())
 
     def test_lang_en_switches_messages(self):
         e = self.env
@@ -993,6 +989,7 @@ class GlobalOptions(ZsTestCase):
         r = self.env.run("--lang", "fr", "log", "list")
         self.assertFails(r, 2, "--lang")
 
+    @zs.sqlite_only("file paths: $ZHISHOU_DB as a file, the XDG default path")
     def test_database_from_environment(self):
         e = self.env
         r = e.run("init", db=False, env={"ZHISHOU_DB": e.path("env.db")})
@@ -1002,6 +999,14 @@ class GlobalOptions(ZsTestCase):
         r = e.run("init", db=False)
         self.assertEqual(r.rc, 0, repr(r))
         self.assertTrue(os.path.exists(os.path.join(e.dir, "data", "zhishou", "zhishou.db")))
+
+    def test_database_from_environment_on_either_backend(self):
+        e = self.env
+        r = e.run("init", db=False, env={"ZHISHOU_DB": e.db})
+        self.assertEqual(r.rc, 0, repr(r))
+        self.assertTrue(e.made())
+        e.add("--channel", "web", "--kind", "tip", "--text", "经由环境变量", env={"ZHISHOU_DB": e.db}, db=False)
+        self.assertEqual([i["summary"] for i in e.intakes()], ["经由环境变量"])
 
     def test_demo_night(self):
         e = self.env
@@ -1014,7 +1019,7 @@ class GlobalOptions(ZsTestCase):
         self.assertTrue(b["on_duty"])
         self.assertGreater(e.audit_rows(), 100)
         # never into an existing real night
-        other = e.path("real.db")
+        other = e.other_db("real.db")
         e.ok("init", db=other)
         r = e.run("init", "--demo", db=other)
         self.assertFails(r, 2, "已存在")
@@ -1029,29 +1034,35 @@ class AuditChain(ZsTestCase):
         for n in range(1, 3):
             self.env.add("--channel", "web", "--kind", "tip", "--text", "第%d件" % n)
 
+    # The audit's guards, as each engine names them (a trigger belongs to
+    # its table in PostgreSQL).
+    DROP_GUARDS = ("DROP TRIGGER audit_no_update ON audit; DROP TRIGGER audit_no_delete ON audit; " if zs.PG else
+                   "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; ")
+
     def test_audit_rows_cannot_be_changed(self):
-        con = sqlite3.connect(self.env.db)
-        with self.assertRaises(sqlite3.DatabaseError):
-            con.execute("UPDATE audit SET unix_user = 'mallory'")
-        with self.assertRaises(sqlite3.DatabaseError):
-            con.execute("DELETE FROM audit")
-        con.close()
+        with self.assertRaises(zs.SQLError):
+            self.env.execute("UPDATE audit SET unix_user = 'mallory'")
+        with self.assertRaises(zs.SQLError):
+            self.env.execute("DELETE FROM audit")
+        if zs.PG:
+            with self.assertRaises(zs.SQLError):
+                self.env.execute("TRUNCATE audit")
         self.assertEqual(self.env.audit_rows(), 3)
 
     def test_verify_names_a_tampered_row(self):
-        con = sqlite3.connect(self.env.db)
-        con.execute("DROP TRIGGER audit_no_update")
-        con.execute("UPDATE audit SET after = replace(after, '第1件', '第9件') WHERE id = 2")
-        con.commit()
-        con.close()
+        self.env.execute(self.DROP_GUARDS + "UPDATE audit SET after = replace(after, '第1件', '第9件') WHERE id = 2")
         r = self.env.run("audit", "verify")
         self.assertFails(r, 1, "2")
         self.assertEqual(r.out, "")
 
     def tamper(self, sql):
         """Change the audit table the way someone with the file would: the
-        sqlite3 command-line tool, triggers dropped first."""
-        p = subprocess.run(["sqlite3", self.env.db, "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; " + sql],
+        sqlite3 command-line tool (on PostgreSQL psql as the database's
+        superuser), triggers dropped first."""
+        if zs.PG:
+            self.env.execute(self.DROP_GUARDS + sql)
+            return
+        p = subprocess.run(["sqlite3", self.env.db, self.DROP_GUARDS + sql],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.assertEqual(p.returncode, 0, p.stderr.decode())
 
@@ -1069,16 +1080,14 @@ class AuditChain(ZsTestCase):
                                    "after, prev_hash, hash) SELECT 4, at, unix_user, entity, entity_id, action, fields, "
                                    "before, after, hash, hash FROM audit WHERE id = 3", "4"),
         ]
-        import shutil
-        pristine = self.env.db + ".pristine"
-        shutil.copy(self.env.db, pristine)
+        pristine = self.env.save_copy()
         for name, sql, row in cases:
-            shutil.copy(pristine, self.env.db)
+            self.env.restore_copy(pristine)
             self.tamper(sql)
             r = self.env.run("audit", "verify")
             self.assertFails(r, 1, row)
             self.assertEqual(r.out, "", name)
-        shutil.copy(pristine, self.env.db)
+        self.env.restore_copy(pristine)
         self.assertEqual(self.env.audit_rows(), 3)
 
     # The documented chain (README "Tamper evidence", store_audit_hash):
@@ -1099,24 +1108,15 @@ class AuditChain(ZsTestCase):
         return h.hexdigest()
 
     def audit_table(self):
-        con = sqlite3.connect(self.env.db)
-        con.row_factory = sqlite3.Row
-        try:
-            return [dict(r) for r in con.execute("SELECT %s FROM audit ORDER BY id" % self.COLUMNS)]
-        finally:
-            con.close()
+        names = [c.strip() for c in self.COLUMNS.split(",")]
+        return [dict(zip(names, r)) for r in self.env.query("SELECT %s FROM audit ORDER BY id" % self.COLUMNS)]
 
     def rewrite(self, row_id, **cols):
         """Set columns of one audit row the way someone with the file could
         (the triggers dropped first)."""
-        con = sqlite3.connect(self.env.db)
-        try:
-            con.execute("DROP TRIGGER IF EXISTS audit_no_update")
-            sets = ", ".join("%s = ?" % k for k in cols)
-            con.execute("UPDATE audit SET %s WHERE id = ?" % sets, list(cols.values()) + [row_id])
-            con.commit()
-        finally:
-            con.close()
+        self.env.execute("DROP TRIGGER IF EXISTS audit_no_update" + (" ON audit" if zs.PG else ""))
+        sets = ", ".join("%s = ?" % k for k in cols)
+        self.env.execute("UPDATE audit SET %s WHERE id = ?" % sets, *(list(cols.values()) + [row_id]))
 
     def test_each_hash_is_the_documented_formula_over_the_previous_one(self):
         """Every row's hash recomputed here from the documented bytes
@@ -1134,9 +1134,7 @@ class AuditChain(ZsTestCase):
             self.assertEqual(r["prev_hash"], prev, "row %d does not link to row %d" % (n, n - 1))
             self.assertEqual(r["hash"], self.audit_hash(r), "row %d: hash is not the documented formula" % n)
             prev = r["hash"]
-        con = sqlite3.connect(e.db)
-        head = con.execute("SELECT value FROM setting WHERE key = 'audit_head'").fetchone()[0]
-        con.close()
+        head = e.scalar("SELECT value FROM setting WHERE key = 'audit_head'")
         self.assertEqual(head, "%d %s" % (len(rows), prev))
         r = e.ok("audit", "verify")
         self.assertIn(str(len(rows)), r.out)

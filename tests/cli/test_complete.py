@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import unittest
 
+import zs  # noqa: E402
 from zs import BIN, SOURCE_ROOT, Env, other_user
 
 SCRIPT = os.path.join(SOURCE_ROOT, "data", "completion", "zhishou")
@@ -142,14 +143,15 @@ class Complete(unittest.TestCase):
         other = {"ZHISHOU_DB": self.env.path("none.db")}
         self.assertEqual(self.comp("--db", self.env.db, "report", "--unit", "稽", env=other), ["稽查支队"])
         self.assertEqual(self.comp("report", "--unit", "稽", env=other), [])
-        # The configuration's [database] path, after $ZHISHOU_DB.
-        conf = self.env.write("server.conf", "[database]\npath = %s\n" % self.env.db)
+        # The configuration's [database] path (url on PostgreSQL), after $ZHISHOU_DB.
+        conf = self.env.write("server.conf", "[database]\n%s = %s\n" % ("url" if zs.PG else "path", self.env.db))
         self.assertEqual(self.comp("--config", conf, "report", "--unit", "稽"), ["稽查支队"])
         self.assertEqual(self.comp("--config", conf, "report", "--unit", "稽", env=other), [])
         os.unlink(conf)
         # Only looked at: not a byte changed, no -wal or -shm left.
         self.assertEqual(listing(self.env.dir), before)
 
+    @zs.sqlite_only("the file's mode (world-readable is refused)")
     def test_refused_database_is_silent(self):
         self.env.ok("init")
         self.env.ok("unit", "add", "稽查支队")
@@ -177,6 +179,7 @@ class Complete(unittest.TestCase):
         self.assertEqual(self.comp("--config", conf, "report", "--unit", "", env=db, user=u), ["稽查支队"])
         self.assertEqual(listing(self.env.dir), before)
 
+    @zs.sqlite_only("file paths: a missing file, the XDG default path")
     def test_no_database(self):
         before = listing(self.env.dir)
         missing = self.env.path("nowhere/night.db")

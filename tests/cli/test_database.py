@@ -23,6 +23,7 @@ def mode_of(path):
     return stat.S_IMODE(os.stat(path).st_mode)
 
 
+@zs.sqlite_only("the database file's mode, its -wal and -shm")
 class FileMode(ZsTestCase):
     def test_new_database_is_0660_whatever_the_umask(self):
         for umask in (0o022, 0o077, 0o027, 0o000):
@@ -128,6 +129,7 @@ class FileMode(ZsTestCase):
             self.assertEqual(len(e.intakes()), n)     # nothing was added, and it opens again
 
 
+@zs.sqlite_only("the database file's group ([database] group)")
 class FileGroup(ZsTestCase):
     """[database] group: init creates the file in that group (fchown), not in
     the directory's or the creator's.  Needs root (to add and remove a test
@@ -181,6 +183,7 @@ def files_state(db):
     return out
 
 
+@zs.sqlite_only("an empty (0-byte) database file")
 class EmptyFile(ZsTestCase):
     """An existing 0-byte file (an accident, a truncation) is no database:
     every command refuses it like a missing one; only init makes it one."""
@@ -231,6 +234,7 @@ class EmptyFile(ZsTestCase):
         self.env.ok("audit", "verify")
 
 
+@zs.sqlite_only("a refusal leaves the file, -wal and -shm as they were (twin: RefusalChangesNothingPG)")
 class RefusalChangesNothing(ZsTestCase):
     """A run that refuses the database leaves every file as it was: no
     checkpoint of the -wal into the file, no -wal or -shm deleted, no mode
@@ -289,6 +293,27 @@ class RefusalChangesNothing(ZsTestCase):
             self.assertEqual(state(), before, "%s changed the files" % (args,))
 
 
+@unittest.skipUnless(zs.PG, "PostgreSQL only")
+class RefusalChangesNothingPG(ZsTestCase):
+    """RefusalChangesNothing's test_not_a_member on PostgreSQL: refused,
+    and not a row of the database changed."""
+
+    def test_not_a_member(self):
+        u = zs.other_user()
+        if not u:
+            self.skipTest("needs root and runuser/useradd for a second Unix user")
+        e = self.env
+        e.ok("init")
+        e.add("--channel", "12315-hotline", "--kind", "complaint", "--text", "已登记",
+              "--caller", "张三", "--phone", "13800138000")
+        os.chmod(e.dir, 0o770)
+        before = e.dump()
+        for args in (("board",), ("log", "add", "--channel", "web", "--kind", "tip", "--text", "x")):
+            r = e.run(*args, user=u)
+            self.assertFails(r, 3, "不是这个值守台的成员")
+            self.assertEqual(e.dump(), before, "%s changed the database" % (args,))
+
+
 class DemoClock(ZsTestCase):
     """zhishou demo clock: a newcomer moves the demo night to the morning."""
 
@@ -341,13 +366,13 @@ class DemoClock(ZsTestCase):
     def test_a_real_database_keeps_the_system_clock(self):
         e = self.env
         self.assertEqual(e.run("init", test_clock=False).rc, 0)
-        size = os.path.getsize(e.db)
+        size = e.dump() if zs.PG else os.path.getsize(e.db)
         audit = len(e.audit())
         r = self.run_("demo", "clock", "2026-03-16 08:30")
         self.assertEqual(r.rc, 2, repr(r))
         self.assertIn("只有演示数据库（zhishou init --demo 创建的）能调时钟", r.err)
         self.assertEqual(len(e.audit()), audit)
-        self.assertEqual(os.path.getsize(e.db), size)
+        self.assertEqual(e.dump() if zs.PG else os.path.getsize(e.db), size)
 
 
 class OneClock(ZsTestCase):
@@ -400,14 +425,15 @@ class OneClock(ZsTestCase):
     def test_a_real_database_cannot_be_made_a_test_one(self):
         e = self.env
         e.ok("init", test_clock=False)
-        before = files_state(e.db)
+        state = e.dump if zs.PG else (lambda: files_state(e.db))
+        before = state()
         r = e.run("init", "--test-clock")
         self.assertFails(r, 2, "不是测试数据库", "--test-clock")
-        self.assertEqual(files_state(e.db), before)
+        self.assertEqual(state(), before)
         r = e.run("log", "add", "--channel", "web", "--kind", "tip", "--text", "x", now=self.LONG_AGO)
         self.assertIn("忽略 ZHISHOU_NOW", r.err)
         # init again on a test database is harmless
-        t = e.path("t.db")
+        t = e.other_db("t.db")
         e.ok("init", "--test-clock", db=t)
         r = e.ok("init", "--test-clock", db=t)
         self.assertIn("已是最新结构", r.out)
@@ -415,7 +441,7 @@ class OneClock(ZsTestCase):
     def test_demo_and_test_clock_exclude_each_other(self):
         r = self.env.run("init", "--demo", "--test-clock")
         self.assertFails(r, 2, "--demo 和 --test-clock 只能选一个")
-        self.assertFalse(os.path.exists(self.env.db))
+        self.assertFalse(self.env.made())
 
     def test_help_names_the_option(self):
         r = self.env.ok("init", "--help")
@@ -460,21 +486,22 @@ class ConfigFile(ZsTestCase):
         with open(EXAMPLE, encoding="utf-8") as f:
             lines = [l[1:] if re.match(r"^;\w+ = ", l) and not l.startswith((";group", ";url")) else l for l in f]
         conf = self.env.write("all.conf", "".join(lines))
-        r = self.env.ok("--config", conf, "init", db=self.env.path("other.db"))
-        self.assertTrue(os.path.exists(self.env.path("other.db")), r)
+        other = self.env.other_db("other.db")
+        r = self.env.ok("--config", conf, "init", db=other)
+        self.assertTrue(self.env.made(other), r)
 
     def test_database_path_from_the_configuration(self):
-        shared = self.env.path("shared.db")
+        shared = self.env.other_db("shared.db")
         with open(self.env.config_path, "w", encoding="utf-8") as f:
-            f.write("[database]\npath = %s\n" % shared)
+            f.write("[database]\n%s = %s\n" % ("url" if zs.PG else "path", shared))
         self.env.ok("init", db=False)
-        self.assertTrue(os.path.exists(shared))
+        self.assertTrue(self.env.made(shared))
         self.env.ok("unit", "add", "执法稽查队", db=False)
         self.assertIn("执法稽查队", self.env.ok("unit", "list", db=shared).out)
         # $ZHISHOU_DB and then --db come first.
-        mine = self.env.path("mine.db")
+        mine = self.env.other_db("mine.db")
         self.env.ok("init", db=False, env={"ZHISHOU_DB": mine})
-        self.assertTrue(os.path.exists(mine))
+        self.assertTrue(self.env.made(mine))
         self.assertNotIn("执法稽查队", self.env.ok("unit", "list", db=False, env={"ZHISHOU_DB": mine}).out)
 
     def test_path_and_url_together_are_refused(self):
@@ -511,6 +538,7 @@ class ConfigFile(ZsTestCase):
         self.assertFalse(os.path.exists(self.env.path("nosock")))
         self.assertFalse(os.path.exists(os.path.join(self.env.dir, "postgresql:")))
 
+    @zs.sqlite_only("file paths: a relative [database] path")
     def test_a_relative_database_path_is_refused(self):
         with open(self.env.config_path, "w", encoding="utf-8") as f:
             f.write("[database]\npath = zhishou.db\n")
@@ -519,6 +547,7 @@ class ConfigFile(ZsTestCase):
         self.assertFalse(os.path.exists(self.env.path("zhishou.db")))
 
 
+@zs.sqlite_only("an SQLite file made by an older zhishou's migrations (no older zhishou ever spoke PostgreSQL)")
 class Upgrade(ZsTestCase):
     """A database made by an older zhishou is migrated when opened.  007
     rebuilds the outbox (to let local_set in): its events and their

@@ -8,6 +8,7 @@ import os
 import sqlite3
 import unittest
 
+import zs
 from zs import ZsTestCase
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -76,14 +77,18 @@ class Entity(ZsTestCase):
         return [e["uscc"] for e in self.search(*args)]
 
     def entities(self):
-        con = sqlite3.connect(self.env.db)
-        try:
-            return con.execute("SELECT count(*) FROM entity").fetchone()[0]
-        finally:
-            con.close()
+        return self.env.scalar("SELECT count(*) FROM entity")
 
     def schema(self):
-        """The register's indexes and search tables as sqlite_master has them."""
+        """The register's indexes and search tables as sqlite_master has them
+        (on PostgreSQL: its tables and indexes as pg_class has them)."""
+        if zs.PG:
+            return sorted(self.env.query(
+                "SELECT c.relkind::text, c.relname::text, coalesce(pg_get_indexdef(c.oid), '') FROM pg_class c "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public' "
+                "LEFT JOIN pg_index i ON i.indexrelid = c.oid LEFT JOIN pg_class t ON t.oid = i.indrelid "
+                "WHERE c.relkind IN ('r', 'i') AND coalesce(t.relname, c.relname) IN "
+                "('entity', 'entity_order', 'entity_gram')"))
         con = sqlite3.connect(self.env.db)
         try:
             return sorted(con.execute("SELECT type, name, sql FROM sqlite_master WHERE tbl_name IN "
@@ -108,11 +113,12 @@ class Entity(ZsTestCase):
         self.assertEqual(self.schema(), fresh)
         # The index still finds what it found (two characters: entity_gram).
         self.assertEqual(self.codes("酸菜"), [C3, C1, C2, C4, C5])
-        temp = sqlite3.connect(self.env.db)
-        try:
-            self.assertEqual(temp.execute("PRAGMA integrity_check").fetchone(), ("ok",))
-        finally:
-            temp.close()
+        if not zs.PG:
+            temp = sqlite3.connect(self.env.db)
+            try:
+                self.assertEqual(temp.execute("PRAGMA integrity_check").fetchone(), ("ok",))
+            finally:
+                temp.close()
 
     def test_encodings(self):
         """UTF-8, UTF-8 with BOM, GBK and CRLF registers read the same."""
@@ -186,7 +192,7 @@ class Entity(ZsTestCase):
         it what tools/gen_demo_register.py planted (its PROMISE): the
         酸菜 exposure 9, the bread one 7, the live-streaming one nothing."""
         e = self.env
-        demo = e.path("demo.db")
+        demo = e.other_db("demo.db")
         r = e.run("init", "--demo", db=demo, env={"ZHISHOU_NOW": None})
         self.assertEqual(r.rc, 0, repr(r))
         titles = {x["id"]: x["title"] for x in
@@ -250,11 +256,7 @@ class Entity(ZsTestCase):
         r = self.env.ok("entity", "import", path, "--as-of", "2026-03-10")
         self.assertIn("没有变化", r.out)
         self.assertEqual(self.env.audit_rows(), before)
-        con = sqlite3.connect(self.env.db)
-        try:
-            self.assertEqual(con.execute("SELECT count(*) FROM register_snapshot").fetchone()[0], 1)
-        finally:
-            con.close()
+        self.assertEqual(self.env.scalar("SELECT count(*) FROM register_snapshot"), 1)
 
     def test_import_replaces_and_records_the_snapshot(self):
         self.env.ok("entity", "import", self.env.write("a.csv", csv_text(ROWS)), "--as-of", "2026-03-01")
@@ -270,11 +272,7 @@ class Entity(ZsTestCase):
         self.assertEqual(self.codes("老王酸菜鱼"), [C2])
         audit = [a for a in self.env.audit() if a.get("entity") == "register"]
         self.assertEqual(len(audit), 2, audit)
-        con = sqlite3.connect(self.env.db)
-        try:
-            row = con.execute("SELECT as_of, rows, imported_by FROM register_snapshot ORDER BY id DESC").fetchone()
-        finally:
-            con.close()
+        row = self.env.query("SELECT as_of, rows, imported_by FROM register_snapshot ORDER BY id DESC")[0]
         self.assertEqual(row[0], "2026-03-10")
         self.assertEqual(row[1], 2)
         self.assertTrue(row[2])
@@ -416,11 +414,8 @@ class Entity(ZsTestCase):
                      "--exposure", str(ids[0]))
         self.env.add("--channel", "12315-hotline", "--kind", "complaint", "--text", "别家", "--uscc", C2,
                      "--exposure", str(ids[2]))
-        con = sqlite3.connect(self.env.db)
-        with con:
-            con.execute("INSERT INTO exposure_candidate (exposure_id, uscc, name, term, by_company) "
-                        "VALUES (?, ?, '老王酸菜', '酸菜', 0)", (ids[1], C1))
-        con.close()
+        self.env.execute("INSERT INTO exposure_candidate (exposure_id, uscc, name, term, by_company) "
+                         "VALUES (?, ?, '老王酸菜', '酸菜', 0)", ids[1], C1)
         card = self.env.ok("entity", "show", C1, "--format", "json").json()
         self.assertEqual([(x["id"], x["link"]) for x in card["exposures"]],
                          [(ids[0], "intake"), (ids[1], "candidate")])
@@ -449,11 +444,7 @@ class LocalInvolvement(ZsTestCase):
         return self.env.ok("expose", "local", str(eid), *args, "--format", "json").json()
 
     def db(self, sql, *args):
-        con = sqlite3.connect(self.env.db)
-        try:
-            return con.execute(sql, args).fetchall()
-        finally:
-            con.close()
+        return self.env.query(sql, *args)
 
     def add_exposure(self, **kw):
         args = ["expose", "add", "--title", kw.get("title", "某食品公司使用土坑酸菜"), "--aired", "20:10"]
@@ -573,7 +564,7 @@ class LocalInvolvement(ZsTestCase):
     def test_recorded_before_any_register(self):
         """No register yet: recorded with no candidates; the import finds them."""
         e = self.env
-        fresh = e.path("fresh.db")
+        fresh = e.other_db("fresh.db")
         e.run("init", db=fresh)
         e.ok("unit", "add", "小白楼市场监管所", db=fresh)
         eid = int(e.ok("expose", "add", "--title", "T", "--companies", "天津某某食品有限公司", db=fresh).out.split()[0])

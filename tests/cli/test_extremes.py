@@ -77,10 +77,8 @@ class Extremes(unittest.TestCase):
         rc, err, rss = peak_rss_kib_of([zs.BIN, "--db", e.db, "roster", "import", p], e.environ(), e.dir)
         took = time.monotonic() - t
         self.assertEqual(rc, 0, err)
-        con = sqlite3.connect(e.db)
-        self.assertEqual(con.execute("SELECT count(*) FROM roster").fetchone()[0], 100000)
-        self.assertEqual(con.execute("SELECT count(*) FROM unit").fetchone()[0], 40)
-        con.close()
+        self.assertEqual(e.scalar("SELECT count(*) FROM roster"), 100000)
+        self.assertEqual(e.scalar("SELECT count(*) FROM unit"), 40)
         self.assertLess(rss, RSS_LIMIT_KIB, "peak RSS %d KiB" % rss)
         self.assertLess(took, 120)
 
@@ -92,12 +90,12 @@ class Extremes(unittest.TestCase):
         p = e.write("burst.csv", "\n".join(rows) + "\n")
         rc, err, rss = peak_rss_kib_of([zs.BIN, "--db", e.db, "log", "import", p], e.environ(), e.dir)
         self.assertEqual(rc, 0, err)
-        n = sqlite3.connect(e.db).execute("SELECT count(*) FROM intake").fetchone()[0]
+        n = e.scalar("SELECT count(*) FROM intake")
         self.assertEqual(n, 10000)
         self.assertLess(rss, RSS_LIMIT_KIB, "peak RSS %d KiB" % rss)
         # The same burst again adds nothing (same channel and order numbers).
         self.assertEqual(e.run("log", "import", p).rc, 0)
-        self.assertEqual(sqlite3.connect(e.db).execute("SELECT count(*) FROM intake").fetchone()[0], 10000)
+        self.assertEqual(e.scalar("SELECT count(*) FROM intake"), 10000)
 
 
 class KilledImports(unittest.TestCase):
@@ -116,7 +114,7 @@ class KilledImports(unittest.TestCase):
             rows.append("2026-03-15 21:%02d,12345,咨询,第%d件咨询,R%06d" % (k % 60, k, k))
         path = e.write("rows.csv", "\n".join(rows) + "\n")
         # How long a whole import takes here, to spread the kills over it.
-        scratch = e.path("scratch.db")
+        scratch = e.other_db("scratch.db")
         t = time.monotonic()
         e.ok("init", db=scratch)
         e.ok("log", "import", path, db=scratch)
@@ -124,18 +122,17 @@ class KilledImports(unittest.TestCase):
         rng = random.Random(0x315)
         seen = set()
         for rnd in range(self.ROUNDS):
-            con = sqlite3.connect(e.db)
-            before = con.execute("SELECT count(*) FROM intake").fetchone()[0]
-            con.close()
+            before = e.scalar("SELECT count(*) FROM intake")
             p = subprocess.Popen([zs.BIN, "--db", e.db, "log", "import", path], env=e.environ(), cwd=e.dir,
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             time.sleep(rng.uniform(0, whole * 1.2))
             p.send_signal(signal.SIGKILL)
             p.wait()
-            con = sqlite3.connect(e.db)
-            self.assertEqual(con.execute("PRAGMA integrity_check").fetchone()[0], "ok", "round %d" % rnd)
-            after = con.execute("SELECT count(*) FROM intake").fetchone()[0]
-            con.close()
+            if not zs.PG:
+                con = sqlite3.connect(e.db)
+                self.assertEqual(con.execute("PRAGMA integrity_check").fetchone()[0], "ok", "round %d" % rnd)
+                con.close()
+            after = e.scalar("SELECT count(*) FROM intake")
             # Whole or absent: 0 or 20,000 more, never a part (the same file
             # again adds nothing once it is in).
             self.assertIn(after - before, (0, 20000) if before == 0 else (0,), "round %d: %d -> %d" % (rnd, before, after))
@@ -144,10 +141,7 @@ class KilledImports(unittest.TestCase):
             self.assertEqual(r.rc, 0, "round %d: %r" % (rnd, r))
             if after:
                 # Start again from an empty night so later kills also hit a real import.
-                os.unlink(e.db)
-                for suffix in ("-wal", "-shm"):
-                    if os.path.exists(e.db + suffix):
-                        os.unlink(e.db + suffix)
+                e.remove_db()
                 e.ok("init")
         # The moments were spread enough to see both outcomes.
         self.assertIn(0, seen)

@@ -160,6 +160,7 @@ class FaultCase(unittest.TestCase):
 
 # --- 1. disk full -------------------------------------------------------------
 
+@zs.sqlite_only("a full disk under the database file (a small tmpfs)")
 class DiskFull(FaultCase):
     """The database on a 600 KB tmpfs: a fresh database takes about 220 KB,
     so a few dozen intakes (or one import) fill it."""
@@ -301,6 +302,7 @@ WRITES = [("log", "add", "--channel", "web", "--kind", "tip", "--text", "只读�
           ("unit", "add", "只读时的单位")]
 
 
+@zs.sqlite_only("the database file on a read-only filesystem")
 class ReadOnly(FaultCase):
     def setUp(self):
         super().setUp()
@@ -383,6 +385,7 @@ class ReadOnly(FaultCase):
 # --- 3. database deleted under a running console -------------------------------
 
 @unittest.skipUnless(tmuxdrv.TMUX, "tmux is not installed")
+@zs.sqlite_only("the database file deleted or renamed over under a running console")
 class DeletedUnderConsole(FaultCase):
     def setUp(self):
         super().setUp()
@@ -517,6 +520,7 @@ class DeletedUnderConsole(FaultCase):
 
 
 @unittest.skipUnless(tmuxdrv.TMUX, "tmux is not installed")
+@zs.sqlite_only("a full disk under the database file, from the console")
 class FullDiskConsole(FaultCase):
     def test_save_on_a_full_disk_keeps_the_form_and_draft(self):
         mnt = self.env.path("m")
@@ -573,6 +577,7 @@ def btree_pages(data, root, page_size):
     return out
 
 
+@zs.sqlite_only("pages of the database file overwritten with garbage")
 class Corrupted(FaultCase):
     """A small night (tests/cli/zs.py NIGHT_STEPS and a gala) with pages
     overwritten by garbage (fixed seed).  Commands that meet the damage must

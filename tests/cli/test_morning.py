@@ -3,7 +3,6 @@
 working-day deadlines) and the handover between shifts."""
 
 import json
-import sqlite3
 import unittest
 
 import zs
@@ -294,7 +293,7 @@ class Handover(unittest.TestCase):
         self.assertEqual([a["action"] for a in audit], ["sign", "accept"])
         lst = e.ok("handover", "list", "--format", "json").json()
         self.assertEqual(len(lst), 1)
-        snap = sqlite3.connect(e.db).execute("SELECT snapshot FROM handover").fetchone()[0]
+        snap = e.scalar("SELECT snapshot FROM handover")
         snap = json.loads(snap)
         self.assertEqual(snap["open_intakes"], 2)
         self.assertEqual(snap["exposures"], [int(self.eid)])
@@ -302,8 +301,7 @@ class Handover(unittest.TestCase):
     def test_signing_tells_the_groups_without_caller_data(self):
         e = self.env
         e.ok("handover", "sign", "--names", "张三", now="2026-03-16 07:30")
-        db = sqlite3.connect(e.db)
-        ev, payload = db.execute("SELECT event, payload FROM outbox ORDER BY id DESC LIMIT 1").fetchone()
+        ev, payload = e.query("SELECT event, payload FROM outbox ORDER BY id DESC LIMIT 1")[0]
         self.assertEqual(ev, "handover_signed")
         self.assertNotIn("欧阳", payload)
         self.assertNotIn("13912345678", payload)
@@ -315,9 +313,7 @@ class Handover(unittest.TestCase):
         e = self.env
         note = "欧阳娜娜 13912345678 来电称退款未到账，早班请回电"
         e.ok("handover", "sign", "--names", "张三、李四", "--note", note, now="2026-03-16 07:30")
-        db = sqlite3.connect(e.db)
-        rows = db.execute("SELECT event, payload FROM outbox WHERE event = 'handover_signed'").fetchall()
-        db.close()
+        rows = e.query("SELECT event, payload FROM outbox WHERE event = 'handover_signed'")
         self.assertEqual(len(rows), 1, rows)
         payload = rows[0][1]
         for secret in ("欧阳娜娜", "欧阳", "13912345678", "退款未到账", "回电"):
@@ -327,18 +323,14 @@ class Handover(unittest.TestCase):
         self.assertEqual(p["by"], "张三、李四")
         self.assertFalse([k for k in p if k not in ("by", "note_given", "open_intakes", "open_exposures")], payload)
         # The note itself is kept where it belongs: the handover, for the morning.
-        db = sqlite3.connect(e.db)
-        self.assertEqual(db.execute("SELECT note FROM handover").fetchone()[0], note)
-        db.close()
+        self.assertEqual(e.scalar("SELECT note FROM handover"), note)
         # Without a note the flag says so.
         nxt = e.add_other_member()
         if not nxt:
             self.skipTest("accepting needs a second Unix user (root: runuser, useradd)")
         e.ok("handover", "accept", "--names", "王五", now="2026-03-16 07:40", user=nxt)
         e.ok("handover", "sign", "--names", "王五", now="2026-03-16 19:00")
-        db = sqlite3.connect(e.db)
-        last = db.execute("SELECT payload FROM outbox WHERE event = 'handover_signed' ORDER BY id DESC").fetchone()[0]
-        db.close()
+        last = e.query("SELECT payload FROM outbox WHERE event = 'handover_signed' ORDER BY id DESC")[0][0]
         self.assertIs(json.loads(last)["note_given"], False, last)
 
     def test_refusals_write_nothing(self):

@@ -11,7 +11,6 @@ card, log show, exports and the disclosure table show both."""
 import csv
 import io
 import os
-import sqlite3
 import sys
 import unittest
 
@@ -121,11 +120,7 @@ class Odr(ZsTestCase):
         return self.env.run("entity", "import", "--odr", self.env.write(name, text), *args)
 
     def marked(self):
-        con = sqlite3.connect(self.env.db)
-        try:
-            return sorted(r[0] for r in con.execute("SELECT uscc FROM entity WHERE odr = 1"))
-        finally:
-            con.close()
+        return sorted(r[0] for r in self.env.query("SELECT uscc FROM entity WHERE odr = 1"))
 
     def complaint(self, *extra, kind="complaint"):
         iid, _ = self.env.add("--channel", "12315-hotline", "--kind", kind, "--text", "投诉问题", *extra)

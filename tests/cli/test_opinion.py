@@ -12,10 +12,8 @@ nothing written."""
 
 import json
 import os
-import sqlite3
 import sys
 import unittest
-from contextlib import closing
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from zs import OS_USER, ZsTestCase, bad_chars  # noqa: E402
@@ -31,8 +29,7 @@ class Base(ZsTestCase):
                                    "--subject", "老坛酸菜甲公司")
 
     def db(self, sql, *args):
-        with closing(sqlite3.connect(self.env.db)) as con:
-            return con.execute(sql, args).fetchall()
+        return self.env.query(sql, *args)
 
     def state(self):
         """Everything an opinion command may write."""

@@ -15,7 +15,6 @@ desk that took them."""
 import csv
 import io
 import os
-import sqlite3
 import sys
 import unittest
 
@@ -45,12 +44,7 @@ class Platform(ZsTestCase):
                                              "json").json()]
 
     def db_rows(self):
-        con = sqlite3.connect(self.env.db)
-        try:
-            return con.execute("SELECT id, platform_no, platform_by, platform_at, updated_at FROM intake "
-                               "ORDER BY id").fetchall()
-        finally:
-            con.close()
+        return self.env.query("SELECT id, platform_no, platform_by, platform_at, updated_at FROM intake ORDER BY id")
 
     # --- recording the number ----------------------------------------------
 

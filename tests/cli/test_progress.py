@@ -8,7 +8,6 @@ nothing; --summary writes the gala's summary of every exposure; text or
 Markdown, to stdout or a file (whole or not at all)."""
 
 import os
-import sqlite3
 import sys
 import unittest
 
@@ -27,11 +26,7 @@ class Reports(ZsTestCase):
         self.env.ok("expose", "instruct", "1", "--text", "立即排查，今晚报初步情况", now="2026-03-15 20:35")
 
     def reports(self):
-        con = sqlite3.connect(self.env.db)
-        try:
-            return con.execute("SELECT exposure_id, gala_id, number FROM exposure_report ORDER BY id").fetchall()
-        finally:
-            con.close()
+        return self.env.query("SELECT exposure_id, gala_id, number FROM exposure_report ORDER BY id")
 
     def test_first_report_from_the_record(self):
         r = self.env.ok("expose", "report", "1")
@@ -129,11 +124,7 @@ class BadInput(ZsTestCase):
         self.env.ok("expose", "add", "--title", "酸菜土坑腌制", "--aired", "20:15")
 
     def nothing_recorded(self):
-        con = sqlite3.connect(self.env.db)
-        try:
-            self.assertEqual(con.execute("SELECT count(*) FROM exposure_report").fetchone()[0], 0)
-        finally:
-            con.close()
+        self.assertEqual(self.env.scalar("SELECT count(*) FROM exposure_report"), 0)
 
     def test_refused(self):
         cases = [

@@ -15,6 +15,7 @@ import time
 import unittest
 import uuid
 
+import zs
 from zs import BIN
 
 TAG = uuid.uuid4().hex[:6]
@@ -45,9 +46,13 @@ class Roles(unittest.TestCase):
     @classmethod
     def _setup(cls):
         cls.dir = None
+        cls.pgname = None
         run("groupadd", GROUP)
+        if zs.PG:
+            zs.pg_cluster()   # and the group that reaches its socket
+        sock = ["-G", zs.pg_socket_group()] if zs.pg_socket_group() else []
         for u in USERS.values():
-            run("useradd", "-M", "-N", "-g", GROUP, "-s", "/bin/sh", u)
+            run("useradd", "-M", "-N", "-g", GROUP, *sock, "-s", "/bin/sh", u)
         cls.dir = tempfile.mkdtemp(prefix="zhishou-roles-")
         os.chmod(cls.dir, 0o2770)
         os.chown(cls.dir, 0, grp.getgrnam(GROUP).gr_gid)
@@ -55,7 +60,10 @@ class Roles(unittest.TestCase):
         with open(cls.conf, "w") as f:
             f.write("[database]\ngroup = %s\n" % GROUP)
         os.chmod(cls.conf, 0o644)
-        cls.db = os.path.join(cls.dir, "night.db")
+        if zs.PG:
+            cls.pgname, cls.db = zs.new_pg_database()
+        else:
+            cls.db = os.path.join(cls.dir, "night.db")
         cls.root = pwd.getpwuid(0).pw_name
         cls.zs(None, "init", "--test-clock")
         cls.zs(None, "unit", "add", "食品安全监管科")
@@ -70,6 +78,8 @@ class Roles(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
+        if cls.pgname:
+            zs.drop_pg_database(cls.pgname)
         if cls.dir:
             shutil.rmtree(cls.dir, ignore_errors=True)
         for u in USERS.values():
@@ -274,7 +284,6 @@ class Roles(unittest.TestCase):
 
     def test_the_recorders_desk_sees_an_untransferred_caller(self):
         import json
-        import sqlite3
         self.zs(None, "unit", "add", "12315投诉举报中心")
         self.zs(None, "member", "update", "--unix", USERS["op"], "--unit", "12315投诉举报中心")
         self.zs(None, "member", "add", "--unix", USERS["stranger"], "--name", "同桌值班员", "--role", "operator",
@@ -287,13 +296,9 @@ class Roles(unittest.TestCase):
                 return json.loads(self.zs(who, "log", "show", iid, "--format", "json").stdout)
 
             def viewers():
-                con = sqlite3.connect(self.db)
-                try:
-                    return [r[0] for r in con.execute(
-                        "SELECT unix_user FROM audit WHERE entity='intake' AND entity_id=? AND action='view'",
-                        (int(iid),))]
-                finally:
-                    con.close()
+                return [r[0] for r in zs.query(
+                    self.db, "SELECT unix_user FROM audit WHERE entity='intake' AND entity_id=? AND action='view'",
+                    int(iid))]
             # A colleague at the same desk, before it is transferred: whole, audited.
             self.assertEqual((show("stranger")["caller"], show("stranger")["phone"]), ("司马光", "13655556666"))
             self.assertIn(USERS["stranger"], viewers())
@@ -318,7 +323,6 @@ class Roles(unittest.TestCase):
 
     def test_privacy_of_callers(self):
         import json
-        import sqlite3
         # Recorded by the operator; transferred to the leader's unit.
         iid = self.zs("op", "log", "add", "--channel", "12315-hotline", "--kind", "complaint", "--text", "隐私测试",
                       "--caller", "欧阳娜娜", "--phone", "13912345678").stdout.decode().split()[0]
@@ -331,12 +335,8 @@ class Roles(unittest.TestCase):
             return json.loads(self.zs(who, "log", "show", i, "--format", "json").stdout)
 
         def views(i):
-            con = sqlite3.connect(self.db)
-            try:
-                return con.execute("SELECT unix_user FROM audit WHERE entity='intake' AND entity_id=? AND action='view'",
-                                   (int(i),)).fetchall()
-            finally:
-                con.close()
+            return zs.query(self.db, "SELECT unix_user FROM audit WHERE entity='intake' AND entity_id=? AND action='view'",
+                            int(i))
 
         self.zs(None, "member", "add", "--unix", USERS["stranger"], "--name", "另一值班员", "--role", "operator")
         try:
@@ -428,6 +428,7 @@ class Roles(unittest.TestCase):
 
 @unittest.skipUnless(os.geteuid() == 0 and shutil.which("runuser") and shutil.which("useradd") and shutil.which("script"),
                      "needs root (runuser, useradd) and script(1); CI runs as root")
+@zs.sqlite_only("the -wal and -shm two officers' processes share")
 class SharedSideFiles(unittest.TestCase):
     """Members with their own primary groups, in the database's group, in a
     directory that is not setgid: the -wal and -shm the first one's process

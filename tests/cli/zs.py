@@ -48,6 +48,255 @@ USCC_BAD = "91350100M000100Y44"
 # 0x7a687368, 'zhsh': the SQLite application_id that marks a zhishou database.
 APP_ID = 0x7A687368
 
+# --- the backend: an SQLite file (default) or PostgreSQL (issue 16) ---------
+#
+# ZHISHOU_TEST_BACKEND=postgresql runs the same tests against a throwaway
+# cluster (tests/pg/pgcluster.py: initdb in a temporary directory, a Unix
+# socket there, no TCP), one per test process, started on first use and
+# stopped at exit; every Env gets its own fresh database (CREATE DATABASE),
+# dropped by Env.cleanup, and Env.db is its URI.  Without a PostgreSQL
+# server installed the whole test process skips (77).  Tests about the SQLite
+# file itself are marked @sqlite_only("why").
+
+BACKEND = os.environ.get("ZHISHOU_TEST_BACKEND") or "sqlite"
+if BACKEND not in ("sqlite", "postgresql"):
+    raise SystemExit("ZHISHOU_TEST_BACKEND=%s: sqlite or postgresql" % BACKEND)
+PG = BACKEND == "postgresql"
+
+if PG:
+    import sys as _sys
+    _sys.path.insert(0, os.path.join(SOURCE_ROOT, "tests", "pg"))
+    import pgcluster  # noqa: E402
+    if not pgcluster.available():
+        print("skip: ZHISHOU_TEST_BACKEND=postgresql and no PostgreSQL server installed "
+              "(apt-get install postgresql)")
+        _sys.exit(77)
+
+_CLUSTER = None
+
+
+def pg_cluster():
+    """The test process's PostgreSQL cluster: started on first use, stopped
+    (and its directory removed) at exit."""
+    global _CLUSTER
+    if _CLUSTER is None:
+        import atexit
+        cluster = pgcluster.Cluster()
+        atexit.register(cluster.close)
+        # ZHISHOU_TEST_PG_LOG=FILE keeps the server's log (each refused
+        # statement with its text) for reading after the run.
+        keep = os.environ.get("ZHISHOU_TEST_PG_LOG")
+        if keep:
+            atexit.register(_keep_log, cluster, keep)
+        _open_socket_dir(cluster)
+        _CLUSTER = cluster
+    return _CLUSTER
+
+
+def _keep_log(cluster, to):
+    try:
+        with open(os.path.join(cluster.dir, "log"), encoding="utf-8", errors="replace") as f, \
+                open(to, "a", encoding="utf-8") as out:
+            out.write(f.read())
+    except OSError:
+        pass
+
+
+_SOCKET_GROUP = None
+
+
+def pg_socket_group():
+    """The group whose members may reach the test cluster's socket (None:
+    not root, or not PostgreSQL; then only the tests' own user runs
+    zhishou).  Tests that make Unix users to run zhishou as (other_user(),
+    test_roles) add them to it."""
+    return _SOCKET_GROUP if PG else None
+
+
+def _open_socket_dir(cluster):
+    """The cluster's directory (its socket's) is 0700 for its owner
+    (postgres when root): accounts a test runs zhishou as with runuser
+    could not reach the socket.  For this throwaway, trust-authenticated
+    test cluster only, a group made for it (zspg...) gets in (0710: enter,
+    not list), and those accounts are made in that group; no one else can
+    reach the socket, and the data directory stays 0700."""
+    global _SOCKET_GROUP
+    if os.geteuid() != 0 or not shutil.which("groupadd"):
+        return
+    import atexit
+    import grp
+    import uuid
+    name = "zspg%s" % uuid.uuid4().hex[:6]
+    subprocess.run(["groupadd", name], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # atexit runs last-registered first: after the users in it are gone.
+    atexit.register(lambda: subprocess.run(["groupdel", name], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    os.chown(cluster.dir, cluster.owner.pw_uid if cluster.owner else 0, grp.getgrnam(name).gr_gid)
+    os.chmod(cluster.dir, 0o710)
+    _SOCKET_GROUP = name
+
+
+def new_pg_database(template=None):
+    """A fresh, empty database in the test cluster (or a copy of the
+    database named template, which nothing may be connected to): (name,
+    URI)."""
+    import uuid
+    c = pg_cluster()
+    name = "zs_%s" % uuid.uuid4().hex[:12]
+    c.psql("CREATE DATABASE %s%s" % (name, " TEMPLATE " + template if template else ""), single=False)
+    return name, "postgresql:///%s?host=%s&user=%s" % (name, c.sock, c.ROLE)
+
+
+def drop_pg_database(name):
+    try:
+        pg_cluster().psql("DROP DATABASE IF EXISTS %s WITH (FORCE)" % name, single=False)
+    except RuntimeError:
+        pass   # the cluster goes at exit anyway
+
+
+def sqlite_only(why):
+    """Skip a test (or a class) on PostgreSQL: it is about the SQLite file
+    itself (its modes, -wal/-shm, the sqlite3 shell, a path ...)."""
+    return unittest.skipIf(PG, "SQLite only: " + why)
+
+
+def is_pg_url(db):
+    return isinstance(db, str) and (db.startswith("postgresql://") or db.startswith("postgres://"))
+
+
+def pg_dbname(url):
+    """The database a postgresql:///NAME?host=... URI (Env's) names."""
+    return url.split("///", 1)[1].split("?", 1)[0]
+
+
+class _Pairs(list):
+    pass
+
+
+def _row(v, top=True):
+    """A row_to_json object back as a tuple of its values (in column order,
+    repeated names kept); JSON inside a value stays dicts and lists."""
+    if isinstance(v, _Pairs):
+        if top:
+            return tuple(_row(x, False) for _, x in v)
+        return {k: _row(x, False) for k, x in v}
+    if isinstance(v, list):
+        return [_row(x, False) for x in v]
+    return v
+
+
+def query(db, sql, *params):
+    """Rows (a list of tuples) of a read-only SQL query on db (a path or a
+    postgresql:// URI), on either backend; ? are parameters.  SQLite through
+    the sqlite3 module, as the tests always did; PostgreSQL through psql
+    (in a read-only transaction), each row back through JSON, so numbers are
+    ints or floats, NULL is None and text is str as sqlite3 gives them
+    (booleans are True/False, bytea the string '\\x...')."""
+    if not is_pg_url(db):
+        import sqlite3
+        con = sqlite3.connect(db)
+        try:
+            return con.execute(sql, params).fetchall()
+        finally:
+            con.close()
+    c = pg_cluster()
+    q = _bind(sql.strip().rstrip(";"), params)
+    argv = ["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", c.sock, "-U", c.ROLE, "-d", pg_dbname(db),
+            "-c", "SELECT row_to_json(zs_q) FROM (%s) zs_q" % q]
+    if c.owner:
+        argv = ["setpriv", "--reuid=%d" % c.owner.pw_uid, "--regid=%d" % c.owner.pw_gid, "--init-groups"] + argv
+    p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                       env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "PGTZ": "UTC",
+                            "PGOPTIONS": "-c default_transaction_read_only=on"})
+    if p.returncode != 0:
+        raise AssertionError("psql: %s\n%s" % (q, p.stderr))
+    return [_row(json.loads(line, object_pairs_hook=_Pairs)) for line in p.stdout.splitlines() if line]
+
+
+def execute(db, sql, *params):
+    """Change the database db (a path or a postgresql:// URI) behind
+    zhishou's back, as someone holding it could (a test's tampering), in
+    one transaction: one statement with ? parameters, or several separated
+    by ; without.  Raises SQLError when the database refuses (a trigger, a
+    constraint)."""
+    if not is_pg_url(db):
+        import sqlite3
+        con = sqlite3.connect(db)
+        try:
+            if params:
+                con.execute(sql, params)
+            else:
+                con.executescript("BEGIN; %s; COMMIT;" % sql.strip().rstrip(";"))
+            con.commit()
+        except sqlite3.DatabaseError as ex:
+            raise SQLError(str(ex)) from ex
+        finally:
+            con.close()
+        return
+    rc, _, err = pg_cluster().psql(_bind(sql, params), db=pg_dbname(db), check=False)
+    if rc != 0:
+        raise SQLError(err.strip())
+
+
+def pg_hold(db, sql):
+    """A PostgreSQL session that ran sql (say BEGIN and a row lock) and stays
+    inside it, for a test of what others do meanwhile: a Popen whose
+    communicate("ROLLBACK;\\n") ends it."""
+    c = pg_cluster()
+    argv = ["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", c.sock, "-U", c.ROLE, "-d", pg_dbname(db)]
+    if c.owner:
+        argv = ["setpriv", "--reuid=%d" % c.owner.pw_uid, "--regid=%d" % c.owner.pw_gid, "--init-groups"] + argv
+    p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                         env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"})
+    p.stdin.write(sql.rstrip().rstrip(";") + ";\n\\echo zs-held\n")
+    p.stdin.flush()
+    seen = []
+    for line in p.stdout:
+        if line.strip() == "zs-held":
+            return p
+        seen.append(line)
+    p.wait()
+    raise AssertionError("psql did not hold: %s" % "".join(seen))
+
+
+class SQLError(Exception):
+    """The database refused a statement execute() ran."""
+
+
+def _sql_literal(v):
+    if v is None:
+        return "NULL"
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    if isinstance(v, bytes):
+        return "'\\x%s'::bytea" % v.hex()
+    return "'%s'" % str(v).replace("'", "''")
+
+
+def _bind(sql, params):
+    """sql with each ? outside quotes replaced by params' literals (psql
+    has no parameters)."""
+    out, it, quote = [], iter(params), None
+    for ch in sql:
+        if quote:
+            if ch == quote:
+                quote = None
+            out.append(ch)
+        elif ch in "'\"":
+            quote = ch
+            out.append(ch)
+        elif ch == "?":
+            try:
+                out.append(_sql_literal(next(it)))
+            except StopIteration:
+                raise ValueError("more ? than parameters in %r" % sql)
+        else:
+            out.append(ch)
+    if next(it, _bind) is not _bind:
+        raise ValueError("more parameters than ? in %r" % sql)
+    return "".join(out)
+
 
 def require_debian_module(name, package):
     """Import module `name`, which Debian ships for /usr/bin/python3
@@ -85,7 +334,10 @@ def other_user():
         _OTHER_USER = ""
         return None
     name = "zsnext%s" % uuid.uuid4().hex[:6]
-    subprocess.run(["useradd", "-M", "-N", "-g", "0", "-s", "/bin/sh", name], check=True,
+    if PG:
+        pg_cluster()   # its socket's group first
+    extra = ["-G", pg_socket_group()] if pg_socket_group() else []
+    subprocess.run(["useradd", "-M", "-N", "-g", "0"] + extra + ["-s", "/bin/sh", name], check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     atexit.register(lambda: subprocess.run(["userdel", name], stdout=subprocess.DEVNULL,
                                            stderr=subprocess.DEVNULL))
@@ -121,11 +373,16 @@ class Result:
 
 
 class Env:
-    """A private directory with a database path and a clean environment."""
+    """A private directory with a database (an SQLite file, or on PostgreSQL
+    a database of its own: Env.db is then its URI) and a clean environment."""
 
     def __init__(self, now=NOW, lang=None):
         self.dir = tempfile.mkdtemp(prefix="zhishou-cli-")
-        self.db = os.path.join(self.dir, "night.db")
+        self.pgname = None
+        if PG:
+            self.db = self.new_pg_database()
+        else:
+            self.db = os.path.join(self.dir, "night.db")
         self.now = now
         self.lang = lang
         cfgdir = os.path.join(self.dir, "config", "zhishou")
@@ -136,8 +393,106 @@ class Env:
             f.write("")
         os.makedirs(os.path.join(self.dir, "data"))
 
+    def new_pg_database(self):
+        """A fresh, empty PostgreSQL database (dropped by cleanup); its URI.
+        The first one is this Env's (Env.db)."""
+        name, url = new_pg_database()
+        self.pgnames = getattr(self, "pgnames", []) + [name]
+        if self.pgname is None:
+            self.pgname = name
+        return url
+
+    def other_db(self, name):
+        """A second database for this Env: the file `name` in its
+        directory, or on PostgreSQL another fresh database."""
+        return self.new_pg_database() if PG else self.path(name)
+
     def cleanup(self):
+        for name in getattr(self, "pgnames", []):
+            drop_pg_database(name)
+        self.pgnames = []
         shutil.rmtree(self.dir, ignore_errors=True)
+
+    def query(self, sql, *params, db=None):
+        """Rows of a read-only SQL query on this Env's database (or db):
+        see query() below."""
+        return query(db or self.db, sql, *params)
+
+    def execute(self, sql, *params):
+        """Change this Env's database behind zhishou's back: see execute()
+        below."""
+        execute(self.db, sql, *params)
+
+    def made(self, db=None):
+        """Whether a database is there (this Env's, or db): the file, or on
+        PostgreSQL any table in that (empty until zhishou init) database."""
+        db = db or self.db
+        if not is_pg_url(db):
+            return os.path.exists(db)
+        return bool(self.query("SELECT 1 FROM pg_tables WHERE schemaname = 'public' LIMIT 1", db=db))
+
+    def dump(self, db=None):
+        """The whole database as text (schema and rows), to see that a
+        command changed nothing: the sqlite3 module's iterdump, or
+        pg_dump."""
+        db = db or self.db
+        if not is_pg_url(db):
+            import sqlite3
+            con = sqlite3.connect(db)
+            try:
+                return "\n".join(con.iterdump())
+            finally:
+                con.close()
+        c = pg_cluster()
+        argv = [os.path.join(c.bin, "pg_dump"), "-h", c.sock, "-U", c.ROLE, "--no-sync", pg_dbname(db)]
+        if c.owner:
+            argv = ["setpriv", "--reuid=%d" % c.owner.pw_uid, "--regid=%d" % c.owner.pw_gid, "--init-groups"] + argv
+        p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"})
+        if p.returncode != 0:
+            raise AssertionError("pg_dump: %s" % p.stderr)
+        # Newer pg_dumps wrap their output in \restrict KEY ... \unrestrict
+        # KEY, a random key each time.
+        return "".join(l for l in p.stdout.splitlines(True) if not l.startswith(("\\restrict ", "\\unrestrict ")))
+
+    def remove_db(self):
+        """The database gone, as before init: the file and its -wal and
+        -shm, or on PostgreSQL the database dropped and made again, empty."""
+        if not PG:
+            for suffix in ("", "-wal", "-shm"):
+                if os.path.exists(self.db + suffix):
+                    os.unlink(self.db + suffix)
+            return
+        c = pg_cluster()
+        c.psql("DROP DATABASE %s WITH (FORCE)" % self.pgname, single=False)
+        c.psql("CREATE DATABASE %s" % self.pgname, single=False)
+
+    def save_copy(self):
+        """A copy of the database as it is now (zhishou not running), for
+        restore_copy: the file, or a database made from this one."""
+        if not PG:
+            shutil.copy(self.db, self.db + ".pristine")
+            return self.db + ".pristine"
+        name = self.pgname + "_copy%d" % len(self.pgnames)
+        pg_cluster().psql("CREATE DATABASE %s TEMPLATE %s" % (name, self.pgname), single=False)
+        self.pgnames.append(name)
+        return name
+
+    def restore_copy(self, copy):
+        """The database back as save_copy found it."""
+        if not PG:
+            shutil.copy(copy, self.db)
+            return
+        c = pg_cluster()
+        c.psql("DROP DATABASE %s WITH (FORCE)" % self.pgname, single=False)
+        c.psql("CREATE DATABASE %s TEMPLATE %s" % (self.pgname, copy), single=False)
+
+    def scalar(self, sql, *params):
+        """The one value of a one-row, one-column query."""
+        rows = self.query(sql, *params)
+        if len(rows) != 1 or len(rows[0]) != 1:
+            raise AssertionError("%s: %r, not one value" % (sql, rows))
+        return rows[0][0]
 
     def path(self, name):
         return os.path.join(self.dir, name)
@@ -245,12 +600,7 @@ class Env:
         m = re.search(r"(\d+)", r.out)
         if not m:
             raise AssertionError("audit verify printed no count:\n%r" % r)
-        import sqlite3
-        con = sqlite3.connect(self.db)
-        try:
-            views = con.execute("SELECT count(*) FROM audit WHERE action = 'view'").fetchone()[0]
-        finally:
-            con.close()
+        views = self.scalar("SELECT count(*) FROM audit WHERE action = 'view'")
         return int(m.group(1)) - views
 
     def add(self, *args, **kw):
@@ -455,5 +805,7 @@ def build_night(env):
             raise AssertionError("night step failed:\n%r" % r)
         shown = " ".join(a if not a.startswith("@") else a[1:] for a in step)
         out = r.out.replace(env.dir + "/", "")
+        if PG:   # the database's name, as the file's (its URI's parameters are no name)
+            out = out.replace(env.db.split("?", 1)[0], "night.db")
         transcript.append("$ zhishou %s\n%s" % (shown, out))
     return normalise("".join(transcript))

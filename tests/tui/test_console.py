@@ -10,6 +10,11 @@ shows the server's zone instead of the configured Asia/Shanghai shows wrong
 times), HOME/XDG inside the test directory and an empty config file, so no
 real configuration is read.
 
+ZHISHOU_TEST_BACKEND=postgresql (tests/cli/zs.py) runs them on PostgreSQL: the
+demo night made once in a database of the test cluster, each test's copy a
+database made from it (CREATE DATABASE ... TEMPLATE); tests about the SQLite
+file itself skip there (zs.sqlite_only).
+
 Waits poll the screen with a deadline; nothing sleeps a fixed time except
 where the test is about time passing.
 """
@@ -30,6 +35,8 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import tmuxdrv  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "cli"))
+import zs  # noqa: E402  (the backend switch; exits 77 on PostgreSQL without a server)
 from tmuxdrv import col_of, dwidth, has_cjk, slice_cols  # noqa: E402
 
 SOURCE_ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -42,14 +49,18 @@ LOG_ROW_RE = re.compile(r"^[ +]\d\d:\d\d ")
 
 _module_dir = None
 _template_db = None
+_template_pg = None      # the template's database name on PostgreSQL
 
 
 def setUpModule():
-    global _module_dir, _template_db
+    global _module_dir, _template_db, _template_pg
     if not tmuxdrv.TMUX:
         return
     _module_dir = tempfile.mkdtemp(prefix="zhishou-tui-")
-    _template_db = os.path.join(_module_dir, "template.db")
+    if zs.PG:
+        _template_pg, _template_db = zs.new_pg_database()
+    else:
+        _template_db = os.path.join(_module_dir, "template.db")
     env = base_env(_module_dir)
     p = subprocess.run([BIN, "--db", _template_db, "init", "--demo"], env=env,
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
@@ -62,6 +73,8 @@ def setUpModule():
 
 
 def tearDownModule():
+    if _template_pg:
+        zs.drop_pg_database(_template_pg)
     if _module_dir:
         shutil.rmtree(_module_dir, ignore_errors=True)
 
@@ -207,12 +220,24 @@ class ConsoleTest(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="zhishou-tui-")
         self.addCleanup(shutil.rmtree, self.dir, True)
-        self.db = os.path.join(self.dir, "night.db")
-        shutil.copy(_template_db, self.db)
+        if zs.PG:
+            name, self.db = zs.new_pg_database(template=_template_pg)
+            self.addCleanup(zs.drop_pg_database, name)
+        else:
+            self.db = os.path.join(self.dir, "night.db")
+            shutil.copy(_template_db, self.db)
         self.env = base_env(self.dir)
         self.state = self.env["ZHISHOU_STATE_DIR"]
 
     # --- helpers -------------------------------------------------------
+    def query(self, sql, *args):
+        """Rows of a read-only query on this test's database (either backend)."""
+        return zs.query(self.db, sql, *args)
+
+    def execute(self, sql, *args):
+        """A change behind the console's back (either backend)."""
+        zs.execute(self.db, sql, *args)
+
     def zs(self, *args, check=True):
         p = subprocess.run([BIN, "--db", self.db] + list(args), env=self.env,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
@@ -266,7 +291,7 @@ class Dashboard(ConsoleTest):
         self.assertIn("央视3·15晚会", head)
         self.assertIn("已播", head)
         self.assertIn("（演示）", head)
-        self.assertIn("night.db", head)
+        self.assertIn(zs.pg_dbname(self.db) if zs.PG else "night.db", head)   # the database's name
         # the demo clock, in the configured zone (not TZ=America/New_York)
         clock = header_clock(lines)
         self.assertTrue(21 * 3600 + 40 * 60 <= clock < 21 * 3600 + 45 * 60, head)
@@ -818,18 +843,26 @@ class Form(ConsoleTest):
         t.keys("n")
         t.wait_for("新登记：投诉")
         t.keys("Tab", "Tab", "Tab", "Tab")
-        con = sqlite3.connect(self.db, timeout=5, isolation_level=None)
-        try:
+        if zs.PG:
+            # PostgreSQL's writers queue on the audit head's row (pg.c).
+            con = zs.pg_hold(self.db, "BEGIN; SELECT 1 FROM setting WHERE key = 'audit_head' FOR UPDATE; "
+                                      "UPDATE intake SET notes = notes WHERE id = 1")
+        else:
+            con = sqlite3.connect(self.db, timeout=5, isolation_level=None)
             con.execute("BEGIN IMMEDIATE")
             con.execute("UPDATE intake SET notes = notes WHERE id = 1")
+        try:
             for word in ("数据库", "正忙", "照样打字"):
                 start = time.monotonic()
                 t.type(word)
                 t.wait_for(word, timeout=2)
                 self.assertLess(time.monotonic() - start, 0.5, "typing froze during a write elsewhere")
         finally:
-            con.execute("ROLLBACK")
-            con.close()
+            if zs.PG:
+                con.communicate("ROLLBACK;\n")
+            else:
+                con.execute("ROLLBACK")
+                con.close()
 
 
 class Draft(ConsoleTest):
@@ -1041,6 +1074,7 @@ class Draft(ConsoleTest):
         self.assertEqual(got, ["第二台的草稿", "第一台的草稿"])
         self.assertEqual(self.drafts(), [])
 
+    @zs.sqlite_only("file paths: a relative and an absolute path to one file")
     def test_draft_found_by_the_databases_real_path(self):
         """--db night.db in its directory and --db /abs/night.db are one database."""
         import shlex
@@ -1402,6 +1436,7 @@ class Terminal(ConsoleTest):
         lines = t.wait_for("[2J", timeout=2)
         self.check_harmless(t, lines, before, title)
 
+    @zs.sqlite_only("stores bytes that are not UTF-8 (CAST AS TEXT), which a PostgreSQL UTF8 database refuses")
     def test_hostile_text_in_the_database_is_harmless(self):
         """Text that reached the database some other way (a feed, a relay)."""
         iid = self.log_add("待替换")
@@ -1498,11 +1533,8 @@ class Terminal(ConsoleTest):
         iid = self.log_add("待替换")
         t = self.console(80, 24)
         t.wait_stable(quiet=0.2)
-        con = sqlite3.connect(self.db, timeout=5)
-        con.execute("UPDATE intake SET summary = ?, subject = ? WHERE id = ?",
-                    ("左边\u202e右边ABC之后", "商户\u202e甲乙", iid))
-        con.commit()
-        con.close()
+        self.execute("UPDATE intake SET summary = ?, subject = ? WHERE id = ?",
+                     "左边\u202e右边ABC之后", "商户\u202e甲乙", iid)
         lines = t.wait_for("ABC之后")
         row = [r for r in log_rows(lines) if "ABC之后" in r]
         self.assertEqual(len(row), 1, lines)
@@ -1937,15 +1969,11 @@ class Relay(ConsoleTest):
     platform's error, and can be resent from there."""
 
     def fail_one(self):
-        import sqlite3
-        db = sqlite3.connect(self.db)
-        eid, oid = db.execute("SELECT exposure_id, id FROM outbox ORDER BY id DESC LIMIT 1").fetchone()
-        db.execute("INSERT INTO delivery(outbox_id, robot, state, attempts, next_at_ms, last_error) "
-                   "VALUES (?, 'leaders', 'failed', 8, 0, '错误码 310000：sign not match')", (oid,))
-        db.execute("INSERT INTO feed_quarantine(feed, order_no, reason, raw, first_at, last_at) "
-                   "VALUES ('city', 'GD0001', '缺少内容 content', '{\"order_no\":\"GD0001\"}', 0, 0)")
-        db.commit()
-        db.close()
+        eid, oid = self.query("SELECT exposure_id, id FROM outbox ORDER BY id DESC LIMIT 1")[0]
+        self.execute("INSERT INTO delivery(outbox_id, robot, state, attempts, next_at_ms, last_error) "
+                     "VALUES (%d, 'leaders', 'failed', 8, 0, '错误码 310000：sign not match'); "
+                     "INSERT INTO feed_quarantine(feed, order_no, reason, raw, first_at, last_at) "
+                     "VALUES ('city', 'GD0001', '缺少内容 content', '{\"order_no\":\"GD0001\"}', 0, 0)" % oid)
 
     def test_failed_alert_counted_listed_and_resent(self):
         t = self.console(80, 24)
@@ -2151,7 +2179,8 @@ class StatisticsTable(ConsoleTest):
         existing file only after y, a bad name or directory refused with
         nothing written."""
         import shlex
-        cmd = "cd %s && exec %s --db night.db" % (shlex.quote(self.dir), shlex.quote(BIN))
+        cmd = "cd %s && exec %s --db %s" % (shlex.quote(self.dir), shlex.quote(BIN),
+                                            shlex.quote(self.db) if zs.PG else "night.db")
         t = tmuxdrv.Term(["/bin/sh", "-c", cmd], dict(self.env, TERM="xterm-256color"), 100, 24, workdir=self.dir)
         self.addCleanup(t.close)
         t.wait_for("晚会曝光问题")
@@ -2428,8 +2457,11 @@ class Roles(ConsoleTest):
         subprocess.run(["groupadd", cls.GROUP], check=True)
         cls._made = []
         try:
+            if zs.PG:
+                zs.pg_cluster()   # and the group that reaches its socket
+            sock = ["-G", zs.pg_socket_group()] if zs.pg_socket_group() else []
             for u in cls.USERS.values():
-                subprocess.run(["useradd", "-M", "-N", "-g", cls.GROUP, "-s", "/bin/sh", u], check=True)
+                subprocess.run(["useradd", "-M", "-N", "-g", cls.GROUP] + sock + ["-s", "/bin/sh", u], check=True)
                 cls._made.append(u)
         except BaseException:
             cls.tearDownClass()       # unittest would not: setUpClass failed
@@ -2450,8 +2482,9 @@ class Roles(ConsoleTest):
         # installation would); everything else stays root's.
         os.chown(self.dir, 0, gid)
         os.chmod(self.dir, 0o2770)
-        os.chown(self.db, 0, gid)
-        os.chmod(self.db, 0o660)
+        if not zs.PG:
+            os.chown(self.db, 0, gid)
+            os.chmod(self.db, 0o660)
         self.conf = os.path.join(self.env["XDG_CONFIG_HOME"], "zhishou", "zhishou.conf")
         with open(self.conf, "w") as f:
             f.write("[database]\ngroup = %s\n" % self.GROUP)
@@ -2495,12 +2528,8 @@ class Roles(ConsoleTest):
             f.write("[access]\nunknown = readonly\n")
 
     def views(self, iid):
-        con = sqlite3.connect(self.db, timeout=5)
-        try:
-            return [r[0] for r in con.execute(
-                "SELECT unix_user FROM audit WHERE entity='intake' AND entity_id=? AND action='view'", (iid,))]
-        finally:
-            con.close()
+        return [r[0] for r in self.query(
+            "SELECT unix_user FROM audit WHERE entity='intake' AND entity_id=? AND action='view'", iid)]
 
     def level(self, eid):
         return [e["level"] for e in self.zs_json("expose", "list", "--all") if e["id"] == eid][0]

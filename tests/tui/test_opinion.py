@@ -8,10 +8,8 @@ the demo night (data/demo/opinions.txt), at 80x24, through a real tmux as
 test_console.py drives the rest."""
 
 import os
-import sqlite3
 import sys
 import unittest
-from contextlib import closing
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -33,10 +31,6 @@ def tearDownModule():
 
 @unittest.skipUnless(tmuxdrv.TMUX, "tmux is not installed")
 class Opinions(ConsoleTest):
-    def query(self, sql, *args):
-        with closing(sqlite3.connect(self.db)) as con:
-            return con.execute(sql, args).fetchall()
-
     def opinions(self):
         return self.zs_json("opinion", "list", "--all")
 

@@ -5,7 +5,6 @@ all at 80x24 on the demo night's register, driven through a real tmux as
 test_console.py drives the rest (its template night and helpers)."""
 
 import os
-import sqlite3
 import sys
 import time
 import unittest
@@ -141,11 +140,7 @@ class Register(ConsoleTest):
         self.assertIn("从市场主体登记册里选", texts)
 
     def test_no_register(self):
-        con = sqlite3.connect(self.db)
-        with con:
-            con.execute("DELETE FROM entity")
-            con.execute("DELETE FROM register_snapshot")
-        con.close()
+        self.execute("DELETE FROM entity; DELETE FROM register_snapshot")
         t = self.console(80, 24)
         self.open_page(t)
         t.wait_for(NO_REGISTER)

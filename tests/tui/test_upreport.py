@@ -6,7 +6,6 @@ and writes the file; R on the morning review does the same for the
 gala's summary.  At 80x24 on the demo night, through a real tmux."""
 
 import os
-import sqlite3
 import sys
 import unittest
 
@@ -29,11 +28,7 @@ def tearDownModule():
 @unittest.skipUnless(tmuxdrv.TMUX, "tmux is not installed")
 class Reports(ConsoleTest):
     def recorded(self):
-        con = sqlite3.connect(self.db)
-        try:
-            return con.execute("SELECT coalesce(exposure_id, 0), number, next_steps FROM exposure_report ORDER BY id").fetchall()
-        finally:
-            con.close()
+        return self.query("SELECT coalesce(exposure_id, 0), number, next_steps FROM exposure_report ORDER BY id")
 
     def open_first_exposure(self, t):
         t.wait_stable(quiet=0.15)
