@@ -312,6 +312,10 @@ def require_debian_module(name, package):
         if os.path.exists("/usr/bin/python3") and os.path.realpath(sys.executable) != os.path.realpath(
                 "/usr/bin/python3") and not os.environ.get(flag):
             os.environ[flag] = "1"
+            # execv skips atexit: stop what this process started first (the
+            # PostgreSQL test cluster, its socket's group, other_user()).
+            import atexit
+            atexit._run_exitfuncs()
             os.execv("/usr/bin/python3", ["/usr/bin/python3"] + sys.argv)
         sys.stderr.write("%s needs %s: install %s (apt-get install %s)\n" % (sys.argv[0], name, package, package))
         sys.exit(1)
