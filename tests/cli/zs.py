@@ -83,6 +83,12 @@ def pg_cluster():
         import atexit
         cluster = pgcluster.Cluster()
         atexit.register(cluster.close)
+        # meson's timeout sends SIGTERM: run the atexit handlers then too
+        # (a SystemExit would only fail the test at hand), or the cluster
+        # outlives the test.
+        import signal
+        if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+            signal.signal(signal.SIGTERM, _on_sigterm)
         # ZHISHOU_TEST_PG_LOG=FILE keeps the server's log (each refused
         # statement with its text) for reading after the run.
         keep = os.environ.get("ZHISHOU_TEST_PG_LOG")
@@ -91,6 +97,12 @@ def pg_cluster():
         _open_socket_dir(cluster)
         _CLUSTER = cluster
     return _CLUSTER
+
+
+def _on_sigterm(signum, frame):
+    import atexit
+    atexit._run_exitfuncs()
+    os._exit(128 + signum)
 
 
 def _keep_log(cluster, to):
