@@ -72,6 +72,7 @@ enum session_made {
 struct session_made_info {
 	enum session_made made;
 	int schema;            /* the schema version now */
+	char shown[1024];      /* the database as messages name it (a server's URI without its parameters) */
 };
 
 /* `zhishou init`: create the database (and its directories), or migrate

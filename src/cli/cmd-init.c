@@ -49,19 +49,19 @@ static int exec(struct cli *cli, int argc, char **argv)
 		return cli_error(&err);
 	switch (made.made) {
 	case SESSION_DEMO_KEPT:
-		printf(TR("%s 已是演示数据库，未改动\n", "%s is already a demo database; left as it is\n"), cli->db_path);
+		printf(TR("%s 已是演示数据库，未改动\n", "%s is already a demo database; left as it is\n"), made.shown);
 		break;
 	case SESSION_DEMO_CREATED:
 		printf(TR("已创建演示数据库 %s（%d 年 3·15 之夜，时钟从 3 月 15 日 21:40 起走）\n",
 			  "created demo database %s (the 3·15 night of %d; its clock runs from 15 March 21:40)\n"),
-		       cli->db_path, year);
+		       made.shown, year);
 		break;
 	case SESSION_UP_TO_DATE:
-		printf(TR("数据库 %s 已是最新结构（版本 %d）\n", "database %s is up to date (schema %d)\n"), cli->db_path,
+		printf(TR("数据库 %s 已是最新结构（版本 %d）\n", "database %s is up to date (schema %d)\n"), made.shown,
 		       made.schema);
 		break;
 	case SESSION_CREATED:
-		printf(TR("已创建数据库 %s（结构版本 %d）\n", "created database %s (schema %d)\n"), cli->db_path, made.schema);
+		printf(TR("已创建数据库 %s（结构版本 %d）\n", "created database %s (schema %d)\n"), made.shown, made.schema);
 		break;
 	}
 	return 0;

@@ -202,6 +202,7 @@ int session_init(const char *path, const struct session_options *o, const struct
 	any.need = ROLE_NONE;   /* whoever creates a database is its first admin */
 	if ((r = open_with(path, &any, &so, ctx, &clk, err)))
 		return r;
+	snprintf(out->shown, sizeof out->shown, "%s", store_path(ctx->st));
 	if (!store_created(ctx->st)) {
 		r = check_existing(path, io, ctx, err);
 		if (r == ZS_STOP) {

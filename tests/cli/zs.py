@@ -244,7 +244,11 @@ def execute(db, sql, *params):
         finally:
             con.close()
         return
-    rc, _, err = pg_cluster().psql(_bind(sql, params), db=pg_dbname(db), check=False)
+    # On PostgreSQL consoles learn of a commit by its NOTIFY (zhishou's own
+    # commits send it; a change behind zhishou's back says so the same way,
+    # as README's PostgreSQL section tells an administrator to).
+    script = _bind(sql, params).strip().rstrip(";") + "; NOTIFY zhishou"
+    rc, _, err = pg_cluster().psql(script, db=pg_dbname(db), check=False)
     if rc != 0:
         raise SQLError(err.strip())
 

@@ -124,21 +124,41 @@ CREATE TABLE intake_tally (
 	status text PRIMARY KEY,
 	n      bigint NOT NULL
 );
-CREATE FUNCTION intake_tally_keep() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Kept per statement, from its transition tables: a row-level trigger
+-- rewrote the same tally row once per intake, and an import's 40,000 rows
+-- in one INSERT ... SELECT took 8.7 s instead of 0.6 (each update walks
+-- the row's earlier versions).  (A trigger with transition tables cannot
+-- name its columns: the UPDATE one looks for changed statuses itself.)
+CREATE FUNCTION intake_tally_add() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-	IF TG_OP IN ('DELETE', 'UPDATE') THEN
-		UPDATE intake_tally SET n = n - 1 WHERE status = OLD.status;
-	END IF;
-	IF TG_OP IN ('INSERT', 'UPDATE') THEN
-		INSERT INTO intake_tally(status, n) VALUES (NEW.status, 1)
-		ON CONFLICT (status) DO UPDATE SET n = intake_tally.n + 1;
-	END IF;
+	INSERT INTO intake_tally(status, n) SELECT status, count(*) FROM new_rows GROUP BY status
+	ON CONFLICT (status) DO UPDATE SET n = intake_tally.n + excluded.n;
 	RETURN NULL;
 END $$;
-CREATE TRIGGER intake_tally_ins AFTER INSERT ON intake FOR EACH ROW EXECUTE FUNCTION intake_tally_keep();
-CREATE TRIGGER intake_tally_del AFTER DELETE ON intake FOR EACH ROW EXECUTE FUNCTION intake_tally_keep();
-CREATE TRIGGER intake_tally_upd AFTER UPDATE OF status ON intake FOR EACH ROW
-	WHEN (NEW.status <> OLD.status) EXECUTE FUNCTION intake_tally_keep();
+CREATE FUNCTION intake_tally_remove() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	UPDATE intake_tally t SET n = t.n - o.c
+	FROM (SELECT status, count(*) AS c FROM old_rows GROUP BY status) o WHERE t.status = o.status;
+	RETURN NULL;
+END $$;
+CREATE FUNCTION intake_tally_move() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	UPDATE intake_tally t SET n = t.n - m.c
+	FROM (SELECT o.status, count(*) AS c FROM old_rows o JOIN new_rows w ON w.id = o.id
+	      WHERE w.status <> o.status GROUP BY o.status) m
+	WHERE t.status = m.status;
+	INSERT INTO intake_tally(status, n)
+	SELECT w.status, count(*) FROM old_rows o JOIN new_rows w ON w.id = o.id
+	WHERE w.status <> o.status GROUP BY w.status
+	ON CONFLICT (status) DO UPDATE SET n = intake_tally.n + excluded.n;
+	RETURN NULL;
+END $$;
+CREATE TRIGGER intake_tally_ins AFTER INSERT ON intake REFERENCING NEW TABLE AS new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION intake_tally_add();
+CREATE TRIGGER intake_tally_del AFTER DELETE ON intake REFERENCING OLD TABLE AS old_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION intake_tally_remove();
+CREATE TRIGGER intake_tally_upd AFTER UPDATE ON intake REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION intake_tally_move();
 
 -- Text search (SQLite: intake_fts, exposure_fts).  pg_trgm is a trusted
 -- extension: the database's owner may create it.  Where it cannot be
