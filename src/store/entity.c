@@ -275,16 +275,8 @@ static int64_t count_rows(struct store *st, const struct entity_filter *f, const
 
 #define LIKE_ANY(p) " AND (e.name LIKE " p " ESCAPE '\\' OR e.former_names LIKE " p " ESCAPE '\\'" \
 	" OR e.person LIKE " p " ESCAPE '\\' OR e.address LIKE " p " ESCAPE '\\')"
-static const char *const word_name[STORE_ENTITY_WORDS] = {
-	":w0", ":w1", ":w2", ":w3", ":w4", ":w5", ":w6", ":w7",
-	":w8", ":w9", ":w10", ":w11", ":w12", ":w13", ":w14", ":w15",
-};
-static const char *const word_frag[STORE_ENTITY_WORDS] = {
-	LIKE_ANY(":w0"), LIKE_ANY(":w1"), LIKE_ANY(":w2"), LIKE_ANY(":w3"),
-	LIKE_ANY(":w4"), LIKE_ANY(":w5"), LIKE_ANY(":w6"), LIKE_ANY(":w7"),
-	LIKE_ANY(":w8"), LIKE_ANY(":w9"), LIKE_ANY(":w10"), LIKE_ANY(":w11"),
-	LIKE_ANY(":w12"), LIKE_ANY(":w13"), LIKE_ANY(":w14"), LIKE_ANY(":w15"),
-};
+_Static_assert(STORE_ENTITY_WORDS == STORE_WORDS, "the register's words are bound as store_word_name names them");
+static const char *const word_frag[STORE_ENTITY_WORDS] = { STORE_WORD_FRAGS(LIKE_ANY) };
 #undef LIKE_ANY
 
 /* How a query reaches its rows. */
@@ -367,7 +359,7 @@ static int each_query(struct store *st, const struct entity_filter *f, enum way 
 	store_bind_named_int(s, ":unit", f->unit_id);
 	store_bind_named_text(s, ":uscc", f->uscc_prefix);
 	for (int k = 0; k < STORE_ENTITY_WORDS; k++)
-		store_bind_named_text(s, word_name[k], f->word_like[k]);
+		store_bind_named_text(s, store_word_name[k], f->word_like[k]);
 	store_bind_named_text(s, ":scope", f->scope_like);
 	store_bind_named_text(s, ":exact", f->exact);
 	store_bind_named_text(s, ":exact_hi", exact_hi);

@@ -82,10 +82,7 @@ int store_exposure_each(struct store *st, bool open_only, const char *const *ter
 #define LIKE_ANY(p) " AND (x.title LIKE " p " ESCAPE '\\' OR x.industry LIKE " p " ESCAPE '\\' " \
 	"OR x.companies LIKE " p " ESCAPE '\\' OR x.keywords LIKE " p " ESCAPE '\\')"
 	static const char *const like_frag[STORE_WORDS] = {
-		LIKE_ANY(":w0"), LIKE_ANY(":w1"), LIKE_ANY(":w2"), LIKE_ANY(":w3"),
-		LIKE_ANY(":w4"), LIKE_ANY(":w5"), LIKE_ANY(":w6"), LIKE_ANY(":w7"),
-		LIKE_ANY(":w8"), LIKE_ANY(":w9"), LIKE_ANY(":w10"), LIKE_ANY(":w11"),
-		LIKE_ANY(":w12"), LIKE_ANY(":w13"), LIKE_ANY(":w14"), LIKE_ANY(":w15"),
+		STORE_WORD_FRAGS(LIKE_ANY),
 	};
 #undef LIKE_ANY
 	for (int k = 0; k < STORE_WORDS; k++)

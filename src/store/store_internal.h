@@ -125,6 +125,11 @@ bool store_has_fts5(const struct store *st);
 char *store_fts5_match(const char *const *words);     /* "w1" AND "w2" ..., malloc'd */
 char *store_like_of(const char *w);                    /* %w% escaped with \, malloc'd */
 extern const char *const store_word_name[STORE_WORDS];
+/* The initialiser of an array of STORE_WORDS fragments, F(":w0") ...
+ * F(":w15"): a query's condition on each word, named as store_word_name. */
+#define STORE_WORD_FRAGS(F) \
+	F(":w0"), F(":w1"), F(":w2"), F(":w3"), F(":w4"), F(":w5"), F(":w6"), F(":w7"), \
+	F(":w8"), F(":w9"), F(":w10"), F(":w11"), F(":w12"), F(":w13"), F(":w14"), F(":w15")
 /* A search's terms as this engine finds them: match, the FTS5 expression
  * of the terms the trigram table finds (NULL: none, or no FTS5), bound to
  * :fts; like[k], the patterns of the others, bound to store_word_name[k]. */
