@@ -418,12 +418,12 @@ pg_load() {
 # than PG_SLOW_MS since OFFSET of its log, the slowest first.
 pg_slow_report() {
 	local out=$BENCH_DIR/pg-slow.txt
-	pg_log_since "$1" | grep -E 'duration: [0-9.]+ ms' | sed -E 's/^.*duration: ([0-9.]+) ms +/\1\t/' |
+	pg_log_since "$1" | grep -E 'duration: [0-9.]+ ms' | grep -v ' ms  plan:' | sed -E 's/^.*duration: ([0-9.]+) ms +/\1\t/' |
 		sort -t"$(printf '\t')" -k1,1nr >"$out"
 	if [ -s "$out" ]; then
 		say "statements over ${PG_SLOW_MS:-1000} ms on the server $2: $(wc -l <"$out"), the slowest (the whole log:" \
 			"postgresql.log with the data):"
-		head -n 8 "$out" | awk -F'\t' '{ printf "  %9.0f ms  %s\n", $1, substr($2, 1, 200) }'
+		head -n 8 "$out" | awk -F'\t' '{ printf "  %.0f ms: %s\n", $1, substr($2, 1, 200) }'
 	else
 		say "no statement over ${PG_SLOW_MS:-1000} ms on the server $2"
 	fi
