@@ -786,7 +786,10 @@ if want import && on_pg; then
 		if [ $rc -eq 124 ]; then
 			finished=0
 			say "  file $((done_parts + 1)) of $nparts ($(($(wc -l <"$part") - 1)) rows) stopped after $(secs "$tp" "$(now_ns)") s"
-			# The server may still be inside the statement: end it.
+			# The server may still be inside the statement: say which, end it.
+			pg_psql postgres -c "SELECT '  the server was in it for ' || round(extract(epoch FROM now() - query_start)::numeric, 1)
+				|| ' s: ' || left(query, 200) FROM pg_stat_activity
+				WHERE datname = '$name' AND state = 'active' AND pid <> pg_backend_pid()"
 			pg_psql postgres -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
 				WHERE datname = '$name' AND pid <> pg_backend_pid()" >/dev/null
 			break
@@ -811,6 +814,12 @@ if want import && on_pg; then
 			"($(rate "$got" "$pg_s") rows/s over the $pg_s s)"
 		summary "zhishou log import, $N intakes" "not finished in $limit s ($done_parts of $nparts files, $got rows)" "" "SLOW"
 	fi
+	# Each file's rows move from the staging table in INSERT ... SELECTs of
+	# 20,000 (src/store/intake.c): their times in order, those the server
+	# logged (over PG_SLOW_MS), show where an import's time goes.
+	batches=$(pg_log_since "$mark" | grep -E 'duration: [0-9.]+ ms +execute [^:]*: INSERT INTO intake\(' |
+		sed -E 's/^.*duration: ([0-9.]+) ms.*$/\1/' | awk '{ printf "%s%.1f", (NR > 1 ? " " : ""), $1 / 1000 }')
+	[ -n "$batches" ] && say "INSERT INTO intake ... SELECT FROM stage, each batch in order (s): $batches"
 	say ""
 	pg_slow_report "$mark" "during the import"
 	pg_psql postgres -c "DROP DATABASE $name WITH (FORCE)" >/dev/null
