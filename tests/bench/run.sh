@@ -139,9 +139,10 @@
 # aged SQLite database (same ids, statuses and audit chain) with psql's COPY,
 # the secondary indexes built after the rows and the status tally computed
 # once, then VACUUM ANALYZE (untimed; `zhishou db copy` does the same job
-# but fires the tally trigger once a row in one transaction, which does not
-# scale to a million rows: see the import section).  Only the import
-# section's own `log import` into PostgreSQL is zhishou writing the rows.
+# but fires the status tally's trigger once a row, all in one transaction,
+# and that trigger's cost grows with the square of a transaction's rows on
+# PostgreSQL: minutes at a million).  Only the import section's own
+# `log import` into PostgreSQL is zhishou writing the rows.
 
 set -u
 export LC_ALL=C.UTF-8
