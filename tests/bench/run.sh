@@ -141,7 +141,7 @@
 # once, then VACUUM ANALYZE (untimed; `zhishou db copy` does the same job
 # but fires the status tally's trigger once a row, all in one transaction,
 # and that trigger's cost grows with the square of a transaction's rows on
-# PostgreSQL: minutes at a million).  Only the import section's own
+# PostgreSQL: over an hour at a million, extrapolated).  Only the import section's own
 # `log import` into PostgreSQL is zhishou writing the rows.
 
 set -u
