@@ -203,6 +203,7 @@ as_pg() {
 		"$@"
 	fi
 }
+# shellcheck disable=SC2317  # run by the EXIT trap
 pg_stop() {
 	[ -n "$PGDIR" ] || return 0
 	if [ "$PG_UP" = 1 ]; then
@@ -215,6 +216,7 @@ pg_stop() {
 	rm -rf "$PGDIR"
 	PGDIR=
 }
+# shellcheck disable=SC2317  # the EXIT trap
 cleanup() {
 	pg_stop
 	if [ "${RM_BENCH:-0}" = 1 ]; then rm -rf "$BENCH_DIR"; fi
