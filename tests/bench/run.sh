@@ -60,6 +60,28 @@
 #            when named (or with `all`)
 #
 # Environment:
+#   BACKEND=sqlite   sqlite, postgresql or both: where import, queries, board,
+#                    writers and the console's propagation (tui, part prop)
+#                    run.  postgresql and both start a throwaway PostgreSQL
+#                    cluster of their own (initdb in a temporary directory, a
+#                    Unix socket there, no TCP; as the postgres account when
+#                    run as root), with the durability of a real server: fsync
+#                    and synchronous_commit on, full_page_writes on,
+#                    shared_buffers PG_SHARED_BUFFERS; stopped and removed on
+#                    any exit, Ctrl-C too.  The summary then has a column per
+#                    backend.  The other sections have no PostgreSQL version
+#                    and run on SQLite whatever BACKEND says (with postgresql,
+#                    the console's parts but prop are skipped)
+#   PG_SHARED_BUFFERS=256MB
+#   PG_IMPORT_LIMIT=600  seconds the timed `log import` into PostgreSQL may
+#                    take in all (it is stopped there and reported as not
+#                    finished; the fixture does not depend on it: see below)
+#   PG_SLOW_MS=1000  the server logs statements slower than this; the summary
+#                    lists the slowest (evidence for a slow query)
+#   PG_OPTIONAL=0    1: no PostgreSQL server installed is said and BACKEND
+#                    falls back to sqlite instead of failing (bench-tiny)
+#   ZHISHOU_PG_BIN=DIR  the server's binaries (default: the newest
+#                    /usr/lib/postgresql/*/bin)
 #   N=1000000        intakes in the big database
 #   N_ENTITIES=1000000  entities in the register (egen eimport esearch elocal)
 #   BENCH_DIR=DIR    where data and databases go (kept; reused when the same
@@ -97,6 +119,8 @@
 #   N=100000 BENCH_DIR=/tmp/zb tests/bench/run.sh queries board
 #   IDLE_SECONDS=20 tests/bench/run.sh relay    # the relay, a shorter idle
 #   SOAK_SECONDS=60 tests/bench/run.sh soak     # a one-minute soak
+#   BACKEND=both N=100000 tests/bench/run.sh gen import queries board writers
+#                    # both engines side by side (a PostgreSQL cluster of its own)
 #   STRICT=1 N=2000 ... tests/bench/run.sh all  # every section, tiny: what
 #                    the meson test bench-tiny runs (tests/bench/meson.build)
 #
@@ -111,6 +135,14 @@
 # it looks like a year later (statuses settled except December, a third of
 # the gala night's intakes linked to its exposures); galas, units, roster
 # and exposures are added first (galas by SQL: no command makes them).
+# On PostgreSQL the fixtures are the same rows: each is copied from the
+# aged SQLite database (same ids, statuses and audit chain) with psql's COPY,
+# the secondary indexes built after the rows and the status tally computed
+# once, then VACUUM ANALYZE (untimed; `zhishou db copy` does the same job
+# but fires the status tally's trigger once a row, all in one transaction,
+# and that trigger's cost grows with the square of a transaction's rows on
+# PostgreSQL: over an hour at a million, extrapolated).  Only the import section's own
+# `log import` into PostgreSQL is zhishou writing the rows.
 
 set -u
 export LC_ALL=C.UTF-8
@@ -129,6 +161,13 @@ N_SMALL=1000
 IMPORT_DIAG=${IMPORT_DIAG:-1}
 TERM3=预制菜
 TERM2=酸菜
+BACKEND=${BACKEND:-sqlite}
+case $BACKEND in
+sqlite | postgresql | both) ;;
+*) echo "run.sh: BACKEND is sqlite, postgresql or both, not \"$BACKEND\"" >&2; exit 2 ;;
+esac
+on_sqlite() { [ "$BACKEND" != postgresql ]; }
+on_pg() { [ "$BACKEND" != sqlite ]; }
 
 if [ $# -eq 0 ]; then
 	set -- gen import queries board rss writers tui relay egen eimport esearch elocal
@@ -150,9 +189,41 @@ if [ -n "${BENCH_DIR:-}" ]; then
 else
 	BENCH_DIR=$(mktemp -d "${TMPDIR:-/tmp}/zhishou-bench.XXXXXX") || exit 1
 	if [ "${KEEP:-0}" != 1 ]; then
-		trap 'rm -rf "$BENCH_DIR"' EXIT
+		RM_BENCH=1
 	fi
 fi
+# On any exit (Ctrl-C and TERM too): the PostgreSQL cluster stopped and
+# removed, the temporary data removed.
+PGDIR='' PG_OWNER='' PG_UP=0
+# as_pg CMD...: as the cluster's owner (postgres when run as root).
+as_pg() {
+	if [ -n "$PG_OWNER" ]; then
+		(cd "$PGDIR" && setpriv --reuid="$(id -u "$PG_OWNER")" --regid="$(id -g "$PG_OWNER")" --init-groups "$@")
+	else
+		"$@"
+	fi
+}
+# shellcheck disable=SC2317  # run by the EXIT trap
+pg_stop() {
+	[ -n "$PGDIR" ] || return 0
+	if [ "$PG_UP" = 1 ]; then
+		as_pg "$PG_BIN/pg_ctl" -D "$PGDIR/data" -m fast -w -t 60 stop >/dev/null 2>&1 ||
+			as_pg "$PG_BIN/pg_ctl" -D "$PGDIR/data" -m immediate -w stop >/dev/null 2>&1
+		PG_UP=0
+	fi
+	# The server's log stays with the data (statements over PG_SLOW_MS).
+	[ -d "$BENCH_DIR" ] && [ -f "$PGDIR/log" ] && cp "$PGDIR/log" "$BENCH_DIR/postgresql.log" 2>/dev/null
+	rm -rf "$PGDIR"
+	PGDIR=
+}
+# shellcheck disable=SC2317  # the EXIT trap
+cleanup() {
+	pg_stop
+	if [ "${RM_BENCH:-0}" = 1 ]; then rm -rf "$BENCH_DIR"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 BIN=$BENCH_DIR/bin
 mkdir -p "$BIN"
 SUMMARY=$BENCH_DIR/summary.tsv
@@ -164,7 +235,11 @@ die() { echo "run.sh: $*" >&2; exit 1; }
 # finding WHAT: something lost, wrong or not shown (not a time over its
 # target): reported in the summary; with STRICT=1 the exit status is 1.
 FINDINGS=0
-finding() { FINDINGS=$((FINDINGS + 1)); summary "FINDING: $1" "" "" "FAILED"; say "run.sh: finding: $1"; }
+finding() {
+	local what=$1
+	[ "$BK" = sqlite ] || what="$1 (on $BK)"
+	FINDINGS=$((FINDINGS + 1)); summary "FINDING: $what" "" "" "FAILED"; say "run.sh: finding: $what"
+}
 # helper_status NAME RC: a Python helper's exit status: 1 is a finding, any
 # other non-zero status means the benchmark could not run.
 helper_status() {
@@ -174,8 +249,10 @@ helper_status() {
 	*) die "$1 failed ($2)" ;;
 	esac
 }
-# summary ROW: what, figure, target, verdict
-summary() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$SUMMARY"; }
+# summary ROW: what, figure, target, verdict; the backend it was measured on
+# (BK: sqlite unless a PostgreSQL part sets it) goes in a fifth column.
+BK=sqlite
+summary() { printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$BK" >>"$SUMMARY"; }
 now_ns() { date +%s%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b - a) / 1e9 }'; }
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { r = s > 0 ? n / s : 0; printf "%.0f", r }'; }
@@ -216,6 +293,172 @@ CONF=$BENCH_DIR/bench.conf
 printf '[general]\ntimezone = Asia/Shanghai\n' >"$CONF"
 zs() { "$ZS" --config "$CONF" --db "$@"; }
 
+# ---------------------------------------------------------------- postgresql
+# A throwaway cluster for BACKEND=postgresql|both (see the header): like
+# tests/pg/pgcluster.py's, but with a real server's durability (fsync,
+# synchronous_commit and full_page_writes on), so that the figures mean
+# something.  Every database in it is made with the C.UTF-8 locale from
+# template0, as zhishou requires.
+pg_bindir() {
+	local d
+	if [ -n "${ZHISHOU_PG_BIN:-}" ]; then
+		[ -x "$ZHISHOU_PG_BIN/initdb" ] && echo "$ZHISHOU_PG_BIN"
+		return
+	fi
+	for d in /usr/lib/postgresql/*/bin; do
+		[ -x "$d/initdb" ] && echo "$d"
+	done | sort -t/ -k5,5n | tail -n 1
+}
+pg_start() {
+	PG_BIN=$(pg_bindir)
+	if [ -z "$PG_BIN" ] || ! command -v psql >/dev/null; then
+		if [ "${PG_OPTIONAL:-0}" = 1 ]; then
+			say "no PostgreSQL server installed (Debian package postgresql): BACKEND=$BACKEND falls back to sqlite"
+			BACKEND=sqlite
+			return 0
+		fi
+		die "BACKEND=$BACKEND needs a PostgreSQL server and psql (Debian package postgresql; or ZHISHOU_PG_BIN=DIR)"
+	fi
+	PGDIR=$(mktemp -d "${TMPDIR:-/tmp}/zhishou-bench-pg.XXXXXX") || die "mktemp"
+	if [ "$(id -u)" = 0 ]; then
+		# The server refuses to run as root.
+		PG_OWNER=postgres
+		id "$PG_OWNER" >/dev/null 2>&1 || PG_OWNER=nobody
+		chown "$PG_OWNER:$(id -g "$PG_OWNER")" "$PGDIR" || die "chown $PGDIR"
+	fi
+	chmod 700 "$PGDIR"
+	as_pg env PATH=/usr/bin:/bin LANG=C.UTF-8 "$PG_BIN/initdb" -D "$PGDIR/data" -U zhishou -A trust -E UTF8 \
+		--locale=C.UTF-8 >"$BENCH_DIR/pg-initdb.log" 2>&1 || { cat "$BENCH_DIR/pg-initdb.log"; die "initdb failed"; }
+	# fsync, synchronous_commit and full_page_writes are the defaults: said
+	# anyway, as the test clusters turn them off.
+	local opts="-c listen_addresses='' -c unix_socket_directories='$PGDIR' -c fsync=on -c synchronous_commit=on"
+	opts="$opts -c full_page_writes=on -c shared_buffers=${PG_SHARED_BUFFERS:-256MB}"
+	opts="$opts -c log_min_duration_statement=${PG_SLOW_MS:-1000} -c log_line_prefix='%m [%p] '"
+	as_pg "$PG_BIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/log" -w -t 120 -o "$opts" start >"$BENCH_DIR/pg-start.log" 2>&1 ||
+		{ cat "$BENCH_DIR/pg-start.log" "$PGDIR/log" 2>/dev/null; die "the PostgreSQL server did not start"; }
+	PG_UP=1
+	say "PostgreSQL $(pg_psql postgres -c 'SHOW server_version') in $PGDIR$([ -n "$PG_OWNER" ] && echo " (as $PG_OWNER)"):" \
+		"$(pg_psql postgres -c "SELECT string_agg(name || '=' || setting || coalesce(unit, ''), ', ' ORDER BY name)
+			FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'shared_buffers',
+			'max_connections', 'wal_level', 'max_wal_size')")"
+}
+# pg_psql DB [psql options...]: tuples only, unaligned, stop at an error.
+pg_psql() {
+	local db=$1
+	shift
+	PGTZ=UTC PGOPTIONS="-c client_min_messages=warning" psql -X -q -A -t -v ON_ERROR_STOP=1 -h "$PGDIR" -U zhishou -d "$db" "$@"
+}
+pg_url() { printf 'postgresql:///%s?host=%s&user=zhishou' "$1" "$PGDIR"; }
+pg_createdb() { # NAME: a new empty database (dropped first if there)
+	pg_psql postgres -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" \
+		-c "CREATE DATABASE $1 TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'" || die "creating database $1"
+}
+is_url() { case $1 in postgresql://* | postgres://*) return 0 ;; esac; return 1; }
+url_name() { local n=${1#*:///}; echo "${n%%\?*}"; }
+# dbq DB SQL: SQL the two engines both take, on a file or a URL.
+dbq() {
+	if is_url "$1"; then pg_psql "$(url_name "$1")" -c "$2"; else sqlite3 "$1" "$2"; fi
+}
+# The server's log from byte OFFSET on (pg_log_size marks a point).
+pg_log_size() { stat -c %s "$PGDIR/log" 2>/dev/null || echo 0; }
+pg_log_since() { tail -c +"$(($1 + 1))" "$PGDIR/log" 2>/dev/null; }
+
+# The tables `zhishou db copy` copies (src/store/copy.c), parents first.
+PG_TABLES="setting unit gala member roster exposure exposure_action exposure_instruction intake saved_draft audit
+	outbox delivery relay_lease digest_mark feed_quarantine feed_state handover report_value register_snapshot entity
+	exposure_candidate exposure_local opinion opinion_note exposure_report"
+
+# pg_load SQLITE_DB NAME: the SQLite fixture's rows into a new PostgreSQL
+# database NAME, in one transaction: the schema by `zhishou init`, its rows
+# replaced by the fixture's (triggers off: no tally counted row by row, no
+# outbox events; FOREIGN KEYs unchecked, the rows came from a checked
+# database), intake's secondary indexes built after its rows, the tally
+# counted once, the identity counters past the ids; then VACUUM ANALYZE.
+pg_load() {
+	local src=$1 name=$2 url t cols n dir=$BENCH_DIR/pgload sql=$BENCH_DIR/pgload.sql t0 t_init t_csv t_copy got want
+	url=$(pg_url "$name")
+	t0=$(now_ns)
+	pg_createdb "$name"
+	zs "$url" init >/dev/null || die "init $url failed"
+	t_init=$(now_ns)
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	{
+		echo "SET session_replication_role = replica;"
+		echo "SET maintenance_work_mem = '512MB';"
+		for t in $PG_TABLES intake_tally; do echo "DELETE FROM $t;"; done
+		pg_psql "$name" -c "SELECT 'DROP INDEX ' || indexname || ';' FROM pg_indexes
+			WHERE schemaname = 'public' AND tablename = 'intake' AND indexname NOT IN (SELECT conname FROM pg_constraint)" ||
+			die "reading intake's indexes"
+		for t in $PG_TABLES; do
+			n=$(sqlite3 "$src" "SELECT count(*) FROM $t") || die "counting $t in $src"
+			[ "$n" -gt 0 ] || continue
+			cols=$(sqlite3 "$src" "SELECT group_concat('\"' || name || '\"', ', ') FROM pragma_table_info('$t')")
+			sqlite3 -csv -header "$src" "SELECT $cols FROM $t" >"$dir/$t.csv" || die "exporting $t from $src"
+			printf '\\copy %s(%s) FROM '\''%s'\'' WITH (FORMAT csv, HEADER true)\n' "$t" "$cols" "$dir/$t.csv"
+		done
+		pg_psql "$name" -c "SELECT indexdef || ';' FROM pg_indexes
+			WHERE schemaname = 'public' AND tablename = 'intake' AND indexname NOT IN (SELECT conname FROM pg_constraint)"
+		echo "INSERT INTO intake_tally(status, n) SELECT status, count(*) FROM intake GROUP BY status;"
+		echo "SELECT format('SELECT setval(%L, (SELECT max(%I) FROM %I))', pg_get_serial_sequence(table_name, column_name),"
+		echo "              column_name, table_name)"
+		echo "  FROM information_schema.columns WHERE table_schema = 'public' AND is_identity = 'YES' \\gexec"
+	} >"$sql"
+	t_csv=$(now_ns)
+	pg_psql "$name" -1 -f "$sql" >"$BENCH_DIR/pgload.out" 2>&1 || { cat "$BENCH_DIR/pgload.out"; die "loading $src into $name failed"; }
+	t_copy=$(now_ns)
+	pg_psql "$name" -c "VACUUM ANALYZE" >/dev/null || die "VACUUM ANALYZE $name"
+	pg_psql postgres -c "CHECKPOINT" >/dev/null || die "CHECKPOINT"
+	rm -rf "$dir"
+	want=$(sqlite3 "$src" "SELECT count(*) FROM intake")
+	got=$(pg_psql "$name" -c "SELECT count(*) FROM intake")
+	[ "$got" = "$want" ] || die "$name holds $got intakes, $src $want"
+	say "  $name: $got intakes copied from $(basename "$src") in $(secs "$t0" "$(now_ns)") s (schema $(secs "$t0" "$t_init")," \
+		"CSV out $(secs "$t_init" "$t_csv"), COPY and indexes $(secs "$t_csv" "$t_copy"), VACUUM ANALYZE and CHECKPOINT" \
+		"$(secs "$t_copy" "$(now_ns)") s); $(pg_psql "$name" -c "SELECT pg_size_pretty(pg_database_size(current_database()))")"
+}
+# pg_slow_report OFFSET WHAT: the statements the server logged as slower
+# than PG_SLOW_MS since OFFSET of its log, the slowest first.
+pg_slow_report() {
+	local out=$BENCH_DIR/pg-slow.txt
+	pg_log_since "$1" | grep -E 'duration: [0-9.]+ ms' | grep -v ' ms  plan:' | sed -E 's/^.*duration: ([0-9.]+) ms +/\1\t/' |
+		sort -t"$(printf '\t')" -k1,1nr >"$out"
+	if [ -s "$out" ]; then
+		say "statements over ${PG_SLOW_MS:-1000} ms on the server $2: $(wc -l <"$out"), the slowest (the whole log:" \
+			"postgresql.log with the data):"
+		head -n 8 "$out" | awk -F'\t' '{ printf "  %.0f ms: %s\n", $1, substr($2, 1, 200) }'
+	else
+		say "no statement over ${PG_SLOW_MS:-1000} ms on the server $2"
+	fi
+}
+declare -A PG_READY
+ensure_pg_fixture() { # N: the aged database on PostgreSQL (zb_N), copied if need be
+	local n=$1
+	[ -n "${PG_READY[$n]:-}" ] && return 0
+	ensure_fixture "$n"
+	say "loading the $n-intake fixture into PostgreSQL (untimed; the same rows, see the header)"
+	pg_load "$(db_for "$n")" "zb_$n"
+	now_check "$(pg_url "zb_$n")"
+	PG_READY[$n]=1
+}
+
+TUI_PARTS=${TUI_PARTS:-first,keys,bytes,rss,prop}
+PG_WANT=0
+if on_pg; then
+	for s in import queries board writers; do
+		if want $s; then PG_WANT=1; fi
+	done
+	if want tui; then
+		case ",$TUI_PARTS," in *,prop,*) PG_WANT=1 ;; esac
+	fi
+fi
+if [ "$PG_WANT" = 1 ]; then
+	hr "postgresql"
+	pg_start
+elif on_pg; then
+	say "BACKEND=$BACKEND: none of these sections has a PostgreSQL version (import queries board writers, tui's prop)"
+fi
+
 # ---------------------------------------------------------------- data
 csv_for() { echo "$BENCH_DIR/intakes-$1.csv"; }
 gen_csv() { # N
@@ -233,10 +476,18 @@ gen_csv() { # N
 setup_night() { # DB
 	local db=$1
 	zs "$db" init --test-clock >/dev/null || die "init $db failed"
-	sqlite3 "$db" "INSERT INTO gala(name, starts_at, ends_at) VALUES
-		('本地3·15晚会', unixepoch('2025-03-14 19:30') - 28800, unixepoch('2025-03-14 21:00') - 28800),
-		('央视3·15晚会', unixepoch('2025-03-15 20:00') - 28800, unixepoch('2025-03-15 22:10') - 28800);" ||
-		die "galas"
+	if is_url "$db"; then
+		# The same instants, computed where unixepoch() is.
+		ep() { sqlite3 :memory: "SELECT unixepoch('$1') - 28800"; }
+		pg_psql "$(url_name "$db")" -c "INSERT INTO gala(name, starts_at, ends_at) VALUES
+			('本地3·15晚会', $(ep '2025-03-14 19:30'), $(ep '2025-03-14 21:00')),
+			('央视3·15晚会', $(ep '2025-03-15 20:00'), $(ep '2025-03-15 22:10'));" || die "galas"
+	else
+		sqlite3 "$db" "INSERT INTO gala(name, starts_at, ends_at) VALUES
+			('本地3·15晚会', unixepoch('2025-03-14 19:30') - 28800, unixepoch('2025-03-14 21:00') - 28800),
+			('央视3·15晚会', unixepoch('2025-03-15 20:00') - 28800, unixepoch('2025-03-15 22:10') - 28800);" ||
+			die "galas"
+	fi
 	cat >"$BENCH_DIR/roster.csv" <<-'EOF'
 	日期,单位,姓名,职务,固定电话,移动电话,开始,结束,带班
 	2025-03-15,消费者权益保护科,周明远,科长,022-87654321,13912340001,19:00,23:30,是
@@ -388,7 +639,7 @@ if want gen; then
 fi
 
 # ---------------------------------------------------------------- import
-if want import; then
+if want import && on_sqlite; then
 	hr "import: $N intakes"
 	gen_csv "$N"
 	csv=$(csv_for "$N")
@@ -404,6 +655,9 @@ if want import; then
 			"64 MiB): imported as $IMPORT_PARTS files of up to ${IMPORT_CHUNK:-200000} rows, one process and transaction each"
 	fi
 	sed 's/^/  /' "$BENCH_DIR/import.out"
+	if on_pg; then
+		summary "zhishou log import, $N intakes" "$zs_s s, $zs_rate rows/s" "" ""
+	fi
 
 	# The sqlite3 CLI: a table with the CSV's columns, the same external-
 	# content FTS5 trigram index and insert trigger, WAL and synchronous
@@ -503,16 +757,88 @@ if want import; then
 	touch "$db.ready"
 fi
 
+# The same files imported by `zhishou log import` into a fresh night on
+# PostgreSQL (one process and transaction a file, as above), within
+# PG_IMPORT_LIMIT seconds in all: a file still running then is stopped (its
+# transaction rolled back) and the import reported as not finished.  The
+# statements the server found slow are listed.  This database is dropped
+# after: the other sections' fixture is the SQLite one's rows (header).
+if want import && on_pg; then
+	BK=postgresql
+	limit=${PG_IMPORT_LIMIT:-600}
+	hr "import on PostgreSQL: $N intakes (at most $limit s)"
+	gen_csv "$N"
+	split_csv "$N"
+	name=zb_import
+	url=$(pg_url "$name")
+	pg_createdb "$name"
+	setup_night "$url"
+	pg_psql postgres -c "CHECKPOINT" >/dev/null
+	sync
+	mark=$(pg_log_size)
+	: >"$BENCH_DIR/import-pg.out"
+	done_parts=0 nparts=$(echo "$PARTS" | wc -w) finished=1 pg_rss=0
+	t0=$(now_ns)
+	for part in $PARTS; do
+		left=$((limit - ($(now_ns) - t0) / 1000000000))
+		if [ "$left" -le 0 ]; then finished=0; break; fi
+		tp=$(now_ns)
+		/usr/bin/time -v -o "$BENCH_DIR/import.time" timeout "$left" "$ZS" --config "$CONF" --db "$url" \
+			log import "$part" >>"$BENCH_DIR/import-pg.out" 2>"$BENCH_DIR/import.err"
+		rc=$?
+		if [ $rc -eq 124 ]; then
+			finished=0
+			say "  file $((done_parts + 1)) of $nparts ($(($(wc -l <"$part") - 1)) rows) stopped after $(secs "$tp" "$(now_ns)") s"
+			# The server may still be inside the statement: say which, end it.
+			pg_psql postgres -c "SELECT '  the server was in it for ' || round(extract(epoch FROM now() - query_start)::numeric, 1)
+				|| ' s: ' || left(query, 200) FROM pg_stat_activity
+				WHERE datname = '$name' AND state = 'active' AND pid <> pg_backend_pid()"
+			pg_psql postgres -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+				WHERE datname = '$name' AND pid <> pg_backend_pid()" >/dev/null
+			break
+		fi
+		[ $rc -eq 0 ] || { cat "$BENCH_DIR/import.err"; die "zhishou log import $part into PostgreSQL failed ($rc)"; }
+		done_parts=$((done_parts + 1))
+		r=$(maxrss "$BENCH_DIR/import.time")
+		[ "$r" -gt "$pg_rss" ] && pg_rss=$r
+		[ "$nparts" -gt 1 ] && say "  file $done_parts of $nparts ($(($(wc -l <"$part") - 1)) rows): $(secs "$tp" "$(now_ns)") s"
+	done
+	t1=$(now_ns)
+	pg_s=$(secs "$t0" "$t1")
+	got=$(pg_psql "$name" -c "SELECT count(*) FROM intake")
+	sed 's/^/  /' "$BENCH_DIR/import-pg.out"
+	if [ "$finished" = 1 ]; then
+		[ "$got" -eq "$N" ] || finding "log import into PostgreSQL: $got intakes, expected $N"
+		pg_rate=$(rate "$N" "$pg_s")
+		say "zhishou log import:       $pg_s s  $pg_rate rows/s  (peak RSS $(mib "$pg_rss") MiB)"
+		summary "zhishou log import, $N intakes" "$pg_s s, $pg_rate rows/s" "" ""
+	else
+		say "zhishou log import:       NOT FINISHED in $limit s: $done_parts of $nparts files, $got intakes committed" \
+			"($(rate "$got" "$pg_s") rows/s over the $pg_s s)"
+		summary "zhishou log import, $N intakes" "not finished in $limit s ($done_parts of $nparts files, $got rows)" "" "SLOW"
+	fi
+	# Each file's rows move from the staging table in INSERT ... SELECTs of
+	# 20,000 (src/store/intake.c): their times in order, those the server
+	# logged (over PG_SLOW_MS), show where an import's time goes.
+	batches=$(pg_log_since "$mark" | grep -E 'duration: [0-9.]+ ms +execute [^:]*: INSERT INTO intake\(' |
+		sed -E 's/^.*duration: ([0-9.]+) ms.*$/\1/' | awk '{ printf "%s%.1f", (NR > 1 ? " " : ""), $1 / 1000 }')
+	[ -n "$batches" ] && say "INSERT INTO intake ... SELECT FROM stage, each batch in order (s): $batches"
+	say ""
+	pg_slow_report "$mark" "during the import"
+	pg_psql postgres -c "DROP DATABASE $name WITH (FORCE)" >/dev/null
+	BK=sqlite
+fi
+
 # ---------------------------------------------------------------- queries
-if want queries; then
-	hr "queries in-process at $N intakes (median of $RUNS runs)"
-	ensure_fixture "$N"
-	db=$(db_for "$N")
-	"$BIN/bench_queries" "$db" --runs "$RUNS" --now "$NIGHT" --late "$LATE" --search "$TERM3" --short "$TERM2" \
-		>"$BENCH_DIR/queries.tsv" || die "bench_queries failed"
+# queries_run DB TSV: bench_queries on DB (a file or a URL: it opens it
+# through the store), its table printed, the summary rows.
+queries_run() {
+	"$BIN/bench_queries" "$1" --runs "$RUNS" --now "$NIGHT" --late "$LATE" --search "$TERM3" --short "$TERM2" \
+		>"$2" || die "bench_queries failed"
 	awk -F'\t' 'NR == 1 { printf "%-44s %9s %9s %9s %9s %9s %8s\n", "query", "median", "p95", "min", "max", "first", "rows"; next }
-		{ printf "%-44s %9.3f %9.3f %9.3f %9.3f %9.3f %8s\n", $1, $2, $3, $4, $5, $6, $7 }' "$BENCH_DIR/queries.tsv"
+		{ printf "%-44s %9.3f %9.3f %9.3f %9.3f %9.3f %8s\n", $1, $2, $3, $4, $5, $6, $7 }' "$2"
 	say "(milliseconds; board rows = intakes counted)"
+	local q med p95
 	while IFS=$'\t' read -r q med p95 _ _ _ _; do
 		case $q in
 		"newest page"* | "unresolved page"* | "board counts (gala night)" | "search 3 chars"*)
@@ -521,7 +847,14 @@ if want queries; then
 		"board counts (late"* | "search 2 chars"* | "page mid-year"*)
 			summary "in-process: $q" "median $med ms, p95 $p95 ms" "(none)" "" ;;
 		esac
-	done <"$BENCH_DIR/queries.tsv"
+	done <"$2"
+}
+
+if want queries && on_sqlite; then
+	hr "queries in-process at $N intakes (median of $RUNS runs)"
+	ensure_fixture "$N"
+	db=$(db_for "$N")
+	queries_run "$db" "$BENCH_DIR/queries.tsv"
 
 	say ""
 	say "data behind them:"
@@ -549,6 +882,92 @@ if want queries; then
 	eqp "search 2 chars" "SELECT $COLS FROM intake i $JOINS WHERE 1 AND (i.subject LIKE '%${TERM2}%' ESCAPE '\\' OR i.summary LIKE '%${TERM2}%' ESCAPE '\\' OR i.ref LIKE '%${TERM2}%' ESCAPE '\\') ORDER BY i.id DESC LIMIT 50"
 fi
 
+# The same on PostgreSQL: the same fixture's rows, so every query must find
+# as many rows as on SQLite (a finding when not).  Then each query once more
+# with auto_explain in the session (EXPLAIN ANALYZE of the very SQL the store
+# runs, from the server's log).
+if want queries && on_pg; then
+	BK=postgresql
+	hr "queries in-process at $N intakes on PostgreSQL (median of $RUNS runs)"
+	ensure_pg_fixture "$N"
+	url=$(pg_url "zb_$N")
+	mark=$(pg_log_size)
+	queries_run "$url" "$BENCH_DIR/queries-pg.tsv"
+	if on_sqlite && [ -s "$BENCH_DIR/queries.tsv" ]; then
+		awk -F'\t' 'NR == FNR { n[$1] = $7; next }
+			FNR > 1 && $1 !~ /^store_open/ && ($1 in n) && n[$1] != $7 { printf "%s\t%s\t%s\n", $1, n[$1], $7 }' \
+			"$BENCH_DIR/queries.tsv" "$BENCH_DIR/queries-pg.tsv" >"$BENCH_DIR/queries-diff.tsv"
+		if [ -s "$BENCH_DIR/queries-diff.tsv" ]; then
+			while IFS=$'\t' read -r q a b; do
+				finding "queries: \"$q\" gives $b rows, $a on SQLite"
+			done <"$BENCH_DIR/queries-diff.tsv"
+		else
+			say "every query found as many rows as on SQLite"
+		fi
+	fi
+	say ""
+	say "data behind them:"
+	night_s=$(sqlite3 :memory: "SELECT unixepoch('${NIGHT}') - 28800")
+	late_s=$(sqlite3 :memory: "SELECT unixepoch('${LATE}') - 28800")
+	gala_s=$(sqlite3 :memory: "SELECT unixepoch('2025-03-15 20:00') - 28800")
+	pg_psql "zb_$N" <<-EOF
+	SELECT '  intakes ' || count(*) FROM intake;
+	SELECT '  unresolved (tally) ' || sum(n) FROM intake_tally WHERE status IN ('new','accepted','transferred','handling');
+	SELECT '  rows counted by the board on the gala night: ' || count(*) FROM intake WHERE received_at >= $gala_s AND received_at < $night_s + 1;
+	SELECT '  rows counted by the board at ${LATE}: ' || count(*) FROM intake WHERE received_at >= $gala_s AND received_at < $late_s + 1;
+	SELECT '  rows with "${TERM3}" (LIKE): ' || count(*) FROM intake WHERE subject LIKE '%${TERM3}%' OR summary LIKE '%${TERM3}%' OR ref LIKE '%${TERM3}%';
+	SELECT '  database ' || pg_size_pretty(pg_database_size(current_database()));
+	EOF
+	pg_slow_report "$mark" "during the queries"
+
+	say ""
+	say "EXPLAIN ANALYZE (auto_explain, one run of each query; the SQL the store sends, its parameters as \$n):"
+	mark=$(pg_log_size)
+	ae="-c session_preload_libraries=auto_explain -c auto_explain.log_min_duration=0"
+	ae="$ae -c auto_explain.log_analyze=on -c auto_explain.log_buffers=on"
+	PGOPTIONS=$ae "$BIN/bench_queries" "$url" --runs 1 --now "$NIGHT" --late "$LATE" \
+		--search "$TERM3" --short "$TERM2" >/dev/null || die "bench_queries with auto_explain failed"
+	pg_log_since "$mark" >"$BENCH_DIR/queries-pg-plans.log"
+	# Each query runs twice (first, then the timed run): one plan per
+	# statement and plan shape (its constants included), the last run's, of
+	# the statements that read intake.
+	awk '
+		function flush(k) {
+			if (inplan && q ~ /intake/) {
+				k = q SUBSEP shape
+				if (!(k in at)) { at[k] = ++n; text[n] = q }
+				plan[at[k]] = cur; dur[at[k]] = d
+			}
+			inplan = 0; q = ""
+		}
+		# The column list left out: from the FROM outside parentheses on.
+		function short(t, i, c, depth, p) {
+			for (i = 1; i <= length(t); i++) {
+				c = substr(t, i, 1)
+				if (c == "(") depth++
+				else if (c == ")") depth--
+				else if (depth == 0 && substr(t, i, 6) == " FROM ") { p = i; break }
+			}
+			if (t ~ /^SELECT / && p > 100) t = "SELECT ..." substr(t, p)
+			return substr(t, 1, 700)
+		}
+		/ LOG: +duration: [0-9.]+ ms +plan:/ {
+			flush(); cur = shape = ""; d = $0; sub(/^.*duration: /, "", d); sub(/ ms.*/, "", d); inplan = 1; next
+		}
+		/^20[0-9][0-9]-/ { flush(); next }
+		inplan {
+			line = $0; sub(/^\t/, "", line)
+			if (line ~ /^Query Text: /) { q = substr(line, 13); next }
+			cur = cur "     " line "\n"
+			if (line !~ /Buffers:|Rows Removed|Heap Fetches|Hits:|Memory|Sort Method|Worker/) {
+				gsub(/\((cost|actual)[^)]*\)/, "", line); shape = shape line
+			}
+		}
+		END { flush(); for (i = 1; i <= n; i++) printf "-- %s ms: %s\n%s", dur[i], short(text[i]), plan[i] }
+	' "$BENCH_DIR/queries-pg-plans.log"
+	BK=sqlite
+fi
+
 # ---------------------------------------------------------------- board
 # hyperfine_median LABEL ENV... -- CMD...: prints the median in ms
 proc_median() {
@@ -573,11 +992,6 @@ proc_median() {
 
 if want board; then
 	hr "zhishou board as a whole process (median of $RUNS runs, $(command -v hyperfine >/dev/null && echo hyperfine -N || echo python loop))"
-	ensure_fixture "$N"
-	ensure_fixture "$N_SMALL"
-	db=$(db_for "$N")
-	sdb=$(db_for "$N_SMALL")
-	printf '%-52s %10s %10s %10s\n' "command" "median ms" "min" "max"
 	bline() { # label now-or-empty db [args]: empty now = the real clock
 		local label=$1 nowv=$2 d=$3 r
 		shift 3
@@ -590,17 +1004,40 @@ if want board; then
 		printf '%-52s %10s %10s %10s\n' "$label" "$1" "$2" "$3"
 		BOARD_MED=$1
 	}
-	bline "zhishou --version (process floor, no database)" "" "$db" --version
-	bline "board, $N_SMALL intakes, gala night" "$NIGHT" "$sdb" board
-	bline "board, $N intakes, gala night ($NIGHT)" "$NIGHT" "$db" board
-	v=$(verdict "$BOARD_MED" "<" 50)
-	summary "zhishou board process, $N, gala night" "median $BOARD_MED ms" "< 50 ms" "$v"
-	bline "board, $N intakes, late ($LATE)" "$LATE" "$db" board
-	summary "zhishou board process, $N, $LATE" "median $BOARD_MED ms" "(none)" ""
-	bline "board, $N intakes, real clock (today)" "" "$db" board
-	summary "zhishou board process, $N, real clock" "median $BOARD_MED ms" "(none)" ""
-	bline "log list, $N intakes" "$NIGHT" "$db" log list
-	summary "zhishou log list process, $N" "median $BOARD_MED ms" "(none)" ""
+	board_runs() { # DB SMALL_DB: files or URLs
+		local db=$1 sdb=$2
+		bline "board, $N_SMALL intakes, gala night" "$NIGHT" "$sdb" board
+		bline "board, $N intakes, gala night ($NIGHT)" "$NIGHT" "$db" board
+		v=$(verdict "$BOARD_MED" "<" 50)
+		summary "zhishou board process, $N, gala night" "median $BOARD_MED ms" "< 50 ms" "$v"
+		bline "board, $N intakes, late ($LATE)" "$LATE" "$db" board
+		summary "zhishou board process, $N, $LATE" "median $BOARD_MED ms" "(none)" ""
+		bline "board, $N intakes, real clock (today)" "" "$db" board
+		summary "zhishou board process, $N, real clock" "median $BOARD_MED ms" "(none)" ""
+		bline "log list, $N intakes" "$NIGHT" "$db" log list
+		summary "zhishou log list process, $N" "median $BOARD_MED ms" "(none)" ""
+	}
+	if on_sqlite; then
+		ensure_fixture "$N"
+		ensure_fixture "$N_SMALL"
+		db=$(db_for "$N")
+		sdb=$(db_for "$N_SMALL")
+		printf '%-52s %10s %10s %10s\n' "command" "median ms" "min" "max"
+		bline "zhishou --version (process floor, no database)" "" "$db" --version
+		board_runs "$db" "$sdb"
+	fi
+	if on_pg; then
+		BK=postgresql
+		ensure_pg_fixture "$N"
+		ensure_pg_fixture "$N_SMALL"
+		say "on PostgreSQL (each process connects through the Unix socket):"
+		printf '%-52s %10s %10s %10s\n' "command" "median ms" "min" "max"
+		on_sqlite || bline "zhishou --version (process floor, no database)" "" "$(pg_url "zb_$N")" --version
+		mark=$(pg_log_size)
+		board_runs "$(pg_url "zb_$N")" "$(pg_url "zb_$N_SMALL")"
+		pg_slow_report "$mark" "during the board runs"
+		BK=sqlite
+	fi
 fi
 
 # ---------------------------------------------------------------- rss
@@ -674,11 +1111,11 @@ if want morning; then
 fi
 
 # ---------------------------------------------------------------- writers
-if want writers; then
-	hr "concurrent writers: $WRITERS processes x $ADDS log add"
-	wdb=$BENCH_DIR/writers.db
-	rm -f "$wdb" "$wdb-wal" "$wdb-shm"
-	zs "$wdb" init >/dev/null || die "init $wdb"
+# writers_run DB: bench_writers against DB (a file or a URL, made by
+# `zhishou init`), the counts and the chain checked.
+writers_run() {
+	local wdb=$1 k v
+	rm -rf "$BENCH_DIR/writers-err"
 	mkdir -p "$BENCH_DIR/writers-err"
 	# The adds read the real clock.
 	(unset ZHISHOU_NOW; "$BIN/bench_writers" "$ZS" "$wdb" "$WRITERS" "$ADDS" "$BENCH_DIR/writers-err" "$CONF") \
@@ -686,10 +1123,10 @@ if want writers; then
 	declare -A W
 	while IFS=$'\t' read -r k v; do W[$k]=$v; done <"$BENCH_DIR/writers.tsv"
 	total=$((WRITERS * ADDS))
-	intakes=$(sqlite3 "$wdb" "SELECT count(*) FROM intake")
-	creates=$(sqlite3 "$wdb" "SELECT count(*) FROM audit WHERE entity = 'intake' AND action = 'create'")
-	audits=$(sqlite3 "$wdb" "SELECT count(*) FROM audit")
-	tally=$(sqlite3 "$wdb" "SELECT coalesce(sum(n), 0) FROM intake_tally")
+	intakes=$(dbq "$wdb" "SELECT count(*) FROM intake")
+	creates=$(dbq "$wdb" "SELECT count(*) FROM audit WHERE entity = 'intake' AND action = 'create'")
+	audits=$(dbq "$wdb" "SELECT count(*) FROM audit")
+	tally=$(dbq "$wdb" "SELECT coalesce(sum(n), 0) FROM intake_tally")
 	verify=$(zs "$wdb" audit verify 2>&1)
 	vrc=$?
 	say "total time            ${W[total_s]} s  (${W[adds_per_s]} adds/s)"
@@ -698,6 +1135,10 @@ if want writers; then
 	say "intakes               $intakes (expected $total)"
 	say "audit 'create' rows   $creates (expected $total); all audit rows $audits; tally $tally"
 	say "audit verify          exit $vrc: $(echo "$verify" | head -1)"
+	if [ "${W[stderr_bytes]}" -gt 0 ]; then
+		say "what the adds said on stderr (the first lines; all in writers-err/):"
+		cat "$BENCH_DIR"/writers-err/*.err | sort | uniq -c | sort -rn | head -n 5 | sed 's/^/  /'
+	fi
 	ok=MISSED
 	if [ "$intakes" -eq "$total" ] && [ "$creates" -eq "$total" ] && [ "${W[failed]}" -eq 0 ] &&
 		[ "${W[stderr_bytes]}" -eq 0 ] && [ $vrc -eq 0 ]; then ok=met; fi
@@ -705,6 +1146,27 @@ if want writers; then
 	summary "writers: one add p50 / p99" "${W[lat_p50_ms]} / ${W[lat_p99_ms]} ms" "" ""
 	summary "writers: counts, no errors, chain" "$intakes intakes, $creates creates, ${W[failed]} failed, ${W[stderr_bytes]} B stderr, verify $vrc" "exactly $total, none" "$ok"
 	[ $ok = met ] || finding "writers: lost, repeated or failed adds, or a broken audit chain"
+}
+
+if want writers && on_sqlite; then
+	hr "concurrent writers: $WRITERS processes x $ADDS log add"
+	wdb=$BENCH_DIR/writers.db
+	rm -f "$wdb" "$wdb-wal" "$wdb-shm"
+	zs "$wdb" init >/dev/null || die "init $wdb"
+	writers_run "$wdb"
+fi
+
+if want writers && on_pg; then
+	BK=postgresql
+	hr "concurrent writers on PostgreSQL: $WRITERS processes x $ADDS log add (each its own connection)"
+	pg_createdb zb_writers
+	wdb=$(pg_url zb_writers)
+	zs "$wdb" init >/dev/null || die "init $wdb"
+	mark=$(pg_log_size)
+	writers_run "$wdb"
+	pg_slow_report "$mark" "during the adds"
+	pg_psql postgres -c "DROP DATABASE zb_writers WITH (FORCE)" >/dev/null
+	BK=sqlite
 fi
 
 # ---------------------------------------------------------------- tui
@@ -722,6 +1184,8 @@ if want tui; then
 		fi
 		"$TUI_PY" -c 'import pyte' 2>/dev/null || die "the tui section needs python3-pyte (apt-get install python3-pyte)"
 	fi
+fi
+if want tui && on_sqlite; then
 	ensure_fixture "$N_SMALL"
 	ensure_fixture "$N"
 	for n in "$N_SMALL" "$N"; do
@@ -736,13 +1200,43 @@ if want tui; then
 	"$TUI_PY" "$ROOT/tests/bench/tui_bench.py" --bin "$ZS" --config "$CONF" --now "$NIGHT" \
 		--db-big "$BENCH_DIR/tui-$N.db" --db-small "$BENCH_DIR/tui-$N_SMALL.db" --big-label "$N" --small-label "$N_SMALL" \
 		--runs "${TUI_RUNS:-10}" --consoles "${TUI_CONSOLES:-10}" --adds "${TUI_ADDS:-50}" \
-		--sections "${TUI_PARTS:-first,keys,bytes,rss,prop}" --keys "${TUI_KEYS:-100}" --updates "${TUI_UPDATES:-5}" \
+		--sections "$TUI_PARTS" --keys "${TUI_KEYS:-100}" --updates "${TUI_UPDATES:-5}" \
 		--summary "$SUMMARY" --out "$BENCH_DIR"
 	helper_status tui_bench.py $?
 	say "(every sample: $BENCH_DIR/tui-samples.tsv; raw bytes of one update and of Ctrl-L: tui-*.raw, cat -v)"
 	for n in "$N_SMALL" "$N"; do
 		rm -f "$BENCH_DIR/tui-$n.db" "$BENCH_DIR/tui-$n.db-wal" "$BENCH_DIR/tui-$n.db-shm"
 	done
+fi
+# Propagation on PostgreSQL: a copy of the big fixture (CREATE DATABASE
+# from it as a template); the consoles learn of a commit by LISTEN/NOTIFY.
+if want tui && on_pg; then
+	case ",$TUI_PARTS," in
+	*,prop,*)
+		BK=postgresql
+		hr "console on PostgreSQL (tests/bench/tui_bench.py, part prop): now $NIGHT"
+		ensure_pg_fixture "$N"
+		pg_psql postgres -c "DROP DATABASE IF EXISTS zb_tui WITH (FORCE)" -c "CREATE DATABASE zb_tui TEMPLATE zb_$N" ||
+			die "copying zb_$N"
+		pg_psql zb_tui -c "CHECKPOINT" >/dev/null
+		sync
+		mkdir -p "$BENCH_DIR/pg"
+		: >"$BENCH_DIR/pg/tui-summary.tsv"
+		mark=$(pg_log_size)
+		say "load: $(cut -d' ' -f1-3 /proc/loadavg) (the figures are wall-clock times on $(nproc) cores)"
+		"$TUI_PY" "$ROOT/tests/bench/tui_bench.py" --bin "$ZS" --config "$CONF" --now "$NIGHT" \
+			--db-big "$(pg_url zb_tui)" --db-small "$(pg_url zb_tui)" --big-label "$N" --small-label "$N" \
+			--consoles "${TUI_CONSOLES:-10}" --adds "${TUI_ADDS:-50}" --sections prop \
+			--summary "$BENCH_DIR/pg/tui-summary.tsv" --out "$BENCH_DIR/pg"
+		rc=$?
+		awk '{ print $0 "\tpostgresql" }' "$BENCH_DIR/pg/tui-summary.tsv" >>"$SUMMARY"
+		helper_status tui_bench.py $rc
+		say "(every sample: $BENCH_DIR/pg/tui-samples.tsv)"
+		pg_slow_report "$mark" "while the consoles ran"
+		pg_psql postgres -c "DROP DATABASE zb_tui WITH (FORCE)" >/dev/null
+		BK=sqlite
+		;;
+	esac
 fi
 
 # ---------------------------------------------------------------- relay
@@ -973,12 +1467,27 @@ if want elocal; then
 fi
 
 # ---------------------------------------------------------------- summary
-hr "summary (N=$N, N_ENTITIES=$N_ENTITIES)"
-if [ -s "$SUMMARY" ]; then
+hr "summary (N=$N, N_ENTITIES=$N_ENTITIES$([ "$BACKEND" = sqlite ] || echo ", BACKEND=$BACKEND"))"
+if [ -s "$SUMMARY" ] && [ "$BACKEND" = sqlite ]; then
 	awk -F'\t' '{ printf "%-48s %-40s %-22s %s\n", $1, $2, $3, $4 }' "$SUMMARY"
+elif [ -s "$SUMMARY" ]; then
+	# One row per measure, a column per backend (its verdict in brackets);
+	# "-": not measured there.  Also as TSV: summary-side.tsv.
+	awk -F'\t' -v OFS='\t' '
+		{ b = $5 == "" ? "sqlite" : $5
+		  if (!($1 in seen)) { seen[$1] = 1; key[++n] = $1 }
+		  c = $2 ($4 != "" ? " [" $4 "]" : "")
+		  if (($1, b) in cell) cell[$1, b] = cell[$1, b] "; " c; else cell[$1, b] = c
+		  if ($3 != "") target[$1] = $3 }
+		END { print "measure", "SQLite", "PostgreSQL", "target"
+		      for (i = 1; i <= n; i++) { k = key[i]
+		          print k, ((k, "sqlite") in cell) ? cell[k, "sqlite"] : "-",
+		                ((k, "postgresql") in cell) ? cell[k, "postgresql"] : "-", target[k] } }
+	' "$SUMMARY" >"$BENCH_DIR/summary-side.tsv"
+	awk -F'\t' '{ printf "%-52s %-42s %-42s %s\n", $1, $2, $3, $4 }' "$BENCH_DIR/summary-side.tsv"
 fi
 say ""
-say "data: $BENCH_DIR$(trap -p EXIT | grep -q rm && echo ' (removed now; KEEP=1 or BENCH_DIR=... keeps it)')"
+say "data: $BENCH_DIR$([ "${RM_BENCH:-0}" = 1 ] && echo ' (removed now; KEEP=1 or BENCH_DIR=... keeps it)')"
 if [ "$FINDINGS" -gt 0 ]; then
 	say "$FINDINGS finding(s): see FINDING in the summary"
 	[ "${STRICT:-0}" = 1 ] && exit 1

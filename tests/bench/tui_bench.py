@@ -36,7 +36,9 @@ Usage:
                [--now "2025-03-15 22:30"] [--summary FILE] [--out DIR]
                [--sections first,keys,bytes,rss,prop] [--keys 100]
 
-The databases get new intakes (`log add`): pass copies.  Prints a report,
+The databases get new intakes (`log add`): pass copies.  A database may be a
+postgresql:// URI (run.sh BACKEND=postgresql: the prop part only, as the
+others read the database's file).  Prints a report,
 appends rows (what, figure, target, verdict) to --summary for run.sh, and
 leaves every sample (tui-samples.tsv) and the raw bytes of one update and of
 a full repaint (tui-*.raw) in --out.
@@ -1190,7 +1192,8 @@ def main():
     if unknown:
         ap.error("unknown sections: %s" % ", ".join(sorted(unknown)))
     for db in (a.db_big, a.db_small):
-        if not os.path.exists(db):
+        # A PostgreSQL URI (run.sh BACKEND=postgresql) is the store's to open.
+        if not db.startswith(("postgresql://", "postgres://")) and not os.path.exists(db):
             ap.error("no database %s" % db)
     b = Bench(a)
     print("console benchmarks: %s, TERM=%s, ZHISHOU_NOW=%s, %d cores, pyte %s" % (
