@@ -8,6 +8,7 @@
 #include "zhishou/ctx.h"
 #include "zhishou/output.h"
 #include "zhishou/session.h"
+#include "zhishou/write.h"
 
 struct cli {
 	struct zs_ctx ctx;
@@ -136,6 +137,11 @@ static inline struct zs_ctx *cli_ctx(struct cli *c) { return &c->ctx; }
 /* The session options from the configuration and the operating system
  * (and ZHISHOU_NOW, which core honours on a test database only). */
 void cli_session_options(const struct cli *c, enum role need, struct session_options *o);
+/* A write (an add, an action, a 批示, a member) that rides out a lost
+ * connection: write_surely, saying 数据库连接中断，正在重连… once on stderr
+ * while it waits for the server. */
+void cli_say_reconnecting(void *ud);
+int cli_write(struct cli *c, write_fn fn, void *arg, int64_t *id, struct zs_error *err);
 /* Keep the clock core decided; say so when ZHISHOU_NOW was ignored. */
 void cli_clock(struct cli *c, const struct session_clock *clk);
 /* Open c->db_path through core, refusing a user below need; 0 or the exit

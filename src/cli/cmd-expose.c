@@ -97,6 +97,11 @@ static void candidates_hint(struct cli *cli, int64_t id)
 	exposure_parties_clear(&p);
 }
 
+static int add_write(struct zs_ctx *c, void *in, int64_t *id, struct zs_error *err)
+{
+	return exposure_add(c, in, id, err);
+}
+
 static const struct option add_exec_opts[] = { EXPOSURE_OPTS, { NULL, 0, NULL, 0 } };
 static int add_exec(struct cli *cli, int argc, char **argv)
 {
@@ -106,7 +111,7 @@ static int add_exec(struct cli *cli, int argc, char **argv)
 		return r;
 	struct zs_error err = { 0 };
 	int64_t id;
-	if (exposure_add(cli_ctx(cli), &o.in, &id, &err))
+	if (cli_write(cli, add_write, &o.in, &id, &err))
 		return cli_error(&err);
 	printf("%lld\n", (long long)id);
 	candidates_hint(cli, id);
@@ -295,6 +300,26 @@ static int show_exec(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
+/* An action or a 批示 on exposure id (cli_write's argument). */
+struct note_write {
+	int64_t id;
+	const struct expose_opts *o;
+};
+
+static int action_write(struct zs_ctx *c, void *arg, int64_t *made, struct zs_error *err)
+{
+	const struct note_write *w = arg;
+	*made = 0;
+	return exposure_add_action(c, w->id, w->o->kind, w->o->count, w->o->note, err);
+}
+
+static int instruct_write(struct zs_ctx *c, void *arg, int64_t *made, struct zs_error *err)
+{
+	const struct note_write *w = arg;
+	*made = 0;
+	return exposure_instruct(c, w->id, w->o->text, err);
+}
+
 static const struct option action_exec_opts[] = {
 	{ "kind", required_argument, NULL, 'K' }, { "count", required_argument, NULL, 'n' },
 	{ "note", required_argument, NULL, 'N' }, { NULL, 0, NULL, 0 },
@@ -307,7 +332,8 @@ static int action_exec(struct cli *cli, int argc, char **argv)
 	if (r || (r = one_id(first, argv, &id)))
 		return r;
 	struct zs_error err = { 0 };
-	if (exposure_add_action(cli_ctx(cli), id, o.kind, o.count, o.note, &err))
+	struct note_write w = { id, &o };
+	if (cli_write(cli, action_write, &w, NULL, &err))
 		return cli_error(&err);
 	char line[128];
 	snprintf(line, sizeof line, TR("已记录措施：#%lld", "action recorded: #%lld"), (long long)id);
@@ -324,7 +350,8 @@ static int instruct_exec(struct cli *cli, int argc, char **argv)
 	if (r || (r = one_id(first, argv, &id)))
 		return r;
 	struct zs_error err = { 0 };
-	if (exposure_instruct(cli_ctx(cli), id, o.text, &err))
+	struct note_write w = { id, &o };
+	if (cli_write(cli, instruct_write, &w, NULL, &err))
 		return cli_error(&err);
 	char line[128];
 	snprintf(line, sizeof line, TR("已记录批示：#%lld", "instruction recorded: #%lld"), (long long)id);

@@ -79,12 +79,6 @@ static void print_hints(int64_t id, const struct intake_hints *h)
 }
 
 
-static void say_reconnecting(void *ud)
-{
-	(void)ud;
-	fprintf(stderr, "zhishou: %s\n", TR("数据库连接中断，正在重连…", "lost the database connection, reconnecting..."));
-}
-
 static const struct option add_exec_opts[] = {
 	{ "channel", required_argument, NULL, 'c' }, { "kind", required_argument, NULL, 'k' },
 	{ "text", required_argument, NULL, 't' }, { "at", required_argument, NULL, 'a' },
@@ -104,7 +98,7 @@ static int add_exec(struct cli *cli, int argc, char **argv)
 	struct intake_hints h;
 	int64_t id = 0;
 	/* A standby taking over: waited for, saying so once. */
-	if (intake_add_surely(cli_ctx(cli), &o.in, &id, &h, say_reconnecting, NULL, &err))
+	if (intake_add_surely(cli_ctx(cli), &o.in, &id, &h, cli_say_reconnecting, NULL, &err))
 		return cli_error(&err);
 	printf("%lld\n", (long long)id);
 	print_hints(id, &h);

@@ -40,6 +40,19 @@ static const struct cmd_about write_about[] = {
 	{ NULL, NULL, NULL },
 };
 
+/* A member's add, update or removal (cli_write's argument). */
+struct member_write {
+	int (*fn)(struct zs_ctx *, const struct member_input *, struct zs_error *);
+	const struct member_input *in;
+};
+
+static int member_write(struct zs_ctx *c, void *arg, int64_t *id, struct zs_error *err)
+{
+	const struct member_write *w = arg;
+	*id = 0;
+	return w->fn(c, w->in, err);
+}
+
 static int write_exec(struct cli *cli, int argc, char **argv, const struct cmd_entry *cmd,
 		      int (*fn)(struct zs_ctx *, const struct member_input *, struct zs_error *), const char *done_zh,
 		      const char *done_en)
@@ -49,7 +62,8 @@ static int write_exec(struct cli *cli, int argc, char **argv, const struct cmd_e
 	if (r)
 		return r;
 	struct zs_error err = { 0 };
-	if (fn(cli_ctx(cli), &o.in, &err))
+	struct member_write w = { fn, &o.in };
+	if (cli_write(cli, member_write, &w, NULL, &err))
 		return cli_error(&err);
 	printf(TR(done_zh, done_en), o.in.unix_user);
 	putchar('\n');

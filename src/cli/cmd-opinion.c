@@ -73,6 +73,11 @@ static int one_id(int first, char **argv, int64_t *id)
 	return 0;
 }
 
+static int add_write(struct zs_ctx *c, void *in, int64_t *id, struct zs_error *err)
+{
+	return opinion_add(c, in, id, err);
+}
+
 static const struct option add_exec_opts[] = {
 	{ "platform", required_argument, NULL, 'p' }, { "title", required_argument, NULL, 't' },
 	{ "url", required_argument, NULL, 'u' }, { "summary", required_argument, NULL, 'S' },
@@ -88,7 +93,7 @@ static int add_exec(struct cli *cli, int argc, char **argv)
 		return r;
 	struct zs_error err = { 0 };
 	int64_t id;
-	if (opinion_add(cli_ctx(cli), &o.in, &id, &err))
+	if (cli_write(cli, add_write, &o.in, &id, &err))
 		return cli_error(&err);
 	printf("%lld\n", (long long)id);
 	return 0;

@@ -190,6 +190,20 @@ static int unit_list_exec(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
+/* unit add's write (cli_write's argument).  A unit added before the
+ * connection went is found by its token: "added", as it was. */
+struct unit_write {
+	const char *name;
+	bool *created;
+};
+
+static int unit_write(struct zs_ctx *c, void *arg, int64_t *id, struct zs_error *err)
+{
+	const struct unit_write *w = arg;
+	*w->created = true;
+	return unit_add(c, w->name, id, w->created, err);
+}
+
 static const struct option unit_add_exec_opts[] = { { NULL, 0, NULL, 0 } };
 static int unit_add_exec(struct cli *cli, int argc, char **argv)
 {
@@ -203,7 +217,8 @@ static int unit_add_exec(struct cli *cli, int argc, char **argv)
 		return cli_error(&err);
 	int64_t id;
 	bool created = false;
-	if (unit_add(cli_ctx(cli), name, &id, &created, &err)) {
+	struct unit_write w = { name, &created };
+	if (cli_write(cli, unit_write, &w, &id, &err)) {
 		free(name);
 		return cli_error(&err);
 	}

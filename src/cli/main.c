@@ -158,6 +158,18 @@ static void say_waiting(void *ud)
 					   "cannot reach the database, reconnecting... (a standby may be taking over; Ctrl-C gives up)"));
 }
 
+void cli_say_reconnecting(void *ud)
+{
+	(void)ud;
+	fprintf(stderr, "zhishou: %s\n", TR("数据库连接中断，正在重连…", "lost the database connection, reconnecting..."));
+}
+
+int cli_write(struct cli *c, write_fn fn, void *arg, int64_t *id, struct zs_error *err)
+{
+	int64_t none;
+	return write_surely(cli_ctx(c), fn, arg, id ? id : &none, cli_say_reconnecting, NULL, err);
+}
+
 void cli_session_options(const struct cli *c, enum role need, struct session_options *o)
 {
 	/* ZHISHOU_NOW is only passed on: core honours it on a test database

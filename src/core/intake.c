@@ -19,6 +19,7 @@
 #include "zhishou/text.h"
 #include "zhishou/timeutil.h"
 #include "zhishou/validate.h"
+#include "zhishou/write.h"
 
 static bool given(const char *s) { return s && *s; }
 
@@ -440,47 +441,37 @@ int intake_add_resolve(struct zs_ctx *c, const char *token, int64_t *id, struct 
 	return r ? r : intake_saved_draft(c, token, id, err);
 }
 
-static int64_t mono_ms(void)
+struct add_job {
+	const struct intake_input *in;
+	struct intake_hints *h;
+};
+
+static int add_job_run(struct zs_ctx *c, void *arg, int64_t *id, struct zs_error *err)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	struct add_job *j = arg;
+	return intake_add(c, j->in, id, j->h, err);
+}
+
+static int add_job_resolve(struct zs_ctx *c, const char *token, bool *found, int64_t *id, struct zs_error *err)
+{
+	int r = intake_saved_draft(c, token, id, err);
+	*found = !r && *id;
+	return r;
 }
 
 int intake_add_surely(struct zs_ctx *c, const struct intake_input *in, int64_t *id, struct intake_hints *h,
 		      void (*wait)(void *ud), void *ud, struct zs_error *err)
 {
+	/* The intake's token is its draft's (saved_draft, which the
+	 * console's drafts share), a new one when it has none. */
 	char token[TOKEN_LEN + 1];
 	struct intake_input mine = *in;
 	if (!mine.draft_token || !*mine.draft_token) {
 		token_new(token);
 		mine.draft_token = token;
 	}
-	int64_t until = mono_ms() + STORE_STANDBY_WAIT_MS;
-	bool told = false;
-	int r, pause_ms = 100;
-	while ((r = intake_add(c, &mine, id, h, err)) == ZS_ELOST || r == ZS_ERETRY) {
-		if (r == ZS_ERETRY) {   /* undid to resolve a conflict: nothing written, run again */
-			if (mono_ms() > until)
-				return r;
-			continue;
-		}
-		if (!told && wait)
-			wait(ud);
-		told = true;
-		/* Until a server answers: then the token says whether that
-		 * add committed before the connection went. */
-		do {
-			if (mono_ms() + pause_ms > until)
-				return r;
-			struct timespec ts = { pause_ms / 1000, (long)(pause_ms % 1000) * 1000000L };
-			nanosleep(&ts, NULL);
-			pause_ms = pause_ms * 2 > 1000 ? 1000 : pause_ms * 2;
-		} while ((r = intake_add_resolve(c, mine.draft_token, id, err)) == ZS_ELOST);
-		if (r || *id)
-			return r;
-	}
-	return r;
+	struct add_job j = { &mine, h };
+	return write_surely_with(c, mine.draft_token, add_job_run, &j, add_job_resolve, id, wait, ud, err);
 }
 
 int intake_saved_draft(struct zs_ctx *c, const char *token, int64_t *id, struct zs_error *err)

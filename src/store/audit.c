@@ -92,6 +92,10 @@ int store_audit(struct store *st, const char *entity, int64_t entity_id, const c
 			  err, "audit");
 	if (r)
 		return r;
+	/* The command's token, with its transaction's first audit row (the
+	 * key keeps the first: the row the write made, not what followed). */
+	if (st->write_token[0] && (r = store_write_token_note(st, a.id, entity, entity_id, err)))
+		return r;
 	/* The head, in the same transaction: a chain cut short no longer
 	 * ends where the anchor says it does. */
 	char head[96];

@@ -44,6 +44,7 @@ static const struct copy_table {
 	{ "intake", "id", true },
 	{ "saved_draft", "token", false },
 	{ "audit", "id", true },
+	{ "write_token", "token", false },
 	{ "outbox", "id", true },
 	{ "delivery", "id", true },
 	{ "relay_lease", "id", true },

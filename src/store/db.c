@@ -33,6 +33,7 @@ static const char *const migration_names[] = {
 	"007_credit_desk.sql",
 	"008_other_desks.sql",
 	"009_register_search.sql",
+	"010_write_tokens.sql",
 };
 #define NMIGRATIONS ((int)(sizeof migration_names / sizeof migration_names[0]))
 

@@ -28,6 +28,7 @@
 #include <time.h>
 
 #include "pg_internal.h"
+#include "zhishou/backoff.h"
 #include "zhishou/embedded.h"
 #include "zhishou/i18n.h"
 #include "zhishou/priv.h"
@@ -140,12 +141,10 @@ static int connect_waiting(struct store *st, struct zs_error *err)
 	if (!p->told && p->waiting)
 		p->waiting(p->waiting_ud);
 	p->told = true;
-	for (int pause = 100, waited = 0; r && waited < STORE_STANDBY_WAIT_MS; waited += pause) {
-		struct timespec ts = { pause / 1000, (long)(pause % 1000) * 1000000L };
-		nanosleep(&ts, NULL);
+	struct backoff b;
+	backoff_start(&b, STORE_STANDBY_WAIT_MS);
+	while (r && backoff_wait(&b))
 		r = connect_db(st, err);
-		pause = pause * 2 > 1000 ? 1000 : pause * 2;
-	}
 	return r;
 }
 

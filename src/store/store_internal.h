@@ -89,7 +89,13 @@ struct store {
 	int64_t created_at;    /* a new database's creation on its own clock (0: real time) */
 	bool wal_found;        /* a -wal was there before SQLite opened the file */
 	bool bare;             /* a copy's target: migrations make the schema only */
+	char write_token[65];  /* the running command's token ("" none): store_audit records it, write_token.c */
 };
+
+/* write_token.c: the running command's token, next to audit row audit_id
+ * (store_audit, inside the write's transaction). */
+int store_write_token_note(struct store *st, int64_t audit_id, const char *entity, int64_t entity_id,
+			   struct zs_error *err);
 
 /* sqlite_stmt.c: the SQLite driver's statement operations (its table is
  * db.c's store_sqlite_driver). */

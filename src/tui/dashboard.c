@@ -38,6 +38,7 @@ struct dashboard {
 	int64_t seen_newest;     /* newest id when the user scrolled away */
 	struct { int64_t id, at; } fresh[64];
 	int nfresh;
+	struct tui_write stamp;  /* E: the exposure being logged, until its add is known */
 	int nduty;
 	enum pane focus;
 	int log_rows;            /* rows the log pane had at the last paint */
@@ -573,18 +574,25 @@ static void open_selected(struct tui *t, struct dashboard *d)
 		roster_view_open(t);
 }
 
+static int stamp_write(struct zs_ctx *c, void *in, int64_t *id, struct zs_error *err)
+{
+	return exposure_add(c, in, id, err);
+}
+
+#define STAMP_QUESTION TR("曝光问题标题（按当前播出时间登记）：", "Exposure title (stamped now): ")
+
 static void stamp_exposure_done(struct tui *t, void *ud, const char *title)
 {
-	(void)ud;
+	struct dashboard *d = ud;
 	if (!title)
 		return;
 	struct exposure_input in = { .title = title };
-	struct zs_error err = { 0 };
 	int64_t id;
-	if (exposure_add(t->c, &in, &id, &err)) {
-		tui_message(t, true, "%s", err.msg);
+	int r = tui_write(t, &d->stamp, stamp_write, &in, &id);
+	if (r == ZS_ELOST)   /* the title offered again, under the same token */
+		prompt_open(t, tui_write_again(), title, stamp_exposure_done, d);
+	if (r)
 		return;
-	}
 	tui_message(t, false, TR("已登记曝光问题 #%lld：c 涉事企业、k 关键词、L 牵头单位、v 级别", "Exposure #%lld logged: c companies, k keywords, L lead unit, v level"),
 		    (long long)id);
 	exposure_detail_open(t, id);
@@ -711,9 +719,10 @@ static bool key_discard(struct tui *t, void *self, int key)
 
 static bool key_exposure(struct tui *t, void *self, int key)
 {
-	(void)self;
+	struct dashboard *d = self;
 	(void)key;
-	prompt_open(t, TR("曝光问题标题（按当前播出时间登记）：", "Exposure title (stamped now): "), "", stamp_exposure_done, NULL);
+	tui_write_forget(&d->stamp);   /* a new exposure */
+	prompt_open(t, STAMP_QUESTION, "", stamp_exposure_done, d);
 	return true;
 }
 

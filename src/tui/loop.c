@@ -193,10 +193,12 @@ static void check_data(struct tui *t)
 	if (t->db_lost)
 		tui_message(t, true, "%s", TR("数据库连接中断，正在重连…（登记草稿保留在本机）",
 					      "lost the database connection, reconnecting... (drafts stay on this computer)"));
-	else if (was_lost) {
+	else if (was_lost)
 		tui_message(t, false, "%s", TR("数据库已重新连接", "reconnected to the database"));
+	/* Whenever the connection is there (the save itself may have made it
+	 * again before any look saw it gone). */
+	if (!t->db_lost)
 		form_resume_save(t);
-	}
 	if (v == t->data_version && mine == t->local_changes)
 		return;
 	t->data_version = v;

@@ -35,6 +35,7 @@ struct opage {
 	/* n: what has been asked so far of the opinion being recorded */
 	const char *new_platform;
 	char new_title[OPINION_MAX_TITLE * 4 + 1];
+	struct tui_write adding;    /* until its add is known */
 };
 
 static enum tui_color level_color(const struct opinion *o)
@@ -238,18 +239,25 @@ static void select_id(struct opage *p, int64_t id)
 			p->list.sel = k;
 }
 
+static int add_write(struct zs_ctx *c, void *in, int64_t *id, struct zs_error *err)
+{
+	return opinion_add(c, in, id, err);
+}
+
+#define LINK_QUESTION TR("链接（只记下，不打开；没有就直接 Enter）：", "Link (kept, never opened; Enter for none): ")
+
 static void link_given(struct tui *t, void *ud, const char *answer)
 {
 	struct opage *p = ud;
 	if (!answer)
 		return;
 	struct opinion_input in = { .platform = p->new_platform, .title = p->new_title, .url = answer };
-	struct zs_error err = { 0 };
 	int64_t id = 0;
-	if (opinion_add(t->c, &in, &id, &err)) {
-		tui_message(t, true, "%s", err.msg);
+	int r = tui_write(t, &p->adding, add_write, &in, &id);
+	if (r == ZS_ELOST)   /* the link offered again, under the same token */
+		prompt_open(t, tui_write_again(), answer, link_given, p);
+	if (r)
 		return;
-	}
 	reload(t, p);
 	if (!p->detail)
 		select_id(p, id);
@@ -263,7 +271,7 @@ static void title_given(struct tui *t, void *ud, const char *answer)
 	if (!answer)
 		return;
 	snprintf(p->new_title, sizeof p->new_title, "%s", answer);
-	prompt_open(t, TR("链接（只记下，不打开；没有就直接 Enter）：", "Link (kept, never opened; Enter for none): "), "", link_given, p);
+	prompt_open(t, LINK_QUESTION, "", link_given, p);
 }
 
 static void platform_picked(struct tui *t, void *ud, int index, const char *row)
@@ -274,6 +282,7 @@ static void platform_picked(struct tui *t, void *ud, int index, const char *row)
 		return;
 	p->new_platform = vocab_opinion_platform.items[index].code;
 	p->new_title[0] = '\0';
+	tui_write_forget(&p->adding);   /* a new opinion */
 	prompt_open(t, TR("舆情标题（看到的是什么）：", "Title (what was seen): "), "", title_given, p);
 }
 

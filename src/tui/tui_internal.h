@@ -9,7 +9,9 @@
 
 #include "zhishou/board.h"
 #include "zhishou/member.h"
+#include "zhishou/token.h"
 #include "zhishou/tui.h"
+#include "zhishou/write.h"
 #include "lineedit.h"
 
 #define TUI_MIN_COLS 80
@@ -285,6 +287,21 @@ void exposure_detail_open(struct tui *t, int64_t id);
 /* a one-line question or text entry at the bottom (prompt.c) */
 typedef void (*prompt_done_cb)(struct tui *t, void *ud, const char *answer);
 void prompt_open(struct tui *t, const char *question, const char *initial, prompt_done_cb done, void *ud);
+
+/* write_prompt.c: an add made from a prompt's answer (an exposure's title,
+ * an opinion's link) carries a token kept until its outcome is known.  A
+ * lost connection (ZS_ELOST) keeps it: the caller offers the prompt again
+ * with the answer and the question tui_write_again() (which says what
+ * happened), and the next try first asks the database whether the add
+ * committed, so it is never made twice.  ZS_OK: *id the row (made now or
+ * by the try that lost the connection); any other error: said, the token
+ * dropped. */
+struct tui_write {
+	char token[TOKEN_LEN + 1];   /* "" none yet */
+};
+void tui_write_forget(struct tui_write *w);
+const char *tui_write_again(void);
+int tui_write(struct tui *t, struct tui_write *w, write_fn fn, void *arg, int64_t *id);
 /* The same for text of several lines (notes, instructions): Ctrl-J breaks
  * the line, Enter accepts. */
 void prompt_open_lines(struct tui *t, const char *question, const char *initial, prompt_done_cb done, void *ud);

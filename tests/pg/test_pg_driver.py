@@ -11,6 +11,10 @@ same commands on both engines.
 - a connection lost in the middle of log add (the server ends the backend
   during the INSERT): the add says it reconnects, is made once, and its id
   is the one printed.
+- a write whose COMMIT the server made but whose answer was lost (a proxy,
+  lossproxy.py, cuts the connection there), for every add: the command
+  says it reconnects, finds its token, reports the row it made and does
+  not make it again.
 - the relay's lease as an advisory lock: a second relay is refused at once.
 
 Skipped (77) without a PostgreSQL server installed."""
@@ -28,6 +32,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 import pgcluster  # noqa: E402
+from lossproxy import LossProxy  # noqa: E402
 
 BIN = os.environ.get("ZHISHOU_BIN") or os.path.join(ROOT, "build", "zhishou")
 
@@ -227,6 +232,64 @@ class Driver(unittest.TestCase):
         self.assertEqual(self.q(name, "SELECT last_value FROM kill_once"), "2")
         self.assertIn("审计链完好", self.ok(url, "audit", "verify"))
 
+
+    # Each add, its check (one row, by the SQL's count) and what it prints.
+    LOST_ANSWERS = [
+        (["log", "add", "--channel", "web", "--kind", "tip", "--text", "答复丢失的一件"],
+         "SELECT count(*) FROM intake WHERE summary = '答复丢失的一件'", r"^\d+$"),
+        (["expose", "add", "--title", "答复丢失的曝光"],
+         "SELECT count(*) FROM exposure WHERE title = '答复丢失的曝光'", r"^\d+$"),
+        (["opinion", "add", "--platform", "weibo", "--title", "答复丢失的舆情"],
+         "SELECT count(*) FROM opinion WHERE title = '答复丢失的舆情'", r"^\d+$"),
+        (["expose", "action", "1", "--kind", "officers", "--count", "7", "--note", "答复丢失的措施"],
+         "SELECT count(*) FROM exposure_action WHERE note = '答复丢失的措施'", "已记录措施：#1"),
+        (["expose", "instruct", "1", "--text", "答复丢失的批示"],
+         "SELECT count(*) FROM exposure_instruction WHERE text = '答复丢失的批示'", "已记录批示：#1"),
+        (["unit", "add", "答复丢失所"], "SELECT count(*) FROM unit WHERE name = '答复丢失所'", "已添加单位 \\d+ 答复丢失所"),
+        (["member", "add", "--unix", "daemon", "--name", "答复丢失", "--role", "operator"],
+         "SELECT count(*) FROM member WHERE unix_user = 'daemon'", "已添加成员 daemon"),
+    ]
+
+    def test_an_add_whose_answer_was_lost_is_made_once(self):
+        url, name = self.new_db()
+        self.ok(url, "init")
+        self.ok(url, "expose", "add", "--title", "先有的曝光")
+        with LossProxy(self.pg.sock) as proxy:
+            purl = url.replace("host=%s" % self.pg.sock, "host=%s" % proxy.dir)
+            self.assertNotEqual(purl, url)
+            for argv, count_sql, printed in self.LOST_ANSWERS:
+                with self.subTest(argv[:2]):
+                    # Cut after the COMMIT of the transaction that writes an
+                    # audit row: the write is in, its answer never arrives.
+                    proxy.arm(b"INSERT INTO audit")
+                    rc, out, err = self.run_zs(purl, *argv)
+                    self.assertEqual(rc, 0, err)
+                    self.assertEqual(proxy.cut, 1, "the proxy never cut: %s" % err)
+                    self.assertIn("数据库连接中断，正在重连", err)
+                    self.assertRegex(out.splitlines()[0], printed, out)
+                    self.assertEqual(self.q(name, count_sql), "1")
+        self.assertIn("审计链完好", self.ok(url, "audit", "verify"))
+        # A token per command (the first exposure's too); log add's is its
+        # draft token (saved_draft, which the console's drafts share).
+        self.assertEqual(self.q(name, "SELECT count(*) FROM write_token"), str(len(self.LOST_ANSWERS)))
+        self.assertEqual(self.q(name, "SELECT count(*) FROM saved_draft"), "1")
+
+    def test_a_write_token_resolves_only_its_own_write(self):
+        """A write refused after its answer was lost is not taken for done:
+        an add that fails (no such exposure) reports the failure, and its
+        token is in no row."""
+        url, name = self.new_db()
+        self.ok(url, "init")
+        with LossProxy(self.pg.sock) as proxy:
+            purl = url.replace("host=%s" % self.pg.sock, "host=%s" % proxy.dir)
+            proxy.arm(b"INSERT INTO audit")
+            rc, out, err = self.run_zs(purl, "expose", "action", "99", "--kind", "officers")
+            self.assertEqual(rc, 2, out + err)
+            self.assertIn("没有编号为 99 的曝光问题", err)
+            self.assertEqual(proxy.cut, 0)
+            self.assertNotIn("正在重连", err)
+        self.assertEqual(self.q(name, "SELECT count(*) FROM write_token"), "0")
+        self.assertEqual(self.q(name, "SELECT count(*) FROM exposure_action"), "0")
 
     def test_a_deadlock_with_an_outside_session_is_run_again(self):
         url, name = self.new_db()

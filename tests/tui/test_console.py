@@ -1215,6 +1215,65 @@ class Live(ConsoleTest):
         t.wait_until(lambda l: log_rows(l)[0].startswith(" "), timeout=12, what="the + mark to go")
 
 
+@unittest.skipUnless(zs.PG, "a server's connection lost under the console (PostgreSQL)")
+class LostConnection(ConsoleTest):
+    """The answer to a save lost after the server committed it (a proxy,
+    tests/pg/lossproxy.py, cuts the connection there): the console says so,
+    keeps what was typed, reconnects, and the save's token finds the row
+    already made: one row, never two."""
+
+    def through_proxy(self):
+        sys.path.insert(0, os.path.join(os.path.dirname(HERE), "pg"))
+        from lossproxy import LossProxy
+        sock = zs.pg_cluster().sock
+        proxy = LossProxy(sock)
+        self.addCleanup(proxy.close)
+        direct = self.db
+        self.db = direct.replace("host=%s" % sock, "host=%s" % proxy.dir)
+        self.assertNotEqual(self.db, direct)
+        t = self.console(80, 24)
+        self.db = direct
+        return proxy, t
+
+    def count(self, sql, *args):
+        return self.query(sql, *args)[0][0]
+
+    def test_an_exposure_whose_answer_was_lost_is_logged_once(self):
+        proxy, t = self.through_proxy()
+        t.keys("e")
+        t.wait_for("曝光问题标题")
+        t.type("断线时登记的曝光")
+        t.wait_for("断线时登记的曝光")
+        proxy.arm(b"INSERT INTO audit")
+        t.keys("Enter")
+        lines = t.wait_for("未确认是否已存上", timeout=10)
+        self.assertEqual(proxy.cut, 1)
+        # Committed on the server; the title offered again on the prompt.
+        self.assertEqual(self.count("SELECT count(*) FROM exposure WHERE title = ?", "断线时登记的曝光"), 1)
+        self.assertTrue(any("未确认是否已存上" in l and "断线时登记的曝光" in l for l in lines), "\n".join(lines))
+        t.keys("Enter")
+        lines = t.wait_for("已登记曝光问题 #", timeout=10)
+        shown = int(re.search(r"已登记曝光问题 #(\d+)", "\n".join(lines)).group(1))
+        self.assertEqual(self.query("SELECT id FROM exposure WHERE title = ?", "断线时登记的曝光"), [(shown,)])
+
+    def test_an_intake_whose_answer_was_lost_is_logged_once(self):
+        proxy, t = self.through_proxy()
+        t.keys("n")
+        t.wait_for("新登记：投诉 / 举报 / 咨询")
+        t.keys("Tab", "Tab", "Tab", "Tab")     # phone, business, USCC, summary
+        t.type("断线时登记的投诉")
+        t.wait_for("断线时登记的投诉")
+        proxy.arm(b"INSERT INTO audit")
+        t.keys("C-s")
+        # The form resumes its save once the database is back, by the
+        # draft's token: logged once, under the id the console shows.
+        lines = t.wait_for("已登记 #", timeout=15)
+        self.assertEqual(proxy.cut, 1)
+        shown = int(re.search(r"已登记 #(\d+)", "\n".join(lines)).group(1))
+        self.assertEqual(self.query("SELECT id FROM intake WHERE summary = ?", "断线时登记的投诉"), [(shown,)])
+        self.assertEqual(self.drafts(), [])
+
+
 class Compact(ConsoleTest):
     """Below 80x24 (a leader on a phone's SSH app) the console shows a
     compact, live board instead of refusing; only forms ask for room."""

@@ -214,6 +214,14 @@ int64_t store_intake_linked_count(struct store *st, int64_t exposure_id);
 int store_saved_draft_find(struct store *st, const char *token, int64_t *intake_id, struct zs_error *err);
 int store_saved_draft_insert(struct store *st, const char *token, int64_t intake_id, struct zs_error *err);
 
+/* Write tokens (migration 010, write_token.c): while a token is in use
+ * (NULL or "" stops it), store_audit records it with the first audit row of
+ * each write; store_write_token_find says whether a write with it committed
+ * (*found) and the row it made (the audit row's entity id). */
+void store_write_token_use(struct store *st, const char *token);
+int store_write_token_find(struct store *st, const char *token, bool *found, int64_t *entity_id,
+			   struct zs_error *err);
+
 /* exposures */
 int store_exposure_insert(struct store *st, struct exposure *e, struct zs_error *err);
 int store_exposure_get(struct store *st, int64_t id, struct exposure *out, struct zs_error *err);
