@@ -101,73 +101,32 @@ struct copying {
 	int64_t last_id;
 	int page_rows;
 	struct zs_error *err;
-	char *sql;
+	struct store_sql sql;   /* the INSERT, kept while it is prepared */
 };
-
-/* An identifier quoted for SQL (the names come from the source's
- * catalogue, which is ours; quoted all the same). */
-static bool add_ident(char **sql, size_t *n, size_t *cap, const char *id)
-{
-	size_t need = *n + 2 * strlen(id) + 4;
-	if (need > *cap) {
-		char *m = realloc(*sql, need * 2);
-		if (!m)
-			return false;
-		*sql = m;
-		*cap = need * 2;
-	}
-	char *o = *sql + *n;
-	*o++ = '"';
-	for (const char *s = id; *s; s++) {
-		if (*s == '"')
-			*o++ = '"';
-		*o++ = *s;
-	}
-	*o++ = '"';
-	*o = '\0';
-	*n = (size_t)(o - *sql);
-	return true;
-}
-
-static bool add_text(char **sql, size_t *n, size_t *cap, const char *s)
-{
-	size_t l = strlen(s);
-	if (*n + l + 1 > *cap) {
-		char *m = realloc(*sql, (*n + l + 1) * 2);
-		if (!m)
-			return false;
-		*sql = m;
-		*cap = (*n + l + 1) * 2;
-	}
-	memcpy(*sql + *n, s, l + 1);
-	*n += l;
-	return true;
-}
 
 /* INSERT INTO "t"("a", "b", ...) VALUES (?1, ?2, ...) for the source's
  * columns, prepared once on the target. */
 static int make_insert(struct copying *cp, const struct store_row *r)
 {
+	struct store_sql *q = &cp->sql;
 	cp->ncols = store_row_columns(r);
-	char *sql = NULL;
-	size_t n = 0, cap = 0;
-	bool ok = add_text(&sql, &n, &cap, "INSERT INTO ") && add_ident(&sql, &n, &cap, cp->t->name) &&
-		  add_text(&sql, &n, &cap, "(");
-	for (int i = 0; ok && i < cp->ncols; i++)
-		ok = (!i || add_text(&sql, &n, &cap, ", ")) && add_ident(&sql, &n, &cap, store_row_column_name(r, i));
-	ok = ok && add_text(&sql, &n, &cap, ") VALUES (");
-	for (int i = 0; ok && i < cp->ncols; i++) {
+	store_sql_add(q, "INSERT INTO ");
+	store_sql_ident(q, cp->t->name);
+	store_sql_add(q, "(");
+	for (int i = 0; i < cp->ncols; i++) {
+		store_sql_add(q, i ? ", " : "");
+		store_sql_ident(q, store_row_column_name(r, i));
+	}
+	store_sql_add(q, ") VALUES (");
+	for (int i = 0; i < cp->ncols; i++) {
 		char p[16];
 		snprintf(p, sizeof p, "%s?%d", i ? ", " : "", i + 1);
-		ok = add_text(&sql, &n, &cap, p);
+		store_sql_add(q, p);
 	}
-	ok = ok && add_text(&sql, &n, &cap, ")");
-	if (!ok) {
-		free(sql);
-		return zs_fail(cp->err, ZS_EFAIL, "out of memory");
-	}
-	cp->sql = sql;
-	cp->ins = store_prep_reused(cp->dst, sql, cp->err);
+	store_sql_add(q, ")");
+	if (q->full)
+		return zs_fail(cp->err, ZS_EFAIL, "query too long");
+	cp->ins = store_prep_reused(cp->dst, q->text, cp->err);
 	return cp->ins ? ZS_OK : ZS_EFAIL;
 }
 
@@ -193,18 +152,15 @@ static int copy_row(const struct store_row *r, void *ctx)
 }
 
 /* "SELECT * FROM t [WHERE id > ?1] ORDER BY key [LIMIT n]" */
-static char *select_sql(const struct copy_table *t)
+static void select_sql(const struct copy_table *t, struct store_sql *q)
 {
-	char *sql = NULL;
-	size_t n = 0, cap = 0;
 	char limit[32];
 	snprintf(limit, sizeof limit, " LIMIT %d", PAGE);
-	bool ok = add_text(&sql, &n, &cap, "SELECT * FROM ") && add_ident(&sql, &n, &cap, t->name) &&
-		  add_text(&sql, &n, &cap, t->paged ? " WHERE id > ?1 ORDER BY " : " ORDER BY ") &&
-		  add_text(&sql, &n, &cap, t->order) && (!t->paged || add_text(&sql, &n, &cap, limit));
-	if (!ok)
-		free(sql);
-	return ok ? sql : NULL;
+	store_sql_add(q, "SELECT * FROM ");
+	store_sql_ident(q, t->name);
+	store_sql_add(q, t->paged ? " WHERE id > ?1 ORDER BY " : " ORDER BY ");
+	store_sql_add(q, t->order);
+	store_sql_add(q, t->paged ? limit : "");
 }
 
 /* Read every row of t from st, each to row(ctx) (pages of a paged table
@@ -212,10 +168,11 @@ static char *select_sql(const struct copy_table *t)
 static int each_row(struct store *st, const struct copy_table *t, store_row_fn row, struct copying *cp,
 		    struct zs_error *err)
 {
-	char *sql = select_sql(t);
-	if (!sql)
-		return zs_fail(err, ZS_EFAIL, "out of memory");
-	struct store_stmt *s = store_prep_reused(st, sql, err);
+	struct store_sql sql = { .n = 0 };
+	select_sql(t, &sql);
+	if (sql.full)
+		return zs_fail(err, ZS_EFAIL, "query too long");
+	struct store_stmt *s = store_prep_reused(st, sql.text, err);
 	int r = s ? ZS_OK : ZS_EFAIL;
 	cp->last_id = 0;
 	do {
@@ -227,7 +184,6 @@ static int each_row(struct store *st, const struct copy_table *t, store_row_fn r
 		r = r ? r : store_step_rows(st, s, row, cp, err, t->name);
 	} while (!r && t->paged && cp->page_rows == PAGE);
 	store_stmt_free(s);
-	free(sql);
 	return r;
 }
 
@@ -246,17 +202,11 @@ static int set_counters(struct store *dst, const struct copy_table *t, struct zs
 {
 	if (store_on_sqlite(dst) || !t->paged)
 		return ZS_OK;
-	char *q = NULL;
-	size_t n = 0, cap = 0;
-	bool ok = add_text(&q, &n, &cap, "SELECT setval(pg_get_serial_sequence(CAST(?1 AS TEXT), 'id'), "
-					 "coalesce((SELECT max(id) FROM ") &&
-		  add_ident(&q, &n, &cap, t->name) && add_text(&q, &n, &cap, "), 0) + 1, false)");
-	if (!ok) {
-		free(q);
-		return zs_fail(err, ZS_EFAIL, "out of memory");
-	}
-	struct store_stmt *s = store_prep_once(dst, q, err);
-	free(q);
+	struct store_sql q = { .n = 0 };
+	store_sql_add(&q, "SELECT setval(pg_get_serial_sequence(CAST(?1 AS TEXT), 'id'), coalesce((SELECT max(id) FROM ");
+	store_sql_ident(&q, t->name);
+	store_sql_add(&q, "), 0) + 1, false)");
+	struct store_stmt *s = store_sql_prep(dst, &q, err);
 	if (!s)
 		return ZS_EFAIL;
 	store_bind(s, 1, VALS(V_TEXT(t->name)));
@@ -279,7 +229,6 @@ int store_copy(struct store *src, struct store *dst, store_copy_cb progress, voi
 		struct copying cp = { .dst = dst, .t = &tables[i], .err = err };
 		r = each_row(src, &tables[i], copy_row, &cp, err);
 		store_stmt_free(cp.ins);
-		free(cp.sql);
 		sent[i] = cp.digest;
 		if (!r)
 			r = set_counters(dst, &tables[i], err);

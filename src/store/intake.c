@@ -306,10 +306,13 @@ int store_intake_same(struct store *st, enum store_same key, const char *value, 
  * not read as an integer.  Still within intake_board (covering). */
 #define LINKED "CASE WHEN exposure_id IS NULL THEN 0 ELSE 1 END"
 
-/* Counted here rather than with GROUP BY: SQLite would sort the night's
- * rows in a temporary B-tree, which costs three times the index scan. The
- * distinct (channel, kind, status, linked) groups are few; a small hash
- * table of them is enough. */
+/* Counted here rather than with GROUP BY on SQLite: it would sort the
+ * night's rows in a temporary B-tree, which costs three times the index
+ * scan.  The distinct (channel, kind, status, linked) groups are few; a
+ * small hash table of them is enough.  A server groups them itself (a hash
+ * aggregate): sending the night's rows one by one cost PostgreSQL more
+ * than counting them (16 ms against 5 at 31,910 rows, tests/bench); its
+ * rows then carry their count (column 4). */
 #define GROUP_SLOTS 1024
 
 struct group {
@@ -332,6 +335,7 @@ static int count_row(const struct store_row *r, void *ctx)
 	struct group *g = ctx;
 	const char *ch = store_row_text(r, 0), *kind = store_row_text(r, 1), *status = store_row_text(r, 2);
 	bool linked = store_row_int(r, 3) != 0;
+	int64_t n = store_row_columns(r) > 4 ? store_row_i64(r, 4) : 1;
 	uint32_t h = fnv(fnv(fnv(2166136261u, ch), kind), status) ^ (linked ? 0x9e3779b9u : 0);
 	for (uint32_t k = 0; k < GROUP_SLOTS; k++) {
 		struct group *x = &g[(h + k) % GROUP_SLOTS];
@@ -342,12 +346,12 @@ static int count_row(const struct store_row *r, void *ctx)
 			snprintf(x->channel, sizeof x->channel, "%s", ch ? ch : "");
 			snprintf(x->kind, sizeof x->kind, "%s", kind ? kind : "");
 			snprintf(x->status, sizeof x->status, "%s", status ? status : "");
-			x->n = 1;
+			x->n = n;
 			break;
 		}
 		if (x->hash == h && x->linked == linked && !strcmp(x->channel, ch ? ch : "") &&
 		    !strcmp(x->kind, kind ? kind : "") && !strcmp(x->status, status ? status : "")) {
-			x->n++;
+			x->n += n;
 			break;
 		}
 	}
@@ -360,10 +364,14 @@ int store_intake_count_groups(struct store *st, int64_t since, int64_t until, st
 	static const char sql[] =
 		"SELECT channel, kind, status, " LINKED " FROM intake "
 		"INDEXED BY intake_board WHERE received_at >= ?1 AND received_at < ?2";
+	static const char grouped[] =
+		"SELECT channel, kind, status, " LINKED ", count(*) FROM intake "
+		"WHERE received_at >= ?1 AND received_at < ?2 GROUP BY channel, kind, status, " LINKED;
 	struct group *g = calloc(GROUP_SLOTS, sizeof *g);
 	if (!g)
 		return zs_fail(err, ZS_EFAIL, "out of memory");
-	int r = store_each(st, sql, VALS(V_INT(since), V_INT(until)), count_row, g, err, "count");
+	int r = store_each(st, store_on_sqlite(st) ? sql : grouped, VALS(V_INT(since), V_INT(until)), count_row, g, err,
+			   "count");
 	for (int k = 0; k < GROUP_SLOTS && !r; k++)
 		if (g[k].used)
 			r = cb(g[k].channel, g[k].kind, g[k].status, g[k].linked, g[k].n, ud);

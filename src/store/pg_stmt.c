@@ -36,6 +36,7 @@ struct pg_stmt {
 	bool read_only;       /* a SELECT: safe to ask again */
 	Oid *prep_types;      /* the types it was prepared with */
 	unsigned prep_gen;    /* the connection it was prepared on (0: not yet) */
+	unsigned once_gen;    /* the connection it first ran on, unprepared */
 	char name[32];
 	PGresult *res;        /* while rows are read */
 	int row;
@@ -324,6 +325,15 @@ static PGresult *execute(struct store *st, struct pg_stmt *p)
 		return PQexecParams(c, p->sql, p->nparams, p->types, (const char *const *)p->vals, NULL, NULL, 0);
 	unsigned gen = pg_generation(st);
 	if (!prepared_fits(p, gen)) {
+		/* Its first run on a connection goes unprepared: parse, bind
+		 * and execute in one round trip.  Most of a command's statements
+		 * run once, and preparing them first was a round trip more each
+		 * (an add's, inside the transaction that holds the audit head).
+		 * A second run prepares it for the rest (a console's reloads). */
+		if (p->once_gen != gen) {
+			p->once_gen = gen;
+			return PQexecParams(c, p->sql, p->nparams, p->types, (const char *const *)p->vals, NULL, NULL, 0);
+		}
 		if (p->prep_gen == gen) {
 			char sql[64];
 			snprintf(sql, sizeof sql, "DEALLOCATE %s", p->name);

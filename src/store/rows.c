@@ -171,6 +171,16 @@ void store_sql_add(struct store_sql *q, const char *frag)
 	q->text[q->n] = '\0';
 }
 
+void store_sql_ident(struct store_sql *q, const char *id)
+{
+	store_sql_add(q, "\"");
+	for (const char *s = id; *s && !q->full; s++) {
+		char c[3] = { *s, *s == '"' ? '"' : '\0', '\0' };
+		store_sql_add(q, c);
+	}
+	store_sql_add(q, "\"");
+}
+
 struct store_stmt *store_sql_prep(struct store *st, struct store_sql *q, struct zs_error *err)
 {
 	if (q->full) {

@@ -224,6 +224,8 @@ struct store_sql {
 	bool full;   /* a fragment did not fit: store_sql_prep refuses it */
 };
 void store_sql_add(struct store_sql *q, const char *frag);
+/* An identifier, quoted ("a""b"): names read from a catalogue (copy.c). */
+void store_sql_ident(struct store_sql *q, const char *id);
 /* A one-off statement of q's text (store_prep_once), freed by the caller. */
 struct store_stmt *store_sql_prep(struct store *st, struct store_sql *q, struct zs_error *err);
 

@@ -52,8 +52,7 @@ def run(*argv, check=True, **kw):
 @unittest.skipUnless(os.geteuid() == 0 and all(shutil.which(t) for t in TOOLS),
                      "needs root, %s; CI runs as root" % ", ".join(TOOLS))
 @zs.sqlite_only("installed setuid to an account that alone may open the SQLite file, its -wal and -shm; the "
-                "PostgreSQL twin (peer authentication as that account, main's b5f59fb) needs a cluster with peer "
-                "authentication, not the test cluster's trust")
+                "PostgreSQL twin is SetuidPostgres (peer authentication as that account)")
 class Setuid(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -275,6 +274,142 @@ class Setuid(unittest.TestCase):
         # Nothing was made in the account's directory by any of it.
         names = sorted(n for n in os.listdir(self.lib) if not n.startswith("zhishou.db"))
         self.assertEqual(names, ["secret.txt"])
+
+
+PG_DB = "zsnight%s" % TAG
+
+
+@unittest.skipUnless(os.geteuid() == 0 and all(shutil.which(t) for t in TOOLS + ("setpriv", "psql")),
+                     "needs root, %s, setpriv and psql; CI runs as root" % ", ".join(TOOLS))
+@unittest.skipUnless(zs.PG, "the PostgreSQL twin: run by pg-cli-setuid")
+class SetuidPostgres(unittest.TestCase):
+    """The same installation on PostgreSQL: /etc/zhishou/zhishou.conf's
+    [database] url is connected with the account's rights, so a cluster
+    that authenticates by peer (the Unix account, as Debian's does) lets
+    zhishou in as the account's role and nobody else: officers use zhishou
+    fully, and reach the data with no other program, nor with zhishou
+    pointed at the server under their own name."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = cls.pg = None
+        try:
+            cls._setup()
+        except BaseException:
+            cls.tearDownClass()
+            raise
+
+    @classmethod
+    def _setup(cls):
+        run("useradd", "-r", "-U", "-M", "-d", "/nonexistent", "-s", "/usr/sbin/nologin", ACCT)
+        for u in OFFICERS.values():
+            run("useradd", "-M", "-U", "-s", "/bin/sh", u)
+        sys.path.insert(0, os.path.join(os.path.dirname(HERE), "pg"))
+        import pgcluster
+        cls.pg = pgcluster.Cluster(peer={ACCT: ACCT})
+        cls.pg.psql("CREATE ROLE %s LOGIN" % ACCT, single=False)
+        cls.pg.psql("CREATE DATABASE %s OWNER %s" % (PG_DB, ACCT), single=False)
+        cls.url = "postgresql:///%s?host=%s&user=%s" % (PG_DB, cls.pg.sock, ACCT)
+        cls.dir = tempfile.mkdtemp(prefix="zhishou-setuid-pg-")
+        os.chmod(cls.dir, 0o755)
+        acct = pwd.getpwnam(ACCT)
+        bindir = os.path.join(cls.dir, "bin")
+        os.mkdir(bindir)
+        cls.bin = os.path.join(bindir, "zhishou")
+        shutil.copy(BIN, cls.bin)
+        os.chown(cls.bin, acct.pw_uid, acct.pw_gid)
+        os.chmod(cls.bin, 0o6755)
+        cls.home = {}
+        for k, u in OFFICERS.items():
+            h = os.path.join(cls.dir, "home-" + k)
+            os.mkdir(h, 0o700)
+            pw = pwd.getpwnam(u)
+            os.chown(h, pw.pw_uid, pw.pw_gid)
+            cls.home[k] = h
+        cls.etc = os.path.join(cls.dir, "etc")
+
+        def copy(src, dst):
+            try:
+                return shutil.copy2(src, dst)
+            except FileNotFoundError:
+                return dst
+        shutil.copytree("/etc", cls.etc, symlinks=True, ignore_dangling_symlinks=True, copy_function=copy,
+                        ignore=shutil.ignore_patterns("zhishou", "*.lock", "*+", "*-"))
+        os.mkdir(os.path.join(cls.etc, "zhishou"), 0o755)
+        with open(os.path.join(cls.etc, "zhishou", "zhishou.conf"), "w") as f:
+            f.write("[general]\ntimezone = Asia/Shanghai\n[database]\nurl = %s\n" % cls.url)
+        os.chmod(os.path.join(cls.etc, "zhishou", "zhishou.conf"), 0o644)
+        r = cls.zs("a", "init")
+        assert r.returncode == 0, r.stderr
+        cls.zs("a", "unit", "add", "食品安全监管科")
+        r = cls.zs("a", "member", "add", "--unix", OFFICERS["b"], "--name", "钱值班", "--role", "operator",
+                   "--unit", "食品安全监管科")
+        assert r.returncode == 0, r.stderr
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.pg:
+            cls.pg.close()
+        if cls.dir:
+            shutil.rmtree(cls.dir, ignore_errors=True)
+        for u in list(OFFICERS.values()) + [ACCT]:
+            run("userdel", u, check=False)
+            run("groupdel", u, check=False)
+
+    # Setuid's: argv as an officer, in a namespace with this /etc.
+    shell = classmethod(Setuid.shell.__func__)
+    zs = classmethod(Setuid.zs.__func__)
+    out = Setuid.out
+
+    def test_1_officers_use_the_shared_database(self):
+        r = self.zs("b", "log", "add", "--channel", "12315-hotline", "--kind", "tip", "--text", MARK,
+                    "--caller", "张三", "--phone", "13800000000", "--confidential")
+        self.assertEqual(r.returncode, 0, self.out(r))
+        r = self.zs("a", "log", "list")
+        self.assertEqual(r.returncode, 0, self.out(r))
+        self.assertIn(MARK, self.out(r))
+        self.assertNotIn("13800000000", self.out(r))
+        # Who did it is the officer (getuid), not the account the
+        # connection ran as.
+        self.assertEqual(self.pg.psql("SELECT unix_user FROM audit WHERE entity = 'intake' AND action = 'create'",
+                                      db=PG_DB, single=False)[1].split(), [OFFICERS["b"]])
+        # Not a member: refused, though the connection itself is made.
+        r = self.zs("x", "log", "list")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertNotIn(MARK, self.out(r))
+
+    def test_2_no_other_program_reaches_the_database(self):
+        for who in ("a", "b"):
+            for user in (ACCT, OFFICERS[who], "zhishou", "postgres"):
+                p = subprocess.run(self.shell(who, "psql", "-X", "-h", self.pg.sock, "-U", user, "-d", PG_DB,
+                                              "-Atc", "SELECT summary FROM intake"), capture_output=True)
+                self.assertNotEqual(p.returncode, 0, (who, user))
+                self.assertNotIn(MARK.encode(), p.stdout + p.stderr)
+
+    def test_3_any_other_connection_gets_the_officers_own_rights(self):
+        # Only the system configuration's url is connected as the account
+        # (named as it is, by --db too, it is the same database zhishou
+        # already serves them).  Any other: another database on the server,
+        # the same with other parameters, through --db, $ZHISHOU_DB or a
+        # configuration of their own, is connected as the officer, and the
+        # server refuses them.
+        other_db = self.url.replace("/%s?" % PG_DB, "/postgres?")
+        other_params = self.url + "&application_name=mine"
+        conf = os.path.join(self.home["a"], "mine.conf")
+        with open(conf, "w") as f:
+            f.write("[database]\nurl = %s\n" % other_params)
+        os.chmod(conf, 0o644)
+        for args, env in ((("--db", other_db, "log", "list"), None),
+                          (("--db", other_params, "log", "list"), None),
+                          (("log", "list"), {"ZHISHOU_DB": other_params}),
+                          (("--config", conf, "log", "list"), None)):
+            r = self.zs("a", *args, env=env)
+            text = self.out(r)
+            self.assertNotEqual(r.returncode, 0, (args, env, text))
+            self.assertNotIn(MARK, text)
+            self.assertIn("Peer authentication failed", text)
+        r = self.zs("a", "--db", self.url, "log", "list")
+        self.assertEqual(r.returncode, 0, self.out(r))
 
 
 if __name__ == "__main__":

@@ -4,6 +4,12 @@ trust authentication (nothing but this test's own processes can reach a
 socket in a directory only its user may enter), fsync off.  Stopped
 (immediate) and removed by close().
 
+Cluster(peer={"osuser": "role", ...}) authenticates by the peer's Unix
+account instead (pg_hba "local all all peer map=zs"): the cluster's owner
+as its superuser role, each given account as its role, anyone else refused;
+its socket's directory is then open to every local user, as
+/var/run/postgresql is (test_setuid's PostgreSQL twin).
+
 PostgreSQL's server refuses to run as root: as root (CI) the cluster runs as
 the `postgres` account the Debian package makes, else as `nobody`.
 
@@ -37,7 +43,7 @@ class Cluster:
     DB = "zhishou"
     ROLE = "zhishou"
 
-    def __init__(self):
+    def __init__(self, peer=None):
         self.bin = bindir()
         if not self.bin:
             raise RuntimeError("no PostgreSQL server installed (apt-get install postgresql)")
@@ -49,11 +55,13 @@ class Cluster:
             name = "postgres" if _has_user("postgres") else "nobody"
             self.owner = pwd.getpwnam(name)
             os.chown(self.dir, self.owner.pw_uid, self.owner.pw_gid)
-        os.chmod(self.dir, 0o700)
+        os.chmod(self.dir, 0o755 if peer else 0o700)
         self.started = False
         try:
             self._as_owner([os.path.join(self.bin, "initdb"), "-D", self.data, "-U", self.ROLE, "-A", "trust",
                             "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"])
+            if peer:
+                self._peer(peer)
             opts = "-c listen_addresses='' -k %s -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
                 % self.sock
             self._as_owner([os.path.join(self.bin, "pg_ctl"), "-D", self.data, "-l", os.path.join(self.dir, "log"),
@@ -64,6 +72,16 @@ class Cluster:
             self.close()
             raise
         self.url = "postgresql:///%s?host=%s&user=%s" % (self.DB, self.sock, self.ROLE)
+
+    def _peer(self, peer):
+        me = (self.owner or pwd.getpwuid(os.geteuid())).pw_name
+        lines = ["zs %s %s" % (me, self.ROLE)] + ["zs %s %s" % kv for kv in sorted(peer.items())]
+        for name, text in (("pg_hba.conf", "local all all peer map=zs\n"), ("pg_ident.conf", "\n".join(lines) + "\n")):
+            path = os.path.join(self.data, name)
+            with open(path, "w") as f:
+                f.write(text)
+            if self.owner:
+                os.chown(path, self.owner.pw_uid, self.owner.pw_gid)
 
     def _as_owner(self, argv, **kw):
         if self.owner:
