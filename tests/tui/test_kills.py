@@ -42,7 +42,8 @@ sys.path.insert(0, HERE)
 import tmuxdrv  # noqa: E402
 from test_console import BIN, base_env  # noqa: E402
 
-ROUNDS = 50
+# 20 under sanitizers (tests/meson.build): the same kill points, fewer times.
+ROUNDS = 20 if os.environ.get("ZHISHOU_SANITIZED") == "1" else 50
 SEED = 315
 WIDTH, HEIGHT = 120, 30          # the summary field shows 60 columns
 # Characters an operator types: Chinese, Latin, digits, full-width punctuation.
