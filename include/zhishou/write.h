@@ -20,6 +20,15 @@
 /* One write in one transaction (audited); *id the row it made (0 if none). */
 typedef int (*write_fn)(struct zs_ctx *c, void *arg, int64_t *id, struct zs_error *err);
 
+/* A write found by its token after a lost connection may have committed
+ * on a primary that crashed before its synchronous standby had it (the
+ * commit was never confirmed to anyone): visible there once it restarts,
+ * and gone if the standby takes over after all.  A commit of our own on
+ * that server waits, with synchronous replication, until the standby holds
+ * everything up to it, that write included.  Called once a token is found;
+ * ZS_ELOST: the token is to be asked again (on the server there is now). */
+int write_confirm(struct zs_ctx *c, struct zs_error *err);
+
 /* fn once, under token: a write with that token already committed is not
  * run again (*id its row, *done true, ZS_OK).  ZS_ELOST: the outcome is
  * unknown; call again with the same token once the database is back (the

@@ -438,7 +438,11 @@ int intake_add_resolve(struct zs_ctx *c, const char *token, int64_t *id, struct 
 {
 	*id = 0;
 	int r = store_reconnect(c->st, err);
-	return r ? r : intake_saved_draft(c, token, id, err);
+	if (!r)
+		r = intake_saved_draft(c, token, id, err);
+	if (!r && *id && (r = write_confirm(c, err)))
+		*id = 0;   /* not confirmed: asked again */
+	return r;
 }
 
 struct add_job {

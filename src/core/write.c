@@ -21,12 +21,24 @@ static int run_recorded(struct zs_ctx *c, const char *token, write_fn fn, void *
 	return r;
 }
 
+int write_confirm(struct zs_ctx *c, struct zs_error *err)
+{
+	int r = store_begin(c->st, err);   /* a writer's transaction: it locks a row, so it commits a record */
+	if (!r)
+		r = store_commit(c->st, err);
+	if (r)
+		store_rollback(c->st);
+	return r;
+}
+
 int write_once(struct zs_ctx *c, const char *token, write_fn fn, void *arg, int64_t *id, bool *done,
 	       struct zs_error *err)
 {
 	*id = 0;
 	*done = false;
 	int r = resolve_by_store(c, token, done, id, err);
+	if (!r && *done && (r = write_confirm(c, err)))
+		*done = false;
 	if (r || *done)
 		return r;
 	r = run_recorded(c, token, fn, arg, id, err);
@@ -62,6 +74,8 @@ int write_surely_with(struct zs_ctx *c, const char *token, write_fn fn, void *ar
 			r = store_reconnect(c->st, err);
 			if (!r)
 				r = (resolve ? resolve : resolve_by_store)(c, token, &found, id, err);
+			if (!r && found)
+				r = write_confirm(c, err);   /* ZS_ELOST: asked again */
 		} while (r == ZS_ELOST);
 		if (r || found)
 			return r;
