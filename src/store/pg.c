@@ -407,6 +407,18 @@ static int refuse_password(const char *url, struct zs_error *err)
 	return ZS_OK;
 }
 
+/* libpq's default prints the server's notices, and its own about a server
+ * that went away mid-session ("message type 0x45 arrived from server while
+ * idle"), to stderr: over a console's screen that is text ncurses does not
+ * know of, which scrolls the screen under it (the failover drill's consoles
+ * showed it), and it is the server's text unsanitised.  zhishou asks for
+ * nothing a notice tells; what matters comes back as a result's error. */
+static void no_notice(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
 static int connect_db(struct store *st, struct zs_error *err)
 {
 	const char *keys[] = { "dbname", "fallback_application_name", "client_encoding", NULL };
@@ -420,6 +432,7 @@ static int connect_db(struct store *st, struct zs_error *err)
 	priv_lower();
 	if (!c)
 		return zs_fail(err, ZS_EFAIL, "out of memory");
+	PQsetNoticeProcessor(c, no_notice, NULL);
 	if (PQstatus(c) != CONNECTION_OK) {
 		char m[512];
 		/* Again after a loss, the server may be moving to a standby:

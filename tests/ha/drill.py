@@ -86,11 +86,14 @@ class Consoles:
                               text=True).stdout
 
     def shows_any(self, i, ids, wait):
-        """Does console i show one of ids (as #N) within wait seconds?"""
+        """Does console i show one of ids, or a later one (as #N), within
+        wait seconds?  Later: the writers go on meanwhile, and a live
+        console's newest page can be past all of ids (ids only grow)."""
         until = time.time() + wait
+        lowest = min(ids) if ids else None
         while True:
             s = self.screen(i)
-            if any(re.search(r"#%d\b" % x, s) for x in ids):
+            if lowest is not None and any(int(n) >= lowest for n in re.findall(r"#(\d+)\b", s)):
                 return True
             if time.time() > until:
                 return False
