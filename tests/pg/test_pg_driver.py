@@ -291,6 +291,20 @@ class Driver(unittest.TestCase):
         self.assertEqual(self.q(name, "SELECT count(*) FROM write_token"), "0")
         self.assertEqual(self.q(name, "SELECT count(*) FROM exposure_action"), "0")
 
+    def test_the_servers_notices_are_not_printed(self):
+        """A server's notice (here from a trigger an administrator added) is
+        not written to stderr, where it would land on a console's screen
+        unsanitised and scroll it under ncurses."""
+        url, name = self.new_db()
+        self.ok(url, "init")
+        self.pg.psql("CREATE FUNCTION say() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                     "RAISE NOTICE 'PLANTED-NOTICE \x1b[2J'; RETURN NEW; END $$; "
+                     "CREATE TRIGGER say BEFORE INSERT ON intake FOR EACH ROW EXECUTE FUNCTION say()", db=name)
+        rc, out, err = self.run_zs(url, "log", "add", "--channel", "web", "--kind", "tip", "--text", "有通知的一件")
+        self.assertEqual(rc, 0, err)
+        self.assertNotIn("PLANTED-NOTICE", out + err)
+        self.assertEqual(self.q(name, "SELECT count(*) FROM intake WHERE summary = '有通知的一件'"), "1")
+
     def test_a_deadlock_with_an_outside_session_is_run_again(self):
         url, name = self.new_db()
         self.ok(url, "init")
