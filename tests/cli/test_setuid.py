@@ -49,22 +49,37 @@ def run(*argv, check=True, **kw):
     return p
 
 
-@unittest.skipUnless(os.geteuid() == 0 and all(shutil.which(t) for t in TOOLS),
-                     "needs root, %s; CI runs as root" % ", ".join(TOOLS))
-@zs.sqlite_only("installed setuid to an account that alone may open the SQLite file, its -wal and -shm; the "
-                "PostgreSQL twin is SetuidPostgres (peer authentication as that account)")
-class Setuid(unittest.TestCase):
+class Installed(unittest.TestCase):
+    """zhishou installed for officers a, b and x (the package's way): the
+    account ACCT, a copy of the binary setuid and setgid to it, each
+    officer's home, and /etc (with the system configuration naming the
+    database) for a private mount namespace; init by a, b a member, x not.
+    A subclass makes the database's place (_database) and says how the
+    configuration names it."""
+    dir = None
+    tmux = None
+
     @classmethod
     def setUpClass(cls):
+        # unittest skips tearDownClass when setUpClass fails: clean up here
+        # then, or the users and the group outlive the run.
         try:
-            cls._setup()
+            cls._install()
         except BaseException:
             cls.tearDownClass()
             raise
 
     @classmethod
-    def _setup(cls):
-        cls.dir = None
+    def _database(cls, acct):
+        """Make the shared database's place; its [database] line."""
+        raise NotImplementedError
+
+    @classmethod
+    def _database_gone(cls):
+        pass
+
+    @classmethod
+    def _install(cls):
         run("useradd", "-r", "-U", "-M", "-d", "/nonexistent", "-s", "/usr/sbin/nologin", ACCT)
         for u in OFFICERS.values():
             run("useradd", "-M", "-U", "-s", "/bin/sh", u)
@@ -78,12 +93,7 @@ class Setuid(unittest.TestCase):
         shutil.copy(BIN, cls.bin)
         os.chown(cls.bin, acct.pw_uid, acct.pw_gid)
         os.chmod(cls.bin, 0o6755)
-        # The shared database's directory, as postinst makes it.
-        cls.lib = os.path.join(cls.dir, "lib")
-        os.mkdir(cls.lib)
-        os.chown(cls.lib, acct.pw_uid, acct.pw_gid)
-        os.chmod(cls.lib, 0o2770)
-        cls.db = os.path.join(cls.lib, "zhishou.db")
+        database = cls._database(acct)
         # Each officer's home.
         cls.home = {}
         for k, u in OFFICERS.items():
@@ -106,27 +116,21 @@ class Setuid(unittest.TestCase):
                         ignore=shutil.ignore_patterns("zhishou", "*.lock", "*+", "*-"))
         os.mkdir(os.path.join(cls.etc, "zhishou"), 0o755)
         with open(os.path.join(cls.etc, "zhishou", "zhishou.conf"), "w") as f:
-            f.write("[general]\ntimezone = Asia/Shanghai\n[database]\npath = %s\n" % cls.db)
+            f.write("[general]\ntimezone = Asia/Shanghai\n[database]\n%s\n" % database)
         os.chmod(os.path.join(cls.etc, "zhishou", "zhishou.conf"), 0o644)
-        # The secret a group-only file holds (for --config / template / import).
-        cls.secret = os.path.join(cls.lib, "secret.txt")
-        with open(cls.secret, "w") as f:
-            f.write("[general]\ntimezone = SECRET%s\n" % TAG)
-        os.chown(cls.secret, acct.pw_uid, acct.pw_gid)
-        os.chmod(cls.secret, 0o660)
 
         r = cls.zs("a", "init")
         assert r.returncode == 0, r.stderr
         cls.zs("a", "unit", "add", "食品安全监管科")
-        for k, name in (("b", "钱值班"),):
-            r = cls.zs("a", "member", "add", "--unix", OFFICERS[k], "--name", name, "--role", "operator",
-                       "--unit", "食品安全监管科")
-            assert r.returncode == 0, r.stderr
+        r = cls.zs("a", "member", "add", "--unix", OFFICERS["b"], "--name", "钱值班", "--role", "operator",
+                   "--unit", "食品安全监管科")
+        assert r.returncode == 0, r.stderr
 
     @classmethod
     def tearDownClass(cls):
-        if getattr(cls, "tmux", None):
+        if cls.tmux:
             cls.tmux.close()
+        cls._database_gone()
         if cls.dir:
             shutil.rmtree(cls.dir, ignore_errors=True)
         for u in list(OFFICERS.values()) + [ACCT]:
@@ -158,6 +162,28 @@ class Setuid(unittest.TestCase):
         return pwd.getpwuid(st.st_uid).pw_name, st.st_mode & 0o7777
 
     # --- an officer uses it fully ---------------------------------------
+
+
+@unittest.skipUnless(os.geteuid() == 0 and all(shutil.which(t) for t in TOOLS),
+                     "needs root, %s; CI runs as root" % ", ".join(TOOLS))
+@zs.sqlite_only("installed setuid to an account that alone may open the SQLite file, its -wal and -shm; the "
+                "PostgreSQL twin is SetuidPostgres (peer authentication as that account)")
+class Setuid(Installed):
+    @classmethod
+    def _database(cls, acct):
+        # The shared database's directory, as postinst makes it.
+        cls.lib = os.path.join(cls.dir, "lib")
+        os.mkdir(cls.lib)
+        os.chown(cls.lib, acct.pw_uid, acct.pw_gid)
+        os.chmod(cls.lib, 0o2770)
+        cls.db = os.path.join(cls.lib, "zhishou.db")
+        # The secret a group-only file holds (for --config / template / import).
+        cls.secret = os.path.join(cls.lib, "secret.txt")
+        with open(cls.secret, "w") as f:
+            f.write("[general]\ntimezone = SECRET%s\n" % TAG)
+        os.chown(cls.secret, acct.pw_uid, acct.pw_gid)
+        os.chmod(cls.secret, 0o660)
+        return "path = %s" % cls.db
 
     def test_1_officers_use_the_shared_database(self):
         self.assertEqual(self.owner(self.db), (ACCT, 0o660), "the database is the account's, whoever ran init")
@@ -282,7 +308,7 @@ PG_DB = "zsnight%s" % TAG
 @unittest.skipUnless(os.geteuid() == 0 and all(shutil.which(t) for t in TOOLS + ("setpriv", "psql")),
                      "needs root, %s, setpriv and psql; CI runs as root" % ", ".join(TOOLS))
 @unittest.skipUnless(zs.PG, "the PostgreSQL twin: run by pg-cli-setuid")
-class SetuidPostgres(unittest.TestCase):
+class SetuidPostgres(Installed):
     """The same installation on PostgreSQL: /etc/zhishou/zhishou.conf's
     [database] url is connected with the account's rights, so a cluster
     that authenticates by peer (the Unix account, as Debian's does) lets
@@ -290,76 +316,22 @@ class SetuidPostgres(unittest.TestCase):
     fully, and reach the data with no other program, nor with zhishou
     pointed at the server under their own name."""
 
-    @classmethod
-    def setUpClass(cls):
-        cls.dir = cls.pg = None
-        try:
-            cls._setup()
-        except BaseException:
-            cls.tearDownClass()
-            raise
+    pg = None
 
     @classmethod
-    def _setup(cls):
-        run("useradd", "-r", "-U", "-M", "-d", "/nonexistent", "-s", "/usr/sbin/nologin", ACCT)
-        for u in OFFICERS.values():
-            run("useradd", "-M", "-U", "-s", "/bin/sh", u)
+    def _database(cls, acct):
         sys.path.insert(0, os.path.join(os.path.dirname(HERE), "pg"))
         import pgcluster
         cls.pg = pgcluster.Cluster(peer={ACCT: ACCT})
         cls.pg.psql("CREATE ROLE %s LOGIN" % ACCT, single=False)
         cls.pg.psql("CREATE DATABASE %s OWNER %s" % (PG_DB, ACCT), single=False)
         cls.url = "postgresql:///%s?host=%s&user=%s" % (PG_DB, cls.pg.sock, ACCT)
-        cls.dir = tempfile.mkdtemp(prefix="zhishou-setuid-pg-")
-        os.chmod(cls.dir, 0o755)
-        acct = pwd.getpwnam(ACCT)
-        bindir = os.path.join(cls.dir, "bin")
-        os.mkdir(bindir)
-        cls.bin = os.path.join(bindir, "zhishou")
-        shutil.copy(BIN, cls.bin)
-        os.chown(cls.bin, acct.pw_uid, acct.pw_gid)
-        os.chmod(cls.bin, 0o6755)
-        cls.home = {}
-        for k, u in OFFICERS.items():
-            h = os.path.join(cls.dir, "home-" + k)
-            os.mkdir(h, 0o700)
-            pw = pwd.getpwnam(u)
-            os.chown(h, pw.pw_uid, pw.pw_gid)
-            cls.home[k] = h
-        cls.etc = os.path.join(cls.dir, "etc")
-
-        def copy(src, dst):
-            try:
-                return shutil.copy2(src, dst)
-            except FileNotFoundError:
-                return dst
-        shutil.copytree("/etc", cls.etc, symlinks=True, ignore_dangling_symlinks=True, copy_function=copy,
-                        ignore=shutil.ignore_patterns("zhishou", "*.lock", "*+", "*-"))
-        os.mkdir(os.path.join(cls.etc, "zhishou"), 0o755)
-        with open(os.path.join(cls.etc, "zhishou", "zhishou.conf"), "w") as f:
-            f.write("[general]\ntimezone = Asia/Shanghai\n[database]\nurl = %s\n" % cls.url)
-        os.chmod(os.path.join(cls.etc, "zhishou", "zhishou.conf"), 0o644)
-        r = cls.zs("a", "init")
-        assert r.returncode == 0, r.stderr
-        cls.zs("a", "unit", "add", "食品安全监管科")
-        r = cls.zs("a", "member", "add", "--unix", OFFICERS["b"], "--name", "钱值班", "--role", "operator",
-                   "--unit", "食品安全监管科")
-        assert r.returncode == 0, r.stderr
+        return "url = %s" % cls.url
 
     @classmethod
-    def tearDownClass(cls):
+    def _database_gone(cls):
         if cls.pg:
             cls.pg.close()
-        if cls.dir:
-            shutil.rmtree(cls.dir, ignore_errors=True)
-        for u in list(OFFICERS.values()) + [ACCT]:
-            run("userdel", u, check=False)
-            run("groupdel", u, check=False)
-
-    # Setuid's: argv as an officer, in a namespace with this /etc.
-    shell = classmethod(Setuid.shell.__func__)
-    zs = classmethod(Setuid.zs.__func__)
-    out = Setuid.out
 
     def test_1_officers_use_the_shared_database(self):
         r = self.zs("b", "log", "add", "--channel", "12315-hotline", "--kind", "tip", "--text", MARK,
